@@ -1,0 +1,38 @@
+# cmdop SDK — top-level build. See README.md.
+#   make           build libcmdop (static + shared) and build/cmdop-core
+#   make gen       regenerate gen/ from idl/ (committed; must leave no diff)
+#   make check     install deps if missing, drift check, all tests, ASan+UBSan
+#   make demo      build, start the local relay, run the C quickstart
+.DEFAULT_GOAL := all
+include mk/common.mk
+
+.PHONY: all deps gen gen-check check test demo clean
+all: $(BUILD)/cmdop-core $(BUILD)/libcmdop.a $(BUILD)/libcmdop.so
+
+deps:
+	@scripts/deps.sh
+
+include generator/gen.mk
+include runtime/runtime.mk
+include relay/relay.mk
+include tests/tests.mk
+include examples/examples.mk
+
+# The core binary: one executable for `relay` (relay/) and, later, `--stdio`.
+$(BUILD)/cmdop-core: runtime/cli/main.c $(BUILD)/libcmdop.a $(BUILD)/librelay.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(INC_PUBLIC) $(INC_INTERNAL) -Irelay -o $@ runtime/cli/main.c \
+	  $(BUILD)/librelay.a $(BUILD)/libcmdop.a $(PKG_LIBS) $(LDFLAGS_SAN) -lm
+
+check: deps
+	@$(MAKE) --no-print-directory gen-check
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory SAN=1 BUILD=build/asan test-c
+
+test: all test-gen test-c
+
+demo: deps all $(BUILD)/examples/quickstart
+	@scripts/demo.sh $(BUILD)
+
+clean:
+	rm -rf build

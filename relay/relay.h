@@ -1,0 +1,146 @@
+/*
+ * relay.h — the local relay's internal framework (hand-written; never uses
+ * gen/, so it checks the IDL instead of echoing it).
+ *
+ * One libmicrohttpd daemon serves both planes on one loopback port:
+ *   relay plane     <root>/api/...       Bearer <token>
+ *   platform plane  <root>/platform/...  X-Api-Key <api_key>
+ *   control         <root>/_control/...  no auth (tests only)
+ * The startup line prints relay_url = <root>, platform_url = <root>/platform,
+ * control_url = <root>/_control, so a client's CMDOP_API_BASE_URL is
+ * <root>/platform and op paths ("/skills/") are appended to it unchanged.
+ *
+ * State is one jansson object (`relay->db`), guarded by `relay->lock`; every
+ * handler runs with the lock held, so handlers never lock themselves.
+ * Resource modules (relay_machines.c, relay_fleets.c, ...) each export
+ *   const relay_route relay_<module>_routes[];   (terminated by {0})
+ *   int relay_<module>_seed(relay *r, json_t *seed);  load their seed keys
+ * and are listed once in relay_modules.c.
+ */
+#ifndef RELAY_H
+#define RELAY_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <jansson.h>
+
+typedef enum relay_plane {
+    RELAY_PLANE_RELAY = 0,
+    RELAY_PLANE_PLATFORM = 1,
+    RELAY_PLANE_CONTROL = 2
+} relay_plane;
+
+#define RELAY_MAX_CAPTURES 4
+
+typedef struct relay relay;
+
+typedef struct relay_req {
+    const char *method;               /* "GET", ... */
+    const char *path;                 /* path below the plane root */
+    const char *cap[RELAY_MAX_CAPTURES]; /* path captures, in order, decoded */
+    size_t n_cap;
+    json_t *query;                    /* object: key -> string, or array of
+                                         strings for a repeated key */
+    json_t *body;                     /* parsed JSON body, NULL if none */
+    const char *raw_body;             /* raw bytes (may be NULL) */
+    size_t raw_body_len;
+    const char *request_id;           /* the X-Request-Id this response gets */
+    const char *idempotency_key;      /* Idempotency-Key header or NULL */
+    const char *user_id;              /* authenticated user (relay plane) */
+    void *conn;                       /* struct MHD_Connection *, for headers */
+} relay_req;
+
+typedef struct relay_resp {
+    int status;                       /* HTTP status */
+    json_t *body;                     /* owned; NULL = empty body */
+    char retry_after[16];             /* Retry-After value, "" = none */
+} relay_resp;
+
+typedef void (*relay_handler)(relay *r, const relay_req *q, relay_resp *out);
+
+typedef struct relay_route {
+    const char *method;
+    const char *pattern;   /* {} captures one path segment. Relay plane:
+                              the full path ("/api/fleets/{}/members/{}");
+                              platform: below /platform ("/skills/{}/star/");
+                              control: below /_control ("/fail") */
+    relay_plane plane;
+    relay_handler fn;
+} relay_route;
+
+struct relay {
+    pthread_mutex_t lock;
+    json_t *db;            /* all state; modules own their top-level keys */
+    const char *token;     /* relay-plane credential */
+    const char *api_key;   /* platform credential */
+    char root_url[128];    /* http://127.0.0.1:<port> */
+    unsigned long next_seq;/* for ids and cursors */
+};
+
+/* ---- responses ---------------------------------------------------------- */
+/* Sets status and body (stolen). */
+void relay_json(relay_resp *out, int status, json_t *body);
+/* Error body {"code","message","field"?}; field may be NULL. */
+void relay_error(relay_resp *out, int status, const char *code,
+                 const char *field, const char *fmt, ...);
+/* 204 / 202 with no body. */
+void relay_empty(relay_resp *out, int status);
+
+/* ---- request helpers ---------------------------------------------------- */
+/* First value of a query key, or NULL. */
+const char *relay_query(const relay_req *q, const char *key);
+
+/*
+ * Validation helpers: each returns true when the value is acceptable and
+ * otherwise fills `out` with a 422 validation error naming the field and the
+ * rule (the platform plane uses 400 like Django REST framework; pass the
+ * status). *val is borrowed from the request.
+ */
+bool relay_body_str(const relay_req *q, relay_resp *out, int status,
+                    const char *field, bool required, size_t min_len,
+                    size_t max_len, const char **val);
+bool relay_body_int(const relay_req *q, relay_resp *out, int status,
+                    const char *field, bool required, long long min,
+                    long long max, bool *present, long long *val);
+bool relay_body_bool(const relay_req *q, relay_resp *out, int status,
+                     const char *field, bool *present, bool *val);
+bool relay_body_enum(const relay_req *q, relay_resp *out, int status,
+                     const char *field, bool required,
+                     const char *const *allowed, const char **val);
+bool relay_query_int(const relay_req *q, relay_resp *out, int status,
+                     const char *field, long long dflt, long long min,
+                     long long max, long long *val);
+bool relay_query_enum(const relay_req *q, relay_resp *out, int status,
+                      const char *field, const char *dflt,
+                      const char *const *allowed, const char **val);
+
+/* ---- pagination (each takes a borrowed array of items, and returns a new
+ *      page object into out with status 200; or a 422 for bad params) ----- */
+/* {items, next_cursor?, has_more}: cursor is the opaque position; with
+ * `with_has_more` false the has_more key is omitted (ScheduleRunList). */
+void relay_page_cursor(const relay_req *q, relay_resp *out, json_t *all,
+                       long long dflt_limit, long long max_limit,
+                       bool with_has_more);
+/* {items, offset, per_page, total} from query offset/per_page. */
+void relay_page_offset(const relay_req *q, relay_resp *out, json_t *all,
+                       long long dflt_per_page, long long max_per_page);
+/* DRF: {count, page, pages, page_size, has_next, has_previous, next_page,
+ * previous_page, results} from query page/page_size. */
+void relay_page_number(const relay_req *q, relay_resp *out, json_t *all,
+                       long long dflt_size, long long max_size);
+
+/* ---- store helpers ------------------------------------------------------ */
+/* Borrowed array/object under db[key], created empty if missing. */
+json_t *relay_coll(relay *r, const char *key);
+/* First object in `arr` whose `field` equals `value`, borrowed, or NULL. */
+json_t *relay_find(json_t *arr, const char *field, const char *value);
+/* Index of that object, or -1. */
+long relay_find_index(json_t *arr, const char *field, const char *value);
+/* Fresh UUIDv4 text into buf (37 bytes). */
+void relay_new_uuid(char buf[37]);
+/* Now as RFC3339 with trailing Z into buf (32 bytes). */
+void relay_now(char buf[32]);
+
+#endif /* RELAY_H */

@@ -1,0 +1,70 @@
+/*
+ * cmdop/client.h — a client: resolved configuration, two credentials (each
+ * sent only to its own plane) and one event-loop thread that owns all HTTP.
+ *
+ * Configuration precedence for every field: explicit option > environment
+ * variable > default.
+ *   token        opts.token > CMDOP_TOKEN > CMDOP_API_KEY > none
+ *   api_key      opts.api_key > CMDOP_API_KEY > none
+ *   base_url     opts.base_url > CMDOP_BASE_URL > https://cloud.cmdop.com
+ *   api_base_url opts.api_base_url > CMDOP_API_BASE_URL > https://api.cmdop.com
+ *   fleet_id     opts.fleet_id > CMDOP_FLEET_ID > none
+ *   timeout_ms   opts.timeout_ms (>0) > CMDOP_TIMEOUT_MS > 30000
+ * Empty strings count as unset. Trailing '/' on URLs is stripped.
+ * A missing credential is not an error here: an op whose plane has none
+ * fails with CMDOP_EAUTH before any network call.
+ *
+ * Thread-safety: a client may be used from many threads at once.
+ */
+#ifndef CMDOP_CLIENT_H
+#define CMDOP_CLIENT_H
+
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cmdop_client cmdop_client;
+
+#define CMDOP_CLIENT_OPTIONS_VERSION 1
+
+typedef struct cmdop_client_options {
+    unsigned int version;     /* CMDOP_CLIENT_OPTIONS_VERSION */
+    const char *token;        /* relay plane credential (Bearer) */
+    const char *api_key;      /* platform plane credential (X-Api-Key) */
+    const char *base_url;     /* relay REST root */
+    const char *api_base_url; /* platform REST root */
+    const char *fleet_id;     /* default fleet for fleet-scoped ops */
+    long timeout_ms;          /* per-call deadline; 0 = env/default */
+    int max_retries;          /* retries after the first attempt; -1 = default (2) */
+    long retry_base_ms;       /* backoff base; 0 = default (500) */
+    long retry_max_ms;        /* backoff and Retry-After cap; 0 = default (8000) */
+    bool use_env;             /* read CMDOP_* env vars (INIT: true) */
+} cmdop_client_options;
+
+#define CMDOP_CLIENT_OPTIONS_INIT \
+    { CMDOP_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, -1, 0, 0, true }
+
+/*
+ * Create a client. `opts` may be NULL (everything from env/defaults); it is
+ * only read during the call (strings are copied).
+ * On success *out is a new client the caller frees with cmdop_client_free().
+ */
+int cmdop_client_new(cmdop_client **out, const cmdop_client_options *opts);
+
+/* Stops the event loop, cancels in-flight work, frees. NULL is a no-op. */
+void cmdop_client_free(cmdop_client *client);
+
+/* Borrowed, valid for the client's lifetime; NULL when unset. */
+const char *cmdop_client_base_url(const cmdop_client *client);
+const char *cmdop_client_api_base_url(const cmdop_client *client);
+const char *cmdop_client_fleet_id(const cmdop_client *client);
+long cmdop_client_timeout_ms(const cmdop_client *client);
+bool cmdop_client_has_token(const cmdop_client *client);
+bool cmdop_client_has_api_key(const cmdop_client *client);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CMDOP_CLIENT_H */

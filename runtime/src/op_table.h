@@ -1,0 +1,143 @@
+/*
+ * op_table.h — INTERNAL contract between the generator's output (gen/c/) and
+ * the hand-written runtime. Not installed, not public.
+ *
+ * The generator emits one `const cmdop__op_desc` per IDL op (gen/c/src/
+ * op_table.c) plus the table `cmdop__ops[]`. The runtime drives any op from
+ * its descriptor alone: it applies defaults, validates constraints (naming
+ * the field and the rule), fills the path template, encodes the query and the
+ * JSON body, picks the plane's base URL and credential, executes with the
+ * retry policy and maps errors. The typed C functions (gen/c/src/ops.c), the
+ * stdio server and a future CLI are all thin front ends over that one driver.
+ *
+ * Arguments travel as a jansson object keyed by the param's surface `name`
+ * (never the wire name). A key that is absent means "not passed"; JSON null is
+ * treated the same as absent.
+ */
+#ifndef CMDOP__OP_TABLE_H
+#define CMDOP__OP_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
+
+typedef enum cmdop__plane {
+    CMDOP__PLANE_RELAY = 0,    /* Bearer token, CMDOP_BASE_URL */
+    CMDOP__PLANE_PLATFORM = 1  /* X-Api-Key, CMDOP_API_BASE_URL */
+} cmdop__plane;
+
+typedef enum cmdop__param_in {
+    CMDOP__IN_PATH = 0,
+    CMDOP__IN_QUERY = 1,
+    CMDOP__IN_BODY = 2,       /* a key of the top-level JSON body object */
+    CMDOP__IN_CONTEXT = 3     /* resolved by the client, never sent as is
+                                 (e.g. fleet_id falling back to the client's
+                                 default fleet before being used in the path) */
+} cmdop__param_in;
+
+typedef enum cmdop__type {
+    CMDOP__T_STRING = 0,
+    CMDOP__T_INT32 = 1,
+    CMDOP__T_INT64 = 2,
+    CMDOP__T_DOUBLE = 3,
+    CMDOP__T_BOOL = 4,
+    CMDOP__T_ENUM = 5,        /* a string restricted to enum_values */
+    CMDOP__T_STRING_LIST = 6, /* JSON array of strings; query: repeated key */
+    CMDOP__T_STRING_MAP = 7   /* JSON object string->string (body only) */
+} cmdop__type;
+
+typedef struct cmdop__param_desc {
+    const char *name;          /* surface name, snake_case ("per_page") */
+    const char *wire_name;     /* key on the wire ("per_page", "page_size") */
+    cmdop__param_in in;
+    cmdop__type type;
+    bool required;             /* must be passed (after context resolution) */
+    const char *default_json;  /* JSON text applied when absent, or NULL */
+    bool has_min, has_max;     /* numeric range, inclusive */
+    double min, max;
+    int32_t min_len, max_len;  /* string length in bytes; -1 = unbounded */
+    const char *const *enum_values; /* NULL-terminated, for CMDOP__T_ENUM */
+    const char *pattern;       /* POSIX extended regex a string must match
+                                  (whole value), or NULL */
+    const char *context_env;   /* for CMDOP__IN_CONTEXT: the client default it
+                                  falls back to ("fleet_id") or NULL */
+} cmdop__param_desc;
+
+typedef enum cmdop__page_style {
+    CMDOP__PAGE_NONE = 0,
+    CMDOP__PAGE_CURSOR = 1,   /* request: cursor param; response: next_cursor, has_more? */
+    CMDOP__PAGE_OFFSET = 2,   /* surface: 1-based page + per_page; wire: offset
+                                 = (page-1)*per_page and per_page (the driver
+                                 replaces `page` by `offset`); response: items,
+                                 offset, per_page, total */
+    CMDOP__PAGE_NUMBER = 3    /* request: page/page_size; response: results, has_next, next_page, pages */
+} cmdop__page_style;
+
+/* How a paginated op pages. Names are surface param names on the request
+ * side and wire keys on the response side. NULL when the op has none. */
+typedef struct cmdop__page_desc {
+    cmdop__page_style style;
+    const char *req_cursor;       /* cursor: request param ("cursor") */
+    const char *req_offset;       /* offset: "offset" */
+    const char *req_page;         /* offset and number: the 1-based page param ("page") */
+    const char *req_size;         /* offset: "per_page"; number: "page_size" */
+    const char *resp_items;       /* "items" | "results" */
+    const char *resp_next_cursor; /* cursor: "next_cursor" */
+    const char *resp_has_more;    /* cursor: "has_more" or NULL */
+    const char *resp_total;       /* offset: "total"; number: "count" */
+    const char *resp_has_next;    /* number: "has_next" */
+    const char *resp_next_page;   /* number: "next_page" */
+    const char *iter_helper;      /* helper names the reference uses: "iter", "iter_runs" */
+    const char *pages_helper;     /* "pages", "pages_runs" */
+} cmdop__page_desc;
+
+typedef enum cmdop__op_kind {
+    CMDOP__OP_HTTP = 0,        /* one HTTP request */
+    CMDOP__OP_STREAM = 1,      /* SSE stream (machines.ask) */
+    CMDOP__OP_SCAN = 2         /* client-side: iterate `scan_list` and match
+                                  `scan_match` against arg `scan_arg`
+                                  (fleets.get); miss -> not_found */
+} cmdop__op_kind;
+
+typedef struct cmdop__op_desc {
+    const char *name;          /* "fleets.members.set_role" */
+    const char *ns;            /* "fleets.members" */
+    const char *op;            /* "set_role" */
+    const char *c_name;        /* "cmdop_fleets_members_set_role" */
+    cmdop__op_kind kind;
+    cmdop__plane plane;
+    const char *method;        /* "GET", "POST", "PATCH", "DELETE" */
+    const char *path;          /* "/api/fleets/{fleet_id}/members/{user_id}" */
+    const cmdop__param_desc *params;
+    size_t n_params;
+    const char *result_type;   /* IDL record name ("MachineList") or NULL for void */
+    int empty_status;          /* 204 or 202 when the op answers with no body, else 0 */
+    const char *empty_result_json; /* JSON synthesized for an empty answer, e.g.
+                                      {"status":"accepted"} for 202, or NULL */
+    bool idempotent;           /* GET/PUT/DELETE and PATCH-by-IDL: safe to retry */
+    bool idempotency_key;      /* POST retried only with an Idempotency-Key */
+    const cmdop__page_desc *page; /* NULL unless paginated */
+    const char *unwrap;        /* result field the surface returns instead of
+                                  the whole body ("items" for tunnels.sessions,
+                                  "agent_session_id" for active_session), or NULL */
+    /* CMDOP__OP_SCAN only */
+    const struct cmdop__op_desc *scan_list;
+    const char *scan_arg;      /* arg name holding the key ("fleet_id") */
+    const char *scan_match;    /* item field compared with it ("id") */
+    /* envelope arm numbers of the reference's stdio protocol */
+    int env_req_field;
+    int env_resp_field;        /* 201 (empty) for void ops */
+    const char *const *errors; /* NULL-terminated error codes the op may raise */
+} cmdop__op_desc;
+
+/* Generated: every op, in IDL order, and its length. */
+extern const cmdop__op_desc *const cmdop__ops[];
+extern const size_t cmdop__ops_count;
+/* Generated: hash of the canonical IDL model (hex sha256). */
+extern const char cmdop__idl_hash[];
+
+/* Lookup by dotted name; NULL when unknown. (runtime) */
+const cmdop__op_desc *cmdop__op_find(const char *name);
+
+#endif /* CMDOP__OP_TABLE_H */

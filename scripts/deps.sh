@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the build needs when it is missing: Debian packages (apt-get)
+# and the generator's pinned Python packages in a project venv (.venv).
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_pkgs=(libcurl4-openssl-dev libjansson-dev libssl-dev libprotobuf-c-dev
+  protobuf-c-compiler libmicrohttpd-dev check pkg-config make gcc)
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+venv=${VENV:-.venv}
+req=generator/requirements.txt
+stamp="$venv/.deps-stamp"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+if [ ! -f "$stamp" ] || ! cmp -s "$req" "$stamp"; then
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
+  cp "$req" "$stamp"
+fi

@@ -1,0 +1,34 @@
+# C tests (Check). Drop a file in the right folder and it is built and run:
+#   tests/c/unit/test_*.c         runtime + generated code, no network
+#   tests/c/relay/test_*.c        the relay's own units (librelay.a)
+#   tests/c/integration/test_*.c  typed functions against a real relay
+#                                 (started by tests/c/support/relay_proc.c)
+UNIT_SRCS := $(sort $(wildcard tests/c/unit/test_*.c))
+RELAYT_SRCS := $(sort $(wildcard tests/c/relay/test_*.c))
+INTEG_SRCS := $(sort $(wildcard tests/c/integration/test_*.c))
+SUPPORT_SRCS := $(sort $(wildcard tests/c/support/*.c))
+
+UNIT_BINS := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+RELAYT_BINS := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(RELAYT_SRCS))
+INTEG_BINS := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(INTEG_SRCS))
+C_TEST_BINS := $(UNIT_BINS) $(RELAYT_BINS) $(INTEG_BINS)
+
+TEST_CFLAGS := $(CFLAGS_ALL) $(INC_PUBLIC) $(INC_INTERNAL) -Irelay -Itests/c/support $(PKG_CFLAGS) $(CHECK_CFLAGS)
+TEST_LIBS := $(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS_SAN) -lm
+
+$(BUILD)/tests/unit/%: tests/c/unit/%.c $(BUILD)/libcmdop.a
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libcmdop.a $(TEST_LIBS)
+
+$(BUILD)/tests/relay/%: tests/c/relay/%.c $(BUILD)/librelay.a
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/librelay.a $(TEST_LIBS)
+
+$(BUILD)/tests/integration/%: tests/c/integration/%.c $(SUPPORT_SRCS) $(BUILD)/libcmdop.a $(BUILD)/cmdop-core
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(SUPPORT_SRCS) $(BUILD)/libcmdop.a $(TEST_LIBS)
+
+.PHONY: test-c test-c-build
+test-c-build: $(C_TEST_BINS) $(BUILD)/cmdop-core
+test-c: test-c-build
+	@CMDOP_CORE_BIN=$(BUILD)/cmdop-core scripts/run-c-tests.sh $(C_TEST_BINS)
