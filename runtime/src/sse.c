@@ -1,0 +1,361 @@
+/*
+ * sse.c — WHATWG event-stream decoder (see sse.h for the rules and the
+ * deliberate deviations).
+ */
+#include "sse.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdop/error.h"
+
+/* A byte buffer that is always NUL-terminated and never grows past `limit`
+ * content bytes, so a hostile stream cannot make us allocate without bound. */
+typedef struct sse_buf {
+    char *p;
+    size_t len;
+    size_t cap; /* allocated bytes, including room for the NUL */
+} sse_buf;
+
+struct cmdop__sse_decoder {
+    size_t max_line;
+    size_t max_event;
+    sse_buf line;     /* the current, unterminated line */
+    sse_buf data;     /* data buffer of the event in progress */
+    sse_buf type;     /* event type buffer */
+    sse_buf id;       /* last event ID buffer (set by `id` fields) */
+    sse_buf last_id;  /* last event ID string (copied from id at dispatch) */
+    long retry_ms;
+    unsigned long comments;
+    unsigned bom_seen; /* BOM bytes matched at stream start; 3 = BOM phase over */
+    bool skip_lf;      /* previous byte was CR: a LF right after is the same line end */
+    bool pending;      /* a field line was seen since the last dispatch */
+    int failed;        /* sticky non-zero return code */
+    const char *err;   /* static message for `failed` */
+    cmdop__sse_comment_cb comment_cb;
+    void *comment_payload;
+};
+
+static const unsigned char BOM[3] = {0xEF, 0xBB, 0xBF};
+static const char EMPTY[] = "";
+
+/* Grow `b` so it can hold `need` content bytes plus the NUL. Doubles the
+ * capacity (amortised O(1) appends) but never past limit + 1. */
+static int buf_reserve(sse_buf *b, size_t need, size_t limit)
+{
+    if (need + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need + 1)
+        cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+    if (cap > limit + 1)
+        cap = limit + 1;
+    char *p = realloc(b->p, cap);
+    if (!p)
+        return CMDOP_ENOMEM;
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+/* Append n bytes; CMDOP_EINTERNAL if the result would exceed `limit`. */
+static int buf_append(sse_buf *b, const char *src, size_t n, size_t limit)
+{
+    if (n > limit || b->len > limit - n)
+        return CMDOP_EINTERNAL;
+    int rc = buf_reserve(b, b->len + n, limit);
+    if (rc)
+        return rc;
+    if (n)
+        memcpy(b->p + b->len, src, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+/* Replace the content with n bytes (used for event type and ids). */
+static int buf_set(sse_buf *b, const char *src, size_t n, size_t limit)
+{
+    b->len = 0;
+    if (b->p)
+        b->p[0] = '\0';
+    return buf_append(b, src, n, limit);
+}
+
+static void buf_clear(sse_buf *b)
+{
+    b->len = 0;
+    if (b->p)
+        b->p[0] = '\0';
+}
+
+static const char *buf_str(const sse_buf *b)
+{
+    return b->p ? b->p : EMPTY;
+}
+
+static int fail(cmdop__sse_decoder *dec, int rc, const char *why)
+{
+    dec->failed = rc;
+    dec->err = why;
+    return rc;
+}
+
+cmdop__sse_decoder *cmdop__sse_new(size_t max_line)
+{
+    if (max_line == 0)
+        return NULL;
+    cmdop__sse_decoder *dec = calloc(1, sizeof *dec);
+    if (!dec)
+        return NULL;
+    dec->max_line = max_line;
+    dec->max_event = max_line > SIZE_MAX / 4 ? SIZE_MAX / 4 : max_line * 4;
+    dec->retry_ms = -1;
+    dec->err = EMPTY;
+    return dec;
+}
+
+int cmdop__sse_set_max_event(cmdop__sse_decoder *dec, size_t max_event)
+{
+    if (!dec || max_event == 0)
+        return CMDOP_EINVALID;
+    dec->max_event = max_event;
+    return 0;
+}
+
+void cmdop__sse_set_comment_cb(cmdop__sse_decoder *dec, cmdop__sse_comment_cb cb,
+                               void *payload)
+{
+    if (!dec)
+        return;
+    dec->comment_cb = cb;
+    dec->comment_payload = payload;
+}
+
+/* Spec "dispatch the event". The last event ID string is updated even when
+ * nothing is dispatched (an `id` with no `data` still moves it). */
+static int dispatch(cmdop__sse_decoder *dec, cmdop__sse_event_cb cb, void *payload)
+{
+    int rc = buf_set(&dec->last_id, buf_str(&dec->id), dec->id.len, dec->max_line);
+    if (rc)
+        return fail(dec, rc, "out of memory");
+    dec->pending = false;
+    if (dec->data.len == 0) {
+        buf_clear(&dec->type);
+        return 0;
+    }
+    /* Every data line appended a LF; the last one is not part of the data. */
+    dec->data.len--;
+    dec->data.p[dec->data.len] = '\0';
+    cmdop__sse_event ev = {
+        .type = dec->type.len ? dec->type.p : "message",
+        .data = dec->data.p,
+        .data_len = dec->data.len,
+        .id = buf_str(&dec->last_id),
+        .retry_ms = dec->retry_ms,
+    };
+    rc = cb ? cb(&ev, payload) : 0;
+    buf_clear(&dec->data);
+    buf_clear(&dec->type);
+    if (rc)
+        return fail(dec, rc, "stopped by the event callback");
+    return 0;
+}
+
+/* `retry`: only a non-empty run of ASCII digits counts. */
+static void set_retry(cmdop__sse_decoder *dec, const char *v, size_t n)
+{
+    if (n == 0)
+        return;
+    long ms = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return;
+        int d = v[i] - '0';
+        if (ms > (LONG_MAX - d) / 10)
+            return; /* does not fit: ignored (see sse.h) */
+        ms = ms * 10 + d;
+    }
+    dec->retry_ms = ms;
+}
+
+static bool field_is(const char *name, size_t n, const char *want)
+{
+    return n == strlen(want) && memcmp(name, want, n) == 0;
+}
+
+static int process_field(cmdop__sse_decoder *dec, const char *name, size_t nlen,
+                         const char *value, size_t vlen)
+{
+    int rc = 0;
+    dec->pending = true;
+    if (field_is(name, nlen, "event")) {
+        rc = buf_set(&dec->type, value, vlen, dec->max_line);
+    } else if (field_is(name, nlen, "data")) {
+        rc = buf_append(&dec->data, value, vlen, dec->max_event);
+        if (!rc)
+            rc = buf_append(&dec->data, "\n", 1, dec->max_event);
+        if (rc == CMDOP_EINTERNAL)
+            return fail(dec, rc, "event data longer than the decoder's max_event");
+    } else if (field_is(name, nlen, "id")) {
+        if (!memchr(value, '\0', vlen))
+            rc = buf_set(&dec->id, value, vlen, dec->max_line);
+    } else if (field_is(name, nlen, "retry")) {
+        set_retry(dec, value, vlen);
+    }
+    /* any other field name is ignored, per spec */
+    if (rc)
+        return fail(dec, rc, "out of memory");
+    return 0;
+}
+
+static int process_line(cmdop__sse_decoder *dec, cmdop__sse_event_cb cb, void *payload)
+{
+    const char *l = buf_str(&dec->line);
+    size_t n = dec->line.len;
+    dec->line.len = 0; /* the bytes stay readable until the next append */
+    if (n == 0)
+        return dispatch(dec, cb, payload);
+    if (l[0] == ':') {
+        dec->comments++;
+        int rc = dec->comment_cb ? dec->comment_cb(l + 1, n - 1, dec->comment_payload) : 0;
+        return rc ? fail(dec, rc, "stopped by the comment callback") : 0;
+    }
+    const char *colon = memchr(l, ':', n);
+    if (!colon)
+        return process_field(dec, l, n, EMPTY, 0);
+    size_t nlen = (size_t)(colon - l);
+    const char *v = colon + 1;
+    size_t vlen = n - nlen - 1;
+    if (vlen && v[0] == ' ') {
+        v++;
+        vlen--;
+    }
+    return process_field(dec, l, nlen, v, vlen);
+}
+
+static int line_append(cmdop__sse_decoder *dec, const char *src, size_t n)
+{
+    int rc = buf_append(&dec->line, src, n, dec->max_line);
+    if (rc == CMDOP_EINTERNAL)
+        return fail(dec, rc, "line longer than the decoder's max_line");
+    return rc ? fail(dec, rc, "out of memory") : 0;
+}
+
+/* Consume BOM bytes at stream start. Returns how many bytes of buf it took
+ * (0 when the BOM phase is over); a mismatch hands the bytes matched so far
+ * back to the line, as ordinary content. */
+static int eat_bom(cmdop__sse_decoder *dec, const char *buf, size_t len, size_t *used)
+{
+    *used = 0;
+    while (dec->bom_seen < 3 && *used < len) {
+        if ((unsigned char)buf[*used] != BOM[dec->bom_seen]) {
+            unsigned matched = dec->bom_seen;
+            dec->bom_seen = 3;
+            return line_append(dec, (const char *)BOM, matched);
+        }
+        dec->bom_seen++;
+        (*used)++;
+    }
+    return 0;
+}
+
+int cmdop__sse_feed(cmdop__sse_decoder *dec, const char *buf, size_t len,
+                    cmdop__sse_event_cb cb, void *payload)
+{
+    if (!dec || (!buf && len))
+        return CMDOP_EINVALID;
+    if (dec->failed)
+        return dec->failed;
+    size_t i = 0;
+    int rc = eat_bom(dec, buf, len, &i);
+    if (rc)
+        return rc;
+    while (i < len) {
+        if (dec->skip_lf) {
+            dec->skip_lf = false;
+            if (buf[i] == '\n') {
+                i++;
+                continue;
+            }
+        }
+        size_t j = i;
+        while (j < len && buf[j] != '\n' && buf[j] != '\r')
+            j++;
+        if ((rc = line_append(dec, buf + i, j - i)))
+            return rc;
+        if (j == len)
+            break;
+        dec->skip_lf = buf[j] == '\r';
+        i = j + 1;
+        if ((rc = process_line(dec, cb, payload)))
+            return rc;
+    }
+    return 0;
+}
+
+int cmdop__sse_finish(cmdop__sse_decoder *dec, bool *truncated)
+{
+    if (truncated)
+        *truncated = false;
+    if (!dec)
+        return CMDOP_EINVALID;
+    if (dec->failed)
+        return dec->failed;
+    bool partial_bom = dec->bom_seen > 0 && dec->bom_seen < 3;
+    if (truncated)
+        *truncated = dec->pending || dec->line.len > 0 || partial_bom;
+    buf_clear(&dec->line);
+    buf_clear(&dec->data);
+    buf_clear(&dec->type);
+    /* An id of the discarded event never became the last event id; a next
+     * stream starts from the id actually reached. */
+    int rc = buf_set(&dec->id, buf_str(&dec->last_id), dec->last_id.len, dec->max_line);
+    if (rc)
+        return fail(dec, rc, "out of memory");
+    dec->pending = false;
+    dec->skip_lf = false;
+    dec->bom_seen = 0;
+    return 0;
+}
+
+const char *cmdop__sse_last_id(const cmdop__sse_decoder *dec)
+{
+    return dec ? buf_str(&dec->last_id) : EMPTY;
+}
+
+long cmdop__sse_retry(const cmdop__sse_decoder *dec)
+{
+    return dec ? dec->retry_ms : -1;
+}
+
+unsigned long cmdop__sse_comment_count(const cmdop__sse_decoder *dec)
+{
+    return dec ? dec->comments : 0;
+}
+
+size_t cmdop__sse_allocated(const cmdop__sse_decoder *dec)
+{
+    if (!dec)
+        return 0;
+    return dec->line.cap + dec->data.cap + dec->type.cap + dec->id.cap + dec->last_id.cap;
+}
+
+const char *cmdop__sse_strerror(const cmdop__sse_decoder *dec)
+{
+    return dec ? dec->err : EMPTY;
+}
+
+void cmdop__sse_free(cmdop__sse_decoder *dec)
+{
+    if (!dec)
+        return;
+    free(dec->line.p);
+    free(dec->data.p);
+    free(dec->type.p);
+    free(dec->id.p);
+    free(dec->last_id.p);
+    free(dec);
+}
