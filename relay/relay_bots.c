@@ -143,11 +143,7 @@ static void bots_delete(relay *r, const relay_req *q, relay_resp *out)
 /* Loads bots from the seed (a copy). */
 int relay_bots_seed(relay *r, json_t *seed)
 {
-    json_t *v = json_object_get(seed, "bots");
-    if (v && !json_is_array(v))
-        return -1;
-    json_object_set_new(r->db, "bots", v ? json_deep_copy(v) : json_array());
-    return 0;
+    return relay_seed_array(r, seed, "bots", "id");
 }
 
 #define P RELAY_PLANE_PLATFORM

@@ -219,15 +219,10 @@ static size_t target_count(relay *r, json_t *s)
         return json_array_size(json_object_get(s, "machine_ids"));
     const char *fid = json_string_value(json_object_get(s, "fleet_id"));
     size_t n = 0, i;
-    json_t *m;
-    json_array_foreach(relay_coll(r, "machines"), i, m) {
-        size_t k;
-        json_t *f;
-        json_array_foreach(json_object_get(m, "fleets"), k, f) {
-            const char *x = json_string_value(json_object_get(f, "fleet_id"));
-            if (x && fid && strcmp(x, fid) == 0)
-                n++;
-        }
+    json_t *link;
+    json_array_foreach(relay_coll(r, "fleet_machines"), i, link) {
+        const char *x = json_string_value(json_object_get(link, "fleet_id"));
+        n += x && fid && strcmp(x, fid) == 0;
     }
     return n;
 }
@@ -274,14 +269,9 @@ static void sched_runs(relay *r, const relay_req *q, relay_resp *out)
  * computed at load time so it is always in the future. */
 int relay_schedules_seed(relay *r, json_t *seed)
 {
-    static const char *const keys[] = {"schedules", "schedule_runs", NULL};
-    for (size_t i = 0; keys[i]; i++) {
-        json_t *v = json_object_get(seed, keys[i]);
-        if (v && !json_is_array(v))
-            return -1;
-        json_object_set_new(r->db, keys[i],
-                            v ? json_deep_copy(v) : json_array());
-    }
+    if (relay_seed_array(r, seed, "schedules", "id") != 0 ||
+        relay_seed_array(r, seed, "schedule_runs", "id") != 0)
+        return -1;
     size_t i;
     json_t *s;
     json_array_foreach(relay_coll(r, "schedules"), i, s)

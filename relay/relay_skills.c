@@ -195,13 +195,9 @@ int relay_skills_seed(relay *r, json_t *seed)
     static const char *const keys[] = {"skills", "skill_categories",
                                        "skill_tags", "skill_versions",
                                        "skill_reviews", NULL};
-    for (size_t i = 0; keys[i]; i++) {
-        json_t *v = json_object_get(seed, keys[i]);
-        if (v && !json_is_array(v))
+    for (size_t i = 0; keys[i]; i++)
+        if (relay_seed_array(r, seed, keys[i], "id") != 0)
             return -1;
-        json_object_set_new(r->db, keys[i],
-                            v ? json_deep_copy(v) : json_array());
-    }
     return 0;
 }
 

@@ -34,14 +34,13 @@ static bool subdomain_ok(const char *s)
     return true;
 }
 
-/* The fleet of the session's machine: machines carry "fleets":
- * [{"fleet_id", ...}] (MachineSummary); "" when unknown. */
+/* The fleet of the session's machine: its first fleet link in
+ * db.fleet_machines ({machine_id, fleet_id, ...}); "" when it has none. */
 static const char *session_fleet(relay *r, json_t *session)
 {
     const char *mid = json_string_value(json_object_get(session, "machine_id"));
-    json_t *m = mid ? relay_find(relay_coll(r, "machines"), "id", mid) : NULL;
-    json_t *f = json_array_get(json_object_get(m, "fleets"), 0);
-    const char *fid = json_string_value(json_object_get(f, "fleet_id"));
+    json_t *link = relay_find(relay_coll(r, "fleet_machines"), "machine_id", mid);
+    const char *fid = json_string_value(json_object_get(link, "fleet_id"));
     return fid ? fid : "";
 }
 
@@ -164,14 +163,9 @@ static void tunnels_sessions(relay *r, const relay_req *q, relay_resp *out)
 /* Loads tunnels and connected_sessions from the seed (copies). */
 int relay_tunnels_seed(relay *r, json_t *seed)
 {
-    static const char *const keys[] = {"tunnels", "connected_sessions", NULL};
-    for (size_t i = 0; keys[i]; i++) {
-        json_t *v = json_object_get(seed, keys[i]);
-        if (v && !json_is_array(v))
-            return -1;
-        json_object_set_new(r->db, keys[i],
-                            v ? json_deep_copy(v) : json_array());
-    }
+    if (relay_seed_array(r, seed, "tunnels", "tunnel_id") != 0 ||
+        relay_seed_array(r, seed, "connected_sessions", "session_id") != 0)
+        return -1;
     json_object_set_new(r->db, "tunnels_closed", json_array());
     return 0;
 }
