@@ -1,0 +1,50 @@
+/*
+ * config.h — INTERNAL: resolving a client's configuration from explicit
+ * options, the environment and defaults (precedence in cmdop/client.h).
+ * Pure: the environment is read only through the given function, so tests
+ * pass a fake one.
+ */
+#ifndef CMDOP__CONFIG_H
+#define CMDOP__CONFIG_H
+
+#include <stdbool.h>
+#include "cmdop/client.h"
+
+#define CMDOP__DEFAULT_BASE_URL "https://cloud.cmdop.com"
+#define CMDOP__DEFAULT_API_BASE_URL "https://api.cmdop.com"
+#define CMDOP__DEFAULT_TIMEOUT_MS 30000L
+#define CMDOP__DEFAULT_MAX_RETRIES 2
+#define CMDOP__DEFAULT_RETRY_BASE_MS 500L
+#define CMDOP__DEFAULT_RETRY_MAX_MS 8000L
+
+/* getenv(3) or a fake with the same shape; returns borrowed or NULL. */
+typedef const char *(*cmdop__getenv_fn)(const char *name);
+
+typedef struct cmdop__config {
+    char *token;          /* owned; NULL = none */
+    char *api_key;        /* owned; NULL = none */
+    char *base_url;       /* owned, never NULL after resolve, no trailing '/' */
+    char *api_base_url;   /* owned, never NULL after resolve */
+    char *fleet_id;       /* owned; NULL = none */
+    long timeout_ms;      /* > 0 */
+    int max_retries;      /* >= 0 */
+    long retry_base_ms;   /* > 0 */
+    long retry_max_ms;    /* >= retry_base_ms */
+    bool debug;           /* CMDOP_DEBUG=1 */
+} cmdop__config;
+
+/*
+ * Fill *cfg (which the caller zeroes or which was cleared) from `opts` (may
+ * be NULL = all defaults, env on) and `env` (ignored when opts->use_env is
+ * false; NULL = no environment). Returns 0, or CMDOP_EINVALID (bad
+ * options version), CMDOP_EVALIDATION (a bad value, the error naming the
+ * option or variable), CMDOP_ENOMEM; on failure *cfg holds nothing.
+ * Free with cmdop__config_clear().
+ */
+int cmdop__config_resolve(cmdop__config *cfg, const cmdop_client_options *opts,
+                          cmdop__getenv_fn env);
+
+/* Free what *cfg owns and zero it. */
+void cmdop__config_clear(cmdop__config *cfg);
+
+#endif /* CMDOP__CONFIG_H */

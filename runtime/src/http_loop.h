@@ -1,0 +1,97 @@
+/*
+ * http_loop.h — INTERNAL: one event-loop thread per client that owns a
+ * libcurl multi handle and drives every HTTP request of that client.
+ *
+ * Threading model: any thread submits a cmdop__http_req (the queue is guarded
+ * by a mutex; curl_multi_wakeup interrupts the loop's curl_multi_poll). The
+ * loop thread alone touches curl handles, so many requests run concurrently
+ * on that one thread and share the multi handle's connection cache
+ * (keep-alive reuse). Completion is reported by req->on_done ON THE LOOP
+ * THREAD; a synchronous caller waits on a condition variable (http_sync.h).
+ * Callbacks must not block: they may resubmit (a retry) but never wait.
+ */
+#ifndef CMDOP__HTTP_LOOP_H
+#define CMDOP__HTTP_LOOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error_internal.h"
+
+typedef struct cmdop__loop cmdop__loop;
+typedef struct cmdop__http_req cmdop__http_req;
+
+/* Streaming sink for the response body, called on the loop thread for each
+ * chunk (req->status is already known). Return `len` to go on; anything else
+ * aborts the transfer, which then ends as CMDOP__XFER_CANCELLED. */
+typedef size_t (*cmdop__http_data_fn)(cmdop__http_req *req, const char *data,
+                                      size_t len, void *payload);
+/* Called exactly once per submission, on the loop thread, after the loop has
+ * let go of the request: the callee may free or resubmit it. */
+typedef void (*cmdop__http_done_fn)(cmdop__http_req *req, void *payload);
+
+#define CMDOP__HTTP_MAX_HEADERS 12
+
+struct cmdop__http_req {
+    /* ---- request: set before submitting, read-only while in flight ---- */
+    char method[8];               /* "GET", "POST", "PATCH", "DELETE", "PUT" */
+    char *url;                    /* owned */
+    char *headers[CMDOP__HTTP_MAX_HEADERS]; /* owned "Name: value" lines */
+    size_t n_headers;
+    char *body;                   /* owned, or NULL for no body */
+    size_t body_len;
+    long timeout_ms;              /* per attempt; 0 = none */
+    cmdop__http_data_fn on_data;  /* NULL: buffer the body in resp_body */
+    cmdop__http_done_fn on_done;
+    void *payload;                /* for both callbacks */
+
+    /* ---- response: valid in on_done ---- */
+    cmdop__xfer xfer;
+    char xfer_msg[256];           /* transport detail when xfer != OK */
+    long status;                  /* 0 when no status line arrived */
+    char *request_id;             /* X-Request-Id, owned, or NULL */
+    char *retry_after;            /* Retry-After, owned, or NULL */
+    char *content_type;           /* Content-Type, owned, or NULL */
+    char *resp_body;              /* owned, NUL-terminated; NULL if empty */
+    size_t resp_len;
+    size_t resp_cap;
+
+    /* ---- loop-private ---- */
+    uint64_t id;                  /* handle for cmdop__loop_cancel */
+    int64_t not_before_ms;
+    void *easy;                   /* CURL * while active */
+    void *slist;                  /* struct curl_slist * while active */
+    cmdop__http_req *next;
+};
+
+/* New empty request (GET, no headers). NULL when out of memory.
+ * Free with cmdop__http_req_free() once it is not submitted. */
+cmdop__http_req *cmdop__http_req_new(void);
+void cmdop__http_req_free(cmdop__http_req *req);
+/* Setters copy their arguments. Return 0 or CMDOP_ENOMEM/CMDOP_EINVALID. */
+int cmdop__http_req_set(cmdop__http_req *req, const char *method, const char *url);
+int cmdop__http_req_header(cmdop__http_req *req, const char *name, const char *value);
+int cmdop__http_req_body(cmdop__http_req *req, const char *body, size_t len);
+/* Value of a request header set with cmdop__http_req_header (borrowed). */
+const char *cmdop__http_req_header_get(const cmdop__http_req *req, const char *name);
+/* Forget the response of a previous attempt (before resubmitting). */
+void cmdop__http_req_reset_response(cmdop__http_req *req);
+
+/* Start a loop thread. NULL on failure (the thread's last error is set). */
+cmdop__loop *cmdop__loop_new(void);
+/* Stop the loop: every pending or in-flight request ends with
+ * CMDOP__XFER_CANCELLED (its on_done runs), then the thread is joined.
+ * Submissions after this point are refused. NULL is a no-op. */
+void cmdop__loop_free(cmdop__loop *loop);
+/* Queue `req` to start after `delay_ms` (0 = now). Thread-safe, also from a
+ * callback. Returns 0, or CMDOP_ECANCELLED when the loop is stopping (then
+ * on_done is NOT called). The loop borrows req until on_done. The id used
+ * by cmdop__loop_cancel is req->id, assigned here. */
+int cmdop__loop_submit(cmdop__loop *loop, cmdop__http_req *req, long delay_ms);
+/* Cancel a submitted request by id (waiting or in flight): it ends with
+ * CMDOP__XFER_CANCELLED. Unknown or finished ids are ignored. Thread-safe. */
+void cmdop__loop_cancel(cmdop__loop *loop, uint64_t id);
+
+/* Milliseconds of a monotonic clock. */
+int64_t cmdop__now_ms(void);
+
+#endif /* CMDOP__HTTP_LOOP_H */
