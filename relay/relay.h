@@ -143,4 +143,32 @@ void relay_new_uuid(char buf[37]);
 /* Now as RFC3339 with trailing Z into buf (32 bytes). */
 void relay_now(char buf[32]);
 
+/* ---- additions (shared helpers; additive to the contract above) --------- */
+/* Now + `seconds` as RFC3339 with trailing Z into buf (32 bytes). */
+void relay_time_after(char buf[32], long long seconds);
+/* New object with a deep copy of each listed key of src that is present and
+ * not null; keys is NULL-terminated. */
+json_t *relay_pick(json_t *src, const char *const *keys);
+/* Fleet roles, lowest first: viewer < member < admin < owner. Rank 1..4 of a
+ * role string, 0 for NULL or an unknown role. */
+int relay_role_rank(const char *role);
+/* The role (borrowed) of user_id in fleet_id from db.memberships, or NULL. */
+const char *relay_fleet_role(relay *r, const char *fleet_id,
+                             const char *user_id);
+/*
+ * Gate of every fleet-scoped handler: returns the fleet object (borrowed)
+ * when fleet_id exists and the caller (q->user_id) is a member with at least
+ * `min_role` ("viewer" for reads). Otherwise fills `out` with 404 not_found
+ * (unknown fleet, or the caller is not a member) or 403 permission (role too
+ * low) and returns NULL. Fleets live in db.fleets, memberships in
+ * db.memberships ({fleet_id, user_id, role, joined_at, invited_by_id?}).
+ */
+json_t *relay_fleet_access(relay *r, const relay_req *q, relay_resp *out,
+                           const char *fleet_id, const char *min_role);
+/* Seed loader for a module's array key: deep-copies seed[key] (missing = [])
+ * into db[key]. Each element must be an object with a string
+ * `required_field` (NULL = no check). Returns 0, or -1 for a bad shape. */
+int relay_seed_array(relay *r, json_t *seed, const char *key,
+                     const char *required_field);
+
 #endif /* RELAY_H */

@@ -1,0 +1,596 @@
+/*
+ * relay_server.c — the libmicrohttpd daemon and the request pipeline:
+ * raw URI -> plane -> (recording, fault injection, auth) -> JSON body ->
+ * route with {} captures -> handler under the global lock -> response with a
+ * fresh X-Request-Id.
+ *
+ * Threading: MHD runs one thread per connection (the ask SSE streams of the
+ * next issue need long-lived responses); every handler, and every touch of
+ * the db or the recording, happens with relay->lock held.
+ */
+#include "relay_server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A publish body carries up to 1 MiB of manifest plus JSON escaping. */
+#define RELAY_MAX_BODY (8u * 1024u * 1024u)
+
+struct relay_server {
+    relay base;                 /* first: handlers get &base, we cast back */
+    struct MHD_Daemon *daemon;
+    char *token, *api_key;
+    json_t *seed;               /* kept for POST /_control/reset {state} */
+    json_t *recording;          /* array of request records */
+    long fail_count;            /* pending injected failures */
+    int fail_status;
+    char fail_retry_after[16];
+    char fail_code[32];
+};
+
+static relay_server *server_of(relay *r)
+{
+    return (relay_server *)r;   /* base is the first member */
+}
+
+/* ---- URL pieces --------------------------------------------------------- */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+char *relay_pct_decode(const char *s, size_t n, bool plus_space)
+{
+    char *out = malloc(n + 1);
+    size_t o = 0;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < n &&
+            (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
+            out[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else if (plus_space && s[i] == '+') {
+            out[o++] = ' ';
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+bool relay_match(const char *pattern, const char *path,
+                 char *caps[RELAY_MAX_CAPTURES], size_t *n_cap)
+{
+    const char *p = pattern, *s = path;
+    size_t n = 0;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/')
+            break;
+        p++, s++;
+        size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
+        if (plen == 2 && p[0] == '{' && p[1] == '}') {
+            if (slen == 0 || n == RELAY_MAX_CAPTURES)
+                break;
+            caps[n++] = relay_pct_decode(s, slen, false);
+        } else if (plen != slen || strncmp(p, s, plen) != 0) {
+            break;
+        }
+        p += plen, s += slen;
+    }
+    if (*p || *s) {          /* a mismatch, or one ran out before the other */
+        for (size_t i = 0; i < n; i++)
+            free(caps[i]);
+        return false;
+    }
+    *n_cap = n;
+    return true;
+}
+
+json_t *relay_parse_query(const char *qs)
+{
+    json_t *q = json_object();
+    while (qs && *qs) {
+        size_t len = strcspn(qs, "&");
+        if (len > 0) {
+            const char *eq = memchr(qs, '=', len);
+            size_t klen = eq ? (size_t)(eq - qs) : len;
+            char *k = relay_pct_decode(qs, klen, true);
+            char *v = eq ? relay_pct_decode(eq + 1, len - klen - 1, true)
+                         : relay_pct_decode("", 0, true);
+            json_t *prev = json_object_get(q, k);
+            if (!prev) {
+                json_object_set_new(q, k, json_string(v));
+            } else if (json_is_array(prev)) {
+                json_array_append_new(prev, json_string(v));
+            } else {
+                json_t *arr = json_array();
+                json_array_append(arr, prev);
+                json_array_append_new(arr, json_string(v));
+                json_object_set_new(q, k, arr);
+            }
+            free(k);
+            free(v);
+        }
+        qs += len;
+        if (*qs == '&')
+            qs++;
+    }
+    return q;
+}
+
+static bool prefix_is(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(path, prefix, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+bool relay_plane_of(const char *path, relay_plane *plane, size_t *skip)
+{
+    if (prefix_is(path, "/api")) {
+        *plane = RELAY_PLANE_RELAY, *skip = 0;
+    } else if (prefix_is(path, "/platform")) {
+        *plane = RELAY_PLANE_PLATFORM, *skip = strlen("/platform");
+    } else if (prefix_is(path, "/_control")) {
+        *plane = RELAY_PLANE_CONTROL, *skip = strlen("/_control");
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* ---- per-request context ------------------------------------------------ */
+
+typedef struct req_ctx {
+    char *uri;        /* raw request target, before MHD unescapes it */
+    char *body;
+    size_t len, cap;
+    bool started, too_large;
+} req_ctx;
+
+/* MHD hands us the raw URI first; keeping it lets us split path and query
+ * and percent-decode captures ourselves (so "%2F" stays inside a segment). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    req_ctx *ctx = calloc(1, sizeof *ctx);
+    if (ctx)
+        ctx->uri = strdup(uri ? uri : "/");
+    return ctx;
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
+                    enum MHD_RequestTerminationCode toe)
+{
+    req_ctx *ctx = *con_cls;
+    if (ctx) {
+        free(ctx->uri);
+        free(ctx->body);
+        free(ctx);
+        *con_cls = NULL;
+    }
+}
+
+static void append_body(req_ctx *ctx, const char *data, size_t n)
+{
+    if (ctx->too_large || ctx->len + n > RELAY_MAX_BODY) {
+        ctx->too_large = true;
+        return;
+    }
+    if (ctx->len + n + 1 > ctx->cap) {
+        size_t cap = ctx->cap ? ctx->cap : 4096;
+        while (cap < ctx->len + n + 1)
+            cap *= 2;
+        char *b = realloc(ctx->body, cap);
+        if (!b) {
+            ctx->too_large = true;
+            return;
+        }
+        ctx->body = b, ctx->cap = cap;
+    }
+    memcpy(ctx->body + ctx->len, data, n);
+    ctx->len += n;
+    ctx->body[ctx->len] = '\0';
+}
+
+/* ---- pipeline stages (all with the lock held) --------------------------- */
+
+static const char *hdr(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+static const char *code_for_status(int status)
+{
+    switch (status) {
+    case 400: case 422: return "validation";
+    case 401: return "auth";
+    case 403: return "permission";
+    case 404: return "not_found";
+    case 409: return "conflict";
+    case 429: return "rate_limit";
+    default: return status >= 500 ? "server" : "error";
+    }
+}
+
+/* Consumes one armed failure, if any. */
+static bool injected_failure(relay_server *s, relay_resp *out)
+{
+    if (s->fail_count <= 0)
+        return false;
+    s->fail_count--;
+    relay_error(out, s->fail_status,
+                s->fail_code[0] ? s->fail_code : code_for_status(s->fail_status),
+                NULL, "injected failure (%ld more pending)", s->fail_count);
+    snprintf(out->retry_after, sizeof out->retry_after, "%s",
+             s->fail_retry_after);
+    return true;
+}
+
+/* Each plane takes only its own credential; the other one is a 401 too. */
+static bool authorized(relay_server *s, relay_plane plane,
+                       struct MHD_Connection *c, relay_resp *out)
+{
+    if (plane == RELAY_PLANE_RELAY) {
+        const char *a = hdr(c, "Authorization");
+        if (a && strncasecmp(a, "Bearer ", 7) == 0 &&
+            strcmp(a + 7, s->base.token) == 0)
+            return true;
+        relay_error(out, 401, "auth", NULL,
+                    a ? "invalid relay token"
+                      : "missing Authorization: Bearer <token>%s",
+                    hdr(c, "X-Api-Key") ? " (X-Api-Key is for the platform)"
+                                        : "");
+        return false;
+    }
+    if (plane == RELAY_PLANE_PLATFORM) {
+        const char *k = hdr(c, "X-Api-Key");
+        if (k && strcmp(k, s->base.api_key) == 0)
+            return true;
+        relay_error(out, 401, "auth", NULL,
+                    k ? "invalid API key" : "missing X-Api-Key%s",
+                    hdr(c, "Authorization")
+                        ? " (a Bearer token is for the relay plane)" : "");
+        return false;
+    }
+    return true;   /* control: tests only, loopback only */
+}
+
+/* Parses the body into q->body; a body must be a JSON object. */
+static bool parse_body(relay_plane plane, req_ctx *ctx, relay_req *q,
+                       relay_resp *out)
+{
+    int st = plane == RELAY_PLANE_PLATFORM ? 400 : 422;
+    if (ctx->too_large) {
+        relay_error(out, 413, "validation", NULL, "request body over %u bytes",
+                    RELAY_MAX_BODY);
+        return false;
+    }
+    if (ctx->len == 0)
+        return true;
+    json_error_t e;
+    q->body = json_loadb(ctx->body, ctx->len, JSON_DECODE_ANY, &e);
+    if (!q->body) {
+        relay_error(out, st, "validation", NULL, "invalid JSON body: %s",
+                    e.text);
+        return false;
+    }
+    if (!json_is_object(q->body)) {
+        relay_error(out, st, "validation", NULL,
+                    "request body must be a JSON object");
+        return false;
+    }
+    return true;
+}
+
+/* Finds the route and runs it; 404 for an unknown path, 405 for a known path
+ * with another method. */
+static void route(relay_server *s, relay_plane plane, const char *path,
+                  relay_req *q, relay_resp *out)
+{
+    bool path_known = false;
+    for (size_t m = 0; relay_modules[m].name; m++) {
+        for (const relay_route *rt = relay_modules[m].routes; rt->method; rt++) {
+            char *caps[RELAY_MAX_CAPTURES];
+            size_t n = 0;
+            if (rt->plane != plane || !relay_match(rt->pattern, path, caps, &n))
+                continue;
+            bool same = strcmp(rt->method, q->method) == 0;
+            if (same) {
+                for (size_t i = 0; i < n; i++)
+                    q->cap[i] = caps[i];
+                q->n_cap = n;
+                rt->fn(&s->base, q, out);
+                if (out->status == 0)
+                    relay_error(out, 500, "internal", NULL,
+                                "handler set no response");
+            }
+            for (size_t i = 0; i < n; i++)
+                free(caps[i]);
+            q->n_cap = 0;
+            if (same)
+                return;
+            path_known = true;
+        }
+    }
+    if (path_known)
+        relay_error(out, 405, "method_not_allowed", NULL,
+                    "%s is not allowed on %s", q->method, path);
+    else
+        relay_error(out, 404, "not_found", NULL, "no route for %s %s",
+                    q->method, path);
+}
+
+/* Appends {method, path, query, headers, body, status} to the recording. */
+static void record(relay_server *s, struct MHD_Connection *c,
+                   const relay_req *q, const char *raw_path, req_ctx *ctx,
+                   int status)
+{
+    static const char *const names[] = {"authorization", "x-api-key",
+        "idempotency-key", "content-type", "last-event-id", NULL};
+    json_t *h = json_object();
+    for (size_t i = 0; names[i]; i++) {
+        const char *v = hdr(c, names[i]);
+        if (v)
+            json_object_set_new(h, names[i], json_string(v));
+    }
+    json_t *body = json_null();
+    if (q->body) {
+        body = json_deep_copy(q->body);
+    } else if (ctx->len > 0) {   /* unparsable: keep the text */
+        body = json_stringn_nocheck(ctx->body, ctx->len);
+        if (!body)
+            body = json_null();
+    }
+    json_array_append_new(s->recording,
+        json_pack("{s:s, s:s, s:O, s:o, s:o, s:i}", "method", q->method,
+                  "path", raw_path, "query", q->query, "headers", h,
+                  "body", body, "status", status));
+}
+
+/* Runs the whole pipeline under the lock; returns the serialized body. */
+static char *process(relay_server *s, struct MHD_Connection *c,
+                     const char *method, req_ctx *ctx, const char *reqid,
+                     relay_resp *out)
+{
+    const char *uri = ctx->uri ? ctx->uri : "/";
+    size_t plen = strcspn(uri, "?");
+    char *raw_path = strndup(uri, plen);
+    relay_req q = {0};
+    q.method = method;
+    q.query = relay_parse_query(uri[plen] == '?' ? uri + plen + 1 : NULL);
+    q.raw_body = ctx->body;
+    q.raw_body_len = ctx->len;
+    q.request_id = reqid;
+    q.idempotency_key = hdr(c, "Idempotency-Key");
+    q.conn = c;
+
+    relay_plane plane = RELAY_PLANE_RELAY;
+    size_t skip = 0;
+    bool known = relay_plane_of(raw_path, &plane, &skip);
+    q.path = raw_path[skip] ? raw_path + skip : "/";
+
+    pthread_mutex_lock(&s->base.lock);
+    bool control = known && plane == RELAY_PLANE_CONTROL;
+    bool ok = control || !injected_failure(s, out);
+    if (ok && !known) {
+        relay_error(out, 404, "not_found", NULL, "no route for %s %s", method,
+                    raw_path);
+        ok = false;
+    }
+    ok = ok && authorized(s, plane, c, out) && parse_body(plane, ctx, &q, out);
+    if (ok) {
+        /* Both credentials belong to the seed's token user. */
+        q.user_id = json_string_value(json_object_get(s->base.db,
+                                                      "token_user_id"));
+        route(s, plane, q.path, &q, out);
+    }
+    if (!control)
+        record(s, c, &q, raw_path, ctx, out->status);
+    char *text = out->body ? json_dumps(out->body, JSON_COMPACT) : NULL;
+    pthread_mutex_unlock(&s->base.lock);
+
+    json_decref(q.query);
+    json_decref(q.body);
+    free(raw_path);
+    return text;
+}
+
+static void new_request_id(char buf[40])
+{
+    char u[37];
+    relay_new_uuid(u);
+    size_t o = (size_t)snprintf(buf, 40, "req_");
+    for (size_t i = 0; u[i] && o < 39; i++)
+        if (u[i] != '-')
+            buf[o++] = u[i];
+    buf[o] = '\0';
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    relay_server *s = cls;
+    req_ctx *ctx = *con_cls;
+    if (!ctx)
+        return MHD_NO;
+    if (!ctx->started) {           /* headers only; the body comes next */
+        ctx->started = true;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        append_body(ctx, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+
+    char reqid[40];
+    new_request_id(reqid);
+    relay_resp out = {0};
+    char *text = process(s, c, method, ctx, reqid, &out);
+    json_decref(out.body);
+
+    struct MHD_Response *resp = text
+        ? MHD_create_response_from_buffer(strlen(text), text,
+                                          MHD_RESPMEM_MUST_FREE)
+        : MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(text);
+        return MHD_NO;
+    }
+    if (text)
+        MHD_add_response_header(resp, "Content-Type", "application/json");
+    MHD_add_response_header(resp, "X-Request-Id", reqid);
+    if (out.retry_after[0])
+        MHD_add_response_header(resp, "Retry-After", out.retry_after);
+    enum MHD_Result rc = MHD_queue_response(c, (unsigned)out.status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+/* ---- control state ------------------------------------------------------ */
+
+int relay_load_seed(relay *r, json_t *seed, char *err, size_t errlen)
+{
+    json_object_clear(r->db);
+    json_t *tu = json_object_get(seed, "token_user_id");
+    if (!json_is_string(tu)) {
+        snprintf(err, errlen, "seed: token_user_id must be a string");
+        return -1;
+    }
+    json_object_set(r->db, "token_user_id", tu);
+    for (size_t m = 0; relay_modules[m].name; m++) {
+        if (relay_modules[m].seed && relay_modules[m].seed(r, seed) < 0) {
+            snprintf(err, errlen, "seed: module %s rejected its keys",
+                     relay_modules[m].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int relay_server_reset(relay *r, bool state)
+{
+    relay_server *s = server_of(r);
+    char err[128];
+    json_array_clear(s->recording);
+    s->fail_count = 0;
+    return state ? relay_load_seed(r, s->seed, err, sizeof err) : 0;
+}
+
+void relay_server_fail(relay *r, long count, int status,
+                       const char *retry_after, const char *code)
+{
+    relay_server *s = server_of(r);
+    s->fail_count = count;
+    s->fail_status = status;
+    snprintf(s->fail_retry_after, sizeof s->fail_retry_after, "%s",
+             retry_after ? retry_after : "");
+    snprintf(s->fail_code, sizeof s->fail_code, "%s", code ? code : "");
+}
+
+json_t *relay_server_recording(relay *r)
+{
+    return server_of(r)->recording;
+}
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+/* Only 127.0.0.0/8: the relay has fixed credentials and a control port. */
+static bool loopback_addr(const char *host, struct sockaddr_in *sa)
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    if (!host || strcmp(host, "localhost") == 0)
+        host = "127.0.0.1";
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+        return false;
+    return (ntohl(sa->sin_addr.s_addr) >> 24) == 127;
+}
+
+relay *relay_server_relay(relay_server *s)
+{
+    return &s->base;
+}
+
+void relay_server_stop(relay_server *s)
+{
+    if (!s)
+        return;
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);   /* joins every connection thread */
+    json_decref(s->base.db);
+    json_decref(s->seed);
+    json_decref(s->recording);
+    free(s->token);
+    free(s->api_key);
+    pthread_mutex_destroy(&s->base.lock);
+    free(s);
+}
+
+int relay_server_start(relay_server **out, const relay_options *opt,
+                       char *err, size_t errlen)
+{
+    struct sockaddr_in sa;
+    *out = NULL;
+    if (!loopback_addr(opt->host, &sa)) {
+        snprintf(err, errlen, "host %s is not an IPv4 loopback address",
+                 opt->host);
+        return -1;
+    }
+    sa.sin_port = htons(opt->port);
+    if (!opt->token || !*opt->token || !opt->api_key || !*opt->api_key) {
+        snprintf(err, errlen, "token and api key must not be empty");
+        return -1;
+    }
+    relay_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    pthread_mutex_init(&s->base.lock, NULL);
+    s->token = strdup(opt->token);
+    s->api_key = strdup(opt->api_key);
+    s->base.token = s->token;
+    s->base.api_key = s->api_key;
+    s->base.db = json_object();
+    s->recording = json_array();
+    s->seed = json_incref(opt->seed);
+    if (relay_load_seed(&s->base, s->seed, err, errlen) < 0) {
+        relay_server_stop(s);
+        return -1;
+    }
+    s->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+            MHD_USE_POLL,
+        opt->port, NULL, NULL, on_request, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, errlen, "cannot listen on %s:%u",
+                 opt->host ? opt->host : "127.0.0.1", (unsigned)opt->port);
+        relay_server_stop(s);
+        return -1;
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    char ip[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof ip);
+    snprintf(s->base.root_url, sizeof s->base.root_url, "http://%s:%u", ip,
+             info ? (unsigned)info->port : (unsigned)opt->port);
+    *out = s;
+    return 0;
+}
