@@ -32,6 +32,11 @@ struct cmdop__sse_decoder {
     unsigned bom_seen; /* BOM bytes matched at stream start; 3 = BOM phase over */
     bool skip_lf;      /* previous byte was CR: a LF right after is the same line end */
     bool pending;      /* a field line was seen since the last dispatch */
+    /* WHATWG "UTF-8 decode" state: an incomplete sequence carried across
+     * chunks, the continuation bytes still needed and their allowed range. */
+    unsigned char u8_seq[4];
+    unsigned u8_len, u8_need;
+    unsigned char u8_lower, u8_upper;
     int failed;        /* sticky non-zero return code */
     const char *err;   /* static message for `failed` */
     cmdop__sse_comment_cb comment_cb;
@@ -39,6 +44,7 @@ struct cmdop__sse_decoder {
 };
 
 static const unsigned char BOM[3] = {0xEF, 0xBB, 0xBF};
+static const char REPLACEMENT[3] = {'\xEF', '\xBF', '\xBD'}; /* U+FFFD */
 static const char EMPTY[] = "";
 
 /* Grow `b` so it can hold `need` content bytes plus the NUL. Doubles the
@@ -114,6 +120,8 @@ cmdop__sse_decoder *cmdop__sse_new(size_t max_line)
     dec->max_event = max_line > SIZE_MAX / 4 ? SIZE_MAX / 4 : max_line * 4;
     dec->retry_ms = -1;
     dec->err = EMPTY;
+    dec->u8_lower = 0x80;
+    dec->u8_upper = 0xBF;
     return dec;
 }
 
@@ -244,6 +252,87 @@ static int line_append(cmdop__sse_decoder *dec, const char *src, size_t n)
     return rc ? fail(dec, rc, "out of memory") : 0;
 }
 
+static void u8_reset(cmdop__sse_decoder *dec)
+{
+    dec->u8_len = dec->u8_need = 0;
+    dec->u8_lower = 0x80;
+    dec->u8_upper = 0xBF;
+}
+
+/* Start a multi-byte sequence with lead byte b; false if b cannot lead. */
+static bool u8_lead(cmdop__sse_decoder *dec, unsigned char b)
+{
+    if (b >= 0xC2 && b <= 0xDF) {
+        dec->u8_need = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        dec->u8_need = 2;
+        if (b == 0xE0)
+            dec->u8_lower = 0xA0; /* no overlong forms */
+        if (b == 0xED)
+            dec->u8_upper = 0x9F; /* no surrogates */
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        dec->u8_need = 3;
+        if (b == 0xF0)
+            dec->u8_lower = 0x90;
+        if (b == 0xF4)
+            dec->u8_upper = 0x8F; /* nothing above U+10FFFF */
+    } else {
+        return false;
+    }
+    dec->u8_seq[0] = b;
+    dec->u8_len = 1;
+    return true;
+}
+
+/*
+ * Append line content through the WHATWG Encoding "UTF-8 decode" algorithm:
+ * valid sequences pass unchanged (also when split across chunks), each
+ * maximal invalid subpart becomes U+FFFD. `s` never holds CR or LF.
+ */
+static int line_append_utf8(cmdop__sse_decoder *dec, const char *src, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    size_t i = 0;
+    int rc = 0;
+    while (i < n && rc == 0) {
+        if (dec->u8_need == 0) {
+            size_t j = i;
+            while (j < n && s[j] < 0x80)
+                j++; /* ASCII run: copied in one go */
+            if (j > i) {
+                rc = line_append(dec, src + i, j - i);
+                i = j;
+            } else if (!u8_lead(dec, s[i++])) {
+                rc = line_append(dec, REPLACEMENT, sizeof REPLACEMENT);
+            }
+            continue;
+        }
+        if (s[i] < dec->u8_lower || s[i] > dec->u8_upper) {
+            /* broken sequence: replace it, then look at this byte afresh */
+            u8_reset(dec);
+            rc = line_append(dec, REPLACEMENT, sizeof REPLACEMENT);
+            continue;
+        }
+        dec->u8_lower = 0x80;
+        dec->u8_upper = 0xBF;
+        dec->u8_seq[dec->u8_len++] = s[i++];
+        if (dec->u8_len == dec->u8_need + 1) {
+            rc = line_append(dec, (const char *)dec->u8_seq, dec->u8_len);
+            u8_reset(dec);
+        }
+    }
+    return rc;
+}
+
+/* A line end (or the end of the stream) cuts an incomplete sequence: U+FFFD. */
+static int u8_flush(cmdop__sse_decoder *dec)
+{
+    if (dec->u8_need == 0)
+        return 0;
+    u8_reset(dec);
+    return line_append(dec, REPLACEMENT, sizeof REPLACEMENT);
+}
+
 /* Consume BOM bytes at stream start. Returns how many bytes of buf it took
  * (0 when the BOM phase is over); a mismatch hands the bytes matched so far
  * back to the line, as ordinary content. */
@@ -254,7 +343,7 @@ static int eat_bom(cmdop__sse_decoder *dec, const char *buf, size_t len, size_t 
         if ((unsigned char)buf[*used] != BOM[dec->bom_seen]) {
             unsigned matched = dec->bom_seen;
             dec->bom_seen = 3;
-            return line_append(dec, (const char *)BOM, matched);
+            return line_append_utf8(dec, (const char *)BOM, matched);
         }
         dec->bom_seen++;
         (*used)++;
@@ -284,10 +373,12 @@ int cmdop__sse_feed(cmdop__sse_decoder *dec, const char *buf, size_t len,
         size_t j = i;
         while (j < len && buf[j] != '\n' && buf[j] != '\r')
             j++;
-        if ((rc = line_append(dec, buf + i, j - i)))
+        if ((rc = line_append_utf8(dec, buf + i, j - i)))
             return rc;
         if (j == len)
             break;
+        if ((rc = u8_flush(dec)))
+            return rc;
         dec->skip_lf = buf[j] == '\r';
         i = j + 1;
         if ((rc = process_line(dec, cb, payload)))
@@ -304,9 +395,10 @@ int cmdop__sse_finish(cmdop__sse_decoder *dec, bool *truncated)
         return CMDOP_EINVALID;
     if (dec->failed)
         return dec->failed;
-    bool partial_bom = dec->bom_seen > 0 && dec->bom_seen < 3;
+    bool partial = (dec->bom_seen > 0 && dec->bom_seen < 3) || dec->u8_need > 0;
     if (truncated)
-        *truncated = dec->pending || dec->line.len > 0 || partial_bom;
+        *truncated = dec->pending || dec->line.len > 0 || partial;
+    u8_reset(dec);
     buf_clear(&dec->line);
     buf_clear(&dec->data);
     buf_clear(&dec->type);

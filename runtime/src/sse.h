@@ -9,6 +9,9 @@
  * may be split anywhere. It is transport-agnostic: no curl, no JSON.
  *
  * Rules implemented, as in the spec:
+ *   - the bytes are decoded as UTF-8 (WHATWG Encoding "UTF-8 decode"): valid
+ *     sequences pass unchanged, each invalid one becomes U+FFFD, so every
+ *     string handed out is valid UTF-8;
  *   - one UTF-8 BOM at the start of the stream is skipped;
  *   - a line ends with CRLF, LF or CR;
  *   - an empty line dispatches the pending event; nothing is dispatched when
@@ -22,11 +25,10 @@
  *     time when the value is ASCII digits only; other fields are ignored;
  *   - at end of stream an incomplete event (and a partial line) is discarded.
  *
- * Deviations, on purpose: bytes are passed through as they are (no UTF-8
- * decoding with U+FFFD replacement; the JSON layer above rejects invalid
- * UTF-8), a `retry` value that does not fit in a long is ignored, and
- * memory is bounded: a line longer than max_line bytes, or an event whose
- * joined data exceeds max_event bytes, is a decoding error.
+ * Deviations, on purpose: a `retry` value that does not fit in a long is
+ * ignored, and memory is bounded: a line longer than max_line bytes (after
+ * UTF-8 replacement), or an event whose joined data exceeds max_event bytes,
+ * is a decoding error. NUL bytes are kept (data_len counts them).
  *
  * Not thread-safe: one decoder belongs to one stream.
  */

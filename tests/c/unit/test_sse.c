@@ -157,6 +157,39 @@ static const sse_case CASES[] = {
      "E[message]{a}#@-1\nEND rc=0 trunc=0 last= retry=-1"},
     {"BOM in a value", S("\xEF\xBB\xBF" "data: \xEF\xBB\xBF\n\n"), 0, 0,
      "E[message]{\\xEF\\xBB\\xBF}#@-1\nEND rc=0 trunc=0 last= retry=-1"},
+    /* UTF-8 decode: valid sequences intact (also when split), each maximal
+     * invalid subpart replaced by U+FFFD (shown as \xEF\xBF\xBD). */
+    {"UTF-8 valid", S("event: \xC3\xA9v\n" "data: \xE2\x82\xAC \xF0\x9F\x98\x80\n\n"), 0, 0,
+     "E[\\xC3\\xA9v]{\\xE2\\x82\\xAC \\xF0\\x9F\\x98\\x80}#@-1\n"
+     "END rc=0 trunc=0 last= retry=-1"},
+    {"UTF-8 invalid bytes", S("data: a\xFF" "b\xC0\xAF" "c\n\n"), 0, 0,
+     "E[message]{a\\xEF\\xBF\\xBDb\\xEF\\xBF\\xBD\\xEF\\xBF\\xBDc}#@-1\n"
+     "END rc=0 trunc=0 last= retry=-1"},
+    /* a truncated sequence is one U+FFFD, cut by the line end */
+    {"UTF-8 cut by line end", S("data: \xE2\x82\r\ndata: \xF0\x9F\x98" "x\n\n"), 0, 0,
+     "E[message]{\\xEF\\xBF\\xBD\\n\\xEF\\xBF\\xBDx}#@-1\n"
+     "END rc=0 trunc=0 last= retry=-1"},
+    /* surrogate and beyond U+10FFFF: the lead's range check fails */
+    {"UTF-8 surrogate and too big", S("data: \xED\xA0\x80|\xF4\x90\x80\x80\n\n"), 0, 0,
+     "E[message]{\\xEF\\xBF\\xBD\\xEF\\xBF\\xBD\\xEF\\xBF\\xBD|"
+     "\\xEF\\xBF\\xBD\\xEF\\xBF\\xBD\\xEF\\xBF\\xBD\\xEF\\xBF\\xBD}#@-1\n"
+     "END rc=0 trunc=0 last= retry=-1"},
+    /* overlong forms: E0 and F0 leads narrow the first continuation byte */
+    {"UTF-8 overlong", S("data: \xE0\x80\x80|\xF0\x80\x80\x80|\xE0\xA0\x80\n\n"), 0, 0,
+     "E[message]{\\xEF\\xBF\\xBD\\xEF\\xBF\\xBD\\xEF\\xBF\\xBD|"
+     "\\xEF\\xBF\\xBD\\xEF\\xBF\\xBD\\xEF\\xBF\\xBD\\xEF\\xBF\\xBD|\\xE0\\xA0\\x80}#@-1\n"
+     "END rc=0 trunc=0 last= retry=-1"},
+    /* only a lead byte after the last event: still something discarded */
+    {"UTF-8 lone lead at end", S("data: a\n\n\xE2"), 0, 0,
+     "E[message]{a}#@-1\nEND rc=0 trunc=1 last= retry=-1"},
+    {"UTF-8 in id", S("id: \xE2\x82\xAC\xE2\n" "data: x\n\n"), 0, 0,
+     "E[message]{x}#\\xE2\\x82\\xAC\\xEF\\xBF\\xBD@-1\n"
+     "END rc=0 trunc=0 last=\\xE2\\x82\\xAC\\xEF\\xBF\\xBD retry=-1"},
+    {"UTF-8 incomplete at end", S("data: a\n\ndata: \xE2\x82"), 0, 0,
+     "E[message]{a}#@-1\nEND rc=0 trunc=1 last= retry=-1"},
+    /* replacement counts towards max_line: 7 bytes in, 9 out */
+    {"UTF-8 replacement vs max_line", S("data:\xFF\xFF\n\n"), 8, 0,
+     "FEED rc=-11\nEND rc=-11 trunc=0 last= retry=-1"},
     {"comments", S(": hb\n:\r\ndata: x\n: mid\n\n:tail\n"), 0, 0,
      "C{ hb}\nC{}\nC{ mid}\nE[message]{x}#@-1\nC{tail}\nEND rc=0 trunc=0 last= retry=-1"},
     {"multi-line data", S("data: l1\ndata: l2\ndata:\ndata: l4\n\n"), 0, 0,
