@@ -21,7 +21,7 @@
 static bool manifest_value(const char *text, const char *key, char *buf,
                            size_t len)
 {
-    json_t *j = json_loads(text, JSON_DISABLE_EOF_CHECK, NULL);
+    json_t *j = json_loads(text, 0, NULL);
     if (json_is_object(j)) {
         const char *v = json_string_value(json_object_get(j, key));
         if (v)
