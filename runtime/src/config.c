@@ -42,6 +42,8 @@ static void strip_trailing_slashes(char *url)
 /* A positive integer of milliseconds, the whole string. */
 static int parse_timeout(const char *s, long *out)
 {
+    if (*s < '0' || *s > '9')   /* strtol would skip blanks and take signs */
+        return -1;
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);

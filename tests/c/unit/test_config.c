@@ -1,0 +1,289 @@
+/*
+ * test_config.c — configuration precedence (explicit > env > default) for
+ * every setting, empty strings as unset, the CMDOP_API_KEY fallback of the
+ * relay token, trailing slashes, bad CMDOP_TIMEOUT_MS. The environment is a
+ * fake table read through the resolver's getenv hook.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdop/error.h"
+#include "config.h"
+
+static const char *g_env[16][2];
+
+static void env_clear(void) { memset(g_env, 0, sizeof g_env); }
+
+static void env_set(const char *k, const char *v)
+{
+    for (size_t i = 0; i < 16; i++)
+        if (!g_env[i][0] || strcmp(g_env[i][0], k) == 0) {
+            g_env[i][0] = k;
+            g_env[i][1] = v;
+            return;
+        }
+    ck_abort_msg("fake env full");
+}
+
+static const char *fake_getenv(const char *k)
+{
+    for (size_t i = 0; i < 16 && g_env[i][0]; i++)
+        if (strcmp(g_env[i][0], k) == 0)
+            return g_env[i][1];
+    return NULL;
+}
+
+static cmdop__config resolve_ok(const cmdop_client_options *o)
+{
+    cmdop__config c;
+    int rc = cmdop__config_resolve(&c, o, fake_getenv);
+    ck_assert_msg(rc == 0, "resolve failed: %s", cmdop_error_last()->message);
+    return c;
+}
+
+START_TEST(defaults_without_env)
+{
+    env_clear();
+    cmdop__config c = resolve_ok(NULL);
+    ck_assert_ptr_null(c.token);
+    ck_assert_ptr_null(c.api_key);
+    ck_assert_str_eq(c.base_url, "https://cloud.cmdop.com");
+    ck_assert_str_eq(c.api_base_url, "https://api.cmdop.com");
+    ck_assert_ptr_null(c.fleet_id);
+    ck_assert_int_eq(c.timeout_ms, 30000);
+    ck_assert_int_eq(c.max_retries, 2);
+    ck_assert_int_eq(c.retry_base_ms, 500);
+    ck_assert_int_eq(c.retry_max_ms, 8000);
+    ck_assert(!c.debug);
+    cmdop__config_clear(&c);
+}
+END_TEST
+
+START_TEST(env_over_default)
+{
+    env_clear();
+    env_set("CMDOP_TOKEN", "t-env");
+    env_set("CMDOP_API_KEY", "k-env");
+    env_set("CMDOP_BASE_URL", "http://relay.local:1");
+    env_set("CMDOP_API_BASE_URL", "http://platform.local:2/platform");
+    env_set("CMDOP_FLEET_ID", "fleet-env");
+    env_set("CMDOP_TIMEOUT_MS", "1234");
+    env_set("CMDOP_DEBUG", "1");
+    cmdop__config c = resolve_ok(NULL);
+    ck_assert_str_eq(c.token, "t-env");
+    ck_assert_str_eq(c.api_key, "k-env");
+    ck_assert_str_eq(c.base_url, "http://relay.local:1");
+    ck_assert_str_eq(c.api_base_url, "http://platform.local:2/platform");
+    ck_assert_str_eq(c.fleet_id, "fleet-env");
+    ck_assert_int_eq(c.timeout_ms, 1234);
+    ck_assert(c.debug);
+    cmdop__config_clear(&c);
+}
+END_TEST
+
+START_TEST(explicit_over_env)
+{
+    env_clear();
+    env_set("CMDOP_TOKEN", "t-env");
+    env_set("CMDOP_API_KEY", "k-env");
+    env_set("CMDOP_BASE_URL", "http://relay.env");
+    env_set("CMDOP_API_BASE_URL", "http://platform.env");
+    env_set("CMDOP_FLEET_ID", "fleet-env");
+    env_set("CMDOP_TIMEOUT_MS", "1234");
+    cmdop_client_options o = CMDOP_CLIENT_OPTIONS_INIT;
+    o.token = "t-x";
+    o.api_key = "k-x";
+    o.base_url = "http://relay.x";
+    o.api_base_url = "http://platform.x";
+    o.fleet_id = "fleet-x";
+    o.timeout_ms = 99;
+    o.max_retries = 0;
+    o.retry_base_ms = 10;
+    o.retry_max_ms = 20;
+    cmdop__config c = resolve_ok(&o);
+    ck_assert_str_eq(c.token, "t-x");
+    ck_assert_str_eq(c.api_key, "k-x");
+    ck_assert_str_eq(c.base_url, "http://relay.x");
+    ck_assert_str_eq(c.api_base_url, "http://platform.x");
+    ck_assert_str_eq(c.fleet_id, "fleet-x");
+    ck_assert_int_eq(c.timeout_ms, 99);
+    ck_assert_int_eq(c.max_retries, 0);
+    ck_assert_int_eq(c.retry_base_ms, 10);
+    ck_assert_int_eq(c.retry_max_ms, 20);
+    cmdop__config_clear(&c);
+}
+END_TEST
+
+START_TEST(token_falls_back_to_env_api_key)
+{
+    env_clear();
+    env_set("CMDOP_API_KEY", "k-env");
+    cmdop__config c = resolve_ok(NULL);
+    ck_assert_str_eq(c.token, "k-env");
+    ck_assert_str_eq(c.api_key, "k-env");
+    cmdop__config_clear(&c);
+    /* CMDOP_TOKEN wins over the fallback */
+    env_set("CMDOP_TOKEN", "t-env");
+    c = resolve_ok(NULL);
+    ck_assert_str_eq(c.token, "t-env");
+    cmdop__config_clear(&c);
+}
+END_TEST
+
+START_TEST(explicit_api_key_is_not_a_token)
+{
+    env_clear();
+    cmdop_client_options o = CMDOP_CLIENT_OPTIONS_INIT;
+    o.api_key = "k-x";
+    cmdop__config c = resolve_ok(&o);
+    ck_assert_ptr_null(c.token);
+    ck_assert_str_eq(c.api_key, "k-x");
+    cmdop__config_clear(&c);
+    /* but the env key still backs the token when the option sets api_key */
+    env_set("CMDOP_API_KEY", "k-env");
+    c = resolve_ok(&o);
+    ck_assert_str_eq(c.token, "k-env");
+    ck_assert_str_eq(c.api_key, "k-x");
+    cmdop__config_clear(&c);
+}
+END_TEST
+
+START_TEST(empty_strings_are_unset)
+{
+    env_clear();
+    env_set("CMDOP_TOKEN", "");
+    env_set("CMDOP_API_KEY", "k-env");
+    env_set("CMDOP_BASE_URL", "");
+    env_set("CMDOP_API_BASE_URL", "");
+    env_set("CMDOP_FLEET_ID", "");
+    env_set("CMDOP_TIMEOUT_MS", "");
+    cmdop_client_options o = CMDOP_CLIENT_OPTIONS_INIT;
+    o.token = "";
+    o.api_key = "";
+    o.base_url = "";
+    o.fleet_id = "";
+    cmdop__config c = resolve_ok(&o);
+    ck_assert_str_eq(c.token, "k-env");      /* "" option, "" env, then API key */
+    ck_assert_str_eq(c.api_key, "k-env");
+    ck_assert_str_eq(c.base_url, "https://cloud.cmdop.com");
+    ck_assert_str_eq(c.api_base_url, "https://api.cmdop.com");
+    ck_assert_ptr_null(c.fleet_id);
+    ck_assert_int_eq(c.timeout_ms, 30000);
+    cmdop__config_clear(&c);
+}
+END_TEST
+
+START_TEST(trailing_slashes_stripped)
+{
+    env_clear();
+    env_set("CMDOP_BASE_URL", "http://relay.env//");
+    cmdop_client_options o = CMDOP_CLIENT_OPTIONS_INIT;
+    o.api_base_url = "http://127.0.0.1:9/platform/";
+    cmdop__config c = resolve_ok(&o);
+    ck_assert_str_eq(c.base_url, "http://relay.env");
+    ck_assert_str_eq(c.api_base_url, "http://127.0.0.1:9/platform");
+    cmdop__config_clear(&c);
+}
+END_TEST
+
+START_TEST(use_env_false_ignores_env)
+{
+    env_clear();
+    env_set("CMDOP_TOKEN", "t-env");
+    env_set("CMDOP_TIMEOUT_MS", "nope");
+    cmdop_client_options o = CMDOP_CLIENT_OPTIONS_INIT;
+    o.use_env = false;
+    cmdop__config c = resolve_ok(&o);
+    ck_assert_ptr_null(c.token);
+    ck_assert_int_eq(c.timeout_ms, 30000);
+    cmdop__config_clear(&c);
+}
+END_TEST
+
+static const char *k_bad_timeouts[] = {"abc", "0", "-5", "12ms", " 12", "99999999999999999999"};
+
+START_TEST(bad_env_timeout_names_the_variable)
+{
+    env_clear();
+    env_set("CMDOP_TIMEOUT_MS", k_bad_timeouts[_i]);
+    cmdop__config c;
+    ck_assert_int_eq(cmdop__config_resolve(&c, NULL, fake_getenv), CMDOP_EVALIDATION);
+    const cmdop_error *e = cmdop_error_last();
+    ck_assert_int_eq(e->code, CMDOP_EVALIDATION);
+    ck_assert_str_eq(e->field, "CMDOP_TIMEOUT_MS");
+    ck_assert_ptr_nonnull(strstr(e->message, "CMDOP_TIMEOUT_MS"));
+    ck_assert_ptr_nonnull(strstr(e->message, k_bad_timeouts[_i]));
+    ck_assert_ptr_null(c.base_url);  /* nothing half-resolved left behind */
+}
+END_TEST
+
+START_TEST(explicit_timeout_beats_bad_env)
+{
+    env_clear();
+    env_set("CMDOP_TIMEOUT_MS", "abc");
+    cmdop_client_options o = CMDOP_CLIENT_OPTIONS_INIT;
+    o.timeout_ms = 5;
+    cmdop__config c = resolve_ok(&o);
+    ck_assert_int_eq(c.timeout_ms, 5);
+    cmdop__config_clear(&c);
+}
+END_TEST
+
+START_TEST(bad_options)
+{
+    env_clear();
+    cmdop__config c;
+    cmdop_client_options o = CMDOP_CLIENT_OPTIONS_INIT;
+    o.version = 77;
+    ck_assert_int_eq(cmdop__config_resolve(&c, &o, fake_getenv), CMDOP_EINVALID);
+    o.version = CMDOP_CLIENT_OPTIONS_VERSION;
+    o.timeout_ms = -1;
+    ck_assert_int_eq(cmdop__config_resolve(&c, &o, fake_getenv), CMDOP_EVALIDATION);
+    ck_assert_str_eq(cmdop_error_last()->field, "timeout_ms");
+    o.timeout_ms = 0;
+    o.base_url = "///";
+    ck_assert_int_eq(cmdop__config_resolve(&c, &o, fake_getenv), CMDOP_EVALIDATION);
+    ck_assert_str_eq(cmdop_error_last()->field, "base_url");
+}
+END_TEST
+
+START_TEST(debug_only_on_one)
+{
+    env_clear();
+    env_set("CMDOP_DEBUG", "0");
+    cmdop__config c = resolve_ok(NULL);
+    ck_assert(!c.debug);
+    cmdop__config_clear(&c);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("config");
+    TCase *t = tcase_create("precedence");
+    tcase_add_test(t, defaults_without_env);
+    tcase_add_test(t, env_over_default);
+    tcase_add_test(t, explicit_over_env);
+    tcase_add_test(t, token_falls_back_to_env_api_key);
+    tcase_add_test(t, explicit_api_key_is_not_a_token);
+    tcase_add_test(t, empty_strings_are_unset);
+    tcase_add_test(t, trailing_slashes_stripped);
+    tcase_add_test(t, use_env_false_ignores_env);
+    tcase_add_loop_test(t, bad_env_timeout_names_the_variable, 0,
+                        (int)(sizeof k_bad_timeouts / sizeof k_bad_timeouts[0]));
+    tcase_add_test(t, explicit_timeout_beats_bad_env);
+    tcase_add_test(t, bad_options);
+    tcase_add_test(t, debug_only_on_one);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
