@@ -29,7 +29,7 @@
 
 static relay_server *rh_server;
 
-static void rh_start(void)
+static inline void rh_start(void)
 {
     char err[256] = "";
     json_t *seed = relay_default_seed(err, sizeof err);
@@ -40,7 +40,7 @@ static void rh_start(void)
     json_decref(seed);
 }
 
-static void rh_stop(void)
+static inline void rh_stop(void)
 {
     relay_server_stop(rh_server);
     rh_server = NULL;
@@ -54,7 +54,7 @@ typedef struct rh_resp {
     char retry_after[32];
 } rh_resp;
 
-static size_t rh_write(char *p, size_t size, size_t n, void *ud)
+static inline size_t rh_write(char *p, size_t size, size_t n, void *ud)
 {
     char **buf = ud;
     size_t have = *buf ? strlen(*buf) : 0;
@@ -67,7 +67,7 @@ static size_t rh_write(char *p, size_t size, size_t n, void *ud)
     return size * n;
 }
 
-static void rh_copy_header(const char *line, size_t n, const char *name,
+static inline void rh_copy_header(const char *line, size_t n, const char *name,
                            char *dst, size_t cap)
 {
     size_t k = strlen(name);
@@ -82,7 +82,7 @@ static void rh_copy_header(const char *line, size_t n, const char *name,
     snprintf(dst, cap, "%.*s", (int)len, v);
 }
 
-static size_t rh_header(char *p, size_t size, size_t n, void *ud)
+static inline size_t rh_header(char *p, size_t size, size_t n, void *ud)
 {
     rh_resp *r = ud;
     rh_copy_header(p, size * n, "X-Request-Id", r->request_id,
@@ -94,7 +94,7 @@ static size_t rh_header(char *p, size_t size, size_t n, void *ud)
 
 /* One request to root + path; `headers` NULL-terminated (may be NULL). The
  * caller frees r->body. */
-static rh_resp rh_call(const char *method, const char *path,
+static inline rh_resp rh_call(const char *method, const char *path,
                        const char *const *headers, const char *body)
 {
     char url[1024];
@@ -135,13 +135,13 @@ static rh_resp rh_call(const char *method, const char *path,
 }
 
 /* Relay plane with the right Bearer token. */
-static rh_resp rh_relay(const char *method, const char *path, const char *body)
+static inline rh_resp rh_relay(const char *method, const char *path, const char *body)
 {
     static const char *const h[] = {RH_BEARER, NULL};
     return rh_call(method, path, h, body);
 }
 
-static rh_resp rh_control(const char *method, const char *path,
+static inline rh_resp rh_control(const char *method, const char *path,
                           const char *body)
 {
     char p[512];
@@ -149,18 +149,18 @@ static rh_resp rh_control(const char *method, const char *path,
     return rh_call(method, p, NULL, body);
 }
 
-static const char *rh_s(json_t *o, const char *key)
+static inline const char *rh_s(json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
 }
 
-static long long rh_i(json_t *o, const char *key)
+static inline long long rh_i(json_t *o, const char *key)
 {
     return json_integer_value(json_object_get(o, key));
 }
 
 /* Asserts status + error body {code, message, field?}; frees the body. */
-static void rh_expect_error(rh_resp r, long status, const char *code,
+static inline void rh_expect_error(rh_resp r, long status, const char *code,
                             const char *field)
 {
     ck_assert_int_eq(r.status, status);
@@ -176,14 +176,14 @@ static void rh_expect_error(rh_resp r, long status, const char *code,
 }
 
 /* Asserts the status and returns the body (caller frees). */
-static json_t *rh_expect(rh_resp r, long status)
+static inline json_t *rh_expect(rh_resp r, long status)
 {
     ck_assert_msg(r.status == status, "status %ld, want %ld (%s)", r.status,
                   status, r.body ? rh_s(r.body, "message") : "");
     return r.body;
 }
 
-static int rh_run(Suite *s)
+static inline int rh_run(Suite *s)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     SRunner *sr = srunner_create(s);
