@@ -114,7 +114,7 @@ static void tunnels_open(relay *r, const relay_req *q, relay_resp *out)
                             host ? host : "127.0.0.1", port,
                             proto ? proto : "http");
     json_array_append_new(tunnels, t);
-    relay_json(out, 200, json_deep_copy(t));
+    relay_json(out, 201, json_deep_copy(t));
 }
 
 static void tunnels_close(relay *r, const relay_req *q, relay_resp *out)

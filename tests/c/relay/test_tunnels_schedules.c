@@ -33,7 +33,7 @@ START_TEST(open_defaults_get_list)
     json_t *b, *g, *l;
     long st = pc_relay("POST", "/api/tunnels",
                        "{\"session_id\":\"s-bravo\",\"local_port\":3000}", &b);
-    ck_assert_int_eq(st, 200);
+    ck_assert_int_eq(st, 201);
     static const char *const keys[] = {"tunnel_id", "fleet_id", "session_id",
         "subdomain", "local_host", "local_port", "protocol", "created_at",
         "public_url", NULL};
@@ -70,7 +70,7 @@ START_TEST(open_explicit_tcp_and_conflict)
         "{\"session_id\":\"s-echo\",\"local_port\":5432,\"protocol\":\"tcp\","
         "\"local_host\":\"db.local\",\"subdomain\":\"pg-1\","
         "\"options\":{\"auth\":\"none\"}}", &b);
-    ck_assert_int_eq(st, 200);
+    ck_assert_int_eq(st, 201);
     ck_assert_str_eq(pc_s(b, "public_url"), "tcp://pg-1.tunnels.localhost:5432");
     ck_assert_str_eq(pc_s(b, "local_host"), "db.local");
     json_decref(b);
@@ -127,7 +127,7 @@ START_TEST(close_is_idempotent)
     json_decref(b);
     /* the freed subdomain can be taken again */
     ck_assert_int_eq(pc_relay("POST", "/api/tunnels",
-        "{\"session_id\":\"s-alpha\",\"local_port\":80,\"subdomain\":\"alpha-web\"}", &b), 200);
+        "{\"session_id\":\"s-alpha\",\"local_port\":80,\"subdomain\":\"alpha-web\"}", &b), 201);
     json_decref(b);
 }
 END_TEST
