@@ -5,7 +5,7 @@
  */
 #include "plat_client.h"
 
-#define SEED_BOT "/bots/50000000-0000-4000-8000-000000000001/"
+#define SEED_BOT "/bots/80000000-0000-4000-8000-000000000001/"
 
 static const char *const BOT_KEYS[] = {"id", "name", "platform",
     "machine_id", "allowed_users", "permission", "enabled", "created_at",
