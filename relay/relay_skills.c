@@ -74,8 +74,10 @@ static void list_skills(relay *r, const relay_req *q, relay_resp *out,
             (tag && !has_tag(s, tid)))
             continue;
         json_t *view = skills_summary(r, s, lang);
-        /* the summary has no long description: search the stored one */
+        /* the summary has no long description: search the stored one, in
+         * the requested language */
         json_object_set(view, "description", json_object_get(s, "description"));
+        skills_translate(view, s, lang);
         if (matches(view, search)) {
             json_object_del(view, "description");
             json_array_append(all, view);

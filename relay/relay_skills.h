@@ -35,6 +35,9 @@ bool skills_is_own(json_t *s);
 /* Listed in the public marketplace: public and published. */
 bool skills_is_listed(json_t *s);
 
+/* Overlays the stored translation for `lang` onto the name and description
+ * keys that `view` already has (no-op for NULL or an unknown lang). */
+void skills_translate(json_t *view, json_t *s, const char *lang);
 /* Views: new references, built field by field from the stored records. */
 json_t *skills_summary(relay *r, json_t *s, const char *lang);
 json_t *skills_detail(relay *r, json_t *s, const char *lang);

@@ -51,7 +51,7 @@ json_t *skills_own(relay *r, const char *slug, relay_resp *out)
 }
 
 /* Overlays the stored translation for `lang` (name, descriptions). */
-static void translate(json_t *view, json_t *s, const char *lang)
+void skills_translate(json_t *view, json_t *s, const char *lang)
 {
     json_t *t = lang ? json_object_get(json_object_get(s, "translations"), lang)
                      : NULL;
@@ -104,7 +104,7 @@ json_t *skills_summary(relay *r, json_t *s, const char *lang)
         "cover", "install_count", "star_count", "download_count",
         "is_starred", "created_at", "updated_at", NULL};
     json_t *v = relay_pick(s, keys);
-    translate(v, s, lang);
+    skills_translate(v, s, lang);
     json_t *c = category_of(r, s);
     if (c) {
         json_object_set(v, "category", json_object_get(c, "id"));
@@ -158,7 +158,7 @@ json_t *skills_detail(relay *r, json_t *s, const char *lang)
         "icon", "cover", "install_count", "star_count", "download_count",
         "repository_url", "is_starred", "created_at", "updated_at", NULL};
     json_t *v = relay_pick(s, keys);
-    translate(v, s, lang);
+    skills_translate(v, s, lang);
     json_t *c = category_of(r, s);
     if (c)
         json_object_set_new(v, "category", skills_category_view(r, c));

@@ -99,6 +99,13 @@ START_TEST(list_filters)
     ck_assert_str_eq(pc_s(json_array_get(json_object_get(p, "results"), 0), "name"),
                      "Log-Zusammenfasser");
     json_decref(p);
+    /* the translated long description is searched too */
+    ck_assert_int_eq(pc_plat("GET", "/skills/?lang=de&search=liest", NULL, &p), 200);
+    ck_assert_int_eq(pc_i(p, "count"), 1);
+    json_decref(p);
+    ck_assert_int_eq(pc_plat("GET", "/skills/?search=liest", NULL, &p), 200);
+    ck_assert_int_eq(pc_i(p, "count"), 0);
+    json_decref(p);
     char path[256];
     snprintf(path, sizeof path, "/skills/?search=%0101d", 0);
     long st = pc_plat("GET", path, NULL, &p);
