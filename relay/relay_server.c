@@ -26,6 +26,8 @@ struct relay_server {
     char *token, *api_key;
     json_t *seed;               /* kept for POST /_control/reset {state} */
     json_t *recording;          /* array of request records */
+    json_t *replays;            /* "<path> <Idempotency-Key>" -> {status,
+                                   body} of a successful POST */
     long fail_count;            /* pending injected failures */
     int fail_status;
     char fail_retry_after[16];
@@ -333,7 +335,7 @@ static void route(relay_server *s, relay_plane plane, const char *path,
 /* Appends {method, path, query, headers, body, status} to the recording. */
 static void record(relay_server *s, struct MHD_Connection *c,
                    const relay_req *q, const char *raw_path, req_ctx *ctx,
-                   int status)
+                   int status, bool replayed)
 {
     static const char *const names[] = {"authorization", "x-api-key",
         "idempotency-key", "content-type", "last-event-id", NULL};
@@ -351,10 +353,50 @@ static void record(relay_server *s, struct MHD_Connection *c,
         if (!body)
             body = json_null();
     }
-    json_array_append_new(s->recording,
-        json_pack("{s:s, s:s, s:O, s:o, s:o, s:i}", "method", q->method,
-                  "path", raw_path, "query", q->query, "headers", h,
-                  "body", body, "status", status));
+    json_t *rec = json_pack("{s:s, s:s, s:O, s:o, s:o, s:i}", "method",
+                            q->method, "path", raw_path, "query", q->query,
+                            "headers", h, "body", body, "status", status);
+    if (replayed)
+        json_object_set_new(rec, "replayed", json_true());
+    json_array_append_new(s->recording, rec);
+}
+
+/*
+ * Idempotency-Key on a POST: the first successful (2xx) response is kept and
+ * returned again for the same key and path, without running the handler, so
+ * a retried create never creates twice (as a hosted API with idempotency
+ * keys behaves). Failed attempts are not kept, so a retry after a 503 runs.
+ */
+static char *replay_key(const relay_req *q, const char *raw_path)
+{
+    if (strcmp(q->method, "POST") != 0 || !q->idempotency_key)
+        return NULL;
+    size_t n = strlen(raw_path) + strlen(q->idempotency_key) + 2;
+    char *k = malloc(n);
+    if (k)
+        snprintf(k, n, "%s %s", raw_path, q->idempotency_key);
+    return k;
+}
+
+static bool replay(relay_server *s, const char *key, relay_resp *out)
+{
+    json_t *hit = key ? json_object_get(s->replays, key) : NULL;
+    if (!hit)
+        return false;
+    json_t *body = json_object_get(hit, "body");
+    relay_json(out, (int)json_integer_value(json_object_get(hit, "status")),
+               body ? json_deep_copy(body) : NULL);
+    return true;
+}
+
+static void remember(relay_server *s, const char *key, const relay_resp *out)
+{
+    if (!key || out->status < 200 || out->status > 299)
+        return;
+    json_t *hit = json_pack("{s:i}", "status", out->status);
+    if (out->body)
+        json_object_set_new(hit, "body", json_deep_copy(out->body));
+    json_object_set_new(s->replays, key, hit);
 }
 
 /* Runs the whole pipeline under the lock; returns the serialized body. */
@@ -388,14 +430,18 @@ static char *process(relay_server *s, struct MHD_Connection *c,
         ok = false;
     }
     ok = ok && authorized(s, plane, c, out) && parse_body(plane, ctx, &q, out);
-    if (ok) {
+    char *rkey = ok && !control ? replay_key(&q, raw_path) : NULL;
+    bool replayed = ok && replay(s, rkey, out);
+    if (ok && !replayed) {
         /* Both credentials belong to the seed's token user. */
         q.user_id = json_string_value(json_object_get(s->base.db,
                                                       "token_user_id"));
         route(s, plane, q.path, &q, out);
+        remember(s, rkey, out);
     }
+    free(rkey);
     if (!control)
-        record(s, c, &q, raw_path, ctx, out->status);
+        record(s, c, &q, raw_path, ctx, out->status, replayed);
     char *text = out->body ? json_dumps(out->body, JSON_COMPACT) : NULL;
     pthread_mutex_unlock(&s->base.lock);
 
@@ -486,7 +532,10 @@ int relay_server_reset(relay *r, bool state)
     char err[128];
     json_array_clear(s->recording);
     s->fail_count = 0;
-    return state ? relay_load_seed(r, s->seed, err, sizeof err) : 0;
+    if (!state)
+        return 0;
+    json_object_clear(s->replays);   /* they belong to the data they made */
+    return relay_load_seed(r, s->seed, err, sizeof err);
 }
 
 void relay_server_fail(relay *r, long count, int status,
@@ -533,6 +582,7 @@ void relay_server_stop(relay_server *s)
     json_decref(s->base.db);
     json_decref(s->seed);
     json_decref(s->recording);
+    json_decref(s->replays);
     free(s->token);
     free(s->api_key);
     pthread_mutex_destroy(&s->base.lock);
@@ -566,6 +616,7 @@ int relay_server_start(relay_server **out, const relay_options *opt,
     s->base.api_key = s->api_key;
     s->base.db = json_object();
     s->recording = json_array();
+    s->replays = json_object();
     s->seed = json_incref(opt->seed);
     if (relay_load_seed(&s->base, s->seed, err, errlen) < 0) {
         relay_server_stop(s);

@@ -192,6 +192,37 @@ START_TEST(control_requests_and_reset)
 }
 END_TEST
 
+/* A retried POST with the same Idempotency-Key creates once: a failed
+ * attempt is not remembered, the first success is replayed. */
+START_TEST(idempotent_post)
+{
+    static const char *const h[] = {RH_BEARER, "Idempotency-Key: k-1", NULL};
+    static const char *const h2[] = {RH_BEARER, "Idempotency-Key: k-2", NULL};
+    const char *body = "{\"name\":\"Idem\",\"slug\":\"idem\"}";
+    json_decref(rh_expect(rh_control("POST", "/fail", "{\"count\":1}"), 200));
+    rh_expect_error(rh_call("POST", "/api/fleets", h, body), 503, "server",
+                    NULL);
+    json_t *a = rh_expect(rh_call("POST", "/api/fleets", h, body), 201);
+    json_t *b = rh_expect(rh_call("POST", "/api/fleets", h, body), 201);
+    ck_assert_str_eq(rh_s(a, "id"), rh_s(b, "id"));
+    json_decref(a);
+    json_decref(b);
+    /* another key runs the handler: the slug is now taken */
+    rh_expect_error(rh_call("POST", "/api/fleets", h2, body), 409, "conflict",
+                    "slug");
+    json_t *fl = rh_expect(rh_relay("GET", "/api/fleets", NULL), 200);
+    ck_assert_int_eq(rh_i(fl, "total"), 2);
+    json_decref(fl);
+    json_t *rec = rh_expect(rh_control("GET", "/requests", NULL), 200);
+    json_t *reqs = json_object_get(rec, "requests");
+    ck_assert_int_eq(rh_i(json_array_get(reqs, 0), "status"), 503);
+    ck_assert_ptr_null(json_object_get(json_array_get(reqs, 1), "replayed"));
+    ck_assert(json_is_true(json_object_get(json_array_get(reqs, 2),
+                                           "replayed")));
+    json_decref(rec);
+}
+END_TEST
+
 START_TEST(control_health)
 {
     json_t *b = rh_expect(rh_control("GET", "/health", NULL), 200);
@@ -212,6 +243,7 @@ int main(void)
     tcase_add_test(tc, request_ids);
     tcase_add_test(tc, control_fail);
     tcase_add_test(tc, control_requests_and_reset);
+    tcase_add_test(tc, idempotent_post);
     tcase_add_test(tc, control_health);
     suite_add_tcase(s, tc);
     return rh_run(s);
