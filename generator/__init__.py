@@ -1,0 +1,1 @@
+"""cmdop IDL generator: idl/*.cmdop -> one validated model -> gen/."""

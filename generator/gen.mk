@@ -1,0 +1,36 @@
+# generator/gen.mk — included by the top Makefile.
+#   make gen        regenerate everything under gen/ from idl/ (committed)
+#   make gen-check  make gen, then fail if gen/ differs from what is committed
+#   make test-gen   the generator's own tests (pytest)
+# GEN_C_SRCS lists the generated C sources compiled into libcmdop.
+
+PROTOC_C ?= protoc-c
+# Pinned: its output (gen/c/cmdop/core/v1/*.pb-c.[ch]) is committed.
+PROTOC_C_VERSION := 1.4.1
+GEN_PROTO_DIR := gen/proto/cmdop/core/v1
+
+GEN_C_SRCS := gen/c/src/types.c gen/c/src/types_json.c gen/c/src/types_samples.c \
+  gen/c/src/ops.c gen/c/src/op_table.c \
+  $(sort $(wildcard gen/c/cmdop/core/v1/*.pb-c.c))
+
+.PHONY: gen gen-check test-gen gen-venv
+gen-venv:
+	@test -x $(PYTHON) || scripts/deps.sh
+
+gen: gen-venv
+	@$(PROTOC_C) --version 2>/dev/null | grep -qx 'protobuf-c $(PROTOC_C_VERSION)' || { \
+	  echo "gen: protoc-c $(PROTOC_C_VERSION) is required because its output is committed;" \
+	       "found: $$($(PROTOC_C) --version 2>&1 | head -1)" >&2; exit 1; }
+	$(PYTHON) -m generator --idl idl --out gen
+	@rm -rf gen/c/cmdop
+	$(PROTOC_C) --c_out=gen/c -Igen/proto $(GEN_PROTO_DIR)/*.proto
+
+gen-check: gen
+	@if [ -n "$$(git status --porcelain -- gen)" ]; then \
+	  echo "gen-check: gen/ does not match idl/ and the generator." >&2; \
+	  echo "gen-check: run 'make gen' and commit the result. Changed:" >&2; \
+	  git status --porcelain -- gen >&2; exit 1; fi
+	@echo "gen-check: gen/ is up to date"
+
+test-gen: gen-venv
+	$(PYTHON) -m pytest -q generator/tests

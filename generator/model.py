@@ -1,0 +1,662 @@
+"""Raw declarations -> ONE validated, canonical model (plain JSON-able dicts).
+
+Every check raises IdlError at the position of the offending declaration.
+The model holds no positions and no file bytes, so its hash only changes when
+the meaning of the IDL changes (not with whitespace or comments).
+"""
+import glob
+import hashlib
+import json
+import os
+import re
+
+from .errors import IdlError
+from .parser import parse_text
+
+SCALARS = ("string", "int32", "int64", "double", "bool", "json")
+NUMERIC = ("int32", "int64", "double")
+INT_LIMITS = {"int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1)}
+LOCATIONS = ("path", "query", "body", "context", "arg")
+EMPTY_ARM = 201
+PATH_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def snake(name):
+    """MachineSummary -> machine_summary."""
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def camel(name):
+    """per_page -> perPage (the Node surface spelling)."""
+    head, *rest = name.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def pascal(name):
+    return "".join(w[:1].upper() + w[1:] for w in name.split("_"))
+
+
+def canonical_json(obj):
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def model_hash(model):
+    return hashlib.sha256(canonical_json(model).encode("utf-8")).hexdigest()
+
+
+def load_dir(idl_dir):
+    """Parse every idl_dir/*.cmdop (sorted by file name) and build the model."""
+    files = sorted(glob.glob(os.path.join(idl_dir, "*.cmdop")))
+    if not files:
+        raise IdlError(idl_dir, 1, 1, "no .cmdop files")
+    sources = []
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            sources.append((path, f.read()))
+    return build(sources)
+
+
+def build(sources):
+    """sources: [(filename, text)] in IDL order. Returns the canonical model."""
+    decls = []
+    for filename, text in sources:
+        area = os.path.splitext(os.path.basename(filename))[0]
+        for d in parse_text(text, filename):
+            d["area"] = area
+            decls.append(d)
+    return _Builder(decls).run()
+
+
+class _Builder:
+    def __init__(self, decls):
+        self.decls = decls
+        self.types = {}      # name -> raw decl (record, enum, union)
+        self.planes = {}
+        self.errors = {}
+        self.namespaces = {}
+        self.ops = {}        # "ns.op" -> raw op (with "ns")
+
+    # ---- pass 1: names ----
+    def declare(self):
+        for d in self.decls:
+            k = d["kind"]
+            if k in ("record", "enum", "union"):
+                if d["name"] in SCALARS or d["name"] in ("map", "void"):
+                    raise d["pos"].error(f"type name '{d['name']}' is reserved")
+                self._unique(self.types, d, "type")
+            elif k == "plane":
+                self._unique(self.planes, d, "plane")
+            elif k == "error":
+                self._unique(self.errors, d, "error")
+            elif k == "namespace":
+                self._unique(self.namespaces, d, "namespace")
+                for op in d["ops"]:
+                    full = f"{d['name']}.{op['name']}"
+                    if full in self.ops:
+                        raise op["pos"].error(
+                            f"duplicate op '{full}' (first declared at {self.ops[full]['pos']})")
+                    op["ns"] = d["name"]
+                    op["full"] = full
+                    self.ops[full] = op
+
+    @staticmethod
+    def _unique(table, d, what):
+        if d["name"] in table:
+            raise d["pos"].error(
+                f"duplicate {what} '{d['name']}' (first declared at {table[d['name']]['pos']})")
+        table[d["name"]] = d
+
+    def run(self):
+        self.declare()
+        model = {
+            "planes": [self.plane(d) for d in self.decls if d["kind"] == "plane"],
+            "errors": [self.error(d) for d in self.decls if d["kind"] == "error"],
+            "enums": [self.enum(d) for d in self.decls if d["kind"] == "enum"],
+            "records": [self.record(d) for d in self.decls if d["kind"] == "record"],
+            "unions": [self.union(d) for d in self.decls if d["kind"] == "union"],
+        }
+        self.record_models = {r["name"]: r for r in model["records"]}
+        model["namespaces"] = [self.namespace(d) for d in self.decls if d["kind"] == "namespace"]
+        self.check_routes(model)
+        self.resolve_scans(model)
+        model["arms"] = self.arms(model)
+        return model
+
+    # ---- planes and errors ----
+    def plane(self, d):
+        for name, pos in d["errors"]:
+            self.error_ref(name, pos)
+        if d["auth"] not in ("bearer", "header"):
+            raise d["pos"].error(f"plane '{d['name']}': auth must be bearer or header")
+        return {"name": d["name"], "doc": d["doc"], "base_url": d["base_url"],
+                "base_url_env": d["base_env"],
+                "auth": {"scheme": d["auth"], "header": d["auth_header"], "env": d["auth_env"]},
+                "validation_status": d["validation_status"],
+                "errors": [n for n, _ in d["errors"]]}
+
+    def error_ref(self, name, pos):
+        if name not in self.errors:
+            raise pos.error(f"unknown error '{name}'")
+        return name
+
+    def error(self, d):
+        if d["parent"] and d["parent"] != "CmdopError" and d["parent"] not in {
+                e["class"] for e in self.errors.values()}:
+            raise d["pos"].error(f"error '{d['name']}': unknown parent class '{d['parent']}'")
+        if not d["c_code"] or not d["class"]:
+            raise d["pos"].error(f"error '{d['name']}' needs c_code and class")
+        return {"code": d["name"], "c_code": d["c_code"], "statuses": d["statuses"],
+                "class": d["class"], "parent": d["parent"], "retryable": d["retryable"],
+                "doc": d["doc"]}
+
+    # ---- types ----
+    def enum(self, d):
+        names, numbers, wires, values = {}, {}, {}, []
+        for v in d["values"]:
+            for table, key, what in ((names, v["name"], "value"), (numbers, v["number"], "number")):
+                if key in table:
+                    raise v["pos"].error(f"enum {d['name']}: duplicate {what} '{key}'")
+                table[key] = v
+            wire = v["wire"]
+            if wire is None and v["number"] != 0:
+                wire = v["name"].lower()
+            if wire is not None:
+                if wire in wires:
+                    raise v["pos"].error(f"enum {d['name']}: duplicate wire string '{wire}'")
+                wires[wire] = v
+            values.append({"name": v["name"], "number": v["number"], "wire": wire})
+        if 0 not in numbers:
+            raise d["pos"].error(f"enum {d['name']}: needs a zero value (UNSPECIFIED)")
+        return {"name": d["name"], "area": d["area"], "c_name": snake(d["name"]), "values": values}
+
+    def type_ref(self, t, where):
+        """Resolve a parsed type into {type, ref, repeated}."""
+        name = t["name"]
+        if t["kind"] == "map":
+            if t["key"] != "string" or name != "string":
+                raise t["pos"].error(f"{where}: only map<string,string> is supported")
+            return {"type": "map", "ref": None, "repeated": False}
+        if name in SCALARS:
+            out = {"type": name, "ref": None}
+        elif name in self.types:
+            out = {"type": self.types[name]["kind"], "ref": name}
+        else:
+            raise t["pos"].error(f"unknown type '{name}'")
+        out["repeated"] = t["kind"] == "list"
+        if out["repeated"] and out["type"] not in ("string", "record"):
+            raise t["pos"].error(f"{where}: lists of {out['type']} are not supported")
+        return out
+
+    def record(self, d):
+        names, numbers, fields = {}, {}, []
+        for f in d["fields"]:
+            if f["name"] in names:
+                raise f["pos"].error(f"record {d['name']}: duplicate field '{f['name']}'")
+            if f["number"] in numbers:
+                raise f["pos"].error(
+                    f"record {d['name']}: duplicate field number {f['number']} "
+                    f"(also '{numbers[f['number']]['name']}')")
+            if f["number"] < 1:
+                raise f["pos"].error(f"record {d['name']}: field numbers start at 1")
+            names[f["name"]] = numbers[f["number"]] = f
+            t = self.type_ref(f["type"], f"{d['name']}.{f['name']}")
+            if t["type"] == "union":
+                raise f["type"]["pos"].error("a union can not be a record field")
+            fields.append(dict(name=f["name"], wire=f["wire"] or f["name"], number=f["number"],
+                               optional=f["optional"], doc=f["doc"], **t))
+        return {"name": d["name"], "alias": d["alias"], "area": d["area"],
+                "c_name": snake(d["name"]), "fields": fields}
+
+    def union(self, d):
+        names, numbers, arms = set(), set(), []
+        for a in d["arms"]:
+            if a["name"] in names or a["number"] in numbers:
+                raise a["pos"].error(f"union {d['name']}: duplicate arm '{a['name']}'")
+            names.add(a["name"])
+            numbers.add(a["number"])
+            t = self.type_ref(a["type"], f"{d['name']}.{a['name']}")
+            if t["type"] != "record":
+                raise a["type"]["pos"].error(f"union {d['name']}: arm '{a['name']}' must be a record")
+            arms.append({"name": a["name"], "number": a["number"], "ref": t["ref"]})
+        return {"name": d["name"], "area": d["area"], "c_name": snake(d["name"]),
+                "tag": d["tag"], "arms": arms}
+
+    # ---- namespaces and ops ----
+    def namespace(self, d):
+        if d["plane"] not in self.planes:
+            raise d["plane_pos"].error(f"unknown plane '{d['plane']}'")
+        ops = [self.op(d, o) for o in d["ops"]]
+        seen = {}
+        for raw, op in zip(d["ops"], ops):
+            for h in op["helpers"]:
+                if h["name"] in seen or h["name"] in {o["name"] for o in ops}:
+                    raise raw["paginate"]["helpers_pos"].error(
+                        f"helper '{h['name']}' of {op['full_name']} clashes in namespace {d['name']}")
+                seen[h["name"]] = op
+        return {"name": d["name"], "plane": d["plane"], "area": d["area"],
+                "c_name": d["name"].replace(".", "_"), "ops": ops}
+
+    def op(self, ns, raw):
+        full = raw["full"]
+        route = raw["route"]
+        res = raw["result"]
+        op = {"name": raw["name"], "ns": ns["name"], "full_name": full,
+              "c_name": "cmdop_" + full.replace(".", "_"), "plane": ns["plane"],
+              "doc": raw["doc"]}
+        # result
+        if res["kind"] == "void":
+            op["result"] = None
+        else:
+            want = "union" if res["kind"] == "stream" else "record"
+            decl = self.types.get(res["name"])
+            if decl is None:
+                raise res["pos"].error(f"unknown type '{res['name']}'")
+            if decl["kind"] != want:
+                raise res["pos"].error(f"op {full}: result '{res['name']}' must be a {want}")
+            op["result"] = res["name"]
+        if route["kind"] == "http":
+            op["kind"] = "stream" if res["kind"] == "stream" else "http"
+            op["method"], op["path"] = route["method"], route["path"]
+            if not op["path"].startswith("/"):
+                raise route["path_pos"].error(f"op {full}: path must start with '/'")
+        else:
+            op["kind"] = "scan"
+            op["method"] = op["path"] = None
+        op["params"] = self.params(raw, op)
+        self.check_path(raw, op)
+        op["scan"] = None
+        if op["kind"] == "scan":
+            if route["arg"] not in {p["name"] for p in op["params"] if p["in"] == "arg"}:
+                raise route["arg_pos"].error(
+                    f"op {full}: scan argument '{route['arg']}' is not a declared arg param")
+            op["scan"] = {"list": route["list"], "match": route["match"], "arg": route["arg"],
+                          "_pos": route["pos"]}
+        # empty answers
+        op["empty"] = None
+        if raw["empty"]:
+            e = raw["empty"]
+            if e["status"] not in (200, 202, 204):
+                raise e["pos"].error(f"op {full}: empty status must be 200, 202 or 204")
+            if op["result"] is None and e["result"] is not None:
+                raise e["pos"].error(f"op {full}: a void op can not synthesize a result")
+            if op["result"] is not None and e["result"] is None:
+                raise e["pos"].error(f"op {full}: give the synthesized result (=> {{...}})")
+            op["empty"] = {"status": e["status"], "result": e["result"]}
+        elif op["result"] is None and op["kind"] != "scan":
+            raise raw["pos"].error(f"op {full}: a void op needs 'empty 204'")
+        # retry safety
+        op["idempotent"] = op["method"] in ("GET", "DELETE", "PATCH", "PUT") or op["kind"] == "scan"
+        op["idempotency_key"] = op["method"] == "POST" and not raw["no_idem"]
+        op["unwrap"] = self.unwrap(raw, op)
+        op["paginate"] = self.paginate(raw, op)
+        op["helpers"] = []
+        if op["paginate"]:
+            pg = op["paginate"]
+            op["helpers"] = [{"name": pg["iter"], "kind": "iter", "yields": pg["item_type"]},
+                             {"name": pg["pages"], "kind": "pages", "yields": op["result"]}]
+        op["errors"] = self.op_errors(raw, op)
+        op["channels"] = self.channels(raw, op)
+        op["envelope"] = self.envelope(raw, op)
+        op["call"] = self.calls(raw, op)
+        return op
+
+    def params(self, raw, op):
+        names, numbers, out = {}, {}, []
+        for p in raw["params"]:
+            where = f"op {op['full_name']}: param '{p['name']}'"
+            if p["name"] in names:
+                raise p["pos"].error(f"op {op['full_name']}: duplicate param '{p['name']}'")
+            if p["number"] in numbers:
+                raise p["pos"].error(
+                    f"op {op['full_name']}: duplicate field number {p['number']} "
+                    f"(also '{numbers[p['number']]['name']}')")
+            names[p["name"]] = numbers[p["number"]] = p
+            t = self.type_ref(p["type"], where)
+            out.append(self.param(p, t, where, op))
+        return out
+
+    def param(self, p, t, where, op):
+        kind = t["type"]
+        enum_values = None
+        if kind == "record" or kind == "union" or kind == "json":
+            raise p["type"]["pos"].error(f"{where}: params can not be of type {kind}")
+        if kind == "enum":
+            enum_values = [v["wire"] for v in self.enum_model(t["ref"])["values"] if v["wire"]]
+        if p["one_of"] is not None:
+            if kind != "string" or t["repeated"]:
+                raise p["pos"].error(f"{where}: one_of needs a string")
+            kind, enum_values = "enum", p["one_of"]
+        if t["repeated"] and kind != "string":
+            raise p["type"]["pos"].error(f"{where}: only string lists are supported")
+        ptype = "string_list" if t["repeated"] else ("string_map" if kind == "map" else kind)
+        if p["in"] in ("path", "context", "arg") and ptype != "string":
+            raise p["pos"].error(f"{where}: {p['in']} params must be strings")
+        if p["in"] == "query" and ptype == "string_map":
+            raise p["pos"].error(f"{where}: maps can only travel in the body")
+        if p["in"] == "path" and (p["optional"] or p["default"] is not None):
+            raise p["pos"].error(f"{where}: path params are required")
+        if p["from"] is not None and p["in"] != "context":
+            raise p["pos"].error(f"{where}: 'from' is only for context params")
+        num_min = num_max = None
+        if p["range"] is not None:
+            if ptype not in NUMERIC:
+                raise p["pos"].error(f"{where}: range needs a number type")
+            num_min, num_max = p["range"]
+        min_len = max_len = None
+        if p["len"] is not None:
+            if ptype != "string":
+                raise p["pos"].error(f"{where}: len needs a string")
+            min_len, max_len = p["len"]
+        if p["pattern"] is not None:
+            if ptype != "string":
+                raise p["pos"].error(f"{where}: pattern needs a string")
+            try:
+                re.compile(p["pattern"])
+            except re.error as exc:
+                raise p["pos"].error(f"{where}: bad pattern: {exc}") from None
+        out = {"name": p["name"], "wire": p["wire"] or p["name"], "node_name": camel(p["name"]),
+               "in": p["in"], "type": ptype, "enum": t["ref"] if t["type"] == "enum" else None,
+               "number": p["number"],
+               "required": (not p["optional"] and p["default"] is None) or p["in"] == "context",
+               "default": p["default"], "min": num_min, "max": num_max,
+               "min_len": min_len, "max_len": max_len, "enum_values": enum_values,
+               "pattern": p["pattern"], "context_from": p["from"],
+               "generated": p["generated"], "doc": p["doc"]}
+        if p["default"] is not None:
+            self.check_default(p, out, where)
+        return out
+
+    def enum_model(self, name):
+        d = self.types[name]
+        return {"values": [{"wire": v["wire"] if v["wire"] is not None or v["number"] == 0
+                            else v["name"].lower()} for v in d["values"]]}
+
+    def check_default(self, p, out, where):
+        v, pos, t = p["default"], p["default_pos"], out["type"]
+        ok = {
+            "string": isinstance(v, str), "enum": isinstance(v, str),
+            "int32": isinstance(v, int) and not isinstance(v, bool),
+            "int64": isinstance(v, int) and not isinstance(v, bool),
+            "double": isinstance(v, (int, float)) and not isinstance(v, bool),
+            "bool": isinstance(v, bool),
+            "string_list": isinstance(v, list) and all(isinstance(x, str) for x in v),
+            "string_map": isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+        }[t]
+        if not ok:
+            raise pos.error(f"{where}: default {json.dumps(v)} is not a {t}")
+        if t in INT_LIMITS and not INT_LIMITS[t][0] <= v <= INT_LIMITS[t][1]:
+            raise pos.error(f"{where}: default {v} does not fit {t}")
+        if out["min"] is not None and v < out["min"] or out["max"] is not None and v > out["max"]:
+            raise pos.error(f"{where}: default {v} is outside its range "
+                            f"{_bounds(out['min'], out['max'])}")
+        if t == "enum" and v not in out["enum_values"]:
+            raise pos.error(f"{where}: default {json.dumps(v)} is not one of "
+                            f"{', '.join(out['enum_values'])}")
+        if t == "string":
+            n = len(v.encode("utf-8"))
+            if (out["min_len"] is not None and n < out["min_len"]) or \
+                    (out["max_len"] is not None and n > out["max_len"]):
+                raise pos.error(f"{where}: default {json.dumps(v)} is outside its length "
+                                f"{_bounds(out['min_len'], out['max_len'])}")
+            if out["pattern"] and not re.fullmatch(out["pattern"], v):
+                raise pos.error(f"{where}: default {json.dumps(v)} does not match its pattern")
+
+    def check_path(self, raw, op):
+        if op["kind"] == "scan":
+            for p in raw["params"]:
+                if p["in"] == "path":
+                    raise p["pos"].error(f"op {op['full_name']}: a scan op has no path")
+            return
+        in_path = PATH_VAR.findall(op["path"])
+        by_name = {p["name"]: p for p in raw["params"]}
+        for var in in_path:
+            p = by_name.get(var)
+            if p is None or p["in"] not in ("path", "context"):
+                raise raw["route"]["path_pos"].error(
+                    f"op {op['full_name']}: path parameter '{{{var}}}' is not declared "
+                    f"as a path or context param")
+        for p in raw["params"]:
+            if p["in"] == "path" and p["name"] not in in_path:
+                raise p["pos"].error(
+                    f"op {op['full_name']}: path param '{p['name']}' is missing from the "
+                    f"path template \"{op['path']}\"")
+
+    def unwrap(self, raw, op):
+        if not raw["unwrap"]:
+            return None
+        name, pos = raw["unwrap"]
+        if op["result"] is None or op["kind"] != "http":
+            raise pos.error(f"op {op['full_name']}: unwrap needs a record result")
+        fields = {f["name"]: f for f in self.record_models[op["result"]]["fields"]}
+        if name not in fields:
+            raise pos.error(f"op {op['full_name']}: {op['result']} has no field '{name}'")
+        return name
+
+    def paginate(self, raw, op):
+        pg = raw["paginate"]
+        if not pg:
+            return None
+        full, style = op["full_name"], pg["style"]
+        if op["result"] is None or op["kind"] != "http":
+            raise pg["pos"].error(f"op {full}: only an http op with a record result can paginate")
+        defaults = {
+            "cursor": {"req_cursor": "cursor", "resp_items": "items",
+                       "resp_next_cursor": "next_cursor"},
+            "offset": {"req_offset": "offset", "req_page": "page", "req_size": "per_page",
+                       "resp_items": "items", "resp_total": "total"},
+            "number": {"req_page": "page", "req_size": "page_size", "resp_items": "results",
+                       "resp_total": "count", "resp_has_next": "has_next",
+                       "resp_next_page": "next_page"},
+        }[style]
+        keys = {"req_cursor": None, "req_offset": None, "req_page": None, "req_size": None,
+                "resp_items": None, "resp_next_cursor": None, "resp_has_more": None,
+                "resp_total": None, "resp_has_next": None, "resp_next_page": None}
+        keys.update(defaults)
+        for k, (v, pos) in pg["keys"].items():
+            key = "resp_" + k if "resp_" + k in keys else k
+            if key not in keys:
+                raise pos.error(f"op {full}: unknown paginate key '{k}'")
+            keys[key] = v
+        params = {p["name"]: p for p in op["params"]}
+        for k in ("req_cursor", "req_page", "req_size"):
+            if keys[k] and keys[k] not in params:
+                raise pg["pos"].error(
+                    f"op {full}: {style} pagination needs a param '{keys[k]}'")
+        fields = {f["wire"]: f for f in self.record_models[op["result"]]["fields"]}
+        for k in ("resp_items", "resp_next_cursor", "resp_has_more", "resp_total",
+                  "resp_has_next", "resp_next_page"):
+            if keys[k] and keys[k] not in fields:
+                raise pg["pos"].error(f"op {full}: {op['result']} has no field '{keys[k]}'")
+        items = fields[keys["resp_items"]]
+        if not items["repeated"] or items["type"] != "record":
+            raise pg["pos"].error(f"op {full}: '{keys['resp_items']}' must be a list of records")
+        return dict(style=style, iter=pg["iter"], pages=pg["pages"], item_type=items["ref"],
+                    **keys)
+
+    def op_errors(self, raw, op):
+        out = [n for n, _ in self.planes[op["plane"]]["errors"]]
+        for name, pos in raw["errors"]:
+            self.error_ref(name, pos)
+            if name not in out:
+                out.append(name)
+        if any(p["required"] or p["min"] is not None or p["max"] is not None or p["enum_values"]
+               or p["min_len"] is not None or p["max_len"] is not None or p["pattern"]
+               for p in op["params"]) and "validation" not in out:
+            out.append("validation")
+        if op["kind"] == "scan" and "not_found" not in out:
+            out.append("not_found")
+        return out
+
+    def channels(self, raw, op):
+        out = []
+        for c in raw["channels"]:
+            if op["kind"] != "stream":
+                raise c["pos"].error(f"op {op['full_name']}: channels need a stream result")
+            body = self.types.get(c["body"])
+            if body is None or body["kind"] != "record":
+                raise c["body_pos"].error(f"unknown type '{c['body']}'")
+            union = self.types[op["result"]]
+            if c["on"] not in {a["name"] for a in union["arms"]}:
+                raise c["pos"].error(f"op {op['full_name']}: '{c['on']}' is not an arm of "
+                                     f"{op['result']}")
+            for var in PATH_VAR.findall(c["path"]):
+                if var not in {p["name"] for p in op["params"] if p["in"] in ("path", "context")}:
+                    raise c["pos"].error(f"channel {c['name']}: path parameter '{{{var}}}' "
+                                         f"is not a path param of {op['full_name']}")
+            out.append({"name": c["name"], "method": c["method"], "path": c["path"],
+                        "body": c["body"], "on": c["on"], "answer_arm": c["answer"]})
+        return out
+
+    def envelope(self, raw, op):
+        e = raw["envelope"]
+        if e is None:
+            raise raw["pos"].error(f"op {op['full_name']}: missing 'envelope' arm numbers")
+        if op["result"] is None and e["resp"] != EMPTY_ARM:
+            raise e["pos"].error(f"op {op['full_name']}: a void op answers with the empty arm "
+                                 f"@{EMPTY_ARM}")
+        req_msg = pascal(re.sub(r"_req$", "", e["req_name"])) + "Request"
+        return {"request": {"number": e["req"], "name": e["req_name"], "message": req_msg},
+                "response": {"number": e["resp"], "name": e["resp_name"],
+                             "message": op["result"] or "Empty"},
+                "_pos": e["pos"]}
+
+    def calls(self, raw, op):
+        params = op["params"]
+        positional = [p["name"] for p in params if p["in"] in ("path", "arg")]
+        py_default = positional + [p["name"] for p in params
+                                   if p["in"] in ("query", "body") and p["required"]]
+        out = {}
+        # python: names before "*" are positional (or keyword), the rest keyword-only.
+        spec = raw["calls"].get("python")
+        slots, seen, star = [], set(), False
+        if spec is None:
+            for n in py_default:
+                slots.append({"param": n, "kind": "positional"})
+                seen.add(n)
+        else:
+            for s in spec["slots"]:
+                if s["kind"] == "star":
+                    star = True
+                    continue
+                if s["kind"] != "name":
+                    raise s["pos"].error("python call shapes take names and '*' only")
+                self.slot_param(op, s["name"], s["pos"], seen)
+                slots.append({"param": s["name"], "kind": "keyword" if star else "positional"})
+        for p in params:
+            if p["name"] not in seen:
+                slots.append({"param": p["name"], "kind": "keyword"})
+        out["python"] = slots
+        # node: positional ids, then option objects (camelCase members).
+        spec = raw["calls"].get("node")
+        slots, seen = [], set()
+        if spec is None:
+            for n in positional:
+                slots.append({"kind": "positional", "param": n})
+                seen.add(n)
+            rest = [p["name"] for p in params if p["name"] not in seen]
+            if rest:
+                slots.append({"kind": "object", "name": "opts", "members": rest})
+        else:
+            for s in spec["slots"]:
+                if s["kind"] == "name":
+                    self.slot_param(op, s["name"], s["pos"], seen)
+                    slots.append({"kind": "positional", "param": s["name"]})
+                elif s["kind"] == "object":
+                    for n, pos in s["members"]:
+                        self.slot_param(op, n, pos, seen)
+                    slots.append({"kind": "object", "name": s["name"],
+                                  "members": [n for n, _ in s["members"]]})
+                else:
+                    raise s["pos"].error("node call shapes take names and {objects} only")
+            missing = [p["name"] for p in params if p["name"] not in seen]
+            if missing:
+                raise spec["pos"].error(f"op {op['full_name']}: node call shape misses "
+                                        f"{', '.join(missing)}")
+        by_name = {p["name"]: p for p in params}
+        for s in slots:
+            if s["kind"] == "positional":
+                s["node_name"] = camel(s["param"])
+                s["optional"] = not by_name[s["param"]]["required"] or \
+                    by_name[s["param"]]["in"] == "context"
+            else:
+                s["node_members"] = [camel(m) for m in s["members"]]
+                s["optional"] = all(not by_name[m]["required"] or by_name[m]["in"] == "context"
+                                    for m in s["members"])
+        out["node"] = slots
+        return out
+
+    @staticmethod
+    def slot_param(op, name, pos, seen):
+        if name not in {p["name"] for p in op["params"]}:
+            raise pos.error(f"op {op['full_name']}: call shape names unknown param '{name}'")
+        if name in seen:
+            raise pos.error(f"op {op['full_name']}: param '{name}' appears twice in a call shape")
+        seen.add(name)
+
+    # ---- whole-model checks ----
+    def check_routes(self, model):
+        seen = {}
+        for ns in model["namespaces"]:
+            for op, raw in zip(ns["ops"], self.namespaces[ns["name"]]["ops"]):
+                if op["method"] is None:
+                    continue
+                shape = PATH_VAR.sub("{}", op["path"])
+                key = (op["plane"], op["method"], shape)
+                if key in seen:
+                    first, first_pos = seen[key]
+                    raise raw["route"]["pos"].error(
+                        f"route {op['method']} {op['path']} on plane {op['plane']} clashes "
+                        f"with {first} ({first_pos})")
+                seen[key] = (op["full_name"], raw["route"]["pos"])
+
+    def resolve_scans(self, model):
+        ops = {op["full_name"]: op for ns in model["namespaces"] for op in ns["ops"]}
+        for op in ops.values():
+            sc = op["scan"]
+            if not sc:
+                continue
+            pos = sc.pop("_pos")
+            target = ops.get(sc["list"])
+            if target is None:
+                raise pos.error(f"op {op['full_name']}: unknown op '{sc['list']}' to scan")
+            if not target["paginate"]:
+                raise pos.error(f"op {op['full_name']}: '{sc['list']}' is not paginated")
+            item = self.record_models[target["paginate"]["item_type"]]
+            if sc["match"] not in {f["wire"] for f in item["fields"]}:
+                raise pos.error(f"op {op['full_name']}: {item['name']} has no field "
+                                f"'{sc['match']}'")
+            if op["result"] != item["name"]:
+                raise pos.error(f"op {op['full_name']}: result must be {item['name']}")
+
+    def arms(self, model):
+        arms = {}
+
+        def add(number, name, message, pos):
+            for other in arms.values():
+                if other["name"] == name and other["number"] != number:
+                    raise pos.error(f"envelope arm '{name}' already has number {other['number']}")
+            old = arms.get(number)
+            if old and (old["name"] != name or old["message"] != message):
+                raise pos.error(f"envelope arm {number} is already '{old['name']}' "
+                                f"({old['message']})")
+            arms[number] = {"number": number, "name": name, "message": message}
+
+        for d in self.decls:
+            if d["kind"] == "arm":
+                t = self.type_ref(d["type"], f"arm {d['number']}")
+                if t["type"] != "record" or t["repeated"]:
+                    raise d["type"]["pos"].error(f"arm {d['number']}: must be a record")
+                if d["number"] in (1, 2) or d["number"] < 1:
+                    raise d["pos"].error(f"arm {d['number']}: 1 and 2 are id and kind")
+                add(d["number"], d["name"], t["ref"], d["pos"])
+        for ns in model["namespaces"]:
+            for op in ns["ops"]:
+                e = op["envelope"]
+                pos = e.pop("_pos")
+                add(e["request"]["number"], e["request"]["name"], e["request"]["message"], pos)
+                add(e["response"]["number"], e["response"]["name"], e["response"]["message"], pos)
+        return [arms[k] for k in sorted(arms)]
+
+
+def _bounds(lo, hi):
+    return f"{'' if lo is None else lo}..{'' if hi is None else hi}"

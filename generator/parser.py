@@ -1,0 +1,319 @@
+"""IDL text -> raw declarations (plain dicts carrying positions).
+
+Lark (LALR, contextual lexer) does the parsing; this module only reshapes the
+tree. Meaning is checked later, in model.py.
+"""
+import json
+import os
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .errors import IdlError, Pos
+
+_GRAMMAR = os.path.join(os.path.dirname(__file__), "grammar.lark")
+_parser = None
+
+
+def _lark():
+    global _parser
+    if _parser is None:
+        with open(_GRAMMAR, encoding="utf-8") as f:
+            _parser = Lark(f.read(), parser="lalr", lexer="contextual",
+                           propagate_positions=True, maybe_placeholders=False)
+    return _parser
+
+
+def _unquote(tok):
+    # STRING tokens use JSON escapes, so json.loads decodes them exactly.
+    return json.loads(str(tok))
+
+
+def _describe(exc):
+    if isinstance(exc, UnexpectedToken):
+        if exc.token.type == "$END":
+            return "syntax error: unexpected end of file"
+        expected = sorted(exc.expected)
+        shown = ", ".join(expected[:6]) + (", ..." if len(expected) > 6 else "")
+        return f"syntax error: unexpected {exc.token.type} {str(exc.token)!r} (expected {shown})"
+    if isinstance(exc, UnexpectedCharacters):
+        return f"syntax error: unexpected character {exc.char!r}"
+    if isinstance(exc, UnexpectedEOF):
+        return "syntax error: unexpected end of file"
+    return "syntax error"
+
+
+def parse_text(text, filename):
+    """Parse one IDL file; returns a list of raw declarations or raises IdlError."""
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as exc:
+        line = getattr(exc, "line", None) or 1
+        col = getattr(exc, "column", None) or 1
+        if isinstance(exc, UnexpectedToken) and exc.token.type == "$END":
+            lines = text.split("\n")
+            line, col = len(lines), len(lines[-1]) + 1
+        raise IdlError(filename, line, col, _describe(exc)) from None
+    return [_Reader(filename).decl(child) for child in tree.children]
+
+
+class _Reader:
+    def __init__(self, filename):
+        self.file = filename
+
+    def pos(self, node):
+        if isinstance(node, Token):
+            return Pos(self.file, node.line, node.column)
+        return Pos(self.file, node.meta.line, node.meta.column)
+
+    # ---- top level ----
+    def decl(self, t):
+        return getattr(self, "d_" + t.data)(t)
+
+    def d_plane(self, t):
+        name, *props = t.children
+        d = {"kind": "plane", "name": str(name), "pos": self.pos(name), "doc": None,
+             "base_url": None, "base_env": None, "auth": None, "auth_header": None,
+             "auth_env": [], "validation_status": None, "errors": []}
+        for p in props:
+            c = p.children
+            if p.data == "p_doc":
+                d["doc"] = _unquote(c[0])
+            elif p.data == "p_base_url":
+                d["base_url"], d["base_env"] = _unquote(c[0]), _unquote(c[1])
+            elif p.data == "p_auth":
+                d["auth"], d["auth_header"] = str(c[0]), _unquote(c[1])
+                d["auth_env"] = [_unquote(x) for x in c[2:]]
+            elif p.data == "p_validation_status":
+                d["validation_status"] = int(c[0])
+            elif p.data == "p_errors":
+                d["errors"] = self.names(c[0])
+        return d
+
+    def d_error_decl(self, t):
+        name, *props = t.children
+        d = {"kind": "error", "name": str(name), "pos": self.pos(name), "c_code": None,
+             "statuses": [], "class": None, "parent": None, "retryable": False, "doc": None}
+        for p in props:
+            c = p.children
+            if p.data == "e_c_code":
+                d["c_code"] = str(c[0])
+            elif p.data == "e_status":
+                for item in c:
+                    nums = [int(x) for x in item.children]
+                    d["statuses"].append([nums[0], nums[-1]])
+            elif p.data == "e_class":
+                d["class"] = str(c[0])
+            elif p.data == "e_parent":
+                d["parent"] = str(c[0])
+            elif p.data == "e_retryable":
+                d["retryable"] = True
+            elif p.data == "e_doc":
+                d["doc"] = _unquote(c[0])
+        return d
+
+    def d_record(self, t):
+        c = t.children
+        name = c[0]
+        alias = None
+        rest = c[1:]
+        if rest and isinstance(rest[0], Token):
+            alias, rest = str(rest[0]), rest[1:]
+        return {"kind": "record", "name": str(name), "pos": self.pos(name), "alias": alias,
+                "fields": [self.field(f) for f in rest]}
+
+    def field(self, t):
+        c = list(t.children)
+        name = c.pop(0)
+        optional = False
+        if isinstance(c[0], Token) and c[0].type == "OPT":
+            optional = True
+            c.pop(0)
+        typ = self.type(c.pop(0))
+        number = int(c.pop(0))
+        f = {"name": str(name), "pos": self.pos(name), "optional": optional, "type": typ,
+             "number": number, "wire": None, "doc": None}
+        for o in c:
+            if o.data == "f_wire":
+                f["wire"] = _unquote(o.children[0])
+            else:
+                f["doc"] = _unquote(o.children[0])
+        return f
+
+    def type(self, t):
+        c = t.children
+        if t.data == "t_named":
+            return {"kind": "named", "name": str(c[0]), "pos": self.pos(c[0])}
+        if t.data == "t_list":
+            return {"kind": "list", "name": str(c[0]), "pos": self.pos(c[0])}
+        return {"kind": "map", "key": str(c[0]), "name": str(c[1]), "pos": self.pos(c[0])}
+
+    def d_enum(self, t):
+        name, *vals = t.children
+        values = []
+        for v in vals:
+            vc = v.children
+            values.append({"name": str(vc[0]), "pos": self.pos(vc[0]), "number": int(vc[1]),
+                           "wire": _unquote(vc[2]) if len(vc) > 2 else None})
+        return {"kind": "enum", "name": str(name), "pos": self.pos(name), "values": values}
+
+    def d_union(self, t):
+        name, tag, *arms = t.children
+        return {"kind": "union", "name": str(name), "pos": self.pos(name), "tag": _unquote(tag),
+                "arms": [{"name": str(a.children[0]), "pos": self.pos(a.children[0]),
+                          "type": {"kind": "named", "name": str(a.children[1]),
+                                   "pos": self.pos(a.children[1])},
+                          "number": int(a.children[2])} for a in arms]}
+
+    def d_arm_decl(self, t):
+        num, name, typ = t.children
+        return {"kind": "arm", "number": int(num), "name": str(name), "pos": self.pos(num),
+                "type": {"kind": "named", "name": str(typ), "pos": self.pos(typ)}}
+
+    def d_namespace(self, t):
+        dotted, plane, *ops = t.children
+        return {"kind": "namespace", "name": self.dotted(dotted), "pos": self.pos(dotted),
+                "plane": str(plane), "plane_pos": self.pos(plane),
+                "ops": [self.op(o) for o in ops]}
+
+    def dotted(self, t):
+        return ".".join(str(x) for x in t.children)
+
+    def names(self, t):
+        return [(str(x), self.pos(x)) for x in t.children]
+
+    # ---- ops ----
+    def op(self, t):
+        name, route, result, *props = t.children
+        op = {"name": str(name), "pos": self.pos(name), "doc": None, "params": [],
+              "paginate": None, "errors": [], "envelope": None, "empty": None,
+              "unwrap": None, "no_idem": False, "channels": [], "calls": {}}
+        rc = route.children
+        if route.data == "r_http":
+            op["route"] = {"kind": "http", "method": str(rc[0]), "path": _unquote(rc[1]),
+                           "pos": self.pos(rc[0]), "path_pos": self.pos(rc[1])}
+        else:
+            op["route"] = {"kind": "scan", "list": self.dotted(rc[0]), "pos": self.pos(rc[0]),
+                           "match": str(rc[1]), "arg": str(rc[2]), "arg_pos": self.pos(rc[2])}
+        if result.data == "res_void":
+            op["result"] = {"kind": "void", "pos": self.pos(result)}
+        else:
+            tok = result.children[0]
+            op["result"] = {"kind": "stream" if result.data == "res_stream" else "record",
+                            "name": str(tok), "pos": self.pos(tok)}
+        for p in props:
+            getattr(self, p.data)(op, p)
+        return op
+
+    def o_param(self, op, t):
+        c = list(t.children)
+        loc = c.pop(0)
+        name = c.pop(0)
+        optional = False
+        if isinstance(c[0], Token) and c[0].type == "OPT":
+            optional = True
+            c.pop(0)
+        typ = self.type(c.pop(0))
+        number = int(c.pop(0))
+        p = {"name": str(name), "pos": self.pos(name), "in": str(loc), "optional": optional,
+             "type": typ, "number": number, "default": None, "default_pos": None,
+             "range": None, "len": None, "one_of": None, "pattern": None, "wire": None,
+             "from": None, "generated": None, "doc": None}
+        for o in c:
+            oc = o.children
+            if o.data == "po_default":
+                p["default"] = self.value(oc[0])
+                p["default_pos"] = self.pos(o)
+            elif o.data == "po_range":
+                p["range"] = self.bounds(o)
+            elif o.data == "po_len":
+                p["len"] = self.bounds(o)
+            elif o.data == "po_one_of":
+                p["one_of"] = [_unquote(x) for x in oc]
+            elif o.data == "po_pattern":
+                p["pattern"] = _unquote(oc[0])
+            elif o.data == "po_wire":
+                p["wire"] = _unquote(oc[0])
+            elif o.data == "po_from":
+                p["from"] = str(oc[0])
+            elif o.data == "po_generated":
+                p["generated"] = str(oc[0])
+            elif o.data == "po_doc":
+                p["doc"] = _unquote(oc[0])
+        op["params"].append(p)
+
+    def bounds(self, o):
+        """range(1..200), range(1..), len(..200): [lo, hi] with None for open."""
+        out = [None, None]
+        for x in o.children:
+            out[0 if x.data == "lo" else 1] = int(x.children[0])
+        return out
+
+    def o_doc(self, op, t):
+        op["doc"] = _unquote(t.children[0])
+
+    def o_paginate(self, op, t):
+        c = list(t.children)
+        style = str(c.pop(0))
+        keys = {}
+        if isinstance(c[0], Tree):
+            for k in c.pop(0).children:
+                keys[str(k.children[0])] = (_unquote(k.children[1]), self.pos(k.children[0]))
+        op["paginate"] = {"style": style, "pos": self.pos(t), "keys": keys,
+                          "iter": str(c[0]), "pages": str(c[1]), "helpers_pos": self.pos(c[0])}
+
+    def o_errors(self, op, t):
+        op["errors"].extend(self.names(t.children[0]))
+
+    def o_envelope(self, op, t):
+        c = t.children
+        op["envelope"] = {"req_name": str(c[0]), "req": int(c[1]),
+                          "resp_name": str(c[2]), "resp": int(c[3]), "pos": self.pos(c[0])}
+
+    def o_empty(self, op, t):
+        c = t.children
+        op["empty"] = {"status": int(c[0]), "pos": self.pos(c[0]),
+                       "result": self.value(c[1]) if len(c) > 1 else None}
+
+    def o_unwrap(self, op, t):
+        op["unwrap"] = (str(t.children[0]), self.pos(t.children[0]))
+
+    def o_no_idem(self, op, t):
+        op["no_idem"] = True
+
+    def o_channel(self, op, t):
+        c = t.children
+        op["channels"].append({"name": str(c[0]), "pos": self.pos(c[0]), "method": str(c[1]),
+                               "path": _unquote(c[2]), "body": str(c[3]),
+                               "body_pos": self.pos(c[3]), "on": str(c[4]),
+                               "answer": str(c[5])})
+
+    def o_call(self, op, t):
+        lang, *slots = t.children
+        out = []
+        for s in slots:
+            if s.data == "s_name":
+                out.append({"kind": "name", "name": str(s.children[0]), "pos": self.pos(s)})
+            elif s.data == "s_star":
+                out.append({"kind": "star", "pos": self.pos(s)})
+            else:
+                out.append({"kind": "object", "name": str(s.children[0]), "pos": self.pos(s),
+                            "members": [(str(x), self.pos(x)) for x in s.children[1:]]})
+        op["calls"][str(lang)] = {"slots": out, "pos": self.pos(lang)}
+
+    # ---- values ----
+    def value(self, t):
+        c = t.children
+        if t.data == "v_string":
+            return _unquote(c[0])
+        if t.data == "v_int":
+            return int(c[0])
+        if t.data == "v_float":
+            return float(c[0])
+        if t.data == "v_true":
+            return True
+        if t.data == "v_false":
+            return False
+        if t.data == "v_list":
+            return [self.value(x) for x in c]
+        return {_unquote(c[i]): self.value(c[i + 1]) for i in range(0, len(c), 2)}

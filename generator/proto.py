@@ -1,0 +1,89 @@
+"""Proto target: gen/proto/cmdop/core/v1/<area>.proto and envelope.proto.
+
+proto2 on purpose: Debian's protoc-c 1.4.1 rejects proto3 `optional`, and
+proto2 `optional` keeps presence for every scalar.
+"""
+from .model import snake
+
+PACKAGE = "cmdop.core.v1"
+DIR = "proto/cmdop/core/v1"
+SCALAR = {"string": "string", "json": "string", "int32": "int32", "int64": "int64",
+          "double": "double", "bool": "bool"}
+
+
+def _type(kind, ref):
+    if kind in SCALAR:
+        return SCALAR[kind]
+    return ref
+
+
+def field_line(name, kind, ref, repeated, number):
+    if kind == "map":
+        return f"map<string, string> {name} = {number};"
+    label = "repeated" if repeated else "optional"
+    return f"{label} {_type(kind, ref)} {name} = {number};"
+
+
+def param_line(p):
+    t = p["type"]
+    if t == "string_list":
+        return field_line(p["name"], "string", None, True, p["number"])
+    if t == "string_map":
+        return field_line(p["name"], "map", None, False, p["number"])
+    if t == "enum":
+        return field_line(p["name"], "enum" if p["enum"] else "string", p["enum"], False,
+                          p["number"])
+    return field_line(p["name"], t, None, False, p["number"])
+
+
+def render(e, model):
+    area_of = {}
+    for kind in ("enums", "records", "unions"):
+        for t in model[kind]:
+            area_of[t["name"]] = t["area"]
+    areas = []
+    for t in model["enums"] + model["records"] + model["unions"] + model["namespaces"]:
+        if t["area"] not in areas:
+            areas.append(t["area"])
+    files = {}
+    for area in areas:
+        deps = set()
+        enums = [x for x in model["enums"] if x["area"] == area]
+        records = []
+        for r in model["records"]:
+            if r["area"] != area:
+                continue
+            lines = []
+            for f in r["fields"]:
+                lines.append(field_line(f["name"], f["type"], f["ref"], f["repeated"],
+                                        f["number"]))
+                if f["ref"]:
+                    deps.add(area_of[f["ref"]])
+            records.append({"name": r["name"], "lines": lines, "alias": r["alias"]})
+        unions = []
+        for u in model["unions"]:
+            if u["area"] != area:
+                continue
+            unions.append({"name": u["name"], "tag": u["tag"],
+                           "lines": [f"{a['ref']} {a['name']} = {a['number']};"
+                                     for a in u["arms"]]})
+            deps.update(area_of[a["ref"]] for a in u["arms"])
+        requests = []
+        for ns in model["namespaces"]:
+            if ns["area"] != area:
+                continue
+            for op in ns["ops"]:
+                lines = [param_line(p) for p in op["params"]]
+                deps.update(area_of[p["enum"]] for p in op["params"] if p["enum"])
+                requests.append({"name": op["envelope"]["request"]["message"],
+                                 "op": op["full_name"], "lines": lines})
+        deps.discard(area)
+        files[f"{DIR}/{area}.proto"] = e.get_template("proto/area.proto.j2").render(
+            package=PACKAGE, area=area, imports=[f"cmdop/core/v1/{d}.proto" for d in sorted(deps)],
+            enums=[{"name": x["name"], "prefix": snake(x["name"]).upper(), "values": x["values"]}
+                   for x in enums],
+            records=records, unions=unions, requests=requests)
+    files[f"{DIR}/envelope.proto"] = e.get_template("proto/envelope.proto.j2").render(
+        package=PACKAGE, imports=[f"cmdop/core/v1/{a}.proto" for a in areas],
+        arms=model["arms"])
+    return files
