@@ -164,14 +164,16 @@ class CView:
         for r in self.m["records"]:
             rows.append({"name": r["name"], "c": r["c_name"],
                          "json": _dump(self.sample(r["name"])),
-                         "opaque": [f["wire"] for f in r["fields"] if f["type"] == "json"]})
+                         "opaque": [f["wire"] for f in r["fields"] if f["type"] == "json"],
+                         "tag": None, "arm_record": None})
         for u in self.m["unions"]:
             arm = u["arms"][0]
             doc = dict(self.sample(arm["ref"]))
             doc[u["tag"]] = arm["name"]
             rows.append({"name": u["name"], "c": u["c_name"], "json": _dump(doc),
                          "opaque": [f["wire"] for f in self.records[arm["ref"]]["fields"]
-                                    if f["type"] == "json"]})
+                                    if f["type"] == "json"],
+                         "tag": u["tag"], "arm_record": arm["ref"]})
         return rows
 
 

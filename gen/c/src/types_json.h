@@ -314,6 +314,10 @@ typedef struct cmdop__record_sample {
     int (*roundtrip)(const char *in, char **out);
     /* NULL-terminated keys whose value is opaque JSON (any type is valid) */
     const char *const *opaque;
+    /* unions only: the tag key and the record of the sample's arm (errors in
+       the arm's fields name that record); NULL for records */
+    const char *tag;
+    const char *arm_record;
 } cmdop__record_sample;
 
 extern const cmdop__record_sample cmdop__record_samples[];

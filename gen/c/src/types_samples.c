@@ -916,7 +916,8 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "\"created_at-8\",\"enabled\":true,\"id\":\"id-1\",\"machine_id\":\"machine_i"
       "d-4\",\"name\":\"name-2\",\"permission\":\"read\",\"platform\":\"telegram\","
       "\"updated_at\":\"updated_at-9\"}",
-      roundtrip_bot, NULL },
+      roundtrip_bot, NULL,
+      NULL, NULL },
     { "BotListPage",
       "{\"count\":1001,\"has_next\":true,\"has_previous\":false,\"next_page\":1007,"
       "\"page\":1002,\"page_size\":1004,\"pages\":1003,\"previous_page\":1008,\"res"
@@ -928,18 +929,22 @@ const cmdop__record_sample cmdop__record_samples[] = {
       ":false,\"id\":\"id-16\",\"machine_id\":\"machine_id-19\",\"name\":\"name-17"
       "\",\"permission\":\"read\",\"platform\":\"telegram\",\"updated_at\":\"update"
       "d_at-24\"}]}",
-      roundtrip_bot_list_page, NULL },
+      roundtrip_bot_list_page, NULL,
+      NULL, NULL },
     { "ErrorInfo",
       "{\"code\":\"code-1\",\"message\":\"message-2\"}",
-      roundtrip_error_info, NULL },
+      roundtrip_error_info, NULL,
+      NULL, NULL },
     { "Empty",
       "{}",
-      roundtrip_empty, NULL },
+      roundtrip_empty, NULL,
+      NULL, NULL },
     { "FleetSummary",
       "{\"created_at\":\"created_at-6\",\"disabled_at\":\"disabled_at-7\",\"id\":\""
       "id-1\",\"mfa_required\":\"optional\",\"name\":\"name-2\",\"role\":\"role-5\""
       ",\"slug\":\"slug-3\"}",
-      roundtrip_fleet_summary, NULL },
+      roundtrip_fleet_summary, NULL,
+      NULL, NULL },
     { "FleetList",
       "{\"items\":[{\"created_at\":\"created_at-6\",\"disabled_at\":\"disabled_at-7"
       "\",\"id\":\"id-1\",\"mfa_required\":\"optional\",\"name\":\"name-2\",\"role"
@@ -947,12 +952,14 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "led_at\":\"disabled_at-14\",\"id\":\"id-8\",\"mfa_required\":\"required\",\""
       "name\":\"name-9\",\"role\":\"role-12\",\"slug\":\"slug-10\"}],\"offset\":100"
       "2,\"per_page\":1003,\"total\":1004}",
-      roundtrip_fleet_list, NULL },
+      roundtrip_fleet_list, NULL,
+      NULL, NULL },
     { "MemberInfo",
       "{\"display_name\":\"display_name-3\",\"email\":\"email-2\",\"invited_by_id\""
       ":\"invited_by_id-6\",\"joined_at\":\"joined_at-5\",\"role\":\"role-4\",\"use"
       "r_id\":\"user_id-1\"}",
-      roundtrip_member_info, NULL },
+      roundtrip_member_info, NULL,
+      NULL, NULL },
     { "MemberList",
       "{\"items\":[{\"display_name\":\"display_name-3\",\"email\":\"email-2\",\"inv"
       "ited_by_id\":\"invited_by_id-6\",\"joined_at\":\"joined_at-5\",\"role\":\"ro"
@@ -960,20 +967,24 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "ail\":\"email-9\",\"invited_by_id\":\"invited_by_id-13\",\"joined_at\":\"joi"
       "ned_at-12\",\"role\":\"role-11\",\"user_id\":\"user_id-8\"}],\"offset\":1002"
       ",\"per_page\":1003,\"total\":1004}",
-      roundtrip_member_list, NULL },
+      roundtrip_member_list, NULL,
+      NULL, NULL },
     { "MachineFleetLink",
       "{\"added_by_id\":\"added_by_id-4\",\"fleet_id\":\"fleet_id-2\",\"joined_at\""
       ":\"joined_at-3\",\"machine_id\":\"machine_id-1\"}",
-      roundtrip_machine_fleet_link, NULL },
+      roundtrip_machine_fleet_link, NULL,
+      NULL, NULL },
     { "OffsetPage",
       "{\"offset\":1001,\"per_page\":1002}",
-      roundtrip_offset_page, NULL },
+      roundtrip_offset_page, NULL,
+      NULL, NULL },
     { "ApiKeySummary",
       "{\"created_at\":\"created_at-5\",\"created_by_id\":\"created_by_id-9\",\"exp"
       "ires_at\":\"expires_at-6\",\"fleet_id\":\"fleet_id-2\",\"id\":\"id-1\",\"key"
       "_prefix\":\"key_prefix-4\",\"last_used_at\":\"last_used_at-7\",\"name\":\"na"
       "me-3\",\"revoked_at\":\"revoked_at-8\"}",
-      roundtrip_api_key_summary, NULL },
+      roundtrip_api_key_summary, NULL,
+      NULL, NULL },
     { "ApiKeyList",
       "{\"items\":[{\"created_at\":\"created_at-5\",\"created_by_id\":\"created_by_"
       "id-9\",\"expires_at\":\"expires_at-6\",\"fleet_id\":\"fleet_id-2\",\"id\":\""
@@ -983,20 +994,24 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "t-13\",\"fleet_id\":\"fleet_id-9\",\"id\":\"id-8\",\"key_prefix\":\"key_pref"
       "ix-11\",\"last_used_at\":\"last_used_at-14\",\"name\":\"name-10\",\"revoked_"
       "at\":\"revoked_at-15\"}],\"offset\":1002,\"per_page\":1003,\"total\":1004}",
-      roundtrip_api_key_list, NULL },
+      roundtrip_api_key_list, NULL,
+      NULL, NULL },
     { "IssueKeyResponse",
       "{\"expires_at\":\"expires_at-5\",\"fleet_id\":\"fleet_id-2\",\"id\":\"id-1\""
       ",\"name\":\"name-3\",\"raw_token\":\"raw_token-4\"}",
-      roundtrip_issue_key_response, NULL },
+      roundtrip_issue_key_response, NULL,
+      NULL, NULL },
     { "MachineFleetRef",
       "{\"fleet_id\":\"fleet_id-1\",\"name\":\"name-3\",\"role\":\"role-4\",\"slug"
       "\":\"slug-2\"}",
-      roundtrip_machine_fleet_ref, NULL },
+      roundtrip_machine_fleet_ref, NULL,
+      NULL, NULL },
     { "MachineSpecs",
       "{\"cpu_count\":1002,\"cpu_model\":\"cpu_model-1\",\"device_model\":\"device_"
       "model-7\",\"device_type\":\"device_type-6\",\"home_dir\":\"home_dir-4\",\"to"
       "tal_ram_bytes\":1099511627779,\"uid\":1005}",
-      roundtrip_machine_specs, NULL },
+      roundtrip_machine_specs, NULL,
+      NULL, NULL },
     { "MachineSummary",
       "{\"agent_version\":\"agent_version-7\",\"architecture\":\"architecture-6\","
       "\"created_at\":\"created_at-13\",\"disabled_at\":\"disabled_at-12\",\"fleets"
@@ -1010,13 +1025,15 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "7,\"cpu_model\":\"cpu_model-16\",\"device_model\":\"device_model-22\",\"devi"
       "ce_type\":\"device_type-21\",\"home_dir\":\"home_dir-19\",\"total_ram_bytes"
       "\":1099511627794,\"uid\":1020}}",
-      roundtrip_machine_summary, NULL },
+      roundtrip_machine_summary, NULL,
+      NULL, NULL },
     { "LiveMetrics",
       "{\"battery_level\":6.5,\"cpu_usage\":1.5,\"disk_total_gb\":5.5,\"disk_usage"
       "\":4.5,\"is_charging\":true,\"is_on_ac_power\":false,\"memory_total_gb\":3.5"
       ",\"memory_usage\":2.5,\"process_count\":1010,\"recorded_at\":\"recorded_at-1"
       "1\",\"uptime_seconds\":1099511627785}",
-      roundtrip_live_metrics, NULL },
+      roundtrip_live_metrics, NULL,
+      NULL, NULL },
     { "MachineDetail",
       "{\"created_by_id\":\"created_by_id-8\",\"device_id\":\"device_id-4\",\"is_ro"
       "ot\":false,\"live_metrics\":{\"battery_level\":15.5,\"cpu_usage\":10.5,\"dis"
@@ -1037,7 +1054,8 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "l-17\",\"device_model\":\"device_model-23\",\"device_type\":\"device_type-22"
       "\",\"home_dir\":\"home_dir-20\",\"total_ram_bytes\":1099511627795,\"uid\":10"
       "21}},\"username\":\"username-3\"}",
-      roundtrip_machine_detail, NULL },
+      roundtrip_machine_detail, NULL,
+      NULL, NULL },
     { "MachineList",
       "{\"has_more\":true,\"items\":[{\"agent_version\":\"agent_version-7\",\"archi"
       "tecture\":\"architecture-6\",\"created_at\":\"created_at-13\",\"disabled_at"
@@ -1063,36 +1081,43 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "l\":\"cpu_model-23\",\"device_model\":\"device_model-29\",\"device_type\":\""
       "device_type-28\",\"home_dir\":\"home_dir-26\",\"total_ram_bytes\":1099511627"
       "801,\"uid\":1027}}],\"next_cursor\":\"next_cursor-2\"}",
-      roundtrip_machine_list, NULL },
+      roundtrip_machine_list, NULL,
+      NULL, NULL },
     { "MachineIdentity",
       "{\"agent_version\":\"agent_version-5\",\"hostname\":\"hostname-1\",\"kernel_"
       "version\":\"kernel_version-4\",\"os\":\"os-2\",\"os_version\":\"os_version-3"
       "\"}",
-      roundtrip_machine_identity, NULL },
+      roundtrip_machine_identity, NULL,
+      NULL, NULL },
     { "MachineHardware",
       "{\"cpu\":\"cpu-1\",\"cpu_cores\":1002,\"disk_total_gb\":4.5,\"gpu\":\"gpu-5"
       "\",\"memory_total_gb\":3.5}",
-      roundtrip_machine_hardware, NULL },
+      roundtrip_machine_hardware, NULL,
+      NULL, NULL },
     { "MachineLiveState",
       "{\"battery_level\":8.5,\"cpu_usage\":1.5,\"disk_free_gb\":7.5,\"disk_total_g"
       "b\":6.5,\"disk_usage\":5.5,\"is_charging\":true,\"is_on_ac_power\":false,\"m"
       "emory_free_gb\":4.5,\"memory_total_gb\":3.5,\"memory_usage\":2.5,\"process_c"
       "ount\":1012,\"recorded_at\":\"recorded_at-13\",\"stale\":false,\"uptime_seco"
       "nds\":1099511627787}",
-      roundtrip_machine_live_state, NULL },
+      roundtrip_machine_live_state, NULL,
+      NULL, NULL },
     { "MachineSessionInfo",
       "{\"connected_at\":\"connected_at-1\",\"last_heartbeat_at\":\"last_heartbeat_"
       "at-2\",\"reconnect_count_24h\":1003,\"token_expires_at\":\"token_expires_at-"
       "4\",\"tunnel_count_active\":1005}",
-      roundtrip_machine_session_info, NULL },
+      roundtrip_machine_session_info, NULL,
+      NULL, NULL },
     { "MachinePresence",
       "{\"freshness_seconds\":1003,\"last_seen_at\":\"last_seen_at-2\",\"status\":"
       "\"status-1\"}",
-      roundtrip_machine_presence, NULL },
+      roundtrip_machine_presence, NULL,
+      NULL, NULL },
     { "MachineFingerprint",
       "{\"public_key_fingerprint\":\"public_key_fingerprint-1\",\"public_key_status"
       "\":\"public_key_status-2\",\"public_key_version\":1003}",
-      roundtrip_machine_fingerprint, NULL },
+      roundtrip_machine_fingerprint, NULL,
+      NULL, NULL },
     { "MachineInfoResponse",
       "{\"fingerprint\":{\"public_key_fingerprint\":\"public_key_fingerprint-7\",\""
       "public_key_status\":\"public_key_status-8\",\"public_key_version\":1009},\"h"
@@ -1109,22 +1134,26 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "nnected_at-5\",\"last_heartbeat_at\":\"last_heartbeat_at-6\",\"reconnect_cou"
       "nt_24h\":1007,\"token_expires_at\":\"token_expires_at-8\",\"tunnel_count_act"
       "ive\":1009}}",
-      roundtrip_machine_info_response, NULL },
+      roundtrip_machine_info_response, NULL,
+      NULL, NULL },
     { "TopModel",
       "{\"model\":\"model-1\",\"pct\":3.5,\"usd\":2.5}",
-      roundtrip_top_model, NULL },
+      roundtrip_top_model, NULL,
+      NULL, NULL },
     { "MachineSpend",
       "{\"calls\":1099511627783,\"delta_pct\":4.5,\"delta_usd\":3.5,\"ocr_pages\":1"
       "099511627784,\"tokens_in\":1099511627781,\"tokens_out\":1099511627782,\"top_"
       "models\":[{\"model\":\"model-9\",\"pct\":11.5,\"usd\":10.5},{\"model\":\"mod"
       "el-16\",\"pct\":18.5,\"usd\":17.5}],\"total_usd\":2.5,\"window\":\"window-1"
       "\"}",
-      roundtrip_machine_spend, NULL },
+      roundtrip_machine_spend, NULL,
+      NULL, NULL },
     { "HistoryMessage",
       "{\"created_at\":\"created_at-3\",\"duration_ms\":1007,\"error\":\"error-6\","
       "\"request_id\":\"request_id-4\",\"role\":\"role-1\",\"success\":true,\"text"
       "\":\"text-2\"}",
-      roundtrip_history_message, NULL },
+      roundtrip_history_message, NULL,
+      NULL, NULL },
     { "MessagesResponse",
       "{\"agent_session_id\":\"agent_session_id-1\",\"messages\":[{\"created_at\":"
       "\"created_at-4\",\"duration_ms\":1008,\"error\":\"error-7\",\"request_id\":"
@@ -1132,36 +1161,46 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "{\"created_at\":\"created_at-11\",\"duration_ms\":1015,\"error\":\"error-14"
       "\",\"request_id\":\"request_id-12\",\"role\":\"role-9\",\"success\":true,\"t"
       "ext\":\"text-10\"}]}",
-      roundtrip_messages_response, NULL },
+      roundtrip_messages_response, NULL,
+      NULL, NULL },
     { "ClearMessagesResponse",
       "{\"agent_session_id\":\"agent_session_id-1\",\"deleted\":1002}",
-      roundtrip_clear_messages_response, NULL },
+      roundtrip_clear_messages_response, NULL,
+      NULL, NULL },
     { "ActiveSessionResponse",
       "{\"agent_session_id\":\"agent_session_id-1\"}",
-      roundtrip_active_session_response, NULL },
+      roundtrip_active_session_response, NULL,
+      NULL, NULL },
     { "StreamEvent",
       "{\"event_type\":1001,\"payload\":{\"k\":2,\"s\":\"v\"}}",
-      roundtrip_stream_event, opaque_stream_event },
+      roundtrip_stream_event, opaque_stream_event,
+      NULL, NULL },
     { "PinDenied",
       "{\"challenge_id\":\"challenge_id-1\",\"reason\":\"reason-2\"}",
-      roundtrip_pin_denied, NULL },
+      roundtrip_pin_denied, NULL,
+      NULL, NULL },
     { "PinRequired",
       "{\"challenge_id\":\"challenge_id-1\",\"label\":\"label-2\"}",
-      roundtrip_pin_required, NULL },
+      roundtrip_pin_required, NULL,
+      NULL, NULL },
     { "ConfirmRequired",
       "{\"danger_level\":\"danger_level-3\",\"plan\":\"plan-2\",\"token\":\"token-1"
       "\"}",
-      roundtrip_confirm_required, NULL },
+      roundtrip_confirm_required, NULL,
+      NULL, NULL },
     { "DoneInfo",
       "{\"duration_ms\":1004,\"error\":\"error-3\",\"success\":true,\"text\":\"text"
       "-2\"}",
-      roundtrip_done_info, NULL },
+      roundtrip_done_info, NULL,
+      NULL, NULL },
     { "PinAnswer",
       "{\"challenge_id\":\"challenge_id-1\",\"pin\":\"pin-2\"}",
-      roundtrip_pin_answer, NULL },
+      roundtrip_pin_answer, NULL,
+      NULL, NULL },
     { "ConfirmAnswer",
       "{\"accept\":false,\"token\":\"token-1\"}",
-      roundtrip_confirm_answer, NULL },
+      roundtrip_confirm_answer, NULL,
+      NULL, NULL },
     { "ScheduleView",
       "{\"command\":\"command-7\",\"created_at\":\"created_at-11\",\"cron_expr\":\""
       "cron_expr-5\",\"description\":\"description-4\",\"fleet_id\":\"fleet_id-2\","
@@ -1170,7 +1209,8 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "],\"name\":\"name-3\",\"next_run_at\":\"next_run_at-14\",\"target_kind\":\"a"
       "ll_fleet_machines\",\"timezone\":\"timezone-6\",\"updated_at\":\"updated_at-"
       "12\"}",
-      roundtrip_schedule_view, NULL },
+      roundtrip_schedule_view, NULL,
+      NULL, NULL },
     { "ScheduleList",
       "{\"items\":[{\"command\":\"command-7\",\"created_at\":\"created_at-11\",\"cr"
       "on_expr\":\"cron_expr-5\",\"description\":\"description-4\",\"fleet_id\":\"f"
@@ -1186,13 +1226,15 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "t-21\",\"target_kind\":\"specific_machines\",\"timezone\":\"timezone-13\",\""
       "updated_at\":\"updated_at-19\"}],\"offset\":1002,\"per_page\":1003,\"total\""
       ":1004}",
-      roundtrip_schedule_list, NULL },
+      roundtrip_schedule_list, NULL,
+      NULL, NULL },
     { "ScheduleRunView",
       "{\"command_count\":1009,\"duration_seconds\":7.5,\"error\":\"error-8\",\"fin"
       "ished_at\":\"finished_at-6\",\"fleet_id\":\"fleet_id-3\",\"id\":\"id-1\",\"s"
       "chedule_id\":\"schedule_id-2\",\"started_at\":\"started_at-5\",\"status\":\""
       "pending\"}",
-      roundtrip_schedule_run_view, NULL },
+      roundtrip_schedule_run_view, NULL,
+      NULL, NULL },
     { "ScheduleRunList",
       "{\"items\":[{\"command_count\":1009,\"duration_seconds\":7.5,\"error\":\"err"
       "or-8\",\"finished_at\":\"finished_at-6\",\"fleet_id\":\"fleet_id-3\",\"id\":"
@@ -1201,28 +1243,34 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "error\":\"error-15\",\"finished_at\":\"finished_at-13\",\"fleet_id\":\"fleet"
       "_id-10\",\"id\":\"id-8\",\"schedule_id\":\"schedule_id-9\",\"started_at\":\""
       "started_at-12\",\"status\":\"failed\"}],\"next_cursor\":\"next_cursor-2\"}",
-      roundtrip_schedule_run_list, NULL },
+      roundtrip_schedule_run_list, NULL,
+      NULL, NULL },
     { "ManualTriggerResponse",
       "{\"job_id\":\"job_id-2\",\"queued\":true}",
-      roundtrip_manual_trigger_response, NULL },
+      roundtrip_manual_trigger_response, NULL,
+      NULL, NULL },
     { "SkillTag",
       "{\"id\":\"id-1\",\"name\":\"name-2\",\"slug\":\"slug-3\"}",
-      roundtrip_skill_tag, NULL },
+      roundtrip_skill_tag, NULL,
+      NULL, NULL },
     { "SkillCategory",
       "{\"description\":\"description-4\",\"icon\":\"icon-5\",\"id\":\"id-1\",\"nam"
       "e\":\"name-2\",\"ordering\":1006,\"skill_count\":1007,\"slug\":\"slug-3\"}",
-      roundtrip_skill_category, NULL },
+      roundtrip_skill_category, NULL,
+      NULL, NULL },
     { "SkillVersion",
       "{\"changelog\":\"changelog-5\",\"created_at\":\"created_at-7\",\"id\":\"id-1"
       "\",\"model\":\"model-6\",\"skill\":\"skill-2\",\"skill_md\":\"skill_md-4\","
       "\"version\":\"version-3\"}",
-      roundtrip_skill_version, NULL },
+      roundtrip_skill_version, NULL,
+      NULL, NULL },
     { "SkillReview",
       "{\"author_avatar_url\":\"author_avatar_url-4\",\"author_display_name\":\"aut"
       "hor_display_name-3\",\"author_handle\":\"author_handle-2\",\"body\":\"body-5"
       "\",\"id\":\"id-1\",\"is_rewritten\":false,\"source\":\"source-7\",\"upstream"
       "_created_at\":\"upstream_created_at-8\"}",
-      roundtrip_skill_review, NULL },
+      roundtrip_skill_review, NULL,
+      NULL, NULL },
     { "SkillSummary",
       "{\"author\":1005,\"author_username\":\"author_username-6\",\"category\":\"ca"
       "tegory-7\",\"category_name\":\"category_name-8\",\"cover\":\"cover-14\",\"cr"
@@ -1233,7 +1281,8 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "1\",\"tags\":[{\"id\":\"id-9\",\"name\":\"name-10\",\"slug\":\"slug-11\"},{"
       "\"id\":\"id-16\",\"name\":\"name-17\",\"slug\":\"slug-18\"}],\"updated_at\":"
       "\"updated_at-21\",\"visibility\":\"visibility-10\"}",
-      roundtrip_skill_summary, NULL },
+      roundtrip_skill_summary, NULL,
+      NULL, NULL },
     { "SkillDetail",
       "{\"author\":1007,\"author_username\":\"author_username-8\",\"category\":{\"d"
       "escription\":\"description-13\",\"icon\":\"icon-14\",\"id\":\"id-10\",\"name"
@@ -1257,18 +1306,22 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "\"id\":\"id-10\",\"name\":\"name-11\",\"slug\":\"slug-12\"},{\"id\":\"id-17"
       "\",\"name\":\"name-18\",\"slug\":\"slug-19\"}],\"updated_at\":\"updated_at-2"
       "5\",\"visibility\":\"visibility-11\"}",
-      roundtrip_skill_detail, NULL },
+      roundtrip_skill_detail, NULL,
+      NULL, NULL },
     { "SkillFile",
       "{\"content\":\"content-2\",\"path\":\"path-1\"}",
-      roundtrip_skill_file, NULL },
+      roundtrip_skill_file, NULL,
+      NULL, NULL },
     { "SkillPackages",
       "{\"npm\":[\"npm-2\",\"npm-3\"],\"pip\":[\"pip-1\",\"pip-2\"]}",
-      roundtrip_skill_packages, NULL },
+      roundtrip_skill_packages, NULL,
+      NULL, NULL },
     { "SkillMeta",
       "{\"installed_at\":\"installed_at-1\",\"installed_from\":\"installed_from-2\""
       ",\"installed_version\":\"installed_version-3\",\"updated_at\":\"updated_at-4"
       "\"}",
-      roundtrip_skill_meta, NULL },
+      roundtrip_skill_meta, NULL,
+      NULL, NULL },
     { "SkillInstall",
       "{\"files\":[{\"content\":\"content-8\",\"path\":\"path-7\"},{\"content\":\"c"
       "ontent-15\",\"path\":\"path-14\"}],\"install_command\":\"install_command-4\""
@@ -1278,24 +1331,30 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "\"npm-11\"],\"pip\":[\"pip-9\",\"pip-10\"]},\"readme\":\"readme-5\",\"run_ch"
       "eck\":\"run_check-9\",\"skill_md\":\"skill_md-6\",\"slug\":\"slug-1\",\"vers"
       "ion\":\"version-2\"}",
-      roundtrip_skill_install, NULL },
+      roundtrip_skill_install, NULL,
+      NULL, NULL },
     { "SkillStar",
       "{\"star_count\":1002,\"starred\":true}",
-      roundtrip_skill_star, NULL },
+      roundtrip_skill_star, NULL,
+      NULL, NULL },
     { "SkillCreated",
       "{\"name\":\"name-1\"}",
-      roundtrip_skill_created, NULL },
+      roundtrip_skill_created, NULL,
+      NULL, NULL },
     { "SkillUpdated",
       "{\"category\":\"category-2\",\"cover\":\"cover-6\",\"icon\":\"icon-5\",\"nam"
       "e\":\"name-1\",\"repository_url\":\"repository_url-7\",\"status\":\"status-4"
       "\",\"visibility\":\"visibility-3\"}",
-      roundtrip_skill_updated, NULL },
+      roundtrip_skill_updated, NULL,
+      NULL, NULL },
     { "SkillsPublishResponse",
       "{\"status\":\"status-1\"}",
-      roundtrip_skills_publish_response, NULL },
+      roundtrip_skills_publish_response, NULL,
+      NULL, NULL },
     { "SkillsPublishStatusResponse",
       "{\"status\":\"status-1\"}",
-      roundtrip_skills_publish_status_response, NULL },
+      roundtrip_skills_publish_status_response, NULL,
+      NULL, NULL },
     { "SkillListPage",
       "{\"count\":1001,\"has_next\":true,\"has_previous\":false,\"next_page\":1007,"
       "\"page\":1002,\"page_size\":1004,\"pages\":1003,\"previous_page\":1008,\"res"
@@ -1317,7 +1376,8 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "6\",\"tags\":[{\"id\":\"id-24\",\"name\":\"name-25\",\"slug\":\"slug-26\"},{"
       "\"id\":\"id-31\",\"name\":\"name-32\",\"slug\":\"slug-33\"}],\"updated_at\":"
       "\"updated_at-36\",\"visibility\":\"visibility-25\"}]}",
-      roundtrip_skill_list_page, NULL },
+      roundtrip_skill_list_page, NULL,
+      NULL, NULL },
     { "SkillReviewPage",
       "{\"count\":1001,\"has_next\":true,\"has_previous\":false,\"next_page\":1007,"
       "\"page\":1002,\"page_size\":1004,\"pages\":1003,\"previous_page\":1008,\"res"
@@ -1329,31 +1389,36 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "\",\"author_handle\":\"author_handle-17\",\"body\":\"body-20\",\"id\":\"id-1"
       "6\",\"is_rewritten\":true,\"source\":\"source-22\",\"upstream_created_at\":"
       "\"upstream_created_at-23\"}]}",
-      roundtrip_skill_review_page, NULL },
+      roundtrip_skill_review_page, NULL,
+      NULL, NULL },
     { "SkillVersionList",
       "{\"items\":[{\"changelog\":\"changelog-5\",\"created_at\":\"created_at-7\","
       "\"id\":\"id-1\",\"model\":\"model-6\",\"skill\":\"skill-2\",\"skill_md\":\"s"
       "kill_md-4\",\"version\":\"version-3\"},{\"changelog\":\"changelog-12\",\"cre"
       "ated_at\":\"created_at-14\",\"id\":\"id-8\",\"model\":\"model-13\",\"skill\""
       ":\"skill-9\",\"skill_md\":\"skill_md-11\",\"version\":\"version-10\"}]}",
-      roundtrip_skill_version_list, NULL },
+      roundtrip_skill_version_list, NULL,
+      NULL, NULL },
     { "SkillCategoryList",
       "{\"items\":[{\"description\":\"description-4\",\"icon\":\"icon-5\",\"id\":\""
       "id-1\",\"name\":\"name-2\",\"ordering\":1006,\"skill_count\":1007,\"slug\":"
       "\"slug-3\"},{\"description\":\"description-11\",\"icon\":\"icon-12\",\"id\":"
       "\"id-8\",\"name\":\"name-9\",\"ordering\":1013,\"skill_count\":1014,\"slug\""
       ":\"slug-10\"}]}",
-      roundtrip_skill_category_list, NULL },
+      roundtrip_skill_category_list, NULL,
+      NULL, NULL },
     { "SkillTagList",
       "{\"items\":[{\"id\":\"id-1\",\"name\":\"name-2\",\"slug\":\"slug-3\"},{\"id"
       "\":\"id-8\",\"name\":\"name-9\",\"slug\":\"slug-10\"}]}",
-      roundtrip_skill_tag_list, NULL },
+      roundtrip_skill_tag_list, NULL,
+      NULL, NULL },
     { "TunnelView",
       "{\"created_at\":\"created_at-8\",\"fleet_id\":\"fleet_id-2\",\"local_host\":"
       "\"local_host-5\",\"local_port\":1006,\"protocol\":\"protocol-7\",\"public_ur"
       "l\":\"public_url-9\",\"session_id\":\"session_id-3\",\"subdomain\":\"subdoma"
       "in-4\",\"tunnel_id\":\"tunnel_id-1\"}",
-      roundtrip_tunnel_view, NULL },
+      roundtrip_tunnel_view, NULL,
+      NULL, NULL },
     { "TunnelList",
       "{\"items\":[{\"created_at\":\"created_at-8\",\"fleet_id\":\"fleet_id-2\",\"l"
       "ocal_host\":\"local_host-5\",\"local_port\":1006,\"protocol\":\"protocol-7\""
@@ -1363,20 +1428,24 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "_port\":1013,\"protocol\":\"protocol-14\",\"public_url\":\"public_url-16\","
       "\"session_id\":\"session_id-10\",\"subdomain\":\"subdomain-11\",\"tunnel_id"
       "\":\"tunnel_id-8\"}],\"offset\":1002,\"per_page\":1003,\"total\":1004}",
-      roundtrip_tunnel_list, NULL },
+      roundtrip_tunnel_list, NULL,
+      NULL, NULL },
     { "ConnectedSessionOption",
       "{\"hostname\":\"hostname-3\",\"label\":\"label-4\",\"machine_id\":\"machine_"
       "id-2\",\"session_id\":\"session_id-1\",\"status\":\"status-5\"}",
-      roundtrip_connected_session_option, NULL },
+      roundtrip_connected_session_option, NULL,
+      NULL, NULL },
     { "SessionList",
       "{\"items\":[{\"hostname\":\"hostname-3\",\"label\":\"label-4\",\"machine_id"
       "\":\"machine_id-2\",\"session_id\":\"session_id-1\",\"status\":\"status-5\"}"
       ",{\"hostname\":\"hostname-10\",\"label\":\"label-11\",\"machine_id\":\"machi"
       "ne_id-9\",\"session_id\":\"session_id-8\",\"status\":\"status-12\"}]}",
-      roundtrip_session_list, NULL },
+      roundtrip_session_list, NULL,
+      NULL, NULL },
     { "AskFrame",
       "{\"event_type\":1001,\"payload\":{\"k\":2,\"s\":\"v\"},\"type\":\"event\"}",
-      roundtrip_ask_frame, opaque_ask_frame },
+      roundtrip_ask_frame, opaque_ask_frame,
+      "type", "StreamEvent" },
 };
 
 const size_t cmdop__record_samples_count =
