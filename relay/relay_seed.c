@@ -63,8 +63,12 @@ json_t *relay_seed_from_file(const char *path, char *err, size_t errlen)
     json_error_t e;
     json_t *seed = json_load_file(path, 0, &e);
     if (!json_is_object(seed)) {
-        snprintf(err, errlen, "%s:%d:%d: %s", path, e.line, e.column,
-                 seed ? "not a JSON object" : e.text);
+        if (seed || e.line < 0)   /* unreadable file: no position */
+            snprintf(err, errlen, "%s: %s", path,
+                     seed ? "not a JSON object" : e.text);
+        else
+            snprintf(err, errlen, "%s:%d:%d: %s", path, e.line, e.column,
+                     e.text);
         json_decref(seed);
         return NULL;
     }
