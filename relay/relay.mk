@@ -2,7 +2,7 @@
 # (relay/seed/*.json) embedded as a generated C file that is never committed.
 RELAY_SRCS := $(sort $(wildcard relay/*.c))
 RELAY_SEEDS := $(sort $(wildcard relay/seed/*.json))
-RELAY_HDRS := relay/relay.h relay/relay_server.h
+RELAY_HDRS := $(wildcard relay/*.h)
 RELAY_OBJS := $(patsubst relay/%.c,$(BUILD)/relay/%.o,$(RELAY_SRCS)) \
               $(BUILD)/relay/seed_data.o
 
