@@ -35,7 +35,7 @@ json_t *relay_machine_summary(relay *r, json_t *m, const char *user_id)
         json_t *f = relay_find(relay_coll(r, "fleets"), "id", fid);
         if (!f || !lm || strcmp(lm, mid) != 0)
             continue;
-        json_t *ref = json_pack("{s:s, s:O, s:O}", "fleet_id", fid,
+        json_t *ref = json_pack("{s:s, s:O*, s:O*}", "fleet_id", fid,
                                 "slug", json_object_get(f, "slug"),
                                 "name", json_object_get(f, "name"));
         const char *role = relay_fleet_role(r, fid, user_id);

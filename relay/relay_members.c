@@ -19,7 +19,7 @@ static json_t *member_info(relay *r, json_t *ms)
 {
     const char *uid = json_string_value(json_object_get(ms, "user_id"));
     json_t *u = relay_find(relay_coll(r, "users"), "id", uid);
-    json_t *m = json_pack("{s:s, s:s, s:s, s:O, s:O}", "user_id", uid,
+    json_t *m = json_pack("{s:s*, s:s*, s:s*, s:O*, s:O*}", "user_id", uid,
         "email", u ? json_string_value(json_object_get(u, "email")) : "",
         "display_name",
         u ? json_string_value(json_object_get(u, "display_name")) : "",

@@ -312,9 +312,11 @@ static void route(relay_server *s, relay_plane plane, const char *path,
                     q->cap[i] = caps[i];
                 q->n_cap = n;
                 rt->fn(&s->base, q, out);
-                if (out->status == 0)
+                /* no status, or a 200/201 whose body failed to build */
+                if (out->status == 0 ||
+                    ((out->status == 200 || out->status == 201) && !out->body))
                     relay_error(out, 500, "internal", NULL,
-                                "handler set no response");
+                                "handler built no response");
             }
             for (size_t i = 0; i < n; i++)
                 free(caps[i]);
