@@ -1,0 +1,258 @@
+"""The generator's parser, validation and rendering (python -m pytest -q generator/tests)."""
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from generator.errors import IdlError
+from generator.model import build, load_dir, model_hash
+from generator.render import render_all
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+IDL = os.path.join(ROOT, "idl")
+
+BASE = """\
+plane relay {
+  base_url "https://example.test" env "X_URL"
+  auth bearer "Authorization" env "X_TOKEN"
+  validation_status 422
+  errors auth
+}
+error auth { c_code CMDOP_EAUTH status 401 class AuthError parent CmdopError }
+error validation { c_code CMDOP_EVALIDATION status 422 class ValidationError parent CmdopError }
+error not_found { c_code CMDOP_ENOTFOUND status 404 class NotFoundError parent CmdopError }
+record Empty {
+}
+arm 201 empty: Empty
+"""
+
+THINGS = """\
+enum Color {
+  UNSPECIFIED @0
+  RED @1 "red"
+  BLUE @2 "blue"
+}
+record Thing {
+  id: string @1
+  color?: Color @2
+  tags: string[] @3
+}
+record ThingList {
+  items: Thing[] @1
+  next_cursor?: string @2
+}
+namespace things plane relay {
+  op list: GET "/things" -> ThingList {
+    query limit: int32 @1 = 10 range(1..50)
+    query cursor?: string @2
+    paginate cursor helpers(iter, pages)
+    envelope list_things_req @10 -> thing_list @11
+  }
+  op get: GET "/things/{thing_id}" -> Thing {
+    path thing_id: string @1
+    errors not_found
+    envelope get_thing_req @12 -> thing @13
+  }
+  op delete: DELETE "/things/{thing_id}" -> void {
+    path thing_id: string @1
+    empty 204
+    envelope delete_thing_req @14 -> empty @201
+  }
+}
+"""
+
+
+def position(text, needle, nth=0):
+    """1-based (line, col) of the nth occurrence of needle in text."""
+    idx = -1
+    for _ in range(nth + 1):
+        idx = text.index(needle, idx + 1)
+    line = text.count("\n", 0, idx) + 1
+    col = idx - (text.rfind("\n", 0, idx) + 1) + 1
+    return line, col
+
+
+def fails(text, needle, message, nth=0):
+    """Build base + text; expect an IdlError at `needle` whose message contains `message`."""
+    with pytest.raises(IdlError) as info:
+        build([("base.cmdop", BASE), ("t.cmdop", text)])
+    err = info.value
+    line, col = position(text, needle, nth)
+    assert (err.file, err.line, err.col) == ("t.cmdop", line, col), str(err)
+    assert message in err.message, str(err)
+    assert str(err).startswith(f"t.cmdop:{line}:{col}: ")
+    return err
+
+
+def test_valid_mini_idl_renders():
+    model = build([("base.cmdop", BASE), ("t.cmdop", THINGS)])
+    files = render_all(model)
+    for rel in ("c/include/cmdop/types.h", "c/include/cmdop/ops.h", "c/src/ops.c",
+                "c/src/op_table.c", "c/src/types_json.c", "surface.json",
+                "proto/cmdop/core/v1/t.proto", "proto/cmdop/core/v1/envelope.proto"):
+        assert rel in files, rel
+    ops_h = files["c/include/cmdop/ops.h"]
+    assert "int cmdop_things_get(cmdop_thing **out, cmdop_client *client, const char *thing_id);" in ops_h
+    assert "int cmdop_things_delete(cmdop_client *client, const char *thing_id);" in ops_h
+    assert "int cmdop_things_iter_next(cmdop_pager *pager, cmdop_thing **item);" in ops_h
+    assert "CMDOP_THINGS_LIST_PARAMS_INIT" in ops_h
+    table = files["c/src/op_table.c"]
+    assert '.path = "/things/{thing_id}"' in table
+    assert '.default_json = "10"' in table and ".min = 1.0, .max = 50.0" in table
+    assert "CMDOP_COLOR_RED = 1" in files["c/include/cmdop/types.h"]
+    surface = json.loads(files["surface.json"])
+    assert surface["idl_hash"] == model_hash(model)
+    assert [o["name"] for o in surface["namespaces"][0]["ops"]] == ["list", "get", "delete"]
+    assert "optional Color color = 2;" in files["proto/cmdop/core/v1/t.proto"]
+
+
+def test_syntax_error_position():
+    text = THINGS.replace('query cursor?: string @2', 'query cursor?: string 2')
+    fails(text, "2\n    paginate", "syntax error")
+
+
+def test_syntax_error_bad_character():
+    text = THINGS.replace("record Thing {", "record Thing $ {")
+    fails(text, "$", "syntax error")
+
+
+def test_unknown_type():
+    text = THINGS.replace("color?: Color @2", "color?: Colour @2")
+    fails(text, "Colour", "unknown type 'Colour'")
+
+
+def test_unknown_result_type():
+    text = THINGS.replace("-> Thing {", "-> Thingy {")
+    fails(text, "Thingy", "unknown type 'Thingy'")
+
+
+def test_duplicate_op():
+    dup = '  op get: GET "/things2/{thing_id}" -> Thing {\n    path thing_id: string @1\n' \
+          '    envelope get_thing_req @12 -> thing @13\n  }\n}\n'
+    text = THINGS[:THINGS.rindex("}")] + dup
+    fails(text, 'get: GET "/things2', "duplicate op 'things.get'")
+
+
+def test_duplicate_field_name():
+    text = THINGS.replace("  tags: string[] @3", "  tags: string[] @3\n  id: string @4")
+    fails(text, "id: string @4", "duplicate field 'id'")
+
+
+def test_duplicate_field_number():
+    text = THINGS.replace("  tags: string[] @3", "  tags: string[] @2")
+    fails(text, "tags", "duplicate field number 2")
+
+
+def test_duplicate_param_number():
+    text = THINGS.replace("query cursor?: string @2", "query cursor?: string @1")
+    fails(text, "cursor?: string @1", "duplicate field number 1")
+
+
+def test_undeclared_path_param():
+    text = THINGS.replace('"/things/{thing_id}" -> Thing', '"/things/{thing_id}/{part}" -> Thing')
+    fails(text, '"/things/{thing_id}/{part}"', "path parameter '{part}' is not declared")
+
+
+def test_path_param_missing_from_template():
+    text = THINGS.replace('op delete: DELETE "/things/{thing_id}"', 'op delete: DELETE "/things"')
+    fails(text, "thing_id: string @1", "path param 'thing_id' is missing from the path template",
+          nth=1)
+
+
+def test_default_outside_range():
+    text = THINGS.replace("= 10 range(1..50)", "= 100 range(1..50)")
+    fails(text, "= 100", "default 100 is outside its range 1..50")
+
+
+def test_default_not_in_enum():
+    text = THINGS.replace("query cursor?: string @2",
+                          'query cursor?: string @2\n    query color: Color @3 = "green"')
+    fails(text, '= "green"', 'default "green" is not one of red, blue')
+
+
+def test_default_not_in_one_of():
+    text = THINGS.replace("query cursor?: string @2",
+                          'query cursor?: string @2\n    query mode: string @3 = "x" one_of("a", "b")')
+    fails(text, '= "x"', 'default "x" is not one of a, b')
+
+
+def test_route_clash():
+    clash = '  op fetch: GET "/things/{id}" -> Thing {\n    path id: string @1\n' \
+            '    envelope fetch_thing_req @15 -> thing @13\n  }\n}\n'
+    text = THINGS[:THINGS.rindex("}")] + clash
+    err = fails(text, 'GET "/things/{id}"', "clashes with things.get")
+    assert "t.cmdop:" in err.message  # names where the first route is
+
+
+def test_same_path_other_method_is_fine():
+    ok = '  op touch: PATCH "/things/{id}" -> Thing {\n    path id: string @1\n' \
+         '    envelope touch_thing_req @15 -> thing @13\n  }\n}\n'
+    build([("base.cmdop", BASE), ("t.cmdop", THINGS[:THINGS.rindex("}")] + ok)])
+
+
+def test_cli_reports_position_and_fails(tmp_path):
+    (tmp_path / "base.cmdop").write_text(BASE)
+    (tmp_path / "t.cmdop").write_text(THINGS.replace("color?: Color @2", "color?: Nope @2"))
+    proc = subprocess.run([sys.executable, "-m", "generator", "--idl", str(tmp_path), "--check"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 1
+    line, col = position(THINGS, "Color @2")
+    assert re.search(rf"t\.cmdop:{line}:{col}: unknown type 'Nope'", proc.stderr), proc.stderr
+
+
+# ---- the real IDL ----
+
+EXPECTED = {"machines": 10, "fleets": 5, "fleets.members": 4, "fleets.machines": 3,
+            "tunnels": 5, "schedules": 7, "keys": 3, "skills": 14, "bots": 5}
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_dir(IDL)
+
+
+def test_real_idl_has_every_op(real):
+    counts = {ns["name"]: len(ns["ops"]) for ns in real["namespaces"]}
+    assert counts == EXPECTED
+    names = {op["full_name"] for ns in real["namespaces"] for op in ns["ops"]}
+    for n in ("machines.ask", "machines.active_session", "fleets.get",
+              "fleets.members.set_role", "schedules.runs", "skills.publish_status", "bots.delete"):
+        assert n in names
+
+
+def test_real_idl_specifics(real):
+    ops = {op["full_name"]: op for ns in real["namespaces"] for op in ns["ops"]}
+    assert ops["fleets.get"]["kind"] == "scan" and ops["fleets.get"]["scan"]["list"] == "fleets.list"
+    assert ops["tunnels.sessions"]["unwrap"] == "items"
+    assert ops["machines.active_session"]["unwrap"] == "agent_session_id"
+    assert ops["skills.publish"]["empty"] == {"status": 202, "result": {"status": "accepted"}}
+    assert ops["schedules.runs"]["paginate"]["iter"] == "iter_runs"
+    assert ops["machines.ask"]["kind"] == "stream"
+    assert [c["name"] for c in ops["machines.ask"]["channels"]] == ["pin", "confirm"]
+    assert ops["fleets.create"]["idempotency_key"] and not ops["fleets.update"]["idempotency_key"]
+    assert ops["bots.list"]["envelope"]["request"]["number"] == 140
+    assert ops["keys.list"]["params"][0]["context_from"] == "fleet_id"
+    arms = {a["number"] for a in real["arms"]}
+    assert {10, 11, 41, 46, 52, 135, 140, 146, 200, 201} <= arms
+
+
+def test_hash_stable_under_whitespace_and_comments(real):
+    sources = []
+    for name in sorted(os.listdir(IDL)):
+        with open(os.path.join(IDL, name), encoding="utf-8") as f:
+            text = f.read()
+        noisy = "// a new comment\n\n" + re.sub(r" \{\n", "   {  // x\n", text).replace("\n", "\n   \n")
+        sources.append((os.path.join(IDL, name), noisy))
+    assert model_hash(build(sources)) == model_hash(real)
+    # and a change of meaning changes it
+    changed = [(n, t.replace("= 100 range(1..200)", "= 99 range(1..200)", 1)) for n, t in sources]
+    assert model_hash(build(changed)) != model_hash(real)
+
+
+def test_committed_surface_matches_idl(real):
+    with open(os.path.join(ROOT, "gen", "surface.json"), encoding="utf-8") as f:
+        surface = json.load(f)
+    assert surface["idl_hash"] == model_hash(real)
