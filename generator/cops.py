@@ -48,28 +48,28 @@ def rule_text(p):
 
 
 def struct_member(p):
-    """Declaration lines and the args-object setter for one params-struct member."""
+    """Declaration lines, the condition for passing it and the args-object setter."""
     n, t = p["name"], p["type"]
     if t == "string" or (t == "enum" and not p["enum"]):
-        return [f"const char *{n};"], f'arg_string(args, "{n}", p->{n})'
+        return [f"const char *{n};"], None, f'arg_string(args, "{n}", p->{n})'
     if t == "enum":
         e = snake(p["enum"])
-        return ([f"cmdop_{e} {n};"],
+        return ([f"cmdop_{e} {n};"], None,
                 f'arg_string(args, "{n}", cmdop_{e}_to_string(p->{n}))')
     if t in ("int32", "int64"):
-        return ([f"{NUM_C[t]} {n};", f"bool has_{n};"],
-                f'(p->has_{n} ? arg_set(args, "{n}", json_integer(p->{n})) : 0)')
+        return ([f"{NUM_C[t]} {n};", f"bool has_{n};"], f"p->has_{n}",
+                f'arg_set(args, "{n}", json_integer(p->{n}))')
     if t == "double":
-        return ([f"double {n};", f"bool has_{n};"],
-                f'(p->has_{n} ? arg_set(args, "{n}", json_real(p->{n})) : 0)')
+        return ([f"double {n};", f"bool has_{n};"], f"p->has_{n}",
+                f'arg_set(args, "{n}", json_real(p->{n}))')
     if t == "bool":
-        return ([f"bool {n};", f"bool has_{n};"],
-                f'(p->has_{n} ? arg_set(args, "{n}", json_boolean(p->{n})) : 0)')
+        return ([f"bool {n};", f"bool has_{n};"], f"p->has_{n}",
+                f'arg_set(args, "{n}", json_boolean(p->{n}))')
     if t == "string_list":
         return ([f"const char *const *{n};", f"size_t {n}_count;", f"bool has_{n};"],
-                f'(p->has_{n} ? arg_string_list(args, "{n}", p->{n}, p->{n}_count) : 0)')
+                f"p->has_{n}", f'arg_string_list(args, "{n}", p->{n}, p->{n}_count)')
     if t == "string_map":
-        return [f"const cmdop_string_map *{n};"], f'arg_string_map(args, "{n}", p->{n})'
+        return [f"const cmdop_string_map *{n};"], None, f'arg_string_map(args, "{n}", p->{n})'
     raise ValueError(t)
 
 
@@ -93,8 +93,8 @@ def op_view(model, ns, op, records):
     for p in op["params"]:
         if p["in"] in ("path", "arg"):
             continue
-        decl, setter = struct_member(p)
-        v["members"].append({"p": p, "decl": decl, "setter": setter,
+        decl, cond, setter = struct_member(p)
+        v["members"].append({"p": p, "decl": decl, "setter": setter, "cond": cond,
                              "comment": member_comment(p)})
     v["has_params"] = bool(v["members"])
     v["params_type"] = f"cmdop_{c}_params"
@@ -118,11 +118,21 @@ def op_view(model, ns, op, records):
     if v["has_params"]:
         args.append(f"const {v['params_type']} *params")
     v["args"] = args
+    out_decl = [v["out"]["decl"]] if v["out"] else []
+    v["proto"] = wrap_call(f"int {v['fn']}(", out_decl + args)
+    v["helper_protos"] = {}
+    v["args_proto"] = wrap_call(
+        f"static int {c}_args(",
+        ["json_t **out"] + [f"const char *{p['name']}" for p in v["positional"]] +
+        ([f"const {v['params_type']} *p"] if v["has_params"] else []))
     v["call_args"] = [p["name"] for p in v["positional"]] + (["params"] if v["has_params"] else [])
     v["helpers"] = []
     if op["paginate"]:
         pg = op["paginate"]
         nsc = ns["c_name"]
+        for name in (pg["pages"], pg["iter"]):
+            fn = f"cmdop_{nsc}_{name}"
+            v["helper_protos"][fn] = wrap_call(f"int {fn}(", ["cmdop_pager **out"] + args)
         v["helpers"].append({"kind": "pages", "fn": f"cmdop_{nsc}_{pg['pages']}",
                              "yields": snake(op["result"]), "var": "page",
                              "next": "cmdop__pager_next_page"})
@@ -131,6 +141,22 @@ def op_view(model, ns, op, records):
                              "next": "cmdop__pager_next_item"})
     v["table"] = table_view(op, c)
     return v
+
+
+def wrap_call(head, args, width=92):
+    """`head` + args joined, wrapped under the opening parenthesis when long."""
+    one = head + ", ".join(args) + ")"
+    if len(one) <= width:
+        return one
+    lines, cur = [], head
+    for i, a in enumerate(args):
+        piece = a + ("," if i < len(args) - 1 else ")")
+        if cur != head and cur.strip() and len(cur) + len(piece) + 1 > width:
+            lines.append(cur.rstrip())
+            cur = " " * len(head)
+        cur += piece + " "
+    lines.append(cur.rstrip())
+    return "\n".join(lines)
 
 
 def table_view(op, c):

@@ -292,8 +292,13 @@ class _Builder:
         op["helpers"] = []
         if op["paginate"]:
             pg = op["paginate"]
-            op["helpers"] = [{"name": pg["iter"], "kind": "iter", "yields": pg["item_type"]},
-                             {"name": pg["pages"], "kind": "pages", "yields": op["result"]}]
+            # helpers take the list op's params minus the cursor / page they drive
+            hp = [p["name"] for p in op["params"] if p["name"] not in
+                  (pg["req_cursor"], pg["req_page"], pg["req_offset"])]
+            op["helpers"] = [{"name": pg["iter"], "node_name": camel(pg["iter"]), "kind": "iter",
+                              "yields": pg["item_type"], "params": hp},
+                             {"name": pg["pages"], "node_name": camel(pg["pages"]),
+                              "kind": "pages", "yields": op["result"], "params": hp}]
         op["errors"] = self.op_errors(raw, op)
         op["channels"] = self.channels(raw, op)
         op["envelope"] = self.envelope(raw, op)

@@ -2333,4 +2333,4 @@ const cmdop__op_desc *const cmdop__ops[] = {
 const size_t cmdop__ops_count = sizeof cmdop__ops / sizeof cmdop__ops[0];
 
 /* sha256 of the canonical model JSON (gen/surface.json's idl_hash). */
-const char cmdop__idl_hash[] = "e09b004b446791b58aeed8796477d7f59f8be760a1b607cd706e4cd18e2887d6";
+const char cmdop__idl_hash[] = "cb41dbb79335793dbe9d0a9f3592e6d73fb1268e38c6e86f907d59e0a7a33522";

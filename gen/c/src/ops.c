@@ -96,8 +96,7 @@ static json_t *rewrap(const char *key, json_t *items)
 /* ==== bots.list ==== */
 
 /* The driver's args object for bots.list: NEW in *out. */
-static int bots_list_args(json_t **out,
-                         const cmdop_bots_list_params *p)
+static int bots_list_args(json_t **out, const cmdop_bots_list_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -108,10 +107,10 @@ static int bots_list_args(json_t **out,
         rc = arg_string(args, "platform", cmdop_bot_platform_to_string(p->platform));
     if (rc == 0 && p)
         rc = arg_string(args, "search", p->search);
-    if (rc == 0 && p)
-        rc = (p->has_page ? arg_set(args, "page", json_integer(p->page)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_page_size ? arg_set(args, "page_size", json_integer(p->page_size)) : 0);
+    if (rc == 0 && p && p->has_page)
+        rc = arg_set(args, "page", json_integer(p->page));
+    if (rc == 0 && p && p->has_page_size)
+        rc = arg_set(args, "page_size", json_integer(p->page_size));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -120,7 +119,8 @@ static int bots_list_args(json_t **out,
     return 0;
 }
 
-int cmdop_bots_list(cmdop_bot_list_page **out, cmdop_client *client, const cmdop_bots_list_params *params)
+int cmdop_bots_list(cmdop_bot_list_page **out, cmdop_client *client,
+                    const cmdop_bots_list_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -139,7 +139,8 @@ int cmdop_bots_list(cmdop_bot_list_page **out, cmdop_client *client, const cmdop
 }
 
 /* bots.list: page by page (cmdop_bots_pages_next). */
-int cmdop_bots_pages(cmdop_pager **out, cmdop_client *client, const cmdop_bots_list_params *params)
+int cmdop_bots_pages(cmdop_pager **out, cmdop_client *client,
+                     const cmdop_bots_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -170,7 +171,8 @@ int cmdop_bots_pages_next(cmdop_pager *pager, cmdop_bot_list_page **page)
 }
 
 /* bots.list: item by item (cmdop_bots_iter_next). */
-int cmdop_bots_iter(cmdop_pager **out, cmdop_client *client, const cmdop_bots_list_params *params)
+int cmdop_bots_iter(cmdop_pager **out, cmdop_client *client,
+                    const cmdop_bots_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -239,8 +241,7 @@ int cmdop_bots_get(cmdop_bot **out, cmdop_client *client, const char *bot_id)
 /* ==== bots.create ==== */
 
 /* The driver's args object for bots.create: NEW in *out. */
-static int bots_create_args(json_t **out,
-                         const cmdop_bots_create_params *p)
+static int bots_create_args(json_t **out, const cmdop_bots_create_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -253,12 +254,12 @@ static int bots_create_args(json_t **out,
         rc = arg_string(args, "platform", cmdop_bot_platform_to_string(p->platform));
     if (rc == 0 && p)
         rc = arg_string(args, "machine_id", p->machine_id);
-    if (rc == 0 && p)
-        rc = (p->has_allowed_users ? arg_string_list(args, "allowed_users", p->allowed_users, p->allowed_users_count) : 0);
+    if (rc == 0 && p && p->has_allowed_users)
+        rc = arg_string_list(args, "allowed_users", p->allowed_users, p->allowed_users_count);
     if (rc == 0 && p)
         rc = arg_string(args, "permission", cmdop_bot_permission_to_string(p->permission));
-    if (rc == 0 && p)
-        rc = (p->has_enabled ? arg_set(args, "enabled", json_boolean(p->enabled)) : 0);
+    if (rc == 0 && p && p->has_enabled)
+        rc = arg_set(args, "enabled", json_boolean(p->enabled));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -267,7 +268,8 @@ static int bots_create_args(json_t **out,
     return 0;
 }
 
-int cmdop_bots_create(cmdop_bot **out, cmdop_client *client, const cmdop_bots_create_params *params)
+int cmdop_bots_create(cmdop_bot **out, cmdop_client *client,
+                      const cmdop_bots_create_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -289,7 +291,7 @@ int cmdop_bots_create(cmdop_bot **out, cmdop_client *client, const cmdop_bots_cr
 
 /* The driver's args object for bots.update: NEW in *out. */
 static int bots_update_args(json_t **out, const char *bot_id,
-                         const cmdop_bots_update_params *p)
+                            const cmdop_bots_update_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -302,12 +304,12 @@ static int bots_update_args(json_t **out, const char *bot_id,
         rc = arg_string(args, "name", p->name);
     if (rc == 0 && p)
         rc = arg_string(args, "machine_id", p->machine_id);
-    if (rc == 0 && p)
-        rc = (p->has_allowed_users ? arg_string_list(args, "allowed_users", p->allowed_users, p->allowed_users_count) : 0);
+    if (rc == 0 && p && p->has_allowed_users)
+        rc = arg_string_list(args, "allowed_users", p->allowed_users, p->allowed_users_count);
     if (rc == 0 && p)
         rc = arg_string(args, "permission", cmdop_bot_permission_to_string(p->permission));
-    if (rc == 0 && p)
-        rc = (p->has_enabled ? arg_set(args, "enabled", json_boolean(p->enabled)) : 0);
+    if (rc == 0 && p && p->has_enabled)
+        rc = arg_set(args, "enabled", json_boolean(p->enabled));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -316,7 +318,8 @@ static int bots_update_args(json_t **out, const char *bot_id,
     return 0;
 }
 
-int cmdop_bots_update(cmdop_bot **out, cmdop_client *client, const char *bot_id, const cmdop_bots_update_params *params)
+int cmdop_bots_update(cmdop_bot **out, cmdop_client *client, const char *bot_id,
+                      const cmdop_bots_update_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -368,18 +371,17 @@ int cmdop_bots_delete(cmdop_client *client, const char *bot_id)
 /* ==== fleets.list ==== */
 
 /* The driver's args object for fleets.list: NEW in *out. */
-static int fleets_list_args(json_t **out,
-                         const cmdop_fleets_list_params *p)
+static int fleets_list_args(json_t **out, const cmdop_fleets_list_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
 
     if (rc == 0 && p && p->version != CMDOP_FLEETS_LIST_PARAMS_VERSION)
         rc = bad_version("cmdop_fleets_list", p->version, CMDOP_FLEETS_LIST_PARAMS_VERSION);
-    if (rc == 0 && p)
-        rc = (p->has_page ? arg_set(args, "page", json_integer(p->page)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_per_page ? arg_set(args, "per_page", json_integer(p->per_page)) : 0);
+    if (rc == 0 && p && p->has_page)
+        rc = arg_set(args, "page", json_integer(p->page));
+    if (rc == 0 && p && p->has_per_page)
+        rc = arg_set(args, "per_page", json_integer(p->per_page));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -388,7 +390,8 @@ static int fleets_list_args(json_t **out,
     return 0;
 }
 
-int cmdop_fleets_list(cmdop_fleet_list **out, cmdop_client *client, const cmdop_fleets_list_params *params)
+int cmdop_fleets_list(cmdop_fleet_list **out, cmdop_client *client,
+                      const cmdop_fleets_list_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -407,7 +410,8 @@ int cmdop_fleets_list(cmdop_fleet_list **out, cmdop_client *client, const cmdop_
 }
 
 /* fleets.list: page by page (cmdop_fleets_pages_next). */
-int cmdop_fleets_pages(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_list_params *params)
+int cmdop_fleets_pages(cmdop_pager **out, cmdop_client *client,
+                       const cmdop_fleets_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -438,7 +442,8 @@ int cmdop_fleets_pages_next(cmdop_pager *pager, cmdop_fleet_list **page)
 }
 
 /* fleets.list: item by item (cmdop_fleets_iter_next). */
-int cmdop_fleets_iter(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_list_params *params)
+int cmdop_fleets_iter(cmdop_pager **out, cmdop_client *client,
+                      const cmdop_fleets_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -507,8 +512,7 @@ int cmdop_fleets_get(cmdop_fleet_summary **out, cmdop_client *client, const char
 /* ==== fleets.create ==== */
 
 /* The driver's args object for fleets.create: NEW in *out. */
-static int fleets_create_args(json_t **out,
-                         const cmdop_fleets_create_params *p)
+static int fleets_create_args(json_t **out, const cmdop_fleets_create_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -529,7 +533,8 @@ static int fleets_create_args(json_t **out,
     return 0;
 }
 
-int cmdop_fleets_create(cmdop_fleet_summary **out, cmdop_client *client, const cmdop_fleets_create_params *params)
+int cmdop_fleets_create(cmdop_fleet_summary **out, cmdop_client *client,
+                        const cmdop_fleets_create_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -551,7 +556,7 @@ int cmdop_fleets_create(cmdop_fleet_summary **out, cmdop_client *client, const c
 
 /* The driver's args object for fleets.update: NEW in *out. */
 static int fleets_update_args(json_t **out, const char *fleet_id,
-                         const cmdop_fleets_update_params *p)
+                              const cmdop_fleets_update_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -572,7 +577,8 @@ static int fleets_update_args(json_t **out, const char *fleet_id,
     return 0;
 }
 
-int cmdop_fleets_update(cmdop_fleet_summary **out, cmdop_client *client, const char *fleet_id, const cmdop_fleets_update_params *params)
+int cmdop_fleets_update(cmdop_fleet_summary **out, cmdop_client *client,
+                        const char *fleet_id, const cmdop_fleets_update_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -624,8 +630,7 @@ int cmdop_fleets_disable(cmdop_client *client, const char *fleet_id)
 /* ==== fleets.members.list ==== */
 
 /* The driver's args object for fleets.members.list: NEW in *out. */
-static int fleets_members_list_args(json_t **out,
-                         const cmdop_fleets_members_list_params *p)
+static int fleets_members_list_args(json_t **out, const cmdop_fleets_members_list_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -634,10 +639,10 @@ static int fleets_members_list_args(json_t **out,
         rc = bad_version("cmdop_fleets_members_list", p->version, CMDOP_FLEETS_MEMBERS_LIST_PARAMS_VERSION);
     if (rc == 0 && p)
         rc = arg_string(args, "fleet_id", p->fleet_id);
-    if (rc == 0 && p)
-        rc = (p->has_page ? arg_set(args, "page", json_integer(p->page)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_per_page ? arg_set(args, "per_page", json_integer(p->per_page)) : 0);
+    if (rc == 0 && p && p->has_page)
+        rc = arg_set(args, "page", json_integer(p->page));
+    if (rc == 0 && p && p->has_per_page)
+        rc = arg_set(args, "per_page", json_integer(p->per_page));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -646,7 +651,8 @@ static int fleets_members_list_args(json_t **out,
     return 0;
 }
 
-int cmdop_fleets_members_list(cmdop_member_list **out, cmdop_client *client, const cmdop_fleets_members_list_params *params)
+int cmdop_fleets_members_list(cmdop_member_list **out, cmdop_client *client,
+                              const cmdop_fleets_members_list_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -665,7 +671,8 @@ int cmdop_fleets_members_list(cmdop_member_list **out, cmdop_client *client, con
 }
 
 /* fleets.members.list: page by page (cmdop_fleets_members_pages_next). */
-int cmdop_fleets_members_pages(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_members_list_params *params)
+int cmdop_fleets_members_pages(cmdop_pager **out, cmdop_client *client,
+                               const cmdop_fleets_members_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -696,7 +703,8 @@ int cmdop_fleets_members_pages_next(cmdop_pager *pager, cmdop_member_list **page
 }
 
 /* fleets.members.list: item by item (cmdop_fleets_members_iter_next). */
-int cmdop_fleets_members_iter(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_members_list_params *params)
+int cmdop_fleets_members_iter(cmdop_pager **out, cmdop_client *client,
+                              const cmdop_fleets_members_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -729,8 +737,7 @@ int cmdop_fleets_members_iter_next(cmdop_pager *pager, cmdop_member_info **item)
 /* ==== fleets.members.add ==== */
 
 /* The driver's args object for fleets.members.add: NEW in *out. */
-static int fleets_members_add_args(json_t **out,
-                         const cmdop_fleets_members_add_params *p)
+static int fleets_members_add_args(json_t **out, const cmdop_fleets_members_add_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -751,7 +758,8 @@ static int fleets_members_add_args(json_t **out,
     return 0;
 }
 
-int cmdop_fleets_members_add(cmdop_member_info **out, cmdop_client *client, const cmdop_fleets_members_add_params *params)
+int cmdop_fleets_members_add(cmdop_member_info **out, cmdop_client *client,
+                             const cmdop_fleets_members_add_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -773,7 +781,7 @@ int cmdop_fleets_members_add(cmdop_member_info **out, cmdop_client *client, cons
 
 /* The driver's args object for fleets.members.set_role: NEW in *out. */
 static int fleets_members_set_role_args(json_t **out, const char *user_id,
-                         const cmdop_fleets_members_set_role_params *p)
+                                        const cmdop_fleets_members_set_role_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -794,7 +802,9 @@ static int fleets_members_set_role_args(json_t **out, const char *user_id,
     return 0;
 }
 
-int cmdop_fleets_members_set_role(cmdop_member_info **out, cmdop_client *client, const char *user_id, const cmdop_fleets_members_set_role_params *params)
+int cmdop_fleets_members_set_role(cmdop_member_info **out, cmdop_client *client,
+                                  const char *user_id,
+                                  const cmdop_fleets_members_set_role_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -816,7 +826,7 @@ int cmdop_fleets_members_set_role(cmdop_member_info **out, cmdop_client *client,
 
 /* The driver's args object for fleets.members.remove: NEW in *out. */
 static int fleets_members_remove_args(json_t **out, const char *user_id,
-                         const cmdop_fleets_members_remove_params *p)
+                                      const cmdop_fleets_members_remove_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -835,7 +845,8 @@ static int fleets_members_remove_args(json_t **out, const char *user_id,
     return 0;
 }
 
-int cmdop_fleets_members_remove(cmdop_client *client, const char *user_id, const cmdop_fleets_members_remove_params *params)
+int cmdop_fleets_members_remove(cmdop_client *client, const char *user_id,
+                                const cmdop_fleets_members_remove_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -852,7 +863,7 @@ int cmdop_fleets_members_remove(cmdop_client *client, const char *user_id, const
 
 /* The driver's args object for fleets.machines.list: NEW in *out. */
 static int fleets_machines_list_args(json_t **out,
-                         const cmdop_fleets_machines_list_params *p)
+                                     const cmdop_fleets_machines_list_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -865,8 +876,8 @@ static int fleets_machines_list_args(json_t **out,
         rc = arg_string(args, "presence", p->presence);
     if (rc == 0 && p)
         rc = arg_string(args, "q", p->q);
-    if (rc == 0 && p)
-        rc = (p->has_limit ? arg_set(args, "limit", json_integer(p->limit)) : 0);
+    if (rc == 0 && p && p->has_limit)
+        rc = arg_set(args, "limit", json_integer(p->limit));
     if (rc == 0 && p)
         rc = arg_string(args, "cursor", p->cursor);
     if (rc != 0) {
@@ -877,7 +888,8 @@ static int fleets_machines_list_args(json_t **out,
     return 0;
 }
 
-int cmdop_fleets_machines_list(cmdop_machine_list **out, cmdop_client *client, const cmdop_fleets_machines_list_params *params)
+int cmdop_fleets_machines_list(cmdop_machine_list **out, cmdop_client *client,
+                               const cmdop_fleets_machines_list_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -896,7 +908,8 @@ int cmdop_fleets_machines_list(cmdop_machine_list **out, cmdop_client *client, c
 }
 
 /* fleets.machines.list: page by page (cmdop_fleets_machines_pages_next). */
-int cmdop_fleets_machines_pages(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_machines_list_params *params)
+int cmdop_fleets_machines_pages(cmdop_pager **out, cmdop_client *client,
+                                const cmdop_fleets_machines_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -927,7 +940,8 @@ int cmdop_fleets_machines_pages_next(cmdop_pager *pager, cmdop_machine_list **pa
 }
 
 /* fleets.machines.list: item by item (cmdop_fleets_machines_iter_next). */
-int cmdop_fleets_machines_iter(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_machines_list_params *params)
+int cmdop_fleets_machines_iter(cmdop_pager **out, cmdop_client *client,
+                               const cmdop_fleets_machines_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -961,7 +975,7 @@ int cmdop_fleets_machines_iter_next(cmdop_pager *pager, cmdop_machine_summary **
 
 /* The driver's args object for fleets.machines.attach: NEW in *out. */
 static int fleets_machines_attach_args(json_t **out,
-                         const cmdop_fleets_machines_attach_params *p)
+                                       const cmdop_fleets_machines_attach_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -980,7 +994,8 @@ static int fleets_machines_attach_args(json_t **out,
     return 0;
 }
 
-int cmdop_fleets_machines_attach(cmdop_machine_fleet_link **out, cmdop_client *client, const cmdop_fleets_machines_attach_params *params)
+int cmdop_fleets_machines_attach(cmdop_machine_fleet_link **out, cmdop_client *client,
+                                 const cmdop_fleets_machines_attach_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1002,7 +1017,7 @@ int cmdop_fleets_machines_attach(cmdop_machine_fleet_link **out, cmdop_client *c
 
 /* The driver's args object for fleets.machines.detach: NEW in *out. */
 static int fleets_machines_detach_args(json_t **out, const char *machine_id,
-                         const cmdop_fleets_machines_detach_params *p)
+                                       const cmdop_fleets_machines_detach_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1021,7 +1036,8 @@ static int fleets_machines_detach_args(json_t **out, const char *machine_id,
     return 0;
 }
 
-int cmdop_fleets_machines_detach(cmdop_client *client, const char *machine_id, const cmdop_fleets_machines_detach_params *params)
+int cmdop_fleets_machines_detach(cmdop_client *client, const char *machine_id,
+                                 const cmdop_fleets_machines_detach_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1037,8 +1053,7 @@ int cmdop_fleets_machines_detach(cmdop_client *client, const char *machine_id, c
 /* ==== keys.list ==== */
 
 /* The driver's args object for keys.list: NEW in *out. */
-static int keys_list_args(json_t **out,
-                         const cmdop_keys_list_params *p)
+static int keys_list_args(json_t **out, const cmdop_keys_list_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1047,10 +1062,10 @@ static int keys_list_args(json_t **out,
         rc = bad_version("cmdop_keys_list", p->version, CMDOP_KEYS_LIST_PARAMS_VERSION);
     if (rc == 0 && p)
         rc = arg_string(args, "fleet_id", p->fleet_id);
-    if (rc == 0 && p)
-        rc = (p->has_page ? arg_set(args, "page", json_integer(p->page)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_per_page ? arg_set(args, "per_page", json_integer(p->per_page)) : 0);
+    if (rc == 0 && p && p->has_page)
+        rc = arg_set(args, "page", json_integer(p->page));
+    if (rc == 0 && p && p->has_per_page)
+        rc = arg_set(args, "per_page", json_integer(p->per_page));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -1059,7 +1074,8 @@ static int keys_list_args(json_t **out,
     return 0;
 }
 
-int cmdop_keys_list(cmdop_api_key_list **out, cmdop_client *client, const cmdop_keys_list_params *params)
+int cmdop_keys_list(cmdop_api_key_list **out, cmdop_client *client,
+                    const cmdop_keys_list_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1078,7 +1094,8 @@ int cmdop_keys_list(cmdop_api_key_list **out, cmdop_client *client, const cmdop_
 }
 
 /* keys.list: page by page (cmdop_keys_pages_next). */
-int cmdop_keys_pages(cmdop_pager **out, cmdop_client *client, const cmdop_keys_list_params *params)
+int cmdop_keys_pages(cmdop_pager **out, cmdop_client *client,
+                     const cmdop_keys_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -1109,7 +1126,8 @@ int cmdop_keys_pages_next(cmdop_pager *pager, cmdop_api_key_list **page)
 }
 
 /* keys.list: item by item (cmdop_keys_iter_next). */
-int cmdop_keys_iter(cmdop_pager **out, cmdop_client *client, const cmdop_keys_list_params *params)
+int cmdop_keys_iter(cmdop_pager **out, cmdop_client *client,
+                    const cmdop_keys_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -1142,8 +1160,7 @@ int cmdop_keys_iter_next(cmdop_pager *pager, cmdop_api_key_summary **item)
 /* ==== keys.issue ==== */
 
 /* The driver's args object for keys.issue: NEW in *out. */
-static int keys_issue_args(json_t **out,
-                         const cmdop_keys_issue_params *p)
+static int keys_issue_args(json_t **out, const cmdop_keys_issue_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1154,8 +1171,8 @@ static int keys_issue_args(json_t **out,
         rc = arg_string(args, "fleet_id", p->fleet_id);
     if (rc == 0 && p)
         rc = arg_string(args, "name", p->name);
-    if (rc == 0 && p)
-        rc = (p->has_expires_in_days ? arg_set(args, "expires_in_days", json_integer(p->expires_in_days)) : 0);
+    if (rc == 0 && p && p->has_expires_in_days)
+        rc = arg_set(args, "expires_in_days", json_integer(p->expires_in_days));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -1164,7 +1181,8 @@ static int keys_issue_args(json_t **out,
     return 0;
 }
 
-int cmdop_keys_issue(cmdop_issue_key_response **out, cmdop_client *client, const cmdop_keys_issue_params *params)
+int cmdop_keys_issue(cmdop_issue_key_response **out, cmdop_client *client,
+                     const cmdop_keys_issue_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1186,7 +1204,7 @@ int cmdop_keys_issue(cmdop_issue_key_response **out, cmdop_client *client, const
 
 /* The driver's args object for keys.revoke: NEW in *out. */
 static int keys_revoke_args(json_t **out, const char *key_id,
-                         const cmdop_keys_revoke_params *p)
+                            const cmdop_keys_revoke_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1205,7 +1223,8 @@ static int keys_revoke_args(json_t **out, const char *key_id,
     return 0;
 }
 
-int cmdop_keys_revoke(cmdop_client *client, const char *key_id, const cmdop_keys_revoke_params *params)
+int cmdop_keys_revoke(cmdop_client *client, const char *key_id,
+                      const cmdop_keys_revoke_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1221,8 +1240,7 @@ int cmdop_keys_revoke(cmdop_client *client, const char *key_id, const cmdop_keys
 /* ==== machines.list ==== */
 
 /* The driver's args object for machines.list: NEW in *out. */
-static int machines_list_args(json_t **out,
-                         const cmdop_machines_list_params *p)
+static int machines_list_args(json_t **out, const cmdop_machines_list_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1233,8 +1251,8 @@ static int machines_list_args(json_t **out,
         rc = arg_string(args, "presence", p->presence);
     if (rc == 0 && p)
         rc = arg_string(args, "q", p->q);
-    if (rc == 0 && p)
-        rc = (p->has_limit ? arg_set(args, "limit", json_integer(p->limit)) : 0);
+    if (rc == 0 && p && p->has_limit)
+        rc = arg_set(args, "limit", json_integer(p->limit));
     if (rc == 0 && p)
         rc = arg_string(args, "cursor", p->cursor);
     if (rc != 0) {
@@ -1245,7 +1263,8 @@ static int machines_list_args(json_t **out,
     return 0;
 }
 
-int cmdop_machines_list(cmdop_machine_list **out, cmdop_client *client, const cmdop_machines_list_params *params)
+int cmdop_machines_list(cmdop_machine_list **out, cmdop_client *client,
+                        const cmdop_machines_list_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1264,7 +1283,8 @@ int cmdop_machines_list(cmdop_machine_list **out, cmdop_client *client, const cm
 }
 
 /* machines.list: page by page (cmdop_machines_pages_next). */
-int cmdop_machines_pages(cmdop_pager **out, cmdop_client *client, const cmdop_machines_list_params *params)
+int cmdop_machines_pages(cmdop_pager **out, cmdop_client *client,
+                         const cmdop_machines_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -1295,7 +1315,8 @@ int cmdop_machines_pages_next(cmdop_pager *pager, cmdop_machine_list **page)
 }
 
 /* machines.list: item by item (cmdop_machines_iter_next). */
-int cmdop_machines_iter(cmdop_pager **out, cmdop_client *client, const cmdop_machines_list_params *params)
+int cmdop_machines_iter(cmdop_pager **out, cmdop_client *client,
+                        const cmdop_machines_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -1343,7 +1364,8 @@ static int machines_get_args(json_t **out, const char *machine_id)
     return 0;
 }
 
-int cmdop_machines_get(cmdop_machine_detail **out, cmdop_client *client, const char *machine_id)
+int cmdop_machines_get(cmdop_machine_detail **out, cmdop_client *client,
+                       const char *machine_id)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1365,7 +1387,7 @@ int cmdop_machines_get(cmdop_machine_detail **out, cmdop_client *client, const c
 
 /* The driver's args object for machines.update: NEW in *out. */
 static int machines_update_args(json_t **out, const char *machine_id,
-                         const cmdop_machines_update_params *p)
+                                const cmdop_machines_update_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1384,7 +1406,9 @@ static int machines_update_args(json_t **out, const char *machine_id,
     return 0;
 }
 
-int cmdop_machines_update(cmdop_machine_summary **out, cmdop_client *client, const char *machine_id, const cmdop_machines_update_params *params)
+int cmdop_machines_update(cmdop_machine_summary **out, cmdop_client *client,
+                          const char *machine_id,
+                          const cmdop_machines_update_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1451,7 +1475,8 @@ static int machines_info_args(json_t **out, const char *machine_id)
     return 0;
 }
 
-int cmdop_machines_info(cmdop_machine_info_response **out, cmdop_client *client, const char *machine_id)
+int cmdop_machines_info(cmdop_machine_info_response **out, cmdop_client *client,
+                        const char *machine_id)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1473,7 +1498,7 @@ int cmdop_machines_info(cmdop_machine_info_response **out, cmdop_client *client,
 
 /* The driver's args object for machines.spend: NEW in *out. */
 static int machines_spend_args(json_t **out, const char *machine_id,
-                         const cmdop_machines_spend_params *p)
+                               const cmdop_machines_spend_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1492,7 +1517,8 @@ static int machines_spend_args(json_t **out, const char *machine_id,
     return 0;
 }
 
-int cmdop_machines_spend(cmdop_machine_spend **out, cmdop_client *client, const char *machine_id, const cmdop_machines_spend_params *params)
+int cmdop_machines_spend(cmdop_machine_spend **out, cmdop_client *client,
+                         const char *machine_id, const cmdop_machines_spend_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1514,7 +1540,7 @@ int cmdop_machines_spend(cmdop_machine_spend **out, cmdop_client *client, const 
 
 /* The driver's args object for machines.messages: NEW in *out. */
 static int machines_messages_args(json_t **out, const char *machine_id,
-                         const cmdop_machines_messages_params *p)
+                                  const cmdop_machines_messages_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1523,8 +1549,8 @@ static int machines_messages_args(json_t **out, const char *machine_id,
         rc = arg_string(args, "machine_id", machine_id);
     if (rc == 0 && p && p->version != CMDOP_MACHINES_MESSAGES_PARAMS_VERSION)
         rc = bad_version("cmdop_machines_messages", p->version, CMDOP_MACHINES_MESSAGES_PARAMS_VERSION);
-    if (rc == 0 && p)
-        rc = (p->has_limit ? arg_set(args, "limit", json_integer(p->limit)) : 0);
+    if (rc == 0 && p && p->has_limit)
+        rc = arg_set(args, "limit", json_integer(p->limit));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -1533,7 +1559,9 @@ static int machines_messages_args(json_t **out, const char *machine_id,
     return 0;
 }
 
-int cmdop_machines_messages(cmdop_messages_response **out, cmdop_client *client, const char *machine_id, const cmdop_machines_messages_params *params)
+int cmdop_machines_messages(cmdop_messages_response **out, cmdop_client *client,
+                            const char *machine_id,
+                            const cmdop_machines_messages_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1569,7 +1597,8 @@ static int machines_clear_messages_args(json_t **out, const char *machine_id)
     return 0;
 }
 
-int cmdop_machines_clear_messages(cmdop_clear_messages_response **out, cmdop_client *client, const char *machine_id)
+int cmdop_machines_clear_messages(cmdop_clear_messages_response **out,
+                                  cmdop_client *client, const char *machine_id)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1626,8 +1655,7 @@ int cmdop_machines_active_session(char **out, cmdop_client *client, const char *
 /* ==== schedules.list ==== */
 
 /* The driver's args object for schedules.list: NEW in *out. */
-static int schedules_list_args(json_t **out,
-                         const cmdop_schedules_list_params *p)
+static int schedules_list_args(json_t **out, const cmdop_schedules_list_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1636,10 +1664,10 @@ static int schedules_list_args(json_t **out,
         rc = bad_version("cmdop_schedules_list", p->version, CMDOP_SCHEDULES_LIST_PARAMS_VERSION);
     if (rc == 0 && p)
         rc = arg_string(args, "fleet_id", p->fleet_id);
-    if (rc == 0 && p)
-        rc = (p->has_page ? arg_set(args, "page", json_integer(p->page)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_per_page ? arg_set(args, "per_page", json_integer(p->per_page)) : 0);
+    if (rc == 0 && p && p->has_page)
+        rc = arg_set(args, "page", json_integer(p->page));
+    if (rc == 0 && p && p->has_per_page)
+        rc = arg_set(args, "per_page", json_integer(p->per_page));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -1648,7 +1676,8 @@ static int schedules_list_args(json_t **out,
     return 0;
 }
 
-int cmdop_schedules_list(cmdop_schedule_list **out, cmdop_client *client, const cmdop_schedules_list_params *params)
+int cmdop_schedules_list(cmdop_schedule_list **out, cmdop_client *client,
+                         const cmdop_schedules_list_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1667,7 +1696,8 @@ int cmdop_schedules_list(cmdop_schedule_list **out, cmdop_client *client, const 
 }
 
 /* schedules.list: page by page (cmdop_schedules_pages_next). */
-int cmdop_schedules_pages(cmdop_pager **out, cmdop_client *client, const cmdop_schedules_list_params *params)
+int cmdop_schedules_pages(cmdop_pager **out, cmdop_client *client,
+                          const cmdop_schedules_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -1698,7 +1728,8 @@ int cmdop_schedules_pages_next(cmdop_pager *pager, cmdop_schedule_list **page)
 }
 
 /* schedules.list: item by item (cmdop_schedules_iter_next). */
-int cmdop_schedules_iter(cmdop_pager **out, cmdop_client *client, const cmdop_schedules_list_params *params)
+int cmdop_schedules_iter(cmdop_pager **out, cmdop_client *client,
+                         const cmdop_schedules_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -1732,7 +1763,7 @@ int cmdop_schedules_iter_next(cmdop_pager *pager, cmdop_schedule_view **item)
 
 /* The driver's args object for schedules.get: NEW in *out. */
 static int schedules_get_args(json_t **out, const char *schedule_id,
-                         const cmdop_schedules_get_params *p)
+                              const cmdop_schedules_get_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1751,7 +1782,8 @@ static int schedules_get_args(json_t **out, const char *schedule_id,
     return 0;
 }
 
-int cmdop_schedules_get(cmdop_schedule_view **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_get_params *params)
+int cmdop_schedules_get(cmdop_schedule_view **out, cmdop_client *client,
+                        const char *schedule_id, const cmdop_schedules_get_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1772,8 +1804,7 @@ int cmdop_schedules_get(cmdop_schedule_view **out, cmdop_client *client, const c
 /* ==== schedules.create ==== */
 
 /* The driver's args object for schedules.create: NEW in *out. */
-static int schedules_create_args(json_t **out,
-                         const cmdop_schedules_create_params *p)
+static int schedules_create_args(json_t **out, const cmdop_schedules_create_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1794,10 +1825,10 @@ static int schedules_create_args(json_t **out,
         rc = arg_string(args, "timezone", p->timezone);
     if (rc == 0 && p)
         rc = arg_string(args, "target_kind", cmdop_schedule_target_kind_to_string(p->target_kind));
-    if (rc == 0 && p)
-        rc = (p->has_is_enabled ? arg_set(args, "is_enabled", json_boolean(p->is_enabled)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_machine_ids ? arg_string_list(args, "machine_ids", p->machine_ids, p->machine_ids_count) : 0);
+    if (rc == 0 && p && p->has_is_enabled)
+        rc = arg_set(args, "is_enabled", json_boolean(p->is_enabled));
+    if (rc == 0 && p && p->has_machine_ids)
+        rc = arg_string_list(args, "machine_ids", p->machine_ids, p->machine_ids_count);
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -1806,7 +1837,8 @@ static int schedules_create_args(json_t **out,
     return 0;
 }
 
-int cmdop_schedules_create(cmdop_schedule_view **out, cmdop_client *client, const cmdop_schedules_create_params *params)
+int cmdop_schedules_create(cmdop_schedule_view **out, cmdop_client *client,
+                           const cmdop_schedules_create_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1828,7 +1860,7 @@ int cmdop_schedules_create(cmdop_schedule_view **out, cmdop_client *client, cons
 
 /* The driver's args object for schedules.update: NEW in *out. */
 static int schedules_update_args(json_t **out, const char *schedule_id,
-                         const cmdop_schedules_update_params *p)
+                                 const cmdop_schedules_update_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1851,10 +1883,10 @@ static int schedules_update_args(json_t **out, const char *schedule_id,
         rc = arg_string(args, "command", p->command);
     if (rc == 0 && p)
         rc = arg_string(args, "target_kind", cmdop_schedule_target_kind_to_string(p->target_kind));
-    if (rc == 0 && p)
-        rc = (p->has_is_enabled ? arg_set(args, "is_enabled", json_boolean(p->is_enabled)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_machine_ids ? arg_string_list(args, "machine_ids", p->machine_ids, p->machine_ids_count) : 0);
+    if (rc == 0 && p && p->has_is_enabled)
+        rc = arg_set(args, "is_enabled", json_boolean(p->is_enabled));
+    if (rc == 0 && p && p->has_machine_ids)
+        rc = arg_string_list(args, "machine_ids", p->machine_ids, p->machine_ids_count);
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -1863,7 +1895,9 @@ static int schedules_update_args(json_t **out, const char *schedule_id,
     return 0;
 }
 
-int cmdop_schedules_update(cmdop_schedule_view **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_update_params *params)
+int cmdop_schedules_update(cmdop_schedule_view **out, cmdop_client *client,
+                           const char *schedule_id,
+                           const cmdop_schedules_update_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1885,7 +1919,7 @@ int cmdop_schedules_update(cmdop_schedule_view **out, cmdop_client *client, cons
 
 /* The driver's args object for schedules.delete: NEW in *out. */
 static int schedules_delete_args(json_t **out, const char *schedule_id,
-                         const cmdop_schedules_delete_params *p)
+                                 const cmdop_schedules_delete_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1904,7 +1938,8 @@ static int schedules_delete_args(json_t **out, const char *schedule_id,
     return 0;
 }
 
-int cmdop_schedules_delete(cmdop_client *client, const char *schedule_id, const cmdop_schedules_delete_params *params)
+int cmdop_schedules_delete(cmdop_client *client, const char *schedule_id,
+                           const cmdop_schedules_delete_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1921,7 +1956,7 @@ int cmdop_schedules_delete(cmdop_client *client, const char *schedule_id, const 
 
 /* The driver's args object for schedules.trigger: NEW in *out. */
 static int schedules_trigger_args(json_t **out, const char *schedule_id,
-                         const cmdop_schedules_trigger_params *p)
+                                  const cmdop_schedules_trigger_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1940,7 +1975,9 @@ static int schedules_trigger_args(json_t **out, const char *schedule_id,
     return 0;
 }
 
-int cmdop_schedules_trigger(cmdop_manual_trigger_response **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_trigger_params *params)
+int cmdop_schedules_trigger(cmdop_manual_trigger_response **out, cmdop_client *client,
+                            const char *schedule_id,
+                            const cmdop_schedules_trigger_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -1962,7 +1999,7 @@ int cmdop_schedules_trigger(cmdop_manual_trigger_response **out, cmdop_client *c
 
 /* The driver's args object for schedules.runs: NEW in *out. */
 static int schedules_runs_args(json_t **out, const char *schedule_id,
-                         const cmdop_schedules_runs_params *p)
+                               const cmdop_schedules_runs_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -1973,8 +2010,8 @@ static int schedules_runs_args(json_t **out, const char *schedule_id,
         rc = bad_version("cmdop_schedules_runs", p->version, CMDOP_SCHEDULES_RUNS_PARAMS_VERSION);
     if (rc == 0 && p)
         rc = arg_string(args, "fleet_id", p->fleet_id);
-    if (rc == 0 && p)
-        rc = (p->has_limit ? arg_set(args, "limit", json_integer(p->limit)) : 0);
+    if (rc == 0 && p && p->has_limit)
+        rc = arg_set(args, "limit", json_integer(p->limit));
     if (rc == 0 && p)
         rc = arg_string(args, "cursor", p->cursor);
     if (rc != 0) {
@@ -1985,7 +2022,9 @@ static int schedules_runs_args(json_t **out, const char *schedule_id,
     return 0;
 }
 
-int cmdop_schedules_runs(cmdop_schedule_run_list **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_runs_params *params)
+int cmdop_schedules_runs(cmdop_schedule_run_list **out, cmdop_client *client,
+                         const char *schedule_id,
+                         const cmdop_schedules_runs_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2004,7 +2043,9 @@ int cmdop_schedules_runs(cmdop_schedule_run_list **out, cmdop_client *client, co
 }
 
 /* schedules.runs: page by page (cmdop_schedules_pages_runs_next). */
-int cmdop_schedules_pages_runs(cmdop_pager **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_runs_params *params)
+int cmdop_schedules_pages_runs(cmdop_pager **out, cmdop_client *client,
+                               const char *schedule_id,
+                               const cmdop_schedules_runs_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -2035,7 +2076,9 @@ int cmdop_schedules_pages_runs_next(cmdop_pager *pager, cmdop_schedule_run_list 
 }
 
 /* schedules.runs: item by item (cmdop_schedules_iter_runs_next). */
-int cmdop_schedules_iter_runs(cmdop_pager **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_runs_params *params)
+int cmdop_schedules_iter_runs(cmdop_pager **out, cmdop_client *client,
+                              const char *schedule_id,
+                              const cmdop_schedules_runs_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -2068,8 +2111,7 @@ int cmdop_schedules_iter_runs_next(cmdop_pager *pager, cmdop_schedule_run_view *
 /* ==== skills.list ==== */
 
 /* The driver's args object for skills.list: NEW in *out. */
-static int skills_list_args(json_t **out,
-                         const cmdop_skills_list_params *p)
+static int skills_list_args(json_t **out, const cmdop_skills_list_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -2086,10 +2128,10 @@ static int skills_list_args(json_t **out,
         rc = arg_string(args, "lang", p->lang);
     if (rc == 0 && p)
         rc = arg_string(args, "ordering", p->ordering);
-    if (rc == 0 && p)
-        rc = (p->has_page ? arg_set(args, "page", json_integer(p->page)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_page_size ? arg_set(args, "page_size", json_integer(p->page_size)) : 0);
+    if (rc == 0 && p && p->has_page)
+        rc = arg_set(args, "page", json_integer(p->page));
+    if (rc == 0 && p && p->has_page_size)
+        rc = arg_set(args, "page_size", json_integer(p->page_size));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -2098,7 +2140,8 @@ static int skills_list_args(json_t **out,
     return 0;
 }
 
-int cmdop_skills_list(cmdop_skill_list_page **out, cmdop_client *client, const cmdop_skills_list_params *params)
+int cmdop_skills_list(cmdop_skill_list_page **out, cmdop_client *client,
+                      const cmdop_skills_list_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2117,7 +2160,8 @@ int cmdop_skills_list(cmdop_skill_list_page **out, cmdop_client *client, const c
 }
 
 /* skills.list: page by page (cmdop_skills_pages_next). */
-int cmdop_skills_pages(cmdop_pager **out, cmdop_client *client, const cmdop_skills_list_params *params)
+int cmdop_skills_pages(cmdop_pager **out, cmdop_client *client,
+                       const cmdop_skills_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -2148,7 +2192,8 @@ int cmdop_skills_pages_next(cmdop_pager *pager, cmdop_skill_list_page **page)
 }
 
 /* skills.list: item by item (cmdop_skills_iter_next). */
-int cmdop_skills_iter(cmdop_pager **out, cmdop_client *client, const cmdop_skills_list_params *params)
+int cmdop_skills_iter(cmdop_pager **out, cmdop_client *client,
+                      const cmdop_skills_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -2181,8 +2226,7 @@ int cmdop_skills_iter_next(cmdop_pager *pager, cmdop_skill_summary **item)
 /* ==== skills.get ==== */
 
 /* The driver's args object for skills.get: NEW in *out. */
-static int skills_get_args(json_t **out, const char *slug,
-                         const cmdop_skills_get_params *p)
+static int skills_get_args(json_t **out, const char *slug, const cmdop_skills_get_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -2201,7 +2245,8 @@ static int skills_get_args(json_t **out, const char *slug,
     return 0;
 }
 
-int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client, const char *slug, const cmdop_skills_get_params *params)
+int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client, const char *slug,
+                     const cmdop_skills_get_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2222,8 +2267,7 @@ int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client, const char 
 /* ==== skills.my ==== */
 
 /* The driver's args object for skills.my: NEW in *out. */
-static int skills_my_args(json_t **out,
-                         const cmdop_skills_my_params *p)
+static int skills_my_args(json_t **out, const cmdop_skills_my_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -2234,10 +2278,10 @@ static int skills_my_args(json_t **out,
         rc = arg_string(args, "search", p->search);
     if (rc == 0 && p)
         rc = arg_string(args, "ordering", p->ordering);
-    if (rc == 0 && p)
-        rc = (p->has_page ? arg_set(args, "page", json_integer(p->page)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_page_size ? arg_set(args, "page_size", json_integer(p->page_size)) : 0);
+    if (rc == 0 && p && p->has_page)
+        rc = arg_set(args, "page", json_integer(p->page));
+    if (rc == 0 && p && p->has_page_size)
+        rc = arg_set(args, "page_size", json_integer(p->page_size));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -2246,7 +2290,8 @@ static int skills_my_args(json_t **out,
     return 0;
 }
 
-int cmdop_skills_my(cmdop_skill_list_page **out, cmdop_client *client, const cmdop_skills_my_params *params)
+int cmdop_skills_my(cmdop_skill_list_page **out, cmdop_client *client,
+                    const cmdop_skills_my_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2265,7 +2310,8 @@ int cmdop_skills_my(cmdop_skill_list_page **out, cmdop_client *client, const cmd
 }
 
 /* skills.my: page by page (cmdop_skills_pages_my_next). */
-int cmdop_skills_pages_my(cmdop_pager **out, cmdop_client *client, const cmdop_skills_my_params *params)
+int cmdop_skills_pages_my(cmdop_pager **out, cmdop_client *client,
+                          const cmdop_skills_my_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -2296,7 +2342,8 @@ int cmdop_skills_pages_my_next(cmdop_pager *pager, cmdop_skill_list_page **page)
 }
 
 /* skills.my: item by item (cmdop_skills_iter_my_next). */
-int cmdop_skills_iter_my(cmdop_pager **out, cmdop_client *client, const cmdop_skills_my_params *params)
+int cmdop_skills_iter_my(cmdop_pager **out, cmdop_client *client,
+                         const cmdop_skills_my_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -2416,7 +2463,8 @@ static int skills_versions_args(json_t **out, const char *slug)
     return 0;
 }
 
-int cmdop_skills_versions(cmdop_skill_version_list **out, cmdop_client *client, const char *slug)
+int cmdop_skills_versions(cmdop_skill_version_list **out, cmdop_client *client,
+                          const char *slug)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2438,7 +2486,7 @@ int cmdop_skills_versions(cmdop_skill_version_list **out, cmdop_client *client, 
 
 /* The driver's args object for skills.reviews: NEW in *out. */
 static int skills_reviews_args(json_t **out, const char *slug,
-                         const cmdop_skills_reviews_params *p)
+                               const cmdop_skills_reviews_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -2451,10 +2499,10 @@ static int skills_reviews_args(json_t **out, const char *slug,
         rc = arg_string(args, "search", p->search);
     if (rc == 0 && p)
         rc = arg_string(args, "ordering", p->ordering);
-    if (rc == 0 && p)
-        rc = (p->has_page ? arg_set(args, "page", json_integer(p->page)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_page_size ? arg_set(args, "page_size", json_integer(p->page_size)) : 0);
+    if (rc == 0 && p && p->has_page)
+        rc = arg_set(args, "page", json_integer(p->page));
+    if (rc == 0 && p && p->has_page_size)
+        rc = arg_set(args, "page_size", json_integer(p->page_size));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -2463,7 +2511,8 @@ static int skills_reviews_args(json_t **out, const char *slug,
     return 0;
 }
 
-int cmdop_skills_reviews(cmdop_skill_review_page **out, cmdop_client *client, const char *slug, const cmdop_skills_reviews_params *params)
+int cmdop_skills_reviews(cmdop_skill_review_page **out, cmdop_client *client,
+                         const char *slug, const cmdop_skills_reviews_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2482,7 +2531,8 @@ int cmdop_skills_reviews(cmdop_skill_review_page **out, cmdop_client *client, co
 }
 
 /* skills.reviews: page by page (cmdop_skills_pages_reviews_next). */
-int cmdop_skills_pages_reviews(cmdop_pager **out, cmdop_client *client, const char *slug, const cmdop_skills_reviews_params *params)
+int cmdop_skills_pages_reviews(cmdop_pager **out, cmdop_client *client, const char *slug,
+                               const cmdop_skills_reviews_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -2513,7 +2563,8 @@ int cmdop_skills_pages_reviews_next(cmdop_pager *pager, cmdop_skill_review_page 
 }
 
 /* skills.reviews: item by item (cmdop_skills_iter_reviews_next). */
-int cmdop_skills_iter_reviews(cmdop_pager **out, cmdop_client *client, const char *slug, const cmdop_skills_reviews_params *params)
+int cmdop_skills_iter_reviews(cmdop_pager **out, cmdop_client *client, const char *slug,
+                              const cmdop_skills_reviews_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -2546,8 +2597,7 @@ int cmdop_skills_iter_reviews_next(cmdop_pager *pager, cmdop_skill_review **item
 /* ==== skills.create ==== */
 
 /* The driver's args object for skills.create: NEW in *out. */
-static int skills_create_args(json_t **out,
-                         const cmdop_skills_create_params *p)
+static int skills_create_args(json_t **out, const cmdop_skills_create_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -2564,7 +2614,8 @@ static int skills_create_args(json_t **out,
     return 0;
 }
 
-int cmdop_skills_create(cmdop_skill_created **out, cmdop_client *client, const cmdop_skills_create_params *params)
+int cmdop_skills_create(cmdop_skill_created **out, cmdop_client *client,
+                        const cmdop_skills_create_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2586,7 +2637,7 @@ int cmdop_skills_create(cmdop_skill_created **out, cmdop_client *client, const c
 
 /* The driver's args object for skills.update: NEW in *out. */
 static int skills_update_args(json_t **out, const char *slug,
-                         const cmdop_skills_update_params *p)
+                              const cmdop_skills_update_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -2617,7 +2668,8 @@ static int skills_update_args(json_t **out, const char *slug,
     return 0;
 }
 
-int cmdop_skills_update(cmdop_skill_updated **out, cmdop_client *client, const char *slug, const cmdop_skills_update_params *params)
+int cmdop_skills_update(cmdop_skill_updated **out, cmdop_client *client, const char *slug,
+                        const cmdop_skills_update_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2670,7 +2722,7 @@ int cmdop_skills_delete(cmdop_client *client, const char *slug)
 
 /* The driver's args object for skills.publish: NEW in *out. */
 static int skills_publish_args(json_t **out, const char *slug,
-                         const cmdop_skills_publish_params *p)
+                               const cmdop_skills_publish_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -2695,7 +2747,8 @@ static int skills_publish_args(json_t **out, const char *slug,
     return 0;
 }
 
-int cmdop_skills_publish(cmdop_skills_publish_response **out, cmdop_client *client, const char *slug, const cmdop_skills_publish_params *params)
+int cmdop_skills_publish(cmdop_skills_publish_response **out, cmdop_client *client,
+                         const char *slug, const cmdop_skills_publish_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2731,7 +2784,8 @@ static int skills_publish_status_args(json_t **out, const char *slug)
     return 0;
 }
 
-int cmdop_skills_publish_status(cmdop_skills_publish_status_response **out, cmdop_client *client, const char *slug)
+int cmdop_skills_publish_status(cmdop_skills_publish_status_response **out,
+                                cmdop_client *client, const char *slug)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2752,8 +2806,7 @@ int cmdop_skills_publish_status(cmdop_skills_publish_status_response **out, cmdo
 /* ==== skills.categories ==== */
 
 /* The driver's args object for skills.categories: NEW in *out. */
-static int skills_categories_args(json_t **out,
-                         const cmdop_skills_categories_params *p)
+static int skills_categories_args(json_t **out, const cmdop_skills_categories_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -2772,7 +2825,8 @@ static int skills_categories_args(json_t **out,
     return 0;
 }
 
-int cmdop_skills_categories(cmdop_skill_category_list **out, cmdop_client *client, const cmdop_skills_categories_params *params)
+int cmdop_skills_categories(cmdop_skill_category_list **out, cmdop_client *client,
+                            const cmdop_skills_categories_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2793,8 +2847,7 @@ int cmdop_skills_categories(cmdop_skill_category_list **out, cmdop_client *clien
 /* ==== skills.tags ==== */
 
 /* The driver's args object for skills.tags: NEW in *out. */
-static int skills_tags_args(json_t **out,
-                         const cmdop_skills_tags_params *p)
+static int skills_tags_args(json_t **out, const cmdop_skills_tags_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -2813,7 +2866,8 @@ static int skills_tags_args(json_t **out,
     return 0;
 }
 
-int cmdop_skills_tags(cmdop_skill_tag_list **out, cmdop_client *client, const cmdop_skills_tags_params *params)
+int cmdop_skills_tags(cmdop_skill_tag_list **out, cmdop_client *client,
+                      const cmdop_skills_tags_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2834,8 +2888,7 @@ int cmdop_skills_tags(cmdop_skill_tag_list **out, cmdop_client *client, const cm
 /* ==== tunnels.open ==== */
 
 /* The driver's args object for tunnels.open: NEW in *out. */
-static int tunnels_open_args(json_t **out,
-                         const cmdop_tunnels_open_params *p)
+static int tunnels_open_args(json_t **out, const cmdop_tunnels_open_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
@@ -2844,8 +2897,8 @@ static int tunnels_open_args(json_t **out,
         rc = bad_version("cmdop_tunnels_open", p->version, CMDOP_TUNNELS_OPEN_PARAMS_VERSION);
     if (rc == 0 && p)
         rc = arg_string(args, "session_id", p->session_id);
-    if (rc == 0 && p)
-        rc = (p->has_local_port ? arg_set(args, "local_port", json_integer(p->local_port)) : 0);
+    if (rc == 0 && p && p->has_local_port)
+        rc = arg_set(args, "local_port", json_integer(p->local_port));
     if (rc == 0 && p)
         rc = arg_string(args, "protocol", p->protocol);
     if (rc == 0 && p)
@@ -2862,7 +2915,8 @@ static int tunnels_open_args(json_t **out,
     return 0;
 }
 
-int cmdop_tunnels_open(cmdop_tunnel_view **out, cmdop_client *client, const cmdop_tunnels_open_params *params)
+int cmdop_tunnels_open(cmdop_tunnel_view **out, cmdop_client *client,
+                       const cmdop_tunnels_open_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2914,18 +2968,17 @@ int cmdop_tunnels_close(cmdop_client *client, const char *tunnel_id)
 /* ==== tunnels.list ==== */
 
 /* The driver's args object for tunnels.list: NEW in *out. */
-static int tunnels_list_args(json_t **out,
-                         const cmdop_tunnels_list_params *p)
+static int tunnels_list_args(json_t **out, const cmdop_tunnels_list_params *p)
 {
     json_t *args = json_object();
     int rc = args ? 0 : no_memory();
 
     if (rc == 0 && p && p->version != CMDOP_TUNNELS_LIST_PARAMS_VERSION)
         rc = bad_version("cmdop_tunnels_list", p->version, CMDOP_TUNNELS_LIST_PARAMS_VERSION);
-    if (rc == 0 && p)
-        rc = (p->has_page ? arg_set(args, "page", json_integer(p->page)) : 0);
-    if (rc == 0 && p)
-        rc = (p->has_per_page ? arg_set(args, "per_page", json_integer(p->per_page)) : 0);
+    if (rc == 0 && p && p->has_page)
+        rc = arg_set(args, "page", json_integer(p->page));
+    if (rc == 0 && p && p->has_per_page)
+        rc = arg_set(args, "per_page", json_integer(p->per_page));
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -2934,7 +2987,8 @@ static int tunnels_list_args(json_t **out,
     return 0;
 }
 
-int cmdop_tunnels_list(cmdop_tunnel_list **out, cmdop_client *client, const cmdop_tunnels_list_params *params)
+int cmdop_tunnels_list(cmdop_tunnel_list **out, cmdop_client *client,
+                       const cmdop_tunnels_list_params *params)
 {
     json_t *args = NULL, *res = NULL;
     int rc;
@@ -2953,7 +3007,8 @@ int cmdop_tunnels_list(cmdop_tunnel_list **out, cmdop_client *client, const cmdo
 }
 
 /* tunnels.list: page by page (cmdop_tunnels_pages_next). */
-int cmdop_tunnels_pages(cmdop_pager **out, cmdop_client *client, const cmdop_tunnels_list_params *params)
+int cmdop_tunnels_pages(cmdop_pager **out, cmdop_client *client,
+                        const cmdop_tunnels_list_params *params)
 {
     json_t *args = NULL;
     int rc;
@@ -2984,7 +3039,8 @@ int cmdop_tunnels_pages_next(cmdop_pager *pager, cmdop_tunnel_list **page)
 }
 
 /* tunnels.list: item by item (cmdop_tunnels_iter_next). */
-int cmdop_tunnels_iter(cmdop_pager **out, cmdop_client *client, const cmdop_tunnels_list_params *params)
+int cmdop_tunnels_iter(cmdop_pager **out, cmdop_client *client,
+                       const cmdop_tunnels_list_params *params)
 {
     json_t *args = NULL;
     int rc;

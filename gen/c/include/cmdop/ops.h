@@ -53,10 +53,13 @@ typedef struct cmdop_bots_list_params {
     bool has_page_size;
 } cmdop_bots_list_params;
 #define CMDOP_BOTS_LIST_PARAMS_INIT { .version = CMDOP_BOTS_LIST_PARAMS_VERSION }
-int cmdop_bots_list(cmdop_bot_list_page **out, cmdop_client *client, const cmdop_bots_list_params *params);
-int cmdop_bots_pages(cmdop_pager **out, cmdop_client *client, const cmdop_bots_list_params *params);
+int cmdop_bots_list(cmdop_bot_list_page **out, cmdop_client *client,
+                    const cmdop_bots_list_params *params);
+int cmdop_bots_pages(cmdop_pager **out, cmdop_client *client,
+                     const cmdop_bots_list_params *params);
 int cmdop_bots_pages_next(cmdop_pager *pager, cmdop_bot_list_page **page);
-int cmdop_bots_iter(cmdop_pager **out, cmdop_client *client, const cmdop_bots_list_params *params);
+int cmdop_bots_iter(cmdop_pager **out, cmdop_client *client,
+                    const cmdop_bots_list_params *params);
 int cmdop_bots_iter_next(cmdop_pager *pager, cmdop_bot **item);
 
 /*
@@ -86,7 +89,8 @@ typedef struct cmdop_bots_create_params {
     bool has_enabled;
 } cmdop_bots_create_params;
 #define CMDOP_BOTS_CREATE_PARAMS_INIT { .version = CMDOP_BOTS_CREATE_PARAMS_VERSION }
-int cmdop_bots_create(cmdop_bot **out, cmdop_client *client, const cmdop_bots_create_params *params);
+int cmdop_bots_create(cmdop_bot **out, cmdop_client *client,
+                      const cmdop_bots_create_params *params);
 
 /*
  * bots.update — PATCH /bots/{bot_id}/
@@ -108,7 +112,8 @@ typedef struct cmdop_bots_update_params {
     bool has_enabled;
 } cmdop_bots_update_params;
 #define CMDOP_BOTS_UPDATE_PARAMS_INIT { .version = CMDOP_BOTS_UPDATE_PARAMS_VERSION }
-int cmdop_bots_update(cmdop_bot **out, cmdop_client *client, const char *bot_id, const cmdop_bots_update_params *params);
+int cmdop_bots_update(cmdop_bot **out, cmdop_client *client, const char *bot_id,
+                      const cmdop_bots_update_params *params);
 
 /*
  * bots.delete — DELETE /bots/{bot_id}/
@@ -133,10 +138,13 @@ typedef struct cmdop_fleets_list_params {
     bool has_per_page;
 } cmdop_fleets_list_params;
 #define CMDOP_FLEETS_LIST_PARAMS_INIT { .version = CMDOP_FLEETS_LIST_PARAMS_VERSION }
-int cmdop_fleets_list(cmdop_fleet_list **out, cmdop_client *client, const cmdop_fleets_list_params *params);
-int cmdop_fleets_pages(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_list_params *params);
+int cmdop_fleets_list(cmdop_fleet_list **out, cmdop_client *client,
+                      const cmdop_fleets_list_params *params);
+int cmdop_fleets_pages(cmdop_pager **out, cmdop_client *client,
+                       const cmdop_fleets_list_params *params);
 int cmdop_fleets_pages_next(cmdop_pager *pager, cmdop_fleet_list **page);
-int cmdop_fleets_iter(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_list_params *params);
+int cmdop_fleets_iter(cmdop_pager **out, cmdop_client *client,
+                      const cmdop_fleets_list_params *params);
 int cmdop_fleets_iter_next(cmdop_pager *pager, cmdop_fleet_summary **item);
 
 /*
@@ -161,7 +169,8 @@ typedef struct cmdop_fleets_create_params {
     cmdop_mfa_requirement mfa_required; /* body, default "none"; 0 (UNSPECIFIED) = not passed */
 } cmdop_fleets_create_params;
 #define CMDOP_FLEETS_CREATE_PARAMS_INIT { .version = CMDOP_FLEETS_CREATE_PARAMS_VERSION }
-int cmdop_fleets_create(cmdop_fleet_summary **out, cmdop_client *client, const cmdop_fleets_create_params *params);
+int cmdop_fleets_create(cmdop_fleet_summary **out, cmdop_client *client,
+                        const cmdop_fleets_create_params *params);
 
 /*
  * fleets.update — PATCH /api/fleets/{fleet_id}
@@ -176,7 +185,8 @@ typedef struct cmdop_fleets_update_params {
     cmdop_mfa_requirement mfa_required; /* body; 0 (UNSPECIFIED) = not passed */
 } cmdop_fleets_update_params;
 #define CMDOP_FLEETS_UPDATE_PARAMS_INIT { .version = CMDOP_FLEETS_UPDATE_PARAMS_VERSION }
-int cmdop_fleets_update(cmdop_fleet_summary **out, cmdop_client *client, const char *fleet_id, const cmdop_fleets_update_params *params);
+int cmdop_fleets_update(cmdop_fleet_summary **out, cmdop_client *client,
+                        const char *fleet_id, const cmdop_fleets_update_params *params);
 
 /*
  * fleets.disable — DELETE /api/fleets/{fleet_id}
@@ -203,10 +213,13 @@ typedef struct cmdop_fleets_members_list_params {
     bool has_per_page;
 } cmdop_fleets_members_list_params;
 #define CMDOP_FLEETS_MEMBERS_LIST_PARAMS_INIT { .version = CMDOP_FLEETS_MEMBERS_LIST_PARAMS_VERSION }
-int cmdop_fleets_members_list(cmdop_member_list **out, cmdop_client *client, const cmdop_fleets_members_list_params *params);
-int cmdop_fleets_members_pages(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_members_list_params *params);
+int cmdop_fleets_members_list(cmdop_member_list **out, cmdop_client *client,
+                              const cmdop_fleets_members_list_params *params);
+int cmdop_fleets_members_pages(cmdop_pager **out, cmdop_client *client,
+                               const cmdop_fleets_members_list_params *params);
 int cmdop_fleets_members_pages_next(cmdop_pager *pager, cmdop_member_list **page);
-int cmdop_fleets_members_iter(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_members_list_params *params);
+int cmdop_fleets_members_iter(cmdop_pager **out, cmdop_client *client,
+                              const cmdop_fleets_members_list_params *params);
 int cmdop_fleets_members_iter_next(cmdop_pager *pager, cmdop_member_info **item);
 
 /*
@@ -222,7 +235,8 @@ typedef struct cmdop_fleets_members_add_params {
     const char *role; /* body, one of owner|admin|member|viewer, default "member"; NULL = not passed */
 } cmdop_fleets_members_add_params;
 #define CMDOP_FLEETS_MEMBERS_ADD_PARAMS_INIT { .version = CMDOP_FLEETS_MEMBERS_ADD_PARAMS_VERSION }
-int cmdop_fleets_members_add(cmdop_member_info **out, cmdop_client *client, const cmdop_fleets_members_add_params *params);
+int cmdop_fleets_members_add(cmdop_member_info **out, cmdop_client *client,
+                             const cmdop_fleets_members_add_params *params);
 
 /*
  * fleets.members.set_role — PATCH /api/fleets/{fleet_id}/members/{user_id}
@@ -237,7 +251,9 @@ typedef struct cmdop_fleets_members_set_role_params {
     const char *role; /* body, required, one of owner|admin|member|viewer; NULL = not passed */
 } cmdop_fleets_members_set_role_params;
 #define CMDOP_FLEETS_MEMBERS_SET_ROLE_PARAMS_INIT { .version = CMDOP_FLEETS_MEMBERS_SET_ROLE_PARAMS_VERSION }
-int cmdop_fleets_members_set_role(cmdop_member_info **out, cmdop_client *client, const char *user_id, const cmdop_fleets_members_set_role_params *params);
+int cmdop_fleets_members_set_role(cmdop_member_info **out, cmdop_client *client,
+                                  const char *user_id,
+                                  const cmdop_fleets_members_set_role_params *params);
 
 /*
  * fleets.members.remove — DELETE /api/fleets/{fleet_id}/members/{user_id}
@@ -251,7 +267,8 @@ typedef struct cmdop_fleets_members_remove_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_fleets_members_remove_params;
 #define CMDOP_FLEETS_MEMBERS_REMOVE_PARAMS_INIT { .version = CMDOP_FLEETS_MEMBERS_REMOVE_PARAMS_VERSION }
-int cmdop_fleets_members_remove(cmdop_client *client, const char *user_id, const cmdop_fleets_members_remove_params *params);
+int cmdop_fleets_members_remove(cmdop_client *client, const char *user_id,
+                                const cmdop_fleets_members_remove_params *params);
 
 /* ==== fleets.machines (relay plane) ==================================== */
 
@@ -271,10 +288,13 @@ typedef struct cmdop_fleets_machines_list_params {
     const char *cursor; /* query; NULL = not passed */
 } cmdop_fleets_machines_list_params;
 #define CMDOP_FLEETS_MACHINES_LIST_PARAMS_INIT { .version = CMDOP_FLEETS_MACHINES_LIST_PARAMS_VERSION }
-int cmdop_fleets_machines_list(cmdop_machine_list **out, cmdop_client *client, const cmdop_fleets_machines_list_params *params);
-int cmdop_fleets_machines_pages(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_machines_list_params *params);
+int cmdop_fleets_machines_list(cmdop_machine_list **out, cmdop_client *client,
+                               const cmdop_fleets_machines_list_params *params);
+int cmdop_fleets_machines_pages(cmdop_pager **out, cmdop_client *client,
+                                const cmdop_fleets_machines_list_params *params);
 int cmdop_fleets_machines_pages_next(cmdop_pager *pager, cmdop_machine_list **page);
-int cmdop_fleets_machines_iter(cmdop_pager **out, cmdop_client *client, const cmdop_fleets_machines_list_params *params);
+int cmdop_fleets_machines_iter(cmdop_pager **out, cmdop_client *client,
+                               const cmdop_fleets_machines_list_params *params);
 int cmdop_fleets_machines_iter_next(cmdop_pager *pager, cmdop_machine_summary **item);
 
 /*
@@ -289,7 +309,8 @@ typedef struct cmdop_fleets_machines_attach_params {
     const char *machine_id; /* body, required, 1..64 bytes; NULL = not passed */
 } cmdop_fleets_machines_attach_params;
 #define CMDOP_FLEETS_MACHINES_ATTACH_PARAMS_INIT { .version = CMDOP_FLEETS_MACHINES_ATTACH_PARAMS_VERSION }
-int cmdop_fleets_machines_attach(cmdop_machine_fleet_link **out, cmdop_client *client, const cmdop_fleets_machines_attach_params *params);
+int cmdop_fleets_machines_attach(cmdop_machine_fleet_link **out, cmdop_client *client,
+                                 const cmdop_fleets_machines_attach_params *params);
 
 /*
  * fleets.machines.detach — DELETE /api/fleets/{fleet_id}/machines/{machine_id}
@@ -302,7 +323,8 @@ typedef struct cmdop_fleets_machines_detach_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_fleets_machines_detach_params;
 #define CMDOP_FLEETS_MACHINES_DETACH_PARAMS_INIT { .version = CMDOP_FLEETS_MACHINES_DETACH_PARAMS_VERSION }
-int cmdop_fleets_machines_detach(cmdop_client *client, const char *machine_id, const cmdop_fleets_machines_detach_params *params);
+int cmdop_fleets_machines_detach(cmdop_client *client, const char *machine_id,
+                                 const cmdop_fleets_machines_detach_params *params);
 
 /* ==== keys (relay plane) ==================================== */
 
@@ -321,10 +343,13 @@ typedef struct cmdop_keys_list_params {
     bool has_per_page;
 } cmdop_keys_list_params;
 #define CMDOP_KEYS_LIST_PARAMS_INIT { .version = CMDOP_KEYS_LIST_PARAMS_VERSION }
-int cmdop_keys_list(cmdop_api_key_list **out, cmdop_client *client, const cmdop_keys_list_params *params);
-int cmdop_keys_pages(cmdop_pager **out, cmdop_client *client, const cmdop_keys_list_params *params);
+int cmdop_keys_list(cmdop_api_key_list **out, cmdop_client *client,
+                    const cmdop_keys_list_params *params);
+int cmdop_keys_pages(cmdop_pager **out, cmdop_client *client,
+                     const cmdop_keys_list_params *params);
 int cmdop_keys_pages_next(cmdop_pager *pager, cmdop_api_key_list **page);
-int cmdop_keys_iter(cmdop_pager **out, cmdop_client *client, const cmdop_keys_list_params *params);
+int cmdop_keys_iter(cmdop_pager **out, cmdop_client *client,
+                    const cmdop_keys_list_params *params);
 int cmdop_keys_iter_next(cmdop_pager *pager, cmdop_api_key_summary **item);
 
 /*
@@ -341,7 +366,8 @@ typedef struct cmdop_keys_issue_params {
     bool has_expires_in_days;
 } cmdop_keys_issue_params;
 #define CMDOP_KEYS_ISSUE_PARAMS_INIT { .version = CMDOP_KEYS_ISSUE_PARAMS_VERSION }
-int cmdop_keys_issue(cmdop_issue_key_response **out, cmdop_client *client, const cmdop_keys_issue_params *params);
+int cmdop_keys_issue(cmdop_issue_key_response **out, cmdop_client *client,
+                     const cmdop_keys_issue_params *params);
 
 /*
  * keys.revoke — DELETE /api/fleets/{fleet_id}/api-keys/{key_id}
@@ -354,7 +380,8 @@ typedef struct cmdop_keys_revoke_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_keys_revoke_params;
 #define CMDOP_KEYS_REVOKE_PARAMS_INIT { .version = CMDOP_KEYS_REVOKE_PARAMS_VERSION }
-int cmdop_keys_revoke(cmdop_client *client, const char *key_id, const cmdop_keys_revoke_params *params);
+int cmdop_keys_revoke(cmdop_client *client, const char *key_id,
+                      const cmdop_keys_revoke_params *params);
 
 /* ==== machines (relay plane) ==================================== */
 
@@ -374,10 +401,13 @@ typedef struct cmdop_machines_list_params {
     const char *cursor; /* query; NULL = not passed */
 } cmdop_machines_list_params;
 #define CMDOP_MACHINES_LIST_PARAMS_INIT { .version = CMDOP_MACHINES_LIST_PARAMS_VERSION }
-int cmdop_machines_list(cmdop_machine_list **out, cmdop_client *client, const cmdop_machines_list_params *params);
-int cmdop_machines_pages(cmdop_pager **out, cmdop_client *client, const cmdop_machines_list_params *params);
+int cmdop_machines_list(cmdop_machine_list **out, cmdop_client *client,
+                        const cmdop_machines_list_params *params);
+int cmdop_machines_pages(cmdop_pager **out, cmdop_client *client,
+                         const cmdop_machines_list_params *params);
 int cmdop_machines_pages_next(cmdop_pager *pager, cmdop_machine_list **page);
-int cmdop_machines_iter(cmdop_pager **out, cmdop_client *client, const cmdop_machines_list_params *params);
+int cmdop_machines_iter(cmdop_pager **out, cmdop_client *client,
+                        const cmdop_machines_list_params *params);
 int cmdop_machines_iter_next(cmdop_pager *pager, cmdop_machine_summary **item);
 
 /*
@@ -386,7 +416,8 @@ int cmdop_machines_iter_next(cmdop_pager *pager, cmdop_machine_summary **item);
  * *out: NEW MachineDetail; free with cmdop_machine_detail_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_machines_get(cmdop_machine_detail **out, cmdop_client *client, const char *machine_id);
+int cmdop_machines_get(cmdop_machine_detail **out, cmdop_client *client,
+                       const char *machine_id);
 
 /*
  * machines.update — PATCH /api/machines/{machine_id}
@@ -400,7 +431,9 @@ typedef struct cmdop_machines_update_params {
     const char *name; /* body, 1..100 bytes; NULL = not passed */
 } cmdop_machines_update_params;
 #define CMDOP_MACHINES_UPDATE_PARAMS_INIT { .version = CMDOP_MACHINES_UPDATE_PARAMS_VERSION }
-int cmdop_machines_update(cmdop_machine_summary **out, cmdop_client *client, const char *machine_id, const cmdop_machines_update_params *params);
+int cmdop_machines_update(cmdop_machine_summary **out, cmdop_client *client,
+                          const char *machine_id,
+                          const cmdop_machines_update_params *params);
 
 /*
  * machines.disable — DELETE /api/machines/{machine_id}
@@ -416,7 +449,8 @@ int cmdop_machines_disable(cmdop_client *client, const char *machine_id);
  * *out: NEW MachineInfoResponse; free with cmdop_machine_info_response_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_machines_info(cmdop_machine_info_response **out, cmdop_client *client, const char *machine_id);
+int cmdop_machines_info(cmdop_machine_info_response **out, cmdop_client *client,
+                        const char *machine_id);
 
 /*
  * machines.spend — GET /api/admin/machines/{machine_id}/spend
@@ -430,7 +464,8 @@ typedef struct cmdop_machines_spend_params {
     const char *window; /* query, one of 1d|7d|30d|90d, default "7d"; NULL = not passed */
 } cmdop_machines_spend_params;
 #define CMDOP_MACHINES_SPEND_PARAMS_INIT { .version = CMDOP_MACHINES_SPEND_PARAMS_VERSION }
-int cmdop_machines_spend(cmdop_machine_spend **out, cmdop_client *client, const char *machine_id, const cmdop_machines_spend_params *params);
+int cmdop_machines_spend(cmdop_machine_spend **out, cmdop_client *client,
+                         const char *machine_id, const cmdop_machines_spend_params *params);
 
 /*
  * machines.ask — POST /api/admin/machines/{machine_id}/ask
@@ -468,7 +503,9 @@ typedef struct cmdop_machines_messages_params {
     bool has_limit;
 } cmdop_machines_messages_params;
 #define CMDOP_MACHINES_MESSAGES_PARAMS_INIT { .version = CMDOP_MACHINES_MESSAGES_PARAMS_VERSION }
-int cmdop_machines_messages(cmdop_messages_response **out, cmdop_client *client, const char *machine_id, const cmdop_machines_messages_params *params);
+int cmdop_machines_messages(cmdop_messages_response **out, cmdop_client *client,
+                            const char *machine_id,
+                            const cmdop_machines_messages_params *params);
 
 /*
  * machines.clear_messages — DELETE /api/admin/machines/{machine_id}/messages
@@ -477,7 +514,8 @@ int cmdop_machines_messages(cmdop_messages_response **out, cmdop_client *client,
  * *out: NEW ClearMessagesResponse; free with cmdop_clear_messages_response_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_machines_clear_messages(cmdop_clear_messages_response **out, cmdop_client *client, const char *machine_id);
+int cmdop_machines_clear_messages(cmdop_clear_messages_response **out,
+                                  cmdop_client *client, const char *machine_id);
 
 /*
  * machines.active_session — GET /api/admin/machines/{machine_id}/active_session
@@ -505,10 +543,13 @@ typedef struct cmdop_schedules_list_params {
     bool has_per_page;
 } cmdop_schedules_list_params;
 #define CMDOP_SCHEDULES_LIST_PARAMS_INIT { .version = CMDOP_SCHEDULES_LIST_PARAMS_VERSION }
-int cmdop_schedules_list(cmdop_schedule_list **out, cmdop_client *client, const cmdop_schedules_list_params *params);
-int cmdop_schedules_pages(cmdop_pager **out, cmdop_client *client, const cmdop_schedules_list_params *params);
+int cmdop_schedules_list(cmdop_schedule_list **out, cmdop_client *client,
+                         const cmdop_schedules_list_params *params);
+int cmdop_schedules_pages(cmdop_pager **out, cmdop_client *client,
+                          const cmdop_schedules_list_params *params);
 int cmdop_schedules_pages_next(cmdop_pager *pager, cmdop_schedule_list **page);
-int cmdop_schedules_iter(cmdop_pager **out, cmdop_client *client, const cmdop_schedules_list_params *params);
+int cmdop_schedules_iter(cmdop_pager **out, cmdop_client *client,
+                         const cmdop_schedules_list_params *params);
 int cmdop_schedules_iter_next(cmdop_pager *pager, cmdop_schedule_view **item);
 
 /*
@@ -523,7 +564,8 @@ typedef struct cmdop_schedules_get_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_schedules_get_params;
 #define CMDOP_SCHEDULES_GET_PARAMS_INIT { .version = CMDOP_SCHEDULES_GET_PARAMS_VERSION }
-int cmdop_schedules_get(cmdop_schedule_view **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_get_params *params);
+int cmdop_schedules_get(cmdop_schedule_view **out, cmdop_client *client,
+                        const char *schedule_id, const cmdop_schedules_get_params *params);
 
 /*
  * schedules.create — POST /api/fleets/{fleet_id}/schedules
@@ -547,7 +589,8 @@ typedef struct cmdop_schedules_create_params {
     bool has_machine_ids;
 } cmdop_schedules_create_params;
 #define CMDOP_SCHEDULES_CREATE_PARAMS_INIT { .version = CMDOP_SCHEDULES_CREATE_PARAMS_VERSION }
-int cmdop_schedules_create(cmdop_schedule_view **out, cmdop_client *client, const cmdop_schedules_create_params *params);
+int cmdop_schedules_create(cmdop_schedule_view **out, cmdop_client *client,
+                           const cmdop_schedules_create_params *params);
 
 /*
  * schedules.update — PATCH /api/fleets/{fleet_id}/schedules/{schedule_id}
@@ -573,7 +616,9 @@ typedef struct cmdop_schedules_update_params {
     bool has_machine_ids;
 } cmdop_schedules_update_params;
 #define CMDOP_SCHEDULES_UPDATE_PARAMS_INIT { .version = CMDOP_SCHEDULES_UPDATE_PARAMS_VERSION }
-int cmdop_schedules_update(cmdop_schedule_view **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_update_params *params);
+int cmdop_schedules_update(cmdop_schedule_view **out, cmdop_client *client,
+                           const char *schedule_id,
+                           const cmdop_schedules_update_params *params);
 
 /*
  * schedules.delete — DELETE /api/fleets/{fleet_id}/schedules/{schedule_id}
@@ -587,7 +632,8 @@ typedef struct cmdop_schedules_delete_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_schedules_delete_params;
 #define CMDOP_SCHEDULES_DELETE_PARAMS_INIT { .version = CMDOP_SCHEDULES_DELETE_PARAMS_VERSION }
-int cmdop_schedules_delete(cmdop_client *client, const char *schedule_id, const cmdop_schedules_delete_params *params);
+int cmdop_schedules_delete(cmdop_client *client, const char *schedule_id,
+                           const cmdop_schedules_delete_params *params);
 
 /*
  * schedules.trigger — POST /api/fleets/{fleet_id}/schedules/{schedule_id}/run
@@ -602,7 +648,9 @@ typedef struct cmdop_schedules_trigger_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_schedules_trigger_params;
 #define CMDOP_SCHEDULES_TRIGGER_PARAMS_INIT { .version = CMDOP_SCHEDULES_TRIGGER_PARAMS_VERSION }
-int cmdop_schedules_trigger(cmdop_manual_trigger_response **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_trigger_params *params);
+int cmdop_schedules_trigger(cmdop_manual_trigger_response **out, cmdop_client *client,
+                            const char *schedule_id,
+                            const cmdop_schedules_trigger_params *params);
 
 /*
  * schedules.runs — GET /api/fleets/{fleet_id}/schedules/{schedule_id}/runs
@@ -619,10 +667,16 @@ typedef struct cmdop_schedules_runs_params {
     const char *cursor; /* query; NULL = not passed */
 } cmdop_schedules_runs_params;
 #define CMDOP_SCHEDULES_RUNS_PARAMS_INIT { .version = CMDOP_SCHEDULES_RUNS_PARAMS_VERSION }
-int cmdop_schedules_runs(cmdop_schedule_run_list **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_runs_params *params);
-int cmdop_schedules_pages_runs(cmdop_pager **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_runs_params *params);
+int cmdop_schedules_runs(cmdop_schedule_run_list **out, cmdop_client *client,
+                         const char *schedule_id,
+                         const cmdop_schedules_runs_params *params);
+int cmdop_schedules_pages_runs(cmdop_pager **out, cmdop_client *client,
+                               const char *schedule_id,
+                               const cmdop_schedules_runs_params *params);
 int cmdop_schedules_pages_runs_next(cmdop_pager *pager, cmdop_schedule_run_list **page);
-int cmdop_schedules_iter_runs(cmdop_pager **out, cmdop_client *client, const char *schedule_id, const cmdop_schedules_runs_params *params);
+int cmdop_schedules_iter_runs(cmdop_pager **out, cmdop_client *client,
+                              const char *schedule_id,
+                              const cmdop_schedules_runs_params *params);
 int cmdop_schedules_iter_runs_next(cmdop_pager *pager, cmdop_schedule_run_view **item);
 
 /* ==== skills (platform plane) ==================================== */
@@ -647,10 +701,13 @@ typedef struct cmdop_skills_list_params {
     bool has_page_size;
 } cmdop_skills_list_params;
 #define CMDOP_SKILLS_LIST_PARAMS_INIT { .version = CMDOP_SKILLS_LIST_PARAMS_VERSION }
-int cmdop_skills_list(cmdop_skill_list_page **out, cmdop_client *client, const cmdop_skills_list_params *params);
-int cmdop_skills_pages(cmdop_pager **out, cmdop_client *client, const cmdop_skills_list_params *params);
+int cmdop_skills_list(cmdop_skill_list_page **out, cmdop_client *client,
+                      const cmdop_skills_list_params *params);
+int cmdop_skills_pages(cmdop_pager **out, cmdop_client *client,
+                       const cmdop_skills_list_params *params);
 int cmdop_skills_pages_next(cmdop_pager *pager, cmdop_skill_list_page **page);
-int cmdop_skills_iter(cmdop_pager **out, cmdop_client *client, const cmdop_skills_list_params *params);
+int cmdop_skills_iter(cmdop_pager **out, cmdop_client *client,
+                      const cmdop_skills_list_params *params);
 int cmdop_skills_iter_next(cmdop_pager *pager, cmdop_skill_summary **item);
 
 /*
@@ -665,7 +722,8 @@ typedef struct cmdop_skills_get_params {
     const char *lang; /* query, ..100 bytes; NULL = not passed */
 } cmdop_skills_get_params;
 #define CMDOP_SKILLS_GET_PARAMS_INIT { .version = CMDOP_SKILLS_GET_PARAMS_VERSION }
-int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client, const char *slug, const cmdop_skills_get_params *params);
+int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client, const char *slug,
+                     const cmdop_skills_get_params *params);
 
 /*
  * skills.my — GET /skills/my/
@@ -684,10 +742,13 @@ typedef struct cmdop_skills_my_params {
     bool has_page_size;
 } cmdop_skills_my_params;
 #define CMDOP_SKILLS_MY_PARAMS_INIT { .version = CMDOP_SKILLS_MY_PARAMS_VERSION }
-int cmdop_skills_my(cmdop_skill_list_page **out, cmdop_client *client, const cmdop_skills_my_params *params);
-int cmdop_skills_pages_my(cmdop_pager **out, cmdop_client *client, const cmdop_skills_my_params *params);
+int cmdop_skills_my(cmdop_skill_list_page **out, cmdop_client *client,
+                    const cmdop_skills_my_params *params);
+int cmdop_skills_pages_my(cmdop_pager **out, cmdop_client *client,
+                          const cmdop_skills_my_params *params);
 int cmdop_skills_pages_my_next(cmdop_pager *pager, cmdop_skill_list_page **page);
-int cmdop_skills_iter_my(cmdop_pager **out, cmdop_client *client, const cmdop_skills_my_params *params);
+int cmdop_skills_iter_my(cmdop_pager **out, cmdop_client *client,
+                         const cmdop_skills_my_params *params);
 int cmdop_skills_iter_my_next(cmdop_pager *pager, cmdop_skill_summary **item);
 
 /*
@@ -713,7 +774,8 @@ int cmdop_skills_star(cmdop_skill_star **out, cmdop_client *client, const char *
  * *out: NEW SkillVersionList; free with cmdop_skill_version_list_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_skills_versions(cmdop_skill_version_list **out, cmdop_client *client, const char *slug);
+int cmdop_skills_versions(cmdop_skill_version_list **out, cmdop_client *client,
+                          const char *slug);
 
 /*
  * skills.reviews — GET /skills/{slug}/reviews/
@@ -732,10 +794,13 @@ typedef struct cmdop_skills_reviews_params {
     bool has_page_size;
 } cmdop_skills_reviews_params;
 #define CMDOP_SKILLS_REVIEWS_PARAMS_INIT { .version = CMDOP_SKILLS_REVIEWS_PARAMS_VERSION }
-int cmdop_skills_reviews(cmdop_skill_review_page **out, cmdop_client *client, const char *slug, const cmdop_skills_reviews_params *params);
-int cmdop_skills_pages_reviews(cmdop_pager **out, cmdop_client *client, const char *slug, const cmdop_skills_reviews_params *params);
+int cmdop_skills_reviews(cmdop_skill_review_page **out, cmdop_client *client,
+                         const char *slug, const cmdop_skills_reviews_params *params);
+int cmdop_skills_pages_reviews(cmdop_pager **out, cmdop_client *client, const char *slug,
+                               const cmdop_skills_reviews_params *params);
 int cmdop_skills_pages_reviews_next(cmdop_pager *pager, cmdop_skill_review_page **page);
-int cmdop_skills_iter_reviews(cmdop_pager **out, cmdop_client *client, const char *slug, const cmdop_skills_reviews_params *params);
+int cmdop_skills_iter_reviews(cmdop_pager **out, cmdop_client *client, const char *slug,
+                              const cmdop_skills_reviews_params *params);
 int cmdop_skills_iter_reviews_next(cmdop_pager *pager, cmdop_skill_review **item);
 
 /*
@@ -750,7 +815,8 @@ typedef struct cmdop_skills_create_params {
     const char *name; /* body, required, 1..100 bytes; NULL = not passed */
 } cmdop_skills_create_params;
 #define CMDOP_SKILLS_CREATE_PARAMS_INIT { .version = CMDOP_SKILLS_CREATE_PARAMS_VERSION }
-int cmdop_skills_create(cmdop_skill_created **out, cmdop_client *client, const cmdop_skills_create_params *params);
+int cmdop_skills_create(cmdop_skill_created **out, cmdop_client *client,
+                        const cmdop_skills_create_params *params);
 
 /*
  * skills.update — PATCH /skills/{slug}/
@@ -771,7 +837,8 @@ typedef struct cmdop_skills_update_params {
     const char *repository_url; /* body, ..500 bytes; NULL = not passed */
 } cmdop_skills_update_params;
 #define CMDOP_SKILLS_UPDATE_PARAMS_INIT { .version = CMDOP_SKILLS_UPDATE_PARAMS_VERSION }
-int cmdop_skills_update(cmdop_skill_updated **out, cmdop_client *client, const char *slug, const cmdop_skills_update_params *params);
+int cmdop_skills_update(cmdop_skill_updated **out, cmdop_client *client, const char *slug,
+                        const cmdop_skills_update_params *params);
 
 /*
  * skills.delete — DELETE /skills/{slug}/
@@ -796,7 +863,8 @@ typedef struct cmdop_skills_publish_params {
     const char *changelog; /* body; NULL = not passed */
 } cmdop_skills_publish_params;
 #define CMDOP_SKILLS_PUBLISH_PARAMS_INIT { .version = CMDOP_SKILLS_PUBLISH_PARAMS_VERSION }
-int cmdop_skills_publish(cmdop_skills_publish_response **out, cmdop_client *client, const char *slug, const cmdop_skills_publish_params *params);
+int cmdop_skills_publish(cmdop_skills_publish_response **out, cmdop_client *client,
+                         const char *slug, const cmdop_skills_publish_params *params);
 
 /*
  * skills.publish_status — GET /skills/{slug}/publish-status/
@@ -805,7 +873,8 @@ int cmdop_skills_publish(cmdop_skills_publish_response **out, cmdop_client *clie
  * *out: NEW SkillsPublishStatusResponse; free with cmdop_skills_publish_status_response_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_skills_publish_status(cmdop_skills_publish_status_response **out, cmdop_client *client, const char *slug);
+int cmdop_skills_publish_status(cmdop_skills_publish_status_response **out,
+                                cmdop_client *client, const char *slug);
 
 /*
  * skills.categories — GET /categories/
@@ -820,7 +889,8 @@ typedef struct cmdop_skills_categories_params {
     const char *ordering; /* query, ..100 bytes; NULL = not passed */
 } cmdop_skills_categories_params;
 #define CMDOP_SKILLS_CATEGORIES_PARAMS_INIT { .version = CMDOP_SKILLS_CATEGORIES_PARAMS_VERSION }
-int cmdop_skills_categories(cmdop_skill_category_list **out, cmdop_client *client, const cmdop_skills_categories_params *params);
+int cmdop_skills_categories(cmdop_skill_category_list **out, cmdop_client *client,
+                            const cmdop_skills_categories_params *params);
 
 /*
  * skills.tags — GET /tags/
@@ -835,7 +905,8 @@ typedef struct cmdop_skills_tags_params {
     const char *ordering; /* query, ..100 bytes; NULL = not passed */
 } cmdop_skills_tags_params;
 #define CMDOP_SKILLS_TAGS_PARAMS_INIT { .version = CMDOP_SKILLS_TAGS_PARAMS_VERSION }
-int cmdop_skills_tags(cmdop_skill_tag_list **out, cmdop_client *client, const cmdop_skills_tags_params *params);
+int cmdop_skills_tags(cmdop_skill_tag_list **out, cmdop_client *client,
+                      const cmdop_skills_tags_params *params);
 
 /* ==== tunnels (relay plane) ==================================== */
 
@@ -856,7 +927,8 @@ typedef struct cmdop_tunnels_open_params {
     const cmdop_string_map *options; /* body, default {}; NULL = not passed */
 } cmdop_tunnels_open_params;
 #define CMDOP_TUNNELS_OPEN_PARAMS_INIT { .version = CMDOP_TUNNELS_OPEN_PARAMS_VERSION }
-int cmdop_tunnels_open(cmdop_tunnel_view **out, cmdop_client *client, const cmdop_tunnels_open_params *params);
+int cmdop_tunnels_open(cmdop_tunnel_view **out, cmdop_client *client,
+                       const cmdop_tunnels_open_params *params);
 
 /*
  * tunnels.close — DELETE /api/tunnels/{tunnel_id}
@@ -880,10 +952,13 @@ typedef struct cmdop_tunnels_list_params {
     bool has_per_page;
 } cmdop_tunnels_list_params;
 #define CMDOP_TUNNELS_LIST_PARAMS_INIT { .version = CMDOP_TUNNELS_LIST_PARAMS_VERSION }
-int cmdop_tunnels_list(cmdop_tunnel_list **out, cmdop_client *client, const cmdop_tunnels_list_params *params);
-int cmdop_tunnels_pages(cmdop_pager **out, cmdop_client *client, const cmdop_tunnels_list_params *params);
+int cmdop_tunnels_list(cmdop_tunnel_list **out, cmdop_client *client,
+                       const cmdop_tunnels_list_params *params);
+int cmdop_tunnels_pages(cmdop_pager **out, cmdop_client *client,
+                        const cmdop_tunnels_list_params *params);
 int cmdop_tunnels_pages_next(cmdop_pager *pager, cmdop_tunnel_list **page);
-int cmdop_tunnels_iter(cmdop_pager **out, cmdop_client *client, const cmdop_tunnels_list_params *params);
+int cmdop_tunnels_iter(cmdop_pager **out, cmdop_client *client,
+                       const cmdop_tunnels_list_params *params);
 int cmdop_tunnels_iter_next(cmdop_pager *pager, cmdop_tunnel_view **item);
 
 /*
