@@ -7,9 +7,13 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "call.h"
+#include "client_internal.h"
 #include "cmdop/error.h"
 #include "config.h"
+#include "fake_ops.h"
 
 static const char *g_env[16][2];
 
@@ -258,6 +262,40 @@ START_TEST(debug_only_on_one)
 }
 END_TEST
 
+/* CMDOP_DEBUG=1: one line per attempt in $TMPDIR/cmdop-core-<pid>.log,
+ * never the credential, nothing on stdout. */
+START_TEST(debug_log_goes_to_a_file_without_secrets)
+{
+    char dir[] = "/tmp/cmdop-test-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    env_clear();
+    env_set("CMDOP_DEBUG", "1");
+    env_set("TMPDIR", dir);
+    env_set("CMDOP_TOKEN", "secret-token-123");
+    env_set("CMDOP_BASE_URL", "http://127.0.0.1:1");   /* refused at once */
+    cmdop_client_options o = CMDOP_CLIENT_OPTIONS_INIT;
+    o.max_retries = 0;
+    cmdop_client *c;
+    ck_assert_int_eq(cmdop__client_new_env(&c, &o, fake_getenv), 0);
+    json_t *args = json_pack("{s:s}", "machine_id", "m1"), *out;
+    ck_assert_int_eq(cmdop__call(c, &k_machines_get, args, &out), CMDOP_ECONNECTION);
+    json_decref(args);
+    cmdop_client_free(c);
+    char path[256], text[4096] = "";
+    cmdop__debug_log_default_path(path, sizeof path, dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    unlink(path);
+    rmdir(dir);
+    ck_assert_ptr_nonnull(strstr(text, "GET http://127.0.0.1:1/api/machines/m1"));
+    ck_assert_ptr_nonnull(strstr(text, "token=set"));
+    ck_assert_ptr_null(strstr(text, "secret-token-123"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("config");
@@ -275,6 +313,7 @@ static Suite *suite(void)
     tcase_add_test(t, explicit_timeout_beats_bad_env);
     tcase_add_test(t, bad_options);
     tcase_add_test(t, debug_only_on_one);
+    tcase_add_test(t, debug_log_goes_to_a_file_without_secrets);
     suite_add_tcase(s, t);
     return s;
 }
