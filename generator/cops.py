@@ -220,7 +220,23 @@ def render(e, model, cv, ctx):
     for ns in model["namespaces"]:
         for op in ns["ops"]:
             views.append(op_view(model, ns, op, records))
-    c = dict(ctx, ops=views, namespaces=model["namespaces"])
+    # helpers of ops.c that this IDL needs (unused static functions do not compile)
+    uses = set()
+    for v in views:
+        if v["op"]["kind"] == "stream":
+            continue
+        for m in v["members"]:
+            uses.add(m["setter"].split("(")[0])
+        if v["positional"]:
+            uses.add("arg_string")
+        if v["has_params"]:
+            uses.add("bad_version")
+        if v["out"]:
+            uses.add({"record": "null_out", "string": "result_string",
+                      "rewrap": "rewrap"}[v["out"]["kind"]])
+        if v["helpers"]:
+            uses.add("null_out")
+    c = dict(ctx, ops=views, namespaces=model["namespaces"], uses=uses)
     return {
         "c/include/cmdop/ops.h": e.get_template("c/ops.h.j2").render(c),
         "c/src/ops.c": e.get_template("c/ops.c.j2").render(c),

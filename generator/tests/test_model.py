@@ -256,3 +256,29 @@ def test_committed_surface_matches_idl(real):
     with open(os.path.join(ROOT, "gen", "surface.json"), encoding="utf-8") as f:
         surface = json.load(f)
     assert surface["idl_hash"] == model_hash(real)
+
+
+CC_FLAGS = ["-std=c11", "-D_DEFAULT_SOURCE", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra",
+            "-Werror", "-Wshadow", "-Wstrict-prototypes", "-Wno-unused-parameter"]
+
+
+def test_mini_idl_c_compiles(tmp_path):
+    """The C rendered from a small IDL compiles warning-free against the runtime headers."""
+    import shutil
+    if not shutil.which("cc") or not shutil.which("pkg-config"):
+        pytest.skip("no C compiler")
+    model = build([("base.cmdop", BASE), ("t.cmdop", THINGS)])
+    files = render_all(model)
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    cflags = subprocess.run(["pkg-config", "--cflags", "jansson"], capture_output=True,
+                            text=True).stdout.split()
+    for src in ("types.c", "types_json.c", "types_samples.c", "ops.c", "op_table.c"):
+        proc = subprocess.run(
+            ["cc", *CC_FLAGS, "-I", os.path.join(ROOT, "runtime/include"),
+             "-I", str(tmp_path / "c/include"), "-I", os.path.join(ROOT, "runtime/src"),
+             "-I", str(tmp_path / "c/src"), *cflags, "-c", str(tmp_path / "c/src" / src),
+             "-o", str(tmp_path / (src + ".o"))], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr

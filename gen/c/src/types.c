@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call.h"
+#include "cmdop/error.h"
 #include "cmdop/types.h"
 #include "types_json.h"
 
@@ -1552,7 +1554,8 @@ int cmdop_bot_from_json(cmdop_bot **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_bot_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bot_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "Bot", &j);
     if (rc == 0)
@@ -1572,7 +1575,8 @@ int cmdop_bot_list_page_from_json(cmdop_bot_list_page **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_bot_list_page_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bot_list_page_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "BotListPage", &j);
     if (rc == 0)
@@ -1592,7 +1596,8 @@ int cmdop_error_info_from_json(cmdop_error_info **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_error_info_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_error_info_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ErrorInfo", &j);
     if (rc == 0)
@@ -1612,7 +1617,8 @@ int cmdop_empty_from_json(cmdop_empty **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_empty_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_empty_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "Empty", &j);
     if (rc == 0)
@@ -1632,7 +1638,8 @@ int cmdop_fleet_summary_from_json(cmdop_fleet_summary **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_fleet_summary_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleet_summary_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "FleetSummary", &j);
     if (rc == 0)
@@ -1652,7 +1659,8 @@ int cmdop_fleet_list_from_json(cmdop_fleet_list **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_fleet_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleet_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "FleetList", &j);
     if (rc == 0)
@@ -1672,7 +1680,8 @@ int cmdop_member_info_from_json(cmdop_member_info **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_member_info_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_member_info_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MemberInfo", &j);
     if (rc == 0)
@@ -1692,7 +1701,8 @@ int cmdop_member_list_from_json(cmdop_member_list **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_member_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_member_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MemberList", &j);
     if (rc == 0)
@@ -1712,7 +1722,8 @@ int cmdop_machine_fleet_link_from_json(cmdop_machine_fleet_link **out, const cha
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_fleet_link_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_fleet_link_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineFleetLink", &j);
     if (rc == 0)
@@ -1732,7 +1743,8 @@ int cmdop_offset_page_from_json(cmdop_offset_page **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_offset_page_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_offset_page_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "OffsetPage", &j);
     if (rc == 0)
@@ -1752,7 +1764,8 @@ int cmdop_api_key_summary_from_json(cmdop_api_key_summary **out, const char *jso
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_api_key_summary_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_api_key_summary_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ApiKeySummary", &j);
     if (rc == 0)
@@ -1772,7 +1785,8 @@ int cmdop_api_key_list_from_json(cmdop_api_key_list **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_api_key_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_api_key_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ApiKeyList", &j);
     if (rc == 0)
@@ -1792,7 +1806,8 @@ int cmdop_issue_key_response_from_json(cmdop_issue_key_response **out, const cha
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_issue_key_response_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_issue_key_response_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "IssueKeyResponse", &j);
     if (rc == 0)
@@ -1812,7 +1827,8 @@ int cmdop_machine_fleet_ref_from_json(cmdop_machine_fleet_ref **out, const char 
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_fleet_ref_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_fleet_ref_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineFleetRef", &j);
     if (rc == 0)
@@ -1832,7 +1848,8 @@ int cmdop_machine_specs_from_json(cmdop_machine_specs **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_specs_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_specs_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineSpecs", &j);
     if (rc == 0)
@@ -1852,7 +1869,8 @@ int cmdop_machine_summary_from_json(cmdop_machine_summary **out, const char *jso
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_summary_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_summary_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineSummary", &j);
     if (rc == 0)
@@ -1872,7 +1890,8 @@ int cmdop_live_metrics_from_json(cmdop_live_metrics **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_live_metrics_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_live_metrics_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "LiveMetrics", &j);
     if (rc == 0)
@@ -1892,7 +1911,8 @@ int cmdop_machine_detail_from_json(cmdop_machine_detail **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_detail_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_detail_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineDetail", &j);
     if (rc == 0)
@@ -1912,7 +1932,8 @@ int cmdop_machine_list_from_json(cmdop_machine_list **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineList", &j);
     if (rc == 0)
@@ -1932,7 +1953,8 @@ int cmdop_machine_identity_from_json(cmdop_machine_identity **out, const char *j
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_identity_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_identity_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineIdentity", &j);
     if (rc == 0)
@@ -1952,7 +1974,8 @@ int cmdop_machine_hardware_from_json(cmdop_machine_hardware **out, const char *j
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_hardware_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_hardware_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineHardware", &j);
     if (rc == 0)
@@ -1972,7 +1995,8 @@ int cmdop_machine_live_state_from_json(cmdop_machine_live_state **out, const cha
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_live_state_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_live_state_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineLiveState", &j);
     if (rc == 0)
@@ -1992,7 +2016,8 @@ int cmdop_machine_session_info_from_json(cmdop_machine_session_info **out, const
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_session_info_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_session_info_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineSessionInfo", &j);
     if (rc == 0)
@@ -2012,7 +2037,8 @@ int cmdop_machine_presence_from_json(cmdop_machine_presence **out, const char *j
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_presence_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_presence_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachinePresence", &j);
     if (rc == 0)
@@ -2032,7 +2058,8 @@ int cmdop_machine_fingerprint_from_json(cmdop_machine_fingerprint **out, const c
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_fingerprint_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_fingerprint_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineFingerprint", &j);
     if (rc == 0)
@@ -2052,7 +2079,8 @@ int cmdop_machine_info_response_from_json(cmdop_machine_info_response **out, con
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_info_response_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_info_response_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineInfoResponse", &j);
     if (rc == 0)
@@ -2072,7 +2100,8 @@ int cmdop_top_model_from_json(cmdop_top_model **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_top_model_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_top_model_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "TopModel", &j);
     if (rc == 0)
@@ -2092,7 +2121,8 @@ int cmdop_machine_spend_from_json(cmdop_machine_spend **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_machine_spend_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machine_spend_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MachineSpend", &j);
     if (rc == 0)
@@ -2112,7 +2142,8 @@ int cmdop_history_message_from_json(cmdop_history_message **out, const char *jso
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_history_message_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_history_message_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "HistoryMessage", &j);
     if (rc == 0)
@@ -2132,7 +2163,8 @@ int cmdop_messages_response_from_json(cmdop_messages_response **out, const char 
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_messages_response_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_messages_response_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "MessagesResponse", &j);
     if (rc == 0)
@@ -2152,7 +2184,8 @@ int cmdop_clear_messages_response_from_json(cmdop_clear_messages_response **out,
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_clear_messages_response_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_clear_messages_response_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ClearMessagesResponse", &j);
     if (rc == 0)
@@ -2172,7 +2205,8 @@ int cmdop_active_session_response_from_json(cmdop_active_session_response **out,
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_active_session_response_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_active_session_response_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ActiveSessionResponse", &j);
     if (rc == 0)
@@ -2192,7 +2226,8 @@ int cmdop_stream_event_from_json(cmdop_stream_event **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_stream_event_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_stream_event_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "StreamEvent", &j);
     if (rc == 0)
@@ -2212,7 +2247,8 @@ int cmdop_pin_denied_from_json(cmdop_pin_denied **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_pin_denied_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_pin_denied_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "PinDenied", &j);
     if (rc == 0)
@@ -2232,7 +2268,8 @@ int cmdop_pin_required_from_json(cmdop_pin_required **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_pin_required_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_pin_required_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "PinRequired", &j);
     if (rc == 0)
@@ -2252,7 +2289,8 @@ int cmdop_confirm_required_from_json(cmdop_confirm_required **out, const char *j
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_confirm_required_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_confirm_required_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ConfirmRequired", &j);
     if (rc == 0)
@@ -2272,7 +2310,8 @@ int cmdop_done_info_from_json(cmdop_done_info **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_done_info_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_done_info_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "DoneInfo", &j);
     if (rc == 0)
@@ -2292,7 +2331,8 @@ int cmdop_pin_answer_from_json(cmdop_pin_answer **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_pin_answer_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_pin_answer_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "PinAnswer", &j);
     if (rc == 0)
@@ -2312,7 +2352,8 @@ int cmdop_confirm_answer_from_json(cmdop_confirm_answer **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_confirm_answer_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_confirm_answer_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ConfirmAnswer", &j);
     if (rc == 0)
@@ -2332,7 +2373,8 @@ int cmdop_schedule_view_from_json(cmdop_schedule_view **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_schedule_view_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedule_view_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ScheduleView", &j);
     if (rc == 0)
@@ -2352,7 +2394,8 @@ int cmdop_schedule_list_from_json(cmdop_schedule_list **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_schedule_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedule_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ScheduleList", &j);
     if (rc == 0)
@@ -2372,7 +2415,8 @@ int cmdop_schedule_run_view_from_json(cmdop_schedule_run_view **out, const char 
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_schedule_run_view_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedule_run_view_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ScheduleRunView", &j);
     if (rc == 0)
@@ -2392,7 +2436,8 @@ int cmdop_schedule_run_list_from_json(cmdop_schedule_run_list **out, const char 
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_schedule_run_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedule_run_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ScheduleRunList", &j);
     if (rc == 0)
@@ -2412,7 +2457,8 @@ int cmdop_manual_trigger_response_from_json(cmdop_manual_trigger_response **out,
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_manual_trigger_response_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_manual_trigger_response_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ManualTriggerResponse", &j);
     if (rc == 0)
@@ -2432,7 +2478,8 @@ int cmdop_skill_tag_from_json(cmdop_skill_tag **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_tag_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_tag_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillTag", &j);
     if (rc == 0)
@@ -2452,7 +2499,8 @@ int cmdop_skill_category_from_json(cmdop_skill_category **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_category_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_category_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillCategory", &j);
     if (rc == 0)
@@ -2472,7 +2520,8 @@ int cmdop_skill_version_from_json(cmdop_skill_version **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_version_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_version_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillVersion", &j);
     if (rc == 0)
@@ -2492,7 +2541,8 @@ int cmdop_skill_review_from_json(cmdop_skill_review **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_review_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_review_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillReview", &j);
     if (rc == 0)
@@ -2512,7 +2562,8 @@ int cmdop_skill_summary_from_json(cmdop_skill_summary **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_summary_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_summary_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillSummary", &j);
     if (rc == 0)
@@ -2532,7 +2583,8 @@ int cmdop_skill_detail_from_json(cmdop_skill_detail **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_detail_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_detail_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillDetail", &j);
     if (rc == 0)
@@ -2552,7 +2604,8 @@ int cmdop_skill_file_from_json(cmdop_skill_file **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_file_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_file_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillFile", &j);
     if (rc == 0)
@@ -2572,7 +2625,8 @@ int cmdop_skill_packages_from_json(cmdop_skill_packages **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_packages_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_packages_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillPackages", &j);
     if (rc == 0)
@@ -2592,7 +2646,8 @@ int cmdop_skill_meta_from_json(cmdop_skill_meta **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_meta_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_meta_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillMeta", &j);
     if (rc == 0)
@@ -2612,7 +2667,8 @@ int cmdop_skill_install_from_json(cmdop_skill_install **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_install_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_install_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillInstall", &j);
     if (rc == 0)
@@ -2632,7 +2688,8 @@ int cmdop_skill_star_from_json(cmdop_skill_star **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_star_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_star_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillStar", &j);
     if (rc == 0)
@@ -2652,7 +2709,8 @@ int cmdop_skill_created_from_json(cmdop_skill_created **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_created_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_created_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillCreated", &j);
     if (rc == 0)
@@ -2672,7 +2730,8 @@ int cmdop_skill_updated_from_json(cmdop_skill_updated **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_updated_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_updated_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillUpdated", &j);
     if (rc == 0)
@@ -2692,7 +2751,8 @@ int cmdop_skills_publish_response_from_json(cmdop_skills_publish_response **out,
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skills_publish_response_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_publish_response_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillsPublishResponse", &j);
     if (rc == 0)
@@ -2712,7 +2772,8 @@ int cmdop_skills_publish_status_response_from_json(cmdop_skills_publish_status_r
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skills_publish_status_response_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_publish_status_response_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillsPublishStatusResponse", &j);
     if (rc == 0)
@@ -2732,7 +2793,8 @@ int cmdop_skill_list_page_from_json(cmdop_skill_list_page **out, const char *jso
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_list_page_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_list_page_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillListPage", &j);
     if (rc == 0)
@@ -2752,7 +2814,8 @@ int cmdop_skill_review_page_from_json(cmdop_skill_review_page **out, const char 
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_review_page_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_review_page_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillReviewPage", &j);
     if (rc == 0)
@@ -2772,7 +2835,8 @@ int cmdop_skill_version_list_from_json(cmdop_skill_version_list **out, const cha
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_version_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_version_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillVersionList", &j);
     if (rc == 0)
@@ -2792,7 +2856,8 @@ int cmdop_skill_category_list_from_json(cmdop_skill_category_list **out, const c
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_category_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_category_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillCategoryList", &j);
     if (rc == 0)
@@ -2812,7 +2877,8 @@ int cmdop_skill_tag_list_from_json(cmdop_skill_tag_list **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_skill_tag_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skill_tag_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SkillTagList", &j);
     if (rc == 0)
@@ -2832,7 +2898,8 @@ int cmdop_tunnel_view_from_json(cmdop_tunnel_view **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_tunnel_view_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_tunnel_view_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "TunnelView", &j);
     if (rc == 0)
@@ -2852,7 +2919,8 @@ int cmdop_tunnel_list_from_json(cmdop_tunnel_list **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_tunnel_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_tunnel_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "TunnelList", &j);
     if (rc == 0)
@@ -2872,7 +2940,8 @@ int cmdop_connected_session_option_from_json(cmdop_connected_session_option **ou
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_connected_session_option_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_connected_session_option_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "ConnectedSessionOption", &j);
     if (rc == 0)
@@ -2892,7 +2961,8 @@ int cmdop_session_list_from_json(cmdop_session_list **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_session_list_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_session_list_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "SessionList", &j);
     if (rc == 0)
@@ -2912,7 +2982,8 @@ int cmdop_ask_frame_from_json(cmdop_ask_frame **out, const char *json)
     int rc;
 
     if (!out)
-        return cmdop__json_load_text(NULL, "cmdop_ask_frame_from_json", &j);
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_ask_frame_from_json: NULL out-param");
     *out = NULL;
     rc = cmdop__json_load_text(json, "AskFrame", &j);
     if (rc == 0)

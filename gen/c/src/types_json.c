@@ -166,6 +166,7 @@ static int get_string_list(const json_t *o, const char *rec, const char *key, ch
     return 0;
 }
 
+
 /* A member that must be an object (nested record) or an array (list of records). */
 static int get_object(const json_t *o, const char *rec, const char *key, const json_t **dst)
 {
@@ -210,6 +211,7 @@ static int set_string_list(json_t *o, const char *key, char *const *items, size_
     }
     return json_object_set_new(o, key, a);
 }
+
 
 int cmdop__json_load_text(const char *text, const char *type_name, json_t **out)
 {
