@@ -1609,11 +1609,11 @@ static const cmdop__param_desc skills_get_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, ..100 bytes */
+    /* query */
     { .name = "lang", .wire_name = "lang", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
 };
 static const char *const skills_get_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "not_found", "validation", NULL };
@@ -1636,17 +1636,17 @@ const cmdop__op_desc cmdop__op_skills_get = {
 
 /* ---- skills.my: GET /skills/my/ (platform) ---- */
 static const cmdop__param_desc skills_my_params[] = {
-    /* query, ..100 bytes */
+    /* query */
     { .name = "search", .wire_name = "search", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, ..100 bytes */
+    /* query */
     { .name = "ordering", .wire_name = "ordering", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
     /* query, 1.., default 1 */
     { .name = "page", .wire_name = "page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
@@ -1777,17 +1777,17 @@ static const cmdop__param_desc skills_reviews_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, ..100 bytes */
+    /* query */
     { .name = "search", .wire_name = "search", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, ..100 bytes */
+    /* query */
     { .name = "ordering", .wire_name = "ordering", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
     /* query, 1.., default 1 */
     { .name = "page", .wire_name = "page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
@@ -1872,11 +1872,11 @@ static const cmdop__param_desc skills_update_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = 1, .max_len = 100, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body, ..100 bytes */
+    /* body */
     { .name = "category", .wire_name = "category", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
     /* body, one of public|private|unlisted */
     { .name = "visibility", .wire_name = "visibility", .in = CMDOP__IN_BODY, .type = CMDOP__T_ENUM,
@@ -2034,17 +2034,17 @@ const cmdop__op_desc cmdop__op_skills_publish_status = {
 
 /* ---- skills.categories: GET /categories/ (platform) ---- */
 static const cmdop__param_desc skills_categories_params[] = {
-    /* query, ..100 bytes */
+    /* query */
     { .name = "search", .wire_name = "search", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, ..100 bytes */
+    /* query */
     { .name = "ordering", .wire_name = "ordering", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
 };
 static const char *const skills_categories_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "validation", NULL };
@@ -2067,17 +2067,17 @@ const cmdop__op_desc cmdop__op_skills_categories = {
 
 /* ---- skills.tags: GET /tags/ (platform) ---- */
 static const cmdop__param_desc skills_tags_params[] = {
-    /* query, ..100 bytes */
+    /* query */
     { .name = "search", .wire_name = "search", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, ..100 bytes */
+    /* query */
     { .name = "ordering", .wire_name = "ordering", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
 };
 static const char *const skills_tags_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "validation", NULL };
@@ -2333,4 +2333,4 @@ const cmdop__op_desc *const cmdop__ops[] = {
 const size_t cmdop__ops_count = sizeof cmdop__ops / sizeof cmdop__ops[0];
 
 /* sha256 of the canonical model JSON (gen/surface.json's idl_hash). */
-const char cmdop__idl_hash[] = "cb41dbb79335793dbe9d0a9f3592e6d73fb1268e38c6e86f907d59e0a7a33522";
+const char cmdop__idl_hash[] = "bfe2180243855a909afec2eb932b2cf17a4a409cd197e6ff39b69535f0c8e5a7";

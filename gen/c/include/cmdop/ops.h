@@ -719,7 +719,7 @@ int cmdop_skills_iter_next(cmdop_pager *pager, cmdop_skill_summary **item);
 #define CMDOP_SKILLS_GET_PARAMS_VERSION 1
 typedef struct cmdop_skills_get_params {
     unsigned int version; /* CMDOP_SKILLS_GET_PARAMS_VERSION */
-    const char *lang; /* query, ..100 bytes; NULL = not passed */
+    const char *lang; /* query; NULL = not passed */
 } cmdop_skills_get_params;
 #define CMDOP_SKILLS_GET_PARAMS_INIT { .version = CMDOP_SKILLS_GET_PARAMS_VERSION }
 int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client, const char *slug,
@@ -734,8 +734,8 @@ int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client, const char 
 #define CMDOP_SKILLS_MY_PARAMS_VERSION 1
 typedef struct cmdop_skills_my_params {
     unsigned int version; /* CMDOP_SKILLS_MY_PARAMS_VERSION */
-    const char *search; /* query, ..100 bytes; NULL = not passed */
-    const char *ordering; /* query, ..100 bytes; NULL = not passed */
+    const char *search; /* query; NULL = not passed */
+    const char *ordering; /* query; NULL = not passed */
     int32_t page; /* query, 1.., default 1; passed when has_page */
     bool has_page;
     int32_t page_size; /* query, 1..100, default 20; passed when has_page_size */
@@ -786,8 +786,8 @@ int cmdop_skills_versions(cmdop_skill_version_list **out, cmdop_client *client,
 #define CMDOP_SKILLS_REVIEWS_PARAMS_VERSION 1
 typedef struct cmdop_skills_reviews_params {
     unsigned int version; /* CMDOP_SKILLS_REVIEWS_PARAMS_VERSION */
-    const char *search; /* query, ..100 bytes; NULL = not passed */
-    const char *ordering; /* query, ..100 bytes; NULL = not passed */
+    const char *search; /* query; NULL = not passed */
+    const char *ordering; /* query; NULL = not passed */
     int32_t page; /* query, 1.., default 1; passed when has_page */
     bool has_page;
     int32_t page_size; /* query, 1..100, default 20; passed when has_page_size */
@@ -829,7 +829,7 @@ int cmdop_skills_create(cmdop_skill_created **out, cmdop_client *client,
 typedef struct cmdop_skills_update_params {
     unsigned int version; /* CMDOP_SKILLS_UPDATE_PARAMS_VERSION */
     const char *name; /* body, 1..100 bytes; NULL = not passed */
-    const char *category; /* body, ..100 bytes; NULL = not passed */
+    const char *category; /* body; NULL = not passed */
     const char *visibility; /* body, one of public|private|unlisted; NULL = not passed */
     const char *status; /* body, one of draft|published|archived; NULL = not passed */
     const char *icon; /* body, ..500 bytes; NULL = not passed */
@@ -885,8 +885,8 @@ int cmdop_skills_publish_status(cmdop_skills_publish_status_response **out,
 #define CMDOP_SKILLS_CATEGORIES_PARAMS_VERSION 1
 typedef struct cmdop_skills_categories_params {
     unsigned int version; /* CMDOP_SKILLS_CATEGORIES_PARAMS_VERSION */
-    const char *search; /* query, ..100 bytes; NULL = not passed */
-    const char *ordering; /* query, ..100 bytes; NULL = not passed */
+    const char *search; /* query; NULL = not passed */
+    const char *ordering; /* query; NULL = not passed */
 } cmdop_skills_categories_params;
 #define CMDOP_SKILLS_CATEGORIES_PARAMS_INIT { .version = CMDOP_SKILLS_CATEGORIES_PARAMS_VERSION }
 int cmdop_skills_categories(cmdop_skill_category_list **out, cmdop_client *client,
@@ -901,8 +901,8 @@ int cmdop_skills_categories(cmdop_skill_category_list **out, cmdop_client *clien
 #define CMDOP_SKILLS_TAGS_PARAMS_VERSION 1
 typedef struct cmdop_skills_tags_params {
     unsigned int version; /* CMDOP_SKILLS_TAGS_PARAMS_VERSION */
-    const char *search; /* query, ..100 bytes; NULL = not passed */
-    const char *ordering; /* query, ..100 bytes; NULL = not passed */
+    const char *search; /* query; NULL = not passed */
+    const char *ordering; /* query; NULL = not passed */
 } cmdop_skills_tags_params;
 #define CMDOP_SKILLS_TAGS_PARAMS_INIT { .version = CMDOP_SKILLS_TAGS_PARAMS_VERSION }
 int cmdop_skills_tags(cmdop_skill_tag_list **out, cmdop_client *client,
