@@ -108,6 +108,11 @@ class _Builder:
 
     def run(self):
         self.declare()
+        kind = self.types.get("Kind")
+        if kind is None or kind["kind"] != "enum":
+            first = self.decls[0]["pos"] if self.decls else None
+            where = (first.file, 1, 1) if first else ("idl", 1, 1)
+            raise IdlError(*where, "the envelope needs an enum Kind (its field 2)")
         model = {
             "planes": [self.plane(d) for d in self.decls if d["kind"] == "plane"],
             "errors": [self.error(d) for d in self.decls if d["kind"] == "error"],

@@ -27,6 +27,10 @@ error not_found { c_code CMDOP_ENOTFOUND status 404 class NotFoundError parent C
 record Empty {
 }
 arm 201 empty: Empty
+enum Kind {
+  UNSPECIFIED @0
+  REQUEST @1
+}
 """
 
 THINGS = """\
@@ -282,3 +286,35 @@ def test_mini_idl_c_compiles(tmp_path):
              "-I", str(tmp_path / "c/src"), *cflags, "-c", str(tmp_path / "c/src" / src),
              "-o", str(tmp_path / (src + ".o"))], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
+
+
+def test_mini_idl_proto_compiles(tmp_path):
+    """protoc-c accepts the rendered proto2 files (envelope included)."""
+    import shutil
+    if not shutil.which("protoc-c"):
+        pytest.skip("no protoc-c")
+    files = render_all(build([("base.cmdop", BASE), ("t.cmdop", THINGS)]))
+    protos = []
+    for rel, text in files.items():
+        if rel.startswith("proto/"):
+            path = tmp_path / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            protos.append(str(path))
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.run(["protoc-c", f"--c_out={out}", f"-I{tmp_path / 'proto'}", *protos],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    envelope = (out / "cmdop/core/v1/envelope.pb-c.h").read_text()
+    assert "list_things_req" in envelope
+
+
+def test_unknown_plane_and_error():
+    fails(THINGS.replace("plane relay {", "plane relays {"), "relays", "unknown plane 'relays'")
+    fails(THINGS.replace("errors not_found", "errors not_there"), "not_there",
+          "unknown error 'not_there'")
+
+
+def test_void_op_needs_empty():
+    fails(THINGS.replace("    empty 204\n", ""), "delete: DELETE", "a void op needs 'empty 204'")
