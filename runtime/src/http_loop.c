@@ -403,7 +403,8 @@ int cmdop__loop_submit(cmdop__loop *l, cmdop__http_req *req, long delay_ms)
         pthread_mutex_unlock(&l->mu);
         return CMDOP_ECANCELLED;
     }
-    req->id = l->next_id++;
+    if (req->id == 0)   /* keep the id across resubmissions (retries) */
+        req->id = l->next_id++;
     if (l->in_tail)
         l->in_tail->next = req;
     else

@@ -85,7 +85,9 @@ void cmdop__loop_free(cmdop__loop *loop);
 /* Queue `req` to start after `delay_ms` (0 = now). Thread-safe, also from a
  * callback. Returns 0, or CMDOP_ECANCELLED when the loop is stopping (then
  * on_done is NOT called). The loop borrows req until on_done. The id used
- * by cmdop__loop_cancel is req->id, assigned here. */
+ * by cmdop__loop_cancel is req->id, assigned on the first submission and
+ * kept when the same request is resubmitted (a retry), so one id cancels a
+ * logical call whichever attempt is pending. */
 int cmdop__loop_submit(cmdop__loop *loop, cmdop__http_req *req, long delay_ms);
 /* Cancel a submitted request by id (waiting or in flight): it ends with
  * CMDOP__XFER_CANCELLED. Unknown or finished ids are ignored. Thread-safe. */

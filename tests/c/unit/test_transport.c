@@ -17,6 +17,7 @@
 #include "fake_http.h"
 #include "fake_ops.h"
 #include "http_loop.h"
+#include "retry.h"
 
 /* Script: the first `fail_n` requests answer `fail_status` (with
  * `retry_after` if set); every answer waits `delay_ms`. */
@@ -433,6 +434,46 @@ START_TEST(loop_free_fails_pending_work)
 }
 END_TEST
 
+typedef struct runner {
+    cmdop__loop *l;
+    cmdop__http_req *req;
+    int rc, attempts;
+} runner;
+
+static void *run_with_retries(void *p)
+{
+    runner *r = p;
+    cmdop__retry_policy pol = {3, 10, 8000, CMDOP__JITTER_EQUAL};
+    r->rc = cmdop__retry_run_sync(r->l, r->req, &pol, NULL, NULL, &r->attempts);
+    return NULL;
+}
+
+START_TEST(cancel_during_backoff_uses_the_first_id)
+{
+    g_script.fail_n = 1;
+    g_script.fail_status = 429;
+    g_script.retry_after = "5";
+    cmdop__loop *l = cmdop__loop_new();
+    waiter w;
+    runner r = {l, raw_get(&w), -1, 0};
+    pthread_t t;
+    pthread_create(&t, NULL, run_with_retries, &r);
+    while (fake_count(g_srv) < 1)
+        usleep(10 * 1000);
+    usleep(100 * 1000);   /* attempt 1 answered 429; attempt 2 waits 5 s */
+    int64_t t0 = cmdop__now_ms();
+    cmdop__loop_cancel(l, r.req->id);
+    pthread_join(t, NULL);
+    ck_assert_int_lt(cmdop__now_ms() - t0, 1000);
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert_int_eq(r.req->xfer, CMDOP__XFER_CANCELLED);
+    ck_assert_int_eq(r.attempts, 2);
+    ck_assert_int_eq(fake_count(g_srv), 1);
+    cmdop__http_req_free(r.req);
+    cmdop__loop_free(l);
+}
+END_TEST
+
 typedef struct closer { cmdop_client *c; int rc; } closer;
 
 static void *slow_call(void *p)
@@ -502,6 +543,7 @@ static Suite *suite(void)
     tcase_add_test(t, connection_refused);
     tcase_add_test(t, cancel_by_id);
     tcase_add_test(t, cancel_a_waiting_timer);
+    tcase_add_test(t, cancel_during_backoff_uses_the_first_id);
     tcase_add_test(t, streaming_callback_gets_the_body);
     tcase_add_test(t, loop_free_fails_pending_work);
     tcase_add_test(t, client_free_cancels_in_flight_calls);
