@@ -4,7 +4,8 @@ GEN_C_SRCS ?=
 RUNTIME_SRCS := $(sort $(wildcard runtime/src/*.c))
 LIBCMDOP_SRCS := $(RUNTIME_SRCS) $(GEN_C_SRCS)
 LIBCMDOP_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBCMDOP_SRCS))
-LIBCMDOP_HDRS := $(wildcard runtime/src/*.h runtime/include/*.h runtime/include/cmdop/*.h)
+LIBCMDOP_HDRS := $(wildcard runtime/src/*.h runtime/include/*.h runtime/include/cmdop/*.h \
+  gen/c/include/cmdop/*.h gen/c/src/*.h gen/c/cmdop/core/v1/*.h)
 
 $(BUILD)/obj/%.o: %.c $(LIBCMDOP_HDRS)
 	@mkdir -p $(@D)
