@@ -26,13 +26,14 @@ typedef struct script {
     int fail_status;
     const char *retry_after;
     int delay_ms;
+    int slow_n;             /* if > 0, only the first slow_n answers are delayed */
 } script;
 
 static void handler(fake_server *s, const fake_req *q, fake_resp *r, void *payload)
 {
     (void)s;
     script *sc = payload;
-    r->delay_ms = sc->delay_ms;
+    r->delay_ms = sc->slow_n > 0 && q->index >= sc->slow_n ? 0 : sc->delay_ms;
     if (q->index < sc->fail_n) {
         r->status = sc->fail_status;
         r->json = json_pack("{s:s, s:s}", "code", sc->fail_status == 429 ? "rate_limit" : "server",
@@ -150,6 +151,20 @@ START_TEST(timeout_maps_to_timeout)
     ck_assert_int_lt(cmdop__now_ms() - t0, 1200);
     ck_assert_str_eq(cmdop_error_last()->code_str, "timeout");
     ck_assert(cmdop_error_last()->retryable);
+    cmdop_client_free(c);
+}
+END_TEST
+
+START_TEST(timeout_is_retried)
+{
+    g_script.delay_ms = 1500;
+    g_script.slow_n = 1;
+    cmdop_client *c = client_with(300, 1, 10, 50);
+    json_t *out;
+    ck_assert_int_eq(get_machine(c, &out), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(out, "n")), 1);
+    json_decref(out);
+    ck_assert_int_eq(fake_count(g_srv), 2);
     cmdop_client_free(c);
 }
 END_TEST
@@ -533,6 +548,7 @@ static Suite *suite(void)
     tcase_add_test(t, keep_alive_reuses_one_connection);
     tcase_add_test(t, concurrent_calls_share_the_loop);
     tcase_add_test(t, timeout_maps_to_timeout);
+    tcase_add_test(t, timeout_is_retried);
     tcase_add_test(t, retries_503_until_success);
     tcase_add_test(t, attempts_are_bounded);
     tcase_add_test(t, retry_after_is_honoured);
