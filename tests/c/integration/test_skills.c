@@ -202,6 +202,16 @@ START_TEST(own_skill_lifecycle)
         }
     ck_assert_int_eq(found, 1);
     cmdop_skill_list_page_free(my);
+    my = NULL;
+    cmdop_skills_my_params mp = CMDOP_SKILLS_MY_PARAMS_INIT;
+    mp.has_page = true;
+    mp.page = 2; /* past the last page: 404 (DRF) */
+    IT_ERR(cmdop_skills_my(&my, c, &mp), CMDOP_ENOTFOUND, "not_found", 404);
+    mp.has_page = false;
+    mp.ordering = "stars";
+    IT_ERR_FIELD(cmdop_skills_my(&my, c, &mp), CMDOP_EVALIDATION, "validation", 400,
+                 "ordering");
+    ck_assert_ptr_null(my);
 
     cmdop_skill_updated *up = NULL;
     cmdop_skills_update_params upp = CMDOP_SKILLS_UPDATE_PARAMS_INIT;

@@ -23,6 +23,14 @@ START_TEST(tunnels_sessions_list_get)
     ck_assert_str_eq(s->items[2].hostname, "echo");
     ck_assert_str_eq(s->items[2].status, "connected");
     cmdop_session_list_free(s);
+    {
+        /* the api key is not a relay credential */
+        cmdop_client *w = it_client(IT_SWAPPED, NULL);
+        s = NULL;
+        IT_ERR(cmdop_tunnels_sessions(&s, w), CMDOP_EAUTH, "auth", 401);
+        ck_assert_ptr_null(s);
+        cmdop_client_free(w);
+    }
 
     cmdop_tunnel_list *l = NULL;
     ck_assert_int_eq(cmdop_tunnels_list(&l, c, NULL), 0);
