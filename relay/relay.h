@@ -23,7 +23,9 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <pthread.h>
+#include <sys/types.h>
 #include <jansson.h>
 
 typedef enum relay_plane {
@@ -52,10 +54,30 @@ typedef struct relay_req {
     void *conn;                       /* struct MHD_Connection *, for headers */
 } relay_req;
 
+/*
+ * Streamed bodies (additive; the ask SSE route). The reader has libmicrohttpd's
+ * content-reader contract: it runs on the connection's own thread, without
+ * relay->lock, may block, and returns the number of bytes put in buf,
+ * RELAY_STREAM_END after the last byte or RELAY_STREAM_ERROR to close the
+ * connection abruptly. The release function runs exactly once when the
+ * server is done with the stream (finished, client gone, or shutdown).
+ */
+#define RELAY_STREAM_END ((ssize_t)-1)
+#define RELAY_STREAM_ERROR ((ssize_t)-2)
+typedef ssize_t (*relay_stream_reader)(void *cls, uint64_t pos, char *buf,
+                                       size_t max);
+typedef void (*relay_stream_release)(void *cls);
+
 typedef struct relay_resp {
     int status;                       /* HTTP status */
     json_t *body;                     /* owned; NULL = empty body */
     char retry_after[16];             /* Retry-After value, "" = none */
+    /* additive: a streamed body instead of `body` (see relay_stream) */
+    relay_stream_reader stream_read;
+    relay_stream_release stream_release;
+    void *stream_cls;                 /* owned by the stream; released by
+                                         stream_release */
+    const char *content_type;         /* static string */
 } relay_resp;
 
 typedef void (*relay_handler)(relay *r, const relay_req *q, relay_resp *out);
@@ -70,6 +92,8 @@ typedef struct relay_route {
     relay_handler fn;
 } relay_route;
 
+struct relay_ask_registry;   /* relay_ask.h */
+
 struct relay {
     pthread_mutex_t lock;
     json_t *db;            /* all state; modules own their top-level keys */
@@ -77,6 +101,8 @@ struct relay {
     const char *api_key;   /* platform credential */
     char root_url[128];    /* http://127.0.0.1:<port> */
     unsigned long next_seq;/* for ids and cursors */
+    struct relay_ask_registry *ask; /* additive: the ask streams, which have
+                                       their own locks (relay_ask.h) */
 };
 
 /* ---- responses ---------------------------------------------------------- */
@@ -87,6 +113,11 @@ void relay_error(relay_resp *out, int status, const char *code,
                  const char *field, const char *fmt, ...);
 /* 204 / 202 with no body. */
 void relay_empty(relay_resp *out, int status);
+/* Additive: 200 with a body produced by `read` (see relay_stream_reader);
+ * `cls` passes to the server, which calls release(cls) exactly once. */
+void relay_stream(relay_resp *out, const char *content_type,
+                  relay_stream_reader read, relay_stream_release release,
+                  void *cls);
 
 /* ---- request helpers ---------------------------------------------------- */
 /* First value of a query key, or NULL. */

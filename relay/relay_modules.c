@@ -16,5 +16,7 @@ const relay_module relay_modules[] = {
     {"schedules", relay_schedules_routes, relay_schedules_seed},
     {"skills", relay_skills_routes, relay_skills_seed},
     {"bots", relay_bots_routes, relay_bots_seed},
+    {"ask", relay_ask_routes, NULL},
+    {"ask_control", relay_ask_control_routes, NULL},
     {0}
 };

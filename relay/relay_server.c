@@ -9,6 +9,7 @@
  * the db or the recording, happens with relay->lock held.
  */
 #include "relay_server.h"
+#include "relay_ask.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -314,7 +315,8 @@ static void route(relay_server *s, relay_plane plane, const char *path,
                 rt->fn(&s->base, q, out);
                 /* no status, or a 200/201 whose body failed to build */
                 if (out->status == 0 ||
-                    ((out->status == 200 || out->status == 201) && !out->body))
+                    ((out->status == 200 || out->status == 201) &&
+                     !out->body && !out->stream_read))
                     relay_error(out, 500, "internal", NULL,
                                 "handler built no response");
             }
@@ -393,7 +395,8 @@ static bool replay(relay_server *s, const char *key, relay_resp *out)
 
 static void remember(relay_server *s, const char *key, const relay_resp *out)
 {
-    if (!key || out->status < 200 || out->status > 299)
+    /* A stream cannot be replayed from a stored body. */
+    if (!key || out->status < 200 || out->status > 299 || out->stream_read)
         return;
     json_t *hit = json_pack("{s:i}", "status", out->status);
     if (out->body)
@@ -464,6 +467,46 @@ static void new_request_id(char buf[40])
     buf[o] = '\0';
 }
 
+void relay_stream(relay_resp *out, const char *content_type,
+                  relay_stream_reader read, relay_stream_release release,
+                  void *cls)
+{
+    json_decref(out->body);
+    out->body = NULL;
+    out->status = 200;
+    out->content_type = content_type;
+    out->stream_read = read;
+    out->stream_release = release;
+    out->stream_cls = cls;
+}
+
+/*
+ * A streamed body: chunked (size unknown), produced by the handler's reader
+ * on this connection's thread. MHD calls the release function when it drops
+ * the response — after the last byte, on a client abort, or at shutdown —
+ * so the stream learns how it ended there.
+ */
+static enum MHD_Result queue_stream(struct MHD_Connection *c, relay_resp *out,
+                                    const char *reqid)
+{
+    struct MHD_Response *resp = MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, 16 * 1024, out->stream_read, out->stream_cls,
+        out->stream_release);
+    if (!resp) {
+        if (out->stream_release)
+            out->stream_release(out->stream_cls);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type",
+                            out->content_type ? out->content_type
+                                              : "application/octet-stream");
+    MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    MHD_add_response_header(resp, "X-Request-Id", reqid);
+    enum MHD_Result rc = MHD_queue_response(c, (unsigned)out->status, resp);
+    MHD_destroy_response(resp);   /* the connection keeps its reference */
+    return rc;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -489,6 +532,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     char *text = process(s, c, method, ctx, reqid, &out);
     json_decref(out.body);
 
+    if (out.stream_read)
+        return queue_stream(c, &out, reqid);
     struct MHD_Response *resp = text
         ? MHD_create_response_from_buffer(strlen(text), text,
                                           MHD_RESPMEM_MUST_FREE)
@@ -534,6 +579,7 @@ int relay_server_reset(relay *r, bool state)
     char err[128];
     json_array_clear(s->recording);
     s->fail_count = 0;
+    relay_ask_reset(r);
     if (!state)
         return 0;
     json_object_clear(s->replays);   /* they belong to the data they made */
@@ -579,8 +625,12 @@ void relay_server_stop(relay_server *s)
 {
     if (!s)
         return;
+    /* Wake every blocked stream reader and agent first, so joining the
+     * connection threads cannot wait on an open ask stream. */
+    relay_ask_stop(&s->base);
     if (s->daemon)
         MHD_stop_daemon(s->daemon);   /* joins every connection thread */
+    relay_ask_free(&s->base);         /* joins the agents */
     json_decref(s->base.db);
     json_decref(s->seed);
     json_decref(s->recording);
@@ -620,6 +670,11 @@ int relay_server_start(relay_server **out, const relay_options *opt,
     s->recording = json_array();
     s->replays = json_object();
     s->seed = json_incref(opt->seed);
+    if (relay_ask_init(&s->base) < 0) {
+        snprintf(err, errlen, "out of memory");
+        relay_server_stop(s);
+        return -1;
+    }
     if (relay_load_seed(&s->base, s->seed, err, errlen) < 0) {
         relay_server_stop(s);
         return -1;

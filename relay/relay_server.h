@@ -28,6 +28,8 @@ extern const relay_route relay_tunnels_routes[];
 extern const relay_route relay_schedules_routes[];
 extern const relay_route relay_skills_routes[];
 extern const relay_route relay_bots_routes[];
+extern const relay_route relay_ask_routes[];          /* relay_ask.h */
+extern const relay_route relay_ask_control_routes[];
 int relay_machines_seed(relay *r, json_t *seed);
 int relay_fleets_seed(relay *r, json_t *seed);
 int relay_members_seed(relay *r, json_t *seed);

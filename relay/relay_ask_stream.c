@@ -1,0 +1,223 @@
+/*
+ * relay_ask_stream.c — one ask stream: the frame buffer every connection
+ * reads from (all frames kept, so a resume can replay them), the agent's
+ * interruptible waits, and the pending pin/confirm challenge the side
+ * channels answer. Everything here takes only the stream's own lock.
+ */
+#include "relay_ask.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct timespec ask_deadline(long ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+long ask_ms_between(struct timespec a, struct timespec b)
+{
+    return (long)(b.tv_sec - a.tv_sec) * 1000 +
+           (b.tv_nsec - a.tv_nsec) / 1000000L;
+}
+
+ask_stream *ask_stream_new(relay_ask_registry *reg)
+{
+    ask_stream *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->reg = reg;
+    pthread_mutex_init(&st->mu, NULL);
+    /* Waits use CLOCK_MONOTONIC so a clock change cannot stretch them. */
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&st->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    char u[37];
+    relay_new_uuid(u);
+    size_t o = (size_t)snprintf(st->id, sizeof st->id, "st_");
+    for (size_t i = 0; u[i] && o + 1 < sizeof st->id; i++)
+        if (u[i] != '-')
+            st->id[o++] = u[i];
+    st->id[o] = '\0';
+    return st;
+}
+
+void ask_stream_free(ask_stream *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->n_frames; i++)
+        free(st->frames[i]);
+    free(st->frames);
+    free(st->machine_id);
+    free(st->machine_name);
+    free(st->prompt);
+    free(st->machine_pin);
+    free(st->upfront_pin);
+    pthread_cond_destroy(&st->cv);
+    pthread_mutex_destroy(&st->mu);
+    free(st);
+}
+
+/* Appends one SSE frame with the next seq. mu held. */
+static bool append(ask_stream *st, const char *type, json_t *obj)
+{
+    if (st->n_frames >= ASK_MAX_FRAMES) {
+        json_decref(obj);
+        return false;
+    }
+    if (st->n_frames == st->cap_frames) {
+        size_t cap = st->cap_frames ? st->cap_frames * 2 : 64;
+        char **f = realloc(st->frames, cap * sizeof *f);
+        if (!f) {
+            json_decref(obj);
+            return false;
+        }
+        st->frames = f, st->cap_frames = cap;
+    }
+    /* "type" first, for a reader's eyes. */
+    json_t *full = json_pack("{s:s}", "type", type);
+    json_object_update(full, obj);
+    json_decref(obj);
+    /* Compact JSON escapes every control character: one data line. */
+    char *data = json_dumps(full, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(full);
+    if (!data)
+        return false;
+    size_t seq = st->n_frames + 1;
+    size_t n = strlen(st->id) + strlen(type) + strlen(data) + 64;
+    char *text = malloc(n);
+    if (text)
+        snprintf(text, n, "id: %s.%zu\nevent: %s\ndata: %s\n\n", st->id, seq,
+                 type, data);
+    free(data);
+    if (!text)
+        return false;
+    st->frames[st->n_frames++] = text;
+    return true;
+}
+
+bool ask_stream_emit(ask_stream *st, const char *type, json_t *obj)
+{
+    bool term = strcmp(type, "done") == 0 || strcmp(type, "error") == 0;
+    pthread_mutex_lock(&st->mu);
+    /* The injected stall: once, before the frame after frame stall_after. */
+    if (st->ctl.stall_ms > 0 && !st->stall_done &&
+        st->n_frames == (size_t)st->ctl.stall_after) {
+        st->stall_done = true;
+        pthread_mutex_unlock(&st->mu);
+        bool go_on = ask_stream_sleep(st, st->ctl.stall_ms);
+        pthread_mutex_lock(&st->mu);
+        if (!go_on) {
+            pthread_mutex_unlock(&st->mu);
+            json_decref(obj);
+            return false;
+        }
+    }
+    bool ok = !st->cancelled && !st->stopping && !st->terminal;
+    /* The injected unknown frame goes after frame N, in front of whatever
+     * the agent sends next (a real, resumable frame with its own seq). */
+    if (ok && !st->unknown_done && st->ctl.unknown_type_after >= 0 &&
+        st->n_frames == (size_t)st->ctl.unknown_type_after) {
+        st->unknown_done = true;
+        append(st, "telemetry", json_pack("{s:f, s:s}", "cpu_pct", 12.5,
+                                          "note", "injected unknown type"));
+    }
+    if (ok)
+        ok = append(st, type, obj);
+    else
+        json_decref(obj);
+    if (ok && term) {
+        st->terminal = true;
+        atomic_fetch_add(&st->reg->completed, 1);
+    }
+    pthread_cond_broadcast(&st->cv);
+    pthread_mutex_unlock(&st->mu);
+    return ok;
+}
+
+bool ask_stream_sleep(ask_stream *st, long ms)
+{
+    struct timespec until = ask_deadline(ms);
+    pthread_mutex_lock(&st->mu);
+    while (!st->cancelled && !st->stopping &&
+           pthread_cond_timedwait(&st->cv, &st->mu, &until) == 0)
+        ;
+    bool go_on = !st->cancelled && !st->stopping;
+    pthread_mutex_unlock(&st->mu);
+    return go_on;
+}
+
+void ask_stream_expect(ask_stream *st, ask_wait what)
+{
+    char u[37];
+    relay_new_uuid(u);
+    pthread_mutex_lock(&st->mu);
+    snprintf(st->challenge, sizeof st->challenge, "%s%s",
+             what == ASK_WAIT_PIN ? "pc_" : "ct_", u);
+    st->waiting = what;
+    st->answered = false;
+    st->answer_ok = false;
+    pthread_mutex_unlock(&st->mu);
+}
+
+int ask_stream_await(ask_stream *st, long ms, bool *ok)
+{
+    struct timespec until = ask_deadline(ms < 0 ? 0 : ms);
+    int rc = 0;
+    pthread_mutex_lock(&st->mu);
+    for (;;) {
+        if (st->cancelled || st->stopping) {
+            rc = -1;
+            break;
+        }
+        if (st->answered) {
+            *ok = st->answer_ok;
+            rc = 1;
+            break;
+        }
+        int w = ms < 0 ? pthread_cond_wait(&st->cv, &st->mu)
+                       : pthread_cond_timedwait(&st->cv, &st->mu, &until);
+        if (w != 0 && !st->answered) {   /* timed out */
+            rc = st->cancelled || st->stopping ? -1 : 0;
+            break;
+        }
+    }
+    st->waiting = ASK_WAIT_NONE;   /* a late answer finds nothing: 404 */
+    pthread_mutex_unlock(&st->mu);
+    return rc;
+}
+
+bool relay_ask_answer(relay_ask_registry *reg, const char *machine_id,
+                      ask_wait what, const char *id, const char *pin,
+                      bool accept, bool *ok)
+{
+    for (ask_stream *st = reg->streams; st; st = st->next) {
+        pthread_mutex_lock(&st->mu);
+        bool hit = st->waiting == what && !st->answered &&
+                   strcmp(st->challenge, id) == 0 &&
+                   strcmp(st->machine_id, machine_id) == 0;
+        if (hit) {
+            st->answer_ok = what == ASK_WAIT_PIN
+                ? (pin && st->machine_pin && strcmp(pin, st->machine_pin) == 0)
+                : accept;
+            st->answered = true;
+            *ok = st->answer_ok;
+            pthread_cond_broadcast(&st->cv);
+        }
+        pthread_mutex_unlock(&st->mu);
+        if (hit)
+            return true;
+    }
+    return false;
+}
