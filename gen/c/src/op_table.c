@@ -2333,4 +2333,4 @@ const cmdop__op_desc *const cmdop__ops[] = {
 const size_t cmdop__ops_count = sizeof cmdop__ops / sizeof cmdop__ops[0];
 
 /* sha256 of the canonical model JSON (gen/surface.json's idl_hash). */
-const char cmdop__idl_hash[] = "bfe2180243855a909afec2eb932b2cf17a4a409cd197e6ff39b69535f0c8e5a7";
+const char cmdop__idl_hash[] = "7d5778409caeed80b93e6938c30aa6c9b95167f458847530b5558eefc32869df";

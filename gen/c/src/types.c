@@ -91,6 +91,7 @@ const char *cmdop_kind_to_string(cmdop_kind value)
     case CMDOP_KIND_ERROR: return "error";
     case CMDOP_KIND_CALLBACK: return "callback";
     case CMDOP_KIND_ANSWER: return "answer";
+    case CMDOP_KIND_CANCEL: return "cancel";
     default: return NULL;
     }
 }
@@ -111,6 +112,8 @@ cmdop_kind cmdop_kind_from_string(const char *s)
         return CMDOP_KIND_CALLBACK;
     if (s && strcmp(s, "answer") == 0)
         return CMDOP_KIND_ANSWER;
+    if (s && strcmp(s, "cancel") == 0)
+        return CMDOP_KIND_CANCEL;
     return CMDOP_KIND_UNSPECIFIED;
 }
 
@@ -224,6 +227,8 @@ void cmdop__error_info_clear(cmdop_error_info *v)
 {
     free(v->code);
     free(v->message);
+    free(v->request_id);
+    free(v->field);
     memset(v, 0, sizeof *v);
 }
 
@@ -247,6 +252,23 @@ void cmdop_empty_free(cmdop_empty *v)
     if (!v)
         return;
     cmdop__empty_clear(v);
+    free(v);
+}
+
+/* ---- Hello ---- */
+
+void cmdop__hello_clear(cmdop_hello *v)
+{
+    free(v->version);
+    free(v->idl_hash);
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_hello_free(cmdop_hello *v)
+{
+    if (!v)
+        return;
+    cmdop__hello_clear(v);
     free(v);
 }
 
@@ -1630,6 +1652,27 @@ int cmdop_empty_from_json(cmdop_empty **out, const char *json)
 char *cmdop_empty_to_json(const cmdop_empty *v)
 {
     return v ? cmdop__json_dump_text(cmdop__empty_to_jsont(v)) : NULL;
+}
+
+int cmdop_hello_from_json(cmdop_hello **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_hello_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "Hello", &j);
+    if (rc == 0)
+        rc = cmdop__hello_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_hello_to_json(const cmdop_hello *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__hello_to_jsont(v)) : NULL;
 }
 
 int cmdop_fleet_summary_from_json(cmdop_fleet_summary **out, const char *json)

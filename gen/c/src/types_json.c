@@ -424,6 +424,16 @@ int cmdop__error_info_parse(const json_t *j, cmdop_error_info *v)
         rc = get_string(j, "ErrorInfo", "code", &v->code);
     if (rc == 0)
         rc = get_string(j, "ErrorInfo", "message", &v->message);
+    if (rc == 0)
+        rc = get_int32(j, "ErrorInfo", "status", &v->status, &v->has_status);
+    if (rc == 0)
+        rc = get_string(j, "ErrorInfo", "request_id", &v->request_id);
+    if (rc == 0)
+        rc = get_string(j, "ErrorInfo", "field", &v->field);
+    if (rc == 0)
+        rc = get_int64(j, "ErrorInfo", "retry_after_ms", &v->retry_after_ms, &v->has_retry_after_ms);
+    if (rc == 0)
+        rc = get_bool(j, "ErrorInfo", "retryable", &v->retryable, &v->has_retryable);
     return rc;
 }
 
@@ -453,6 +463,16 @@ json_t *cmdop__error_info_to_jsont(const cmdop_error_info *v)
         rc = set_string(o, "code", v->code);
     if (rc == 0)
         rc = set_string(o, "message", v->message);
+    if (rc == 0 && v->has_status)
+        rc = json_object_set_new(o, "status", json_integer(v->status));
+    if (rc == 0)
+        rc = set_string(o, "request_id", v->request_id);
+    if (rc == 0)
+        rc = set_string(o, "field", v->field);
+    if (rc == 0 && v->has_retry_after_ms)
+        rc = json_object_set_new(o, "retry_after_ms", json_integer(v->retry_after_ms));
+    if (rc == 0 && v->has_retryable)
+        rc = json_object_set_new(o, "retryable", json_boolean(v->retryable));
     if (rc != 0) {
         json_decref(o);
         return NULL;
@@ -493,6 +513,54 @@ json_t *cmdop__empty_to_jsont(const cmdop_empty *v)
     json_t *o = json_object();
     int rc = o ? 0 : -1;
 
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ---- Hello ---- */
+
+int cmdop__hello_parse(const json_t *j, cmdop_hello *v)
+{
+    int rc = 0;
+
+    if (!json_is_object(j))
+        return type_error("Hello", "(value)", "an object", j);
+    if (rc == 0)
+        rc = get_string(j, "Hello", "version", &v->version);
+    if (rc == 0)
+        rc = get_string(j, "Hello", "idl_hash", &v->idl_hash);
+    return rc;
+}
+
+int cmdop__hello_from_jsont(const json_t *j, cmdop_hello **out)
+{
+    cmdop_hello *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__hello_parse(j, v);
+    if (rc != 0) {
+        cmdop_hello_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__hello_to_jsont(const cmdop_hello *v)
+{
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+
+    if (rc == 0)
+        rc = set_string(o, "version", v->version);
+    if (rc == 0)
+        rc = set_string(o, "idl_hash", v->idl_hash);
     if (rc != 0) {
         json_decref(o);
         return NULL;

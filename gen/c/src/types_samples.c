@@ -61,6 +61,19 @@ static int roundtrip_empty(const char *in, char **out)
     return *out ? 0 : CMDOP_ENOMEM;
 }
 
+static int roundtrip_hello(const char *in, char **out)
+{
+    cmdop_hello *v = NULL;
+    int rc = cmdop_hello_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_hello_to_json(v);
+    cmdop_hello_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
 static int roundtrip_fleet_summary(const char *in, char **out)
 {
     cmdop_fleet_summary *v = NULL;
@@ -932,12 +945,18 @@ const cmdop__record_sample cmdop__record_samples[] = {
       roundtrip_bot_list_page, NULL,
       NULL, NULL },
     { "ErrorInfo",
-      "{\"code\":\"code-1\",\"message\":\"message-2\"}",
+      "{\"code\":\"code-1\",\"field\":\"field-5\",\"message\":\"message-2\",\"reque"
+      "st_id\":\"request_id-4\",\"retry_after_ms\":1099511627782,\"retryable\":true"
+      ",\"status\":1003}",
       roundtrip_error_info, NULL,
       NULL, NULL },
     { "Empty",
       "{}",
       roundtrip_empty, NULL,
+      NULL, NULL },
+    { "Hello",
+      "{\"idl_hash\":\"idl_hash-2\",\"version\":\"version-1\"}",
+      roundtrip_hello, NULL,
       NULL, NULL },
     { "FleetSummary",
       "{\"created_at\":\"created_at-6\",\"disabled_at\":\"disabled_at-7\",\"id\":\""

@@ -71,7 +71,8 @@ typedef enum cmdop_kind {
     CMDOP_KIND_DONE = 4, /* "done" */
     CMDOP_KIND_ERROR = 5, /* "error" */
     CMDOP_KIND_CALLBACK = 6, /* "callback" */
-    CMDOP_KIND_ANSWER = 7 /* "answer" */
+    CMDOP_KIND_ANSWER = 7, /* "answer" */
+    CMDOP_KIND_CANCEL = 8 /* "cancel" */
 } cmdop_kind;
 
 /* Static wire string ("request", ...) or NULL for UNSPECIFIED/unknown values. */
@@ -124,6 +125,7 @@ typedef struct cmdop_bot cmdop_bot;
 typedef struct cmdop_bot_list_page cmdop_bot_list_page;
 typedef struct cmdop_error_info cmdop_error_info;
 typedef struct cmdop_empty cmdop_empty;
+typedef struct cmdop_hello cmdop_hello;
 typedef struct cmdop_fleet_summary cmdop_fleet_summary;
 typedef struct cmdop_fleet_list cmdop_fleet_list;
 typedef struct cmdop_member_info cmdop_member_info;
@@ -224,11 +226,25 @@ struct cmdop_bot_list_page {
 struct cmdop_error_info {
     char *code;
     char *message;
+    int32_t status; /* valid when has_status; HTTP status, when the failure came from one */
+    bool has_status;
+    char *request_id; /* NULL when absent; the server's X-Request-Id */
+    char *field; /* NULL when absent; the offending param or body field */
+    int64_t retry_after_ms; /* valid when has_retry_after_ms; Retry-After of a 429, in milliseconds */
+    bool has_retry_after_ms;
+    bool retryable; /* valid when has_retryable; true for codes a caller may retry (timeout) */
+    bool has_retryable;
 };
 
 /* Empty, area common. */
 struct cmdop_empty {
     char unused_; /* C has no empty structs */
+};
+
+/* Hello, area common. */
+struct cmdop_hello {
+    char *version;
+    char *idl_hash;
 };
 
 /* FleetSummary (Fleet), area fleets. */
@@ -915,6 +931,9 @@ char *cmdop_error_info_to_json(const cmdop_error_info *v);
 void cmdop_empty_free(cmdop_empty *v);
 int cmdop_empty_from_json(cmdop_empty **out, const char *json);
 char *cmdop_empty_to_json(const cmdop_empty *v);
+void cmdop_hello_free(cmdop_hello *v);
+int cmdop_hello_from_json(cmdop_hello **out, const char *json);
+char *cmdop_hello_to_json(const cmdop_hello *v);
 void cmdop_fleet_summary_free(cmdop_fleet_summary *v);
 int cmdop_fleet_summary_from_json(cmdop_fleet_summary **out, const char *json);
 char *cmdop_fleet_summary_to_json(const cmdop_fleet_summary *v);

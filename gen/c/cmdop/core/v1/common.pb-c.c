@@ -97,7 +97,52 @@ void   cmdop__core__v1__empty__free_unpacked
   assert(message->base.descriptor == &cmdop__core__v1__empty__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor cmdop__core__v1__error_info__field_descriptors[2] =
+void   cmdop__core__v1__hello__init
+                     (Cmdop__Core__V1__Hello         *message)
+{
+  static const Cmdop__Core__V1__Hello init_value = CMDOP__CORE__V1__HELLO__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__hello__get_packed_size
+                     (const Cmdop__Core__V1__Hello *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__hello__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__hello__pack
+                     (const Cmdop__Core__V1__Hello *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__hello__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__hello__pack_to_buffer
+                     (const Cmdop__Core__V1__Hello *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__hello__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__Hello *
+       cmdop__core__v1__hello__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__Hello *)
+     protobuf_c_message_unpack (&cmdop__core__v1__hello__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__hello__free_unpacked
+                     (Cmdop__Core__V1__Hello *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__hello__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor cmdop__core__v1__error_info__field_descriptors[7] =
 {
   {
     "code",
@@ -123,15 +168,80 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__error_info__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "status",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__ErrorInfo, has_status),
+    offsetof(Cmdop__Core__V1__ErrorInfo, status),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_id",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__ErrorInfo, request_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "field",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__ErrorInfo, field),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "retry_after_ms",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Cmdop__Core__V1__ErrorInfo, has_retry_after_ms),
+    offsetof(Cmdop__Core__V1__ErrorInfo, retry_after_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "retryable",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__ErrorInfo, has_retryable),
+    offsetof(Cmdop__Core__V1__ErrorInfo, retryable),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__error_info__field_indices_by_name[] = {
   0,   /* field[0] = code */
+  4,   /* field[4] = field */
   1,   /* field[1] = message */
+  3,   /* field[3] = request_id */
+  5,   /* field[5] = retry_after_ms */
+  6,   /* field[6] = retryable */
+  2,   /* field[2] = status */
 };
 static const ProtobufCIntRange cmdop__core__v1__error_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__error_info__descriptor =
 {
@@ -141,7 +251,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__error_info__descriptor =
   "Cmdop__Core__V1__ErrorInfo",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__ErrorInfo),
-  2,
+  7,
   cmdop__core__v1__error_info__field_descriptors,
   cmdop__core__v1__error_info__field_indices_by_name,
   1,  cmdop__core__v1__error_info__number_ranges,
@@ -166,7 +276,58 @@ const ProtobufCMessageDescriptor cmdop__core__v1__empty__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__empty__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue cmdop__core__v1__kind__enum_values_by_number[8] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__hello__field_descriptors[2] =
+{
+  {
+    "version",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__Hello, version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "idl_hash",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__Hello, idl_hash),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__hello__field_indices_by_name[] = {
+  1,   /* field[1] = idl_hash */
+  0,   /* field[0] = version */
+};
+static const ProtobufCIntRange cmdop__core__v1__hello__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__hello__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.Hello",
+  "Hello",
+  "Cmdop__Core__V1__Hello",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__Hello),
+  2,
+  cmdop__core__v1__hello__field_descriptors,
+  cmdop__core__v1__hello__field_indices_by_name,
+  1,  cmdop__core__v1__hello__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__hello__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue cmdop__core__v1__kind__enum_values_by_number[9] =
 {
   { "KIND_UNSPECIFIED", "CMDOP__CORE__V1__KIND__KIND_UNSPECIFIED", 0 },
   { "KIND_REQUEST", "CMDOP__CORE__V1__KIND__KIND_REQUEST", 1 },
@@ -176,14 +337,16 @@ static const ProtobufCEnumValue cmdop__core__v1__kind__enum_values_by_number[8] 
   { "KIND_ERROR", "CMDOP__CORE__V1__KIND__KIND_ERROR", 5 },
   { "KIND_CALLBACK", "CMDOP__CORE__V1__KIND__KIND_CALLBACK", 6 },
   { "KIND_ANSWER", "CMDOP__CORE__V1__KIND__KIND_ANSWER", 7 },
+  { "KIND_CANCEL", "CMDOP__CORE__V1__KIND__KIND_CANCEL", 8 },
 };
 static const ProtobufCIntRange cmdop__core__v1__kind__value_ranges[] = {
-{0, 0},{0, 8}
+{0, 0},{0, 9}
 };
-static const ProtobufCEnumValueIndex cmdop__core__v1__kind__enum_values_by_name[8] =
+static const ProtobufCEnumValueIndex cmdop__core__v1__kind__enum_values_by_name[9] =
 {
   { "KIND_ANSWER", 7 },
   { "KIND_CALLBACK", 6 },
+  { "KIND_CANCEL", 8 },
   { "KIND_DONE", 4 },
   { "KIND_ERROR", 5 },
   { "KIND_EVENT", 3 },
@@ -198,9 +361,9 @@ const ProtobufCEnumDescriptor cmdop__core__v1__kind__descriptor =
   "Kind",
   "Cmdop__Core__V1__Kind",
   "cmdop.core.v1",
-  8,
+  9,
   cmdop__core__v1__kind__enum_values_by_number,
-  8,
+  9,
   cmdop__core__v1__kind__enum_values_by_name,
   1,
   cmdop__core__v1__kind__value_ranges,

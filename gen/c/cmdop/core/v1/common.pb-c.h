@@ -17,6 +17,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Cmdop__Core__V1__ErrorInfo Cmdop__Core__V1__ErrorInfo;
 typedef struct Cmdop__Core__V1__Empty Cmdop__Core__V1__Empty;
+typedef struct Cmdop__Core__V1__Hello Cmdop__Core__V1__Hello;
 
 
 /* --- enums --- */
@@ -50,7 +51,11 @@ typedef enum _Cmdop__Core__V1__Kind {
   /*
    * "answer"
    */
-  CMDOP__CORE__V1__KIND__KIND_ANSWER = 7
+  CMDOP__CORE__V1__KIND__KIND_ANSWER = 7,
+  /*
+   * "cancel"
+   */
+  CMDOP__CORE__V1__KIND__KIND_CANCEL = 8
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CMDOP__CORE__V1__KIND)
 } Cmdop__Core__V1__Kind;
 
@@ -61,10 +66,18 @@ struct  Cmdop__Core__V1__ErrorInfo
   ProtobufCMessage base;
   char *code;
   char *message;
+  protobuf_c_boolean has_status;
+  int32_t status;
+  char *request_id;
+  char *field;
+  protobuf_c_boolean has_retry_after_ms;
+  int64_t retry_after_ms;
+  protobuf_c_boolean has_retryable;
+  protobuf_c_boolean retryable;
 };
 #define CMDOP__CORE__V1__ERROR_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__error_info__descriptor) \
-    , NULL, NULL }
+    , NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, 0 }
 
 
 struct  Cmdop__Core__V1__Empty
@@ -74,6 +87,17 @@ struct  Cmdop__Core__V1__Empty
 #define CMDOP__CORE__V1__EMPTY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__empty__descriptor) \
      }
+
+
+struct  Cmdop__Core__V1__Hello
+{
+  ProtobufCMessage base;
+  char *version;
+  char *idl_hash;
+};
+#define CMDOP__CORE__V1__HELLO__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__hello__descriptor) \
+    , NULL, NULL }
 
 
 /* Cmdop__Core__V1__ErrorInfo methods */
@@ -114,6 +138,25 @@ Cmdop__Core__V1__Empty *
 void   cmdop__core__v1__empty__free_unpacked
                      (Cmdop__Core__V1__Empty *message,
                       ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__Hello methods */
+void   cmdop__core__v1__hello__init
+                     (Cmdop__Core__V1__Hello         *message);
+size_t cmdop__core__v1__hello__get_packed_size
+                     (const Cmdop__Core__V1__Hello   *message);
+size_t cmdop__core__v1__hello__pack
+                     (const Cmdop__Core__V1__Hello   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__hello__pack_to_buffer
+                     (const Cmdop__Core__V1__Hello   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__Hello *
+       cmdop__core__v1__hello__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__hello__free_unpacked
+                     (Cmdop__Core__V1__Hello *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cmdop__Core__V1__ErrorInfo_Closure)
@@ -121,6 +164,9 @@ typedef void (*Cmdop__Core__V1__ErrorInfo_Closure)
                   void *closure_data);
 typedef void (*Cmdop__Core__V1__Empty_Closure)
                  (const Cmdop__Core__V1__Empty *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__Hello_Closure)
+                 (const Cmdop__Core__V1__Hello *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -131,6 +177,7 @@ typedef void (*Cmdop__Core__V1__Empty_Closure)
 extern const ProtobufCEnumDescriptor    cmdop__core__v1__kind__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__error_info__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__empty__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__hello__descriptor;
 
 PROTOBUF_C__END_DECLS
 

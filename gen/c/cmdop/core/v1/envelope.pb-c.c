@@ -52,7 +52,7 @@ void   cmdop__core__v1__envelope__free_unpacked
   assert(message->base.descriptor == &cmdop__core__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor cmdop__core__v1__envelope__field_descriptors[102] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__envelope__field_descriptors[103] =
 {
   {
     "id",
@@ -1278,6 +1278,18 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__envelope__field_descripto
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "hello",
+    202,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__Envelope, payload_case),
+    offsetof(Cmdop__Core__V1__Envelope, hello),
+    &cmdop__core__v1__hello__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__envelope__field_indices_by_name[] = {
   17,   /* field[17] = active_session_req */
@@ -1314,6 +1326,7 @@ static const unsigned cmdop__core__v1__envelope__field_indices_by_name[] = {
   4,   /* field[4] = get_machine_req */
   52,   /* field[52] = get_schedule_req */
   46,   /* field[46] = get_tunnel_req */
+  102,   /* field[102] = hello */
   0,   /* field[0] = id */
   63,   /* field[63] = issue_key_req */
   66,   /* field[66] = issue_key_resp */
@@ -1396,7 +1409,7 @@ static const ProtobufCIntRange cmdop__core__v1__envelope__number_ranges[11 + 1] 
   { 110, 67 },
   { 140, 93 },
   { 200, 100 },
-  { 0, 102 }
+  { 0, 103 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__envelope__descriptor =
 {
@@ -1406,7 +1419,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__envelope__descriptor =
   "Cmdop__Core__V1__Envelope",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__Envelope),
-  102,
+  103,
   cmdop__core__v1__envelope__field_descriptors,
   cmdop__core__v1__envelope__field_indices_by_name,
   11,  cmdop__core__v1__envelope__number_ranges,
