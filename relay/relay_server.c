@@ -4,9 +4,10 @@
  * route with {} captures -> handler under the global lock -> response with a
  * fresh X-Request-Id.
  *
- * Threading: MHD runs one thread per connection (the ask SSE streams of the
- * next issue need long-lived responses); every handler, and every touch of
- * the db or the recording, happens with relay->lock held.
+ * Threading: MHD runs one thread per connection, so a streamed response
+ * (relay_stream: the ask SSE route) can block in its reader on its own
+ * thread; every handler, and every touch of the db or the recording, happens
+ * with relay->lock held, but a stream's reader runs without it.
  */
 #include "relay_server.h"
 #include "relay_ask.h"

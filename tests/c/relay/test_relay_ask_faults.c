@@ -254,7 +254,7 @@ START_TEST(cancelled_stream_cannot_resume)
 }
 END_TEST
 
-#define N_CONCURRENT 24
+#define N_CONCURRENT 100
 
 START_TEST(concurrent_streams_each_get_their_own_frames)
 {
