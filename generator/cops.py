@@ -89,9 +89,14 @@ def op_view(model, ns, op, records):
     c = op["c_name"][len("cmdop_"):]
     v = {"op": op, "c": c, "upper": c.upper(), "fn": op["c_name"], "desc": f"cmdop__op_{c}"}
     v["positional"] = [p for p in op["params"] if p["in"] in ("path", "arg")]
+    if op["kind"] == "stream":
+        # A stream's required body strings (ask's prompt) are positional, as in
+        # the reference's call shapes: cmdop_machines_ask(&s, c, machine_id, prompt, p).
+        v["positional"] += [p for p in op["params"] if p["in"] == "body" and p["required"]
+                            and p["default"] is None and p["type"] == "string"]
     v["members"] = []
     for p in op["params"]:
-        if p["in"] in ("path", "arg"):
+        if p in v["positional"]:
             continue
         decl, cond, setter = struct_member(p)
         v["members"].append({"p": p, "decl": decl, "setter": setter, "cond": cond,
@@ -100,8 +105,11 @@ def op_view(model, ns, op, records):
     v["params_type"] = f"cmdop_{c}_params"
     # how the result reaches the caller
     res = op["result"]
+    v["stream"] = stream_view(op, c, records) if op["kind"] == "stream" else None
     if res is None:
         v["out"] = None
+    elif op["kind"] == "stream":
+        v["out"] = {"kind": "stream", "decl": "cmdop_ask_stream **out"}
     elif op["unwrap"]:
         field = next(f for f in records[res]["fields"] if f["name"] == op["unwrap"])
         if field["repeated"]:
@@ -141,6 +149,52 @@ def op_view(model, ns, op, records):
                              "next": "cmdop__pager_next_item"})
     v["table"] = table_view(op, c)
     return v
+
+
+SCALARS = ("string", "bool", "int32", "int64", "double")
+
+
+def channel_param(f):
+    """A field of a channel's body record as a required body param."""
+    if f["repeated"] or f["type"] not in SCALARS:
+        raise ValueError(f"channel body field {f['name']}: only scalar fields are supported in C")
+    return {"name": f["name"], "wire": f["wire"], "in": "body", "type": f["type"],
+            "required": True, "default": None, "min": None, "max": None, "min_len": None,
+            "max_len": None, "enum_values": None, "enum": None, "pattern": None,
+            "context_from": None, "generated": None, "doc": None}
+
+
+def stream_view(op, c, records):
+    """The cmdop__stream_desc of a stream op: generated params and side channels."""
+    if op["result"] != "AskFrame":
+        raise ValueError(f"{op['full_name']}: the C runtime streams only AskFrame "
+                         f"(cmdop_ask_stream), not {op['result']}")
+    hex32 = []
+    for p in op["params"]:
+        if p["generated"] == "hex32":
+            hex32.append(p["name"])
+        elif p["generated"]:
+            raise ValueError(f"{op['full_name']}.{p['name']}: generated({p['generated']}) "
+                             f"is not supported in C")
+    path_params = [p for p in op["params"] if p["in"] in ("path", "context")]
+    channels = []
+    for ch in op["channels"]:
+        params = path_params + [channel_param(f) for f in records[ch["body"]]["fields"]]
+        synth = {"params": params, "paginate": None, "empty": None, "kind": "http",
+                 "plane": op["plane"], "method": ch["method"], "path": ch["path"],
+                 "result": None, "idempotent": False, "idempotency_key": False,
+                 "unwrap": None, "scan": None,
+                 "envelope": {"request": {"number": 0}, "response": {"number": 0}},
+                 "errors": ["not_found", "validation"]}
+        sym = f"{c}_{ch['name']}"
+        channels.append({"name": ch["name"], "on": ch["on"], "sym": sym,
+                         "desc": f"cmdop__op_{sym}",
+                         "full_name": f"{op['full_name']}.{ch['name']}",
+                         "op_name": f"{op['name']}.{ch['name']}",
+                         "c_name": f"{op['c_name']}_{ch['name']}",
+                         "method": ch["method"], "path": ch["path"],
+                         "table": table_view(synth, sym)})
+    return {"desc": f"cmdop__stream_{c}", "hex32": hex32, "channels": channels}
 
 
 def wrap_call(head, args, width=92):
@@ -223,8 +277,6 @@ def render(e, model, cv, ctx):
     # helpers of ops.c that this IDL needs (unused static functions do not compile)
     uses = set()
     for v in views:
-        if v["op"]["kind"] == "stream":
-            continue
         for m in v["members"]:
             uses.add(m["setter"].split("(")[0])
         if v["positional"]:
@@ -233,10 +285,11 @@ def render(e, model, cv, ctx):
             uses.add("bad_version")
         if v["out"]:
             uses.add({"record": "null_out", "string": "result_string",
-                      "rewrap": "rewrap"}[v["out"]["kind"]])
+                      "rewrap": "rewrap", "stream": "null_out"}[v["out"]["kind"]])
         if v["helpers"]:
             uses.add("null_out")
-    c = dict(ctx, ops=views, namespaces=model["namespaces"], uses=uses)
+    streams = [v for v in views if v["stream"]]
+    c = dict(ctx, ops=views, namespaces=model["namespaces"], uses=uses, streams=streams)
     return {
         "c/include/cmdop/ops.h": e.get_template("c/ops.h.j2").render(c),
         "c/src/ops.c": e.get_template("c/ops.c.j2").render(c),

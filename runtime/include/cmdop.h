@@ -12,5 +12,7 @@
 /* Generated from idl/ (gen/c/include): record types and typed op functions. */
 #include "cmdop/types.h"
 #include "cmdop/ops.h"
+/* machines.ask streams (the open call cmdop_machines_ask is in ops.h). */
+#include "cmdop/ask.h"
 
 #endif /* CMDOP_H */

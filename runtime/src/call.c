@@ -15,12 +15,12 @@
 #include "request.h"
 #include "validate.h"
 
-static const char *plane_credential(const cmdop_client *c, cmdop__plane plane)
+const char *cmdop__plane_credential(const cmdop_client *c, cmdop__plane plane)
 {
     return plane == CMDOP__PLANE_RELAY ? c->cfg.token : c->cfg.api_key;
 }
 
-static int no_credential(const cmdop__op_desc *op)
+int cmdop__no_credential(const cmdop__op_desc *op)
 {
     if (op->plane == CMDOP__PLANE_RELAY)
         return cmdop__error_set(CMDOP_EAUTH, 0, NULL, NULL,
@@ -97,7 +97,7 @@ static int run_http(cmdop_client *c, const cmdop__op_desc *op, const json_t *a,
         return cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL, "RAND_bytes failed");
     cmdop__request_ctx ctx = {
         .base_url = op->plane == CMDOP__PLANE_RELAY ? c->cfg.base_url : c->cfg.api_base_url,
-        .credential = plane_credential(c, op->plane),
+        .credential = cmdop__plane_credential(c, op->plane),
         .plane = op->plane,
         .idempotency_key = use_key ? idem : NULL,
         .wire_offset = o->wire_offset,
@@ -144,8 +144,8 @@ int cmdop__call_ex(cmdop_client *client, const cmdop__op_desc *op, const json_t 
     int rc = cmdop__validate_args(op, args, client->cfg.fleet_id, &a);
     if (rc)
         return rc;
-    if (!plane_credential(client, op->plane))
-        rc = no_credential(op);
+    if (!cmdop__plane_credential(client, op->plane))
+        rc = cmdop__no_credential(op);
     else
         rc = run_http(client, op, a, o, out);
     json_decref(a);

@@ -25,4 +25,10 @@ int cmdop__call_ex(cmdop_client *client, const cmdop__op_desc *op, const json_t 
 int cmdop__call_scan(cmdop_client *client, const cmdop__op_desc *op,
                      const json_t *args, json_t **out);
 
+/* The credential of `plane` (relay: token, platform: api key), borrowed, or
+ * NULL when the client has none. Never the other plane's. */
+const char *cmdop__plane_credential(const cmdop_client *c, cmdop__plane plane);
+/* Raise CMDOP_EAUTH for an op whose plane has no credential; returns it. */
+int cmdop__no_credential(const cmdop__op_desc *op);
+
 #endif /* CMDOP__CALL_INTERNAL_H */

@@ -7,6 +7,7 @@
 #define CMDOP__OP_DESCS_H
 
 #include "op_table.h"
+#include "stream_desc.h"
 
 extern const cmdop__op_desc cmdop__op_bots_list; /* bots.list */
 extern const cmdop__op_desc cmdop__op_bots_get; /* bots.get */
@@ -64,5 +65,6 @@ extern const cmdop__op_desc cmdop__op_tunnels_close; /* tunnels.close */
 extern const cmdop__op_desc cmdop__op_tunnels_list; /* tunnels.list */
 extern const cmdop__op_desc cmdop__op_tunnels_get; /* tunnels.get */
 extern const cmdop__op_desc cmdop__op_tunnels_sessions; /* tunnels.sessions */
+extern const cmdop__stream_desc cmdop__stream_machines_ask; /* machines.ask: generated params, side channels */
 
 #endif /* CMDOP__OP_DESCS_H */

@@ -1083,6 +1083,98 @@ const cmdop__op_desc cmdop__op_machines_ask = {
     .errors = machines_ask_errors,
 };
 
+/* machines.ask.pin: POST /api/admin/machines/{machine_id}/pin, answers `pin_required` while the stream stays open */
+static const cmdop__param_desc machines_ask_pin_params[] = {
+    /* path, required */
+    { .name = "machine_id", .wire_name = "machine_id", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
+      .required = true, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* body, required */
+    { .name = "challenge_id", .wire_name = "challenge_id", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
+      .required = true, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* body, required */
+    { .name = "pin", .wire_name = "pin", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
+      .required = true, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+};
+static const char *const machines_ask_pin_errors[] = { "not_found", "validation", NULL };
+
+static const cmdop__op_desc cmdop__op_machines_ask_pin = {
+    .name = "machines.ask.pin", .ns = "machines", .op = "ask.pin",
+    .c_name = "cmdop_machines_ask_pin",
+    .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_RELAY,
+    .method = "POST", .path = "/api/admin/machines/{machine_id}/pin",
+    .params = machines_ask_pin_params, .n_params = 3,
+    .result_type = NULL,
+    .empty_status = 0, .empty_result_json = NULL,
+    .idempotent = false, .idempotency_key = false,
+    .page = NULL,
+    .unwrap = NULL,
+    .scan_list = NULL, .scan_arg = NULL, .scan_match = NULL,
+    .env_req_field = 0, .env_resp_field = 0,
+    .errors = machines_ask_pin_errors,
+};
+
+/* machines.ask.confirm: POST /api/admin/machines/{machine_id}/confirm, answers `confirm_required` while the stream stays open */
+static const cmdop__param_desc machines_ask_confirm_params[] = {
+    /* path, required */
+    { .name = "machine_id", .wire_name = "machine_id", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
+      .required = true, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* body, required */
+    { .name = "token", .wire_name = "token", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
+      .required = true, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* body, required */
+    { .name = "accept", .wire_name = "accept", .in = CMDOP__IN_BODY, .type = CMDOP__T_BOOL,
+      .required = true, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+};
+static const char *const machines_ask_confirm_errors[] = { "not_found", "validation", NULL };
+
+static const cmdop__op_desc cmdop__op_machines_ask_confirm = {
+    .name = "machines.ask.confirm", .ns = "machines", .op = "ask.confirm",
+    .c_name = "cmdop_machines_ask_confirm",
+    .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_RELAY,
+    .method = "POST", .path = "/api/admin/machines/{machine_id}/confirm",
+    .params = machines_ask_confirm_params, .n_params = 3,
+    .result_type = NULL,
+    .empty_status = 0, .empty_result_json = NULL,
+    .idempotent = false, .idempotency_key = false,
+    .page = NULL,
+    .unwrap = NULL,
+    .scan_list = NULL, .scan_arg = NULL, .scan_match = NULL,
+    .env_req_field = 0, .env_resp_field = 0,
+    .errors = machines_ask_confirm_errors,
+};
+
+/* machines.ask: what the stream driver needs beyond the op itself */
+static const char *const machines_ask_hex32[] = { "session_id", NULL };
+static const cmdop__channel_desc machines_ask_channels[] = {
+    { .name = "pin", .on_arm = "pin_required", .op = &cmdop__op_machines_ask_pin },
+    { .name = "confirm", .on_arm = "confirm_required", .op = &cmdop__op_machines_ask_confirm },
+};
+
+const cmdop__stream_desc cmdop__stream_machines_ask = {
+    .op = &cmdop__op_machines_ask,
+    .hex32_params = machines_ask_hex32,
+    .channels = machines_ask_channels,
+    .n_channels = 2,
+};
+
 /* ---- machines.messages: GET /api/admin/machines/{machine_id}/messages (relay) ---- */
 static const cmdop__param_desc machines_messages_params[] = {
     /* path, required */

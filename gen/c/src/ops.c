@@ -3,12 +3,14 @@
  * ops.c — the typed op functions of cmdop/ops.h. Each one only translates:
  * C arguments -> a jansson args object keyed by surface param names ->
  * cmdop__call() (runtime/src/call.h: defaults, validation, HTTP, retries,
- * error mapping) -> the generated JSON mapping of the result type.
+ * error mapping) -> the generated JSON mapping of the result type. Stream
+ * ops hand the args to cmdop__ask_open() (runtime/src/ask_stream.h) instead.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "call.h"
+#include "ask_stream.h"
 #include "cmdop/error.h"
 #include "cmdop/ops.h"
 #include "op_descs.h"
@@ -1544,6 +1546,57 @@ int cmdop_machines_spend(cmdop_machine_spend **out, cmdop_client *client,
         rc = cmdop__call(client, &cmdop__op_machines_spend, args, &res);
     if (rc == 0)
         rc = cmdop__machine_spend_from_jsont(res, out);
+    json_decref(args);
+    json_decref(res);
+    return rc;
+}
+
+/* ==== machines.ask ==== */
+
+/* The driver's args object for machines.ask: NEW in *out. */
+static int machines_ask_args(json_t **out, const char *machine_id, const char *prompt,
+                             const cmdop_machines_ask_params *p)
+{
+    json_t *args = json_object();
+    int rc = args ? 0 : no_memory();
+
+    if (rc == 0)
+        rc = arg_string(args, "machine_id", machine_id);
+    if (rc == 0)
+        rc = arg_string(args, "prompt", prompt);
+    if (rc == 0 && p && p->version != CMDOP_MACHINES_ASK_PARAMS_VERSION)
+        rc = bad_version("cmdop_machines_ask", p->version, CMDOP_MACHINES_ASK_PARAMS_VERSION);
+    if (rc == 0 && p)
+        rc = arg_string(args, "session_id", p->session_id);
+    if (rc == 0 && p)
+        rc = arg_string(args, "agent_type", p->agent_type);
+    if (rc == 0 && p && p->has_timeout_seconds)
+        rc = arg_set(args, "timeout_seconds", json_integer(p->timeout_seconds));
+    if (rc == 0 && p)
+        rc = arg_string_map(args, "options", p->options);
+    if (rc == 0 && p)
+        rc = arg_string(args, "pin", p->pin);
+    if (rc != 0) {
+        json_decref(args);
+        return rc;
+    }
+    *out = args;
+    return 0;
+}
+
+int cmdop_machines_ask(cmdop_ask_stream **out, cmdop_client *client,
+                       const char *machine_id, const char *prompt,
+                       const cmdop_machines_ask_params *params)
+{
+    json_t *args = NULL, *res = NULL;
+    int rc;
+
+    if (!out)
+        return null_out("cmdop_machines_ask");
+    *out = NULL;
+    rc = machines_ask_args(&args, machine_id, prompt, params);
+    if (rc == 0)
+        rc = cmdop__ask_open(client, &cmdop__stream_machines_ask, args, out);
     json_decref(args);
     json_decref(res);
     return rc;

@@ -1,0 +1,283 @@
+/*
+ * ask_stream_wire.c — the loop-thread half of a stream: response bytes go
+ * through the SSE decoder (sse.h) and the frame decoder (ask_frame.h) into
+ * the stream's queue, in order; the end of a transfer either finishes the
+ * stream or, when it dropped before a terminal frame after an event id,
+ * resubmits the same POST with Last-Event-ID after a short backoff (a
+ * timer on the loop, never a sleep). Nothing here blocks: the caller is
+ * woken through the condition variable.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ask_stream_internal.h"
+#include "client_internal.h"
+
+void cmdop__ask_end_error(cmdop_ask_stream *s, int code, const char *code_str,
+                          const char *fmt, ...)
+{
+    if (s->end != CMDOP__ASK_OPEN)
+        return;
+    s->end = CMDOP__ASK_END_ERROR;
+    s->end_code = code;
+    free(s->end_code_str);
+    s->end_code_str = code_str ? strdup(code_str) : NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->end_msg, sizeof s->end_msg, fmt, ap);
+    va_end(ap);
+}
+
+static bool is_event_stream(const cmdop__http_req *req)
+{
+    const char *ct = req->content_type;
+    return req->status == 200 && ct && strncasecmp(ct, "text/event-stream", 17) == 0;
+}
+
+/* Split "<stream_id>.<seq>" (docs/ask-protocol.md); false when not that shape. */
+static bool parse_id(const char *id, char *stream, size_t cap, long long *seq)
+{
+    const char *dot = strrchr(id, '.');
+    if (!dot || dot == id || (size_t)(dot - id) >= cap || !dot[1])
+        return false;
+    char *end;
+    long long v = strtoll(dot + 1, &end, 10);
+    if (*end || v < 0)
+        return false;
+    memcpy(stream, id, (size_t)(dot - id));
+    stream[dot - id] = '\0';
+    *seq = v;
+    return true;
+}
+
+/* A replayed frame the caller already has (same stream, seq not beyond the
+ * last one queued): the relay should not send it, but if it does the caller
+ * must still see every frame exactly once. */
+static bool seen_before(cmdop_ask_stream *s, const char *id)
+{
+    char stream[sizeof s->last_stream];
+    long long seq;
+    if (!parse_id(id, stream, sizeof stream, &seq))
+        return false;
+    bool after_resume = s->after_resume;
+    s->after_resume = false;
+    /* an equal id is a replay only on a fresh connection: otherwise it is a
+     * frame without an id of its own (the SSE last id carries over) */
+    if (s->last_seq >= 0 && strcmp(stream, s->last_stream) == 0 &&
+        (seq < s->last_seq || (seq == s->last_seq && after_resume)))
+        return true;
+    snprintf(s->last_stream, sizeof s->last_stream, "%s", stream);
+    s->last_seq = seq;
+    return false;
+}
+
+static void push(cmdop_ask_stream *s, cmdop_ask_frame *f, const char *id)
+{
+    cmdop__ask_item *it = calloc(1, sizeof *it);
+    char *idc = strdup(id);
+    if (!it || !idc) {
+        free(it);
+        free(idc);
+        cmdop_ask_frame_free(f);
+        cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory queueing a frame");
+        return;
+    }
+    it->frame = f;
+    it->event_id = idc;
+    if (s->tail)
+        s->tail->next = it;
+    else
+        s->head = it;
+    s->tail = it;
+}
+
+static int error_code_of(const char *code)
+{
+    if (strcmp(code, "pin_denied") == 0)
+        return CMDOP_EPINDENIED;
+    if (strcmp(code, "pin_required_timeout") == 0)
+        return CMDOP_EPINTIMEOUT;
+    return CMDOP_EAGENT;
+}
+
+/* One decoded frame, under mu. */
+static void take_frame(cmdop_ask_stream *s, const cmdop__ask_frame *f, const char *id)
+{
+    if (f->kind == CMDOP__ASK_ERROR) {
+        cmdop__ask_end_error(s, error_code_of(f->error.code), f->error.code, "%s",
+                             f->error.message[0] ? f->error.message : f->error.code);
+        return;
+    }
+    cmdop_ask_frame *pub = cmdop__ask_frame_public(f);
+    if (!pub) {
+        cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory converting a frame");
+        return;
+    }
+    push(s, pub, id);
+    if (f->kind == CMDOP__ASK_DONE && s->end == CMDOP__ASK_OPEN)
+        s->end = CMDOP__ASK_END_DONE;
+}
+
+/* SSE event callback: decode, drop replays, queue. Non-zero stops the feed. */
+static int on_event(const cmdop__sse_event *ev, void *payload)
+{
+    cmdop_ask_stream *s = payload;
+    cmdop__ask_frame *f = NULL;
+    char err[256];
+    int rc = cmdop__ask_frame_decode(&f, ev->type, ev->data, ev->data_len, err, sizeof err);
+    if (rc) {
+        s->fail_code = rc == CMDOP_ENOMEM ? CMDOP_ENOMEM : CMDOP_EINTERNAL;
+        snprintf(s->fail_msg, sizeof s->fail_msg, "malformed ask frame (after event id '%s'): %s",
+                 ev->id, err);
+        return rc;
+    }
+    s->attempts = 0; /* progress: a later drop may resume again */
+    if (!seen_before(s, ev->id)) {
+        pthread_mutex_lock(&s->mu);
+        take_frame(s, f, ev->id);
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+    }
+    cmdop__ask_frame_free(f);
+    return 0;
+}
+
+size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, void *payload)
+{
+    cmdop_ask_stream *s = payload;
+    pthread_mutex_lock(&s->mu);
+    s->last_rx_ms = cmdop__now_ms();
+    if (!s->end_request_id && req->request_id)
+        s->end_request_id = strdup(req->request_id);
+    bool ended = s->end != CMDOP__ASK_OPEN || s->cancelled;
+    pthread_mutex_unlock(&s->mu);
+    if (!is_event_stream(req)) {
+        /* an error answer (or not a stream at all): keep its head for the
+         * error message; the rest is not needed */
+        if (s->err_body.len < CMDOP__ASK_MAX_ERR_BODY)
+            cmdop__sb_append(&s->err_body, data,
+                             len < CMDOP__ASK_MAX_ERR_BODY ? len : CMDOP__ASK_MAX_ERR_BODY);
+        return len;
+    }
+    if (ended)
+        return len; /* after a terminal frame the relay closes; ignore the rest */
+    int rc = cmdop__sse_feed(s->sse, data, len, on_event, s);
+    if (rc && !s->fail_code) {
+        s->fail_code = rc == CMDOP_ENOMEM ? CMDOP_ENOMEM : CMDOP_EINTERNAL;
+        snprintf(s->fail_msg, sizeof s->fail_msg, "ask stream: %s",
+                 cmdop__sse_strerror(s->sse));
+    }
+    return rc ? 0 : len; /* 0 aborts the transfer */
+}
+
+/* Resubmit with Last-Event-ID, under mu. false when resuming is impossible
+ * (the end is then recorded). */
+static bool try_resume(cmdop_ask_stream *s, cmdop__http_req *req, const char *why)
+{
+    const char *id = cmdop__sse_last_id(s->sse);
+    if (!id[0]) {
+        cmdop__ask_end_error(s, CMDOP_ECONNECTION, NULL,
+                             "ask stream lost before any event id, cannot resume: %s", why);
+        return false;
+    }
+    if (s->attempts >= CMDOP__ASK_MAX_RESUMES) {
+        cmdop__ask_end_error(s, CMDOP_ECONNECTION, NULL,
+                             "ask stream lost after event id '%s'; gave up after %u resume "
+                             "attempts: %s", id, s->attempts, why);
+        return false;
+    }
+    long delay = CMDOP__ASK_RESUME_BASE_MS << s->attempts;
+    if (delay > CMDOP__ASK_RESUME_CAP_MS)
+        delay = CMDOP__ASK_RESUME_CAP_MS;
+    s->attempts++;
+    cmdop__sse_finish(s->sse, NULL); /* drop a partial event; the last id stays */
+    cmdop__sb_free(&s->err_body);
+    cmdop__http_req_reset_response(req);
+    if (cmdop__ask_set_header(req, "Last-Event-ID", id) != 0) {
+        cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory resuming the stream");
+        return false;
+    }
+    cmdop__debug_log_printf(s->client->log, "%s %s: stream dropped (%s); resuming from %s in %ld ms",
+                            req->method, req->url, why, id, delay);
+    s->resumes++;
+    s->after_resume = true;
+    s->last_rx_ms = cmdop__now_ms() + delay; /* the backoff is not idleness */
+    if (cmdop__loop_submit(s->client->loop, req, delay) != 0) {
+        cmdop__ask_end_error(s, CMDOP_ECANCELLED, NULL, "client closed");
+        return false;
+    }
+    return true;
+}
+
+/* Why a transfer that ended without a terminal frame ended. */
+static void drop_reason(const cmdop__http_req *req, char *buf, size_t cap)
+{
+    if (req->xfer == CMDOP__XFER_OK)
+        snprintf(buf, cap, "connection closed before a terminal frame");
+    else
+        snprintf(buf, cap, "%s", req->xfer_msg[0] ? req->xfer_msg : "transport failure");
+}
+
+/* Decide the outcome of a finished transfer, under mu. Returns true when
+ * the request was resubmitted (still in flight). */
+static bool settle(cmdop_ask_stream *s, cmdop__http_req *req)
+{
+    if (s->end != CMDOP__ASK_OPEN)
+        return false;
+    if (s->cancelled) {
+        cmdop__ask_end_error(s, CMDOP_ECANCELLED, NULL, "ask stream cancelled");
+        return false;
+    }
+    if (s->idle_fired) {
+        cmdop__ask_end_error(s, CMDOP_ETIMEOUT, NULL, "ask stream idle: no byte for %ld ms",
+                             s->idle_ms);
+        return false;
+    }
+    if (s->fail_code) {
+        cmdop__ask_end_error(s, s->fail_code, NULL, "%s", s->fail_msg);
+        return false;
+    }
+    if (req->xfer == CMDOP__XFER_CANCELLED) {
+        cmdop__ask_end_error(s, CMDOP_ECANCELLED, NULL, "client closed");
+        return false;
+    }
+    if (req->xfer == CMDOP__XFER_NOMEM) {
+        cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory in the HTTP loop");
+        return false;
+    }
+    bool resuming = cmdop__http_req_header_get(req, "Last-Event-ID") != NULL;
+    if (req->status == 409 && resuming) {
+        cmdop__ask_end_error(s, CMDOP_ECONNECTION, NULL,
+                             "ask stream lost and the relay cannot resume it (409 %s)",
+                             s->err_body.s ? s->err_body.s : "");
+        return false;
+    }
+    if (req->status != 0 && req->status != 200) {
+        s->end = CMDOP__ASK_END_HTTP; /* mapped on the caller's thread */
+        return false;
+    }
+    if (req->status == 200 && !is_event_stream(req)) {
+        cmdop__ask_end_error(s, CMDOP_EINTERNAL, NULL,
+                             "ask answered 200 with Content-Type '%s', not text/event-stream",
+                             req->content_type ? req->content_type : "");
+        return false;
+    }
+    char why[300];
+    drop_reason(req, why, sizeof why);
+    return try_resume(s, req, why);
+}
+
+void cmdop__ask_on_done(cmdop__http_req *req, void *payload)
+{
+    cmdop_ask_stream *s = payload;
+    pthread_mutex_lock(&s->mu);
+    if (!s->end_request_id && req->request_id)
+        s->end_request_id = strdup(req->request_id);
+    if (!settle(s, req))
+        s->in_flight = false; /* the loop let go of req for good */
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
