@@ -1,7 +1,7 @@
 # cmdop SDK — top-level build. See README.md.
 #   make           build libcmdop (static + shared) and build/cmdop-core
 #   make gen       regenerate gen/ from idl/ (committed; must leave no diff)
-#   make check     install deps if missing, drift check, all tests, ASan+UBSan
+#   make check     install deps if missing, drift check, all tests, valgrind, ASan+UBSan
 #   make demo      build, start the local relay, run the C quickstart
 .DEFAULT_GOAL := all
 include mk/common.mk
@@ -27,6 +27,7 @@ $(BUILD)/cmdop-core: runtime/cli/main.c $(BUILD)/libcmdop.a $(BUILD)/librelay.a
 check: deps
 	@$(MAKE) --no-print-directory gen-check
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory test-valgrind
 	@$(MAKE) --no-print-directory SAN=1 BUILD=build/asan test-c
 
 test: all test-gen test-c

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_pkgs=(libcurl4-openssl-dev libjansson-dev libssl-dev libprotobuf-c-dev
-  protobuf-c-compiler libmicrohttpd-dev check pkg-config make gcc)
+  protobuf-c-compiler libmicrohttpd-dev check pkg-config make gcc valgrind)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -22,7 +22,13 @@ venv=${VENV:-.venv}
 req=generator/requirements.txt
 stamp="$venv/.deps-stamp"
 if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    # Debian's own python3 keeps venv in a separate package.
+    rm -rf "$venv"
+    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
+  fi
 fi
 if [ ! -f "$stamp" ] || ! cmp -s "$req" "$stamp"; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"

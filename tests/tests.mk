@@ -32,3 +32,11 @@ $(BUILD)/tests/integration/%: tests/c/integration/%.c $(SUPPORT_SRCS) $(BUILD)/l
 test-c-build: $(C_TEST_BINS) $(BUILD)/cmdop-core
 test-c: test-c-build
 	@CMDOP_CORE_BIN=$(BUILD)/cmdop-core scripts/run-c-tests.sh $(C_TEST_BINS)
+
+# The unit and integration tests once more under valgrind (memcheck): Check
+# runs in-process (CK_FORK=no) so leaks are attributed to the test.
+VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite
+.PHONY: test-valgrind
+test-valgrind: $(UNIT_BINS) $(INTEG_BINS) $(BUILD)/cmdop-core
+	@CK_FORK=no TEST_LABEL=valgrind TEST_RUNNER="$(VALGRIND)" CMDOP_CORE_BIN=$(BUILD)/cmdop-core \
+	  scripts/run-c-tests.sh $(UNIT_BINS) $(INTEG_BINS)
