@@ -1,0 +1,133 @@
+/*
+ * stdio_frame.c — varint length prefix + body framing (stdio_frame.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stdio_frame.h"
+
+size_t cmdop__varint_encode(uint64_t v, uint8_t *out)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        out[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (uint8_t)v;
+    return n;
+}
+
+int cmdop__varint_decode(const uint8_t *buf, size_t len, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (size_t i = 0; i < CMDOP__VARINT_MAX; i++) {
+        if (i >= len)
+            return 0;
+        uint8_t b = buf[i];
+        /* the 10th byte holds only bit 63: anything more overflows */
+        if (i == CMDOP__VARINT_MAX - 1 && b > 1)
+            return -1;
+        r |= (uint64_t)(b & 0x7f) << (7 * i);
+        if (!(b & 0x80)) {
+            *v = r;
+            return (int)i + 1;
+        }
+    }
+    return -1;
+}
+
+/* Read exactly len bytes. 0 ok, 1 EOF before any byte, 2 EOF after some,
+ * -1 read error. */
+static int read_full(int fd, uint8_t *p, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, p + got, len - got);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (n == 0)
+            return got == 0 ? 1 : 2;
+        got += (size_t)n;
+    }
+    return 0;
+}
+
+cmdop__frame_rc cmdop__stdio_read_frame(int fd, uint8_t **buf, size_t *len)
+{
+    uint8_t pre[CMDOP__VARINT_MAX];
+    uint64_t size = 0;
+    size_t n = 0;
+
+    *buf = NULL;
+    *len = 0;
+    /* The prefix is read byte by byte: it is at most 10 bytes and reading
+     * further would consume the body of the next frame's owner. */
+    for (;;) {
+        if (n == sizeof pre)
+            return CMDOP__FRAME_BAD;
+        int r = read_full(fd, &pre[n], 1);
+        if (r == 1)
+            return n == 0 ? CMDOP__FRAME_EOF : CMDOP__FRAME_TRUNCATED;
+        if (r < 0)
+            return CMDOP__FRAME_IO;
+        n++;
+        int used = cmdop__varint_decode(pre, n, &size);
+        if (used < 0)
+            return CMDOP__FRAME_BAD;
+        if (used > 0)
+            break;
+    }
+    if (size > CMDOP__STDIO_MAX_FRAME)
+        return CMDOP__FRAME_BAD;
+    if (size == 0)
+        return CMDOP__FRAME_OK;
+    uint8_t *b = malloc((size_t)size);
+    if (!b)
+        return CMDOP__FRAME_NOMEM;
+    int r = read_full(fd, b, (size_t)size);
+    if (r != 0) {
+        free(b);
+        return r < 0 ? CMDOP__FRAME_IO : CMDOP__FRAME_TRUNCATED;
+    }
+    *buf = b;
+    *len = (size_t)size;
+    return CMDOP__FRAME_OK;
+}
+
+static int write_full(int fd, const uint8_t *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int cmdop__stdio_write_frame(int fd, const uint8_t *body, size_t len)
+{
+    uint8_t pre[CMDOP__VARINT_MAX];
+    size_t n = cmdop__varint_encode((uint64_t)len, pre);
+    /* small frames go out in one write(2) so a reader never sees a prefix
+     * without its body for long; large ones in two */
+    if (len <= 4096) {
+        uint8_t tmp[CMDOP__VARINT_MAX + 4096];
+        memcpy(tmp, pre, n);
+        if (len)
+            memcpy(tmp + n, body, len);
+        return write_full(fd, tmp, n + len);
+    }
+    if (write_full(fd, pre, n) != 0)
+        return -1;
+    return write_full(fd, body, len);
+}
