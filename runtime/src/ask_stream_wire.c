@@ -134,8 +134,8 @@ static int on_event(const cmdop__sse_event *ev, void *payload)
                  ev->id, err);
         return rc;
     }
-    s->attempts = 0; /* progress: a later drop may resume again */
     if (!seen_before(s, ev->id)) {
+        s->attempts = 0; /* progress: a later drop may resume again */
         pthread_mutex_lock(&s->mu);
         take_frame(s, f, ev->id);
         pthread_cond_broadcast(&s->cv);
