@@ -337,7 +337,9 @@ static void route(relay_server *s, relay_plane plane, const char *path,
                     q->method, path);
 }
 
-/* Appends {method, path, query, headers, body, status} to the recording. */
+/* Appends {method, path, query, headers, body, status, request_id} to the
+ * recording; request_id is the X-Request-Id the response carried, so a test
+ * can match a client-side error to the request the relay saw. */
 static void record(relay_server *s, struct MHD_Connection *c,
                    const relay_req *q, const char *raw_path, req_ctx *ctx,
                    int status, bool replayed)
@@ -361,6 +363,8 @@ static void record(relay_server *s, struct MHD_Connection *c,
     json_t *rec = json_pack("{s:s, s:s, s:O, s:o, s:o, s:i}", "method",
                             q->method, "path", raw_path, "query", q->query,
                             "headers", h, "body", body, "status", status);
+    if (q->request_id)
+        json_object_set_new(rec, "request_id", json_string(q->request_id));
     if (replayed)
         json_object_set_new(rec, "replayed", json_true());
     json_array_append_new(s->recording, rec);

@@ -117,7 +117,16 @@ void it_check_error(const char *file, int line, int rc, int code,
                           strlen(e->request_id) > 4,
                       "%s:%d: request_id '%s' is not the relay's", file, line,
                       e->request_id ? e->request_id : "(null)");
-    else
+    if (http_status != 0) {
+        /* The id must be the one the relay sent for the last request. */
+        json_t *reqs = it_requests();
+        json_t *last = json_array_get(reqs, json_array_size(reqs) - 1);
+        const char *sent = json_string_value(json_object_get(last, "request_id"));
+        ck_assert_msg(sent && strcmp(sent, e->request_id) == 0,
+                      "%s:%d: request_id '%s', the relay sent '%s'", file, line,
+                      e->request_id, sent ? sent : "(null)");
+        json_decref(reqs);
+    } else
         ck_assert_msg(e->request_id == NULL, "%s:%d: request_id without a response",
                       file, line);
     if (field)

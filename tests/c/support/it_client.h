@@ -64,7 +64,8 @@ void it_clear_recording(void);
 
 /* Checks the last error: code, code_str, http_status, non-empty message; for
  * server errors (http_status != 0) a request_id of the relay's form
- * "req_<hex>". `field` (may be NULL) must match error->field when given. */
+ * "req_<hex>" that equals the X-Request-Id the relay recorded for the last
+ * request. `field` (may be NULL) must match error->field when given. */
 void it_check_error(const char *file, int line, int rc, int code,
                     const char *code_str, int http_status, const char *field);
 #define IT_ERR(rc, code, code_str, status) \
