@@ -3,6 +3,9 @@
  *
  * Configuration comes from the environment (CMDOP_TOKEN, CMDOP_API_KEY,
  * CMDOP_BASE_URL, CMDOP_API_BASE_URL), exactly as for a hosted account.
+ * It lists, pages and reads machines, streams `ask` answers (collecting one,
+ * accepting a confirmation and answering a PIN mid-stream), creates and
+ * disables a fleet, issues and revokes a key, and lists skills.
  * Every step prints what it did; any failure prints the typed error and
  * makes the program exit non-zero.
  */
@@ -150,6 +153,86 @@ static int list_skills(cmdop_client *c)
     return 0;
 }
 
+/* Collects a plain answer: the stream drained to its final text. */
+static int ask_collect(cmdop_client *c, const char *machine_id)
+{
+    cmdop_ask_stream *s = NULL;
+    if (cmdop_machines_ask(&s, c, machine_id, "what is the uptime?", NULL) < 0)
+        return fail("machines.ask");
+    char *text = NULL;
+    int rc = cmdop_ask_stream_collect(s, &text);
+    if (rc == 0)
+        printf("machines.ask(alpha).collect(): \"%s\"\n", text);
+    free(text);
+    cmdop_ask_stream_free(s);
+    return rc < 0 ? fail("machines.ask collect") : 0;
+}
+
+/* Streams frame by frame and answers the agent's questions mid-stream: a
+ * confirmation for a dangerous plan, a PIN for a guarded machine. */
+static int ask_interactive(cmdop_client *c, const char *machine_id,
+                           const char *label, const char *prompt)
+{
+    cmdop_ask_stream *s = NULL;
+    if (cmdop_machines_ask(&s, c, machine_id, prompt, NULL) < 0)
+        return fail("machines.ask");
+    printf("machines.ask(%s, \"%s\"):\n", label, prompt);
+    cmdop_ask_frame *f = NULL;
+    int rc, events = 0;
+    while ((rc = cmdop_ask_stream_next(s, &f)) == 0) {
+        switch (f->kind) {
+        case CMDOP_ASK_FRAME_EVENT:
+            events++;
+            break;
+        case CMDOP_ASK_FRAME_CONFIRM_REQUIRED:
+            printf("  confirm_required: %s (danger %s) -> accepting\n",
+                   f->confirm_required->plan, f->confirm_required->danger_level);
+            rc = cmdop_ask_stream_confirm(s, f->confirm_required->token, true);
+            break;
+        case CMDOP_ASK_FRAME_PIN_REQUIRED:
+            printf("  pin_required: %s -> answering\n", f->pin_required->label);
+            rc = cmdop_ask_stream_pin(s, f->pin_required->challenge_id, "1234");
+            break;
+        case CMDOP_ASK_FRAME_DONE:
+            printf("  %d event frames, then done: success=%s \"%s\" (%d ms)\n",
+                   events, f->done->success ? "true" : "false", f->done->text,
+                   f->done->duration_ms);
+            break;
+        default:
+            printf("  %s frame\n", f->type);
+            break;
+        }
+        cmdop_ask_frame_free(f);
+        if (rc < 0)
+            break;
+    }
+    cmdop_ask_stream_free(s);
+    return rc == CMDOP_ITEROVER ? 0 : fail("machines.ask stream");
+}
+
+static int ask_tour(cmdop_client *c)
+{
+    int rc = ask_collect(c, "20000000-0000-4000-8000-000000000001");
+    if (!rc)
+        rc = ask_interactive(c, "20000000-0000-4000-8000-000000000002", "bravo",
+                             "sudo systemctl restart nginx");
+    if (!rc)
+        rc = ask_interactive(c, "20000000-0000-4000-8000-000000000003", "charlie",
+                             "list the open ports");
+    /* An offline machine ends the stream with the agent's own error code. */
+    cmdop_ask_stream *s = NULL;
+    if (!rc && cmdop_machines_ask(&s, c, "20000000-0000-4000-8000-000000000004",
+                                  "hello", NULL) == 0) {
+        char *text = NULL;
+        if (cmdop_ask_stream_collect(s, &text) == CMDOP_EAGENT)
+            printf("machines.ask(delta): %s: %s\n", cmdop_error_last()->code_str,
+                   cmdop_error_last()->message);
+        free(text);
+        cmdop_ask_stream_free(s);
+    }
+    return rc;
+}
+
 int main(void)
 {
     cmdop_client *c = NULL;
@@ -168,6 +251,8 @@ int main(void)
         rc = fleet_round_trip(c);
     if (!rc)
         rc = key_round_trip(c);
+    if (!rc)
+        rc = ask_tour(c);
     if (!rc)
         rc = list_skills(c);
     free(first);
