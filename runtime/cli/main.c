@@ -2,13 +2,17 @@
  * cmdop-core — the one native binary the SDK ships.
  *   cmdop-core relay [--port N] [--seed FILE] [--token T] [--api-key K]
  *       the local relay (relay/), for demos and every integration test
+ *   cmdop-core --stdio
+ *       the server the Python and Node clients spawn: length-prefixed
+ *       protobuf Envelopes on stdin/stdout (docs/stdio.md), configured from
+ *       the CMDOP_* environment
  *   cmdop-core --version
- * The stdio server for the Python and Node clients (`--stdio`) joins here.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmdop/version.h"
+#include "stdio_server.h"
 
 /* relay/relay_main.c */
 int cmdop_relay_main(int argc, char **argv);
@@ -17,6 +21,7 @@ static void usage(FILE *to)
 {
     fputs("usage: cmdop-core relay [--port N] [--host ADDR] [--seed FILE]"
           " [--token T] [--api-key K]\n"
+          "       cmdop-core --stdio\n"
           "       cmdop-core --version\n",
           to);
 }
@@ -25,6 +30,8 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "relay") == 0)
         return cmdop_relay_main(argc - 1, argv + 1);
+    if (argc == 2 && strcmp(argv[1], "--stdio") == 0)
+        return cmdop__stdio_serve(0, 1);
     if (argc == 2 && strcmp(argv[1], "--version") == 0) {
         printf("cmdop-core %s (idl %s)\n", cmdop_version(), cmdop_idl_hash());
         return 0;

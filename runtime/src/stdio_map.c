@@ -1,0 +1,530 @@
+/*
+ * stdio_map.c — JSON <-> protobuf by reflection (stdio_map.h). Everything
+ * is derived from protobuf-c's descriptors: field names, labels, types,
+ * has_/n_ quantifiers, oneof cases, enum values and map entries.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdop/error.h"
+#include "stdio_map.h"
+
+#define MEMBER(type, msg, off) (*(type *)((char *)(msg) + (off)))
+#define CMEMBER(type, msg, off) (*(const type *)((const char *)(msg) + (off)))
+
+static int fail(int code, char *err, size_t size, const char *fmt, ...)
+{
+    if (err && size) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, size, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+/* A field path for messages ("items[2].specs"); truncation is harmless. */
+static void path_fmt(char *dst, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dst, size, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- enums ---------------------------------------------------------- */
+
+/* "MfaRequirement" -> "MFA_REQUIREMENT_" (generator/model.py `snake`). */
+static size_t enum_prefix(const ProtobufCEnumDescriptor *ed, char *buf, size_t size)
+{
+    const char *n = ed->short_name;
+    size_t k = 0;
+    for (size_t i = 0; n[i] && k + 3 < size; i++) {
+        unsigned char c = (unsigned char)n[i], prev = i ? (unsigned char)n[i - 1] : 0;
+        if (i > 0 && isupper(c) && (islower(prev) || isdigit(prev)))
+            buf[k++] = '_';
+        buf[k++] = (char)toupper(c);
+    }
+    buf[k++] = '_';
+    buf[k] = '\0';
+    return k;
+}
+
+const char *cmdop__stdio_enum_to_str(const ProtobufCEnumDescriptor *ed, int value,
+                                     char *buf, size_t size)
+{
+    if (value == 0 || size == 0)
+        return NULL;
+    for (unsigned i = 0; i < ed->n_values; i++) {
+        if (ed->values[i].value != value)
+            continue;
+        char pre[128];
+        size_t pl = enum_prefix(ed, pre, sizeof pre);
+        const char *name = ed->values[i].name;
+        if (strncmp(name, pre, pl) == 0)
+            name += pl;
+        size_t k = 0;
+        for (; name[k] && k + 1 < size; k++)
+            buf[k] = (char)tolower((unsigned char)name[k]);
+        buf[k] = '\0';
+        return buf;
+    }
+    return NULL;
+}
+
+int cmdop__stdio_enum_from_str(const ProtobufCEnumDescriptor *ed, const char *s)
+{
+    char want[256];
+    size_t k = enum_prefix(ed, want, sizeof want);
+    for (size_t i = 0; s[i]; i++) {
+        if (k + 1 >= sizeof want)
+            return -1;
+        want[k++] = (char)toupper((unsigned char)s[i]);
+    }
+    want[k] = '\0';
+    for (unsigned i = 0; i < ed->n_values; i++)
+        if (ed->values[i].value != 0 && strcmp(ed->values[i].name, want) == 0)
+            return ed->values[i].value;
+    return -1;
+}
+
+/* ---- shared reflection helpers ------------------------------------- */
+
+static size_t elem_size(ProtobufCType t)
+{
+    switch (t) {
+    case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32:
+        return 4;
+    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
+        return 8;
+    case PROTOBUF_C_TYPE_FLOAT: return sizeof(float);
+    case PROTOBUF_C_TYPE_DOUBLE: return sizeof(double);
+    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
+    case PROTOBUF_C_TYPE_ENUM: return sizeof(int);
+    case PROTOBUF_C_TYPE_STRING: return sizeof(char *);
+    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
+    case PROTOBUF_C_TYPE_MESSAGE: return sizeof(ProtobufCMessage *);
+    }
+    return 0;
+}
+
+/* A map<,> field is a repeated message whose type is the generated
+ * "<Field>Entry" with fields key = 1, value = 2. */
+static bool is_map_entry(const ProtobufCFieldDescriptor *f)
+{
+    if (f->type != PROTOBUF_C_TYPE_MESSAGE || f->label != PROTOBUF_C_LABEL_REPEATED)
+        return false;
+    const ProtobufCMessageDescriptor *d = f->descriptor;
+    size_t n = strlen(d->short_name);
+    return d->n_fields == 2 && n > 5 && strcmp(d->short_name + n - 5, "Entry") == 0 &&
+           strcmp(d->fields[0].name, "key") == 0 && strcmp(d->fields[1].name, "value") == 0;
+}
+
+static bool pointer_typed(ProtobufCType t)
+{
+    return t == PROTOBUF_C_TYPE_STRING || t == PROTOBUF_C_TYPE_MESSAGE;
+}
+
+/* Is an optional/oneof field set in msg? */
+static bool present(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
+{
+    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+        return CMEMBER(uint32_t, msg, f->quantifier_offset) == f->id;
+    if (f->label == PROTOBUF_C_LABEL_REQUIRED)
+        return true;
+    if (pointer_typed(f->type))
+        return CMEMBER(const void *, msg, f->offset) != NULL;
+    if (f->label == PROTOBUF_C_LABEL_NONE)
+        return true;
+    return CMEMBER(protobuf_c_boolean, msg, f->quantifier_offset) != 0;
+}
+
+/* ---- message -> JSON ------------------------------------------------ */
+
+static int msg_to_json(const ProtobufCMessage *msg, json_t **out, const char *path,
+                       char *err, size_t es);
+
+/* One value at p (the storage of a scalar, a char *, or a message *).
+ * *out NULL with 0 = absent (enum zero value). */
+static int value_to_json(const ProtobufCFieldDescriptor *f, const void *p, json_t **out,
+                         const char *path, char *err, size_t es)
+{
+    char eb[64];
+    *out = NULL;
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
+        *out = json_integer(*(const int32_t *)p);
+        break;
+    case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32:
+        *out = json_integer(*(const uint32_t *)p);
+        break;
+    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+        *out = json_integer((json_int_t)*(const int64_t *)p);
+        break;
+    case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64: {
+        uint64_t u = *(const uint64_t *)p;
+        if (u > (uint64_t)INT64_MAX)
+            return fail(CMDOP_EVALIDATION, err, es, "%s: %llu is out of range", path,
+                        (unsigned long long)u);
+        *out = json_integer((json_int_t)u);
+        break;
+    }
+    case PROTOBUF_C_TYPE_FLOAT: case PROTOBUF_C_TYPE_DOUBLE: {
+        double d = f->type == PROTOBUF_C_TYPE_FLOAT ? *(const float *)p : *(const double *)p;
+        if (!isfinite(d))
+            return fail(CMDOP_EVALIDATION, err, es, "%s: not a finite number", path);
+        *out = json_real(d);
+        break;
+    }
+    case PROTOBUF_C_TYPE_BOOL:
+        *out = json_boolean(*(const protobuf_c_boolean *)p);
+        break;
+    case PROTOBUF_C_TYPE_ENUM: {
+        const char *s = cmdop__stdio_enum_to_str(f->descriptor, *(const int *)p, eb, sizeof eb);
+        if (!s)
+            return 0;
+        *out = json_string(s);
+        break;
+    }
+    case PROTOBUF_C_TYPE_STRING: {
+        const char *s = *(const char *const *)p;
+        *out = json_string(s ? s : "");
+        if (!*out)
+            return fail(CMDOP_EVALIDATION, err, es, "%s: not valid UTF-8", path);
+        return 0;
+    }
+    case PROTOBUF_C_TYPE_MESSAGE:
+        return msg_to_json(*(const ProtobufCMessage *const *)p, out, path, err, es);
+    case PROTOBUF_C_TYPE_BYTES:
+        return fail(CMDOP_EVALIDATION, err, es, "%s: bytes fields are not supported", path);
+    }
+    return *out ? 0 : fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+}
+
+static int repeated_to_json(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
+                            json_t **out, const char *path, char *err, size_t es)
+{
+    size_t n = CMEMBER(size_t, msg, f->quantifier_offset);
+    const char *arr = CMEMBER(const char *, msg, f->offset);
+    bool map = is_map_entry(f);
+    json_t *c = map ? json_object() : json_array();
+    if (!c)
+        return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+    for (size_t i = 0; i < n; i++) {
+        char sub[256];
+        path_fmt(sub, sizeof sub, "%s[%zu]", path, i);
+        if (map) {
+            const ProtobufCMessage *e = ((const ProtobufCMessage *const *)(const void *)arr)[i];
+            const ProtobufCMessageDescriptor *d = f->descriptor;
+            const char *k = CMEMBER(const char *, e, d->fields[0].offset);
+            json_t *v = NULL;
+            int rc = value_to_json(&d->fields[1], (const char *)e + d->fields[1].offset, &v,
+                                   sub, err, es);
+            if (rc == 0 && v && json_object_set_new(c, k ? k : "", v) != 0)
+                rc = fail(CMDOP_EVALIDATION, err, es, "%s: key is not valid UTF-8", sub);
+            if (rc) {
+                json_decref(c);
+                return rc;
+            }
+            continue;
+        }
+        json_t *v = NULL;
+        int rc = value_to_json(f, arr + i * elem_size(f->type), &v, sub, err, es);
+        if (rc) {
+            json_decref(c);
+            return rc;
+        }
+        /* an unknown enum number in a list is kept as the zero value's absence */
+        if (v && json_array_append_new(c, v) != 0) {
+            json_decref(c);
+            return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+        }
+    }
+    *out = c;
+    return 0;
+}
+
+static int msg_to_json(const ProtobufCMessage *msg, json_t **out, const char *path,
+                       char *err, size_t es)
+{
+    const ProtobufCMessageDescriptor *d = msg->descriptor;
+    json_t *o = json_object();
+    if (!o)
+        return fail(CMDOP_ENOMEM, err, es, "out of memory");
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        char sub[256];
+        path_fmt(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", f->name);
+        json_t *v = NULL;
+        int rc = 0;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            if (CMEMBER(size_t, msg, f->quantifier_offset) == 0)
+                continue;
+            rc = repeated_to_json(msg, f, &v, sub, err, es);
+        } else {
+            if (!present(msg, f))
+                continue;
+            rc = value_to_json(f, (const char *)msg + f->offset, &v, sub, err, es);
+        }
+        if (rc == 0 && v && json_object_set_new(o, f->name, v) != 0)
+            rc = fail(CMDOP_ENOMEM, err, es, "%s: out of memory", sub);
+        if (rc) {
+            json_decref(o);
+            return rc;
+        }
+    }
+    *out = o;
+    return 0;
+}
+
+int cmdop__stdio_msg_to_json(const ProtobufCMessage *msg, json_t **out, char *err,
+                             size_t err_size)
+{
+    *out = NULL;
+    if (err && err_size)
+        err[0] = '\0';
+    return msg_to_json(msg, out, "", err, err_size);
+}
+
+/* ---- JSON -> message ------------------------------------------------ */
+
+static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
+                       ProtobufCMessage **out, const char *path, char *err, size_t es);
+
+static const char *jtype(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: case JSON_REAL: return "a number";
+    case JSON_TRUE: case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+static int want(const char *path, const char *what, const json_t *v, char *err, size_t es)
+{
+    return fail(CMDOP_EINTERNAL, err, es, "%s: expected %s, got %s", path, what, jtype(v));
+}
+
+/* An integral JSON number within [lo, hi]. */
+static int get_int(const json_t *v, double lo, double hi, long long *r, const char *path,
+                   char *err, size_t es)
+{
+    double d;
+    if (json_is_integer(v))
+        d = (double)json_integer_value(v);
+    else if (json_is_real(v) && json_real_value(v) == floor(json_real_value(v)))
+        d = json_real_value(v);
+    else
+        return want(path, "an integer", v, err, es);
+    if (d < lo || d > hi)
+        return fail(CMDOP_EINTERNAL, err, es, "%s: %.0f is out of range", path, d);
+    *r = json_is_integer(v) ? (long long)json_integer_value(v) : (long long)d;
+    return 0;
+}
+
+/* Store JSON value v into the storage p of one element of field f.
+ * Returns 0, 1 when the value is absent (unknown enum string), or an error. */
+static int value_from_json(const ProtobufCFieldDescriptor *f, const json_t *v, void *p,
+                           const char *path, char *err, size_t es)
+{
+    long long i;
+    int rc;
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
+        if ((rc = get_int(v, INT32_MIN, INT32_MAX, &i, path, err, es)))
+            return rc;
+        *(int32_t *)p = (int32_t)i;
+        return 0;
+    case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32:
+        if ((rc = get_int(v, 0, UINT32_MAX, &i, path, err, es)))
+            return rc;
+        *(uint32_t *)p = (uint32_t)i;
+        return 0;
+    case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+        if ((rc = get_int(v, -9223372036854775808.0, 9223372036854775807.0, &i, path, err, es)))
+            return rc;
+        *(int64_t *)p = (int64_t)i;
+        return 0;
+    case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
+        if ((rc = get_int(v, 0, 9223372036854775807.0, &i, path, err, es)))
+            return rc;
+        *(uint64_t *)p = (uint64_t)i;
+        return 0;
+    case PROTOBUF_C_TYPE_FLOAT: case PROTOBUF_C_TYPE_DOUBLE:
+        if (!json_is_number(v))
+            return want(path, "a number", v, err, es);
+        if (f->type == PROTOBUF_C_TYPE_FLOAT)
+            *(float *)p = (float)json_number_value(v);
+        else
+            *(double *)p = json_number_value(v);
+        return 0;
+    case PROTOBUF_C_TYPE_BOOL:
+        if (!json_is_boolean(v))
+            return want(path, "a boolean", v, err, es);
+        *(protobuf_c_boolean *)p = json_is_true(v);
+        return 0;
+    case PROTOBUF_C_TYPE_ENUM: {
+        if (!json_is_string(v))
+            return want(path, "a string", v, err, es);
+        /* an enum string this build does not know is absent, as the typed C
+         * mapping maps it to the zero value */
+        int e = cmdop__stdio_enum_from_str(f->descriptor, json_string_value(v));
+        if (e < 0)
+            return 1;
+        *(int *)p = e;
+        return 0;
+    }
+    case PROTOBUF_C_TYPE_STRING:
+        if (!json_is_string(v))
+            return want(path, "a string", v, err, es);
+        if (!(*(char **)p = strdup(json_string_value(v))))
+            return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+        return 0;
+    case PROTOBUF_C_TYPE_MESSAGE:
+        if (!json_is_object(v))
+            return want(path, "an object", v, err, es);
+        return json_to_msg(f->descriptor, v, (ProtobufCMessage **)p, path, err, es);
+    case PROTOBUF_C_TYPE_BYTES:
+        break;
+    }
+    return fail(CMDOP_EINTERNAL, err, es, "%s: bytes fields are not supported", path);
+}
+
+static int repeated_from_json(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+                              const json_t *v, const char *path, char *err, size_t es)
+{
+    bool map = is_map_entry(f);
+    if (map ? !json_is_object(v) : !json_is_array(v))
+        return want(path, map ? "an object" : "an array", v, err, es);
+    size_t n = map ? json_object_size(v) : json_array_size(v);
+    if (n == 0)
+        return 0;
+    char *arr = calloc(n, elem_size(f->type));
+    if (!arr)
+        return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+    /* the count grows with each stored element, so a failure half way
+     * leaves a message protobuf_c_message_free_unpacked frees exactly */
+    MEMBER(char *, m, f->offset) = arr;
+    size_t *count = &MEMBER(size_t, m, f->quantifier_offset);
+    char sub[256];
+    if (map) {
+        const ProtobufCMessageDescriptor *d = f->descriptor;
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)v, k, x) {
+            path_fmt(sub, sizeof sub, "%s.%s", path, k);
+            ProtobufCMessage *e = malloc(d->sizeof_message);
+            if (!e)
+                return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", sub);
+            protobuf_c_message_init(d, e);
+            ((ProtobufCMessage **)(void *)arr)[(*count)++] = e;
+            if (!(MEMBER(char *, e, d->fields[0].offset) = strdup(k)))
+                return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", sub);
+            int rc = value_from_json(&d->fields[1], x, (char *)e + d->fields[1].offset, sub,
+                                     err, es);
+            if (rc < 0)
+                return rc;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        path_fmt(sub, sizeof sub, "%s[%zu]", path, i);
+        int rc = value_from_json(f, json_array_get(v, i), arr + i * elem_size(f->type), sub,
+                                 err, es);
+        if (rc < 0) {
+            /* a half-built nested message sits in its slot: count it so it
+             * is freed with the rest (a failed string left NULL there) */
+            if (pointer_typed(f->type))
+                (*count)++;
+            return rc;
+        }
+        (*count)++;
+    }
+    return 0;
+}
+
+/* The JSON value of field f in o, or NULL when absent or null. For the IDL's
+ * `json` type (string field <x>_json), *text is set to the JSON text of key
+ * <x> (NEW, free()) instead. */
+static const json_t *lookup(const ProtobufCFieldDescriptor *f, const json_t *o, char **text)
+{
+    *text = NULL;
+    const json_t *v = json_object_get(o, f->name);
+    size_t n = strlen(f->name);
+    if (!v && f->type == PROTOBUF_C_TYPE_STRING && f->label != PROTOBUF_C_LABEL_REPEATED &&
+        n > 5 && strcmp(f->name + n - 5, "_json") == 0) {
+        char key[128];
+        path_fmt(key, sizeof key, "%.*s", (int)(n - 5), f->name);
+        const json_t *raw = json_object_get(o, key);
+        if (raw && !json_is_null(raw))
+            *text = json_dumps(raw, JSON_COMPACT | JSON_ENCODE_ANY);
+        return NULL;
+    }
+    return json_is_null(v) ? NULL : v;
+}
+
+static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
+                       ProtobufCMessage **out, const char *path, char *err, size_t es)
+{
+    ProtobufCMessage *m = malloc(d->sizeof_message);
+    if (!m)
+        return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+    protobuf_c_message_init(d, m);
+    *out = m;   /* owned by the caller from here on, also on failure */
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        char sub[256];
+        path_fmt(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", f->name);
+        char *text;
+        const json_t *v = lookup(f, o, &text);
+        int rc = 0;
+        if (text) {
+            MEMBER(char *, m, f->offset) = text;
+        } else if (!v) {
+            continue;
+        } else if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            rc = repeated_from_json(m, f, v, sub, err, es);
+        } else {
+            rc = value_from_json(f, v, (char *)m + f->offset, sub, err, es);
+            if (rc == 1)
+                continue;
+        }
+        if (rc < 0)
+            return rc;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED)
+            continue;
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+            MEMBER(uint32_t, m, f->quantifier_offset) = f->id;
+        else if (f->label == PROTOBUF_C_LABEL_OPTIONAL && !pointer_typed(f->type))
+            MEMBER(protobuf_c_boolean, m, f->quantifier_offset) = 1;
+    }
+    return 0;
+}
+
+int cmdop__stdio_json_to_msg(const ProtobufCMessageDescriptor *desc, const json_t *obj,
+                             ProtobufCMessage **out, char *err, size_t err_size)
+{
+    *out = NULL;
+    if (err && err_size)
+        err[0] = '\0';
+    if (!json_is_object(obj))
+        return want(desc->short_name, "an object", obj, err, err_size);
+    ProtobufCMessage *m = NULL;
+    int rc = json_to_msg(desc, obj, &m, "", err, err_size);
+    if (rc) {
+        protobuf_c_message_free_unpacked(m, NULL);
+        return rc;
+    }
+    *out = m;
+    return 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * stdio_map.h — INTERNAL: generic JSON <-> protobuf mapping for the stdio
+ * server, driven only by protobuf-c reflection (ProtobufCMessageDescriptor),
+ * so no op needs hand-written code.
+ *
+ * Names: a proto field maps to the JSON key of the same name (the generator
+ * names request fields after the op's surface params and record fields after
+ * their JSON keys). One exception mirrors the IDL's `json` type: a string
+ * field `<x>_json` that has no `<x>_json` key takes the JSON text of key
+ * `<x>` (StreamEvent.payload_json <- "payload").
+ * Enums: the proto value PREFIX_SUFFIX (PREFIX = the enum's name in upper
+ * snake case, as the generator spells it) is the JSON string "suffix" in
+ * lower case; the zero value has no string (absent). Maps (map<string,
+ * string>) are JSON objects.
+ * Presence: proto2 optional fields without has_/pointer, and repeated fields
+ * with no element, are absent (not passed); JSON null is absent too.
+ */
+#ifndef CMDOP__STDIO_MAP_H
+#define CMDOP__STDIO_MAP_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include <protobuf-c/protobuf-c.h>
+
+/*
+ * A message -> JSON object keyed by field name. Returns 0 and *out (NEW
+ * reference), or CMDOP_EVALIDATION when a string is not valid UTF-8 or a
+ * field has a type JSON cannot carry (bytes); `err` (may be NULL) then
+ * receives a message naming the field.
+ */
+int cmdop__stdio_msg_to_json(const ProtobufCMessage *msg, json_t **out,
+                             char *err, size_t err_size);
+
+/*
+ * A JSON object -> a NEW message of type `desc`, every part malloc'd so the
+ * caller frees it with protobuf_c_message_free_unpacked(msg, NULL). Keys
+ * without a field are ignored. Returns 0, or CMDOP_EINTERNAL when a value
+ * has the wrong JSON type or is out of range (`err` names the field path,
+ * e.g. "items[2].specs.cpu_count"), or CMDOP_ENOMEM.
+ */
+int cmdop__stdio_json_to_msg(const ProtobufCMessageDescriptor *desc, const json_t *obj,
+                             ProtobufCMessage **out, char *err, size_t err_size);
+
+/* The JSON string of enum value `value` ("none" for MFA_REQUIREMENT_NONE);
+ * NULL for the zero value or a number the enum does not have. Writes into
+ * buf (size >= 64 is plenty) and returns it. */
+const char *cmdop__stdio_enum_to_str(const ProtobufCEnumDescriptor *ed, int value,
+                                     char *buf, size_t size);
+/* The number of the enum value for JSON string `s`; -1 when unknown. */
+int cmdop__stdio_enum_from_str(const ProtobufCEnumDescriptor *ed, const char *s);
+
+#endif /* CMDOP__STDIO_MAP_H */

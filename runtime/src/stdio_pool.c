@@ -1,0 +1,183 @@
+/*
+ * stdio_pool.c — the calls in flight and their workers (stdio_pool.h).
+ * One mutex guards the list; workers sleep on a condition variable.
+ */
+#include <stdlib.h>
+
+#include "stdio_pool.h"
+
+struct cmdop__stdio_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    cmdop__stdio_call *head, *tail;   /* registration order = queue order */
+    size_t count;
+    bool closing;
+    cmdop__stdio_run_fn run;
+    void *ctx;
+    pthread_t *threads;
+    size_t n_threads;
+};
+
+static void unlink_call(cmdop__stdio_pool *p, cmdop__stdio_call *c)
+{
+    cmdop__stdio_call **pp = &p->head, *prev = NULL;
+    while (*pp && *pp != c) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    if (!*pp)
+        return;
+    *pp = c->next;
+    if (p->tail == c)
+        p->tail = prev;
+    p->count--;
+}
+
+static void free_call(cmdop__stdio_call *c)
+{
+    json_decref(c->args);
+    free(c);
+}
+
+static void *worker(void *arg)
+{
+    cmdop__stdio_pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        cmdop__stdio_call *c = p->head;
+        while (c && c->running)
+            c = c->next;
+        if (!c) {
+            if (p->closing)
+                break;
+            pthread_cond_wait(&p->cv, &p->mu);
+            continue;
+        }
+        c->running = true;
+        pthread_mutex_unlock(&p->mu);
+        p->run(p, c, p->ctx);
+        pthread_mutex_lock(&p->mu);
+        unlink_call(p, c);
+        free_call(c);
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+cmdop__stdio_pool *cmdop__stdio_pool_new(size_t n_workers, cmdop__stdio_run_fn run,
+                                         void *ctx)
+{
+    cmdop__stdio_pool *p = calloc(1, sizeof *p);
+    if (!p || n_workers == 0)
+        goto fail;
+    p->threads = calloc(n_workers, sizeof *p->threads);
+    if (!p->threads)
+        goto fail;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->run = run;
+    p->ctx = ctx;
+    for (; p->n_threads < n_workers; p->n_threads++)
+        if (pthread_create(&p->threads[p->n_threads], NULL, worker, p) != 0)
+            break;
+    if (p->n_threads == 0) {
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+        goto fail;
+    }
+    return p;
+fail:
+    if (p)
+        free(p->threads);
+    free(p);
+    return NULL;
+}
+
+static cmdop__stdio_call *find(cmdop__stdio_pool *p, uint32_t id)
+{
+    for (cmdop__stdio_call *c = p->head; c; c = c->next)
+        if (c->id == id)
+            return c;
+    return NULL;
+}
+
+int cmdop__stdio_pool_submit(cmdop__stdio_pool *p, uint32_t id, const cmdop__op_desc *op,
+                             json_t *args)
+{
+    pthread_mutex_lock(&p->mu);
+    int rc = 0;
+    cmdop__stdio_call *c = NULL;
+    if (p->closing)
+        rc = -2;
+    else if (find(p, id))
+        rc = -1;
+    else if (!(c = calloc(1, sizeof *c)))
+        rc = -2;
+    if (rc == 0) {
+        c->id = id;
+        c->op = op;
+        c->args = args;
+        if (p->tail)
+            p->tail->next = c;
+        else
+            p->head = c;
+        p->tail = c;
+        p->count++;
+        pthread_cond_signal(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+bool cmdop__stdio_pool_cancel(cmdop__stdio_pool *p, uint32_t id)
+{
+    bool mine = false;
+    pthread_mutex_lock(&p->mu);
+    cmdop__stdio_call *c = find(p, id);
+    if (c && !c->answered) {
+        c->answered = mine = true;
+        if (!c->running) {   /* never started: nothing will touch it */
+            unlink_call(p, c);
+            free_call(c);
+            pthread_cond_broadcast(&p->cv);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    return mine;
+}
+
+bool cmdop__stdio_pool_claim(cmdop__stdio_pool *p, cmdop__stdio_call *c)
+{
+    pthread_mutex_lock(&p->mu);
+    bool mine = !c->answered;
+    c->answered = true;
+    pthread_mutex_unlock(&p->mu);
+    return mine;
+}
+
+size_t cmdop__stdio_pool_pending(cmdop__stdio_pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    size_t n = p->count;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
+void cmdop__stdio_pool_drain(cmdop__stdio_pool *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->closing = true;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    for (size_t i = 0; i < p->n_threads; i++)
+        pthread_join(p->threads[i], NULL);
+    /* every worker left only once no call was queued, and each removed the
+     * call it ran: the list is empty */
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    free(p->threads);
+    free(p);
+}

@@ -1,0 +1,246 @@
+/*
+ * stdio_server.c — the stdio server's reader and dispatcher
+ * (stdio_server.h): handshake, REQUEST -> worker pool -> RESPONSE/ERROR,
+ * CANCEL, shutdown on EOF.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call_internal.h"
+#include "client_internal.h"
+#include "cmdop/client.h"
+#include "cmdop/error.h"
+#include "cmdop/version.h"
+#include "stdio_frame.h"
+#include "stdio_map.h"
+#include "stdio_pool.h"
+#include "stdio_server.h"
+#include "stdio_writer.h"
+
+typedef struct server {
+    cmdop__stdio_writer w;
+    cmdop_client *client;        /* NULL when the configuration was invalid */
+    /* why the client could not be created, answered to every request */
+    cmdop_error setup_err;
+    char setup_code[32], setup_msg[512], setup_field[64];
+    cmdop__stdio_pool *pool;
+} server;
+
+const cmdop__op_desc *cmdop__stdio_op_by_req_arm(uint32_t arm)
+{
+    for (size_t i = 0; i < cmdop__ops_count; i++)
+        if (cmdop__ops[i]->env_req_field > 0 && (uint32_t)cmdop__ops[i]->env_req_field == arm)
+            return cmdop__ops[i];
+    return NULL;
+}
+
+/* stderr is not part of the protocol (clients drain and discard it); the
+ * CMDOP_DEBUG log gets the same line. */
+static void diag(server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void diag(server *s, const char *fmt, ...)
+{
+    char line[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "cmdop-core --stdio: %s\n", line);
+    if (s->client)
+        cmdop__debug_log_printf(s->client->log, "stdio: %s", line);
+}
+
+static void send_hello(server *s)
+{
+    Cmdop__Core__V1__Hello h = CMDOP__CORE__V1__HELLO__INIT;
+    h.version = (char *)cmdop_version();
+    h.idl_hash = (char *)cmdop_idl_hash();
+    cmdop__stdio_send(&s->w, 0, CMDOP__CORE__V1__KIND__KIND_RESPONSE,
+                      CMDOP__CORE__V1__ENVELOPE__PAYLOAD_HELLO, &h.base);
+}
+
+/* A successful result -> the op's response arm. */
+static void answer_result(server *s, const cmdop__stdio_call *c, const json_t *res)
+{
+    const cmdop__op_desc *op = c->op;
+    if (json_is_null(res) || op->env_resp_field == CMDOP__CORE__V1__ENVELOPE__PAYLOAD_EMPTY) {
+        Cmdop__Core__V1__Empty e = CMDOP__CORE__V1__EMPTY__INIT;
+        cmdop__stdio_send(&s->w, c->id, CMDOP__CORE__V1__KIND__KIND_RESPONSE,
+                          CMDOP__CORE__V1__ENVELOPE__PAYLOAD_EMPTY, &e.base);
+        return;
+    }
+    const ProtobufCFieldDescriptor *arm = cmdop__stdio_arm(op->env_resp_field);
+    char err[256], msg[400];
+    ProtobufCMessage *m = NULL;
+    int rc = arm ? cmdop__stdio_json_to_msg(arm->descriptor, res, &m, err, sizeof err)
+                 : CMDOP_EINTERNAL;
+    if (!arm)
+        snprintf(err, sizeof err, "no envelope arm %d", op->env_resp_field);
+    if (rc) {
+        snprintf(msg, sizeof msg, "%s: the response does not fit %s: %s", op->name,
+                 arm ? ((const ProtobufCMessageDescriptor *)arm->descriptor)->short_name
+                     : "its arm",
+                 err);
+        cmdop__stdio_send_error_code(&s->w, c->id, "internal", msg);
+        return;
+    }
+    cmdop__stdio_send(&s->w, c->id, CMDOP__CORE__V1__KIND__KIND_RESPONSE,
+                      op->env_resp_field, m);
+    protobuf_c_message_free_unpacked(m, NULL);
+}
+
+/* Worker: one unary call through the generic driver. */
+static void run_call(cmdop__stdio_pool *pool, cmdop__stdio_call *c, void *ctx)
+{
+    server *s = ctx;
+    /* raw: the envelope arm is the whole record, even for ops whose typed
+     * surface returns one field of it (op->unwrap) */
+    cmdop__call_opts o = {.wire_offset = -1, .raw = true};
+    json_t *res = NULL;
+    int rc = cmdop__call_ex(s->client, c->op, c->args, &o, &res);
+    /* the thread-local error of this worker, read before anything else can
+     * overwrite it */
+    const cmdop_error *e = rc ? cmdop_error_last() : NULL;
+    cmdop__debug_log_printf(s->client->log, "stdio: id %u %s -> %s", c->id, c->op->name,
+                            rc ? (e ? e->code_str : "error") : "ok");
+    if (cmdop__stdio_pool_claim(pool, c)) {
+        if (rc)
+            cmdop__stdio_send_error(&s->w, c->id, e);
+        else
+            answer_result(s, c, res);
+    }
+    json_decref(res);
+}
+
+static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint32_t id)
+{
+    char err[256], msg[400];
+    uint32_t arm = (uint32_t)env->payload_case;
+    const cmdop__op_desc *op = cmdop__stdio_op_by_req_arm(arm);
+    if (!op) {
+        snprintf(msg, sizeof msg, "no op takes envelope arm %u as its request", arm);
+        cmdop__stdio_send_error_code(&s->w, id, "unknown_op", msg);
+        return;
+    }
+    if (!s->client) {
+        cmdop__stdio_send_error(&s->w, id, &s->setup_err);
+        return;
+    }
+    if (op->kind == CMDOP__OP_STREAM) {
+        snprintf(msg, sizeof msg, "%s: streaming over stdio is not available in this core",
+                 op->name);
+        cmdop__stdio_send_error_code(&s->w, id, "unsupported", msg);
+        return;
+    }
+    const ProtobufCFieldDescriptor *f = cmdop__stdio_arm((int)arm);
+    const ProtobufCMessage *req = *(ProtobufCMessage *const *)((const char *)env + f->offset);
+    json_t *args = NULL;
+    int rc = cmdop__stdio_msg_to_json(req, &args, err, sizeof err);
+    if (rc) {
+        snprintf(msg, sizeof msg, "%s: %s", op->name, err);
+        cmdop__stdio_send_error_code(&s->w, id, rc == CMDOP_ENOMEM ? "internal" : "validation",
+                                     msg);
+        return;
+    }
+    rc = cmdop__stdio_pool_submit(s->pool, id, op, args);
+    if (rc) {
+        json_decref(args);
+        if (rc == -1)
+            snprintf(msg, sizeof msg, "id %u is already in flight", id);
+        else
+            snprintf(msg, sizeof msg, "%s: cannot queue the call", op->name);
+        cmdop__stdio_send_error_code(&s->w, id, "internal", msg);
+    }
+}
+
+static void handle_frame(server *s, const uint8_t *buf, size_t len)
+{
+    Cmdop__Core__V1__Envelope *env = cmdop__core__v1__envelope__unpack(NULL, len, buf);
+    if (!env) {
+        /* framing is intact (the length was right): skip just this frame */
+        diag(s, "undecodable frame of %zu bytes ignored", len);
+        return;
+    }
+    uint32_t id = env->has_id ? env->id : 0;
+    int kind = env->has_kind ? (int)env->kind : 0;
+    switch (kind) {
+    case CMDOP__CORE__V1__KIND__KIND_REQUEST:
+        handle_request(s, env, id);
+        break;
+    case CMDOP__CORE__V1__KIND__KIND_CANCEL:
+        if (cmdop__stdio_pool_cancel(s->pool, id))
+            cmdop__stdio_send_error_code(&s->w, id, "cancelled", "cancelled by the client");
+        break;
+    default:
+        /* ANSWER (streams only), responses and unknown kinds: ignored, as
+         * the protocol says for kinds a side does not expect */
+        break;
+    }
+    cmdop__core__v1__envelope__free_unpacked(env, NULL);
+}
+
+static void setup_error(server *s)
+{
+    const cmdop_error *e = cmdop_error_last();
+    snprintf(s->setup_code, sizeof s->setup_code, "%s", e ? e->code_str : "internal");
+    snprintf(s->setup_msg, sizeof s->setup_msg, "%s",
+             e ? e->message : "cannot create the client");
+    snprintf(s->setup_field, sizeof s->setup_field, "%s", e && e->field ? e->field : "");
+    s->setup_err = (cmdop_error){
+        .code = e ? e->code : CMDOP_EINTERNAL,
+        .code_str = s->setup_code,
+        .message = s->setup_msg,
+        .field = s->setup_field[0] ? s->setup_field : NULL,
+        .retry_after_ms = -1,
+    };
+}
+
+int cmdop__stdio_serve(int in_fd, int out_fd)
+{
+    /* a client that goes away must not kill the core with SIGPIPE while
+     * calls are still draining: writes then fail with EPIPE instead */
+    signal(SIGPIPE, SIG_IGN);
+    server s;
+    memset(&s, 0, sizeof s);
+    cmdop__stdio_writer_init(&s.w, out_fd);
+    if (cmdop_client_new(&s.client, NULL) != 0) {
+        s.client = NULL;
+        setup_error(&s);
+        diag(&s, "%s (every request is answered with this error)", s.setup_msg);
+    }
+    s.pool = cmdop__stdio_pool_new(CMDOP__STDIO_WORKERS, run_call, &s);
+    if (!s.pool) {
+        diag(&s, "cannot start %d worker threads", CMDOP__STDIO_WORKERS);
+        cmdop_client_free(s.client);
+        cmdop__stdio_writer_destroy(&s.w);
+        return 2;
+    }
+    send_hello(&s);
+
+    int status = 0;
+    for (;;) {
+        uint8_t *buf = NULL;
+        size_t len = 0;
+        cmdop__frame_rc r = cmdop__stdio_read_frame(in_fd, &buf, &len);
+        if (r == CMDOP__FRAME_OK) {
+            handle_frame(&s, buf, len);
+            free(buf);
+            continue;
+        }
+        if (r != CMDOP__FRAME_EOF) {
+            static const char *const why[] = {"", "", "input ended inside a frame",
+                                              "malformed length prefix or frame over the cap",
+                                              "cannot read the input", "out of memory"};
+            diag(&s, "%s; stopping", why[r]);
+            status = 1;
+        }
+        break;
+    }
+    /* end of input: calls in flight finish and are answered, then stop */
+    cmdop__stdio_pool_drain(s.pool);
+    cmdop_client_free(s.client);
+    cmdop__stdio_writer_destroy(&s.w);
+    return status;
+}

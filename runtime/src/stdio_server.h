@@ -1,0 +1,33 @@
+/*
+ * stdio_server.h — INTERNAL: `cmdop-core --stdio`, the server the Python and
+ * Node clients spawn (protocol: docs/stdio.md).
+ *
+ * Reads length-prefixed Envelopes from `in_fd` on the calling thread and
+ * writes them to `out_fd` (only frames; diagnostics go to stderr or the
+ * CMDOP_DEBUG log). The client is configured from the environment
+ * (CMDOP_TOKEN, CMDOP_API_KEY, CMDOP_BASE_URL, CMDOP_API_BASE_URL, ...).
+ * Unary calls run on a bounded worker pool through the generic driver
+ * cmdop__call; results and errors are mapped to the op's envelope arms by
+ * reflection. On end of input the server stops reading, lets every call in
+ * flight finish and answers it, then returns.
+ */
+#ifndef CMDOP__STDIO_SERVER_H
+#define CMDOP__STDIO_SERVER_H
+
+#include <stdint.h>
+
+#include "op_table.h"
+
+/* Worker threads for unary calls. */
+#define CMDOP__STDIO_WORKERS 8
+
+/* Serve until end of input. Returns the process exit status: 0 after a clean
+ * EOF (between frames), 1 when the input broke the framing (truncated frame,
+ * malformed prefix, frame over the cap) or could not be read, 2 when the
+ * server could not start. */
+int cmdop__stdio_serve(int in_fd, int out_fd);
+
+/* The op whose request arm is Envelope field `arm`, or NULL. */
+const cmdop__op_desc *cmdop__stdio_op_by_req_arm(uint32_t arm);
+
+#endif /* CMDOP__STDIO_SERVER_H */

@@ -1,0 +1,48 @@
+/*
+ * stdio_writer.h — INTERNAL: the one writer of the stdio server's output.
+ * Every frame the core sends goes through here: a mutex serializes whole
+ * frames (prefix + Envelope) so frames of concurrent calls never interleave,
+ * and nothing else may write to that descriptor (stdout carries frames only).
+ */
+#ifndef CMDOP__STDIO_WRITER_H
+#define CMDOP__STDIO_WRITER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <protobuf-c/protobuf-c.h>
+
+#include "cmdop/core/v1/envelope.pb-c.h"
+#include "cmdop/error.h"
+
+typedef struct cmdop__stdio_writer {
+    int fd;
+    pthread_mutex_t mu;
+    bool broken;    /* a write failed (client gone): later frames are dropped */
+} cmdop__stdio_writer;
+
+void cmdop__stdio_writer_init(cmdop__stdio_writer *w, int fd);
+void cmdop__stdio_writer_destroy(cmdop__stdio_writer *w);
+
+/* Pack and write one envelope. 0, or -1 once the output is broken. */
+int cmdop__stdio_send_env(cmdop__stdio_writer *w, const Cmdop__Core__V1__Envelope *env);
+
+/* Write an envelope {id, kind, arm = payload}; `arm` is the Envelope field
+ * number and `payload` (borrowed) a message of that arm's type, or NULL to
+ * send no payload. */
+int cmdop__stdio_send(cmdop__stdio_writer *w, uint32_t id, Cmdop__Core__V1__Kind kind,
+                      int arm, const ProtobufCMessage *payload);
+
+/* ERROR frame with ErrorInfo from a libcmdop error (code string, message,
+ * status, request id, field, retry-after, retryable). */
+int cmdop__stdio_send_error(cmdop__stdio_writer *w, uint32_t id, const cmdop_error *e);
+
+/* ERROR frame with only a code and a message (protocol-level failures:
+ * "unknown_op", "cancelled", "internal"). */
+int cmdop__stdio_send_error_code(cmdop__stdio_writer *w, uint32_t id, const char *code,
+                                 const char *message);
+
+/* The envelope arm's field descriptor, or NULL when there is no such arm. */
+const ProtobufCFieldDescriptor *cmdop__stdio_arm(int arm);
+
+#endif /* CMDOP__STDIO_WRITER_H */
