@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "stdio_frame.h"
@@ -97,41 +96,51 @@ static int feed_pipe(const uint8_t *data, size_t len, pthread_t *t, feeder *f)
     return p[0];
 }
 
-/* Frames written with cmdop__stdio_write_frame into a buffer via a pipe. */
+/* Frames written with cmdop__stdio_write_frame by a thread into a pipe and
+ * read back here as one byte stream (NEW buffer of *total bytes). */
+typedef struct writer_job {
+    int fd;
+    const size_t *sizes;
+    size_t n;
+    int rc;
+} writer_job;
+
+static void *write_frames(void *arg)
+{
+    writer_job *j = arg;
+    j->rc = 0;
+    for (size_t i = 0; i < j->n && j->rc == 0; i++) {
+        uint8_t *body = malloc(j->sizes[i] ? j->sizes[i] : 1);
+        for (size_t k = 0; k < j->sizes[i]; k++)
+            body[k] = (uint8_t)(k * 7 + i);
+        j->rc = cmdop__stdio_write_frame(j->fd, body, j->sizes[i]);
+        free(body);
+    }
+    close(j->fd);
+    return NULL;
+}
+
 static uint8_t *frames_of(const size_t *sizes, size_t n, size_t *total)
 {
     int p[2];
     ck_assert_int_eq(pipe(p), 0);
-    size_t sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += sizes[i] + CMDOP__VARINT_MAX;
-    uint8_t *out = malloc(sum);
-    ck_assert_ptr_nonnull(out);
-    size_t got = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t *body = malloc(sizes[i] ? sizes[i] : 1);
-        for (size_t k = 0; k < sizes[i]; k++)
-            body[k] = (uint8_t)(k * 7 + i);
-        /* write and drain alternately so the pipe never fills */
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(p[0]);
-            _exit(cmdop__stdio_write_frame(p[1], body, sizes[i]) == 0 ? 0 : 1);
-        }
-        size_t want = sizes[i] + (sizes[i] < 128 ? 1 : sizes[i] < 16384 ? 2 : 3);
-        while (want > 0) {
-            ssize_t r = read(p[0], out + got, want);
-            ck_assert_int_gt(r, 0);
-            got += (size_t)r;
-            want -= (size_t)r;
-        }
-        int st = -1;
-        ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-        ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-        free(body);
+    writer_job j = {p[1], sizes, n, -1};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, write_frames, &j), 0);
+    size_t cap = 1024, got = 0;
+    uint8_t *out = malloc(cap);
+    for (;;) {
+        if (got == cap)
+            out = realloc(out, cap *= 2);
+        ssize_t r = read(p[0], out + got, cap - got);
+        ck_assert_int_ge(r, 0);
+        if (r == 0)
+            break;
+        got += (size_t)r;
     }
+    pthread_join(t, NULL);
     close(p[0]);
-    close(p[1]);
+    ck_assert_int_eq(j.rc, 0);
     *total = got;
     return out;
 }
