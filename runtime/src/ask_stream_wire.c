@@ -177,7 +177,7 @@ size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, vo
  * (the end is then recorded). */
 static bool try_resume(cmdop_ask_stream *s, cmdop__http_req *req, const char *why)
 {
-    const char *id = cmdop__sse_last_id(s->sse);
+    const char *id = cmdop__sse_last_id(s->sse); /* borrowed until the next finish */
     if (!id[0]) {
         cmdop__ask_end_error(s, CMDOP_ECONNECTION, NULL,
                              "ask stream lost before any event id, cannot resume: %s", why);
@@ -189,19 +189,23 @@ static bool try_resume(cmdop_ask_stream *s, cmdop__http_req *req, const char *wh
                              "attempts: %s", id, s->attempts, why);
         return false;
     }
-    long delay = CMDOP__ASK_RESUME_BASE_MS << s->attempts;
+    /* the server's `retry` (if any) is the base; doubled per failed attempt */
+    long base = cmdop__sse_retry(s->sse) >= 0 ? cmdop__sse_retry(s->sse) : CMDOP__ASK_RESUME_BASE_MS;
+    if (base > CMDOP__ASK_RESUME_CAP_MS)
+        base = CMDOP__ASK_RESUME_CAP_MS;
+    long delay = base << s->attempts;
     if (delay > CMDOP__ASK_RESUME_CAP_MS)
         delay = CMDOP__ASK_RESUME_CAP_MS;
     s->attempts++;
-    cmdop__sse_finish(s->sse, NULL); /* drop a partial event; the last id stays */
-    cmdop__sb_free(&s->err_body);
-    cmdop__http_req_reset_response(req);
     if (cmdop__ask_set_header(req, "Last-Event-ID", id) != 0) {
         cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory resuming the stream");
         return false;
     }
     cmdop__debug_log_printf(s->client->log, "%s %s: stream dropped (%s); resuming from %s in %ld ms",
                             req->method, req->url, why, id, delay);
+    cmdop__sse_finish(s->sse, NULL); /* drop a partial event; the last id stays */
+    cmdop__sb_free(&s->err_body);
+    cmdop__http_req_reset_response(req);
     s->resumes++;
     s->after_resume = true;
     s->last_rx_ms = cmdop__now_ms() + delay; /* the backoff is not idleness */
