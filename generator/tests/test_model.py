@@ -318,3 +318,89 @@ def test_unknown_plane_and_error():
 
 def test_void_op_needs_empty():
     fails(THINGS.replace("    empty 204\n", ""), "delete: DELETE", "a void op needs 'empty 204'")
+
+
+ASK = """\
+record ErrorInfo {
+  code: string @1
+  message: string @2
+}
+record StreamEvent {
+  event_type: int32 @1
+  payload_json?: json @2 wire "payload"
+}
+record DoneInfo {
+  success: bool @1
+  text: string @2
+}
+record PinAnswer {
+  challenge_id: string @1
+  pin: string @2
+}
+union AskFrame tag "type" {
+  event: StreamEvent @1
+  done: DoneInfo @2
+  error: ErrorInfo @3
+}
+arm 45 pin_answer: PinAnswer
+namespace agents plane relay {
+  op ask: POST "/m/{machine_id}/ask" -> stream AskFrame {
+    path machine_id: string @1
+    body prompt: string @2
+    body session_id?: string @3 generated(hex32)
+    channel pin: POST "/m/{machine_id}/pin" body PinAnswer on event answer pin_answer
+    envelope ask_req @40 -> ask_frame @41
+  }
+}
+"""
+
+
+def test_stream_op_renders_typed_open_and_stream_desc():
+    """A stream op gets cmdop_<ns>_<op>(cmdop_ask_stream **out, ...) with its required body
+    strings positional, and a cmdop__stream_desc with its hex32 params and side channels."""
+    files = render_all(build([("base.cmdop", BASE), ("t.cmdop", ASK)]))
+    ops_h = files["c/include/cmdop/ops.h"]
+    assert '#include "cmdop/ask.h"' in ops_h
+    assert re.search(r"int cmdop_agents_ask\(cmdop_ask_stream \*\*out, cmdop_client \*client, "
+                     r"const char \*machine_id,\s+const char \*prompt, "
+                     r"const cmdop_agents_ask_params \*params\);", ops_h), ops_h
+    assert "const char *prompt;" not in ops_h  # positional, not a member
+    ops_c = files["c/src/ops.c"]
+    assert "cmdop__ask_open(client, &cmdop__stream_agents_ask, args, out)" in ops_c
+    table = files["c/src/op_table.c"]
+    assert 'static const char *const agents_ask_hex32[] = { "session_id", NULL };' in table
+    assert '.path = "/m/{machine_id}/pin"' in table
+    assert '{ .name = "pin", .on_arm = "event", .op = &cmdop__op_agents_ask_pin }' in table
+    assert "const cmdop__stream_desc cmdop__stream_agents_ask = {" in table
+    # the side channel is not a public op of the table
+    ops_list = table[table.index("cmdop__ops[] = {"):]
+    assert "cmdop__op_agents_ask_pin" not in ops_list
+    assert "extern const cmdop__stream_desc cmdop__stream_agents_ask;" in files["c/src/op_descs.h"]
+
+
+def test_stream_of_another_union_is_refused_in_c():
+    text = ASK.replace("union AskFrame", "union OtherFrame").replace("stream AskFrame",
+                                                                     "stream OtherFrame")
+    with pytest.raises(ValueError, match="only AskFrame"):
+        render_all(build([("base.cmdop", BASE), ("t.cmdop", text)]))
+
+
+def test_mini_stream_idl_c_compiles(tmp_path):
+    """The C of a stream op compiles warning-free against the runtime headers."""
+    import shutil
+    if not shutil.which("cc") or not shutil.which("pkg-config"):
+        pytest.skip("no C compiler")
+    files = render_all(build([("base.cmdop", BASE), ("t.cmdop", ASK)]))
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    cflags = subprocess.run(["pkg-config", "--cflags", "jansson"], capture_output=True,
+                            text=True).stdout.split()
+    for src in ("types.c", "types_json.c", "ops.c", "op_table.c"):
+        proc = subprocess.run(
+            ["cc", *CC_FLAGS, "-I", os.path.join(ROOT, "runtime/include"),
+             "-I", str(tmp_path / "c/include"), "-I", os.path.join(ROOT, "runtime/src"),
+             "-I", str(tmp_path / "c/src"), *cflags, "-c", str(tmp_path / "c/src" / src),
+             "-o", str(tmp_path / (src + ".o"))], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
