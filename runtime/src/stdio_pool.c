@@ -97,20 +97,20 @@ fail:
 static cmdop__stdio_call *find(cmdop__stdio_pool *p, uint32_t id)
 {
     for (cmdop__stdio_call *c = p->head; c; c = c->next)
-        if (c->id == id)
+        if (c->id == id && !c->silent)
             return c;
     return NULL;
 }
 
-int cmdop__stdio_pool_submit(cmdop__stdio_pool *p, uint32_t id, const cmdop__op_desc *op,
-                             json_t *args)
+static int submit(cmdop__stdio_pool *p, uint32_t id, const cmdop__op_desc *op, json_t *args,
+                  bool silent)
 {
     pthread_mutex_lock(&p->mu);
     int rc = 0;
     cmdop__stdio_call *c = NULL;
     if (p->closing)
         rc = -2;
-    else if (find(p, id))
+    else if (!silent && find(p, id))
         rc = -1;
     else if (!(c = calloc(1, sizeof *c)))
         rc = -2;
@@ -118,6 +118,7 @@ int cmdop__stdio_pool_submit(cmdop__stdio_pool *p, uint32_t id, const cmdop__op_
         c->id = id;
         c->op = op;
         c->args = args;
+        c->silent = silent;
         if (p->tail)
             p->tail->next = c;
         else
@@ -128,6 +129,26 @@ int cmdop__stdio_pool_submit(cmdop__stdio_pool *p, uint32_t id, const cmdop__op_
     }
     pthread_mutex_unlock(&p->mu);
     return rc;
+}
+
+int cmdop__stdio_pool_submit(cmdop__stdio_pool *p, uint32_t id, const cmdop__op_desc *op,
+                             json_t *args)
+{
+    return submit(p, id, op, args, false);
+}
+
+int cmdop__stdio_pool_submit_silent(cmdop__stdio_pool *p, uint32_t id,
+                                    const cmdop__op_desc *op, json_t *args)
+{
+    return submit(p, id, op, args, true);
+}
+
+bool cmdop__stdio_pool_has(cmdop__stdio_pool *p, uint32_t id)
+{
+    pthread_mutex_lock(&p->mu);
+    bool has = find(p, id) != NULL;
+    pthread_mutex_unlock(&p->mu);
+    return has;
 }
 
 bool cmdop__stdio_pool_cancel(cmdop__stdio_pool *p, uint32_t id)

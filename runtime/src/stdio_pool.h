@@ -23,6 +23,8 @@ typedef struct cmdop__stdio_call {
     uint32_t id;
     const cmdop__op_desc *op;
     json_t *args;                  /* owned */
+    bool silent;                   /* no answer frame (a stream's ANSWER side
+                                      channel) and not registered by id */
     bool running;                  /* taken by a worker */
     bool answered;                 /* the terminal frame is claimed */
     struct cmdop__stdio_call *next;
@@ -44,6 +46,15 @@ cmdop__stdio_pool *cmdop__stdio_pool_new(size_t n_workers, cmdop__stdio_run_fn r
  * already in flight (args untouched), -2 when out of memory or draining. */
 int cmdop__stdio_pool_submit(cmdop__stdio_pool *pool, uint32_t id,
                              const cmdop__op_desc *op, json_t *args);
+
+/* Queue a silent call (a side-channel answer on a stream's id): run like the
+ * others but never answered and invisible to lookups by id. Takes `args` on
+ * success (0); -2 when out of memory or draining. */
+int cmdop__stdio_pool_submit_silent(cmdop__stdio_pool *pool, uint32_t id,
+                                    const cmdop__op_desc *op, json_t *args);
+
+/* Is a (non-silent) call with this id in flight? */
+bool cmdop__stdio_pool_has(cmdop__stdio_pool *pool, uint32_t id);
 
 /* CANCEL by id: true when this claimed the call's terminal frame (the
  * caller then answers it as cancelled). A queued call is dropped without

@@ -18,6 +18,7 @@
 #include "stdio_map.h"
 #include "stdio_pool.h"
 #include "stdio_server.h"
+#include "stdio_stream.h"
 #include "stdio_writer.h"
 
 typedef struct server {
@@ -27,6 +28,7 @@ typedef struct server {
     cmdop_error setup_err;
     char setup_code[32], setup_msg[512], setup_field[64];
     cmdop__stdio_pool *pool;
+    cmdop__stdio_streams *streams;
 } server;
 
 const cmdop__op_desc *cmdop__stdio_op_by_req_arm(uint32_t arm)
@@ -103,9 +105,12 @@ static void run_call(cmdop__stdio_pool *pool, cmdop__stdio_call *c, void *ctx)
     /* the thread-local error of this worker, read before anything else can
      * overwrite it */
     const cmdop_error *e = rc ? cmdop_error_last() : NULL;
-    cmdop__debug_log_printf(s->client->log, "stdio: id %u %s -> %s", c->id, c->op->name,
+    cmdop__debug_log_printf(s->client->log, "stdio: id %u %s%s -> %s", c->id, c->op->name,
+                            c->silent ? " (answer)" : "",
                             rc ? (e ? e->code_str : "error") : "ok");
-    if (cmdop__stdio_pool_claim(pool, c)) {
+    /* a side-channel answer has no reply frame in the protocol: its failure
+     * shows in the stream (pin_denied, a timeout) and in the debug log */
+    if (!c->silent && cmdop__stdio_pool_claim(pool, c)) {
         if (rc)
             cmdop__stdio_send_error(&s->w, c->id, e);
         else
@@ -128,9 +133,14 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
         cmdop__stdio_send_error(&s->w, id, &s->setup_err);
         return;
     }
-    if (op->kind == CMDOP__OP_STREAM) {
-        snprintf(msg, sizeof msg, "%s: streaming over stdio is not available in this core",
-                 op->name);
+    if (cmdop__stdio_pool_has(s->pool, id) || cmdop__stdio_streams_has(s->streams, id)) {
+        snprintf(msg, sizeof msg, "id %u is already in flight", id);
+        cmdop__stdio_send_error_code(&s->w, id, "internal", msg);
+        return;
+    }
+    const cmdop__stream_desc *sd = NULL;
+    if (op->kind == CMDOP__OP_STREAM && !(sd = cmdop__stdio_stream_desc(op))) {
+        snprintf(msg, sizeof msg, "%s: no stream driver for this op in this core", op->name);
         cmdop__stdio_send_error_code(&s->w, id, "unsupported", msg);
         return;
     }
@@ -144,6 +154,11 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
                                      msg);
         return;
     }
+    if (sd) {
+        cmdop__stdio_streams_open(s->streams, id, sd, args);
+        json_decref(args);
+        return;
+    }
     rc = cmdop__stdio_pool_submit(s->pool, id, op, args);
     if (rc) {
         json_decref(args);
@@ -153,6 +168,28 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
             snprintf(msg, sizeof msg, "%s: cannot queue the call", op->name);
         cmdop__stdio_send_error_code(&s->w, id, "internal", msg);
     }
+}
+
+/* ANSWER on a stream's id: the side channel's HTTP op, run on the pool. */
+static void handle_answer(server *s, const Cmdop__Core__V1__Envelope *env, uint32_t id)
+{
+    const ProtobufCFieldDescriptor *f = cmdop__stdio_arm((int)env->payload_case);
+    if (!f || !s->client)
+        return;
+    const ProtobufCMessage *m = *(ProtobufCMessage *const *)((const char *)env + f->offset);
+    json_t *body = NULL, *args = NULL;
+    const cmdop__op_desc *op = NULL;
+    char err[256];
+    if (cmdop__stdio_msg_to_json(m, &body, err, sizeof err) != 0) {
+        diag(s, "answer on id %u dropped: %s", id, err);
+        return;
+    }
+    int rc = cmdop__stdio_streams_answer(s->streams, id, f->name, body, &op, &args);
+    json_decref(body);
+    /* an answer for no open stream (it ended, or a wrong id) is ignored,
+     * like any frame for an unknown id */
+    if (rc == 0 && cmdop__stdio_pool_submit_silent(s->pool, id, op, args) != 0)
+        json_decref(args);
 }
 
 static void handle_frame(server *s, const uint8_t *buf, size_t len)
@@ -172,10 +209,15 @@ static void handle_frame(server *s, const uint8_t *buf, size_t len)
     case CMDOP__CORE__V1__KIND__KIND_CANCEL:
         if (cmdop__stdio_pool_cancel(s->pool, id))
             cmdop__stdio_send_error_code(&s->w, id, "cancelled", "cancelled by the client");
+        else
+            cmdop__stdio_streams_cancel(s->streams, id);
+        break;
+    case CMDOP__CORE__V1__KIND__KIND_ANSWER:
+        handle_answer(s, env, id);
         break;
     default:
-        /* ANSWER (streams only), responses and unknown kinds: ignored, as
-         * the protocol says for kinds a side does not expect */
+        /* responses, events and unknown kinds: ignored, as the protocol
+         * says for kinds a side does not expect */
         break;
     }
     cmdop__core__v1__envelope__free_unpacked(env, NULL);
@@ -211,8 +253,11 @@ int cmdop__stdio_serve(int in_fd, int out_fd)
         diag(&s, "%s (every request is answered with this error)", s.setup_msg);
     }
     s.pool = cmdop__stdio_pool_new(CMDOP__STDIO_WORKERS, run_call, &s);
-    if (!s.pool) {
-        diag(&s, "cannot start %d worker threads", CMDOP__STDIO_WORKERS);
+    s.streams = cmdop__stdio_streams_new(s.client, &s.w);
+    if (!s.pool || !s.streams) {
+        cmdop__stdio_pool_drain(s.pool);
+        cmdop__stdio_streams_close(s.streams);
+        diag(&s, "cannot start the worker threads");
         cmdop_client_free(s.client);
         cmdop__stdio_writer_destroy(&s.w);
         return 2;
@@ -238,7 +283,10 @@ int cmdop__stdio_serve(int in_fd, int out_fd)
         }
         break;
     }
-    /* end of input: calls in flight finish and are answered, then stop */
+    /* end of input: open streams are cancelled (nobody can answer their
+     * callbacks any more; each still writes its ERROR `cancelled`), unary
+     * calls in flight finish and are answered, then stop */
+    cmdop__stdio_streams_close(s.streams);
     cmdop__stdio_pool_drain(s.pool);
     cmdop_client_free(s.client);
     cmdop__stdio_writer_destroy(&s.w);

@@ -8,152 +8,27 @@
  * errors, and a clean exit 0 on stdin EOF that still answers pending calls.
  */
 #include <check.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmdop/core/v1/envelope.pb-c.h"
 #include "cmdop/version.h"
 #include "it_client.h"
-#include "stdio_frame.h"
-#include "stdio_writer.h"
+#include "stdio_core.h"
 
-typedef Cmdop__Core__V1__Envelope Env;
-#define KIND(k) CMDOP__CORE__V1__KIND__KIND_##k
-#define ARM(a) CMDOP__CORE__V1__ENVELOPE__PAYLOAD_##a
+typedef stdio_core core;
 
-typedef struct core {
-    pid_t pid;
-    int to, from;             /* the core's stdin (write) and stdout (read) */
-    cmdop__stdio_writer w;
-} core;
-
-static int64_t now_ms(void)
+static void send_kind(core *c, uint32_t id, Cmdop__Core__V1__Kind kind)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Spawn the core. env_mode: 0 = both credentials, 1 = no API key;
- * `extra` is one more "NAME=value" or NULL. Does not read the hello. */
-static void core_spawn(core *c, int env_mode, const char *extra)
-{
-    int in[2], out[2];
-    signal(SIGPIPE, SIG_IGN);
-    ck_assert_int_eq(pipe(in), 0);
-    ck_assert_int_eq(pipe(out), 0);
-    const char *bin = getenv("CMDOP_CORE_BIN");
-    if (!bin || !*bin)
-        bin = "build/cmdop-core";
-    c->pid = fork();
-    ck_assert_int_ge(c->pid, 0);
-    if (c->pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[0]); close(in[1]); close(out[0]); close(out[1]);
-        const char *unset[] = {"CMDOP_TOKEN", "CMDOP_API_KEY", "CMDOP_BASE_URL",
-                               "CMDOP_API_BASE_URL", "CMDOP_FLEET_ID", "CMDOP_TIMEOUT_MS",
-                               "CMDOP_DEBUG"};
-        for (size_t i = 0; i < sizeof unset / sizeof unset[0]; i++)
-            unsetenv(unset[i]);
-        setenv("CMDOP_BASE_URL", it_relay.relay_url, 1);
-        setenv("CMDOP_API_BASE_URL", it_relay.platform_url, 1);
-        setenv("CMDOP_TOKEN", it_relay.token, 1);
-        if (env_mode == 0)
-            setenv("CMDOP_API_KEY", it_relay.api_key, 1);
-        if (extra)
-            putenv((char *)extra);
-        execl(bin, "cmdop-core", "--stdio", (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    c->to = in[1];
-    c->from = out[0];
-    cmdop__stdio_writer_init(&c->w, c->to);
-}
-
-/* Next envelope (NEW; free with env_free), or NULL at EOF. Fails the test
- * after 15 s without a frame. */
-static Env *core_recv(core *c)
-{
-    struct pollfd p = {.fd = c->from, .events = POLLIN};
-    ck_assert_msg(poll(&p, 1, 15000) == 1, "no frame from the core within 15 s");
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    cmdop__frame_rc rc = cmdop__stdio_read_frame(c->from, &buf, &len);
-    if (rc == CMDOP__FRAME_EOF)
-        return NULL;
-    ck_assert_int_eq(rc, CMDOP__FRAME_OK);
-    Env *e = cmdop__core__v1__envelope__unpack(NULL, len, buf);
-    free(buf);
-    ck_assert_msg(e != NULL, "stdout carried something that is not an Envelope");
-    return e;
-}
-
-static void env_free(Env *e)
-{
-    cmdop__core__v1__envelope__free_unpacked(e, NULL);
-}
-
-static void core_start(core *c)
-{
-    core_spawn(c, 0, NULL);
-    Env *h = core_recv(c);
-    ck_assert_ptr_nonnull(h);
-    ck_assert_int_eq(h->payload_case, ARM(HELLO));
-    env_free(h);
+    core_send(c, id, kind, 0, NULL);
 }
 
 static void send_req(core *c, uint32_t id, int arm, const void *msg)
 {
-    ck_assert_int_eq(cmdop__stdio_send(&c->w, id, KIND(REQUEST), arm, msg), 0);
-}
-
-static void send_kind(core *c, uint32_t id, Cmdop__Core__V1__Kind kind)
-{
-    ck_assert_int_eq(cmdop__stdio_send(&c->w, id, kind, 0, NULL), 0);
-}
-
-/* Close stdin, collect every frame still coming (NEW array of *n envelopes)
- * and return the exit status. */
-static int core_finish(core *c, Env ***rest, size_t *n)
-{
-    close(c->to);
-    Env **all = NULL;
-    size_t k = 0;
-    Env *e;
-    while ((e = core_recv(c)) != NULL) {
-        all = realloc(all, (k + 1) * sizeof *all);
-        all[k++] = e;
-    }
-    close(c->from);
-    int st = -1;
-    ck_assert_int_eq(waitpid(c->pid, &st, 0), c->pid);
-    cmdop__stdio_writer_destroy(&c->w);
-    if (rest) {
-        *rest = all;
-        *n = k;
-    } else {
-        for (size_t i = 0; i < k; i++)
-            env_free(all[i]);
-        free(all);
-        ck_assert_uint_eq(k, 0);
-    }
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static void free_all(Env **all, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        env_free(all[i]);
-    free(all);
+    core_send_req(c, id, arm, msg);
 }
 
 static Env *call(core *c, uint32_t id, int arm, const void *msg)
@@ -177,7 +52,7 @@ static void get_machine(core *c, uint32_t id, const char *machine_id)
 START_TEST(handshake_states_version_and_idl_hash)
 {
     core c;
-    core_spawn(&c, 0, NULL);
+    core_spawn(&c, 1, NULL);
     Env *h = core_recv(&c);
     ck_assert_ptr_nonnull(h);
     ck_assert_uint_eq(h->id, 0);
@@ -308,7 +183,7 @@ START_TEST(platform_plane_ops)
 
     /* without CMDOP_API_KEY the platform plane fails before the network,
      * while the relay plane still works in the same core */
-    core_spawn(&c, 1, NULL);
+    core_spawn(&c, 0, NULL);
     env_free(core_recv(&c));
     it_clear_recording();
     e = call(&c, 1, ARM(SKILLS_LIST_REQ), &sl);
@@ -441,7 +316,7 @@ START_TEST(cancel_running_and_queued_calls)
     /* id 9 waits for a worker: cancelling it means it never runs */
     get_machine(&c, 9, IT_M_DELTA);
     send_kind(&c, 9, KIND(CANCEL));
-    int64_t t0 = now_ms();
+    int64_t t0 = core_now_ms();
     Env *e = core_recv(&c);
     ck_assert_uint_eq(e->id, 9);
     ck_assert_int_eq(e->kind, KIND(ERROR));
@@ -453,7 +328,7 @@ START_TEST(cancel_running_and_queued_calls)
     ck_assert_uint_eq(e->id, 3);
     ck_assert_str_eq(e->error->code, "cancelled");
     env_free(e);
-    ck_assert_int_lt(now_ms() - t0, 1000);
+    ck_assert_int_lt(core_now_ms() - t0, 1000);
     /* cancelling an unknown or finished id is ignored */
     send_kind(&c, 77, KIND(CANCEL));
     send_kind(&c, 3, KIND(CANCEL));
@@ -467,7 +342,7 @@ START_TEST(cancel_running_and_queued_calls)
         ck_assert(rest[i]->id >= 1 && rest[i]->id <= 8 && rest[i]->id != 3);
         ck_assert_int_eq(rest[i]->payload_case, ARM(MACHINE_DETAIL));
     }
-    free_all(rest, n);
+    env_free_all(rest, n);
     ck_assert_int_eq(recorded_path(IT_M_DELTA), 0);
 }
 END_TEST
@@ -522,20 +397,20 @@ START_TEST(eof_answers_pending_calls_then_exits_0)
     get_machine(&c, 2, IT_M_CHARLIE);
     Env **rest;
     size_t n;
-    int64_t t0 = now_ms();
+    int64_t t0 = core_now_ms();
     ck_assert_int_eq(core_finish(&c, &rest, &n), 0);
     ck_assert_uint_eq(n, 2);
     for (size_t i = 0; i < n; i++)
         ck_assert_int_eq(rest[i]->payload_case, ARM(MACHINE_DETAIL));
-    free_all(rest, n);
-    ck_assert_int_lt(now_ms() - t0, 10000);
+    env_free_all(rest, n);
+    ck_assert_int_lt(core_now_ms() - t0, 10000);
 }
 END_TEST
 
 START_TEST(bad_configuration_answers_every_request)
 {
     core c;
-    core_spawn(&c, 0, "CMDOP_TIMEOUT_MS=soon");
+    core_spawn(&c, 1, "CMDOP_TIMEOUT_MS=soon");
     Env *h = core_recv(&c);
     ck_assert_int_eq(h->payload_case, ARM(HELLO));
     env_free(h);
