@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmdop/version.h"
 #include "stdio_server.h"
@@ -30,8 +31,14 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "relay") == 0)
         return cmdop_relay_main(argc - 1, argv + 1);
-    if (argc == 2 && strcmp(argv[1], "--stdio") == 0)
-        return cmdop__stdio_serve(0, 1);
+    if (argc == 2 && strcmp(argv[1], "--stdio") == 0) {
+        /* frames go to a private copy of stdout; fd 1 itself becomes stderr
+         * so a stray print from any library cannot corrupt the protocol */
+        int out = dup(1);
+        if (out < 0 || dup2(2, 1) < 0)
+            return 2;
+        return cmdop__stdio_serve(0, out);
+    }
     if (argc == 2 && strcmp(argv[1], "--version") == 0) {
         printf("cmdop-core %s (idl %s)\n", cmdop_version(), cmdop_idl_hash());
         return 0;
