@@ -17,6 +17,10 @@ include runtime/runtime.mk
 include relay/relay.mk
 include tests/tests.mk
 include examples/examples.mk
+# Thin clients and packaging (issue 4): optional until they land.
+-include clients/python/python.mk
+-include clients/node/node.mk
+-include packaging/packaging.mk
 
 # The core binary: one executable for `relay` (relay/) and, later, `--stdio`.
 $(BUILD)/cmdop-core: runtime/cli/main.c $(BUILD)/libcmdop.a $(BUILD)/librelay.a
