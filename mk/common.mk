@@ -7,10 +7,13 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 
 DEP_PKGS := libcurl jansson libmicrohttpd libprotobuf-c openssl
-PKG_CFLAGS := $(shell pkg-config --cflags $(DEP_PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(DEP_PKGS) 2>/dev/null)
-CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+# Overridable so a cross build (packaging/packaging.mk) can point at the
+# target architecture's .pc files.
+PKG_CONFIG ?= pkg-config
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 CFLAGS_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS_STD := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
