@@ -21,6 +21,8 @@ include examples/examples.mk
 -include clients/python/python.mk
 -include clients/node/node.mk
 -include packaging/packaging.mk
+# The parity gate and conformance scenarios (issue 5).
+-include parity/parity.mk
 
 # The core binary: one executable for `relay` (relay/) and, later, `--stdio`.
 $(BUILD)/cmdop-core: runtime/cli/main.c $(BUILD)/libcmdop.a $(BUILD)/librelay.a

@@ -1,0 +1,97 @@
+"""Compare normalised surfaces (model.py) and render a readable diff.
+
+Every language is compared with the reference (gen/surface.json) attribute
+by attribute; an attribute a side does not state (C defaults, say) is not
+compared. Two languages that both equal the reference on what they state
+agree with each other, so the pairwise comparison adds nothing but noise.
+
+A mismatch is (language, where, message): `where` is a stable address such
+as "bots_list.param.page.default" that an exception in exceptions.toml
+names; `message` says what differs and what was expected.
+"""
+
+MISSING = object()
+
+
+def _fmt(v):
+    import json
+    return json.dumps(v, sort_keys=True)
+
+
+def compare_op(lang, key, got, want, aliases):
+    out = []
+    where = key
+    gp, wp = got["params"], want["params"]
+    for name in wp:
+        if name not in gp:
+            out.append((lang, "%s.param.%s" % (where, name),
+                        "param '%s' is missing (expected %s)" % (name, _fmt(wp[name]))))
+    for name in gp:
+        if name not in wp:
+            out.append((lang, "%s.param.%s" % (where, name),
+                        "param '%s' is not in the IDL (expected one of: %s)"
+                        % (name, ", ".join(sorted(wp)) or "no params")))
+    for name in sorted(set(gp) & set(wp)):
+        for attr in ("type", "required", "default"):
+            if attr in gp[name] and attr in wp[name] and gp[name][attr] != wp[name][attr]:
+                out.append((lang, "%s.param.%s.%s" % (where, name, attr),
+                            "param '%s': %s is %s, expected %s"
+                            % (name, attr, _fmt(gp[name][attr]), _fmt(wp[name][attr]))))
+    for attr in ("result", "streaming", "helpers"):
+        if attr not in got:
+            continue
+        g, w = got[attr], want[attr]
+        if attr == "result" and isinstance(g, str):
+            g = aliases.get(g, g)
+        if g != w:
+            out.append((lang, "%s.%s" % (where, attr),
+                        "%s is %s, expected %s" % (attr, _fmt(g), _fmt(w))))
+    return out
+
+
+def compare_errors(lang, got, ref):
+    out = []
+    if "c_codes" in got:
+        have = set(got["c_codes"])
+        for code, e in sorted(ref.items()):
+            if e["c_code"] not in have:
+                out.append((lang, "errors.%s" % e["c_code"],
+                            "error code %s (%s) is missing" % (e["c_code"], code)))
+        return out
+    classes = got.get("classes", {})
+    known = {e["class"] for e in ref.values()} | {"CmdopError"}
+    for code, e in sorted(ref.items()):
+        cls = e["class"]
+        if cls not in classes:
+            out.append((lang, "errors.%s" % cls,
+                        "error class %s (code %s) is missing" % (cls, code)))
+        elif classes[cls].get("parent") != e["parent"]:
+            out.append((lang, "errors.%s.parent" % cls,
+                        "error class %s derives from %s, expected %s"
+                        % (cls, classes[cls].get("parent"), e["parent"])))
+        elif "code" in classes[cls] and classes[cls]["code"] != code:
+            out.append((lang, "errors.%s.code" % cls,
+                        "error class %s has code %s, expected %s"
+                        % (cls, _fmt(classes[cls]["code"]), _fmt(code))))
+    if "CmdopError" not in classes:
+        out.append((lang, "errors.CmdopError", "base error class CmdopError is missing"))
+    for cls in sorted(set(classes) - known):
+        out.append((lang, "errors.%s" % cls,
+                    "error class %s is not in the IDL" % cls))
+    return out
+
+
+def compare(surface, ref):
+    lang = surface["language"]
+    out = []
+    for key in ref["ops"]:
+        if key not in surface["ops"]:
+            out.append((lang, key, "op is missing"))
+    for key in surface["ops"]:
+        if key not in ref["ops"]:
+            out.append((lang, key, "op is not in the IDL (extra)"))
+    for key in sorted(set(ref["ops"]) & set(surface["ops"])):
+        out += compare_op(lang, key, surface["ops"][key], ref["ops"][key],
+                          ref.get("aliases", {}))
+    out += compare_errors(lang, surface["errors"], ref["errors"])
+    return out

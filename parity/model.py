@@ -1,0 +1,91 @@
+"""The normalised surface every extractor produces, and the reference one.
+
+A surface is a plain dict (so it can be dumped as JSON for a human to read):
+
+    {"language": "c" | "python" | "node" | "surface.json",
+     "ops": {KEY: {"params": {NAME: {"type": T, "required": bool,
+                                      "default": JSON value}},
+                   "result": TYPE or None,
+                   "streaming": bool,
+                   "helpers": [helper names]}},
+     "errors": {CODE: {"class": Name, "parent": Name}}}
+
+KEY is the op's dotted IDL name flattened with "_" ("fleets.members.set_role"
+-> "fleets_members_set_role"): C cannot tell a namespace from an op inside
+cmdop_fleets_members_set_role, Python and Node can, so the flat form is the
+one all four sources can produce. NAME is snake_case. TYPE is one of the
+classes in TYPE_CLASSES, or a record name in snake_case ("bot_list_page").
+
+A key that a language cannot express is simply left out (C has no defaults
+in its headers, nor required flags for fields of a params struct): the diff
+compares an attribute only where both sides state it.
+"""
+import re
+
+# The value classes the three languages can all express. An IDL enum is a
+# string on every surface (C keeps a C enum for some, a plain string with
+# a documented set of values for others), so it is compared as "str".
+TYPE_CLASSES = ("str", "int", "float", "bool", "list[str]", "map[str,str]")
+
+IDL_TYPES = {
+    "string": "str", "enum": "str", "int32": "int", "int64": "int",
+    "double": "float", "bool": "bool", "string_list": "list[str]",
+    "string_map": "map[str,str]",
+}
+
+
+def snake(name):
+    """camelCase / PascalCase / snake_case -> snake_case."""
+    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    s = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", s)
+    return s.lower()
+
+
+def op_key(full_name):
+    return full_name.replace(".", "_")
+
+
+def load_reference(surface):
+    """gen/surface.json -> the normalised reference surface."""
+    records = {r["name"]: r for r in surface["records"]}
+    ops = {}
+    for ns in surface["namespaces"]:
+        for op in ns["ops"]:
+            params = {}
+            for p in op["params"]:
+                # A context param (fleet_id) falls back to the client's
+                # default and a generated one (ask's session_id) is made by
+                # the core: both are optional on every surface.
+                implicit = p["in"] == "context" or p["generated"]
+                required = bool(p["required"]) and not implicit
+                entry = {"type": IDL_TYPES[p["type"]], "required": required}
+                if not required:
+                    entry["default"] = p["default"]
+                params[p["name"]] = entry
+            result = op["result"]
+            if result is not None and op["unwrap"]:
+                field = next(f for f in records[result]["fields"]
+                             if f["name"] == op["unwrap"])
+                if field["type"] == "string" and not field["repeated"]:
+                    result = "str"
+                elif field["repeated"] and field["ref"]:
+                    result = "list[%s]" % snake(field["ref"])
+                else:
+                    result = snake(field["ref"] or field["type"])
+            elif result is not None:
+                result = snake(result)
+            helpers = []
+            if op["paginate"]:
+                helpers = sorted([op["paginate"]["iter"], op["paginate"]["pages"]])
+            ops[op_key(op["full_name"])] = {
+                "params": params,
+                "result": result,
+                "streaming": op["kind"] == "stream",
+                "helpers": helpers,
+            }
+    errors = {e["code"]: {"class": e["class"], "parent": e["parent"],
+                          "c_code": e["c_code"]}
+              for e in surface["errors"]}
+    return {"language": "surface.json", "ops": ops, "errors": errors,
+            "aliases": {snake(r["alias"]): snake(r["name"])
+                        for r in surface["records"] if r["alias"]}}
