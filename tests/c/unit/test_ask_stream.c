@@ -218,8 +218,14 @@ static const err_case k_errs[] = {
 START_TEST(error_frames_end_with_their_code)
 {
     const err_case *ec = &k_errs[_i];
-    fs_step st[] = {{0, EV("e.1", "a"), 0}, {0, ec->frame, 0}, {0, NULL, 0}};
-    fs_script sc = {0, NULL, st, NULL, false};
+    /* Static, not on the stack: the fake server's thread may still read the
+     * script after this test returns, until teardown stops the server. */
+    static fs_step st[3];
+    static fs_script sc;
+    st[0] = (fs_step){0, EV("e.1", "a"), 0};
+    st[1] = (fs_step){0, ec->frame, 0};
+    st[2] = (fs_step){0, NULL, 0};
+    sc = (fs_script){0, NULL, st, NULL, false};
     g_scripts[0] = &sc;
     cmdop_ask_stream *s = open_ask("x");
     cmdop_ask_frame *f;
