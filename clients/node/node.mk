@@ -1,0 +1,29 @@
+# clients/node/node.mk — the Node client (@cmdop/sdk); included by the top Makefile.
+#   make test-node   npm ci (once), build the core and the package, run `node --test`
+#   make dist-node   one npm tarball (bundled deps + whatever build/stage/bin/ holds)
+# `make gen` also regenerates gen/node/proto with the pinned buf + protoc-gen-es.
+NODE_DIR := clients/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.ci-stamp
+
+# npm ci only when the lock changed or node_modules is missing (keeps `make gen` fast).
+$(NODE_STAMP): $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: gen-node-proto node-build test-node dist-node
+gen: gen-node-proto
+# The .proto files come from the generator, so it runs first; gen's own
+# recipe then runs it again (a no-op) before protoc-c.
+gen-node-proto: gen-venv $(NODE_STAMP)
+	@$(PYTHON) -m generator --idl idl --out gen >/dev/null
+	@rm -rf gen/node/proto
+	cd $(NODE_DIR) && node_modules/.bin/buf generate
+
+node-build: $(NODE_STAMP)
+	$(NODE_DIR)/build.sh
+
+test-node: all node-build
+	$(NODE_DIR)/test/run.sh $(abspath $(BUILD))/cmdop-core
+
+dist-node: node-build
+	$(NODE_DIR)/pack.sh $(abspath build/dist)
