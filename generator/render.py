@@ -47,13 +47,15 @@ def render_all(model):
     out.update(cops.render(e, model, cv, ctx))
     out.update(proto.render(e, model))
     out["surface.json"] = surface.render(pristine, h)
+    out.update(__import__("generator.pyclient", fromlist=["render"]).render(
+        e, pristine, h, {k: v for k, v in out.items() if k.startswith("proto/")}))
     out.update(__import__("generator.node", fromlist=["render"]).render(e, pristine, h))
     return out
 
 
 # Folders of gen/ this generator owns entirely: files in them that it no
 # longer produces are removed (protoc-c output is handled by gen.mk).
-OWNED = ("c/include", "c/src", "proto", "node/src")
+OWNED = ("c/include", "c/src", "proto", "node/src", "python")
 
 
 def write_all(files, out_dir):

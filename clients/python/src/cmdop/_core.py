@@ -1,0 +1,285 @@
+"""The hand-written shim: find cmdop-core, run it once per client, frame and
+demultiplex protobuf envelopes over its stdio (docs/stdio.md), and the async
+stream object. Everything typed (ops, records, errors, frames) is generated.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import stat
+import sys
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from pathlib import Path
+from typing import Union
+
+from ._gen import IDL_HASH
+from .core.v1 import common_pb2, envelope_pb2
+from .errors import CmdopError, ConnectionError, error_from_info
+from .frames import DoneFrame, EventFrame, Frame, frame_from_envelope
+
+Envelope = envelope_pb2.Envelope
+K = common_pb2.Kind
+_Item = Union[Envelope, BaseException]
+_PLATS = {"linux": "linux", "darwin": "darwin", "win32": "win32"}
+_ARCHS = {"x86_64": "x64", "amd64": "x64", "x64": "x64", "arm64": "arm64", "aarch64": "arm64"}
+
+
+def resolve_binary(explicit: str | None = None) -> str:
+    """The core binary: explicit path, else $CMDOP_CORE_BINARY (must exist), else the
+    packaged cmdop/_bin/cmdop-core-<plat>-<arch>[.exe]. FileNotFoundError otherwise."""
+    if explicit:
+        if not os.path.isfile(explicit):
+            raise FileNotFoundError(f"cmdop-core binary not found at binary_path={explicit}")
+        return explicit
+    env = os.environ.get("CMDOP_CORE_BINARY")
+    if env:
+        if not os.path.isfile(env):
+            raise FileNotFoundError(f"CMDOP_CORE_BINARY={env} does not exist")
+        return env
+    plat, arch = _PLATS.get(sys.platform), _ARCHS.get(platform.machine().lower())
+    bindir = Path(__file__).parent / "_bin"
+    name = f"cmdop-core-{plat}-{arch}" + (".exe" if plat == "win32" else "")
+    path = bindir / name
+    if plat and arch and path.is_file():
+        if plat != "win32" and not os.access(path, os.X_OK):
+            try:  # wheels may drop the x bits; a read-only install keeps them as they are
+                path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+            except OSError:
+                pass
+        return str(path)
+    carried = sorted(p.name[len("cmdop-core-"):].removesuffix(".exe")
+                     for p in bindir.glob("cmdop-core-*")) if bindir.is_dir() else []
+    raise FileNotFoundError(
+        f"no prebuilt cmdop-core binary for this platform ({sys.platform}-"
+        f"{platform.machine()}, looked for {name}); this package carries: "
+        f"{', '.join(carried) or 'none'}. Set CMDOP_CORE_BINARY or binary_path.")
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+async def _read_frame(r: asyncio.StreamReader) -> Envelope | None:
+    """One length-prefixed Envelope; None at EOF between frames."""
+    n = shift = 0
+    while True:
+        b = await r.read(1)
+        if not b:
+            if shift:
+                raise EOFError("EOF inside a frame prefix")
+            return None
+        n |= (b[0] & 0x7F) << shift
+        shift += 7
+        if b[0] < 0x80:
+            break
+        if shift > 63:
+            raise ValueError("frame length prefix too long")
+    env = Envelope()
+    env.ParseFromString(await r.readexactly(n))
+    return env
+
+
+class _Process:
+    """One running core: the reader task routes each frame to its call's queue by id."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+        self.sinks: dict[int, asyncio.Queue[_Item]] = {}
+        self.next_id = 1
+        self.dead: CmdopError | None = None
+        self.reader = asyncio.get_running_loop().create_task(self._read_loop())
+
+    async def _read_loop(self) -> None:
+        assert self.proc.stdout is not None
+        err = ConnectionError("cmdop-core exited")
+        try:
+            while (env := await _read_frame(self.proc.stdout)) is not None:
+                q = self.sinks.get(env.id)
+                if q is not None:
+                    q.put_nowait(env)
+        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - any failure ends it
+            err = ConnectionError(f"core read loop failed: {exc!r}")
+        self.fail(err)
+
+    def fail(self, err: CmdopError) -> None:
+        """Every pending call and open stream gets `err`; the next call spawns a fresh core."""
+        if self.dead is None:
+            self.dead = err
+        for q in self.sinks.values():
+            q.put_nowait(err)
+        self.sinks.clear()
+
+    def write(self, env: Envelope) -> None:
+        if self.dead is not None:
+            raise self.dead
+        assert self.proc.stdin is not None
+        body = env.SerializeToString()
+        self.proc.stdin.write(_varint(len(body)) + body)  # one write: frames never interleave
+
+    def open(self, env: Envelope) -> asyncio.Queue[_Item]:
+        env.id, env.kind = self.next_id, K.KIND_REQUEST
+        self.next_id += 1
+        q: asyncio.Queue[_Item] = asyncio.Queue()
+        self.sinks[env.id] = q
+        self.write(env)
+        return q
+
+    def cancel(self, call_id: int) -> None:
+        self.sinks.pop(call_id, None)
+        if self.dead is None:
+            self.write(Envelope(id=call_id, kind=K.KIND_CANCEL))
+
+
+class _Conn:
+    """A client's link to its core: spawned lazily on the first call, once; again after a crash."""
+
+    def __init__(self, binary_path: str | None, env: Mapping[str, str], fleet_id: str | None):
+        self.binary_path, self.env, self.fleet_id = binary_path, dict(env), fleet_id
+        self.proc: _Process | None = None
+        self.closed = False
+        self._lock: asyncio.Lock | None = None
+
+    async def process(self) -> _Process:
+        if self.closed:
+            raise ConnectionError("client closed")
+        self._lock = self._lock or asyncio.Lock()
+        async with self._lock:
+            if self.proc is None or self.proc.dead is not None:
+                self.proc = await self._spawn()
+            return self.proc
+
+    async def _spawn(self) -> _Process:
+        binary = resolve_binary(self.binary_path)
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                binary, "--stdio", stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=self.env)
+        except OSError as exc:
+            raise ConnectionError(f"cmdop-core spawn failed: {exc}") from exc
+        assert proc.stdout is not None
+        try:
+            hello = await asyncio.wait_for(_read_frame(proc.stdout), 10)
+        except (asyncio.TimeoutError, OSError, EOFError, ValueError) as exc:
+            hello = None
+            reason = f"no handshake from {binary}: {exc!r}"
+        else:
+            reason = f"no handshake from {binary}: the core exited"
+        if hello is not None and hello.WhichOneof("payload") == "hello":
+            if hello.hello.idl_hash == IDL_HASH:
+                return _Process(proc)
+            reason = (f"IDL mismatch: the core {binary} was built from IDL {hello.hello.idl_hash}, "
+                      f"this client from IDL {IDL_HASH}; use a matching cmdop-core")
+        elif hello is not None:
+            reason = f"unexpected first frame from {binary}: {hello.WhichOneof('payload')}"
+        if proc.returncode is None:
+            proc.kill()
+        await proc.wait()
+        raise CmdopError(reason, code="idl_mismatch" if "IDL" in reason else "connection")
+
+    async def unary(self, env: Envelope) -> Envelope:
+        """REQUEST -> RESPONSE; an ERROR raises its typed error."""
+        p = await self.process()
+        q = p.open(env)
+        try:
+            out = await q.get()
+        except asyncio.CancelledError:
+            p.cancel(env.id)
+            raise
+        p.sinks.pop(env.id, None)
+        if isinstance(out, BaseException):
+            raise out
+        if out.kind == K.KIND_ERROR:
+            raise error_from_info(out.error)
+        return out
+
+    async def aclose(self) -> None:
+        """EOF on stdin lets the core drain; after 5 s it is killed. Idempotent."""
+        self.closed = True
+        p, self.proc = self.proc, None
+        if p is None:
+            return
+        p.fail(ConnectionError("client closed"))
+        if p.proc.stdin is not None and not p.proc.stdin.is_closing():
+            p.proc.stdin.close()
+        try:
+            await asyncio.wait_for(p.proc.wait(), 5)
+        except asyncio.TimeoutError:
+            p.proc.kill()
+            await p.proc.wait()
+        await p.reader
+
+
+def _resolved() -> asyncio.Future[None]:
+    f: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    f.set_result(None)
+    return f
+
+
+class _Stream:
+    """One stream call: sent on the first iteration, frames until DONE (or a raised ERROR)."""
+
+    def __init__(self, conn: _Conn, env: Envelope) -> None:
+        self._conn, self._env = conn, env
+        self._proc: _Process | None = None
+        self._q: asyncio.Queue[_Item] | None = None
+        self._done = False
+
+    def __aiter__(self) -> AsyncIterator[Frame]:
+        return self._frames()
+
+    async def _frames(self) -> AsyncIterator[Frame]:
+        if self._q is not None or self._done:
+            raise RuntimeError("a stream can be iterated only once")
+        self._proc = await self._conn.process()
+        self._q = q = self._proc.open(self._env)
+        try:
+            while True:
+                item = await q.get()
+                if isinstance(item, BaseException):
+                    self._done = True
+                    raise item
+                if item.kind == K.KIND_ERROR:
+                    self._done = True
+                    raise error_from_info(item.error, stream=True)
+                self._done = item.kind in (K.KIND_DONE, K.KIND_RESPONSE)
+                yield frame_from_envelope(item)
+                if self._done:
+                    return
+        finally:  # runs on break too (the async generator is closed): cancel in the core
+            self._finish()
+
+    def _finish(self) -> None:
+        if self._proc is None:
+            return
+        if self._done:
+            self._proc.sinks.pop(self._env.id, None)
+        else:
+            self._done = True
+            self._proc.cancel(self._env.id)
+
+    def _answer(self, env: Envelope) -> Awaitable[None]:
+        if self._proc is None:
+            raise RuntimeError("answer before the stream started: iterate it first")
+        env.id, env.kind = self._env.id, K.KIND_ANSWER
+        self._proc.write(env)
+        return _resolved()
+
+    async def collect(self) -> str:
+        """The answer's text: done.text if not empty, else the concatenated deltas."""
+        text: list[str] = []
+        async for f in self:
+            if isinstance(f, EventFrame) and isinstance(f.payload, dict):
+                text.append(str(f.payload.get("delta") or f.payload.get("text") or ""))
+            elif isinstance(f, DoneFrame):
+                return f.text or "".join(text)
+        return "".join(text)
+
+    async def aclose(self) -> None:
+        """Cancels the stream in the core if it is still open."""
+        self._finish()

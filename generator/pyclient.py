@@ -1,0 +1,260 @@
+"""Python client target: gen/python/cmdop/ (the typed surface of the `cmdop` package).
+
+Renders records (frozen dataclasses decoding the protobuf messages), enums,
+the error classes, the ask frames, one resource class per namespace with an
+explicit async method per op (call shapes from the IDL's `call python`), the
+pagination helpers, and compiles gen/proto with protoc from a pinned
+grpcio-tools into gen/python/cmdop/core/v1/*_pb2.py(i) (protoc's own imports
+are `from cmdop.core.v1 import ...`, so the modules live at that package path).
+"""
+import keyword
+import os
+import tempfile
+
+from .model import pascal, snake
+
+DIR = "python/cmdop"
+PY_SCALAR = {"string": "str", "int32": "int", "int64": "int", "double": "float",
+             "bool": "bool", "json": "Any"}
+# Frame fields the reference fills when the core leaves them empty.
+FRAME_DEFAULTS = {"confirm_required": {"danger_level": "medium"}}
+
+
+def ident(name):
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def _field_view(f, area_of):
+    """A record field: python name, annotation and the expression decoding it from `m`."""
+    name = f["wire"] if f["type"] == "json" else f["name"]
+    t, ref, src = f["type"], f["ref"], f"m.{f['name']}"
+    if f["type"] == "map":
+        ann, expr = "dict[str, str]", f"dict({src})"
+    elif f["repeated"]:
+        if t == "record":
+            ann, expr = f"list[{ref}]", f"[{ref}._from_pb(x) for x in {src}]"
+        else:
+            ann, expr = f"list[{PY_SCALAR[t]}]", f"list({src})"
+    elif t == "record":
+        ann, expr = ref, f"{ref}._from_pb({src})"
+    elif t == "enum":
+        ann, expr = ref, f"{ref}({src})"
+    elif t == "json":
+        ann, expr = "Any", f"_json_value({src})"
+    else:
+        ann, expr = PY_SCALAR[t], src
+    if f["optional"] and not f["repeated"] and t != "map":
+        ann = "Any" if t == "json" else f"{ann} | None"
+        expr = f'{expr} if m.HasField("{f["name"]}") else None'
+    return {"name": ident(name), "ann": ann, "expr": expr, "doc": f["doc"]}
+
+
+def _default(p):
+    d = p["default"]
+    if p["type"] == "string_list":
+        return "()"
+    if p["type"] == "string_map":
+        return "None"
+    return repr(d)
+
+
+def _param_view(p, enums):
+    """Signature piece and the request-building lines for one op param."""
+    n, t = ident(p["name"]), p["type"]
+    base = {"string": "str", "int32": "int", "int64": "int", "double": "float", "bool": "bool",
+            "string_list": "Sequence[str]", "string_map": "Mapping[str, str]"}.get(t, "str")
+    if t == "enum" and p["enum"]:
+        base = f"str | {p['enum']}"
+    ctx = p["in"] == "context"
+    optional = ctx or (not p["required"] and p["default"] is None) or t == "string_map"
+    if ctx or optional and t not in ("string_list",):
+        ann, default = f"{base} | None", "None"
+    elif p["default"] is not None:
+        ann, default = base, _default(p)
+    else:
+        ann, default = base, None
+    if t == "string_list" and not p["required"]:
+        ann, default = "Sequence[str]", "()"
+    lines = []
+    if ctx:
+        lines.append(f'{n} = _context({n}, self._c.fleet_id, "{p["name"]}")')
+    if p["generated"] == "hex32":
+        lines.append(f"r.{p['name']} = {n} if {n} is not None else _hex32()")
+        return {"name": n, "ann": ann, "default": default, "lines": lines}
+    if t == "string_list":
+        lines.append(f"r.{p['name']}.extend({n})")
+    elif t == "string_map":
+        lines.append(f"if {n} is not None:")
+        lines.append(f"    r.{p['name']}.update({n})")
+    elif t == "enum" and p["enum"]:
+        lines.append(f'_set_enum(r, "{p["name"]}", "{p["enum"]}", {n})')
+    elif default == "None" and not ctx:
+        lines.append(f"if {n} is not None:")
+        lines.append(f"    r.{p['name']} = {n}")
+    else:
+        lines.append(f"r.{p['name']} = {n}")
+    return {"name": n, "ann": ann, "default": default, "lines": lines}
+
+
+def _signature(slots, pviews, full):
+    parts, star, seen_default = ["self"], False, False
+    for s in slots:
+        v = pviews[s["param"]]
+        if s["kind"] == "keyword" and not star:
+            parts.append("*")
+            star = True
+        if not star:
+            if v["default"] is None and seen_default:
+                raise ValueError(f"{full}: python call shape puts a required param after "
+                                 f"an optional one ({v['name']})")
+            seen_default = seen_default or v["default"] is not None
+        parts.append(f"{v['name']}: {v['ann']}" + ("" if v["default"] is None
+                                                   else f" = {v['default']}"))
+    return ", ".join(parts)
+
+
+def _result_view(op, records):
+    arm = op["envelope"]["response"]["name"]
+    if op["result"] is None:
+        return {"ann": "None", "arm": arm, "expr": None}
+    if op["unwrap"]:
+        f = next(x for x in records[op["result"]]["fields"] if x["name"] == op["unwrap"])
+        fv = _field_view(dict(f, optional=False), None)
+        zero = {"str": '""', "int": "0", "float": "0.0", "bool": "False"}.get(fv["ann"])
+        src = f"out.{arm}.{f['name']}"
+        if f["repeated"]:
+            expr = fv["expr"].replace(f"m.{f['name']}", src)
+        else:
+            expr = src if f["type"] != "record" else fv["expr"].replace(f"m.{f['name']}", src)
+        if f["optional"] and zero is not None:
+            expr = f'{src} if out.{arm}.HasField("{f["name"]}") else {zero}'
+        return {"ann": fv["ann"], "arm": arm, "expr": expr}
+    return {"ann": op["result"], "arm": arm, "expr": f"{op['result']}._from_pb(out.{arm})"}
+
+
+def _helpers(op, pviews):
+    pg = op["paginate"]
+    out = []
+    slots = [s for s in op["call"]["python"] if s["param"] in op["helpers"][0]["params"]]
+    sig = _signature(slots, pviews, op["full_name"])
+    pass_args = ", ".join(f"{pviews[s['param']]['name']}={pviews[s['param']]['name']}"
+                          for s in slots)
+    for h in op["helpers"]:
+        out.append({"name": h["name"], "kind": h["kind"], "sig": sig, "args": pass_args,
+                    "yields": h["yields"], "page_type": op["result"], "list": op["name"],
+                    "pg": pg})
+    return out
+
+
+def _class_name(ns_name):
+    return "".join(pascal(p) for p in ns_name.split("."))
+
+
+def view(model):
+    records = {r["name"]: r for r in model["records"]}
+    area_of = {}
+    for kind in ("enums", "records", "unions"):
+        for t in model[kind]:
+            area_of[t["name"]] = t["area"]
+    recs = []
+    for r in model["records"]:
+        recs.append({"name": r["name"], "alias": r["alias"], "area": r["area"],
+                     "fields": [_field_view(f, area_of) for f in r["fields"]]})
+    enums = []
+    for e in model["enums"]:
+        prefix = snake(e["name"]).upper() + "_"
+        enums.append({"name": e["name"], "prefix": prefix,
+                      "values": [{"name": prefix + v["name"], "number": v["number"],
+                                  "wire": v["wire"]} for v in e["values"]]})
+    namespaces, streams = [], []
+    by_name = {ns["name"]: ns for ns in model["namespaces"]}
+    for ns in model["namespaces"]:
+        ops = []
+        for op in ns["ops"]:
+            pviews = {p["name"]: _param_view(p, enums) for p in op["params"]}
+            sig = _signature(op["call"]["python"], pviews, op["full_name"])
+            body = [ln for p in op["params"] for ln in pviews[p["name"]]["lines"]]
+            ov = {"name": ident(op["name"]), "full": op["full_name"], "kind": op["kind"],
+                  "doc": op["doc"], "sig": sig, "body": body,
+                  "req_arm": op["envelope"]["request"]["name"],
+                  "result": _result_view(op, records),
+                  "helpers": _helpers(op, pviews) if op["paginate"] else []}
+            if op["kind"] == "stream":
+                sname = pascal(op["name"]) + "Stream"
+                ov["stream"] = sname
+                streams.append({"name": sname, "union": op["result"],
+                                "channels": [{"name": c["name"], "arm": c["answer_arm"],
+                                              "fields": [_field_view(f, area_of) for f in
+                                                         records[c["body"]]["fields"]],
+                                              "raw": records[c["body"]]["fields"]}
+                                             for c in op["channels"]]})
+            ops.append(ov)
+        subs = [{"attr": n.split(".")[-1], "cls": _class_name(n)} for n in by_name
+                if n.rsplit(".", 1)[0] == ns["name"] and "." in n]
+        namespaces.append({"name": ns["name"], "cls": _class_name(ns["name"]), "ops": ops,
+                           "subs": subs, "top": "." not in ns["name"]})
+    arm_names = {a["name"] for a in model["arms"]}
+    unions = []
+    for u in model["unions"]:
+        arms = []
+        for a in u["arms"]:
+            if a["ref"] == "ErrorInfo":
+                continue  # raised, never yielded
+            fields = [_field_view(f, area_of) for f in records[a["ref"]]["fields"]]
+            defaults = FRAME_DEFAULTS.get(a["name"], {})
+            for f in fields:
+                f["zero"] = {"str": '""', "int": "0", "float": "0.0", "bool": "False"}.get(
+                    f["ann"], "None")
+                if f["name"] in defaults:
+                    f["fill"] = repr(defaults[f["name"]])
+            arms.append({"name": a["name"], "cls": pascal(a["name"]) + "Frame", "ref": a["ref"],
+                         "fields": fields, "envelope_arm": a["name"] in arm_names})
+        unions.append({"name": u["name"], "tag": u["tag"], "arms": arms,
+                       "arm": next(x["name"] for x in model["arms"] if x["message"] == u["name"])})
+    errors = model["errors"]
+    planes = {p["name"]: p for p in model["planes"]}
+    areas = sorted({t["area"] for t in model["records"] + model["enums"] + model["unions"]} |
+                   {ns["area"] for ns in model["namespaces"]})
+    return dict(records=recs, enums=enums, namespaces=namespaces, streams=streams,
+                unions=unions, errors=errors, planes=planes, areas=areas, areas_of=area_of)
+
+
+def _protoc(proto_files):
+    """Compiles the rendered protos with grpcio-tools' bundled protoc (pinned)."""
+    from grpc_tools import protoc  # generator/requirements.txt pins grpcio-tools
+    import grpc_tools
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "src"), os.path.join(tmp, "out")
+        names = []
+        for rel, text in proto_files.items():
+            path = os.path.join(src, rel[len("proto/"):])
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            names.append(path)
+        os.makedirs(dst)
+        inc = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
+        rc = protoc.main(["protoc", f"-I{src}", f"-I{inc}", f"--python_out={dst}",
+                          f"--pyi_out={dst}"] + sorted(names))
+        if rc != 0:
+            raise RuntimeError(f"protoc failed with status {rc}")
+        for root, _, files in os.walk(dst):
+            for n in sorted(files):
+                p = os.path.join(root, n)
+                with open(p, encoding="utf-8") as f:
+                    out[f"python/{os.path.relpath(p, dst)}"] = f.read()
+    out[f"{DIR}/core/__init__.py"] = ""
+    out[f"{DIR}/core/v1/__init__.py"] = ""
+    return out
+
+
+def render(e, model, idl_hash, proto_files):
+    v = view(model)
+    v["idl_hash"] = idl_hash
+    out = {}
+    for name in ("__init__.py", "_gen.py", "errors.py", "types.py", "frames.py",
+                 "_resources.py"):
+        out[f"{DIR}/{name}"] = e.get_template(f"python/{name}.j2").render(v)
+    out.update(_protoc(proto_files))
+    return out
