@@ -119,8 +119,15 @@ def common_prefix(a, b):
     return a[:a.rfind("_", 0, i + 1) + 1] if i else ""
 
 
+def declarations(include_dirs):
+    """(enum typedef names, struct name -> field decls, function decls,
+    error code names) of the headers: also used by the conformance C
+    runner's dispatcher generator, so it calls what the headers declare."""
+    return parse(preprocess(include_dirs))
+
+
 def extract(include_dirs):
-    enums, structs, funcs, error_codes = parse(preprocess(include_dirs))
+    enums, structs, funcs, error_codes = declarations(include_dirs)
     ops, helpers = {}, []
     for f in funcs:
         name = f.name

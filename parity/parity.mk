@@ -18,3 +18,21 @@ parity: gen-venv
 
 test-parity: gen-venv
 	$(PARITY_PY) -m pytest -q parity/tests
+
+# The C conformance runner: a dispatcher generated from the public headers
+# (tests/conformance/c/gen_dispatch.py) calls the typed functions.
+CONF_BUILD := $(BUILD)/conformance
+CONF_C_HEADERS := $(wildcard runtime/include/cmdop/*.h gen/c/include/cmdop/*.h)
+$(CONF_BUILD)/dispatch.c: tests/conformance/c/gen_dispatch.py parity/extract_c.py $(CONF_C_HEADERS)
+	@mkdir -p $(@D)
+	$(PARITY_PY) tests/conformance/c/gen_dispatch.py $@ runtime/include gen/c/include
+
+$(CONF_BUILD)/conformance-c: tests/conformance/c/runner.c $(CONF_BUILD)/dispatch.c \
+    tests/conformance/c/dispatch_support.h $(BUILD)/libcmdop.a
+	$(CC) $(CFLAGS_ALL) $(INC_PUBLIC) -Itests/conformance/c $(PKG_CFLAGS) -o $@ \
+	  tests/conformance/c/runner.c $(CONF_BUILD)/dispatch.c $(BUILD)/libcmdop.a $(PKG_LIBS) $(LDFLAGS_SAN) -lm
+
+# Behaviour parity: every scenario in every language against a fresh relay.
+CONF_RUNNERS = --runner c=$(CONF_BUILD)/conformance-c
+conformance: gen-venv $(BUILD)/cmdop-core $(CONF_BUILD)/conformance-c
+	$(PARITY_PY) tests/conformance/run.py --core $(BUILD)/cmdop-core $(CONF_RUNNERS)
