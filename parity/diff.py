@@ -33,10 +33,20 @@ def compare_op(lang, key, got, want, aliases):
                         % (name, ", ".join(sorted(wp)) or "no params")))
     for name in sorted(set(gp) & set(wp)):
         for attr in ("type", "required", "default"):
-            if attr in gp[name] and attr in wp[name] and gp[name][attr] != wp[name][attr]:
+            g, w = gp[name].get(attr, MISSING), wp[name].get(attr, MISSING)
+            if attr == "type" and g == "number" and w in ("int", "float"):
+                continue  # TypeScript has one number type for both
+            if g is not MISSING and w is not MISSING and g != w:
                 out.append((lang, "%s.param.%s.%s" % (where, name, attr),
                             "param '%s': %s is %s, expected %s"
                             % (name, attr, _fmt(gp[name][attr]), _fmt(wp[name][attr]))))
+    shape = want.get("call", {}).get(lang)
+    if shape:
+        for name in sorted(set(gp) & set(shape)):
+            if "call" in gp[name] and gp[name]["call"] != shape[name]:
+                out.append((lang, "%s.param.%s.call" % (where, name),
+                            "param '%s' is passed %s, expected %s (docs/idl.md call %s)"
+                            % (name, gp[name]["call"], shape[name], lang)))
     for attr in ("result", "streaming", "helpers"):
         if attr not in got:
             continue
@@ -65,7 +75,7 @@ def compare_errors(lang, got, ref):
         if cls not in classes:
             out.append((lang, "errors.%s" % cls,
                         "error class %s (code %s) is missing" % (cls, code)))
-        elif classes[cls].get("parent") != e["parent"]:
+        elif e["parent"] is not None and classes[cls].get("parent") != e["parent"]:
             out.append((lang, "errors.%s.parent" % cls,
                         "error class %s derives from %s, expected %s"
                         % (cls, classes[cls].get("parent"), e["parent"])))
@@ -94,4 +104,7 @@ def compare(surface, ref):
         out += compare_op(lang, key, surface["ops"][key], ref["ops"][key],
                           ref.get("aliases", {}))
     out += compare_errors(lang, surface["errors"], ref["errors"])
+    for problem in surface.get("problems", []):
+        # declaration/runtime disagreements found by the extractor itself
+        out.append((lang, problem.split(":")[0].replace(" ", "_"), problem))
     return out

@@ -74,6 +74,14 @@ def load_reference(surface):
                     result = snake(field["ref"] or field["type"])
             elif result is not None:
                 result = snake(result)
+            # Call shapes the IDL prescribes per language (docs/idl.md `call
+            # python(...)`): "positional" params in this order, the rest
+            # keyword (Python) or members of an options object (Node).
+            call = {}
+            for lang, shape in (op.get("call") or {}).items():
+                pos = [c["param"] for c in shape if c["kind"] == "positional"]
+                call[lang] = {n: ("positional:%d" % pos.index(n) if n in pos else "keyword")
+                              for n in params}
             helpers = []
             if op["paginate"]:
                 helpers = sorted([op["paginate"]["iter"], op["paginate"]["pages"]])
@@ -82,6 +90,7 @@ def load_reference(surface):
                 "result": result,
                 "streaming": op["kind"] == "stream",
                 "helpers": helpers,
+                "call": call,
             }
     errors = {e["code"]: {"class": e["class"], "parent": e["parent"],
                           "c_code": e["c_code"]}

@@ -10,13 +10,25 @@
 PARITY_PY := $(PYTHON)
 PARITY_C_ARGS := --c-include runtime/include --c-include gen/c/include
 PARITY_LANG_ARGS = $(PARITY_C_ARGS)
+PARITY_DEPS := gen-venv
+ifneq ($(wildcard clients/python/python.mk),)
+  # The Python surface is the package as `make python-pkg` assembles it.
+  PARITY_LANG_ARGS += --python-path $(PY_PKG)/src
+  PARITY_DEPS += python-pkg
+endif
+ifneq ($(wildcard clients/node/node.mk),)
+  # The Node surface is the built package (dist/ .d.ts + ESM runtime).
+  PARITY_LANG_ARGS += --node-pkg clients/node
+  PARITY_DEPS += node-build
+endif
 
 .PHONY: parity test-parity conformance
-parity: gen-venv
+parity: $(PARITY_DEPS)
 	$(PARITY_PY) parity/check.py --surface gen/surface.json $(PARITY_LANG_ARGS) \
 	  --exceptions parity/exceptions.toml
 
-test-parity: gen-venv
+test-parity: $(PARITY_DEPS)
+	PARITY_PY_PKG=$(if $(PY_PKG),$(PY_PKG)/src) \
 	$(PARITY_PY) -m pytest -q parity/tests
 
 # The C conformance runner: a dispatcher generated from the public headers
@@ -34,5 +46,11 @@ $(CONF_BUILD)/conformance-c: tests/conformance/c/runner.c $(CONF_BUILD)/dispatch
 
 # Behaviour parity: every scenario in every language against a fresh relay.
 CONF_RUNNERS = --runner c=$(CONF_BUILD)/conformance-c
-conformance: gen-venv $(BUILD)/cmdop-core $(CONF_BUILD)/conformance-c
+CONF_DEPS := gen-venv $(BUILD)/cmdop-core $(CONF_BUILD)/conformance-c
+ifneq ($(wildcard clients/python/python.mk),)
+  CONF_RUNNERS += --runner "python=env PYTHONPATH=$(PY_PKG)/src \
+    CMDOP_CORE_BINARY=$(abspath $(BUILD)/cmdop-core) $(PYTHON) tests/conformance/python/runner.py"
+  CONF_DEPS += python-pkg
+endif
+conformance: $(CONF_DEPS)
 	$(PARITY_PY) tests/conformance/run.py --core $(BUILD)/cmdop-core $(CONF_RUNNERS)
