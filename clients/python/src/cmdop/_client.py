@@ -14,6 +14,9 @@ from ._core import _Conn
 from ._gen import DEFAULT_API_BASE_URL, DEFAULT_BASE_URL
 from ._resources import _Namespaces
 
+_CHILD_VARS = ("CMDOP_TOKEN", "CMDOP_API_KEY", "CMDOP_BASE_URL", "CMDOP_API_BASE_URL",
+               "CMDOP_FLEET_ID", "CMDOP_TIMEOUT_MS")
+
 
 @dataclasses.dataclass(frozen=True)
 class ClientConfig:
@@ -43,17 +46,11 @@ class Client(_Namespaces):
             fleet_id=fleet_id or env("CMDOP_FLEET_ID") or None,
             timeout_ms=timeout_ms or int(env("CMDOP_TIMEOUT_MS") or 30000),
             binary_path=binary_path)
-        child = dict(os.environ)  # credentials reach the core only through its env
-        for key, value in (("CMDOP_TOKEN", self.config.token),
-                           ("CMDOP_API_KEY", self.config.api_key),
-                           ("CMDOP_BASE_URL", self.config.base_url),
-                           ("CMDOP_API_BASE_URL", self.config.api_base_url),
-                           ("CMDOP_FLEET_ID", self.config.fleet_id),
-                           ("CMDOP_TIMEOUT_MS", str(self.config.timeout_ms))):
-            if value:
-                child[key] = value
-            else:
-                child.pop(key, None)
+        cfg = self.config  # credentials reach the core only through its env
+        child = {k: v for k, v in os.environ.items() if k not in _CHILD_VARS}
+        child.update({k: v for k, v in zip(_CHILD_VARS, (
+            cfg.token, cfg.api_key, cfg.base_url, cfg.api_base_url, cfg.fleet_id,
+            str(cfg.timeout_ms))) if v})
         self._conn = _Conn(binary_path, child, self.config.fleet_id)
 
     @classmethod

@@ -5,6 +5,7 @@ stream object. Everything typed (ops, records, errors, frames) is generated.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import platform
 import stat
@@ -28,25 +29,20 @@ _ARCHS = {"x86_64": "x64", "amd64": "x64", "x64": "x64", "arm64": "arm64", "aarc
 def resolve_binary(explicit: str | None = None) -> str:
     """The core binary: explicit path, else $CMDOP_CORE_BINARY (must exist), else the
     packaged cmdop/_bin/cmdop-core-<plat>-<arch>[.exe]. FileNotFoundError otherwise."""
-    if explicit:
-        if not os.path.isfile(explicit):
-            raise FileNotFoundError(f"cmdop-core binary not found at binary_path={explicit}")
-        return explicit
-    env = os.environ.get("CMDOP_CORE_BINARY")
-    if env:
-        if not os.path.isfile(env):
-            raise FileNotFoundError(f"CMDOP_CORE_BINARY={env} does not exist")
-        return env
+    for given, what in ((explicit, "binary_path"),
+                        (os.environ.get("CMDOP_CORE_BINARY"), "CMDOP_CORE_BINARY")):
+        if given:
+            if not os.path.isfile(given):
+                raise FileNotFoundError(f"cmdop-core binary not found: {what}={given}")
+            return given
     plat, arch = _PLATS.get(sys.platform), _ARCHS.get(platform.machine().lower())
     bindir = Path(__file__).parent / "_bin"
     name = f"cmdop-core-{plat}-{arch}" + (".exe" if plat == "win32" else "")
     path = bindir / name
     if plat and arch and path.is_file():
         if plat != "win32" and not os.access(path, os.X_OK):
-            try:  # wheels may drop the x bits; a read-only install keeps them as they are
+            with contextlib.suppress(OSError):  # wheels may drop the x bits; read-only: as is
                 path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-            except OSError:
-                pass
         return str(path)
     carried = sorted(p.name[len("cmdop-core-"):].removesuffix(".exe")
                      for p in bindir.glob("cmdop-core-*")) if bindir.is_dir() else []
@@ -163,24 +159,20 @@ class _Conn:
         except OSError as exc:
             raise ConnectionError(f"cmdop-core spawn failed: {exc}") from exc
         assert proc.stdout is not None
-        try:
+        try:  # the core's first frame: hello {version, idl_hash} on id 0
             hello = await asyncio.wait_for(_read_frame(proc.stdout), 10)
-        except (asyncio.TimeoutError, OSError, EOFError, ValueError) as exc:
+        except (asyncio.TimeoutError, OSError, EOFError, ValueError):
             hello = None
-            reason = f"no handshake from {binary}: {exc!r}"
-        else:
-            reason = f"no handshake from {binary}: the core exited"
-        if hello is not None and hello.WhichOneof("payload") == "hello":
-            if hello.hello.idl_hash == IDL_HASH:
-                return _Process(proc)
-            reason = (f"IDL mismatch: the core {binary} was built from IDL {hello.hello.idl_hash}, "
-                      f"this client from IDL {IDL_HASH}; use a matching cmdop-core")
-        elif hello is not None:
-            reason = f"unexpected first frame from {binary}: {hello.WhichOneof('payload')}"
+        if hello is not None and hello.hello.idl_hash == IDL_HASH:
+            return _Process(proc)
         if proc.returncode is None:
             proc.kill()
         await proc.wait()
-        raise CmdopError(reason, code="idl_mismatch" if "IDL" in reason else "connection")
+        if hello is None or hello.WhichOneof("payload") != "hello":
+            raise ConnectionError(f"no handshake from {binary}")
+        raise CmdopError(f"IDL mismatch: the core {binary} was built from IDL "
+                         f"{hello.hello.idl_hash}, this client from IDL {IDL_HASH}; "
+                         f"use a matching cmdop-core", code="idl_mismatch")
 
     async def unary(self, env: Envelope) -> Envelope:
         """REQUEST -> RESPONSE; an ERROR raises its typed error."""
@@ -213,12 +205,6 @@ class _Conn:
             p.proc.kill()
             await p.proc.wait()
         await p.reader
-
-
-def _resolved() -> asyncio.Future[None]:
-    f: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    f.set_result(None)
-    return f
 
 
 class _Stream:
@@ -268,7 +254,9 @@ class _Stream:
             raise RuntimeError("answer before the stream started: iterate it first")
         env.id, env.kind = self._env.id, K.KIND_ANSWER
         self._proc.write(env)
-        return _resolved()
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)  # already sent: awaiting it is optional (1.1.0 code may not)
+        return done
 
     async def collect(self) -> str:
         """The answer's text: done.text if not empty, else the concatenated deltas."""
