@@ -52,5 +52,10 @@ ifneq ($(wildcard clients/python/python.mk),)
     CMDOP_CORE_BINARY=$(abspath $(BUILD)/cmdop-core) $(PYTHON) tests/conformance/python/runner.py"
   CONF_DEPS += python-pkg
 endif
+ifneq ($(wildcard clients/node/node.mk),)
+  CONF_RUNNERS += --runner "node=env CONF_NODE_PKG=clients/node \
+    CMDOP_CORE_BINARY=$(abspath $(BUILD)/cmdop-core) node tests/conformance/node/runner.mjs"
+  CONF_DEPS += node-build
+endif
 conformance: $(CONF_DEPS)
 	$(PARITY_PY) tests/conformance/run.py --core $(BUILD)/cmdop-core $(CONF_RUNNERS)

@@ -131,6 +131,10 @@ def match(exp, got, creds, path, errs):
             errs.append("%s: %d element(s), expected %d" % (path, len(got), len(exp)))
         for i, (e, g) in enumerate(zip(exp, got)):
             match(e, g, creds, "%s[%d]" % (path, i), errs)
+    elif isinstance(exp, (int, float)) and isinstance(got, (int, float)) \
+            and not isinstance(exp, bool) and not isinstance(got, bool):
+        if exp != got:  # 42 and 42.0 are one JSON number
+            errs.append("%s: got %s, expected %s" % (path, json.dumps(got), json.dumps(exp)))
     elif exp != got or type(exp) is not type(got):
         errs.append("%s: got %s, expected %s" % (path, json.dumps(got), json.dumps(exp)))
 
