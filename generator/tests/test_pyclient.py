@@ -1,0 +1,111 @@
+"""The Python client target (generator/pyclient.py): call shapes of the 1.1.0
+surface, helpers, errors and frames, rendered from the real IDL."""
+import os
+import re
+
+import pytest
+
+from generator.model import load_dir
+from generator.render import render_all
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(scope="module")
+def files():
+    return render_all(load_dir(os.path.join(ROOT, "idl")))
+
+
+def _defs(files):
+    """{"Machines.list": "self, *, presence: str = 'any', ..."} from _resources.py."""
+    out, cls = {}, None
+    for line in files["python/cmdop/_resources.py"].splitlines():
+        m = re.match(r"class (\w+)", line)
+        if m:
+            cls = m.group(1)
+        m = re.match(r"    (?:async )?def (\w+)\((.*)\) -> (.*):$", line)
+        if m:
+            out[f"{cls}.{m.group(1)}"] = (m.group(2), m.group(3))
+    return out
+
+
+# Section 2 of the reference: positional / keyword shapes and defaults.
+SHAPES = {
+    "Machines.list": "self, *, presence: str = 'any', q: str | None = None, limit: int = 100, "
+                     "cursor: str | None = None",
+    "Machines.update": "self, machine_id: str, name: str | None = None",
+    "Machines.spend": "self, machine_id: str, window: str = '7d'",
+    "Machines.messages": "self, machine_id: str, limit: int = 50",
+    "Machines.ask": "self, machine_id: str, prompt: str, *, session_id: str | None = None, "
+                    "agent_type: str | None = None, timeout_seconds: int | None = None, "
+                    "options: Mapping[str, str] | None = None, pin: str | None = None",
+    "Fleets.list": "self, page: int = 1, per_page: int = 20",
+    "Fleets.create": "self, name: str, slug: str, mfa_required: str | MfaRequirement = 'none'",
+    "FleetsMembers.add": "self, email: str, role: str = 'member', *, fleet_id: str | None = None",
+    "FleetsMembers.set_role": "self, user_id: str, role: str, *, fleet_id: str | None = None",
+    "Keys.issue": "self, name: str, expires_in_days: int | None = None, *, "
+                  "fleet_id: str | None = None",
+    "Schedules.runs": "self, schedule_id: str, limit: int = 50, cursor: str | None = None, *, "
+                      "fleet_id: str | None = None",
+    "Schedules.iter_runs": "self, schedule_id: str, limit: int = 50, *, "
+                           "fleet_id: str | None = None",
+    "Fleets.iter": "self, per_page: int = 20",
+    "Skills.get": "self, slug: str, lang: str | None = None",
+}
+
+
+def test_call_shapes(files):
+    defs = _defs(files)
+    for name, sig in SHAPES.items():
+        assert defs[name][0] == sig, name
+
+
+def test_returns(files):
+    defs = _defs(files)
+    assert defs["Machines.active_session"][1] == "str"
+    assert defs["Tunnels.sessions"][1] == "_List[ConnectedSessionOption]"
+    assert defs["Machines.disable"][1] == "None"
+    assert defs["Machines.ask"][1] == "AskStream"
+    assert defs["Machines.iter"][1] == "AsyncIterator[MachineSummary]"
+    assert defs["AskStream.pin"] == ("self, challenge_id: str, pin: str", "Awaitable[None]")
+    assert defs["AskStream.confirm"] == ("self, token: str, accept: bool", "Awaitable[None]")
+
+
+def test_every_op_and_helper_is_a_method(files):
+    model = load_dir(os.path.join(ROOT, "idl"))
+    defs = _defs(files)
+    for ns in model["namespaces"]:
+        cls = "".join(p[:1].upper() + p[1:] for part in ns["name"].split(".")
+                      for p in part.split("_"))
+        for op in ns["ops"]:
+            assert f"{cls}.{op['name']}" in defs
+            for h in op["helpers"]:
+                assert f"{cls}.{h['name']}" in defs
+
+
+def test_errors_and_frames(files):
+    err = files["python/cmdop/errors.py"]
+    assert "class TimeoutError(ConnectionError):" in err and "    retryable = True" in err
+    assert "class PinDeniedError(PermissionError):" in err
+    assert '"internal": CmdopError,' in err
+    frames = files["python/cmdop/frames.py"]
+    for cls in ("EventFrame", "DoneFrame", "PinRequiredFrame", "ConfirmRequiredFrame",
+                "PinDeniedFrame", "UnknownFrame"):
+        assert f"class {cls}:" in frames
+    assert "ErrorFrame" not in frames  # errors are raised, never yielded
+    assert "danger_level=m.danger_level or 'medium'" in frames
+
+
+def test_hash_and_protoc_output(files):
+    model = load_dir(os.path.join(ROOT, "idl"))
+    from generator.model import model_hash
+    assert f'IDL_HASH = "{model_hash(model)}"' in files["python/cmdop/_gen.py"]
+    assert "from cmdop.core.v1 import" in files["python/cmdop/core/v1/envelope_pb2.py"]
+    for area in ("common", "envelope", "machines", "skills"):
+        assert f"python/cmdop/core/v1/{area}_pb2.pyi" in files
+
+
+def test_rendered_python_compiles(files):
+    for rel, text in files.items():
+        if rel.startswith("python/") and rel.endswith(".py"):
+            compile(text, rel, "exec")
