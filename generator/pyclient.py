@@ -212,7 +212,7 @@ def view(model):
         unions.append({"name": u["name"], "tag": u["tag"], "arms": arms,
                        "arm": next(x["name"] for x in model["arms"] if x["message"] == u["name"])})
     errors = model["errors"]
-    planes = {p["name"]: p for p in model["planes"]}
+    planes = {p["name"]: p["base_url"] for p in model["planes"]}
     areas = sorted({t["area"] for t in model["records"] + model["enums"] + model["unions"]} |
                    {ns["area"] for ns in model["namespaces"]})
     return dict(records=recs, enums=enums, namespaces=namespaces, streams=streams,
