@@ -31,3 +31,35 @@ def c_headers(tmp_path):
     shutil.copytree(os.path.join(ROOT, "runtime", "include"), rt)
     shutil.copytree(os.path.join(ROOT, "gen", "c", "include"), gen)
     return rt, gen
+
+
+def built(path, what, make_target):
+    """A built artifact the mutation tests copy; missing = a failure, not a
+    skip, once the client is in the tree (the gate must cover it)."""
+    if not os.path.exists(path):
+        pytest.fail("%s is not built (%s): run `make %s`" % (what, path, make_target))
+    return path
+
+
+@pytest.fixture
+def py_pkg(tmp_path):
+    """A copy of the built Python package (build/python/pkg/src)."""
+    src = os.environ.get("PARITY_PY_PKG") or os.path.join(ROOT, "build", "python", "pkg", "src")
+    built(os.path.join(src, "cmdop", "_resources.py"), "the Python package", "python-pkg")
+    dst = tmp_path / "pysrc"
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
+    return dst
+
+
+@pytest.fixture
+def node_pkg(tmp_path):
+    """A copy of the built Node package (package.json + dist/); its
+    node_modules is linked, not copied (the extractor only reads it)."""
+    src = os.path.join(ROOT, "clients", "node")
+    built(os.path.join(src, "dist", "esm", "index.d.ts"), "the Node package", "node-build")
+    dst = tmp_path / "node"
+    dst.mkdir()
+    shutil.copy(os.path.join(src, "package.json"), dst / "package.json")
+    shutil.copytree(os.path.join(src, "dist"), dst / "dist")
+    os.symlink(os.path.join(src, "node_modules"), dst / "node_modules")
+    return dst
