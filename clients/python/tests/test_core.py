@@ -209,3 +209,15 @@ async def test_no_binary_error_at_first_call(relay: Relay,
     with pytest.raises(FileNotFoundError):
         await c.machines.list()
     await c.aclose()
+
+
+async def test_cancelled_unary_call_sends_cancel(client: cmdop.Client, relay: Relay) -> None:
+    """asyncio cancellation of a pending call cancels it in the core (CANCEL by id); the
+    core's late `cancelled` answer is dropped and the client keeps working."""
+    await client.machines.list()
+    relay.control("/fail", {"count": 1000, "status": 503, "retry_after": "1"})
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(client.machines.get(ALPHA), 0.3)
+    assert client._conn.proc is not None and client._conn.proc.sinks == {}
+    relay.control("/reset", {"state": True})
+    assert (await client.machines.get(ALPHA)).summary.name == "alpha"
