@@ -198,8 +198,6 @@ def view(model):
     for u in model["unions"]:
         arms = []
         for a in u["arms"]:
-            if a["ref"] == "ErrorInfo":
-                continue  # raised, never yielded
             fields = [_field_view(f, area_of) for f in records[a["ref"]]["fields"]]
             defaults = FRAME_DEFAULTS.get(a["name"], {})
             for f in fields:
@@ -207,8 +205,11 @@ def view(model):
                     f["ann"], "None")
                 if f["name"] in defaults:
                     f["fill"] = repr(defaults[f["name"]])
+            # ErrorInfo arms are raised as errors, never yielded; the class exists for
+            # 1.1.0 code that names it (the reference's ErrorFrame is never produced).
             arms.append({"name": a["name"], "cls": pascal(a["name"]) + "Frame", "ref": a["ref"],
-                         "fields": fields, "envelope_arm": a["name"] in arm_names})
+                         "fields": fields, "envelope_arm": a["name"] in arm_names,
+                         "raised": a["ref"] == "ErrorInfo"})
         unions.append({"name": u["name"], "tag": u["tag"], "arms": arms,
                        "arm": next(x["name"] for x in model["arms"] if x["message"] == u["name"])})
     errors = model["errors"]

@@ -30,6 +30,7 @@ from .frames import (
     PinRequiredFrame,
     ConfirmRequiredFrame,
     DoneFrame,
+    ErrorFrame,
     Frame,
     UnknownFrame,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "PinRequiredFrame",
     "ConfirmRequiredFrame",
     "DoneFrame",
+    "ErrorFrame",
     "Frame",
     "UnknownFrame",
 ]

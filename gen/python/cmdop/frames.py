@@ -107,6 +107,21 @@ def _done_frame(m: _pb_machines.DoneInfo) -> DoneFrame:
 
 
 @dataclasses.dataclass(frozen=True)
+class ErrorFrame:
+    """The `error` frame of AskFrame. Never yielded: a stream's
+    `error` is raised as its typed error."""
+
+    type: Literal["error"] = "error"
+    code: str = ""
+    message: str = ""
+    status: int | None = None
+    request_id: str | None = None
+    field: str | None = None
+    retry_after_ms: int | None = None
+    retryable: bool | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class UnknownFrame:
     """A frame of a type this version does not know (type = its arm or Kind name)."""
 
