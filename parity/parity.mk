@@ -27,10 +27,6 @@ parity: $(PARITY_DEPS)
 	$(PARITY_PY) parity/check.py --surface gen/surface.json $(PARITY_LANG_ARGS) \
 	  --exceptions parity/exceptions.toml
 
-test-parity: $(PARITY_DEPS)
-	PARITY_PY_PKG=$(if $(PY_PKG),$(PY_PKG)/src) \
-	$(PARITY_PY) -m pytest -q parity/tests
-
 # The C conformance runner: a dispatcher generated from the public headers
 # (tests/conformance/c/gen_dispatch.py) calls the typed functions.
 CONF_BUILD := $(BUILD)/conformance
@@ -59,3 +55,10 @@ ifneq ($(wildcard clients/node/node.mk),)
 endif
 conformance: $(CONF_DEPS)
 	$(PARITY_PY) tests/conformance/run.py --core $(BUILD)/cmdop-core $(CONF_RUNNERS)
+
+# Mutation tests: the surface gate on mutated copies of the built headers and
+# packages, and a wire drift compiled into the C runner and the core.
+test-parity: $(PARITY_DEPS) $(CONF_DEPS) $(BUILD)/librelay.a
+	PARITY_PY_PKG=$(if $(PY_PKG),$(abspath $(PY_PKG))/src) PARITY_BUILD=$(abspath $(BUILD)) \
+	PARITY_PKG_CFLAGS="$(PKG_CFLAGS)" PARITY_PKG_LIBS="$(PKG_LIBS)" \
+	$(PARITY_PY) -m pytest -q -p no:cacheprovider parity/tests
