@@ -502,3 +502,23 @@ async def test_op_error(client: cmdop.Client, name: str) -> None:
     assert type(e) is cls and isinstance(e, cmdop.CmdopError) and e.code and e.message
     if e.status is not None:  # answered by the server: its request id is kept
         assert e.request_id and e.request_id.startswith("req_")
+
+
+@pytest.mark.parametrize("status,cls,retry_after", [
+    (401, cmdop.AuthError, None), (403, cmdop.PermissionError, None),
+    (409, cmdop.ConflictError, None), (429, cmdop.RateLimitError, 1.0),
+    (500, cmdop.ServerError, None)])
+async def test_http_status_maps_to_class(client: cmdop.Client, relay: Any, status: int,
+                                         cls: type[cmdop.CmdopError],
+                                         retry_after: float | None) -> None:
+    """Injected HTTP failures reach the caller as the typed class with status, request id
+    and (429) Retry-After, which 1.1.0 never filled."""
+    body: dict[str, Any] = {"count": 1000, "status": status}
+    if retry_after:
+        body["retry_after"] = "1"
+    relay.control("/fail", body)
+    with pytest.raises(cls) as info:
+        await client.fleets.list()
+    e = info.value
+    assert type(e) is cls and e.status == status and e.request_id
+    assert e.retry_after == retry_after and e.retryable is False
