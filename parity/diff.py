@@ -36,6 +36,8 @@ def compare_op(lang, key, got, want, aliases):
             g, w = gp[name].get(attr, MISSING), wp[name].get(attr, MISSING)
             if attr == "type" and g == "number" and w in ("int", "float"):
                 continue  # TypeScript has one number type for both
+            if attr == "type" and g is not MISSING and same_type(g, w):
+                continue
             if g is not MISSING and w is not MISSING and g != w:
                 out.append((lang, "%s.param.%s.%s" % (where, name, attr),
                             "param '%s': %s is %s, expected %s"
@@ -91,6 +93,50 @@ def compare_errors(lang, got, ref):
     return out
 
 
+def same_type(g, w):
+    """Type equality up to what a language can say: TypeScript has one
+    `number` (int and float) and `bigint` for int64."""
+    if g == w:
+        return True
+    if isinstance(g, str) and isinstance(w, str):
+        if g.startswith("list[") and w.startswith("list["):
+            return same_type(g[5:-1], w[5:-1])
+        return (g == "number" and w in ("int", "float")) or (g == "bigint" and w == "int")
+    return False
+
+
+def compare_records(lang, got, ref, aliases):
+    out = []
+    for rec, wfields in sorted(ref.items()):
+        gfields = got.get(rec)
+        if gfields is None:
+            out.append((lang, "records.%s" % rec, "record type %s is missing" % rec))
+            continue
+        for f in sorted(set(wfields) - set(gfields)):
+            out.append((lang, "records.%s.%s" % (rec, f),
+                        "record %s: field '%s' is missing (expected %s)" % (rec, f, _fmt(wfields[f]))))
+        for f in sorted(set(gfields) - set(wfields)):
+            out.append((lang, "records.%s.%s" % (rec, f),
+                        "record %s: field '%s' is not in the IDL" % (rec, f)))
+        for f in sorted(set(gfields) & set(wfields)):
+            g, w = gfields[f], wfields[f]
+            gt = g.get("type")
+            if isinstance(gt, str):
+                gt = aliases.get(gt, gt)
+                if gt.startswith("list[") and gt[5:-1] in aliases:
+                    gt = "list[%s]" % aliases[gt[5:-1]]
+            if gt is not None and not same_type(gt, w["type"]):
+                out.append((lang, "records.%s.%s.type" % (rec, f),
+                            "record %s: field '%s' has type %s, expected %s"
+                            % (rec, f, _fmt(gt), _fmt(w["type"]))))
+            if "optional" in g and "optional" in w and g["optional"] != w["optional"]:
+                out.append((lang, "records.%s.%s.optional" % (rec, f),
+                            "record %s: field '%s' is %s, expected %s" % (
+                                rec, f, "optional" if g["optional"] else "always present",
+                                "optional (absent stays absent)" if w["optional"] else "always present")))
+    return out
+
+
 def compare(surface, ref):
     lang = surface["language"]
     out = []
@@ -104,6 +150,8 @@ def compare(surface, ref):
         out += compare_op(lang, key, surface["ops"][key], ref["ops"][key],
                           ref.get("aliases", {}))
     out += compare_errors(lang, surface["errors"], ref["errors"])
+    if "records" in surface and "records" in ref:
+        out += compare_records(lang, surface["records"], ref["records"], ref.get("aliases", {}))
     for problem in surface.get("problems", []):
         # declaration/runtime disagreements found by the extractor itself
         out.append((lang, problem.split(":")[0].replace(" ", "_"), problem))

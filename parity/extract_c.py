@@ -185,7 +185,44 @@ def extract(include_dirs):
     for o in ops.values():
         o.pop("_struct", None)
         o["helpers"].sort()
-    return {"language": "c", "ops": ops, "errors": {"c_codes": error_codes}}
+    return {"language": "c", "ops": ops, "errors": {"c_codes": error_codes},
+            "records": records(structs, enums)}
+
+
+def records(structs, enums):
+    """Every `struct cmdop_<record>` of the headers (params structs aside):
+    pointer + <x>_count = a list, scalar + has_<x> = optional; a string or
+    nested record pointer may be NULL, which C cannot mark in the type, so
+    its optionality is left unstated."""
+    out = {}
+    for sname, decls in structs.items():
+        if not sname.startswith("cmdop_") or sname.endswith("_params"):
+            continue
+        names = [d.name for d in decls]
+        fields = {}
+        for d in decls:
+            n = d.name
+            if (n.startswith("has_") and n[4:] in names) or (n.endswith("_count") and n[:-6] in names):
+                continue
+            base, depth, _ = type_text(d.type)
+            listed = (n + "_count") in names
+            if base == "char" and depth == 1:
+                entry = {"type": "str"}
+            elif base == "char" and depth == 2 and listed:
+                entry = {"type": "list[str]"}
+            elif base.startswith("cmdop_") and base in structs and depth == 1:
+                t = base[len("cmdop_"):]
+                entry = {"type": "list[%s]" % t} if listed else {"type": t}
+            elif base == "cmdop_string_map" and depth == 0:
+                entry = {"type": "map[str,str]"}
+            elif depth == 0 and (base in SCALARS or base in enums):
+                entry = {"type": "str" if base in enums else SCALARS[base],
+                         "optional": ("has_" + n) in names}
+            else:
+                entry = {"type": "<%s%s>" % (base, "*" * depth)}
+            fields[n] = entry
+        out[sname[len("cmdop_"):]] = fields
+    return out
 
 
 if __name__ == "__main__":

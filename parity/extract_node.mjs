@@ -32,7 +32,10 @@ const require = createRequire(path.join(pkgDir, "package.json"));
 const ts = process.env.PARITY_TS ? createRequire(import.meta.url)(process.env.PARITY_TS)
   : require("typescript");
 
-const snake = (s) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();
+// camelCase -> snake_case; a digit run starts a word (reconnectCount24h ->
+// reconnect_count_24h: no IDL name has a letter directly before a digit).
+const snake = (s) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
+  .replace(/([a-zA-Z])([0-9])/g, "$1_$2").toLowerCase();
 
 const entry = path.join(pkgDir, pkg.types);
 const program = ts.createProgram([entry], { strict: true, noEmit: true, skipLibCheck: true });
@@ -47,6 +50,9 @@ function resolved(sym) {
 }
 
 function classify(type) {
+  // An IDL enum: a TS enum here (numbers at runtime), a string in the IDL's
+  // type classes on every surface.
+  if (type.flags & (ts.TypeFlags.Enum | ts.TypeFlags.EnumLiteral)) return "str";
   // a named alias (protobuf-es records: type Bot = Message<...> & {...})
   if (type.aliasSymbol && type.aliasSymbol.name !== "Record") return snake(type.aliasSymbol.name);
   // string literal unions (+ string & {}) are enums: "str" on every surface.
@@ -283,4 +289,27 @@ for (const sym of exportsList) {
   classes[sym.name] = entryC;
 }
 
-process.stdout.write(JSON.stringify({ language: "node", ops, errors: { classes }, problems }));
+// ---- records: the exported `types` namespace (protobuf-es message types) ----
+const records = {};
+const typesSym = exp("types");
+if (typesSym) {
+  for (const sym of checker.getExportsOfModule(resolved(typesSym))) {
+    const s = resolved(sym);
+    if (s.name !== sym.name) continue; // an alias export (Fleet = FleetSummary)
+    const t = checker.getDeclaredTypeOfSymbol(s);
+    const fields = {};
+    for (const p of checker.getPropertiesOfType(t)) {
+      if (p.name.startsWith("$")) continue; // $typeName, $unknown: protobuf-es plumbing
+      const pt = checker.getTypeOfSymbol(p);
+      const kind = classify(checker.getNonNullableType(pt));
+      const entry = { type: kind };
+      if (!(typeof kind === "string" && kind.startsWith("list["))) {
+        entry.optional = !!(p.flags & ts.SymbolFlags.Optional);
+      }
+      fields[snake(p.name)] = entry;
+    }
+    records[snake(sym.name)] = fields;
+  }
+}
+
+process.stdout.write(JSON.stringify({ language: "node", ops, errors: { classes }, problems, records }));

@@ -162,7 +162,29 @@ def _dump(pkg_src):
     # Only what the package exports counts as its error surface.
     exported = {n for n in dir(cmdop) if not n.startswith("_")}
     classes = {n: c for n, c in classes.items() if n in exported}
-    json.dump({"language": "python", "ops": ops, "errors": {"classes": classes}},
+    import dataclasses
+    import types as _types
+    import cmdop.types as ctypes
+    records = {}
+    for name, obj in vars(ctypes).items():
+        if not (isinstance(obj, type) and dataclasses.is_dataclass(obj)) or name.startswith("_"):
+            continue
+        if obj.__name__ != name:
+            continue  # an alias (Fleet = FleetSummary): the record is listed once
+        h = typing.get_type_hints(obj, globalns=vars(ctypes))
+        fields = {}
+        for f in dataclasses.fields(obj):
+            tp = h[f.name]
+            opt = typing.get_origin(tp) in (typing.Union, _types.UnionType) and \
+                type(None) in typing.get_args(tp)
+            t = _classify(tp, snake)
+            entry = {"type": t}
+            if not (isinstance(t, str) and t.startswith("list[")):
+                entry["optional"] = opt
+            fields[f.name] = entry
+        records[snake(name)] = fields
+    json.dump({"language": "python", "ops": ops, "errors": {"classes": classes},
+               "records": records},
               sys.stdout, sort_keys=True)
 
 

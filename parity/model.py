@@ -27,10 +27,30 @@ import re
 # a documented set of values for others), so it is compared as "str".
 TYPE_CLASSES = ("str", "int", "float", "bool", "list[str]", "map[str,str]")
 
+def reachable_records(surface):
+    """The records an op can return, directly or nested: the data surface."""
+    records = {r["name"]: r for r in surface["records"]}
+    seen = set()
+
+    def walk(name):
+        if name in seen or name not in records:
+            return
+        seen.add(name)
+        for f in records[name]["fields"]:
+            if f["ref"]:
+                walk(f["ref"])
+    for ns in surface["namespaces"]:
+        for op in ns["ops"]:
+            if op["result"]:
+                walk(op["result"])
+    return seen
+
+
 IDL_TYPES = {
     "string": "str", "enum": "str", "int32": "int", "int64": "int",
     "double": "float", "bool": "bool", "string_list": "list[str]",
     "string_map": "map[str,str]",
+    "json": "json",  # a JSON value carried as text in C, parsed in Python/Node
 }
 
 
@@ -92,9 +112,20 @@ def load_reference(surface):
                 "helpers": helpers,
                 "call": call,
             }
+    return_records = reachable_records(surface)
+    recs = {}
+    for name in sorted(return_records):
+        fields = {}
+        for f in records[name]["fields"]:
+            t = snake(f["ref"]) if f["type"] == "record" else IDL_TYPES.get(f["type"], f["type"])
+            entry = {"type": "list[%s]" % t if f["repeated"] else t}
+            if not f["repeated"]:
+                entry["optional"] = bool(f["optional"])
+            fields[f["name"]] = entry
+        recs[snake(name)] = fields
     errors = {e["code"]: {"class": e["class"], "parent": e["parent"],
                           "c_code": e["c_code"]}
               for e in surface["errors"]}
-    return {"language": "surface.json", "ops": ops, "errors": errors,
+    return {"language": "surface.json", "ops": ops, "errors": errors, "records": recs,
             "aliases": {snake(r["alias"]): snake(r["name"])
                         for r in surface["records"] if r["alias"]}}

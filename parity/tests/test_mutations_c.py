@@ -130,3 +130,24 @@ def test_exception_needs_reason(c_headers, tmp_path):
     exc.write_text('exceptions = [ { lang = "c", where = "tunnels_sessions.result", reason = "" } ]\n')
     with pytest.raises(SystemExit, match="has no reason"):
         run_gate("--c-include", str(rt), "--c-include", str(gen), "--exceptions", str(exc))
+
+
+def test_record_field_renamed(c_headers):
+    rt, gen = c_headers
+    edit(gen / "cmdop" / "types.h", "struct cmdop_machine_list {\n    cmdop_machine_summary *items;\n"
+         "    size_t items_count;\n    char *next_cursor;",
+         "struct cmdop_machine_list {\n    cmdop_machine_summary *items;\n"
+         "    size_t items_count;\n    char *cursor;")
+    rc, out = gate_c(rt, gen)
+    assert rc == 1
+    assert "record machine_list: field 'next_cursor' is missing" in out
+    assert "record machine_list: field 'cursor' is not in the IDL" in out
+
+
+def test_record_scalar_lost_optionality(c_headers):
+    rt, gen = c_headers
+    edit(gen / "cmdop" / "types.h", "    int32_t next_page; /* valid when has_next_page */\n"
+         "    bool has_next_page;\n", "    int32_t next_page;\n")
+    rc, out = gate_c(rt, gen)
+    assert rc == 1
+    assert "record bot_list_page: field 'next_page' is always present, expected optional" in out

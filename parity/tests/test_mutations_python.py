@@ -102,3 +102,14 @@ def test_error_code_changed(py_pkg):
     rc, out = gate(py_pkg)
     assert rc == 1
     assert "error class NotFoundError has code \"missing\", expected \"not_found\"" in out
+
+
+def test_record_field_type_changed(py_pkg):
+    text = (py_pkg / "cmdop" / "types.py").read_text()
+    i = text.index("class MachineList:")
+    j = text.index("next_cursor: str | None", i)
+    (py_pkg / "cmdop" / "types.py").write_text(
+        text[:j] + "next_cursor: int | None" + text[j + len("next_cursor: str | None"):])
+    rc, out = gate(py_pkg)
+    assert rc == 1
+    assert "record machine_list: field 'next_cursor' has type \"int\", expected \"str\"" in out
