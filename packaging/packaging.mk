@@ -22,7 +22,10 @@ DIST_STATIC := -lmicrohttpd -ljansson -lprotobuf-c
 dist_libs = -Wl,--as-needed -Wl,-Bstatic $(DIST_STATIC) -Wl,-Bdynamic \
   $(shell $(1) --libs gnutls libcurl openssl)
 
-.PHONY: deps-cross release-x64 cross-arm64 stage-bins dist test-dist dist-clean
+WHEELHOUSE := build/wheelhouse
+PY_DEV_REQ ?= clients/python/requirements-dev.txt
+
+.PHONY: deps-cross release-x64 cross-arm64 stage-bins dist test-dist dist-clean wheelhouse
 
 deps-cross:
 	@scripts/deps-cross.sh
@@ -47,7 +50,22 @@ dist: stage-bins
 	@$(MAKE) --no-print-directory dist-python dist-node
 	@ls -l dist/*.whl dist/*.tgz
 
-test-dist: stage-bins
+# The wheel's runtime dependencies as wheels, for the offline install test
+# (pip --no-index): the only step of test-dist that needs the network, and
+# only once (stamped by the pinned requirement).
+wheelhouse: $(WHEELHOUSE)/.stamp
+$(WHEELHOUSE)/.stamp: $(PY_DEV_REQ)
+	@test -x $(PYTHON) || scripts/deps.sh
+	@rm -rf $(WHEELHOUSE) && mkdir -p $(WHEELHOUSE)
+	$(PYTHON) -m pip download -q --disable-pip-version-check --only-binary=:all: \
+	  -d $(WHEELHOUSE) $$(grep -E '^protobuf==' $(PY_DEV_REQ))
+	@touch $@
+
+# A fresh dist/ every run, so the install tests never pick up a stale
+# artifact; if make dist fails they run anyway and say what is missing.
+test-dist: stage-bins wheelhouse
+	@rm -rf dist
+	@$(MAKE) --no-print-directory dist || echo "test-dist: make dist failed; the install tests below name what is missing" >&2
 	@packaging/tests/run.sh
 
 dist-clean:
