@@ -8,4 +8,8 @@ export CMDOP_CORE_BINARY="$1"
 rm -rf .build/test
 node_modules/.bin/tsc -p test/tsconfig.json
 cp test/*.cjs .build/test/
-node --test --test-concurrency=1 .build/test/
+# The examples: strict type-check, then compiled inside the package so that
+# "@cmdop/sdk" resolves to this build (self-reference through "exports").
+node_modules/.bin/tsc --strict --noEmit -p ../../examples/node/tsconfig.json
+node_modules/.bin/tsc --strict -p ../../examples/node/tsconfig.json --noEmit false --outDir .build/examples
+node --test --test-concurrency=1 .build/test/*.test.js .build/test/*.test.cjs
