@@ -26,4 +26,4 @@ test-node: all node-build
 	$(NODE_DIR)/test/run.sh $(abspath $(BUILD))/cmdop-core
 
 dist-node: node-build
-	$(NODE_DIR)/pack.sh $(abspath build/dist)
+	$(NODE_DIR)/pack.sh $(abspath dist)
