@@ -110,3 +110,37 @@ one_artifact() {
     fail "expected exactly one $1, found ${#matches[@]}: run 'make dist' ($2 makes it)"
   echo "${matches[0]}"
 }
+
+# install_wheel WORK — the wheel from dist/ into a fresh venv WORK/venv,
+# offline (pip --no-index, dependencies from build/wheelhouse); sets PY_PKG
+# to the installed cmdop package directory.
+install_wheel() {
+  local work=$1 whl wheelhouse="$ROOT/build/wheelhouse"
+  whl=$(one_artifact "$ROOT/dist/cmdop-*.whl" dist-python)
+  ls "$wheelhouse"/protobuf-*.whl >/dev/null 2>&1 || fail "no protobuf wheel in $wheelhouse: run 'make wheelhouse'"
+  python3 -m venv "$work/venv" || fail "python3 -m venv failed"
+  "$work/venv/bin/pip" install -q --disable-pip-version-check --no-index \
+    --find-links "$wheelhouse" "$whl" || fail "pip --no-index install of $(basename "$whl") failed"
+  PY_PKG=$("$work/venv/bin/python" -c 'import cmdop, os; print(os.path.dirname(cmdop.__file__))')
+  case "$PY_PKG" in "$work/venv/"*) ;; *) fail "cmdop imported from $PY_PKG, not the fresh venv" ;; esac
+}
+
+# run_python_quickstart WORK [VAR=VALUE...] — examples/python/quickstart.py
+# (all its steps) with WORK/venv's python against the running relay, in a
+# scrubbed environment: no CMDOP_CORE_BINARY or PYTHONPATH unless given,
+# PATH without build/. Fails unless every step ran and the relay saw the calls.
+run_python_quickstart() {
+  local work=$1 step n; shift
+  [ -f "$ROOT/examples/python/quickstart.py" ] || fail "examples/python/quickstart.py missing"
+  mkdir -p "$work/examples"; cp "$ROOT"/examples/python/*.py "$work/examples/"
+  # shellcheck disable=SC2046
+  (cd "$work/examples" && env -u CMDOP_CORE_BINARY -u PYTHONPATH $(relay_env) PATH=/usr/bin:/bin "$@" \
+    "$work/venv/bin/python" quickstart.py) >"$work/out.txt" 2>&1 ||
+    { cat "$work/out.txt" >&2; fail "examples/python/quickstart.py failed against the installed wheel"; }
+  for step in machines errors fleets_keys skills ask; do
+    grep -qx "== $step" "$work/out.txt" || { cat "$work/out.txt" >&2; fail "quickstart did not reach step $step"; }
+  done
+  n=$(curl -sS --max-time 30 "$(json_field "$RELAY_LINE" control_url)/requests" |
+    python3 -c 'import json,sys; print(len(json.load(sys.stdin)["requests"]))')
+  [ "$n" -gt 5 ] || fail "the relay saw only $n requests"
+}
