@@ -160,6 +160,14 @@ static void start(cmdop__loop *l, cmdop__http_req *req)
         if (t)
             sl = t;
     }
+    if (ok && !req->body) {
+        /* A bodiless POST would otherwise carry libcurl's default
+         * "Content-Type: application/x-www-form-urlencoded". */
+        struct curl_slist *t = curl_slist_append(sl, "Content-Type:");
+        ok = t != NULL;
+        if (t)
+            sl = t;
+    }
     if (!ok) {
         if (e)
             curl_easy_cleanup(e);
