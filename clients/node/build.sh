@@ -4,6 +4,11 @@
 # package.json "type", so tsc's NodeNext emits ESM or CJS from one source.
 set -eu
 cd "$(dirname "$0")"
+# Several make targets (test-node, parity, conformance) build this package;
+# in a shared tree they may run at once: one build at a time.
+mkdir -p .build
+exec 9>.build/lock
+flock 9
 rm -rf .build/esm .build/cjs dist
 for fmt in esm cjs; do
   d=.build/$fmt
