@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { EnvelopeSchema, type Envelope } from "./gen/proto/cmdop/core/v1/envelope_pb.js";
 import { Kind } from "./gen/proto/cmdop/core/v1/common_pb.js";
-import { CmdopError, ConnectionError, errorFromInfo, type ErrorDetails } from "./gen/errors.js";
+import { CmdopError, ConnectionError, TimeoutError, errorFromInfo, type ErrorDetails } from "./gen/errors.js";
 import { IDL_HASH } from "./gen/meta.js";
 import type { RequestPayload, Transport } from "./gen/resources.js";
 import { AskStream } from "./stream.js";
@@ -46,20 +46,23 @@ export class Core implements Transport {
   /** The running core (spawned on first use); resolves after a matching hello. */
   private start(): Promise<ChildProcess> {
     if (this.closed) return Promise.reject(new ConnectionError("client closed", { code: "connection" }));
-    this.ready ??= new Promise<ChildProcess>((resolve, reject) => {
-      const proc = spawn(this.opts.binary(), ["--stdio"], { env: this.opts.env, stdio: ["pipe", "pipe", "pipe"] });
+    if (this.ready) return this.ready;
+    const bin = this.opts.binary(); // throws when there is none: that call fails, the next one looks again
+    return (this.ready = new Promise<ChildProcess>((resolve, reject) => {
+      const proc = spawn(bin, ["--stdio"], { env: this.opts.env, stdio: ["pipe", "pipe", "pipe"] });
       this.proc = proc;
       let buf: Buffer = Buffer.alloc(0);
       let hello = false;
-      const lost = (why: string): void => {
+      const lost = (why: string, err: CmdopError = new ConnectionError(why, { code: "connection" })): void => {
+        clearTimeout(timer);
         if (this.proc !== proc) return; // already handled (exit after EOF)
         this.proc = this.ready = undefined; // the next call spawns a fresh core
-        const err = new ConnectionError(why, { code: "connection" });
         if (!hello) reject(err);
         for (const sink of [...this.sinks.values()]) sink.fail(err);
         this.sinks.clear();
         proc.kill("SIGKILL");
       };
+      const timer = setTimeout(() => lost("", new TimeoutError("cmdop-core handshake timeout", { code: "timeout" })), 10000);
       proc.stderr?.resume(); // not part of the protocol: drained, discarded
       proc.stdin?.on("error", () => undefined); // EPIPE shows as exit/EOF instead
       proc.on("error", (e) => lost(`cmdop-core spawn failed: ${e.message}`));
@@ -75,25 +78,29 @@ export class Core implements Transport {
             if (buf[i]! < 0x80) break;
           }
           if (i >= buf.length || buf.length < i + 1 + len) return; // partial frame
-          const env = fromBinary(EnvelopeSchema, buf.subarray(i + 1, i + 1 + len));
-          buf = buf.subarray(i + 1 + len);
+          let env: Envelope;
+          try {
+            env = fromBinary(EnvelopeSchema, buf.subarray(i + 1, i + 1 + len));
+          } catch {
+            continue; // not an Envelope: skipped, the framing is intact
+          } finally {
+            buf = buf.subarray(i + 1 + len);
+          }
           if (hello) {
             this.dispatch(env);
           } else if (env.id === 0 && env.payload.case === "hello") {
             const theirs = env.payload.value.idlHash;
             if (theirs !== IDL_HASH) {
               const msg = `IDL hash mismatch: cmdop-core was built from ${theirs}, this client from ${IDL_HASH}`;
-              reject(new CmdopError(msg, { code: "unsupported" }));
-              lost(msg);
-              return;
+              return lost(msg, new CmdopError(msg, { code: "unsupported" }));
             }
             hello = true;
+            clearTimeout(timer);
             resolve(proc);
           }
         }
       });
-    });
-    return this.ready;
+    }));
   }
 
   private dispatch(env: Envelope): void {
@@ -139,7 +146,10 @@ export class Core implements Transport {
         if (env.kind === Kind.ERROR) settle.reject(errorFromInfo(errorDetails(env)));
         else settle.resolve(env.payload);
       },
-      fail: (err) => settle.reject(err),
+      fail: (err) => {
+        signal?.removeEventListener("abort", onAbort);
+        settle.reject(err);
+      },
     });
     if (signal?.aborted) onAbort();
     else signal?.addEventListener("abort", onAbort, { once: true });

@@ -57,6 +57,12 @@ test("a core built from another IDL is refused, naming both hashes", async () =>
   await c.close();
 });
 
+test("a core that dies before its hello fails the call with ConnectionError", async () => {
+  const c = new Client({ token: "T", binaryPath: "/bin/false" });
+  await assert.rejects(c.machines.list(), (e: unknown) => e instanceof ConnectionError && /cmdop-core (exited|stdout closed)/.test(e.message));
+  await c.close();
+});
+
 test("binary resolver: explicit path, CMDOP_CORE_BINARY, packaged name, and the error", () => {
   assert.equal(resolveBinary({ binaryPath: CORE, env: {} }), CORE);
   assert.throws(() => resolveBinary({ binaryPath: "/nonexistent/core", env: {} }), /not found/);
