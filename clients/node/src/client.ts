@@ -17,15 +17,8 @@ export interface ClientOptions {
   binaryPath?: string;
 }
 
-export interface ClientConfig {
-  readonly token: string | undefined;
-  readonly baseUrl: string;
-  readonly apiBaseUrl: string;
-  readonly apiKey: string | undefined;
-  readonly fleetId: string | undefined;
-  readonly timeoutMs: number;
-  readonly binaryPath: string | undefined;
-}
+/** The resolved options (explicit > CMDOP_* env > default), frozen. */
+export type ClientConfig = Readonly<ClientOptions & Required<Pick<ClientOptions, "baseUrl" | "apiBaseUrl" | "timeoutMs">>>;
 
 const strip = (u: string): string => u.replace(/\/+$/, "");
 

@@ -92,7 +92,7 @@ export class Core implements Transport {
             const theirs = env.payload.value.idlHash;
             if (theirs !== IDL_HASH) {
               const msg = `IDL hash mismatch: cmdop-core was built from ${theirs}, this client from ${IDL_HASH}`;
-              return lost(msg, new CmdopError(msg, { code: "unsupported" }));
+              return lost(msg, new CmdopError(msg, { code: "idl_mismatch" }));
             }
             hello = true;
             clearTimeout(timer);

@@ -32,7 +32,9 @@ export class AskStream implements AsyncIterableIterator<AskFrame> {
         },
         fail: (error) => this.push({ error }),
       });
-      this.signal?.addEventListener("abort", () => this.cancel({ error: this.signal?.reason }), { once: true });
+      const abort = (): void => this.cancel({ error: this.signal?.reason });
+      if (this.signal?.aborted) queueMicrotask(abort);
+      else this.signal?.addEventListener("abort", abort, { once: true });
       return post;
     })();
     return this.post;

@@ -123,6 +123,12 @@ test("an AbortSignal cancels the stream in the relay", async () => {
   await until(async () => (await control(relay, "/streams")).cancelled === before + 1);
 });
 
+test("a stream whose signal is already aborted never opens", async () => {
+  const opened = (await control(relay, "/streams")).opened as number;
+  await assert.rejects(c.machines.ask(M(1), "hi", { signal: AbortSignal.abort() }).collect(), (e: Error) => e.name === "AbortError");
+  assert.equal((await control(relay, "/streams")).opened, opened);
+});
+
 test("100 concurrent streams each get their own answer", async () => {
   const texts = await Promise.all(Array.from({ length: 100 }, (_, i) => c.machines.ask(M(1 + (i % 2)), `echo: s${i} done`).collect()));
   texts.forEach((t, i) => assert.equal(t, `s${i} done`));
