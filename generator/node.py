@@ -147,7 +147,8 @@ def render(e, model, idl_hash):
                 if h["item"]:
                     imports.setdefault(areas[h["item"]], set()).add(h["item"])
     used_enums = {p["enum"] for ns in model["namespaces"] for o in ns["ops"] for p in o["params"]}
-    union = model["unions"][0]  # the ask frame union (one stream op)
+    # the ask frame union (the one stream op); a model without one renders no frames
+    union = model["unions"][0] if model["unions"] else {"arms": []}
     records = {r["name"]: r for r in model["records"]}
     frames = []
     for arm in union["arms"]:
