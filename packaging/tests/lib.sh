@@ -46,9 +46,7 @@ check_seeded_machines() {
   body=$(curl -sS --max-time 30 -H "Authorization: Bearer $token" "$url/api/machines") ||
     fail "curl $url/api/machines failed"
   names=$(python3 -c 'import json,sys
-d=json.loads(sys.argv[1])
-items=d.get("results", d.get("items", d.get("machines", d)))
-print(" ".join(m["name"] for m in items))' "$body") || fail "unexpected /api/machines body: $body"
+print(" ".join(m["name"] for m in json.loads(sys.argv[1])["items"]))' "$body") || fail "unexpected /api/machines body: $body"
   [ "$names" = "alpha bravo charlie delta echo" ] || fail "seeded machines: got '$names'"
 }
 
