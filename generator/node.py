@@ -138,14 +138,14 @@ def render(e, model, idl_hash):
         nss.append(dict(name=ns["name"], cls=_pascal(ns["name"]) + "Resource",
                         prop=ns["name"].split(".")[-1], parent=ns["name"].rpartition(".")[0],
                         ops=ops, helpers=helpers))
-    imports = {}
+    imports = {}  # the record interfaces (records.ts) the resources return
     for ns in nss:
         for o in ns["ops"]:
             if o.result and not o.void and o.kind != "stream":
-                imports.setdefault(o.area, set()).add(o.result)
+                imports.setdefault("records", set()).add(o.result)
             for h in ns["helpers"]:
                 if h["item"]:
-                    imports.setdefault(areas[h["item"]], set()).add(h["item"])
+                    imports.setdefault("records", set()).add(h["item"])
     used_enums = {p["enum"] for ns in model["namespaces"] for o in ns["ops"] for p in o["params"]}
     # the ask frame union (the one stream op); a model without one renders no frames
     union = model["unions"][0] if model["unions"] else {"arms": []}
@@ -167,5 +167,32 @@ def render(e, model, idl_hash):
                aliases={r["name"]: r["alias"] or r["name"] for r in model["records"]},
                records=sorted(((r["area"], r["name"], r["alias"]) for r in model["records"])),
                roots=[ns for ns in nss if not ns["parent"]])
+    ctx.update(_records_view(model))
     return {f"node/src/{n}.ts": e.get_template(f"node/{n}.ts.j2").render(ctx)
-            for n in ("resources", "errors", "frames", "types", "meta")}
+            for n in ("resources", "errors", "frames", "types", "meta", "records")}
+
+
+TS_FIELD = {"string": "string", "int32": "number", "double": "number", "int64": "bigint",
+            "bool": "boolean", "json": "string"}
+
+
+def _records_view(model):
+    """Plain-object interfaces for the records (not the union arms' helpers)."""
+    enum_area = {en["name"]: en["area"] for en in model["enums"]}
+    area_enums, out = {}, []
+    for r in model["records"]:
+        fields = []
+        for f in r["fields"]:
+            if f["type"] == "enum":
+                ts = f["ref"]
+                area_enums.setdefault(enum_area[f["ref"]], set()).add(f["ref"])
+            elif f["type"] == "record":
+                ts = f["ref"]
+            else:
+                ts = TS_FIELD[f["type"]]
+            fields.append(dict(ts_name=camel(f["name"]), optional=f["optional"] and not f["repeated"],
+                               ts=ts + "[]" if f["repeated"] else ts))
+        out.append(dict(name=r["name"], doc=None, fields=fields))
+    areas = sorted({r["area"] for r in model["records"]} | set(area_enums))
+    return dict(records_full=out, areas=areas,
+                area_enums={a: sorted(area_enums.get(a, ())) for a in areas})

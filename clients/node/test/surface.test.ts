@@ -117,6 +117,18 @@ test("a missing token fails per op with AuthError, not at construction", async (
   }
 });
 
+test("records are plain objects: an unset optional is absent, a required record is there", async () => {
+  const last = await c.machines.list();
+  assert.equal(last.hasMore, false);
+  assert.equal(last.nextCursor, undefined);
+  assert.ok(!("nextCursor" in last));
+  const first = await c.machines.list({ limit: 2 });
+  assert.equal(typeof first.nextCursor, "string");
+  assert.equal(typeof first.items[0]?.specs.totalRamBytes, "bigint");
+  const key = (await c.keys.list()).items[0]!;
+  assert.equal(key.revokedAt, undefined);
+});
+
 test("pagination helpers walk every page", async () => {
   const names: string[] = [];
   for await (const m of c.machines.iter({ limit: 2 })) names.push(m.name);

@@ -4,13 +4,8 @@
 // pagination helpers. Requests and responses are the envelope's arms.
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { EnvelopeSchema } from "./proto/cmdop/core/v1/envelope_pb.js";
-import type { Bot, BotListPage } from "./proto/cmdop/core/v1/bots_pb.js";
-import type { FleetList, FleetSummary, MachineFleetLink, MemberInfo, MemberList } from "./proto/cmdop/core/v1/fleets_pb.js";
-import type { ApiKeyList, ApiKeySummary, IssueKeyResponse } from "./proto/cmdop/core/v1/keys_pb.js";
-import type { ActiveSessionResponse, ClearMessagesResponse, MachineDetail, MachineInfoResponse, MachineList, MachineSpend, MachineSummary, MessagesResponse } from "./proto/cmdop/core/v1/machines_pb.js";
-import type { ManualTriggerResponse, ScheduleList, ScheduleRunList, ScheduleRunView, ScheduleView } from "./proto/cmdop/core/v1/schedules_pb.js";
-import type { SkillCategoryList, SkillCreated, SkillDetail, SkillInstall, SkillListPage, SkillReview, SkillReviewPage, SkillStar, SkillSummary, SkillTagList, SkillUpdated, SkillVersionList, SkillsPublishResponse, SkillsPublishStatusResponse } from "./proto/cmdop/core/v1/skills_pb.js";
-import type { SessionList, TunnelList, TunnelView } from "./proto/cmdop/core/v1/tunnels_pb.js";
+import type { ActiveSessionResponse, ApiKeyList, ApiKeySummary, Bot, BotListPage, ClearMessagesResponse, FleetList, FleetSummary, IssueKeyResponse, MachineDetail, MachineFleetLink, MachineInfoResponse, MachineList, MachineSpend, MachineSummary, ManualTriggerResponse, MemberInfo, MemberList, MessagesResponse, ScheduleList, ScheduleRunList, ScheduleRunView, ScheduleView, SessionList, SkillCategoryList, SkillCreated, SkillDetail, SkillInstall, SkillListPage, SkillReview, SkillReviewPage, SkillStar, SkillSummary, SkillTagList, SkillUpdated, SkillVersionList, SkillsPublishResponse, SkillsPublishStatusResponse, TunnelList, TunnelView } from "./records.js";
+import { toRecord } from "./records.js";
 import { CmdopError, NotFoundError } from "./errors.js";
 import type { AskStream } from "../stream.js";
 
@@ -45,9 +40,10 @@ function enumIn(map: Record<string, number>, v: string | undefined): number | un
   return v === undefined ? undefined : map[v];
 }
 
+/** The response arm's record as a plain object; another arm is an internal error. */
 function expect<T>(p: { case: string | undefined; value?: unknown }, want: string): T {
   if (p.case !== want) throw new CmdopError(`unexpected response arm ${p.case} (wanted ${want})`, { code: "internal" });
-  return p.value as T;
+  return toRecord<T>(p.value);
 }
 
 export class BotsResource {
