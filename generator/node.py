@@ -39,6 +39,7 @@ class _Op:
         self.result = op["result"]
         self.unwrap = camel(op["unwrap"]) if op["unwrap"] else None
         self.scan = op["scan"]
+        self.scan_size = None  # set by render(): the list op's largest page size
         self.doc = op["doc"]
         self.slots = op["call"]["node"]
         self.area = areas.get(self.result)
@@ -132,8 +133,14 @@ def render(e, model, idl_hash):
     areas = {r["name"]: r["area"] for r in model["records"]}
     areas.update({u["name"]: u["area"] for u in model["unions"]})
     nss = []
+    by_full = {o["full_name"]: o for ns in model["namespaces"] for o in ns["ops"]}
     for ns in model["namespaces"]:
         ops = [_Op(o, areas) for o in ns["ops"]]
+        for o in ops:
+            if o.scan:  # a scan walks the list with the largest page the IDL allows
+                lst = by_full[o.scan["list"]]
+                size = lst["paginate"]["req_size"]
+                o.scan_size = (camel(size), next(p["max"] for p in lst["params"] if p["name"] == size))
         helpers = [h for o in ops for h in _helpers(o, None)]
         nss.append(dict(name=ns["name"], cls=_pascal(ns["name"]) + "Resource",
                         prop=ns["name"].split(".")[-1], parent=ns["name"].rpartition(".")[0],

@@ -14,6 +14,8 @@ import { file_cmdop_core_v1_skills } from "./proto/cmdop/core/v1/skills_pb.js";
 import { file_cmdop_core_v1_tunnels } from "./proto/cmdop/core/v1/tunnels_pb.js";
 
 export interface Bot {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.Bot";
   id: string;
   name: string;
   platform: BotPlatform;
@@ -26,6 +28,8 @@ export interface Bot {
 }
 
 export interface BotListPage {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.BotListPage";
   count: number;
   page: number;
   pages: number;
@@ -38,6 +42,8 @@ export interface BotListPage {
 }
 
 export interface ErrorInfo {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ErrorInfo";
   code: string;
   message: string;
   status?: number;
@@ -48,14 +54,20 @@ export interface ErrorInfo {
 }
 
 export interface Empty {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.Empty";
 }
 
 export interface Hello {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.Hello";
   version: string;
   idlHash: string;
 }
 
 export interface FleetSummary {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.FleetSummary";
   id: string;
   name: string;
   slug: string;
@@ -66,6 +78,8 @@ export interface FleetSummary {
 }
 
 export interface FleetList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.FleetList";
   items: FleetSummary[];
   offset: number;
   perPage: number;
@@ -73,6 +87,8 @@ export interface FleetList {
 }
 
 export interface MemberInfo {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MemberInfo";
   userId: string;
   email: string;
   displayName: string;
@@ -82,6 +98,8 @@ export interface MemberInfo {
 }
 
 export interface MemberList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MemberList";
   items: MemberInfo[];
   offset: number;
   perPage: number;
@@ -89,6 +107,8 @@ export interface MemberList {
 }
 
 export interface MachineFleetLink {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineFleetLink";
   machineId: string;
   fleetId: string;
   joinedAt: string;
@@ -96,11 +116,15 @@ export interface MachineFleetLink {
 }
 
 export interface OffsetPage {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.OffsetPage";
   offset: number;
   perPage: number;
 }
 
 export interface ApiKeySummary {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ApiKeySummary";
   id: string;
   fleetId: string;
   name: string;
@@ -113,6 +137,8 @@ export interface ApiKeySummary {
 }
 
 export interface ApiKeyList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ApiKeyList";
   items: ApiKeySummary[];
   offset: number;
   perPage: number;
@@ -120,6 +146,8 @@ export interface ApiKeyList {
 }
 
 export interface IssueKeyResponse {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.IssueKeyResponse";
   id: string;
   fleetId: string;
   name: string;
@@ -128,6 +156,8 @@ export interface IssueKeyResponse {
 }
 
 export interface MachineFleetRef {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineFleetRef";
   fleetId: string;
   slug: string;
   name: string;
@@ -135,6 +165,8 @@ export interface MachineFleetRef {
 }
 
 export interface MachineSpecs {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineSpecs";
   cpuModel: string;
   cpuCount: number;
   totalRamBytes: bigint;
@@ -145,6 +177,8 @@ export interface MachineSpecs {
 }
 
 export interface MachineSummary {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineSummary";
   id: string;
   name: string;
   hostname: string;
@@ -164,6 +198,8 @@ export interface MachineSummary {
 }
 
 export interface LiveMetrics {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.LiveMetrics";
   cpuUsage: number;
   memoryUsage: number;
   memoryTotalGb: number;
@@ -178,6 +214,8 @@ export interface LiveMetrics {
 }
 
 export interface MachineDetail {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineDetail";
   summary: MachineSummary;
   isRoot: boolean;
   username: string;
@@ -190,12 +228,16 @@ export interface MachineDetail {
 }
 
 export interface MachineList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineList";
   items: MachineSummary[];
   nextCursor?: string;
   hasMore: boolean;
 }
 
 export interface MachineIdentity {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineIdentity";
   hostname: string;
   os: string;
   osVersion: string;
@@ -204,6 +246,8 @@ export interface MachineIdentity {
 }
 
 export interface MachineHardware {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineHardware";
   cpu: string;
   cpuCores: number;
   memoryTotalGb: number;
@@ -212,6 +256,8 @@ export interface MachineHardware {
 }
 
 export interface MachineLiveState {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineLiveState";
   cpuUsage: number;
   memoryUsage: number;
   memoryTotalGb: number;
@@ -229,6 +275,8 @@ export interface MachineLiveState {
 }
 
 export interface MachineSessionInfo {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineSessionInfo";
   connectedAt?: string;
   lastHeartbeatAt?: string;
   reconnectCount24h: number;
@@ -237,18 +285,24 @@ export interface MachineSessionInfo {
 }
 
 export interface MachinePresence {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachinePresence";
   status: string;
   lastSeenAt?: string;
   freshnessSeconds?: number;
 }
 
 export interface MachineFingerprint {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineFingerprint";
   publicKeyFingerprint?: string;
   publicKeyStatus?: string;
   publicKeyVersion: number;
 }
 
 export interface MachineInfoResponse {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineInfoResponse";
   identity: MachineIdentity;
   hardware: MachineHardware;
   liveState?: MachineLiveState;
@@ -258,12 +312,16 @@ export interface MachineInfoResponse {
 }
 
 export interface TopModel {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.TopModel";
   model: string;
   usd: number;
   pct: number;
 }
 
 export interface MachineSpend {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MachineSpend";
   window: string;
   totalUsd: number;
   deltaUsd: number;
@@ -276,6 +334,8 @@ export interface MachineSpend {
 }
 
 export interface HistoryMessage {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.HistoryMessage";
   role: string;
   text: string;
   createdAt?: string;
@@ -286,41 +346,57 @@ export interface HistoryMessage {
 }
 
 export interface MessagesResponse {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.MessagesResponse";
   agentSessionId?: string;
   messages: HistoryMessage[];
 }
 
 export interface ClearMessagesResponse {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ClearMessagesResponse";
   agentSessionId?: string;
   deleted: number;
 }
 
 export interface ActiveSessionResponse {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ActiveSessionResponse";
   agentSessionId?: string;
 }
 
 export interface StreamEvent {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.StreamEvent";
   eventType: number;
   payloadJson?: string;
 }
 
 export interface PinDenied {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.PinDenied";
   challengeId: string;
   reason: string;
 }
 
 export interface PinRequired {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.PinRequired";
   challengeId: string;
   label: string;
 }
 
 export interface ConfirmRequired {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ConfirmRequired";
   token: string;
   plan: string;
   dangerLevel: string;
 }
 
 export interface DoneInfo {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.DoneInfo";
   success: boolean;
   text: string;
   error: string;
@@ -328,16 +404,22 @@ export interface DoneInfo {
 }
 
 export interface PinAnswer {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.PinAnswer";
   challengeId: string;
   pin: string;
 }
 
 export interface ConfirmAnswer {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ConfirmAnswer";
   token: string;
   accept: boolean;
 }
 
 export interface ScheduleView {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ScheduleView";
   id: string;
   fleetId: string;
   name: string;
@@ -356,6 +438,8 @@ export interface ScheduleView {
 }
 
 export interface ScheduleList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ScheduleList";
   items: ScheduleView[];
   offset: number;
   perPage: number;
@@ -363,6 +447,8 @@ export interface ScheduleList {
 }
 
 export interface ScheduleRunView {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ScheduleRunView";
   id: string;
   scheduleId: string;
   fleetId: string;
@@ -375,22 +461,30 @@ export interface ScheduleRunView {
 }
 
 export interface ScheduleRunList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ScheduleRunList";
   items: ScheduleRunView[];
   nextCursor?: string;
 }
 
 export interface ManualTriggerResponse {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ManualTriggerResponse";
   queued: boolean;
   jobId: string;
 }
 
 export interface SkillTag {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillTag";
   id: string;
   name: string;
   slug: string;
 }
 
 export interface SkillCategory {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillCategory";
   id: string;
   name: string;
   slug: string;
@@ -401,6 +495,8 @@ export interface SkillCategory {
 }
 
 export interface SkillVersion {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillVersion";
   id: string;
   skill: string;
   version: string;
@@ -411,6 +507,8 @@ export interface SkillVersion {
 }
 
 export interface SkillReview {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillReview";
   id: string;
   authorHandle: string;
   authorDisplayName: string;
@@ -422,6 +520,8 @@ export interface SkillReview {
 }
 
 export interface SkillSummary {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillSummary";
   id: string;
   slug: string;
   name: string;
@@ -446,6 +546,8 @@ export interface SkillSummary {
 }
 
 export interface SkillDetail {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillDetail";
   id: string;
   slug: string;
   name: string;
@@ -474,16 +576,22 @@ export interface SkillDetail {
 }
 
 export interface SkillFile {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillFile";
   path: string;
   content: string;
 }
 
 export interface SkillPackages {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillPackages";
   pip: string[];
   npm: string[];
 }
 
 export interface SkillMeta {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillMeta";
   installedAt: string;
   installedFrom: string;
   installedVersion: string;
@@ -491,6 +599,8 @@ export interface SkillMeta {
 }
 
 export interface SkillInstall {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillInstall";
   slug: string;
   version: string;
   model: string;
@@ -504,15 +614,21 @@ export interface SkillInstall {
 }
 
 export interface SkillStar {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillStar";
   starred: boolean;
   starCount: number;
 }
 
 export interface SkillCreated {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillCreated";
   name: string;
 }
 
 export interface SkillUpdated {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillUpdated";
   name: string;
   category?: string;
   visibility?: string;
@@ -523,14 +639,20 @@ export interface SkillUpdated {
 }
 
 export interface SkillsPublishResponse {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillsPublishResponse";
   status: string;
 }
 
 export interface SkillsPublishStatusResponse {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillsPublishStatusResponse";
   status: string;
 }
 
 export interface SkillListPage {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillListPage";
   count: number;
   page: number;
   pages: number;
@@ -543,6 +665,8 @@ export interface SkillListPage {
 }
 
 export interface SkillReviewPage {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillReviewPage";
   count: number;
   page: number;
   pages: number;
@@ -555,18 +679,26 @@ export interface SkillReviewPage {
 }
 
 export interface SkillVersionList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillVersionList";
   items: SkillVersion[];
 }
 
 export interface SkillCategoryList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillCategoryList";
   items: SkillCategory[];
 }
 
 export interface SkillTagList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SkillTagList";
   items: SkillTag[];
 }
 
 export interface TunnelView {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.TunnelView";
   tunnelId: string;
   fleetId: string;
   sessionId: string;
@@ -579,6 +711,8 @@ export interface TunnelView {
 }
 
 export interface TunnelList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.TunnelList";
   items: TunnelView[];
   offset: number;
   perPage: number;
@@ -586,6 +720,8 @@ export interface TunnelList {
 }
 
 export interface ConnectedSessionOption {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.ConnectedSessionOption";
   sessionId: string;
   machineId?: string;
   hostname: string;
@@ -594,6 +730,8 @@ export interface ConnectedSessionOption {
 }
 
 export interface SessionList {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.SessionList";
   items: ConnectedSessionOption[];
 }
 
@@ -692,6 +830,7 @@ function plain(msg: Message): Record<string, unknown> {
   if (!desc) throw new Error(`unknown message ${msg.$typeName}`);
   const src = msg as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
+  Object.defineProperty(out, "$typeName", { value: msg.$typeName, enumerable: false });
   for (const f of desc.fields) {
     if (OPTIONAL.has(`${desc.name}.${f.localName}`) && !isFieldSet(msg, f)) continue;
     const v = src[f.localName];

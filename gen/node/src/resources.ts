@@ -151,10 +151,10 @@ export class FleetsResource {
   /** No endpoint: scans fleets.list for the fleet whose id matches; a miss is not_found. */
   /** No endpoint: scans the list for the id; a miss is NotFoundError. */
   async get(fleetId: string, callOpts?: CallOptions): Promise<FleetSummary> {
-    for await (const item of this.iter({ signal: callOpts?.signal })) {
+    for await (const item of this.iter({ perPage: 100, signal: callOpts?.signal })) {
       if (item.id === fleetId) return item;
     }
-    throw new NotFoundError(`Fleet ${fleetId} not found`, { code: "not_found" });
+    throw new NotFoundError(`Fleet ${fleetId} not found`, { code: "not_found", field: "fleet_id" });
   }
 
   async create(body: { name: string; slug: string; mfaRequired?: "none" | "optional" | "required" | (string & {}) }, callOpts?: CallOptions): Promise<FleetSummary> {
