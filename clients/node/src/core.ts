@@ -142,9 +142,11 @@ export class Core implements Transport {
     };
     const post = await this.open(payload, {
       frame: (env) => {
+        if (!TERMINAL.has(env.kind)) return; // a unary call ignores other kinds
         signal?.removeEventListener("abort", onAbort);
-        if (env.kind === Kind.ERROR) settle.reject(errorFromInfo(errorDetails(env)));
-        else settle.resolve(env.payload);
+        if (env.kind === Kind.RESPONSE) settle.resolve(env.payload);
+        else settle.reject(env.kind === Kind.ERROR ? errorFromInfo(errorDetails(env))
+          : new CmdopError("DONE frame for a unary call", { code: "internal" }));
       },
       fail: (err) => {
         signal?.removeEventListener("abort", onAbort);
