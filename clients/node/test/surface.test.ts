@@ -165,3 +165,19 @@ test("an AbortSignal cancels a unary call", async () => {
   await assert.rejects(p, (e: Error) => e.name === "AbortError");
   assert.equal((await c.machines.list()).items.length, 5); // the client goes on
 });
+
+test("HTTP statuses from the relay map to their classes with status and retryAfter", async () => {
+  const { PermissionError, ConflictError, RateLimitError, ServerError } = await import("@cmdop/sdk");
+  const table = [[401, AuthError], [403, PermissionError], [404, NotFoundError], [409, ConflictError], [422, ValidationError],
+    [429, RateLimitError], [500, ServerError], [503, ServerError]] as const;
+  for (const [status, cls] of table) {
+    await control(relay, "/reset", {});
+    await control(relay, "/fail", { count: 50, status, retry_after: "2" });
+    const e = await c.machines.get(M(1)).catch((x: unknown) => x);
+    assert.ok(e instanceof cls, `${status}: ${String(e)}`);
+    assert.equal(e.status, status);
+    assert.ok(e.requestId);
+    if (e instanceof RateLimitError) assert.equal(e.retryAfter, 2);
+  }
+  await control(relay, "/reset", {});
+});
