@@ -172,12 +172,12 @@ test("HTTP statuses from the relay map to their classes with status and retryAft
     [429, RateLimitError], [500, ServerError], [503, ServerError]] as const;
   for (const [status, cls] of table) {
     await control(relay, "/reset", {});
-    await control(relay, "/fail", { count: 50, status, retry_after: "2" });
+    await control(relay, "/fail", { count: 50, status, ...(status === 429 ? { retry_after: "1" } : {}) });
     const e = await c.machines.get(M(1)).catch((x: unknown) => x);
     assert.ok(e instanceof cls, `${status}: ${String(e)}`);
     assert.equal(e.status, status);
     assert.ok(e.requestId);
-    if (e instanceof RateLimitError) assert.equal(e.retryAfter, 2);
+    if (e instanceof RateLimitError) assert.equal(e.retryAfter, 1);
   }
   await control(relay, "/reset", {});
 });
