@@ -5,6 +5,10 @@
 # $1: the output folder (the repo's dist/).
 set -eu
 cd "$(dirname "$0")"
+# build.sh holds this lock while it rewrites dist/: never pack half a build.
+mkdir -p .build
+exec 9>.build/lock
+flock 9
 stage=../../build/stage/bin
 rm -rf bin
 mkdir -p bin "$1"
