@@ -1,8 +1,9 @@
 # cmdop SDK — top-level build. See README.md.
 #   make           build libcmdop (static + shared) and build/cmdop-core
 #   make gen       regenerate gen/ from idl/ (committed; must leave no diff)
-#   make check     install deps if missing, drift check, all tests, valgrind, ASan+UBSan
-#   make demo      build, start the local relay, run the C quickstart
+#   make check     install deps if missing, drift check, all tests (C, Python,
+#                  Node, parity, conformance), valgrind, ASan+UBSan, packaging
+#   make demo      build, start the local relay, run the quickstart in C, Python, Node
 .DEFAULT_GOAL := all
 include mk/common.mk
 
@@ -17,14 +18,14 @@ include runtime/runtime.mk
 include relay/relay.mk
 include tests/tests.mk
 include examples/examples.mk
-# Thin clients and packaging (issue 4): optional until they land.
--include clients/python/python.mk
--include clients/node/node.mk
--include packaging/packaging.mk
+# The thin clients and their packaging.
+include clients/python/python.mk
+include clients/node/node.mk
+include packaging/packaging.mk
 # The parity gate and conformance scenarios (issue 5).
--include parity/parity.mk
+include parity/parity.mk
 
-# The core binary: one executable for `relay` (relay/) and, later, `--stdio`.
+# The core binary: one executable for `relay` (relay/) and `--stdio` (the clients).
 $(BUILD)/cmdop-core: runtime/cli/main.c $(BUILD)/libcmdop.a $(BUILD)/librelay.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(INC_PUBLIC) $(INC_INTERNAL) -Irelay -o $@ runtime/cli/main.c \
@@ -35,10 +36,14 @@ check: deps
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory test-valgrind
 	@$(MAKE) --no-print-directory SAN=1 BUILD=build/asan test-c
+	@$(MAKE) --no-print-directory test-dist
 
-test: all test-gen test-c
+# Every suite without sanitizers: generator, C (unit, relay, integration),
+# the Python and Node clients, the parity gate, conformance in C, Python and
+# Node, and the gate's mutation tests.
+test: all test-gen test-c test-python test-node parity conformance test-parity
 
-demo: deps all $(BUILD)/examples/quickstart
+demo: deps all $(BUILD)/examples/quickstart python-pkg node-examples
 	@scripts/demo.sh $(BUILD)
 
 clean:

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The README's demo: start the local relay on a free loopback port, point the
-# SDK at it through the documented env vars, run the C quickstart, stop it.
+# SDK at it through the documented env vars, and run the same quickstart in
+# C, Python and Node (the Python and Node ones speak to the C core over
+# --stdio), then stop the relay.
 set -euo pipefail
 build=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp -d)
 trap 'kill "$relay_pid" 2>/dev/null || true; wait "$relay_pid" 2>/dev/null || true; rm -rf "$out"' EXIT
 
@@ -16,6 +19,20 @@ export CMDOP_BASE_URL=$(field relay_url)
 export CMDOP_API_BASE_URL=$(field platform_url)
 export CMDOP_TOKEN=$(field token)
 export CMDOP_API_KEY=$(field api_key)
+export CMDOP_CORE_BINARY="$root/$build/cmdop-core"
+export CMDOP_PIN=1234
 echo "local relay: $CMDOP_BASE_URL (platform $CMDOP_API_BASE_URL)"
-echo
+
+banner() { printf '\n==== %s ====\n\n' "$1"; }
+reset() { curl -fsS -X POST -d '{"state":true}' "$(field control_url)/reset" >/dev/null; }
+
+banner "C (libcmdop)"
 "$build/examples/quickstart"
+
+banner "Python (cmdop, over cmdop-core --stdio)"
+reset
+PYTHONPATH="$root/build/python/pkg/src" "$root/.venv/bin/python" "$root/examples/python/quickstart.py"
+
+banner "Node (@cmdop/sdk, over cmdop-core --stdio)"
+reset
+node "$root/clients/node/.build/examples/quickstart.js"

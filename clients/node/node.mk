@@ -10,7 +10,7 @@ $(NODE_STAMP): $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-.PHONY: gen-node-proto node-build test-node dist-node
+.PHONY: gen-node-proto node-build node-examples test-node dist-node
 gen: gen-node-proto
 # The .proto files come from the generator, so it runs first; gen's own
 # recipe then runs it again (a no-op) before protoc-c.
@@ -21,6 +21,12 @@ gen-node-proto: gen-venv $(NODE_STAMP)
 
 node-build: $(NODE_STAMP)
 	$(NODE_DIR)/build.sh
+
+# The examples compiled inside the package folder, so "@cmdop/sdk" resolves
+# to this build (the demo runs .build/examples/quickstart.js).
+node-examples: node-build
+	cd $(NODE_DIR) && node_modules/.bin/tsc --strict -p ../../examples/node/tsconfig.json \
+	  --noEmit false --outDir .build/examples
 
 test-node: all node-build
 	$(NODE_DIR)/test/run.sh $(abspath $(BUILD))/cmdop-core
