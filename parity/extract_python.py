@@ -66,12 +66,16 @@ def _classify(tp, snake):
 
 
 def _jsonable(v):
+    """A default as its JSON value. Python spells a mutable-literal default
+    read-only (a tuple for `[]`, a MappingProxyType for `{}`), so any
+    sequence / mapping normalises to the JSON array / object it holds."""
+    import collections.abc as cabc
     import enum
     if isinstance(v, enum.Enum):
         return v.value
-    if isinstance(v, (tuple, list)):
+    if isinstance(v, cabc.Sequence) and not isinstance(v, (str, bytes)):
         return [_jsonable(x) for x in v]
-    if isinstance(v, dict):
+    if isinstance(v, cabc.Mapping):
         return {k: _jsonable(x) for k, x in v.items()}
     return v
 
