@@ -19,6 +19,11 @@ INT_LIMITS = {"int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1)}
 LOCATIONS = ("path", "query", "body", "context", "arg")
 EMPTY_ARM = 201
 PATH_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Presence companions (docs/stdio.md "Presence of lists and maps"): proto2
+# repeated/map fields have no presence, so the request message of an op gets
+# `optional bool <param>_present = PRESENT_OFFSET + @N` for every optional
+# list/map param. Param numbers stay below it so the companions never clash.
+PRESENT_OFFSET = 1000
 
 
 def snake(name):
@@ -30,6 +35,14 @@ def camel(name):
     """per_page -> perPage (the Node surface spelling)."""
     head, *rest = name.split("_")
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def presence(p):
+    """The companion field (name, number) of an op param, or None: only optional
+    `string[]` / `map<string,string>` params have one (runtime/src/stdio_map.h)."""
+    if p["type"] not in ("string_list", "string_map") or p["required"]:
+        return None
+    return p["name"] + "_present", PRESENT_OFFSET + p["number"]
 
 
 def pascal(name):
@@ -320,9 +333,18 @@ class _Builder:
                 raise p["pos"].error(
                     f"op {op['full_name']}: duplicate field number {p['number']} "
                     f"(also '{numbers[p['number']]['name']}')")
+            if not 1 <= p["number"] < PRESENT_OFFSET:
+                raise p["pos"].error(f"{where}: param field numbers are 1..{PRESENT_OFFSET - 1} "
+                                     f"(higher ones are the presence companions)")
             names[p["name"]] = numbers[p["number"]] = p
             t = self.type_ref(p["type"], where)
             out.append(self.param(p, t, where, op))
+        taken = {q["name"] for q in out}
+        for q, raw_p in zip(out, raw["params"]):
+            pres = presence(q)
+            if pres and pres[0] in taken:
+                raise raw_p["pos"].error(f"op {op['full_name']}: param '{pres[0]}' clashes with "
+                                         f"the presence companion of '{q['name']}'")
         return out
 
     def param(self, p, t, where, op):

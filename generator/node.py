@@ -7,7 +7,7 @@ error classes with their code -> class map, the ask frame objects, the
 curated `types` re-exports and the IDL hash the handshake checks. Messages
 come from protoc-gen-es (gen/node/proto, run by clients/node/node.mk).
 """
-from .model import camel
+from .model import camel, presence
 
 TS_PARAM = {"string": "string", "int32": "number", "bool": "boolean",
             "string_map": "Record<string, string>", "string_list": "string[]"}
@@ -104,6 +104,11 @@ class _Op:
             if p["type"] == "enum" and p["enum"]:
                 expr = f"enumIn({_pascal(p['enum'])}In, {expr})"
             out.append((p["node_name"], expr))
+            pres = presence(p)
+            if pres:
+                # a passed list/map sets its presence companion, so an empty
+                # one is passed too (docs/stdio.md "Presence of lists and maps")
+                out.append((camel(pres[0]), f"{expr} != null ? true : undefined"))
         return out
 
 

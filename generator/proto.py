@@ -1,9 +1,10 @@
 """Proto target: gen/proto/cmdop/core/v1/<area>.proto and envelope.proto.
 
 proto2 on purpose: Debian's protoc-c 1.4.1 rejects proto3 `optional`, and
-proto2 `optional` keeps presence for every scalar.
+proto2 `optional` keeps presence for every scalar. Repeated and map fields
+have none, so optional list/map params get a bool companion (model.presence).
 """
-from .model import snake
+from .model import presence, snake
 
 PACKAGE = "cmdop.core.v1"
 DIR = "proto/cmdop/core/v1"
@@ -74,6 +75,12 @@ def render(e, model):
                 continue
             for op in ns["ops"]:
                 lines = [param_line(p) for p in op["params"]]
+                # presence companions after the params (docs/stdio.md)
+                for p in op["params"]:
+                    pres = presence(p)
+                    if pres:
+                        lines.append(f"optional bool {pres[0]} = {pres[1]};"
+                                     f"  // {p['name']} passed (also when empty)")
                 deps.update(area_of[p["enum"]] for p in op["params"] if p["enum"])
                 requests.append({"name": op["envelope"]["request"]["message"],
                                  "op": op["full_name"], "lines": lines})

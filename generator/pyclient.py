@@ -11,7 +11,7 @@ import keyword
 import os
 import tempfile
 
-from .model import pascal, snake
+from .model import pascal, presence, snake
 
 DIR = "python/cmdop"
 PY_SCALAR = {"string": "str", "int32": "int", "int64": "int", "double": "float",
@@ -50,11 +50,13 @@ def _field_view(f, area_of):
 
 
 def _default(p):
+    """The Python default of a param with an IDL default. Mutable literals are
+    not Python defaults: a list is a tuple, a map a read-only mapping."""
     d = p["default"]
     if p["type"] == "string_list":
-        return "()"
+        return repr(tuple(d))
     if p["type"] == "string_map":
-        return "None"
+        return "_EMPTY_MAP" if not d else f"_MappingProxyType({d!r})"
     return repr(d)
 
 
@@ -66,26 +68,33 @@ def _param_view(p, enums):
     if t == "enum" and p["enum"]:
         base = f"str | {p['enum']}"
     ctx = p["in"] == "context"
-    optional = ctx or (not p["required"] and p["default"] is None) or t == "string_map"
-    if ctx or optional and t not in ("string_list",):
+    optional = ctx or (not p["required"] and p["default"] is None)
+    if optional:
         ann, default = f"{base} | None", "None"
     elif p["default"] is not None:
         ann, default = base, _default(p)
+        if t == "string_map":
+            # 1.1.0 typed it `| None` (default None): None still means "not passed"
+            ann = f"{base} | None"
     else:
         ann, default = base, None
-    if t == "string_list" and not p["required"]:
-        ann, default = "Sequence[str]", "()"
     lines = []
     if ctx:
         lines.append(f'{n} = _context({n}, self._c.fleet_id, "{p["name"]}")')
     if p["generated"] == "hex32":
         lines.append(f"r.{p['name']} = {n} if {n} is not None else _hex32()")
         return {"name": n, "ann": ann, "default": default, "lines": lines}
-    if t == "string_list":
-        lines.append(f"r.{p['name']}.extend({n})")
-    elif t == "string_map":
-        lines.append(f"if {n} is not None:")
-        lines.append(f"    r.{p['name']}.update({n})")
+    if t in ("string_list", "string_map"):
+        # a passed list/map sets its presence companion, so an empty one is
+        # passed too (docs/stdio.md "Presence of lists and maps")
+        pres = presence(p)
+        guarded = ann.endswith("| None")
+        ind = "    " if guarded else ""
+        if guarded:
+            lines.append(f"if {n} is not None:")
+        lines.append(f"{ind}r.{p['name']}.{'extend' if t == 'string_list' else 'update'}({n})")
+        if pres:
+            lines.append(f"{ind}r.{pres[0]} = True")
     elif t == "enum" and p["enum"]:
         lines.append(f'_set_enum(r, "{p["name"]}", "{p["enum"]}", {n})')
     elif default == "None" and not ctx:

@@ -155,6 +155,35 @@ def test_duplicate_param_number():
     fails(text, "cursor?: string @1", "duplicate field number 1")
 
 
+def test_param_number_below_the_presence_offset():
+    text = THINGS.replace("query cursor?: string @2", "query cursor?: string @1000")
+    fails(text, "cursor?: string @1000", "param field numbers are 1..999")
+
+
+def test_param_clashing_with_a_presence_companion():
+    text = THINGS.replace("query cursor?: string @2",
+                          "query cursor?: string @2\n    query tags?: string[] @3\n"
+                          "    query tags_present?: bool @4")
+    fails(text, "tags?: string[] @3", "clashes with the presence companion of 'tags'")
+
+
+def test_optional_lists_and_maps_get_a_presence_companion():
+    """Request messages: `optional bool <p>_present = 1000 + @N` for optional
+    list/map params only (docs/stdio.md); record messages never."""
+    text = THINGS.replace("query cursor?: string @2",
+                          "query cursor?: string @2\n    query tags?: string[] @3\n"
+                          "    query must: string[] @4\n    query dflt: string[] @5 = []\n"
+                          "    body opts: map<string,string> @6 = {}")
+    proto = render_all(build([("base.cmdop", BASE), ("t.cmdop", text)]))[
+        "proto/cmdop/core/v1/t.proto"]
+    assert "optional bool tags_present = 1003;" in proto
+    assert "optional bool dflt_present = 1005;" in proto
+    assert "optional bool opts_present = 1006;" in proto
+    assert "must_present" not in proto and "cursor_present" not in proto
+    record = proto[proto.index("message Thing {"):proto.index("}", proto.index("message Thing {"))]
+    assert "_present" not in record
+
+
 def test_undeclared_path_param():
     text = THINGS.replace('"/things/{thing_id}" -> Thing', '"/things/{thing_id}/{part}" -> Thing')
     fails(text, '"/things/{thing_id}/{part}"', "path parameter '{part}' is not declared")

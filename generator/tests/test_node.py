@@ -69,3 +69,20 @@ def test_frames_follow_the_union(model_and_files):
             assert f'type: "{arm["name"]}"' in src
     assert "payload: parseJson(p.value.payloadJson)" in src
     assert files["node/src/meta.ts"].count('"') == 2
+
+
+def test_passed_lists_and_maps_set_their_presence_companion(model_and_files):
+    """docs/stdio.md: every optional list/map param sets <name>Present when
+    passed (also when empty); required params and scalars have none."""
+    model, files = model_and_files
+    src = files["node/src/resources.ts"]
+    want = 0
+    for ns in model["namespaces"]:
+        for op in ns["ops"]:
+            for p in op["params"]:
+                line = f"{p['node_name']}Present: "
+                if p["type"] in ("string_list", "string_map") and not p["required"]:
+                    want += 1
+                    assert re.search(r"%s\S+\.%s != null \? true : undefined," %
+                                     (line, p["node_name"]), src), op["full_name"]
+    assert want >= 6 and src.count("Present: ") == want

@@ -38,7 +38,18 @@ SHAPES = {
     "Machines.messages": "self, machine_id: str, limit: int = 50",
     "Machines.ask": "self, machine_id: str, prompt: str, *, session_id: str | None = None, "
                     "agent_type: str | None = None, timeout_seconds: int | None = None, "
-                    "options: Mapping[str, str] | None = None, pin: str | None = None",
+                    "options: Mapping[str, str] | None = _EMPTY_MAP, pin: str | None = None",
+    # an optional list without IDL default is None (not passed), `= []` a tuple,
+    # `= {}` the read-only _EMPTY_MAP
+    "Bots.update": "self, bot_id: str, *, name: str | None = None, machine_id: str | None = None, "
+                   "allowed_users: Sequence[str] | None = None, "
+                   "permission: str | BotPermission | None = None, enabled: bool | None = None",
+    "Bots.create": "self, name: str, platform: str | BotPlatform, machine_id: str, *, "
+                   "allowed_users: Sequence[str] = (), permission: str | BotPermission = 'execute', "
+                   "enabled: bool = True",
+    "Tunnels.open": "self, session_id: str, local_port: int, *, protocol: str = 'http', "
+                    "local_host: str = '127.0.0.1', subdomain: str | None = None, "
+                    "options: Mapping[str, str] | None = _EMPTY_MAP",
     "Fleets.list": "self, page: int = 1, per_page: int = 20",
     "Fleets.create": "self, name: str, slug: str, mfa_required: str | MfaRequirement = 'none'",
     "FleetsMembers.add": "self, email: str, role: str = 'member', *, fleet_id: str | None = None",
@@ -58,6 +69,32 @@ def test_call_shapes(files):
     defs = _defs(files)
     for name, sig in SHAPES.items():
         assert defs[name][0] == sig, name
+
+
+def _method_body(files, cls, name):
+    src = files["python/cmdop/_resources.py"]
+    m = re.search(r"^class %s\b.*?^    (?:async )?def %s\(.*?\n(.*?)(?=^    (?:async )?def |^class |\Z)"
+                  % (cls, name), src, re.S | re.M)
+    assert m, (cls, name)
+    return m.group(1)
+
+
+def test_passed_lists_and_maps_set_their_presence_companion(files):
+    """docs/stdio.md: a passed list/map, also an empty one, sets <name>_present."""
+    body = _method_body(files, "Bots", "update")
+    assert ("        if allowed_users is not None:\n"
+            "            r.allowed_users.extend(allowed_users)\n"
+            "            r.allowed_users_present = True\n") in body
+    body = _method_body(files, "Schedules", "update")
+    assert "            r.machine_ids_present = True\n" in body
+    body = _method_body(files, "Tunnels", "open")
+    assert ("        if options is not None:\n            r.options.update(options)\n"
+            "            r.options_present = True\n") in body
+    body = _method_body(files, "Bots", "create")
+    assert ("        r.allowed_users.extend(allowed_users)\n"
+            "        r.allowed_users_present = True\n") in body
+    src = files["python/cmdop/_resources.py"]
+    assert "_EMPTY_MAP: Mapping[str, str] = _MappingProxyType({})" in src
 
 
 def test_returns(files):

@@ -146,6 +146,47 @@ static bool present(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor 
     return CMEMBER(protobuf_c_boolean, msg, f->quantifier_offset) != 0;
 }
 
+/* ---- presence companions (stdio_map.h) ----------------------------- */
+
+/* The companion of repeated field f in d: `optional bool <f>_present` numbered
+ * f->id + CMDOP__STDIO_PRESENT_OFFSET; NULL when d has none (records, 1.1.0
+ * messages). Name AND number must match, so a record field that merely ends
+ * in _present is never taken for one. */
+static const ProtobufCFieldDescriptor *companion_of(const ProtobufCMessageDescriptor *d,
+                                                    const ProtobufCFieldDescriptor *f)
+{
+    char name[160];
+    int n = snprintf(name, sizeof name, "%s_present", f->name);
+    if (n < 0 || (size_t)n >= sizeof name)
+        return NULL;
+    const ProtobufCFieldDescriptor *c = protobuf_c_message_descriptor_get_field_by_name(d, name);
+    if (!c || c->id != f->id + CMDOP__STDIO_PRESENT_OFFSET || c->type != PROTOBUF_C_TYPE_BOOL ||
+        c->label != PROTOBUF_C_LABEL_OPTIONAL)
+        return NULL;
+    return c;
+}
+
+/* Is f the companion of some repeated field of d? */
+static bool is_companion(const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f)
+{
+    if (f->type != PROTOBUF_C_TYPE_BOOL || f->id <= CMDOP__STDIO_PRESENT_OFFSET)
+        return false;
+    const ProtobufCFieldDescriptor *r =
+        protobuf_c_message_descriptor_get_field(d, f->id - CMDOP__STDIO_PRESENT_OFFSET);
+    return r && r->label == PROTOBUF_C_LABEL_REPEATED && companion_of(d, r) == f;
+}
+
+/* A repeated field is passed when it has an element, or when its companion
+ * is set and true (an explicitly passed empty list/map). */
+static bool repeated_passed(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
+{
+    if (CMEMBER(size_t, msg, f->quantifier_offset) > 0)
+        return true;
+    const ProtobufCFieldDescriptor *c = companion_of(msg->descriptor, f);
+    return c && CMEMBER(protobuf_c_boolean, msg, c->quantifier_offset) &&
+           CMEMBER(protobuf_c_boolean, msg, c->offset);
+}
+
 /* ---- message -> JSON ------------------------------------------------ */
 
 static int msg_to_json(const ProtobufCMessage *msg, json_t **out, const char *path,
@@ -265,11 +306,12 @@ static int msg_to_json(const ProtobufCMessage *msg, json_t **out, const char *pa
         json_t *v = NULL;
         int rc = 0;
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            if (CMEMBER(size_t, msg, f->quantifier_offset) == 0)
+            if (!repeated_passed(msg, f))
                 continue;
             rc = repeated_to_json(msg, f, &v, sub, err, es);
         } else {
-            if (!present(msg, f))
+            /* a companion is folded into its field, never a key of its own */
+            if (!present(msg, f) || is_companion(d, f))
                 continue;
             rc = value_to_json(f, (const char *)msg + f->offset, &v, sub, err, es);
         }
@@ -501,8 +543,16 @@ static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
         }
         if (rc < 0)
             return rc;
-        if (f->label == PROTOBUF_C_LABEL_REPEATED)
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            /* the inverse of msg_to_json: a key that is there, even [] or
+             * {}, sets the companion (when the message has one) */
+            const ProtobufCFieldDescriptor *c = companion_of(d, f);
+            if (c && v) {
+                MEMBER(protobuf_c_boolean, m, c->quantifier_offset) = 1;
+                MEMBER(protobuf_c_boolean, m, c->offset) = 1;
+            }
             continue;
+        }
         if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
             MEMBER(uint32_t, m, f->quantifier_offset) = f->id;
         else if (f->label == PROTOBUF_C_LABEL_OPTIONAL && !pointer_typed(f->type))

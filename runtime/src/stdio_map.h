@@ -14,6 +14,13 @@
  * string>) are JSON objects.
  * Presence: proto2 optional fields without has_/pointer, and repeated fields
  * with no element, are absent (not passed); JSON null is absent too.
+ * Repeated and map fields have no presence in proto2, so a request message
+ * may give one a companion `optional bool <name>_present = <number> +
+ * CMDOP__STDIO_PRESENT_OFFSET` (the generator does for every optional list
+ * or map param): the field is passed when it has an element OR its companion
+ * is true, so an empty list set by the client is passed as [] / {}. A client
+ * that never sets companions (1.1.0) keeps the old meaning. A companion is
+ * never a JSON key of its own.
  */
 #ifndef CMDOP__STDIO_MAP_H
 #define CMDOP__STDIO_MAP_H
@@ -21,6 +28,10 @@
 #include <stddef.h>
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
+
+/* Field number offset of a presence companion (generator/model.py
+ * PRESENT_OFFSET; request params are numbered below it). */
+#define CMDOP__STDIO_PRESENT_OFFSET 1000
 
 /*
  * A message -> JSON object keyed by field name. Returns 0 and *out (NEW

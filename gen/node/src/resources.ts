@@ -81,6 +81,7 @@ export class BotsResource {
         platform: enumIn(BotPlatformIn, opts?.platform),
         machineId: opts?.machineId,
         allowedUsers: opts?.allowedUsers,
+        allowedUsersPresent: opts?.allowedUsers != null ? true : undefined,
         permission: enumIn(BotPermissionIn, opts?.permission),
         enabled: opts?.enabled,
       },
@@ -97,6 +98,7 @@ export class BotsResource {
         name: opts?.name,
         machineId: opts?.machineId,
         allowedUsers: opts?.allowedUsers,
+        allowedUsersPresent: opts?.allowedUsers != null ? true : undefined,
         permission: enumIn(BotPermissionIn, opts?.permission),
         enabled: opts?.enabled,
       },
@@ -467,6 +469,7 @@ export class MachinesResource {
         agentType: opts?.agentType,
         timeoutSeconds: opts?.timeoutSeconds,
         options: opts?.options,
+        optionsPresent: opts?.options != null ? true : undefined,
         pin: opts?.pin,
       },
     }, opts?.signal);
@@ -562,6 +565,7 @@ export class SchedulesResource {
         targetKind: enumIn(ScheduleTargetKindIn, opts?.targetKind),
         isEnabled: opts?.isEnabled,
         machineIds: opts?.machineIds,
+        machineIdsPresent: opts?.machineIds != null ? true : undefined,
       },
     }, opts?.signal);
     return expect<ScheduleView>(p, "scheduleView");
@@ -582,6 +586,7 @@ export class SchedulesResource {
         targetKind: enumIn(ScheduleTargetKindIn, opts?.targetKind),
         isEnabled: opts?.isEnabled,
         machineIds: opts?.machineIds,
+        machineIdsPresent: opts?.machineIds != null ? true : undefined,
       },
     }, opts?.signal);
     return expect<ScheduleView>(p, "scheduleView");
@@ -892,6 +897,7 @@ export class TunnelsResource {
         localHost: opts?.localHost,
         subdomain: opts?.subdomain,
         options: opts?.options,
+        optionsPresent: opts?.options != null ? true : undefined,
       },
     }, opts?.signal);
     return expect<TunnelView>(p, "tunnelView");

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from functools import cached_property
+from types import MappingProxyType as _MappingProxyType
 from typing import Any, List as _List
 
 from google.protobuf.message import Message as _PbMessage
@@ -19,6 +20,10 @@ from .core.v1 import envelope_pb2
 from .errors import CmdopError
 from .types import *  # noqa: F401,F403 - the records named in the signatures
 from .types import ENUM_WIRE
+
+# The default of a map param whose IDL default is `{}`: read-only, so one
+# shared default can not be mutated between calls (the idiom for `= {}`).
+_EMPTY_MAP: Mapping[str, str] = _MappingProxyType({})
 
 
 def _context(value: str | None, default: str | None, name: str) -> str:
@@ -134,13 +139,14 @@ class Bots:
         _set_enum(r, "platform", "BotPlatform", platform)
         r.machine_id = machine_id
         r.allowed_users.extend(allowed_users)
+        r.allowed_users_present = True
         _set_enum(r, "permission", "BotPermission", permission)
         r.enabled = enabled
         out = await self._c.unary(env)
         _expect(out, "bot")
         return Bot._from_pb(out.bot)
 
-    async def update(self, bot_id: str, *, name: str | None = None, machine_id: str | None = None, allowed_users: Sequence[str] = (), permission: str | BotPermission | None = None, enabled: bool | None = None) -> Bot:
+    async def update(self, bot_id: str, *, name: str | None = None, machine_id: str | None = None, allowed_users: Sequence[str] | None = None, permission: str | BotPermission | None = None, enabled: bool | None = None) -> Bot:
         """Partial update."""
         env = envelope_pb2.Envelope()
         r = env.bots_update_req
@@ -150,7 +156,9 @@ class Bots:
             r.name = name
         if machine_id is not None:
             r.machine_id = machine_id
-        r.allowed_users.extend(allowed_users)
+        if allowed_users is not None:
+            r.allowed_users.extend(allowed_users)
+            r.allowed_users_present = True
         _set_enum(r, "permission", "BotPermission", permission)
         if enabled is not None:
             r.enabled = enabled
@@ -543,7 +551,7 @@ class Machines:
         _expect(out, "machine_spend")
         return MachineSpend._from_pb(out.machine_spend)
 
-    def ask(self, machine_id: str, prompt: str, *, session_id: str | None = None, agent_type: str | None = None, timeout_seconds: int | None = None, options: Mapping[str, str] | None = None, pin: str | None = None) -> AskStream:
+    def ask(self, machine_id: str, prompt: str, *, session_id: str | None = None, agent_type: str | None = None, timeout_seconds: int | None = None, options: Mapping[str, str] | None = _EMPTY_MAP, pin: str | None = None) -> AskStream:
         """Ask the machine's agent; answers an SSE stream of AskFrame."""
         env = envelope_pb2.Envelope()
         r = env.ask_req
@@ -557,6 +565,7 @@ class Machines:
             r.timeout_seconds = timeout_seconds
         if options is not None:
             r.options.update(options)
+            r.options_present = True
         if pin is not None:
             r.pin = pin
         return AskStream(self._c, env)
@@ -656,11 +665,12 @@ class Schedules:
         _set_enum(r, "target_kind", "ScheduleTargetKind", target_kind)
         r.is_enabled = is_enabled
         r.machine_ids.extend(machine_ids)
+        r.machine_ids_present = True
         out = await self._c.unary(env)
         _expect(out, "schedule_view")
         return ScheduleView._from_pb(out.schedule_view)
 
-    async def update(self, schedule_id: str, *, fleet_id: str | None = None, name: str | None = None, description: str | None = None, cron_expr: str | None = None, timezone: str | None = None, command: str | None = None, target_kind: str | ScheduleTargetKind | None = None, is_enabled: bool | None = None, machine_ids: Sequence[str] = ()) -> ScheduleView:
+    async def update(self, schedule_id: str, *, fleet_id: str | None = None, name: str | None = None, description: str | None = None, cron_expr: str | None = None, timezone: str | None = None, command: str | None = None, target_kind: str | ScheduleTargetKind | None = None, is_enabled: bool | None = None, machine_ids: Sequence[str] | None = None) -> ScheduleView:
         """Partial update: only passed fields are sent."""
         env = envelope_pb2.Envelope()
         r = env.update_schedule_req
@@ -681,7 +691,9 @@ class Schedules:
         _set_enum(r, "target_kind", "ScheduleTargetKind", target_kind)
         if is_enabled is not None:
             r.is_enabled = is_enabled
-        r.machine_ids.extend(machine_ids)
+        if machine_ids is not None:
+            r.machine_ids.extend(machine_ids)
+            r.machine_ids_present = True
         out = await self._c.unary(env)
         _expect(out, "schedule_view")
         return ScheduleView._from_pb(out.schedule_view)
@@ -995,7 +1007,7 @@ class Tunnels:
     def __init__(self, conn: _Conn) -> None:
         self._c = conn
 
-    async def open(self, session_id: str, local_port: int, *, protocol: str = 'http', local_host: str = '127.0.0.1', subdomain: str | None = None, options: Mapping[str, str] | None = None) -> TunnelView:
+    async def open(self, session_id: str, local_port: int, *, protocol: str = 'http', local_host: str = '127.0.0.1', subdomain: str | None = None, options: Mapping[str, str] | None = _EMPTY_MAP) -> TunnelView:
         """tunnels.open"""
         env = envelope_pb2.Envelope()
         r = env.open_tunnel_req
@@ -1008,6 +1020,7 @@ class Tunnels:
             r.subdomain = subdomain
         if options is not None:
             r.options.update(options)
+            r.options_present = True
         out = await self._c.unary(env)
         _expect(out, "tunnel_view")
         return TunnelView._from_pb(out.tunnel_view)

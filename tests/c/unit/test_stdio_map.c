@@ -2,7 +2,8 @@
  * test_stdio_map.c — the stdio server's reflection mapping (stdio_map.h):
  *   - every op: its request arm's fields are exactly its surface params and
  *     its response arm exists (void ops answer `empty`);
- *   - request messages -> args JSON: presence (has_, NULL, empty lists),
+ *   - request messages -> args JSON: presence (has_, NULL, empty lists,
+ *     the <list>_present companions of optional lists/maps),
  *     enums as lowercase strings, lists, maps, invalid UTF-8;
  *   - every record sample of the IDL (types_samples.c) -> message -> wire
  *     bytes -> message -> JSON gives the sample back;
@@ -11,6 +12,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,12 +47,28 @@ START_TEST(every_op_request_arm_matches_its_params)
         ck_assert_msg(op->env_req_field > 2, "%s has no request arm", op->name);
         ck_assert_ptr_eq(cmdop__stdio_op_by_req_arm((uint32_t)op->env_req_field), op);
         const ProtobufCMessageDescriptor *d = arm_desc(op->env_req_field);
-        ck_assert_uint_eq(d->n_fields, op->n_params);
-        for (size_t k = 0; k < op->n_params; k++)
-            ck_assert_msg(protobuf_c_message_descriptor_get_field_by_name(
-                              d, op->params[k].name) != NULL,
-                          "%s: param %s is not a field of %s", op->name, op->params[k].name,
+        size_t companions = 0;
+        for (size_t k = 0; k < op->n_params; k++) {
+            const cmdop__param_desc *p = &op->params[k];
+            const ProtobufCFieldDescriptor *f =
+                protobuf_c_message_descriptor_get_field_by_name(d, p->name);
+            ck_assert_msg(f != NULL, "%s: param %s is not a field of %s", op->name, p->name,
                           d->short_name);
+            if (p->required ||
+                (p->type != CMDOP__T_STRING_LIST && p->type != CMDOP__T_STRING_MAP))
+                continue;
+            /* every optional list/map param has its presence companion */
+            char cname[128];
+            snprintf(cname, sizeof cname, "%s_present", p->name);
+            const ProtobufCFieldDescriptor *c =
+                protobuf_c_message_descriptor_get_field_by_name(d, cname);
+            ck_assert_msg(c != NULL, "%s: %s has no field %s", op->name, d->short_name, cname);
+            ck_assert_uint_eq(c->id, f->id + CMDOP__STDIO_PRESENT_OFFSET);
+            ck_assert_int_eq(c->type, PROTOBUF_C_TYPE_BOOL);
+            ck_assert_int_eq(c->label, PROTOBUF_C_LABEL_OPTIONAL);
+            companions++;
+        }
+        ck_assert_uint_eq(d->n_fields, op->n_params + companions);
         const ProtobufCMessageDescriptor *r = arm_desc(op->env_resp_field);
         if (!op->result_type)
             ck_assert_str_eq(r->short_name, "Empty");
@@ -140,6 +158,74 @@ START_TEST(request_to_args_presence_and_types)
     ar.timeout_seconds = -1;
     assert_json(to_json(&ar.base), "{\"machine_id\":\"m\",\"prompt\":\"\",\"timeout_seconds\":-1,"
                                    "\"options\":{\"model\":\"fast\",\"mode\":\"\"}}");
+}
+END_TEST
+
+/* An empty list/map is passed only with its companion set (1.1.0 clients
+ * never set it: their empty list stays "not passed"). */
+START_TEST(request_empty_list_passed_with_its_companion)
+{
+    Cmdop__Core__V1__BotsUpdateRequest bu = CMDOP__CORE__V1__BOTS_UPDATE_REQUEST__INIT;
+    bu.bot_id = "b1";
+    assert_json(to_json(&bu.base), "{\"bot_id\":\"b1\"}");
+    /* has_ without the value true, or the value without has_: not passed */
+    bu.has_allowed_users_present = 1;
+    bu.allowed_users_present = 0;
+    assert_json(to_json(&bu.base), "{\"bot_id\":\"b1\"}");
+    bu.has_allowed_users_present = 0;
+    bu.allowed_users_present = 1;
+    assert_json(to_json(&bu.base), "{\"bot_id\":\"b1\"}");
+    bu.has_allowed_users_present = 1;
+    assert_json(to_json(&bu.base), "{\"bot_id\":\"b1\",\"allowed_users\":[]}");
+    /* a non-empty list is passed with or without it (1.1.0 clients) */
+    char *users[] = {"u1"};
+    bu.n_allowed_users = 1;
+    bu.allowed_users = users;
+    assert_json(to_json(&bu.base), "{\"bot_id\":\"b1\",\"allowed_users\":[\"u1\"]}");
+    bu.has_allowed_users_present = 0;
+    bu.allowed_users_present = 0;
+    assert_json(to_json(&bu.base), "{\"bot_id\":\"b1\",\"allowed_users\":[\"u1\"]}");
+
+    Cmdop__Core__V1__UpdateScheduleRequest us = CMDOP__CORE__V1__UPDATE_SCHEDULE_REQUEST__INIT;
+    us.schedule_id = "s1";
+    us.has_machine_ids_present = 1;
+    us.machine_ids_present = 1;
+    assert_json(to_json(&us.base), "{\"schedule_id\":\"s1\",\"machine_ids\":[]}");
+
+    /* maps too: an empty options object is passed as {} */
+    Cmdop__Core__V1__OpenTunnelRequest ot = CMDOP__CORE__V1__OPEN_TUNNEL_REQUEST__INIT;
+    ot.session_id = "s";
+    assert_json(to_json(&ot.base), "{\"session_id\":\"s\"}");
+    ot.has_options_present = 1;
+    ot.options_present = 1;
+    assert_json(to_json(&ot.base), "{\"session_id\":\"s\",\"options\":{}}");
+}
+END_TEST
+
+/* JSON -> message is the inverse: a list key that is there, even [], sets
+ * the companion; an absent or null one does not. */
+START_TEST(json_list_key_sets_the_companion)
+{
+    const ProtobufCMessageDescriptor *d = &cmdop__core__v1__bots_update_request__descriptor;
+    const char *cases[] = {"{\"bot_id\":\"b\",\"allowed_users\":[]}",
+                           "{\"bot_id\":\"b\",\"allowed_users\":[\"x\"]}",
+                           "{\"bot_id\":\"b\"}", "{\"bot_id\":\"b\",\"allowed_users\":null}"};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *in = load(cases[i]);
+        ProtobufCMessage *m = NULL;
+        char err[128];
+        ck_assert_int_eq(cmdop__stdio_json_to_msg(d, in, &m, err, sizeof err), 0);
+        const Cmdop__Core__V1__BotsUpdateRequest *bu = (const void *)m;
+        ck_assert_int_eq(bu->has_allowed_users_present && bu->allowed_users_present, i < 2);
+        /* and back: the same JSON, the companion never a key of its own */
+        json_t *back = to_json(m);
+        json_t *want = load(i == 3 ? "{\"bot_id\":\"b\"}" : cases[i]);
+        ck_assert(json_equal(back, want));
+        json_decref(back);
+        json_decref(want);
+        json_decref(in);
+        protobuf_c_message_free_unpacked(m, NULL);
+    }
 }
 END_TEST
 
@@ -358,6 +444,8 @@ int main(void)
     TCase *tc = tcase_create("map");
     tcase_add_test(tc, every_op_request_arm_matches_its_params);
     tcase_add_test(tc, request_to_args_presence_and_types);
+    tcase_add_test(tc, request_empty_list_passed_with_its_companion);
+    tcase_add_test(tc, json_list_key_sets_the_companion);
     tcase_add_test(tc, request_with_invalid_utf8_names_the_field);
     tcase_add_test(tc, every_record_sample_round_trips_through_the_wire);
     tcase_add_test(tc, response_type_errors_name_the_path);

@@ -721,7 +721,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__bots_get_request__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__bots_get_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__bots_create_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__bots_create_request__field_descriptors[7] =
 {
   {
     "name",
@@ -795,19 +795,33 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__bots_create_request__fiel
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "allowed_users_present",
+    1004,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__BotsCreateRequest, has_allowed_users_present),
+    offsetof(Cmdop__Core__V1__BotsCreateRequest, allowed_users_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__bots_create_request__field_indices_by_name[] = {
   3,   /* field[3] = allowed_users */
+  6,   /* field[6] = allowed_users_present */
   5,   /* field[5] = enabled */
   2,   /* field[2] = machine_id */
   0,   /* field[0] = name */
   4,   /* field[4] = permission */
   1,   /* field[1] = platform */
 };
-static const ProtobufCIntRange cmdop__core__v1__bots_create_request__number_ranges[1 + 1] =
+static const ProtobufCIntRange cmdop__core__v1__bots_create_request__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 1004, 6 },
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__bots_create_request__descriptor =
 {
@@ -817,14 +831,14 @@ const ProtobufCMessageDescriptor cmdop__core__v1__bots_create_request__descripto
   "Cmdop__Core__V1__BotsCreateRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__BotsCreateRequest),
-  6,
+  7,
   cmdop__core__v1__bots_create_request__field_descriptors,
   cmdop__core__v1__bots_create_request__field_indices_by_name,
-  1,  cmdop__core__v1__bots_create_request__number_ranges,
+  2,  cmdop__core__v1__bots_create_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__bots_create_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__bots_update_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__bots_update_request__field_descriptors[7] =
 {
   {
     "bot_id",
@@ -898,19 +912,33 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__bots_update_request__fiel
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "allowed_users_present",
+    1004,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__BotsUpdateRequest, has_allowed_users_present),
+    offsetof(Cmdop__Core__V1__BotsUpdateRequest, allowed_users_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__bots_update_request__field_indices_by_name[] = {
   3,   /* field[3] = allowed_users */
+  6,   /* field[6] = allowed_users_present */
   0,   /* field[0] = bot_id */
   5,   /* field[5] = enabled */
   2,   /* field[2] = machine_id */
   1,   /* field[1] = name */
   4,   /* field[4] = permission */
 };
-static const ProtobufCIntRange cmdop__core__v1__bots_update_request__number_ranges[1 + 1] =
+static const ProtobufCIntRange cmdop__core__v1__bots_update_request__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 1004, 6 },
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__bots_update_request__descriptor =
 {
@@ -920,10 +948,10 @@ const ProtobufCMessageDescriptor cmdop__core__v1__bots_update_request__descripto
   "Cmdop__Core__V1__BotsUpdateRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__BotsUpdateRequest),
-  6,
+  7,
   cmdop__core__v1__bots_update_request__field_descriptors,
   cmdop__core__v1__bots_update_request__field_indices_by_name,
-  1,  cmdop__core__v1__bots_update_request__number_ranges,
+  2,  cmdop__core__v1__bots_update_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__bots_update_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

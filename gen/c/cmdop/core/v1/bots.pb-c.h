@@ -166,10 +166,15 @@ struct  Cmdop__Core__V1__BotsCreateRequest
   Cmdop__Core__V1__BotPermission permission;
   protobuf_c_boolean has_enabled;
   protobuf_c_boolean enabled;
+  /*
+   * allowed_users passed (also when empty)
+   */
+  protobuf_c_boolean has_allowed_users_present;
+  protobuf_c_boolean allowed_users_present;
 };
 #define CMDOP__CORE__V1__BOTS_CREATE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bots_create_request__descriptor) \
-    , NULL, 0, CMDOP__CORE__V1__BOT_PLATFORM__BOT_PLATFORM_UNSPECIFIED, NULL, 0,NULL, 0, CMDOP__CORE__V1__BOT_PERMISSION__BOT_PERMISSION_UNSPECIFIED, 0, 0 }
+    , NULL, 0, CMDOP__CORE__V1__BOT_PLATFORM__BOT_PLATFORM_UNSPECIFIED, NULL, 0,NULL, 0, CMDOP__CORE__V1__BOT_PERMISSION__BOT_PERMISSION_UNSPECIFIED, 0, 0, 0, 0 }
 
 
 /*
@@ -187,10 +192,15 @@ struct  Cmdop__Core__V1__BotsUpdateRequest
   Cmdop__Core__V1__BotPermission permission;
   protobuf_c_boolean has_enabled;
   protobuf_c_boolean enabled;
+  /*
+   * allowed_users passed (also when empty)
+   */
+  protobuf_c_boolean has_allowed_users_present;
+  protobuf_c_boolean allowed_users_present;
 };
 #define CMDOP__CORE__V1__BOTS_UPDATE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bots_update_request__descriptor) \
-    , NULL, NULL, NULL, 0,NULL, 0, CMDOP__CORE__V1__BOT_PERMISSION__BOT_PERMISSION_UNSPECIFIED, 0, 0 }
+    , NULL, NULL, NULL, 0,NULL, 0, CMDOP__CORE__V1__BOT_PERMISSION__BOT_PERMISSION_UNSPECIFIED, 0, 0, 0, 0 }
 
 
 /*

@@ -4491,7 +4491,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__ask_request__options_entry__de
   (ProtobufCMessageInit) cmdop__core__v1__ask_request__options_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__ask_request__field_descriptors[7] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__ask_request__field_descriptors[8] =
 {
   {
     "machine_id",
@@ -4577,20 +4577,34 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__ask_request__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "options_present",
+    1006,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__AskRequest, has_options_present),
+    offsetof(Cmdop__Core__V1__AskRequest, options_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__ask_request__field_indices_by_name[] = {
   3,   /* field[3] = agent_type */
   0,   /* field[0] = machine_id */
   5,   /* field[5] = options */
+  7,   /* field[7] = options_present */
   6,   /* field[6] = pin */
   1,   /* field[1] = prompt */
   2,   /* field[2] = session_id */
   4,   /* field[4] = timeout_seconds */
 };
-static const ProtobufCIntRange cmdop__core__v1__ask_request__number_ranges[1 + 1] =
+static const ProtobufCIntRange cmdop__core__v1__ask_request__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 1006, 7 },
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__ask_request__descriptor =
 {
@@ -4600,10 +4614,10 @@ const ProtobufCMessageDescriptor cmdop__core__v1__ask_request__descriptor =
   "Cmdop__Core__V1__AskRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__AskRequest),
-  7,
+  8,
   cmdop__core__v1__ask_request__field_descriptors,
   cmdop__core__v1__ask_request__field_indices_by_name,
-  1,  cmdop__core__v1__ask_request__number_ranges,
+  2,  cmdop__core__v1__ask_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__ask_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -626,10 +626,15 @@ struct  Cmdop__Core__V1__AskRequest
   size_t n_options;
   Cmdop__Core__V1__AskRequest__OptionsEntry **options;
   char *pin;
+  /*
+   * options passed (also when empty)
+   */
+  protobuf_c_boolean has_options_present;
+  protobuf_c_boolean options_present;
 };
 #define CMDOP__CORE__V1__ASK_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__ask_request__descriptor) \
-    , NULL, NULL, NULL, NULL, 0, 0, 0,NULL, NULL }
+    , NULL, NULL, NULL, NULL, 0, 0, 0,NULL, NULL, 0, 0 }
 
 
 /*

@@ -1203,7 +1203,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__get_schedule_request__descript
   (ProtobufCMessageInit) cmdop__core__v1__get_schedule_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__create_schedule_request__field_descriptors[9] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__create_schedule_request__field_descriptors[10] =
 {
   {
     "fleet_id",
@@ -1313,6 +1313,18 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__create_schedule_request__
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "machine_ids_present",
+    1009,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__CreateScheduleRequest, has_machine_ids_present),
+    offsetof(Cmdop__Core__V1__CreateScheduleRequest, machine_ids_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__create_schedule_request__field_indices_by_name[] = {
   3,   /* field[3] = command */
@@ -1321,14 +1333,16 @@ static const unsigned cmdop__core__v1__create_schedule_request__field_indices_by
   0,   /* field[0] = fleet_id */
   7,   /* field[7] = is_enabled */
   8,   /* field[8] = machine_ids */
+  9,   /* field[9] = machine_ids_present */
   1,   /* field[1] = name */
   6,   /* field[6] = target_kind */
   5,   /* field[5] = timezone */
 };
-static const ProtobufCIntRange cmdop__core__v1__create_schedule_request__number_ranges[1 + 1] =
+static const ProtobufCIntRange cmdop__core__v1__create_schedule_request__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 1009, 9 },
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__create_schedule_request__descriptor =
 {
@@ -1338,14 +1352,14 @@ const ProtobufCMessageDescriptor cmdop__core__v1__create_schedule_request__descr
   "Cmdop__Core__V1__CreateScheduleRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__CreateScheduleRequest),
-  9,
+  10,
   cmdop__core__v1__create_schedule_request__field_descriptors,
   cmdop__core__v1__create_schedule_request__field_indices_by_name,
-  1,  cmdop__core__v1__create_schedule_request__number_ranges,
+  2,  cmdop__core__v1__create_schedule_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__create_schedule_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__update_schedule_request__field_descriptors[10] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__update_schedule_request__field_descriptors[11] =
 {
   {
     "fleet_id",
@@ -1467,6 +1481,18 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__update_schedule_request__
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "machine_ids_present",
+    1010,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__UpdateScheduleRequest, has_machine_ids_present),
+    offsetof(Cmdop__Core__V1__UpdateScheduleRequest, machine_ids_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__update_schedule_request__field_indices_by_name[] = {
   6,   /* field[6] = command */
@@ -1475,15 +1501,17 @@ static const unsigned cmdop__core__v1__update_schedule_request__field_indices_by
   0,   /* field[0] = fleet_id */
   8,   /* field[8] = is_enabled */
   9,   /* field[9] = machine_ids */
+  10,   /* field[10] = machine_ids_present */
   2,   /* field[2] = name */
   1,   /* field[1] = schedule_id */
   7,   /* field[7] = target_kind */
   5,   /* field[5] = timezone */
 };
-static const ProtobufCIntRange cmdop__core__v1__update_schedule_request__number_ranges[1 + 1] =
+static const ProtobufCIntRange cmdop__core__v1__update_schedule_request__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 1010, 10 },
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__update_schedule_request__descriptor =
 {
@@ -1493,10 +1521,10 @@ const ProtobufCMessageDescriptor cmdop__core__v1__update_schedule_request__descr
   "Cmdop__Core__V1__UpdateScheduleRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__UpdateScheduleRequest),
-  10,
+  11,
   cmdop__core__v1__update_schedule_request__field_descriptors,
   cmdop__core__v1__update_schedule_request__field_indices_by_name,
-  1,  cmdop__core__v1__update_schedule_request__number_ranges,
+  2,  cmdop__core__v1__update_schedule_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__update_schedule_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -205,10 +205,15 @@ struct  Cmdop__Core__V1__CreateScheduleRequest
   protobuf_c_boolean is_enabled;
   size_t n_machine_ids;
   char **machine_ids;
+  /*
+   * machine_ids passed (also when empty)
+   */
+  protobuf_c_boolean has_machine_ids_present;
+  protobuf_c_boolean machine_ids_present;
 };
 #define CMDOP__CORE__V1__CREATE_SCHEDULE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__create_schedule_request__descriptor) \
-    , NULL, NULL, NULL, NULL, NULL, NULL, 0, CMDOP__CORE__V1__SCHEDULE_TARGET_KIND__SCHEDULE_TARGET_KIND_UNSPECIFIED, 0, 0, 0,NULL }
+    , NULL, NULL, NULL, NULL, NULL, NULL, 0, CMDOP__CORE__V1__SCHEDULE_TARGET_KIND__SCHEDULE_TARGET_KIND_UNSPECIFIED, 0, 0, 0,NULL, 0, 0 }
 
 
 /*
@@ -230,10 +235,15 @@ struct  Cmdop__Core__V1__UpdateScheduleRequest
   protobuf_c_boolean is_enabled;
   size_t n_machine_ids;
   char **machine_ids;
+  /*
+   * machine_ids passed (also when empty)
+   */
+  protobuf_c_boolean has_machine_ids_present;
+  protobuf_c_boolean machine_ids_present;
 };
 #define CMDOP__CORE__V1__UPDATE_SCHEDULE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__update_schedule_request__descriptor) \
-    , NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, CMDOP__CORE__V1__SCHEDULE_TARGET_KIND__SCHEDULE_TARGET_KIND_UNSPECIFIED, 0, 0, 0,NULL }
+    , NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, CMDOP__CORE__V1__SCHEDULE_TARGET_KIND__SCHEDULE_TARGET_KIND_UNSPECIFIED, 0, 0, 0,NULL, 0, 0 }
 
 
 /*

@@ -816,7 +816,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__open_tunnel_request__options_e
   (ProtobufCMessageInit) cmdop__core__v1__open_tunnel_request__options_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__open_tunnel_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__open_tunnel_request__field_descriptors[7] =
 {
   {
     "session_id",
@@ -890,19 +890,33 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__open_tunnel_request__fiel
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "options_present",
+    1006,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__OpenTunnelRequest, has_options_present),
+    offsetof(Cmdop__Core__V1__OpenTunnelRequest, options_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__open_tunnel_request__field_indices_by_name[] = {
   3,   /* field[3] = local_host */
   1,   /* field[1] = local_port */
   5,   /* field[5] = options */
+  6,   /* field[6] = options_present */
   2,   /* field[2] = protocol */
   0,   /* field[0] = session_id */
   4,   /* field[4] = subdomain */
 };
-static const ProtobufCIntRange cmdop__core__v1__open_tunnel_request__number_ranges[1 + 1] =
+static const ProtobufCIntRange cmdop__core__v1__open_tunnel_request__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 1006, 6 },
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__open_tunnel_request__descriptor =
 {
@@ -912,10 +926,10 @@ const ProtobufCMessageDescriptor cmdop__core__v1__open_tunnel_request__descripto
   "Cmdop__Core__V1__OpenTunnelRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__OpenTunnelRequest),
-  6,
+  7,
   cmdop__core__v1__open_tunnel_request__field_descriptors,
   cmdop__core__v1__open_tunnel_request__field_indices_by_name,
-  1,  cmdop__core__v1__open_tunnel_request__number_ranges,
+  2,  cmdop__core__v1__open_tunnel_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__open_tunnel_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

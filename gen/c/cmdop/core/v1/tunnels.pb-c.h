@@ -118,10 +118,15 @@ struct  Cmdop__Core__V1__OpenTunnelRequest
   char *subdomain;
   size_t n_options;
   Cmdop__Core__V1__OpenTunnelRequest__OptionsEntry **options;
+  /*
+   * options passed (also when empty)
+   */
+  protobuf_c_boolean has_options_present;
+  protobuf_c_boolean options_present;
 };
 #define CMDOP__CORE__V1__OPEN_TUNNEL_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__open_tunnel_request__descriptor) \
-    , NULL, 0, 0, NULL, NULL, NULL, 0,NULL }
+    , NULL, 0, 0, NULL, NULL, NULL, 0,NULL, 0, 0 }
 
 
 /*

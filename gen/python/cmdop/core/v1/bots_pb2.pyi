@@ -95,36 +95,40 @@ class BotsGetRequest(_message.Message):
     def __init__(self, bot_id: _Optional[str] = ...) -> None: ...
 
 class BotsCreateRequest(_message.Message):
-    __slots__ = ("name", "platform", "machine_id", "allowed_users", "permission", "enabled")
+    __slots__ = ("name", "platform", "machine_id", "allowed_users", "permission", "enabled", "allowed_users_present")
     NAME_FIELD_NUMBER: _ClassVar[int]
     PLATFORM_FIELD_NUMBER: _ClassVar[int]
     MACHINE_ID_FIELD_NUMBER: _ClassVar[int]
     ALLOWED_USERS_FIELD_NUMBER: _ClassVar[int]
     PERMISSION_FIELD_NUMBER: _ClassVar[int]
     ENABLED_FIELD_NUMBER: _ClassVar[int]
+    ALLOWED_USERS_PRESENT_FIELD_NUMBER: _ClassVar[int]
     name: str
     platform: BotPlatform
     machine_id: str
     allowed_users: _containers.RepeatedScalarFieldContainer[str]
     permission: BotPermission
     enabled: bool
-    def __init__(self, name: _Optional[str] = ..., platform: _Optional[_Union[BotPlatform, str]] = ..., machine_id: _Optional[str] = ..., allowed_users: _Optional[_Iterable[str]] = ..., permission: _Optional[_Union[BotPermission, str]] = ..., enabled: bool = ...) -> None: ...
+    allowed_users_present: bool
+    def __init__(self, name: _Optional[str] = ..., platform: _Optional[_Union[BotPlatform, str]] = ..., machine_id: _Optional[str] = ..., allowed_users: _Optional[_Iterable[str]] = ..., permission: _Optional[_Union[BotPermission, str]] = ..., enabled: bool = ..., allowed_users_present: bool = ...) -> None: ...
 
 class BotsUpdateRequest(_message.Message):
-    __slots__ = ("bot_id", "name", "machine_id", "allowed_users", "permission", "enabled")
+    __slots__ = ("bot_id", "name", "machine_id", "allowed_users", "permission", "enabled", "allowed_users_present")
     BOT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     MACHINE_ID_FIELD_NUMBER: _ClassVar[int]
     ALLOWED_USERS_FIELD_NUMBER: _ClassVar[int]
     PERMISSION_FIELD_NUMBER: _ClassVar[int]
     ENABLED_FIELD_NUMBER: _ClassVar[int]
+    ALLOWED_USERS_PRESENT_FIELD_NUMBER: _ClassVar[int]
     bot_id: str
     name: str
     machine_id: str
     allowed_users: _containers.RepeatedScalarFieldContainer[str]
     permission: BotPermission
     enabled: bool
-    def __init__(self, bot_id: _Optional[str] = ..., name: _Optional[str] = ..., machine_id: _Optional[str] = ..., allowed_users: _Optional[_Iterable[str]] = ..., permission: _Optional[_Union[BotPermission, str]] = ..., enabled: bool = ...) -> None: ...
+    allowed_users_present: bool
+    def __init__(self, bot_id: _Optional[str] = ..., name: _Optional[str] = ..., machine_id: _Optional[str] = ..., allowed_users: _Optional[_Iterable[str]] = ..., permission: _Optional[_Union[BotPermission, str]] = ..., enabled: bool = ..., allowed_users_present: bool = ...) -> None: ...
 
 class BotsDeleteRequest(_message.Message):
     __slots__ = ("bot_id",)

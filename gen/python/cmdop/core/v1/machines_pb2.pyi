@@ -437,7 +437,7 @@ class MachineSpendRequest(_message.Message):
     def __init__(self, machine_id: _Optional[str] = ..., window: _Optional[str] = ...) -> None: ...
 
 class AskRequest(_message.Message):
-    __slots__ = ("machine_id", "prompt", "session_id", "agent_type", "timeout_seconds", "options", "pin")
+    __slots__ = ("machine_id", "prompt", "session_id", "agent_type", "timeout_seconds", "options", "pin", "options_present")
     class OptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -452,6 +452,7 @@ class AskRequest(_message.Message):
     TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     PIN_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_PRESENT_FIELD_NUMBER: _ClassVar[int]
     machine_id: str
     prompt: str
     session_id: str
@@ -459,7 +460,8 @@ class AskRequest(_message.Message):
     timeout_seconds: int
     options: _containers.ScalarMap[str, str]
     pin: str
-    def __init__(self, machine_id: _Optional[str] = ..., prompt: _Optional[str] = ..., session_id: _Optional[str] = ..., agent_type: _Optional[str] = ..., timeout_seconds: _Optional[int] = ..., options: _Optional[_Mapping[str, str]] = ..., pin: _Optional[str] = ...) -> None: ...
+    options_present: bool
+    def __init__(self, machine_id: _Optional[str] = ..., prompt: _Optional[str] = ..., session_id: _Optional[str] = ..., agent_type: _Optional[str] = ..., timeout_seconds: _Optional[int] = ..., options: _Optional[_Mapping[str, str]] = ..., pin: _Optional[str] = ..., options_present: bool = ...) -> None: ...
 
 class MessagesRequest(_message.Message):
     __slots__ = ("machine_id", "limit")

@@ -131,7 +131,7 @@ class GetScheduleRequest(_message.Message):
     def __init__(self, fleet_id: _Optional[str] = ..., schedule_id: _Optional[str] = ...) -> None: ...
 
 class CreateScheduleRequest(_message.Message):
-    __slots__ = ("fleet_id", "name", "cron_expr", "command", "description", "timezone", "target_kind", "is_enabled", "machine_ids")
+    __slots__ = ("fleet_id", "name", "cron_expr", "command", "description", "timezone", "target_kind", "is_enabled", "machine_ids", "machine_ids_present")
     FLEET_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     CRON_EXPR_FIELD_NUMBER: _ClassVar[int]
@@ -141,6 +141,7 @@ class CreateScheduleRequest(_message.Message):
     TARGET_KIND_FIELD_NUMBER: _ClassVar[int]
     IS_ENABLED_FIELD_NUMBER: _ClassVar[int]
     MACHINE_IDS_FIELD_NUMBER: _ClassVar[int]
+    MACHINE_IDS_PRESENT_FIELD_NUMBER: _ClassVar[int]
     fleet_id: str
     name: str
     cron_expr: str
@@ -150,10 +151,11 @@ class CreateScheduleRequest(_message.Message):
     target_kind: ScheduleTargetKind
     is_enabled: bool
     machine_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, fleet_id: _Optional[str] = ..., name: _Optional[str] = ..., cron_expr: _Optional[str] = ..., command: _Optional[str] = ..., description: _Optional[str] = ..., timezone: _Optional[str] = ..., target_kind: _Optional[_Union[ScheduleTargetKind, str]] = ..., is_enabled: bool = ..., machine_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    machine_ids_present: bool
+    def __init__(self, fleet_id: _Optional[str] = ..., name: _Optional[str] = ..., cron_expr: _Optional[str] = ..., command: _Optional[str] = ..., description: _Optional[str] = ..., timezone: _Optional[str] = ..., target_kind: _Optional[_Union[ScheduleTargetKind, str]] = ..., is_enabled: bool = ..., machine_ids: _Optional[_Iterable[str]] = ..., machine_ids_present: bool = ...) -> None: ...
 
 class UpdateScheduleRequest(_message.Message):
-    __slots__ = ("fleet_id", "schedule_id", "name", "description", "cron_expr", "timezone", "command", "target_kind", "is_enabled", "machine_ids")
+    __slots__ = ("fleet_id", "schedule_id", "name", "description", "cron_expr", "timezone", "command", "target_kind", "is_enabled", "machine_ids", "machine_ids_present")
     FLEET_ID_FIELD_NUMBER: _ClassVar[int]
     SCHEDULE_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -164,6 +166,7 @@ class UpdateScheduleRequest(_message.Message):
     TARGET_KIND_FIELD_NUMBER: _ClassVar[int]
     IS_ENABLED_FIELD_NUMBER: _ClassVar[int]
     MACHINE_IDS_FIELD_NUMBER: _ClassVar[int]
+    MACHINE_IDS_PRESENT_FIELD_NUMBER: _ClassVar[int]
     fleet_id: str
     schedule_id: str
     name: str
@@ -174,7 +177,8 @@ class UpdateScheduleRequest(_message.Message):
     target_kind: ScheduleTargetKind
     is_enabled: bool
     machine_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, fleet_id: _Optional[str] = ..., schedule_id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., cron_expr: _Optional[str] = ..., timezone: _Optional[str] = ..., command: _Optional[str] = ..., target_kind: _Optional[_Union[ScheduleTargetKind, str]] = ..., is_enabled: bool = ..., machine_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    machine_ids_present: bool
+    def __init__(self, fleet_id: _Optional[str] = ..., schedule_id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., cron_expr: _Optional[str] = ..., timezone: _Optional[str] = ..., command: _Optional[str] = ..., target_kind: _Optional[_Union[ScheduleTargetKind, str]] = ..., is_enabled: bool = ..., machine_ids: _Optional[_Iterable[str]] = ..., machine_ids_present: bool = ...) -> None: ...
 
 class DeleteScheduleRequest(_message.Message):
     __slots__ = ("fleet_id", "schedule_id")

@@ -60,7 +60,7 @@ class SessionList(_message.Message):
     def __init__(self, items: _Optional[_Iterable[_Union[ConnectedSessionOption, _Mapping]]] = ...) -> None: ...
 
 class OpenTunnelRequest(_message.Message):
-    __slots__ = ("session_id", "local_port", "protocol", "local_host", "subdomain", "options")
+    __slots__ = ("session_id", "local_port", "protocol", "local_host", "subdomain", "options", "options_present")
     class OptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -74,13 +74,15 @@ class OpenTunnelRequest(_message.Message):
     LOCAL_HOST_FIELD_NUMBER: _ClassVar[int]
     SUBDOMAIN_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_PRESENT_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     local_port: int
     protocol: str
     local_host: str
     subdomain: str
     options: _containers.ScalarMap[str, str]
-    def __init__(self, session_id: _Optional[str] = ..., local_port: _Optional[int] = ..., protocol: _Optional[str] = ..., local_host: _Optional[str] = ..., subdomain: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    options_present: bool
+    def __init__(self, session_id: _Optional[str] = ..., local_port: _Optional[int] = ..., protocol: _Optional[str] = ..., local_host: _Optional[str] = ..., subdomain: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., options_present: bool = ...) -> None: ...
 
 class CloseTunnelRequest(_message.Message):
     __slots__ = ("tunnel_id",)
