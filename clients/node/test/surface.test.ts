@@ -117,6 +117,17 @@ test("a missing token fails per op with AuthError, not at construction", async (
   }
 });
 
+test("an explicitly passed empty list is passed: it clears allowedUsers / machineIds", async () => {
+  // docs/stdio.md "Presence of lists and maps": [] sets the companion; leaving it out does not
+  assert.deepEqual((await c.bots.update(BOT, { name: "kept" })).allowedUsers, ["@owner"]);
+  assert.deepEqual((await c.bots.update(BOT, { allowedUsers: [] })).allowedUsers, []);
+  assert.deepEqual((await c.bots.get(BOT)).allowedUsers, []);
+  assert.deepEqual((await c.bots.update(BOT, { allowedUsers: ["u1", "u2"] })).allowedUsers, ["u1", "u2"]);
+  assert.deepEqual((await c.schedules.update(SCHED, { machineIds: [M(1)] })).machineIds, [M(1)]);
+  assert.deepEqual((await c.schedules.update(SCHED, { name: "n" })).machineIds, [M(1)]);
+  assert.deepEqual((await c.schedules.update(SCHED, { machineIds: [] })).machineIds, []);
+});
+
 test("records are plain objects: an unset optional is absent, a required record is there", async () => {
   const last = await c.machines.list();
   assert.equal(last.hasMore, false);

@@ -488,6 +488,25 @@ def test_every_op_is_an_explicit_method(surface: dict[str, Any]) -> None:
         assert not hasattr(cls, "__getattr__")
 
 
+async def test_bots_update_empty_list_clears_allowed_users(client: cmdop.Client) -> None:
+    """An explicitly passed empty list is passed (`[]`, the presence companion
+    of docs/stdio.md): it clears the list; not passing it (None) keeps it."""
+    kept = await client.bots.update(B1, name="still-there")
+    assert kept.allowed_users == ["@owner"]
+    cleared = await client.bots.update(B1, allowed_users=[])
+    assert cleared.allowed_users == []
+    assert (await client.bots.get(B1)).allowed_users == []
+    again = await client.bots.update(B1, allowed_users=("u1", "u2"))
+    assert again.allowed_users == ["u1", "u2"]
+
+
+async def test_schedules_update_empty_list_clears_machine_ids(client: cmdop.Client) -> None:
+    s = await client.schedules.update(S1, fleet_id=F1, machine_ids=[M1])
+    assert s.machine_ids == [M1]
+    assert (await client.schedules.update(S1, fleet_id=F1, name="n")).machine_ids == [M1]
+    assert (await client.schedules.update(S1, fleet_id=F1, machine_ids=[])).machine_ids == []
+
+
 @pytest.mark.parametrize("name", sorted(OK))
 async def test_op_success(client: cmdop.Client, name: str) -> None:
     await OK[name](client)
