@@ -7,7 +7,7 @@
 .DEFAULT_GOAL := all
 include mk/common.mk
 
-.PHONY: all deps gen gen-check check test demo clean
+.PHONY: all deps gen gen-check check test demo demo-run clean
 all: $(BUILD)/cmdop-core $(BUILD)/libcmdop.a $(BUILD)/libcmdop.so
 
 deps:
@@ -43,7 +43,12 @@ check: deps
 # Node, and the gate's mutation tests.
 test: all test-gen test-c test-python test-node parity conformance test-parity
 
-demo: deps all $(BUILD)/examples/quickstart python-pkg node-examples
+# deps first, then a fresh make: the pkg-config flags of this invocation were
+# read before deps could install the libraries (as in `check`).
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: all $(BUILD)/examples/quickstart python-pkg node-examples
 	@scripts/demo.sh $(BUILD)
 
 clean:
