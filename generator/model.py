@@ -236,8 +236,19 @@ class _Builder:
             if t["type"] != "record":
                 raise a["type"]["pos"].error(f"union {d['name']}: arm '{a['name']}' must be a record")
             arms.append({"name": a["name"], "number": a["number"], "ref": t["ref"]})
+        unknown = d.get("unknown")
+        if unknown is not None:
+            # an additive arm: old readers skip the field number they lack
+            if "unknown" in names:
+                raise d["pos"].error(f"union {d['name']}: an arm named 'unknown' clashes "
+                                     "with `unknown @N`")
+            if unknown in numbers:
+                raise d["pos"].error(f"union {d['name']}: unknown @{unknown} reuses an arm's number")
+            if d["name"] + "Unknown" in self.types:
+                raise d["pos"].error(f"union {d['name']}: `unknown @N` needs the message name "
+                                     f"{d['name']}Unknown, which a type already uses")
         return {"name": d["name"], "area": d["area"], "c_name": snake(d["name"]),
-                "tag": d["tag"], "arms": arms}
+                "tag": d["tag"], "arms": arms, "unknown": unknown}
 
     # ---- namespaces and ops ----
     def namespace(self, d):

@@ -173,6 +173,7 @@ def render(e, model, idl_hash):
                            fields=fields))
     ctx = dict(banner=BANNER, namespaces=nss, imports=sorted((a, sorted(n)) for a, n in imports.items()),
                errors=model["errors"], idl_hash=idl_hash, frames=frames,
+               unknown_arm=union.get("unknown") is not None,
                callbacks={c["on"] for ns in model["namespaces"] for o in ns["ops"] for c in o["channels"]},
                enums=[dict(name=_pascal(en["name"]), values=[v for v in en["values"] if v["wire"]])
                       for en in model["enums"] if en["name"] in used_enums],

@@ -159,7 +159,13 @@ class _Reader:
 
     def d_union(self, t):
         name, tag, *arms = t.children
+        # `unknown @N`: the proto field number of the arm carrying frames of
+        # a tag this version does not know (type + raw JSON), or None
+        unknown = None
+        if arms and getattr(arms[0], "data", None) == "union_unknown":
+            unknown = int(arms.pop(0).children[0])
         return {"kind": "union", "name": str(name), "pos": self.pos(name), "tag": _unquote(tag),
+                "unknown": unknown,
                 "arms": [{"name": str(a.children[0]), "pos": self.pos(a.children[0]),
                           "type": {"kind": "named", "name": str(a.children[1]),
                                    "pos": self.pos(a.children[1])},

@@ -65,9 +65,12 @@ def render(e, model):
         for u in model["unions"]:
             if u["area"] != area:
                 continue
-            unions.append({"name": u["name"], "tag": u["tag"],
-                           "lines": [f"{a['ref']} {a['name']} = {a['number']};"
-                                     for a in u["arms"]]})
+            lines = [f"{a['ref']} {a['name']} = {a['number']};" for a in u["arms"]]
+            if u.get("unknown") is not None:
+                lines.append(f"{u['name']}Unknown unknown = {u['unknown']};"
+                             "  // a tag this version does not know")
+            unions.append({"name": u["name"], "tag": u["tag"], "lines": lines,
+                           "unknown": u.get("unknown") is not None})
             deps.update(area_of[a["ref"]] for a in u["arms"])
         requests = []
         for ns in model["namespaces"]:

@@ -219,7 +219,8 @@ def view(model):
             arms.append({"name": a["name"], "cls": pascal(a["name"]) + "Frame", "ref": a["ref"],
                          "fields": fields, "envelope_arm": a["name"] in arm_names,
                          "raised": a["ref"] == "ErrorInfo"})
-        unions.append({"name": u["name"], "tag": u["tag"], "arms": arms,
+        unions.append({"name": u["name"], "tag": u["tag"], "arms": arms, "area": u["area"],
+                       "unknown": u.get("unknown") is not None,
                        "arm": next(x["name"] for x in model["arms"] if x["message"] == u["name"])})
     errors = model["errors"]
     planes = {p["name"]: p["base_url"] for p in model["planes"]}

@@ -64,7 +64,9 @@ static bool fill_arm(cmdop_ask_frame *f, const cmdop__ask_frame *in)
         f->pin_denied->reason = dup(in->pin_denied.reason, &failed);
         break;
     case CMDOP__ASK_UNKNOWN:
-        f->kind = CMDOP_ASK_FRAME_UNKNOWN; /* `type` keeps the raw tag */
+        /* `type` keeps the raw tag, raw_json the whole frame: nothing lost */
+        f->kind = CMDOP_ASK_FRAME_UNKNOWN;
+        f->raw_json = dup(in->unknown.raw_json, &failed);
         break;
     case CMDOP__ASK_ERROR:
         return false;

@@ -67,7 +67,9 @@ struct cmdop_ask_stream {
     bool in_flight;               /* the loop holds req */
     bool cancelled;               /* the caller cancelled */
     bool idle_fired;              /* the idle timeout closed the connection */
-    int64_t last_rx_ms;           /* last byte (or (re)submission) */
+    /* last byte (or (re)submission): the loop closes the connection when
+     * idle_ms pass without one, whether or not the caller is waiting */
+    int64_t last_rx_ms;
     long idle_ms;
     unsigned resumes;             /* reconnects so far */
     cmdop__ask_end end;
@@ -92,6 +94,8 @@ struct cmdop_ask_stream {
 /* Loop-side callbacks of the POST (ask_stream_wire.c). */
 size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, void *payload);
 void cmdop__ask_on_done(cmdop__http_req *req, void *payload);
+/* The connection's idle deadline: last_rx_ms + idle_ms (loop thread). */
+int64_t cmdop__ask_idle_deadline(cmdop__http_req *req, void *payload);
 
 /* Set header `name` to `value`, replacing an earlier value (0 or CMDOP_E*). */
 int cmdop__ask_set_header(cmdop__http_req *req, const char *name, const char *value);

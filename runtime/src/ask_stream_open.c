@@ -173,6 +173,7 @@ int cmdop__ask_open(cmdop_client *client, const cmdop__stream_desc *sd, const js
     s->req = req;
     req->on_data = cmdop__ask_on_data;
     req->on_done = cmdop__ask_on_done;
+    req->idle_deadline = cmdop__ask_idle_deadline; /* the idle timeout lives on the loop */
     req->payload = s;
     s->in_flight = true;
     s->last_rx_ms = cmdop__now_ms();

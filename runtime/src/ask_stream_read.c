@@ -30,22 +30,6 @@ static int raise_end(cmdop_ask_stream *s)
     return rc;
 }
 
-static void wait_until(cmdop_ask_stream *s, int64_t deadline_ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int64_t left = deadline_ms - cmdop__now_ms();
-    if (left <= 0)
-        return;
-    ts.tv_sec += (time_t)(left / 1000);
-    ts.tv_nsec += (long)(left % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    pthread_cond_timedwait(&s->cv, &s->mu, &ts);
-}
-
 /* Close the connection from the caller's side (under mu). */
 static void close_conn(cmdop_ask_stream *s)
 {
@@ -73,18 +57,10 @@ static cmdop__ask_item *take(cmdop_ask_stream *s, int *rc)
             *rc = raise_end(s);
             return NULL;
         }
-        if (s->idle_fired || s->end != CMDOP__ASK_OPEN) {
-            pthread_cond_wait(&s->cv, &s->mu);
-            continue;
-        }
-        int64_t deadline = s->last_rx_ms + s->idle_ms;
-        if (cmdop__now_ms() >= deadline) {
-            /* no byte, not even a heartbeat: close; on_done records ETIMEOUT */
-            s->idle_fired = true;
-            close_conn(s);
-            continue;
-        }
-        wait_until(s, deadline);
+        /* the idle timeout is the loop's (cmdop__ask_idle_deadline): it
+         * closes the connection and records ETIMEOUT even while nobody
+         * waits here, so a plain wait suffices */
+        pthread_cond_wait(&s->cv, &s->mu);
     }
 }
 
@@ -226,8 +202,8 @@ int cmdop_ask_stream_set_idle_timeout(cmdop_ask_stream *s, long idle_ms)
                                 "idle timeout must be > 0 ms on a stream");
     pthread_mutex_lock(&s->mu);
     s->idle_ms = idle_ms;
-    pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
+    cmdop__loop_wakeup(s->client->loop); /* a shorter bound takes effect now */
     return 0;
 }
 

@@ -173,6 +173,16 @@ size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, vo
     return rc ? 0 : len; /* 0 aborts the transfer */
 }
 
+int64_t cmdop__ask_idle_deadline(cmdop__http_req *req, void *payload)
+{
+    (void)req;
+    cmdop_ask_stream *s = payload;
+    pthread_mutex_lock(&s->mu);
+    int64_t at = s->end == CMDOP__ASK_OPEN ? s->last_rx_ms + s->idle_ms : 0;
+    pthread_mutex_unlock(&s->mu);
+    return at;
+}
+
 /* Resubmit with Last-Event-ID, under mu. false when resuming is impossible
  * (the end is then recorded). */
 static bool try_resume(cmdop_ask_stream *s, cmdop__http_req *req, const char *why)
@@ -235,7 +245,10 @@ static bool settle(cmdop_ask_stream *s, cmdop__http_req *req)
         cmdop__ask_end_error(s, CMDOP_ECANCELLED, NULL, "ask stream cancelled");
         return false;
     }
-    if (s->idle_fired) {
+    /* the loop closed the connection: no byte for idle_ms (a stream's
+     * request has no overall timeout, so TIMEOUT can only be idleness) */
+    if (req->xfer == CMDOP__XFER_TIMEOUT) {
+        s->idle_fired = true;
         cmdop__ask_end_error(s, CMDOP_ETIMEOUT, NULL, "ask stream idle: no byte for %ld ms",
                              s->idle_ms);
         return false;

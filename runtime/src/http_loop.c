@@ -293,6 +293,28 @@ static void reap(cmdop__loop *l)
     }
 }
 
+/* Close every active request whose idle deadline has passed (it ends as
+ * CMDOP__XFER_TIMEOUT) and return the earliest deadline still ahead, or 0. */
+static int64_t check_idle(cmdop__loop *l)
+{
+    int64_t next = 0;
+    cmdop__http_req **pp = &l->active;
+    while (*pp) {
+        cmdop__http_req *r = *pp;
+        int64_t d = r->idle_deadline ? r->idle_deadline(r, r->payload) : 0;
+        if (d > 0 && d <= cmdop__now_ms()) {
+            *pp = r->next;
+            r->next = NULL;
+            finish(l, r, CMDOP__XFER_TIMEOUT, "idle: no byte within the idle timeout");
+            continue;
+        }
+        if (d > 0 && (next == 0 || d < next))
+            next = d;
+        pp = &r->next;
+    }
+    return next;
+}
+
 static void *loop_main(void *arg)
 {
     cmdop__loop *l = arg;
@@ -324,9 +346,14 @@ static void *loop_main(void *arg)
         int running = 0;
         curl_multi_perform(l->multi, &running);
         reap(l);
+        int64_t idle_at = check_idle(l);
         long wait = LOOP_IDLE_POLL_MS;
         if (l->timers) {
             int64_t d = l->timers->not_before_ms - cmdop__now_ms();
+            wait = d < 0 ? 0 : d < wait ? (long)d : wait;
+        }
+        if (idle_at > 0) {
+            int64_t d = idle_at - cmdop__now_ms();
             wait = d < 0 ? 0 : d < wait ? (long)d : wait;
         }
         curl_multi_poll(l->multi, NULL, 0, (int)wait, NULL);
@@ -421,6 +448,11 @@ int cmdop__loop_submit(cmdop__loop *l, cmdop__http_req *req, long delay_ms)
     pthread_mutex_unlock(&l->mu);
     curl_multi_wakeup(l->multi);
     return 0;
+}
+
+void cmdop__loop_wakeup(cmdop__loop *l)
+{
+    curl_multi_wakeup(l->multi);
 }
 
 void cmdop__loop_cancel(cmdop__loop *l, uint64_t id)

@@ -29,6 +29,14 @@ typedef size_t (*cmdop__http_data_fn)(cmdop__http_req *req, const char *data,
  * let go of the request: the callee may free or resubmit it. */
 typedef void (*cmdop__http_done_fn)(cmdop__http_req *req, void *payload);
 
+/* Optional idle watchdog, called on the loop thread between polls while the
+ * request is active: the absolute cmdop__now_ms() time by which the next
+ * byte must have arrived, or 0 for no bound. Once that time has passed the
+ * loop closes the connection and the request ends as CMDOP__XFER_TIMEOUT
+ * (xfer_msg says "idle"), whether or not anyone waits for it. The callee
+ * keeps its own clock of the last byte (e.g. in on_data). */
+typedef int64_t (*cmdop__http_idle_fn)(cmdop__http_req *req, void *payload);
+
 #define CMDOP__HTTP_MAX_HEADERS 12
 
 struct cmdop__http_req {
@@ -42,7 +50,8 @@ struct cmdop__http_req {
     long timeout_ms;              /* per attempt; 0 = none */
     cmdop__http_data_fn on_data;  /* NULL: buffer the body in resp_body */
     cmdop__http_done_fn on_done;
-    void *payload;                /* for both callbacks */
+    void *payload;                /* for the callbacks */
+    cmdop__http_idle_fn idle_deadline; /* NULL: no idle bound (see above) */
 
     /* ---- response: valid in on_done ---- */
     cmdop__xfer xfer;
@@ -92,6 +101,10 @@ int cmdop__loop_submit(cmdop__loop *loop, cmdop__http_req *req, long delay_ms);
 /* Cancel a submitted request by id (waiting or in flight): it ends with
  * CMDOP__XFER_CANCELLED. Unknown or finished ids are ignored. Thread-safe. */
 void cmdop__loop_cancel(cmdop__loop *loop, uint64_t id);
+
+/* Make the loop re-read its deadlines now (e.g. an idle bound that got
+ * shorter). Thread-safe. */
+void cmdop__loop_wakeup(cmdop__loop *loop);
 
 /* Milliseconds of a monotonic clock. */
 int64_t cmdop__now_ms(void);

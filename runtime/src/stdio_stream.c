@@ -13,10 +13,6 @@
 #include "stdio_map.h"
 #include "stdio_stream.h"
 
-/* The generator emits one cmdop__stream_desc per stream op but no table of
- * them yet; this list is that table (one entry per `-> stream` op). */
-static const cmdop__stream_desc *const k_streams[] = {&cmdop__stream_machines_ask};
-
 typedef struct sstream {
     uint32_t id;
     const cmdop__stream_desc *sd;
@@ -38,9 +34,10 @@ struct cmdop__stdio_streams {
 
 const cmdop__stream_desc *cmdop__stdio_stream_desc(const cmdop__op_desc *op)
 {
-    for (size_t i = 0; i < sizeof k_streams / sizeof k_streams[0]; i++)
-        if (k_streams[i]->op == op)
-            return k_streams[i];
+    /* the generated table of every `-> stream` op (stream_desc.h) */
+    for (size_t i = 0; i < cmdop__stream_descs_count; i++)
+        if (cmdop__stream_descs[i]->op == op)
+            return cmdop__stream_descs[i];
     return NULL;
 }
 
@@ -94,13 +91,20 @@ static void send_frame(sstream *st, const cmdop_ask_frame *f)
         arm = env_arm_named(tagbuf);
         doc = json_incref(j);
     } else {
-        /* event, pin_denied, and tags this build does not know (an AskFrame
-         * with no arm set, so the client sees an unknown frame) */
+        /* event, pin_denied, and tags this build does not know: those go in
+         * the union's `unknown` arm (IDL `unknown @N`) with the raw tag and
+         * the whole frame's JSON, so the client loses nothing */
         arm = cmdop__stdio_arm(st->sd->op->env_resp_field);
         const ProtobufCMessageDescriptor *af = arm ? arm->descriptor : NULL;
         doc = json_object();
-        if (af && protobuf_c_message_descriptor_get_field_by_name(af, tagbuf) && j)
+        if (f->kind == CMDOP_ASK_FRAME_UNKNOWN) {
+            if (af && protobuf_c_message_descriptor_get_field_by_name(af, "unknown"))
+                json_object_set_new(doc, "unknown",
+                                    json_pack("{s:s, s:s}", "type", tagbuf, "raw_json",
+                                              f->raw_json ? f->raw_json : "{}"));
+        } else if (af && protobuf_c_message_descriptor_get_field_by_name(af, tagbuf) && j) {
             json_object_set(doc, tagbuf, j);
+        }
     }
     json_decref(j);
     char err[256];

@@ -36,4 +36,9 @@ typedef struct cmdop__stream_desc {
     size_t n_channels;
 } cmdop__stream_desc;
 
+/* Every stream op's descriptor in IDL order (gen/c/src/op_table.c),
+ * NULL-terminated; cmdop__stream_descs_count excludes the NULL. */
+extern const cmdop__stream_desc *const cmdop__stream_descs[];
+extern const size_t cmdop__stream_descs_count;
+
 #endif /* CMDOP__STREAM_DESC_H */

@@ -36,10 +36,14 @@ test("event frames then done; collect joins the deltas", async () => {
   assert.equal(await c.machines.ask(M(1), "echo: a b").collect(), "a b");
 });
 
-test("an unknown frame type arrives as {type: 'unknown'}", async () => {
+test("an unknown frame type arrives as {type: 'unknown'} with its type and payload, in order", async () => {
   await control(relay, "/ask", { unknown_type_after: 1 });
   const fs = await frames(c.machines.ask(M(1), "echo: x y"));
-  assert.ok(fs.some((f) => f.type === "unknown" && typeof f.raw === "string"));
+  assert.deepEqual(fs.map((f) => f.type), ["event", "unknown", "event", "done"]);
+  const u = fs[1]!;
+  assert.ok(u.type === "unknown");
+  assert.equal(u.frameType, "telemetry");
+  assert.deepEqual(u.raw, { type: "telemetry", cpu_pct: 12.5, note: "injected unknown type" });
   assert.equal(fs.at(-1)?.type, "done");
 });
 

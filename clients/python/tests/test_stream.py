@@ -95,7 +95,13 @@ async def test_unknown_frame_type(client: cmdop.Client, relay: Relay) -> None:
     relay.control("/ask", {"unknown_type_after": 1})
     frames = [f async for f in client.machines.ask(ALPHA, "echo: a b")]
     unknown = [f for f in frames if isinstance(f, cmdop.UnknownFrame)]
-    assert len(unknown) == 1 and unknown[0].type and frames[-1].type == "done"
+    assert len(unknown) == 1 and frames[-1].type == "done"
+    # lossless and in order: the relay's `telemetry` frame right after the
+    # first event, with its own type and its whole payload
+    assert [f.type for f in frames] == ["event", "telemetry", "event", "done"]
+    assert unknown[0].type == "telemetry"
+    assert unknown[0].raw == {"type": "telemetry", "cpu_pct": 12.5,
+                              "note": "injected unknown type"}
 
 
 async def test_offline_machine_is_agent_stream_error(client: cmdop.Client) -> None:

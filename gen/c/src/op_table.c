@@ -2424,5 +2424,15 @@ const cmdop__op_desc *const cmdop__ops[] = {
 
 const size_t cmdop__ops_count = sizeof cmdop__ops / sizeof cmdop__ops[0];
 
+/* Every stream op's descriptor in IDL order, NULL-terminated (so the table
+ * exists even when the IDL has no stream op): the stdio server looks a
+ * stream op's driver up here, so a new `-> stream` op needs no hand edit. */
+const cmdop__stream_desc *const cmdop__stream_descs[] = {
+    &cmdop__stream_machines_ask,
+    NULL,
+};
+
+const size_t cmdop__stream_descs_count = 1;
+
 /* sha256 of the canonical model JSON (gen/surface.json's idl_hash). */
-const char cmdop__idl_hash[] = "7d5778409caeed80b93e6938c30aa6c9b95167f458847530b5558eefc32869df";
+const char cmdop__idl_hash[] = "2712e923e9e85104373d28994d2abadf7894dcb586eb2ac103a94cb68789f690";

@@ -1551,6 +1551,7 @@ void cmdop_session_list_free(cmdop_session_list *v)
 void cmdop__ask_frame_clear(cmdop_ask_frame *v)
 {
     free(v->type);
+    free(v->raw_json);
     cmdop_stream_event_free(v->event);
     cmdop_pin_denied_free(v->pin_denied);
     cmdop_pin_required_free(v->pin_required);

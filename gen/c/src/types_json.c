@@ -5001,8 +5001,10 @@ int cmdop__ask_frame_parse(const json_t *j, cmdop_ask_frame *v)
         v->kind = CMDOP_ASK_FRAME_ERROR;
         return cmdop__error_info_from_jsont(j, &v->error);
     }
-    v->kind = CMDOP_ASK_FRAME_UNKNOWN; /* kept: callers see the raw tag */
-    return 0;
+    /* kept, not dropped: callers see the raw tag and the whole object */
+    v->kind = CMDOP_ASK_FRAME_UNKNOWN;
+    v->raw_json = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+    return v->raw_json ? 0 : no_memory();
 }
 
 int cmdop__ask_frame_from_jsont(const json_t *j, cmdop_ask_frame **out)
@@ -5046,7 +5048,12 @@ json_t *cmdop__ask_frame_to_jsont(const cmdop_ask_frame *v)
         o = v->error ? cmdop__error_info_to_jsont(v->error) : json_object();
         break;
     default:
-        o = json_object();
+        /* an unknown arm goes back out as it came in */
+        o = v->raw_json ? json_loads(v->raw_json, 0, NULL) : NULL;
+        if (!json_is_object(o)) {
+            json_decref(o);
+            o = json_object();
+        }
         break;
     }
     if (o && set_string(o, "type", v->type) != 0) {

@@ -38,10 +38,16 @@ export interface DoneFrame {
   durationMs: number;
 }
 
-/** Any arm or kind this client does not know. */
+/**
+ * A frame of a type this client does not know. `frameType` is its own type
+ * as sent (e.g. "telemetry") and `raw` the whole frame as received (parsed
+ * JSON); for an envelope arm or kind this client cannot place, both are
+ * that arm's or kind's name.
+ */
 export interface UnknownFrame {
   type: "unknown";
-  raw: string;
+  frameType: string;
+  raw: unknown;
 }
 
 export type AskFrame = EventFrame | PinDeniedFrame | PinRequiredFrame | ConfirmRequiredFrame | DoneFrame | UnknownFrame;
@@ -64,7 +70,14 @@ export function frameFrom(env: Envelope): AskFrame {
   // are recognised only as their own envelope kinds (as 1.1.0 does).
   const inner = env.payload.case === "askFrame";
   const p = env.payload.case === "askFrame" ? env.payload.value.type : env.payload;
-  if (inner && !EVENT_ARMS.has(p.case ?? "")) return { type: "unknown", raw: p.case ?? "askFrame" };
+  if (p.case === "unknown") {
+    const raw = parseJson(p.value.rawJson) ?? {};
+    return { type: "unknown", frameType: p.value.type || "unknown", raw };
+  }
+  if (inner && !EVENT_ARMS.has(p.case ?? "")) {
+    const name = p.case ?? "askFrame";
+    return { type: "unknown", frameType: name, raw: name };
+  }
   switch (p.case) {
     case "event":
       return {
@@ -100,6 +113,9 @@ export function frameFrom(env: Envelope): AskFrame {
         durationMs: p.value.durationMs,
       };
     default:
-      return { type: "unknown", raw: p.case ?? Kind[env.kind] ?? String(env.kind) };
+    {
+      const name = p.case ?? Kind[env.kind] ?? String(env.kind);
+      return { type: "unknown", frameType: name, raw: name };
+    }
   }
 }

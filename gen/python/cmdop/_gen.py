@@ -4,6 +4,6 @@ The hash of the IDL this surface was generated from; the core states its own
 in the stdio handshake and the client refuses a core built from another IDL.
 """
 
-IDL_HASH = "7d5778409caeed80b93e6938c30aa6c9b95167f458847530b5558eefc32869df"
+IDL_HASH = "2712e923e9e85104373d28994d2abadf7894dcb586eb2ac103a94cb68789f690"
 DEFAULT_BASE_URL = "https://cloud.cmdop.com"
 DEFAULT_API_BASE_URL = "https://api.cmdop.com"

@@ -6,6 +6,7 @@ carries `type`; a frame this version does not know is an UnknownFrame.
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any, Literal, Union
 
 from .core.v1 import common_pb2, envelope_pb2
@@ -123,10 +124,21 @@ class ErrorFrame:
 
 @dataclasses.dataclass(frozen=True)
 class UnknownFrame:
-    """A frame of a type this version does not know (type = its arm or Kind name)."""
+    """A frame of a type this version does not know: `type` is its own type
+    (as sent, e.g. "telemetry") and `raw` the whole frame as received; for an
+    envelope this version cannot place, its arm or Kind name and {}."""
 
     type: str = "unknown"
     raw: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def _unknown_frame(m: _pb_machines.AskFrameUnknown) -> UnknownFrame:
+    try:
+        raw: Any = json.loads(m.raw_json) if m.raw_json else {}
+    except ValueError:
+        raw = {"raw_json": m.raw_json}  # kept verbatim rather than lost
+    return UnknownFrame(type=m.type or "unknown",
+                        raw=raw if isinstance(raw, dict) else {"value": raw})
 
 
 Frame = Union[EventFrame, PinDeniedFrame, PinRequiredFrame, ConfirmRequiredFrame, DoneFrame, UnknownFrame]
@@ -142,6 +154,8 @@ def frame_from_envelope(env: envelope_pb2.Envelope) -> Frame:
             return _event_frame(env.ask_frame.event)
         if sub == "pin_denied":
             return _pin_denied_frame(env.ask_frame.pin_denied)
+        if sub == "unknown":
+            return _unknown_frame(env.ask_frame.unknown)
         return UnknownFrame(type=sub or common_pb2.Kind.Name(env.kind))
     if arm == "pin_required":
         return _pin_required_frame(env.pin_required)

@@ -22,7 +22,8 @@
  * union: `kind` says which arm pointer is set). A stream yields `event`,
  * `confirm_required`, `pin_required`, `pin_denied`, `done` (always the last
  * one) and `unknown` (a frame type this SDK does not know, surfaced with its
- * raw tag in `type` rather than dropped). It never yields an `error` frame:
+ * raw tag in `type` and the whole frame as received in `raw_json` rather
+ * than dropped). It never yields an `error` frame:
  * an `error` frame ends the stream with an error instead (below).
  *
  * How a stream ends, as returned by cmdop_ask_stream_next():
@@ -133,7 +134,9 @@ void cmdop_ask_stream_free(cmdop_ask_stream *s);
 
 /*
  * Idle timeout: the stream ends with CMDOP_ETIMEOUT when no byte arrives for
- * `idle_ms` while the caller waits for a frame. Default: the op's
+ * `idle_ms` — a property of the connection, checked on the client's loop
+ * thread whether or not anyone waits for a frame: the connection is closed
+ * at that moment and the next read reports the timeout. Default: the op's
  * timeout_seconds when passed, else the client's timeout_ms. Returns 0, or
  * CMDOP_EINVALID when idle_ms <= 0 or s is NULL.
  */

@@ -131,6 +131,19 @@ START_TEST(unknown_frame_type_is_surfaced)
     cmdop_ask_frame_free(next_of(s, CMDOP_ASK_FRAME_EVENT));
     cmdop_ask_frame *f = next_of(s, CMDOP_ASK_FRAME_UNKNOWN);
     ck_assert_str_eq(f->type, "telemetry");
+    /* lossless: the whole frame as the relay sent it */
+    ck_assert_ptr_nonnull(f->raw_json);
+    json_t *raw = json_loads(f->raw_json, 0, NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(raw, "type")), "telemetry");
+    ck_assert_str_eq(json_string_value(json_object_get(raw, "note")), "injected unknown type");
+    ck_assert(json_real_value(json_object_get(raw, "cpu_pct")) == 12.5);
+    json_decref(raw);
+    /* and it maps back to the same object */
+    char *back = cmdop_ask_frame_to_json(f);
+    json_t *bj = json_loads(back, 0, NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(bj, "note")), "injected unknown type");
+    json_decref(bj);
+    free(back);
     cmdop_ask_frame_free(f);
     cmdop_ask_frame *done;
     ck_assert_str_eq(drain(s, &done), "b");
@@ -445,6 +458,31 @@ START_TEST(idle_stream_times_out)
 }
 END_TEST
 
+/* The idle timeout belongs to the connection: it fires while nobody waits
+ * in next(), closes the connection at that moment (the relay counts a
+ * cancel), and next() reports it afterwards. */
+START_TEST(idle_fires_while_the_caller_is_not_waiting)
+{
+    ask_control("{\"stall_ms\": 8000, \"stall_after\": 1, \"heartbeat_ms\": 0}");
+    cmdop_client *c = it_client(IT_RELAY_ONLY, NULL);
+    cmdop_ask_stream *s = ask(c, IT_M_ALPHA, "echo: a b", NULL);
+    ck_assert_int_eq(cmdop_ask_stream_set_idle_timeout(s, 500), 0);
+    cmdop_ask_frame_free(next_of(s, CMDOP_ASK_FRAME_EVENT));
+    /* not waiting in next(): the relay must still see the client go away
+     * (well before the 8 s stall ends) */
+    ck_assert_int_eq(wait_counter("cancelled", 1), 1);
+    ck_assert_int_eq(wait_counter("active", 0), 0);
+    ck_assert_int_eq(counter("completed"), 0);
+    cmdop_ask_frame *f;
+    ck_assert_int_eq(cmdop_ask_stream_next(s, &f), CMDOP_ETIMEOUT);
+    ck_assert_str_eq(cmdop_error_last()->code_str, "timeout");
+    ck_assert_ptr_nonnull(strstr(cmdop_error_last()->message, "idle"));
+    ck_assert_int_eq(cmdop_ask_stream_next(s, &f), CMDOP_ETIMEOUT); /* sticky */
+    cmdop_ask_stream_free(s);
+    cmdop_client_free(c);
+}
+END_TEST
+
 START_TEST(heartbeats_keep_a_stalled_stream_alive)
 {
     ask_control("{\"stall_ms\": 2500, \"stall_after\": 1, \"heartbeat_ms\": 200}");
@@ -504,6 +542,7 @@ int main(void)
     tcase_add_test(tc, hundred_concurrent_streams_in_one_client);
     tcase_add_test(tc, drop_and_resume_loses_and_doubles_nothing);
     tcase_add_test(tc, idle_stream_times_out);
+    tcase_add_test(tc, idle_fires_while_the_caller_is_not_waiting);
     tcase_add_test(tc, heartbeats_keep_a_stalled_stream_alive);
     tcase_add_test(tc, cancel_mid_stream_reaches_the_relay);
     suite_add_tcase(su, tc);

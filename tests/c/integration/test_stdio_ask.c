@@ -221,7 +221,7 @@ START_TEST(stream_errors)
 }
 END_TEST
 
-START_TEST(unknown_frame_type_is_an_event_without_arm)
+START_TEST(unknown_frame_type_travels_in_the_unknown_arm)
 {
     ask_control("{\"unknown_type_after\": 1}");
     stdio_core c;
@@ -233,7 +233,14 @@ START_TEST(unknown_frame_type_is_an_event_without_arm)
     e = next_on(&c, 9);
     ck_assert_int_eq(e->kind, KIND(EVENT));
     ck_assert_int_eq(e->payload_case, ARM(ASK_FRAME));
-    ck_assert_int_eq(e->ask_frame->type_case, CMDOP__CORE__V1__ASK_FRAME__TYPE__NOT_SET);
+    /* lossless: the raw type and the whole frame, in order */
+    ck_assert_int_eq(e->ask_frame->type_case, CMDOP__CORE__V1__ASK_FRAME__TYPE_UNKNOWN);
+    ck_assert_str_eq(e->ask_frame->unknown->type, "telemetry");
+    json_t *raw = json_loads(e->ask_frame->unknown->raw_json, 0, NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(raw, "type")), "telemetry");
+    ck_assert_str_eq(json_string_value(json_object_get(raw, "note")), "injected unknown type");
+    ck_assert(json_real_value(json_object_get(raw, "cpu_pct")) == 12.5);
+    json_decref(raw);
     env_free(e);
     char text[64];
     e = drain(&c, 9, text, sizeof text);
@@ -345,7 +352,7 @@ int main(void)
     tcase_add_test(tc, confirm_callback_answered_both_ways);
     tcase_add_test(tc, pin_callback_right_and_wrong);
     tcase_add_test(tc, stream_errors);
-    tcase_add_test(tc, unknown_frame_type_is_an_event_without_arm);
+    tcase_add_test(tc, unknown_frame_type_travels_in_the_unknown_arm);
     tcase_add_test(tc, cancel_closes_the_stream_at_the_relay);
     tcase_add_test(tc, hundred_streams_at_once);
     tcase_add_test(tc, eof_cancels_open_streams);

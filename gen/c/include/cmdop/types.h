@@ -902,6 +902,7 @@ typedef enum cmdop_ask_frame_kind {
 struct cmdop_ask_frame {
     cmdop_ask_frame_kind kind;
     char *type; /* the raw tag, also kept for unknown arms */
+    char *raw_json; /* kind == CMDOP_ASK_FRAME_UNKNOWN: the whole object as received (JSON text), else NULL */
     cmdop_stream_event *event; /* set when kind == CMDOP_ASK_FRAME_EVENT */
     cmdop_pin_denied *pin_denied; /* set when kind == CMDOP_ASK_FRAME_PIN_DENIED */
     cmdop_pin_required *pin_required; /* set when kind == CMDOP_ASK_FRAME_PIN_REQUIRED */

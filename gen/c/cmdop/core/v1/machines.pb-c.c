@@ -1177,6 +1177,51 @@ void   cmdop__core__v1__confirm_answer__free_unpacked
   assert(message->base.descriptor == &cmdop__core__v1__confirm_answer__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cmdop__core__v1__ask_frame_unknown__init
+                     (Cmdop__Core__V1__AskFrameUnknown         *message)
+{
+  static const Cmdop__Core__V1__AskFrameUnknown init_value = CMDOP__CORE__V1__ASK_FRAME_UNKNOWN__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__ask_frame_unknown__get_packed_size
+                     (const Cmdop__Core__V1__AskFrameUnknown *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__ask_frame_unknown__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__ask_frame_unknown__pack
+                     (const Cmdop__Core__V1__AskFrameUnknown *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__ask_frame_unknown__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__ask_frame_unknown__pack_to_buffer
+                     (const Cmdop__Core__V1__AskFrameUnknown *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__ask_frame_unknown__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__AskFrameUnknown *
+       cmdop__core__v1__ask_frame_unknown__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__AskFrameUnknown *)
+     protobuf_c_message_unpack (&cmdop__core__v1__ask_frame_unknown__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__ask_frame_unknown__free_unpacked
+                     (Cmdop__Core__V1__AskFrameUnknown *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__ask_frame_unknown__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cmdop__core__v1__ask_frame__init
                      (Cmdop__Core__V1__AskFrame         *message)
 {
@@ -4044,7 +4089,58 @@ const ProtobufCMessageDescriptor cmdop__core__v1__confirm_answer__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__confirm_answer__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__ask_frame__field_descriptors[6] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__ask_frame_unknown__field_descriptors[2] =
+{
+  {
+    "type",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__AskFrameUnknown, type),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "raw_json",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__AskFrameUnknown, raw_json),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__ask_frame_unknown__field_indices_by_name[] = {
+  1,   /* field[1] = raw_json */
+  0,   /* field[0] = type */
+};
+static const ProtobufCIntRange cmdop__core__v1__ask_frame_unknown__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__ask_frame_unknown__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.AskFrameUnknown",
+  "AskFrameUnknown",
+  "Cmdop__Core__V1__AskFrameUnknown",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__AskFrameUnknown),
+  2,
+  cmdop__core__v1__ask_frame_unknown__field_descriptors,
+  cmdop__core__v1__ask_frame_unknown__field_indices_by_name,
+  1,  cmdop__core__v1__ask_frame_unknown__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__ask_frame_unknown__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__ask_frame__field_descriptors[7] =
 {
   {
     "event",
@@ -4118,6 +4214,18 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__ask_frame__field_descript
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "unknown",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__AskFrame, type_case),
+    offsetof(Cmdop__Core__V1__AskFrame, unknown),
+    &cmdop__core__v1__ask_frame_unknown__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__ask_frame__field_indices_by_name[] = {
   3,   /* field[3] = confirm_required */
@@ -4126,11 +4234,12 @@ static const unsigned cmdop__core__v1__ask_frame__field_indices_by_name[] = {
   0,   /* field[0] = event */
   1,   /* field[1] = pin_denied */
   2,   /* field[2] = pin_required */
+  6,   /* field[6] = unknown */
 };
 static const ProtobufCIntRange cmdop__core__v1__ask_frame__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__ask_frame__descriptor =
 {
@@ -4140,7 +4249,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__ask_frame__descriptor =
   "Cmdop__Core__V1__AskFrame",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__AskFrame),
-  6,
+  7,
   cmdop__core__v1__ask_frame__field_descriptors,
   cmdop__core__v1__ask_frame__field_indices_by_name,
   1,  cmdop__core__v1__ask_frame__number_ranges,

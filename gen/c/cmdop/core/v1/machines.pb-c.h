@@ -42,6 +42,7 @@ typedef struct Cmdop__Core__V1__ConfirmRequired Cmdop__Core__V1__ConfirmRequired
 typedef struct Cmdop__Core__V1__DoneInfo Cmdop__Core__V1__DoneInfo;
 typedef struct Cmdop__Core__V1__PinAnswer Cmdop__Core__V1__PinAnswer;
 typedef struct Cmdop__Core__V1__ConfirmAnswer Cmdop__Core__V1__ConfirmAnswer;
+typedef struct Cmdop__Core__V1__AskFrameUnknown Cmdop__Core__V1__AskFrameUnknown;
 typedef struct Cmdop__Core__V1__AskFrame Cmdop__Core__V1__AskFrame;
 typedef struct Cmdop__Core__V1__ListMachinesRequest Cmdop__Core__V1__ListMachinesRequest;
 typedef struct Cmdop__Core__V1__GetMachineRequest Cmdop__Core__V1__GetMachineRequest;
@@ -484,6 +485,21 @@ struct  Cmdop__Core__V1__ConfirmAnswer
     , NULL, 0, 0 }
 
 
+/*
+ * The `unknown` arm of AskFrame: a tag this version does not know, with the
+ * whole object as received (JSON text), so nothing of it is lost.
+ */
+struct  Cmdop__Core__V1__AskFrameUnknown
+{
+  ProtobufCMessage base;
+  char *type;
+  char *raw_json;
+};
+#define CMDOP__CORE__V1__ASK_FRAME_UNKNOWN__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__ask_frame_unknown__descriptor) \
+    , NULL, NULL }
+
+
 typedef enum {
   CMDOP__CORE__V1__ASK_FRAME__TYPE__NOT_SET = 0,
   CMDOP__CORE__V1__ASK_FRAME__TYPE_EVENT = 1,
@@ -491,7 +507,8 @@ typedef enum {
   CMDOP__CORE__V1__ASK_FRAME__TYPE_PIN_REQUIRED = 3,
   CMDOP__CORE__V1__ASK_FRAME__TYPE_CONFIRM_REQUIRED = 4,
   CMDOP__CORE__V1__ASK_FRAME__TYPE_DONE = 5,
-  CMDOP__CORE__V1__ASK_FRAME__TYPE_ERROR = 6
+  CMDOP__CORE__V1__ASK_FRAME__TYPE_ERROR = 6,
+  CMDOP__CORE__V1__ASK_FRAME__TYPE_UNKNOWN = 7
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CMDOP__CORE__V1__ASK_FRAME__TYPE__CASE)
 } Cmdop__Core__V1__AskFrame__TypeCase;
 
@@ -509,6 +526,10 @@ struct  Cmdop__Core__V1__AskFrame
     Cmdop__Core__V1__ConfirmRequired *confirm_required;
     Cmdop__Core__V1__DoneInfo *done;
     Cmdop__Core__V1__ErrorInfo *error;
+    /*
+     * a tag this version does not know
+     */
+    Cmdop__Core__V1__AskFrameUnknown *unknown;
   };
 };
 #define CMDOP__CORE__V1__ASK_FRAME__INIT \
@@ -1172,6 +1193,25 @@ Cmdop__Core__V1__ConfirmAnswer *
 void   cmdop__core__v1__confirm_answer__free_unpacked
                      (Cmdop__Core__V1__ConfirmAnswer *message,
                       ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__AskFrameUnknown methods */
+void   cmdop__core__v1__ask_frame_unknown__init
+                     (Cmdop__Core__V1__AskFrameUnknown         *message);
+size_t cmdop__core__v1__ask_frame_unknown__get_packed_size
+                     (const Cmdop__Core__V1__AskFrameUnknown   *message);
+size_t cmdop__core__v1__ask_frame_unknown__pack
+                     (const Cmdop__Core__V1__AskFrameUnknown   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__ask_frame_unknown__pack_to_buffer
+                     (const Cmdop__Core__V1__AskFrameUnknown   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__AskFrameUnknown *
+       cmdop__core__v1__ask_frame_unknown__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__ask_frame_unknown__free_unpacked
+                     (Cmdop__Core__V1__AskFrameUnknown *message,
+                      ProtobufCAllocator *allocator);
 /* Cmdop__Core__V1__AskFrame methods */
 void   cmdop__core__v1__ask_frame__init
                      (Cmdop__Core__V1__AskFrame         *message);
@@ -1464,6 +1504,9 @@ typedef void (*Cmdop__Core__V1__PinAnswer_Closure)
 typedef void (*Cmdop__Core__V1__ConfirmAnswer_Closure)
                  (const Cmdop__Core__V1__ConfirmAnswer *message,
                   void *closure_data);
+typedef void (*Cmdop__Core__V1__AskFrameUnknown_Closure)
+                 (const Cmdop__Core__V1__AskFrameUnknown *message,
+                  void *closure_data);
 typedef void (*Cmdop__Core__V1__AskFrame_Closure)
                  (const Cmdop__Core__V1__AskFrame *message,
                   void *closure_data);
@@ -1532,6 +1575,7 @@ extern const ProtobufCMessageDescriptor cmdop__core__v1__confirm_required__descr
 extern const ProtobufCMessageDescriptor cmdop__core__v1__done_info__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__pin_answer__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__confirm_answer__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__ask_frame_unknown__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__ask_frame__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__list_machines_request__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__get_machine_request__descriptor;

@@ -374,21 +374,31 @@ class ConfirmAnswer(_message.Message):
     accept: bool
     def __init__(self, token: _Optional[str] = ..., accept: bool = ...) -> None: ...
 
+class AskFrameUnknown(_message.Message):
+    __slots__ = ("type", "raw_json")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    RAW_JSON_FIELD_NUMBER: _ClassVar[int]
+    type: str
+    raw_json: str
+    def __init__(self, type: _Optional[str] = ..., raw_json: _Optional[str] = ...) -> None: ...
+
 class AskFrame(_message.Message):
-    __slots__ = ("event", "pin_denied", "pin_required", "confirm_required", "done", "error")
+    __slots__ = ("event", "pin_denied", "pin_required", "confirm_required", "done", "error", "unknown")
     EVENT_FIELD_NUMBER: _ClassVar[int]
     PIN_DENIED_FIELD_NUMBER: _ClassVar[int]
     PIN_REQUIRED_FIELD_NUMBER: _ClassVar[int]
     CONFIRM_REQUIRED_FIELD_NUMBER: _ClassVar[int]
     DONE_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    UNKNOWN_FIELD_NUMBER: _ClassVar[int]
     event: StreamEvent
     pin_denied: PinDenied
     pin_required: PinRequired
     confirm_required: ConfirmRequired
     done: DoneInfo
     error: _common_pb2.ErrorInfo
-    def __init__(self, event: _Optional[_Union[StreamEvent, _Mapping]] = ..., pin_denied: _Optional[_Union[PinDenied, _Mapping]] = ..., pin_required: _Optional[_Union[PinRequired, _Mapping]] = ..., confirm_required: _Optional[_Union[ConfirmRequired, _Mapping]] = ..., done: _Optional[_Union[DoneInfo, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.ErrorInfo, _Mapping]] = ...) -> None: ...
+    unknown: AskFrameUnknown
+    def __init__(self, event: _Optional[_Union[StreamEvent, _Mapping]] = ..., pin_denied: _Optional[_Union[PinDenied, _Mapping]] = ..., pin_required: _Optional[_Union[PinRequired, _Mapping]] = ..., confirm_required: _Optional[_Union[ConfirmRequired, _Mapping]] = ..., done: _Optional[_Union[DoneInfo, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.ErrorInfo, _Mapping]] = ..., unknown: _Optional[_Union[AskFrameUnknown, _Mapping]] = ...) -> None: ...
 
 class ListMachinesRequest(_message.Message):
     __slots__ = ("presence", "q", "limit", "cursor")
