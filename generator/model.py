@@ -88,6 +88,7 @@ class _Builder:
         self.errors = {}
         self.namespaces = {}
         self.ops = {}        # "ns.op" -> raw op (with "ns")
+        self.client = None   # the one `client { option ... }` block, if any
 
     # ---- pass 1: names ----
     def declare(self):
@@ -99,6 +100,11 @@ class _Builder:
                 self._unique(self.types, d, "type")
             elif k == "plane":
                 self._unique(self.planes, d, "plane")
+            elif k == "client":
+                if self.client is not None:
+                    raise d["pos"].error(
+                        f"duplicate client block (first declared at {self.client['pos']})")
+                self.client = d
             elif k == "error":
                 self._unique(self.errors, d, "error")
             elif k == "namespace":
@@ -128,6 +134,7 @@ class _Builder:
             raise IdlError(*where, "the envelope needs an enum Kind (its field 2)")
         model = {
             "planes": [self.plane(d) for d in self.decls if d["kind"] == "plane"],
+            "client": self.client_options(),
             "errors": [self.error(d) for d in self.decls if d["kind"] == "error"],
             "enums": [self.enum(d) for d in self.decls if d["kind"] == "enum"],
             "records": [self.record(d) for d in self.decls if d["kind"] == "record"],
@@ -151,6 +158,53 @@ class _Builder:
                 "auth": {"scheme": d["auth"], "header": d["auth_header"], "env": d["auth_env"]},
                 "validation_status": d["validation_status"],
                 "errors": [n for n, _ in d["errors"]]}
+
+    def client_options(self):
+        """The client's options in declaration order: {name, type, env (the vars in
+        precedence order; the first is the one handed to the core), default,
+        strip_slash, plane, doc}. A plane's base URL and credential must each be
+        some option's, so every plane can be configured."""
+        if self.client is None:
+            return []
+        out, seen, bound = [], {}, {}
+        for o in self.client["options"]:
+            if o["name"] in seen:
+                raise o["pos"].error(f"duplicate client option '{o['name']}' "
+                                     f"(first declared at {seen[o['name']]})")
+            seen[o["name"]] = o["pos"]
+            if o["plane"] is not None:
+                p = self.planes.get(o["plane"])
+                if p is None:
+                    raise o["pos"].error(f"unknown plane '{o['plane']}'")
+                if o["part"] not in ("base_url", "auth"):
+                    raise o["pos"].error(f"option '{o['name']}': a plane gives base_url or auth, "
+                                         f"not '{o['part']}'")
+                key = (o["plane"], o["part"])
+                if key in bound:
+                    raise o["pos"].error(f"{o['plane']}.{o['part']} is already option '{bound[key]}'")
+                bound[key] = o["name"]
+                base = o["part"] == "base_url"
+                out.append({"name": o["name"], "type": "string",
+                            "env": [p["base_env"]] if base else list(p["auth_env"]),
+                            "default": p["base_url"] if base else None, "strip_slash": base,
+                            "plane": o["plane"],
+                            "doc": f"{o['plane']} {'REST root' if base else 'credential'}"})
+                continue
+            if o["type"] not in ("string", "int32"):
+                raise o["pos"].error(f"option '{o['name']}': type must be string or int32")
+            d = o["default"]
+            if d is not None and isinstance(d, str) != (o["type"] == "string"):
+                raise o["pos"].error(f"option '{o['name']}': default {d!r} is not of type {o['type']}")
+            if o["type"] == "int32" and d is None:  # no client renders an unset number
+                raise o["pos"].error(f"option '{o['name']}': an int32 option needs a default")
+            out.append({"name": o["name"], "type": o["type"], "env": [o["env"]], "default": d,
+                        "strip_slash": False, "plane": None, "doc": o["doc"]})
+        for name, p in self.planes.items():
+            for part in ("base_url", "auth"):
+                if (name, part) not in bound:
+                    raise self.client["pos"].error(
+                        f"client: no option takes plane {name}'s {part} (option NAME from {name}.{part})")
+        return out
 
     def error_ref(self, name, pos):
         if name not in self.errors:

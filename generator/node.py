@@ -34,6 +34,7 @@ class _Op:
         self.kind = op["kind"]
         self.params = {p["name"]: p for p in op["params"]}
         self.req_case = camel(op["envelope"]["request"]["name"])
+        self.stream_cls = _pascal(op["name"]) + "Stream" if op["kind"] == "stream" else None
         self.resp_case = camel(op["envelope"]["response"]["name"])
         self.void = op["envelope"]["response"]["name"] == "empty"
         self.result = op["result"]
@@ -171,7 +172,12 @@ def render(e, model, idl_hash):
                   for f in records[arm["ref"]]["fields"]]
         frames.append(dict(type=arm["name"], case=camel(arm["name"]), cls=_pascal(arm["name"]) + "Frame",
                            fields=fields))
-    ctx = dict(banner=BANNER, namespaces=nss, imports=sorted((a, sorted(n)) for a, n in imports.items()),
+    # a class per stream op (over the shim's FrameStream): an answer method per channel
+    streams = [dict(cls=o.stream_cls, channels=[
+        dict(name=camel(c["name"]), on=c["on"], case=camel(c["answer_arm"]),
+             fields=[(camel(f["name"]), TS_FIELD[f["type"]]) for f in records[c["body"]]["fields"]])
+        for c in o.op["channels"]]) for ns in nss for o in ns["ops"] if o.kind == "stream"]
+    ctx = dict(banner=BANNER, namespaces=nss, streams=streams, imports=sorted((a, sorted(n)) for a, n in imports.items()),
                errors=model["errors"], idl_hash=idl_hash, frames=frames,
                unknown_arm=union.get("unknown") is not None,
                callbacks={c["on"] for ns in model["namespaces"] for o in ns["ops"] for c in o["channels"]},

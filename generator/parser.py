@@ -90,6 +90,24 @@ class _Reader:
                 d["errors"] = self.names(c[0])
         return d
 
+    def d_client(self, t):
+        opts = []
+        for o in t.children:
+            c = o.children
+            d = {"name": str(c[0]), "pos": self.pos(c[0]), "plane": None, "part": None,
+                 "type": None, "env": None, "default": None, "doc": None}
+            if o.data == "c_from":
+                d["plane"], d["part"] = str(c[1]), str(c[2])
+            else:
+                d["type"], d["env"] = str(c[1]), _unquote(c[2])
+                for x in c[3:]:
+                    if isinstance(x, Tree):
+                        d["default"] = self.value(x)
+                    else:
+                        d["doc"] = _unquote(x)
+            opts.append(d)
+        return {"kind": "client", "name": "client", "pos": self.pos(t), "options": opts}
+
     def d_error_decl(self, t):
         name, *props = t.children
         d = {"kind": "error", "name": str(name), "pos": self.pos(name), "c_code": None,

@@ -14,13 +14,10 @@ export interface ResolveOptions {
 
 export function resolveBinary(o: ResolveOptions = {}): string {
   const env = o.env ?? process.env;
-  if (o.binaryPath) {
-    if (!existsSync(o.binaryPath)) throw new Error(`cmdop-core binary not found: ${o.binaryPath}`);
-    return o.binaryPath;
-  }
-  if (env.CMDOP_CORE_BINARY) {
-    if (!existsSync(env.CMDOP_CORE_BINARY)) throw new Error(`CMDOP_CORE_BINARY does not exist: ${env.CMDOP_CORE_BINARY}`);
-    return env.CMDOP_CORE_BINARY;
+  for (const [given, what] of [[o.binaryPath, "binaryPath"], [env.CMDOP_CORE_BINARY, "CMDOP_CORE_BINARY"]]) {
+    if (!given) continue;
+    if (!existsSync(given)) throw new Error(`cmdop-core binary not found: ${what}=${given}`);
+    return given;
   }
   const plat = o.platform ?? process.platform, arch = o.arch ?? process.arch;
   const name = `cmdop-core-${plat}-${arch}${plat === "win32" ? ".exe" : ""}`;

@@ -1,33 +1,23 @@
-// The cmdop-core child: spawned lazily once, varint-framed Envelopes on its
-// stdin/stdout, frames demultiplexed by id to one sink per call or stream.
+// The cmdop-core child: spawned lazily once, size-delimited Envelopes (the
+// protobuf runtime's varint framing) on its stdin/stdout, frames demultiplexed
+// by id to one sink per call or stream.
 import { spawn, type ChildProcess } from "node:child_process";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { sizeDelimitedEncode, sizeDelimitedPeek } from "@bufbuild/protobuf/wire";
 import { EnvelopeSchema, type Envelope } from "./gen/proto/cmdop/core/v1/envelope_pb.js";
 import { Kind } from "./gen/proto/cmdop/core/v1/common_pb.js";
-import { CmdopError, ConnectionError, TimeoutError, errorFromInfo, type ErrorDetails } from "./gen/errors.js";
+import { CmdopError, ConnectionError, TimeoutError, errorFromEnvelope } from "./gen/errors.js";
+import { coreEnv, type ClientConfig } from "./gen/config.js";
 import { IDL_HASH } from "./gen/meta.js";
-import type { RequestPayload, Transport } from "./gen/resources.js";
-import { AskStream } from "./stream.js";
-
-/** Receives the frames of one call or stream; fail() when the core is lost. */
-export interface Sink {
-  frame(env: Envelope): void;
-  fail(err: Error): void;
-}
-
-/** Writes one more frame on an open call's id (ANSWER, CANCEL). */
-export type Post = (kind: Kind, payload?: RequestPayload) => void;
-
-export interface CoreOptions {
-  binary: () => string; // resolved at spawn time, so a missing binary fails the call
-  env: NodeJS.ProcessEnv;
-  fleetId: string | undefined;
-}
+import type { Post, RequestPayload, Sink, Transport } from "./gen/resources.js";
+import { resolveBinary } from "./binary.js";
 
 const TERMINAL = new Set([Kind.RESPONSE, Kind.DONE, Kind.ERROR]);
 
-export function errorDetails(env: Envelope): ErrorDetails {
-  return env.payload.case === "error" ? env.payload.value : { code: "internal", message: "ERROR without ErrorInfo" };
+/** Where the next whole frame's body is in buf; undefined while it is partial. */
+function nextFrame(buf: Uint8Array): { offset: number; size: number } | undefined {
+  const head = sizeDelimitedPeek(buf); // throws on a length prefix over 10 bytes
+  return head.eof || buf.length < head.offset + head.size ? undefined : head;
 }
 
 export class Core implements Transport {
@@ -36,20 +26,31 @@ export class Core implements Transport {
   private nextId = 1;
   private readonly sinks = new Map<number, Sink>();
   private closed = false;
+  private readonly env: NodeJS.ProcessEnv;
 
-  constructor(private readonly opts: CoreOptions) {}
+  constructor(private readonly config: ClientConfig) {
+    this.env = coreEnv(config); // credentials reach the core only through its environment
+  }
 
   get fleetId(): string | undefined {
-    return this.opts.fleetId;
+    return this.config.fleetId;
+  }
+
+  /** Every pending call and open stream gets `err`. */
+  private failAll(err: Error): void {
+    for (const sink of [...this.sinks.values()]) sink.fail(err);
+    this.sinks.clear();
   }
 
   /** The running core (spawned on first use); resolves after a matching hello. */
   private start(): Promise<ChildProcess> {
     if (this.closed) return Promise.reject(new ConnectionError("client closed", { code: "connection" }));
     if (this.ready) return this.ready;
-    const bin = this.opts.binary(); // throws when there is none: that call fails, the next one looks again
+    // resolved at spawn time: with no binary this call fails and the next one looks again
+    const bin = resolveBinary({ binaryPath: this.config.binaryPath });
     return (this.ready = new Promise<ChildProcess>((resolve, reject) => {
-      const proc = spawn(bin, ["--stdio"], { env: this.opts.env, stdio: ["pipe", "pipe", "pipe"] });
+      // stderr is not part of the protocol: discarded
+      const proc = spawn(bin, ["--stdio"], { env: this.env, stdio: ["pipe", "pipe", "ignore"] });
       this.proc = proc;
       let buf: Buffer = Buffer.alloc(0);
       let hello = false;
@@ -58,46 +59,42 @@ export class Core implements Transport {
         if (this.proc !== proc) return; // already handled (exit after EOF)
         this.proc = this.ready = undefined; // the next call spawns a fresh core
         if (!hello) reject(err);
-        for (const sink of [...this.sinks.values()]) sink.fail(err);
-        this.sinks.clear();
+        this.failAll(err);
         proc.kill("SIGKILL");
       };
       const timer = setTimeout(() => lost("", new TimeoutError("cmdop-core handshake timeout", { code: "timeout" })), 10000);
-      proc.stderr?.resume(); // not part of the protocol: drained, discarded
       proc.stdin?.on("error", () => undefined); // EPIPE shows as exit/EOF instead
       proc.on("error", (e) => lost(`cmdop-core spawn failed: ${e.message}`));
       proc.on("exit", () => lost("cmdop-core exited"));
       proc.stdout?.on("end", () => lost("cmdop-core stdout closed"));
+      const onFrame = (env: Envelope): void => {
+        if (hello) return this.dispatch(env);
+        if (env.id !== 0 || env.payload.case !== "hello") return; // nothing comes before hello
+        const theirs = env.payload.value.idlHash;
+        if (theirs !== IDL_HASH) {
+          const msg = `IDL hash mismatch: cmdop-core was built from ${theirs}, this client from ${IDL_HASH}`;
+          return lost(msg, new CmdopError(msg, { code: "idl_mismatch" }));
+        }
+        hello = true;
+        clearTimeout(timer);
+        resolve(proc);
+      };
       proc.stdout?.on("data", (chunk: Buffer) => {
         buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-        for (;;) {
-          let len = 0, shift = 0, i = 0;
-          for (; i < buf.length && i < 10; i++) {
-            len += (buf[i]! & 0x7f) * 2 ** shift;
-            shift += 7;
-            if (buf[i]! < 0x80) break;
-          }
-          if (i >= buf.length || buf.length < i + 1 + len) return; // partial frame
-          let env: Envelope;
-          try {
-            env = fromBinary(EnvelopeSchema, buf.subarray(i + 1, i + 1 + len));
-          } catch {
-            continue; // not an Envelope: skipped, the framing is intact
-          } finally {
-            buf = buf.subarray(i + 1 + len);
-          }
-          if (hello) {
-            this.dispatch(env);
-          } else if (env.id === 0 && env.payload.case === "hello") {
-            const theirs = env.payload.value.idlHash;
-            if (theirs !== IDL_HASH) {
-              const msg = `IDL hash mismatch: cmdop-core was built from ${theirs}, this client from ${IDL_HASH}`;
-              return lost(msg, new CmdopError(msg, { code: "idl_mismatch" }));
+        try {
+          for (let f = nextFrame(buf); f; f = nextFrame(buf)) {
+            const body = buf.subarray(f.offset, f.offset + f.size);
+            buf = buf.subarray(f.offset + f.size);
+            let env: Envelope;
+            try {
+              env = fromBinary(EnvelopeSchema, body);
+            } catch {
+              continue; // not an Envelope: skipped, the framing is intact
             }
-            hello = true;
-            clearTimeout(timer);
-            resolve(proc);
+            onFrame(env);
           }
+        } catch (e) {
+          lost(`cmdop-core framing broken: ${String(e)}`);
         }
       });
     }));
@@ -111,13 +108,7 @@ export class Core implements Transport {
   }
 
   private write(proc: ChildProcess, env: Envelope): void {
-    const body = toBinary(EnvelopeSchema, env);
-    const head: number[] = [];
-    for (let n = body.length; ; n >>>= 7) {
-      if (n < 0x80) { head.push(n); break; }
-      head.push((n & 0x7f) | 0x80);
-    }
-    proc.stdin?.write(Buffer.concat([Buffer.from(head), body]));
+    proc.stdin?.write(sizeDelimitedEncode(EnvelopeSchema, env)); // one write: frames never interleave
   }
 
   /** Sends a REQUEST and routes its frames to sink; returns the writer of later frames on its id. */
@@ -145,7 +136,7 @@ export class Core implements Transport {
         if (!TERMINAL.has(env.kind)) return; // a unary call ignores other kinds
         signal?.removeEventListener("abort", onAbort);
         if (env.kind === Kind.RESPONSE) settle.resolve(env.payload);
-        else settle.reject(env.kind === Kind.ERROR ? errorFromInfo(errorDetails(env))
+        else settle.reject(env.kind === Kind.ERROR ? errorFromEnvelope(env)
           : new CmdopError("DONE frame for a unary call", { code: "internal" }));
       },
       fail: (err) => {
@@ -158,18 +149,12 @@ export class Core implements Transport {
     return result;
   }
 
-  stream(payload: RequestPayload, signal?: AbortSignal): AskStream {
-    return new AskStream((sink) => this.open(payload, sink), signal);
-  }
-
   /** Closes stdin so the core drains; kills it after 5 s. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
     const proc = this.proc;
     if (!proc) return;
-    const err = new ConnectionError("client closed", { code: "connection" });
-    for (const sink of [...this.sinks.values()]) sink.fail(err);
-    this.sinks.clear();
+    this.failAll(new ConnectionError("client closed", { code: "connection" }));
     const exited = new Promise<void>((r) => proc.once("exit", () => r()));
     proc.stdin?.end();
     const timer = setTimeout(() => proc.kill("SIGKILL"), 5000);

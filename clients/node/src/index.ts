@@ -1,6 +1,7 @@
 // @cmdop/sdk: the public surface.
-export { Client, type ClientOptions, type ClientConfig } from "./client.js";
-export { AskStream } from "./stream.js";
+export { Client } from "./client.js";
+export type { ClientOptions, ClientConfig } from "./gen/config.js";
+export { AskStream } from "./gen/resources.js";
 export { resolveBinary, type ResolveOptions } from "./binary.js";
 export * from "./gen/errors.js";
 export type * from "./gen/frames.js";

@@ -1,14 +1,15 @@
-// The ask stream: an async iterator of typed frames, with pin()/confirm()
-// answers and collect(). The REQUEST goes out on first use; leaving the loop
-// early (break -> return()) or aborting the signal sends CANCEL.
+// A stream call: an async iterator of typed frames, with collect() and the
+// ANSWER its generated subclass (AskStream) sends per side channel. The REQUEST
+// goes out on first use; leaving the loop early (break -> return()) or
+// aborting the signal sends CANCEL.
 import { Kind } from "./gen/proto/cmdop/core/v1/common_pb.js";
-import { errorFromInfo } from "./gen/errors.js";
+import { errorFromEnvelope } from "./gen/errors.js";
 import { frameFrom, type AskFrame } from "./gen/frames.js";
-import { errorDetails, type Post, type Sink } from "./core.js";
+import type { Post, RequestPayload, Sink } from "./gen/resources.js";
 
 type Item = { frame: AskFrame } | { error: unknown } | { end: true };
 
-export class AskStream implements AsyncIterableIterator<AskFrame> {
+export class FrameStream implements AsyncIterableIterator<AskFrame> {
   private readonly queue: Item[] = [];
   private wake: (() => void) | undefined;
   private post: Promise<Post> | undefined;
@@ -26,7 +27,7 @@ export class AskStream implements AsyncIterableIterator<AskFrame> {
       this.signal?.throwIfAborted();
       const post = await this.opener({
         frame: (env) => {
-          if (env.kind === Kind.ERROR) this.push({ error: errorFromInfo(errorDetails(env), true) });
+          if (env.kind === Kind.ERROR) this.push({ error: errorFromEnvelope(env, true) });
           else if (env.kind !== Kind.RESPONSE) this.push({ frame: frameFrom(env) });
           if (env.kind === Kind.DONE || env.kind === Kind.RESPONSE) this.push({ end: true });
         },
@@ -72,14 +73,9 @@ export class AskStream implements AsyncIterableIterator<AskFrame> {
     return this;
   }
 
-  /** Answers a pin_required frame. */
-  async pin(challengeId: string, pin: string): Promise<void> {
-    (await this.begin())(Kind.ANSWER, { case: "pinAnswer", value: { challengeId, pin } });
-  }
-
-  /** Answers a confirm_required frame: accept resumes, reject ends with a failed done. */
-  async confirm(token: string, accept: boolean): Promise<void> {
-    (await this.begin())(Kind.ANSWER, { case: "confirmAnswer", value: { token, accept } });
+  /** Sends an ANSWER on the stream's id (opening it first if need be). */
+  protected async answer(payload: RequestPayload): Promise<void> {
+    (await this.begin())(Kind.ANSWER, payload);
   }
 
   /** The answer text: done.text if not empty, else the event deltas joined. */

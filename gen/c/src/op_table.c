@@ -2435,4 +2435,4 @@ const cmdop__stream_desc *const cmdop__stream_descs[] = {
 const size_t cmdop__stream_descs_count = 1;
 
 /* sha256 of the canonical model JSON (gen/surface.json's idl_hash). */
-const char cmdop__idl_hash[] = "2712e923e9e85104373d28994d2abadf7894dcb586eb2ac103a94cb68789f690";
+const char cmdop__idl_hash[] = "81e982f6449532f2bcc8831a721807ff5dd79a2087fbaa87f5aa7c45b95a7988";

@@ -3,11 +3,12 @@
 // call shapes (positional ids + one camelCase options object), and the
 // pagination helpers. Requests and responses are the envelope's arms.
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import type { EnvelopeSchema } from "./proto/cmdop/core/v1/envelope_pb.js";
+import type { Envelope, EnvelopeSchema } from "./proto/cmdop/core/v1/envelope_pb.js";
+import type { Kind } from "./proto/cmdop/core/v1/common_pb.js";
 import type { ActiveSessionResponse, ApiKeyList, ApiKeySummary, Bot, BotListPage, ClearMessagesResponse, FleetList, FleetSummary, IssueKeyResponse, MachineDetail, MachineFleetLink, MachineInfoResponse, MachineList, MachineSpend, MachineSummary, ManualTriggerResponse, MemberInfo, MemberList, MessagesResponse, ScheduleList, ScheduleRunList, ScheduleRunView, ScheduleView, SessionList, SkillCategoryList, SkillCreated, SkillDetail, SkillInstall, SkillListPage, SkillReview, SkillReviewPage, SkillStar, SkillSummary, SkillTagList, SkillUpdated, SkillVersionList, SkillsPublishResponse, SkillsPublishStatusResponse, TunnelList, TunnelView } from "./records.js";
 import { toRecord } from "./records.js";
 import { CmdopError, NotFoundError } from "./errors.js";
-import type { AskStream } from "../stream.js";
+import { FrameStream } from "../stream.js";
 
 /** A request arm of the envelope (`{case, value}` with a plain init value). */
 export type RequestPayload = MessageInitShape<typeof EnvelopeSchema>["payload"];
@@ -17,14 +18,35 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Receives the frames of one call or stream; fail() when the core is lost. */
+export interface Sink {
+  frame(env: Envelope): void;
+  fail(err: Error): void;
+}
+
+/** Writes one more frame on an open call's id (ANSWER, CANCEL). */
+export type Post = (kind: Kind, payload?: RequestPayload) => void;
+
 /** What the generated surface needs from the shim. */
 export interface Transport {
   /** The client's default fleet for fleet-scoped ops. */
   readonly fleetId: string | undefined;
   /** One unary call: resolves with the response arm, rejects with a CmdopError. */
   unary(payload: RequestPayload, signal?: AbortSignal): Promise<{ case: string | undefined; value?: unknown }>;
-  /** Opens a stream lazily (the request goes out on the first iteration). */
-  stream(payload: RequestPayload, signal?: AbortSignal): AskStream;
+  /** Sends a REQUEST and routes its frames to sink; resolves with the writer of later frames on its id. */
+  open(payload: RequestPayload, sink: Sink): Promise<Post>;
+}
+
+/** The frames of one stream (`for await`, `collect()`) and the answers its callbacks wait for. */
+export class AskStream extends FrameStream {
+  /** Answers a pin_required frame. */
+  pin(challengeId: string, pin: string): Promise<void> {
+    return this.answer({ case: "pinAnswer", value: { challengeId, pin } });
+  }
+  /** Answers a confirm_required frame. */
+  confirm(token: string, accept: boolean): Promise<void> {
+    return this.answer({ case: "confirmAnswer", value: { token, accept } });
+  }
 }
 
 const BotPlatformIn: Record<string, number> = { telegram: 1, discord: 2, slack: 3, };
@@ -460,7 +482,7 @@ export class MachinesResource {
 
   /** Ask the machine's agent; answers an SSE stream of AskFrame. */
   ask(machineId: string, prompt: string, opts?: { sessionId?: string; agentType?: string; timeoutSeconds?: number; options?: Record<string, string>; pin?: string; signal?: AbortSignal }): AskStream {
-    return this.t.stream({
+    return new AskStream((sink) => this.t.open({
       case: "askReq",
       value: {
         machineId: machineId,
@@ -472,7 +494,7 @@ export class MachinesResource {
         optionsPresent: opts?.options != null ? true : undefined,
         pin: opts?.pin,
       },
-    }, opts?.signal);
+    }, sink), opts?.signal);
   }
 
   async messages(machineId: string, opts?: { limit?: number; signal?: AbortSignal }): Promise<MessagesResponse> {

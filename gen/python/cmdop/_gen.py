@@ -4,6 +4,4 @@ The hash of the IDL this surface was generated from; the core states its own
 in the stdio handshake and the client refuses a core built from another IDL.
 """
 
-IDL_HASH = "2712e923e9e85104373d28994d2abadf7894dcb586eb2ac103a94cb68789f690"
-DEFAULT_BASE_URL = "https://cloud.cmdop.com"
-DEFAULT_API_BASE_URL = "https://api.cmdop.com"
+IDL_HASH = "81e982f6449532f2bcc8831a721807ff5dd79a2087fbaa87f5aa7c45b95a7988"

@@ -1,32 +1,11 @@
-"""Client: configuration resolution (section 1 of the reference) and lifetime.
-
-The namespaces (machines, fleets, ...) come from the generated _Namespaces.
-A missing token is not an error here: the core answers an op of that plane
-with `auth` (AuthError), so a platform-only client works.
-"""
+"""Client and its lifetime; its configuration and namespaces are generated from the IDL.
+A missing token is not an error here: the core answers an op of that plane with `auth`
+(AuthError), so a platform-only client works."""
 from __future__ import annotations
 
-import dataclasses
-import os
-from types import TracebackType
-
+from ._config import ClientConfig
 from ._core import _Conn
-from ._gen import DEFAULT_API_BASE_URL, DEFAULT_BASE_URL
 from ._resources import _Namespaces
-
-_CHILD_VARS = ("CMDOP_TOKEN", "CMDOP_API_KEY", "CMDOP_BASE_URL", "CMDOP_API_BASE_URL",
-               "CMDOP_FLEET_ID", "CMDOP_TIMEOUT_MS")
-
-
-@dataclasses.dataclass(frozen=True)
-class ClientConfig:
-    token: str | None
-    base_url: str
-    api_base_url: str
-    api_key: str | None
-    fleet_id: str | None
-    timeout_ms: int
-    binary_path: str | None
 
 
 class Client(_Namespaces):
@@ -36,22 +15,10 @@ class Client(_Namespaces):
                  fleet_id: str | None = None, timeout_ms: int | None = None,
                  binary_path: str | None = None, api_key: str | None = None,
                  api_base_url: str | None = None) -> None:
-        env = os.environ.get  # explicit > env > default; "" counts as unset (Python `or`)
-        self.config = ClientConfig(
-            token=token or env("CMDOP_TOKEN") or env("CMDOP_API_KEY") or None,
-            base_url=(base_url or env("CMDOP_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
-            api_base_url=(api_base_url or env("CMDOP_API_BASE_URL")
-                          or DEFAULT_API_BASE_URL).rstrip("/"),
-            api_key=api_key or env("CMDOP_API_KEY") or None,
-            fleet_id=fleet_id or env("CMDOP_FLEET_ID") or None,
-            timeout_ms=timeout_ms or int(env("CMDOP_TIMEOUT_MS") or 30000),
-            binary_path=binary_path)
-        cfg = self.config  # credentials reach the core only through its env
-        child = {k: v for k, v in os.environ.items() if k not in _CHILD_VARS}
-        child.update({k: v for k, v in zip(_CHILD_VARS, (
-            cfg.token, cfg.api_key, cfg.base_url, cfg.api_base_url, cfg.fleet_id,
-            str(cfg.timeout_ms))) if v})
-        self._conn = _Conn(binary_path, child, self.config.fleet_id)
+        self.config = ClientConfig.resolve(
+            token=token, base_url=base_url, fleet_id=fleet_id, timeout_ms=timeout_ms,
+            binary_path=binary_path, api_key=api_key, api_base_url=api_base_url)
+        self._conn = _Conn(binary_path, self.config.core_env(), self.config.fleet_id)
 
     @classmethod
     def from_env(cls) -> Client:
@@ -71,6 +38,5 @@ class Client(_Namespaces):
     async def __aenter__(self) -> Client:
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None,
-                        exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()

@@ -1,6 +1,6 @@
 """The hand-written shim: find cmdop-core, run it once per client, frame and
 demultiplex protobuf envelopes over its stdio (docs/stdio.md), and the async
-stream object. Everything typed (ops, records, errors, frames) is generated.
+stream object. Everything typed (ops, records, errors, frames, config) is generated.
 """
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from .frames import DoneFrame, EventFrame, Frame, frame_from_envelope
 
 Envelope = envelope_pb2.Envelope
 K = common_pb2.Kind
-_Item = Union[Envelope, BaseException]
+_Item = Union[Envelope, BaseException]  # a frame, or the loss of the core
+_TERMINAL = (K.KIND_RESPONSE, K.KIND_DONE, K.KIND_ERROR)
 _PLATS = {"linux": "linux", "darwin": "darwin", "win32": "win32"}
 _ARCHS = {"x86_64": "x64", "amd64": "x64", "x64": "x64", "arm64": "arm64", "aarch64": "arm64"}
 
@@ -54,31 +55,34 @@ def resolve_binary(explicit: str | None = None) -> str:
 
 def _varint(n: int) -> bytes:
     out = bytearray()
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+    while n > 0x7F:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    return bytes(out + bytes([n]))
 
 
 async def _read_frame(r: asyncio.StreamReader) -> Envelope | None:
-    """One length-prefixed Envelope; None at EOF between frames."""
-    n = shift = 0
-    while True:
-        b = await r.read(1)
-        if not b:
-            if shift:
-                raise EOFError("EOF inside a frame prefix")
-            return None
-        n |= (b[0] & 0x7F) << shift
-        shift += 7
-        if b[0] < 0x80:
-            break
+    """One length-prefixed Envelope; None at EOF between frames, EOFError inside one."""
+    b = await r.read(1)
+    if not b:
+        return None
+    n, shift = b[0] & 0x7F, 7
+    while b[0] & 0x80:
         if shift > 63:
             raise ValueError("frame length prefix too long")
-    env = Envelope()
-    env.ParseFromString(await r.readexactly(n))
-    return env
+        b = await r.readexactly(1)
+        n |= (b[0] & 0x7F) << shift
+        shift += 7
+    return Envelope.FromString(await r.readexactly(n))
+
+
+def _check(item: _Item, stream: bool = False) -> Envelope:
+    """The frame itself; raises the core's loss, or the typed error of an ERROR."""
+    if isinstance(item, BaseException):
+        raise item
+    if item.kind == K.KIND_ERROR:
+        raise error_from_info(item.error, stream=stream)
+    return item
 
 
 class _Process:
@@ -96,8 +100,7 @@ class _Process:
         err = ConnectionError("cmdop-core exited")
         try:
             while (env := await _read_frame(self.proc.stdout)) is not None:
-                q = self.sinks.get(env.id)
-                if q is not None:
+                if q := self.sinks.get(env.id):  # else a call already ended or cancelled
                     q.put_nowait(env)
         except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - any failure ends it
             err = ConnectionError(f"core read loop failed: {exc!r}")
@@ -105,8 +108,7 @@ class _Process:
 
     def fail(self, err: CmdopError) -> None:
         """Every pending call and open stream gets `err`; the next call spawns a fresh core."""
-        if self.dead is None:
-            self.dead = err
+        self.dead = self.dead or err
         for q in self.sinks.values():
             q.put_nowait(err)
         self.sinks.clear()
@@ -139,12 +141,11 @@ class _Conn:
         self.binary_path, self.env, self.fleet_id = binary_path, dict(env), fleet_id
         self.proc: _Process | None = None
         self.closed = False
-        self._lock: asyncio.Lock | None = None
+        self._lock = asyncio.Lock()  # one spawn at a time
 
     async def process(self) -> _Process:
         if self.closed:
             raise ConnectionError("client closed")
-        self._lock = self._lock or asyncio.Lock()
         async with self._lock:
             if self.proc is None or self.proc.dead is not None:
                 self.proc = await self._spawn()
@@ -184,11 +185,7 @@ class _Conn:
             p.cancel(env.id)
             raise
         p.sinks.pop(env.id, None)
-        if isinstance(out, BaseException):
-            raise out
-        if out.kind == K.KIND_ERROR:
-            raise error_from_info(out.error)
-        return out
+        return _check(out)
 
     async def aclose(self) -> None:
         """EOF on stdin lets the core drain; after 5 s it is killed. Idempotent."""
@@ -213,30 +210,18 @@ class _Stream:
     def __init__(self, conn: _Conn, env: Envelope) -> None:
         self._conn, self._env = conn, env
         self._proc: _Process | None = None
-        self._q: asyncio.Queue[_Item] | None = None
         self._done = False
 
-    def __aiter__(self) -> AsyncIterator[Frame]:
-        return self._frames()
-
-    async def _frames(self) -> AsyncIterator[Frame]:
-        if self._q is not None or self._done:
+    async def __aiter__(self) -> AsyncIterator[Frame]:
+        if self._proc is not None or self._done:
             raise RuntimeError("a stream can be iterated only once")
         self._proc = await self._conn.process()
-        self._q = q = self._proc.open(self._env)
+        q = self._proc.open(self._env)
         try:
-            while True:
+            while not self._done:
                 item = await q.get()
-                if isinstance(item, BaseException):
-                    self._done = True
-                    raise item
-                if item.kind == K.KIND_ERROR:
-                    self._done = True
-                    raise error_from_info(item.error, stream=True)
-                self._done = item.kind in (K.KIND_DONE, K.KIND_RESPONSE)
-                yield frame_from_envelope(item)
-                if self._done:
-                    return
+                self._done = isinstance(item, BaseException) or item.kind in _TERMINAL
+                yield frame_from_envelope(_check(item, stream=True))
         finally:  # runs on break too (the async generator is closed): cancel in the core
             self._finish()
 
