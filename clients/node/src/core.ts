@@ -83,18 +83,13 @@ export class Core implements Transport {
         buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
         try {
           for (let f = nextFrame(buf); f; f = nextFrame(buf)) {
-            const body = buf.subarray(f.offset, f.offset + f.size);
+            const env = fromBinary(EnvelopeSchema, buf.subarray(f.offset, f.offset + f.size));
             buf = buf.subarray(f.offset + f.size);
-            let env: Envelope;
-            try {
-              env = fromBinary(EnvelopeSchema, body);
-            } catch {
-              continue; // not an Envelope: skipped, the framing is intact
-            }
             onFrame(env);
           }
         } catch (e) {
-          lost(`cmdop-core framing broken: ${String(e)}`);
+          // a frame that is not an Envelope cannot be routed: its call would hang (as in Python)
+          lost(`cmdop-core sent a malformed frame: ${String(e)}`);
         }
       });
     }));
