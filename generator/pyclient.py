@@ -223,11 +223,10 @@ def view(model):
                        "unknown": u.get("unknown") is not None,
                        "arm": next(x["name"] for x in model["arms"] if x["message"] == u["name"])})
     errors = model["errors"]
-    planes = {p["name"]: p["base_url"] for p in model["planes"]}
     areas = sorted({t["area"] for t in model["records"] + model["enums"] + model["unions"]} |
                    {ns["area"] for ns in model["namespaces"]})
     return dict(records=recs, enums=enums, namespaces=namespaces, streams=streams,
-                unions=unions, errors=errors, planes=planes, areas=areas, areas_of=area_of)
+                unions=unions, errors=errors, areas=areas, areas_of=area_of)
 
 
 def _protoc(proto_files):
