@@ -4,7 +4,8 @@ Everything of the Node surface except the hand-written shim in
 clients/node/src: namespaced resource classes (one explicit method per op,
 call shapes from the IDL's `call node(...)` info), pagination helpers, the
 error classes with their code -> class map, the ask frame objects, the
-curated `types` re-exports and the IDL hash the handshake checks. Messages
+curated `types` re-exports, the package's public index and the IDL hash the
+handshake checks. Messages
 come from protoc-gen-es (gen/node/proto, run by clients/node/node.mk).
 """
 from .model import camel, presence
@@ -172,7 +173,7 @@ def render(e, model, idl_hash):
                   for f in records[arm["ref"]]["fields"]]
         frames.append(dict(type=arm["name"], case=camel(arm["name"]), cls=_pascal(arm["name"]) + "Frame",
                            fields=fields))
-    # a class per stream op (over the shim's FrameStream): an answer method per channel
+    # a class per stream op (typed frames over the shim's Call): an answer method per channel
     streams = [dict(cls=o.stream_cls, channels=[
         dict(name=camel(c["name"]), on=c["on"], case=camel(c["answer_arm"]),
              fields=[(camel(f["name"]), TS_FIELD[f["type"]]) for f in records[c["body"]]["fields"]])
@@ -188,7 +189,7 @@ def render(e, model, idl_hash):
                roots=[ns for ns in nss if not ns["parent"]])
     ctx.update(_records_view(model))
     return {f"node/src/{n}.ts": e.get_template(f"node/{n}.ts.j2").render(ctx)
-            for n in ("resources", "errors", "frames", "types", "meta", "records")}
+            for n in ("resources", "errors", "frames", "types", "meta", "records", "index")}
 
 
 TS_FIELD = {"string": "string", "int32": "number", "double": "number", "int64": "bigint",

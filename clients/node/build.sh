@@ -18,6 +18,8 @@ for fmt in esm cjs; do
   cp "src/moduledir.$fmt.ts" "$d/moduledir.ts"
   cp -r ../../gen/node/src "$d/gen"
   cp -r ../../gen/node/proto "$d/gen/proto"
+  # the public surface is generated (gen/index.ts); the package's entry is dist/<fmt>/index.js
+  printf 'export * from "./gen/index.js";\n' > "$d/index.ts"
   if [ $fmt = esm ]; then type=module; else type=commonjs; fi
   printf '{"type": "%s"}\n' $type > "$d/package.json"
   printf '{"extends": "../../tsconfig.json", "compilerOptions": {"rootDir": ".", "outDir": "../../dist/%s"}, "include": ["**/*.ts"]}\n' $fmt > "$d/tsconfig.json"

@@ -21,19 +21,13 @@ export function resolveBinary(o: ResolveOptions = {}): string {
   }
   const plat = o.platform ?? process.platform, arch = o.arch ?? process.arch;
   const name = `cmdop-core-${plat}-${arch}${plat === "win32" ? ".exe" : ""}`;
-  const carried = new Set<string>();
-  for (const rel of ["bin", "../bin", "../../bin"]) {
-    const dir = join(o.dir ?? moduleDir, rel);
-    if (!existsSync(dir)) continue;
-    const path = join(dir, name);
-    if (existsSync(path)) {
-      if (plat !== "win32") chmodSync(path, 0o755);
-      return path;
-    }
-    for (const f of readdirSync(dir)) {
-      const m = /^cmdop-core-([a-z0-9]+-[a-z0-9]+)(\.exe)?$/.exec(f);
-      if (m) carried.add(m[1]!);
-    }
+  const dirs = ["bin", "../bin", "../../bin"].map((rel) => join(o.dir ?? moduleDir, rel)).filter((d) => existsSync(d));
+  const path = dirs.map((d) => join(d, name)).find((p) => existsSync(p));
+  if (path) {
+    if (plat !== "win32") chmodSync(path, 0o755);
+    return path;
   }
+  const carried = new Set(dirs.flatMap((d) => readdirSync(d))
+    .map((f) => /^cmdop-core-([a-z0-9]+-[a-z0-9]+)(\.exe)?$/.exec(f)?.[1]).filter((p) => p !== undefined));
   throw new Error(`cmdop-core: no prebuilt binary for ${plat}-${arch}; this package carries: ${[...carried].sort().join(", ") || "none"} (set CMDOP_CORE_BINARY or binaryPath)`);
 }

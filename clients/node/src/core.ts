@@ -11,8 +11,7 @@ import { coreEnv, type ClientConfig } from "./gen/config.js";
 import { IDL_HASH } from "./gen/meta.js";
 import type { Post, RequestPayload, Sink, Transport } from "./gen/resources.js";
 import { resolveBinary } from "./binary.js";
-
-const TERMINAL = new Set([Kind.RESPONSE, Kind.DONE, Kind.ERROR]);
+import { Call, TERMINAL } from "./call.js";
 
 /** Where the next whole frame's body is in buf; undefined while it is partial. */
 function nextFrame(buf: Uint8Array): { offset: number; size: number } | undefined {
@@ -27,13 +26,11 @@ export class Core implements Transport {
   private readonly sinks = new Map<number, Sink>();
   private closed = false;
   private readonly env: NodeJS.ProcessEnv;
+  readonly fleetId: string | undefined;
 
   constructor(private readonly config: ClientConfig) {
     this.env = coreEnv(config); // credentials reach the core only through its environment
-  }
-
-  get fleetId(): string | undefined {
-    return this.config.fleetId;
+    this.fleetId = config.fleetId;
   }
 
   /** Every pending call and open stream gets `err`. */
@@ -118,30 +115,14 @@ export class Core implements Transport {
     };
   }
 
+  /** One unary call: its RESPONSE arm; ERROR rejects, and so does aborting `signal` (after a CANCEL). */
   async unary(payload: RequestPayload, signal?: AbortSignal): Promise<Envelope["payload"]> {
-    signal?.throwIfAborted();
-    let settle!: { resolve: (p: Envelope["payload"]) => void; reject: (e: unknown) => void };
-    const result = new Promise<Envelope["payload"]>((resolve, reject) => (settle = { resolve, reject }));
-    const onAbort = (): void => {
-      post(Kind.CANCEL);
-      settle.reject(signal?.reason);
-    };
-    const post = await this.open(payload, {
-      frame: (env) => {
-        if (!TERMINAL.has(env.kind)) return; // a unary call ignores other kinds
-        signal?.removeEventListener("abort", onAbort);
-        if (env.kind === Kind.RESPONSE) settle.resolve(env.payload);
-        else settle.reject(env.kind === Kind.ERROR ? errorFromEnvelope(env)
-          : new CmdopError("DONE frame for a unary call", { code: "internal" }));
-      },
-      fail: (err) => {
-        signal?.removeEventListener("abort", onAbort);
-        settle.reject(err);
-      },
-    });
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort, { once: true });
-    return result;
+    const call = new Call((sink) => this.open(payload, sink), signal);
+    for (let r = await call.next(); !r.done; r = await call.next()) {
+      if (r.value.kind === Kind.RESPONSE) return r.value.payload;
+      if (r.value.kind === Kind.ERROR) throw errorFromEnvelope(r.value);
+    } // other kinds are not a unary call's: ignored; the loop ends after DONE
+    throw new CmdopError("DONE frame for a unary call", { code: "internal" });
   }
 
   /** Closes stdin so the core drains; kills it after 5 s. Idempotent. */

@@ -4,11 +4,12 @@
 // pagination helpers. Requests and responses are the envelope's arms.
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { Envelope, EnvelopeSchema } from "./proto/cmdop/core/v1/envelope_pb.js";
-import type { Kind } from "./proto/cmdop/core/v1/common_pb.js";
+import { Kind } from "./proto/cmdop/core/v1/common_pb.js";
 import type { ActiveSessionResponse, ApiKeyList, ApiKeySummary, Bot, BotListPage, ClearMessagesResponse, FleetList, FleetSummary, IssueKeyResponse, MachineDetail, MachineFleetLink, MachineInfoResponse, MachineList, MachineSpend, MachineSummary, ManualTriggerResponse, MemberInfo, MemberList, MessagesResponse, ScheduleList, ScheduleRunList, ScheduleRunView, ScheduleView, SessionList, SkillCategoryList, SkillCreated, SkillDetail, SkillInstall, SkillListPage, SkillReview, SkillReviewPage, SkillStar, SkillSummary, SkillTagList, SkillUpdated, SkillVersionList, SkillsPublishResponse, SkillsPublishStatusResponse, TunnelList, TunnelView } from "./records.js";
 import { toRecord } from "./records.js";
-import { CmdopError, NotFoundError } from "./errors.js";
-import { FrameStream } from "../stream.js";
+import { CmdopError, NotFoundError, errorFromEnvelope } from "./errors.js";
+import { frameFrom, type AskFrame } from "./frames.js";
+import { Call } from "../call.js";
 
 /** A request arm of the envelope (`{case, value}` with a plain init value). */
 export type RequestPayload = MessageInitShape<typeof EnvelopeSchema>["payload"];
@@ -37,15 +38,57 @@ export interface Transport {
   open(payload: RequestPayload, sink: Sink): Promise<Post>;
 }
 
-/** The frames of one stream (`for await`, `collect()`) and the answers its callbacks wait for. */
-export class AskStream extends FrameStream {
-  /** Answers a pin_required frame. */
-  pin(challengeId: string, pin: string): Promise<void> {
-    return this.answer({ case: "pinAnswer", value: { challengeId, pin } });
+/**
+ * The frames of one stream (`for await`, `collect()`) and the answers its
+ * callbacks wait for, over the shim's Call: the REQUEST goes out on first use;
+ * `break` or aborting the signal sends CANCEL.
+ */
+export class AskStream implements AsyncIterableIterator<AskFrame> {
+  private readonly call: Call;
+
+  constructor(opener: (sink: Sink) => Promise<Post>, signal?: AbortSignal) {
+    this.call = new Call(opener, signal);
   }
-  /** Answers a confirm_required frame. */
-  confirm(token: string, accept: boolean): Promise<void> {
-    return this.answer({ case: "confirmAnswer", value: { token, accept } });
+
+  /** The next frame; an ERROR frame throws its stream error (RESPONSE is not a stream's: skipped). */
+  async next(): Promise<IteratorResult<AskFrame, undefined>> {
+    for (let r = await this.call.next(); !r.done; r = await this.call.next()) {
+      if (r.value.kind === Kind.ERROR) throw errorFromEnvelope(r.value, true);
+      if (r.value.kind !== Kind.RESPONSE) return { done: false, value: frameFrom(r.value) };
+    }
+    return { done: true, value: undefined };
+  }
+
+  /** Called by `break` / `return` in a for-await loop: cancels in the core. */
+  return(): Promise<IteratorResult<AskFrame, undefined>> {
+    return this.call.return();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** The answer text: done.text if not empty, else the event deltas joined. */
+  async collect(): Promise<string> {
+    let text = "";
+    for await (const f of this) {
+      if (f.type === "done") return f.text || text;
+      if (f.type === "event" && f.payload && typeof f.payload === "object") {
+        const p = f.payload as { delta?: unknown; text?: unknown };
+        text += String(p.delta ?? p.text ?? "");
+      }
+    }
+    return text;
+  }
+
+  /** Answers a pin_required frame (opening the stream first if need be). */
+  async pin(challengeId: string, pin: string): Promise<void> {
+    (await this.call.begin())(Kind.ANSWER, { case: "pinAnswer", value: { challengeId, pin } });
+  }
+
+  /** Answers a confirm_required frame (opening the stream first if need be). */
+  async confirm(token: string, accept: boolean): Promise<void> {
+    (await this.call.begin())(Kind.ANSWER, { case: "confirmAnswer", value: { token, accept } });
   }
 }
 
