@@ -2,6 +2,7 @@
 // mid-stream, collect, cancel by break and by AbortSignal, 100 streams.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { AgentStreamError, PinDeniedError, PinTimeoutError, type AskFrame, type Client } from "@cmdop/sdk";
 import { client, control, M, startRelay, stopRelay, until, type Relay } from "./support.js";
 
@@ -125,6 +126,15 @@ test("an AbortSignal cancels the stream in the relay", async () => {
     for await (const f of s) if (f.type === "event") ac.abort();
   }, (e: Error) => e.name === "AbortError");
   await until(async () => (await control(relay, "/streams")).cancelled === before + 1);
+});
+
+test("a signal shared by many calls and streams is let go when each ends", async () => {
+  const ac = new AbortController(); // one long-lived signal: listeners left behind would pile up
+  for (let i = 0; i < 12; i++) {
+    await c.machines.list({ signal: ac.signal });
+    assert.equal(await c.machines.ask(M(1), `echo: s${i}`, { signal: ac.signal }).collect(), `s${i}`);
+  }
+  assert.equal(getEventListeners(ac.signal, "abort").length, 0);
 });
 
 test("a stream whose signal is already aborted never opens", async () => {
