@@ -20,6 +20,11 @@ const char *cmdop__plane_credential(const cmdop_client *c, cmdop__plane plane)
     return plane == CMDOP__PLANE_RELAY ? c->cfg.token : c->cfg.api_key;
 }
 
+int cmdop__cancelled_error(const char *what)
+{
+    return cmdop__error_set(CMDOP_ECANCELLED, 0, NULL, NULL, "%s: cancelled", what);
+}
+
 int cmdop__no_credential(const cmdop__op_desc *op)
 {
     if (op->plane == CMDOP__PLANE_RELAY)
@@ -111,9 +116,12 @@ static int run_http(cmdop_client *c, const cmdop__op_desc *op, const json_t *a,
     cmdop__retry_policy policy = c->retry;
     if (!op->idempotent && !use_key)
         policy.max_retries = 0;
-    rc = cmdop__retry_run_sync(c->loop, req, &policy, c->log ? log_attempt : NULL, c, NULL);
+    rc = cmdop__retry_run_sync_ex(c->loop, req, &policy, c->log ? log_attempt : NULL, c,
+                                  o->cancel, NULL);
     if (rc)
         rc = cmdop__error_set(CMDOP_ECANCELLED, 0, NULL, NULL, "%s: client closed", op->name);
+    else if (req->xfer == CMDOP__XFER_CANCELLED && cmdop__cancel_is_cancelled(o->cancel))
+        rc = cmdop__cancelled_error(op->name);
     else if (req->xfer != CMDOP__XFER_OK)
         rc = cmdop__error_from_xfer(req->xfer, req->xfer_msg, req->method, req->url);
     else if (req->status < 200 || req->status > 299)
@@ -133,10 +141,10 @@ int cmdop__call_ex(cmdop_client *client, const cmdop__op_desc *op, const json_t 
     *out = NULL;
     if (!client || !op)
         return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL, "client and op are required");
-    static const cmdop__call_opts k_defaults = {-1, false};
+    static const cmdop__call_opts k_defaults = {-1, false, NULL};
     const cmdop__call_opts *o = opts ? opts : &k_defaults;
     if (op->kind == CMDOP__OP_SCAN)
-        return cmdop__call_scan(client, op, args, out);
+        return cmdop__call_scan(client, op, args, o->cancel, out);
     if (op->kind != CMDOP__OP_HTTP)
         return cmdop__error_set(CMDOP_EUNSUPPORTED, 0, NULL, NULL,
                                 "%s is a stream: use the stream API", op->name);

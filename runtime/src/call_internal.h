@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include "call.h"
+#include "cancel.h"
 
 /* Hard cap on the pages one pager fetches: a last resort against a server
  * whose answers defeat every other termination rule. */
@@ -15,15 +16,28 @@
 typedef struct cmdop__call_opts {
     long wire_offset;   /* offset paging: the exact offset to send; -1 = from page */
     bool raw;           /* return the whole body: no unwrap */
+    cmdop__cancel *cancel; /* borrowed; NULL = the call cannot be cancelled.
+                              Once cancelled the call ends with
+                              CMDOP_ECANCELLED and sends no further attempt
+                              or page (cancel.h). */
 } cmdop__call_opts;
 
 /* cmdop__call with options (NULL = defaults). Same contract. */
 int cmdop__call_ex(cmdop_client *client, const cmdop__op_desc *op, const json_t *args,
                    const cmdop__call_opts *opts, json_t **out);
 
-/* Client-side scan (CMDOP__OP_SCAN): see op_table.h. */
+/* Client-side scan (CMDOP__OP_SCAN): see op_table.h. `cancel` (borrowed,
+ * may be NULL) stops it between and during its page fetches. */
 int cmdop__call_scan(cmdop_client *client, const cmdop__op_desc *op,
-                     const json_t *args, json_t **out);
+                     const json_t *args, cmdop__cancel *cancel, json_t **out);
+
+/* Attach a cancellation token (borrowed, NULL = none) to a pager: every
+ * later page fetch carries it and none starts once it is cancelled (the
+ * fetch then fails with CMDOP_ECANCELLED). */
+void cmdop__pager_set_cancel(cmdop_pager *pager, cmdop__cancel *cancel);
+
+/* Raise CMDOP_ECANCELLED for `what` (an op name) cancelled by its token. */
+int cmdop__cancelled_error(const char *what);
 
 /* The credential of `plane` (relay: token, platform: api key), borrowed, or
  * NULL when the client has none. Never the other plane's. */

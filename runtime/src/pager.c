@@ -34,6 +34,7 @@ struct cmdop_pager {
     bool done;
     json_t *items;         /* buffered items for next_item */
     size_t idx;
+    cmdop__cancel *cancel; /* borrowed, or NULL */
 };
 
 int cmdop__pager_new(cmdop_pager **out, cmdop_client *client, const cmdop__op_desc *op,
@@ -68,6 +69,12 @@ int cmdop__pager_new(cmdop_pager **out, cmdop_client *client, const cmdop__op_de
     }
     *out = p;
     return 0;
+}
+
+void cmdop__pager_set_cancel(cmdop_pager *p, cmdop__cancel *cancel)
+{
+    if (p)
+        p->cancel = cancel;
 }
 
 void cmdop_pager_free(cmdop_pager *p)
@@ -147,7 +154,11 @@ static int fetch(cmdop_pager *p, json_t **page)
             p->done = true;
             return CMDOP_ITEROVER;
         }
-        cmdop__call_opts o = {-1, true};
+        /* no page fetch starts once cancelled (one in flight is aborted
+         * through the same token by the driver) */
+        if (cmdop__cancel_is_cancelled(p->cancel))
+            return cmdop__cancelled_error(p->op->name);
+        cmdop__call_opts o = {-1, true, p->cancel};
         if (pg->style == CMDOP__PAGE_OFFSET) {
             o.wire_offset = p->offset;
         } else if (pg->style == CMDOP__PAGE_NUMBER && pg->req_page) {

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "cancel.h"
 #include "http_loop.h"
 
 typedef enum cmdop__jitter {
@@ -63,5 +64,18 @@ int cmdop__retry_run_sync(cmdop__loop *loop, cmdop__http_req *req,
                           const cmdop__retry_policy *policy,
                           cmdop__attempt_fn observe, void *observe_payload,
                           int *attempts);
+
+/*
+ * cmdop__retry_run_sync with a cancellation token (cancel.h; NULL = none).
+ * While the run waits, the token has the request's loop id attached, so a
+ * cancel aborts the attempt in flight or the pending backoff; no attempt is
+ * submitted after the token is cancelled. A run cancelled before its first
+ * attempt sends nothing. Either way it returns 0 with req->xfer ==
+ * CMDOP__XFER_CANCELLED (the caller checks the token to tell the cause).
+ */
+int cmdop__retry_run_sync_ex(cmdop__loop *loop, cmdop__http_req *req,
+                             const cmdop__retry_policy *policy,
+                             cmdop__attempt_fn observe, void *observe_payload,
+                             cmdop__cancel *cancel, int *attempts);
 
 #endif /* CMDOP__RETRY_H */

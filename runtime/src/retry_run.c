@@ -2,12 +2,16 @@
  * retry_run.c — drives one logical call through its attempts. Each attempt
  * ends in on_attempt_done (loop thread), which either resubmits the same
  * request with a delay (a timer on the loop; the same headers, hence the
- * same Idempotency-Key) or wakes the waiting caller.
+ * same Idempotency-Key) or wakes the waiting caller. A cancellation
+ * token (cancel.h) stops the run: the loop request is cancelled by id and no
+ * further attempt is submitted once the token says so.
  */
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <openssl/rand.h>
 
+#include "cancel.h"
 #include "error_internal.h"
 #include "retry.h"
 
@@ -16,6 +20,7 @@ typedef struct run {
     const cmdop__retry_policy *policy;
     cmdop__attempt_fn observe;
     void *observe_payload;
+    cmdop__cancel *cancel;    /* NULL: cannot be cancelled */
     int attempt;              /* 1-based number of the attempt in flight */
     int64_t started_ms;
     pthread_mutex_t mu;
@@ -48,8 +53,18 @@ static void on_attempt_done(cmdop__http_req *req, void *payload)
                       ? cmdop__retry_after_ms(req->retry_after, time(NULL)) : -1;
         delay = cmdop__retry_delay_ms(r->policy, r->attempt, ra, random_u32());
     }
+    /* cancelled while this attempt ran: no further attempt. A cancel that
+     * lands after this check finds the resubmitted request on the loop by
+     * its id and ends it there. */
+    bool stop = delay >= 0 && cmdop__cancel_is_cancelled(r->cancel);
+    if (stop)
+        delay = -1;
     if (r->observe)
         r->observe(req, r->attempt, r->started_ms, delay, r->observe_payload);
+    if (stop) {
+        req->xfer = CMDOP__XFER_CANCELLED;   /* the call ends as cancelled */
+        snprintf(req->xfer_msg, sizeof req->xfer_msg, "cancelled");
+    }
     if (delay >= 0) {
         cmdop__http_req_reset_response(req);
         r->attempt++;
@@ -68,8 +83,24 @@ int cmdop__retry_run_sync(cmdop__loop *loop, cmdop__http_req *req,
                           cmdop__attempt_fn observe, void *observe_payload,
                           int *attempts)
 {
+    return cmdop__retry_run_sync_ex(loop, req, policy, observe, observe_payload, NULL,
+                                    attempts);
+}
+
+int cmdop__retry_run_sync_ex(cmdop__loop *loop, cmdop__http_req *req,
+                             const cmdop__retry_policy *policy,
+                             cmdop__attempt_fn observe, void *observe_payload,
+                             cmdop__cancel *cancel, int *attempts)
+{
+    if (cmdop__cancel_is_cancelled(cancel)) {
+        /* cancelled before the first attempt: nothing is sent */
+        req->xfer = CMDOP__XFER_CANCELLED;
+        if (attempts)
+            *attempts = 0;
+        return 0;
+    }
     run r = {.loop = loop, .policy = policy, .observe = observe,
-             .observe_payload = observe_payload, .attempt = 1,
+             .observe_payload = observe_payload, .cancel = cancel, .attempt = 1,
              .started_ms = cmdop__now_ms()};
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv, NULL);
@@ -77,10 +108,13 @@ int cmdop__retry_run_sync(cmdop__loop *loop, cmdop__http_req *req,
     req->payload = &r;
     int rc = cmdop__loop_submit(loop, req, 0);
     if (rc == 0) {
+        /* req->id was assigned by the submission and is kept by retries */
+        cmdop__cancel_attach(cancel, loop, req->id);
         pthread_mutex_lock(&r.mu);
         while (!r.done)
             pthread_cond_wait(&r.cv, &r.mu);
         pthread_mutex_unlock(&r.mu);
+        cmdop__cancel_detach(cancel);
     }
     pthread_cond_destroy(&r.cv);
     pthread_mutex_destroy(&r.mu);

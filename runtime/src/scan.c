@@ -25,7 +25,7 @@ static void noun(const char *ns, char *buf, size_t size)
 }
 
 int cmdop__call_scan(cmdop_client *client, const cmdop__op_desc *op, const json_t *args,
-                     json_t **out)
+                     cmdop__cancel *cancel, json_t **out)
 {
     *out = NULL;
     if (!op->scan_list || !op->scan_arg || !op->scan_match || !op->scan_list->page)
@@ -55,6 +55,8 @@ int cmdop__call_scan(cmdop_client *client, const cmdop__op_desc *op, const json_
     cmdop_pager *pager = NULL;
     rc = cmdop__pager_new(&pager, client, list, largs);
     json_decref(largs);
+    if (!rc)
+        cmdop__pager_set_cancel(pager, cancel);
     while (!rc) {
         json_t *item;
         rc = cmdop__pager_next_item(pager, &item);

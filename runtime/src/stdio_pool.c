@@ -36,6 +36,7 @@ static void unlink_call(cmdop__stdio_pool *p, cmdop__stdio_call *c)
 static void free_call(cmdop__stdio_call *c)
 {
     json_decref(c->args);
+    cmdop__cancel_free(c->cancel);
     free(c);
 }
 
@@ -114,6 +115,11 @@ static int submit(cmdop__stdio_pool *p, uint32_t id, const cmdop__op_desc *op, j
         rc = -1;
     else if (!(c = calloc(1, sizeof *c)))
         rc = -2;
+    else if (!(c->cancel = cmdop__cancel_new())) {
+        free(c);
+        c = NULL;
+        rc = -2;
+    }
     if (rc == 0) {
         c->id = id;
         c->op = op;
@@ -162,6 +168,10 @@ bool cmdop__stdio_pool_cancel(cmdop__stdio_pool *p, uint32_t id)
             unlink_call(p, c);
             free_call(c);
             pthread_cond_broadcast(&p->cv);
+        } else {
+            /* the worker frees c only under mu, so the token is alive;
+             * cancel never waits (it queues a loop cancel) */
+            cmdop__cancel_cancel(c->cancel);
         }
     }
     pthread_mutex_unlock(&p->mu);

@@ -7,6 +7,9 @@
  * unbounded, the number of workers is not). Every call is registered by its
  * envelope id until its one terminal frame has been claimed — by the worker
  * when the call ends, or by a CANCEL — so each id gets exactly one answer.
+ * Each call owns a cancellation token (cancel.h) that the run function hands
+ * to the driver; a CANCEL of a running call cancels it, which aborts the
+ * HTTP request and any pending retry.
  */
 #ifndef CMDOP__STDIO_POOL_H
 #define CMDOP__STDIO_POOL_H
@@ -17,12 +20,15 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "cancel.h"
 #include "op_table.h"
 
 typedef struct cmdop__stdio_call {
     uint32_t id;
     const cmdop__op_desc *op;
     json_t *args;                  /* owned */
+    cmdop__cancel *cancel;         /* owned; cancelled by a CANCEL while the
+                                      call runs (pass it to the driver) */
     bool silent;                   /* no answer frame (a stream's ANSWER side
                                       channel) and not registered by id */
     bool running;                  /* taken by a worker */
@@ -58,7 +64,9 @@ bool cmdop__stdio_pool_has(cmdop__stdio_pool *pool, uint32_t id);
 
 /* CANCEL by id: true when this claimed the call's terminal frame (the
  * caller then answers it as cancelled). A queued call is dropped without
- * running; a running one runs to its end and its result is discarded.
+ * running; a running one has its token cancelled (its HTTP request and any
+ * retry backoff are aborted, no further attempt is sent) and its result,
+ * CMDOP_ECANCELLED or one that raced the cancel, is discarded.
  * false for unknown or already answered ids. */
 bool cmdop__stdio_pool_cancel(cmdop__stdio_pool *pool, uint32_t id);
 

@@ -99,7 +99,7 @@ static void run_call(cmdop__stdio_pool *pool, cmdop__stdio_call *c, void *ctx)
     server *s = ctx;
     /* raw: the envelope arm is the whole record, even for ops whose typed
      * surface returns one field of it (op->unwrap) */
-    cmdop__call_opts o = {.wire_offset = -1, .raw = true};
+    cmdop__call_opts o = {.wire_offset = -1, .raw = true, .cancel = c->cancel};
     json_t *res = NULL;
     int rc = cmdop__call_ex(s->client, c->op, c->args, &o, &res);
     /* the thread-local error of this worker, read before anything else can

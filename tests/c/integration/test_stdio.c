@@ -4,8 +4,8 @@
  * pointing at the real local relay; request envelopes written, answers read
  * and matched by id. Handshake, typed response arms, errors with status and
  * request id, void ops, the platform plane, 20 calls in flight answered out
- * of order, 256 KB frames both ways, cancel (queued and running), protocol
- * errors, and a clean exit 0 on stdin EOF that still answers pending calls.
+ * of order, 256 KB frames both ways, cancel (queued and running; a running
+ * call's retry is aborted, seen in the relay's recording), protocol errors, and a clean exit 0 on stdin EOF that still answers pending calls.
  */
 #include <check.h>
 #include <signal.h>
@@ -347,6 +347,32 @@ START_TEST(cancel_running_and_queued_calls)
 }
 END_TEST
 
+START_TEST(cancel_aborts_a_running_calls_retry)
+{
+    core c;
+    core_start(&c);
+    it_clear_recording();
+    /* the first attempt gets a 503 asking for 2 s: the call sits in backoff */
+    ck_assert_int_eq(relay_proc_fail(&it_relay, 1, 503, "2"), 0);
+    get_machine(&c, 1, IT_M_DELTA);
+    for (int i = 0; i < 500 && recorded_path(IT_M_DELTA) < 1; i++)
+        usleep(10 * 1000);
+    ck_assert_int_eq(recorded_path(IT_M_DELTA), 1);
+    send_kind(&c, 1, KIND(CANCEL));
+    Env *e = core_recv(&c);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_uint_eq(e->id, 1);
+    ck_assert_int_eq(e->kind, KIND(ERROR));
+    ck_assert_str_eq(e->error->code, "cancelled");
+    env_free(e);
+    /* EOF: the core lets every running call finish before it exits, so an
+     * uncancelled retry would have reached the relay by now. Exactly one
+     * answer for id 1, and one attempt recorded. */
+    ck_assert_int_eq(core_finish(&c, NULL, NULL), 0);
+    ck_assert_int_eq(recorded_path(IT_M_DELTA), 1);
+}
+END_TEST
+
 START_TEST(protocol_errors_and_ignored_frames)
 {
     core c;
@@ -447,6 +473,7 @@ int main(void)
     tcase_add_test(tc, twenty_calls_in_flight_answered_by_id);
     tcase_add_test(tc, frames_of_256_kb_both_ways);
     tcase_add_test(tc, cancel_running_and_queued_calls);
+    tcase_add_test(tc, cancel_aborts_a_running_calls_retry);
     tcase_add_test(tc, protocol_errors_and_ignored_frames);
     tcase_add_test(tc, eof_answers_pending_calls_then_exits_0);
     tcase_add_test(tc, bad_configuration_answers_every_request);

@@ -51,6 +51,7 @@ struct fake_server {
     pthread_mutex_t mu;
     json_t *log;            /* array of recorded requests */
     int connections;        /* TCP connections accepted */
+    int closed;             /* TCP connections closed (either side) */
 };
 
 typedef struct fake_conn_req {
@@ -86,11 +87,12 @@ static __attribute__((unused)) void fake_notify_conn(void *cls, struct MHD_Conne
 {
     (void)c; (void)socket_ctx;
     fake_server *s = cls;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-        pthread_mutex_lock(&s->mu);
+    pthread_mutex_lock(&s->mu);
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
         s->connections++;
-        pthread_mutex_unlock(&s->mu);
-    }
+    else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+        s->closed++;
+    pthread_mutex_unlock(&s->mu);
 }
 
 static __attribute__((unused)) enum MHD_Result fake_header_it(void *cls, enum MHD_ValueKind kind, const char *k,
@@ -219,6 +221,17 @@ static __attribute__((unused)) int fake_connections(fake_server *s)
 {
     pthread_mutex_lock(&s->mu);
     int n = s->connections;
+    pthread_mutex_unlock(&s->mu);
+    return n;
+}
+
+/* Connections closed so far. A keep-alive client keeps its connection
+ * open after a complete answer, so a close while the client lives means it
+ * gave up on a transfer (a cancel, a timeout). */
+static __attribute__((unused)) int fake_closed(fake_server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    int n = s->closed;
     pthread_mutex_unlock(&s->mu);
     return n;
 }

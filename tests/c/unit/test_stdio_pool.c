@@ -1,7 +1,8 @@
 /*
  * test_stdio_pool.c — the stdio server's calls in flight (stdio_pool.h):
  * ids are unique while in flight, a CANCEL claims the one terminal frame
- * (a queued call then never runs, a running one loses its answer), silent
+ * (a queued call then never runs, a running one loses its answer and has
+ * its cancellation token cancelled), silent
  * calls stay out of the id registry, and drain runs what is queued.
  */
 #include <check.h>
@@ -17,6 +18,7 @@ typedef struct rec {
     bool gate_open;
     uint32_t ran[16];
     bool answered[16];
+    bool cancelled[16];     /* the call's token when it ended */
     size_t n;
     size_t started;
 } rec;
@@ -36,6 +38,7 @@ static void run(cmdop__stdio_pool *pool, cmdop__stdio_call *c, void *ctx)
     bool mine = c->silent ? false : cmdop__stdio_pool_claim(pool, c);
     pthread_mutex_lock(&r->mu);
     r->answered[r->n] = mine;
+    r->cancelled[r->n] = cmdop__cancel_is_cancelled(c->cancel);
     r->ran[r->n++] = c->id;
     pthread_mutex_unlock(&r->mu);
 }
@@ -100,8 +103,10 @@ START_TEST(cancel_queued_and_running)
     ck_assert_uint_eq(g.n, 3);
     ck_assert_uint_eq(g.ran[0], 1);
     ck_assert(!g.answered[0]);
+    ck_assert(g.cancelled[0]);     /* the driver would have been stopped */
     ck_assert_uint_eq(g.ran[1], 3);
     ck_assert(g.answered[1]);
+    ck_assert(!g.cancelled[1]);
     ck_assert_uint_eq(g.ran[2], 3);
     ck_assert(!g.answered[2]);
 }
