@@ -173,6 +173,9 @@ long relay_find_index(json_t *arr, const char *field, const char *value);
 void relay_new_uuid(char buf[37]);
 /* Now as RFC3339 with trailing Z into buf (32 bytes). */
 void relay_now(char buf[32]);
+/* Sets obj[key] to now unless it already holds a time: soft deletes
+ * (disable, revoke) keep the first moment and stay idempotent. */
+void relay_stamp_once(json_t *obj, const char *key);
 
 /* ---- additions (shared helpers; additive to the contract above) --------- */
 /* Now + `seconds` as RFC3339 with trailing Z into buf (32 bytes). */

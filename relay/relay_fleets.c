@@ -101,11 +101,7 @@ static void disable(relay *r, const relay_req *q, relay_resp *out)
     json_t *f = relay_fleet_access(r, q, out, q->cap[0], "owner");
     if (!f)
         return;
-    if (!json_is_string(json_object_get(f, "disabled_at"))) {
-        char now[32];
-        relay_now(now);
-        json_object_set_new(f, "disabled_at", json_string(now));
-    }
+    relay_stamp_once(f, "disabled_at");
     relay_empty(out, 204);
 }
 

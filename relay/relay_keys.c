@@ -89,11 +89,7 @@ static void revoke(relay *r, const relay_req *q, relay_resp *out)
                     q->cap[1]);
         return;
     }
-    if (!json_is_string(json_object_get(k, "revoked_at"))) {
-        char now[32];
-        relay_now(now);
-        json_object_set_new(k, "revoked_at", json_string(now));
-    }
+    relay_stamp_once(k, "revoked_at");
     relay_empty(out, 204);
 }
 

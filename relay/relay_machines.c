@@ -154,11 +154,7 @@ static void disable(relay *r, const relay_req *q, relay_resp *out)
     json_t *m = machine_or_404(r, q, out);
     if (!m)
         return;
-    if (!json_is_string(json_object_get(m, "disabled_at"))) {
-        char now[32];
-        relay_now(now);
-        json_object_set_new(m, "disabled_at", json_string(now));
-    }
+    relay_stamp_once(m, "disabled_at");
     relay_empty(out, 204);
 }
 

@@ -91,6 +91,17 @@ bool relay_body_str(const relay_req *q, relay_resp *out, int status,
     return true;
 }
 
+/* The one range rule of body and query integers, with its error. */
+static bool in_range(relay_resp *out, int status, const char *field,
+                     long long min, long long max, long long n)
+{
+    if (n >= min && n <= max)
+        return true;
+    relay_error(out, status, "validation", field,
+                "%s must be in %lld..%lld (got %lld)", field, min, max, n);
+    return false;
+}
+
 bool relay_body_int(const relay_req *q, relay_resp *out, int status,
                     const char *field, bool required, long long min,
                     long long max, bool *present, long long *val)
@@ -105,11 +116,8 @@ bool relay_body_int(const relay_req *q, relay_resp *out, int status,
         return false;
     }
     long long n = json_integer_value(v);
-    if (n < min || n > max) {
-        relay_error(out, status, "validation", field,
-                    "%s must be in %lld..%lld (got %lld)", field, min, max, n);
+    if (!in_range(out, status, field, min, max, n))
         return false;
-    }
     *present = true;
     *val = n;
     return true;
@@ -190,11 +198,8 @@ bool relay_query_int(const relay_req *q, relay_resp *out, int status,
                     "%s must be an integer (got \"%s\")", field, s);
         return false;
     }
-    if (n < min || n > max) {
-        relay_error(out, status, "validation", field,
-                    "%s must be in %lld..%lld (got %lld)", field, min, max, n);
+    if (!in_range(out, status, field, min, max, n))
         return false;
-    }
     *val = n;
     return true;
 }
@@ -406,6 +411,15 @@ void relay_time_after(char buf[32], long long seconds)
 void relay_now(char buf[32])
 {
     relay_time_after(buf, 0);
+}
+
+void relay_stamp_once(json_t *obj, const char *key)
+{
+    if (json_is_string(json_object_get(obj, key)))
+        return;
+    char now[32];
+    relay_now(now);
+    json_object_set_new(obj, key, json_string(now));
 }
 
 json_t *relay_pick(json_t *src, const char *const *keys)
