@@ -7,8 +7,9 @@
  *   platform plane  <root>/platform/...  X-Api-Key <api_key>
  *   control         <root>/_control/...  no auth (tests only)
  * The startup line prints relay_url = <root>, platform_url = <root>/platform,
- * control_url = <root>/_control, so a client's CMDOP_API_BASE_URL is
- * <root>/platform and op paths ("/skills/") are appended to it unchanged.
+ * control_url = <root>/_control, so a client's CMDOP_API_BASE_URL (the
+ * platform origin; hosted https://api.cmdop.com) is <root>/platform and the
+ * hosted paths ("/apix/skills/skills/") are appended to it unchanged.
  *
  * State is one jansson object (`relay->db`), guarded by `relay->lock`; every
  * handler runs with the lock held, so handlers never lock themselves.
@@ -86,7 +87,8 @@ typedef struct relay_route {
     const char *method;
     const char *pattern;   /* {} captures one path segment. Relay plane:
                               the full path ("/api/fleets/{}/members/{}");
-                              platform: below /platform ("/skills/{}/star/");
+                              platform: below /platform
+                              ("/apix/skills/skills/{}/star/");
                               control: below /_control ("/fail") */
     relay_plane plane;
     relay_handler fn;
@@ -108,9 +110,26 @@ struct relay {
 /* ---- responses ---------------------------------------------------------- */
 /* Sets status and body (stolen). */
 void relay_json(relay_resp *out, int status, json_t *body);
-/* Error body {"code","message","field"?}; field may be NULL. */
+/*
+ * Error bodies as the hosted services send them (docs/relay.md, "Errors"):
+ *   422 (FastAPI, relay plane and control): {"detail": [{"loc": [<where>,
+ *       <field>?], "msg", "type"}]}
+ *   400 (Django REST framework, platform):  {"<field>": ["msg"]}, or
+ *       {"non_field_errors": ["msg"]} without a field
+ *   any other status:                       {"detail": "msg"}
+ * The body has nothing else: a client derives the stable code from the
+ * status. `code` is kept in the signature for readability at the call sites
+ * ("not_found", "conflict", ...) and is not sent. field may be NULL. For a
+ * 422 the location is "body" and the type "value_error" (pydantic's type for
+ * a custom validator); relay_error_in names both.
+ */
 void relay_error(relay_resp *out, int status, const char *code,
                  const char *field, const char *fmt, ...);
+/* The same with the 422 location ("body", "query", "path") and pydantic
+ * error type ("missing", "string_too_long", ...) spelled out. */
+void relay_error_in(relay_resp *out, int status, const char *loc,
+                    const char *field, const char *type, const char *fmt,
+                    ...);
 /* 204 / 202 with no body. */
 void relay_empty(relay_resp *out, int status);
 /* Additive: 200 with a body produced by `read` (see relay_stream_reader);
@@ -149,12 +168,15 @@ bool relay_query_enum(const relay_req *q, relay_resp *out, int status,
 
 /* ---- pagination (each takes a borrowed array of items, and returns a new
  *      page object into out with status 200; or a 422 for bad params) ----- */
-/* {items, next_cursor?, has_more}: cursor is the opaque position; with
- * `with_has_more` false the has_more key is omitted (ScheduleRunList). */
+/* {items, next_cursor, has_more}: cursor is the opaque position and
+ * next_cursor is null on the last page (the hosted schema requires the key);
+ * with `with_has_more` false the has_more key is omitted (ScheduleRunList). */
 void relay_page_cursor(const relay_req *q, relay_resp *out, json_t *all,
                        long long dflt_limit, long long max_limit,
                        bool with_has_more);
-/* {items, offset, per_page, total} from query offset/per_page. */
+/* {items, total, page, per_page, has_next, has_prev} from query page
+ * (1-based, default 1) and per_page (1..max, default dflt_per_page); a page
+ * past the end is empty. */
 void relay_page_offset(const relay_req *q, relay_resp *out, json_t *all,
                        long long dflt_per_page, long long max_per_page);
 /* DRF: {count, page, pages, page_size, has_next, has_previous, next_page,
@@ -183,6 +205,10 @@ void relay_time_after(char buf[32], long long seconds);
 /* New object with a deep copy of each listed key of src that is present and
  * not null; keys is NULL-terminated. */
 json_t *relay_pick(json_t *src, const char *const *keys);
+/* Sets each listed key that obj lacks to JSON null: the hosted schemas
+ * declare these fields required-and-nullable, so the key is always present
+ * (the official decoder rejects a missing one). keys is NULL-terminated. */
+void relay_nulls(json_t *obj, const char *const *keys);
 /* Fleet roles, lowest first: viewer < member < admin < owner. Rank 1..4 of a
  * role string, 0 for NULL or an unknown role. */
 int relay_role_rank(const char *role);

@@ -286,23 +286,37 @@ static void ask(relay *r, const relay_req *q, relay_resp *out)
 
 /* ---- side channels ------------------------------------------------------- */
 
+/*
+ * A PIN answer is a JSON {"accepted"}; the stream goes on on the ask
+ * connection. A confirm answer is the rest of the stream itself, as
+ * text/event-stream from the frame after confirm_required (measured: the
+ * official core reads its continuation from the /confirm response and
+ * turns any JSON answer into a done "confirm rejected"), for an accept
+ * (the answer's events and done) and a reject (the failed done) alike.
+ */
 static void answer_reply(relay *r, const relay_req *q, relay_resp *out,
                          ask_wait what, const char *id, const char *pin,
                          bool accept)
 {
     relay_ask_registry *reg = r->ask;
-    bool found, ok = false;
+    bool ok = false;
+    size_t after = 0;
     pthread_mutex_lock(&reg->mu);
     relay_ask_sweep(reg);
-    found = relay_ask_answer(reg, q->cap[0], what, id, pin, accept, &ok);
+    ask_stream *st = relay_ask_answer(reg, q->cap[0], what, id, pin, accept,
+                                      &ok, &after);
+    if (st && what == ASK_WAIT_CONFIRM &&
+        !relay_ask_serve(out, st, q->conn, after))
+        relay_error(out, 500, "internal", NULL, "out of memory");
     pthread_mutex_unlock(&reg->mu);
-    if (!found) {
+    if (!st) {
         relay_error(out, 404, "not_found", NULL, "no pending %s %s",
                     what == ASK_WAIT_PIN ? "PIN challenge" : "confirmation",
                     id);
         return;
     }
-    relay_json(out, 200, json_pack("{s:b}", "accepted", ok));
+    if (what == ASK_WAIT_PIN)
+        relay_json(out, 200, json_pack("{s:b}", "accepted", ok));
 }
 
 /* POST .../pin {"challenge_id", "pin"} */
@@ -317,17 +331,19 @@ static void pin(relay *r, const relay_req *q, relay_resp *out)
     answer_reply(r, q, out, ASK_WAIT_PIN, challenge, value, false);
 }
 
-/* POST .../confirm {"token", "accept"} */
+/* POST .../confirm {"confirm_token", "accept"} (the hosted field names, as
+ * the official core sends them; the old "token" key is not read). */
 static void confirm(relay *r, const relay_req *q, relay_resp *out)
 {
     const char *token;
     bool has_accept, accept = false;
     if (!machine_or_404(r, q, out) ||
-        !relay_body_str(q, out, 422, "token", true, 1, 200, &token) ||
+        !relay_body_str(q, out, 422, "confirm_token", true, 1, 200, &token) ||
         !relay_body_bool(q, out, 422, "accept", &has_accept, &accept))
         return;
     if (!has_accept) {
-        relay_error(out, 422, "validation", "accept", "accept is required");
+        relay_error_in(out, 422, "body", "accept", "missing",
+                       "Field required");
         return;
     }
     answer_reply(r, q, out, ASK_WAIT_CONFIRM, token, NULL, accept);

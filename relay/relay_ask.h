@@ -60,6 +60,11 @@ typedef struct ask_stream {
     ask_wait waiting;
     char challenge[40];             /* pending pin challenge or confirm token */
     bool answered, answer_ok;
+    /* Bumped when POST /confirm takes the stream over: the hosted relay
+     * answers /confirm with the rest of the stream (text/event-stream) and
+     * the official core then closes the ask connection. A reader of an
+     * older generation leaving is therefore no cancel. */
+    unsigned generation;
     /* --- fixed at creation --- */
     char *machine_id, *machine_name, *prompt;
     char *machine_pin;              /* NULL: the machine has none */
@@ -118,11 +123,14 @@ void ask_stream_expect(ask_stream *st, ask_wait what);
 int ask_stream_await(ask_stream *st, long ms, bool *ok);
 /* Side channel: answers the pending challenge `id` of kind `what` on a
  * stream of machine_id. For a pin, ok is whether `pin` matches; for a
- * confirm, ok is `accept`. Returns false when no such challenge is pending.
- * registry->mu held. */
-bool relay_ask_answer(relay_ask_registry *reg, const char *machine_id,
-                      ask_wait what, const char *id, const char *pin,
-                      bool accept, bool *ok);
+ * confirm, ok is `accept`, and the stream is handed over: its generation
+ * goes up and *after_seq is the seq of the last frame stored (the
+ * confirm_required frame; the agent is still waiting) so the caller can
+ * serve the rest. Returns the stream, or NULL when no such challenge is
+ * pending. registry->mu held. */
+ask_stream *relay_ask_answer(relay_ask_registry *reg, const char *machine_id,
+                             ask_wait what, const char *id, const char *pin,
+                             bool accept, bool *ok, size_t *after_seq);
 /* Monotonic now + ms. */
 struct timespec ask_deadline(long ms);
 /* Milliseconds from `a` to `b` (negative if b is earlier). */

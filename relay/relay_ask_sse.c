@@ -8,10 +8,12 @@
  *
  * How a connection ended is decided in release(): it is a cancel when the
  * client left before the terminal frame and neither the relay (injected
- * drop) nor a reset/shutdown closed it. A client that leaves while the
- * stream is quiet is noticed by peeking at the socket every ASK_POLL_MS
- * (an EOF there means it closed: an SSE client sends nothing after its
- * request).
+ * drop) nor a reset/shutdown closed it, and the stream was neither waiting
+ * for a confirm nor handed over to a POST /confirm since this connection
+ * started. A client that leaves
+ * while the stream is quiet is noticed by peeking at the socket every
+ * ASK_POLL_MS (an EOF there means it closed: an SSE client sends nothing
+ * after its request).
  */
 #include "relay_ask.h"
 
@@ -34,6 +36,7 @@ typedef struct ask_sub {
     size_t plen, poff;
     bool ended;                /* the terminal frame was handed out */
     bool dropped;              /* the relay closed it (injected drop) */
+    unsigned generation;       /* st->generation when it started */
     struct timespec last_out;  /* when bytes were last handed out */
 } ask_sub;
 
@@ -151,7 +154,15 @@ static void sse_release(void *cls)
     relay_ask_registry *reg = st->reg;
     pthread_mutex_lock(&reg->mu);   /* keeps the sweep off this stream */
     pthread_mutex_lock(&st->mu);
-    if (!sub->ended && !sub->dropped && !st->stopping && !st->cancelled) {
+    /* A reader the stream was handed away from (POST /confirm took over)
+     * may leave: the official core closes the ask connection then. So may
+     * one while a confirm is pending, whichever comes first: the answer
+     * takes the stream over (a stream nobody confirms is swept when unread
+     * for ASK_KEEP_MS). */
+    bool current = sub->generation == st->generation;
+    bool parked = st->waiting == ASK_WAIT_CONFIRM && !st->answered;
+    if (current && !parked && !sub->ended && !sub->dropped &&
+        !st->stopping && !st->cancelled) {
         st->cancelled = true;       /* the agent stops at its next step */
         atomic_fetch_add(&reg->cancelled, 1);
     }
@@ -181,6 +192,7 @@ bool relay_ask_serve(relay_resp *out, ask_stream *st, void *conn,
     clock_gettime(CLOCK_MONOTONIC, &sub->last_out);
     pthread_mutex_lock(&st->mu);
     st->subscribers++;
+    sub->generation = st->generation;
     pthread_mutex_unlock(&st->mu);
     relay_stream(out, "text/event-stream", sse_read, sse_release, sub);
     return true;

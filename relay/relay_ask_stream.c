@@ -198,9 +198,9 @@ int ask_stream_await(ask_stream *st, long ms, bool *ok)
     return rc;
 }
 
-bool relay_ask_answer(relay_ask_registry *reg, const char *machine_id,
-                      ask_wait what, const char *id, const char *pin,
-                      bool accept, bool *ok)
+ask_stream *relay_ask_answer(relay_ask_registry *reg, const char *machine_id,
+                             ask_wait what, const char *id, const char *pin,
+                             bool accept, bool *ok, size_t *after_seq)
 {
     for (ask_stream *st = reg->streams; st; st = st->next) {
         pthread_mutex_lock(&st->mu);
@@ -213,11 +213,14 @@ bool relay_ask_answer(relay_ask_registry *reg, const char *machine_id,
                 : accept;
             st->answered = true;
             *ok = st->answer_ok;
+            *after_seq = st->n_frames;
+            if (what == ASK_WAIT_CONFIRM)
+                st->generation++;
             pthread_cond_broadcast(&st->cv);
         }
         pthread_mutex_unlock(&st->mu);
         if (hit)
-            return true;
+            return st;
     }
-    return false;
+    return NULL;
 }

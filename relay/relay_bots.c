@@ -148,11 +148,11 @@ int relay_bots_seed(relay *r, json_t *seed)
 
 #define P RELAY_PLANE_PLATFORM
 const relay_route relay_bots_routes[] = {
-    {"GET", "/bots/", P, bots_list},
-    {"POST", "/bots/", P, bots_create},
-    {"GET", "/bots/{}/", P, bots_get},
-    {"PATCH", "/bots/{}/", P, bots_update},
-    {"DELETE", "/bots/{}/", P, bots_delete},
+    {"GET", "/apix/bots/", P, bots_list},
+    {"POST", "/apix/bots/", P, bots_create},
+    {"GET", "/apix/bots/{}/", P, bots_get},
+    {"PATCH", "/apix/bots/{}/", P, bots_update},
+    {"DELETE", "/apix/bots/{}/", P, bots_delete},
     {0},
 };
 #undef P

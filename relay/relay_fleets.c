@@ -9,13 +9,28 @@
 
 #include <string.h>
 
-static const char *const mfa_values[] = {"none", "optional", "required", NULL};
+/* The hosted MfaRequirement enum: the official decoder accepts exactly
+ * these (and maps both any and totp to MFA_REQUIREMENT_REQUIRED); the
+ * official core sends "any" for the surface values optional and required. */
+static const char *const mfa_values[] = {"none", "any", "totp", NULL};
 static const char *const fleet_keys[] = {"id", "name", "slug", "mfa_required",
                                          "created_at", "disabled_at", NULL};
 
+/* A stored value from an older seed (optional, required) goes out as "any":
+ * the wire has no other way to say "MFA needed". */
+static void mfa_to_wire(json_t *s)
+{
+    const char *v = json_string_value(json_object_get(s, "mfa_required"));
+    if (!v || (strcmp(v, "none") != 0 && strcmp(v, "totp") != 0))
+        json_object_set_new(s, "mfa_required", json_string(v ? "any" : "none"));
+}
+
 static json_t *summary(relay *r, json_t *f, const char *user_id)
 {
+    static const char *const nulls[] = {"disabled_at", NULL};
     json_t *s = relay_pick(f, fleet_keys);
+    mfa_to_wire(s);
+    relay_nulls(s, nulls);
     const char *role = relay_fleet_role(
         r, json_string_value(json_object_get(f, "id")), user_id);
     if (role)
@@ -86,10 +101,13 @@ static void update(relay *r, const relay_req *q, relay_resp *out)
 {
     const char *name, *mfa;
     json_t *f = relay_fleet_access(r, q, out, q->cap[0], "admin");
-    if (!f || !relay_body_str(q, out, 422, "name", false, 1, 100, &name) ||
+    if (!f || !relay_body_str(q, out, 422, "name", false, 0, 100, &name) ||
         !relay_body_enum(q, out, 422, "mfa_required", false, mfa_values, &mfa))
         return;
-    if (name)
+    /* "" = leave the name: the official 1.1.1 client sends name "" whenever
+     * its caller passes no name (update(fid, mfa_required=...)), so the
+     * hosted service must read it as unset for that call to work. */
+    if (name && *name)
         json_object_set_new(f, "name", json_string(name));
     if (mfa)
         json_object_set_new(f, "mfa_required", json_string(mfa));

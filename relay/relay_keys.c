@@ -28,7 +28,11 @@ static void list(relay *r, const relay_req *q, relay_resp *out)
         if (f && strcmp(f, q->cap[0]) == 0)
             json_array_append_new(all, relay_pick(k, key_keys));
     }
-    relay_page_offset(q, out, all, 20, 100);
+    /* The official core sends no paging parameters for this list and reads
+     * {items, total, page, per_page}: by default the whole list is one page
+     * (page/per_page, if given, still page it like the other lists). */
+    long long n = (long long)json_array_size(all);
+    relay_page_offset(q, out, all, n > 0 ? n : 20, n > 100 ? n : 100);
     json_decref(all);
 }
 

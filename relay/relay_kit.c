@@ -25,8 +25,8 @@ bool relay_kit_str_list(const relay_req *q, relay_resp *out, int status,
     if (!v)
         return true;
     if (!json_is_array(v)) {
-        relay_error(out, status, "validation", field,
-                    "%s must be a list of strings", field);
+        relay_error_in(out, status, "body", field, "list_type",
+                       "%s must be a list of strings", field);
         return false;
     }
     size_t i;
@@ -52,8 +52,8 @@ bool relay_kit_str_map(const relay_req *q, relay_resp *out, int status,
     if (!v)
         return true;
     if (!json_is_object(v)) {
-        relay_error(out, status, "validation", field,
-                    "%s must be an object of strings", field);
+        relay_error_in(out, status, "body", field, "dict_type",
+                       "%s must be an object of strings", field);
         return false;
     }
     const char *k;
@@ -77,8 +77,8 @@ bool relay_kit_query_str(const relay_req *q, relay_resp *out, int status,
     if (!v || !*v)
         return true;
     if (strlen(v) > max_len) {
-        relay_error(out, status, "validation", key,
-                    "%s must be at most %zu bytes", key, max_len);
+        relay_error_in(out, status, "query", key, "string_too_long",
+                       "%s must be at most %zu bytes", key, max_len);
         return false;
     }
     *val = v;
@@ -165,8 +165,8 @@ bool relay_kit_ordering(relay_resp *out, int status, const char *value,
             return true;
         }
     }
-    relay_error(out, status, "validation", "ordering",
-                "ordering '%s' is not one of the allowed fields", value);
+    relay_error_in(out, status, "query", "ordering", "enum",
+                   "ordering '%s' is not one of the allowed fields", value);
     return false;
 }
 

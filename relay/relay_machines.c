@@ -19,6 +19,14 @@ static const char *const summary_keys[] = {
 static const char *const detail_keys[] = {
     "is_root", "username", "device_id", "public_key", "public_key_version",
     "public_key_registered_at", "created_by_id", "live_metrics", NULL};
+/* Required by the hosted schema but nullable: always sent, null when unset
+ * (measured: the official decoder names each one "field required"). */
+static const char *const summary_nulls[] = {
+    "last_heartbeat_at", "public_key_fingerprint", "public_key_status",
+    "disabled_at", "created_at", NULL};
+static const char *const detail_nulls[] = {
+    "device_id", "public_key", "public_key_registered_at", "created_by_id",
+    "live_metrics", NULL};
 static const char *const presences[] = {"any", "online", "offline", NULL};
 static const char *const windows[] = {"1d", "7d", "30d", "90d", NULL};
 
@@ -44,6 +52,7 @@ json_t *relay_machine_summary(relay *r, json_t *m, const char *user_id)
         json_array_append_new(refs, ref);
     }
     json_object_set_new(s, "fleets", refs);
+    relay_nulls(s, summary_nulls);
     return s;
 }
 
@@ -90,8 +99,8 @@ void relay_machine_list(relay *r, const relay_req *q, relay_resp *out,
     if (!relay_query_enum(q, out, 422, "presence", "any", presences, &presence))
         return;
     if (text && strlen(text) > 200) {
-        relay_error(out, 422, "validation", "q",
-                    "q must be at most 200 bytes (got %zu)", strlen(text));
+        relay_error_in(out, 422, "query", "q", "string_too_long",
+                       "q must be at most 200 bytes (got %zu)", strlen(text));
         return;
     }
     json_t *all = json_array();
@@ -132,8 +141,13 @@ static void get(relay *r, const relay_req *q, relay_resp *out)
     json_t *m = machine_or_404(r, q, out);
     if (!m)
         return;
-    json_t *d = relay_pick(m, detail_keys);
-    json_object_set_new(d, "summary", relay_machine_summary(r, m, q->user_id));
+    /* MachineDetail is flat on the wire: the summary's fields and the
+     * detail's side by side. */
+    json_t *d = relay_machine_summary(r, m, q->user_id);
+    json_t *extra = relay_pick(m, detail_keys);
+    json_object_update(d, extra);
+    json_decref(extra);
+    relay_nulls(d, detail_nulls);
     relay_json(out, 200, d);
 }
 
@@ -141,9 +155,11 @@ static void update(relay *r, const relay_req *q, relay_resp *out)
 {
     const char *name;
     json_t *m = machine_or_404(r, q, out);
-    if (!m || !relay_body_str(q, out, 422, "name", false, 1, 100, &name))
+    if (!m || !relay_body_str(q, out, 422, "name", false, 0, 100, &name))
         return;
-    if (name)
+    /* "" = leave the name, as for fleets.update: the official client sends
+     * name "" when its caller passes none. */
+    if (name && *name)
         json_object_set_new(m, "name", json_string(name));
     relay_json(out, 200, relay_machine_summary(r, m, q->user_id));
 }

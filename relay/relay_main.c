@@ -11,9 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The official 1.1.1 client names http://127.0.0.1:63141 as the local
+ * embedded relay's address (its missing-base-URL help), so that is where a
+ * relay started without --port listens; --port 0 asks for a free port. */
+#define RELAY_DEFAULT_PORT 63141
+
 static const char usage[] =
     "usage: cmdop-core relay [--port N] [--host 127.0.0.1] [--seed FILE]\n"
-    "                        [--token T] [--api-key K]\n";
+    "                        [--token T] [--api-key K]\n"
+    "  --port N   default 63141; 0 = a free port\n";
 
 /* Explicit > env (if non-empty) > default. Borrowed. */
 static const char *pick(const char *explicit_val, const char *env,
@@ -52,7 +58,7 @@ static int print_startup(relay *r)
 
 int cmdop_relay_main(int argc, char **argv)
 {
-    relay_options opt = {0};
+    relay_options opt = {.port = RELAY_DEFAULT_PORT};
     const char *seed_file = NULL, *token = NULL, *api_key = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

@@ -25,9 +25,10 @@ static json_t *member_info(relay *r, json_t *ms)
         u ? json_string_value(json_object_get(u, "display_name")) : "",
         "role", json_object_get(ms, "role"),
         "joined_at", json_object_get(ms, "joined_at"));
+    /* Required and nullable on the wire: null for the fleet's creator. */
     json_t *inv = json_object_get(ms, "invited_by_id");
-    if (json_is_string(inv))
-        json_object_set(m, "invited_by_id", inv);
+    json_object_set_new(m, "invited_by_id",
+                        json_is_string(inv) ? json_incref(inv) : json_null());
     return m;
 }
 

@@ -119,6 +119,36 @@ static json_t *find_schedule(relay *r, const relay_req *q, relay_resp *out)
     return s;
 }
 
+/* The hosted ScheduleRunStatus enum is pending|running|completed|failed
+ * (measured: the official decoder rejects "success"). A seed written for the
+ * old wire may still say "success"; it goes out as "completed". */
+static void status_to_wire(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    if (v && strcmp(v, "success") == 0)
+        json_object_set_new(o, key, json_string("completed"));
+}
+
+/* A ScheduleView as it goes out (new reference). */
+static json_t *sched_view(json_t *s)
+{
+    json_t *v = json_deep_copy(s);
+    status_to_wire(v, "last_status");
+    return v;
+}
+
+/* A ScheduleRunView as it goes out: finished_at and duration_seconds are
+ * required and nullable, so a pending run carries them as null. */
+static json_t *run_view(json_t *run)
+{
+    static const char *const nulls[] = {"finished_at", "duration_seconds",
+                                        NULL};
+    json_t *v = json_deep_copy(run);
+    status_to_wire(v, "status");
+    relay_nulls(v, nulls);
+    return v;
+}
+
 static void sched_list(relay *r, const relay_req *q, relay_resp *out)
 {
     if (!relay_fleet_access(r, q, out, q->cap[0], "viewer"))
@@ -129,7 +159,7 @@ static void sched_list(relay *r, const relay_req *q, relay_resp *out)
     json_array_foreach(relay_coll(r, "schedules"), i, s) {
         const char *fid = json_string_value(json_object_get(s, "fleet_id"));
         if (fid && strcmp(fid, q->cap[0]) == 0)
-            json_array_append_new(mine, json_deep_copy(s));
+            json_array_append_new(mine, sched_view(s));
     }
     relay_page_offset(q, out, mine, 20, 100);
     json_decref(mine);
@@ -141,7 +171,7 @@ static void sched_get(relay *r, const relay_req *q, relay_resp *out)
         return;
     json_t *s = find_schedule(r, q, out);
     if (s)
-        relay_json(out, 200, json_deep_copy(s));
+        relay_json(out, 200, sched_view(s));
 }
 
 static void sched_create(relay *r, const relay_req *q, relay_resp *out)
@@ -164,7 +194,7 @@ static void sched_create(relay *r, const relay_req *q, relay_resp *out)
         return;
     }
     json_array_append_new(relay_coll(r, "schedules"), s);
-    relay_json(out, 201, json_deep_copy(s));
+    relay_json(out, 201, sched_view(s));
 }
 
 static void sched_update(relay *r, const relay_req *q, relay_resp *out)
@@ -185,7 +215,7 @@ static void sched_update(relay *r, const relay_req *q, relay_resp *out)
     if (!json_object_get(merged, "next_run_at"))
         json_object_del(s, "next_run_at");
     json_decref(merged);
-    relay_json(out, 200, json_deep_copy(s));
+    relay_json(out, 200, sched_view(s));
 }
 
 /* Drops every run of schedule `id`. */
@@ -246,7 +276,8 @@ static void sched_trigger(relay *r, const relay_req *q, relay_resp *out)
                   (json_int_t)target_count(r, s)));
     json_object_set_new(s, "last_run_at", json_string(now));
     json_object_set_new(s, "last_status", json_string("pending"));
-    relay_json(out, 200, json_pack("{s:b, s:s}", "queued", 1, "job_id", id));
+    /* 202 Accepted: the official decoder rejects 200 and 201 here. */
+    relay_json(out, 202, json_pack("{s:b, s:s}", "queued", 1, "job_id", id));
 }
 
 static void sched_runs(relay *r, const relay_req *q, relay_resp *out)
@@ -259,7 +290,7 @@ static void sched_runs(relay *r, const relay_req *q, relay_resp *out)
         json_t *run = json_array_get(runs, i);
         const char *sid = json_string_value(json_object_get(run, "schedule_id"));
         if (sid && strcmp(sid, q->cap[1]) == 0)
-            json_array_append_new(mine, json_deep_copy(run));
+            json_array_append_new(mine, run_view(run));
     }
     relay_page_cursor(q, out, mine, 50, 200, false);
     json_decref(mine);

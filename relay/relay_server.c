@@ -13,6 +13,7 @@
 #include "relay_ask.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,9 +233,13 @@ static bool injected_failure(relay_server *s, relay_resp *out)
     if (s->fail_count <= 0)
         return false;
     s->fail_count--;
-    relay_error(out, s->fail_status,
-                s->fail_code[0] ? s->fail_code : code_for_status(s->fail_status),
-                NULL, "injected failure (%ld more pending)", s->fail_count);
+    /* The body is a plain {"detail"} like any hosted error; an armed `code`
+     * only shows in the message (the hosted wire has no code field). */
+    relay_error(out, s->fail_status, NULL, NULL,
+                "injected failure (%s, %ld more pending)",
+                s->fail_code[0] ? s->fail_code
+                                : code_for_status(s->fail_status),
+                s->fail_count);
     snprintf(out->retry_after, sizeof out->retry_after, "%s",
              s->fail_retry_after);
     return true;
@@ -273,9 +278,9 @@ static bool authorized(relay_server *s, relay_plane plane,
 static bool parse_body(relay_plane plane, req_ctx *ctx, relay_req *q,
                        relay_resp *out)
 {
-    int st = plane == RELAY_PLANE_PLATFORM ? 400 : 422;
+    bool drf = plane == RELAY_PLANE_PLATFORM;
     if (ctx->too_large) {
-        relay_error(out, 413, "validation", NULL, "request body over %u bytes",
+        relay_error(out, 413, NULL, NULL, "request body over %u bytes",
                     RELAY_MAX_BODY);
         return false;
     }
@@ -283,14 +288,17 @@ static bool parse_body(relay_plane plane, req_ctx *ctx, relay_req *q,
         return true;
     json_error_t e;
     q->body = json_loadb(ctx->body, ctx->len, JSON_DECODE_ANY, &e);
-    if (!q->body) {
-        relay_error(out, st, "validation", NULL, "invalid JSON body: %s",
-                    e.text);
-        return false;
-    }
-    if (!json_is_object(q->body)) {
-        relay_error(out, st, "validation", NULL,
-                    "request body must be a JSON object");
+    if (!q->body || !json_is_object(q->body)) {
+        const char *why = q->body ? "the body must be a JSON object" : e.text;
+        /* DRF answers a parse error as {"detail"}; FastAPI as a 422 at
+         * loc ["body"]. */
+        if (drf)
+            relay_json(out, 400, json_pack("{s:s+}", "detail",
+                                           "JSON parse error - ", why));
+        else
+            relay_error_in(out, 422, "body", NULL,
+                           q->body ? "model_attributes_type" : "json_invalid",
+                           "JSON decode error: %s", why);
         return false;
     }
     return true;
@@ -329,12 +337,37 @@ static void route(relay_server *s, relay_plane plane, const char *path,
             path_known = true;
         }
     }
-    if (path_known)
-        relay_error(out, 405, "method_not_allowed", NULL,
-                    "%s is not allowed on %s", q->method, path);
+    /* Starlette's and DRF's own texts for these two. */
+    if (path_known && plane == RELAY_PLANE_PLATFORM)
+        relay_error(out, 405, NULL, NULL, "Method \"%s\" not allowed.",
+                    q->method);
+    else if (path_known)
+        relay_error(out, 405, NULL, NULL, "Method Not Allowed");
     else
-        relay_error(out, 404, "not_found", NULL, "no route for %s %s",
-                    q->method, path);
+        relay_error(out, 404, NULL, NULL,
+                    plane == RELAY_PLANE_PLATFORM ? "Not found." : "Not Found");
+}
+
+/* MHD iterator: every request header, the name lower-cased (HTTP header
+ * names are case-insensitive; tests compare them by the lower-case name). A
+ * repeated header keeps its values joined by ", " as HTTP allows. */
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind,
+                                  const char *key, const char *value)
+{
+    json_t *h = cls;
+    char name[128];
+    size_t n = 0;
+    for (; key && key[n] && n + 1 < sizeof name; n++)
+        name[n] = (char)tolower((unsigned char)key[n]);
+    name[n] = '\0';
+    const char *prev = json_string_value(json_object_get(h, name));
+    if (prev) {
+        json_t *joined = json_pack("s+++", prev, ", ", value ? value : "", "");
+        json_object_set_new(h, name, joined ? joined : json_string(prev));
+    } else {
+        json_object_set_new(h, name, json_string(value ? value : ""));
+    }
+    return MHD_YES;
 }
 
 /* Appends {method, path, query, headers, body, status, request_id} to the
@@ -344,14 +377,8 @@ static void record(relay_server *s, struct MHD_Connection *c,
                    const relay_req *q, const char *raw_path, req_ctx *ctx,
                    int status, bool replayed)
 {
-    static const char *const names[] = {"authorization", "x-api-key",
-        "idempotency-key", "content-type", "last-event-id", NULL};
     json_t *h = json_object();
-    for (size_t i = 0; names[i]; i++) {
-        const char *v = hdr(c, names[i]);
-        if (v)
-            json_object_set_new(h, names[i], json_string(v));
-    }
+    MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, h);
     json_t *body = json_null();
     if (q->body) {
         body = json_deep_copy(q->body);
@@ -435,8 +462,7 @@ static char *process(relay_server *s, struct MHD_Connection *c,
     bool control = known && plane == RELAY_PLANE_CONTROL;
     bool ok = control || !injected_failure(s, out);
     if (ok && !known) {
-        relay_error(out, 404, "not_found", NULL, "no route for %s %s", method,
-                    raw_path);
+        relay_error(out, 404, NULL, NULL, "Not Found");
         ok = false;
     }
     ok = ok && authorized(s, plane, c, out) && parse_body(plane, ctx, &q, out);

@@ -120,7 +120,8 @@ static void skills_versions(relay *r, const relay_req *q, relay_resp *out)
     for (size_t i = json_array_size(vs); i-- > 0;) /* newest first */
         if (str_is(json_array_get(vs, i), "skill", id))
             json_array_append_new(items, json_deep_copy(json_array_get(vs, i)));
-    relay_json(out, 200, json_pack("{s:o}", "items", items));
+    /* a bare array: the official decoder wants "[" here */
+    relay_json(out, 200, items);
 }
 
 static void skills_reviews(relay *r, const relay_req *q, relay_resp *out)
@@ -153,7 +154,8 @@ static void skills_reviews(relay *r, const relay_req *q, relay_resp *out)
     json_decref(all);
 }
 
-/* categories and tags: unpaginated {items}, search on the name. */
+/* categories and tags: an unpaginated bare array (measured: the official
+ * decoder wants "["), search on the name. */
 static void plain_list(relay *r, const relay_req *q, relay_resp *out,
                        const char *coll, const char *const *order)
 {
@@ -175,7 +177,7 @@ static void plain_list(relay *r, const relay_req *q, relay_resp *out,
     }
     if (key)
         relay_kit_sort(items, key, desc);
-    relay_json(out, 200, json_pack("{s:o}", "items", items));
+    relay_json(out, 200, items);
 }
 
 static void skills_categories(relay *r, const relay_req *q, relay_resp *out)
@@ -205,21 +207,23 @@ int relay_skills_seed(relay *r, json_t *seed)
 
 /* Literal segments (my/) come before the {} slug routes so they win. */
 #define P RELAY_PLANE_PLATFORM
+#define SK "/apix/skills/skills"
 const relay_route relay_skills_routes[] = {
-    {"GET", "/skills/", P, skills_list},
-    {"POST", "/skills/", P, skills_create},
-    {"GET", "/skills/my/", P, skills_my},
-    {"GET", "/skills/{}/", P, skills_get},
-    {"PATCH", "/skills/{}/", P, skills_update},
-    {"DELETE", "/skills/{}/", P, skills_delete},
-    {"POST", "/skills/{}/install/", P, skills_install},
-    {"POST", "/skills/{}/star/", P, skills_star},
-    {"GET", "/skills/{}/versions/", P, skills_versions},
-    {"GET", "/skills/{}/reviews/", P, skills_reviews},
-    {"POST", "/skills/{}/publish/", P, skills_publish},
-    {"GET", "/skills/{}/publish-status/", P, skills_publish_status},
-    {"GET", "/categories/", P, skills_categories},
-    {"GET", "/tags/", P, skills_tags},
+    {"GET", SK "/", P, skills_list},
+    {"POST", SK "/", P, skills_create},
+    {"GET", SK "/my/", P, skills_my},
+    {"GET", SK "/{}/", P, skills_get},
+    {"PATCH", SK "/{}/", P, skills_update},
+    {"DELETE", SK "/{}/", P, skills_delete},
+    {"POST", SK "/{}/install/", P, skills_install},
+    {"POST", SK "/{}/star/", P, skills_star},
+    {"GET", SK "/{}/versions/", P, skills_versions},
+    {"GET", SK "/{}/reviews/", P, skills_reviews},
+    {"POST", SK "/{}/publish/", P, skills_publish},
+    {"GET", SK "/{}/publish-status/", P, skills_publish_status},
+    {"GET", "/apix/skills/categories/", P, skills_categories},
+    {"GET", "/apix/skills/tags/", P, skills_tags},
     {0},
 };
+#undef SK
 #undef P

@@ -47,8 +47,8 @@ void skills_install(relay *r, const relay_req *q, relay_resp *out)
     const char *readme = str_or(s, "readme", "");
     char cmd[160], from[256], now[32];
     snprintf(cmd, sizeof cmd, "cmdop skills install %s", q->cap[0]);
-    snprintf(from, sizeof from, "%s/platform/skills/%s/", r->root_url,
-             q->cap[0]);
+    snprintf(from, sizeof from, "%s/platform/apix/skills/skills/%s/",
+             r->root_url, q->cap[0]);
     relay_now(now);
     json_t *pk = json_object_get(s, "packages");
     json_t *packages = json_pack("{s:O?, s:O?}", "pip",

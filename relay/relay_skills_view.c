@@ -4,6 +4,7 @@
  * built field by field so the stored bookkeeping never leaks, and the
  * visibility lookups every skills handler starts with.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "relay_kit.h"
@@ -96,6 +97,35 @@ static json_t *category_of(relay *r, json_t *s)
     return cid ? relay_find(relay_coll(r, "skill_categories"), "id", cid) : NULL;
 }
 
+/* Stored string `key` of s, or dflt (borrowed). */
+static const char *str_or(json_t *s, const char *key, const char *dflt)
+{
+    const char *v = json_string_value(json_object_get(s, key));
+    return v ? v : dflt;
+}
+
+/*
+ * upstream_author_{name,avatar,url}: required on every skill record, and the
+ * official decoder parses the two URLs as URIs (an empty string fails). A
+ * stored value wins; a native skill (no upstream) gets its cmdop author's
+ * public avatar and profile URLs, made up locally (inferred: what the hosted
+ * platform puts there for a skill without an upstream is not visible).
+ */
+static void upstream_author(json_t *v, json_t *s)
+{
+    char avatar[256], url[256];
+    const char *who = str_or(s, "author_username", "cmdop");
+    snprintf(avatar, sizeof avatar, "https://cdn.example.com/avatars/%s.png",
+             who);
+    snprintf(url, sizeof url, "https://cmdop.com/u/%s", who);
+    json_object_set_new(v, "upstream_author_name", json_string(
+        str_or(s, "upstream_author_name", "")));
+    json_object_set_new(v, "upstream_author_avatar", json_string(
+        str_or(s, "upstream_author_avatar", avatar)));
+    json_object_set_new(v, "upstream_author_url", json_string(
+        str_or(s, "upstream_author_url", url)));
+}
+
 json_t *skills_summary(relay *r, json_t *s, const char *lang)
 {
     static const char *const keys[] = {
@@ -105,13 +135,16 @@ json_t *skills_summary(relay *r, json_t *s, const char *lang)
         "is_starred", "created_at", "updated_at", NULL};
     json_t *v = relay_pick(s, keys);
     skills_translate(v, s, lang);
+    /* category (an id) is required and not nullable in SkillList, so every
+     * skill has one (create assigns the first); category_name is nullable. */
     json_t *c = category_of(r, s);
-    if (c) {
-        json_object_set(v, "category", json_object_get(c, "id"));
-        json_object_set(v, "category_name", json_object_get(c, "name"));
-    }
+    json_object_set(v, "category", c ? json_object_get(c, "id")
+                                     : json_object_get(s, "category"));
+    json_object_set(v, "category_name", c ? json_object_get(c, "name")
+                                          : json_null());
     json_object_set_new(v, "tags", tag_views(r, s));
     json_object_set_new(v, "review_count", json_integer(review_count(r, s)));
+    upstream_author(v, s);
     return v;
 }
 
@@ -150,6 +183,36 @@ json_t *skills_latest_version(relay *r, json_t *s)
     return latest;
 }
 
+/* parsed_meta (required, nullable): what the publish parse found, here
+ * the model of the latest version; null before the first version. */
+static json_t *parsed_meta(json_t *latest)
+{
+    if (!latest)
+        return json_null();
+    return json_pack("{s:s}", "model", str_or(latest, "model", ""));
+}
+
+/* seo: every key required. Derived from the skill (inferred: the hosted
+ * platform's SEO texts are not visible; these are the obvious sources). */
+static json_t *seo(relay *r, json_t *s, json_t *view)
+{
+    char canonical[256];
+    const char *name = str_or(view, "name", "");
+    const char *desc = str_or(view, "short_description", "");
+    snprintf(canonical, sizeof canonical, "https://cmdop.com/skills/%s/",
+             str_or(s, "slug", ""));
+    json_t *keywords = json_array();
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(view, "tags"), i, t)
+        json_array_append(keywords, json_object_get(t, "slug"));
+    return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s}", "title", name,
+                     "description", desc, "keywords", keywords, "og_title",
+                     name, "og_description", desc, "og_image",
+                     str_or(s, "cover", str_or(s, "icon", "")), "canonical",
+                     canonical);
+}
+
 json_t *skills_detail(relay *r, json_t *s, const char *lang)
 {
     static const char *const keys[] = {
@@ -160,12 +223,20 @@ json_t *skills_detail(relay *r, json_t *s, const char *lang)
     json_t *v = relay_pick(s, keys);
     skills_translate(v, s, lang);
     json_t *c = category_of(r, s);
-    if (c)
-        json_object_set_new(v, "category", skills_category_view(r, c));
+    json_object_set_new(v, "category", c ? skills_category_view(r, c)
+                                         : json_null());
     json_object_set_new(v, "tags", tag_views(r, s));
     json_t *latest = skills_latest_version(r, s);
-    if (latest)
-        json_object_set_new(v, "latest_version", json_deep_copy(latest));
+    json_object_set_new(v, "latest_version",
+                        latest ? json_deep_copy(latest) : json_null());
+    json_object_set_new(v, "parsed_meta", parsed_meta(latest));
+    upstream_author(v, s);
+    static const char *const upstream[] = {"upstream_github_url",
+        "upstream_npm_package", "upstream_license", NULL};
+    for (size_t k = 0; upstream[k]; k++)
+        json_object_set_new(v, upstream[k],
+                            json_string(str_or(s, upstream[k], "")));
+    json_object_set_new(v, "seo", seo(r, s, v));
     json_t *reviews = json_array();
     const char *id = json_string_value(json_object_get(s, "id"));
     size_t i;

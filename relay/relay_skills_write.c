@@ -16,8 +16,11 @@
 #include "relay_kit.h"
 #include "relay_skills.h"
 
-static const char *const VISIBILITY[] = {"public", "private", "unlisted", NULL};
-static const char *const STATUS[] = {"draft", "published", "archived", NULL};
+/* The hosted VisibilityEnum and SkillStatusEnum: the official decoder
+ * accepts exactly these in a SkillList (it rejects "unlisted" and
+ * "archived"), so an update may not store anything else. */
+static const char *const VISIBILITY[] = {"public", "private", NULL};
+static const char *const STATUS[] = {"draft", "published", NULL};
 
 /* "My Skill!" -> "my-skill": lowercase alphanumerics, other runs -> '-'. */
 static void slugify(const char *name, char slug[64])
@@ -36,6 +39,20 @@ static void slugify(const char *name, char slug[64])
         }
     }
     slug[n] = '\0';
+}
+
+/* The category with the lowest `ordering` (borrowed), or NULL. */
+static json_t *first_category(relay *r)
+{
+    json_t *best = NULL, *c;
+    size_t i;
+    json_array_foreach(relay_coll(r, "skill_categories"), i, c) {
+        json_int_t o = json_integer_value(json_object_get(c, "ordering"));
+        if (!best ||
+            o < json_integer_value(json_object_get(best, "ordering")))
+            best = c;
+    }
+    return best;
 }
 
 void skills_create(relay *r, const relay_req *q, relay_resp *out)
@@ -58,6 +75,7 @@ void skills_create(relay *r, const relay_req *q, relay_resp *out)
     }
     relay_new_uuid(id);
     relay_now(now);
+    json_t *cat = first_category(r);
     json_array_append_new(all, json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:i, s:i, s:i,"
         " s:b, s:[], s:{s:[], s:[]}, s:s, s:s, s:s, s:s}",
@@ -68,7 +86,12 @@ void skills_create(relay *r, const relay_req *q, relay_resp *out)
         "download_count", 0, "is_starred", 0, "tags", "packages", "pip", "npm",
         "run_check", "", "publish_state", "none", "created_at", now,
         "updated_at", now));
-    relay_json(out, 201, json_pack("{s:s}", "name", name));
+    /* SkillList needs a category id on every skill (required, not
+     * nullable), so a new skill starts in the first category. */
+    if (cat)
+        json_object_set(json_array_get(all, json_array_size(all) - 1),
+                        "category", json_object_get(cat, "id"));
+    relay_json(out, 201, json_pack("{s:s, s:s}", "name", name, "slug", slug));
 }
 
 void skills_update(relay *r, const relay_req *q, relay_resp *out)

@@ -156,8 +156,9 @@ static void tunnels_get(relay *r, const relay_req *q, relay_resp *out)
 
 static void tunnels_sessions(relay *r, const relay_req *q, relay_resp *out)
 {
-    json_t *all = json_deep_copy(relay_coll(r, "connected_sessions"));
-    relay_json(out, 200, json_pack("{s:o}", "items", all));
+    /* A bare JSON array: the official core unmarshals the body straight
+     * into a slice (measured from its decode error). */
+    relay_json(out, 200, json_deep_copy(relay_coll(r, "connected_sessions")));
 }
 
 /* Loads tunnels and connected_sessions from the seed (copies). */

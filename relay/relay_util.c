@@ -23,18 +23,48 @@ void relay_json(relay_resp *out, int status, json_t *body)
     out->body = body;
 }
 
+/* The body of an error: see relay.h for the three shapes and why. */
+static json_t *error_body(int status, const char *loc, const char *field,
+                          const char *type, const char *msg)
+{
+    if (status == 422) {
+        json_t *where = json_pack("[s]", loc ? loc : "body");
+        if (field)
+            json_array_append_new(where, json_string(field));
+        return json_pack("{s:[{s:o, s:s, s:s}]}", "detail", "loc", where,
+                         "msg", msg, "type", type ? type : "value_error");
+    }
+    if (status == 400)
+        return json_pack("{s:[s]}", field ? field : "non_field_errors", msg);
+    return json_pack("{s:s}", "detail", msg);
+}
+
+static void verror(relay_resp *out, int status, const char *loc,
+                   const char *field, const char *type, const char *fmt,
+                   va_list ap)
+{
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    relay_json(out, status, error_body(status, loc, field, type, msg));
+}
+
 void relay_error(relay_resp *out, int status, const char *code,
                  const char *field, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    verror(out, status, "body", field, "value_error", fmt, ap);
     va_end(ap);
-    json_t *b = json_pack("{s:s, s:s}", "code", code, "message", msg);
-    if (b && field)
-        json_object_set_new(b, "field", json_string(field));
-    relay_json(out, status, b);
+}
+
+void relay_error_in(relay_resp *out, int status, const char *loc,
+                    const char *field, const char *type, const char *fmt,
+                    ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verror(out, status, loc, field, type, fmt, ap);
+    va_end(ap);
 }
 
 void relay_empty(relay_resp *out, int status)
@@ -63,7 +93,8 @@ static bool missing(relay_resp *out, int status, const char *field,
                     bool required)
 {
     if (required)
-        relay_error(out, status, "validation", field, "%s is required", field);
+        relay_error_in(out, status, "body", field, "missing",
+                       "Field required");
     return !required;
 }
 
@@ -76,15 +107,16 @@ bool relay_body_str(const relay_req *q, relay_resp *out, int status,
     if (!v)
         return missing(out, status, field, required);
     if (!json_is_string(v)) {
-        relay_error(out, status, "validation", field, "%s must be a string",
-                    field);
+        relay_error_in(out, status, "body", field, "string_type",
+                       "%s must be a string", field);
         return false;
     }
     size_t n = json_string_length(v);
     if (n < min_len || n > max_len) {
-        relay_error(out, status, "validation", field,
-                    "%s must be %zu..%zu bytes long (got %zu)", field, min_len,
-                    max_len, n);
+        relay_error_in(out, status, "body", field,
+                       n < min_len ? "string_too_short" : "string_too_long",
+                       "%s must be %zu..%zu bytes long (got %zu)", field,
+                       min_len, max_len, n);
         return false;
     }
     *val = json_string_value(v);
@@ -92,13 +124,15 @@ bool relay_body_str(const relay_req *q, relay_resp *out, int status,
 }
 
 /* The one range rule of body and query integers, with its error. */
-static bool in_range(relay_resp *out, int status, const char *field,
-                     long long min, long long max, long long n)
+static bool in_range(relay_resp *out, int status, const char *loc,
+                     const char *field, long long min, long long max,
+                     long long n)
 {
     if (n >= min && n <= max)
         return true;
-    relay_error(out, status, "validation", field,
-                "%s must be in %lld..%lld (got %lld)", field, min, max, n);
+    relay_error_in(out, status, loc, field,
+                   n < min ? "greater_than_equal" : "less_than_equal",
+                   "%s must be in %lld..%lld (got %lld)", field, min, max, n);
     return false;
 }
 
@@ -111,12 +145,12 @@ bool relay_body_int(const relay_req *q, relay_resp *out, int status,
     if (!v)
         return missing(out, status, field, required);
     if (!json_is_integer(v)) {
-        relay_error(out, status, "validation", field,
-                    "%s must be an integer", field);
+        relay_error_in(out, status, "body", field, "int_type",
+                       "%s must be an integer", field);
         return false;
     }
     long long n = json_integer_value(v);
-    if (!in_range(out, status, field, min, max, n))
+    if (!in_range(out, status, "body", field, min, max, n))
         return false;
     *present = true;
     *val = n;
@@ -131,8 +165,8 @@ bool relay_body_bool(const relay_req *q, relay_resp *out, int status,
     if (!v)
         return true;
     if (!json_is_boolean(v)) {
-        relay_error(out, status, "validation", field,
-                    "%s must be a boolean", field);
+        relay_error_in(out, status, "body", field, "bool_type",
+                       "%s must be a boolean", field);
         return false;
     }
     *present = true;
@@ -148,16 +182,17 @@ static bool in_set(const char *s, const char *const *allowed)
     return false;
 }
 
-static void enum_error(relay_resp *out, int status, const char *field,
-                       const char *got, const char *const *allowed)
+static void enum_error(relay_resp *out, int status, const char *loc,
+                       const char *field, const char *got,
+                       const char *const *allowed)
 {
     char list[256] = "";
     size_t used = 0;
     for (size_t i = 0; allowed[i] && used < sizeof list; i++)
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
                                  i ? ", " : "", allowed[i]);
-    relay_error(out, status, "validation", field,
-                "%s must be one of %s (got \"%s\")", field, list, got);
+    relay_error_in(out, status, loc, field, "enum",
+                   "%s must be one of %s (got \"%s\")", field, list, got);
 }
 
 bool relay_body_enum(const relay_req *q, relay_resp *out, int status,
@@ -169,19 +204,20 @@ bool relay_body_enum(const relay_req *q, relay_resp *out, int status,
     if (!v)
         return missing(out, status, field, required);
     if (!json_is_string(v)) {
-        relay_error(out, status, "validation", field, "%s must be a string",
-                    field);
+        relay_error_in(out, status, "body", field, "string_type",
+                       "%s must be a string", field);
         return false;
     }
     if (!in_set(json_string_value(v), allowed)) {
-        enum_error(out, status, field, json_string_value(v), allowed);
+        enum_error(out, status, "body", field, json_string_value(v), allowed);
         return false;
     }
     *val = json_string_value(v);
     return true;
 }
 
-/* An empty query value counts as absent: 1.1.0 sends "" for unset params. */
+/* An empty query value counts as absent (a lenient reading: the official
+ * core never sends one, but a hand-written URL may). */
 bool relay_query_int(const relay_req *q, relay_resp *out, int status,
                      const char *field, long long dflt, long long min,
                      long long max, long long *val)
@@ -194,11 +230,11 @@ bool relay_query_int(const relay_req *q, relay_resp *out, int status,
     errno = 0;
     long long n = strtoll(s, &end, 10);
     if (errno || *end || end == s) {
-        relay_error(out, status, "validation", field,
-                    "%s must be an integer (got \"%s\")", field, s);
+        relay_error_in(out, status, "query", field, "int_parsing",
+                       "%s must be an integer (got \"%s\")", field, s);
         return false;
     }
-    if (!in_range(out, status, field, min, max, n))
+    if (!in_range(out, status, "query", field, min, max, n))
         return false;
     *val = n;
     return true;
@@ -213,7 +249,7 @@ bool relay_query_enum(const relay_req *q, relay_resp *out, int status,
     if (!s || !*s)
         return true;
     if (!in_set(s, allowed)) {
-        enum_error(out, status, field, s, allowed);
+        enum_error(out, status, "query", field, s, allowed);
         return false;
     }
     *val = s;
@@ -280,20 +316,23 @@ void relay_page_cursor(const relay_req *q, relay_resp *out, json_t *all,
     unsigned long long pos = 0;
     const char *c = relay_query(q, "cursor");
     if (c && *c && !cursor_decode(c, &pos)) {
-        relay_error(out, 422, "validation", "cursor",
-                    "cursor was not issued by this relay");
+        relay_error_in(out, 422, "query", "cursor", "value_error",
+                       "cursor was not issued by this relay");
         return;
     }
     size_t n = json_array_size(all);
     json_t *page = json_object();
     json_object_set_new(page, "items", slice(all, pos, (size_t)limit));
     bool more = pos + (unsigned long long)limit < n;
+    json_t *next_cursor = json_null();
     if (more) {
         char buf[64];
         unsigned long long next = pos + (unsigned long long)limit;
         snprintf(buf, sizeof buf, "c%llx.%016" PRIx64, next, cursor_mac(next));
-        json_object_set_new(page, "next_cursor", json_string(buf));
+        json_decref(next_cursor);
+        next_cursor = json_string(buf);
     }
+    json_object_set_new(page, "next_cursor", next_cursor);
     if (with_has_more)
         json_object_set_new(page, "has_more", json_boolean(more));
     relay_json(out, 200, page);
@@ -302,22 +341,23 @@ void relay_page_cursor(const relay_req *q, relay_resp *out, json_t *all,
 void relay_page_offset(const relay_req *q, relay_resp *out, json_t *all,
                        long long dflt_per_page, long long max_per_page)
 {
-    long long offset, per_page;
-    if (!relay_query_int(q, out, 422, "offset", 0, 0, INT32_MAX, &offset))
-        return;
-    /* 1.1.0 sends per_page=0 when the caller did not choose one. */
-    if (!relay_query_int(q, out, 422, "per_page", dflt_per_page, 0,
+    long long page_no, per_page;
+    if (!relay_query_int(q, out, 422, "page", 1, 1, INT32_MAX, &page_no) ||
+        !relay_query_int(q, out, 422, "per_page", dflt_per_page, 1,
                          max_per_page, &per_page))
         return;
-    if (per_page == 0)
-        per_page = dflt_per_page;
+    long long total = (long long)json_array_size(all);
+    /* Past the end is an empty page, not an error (has_next false). */
+    long long from = (page_no - 1) * per_page;
     json_t *page = json_object();
     json_object_set_new(page, "items",
-                        slice(all, (size_t)offset, (size_t)per_page));
-    json_object_set_new(page, "offset", json_integer(offset));
+                        slice(all, (size_t)from, (size_t)per_page));
+    json_object_set_new(page, "total", json_integer(total));
+    json_object_set_new(page, "page", json_integer(page_no));
     json_object_set_new(page, "per_page", json_integer(per_page));
-    json_object_set_new(page, "total",
-                        json_integer((json_int_t)json_array_size(all)));
+    json_object_set_new(page, "has_next",
+                        json_boolean(from + per_page < total));
+    json_object_set_new(page, "has_prev", json_boolean(page_no > 1));
     relay_json(out, 200, page);
 }
 
@@ -343,10 +383,12 @@ void relay_page_number(const relay_req *q, relay_resp *out, json_t *all,
     json_object_set_new(p, "page_size", json_integer(size));
     json_object_set_new(p, "has_next", json_boolean(page_no < pages));
     json_object_set_new(p, "has_previous", json_boolean(page_no > 1));
-    if (page_no < pages)
-        json_object_set_new(p, "next_page", json_integer(page_no + 1));
-    if (page_no > 1)
-        json_object_set_new(p, "previous_page", json_integer(page_no - 1));
+    /* Always present, null at the ends (the official decoder accepts both;
+     * the django-cfg paginator the schema names sends null). */
+    json_object_set_new(p, "next_page", page_no < pages
+                        ? json_integer(page_no + 1) : json_null());
+    json_object_set_new(p, "previous_page", page_no > 1
+                        ? json_integer(page_no - 1) : json_null());
     json_object_set_new(p, "results",
                         slice(all, (size_t)((page_no - 1) * size), (size_t)size));
     relay_json(out, 200, p);
@@ -431,6 +473,13 @@ json_t *relay_pick(json_t *src, const char *const *keys)
             json_object_set_new(o, keys[i], json_deep_copy(v));
     }
     return o;
+}
+
+void relay_nulls(json_t *obj, const char *const *keys)
+{
+    for (size_t i = 0; keys[i]; i++)
+        if (!json_object_get(obj, keys[i]))
+            json_object_set_new(obj, keys[i], json_null());
 }
 
 /* ---- fleet roles -------------------------------------------------------- */

@@ -5,7 +5,7 @@
  */
 #include "plat_client.h"
 
-#define SEED_BOT "/bots/80000000-0000-4000-8000-000000000001/"
+#define SEED_BOT "/apix/bots/80000000-0000-4000-8000-000000000001/"
 
 static const char *const BOT_KEYS[] = {"id", "name", "platform",
     "machine_id", "allowed_users", "permission", "enabled", "created_at",
@@ -14,7 +14,7 @@ static const char *const BOT_KEYS[] = {"id", "name", "platform",
 START_TEST(list_and_filters)
 {
     json_t *p;
-    ck_assert_int_eq(pc_plat("GET", "/bots/", NULL, &p), 200);
+    ck_assert_int_eq(pc_plat("GET", "/apix/bots/", NULL, &p), 200);
     ck_assert_int_eq(pc_i(p, "count"), 1);
     ck_assert_int_eq(pc_i(p, "page_size"), 20);
     json_t *b = json_array_get(json_object_get(p, "results"), 0);
@@ -22,19 +22,19 @@ START_TEST(list_and_filters)
     ck_assert_str_eq(pc_s(b, "platform"), "telegram");
     ck_assert_str_eq(pc_s(b, "machine_id"), PC_ALPHA);
     json_decref(p);
-    ck_assert_int_eq(pc_plat("GET", "/bots/?platform=discord", NULL, &p), 200);
+    ck_assert_int_eq(pc_plat("GET", "/apix/bots/?platform=discord", NULL, &p), 200);
     ck_assert_int_eq(pc_i(p, "count"), 0);
     json_decref(p);
-    ck_assert_int_eq(pc_plat("GET", "/bots/?platform=telegram&search=OPS", NULL, &p), 200);
+    ck_assert_int_eq(pc_plat("GET", "/apix/bots/?platform=telegram&search=OPS", NULL, &p), 200);
     ck_assert_int_eq(pc_i(p, "count"), 1);
     json_decref(p);
-    ck_assert_int_eq(pc_plat("GET", "/bots/?search=zzz", NULL, &p), 200);
+    ck_assert_int_eq(pc_plat("GET", "/apix/bots/?search=zzz", NULL, &p), 200);
     ck_assert_int_eq(pc_i(p, "count"), 0);
     json_decref(p);
-    long st = pc_plat("GET", "/bots/?platform=irc", NULL, &p);
+    long st = pc_plat("GET", "/apix/bots/?platform=irc", NULL, &p);
     pc_assert_error(st, p, 400, "validation", "platform");
     json_decref(p);
-    st = pc_plat("GET", "/bots/?page=2", NULL, &p);
+    st = pc_plat("GET", "/apix/bots/?page=2", NULL, &p);
     pc_assert_error(st, p, 404, "not_found", NULL);
     json_decref(p);
 }
@@ -47,7 +47,7 @@ START_TEST(get_seeded_and_unknown)
     ck_assert_str_eq(pc_s(b, "name"), "ops-telegram");
     ck_assert_str_eq(pc_s(b, "permission"), "execute");
     json_decref(b);
-    long st = pc_plat("GET", "/bots/nope/", NULL, &b);
+    long st = pc_plat("GET", "/apix/bots/nope/", NULL, &b);
     pc_assert_error(st, b, 404, "not_found", NULL);
     json_decref(b);
 }
@@ -56,7 +56,7 @@ END_TEST
 START_TEST(create_defaults_and_pages)
 {
     json_t *b;
-    long st = pc_plat("POST", "/bots/",
+    long st = pc_plat("POST", "/apix/bots/",
         "{\"name\":\"deploy\",\"platform\":\"slack\",\"machine_id\":\""
         "20000000-0000-4000-8000-000000000002\"}", &b);
     ck_assert_int_eq(st, 201);
@@ -65,13 +65,13 @@ START_TEST(create_defaults_and_pages)
     ck_assert(json_is_true(json_object_get(b, "enabled")));
     ck_assert_int_eq(json_array_size(json_object_get(b, "allowed_users")), 0);
     char path[128];
-    snprintf(path, sizeof path, "/bots/%s/", pc_s(b, "id"));
+    snprintf(path, sizeof path, "/apix/bots/%s/", pc_s(b, "id"));
     json_decref(b);
     ck_assert_int_eq(pc_plat("GET", path, NULL, &b), 200);
     ck_assert_str_eq(pc_s(b, "platform"), "slack");
     json_decref(b);
 
-    ck_assert_int_eq(pc_plat("POST", "/bots/",
+    ck_assert_int_eq(pc_plat("POST", "/apix/bots/",
         "{\"name\":\"chat\",\"platform\":\"discord\",\"machine_id\":\"" PC_ALPHA "\","
         "\"allowed_users\":[\"u1\",\"u2\"],\"permission\":\"read\",\"enabled\":false}", &b), 201);
     ck_assert_int_eq(json_array_size(json_object_get(b, "allowed_users")), 2);
@@ -79,7 +79,7 @@ START_TEST(create_defaults_and_pages)
     ck_assert(json_is_false(json_object_get(b, "enabled")));
     json_decref(b);
 
-    ck_assert_int_eq(pc_plat("GET", "/bots/?page_size=2&page=2", NULL, &b), 200);
+    ck_assert_int_eq(pc_plat("GET", "/apix/bots/?page_size=2&page=2", NULL, &b), 200);
     ck_assert_int_eq(pc_i(b, "count"), 3);
     ck_assert_int_eq(pc_i(b, "pages"), 2);
     ck_assert_int_eq(json_array_size(json_object_get(b, "results")), 1);
@@ -109,12 +109,12 @@ START_TEST(create_validation)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         json_t *b;
-        long st = pc_plat("POST", "/bots/", cases[i].body, &b);
+        long st = pc_plat("POST", "/apix/bots/", cases[i].body, &b);
         pc_assert_error(st, b, 400, "validation", cases[i].field);
         json_decref(b);
     }
     json_t *p;
-    ck_assert_int_eq(pc_plat("GET", "/bots/", NULL, &p), 200);
+    ck_assert_int_eq(pc_plat("GET", "/apix/bots/", NULL, &p), 200);
     ck_assert_int_eq(pc_i(p, "count"), 1);
     json_decref(p);
 }
@@ -140,7 +140,7 @@ START_TEST(update_only_passed_fields)
     st = pc_plat("PATCH", SEED_BOT, "{\"permission\":\"all\"}", &b);
     pc_assert_error(st, b, 400, "validation", "permission");
     json_decref(b);
-    st = pc_plat("PATCH", "/bots/nope/", "{\"name\":\"x\"}", &b);
+    st = pc_plat("PATCH", "/apix/bots/nope/", "{\"name\":\"x\"}", &b);
     pc_assert_error(st, b, 404, "not_found", NULL);
     json_decref(b);
     ck_assert_int_eq(pc_plat("GET", SEED_BOT, NULL, &b), 200);
@@ -159,7 +159,7 @@ START_TEST(delete_then_gone)
     long st = pc_plat("DELETE", SEED_BOT, NULL, &b);
     pc_assert_error(st, b, 404, "not_found", NULL);
     json_decref(b);
-    ck_assert_int_eq(pc_plat("GET", "/bots/", NULL, &b), 200);
+    ck_assert_int_eq(pc_plat("GET", "/apix/bots/", NULL, &b), 200);
     ck_assert_int_eq(pc_i(b, "count"), 0);
     json_decref(b);
 }
@@ -168,11 +168,11 @@ END_TEST
 START_TEST(bots_wrong_plane_credential)
 {
     json_t *b;
-    long st = pc_http("GET", "/platform/bots/", "Authorization: Bearer " PC_TOKEN,
+    long st = pc_http("GET", "/platform/apix/bots/", "Authorization: Bearer " PC_TOKEN,
                       NULL, &b, NULL);
     pc_assert_error(st, b, 401, "auth", NULL);
     json_decref(b);
-    st = pc_http("GET", "/platform/bots/", NULL, NULL, &b, NULL);
+    st = pc_http("GET", "/platform/apix/bots/", NULL, NULL, &b, NULL);
     pc_assert_error(st, b, 401, "auth", NULL);
     json_decref(b);
 }

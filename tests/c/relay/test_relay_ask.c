@@ -119,18 +119,57 @@ static void post_answer(const char *machine, const char *what,
         ck_assert(json_is_boolean(json_object_get(r.body, "accepted")));
         ck_assert_int_eq(json_is_true(json_object_get(r.body, "accepted")),
                          accepted);
+        json_decref(r.body);
     } else {
-        ck_assert_str_eq(rh_s(r.body, "code"), "not_found");
+        rh_expect_error(r, status, "not_found", NULL);
     }
-    json_decref(r.body);
 }
 
-static void confirm(const char *token, bool accept, long status, int accepted)
+/* The confirm body as the hosted relay takes it (and the official core
+ * sends it). */
+static void confirm_body(char *buf, size_t n, const char *token, bool accept)
 {
-    char body[256];
-    snprintf(body, sizeof body, "{\"token\": \"%s\", \"accept\": %s}", token,
-             accept ? "true" : "false");
-    post_answer(RH_M(1), "confirm", body, status, accepted);
+    snprintf(buf, n, "{\"accept\": %s, \"confirm_token\": \"%s\"}",
+             accept ? "true" : "false", token);
+}
+
+/* POST .../confirm that must fail with `status` (a JSON error). */
+static void confirm_fails(const char *machine, const char *token, long status)
+{
+    char body[256], path[256];
+    confirm_body(body, sizeof body, token, true);
+    snprintf(path, sizeof path, "/api/admin/machines/%s/confirm", machine);
+    rh_expect_error(rh_relay("POST", path, body), status, "not_found", NULL);
+}
+
+/* POST .../confirm that is answered with the rest of the stream (SSE):
+ * returns its frames, read to the end. */
+static as_frames confirm_stream(const char *machine, const char *token,
+                                bool accept)
+{
+    char body[256], path[256];
+    confirm_body(body, sizeof body, token, accept);
+    snprintf(path, sizeof path, "/api/admin/machines/%s/confirm", machine);
+    as_stream *c = as_open(path, body);
+    ck_assert_int_eq(as_finish(c, 10000), CURLE_OK);
+    ck_assert_int_eq(as_status(c), 200);
+    ck_assert_str_eq(c->content_type, "text/event-stream");
+    as_frames fs = as_parse(c);
+    as_close(c);
+    return fs;
+}
+
+/* The continuation's ids go on from the confirm_required frame (seq `after`)
+ * on the same stream id as `ask`. */
+static void assert_continues(const as_frames *cont, const as_frame *ask,
+                             long after)
+{
+    char sid[64], sid2[64];
+    as_seq(ask, sid);
+    for (size_t i = 0; i < cont->n; i++) {
+        ck_assert_int_eq(as_seq(&cont->f[i], sid2), after + 1 + (long)i);
+        ck_assert_str_eq(sid2, sid);
+    }
 }
 
 START_TEST(confirm_accepted_continues)
@@ -143,16 +182,20 @@ START_TEST(confirm_accepted_continues)
     ck_assert_str_eq(as_str(&fs.f[0], "danger_level"), "high");
     char token[128];
     snprintf(token, sizeof token, "%s", as_str(&fs.f[0], "token"));
+    confirm_fails(RH_M(1), "no-such-token", 404);
+    as_frames cont = confirm_stream(RH_M(1), token, true);
+    assert_continues(&cont, &fs.f[0], 1);
+    assert_answer(&cont, 0, "ok: rm -rf /tmp/x");
+    as_frames_free(&cont);
     as_frames_free(&fs);
-    confirm("no-such-token", true, 404, 0);
-    confirm(token, true, 200, 1);
+    /* the ask connection carries the same frames */
     ck_assert_int_eq(as_finish(s, 10000), CURLE_OK);
     fs = as_parse(s);
     assert_ids(&fs);
     assert_answer(&fs, 1, "ok: rm -rf /tmp/x");
     as_frames_free(&fs);
     as_close(s);
-    confirm(token, true, 404, 0);   /* answered once: gone */
+    confirm_fails(RH_M(1), token, 404);   /* answered once: gone */
 }
 END_TEST
 
@@ -163,8 +206,13 @@ START_TEST(confirm_rejected_ends_with_failed_done)
                               "confirm_required");
     char token[128];
     snprintf(token, sizeof token, "%s", as_str(&fs.f[0], "token"));
+    as_frames cont = confirm_stream(RH_M(1), token, false);
+    assert_continues(&cont, &fs.f[0], 1);
+    ck_assert_uint_eq(cont.n, 1);
+    ck_assert(json_is_false(json_object_get(cont.f[0].json, "success")));
+    ck_assert_str_eq(as_str(&cont.f[0], "error"), "rejected");
+    as_frames_free(&cont);
     as_frames_free(&fs);
-    confirm(token, false, 200, 0);
     ck_assert_int_eq(as_finish(s, 10000), CURLE_OK);
     fs = as_parse(s);
     assert_ids(&fs);
@@ -301,17 +349,68 @@ START_TEST(pin_then_confirm_on_a_dangerous_prompt)
     ck_assert(as_wait_for(s, "}\n\n", 10000));
     fs = as_parse(s);
     ck_assert_uint_eq(fs.n, 2);
-    char body[256];
-    snprintf(body, sizeof body, "{\"token\": \"%s\", \"accept\": true}",
-             as_str(&fs.f[1], "token"));
+    as_frames cont = confirm_stream(RH_M(3), as_str(&fs.f[1], "token"), true);
+    assert_continues(&cont, &fs.f[1], 2);
+    assert_answer(&cont, 0, "ok: sudo ls");
+    as_frames_free(&cont);
     as_frames_free(&fs);
-    post_answer(RH_M(3), "confirm", body, 200, 1);
     ck_assert_int_eq(as_finish(s, 10000), CURLE_OK);
     fs = as_parse(s);
     assert_ids(&fs);
     assert_answer(&fs, 2, "ok: sudo ls");
     as_frames_free(&fs);
     as_close(s);
+}
+END_TEST
+
+/* What the official core does: after POST /confirm it reads the rest from
+ * the confirm response and closes the ask connection. That is no cancel:
+ * the agent finishes and the continuation gets every frame. */
+START_TEST(confirm_takes_over_when_the_ask_connection_closes)
+{
+    as_stream *s;
+    as_frames fs = open_until(&s, AS_ASK(1), BODY("rm a b c"),
+                              "confirm_required");
+    char token[128];
+    snprintf(token, sizeof token, "%s", as_str(&fs.f[0], "token"));
+    char body[256];
+    confirm_body(body, sizeof body, token, true);
+    as_stream *c = as_open("/api/admin/machines/" RH_M(1) "/confirm", body);
+    as_pump(c, 50);       /* the confirm is in */
+    as_close(s);          /* then the ask connection goes */
+    ck_assert_int_eq(as_finish(c, 10000), CURLE_OK);
+    as_frames cont = as_parse(c);
+    assert_continues(&cont, &fs.f[0], 1);
+    assert_answer(&cont, 0, "ok: rm a b c");
+    as_frames_free(&cont);
+    as_frames_free(&fs);
+    as_close(c);
+    ck_assert_int_eq(as_await_counter("completed", 1), 1);
+    json_t *n = as_counters();
+    ck_assert_int_eq(rh_i(n, "cancelled"), 0);
+    json_decref(n);
+}
+END_TEST
+
+/* The other order: the ask connection goes while the confirm is pending,
+ * then the confirm comes and carries the rest. */
+START_TEST(confirm_after_the_ask_connection_closed)
+{
+    as_stream *s;
+    as_frames fs = open_until(&s, AS_ASK(1), BODY("rm x"), "confirm_required");
+    char token[128];
+    snprintf(token, sizeof token, "%s", as_str(&fs.f[0], "token"));
+    as_close(s);
+    struct timespec ts = {0, 300 * 1000000L};   /* > ASK_POLL_MS: noticed */
+    nanosleep(&ts, NULL);
+    as_frames cont = confirm_stream(RH_M(1), token, true);
+    assert_continues(&cont, &fs.f[0], 1);
+    assert_answer(&cont, 0, "ok: rm x");
+    as_frames_free(&cont);
+    as_frames_free(&fs);
+    json_t *n = as_counters();
+    ck_assert_int_eq(rh_i(n, "cancelled"), 0);
+    json_decref(n);
 }
 END_TEST
 
@@ -356,11 +455,15 @@ START_TEST(request_errors_are_json_before_any_stream)
                              "{\"challenge_id\": \"x\"}"), 422, "validation",
                     "pin");
     rh_expect_error(rh_relay("POST", "/api/admin/machines/" RH_M(1)
-                             "/confirm", "{\"token\": \"x\"}"), 422,
+                             "/confirm", "{\"confirm_token\": \"x\"}"), 422,
                     "validation", "accept");
+    /* the old "token" key is not read: the hosted name is confirm_token */
+    rh_expect_error(rh_relay("POST", "/api/admin/machines/" RH_M(1)
+                             "/confirm", "{\"token\": \"x\", \"accept\": true}"),
+                    422, "validation", "confirm_token");
     rh_expect_error(rh_relay("POST", "/api/admin/machines/nope/confirm",
-                             "{\"token\": \"x\", \"accept\": true}"), 404,
-                    "not_found", NULL);
+                             "{\"confirm_token\": \"x\", \"accept\": true}"),
+                    404, "not_found", NULL);
     /* A full set of optional fields is accepted. */
     as_frames fs = run(AS_ASK(1), "{\"prompt\": \"x\", \"session_id\": \"s\", "
                                   "\"agent_type\": \"chat\", "
@@ -414,6 +517,8 @@ int main(void)
     tcase_add_test(tc, upfront_pin);
     tcase_add_test(tc, pin_timeout);
     tcase_add_test(tc, pin_then_confirm_on_a_dangerous_prompt);
+    tcase_add_test(tc, confirm_takes_over_when_the_ask_connection_closes);
+    tcase_add_test(tc, confirm_after_the_ask_connection_closed);
     tcase_add_test(tc, offline_machine);
     tcase_add_test(tc, request_errors_are_json_before_any_stream);
     tcase_add_test(tc, heartbeats_while_waiting);

@@ -23,11 +23,12 @@ static const char *new_fleet(const char *slug)
 START_TEST(fleets_create_validate_conflict)
 {
     json_t *f = rh_expect(rh_relay("POST", "/api/fleets",
-        "{\"name\":\"Ops\",\"slug\":\"ops-1\",\"mfa_required\":\"required\"}"),
+        "{\"name\":\"Ops\",\"slug\":\"ops-1\",\"mfa_required\":\"any\"}"),
         201);
     ck_assert_str_eq(rh_s(f, "role"), "owner");
-    ck_assert_str_eq(rh_s(f, "mfa_required"), "required");
-    ck_assert_ptr_null(json_object_get(f, "disabled_at"));
+    ck_assert_str_eq(rh_s(f, "mfa_required"), "any");
+    /* required and nullable: present as null */
+    ck_assert(json_is_null(json_object_get(f, "disabled_at")));
     json_decref(f);
     f = rh_expect(rh_relay("POST", "/api/fleets",
                            "{\"name\":\"Two\",\"slug\":\"two\"}"), 201);
@@ -36,7 +37,7 @@ START_TEST(fleets_create_validate_conflict)
 
     rh_expect_error(rh_relay("POST", "/api/fleets",
                              "{\"name\":\"Dup\",\"slug\":\"default\"}"), 409,
-                    "conflict", "slug");
+                    "conflict", NULL);
     rh_expect_error(rh_relay("POST", "/api/fleets", "{\"slug\":\"abc\"}"), 422,
                     "validation", "name");
     rh_expect_error(rh_relay("POST", "/api/fleets",
@@ -54,9 +55,22 @@ START_TEST(fleets_create_validate_conflict)
         rh_expect_error(rh_relay("POST", "/api/fleets", body), 422,
                         "validation", "slug");
     }
-    rh_expect_error(rh_relay("POST", "/api/fleets",
-        "{\"name\":\"A\",\"slug\":\"abc\",\"mfa_required\":\"always\"}"), 422,
-        "validation", "mfa_required");
+    /* the wire enum is none|any|totp: the surface values are not on it */
+    static const char *const bad_mfa[] = {"always", "optional", "required",
+                                          NULL};
+    for (size_t i = 0; bad_mfa[i]; i++) {
+        char body[128];
+        snprintf(body, sizeof body,
+                 "{\"name\":\"A\",\"slug\":\"abc\",\"mfa_required\":\"%s\"}",
+                 bad_mfa[i]);
+        rh_expect_error(rh_relay("POST", "/api/fleets", body), 422,
+                        "validation", "mfa_required");
+    }
+    f = rh_expect(rh_relay("POST", "/api/fleets",
+        "{\"name\":\"T\",\"slug\":\"totp-1\",\"mfa_required\":\"totp\"}"),
+        201);
+    ck_assert_str_eq(rh_s(f, "mfa_required"), "totp");
+    json_decref(f);
 }
 END_TEST
 
@@ -67,32 +81,40 @@ START_TEST(fleets_list_update_disable)
         snprintf(slug, sizeof slug, "f-%d", i);
         new_fleet(slug);
     }
-    json_t *p = rh_expect(rh_relay("GET", "/api/fleets?offset=2&per_page=2",
+    json_t *p = rh_expect(rh_relay("GET", "/api/fleets?page=2&per_page=2",
                                    NULL), 200);
     ck_assert_int_eq(rh_i(p, "total"), 5);
-    ck_assert_int_eq(rh_i(p, "offset"), 2);
+    ck_assert_int_eq(rh_i(p, "page"), 2);
     ck_assert_int_eq(rh_i(p, "per_page"), 2);
+    ck_assert(json_is_true(json_object_get(p, "has_next")));
+    ck_assert(json_is_true(json_object_get(p, "has_prev")));
+    ck_assert_ptr_null(json_object_get(p, "offset"));
     ck_assert_str_eq(rh_s(json_array_get(json_object_get(p, "items"), 0),
                           "slug"), "f-1");
     json_decref(p);
-    /* 1.1.0 sends per_page=0: the default page size */
-    p = rh_expect(rh_relay("GET", "/api/fleets?offset=0&per_page=0", NULL),
-                  200);
+    /* no paging params (the official core's default): page 1 of 20 */
+    p = rh_expect(rh_relay("GET", "/api/fleets", NULL), 200);
+    ck_assert_int_eq(rh_i(p, "page"), 1);
     ck_assert_int_eq(rh_i(p, "per_page"), 20);
+    ck_assert(json_is_false(json_object_get(p, "has_next")));
     json_decref(p);
-    rh_expect_error(rh_relay("GET", "/api/fleets?offset=-1", NULL), 422,
-                    "validation", "offset");
+    rh_expect_error(rh_relay("GET", "/api/fleets?page=0", NULL), 422,
+                    "validation", "page");
     rh_expect_error(rh_relay("GET", "/api/fleets?per_page=101", NULL), 422,
                     "validation", "per_page");
 
     json_t *f = rh_expect(rh_relay("PATCH", FLEET_PATH,
-        "{\"name\":\"Renamed\",\"mfa_required\":\"optional\"}"), 200);
+        "{\"name\":\"Renamed\",\"mfa_required\":\"any\"}"), 200);
     ck_assert_str_eq(rh_s(f, "name"), "Renamed");
-    ck_assert_str_eq(rh_s(f, "mfa_required"), "optional");
+    ck_assert_str_eq(rh_s(f, "mfa_required"), "any");
     ck_assert_str_eq(rh_s(f, "slug"), "default");
     json_decref(f);
-    rh_expect_error(rh_relay("PATCH", FLEET_PATH, "{\"name\":\"\"}"), 422,
-                    "validation", "name");
+    /* name "" = unchanged (the official client sends it for "no name") */
+    f = rh_expect(rh_relay("PATCH", FLEET_PATH,
+        "{\"name\":\"\",\"mfa_required\":\"none\"}"), 200);
+    ck_assert_str_eq(rh_s(f, "name"), "Renamed");
+    ck_assert_str_eq(rh_s(f, "mfa_required"), "none");
+    json_decref(f);
     rh_expect_error(rh_relay("PATCH", "/api/fleets/unknown",
                              "{\"name\":\"x\"}"), 404, "not_found", NULL);
 
@@ -126,15 +148,20 @@ START_TEST(members_rules)
     ck_assert_str_eq(rh_s(m, "email"), "new.person@example.org");
     ck_assert_str_eq(rh_s(m, "display_name"), "new.person");
     ck_assert_str_eq(rh_s(m, "invited_by_id"), RH_OWNER);
+    /* the seed owner was invited by nobody: null, not absent */
+    json_t *all = rh_expect(rh_relay("GET", FLEET_PATH "/members", NULL), 200);
+    ck_assert(json_is_null(json_object_get(
+        json_array_get(json_object_get(all, "items"), 0), "invited_by_id")));
+    json_decref(all);
     char uid[64];
     snprintf(uid, sizeof uid, "%s", rh_s(m, "user_id"));
     json_decref(m);
     rh_expect_error(rh_relay("POST", FLEET_PATH "/members",
                              "{\"email\":\"NEW.person@example.org\"}"), 409,
-                    "conflict", "email");
+                    "conflict", NULL);
     rh_expect_error(rh_relay("POST", FLEET_PATH "/members",
                              "{\"email\":\"admin@example.com\"}"), 409,
-                    "conflict", "email");
+                    "conflict", NULL);
     static const char *const bad_emails[] = {"ab", "no-at-sign", "@x.y",
                                              "a@", "a b@c.d", "a@b@c", NULL};
     for (size_t i = 0; bad_emails[i]; i++) {
@@ -163,7 +190,7 @@ START_TEST(members_rules)
 
     /* the last owner can be neither demoted nor removed */
     rh_expect_error(rh_relay("PATCH", FLEET_PATH "/members/" RH_OWNER,
-                             "{\"role\":\"admin\"}"), 409, "conflict", "role");
+                             "{\"role\":\"admin\"}"), 409, "conflict", NULL);
     rh_expect_error(rh_relay("DELETE", FLEET_PATH "/members/" RH_OWNER, NULL),
                     409, "conflict", NULL);
     /* with a second owner, both work */
@@ -224,10 +251,10 @@ START_TEST(fleet_machines_link)
 
     rh_expect_error(rh_relay("POST", FLEET_PATH "/machines",
                              "{\"machine_id\":\"" RH_M(2) "\"}"), 409,
-                    "conflict", "machine_id");
+                    "conflict", NULL);
     rh_expect_error(rh_relay("POST", FLEET_PATH "/machines",
                              "{\"machine_id\":\"ghost\"}"), 404, "not_found",
-                    "machine_id");
+                    NULL);
     rh_expect_error(rh_relay("POST", FLEET_PATH "/machines", "{}"), 422,
                     "validation", "machine_id");
     rh_resp r = rh_relay("DELETE", FLEET_PATH "/machines/" RH_M(2), NULL);
@@ -282,6 +309,10 @@ START_TEST(keys_issue_list_revoke)
 
     json_t *p = rh_expect(rh_relay("GET", FLEET_PATH "/api-keys", NULL), 200);
     ck_assert_int_eq(rh_i(p, "total"), 3);
+    /* no paging params (the official core sends none): the whole list */
+    ck_assert_int_eq(rh_i(p, "per_page"), 3);
+    ck_assert_int_eq(rh_i(p, "page"), 1);
+    ck_assert(json_is_false(json_object_get(p, "has_next")));
     json_t *items = json_object_get(p, "items");
     for (size_t i = 0; i < json_array_size(items); i++)
         ck_assert_ptr_null(json_object_get(json_array_get(items, i),
@@ -294,7 +325,7 @@ START_TEST(keys_issue_list_revoke)
     rh_resp r = rh_relay("DELETE", path, NULL);
     ck_assert_int_eq(r.status, 204);
     ck_assert_ptr_null(r.body);
-    p = rh_expect(rh_relay("GET", FLEET_PATH "/api-keys?per_page=1&offset=1",
+    p = rh_expect(rh_relay("GET", FLEET_PATH "/api-keys?per_page=1&page=2",
                            NULL), 200);
     json_t *revoked = json_array_get(json_object_get(p, "items"), 0);
     ck_assert_str_eq(rh_s(revoked, "id"), id);

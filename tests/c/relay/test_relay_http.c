@@ -31,14 +31,14 @@ START_TEST(auth_platform_plane)
     static const char *const bearer[] = {RH_BEARER, NULL};
     static const char *const wrong[] = {"X-Api-Key: " RH_TOKEN, NULL};
     static const char *const good[] = {RH_APIKEY, NULL};
-    rh_expect_error(rh_call("GET", "/platform/skills/", NULL, NULL), 401,
+    rh_expect_error(rh_call("GET", "/platform/apix/skills/skills/", NULL, NULL), 401,
                     "auth", NULL);
     /* the relay token is rejected, as Bearer and as a key */
-    rh_expect_error(rh_call("GET", "/platform/skills/", bearer, NULL), 401,
+    rh_expect_error(rh_call("GET", "/platform/apix/skills/skills/", bearer, NULL), 401,
                     "auth", NULL);
-    rh_expect_error(rh_call("GET", "/platform/skills/", wrong, NULL), 401,
+    rh_expect_error(rh_call("GET", "/platform/apix/skills/skills/", wrong, NULL), 401,
                     "auth", NULL);
-    json_decref(rh_expect(rh_call("GET", "/platform/skills/", good, NULL),
+    json_decref(rh_expect(rh_call("GET", "/platform/apix/skills/skills/", good, NULL),
                           200));
 }
 END_TEST
@@ -69,7 +69,7 @@ START_TEST(bad_bodies)
     rh_expect_error(rh_relay("POST", "/api/fleets", "\"x\""), 422,
                     "validation", NULL);
     /* the platform plane reports validation as 400, DRF style */
-    rh_expect_error(rh_call("POST", "/platform/skills/", key, "{oops"), 400,
+    rh_expect_error(rh_call("POST", "/platform/apix/skills/skills/", key, "{oops"), 400,
                     "validation", NULL);
     /* no body at all: the handler's required field is what fails */
     rh_expect_error(rh_relay("POST", "/api/fleets", NULL), 422, "validation",
@@ -125,10 +125,10 @@ START_TEST(control_fail)
     json_decref(rh_expect(rh_control("POST", "/fail",
         "{\"count\":1,\"status\":429,\"retry_after\":\"2\","
         "\"code\":\"rate_limit\"}"), 200));
-    rh_resp r = rh_call("GET", "/platform/skills/", NULL, NULL);
+    rh_resp r = rh_call("GET", "/platform/apix/skills/skills/", NULL, NULL);
     ck_assert_str_eq(r.retry_after, "2");
     rh_expect_error(r, 429, "rate_limit", NULL);
-    rh_expect_error(rh_call("GET", "/platform/skills/", NULL, NULL), 401,
+    rh_expect_error(rh_call("GET", "/platform/apix/skills/skills/", NULL, NULL), 401,
                     "auth", NULL);
 
     rh_expect_error(rh_control("POST", "/fail", "{\"status\":503}"), 422,
@@ -162,6 +162,9 @@ START_TEST(control_requests_and_reset)
     ck_assert_str_eq(rh_s(hd, "last-event-id"), "7");
     ck_assert_str_eq(rh_s(hd, "content-type"), "application/json");
     ck_assert_ptr_null(json_object_get(hd, "x-api-key"));
+    /* every header is recorded, by its lower-case name */
+    ck_assert_ptr_nonnull(rh_s(hd, "host"));
+    ck_assert_ptr_nonnull(rh_s(hd, "content-length"));
     ck_assert_str_eq(rh_s(json_object_get(r0, "body"), "slug"), "rec");
     json_t *r1 = json_array_get(reqs, 1);
     ck_assert_int_eq(rh_i(r1, "status"), 401);
@@ -209,7 +212,7 @@ START_TEST(idempotent_post)
     json_decref(b);
     /* another key runs the handler: the slug is now taken */
     rh_expect_error(rh_call("POST", "/api/fleets", h2, body), 409, "conflict",
-                    "slug");
+                    NULL);
     json_t *fl = rh_expect(rh_relay("GET", "/api/fleets", NULL), 200);
     ck_assert_int_eq(rh_i(fl, "total"), 2);
     json_decref(fl);
@@ -220,6 +223,73 @@ START_TEST(idempotent_post)
     ck_assert(json_is_true(json_object_get(json_array_get(reqs, 2),
                                            "replayed")));
     json_decref(rec);
+}
+END_TEST
+
+/* Every request header lands in the recording, lower-cased, including an
+ * empty one (the official core sends "Authorization: Bearer" with nothing
+ * after it on the platform) and repeated ones (joined by ", "). */
+START_TEST(recording_keeps_every_header)
+{
+    static const char *const h[] = {RH_APIKEY, "Authorization: Bearer",
+        "User-Agent: Go-http-client/1.1", "Accept-Encoding: gzip",
+        "X-Custom-Thing: A", "X-Custom-Thing: B", NULL};
+    json_decref(rh_expect(rh_call("GET", "/platform/apix/skills/tags/", h,
+                                  NULL), 200));
+    json_t *rec = rh_expect(rh_control("GET", "/requests", NULL), 200);
+    json_t *hd = json_object_get(json_array_get(json_object_get(rec,
+                                                                "requests"),
+                                                0), "headers");
+    ck_assert_str_eq(rh_s(hd, "x-api-key"), RH_KEY);
+    ck_assert_str_eq(rh_s(hd, "authorization"), "Bearer");
+    ck_assert_str_eq(rh_s(hd, "user-agent"), "Go-http-client/1.1");
+    ck_assert_str_eq(rh_s(hd, "accept-encoding"), "gzip");
+    ck_assert_str_eq(rh_s(hd, "x-custom-thing"), "A, B");
+    ck_assert_ptr_null(json_object_get(hd, "X-Api-Key"));
+    json_decref(rec);
+}
+END_TEST
+
+/* The exact hosted error bodies: FastAPI on the relay plane, DRF on the
+ * platform, and nothing else in them (no code, no field key). */
+START_TEST(error_bodies_are_the_hosted_shapes)
+{
+    static const char *const key[] = {RH_APIKEY, NULL};
+    rh_resp r = rh_relay("GET", "/api/machines?limit=0", NULL);
+    ck_assert_int_eq(r.status, 422);
+    char *text = json_dumps(r.body, JSON_COMPACT);
+    ck_assert_str_eq(text, "{\"detail\":[{\"loc\":[\"query\",\"limit\"],"
+                     "\"msg\":\"limit must be in 1..200 (got 0)\","
+                     "\"type\":\"greater_than_equal\"}]}");
+    free(text);
+    json_decref(r.body);
+    r = rh_relay("POST", "/api/fleets", "{\"slug\":\"abc\"}");
+    json_t *e = es_entry(r.body);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(e, "loc"),
+                                                      0)), "body");
+    ck_assert_str_eq(json_string_value(json_object_get(e, "type")), "missing");
+    json_decref(r.body);
+    r = rh_relay("GET", "/api/machines/" RH_M(9), NULL);
+    text = json_dumps(r.body, JSON_COMPACT);
+    ck_assert_str_eq(text, "{\"detail\":\"machine " RH_M(9) " not found\"}");
+    free(text);
+    json_decref(r.body);
+    r = rh_relay("GET", "/api/nothing", NULL);
+    text = json_dumps(r.body, JSON_COMPACT);
+    ck_assert_str_eq(text, "{\"detail\":\"Not Found\"}");
+    free(text);
+    json_decref(r.body);
+    r = rh_call("POST", "/platform/apix/skills/skills/", key, "{\"name\":7}");
+    ck_assert_int_eq(r.status, 400);
+    text = json_dumps(r.body, JSON_COMPACT);
+    ck_assert_str_eq(text, "{\"name\":[\"name must be a string\"]}");
+    free(text);
+    json_decref(r.body);
+    r = rh_call("GET", "/platform/apix/skills/skills/nope/", key, NULL);
+    ck_assert_int_eq(r.status, 404);
+    ck_assert_uint_eq(json_object_size(r.body), 1);
+    ck_assert_ptr_nonnull(rh_s(r.body, "detail"));
+    json_decref(r.body);
 }
 END_TEST
 
@@ -245,6 +315,8 @@ int main(void)
     tcase_add_test(tc, control_requests_and_reset);
     tcase_add_test(tc, idempotent_post);
     tcase_add_test(tc, control_health);
+    tcase_add_test(tc, recording_keeps_every_header);
+    tcase_add_test(tc, error_bodies_are_the_hosted_shapes);
     suite_add_tcase(s, tc);
     return rh_run(s);
 }

@@ -7,7 +7,7 @@
 static const char *const summary_keys[] = {"id", "name", "hostname", "os",
     "os_version", "architecture", "agent_version", "last_heartbeat_at",
     "presence", "public_key_fingerprint", "public_key_status", "created_at",
-    "fleets", "specs", "is_jarvis", NULL};
+    "fleets", "specs", "is_jarvis", "disabled_at", NULL};
 
 static void assert_keys(json_t *o, const char *const *keys)
 {
@@ -28,6 +28,8 @@ START_TEST(list_pages_in_seed_order)
         for (size_t i = 0; i < json_array_size(items); i++) {
             json_t *m = json_array_get(items, i);
             assert_keys(m, summary_keys);
+            /* required and nullable: present as null when unset */
+            ck_assert(json_is_null(json_object_get(m, "disabled_at")));
             ck_assert_str_eq(rh_s(m, "name"), names[seen++]);
             ck_assert_str_eq(rh_s(json_array_get(json_object_get(m, "fleets"),
                                                  0), "role"), "owner");
@@ -39,6 +41,7 @@ START_TEST(list_pages_in_seed_order)
         ck_assert_int_eq(json_is_true(json_object_get(p, "has_more")),
                          next != NULL);
         if (!next) {
+            ck_assert(json_is_null(json_object_get(p, "next_cursor")));
             json_decref(p);
             break;
         }
@@ -85,16 +88,18 @@ END_TEST
 START_TEST(get_update_disable)
 {
     json_t *d = rh_expect(rh_relay("GET", "/api/machines/" RH_M(1), NULL), 200);
-    static const char *const detail_keys[] = {"summary", "is_root", "username",
+    static const char *const detail_keys[] = {"is_root", "username",
         "device_id", "public_key", "public_key_version",
         "public_key_registered_at", "created_by_id", "live_metrics", NULL};
+    /* flat: the summary's fields and the detail's side by side */
     assert_keys(d, detail_keys);
-    assert_keys(json_object_get(d, "summary"), summary_keys);
-    ck_assert_str_eq(rh_s(json_object_get(d, "summary"), "id"), RH_M(1));
+    assert_keys(d, summary_keys);
+    ck_assert_ptr_null(json_object_get(d, "summary"));
+    ck_assert_str_eq(rh_s(d, "id"), RH_M(1));
     json_decref(d);
-    /* the offline machine has no live metrics */
+    /* the offline machine has no live metrics: null, not absent */
     d = rh_expect(rh_relay("GET", "/api/machines/" RH_M(4), NULL), 200);
-    ck_assert_ptr_null(json_object_get(d, "live_metrics"));
+    ck_assert(json_is_null(json_object_get(d, "live_metrics")));
     json_decref(d);
 
     json_t *s = rh_expect(rh_relay("PATCH", "/api/machines/" RH_M(2),
@@ -102,8 +107,11 @@ START_TEST(get_update_disable)
     ck_assert_str_eq(rh_s(s, "name"), "bravo-2");
     ck_assert_str_eq(rh_s(s, "hostname"), "bravo");
     json_decref(s);
-    rh_expect_error(rh_relay("PATCH", "/api/machines/" RH_M(2),
-                             "{\"name\":\"\"}"), 422, "validation", "name");
+    /* "" leaves the name (the official client sends it for "no name") */
+    s = rh_expect(rh_relay("PATCH", "/api/machines/" RH_M(2),
+                           "{\"name\":\"\"}"), 200);
+    ck_assert_str_eq(rh_s(s, "name"), "bravo-2");
+    json_decref(s);
     rh_expect_error(rh_relay("PATCH", "/api/machines/" RH_M(2),
                              "{\"name\":7}"), 422, "validation", "name");
     rh_expect_error(rh_relay("PATCH", "/api/machines/" RH_M(8),
@@ -114,7 +122,7 @@ START_TEST(get_update_disable)
     ck_assert_ptr_null(r.body);
     /* soft-disable: still there, with disabled_at */
     d = rh_expect(rh_relay("GET", "/api/machines/" RH_M(3), NULL), 200);
-    ck_assert_ptr_nonnull(rh_s(json_object_get(d, "summary"), "disabled_at"));
+    ck_assert_ptr_nonnull(rh_s(d, "disabled_at"));
     json_decref(d);
     rh_expect_error(rh_relay("DELETE", "/api/machines/" RH_M(7), NULL), 404,
                     "not_found", NULL);

@@ -12,6 +12,10 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <sys/socket.h>
 
 #include "relay_server.h"
 
@@ -98,7 +102,7 @@ START_TEST(startup_line_and_sigterm)
     snprintf(url, sizeof url, "%s/api/machines", root);
     ck_assert_int_eq(get(url, "Authorization: Bearer T1"), 200);
     ck_assert_int_eq(get(url, "Authorization: Bearer local-dev-token"), 401);
-    snprintf(url, sizeof url, "%s/platform/skills/", root);
+    snprintf(url, sizeof url, "%s/platform/apix/skills/skills/", root);
     ck_assert_int_eq(get(url, "X-Api-Key: K1"), 200);
     int st = stop(&c);
     ck_assert(WIFEXITED(st));
@@ -117,7 +121,7 @@ START_TEST(env_credentials_and_seed_file)
         "\"email\":\"u@x.y\",\"display_name\":\"U\"}],\"machines\":[]}";
     ck_assert_int_eq(write(fd, seed, strlen(seed)), (ssize_t)strlen(seed));
     close(fd);
-    char *argv[] = {"relay", "--seed", path, NULL};
+    char *argv[] = {"relay", "--port", "0", "--seed", path, NULL};
     child c = spawn(argv);
     ck_assert_str_eq(s(c.line, "token"), "env-token");
     ck_assert_str_eq(s(c.line, "api_key"), "local-dev-api-key");
@@ -128,6 +132,34 @@ START_TEST(env_credentials_and_seed_file)
     ck_assert_int_eq(get(url, "Authorization: Bearer env-token"), 404);
     ck_assert_int_eq(stop(&c), 0);
     unlink(path);
+}
+END_TEST
+
+/* True when 127.0.0.1:port can be bound right now. */
+static bool port_free(unsigned short port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* Without --port the relay listens where the official 1.1.1 client says the
+ * local embedded relay is: 127.0.0.1:63141. */
+START_TEST(default_port_is_63141)
+{
+    if (!port_free(63141)) {   /* someone else has it: nothing to prove */
+        fprintf(stderr, "default_port_is_63141: port busy, skipped\n");
+        return;
+    }
+    char *argv[] = {"relay", NULL};
+    child c = spawn(argv);
+    ck_assert_str_eq(s(c.line, "relay_url"), "http://127.0.0.1:63141");
+    ck_assert_int_eq(get("http://127.0.0.1:63141/_control/health", NULL), 200);
+    ck_assert_int_eq(stop(&c), 0);
 }
 END_TEST
 
@@ -186,6 +218,7 @@ int main(void)
     TCase *tc = tcase_create("main");
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, startup_line_and_sigterm);
+    tcase_add_test(tc, default_port_is_63141);
     tcase_add_test(tc, env_credentials_and_seed_file);
     tcase_add_test(tc, bad_invocations);
     tcase_add_test(tc, seed_errors);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err_shape.h"
 #include "relay_server.h"
 
 /* ---- routing ------------------------------------------------------------ */
@@ -116,13 +117,7 @@ static void req_free(relay_req *q, relay_resp *out)
 
 static void assert_validation(relay_resp *out, int status, const char *field)
 {
-    ck_assert_int_eq(out->status, status);
-    ck_assert_str_eq(json_string_value(json_object_get(out->body, "code")),
-                     "validation");
-    ck_assert_str_eq(json_string_value(json_object_get(out->body, "field")),
-                     field);
-    ck_assert_ptr_nonnull(json_string_value(json_object_get(out->body,
-                                                            "message")));
+    es_assert(out->status, out->body, status, "validation", field);
 }
 
 START_TEST(body_str_rules)
@@ -266,7 +261,8 @@ START_TEST(cursor_walk)
         const char *next = json_string_value(json_object_get(p, "next_cursor"));
         ck_assert_int_eq(json_is_true(json_object_get(p, "has_more")),
                          next != NULL);
-        if (!next) {
+        if (!next) {   /* the last page still has the key, as null */
+            ck_assert(json_is_null(json_object_get(p, "next_cursor")));
             json_decref(p);
             break;
         }
@@ -294,12 +290,12 @@ START_TEST(cursor_rejects)
                                         "limit", "limit"};
     for (int i = 0; bad[i]; i++) {
         json_t *p = page(cursor7, bad[i], all, &st);
-        ck_assert_int_eq(st, 422);
-        ck_assert_str_eq(json_string_value(json_object_get(p, "field")),
-                         field[i]);
+        es_assert(st, p, 422, "validation", field[i]);
+        ck_assert_str_eq(json_string_value(json_array_get(json_object_get(
+            es_entry(p), "loc"), 0)), "query");
         json_decref(p);
     }
-    /* "" = no cursor (1.1.0 sends it) */
+    /* "" = no cursor (lenient) */
     json_t *p = page(cursor7, "cursor=&q=", all, &st);
     ck_assert_int_eq(st, 200);
     json_decref(p);
@@ -307,34 +303,90 @@ START_TEST(cursor_rejects)
 }
 END_TEST
 
+/* ---- error bodies ------------------------------------------------------ */
+
+START_TEST(error_shapes)
+{
+    relay_resp out = {0};
+    /* 422: FastAPI's list, loc [where, field], nothing else */
+    relay_error_in(&out, 422, "query", "limit", "greater_than_equal", "n %d",
+                   1);
+    es_assert(out.status, out.body, 422, "validation", "limit");
+    json_t *e = es_entry(out.body);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(e, "loc"),
+                                                      0)), "query");
+    ck_assert_str_eq(json_string_value(json_object_get(e, "type")),
+                     "greater_than_equal");
+    ck_assert_str_eq(json_string_value(json_object_get(e, "msg")), "n 1");
+    /* relay_error: loc body, type value_error; no field = loc ["body"] */
+    relay_error(&out, 422, "validation", NULL, "bad");
+    es_assert(out.status, out.body, 422, "validation", NULL);
+    ck_assert_uint_eq(json_array_size(json_object_get(es_entry(out.body),
+                                                      "loc")), 1);
+    /* 400: DRF, {field: [msg]} or non_field_errors */
+    relay_error(&out, 400, "validation", "name", "too long");
+    es_assert(out.status, out.body, 400, "validation", "name");
+    ck_assert_str_eq(json_string_value(json_array_get(
+        json_object_get(out.body, "name"), 0)), "too long");
+    relay_error(&out, 400, "validation", NULL, "x");
+    ck_assert_ptr_nonnull(json_object_get(out.body, "non_field_errors"));
+    /* everything else: {"detail": msg}, a field is not sent, nor a code */
+    relay_error(&out, 409, "conflict", "slug", "slug %s is taken", "a");
+    es_assert(out.status, out.body, 409, "conflict", NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(out.body, "detail")),
+                     "slug a is taken");
+    json_decref(out.body);
+}
+END_TEST
+
+START_TEST(nulls_fill_only_missing_keys)
+{
+    json_t *o = json_pack("{s:s, s:n}", "a", "x", "b");
+    static const char *const keys[] = {"a", "b", "c", NULL};
+    relay_nulls(o, keys);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "a")), "x");
+    ck_assert(json_is_null(json_object_get(o, "b")));
+    ck_assert(json_is_null(json_object_get(o, "c")));
+    ck_assert_uint_eq(json_object_size(o), 3);
+    json_decref(o);
+}
+END_TEST
+
 START_TEST(offset_shape)
 {
     json_t *all = numbers(9);
     int st;
-    json_t *p = page(offset20, "offset=8&per_page=2", all, &st);
+    json_t *p = page(offset20, "page=3&per_page=4", all, &st);
     ck_assert_int_eq(st, 200);
-    ck_assert_int_eq(json_integer_value(json_object_get(p, "offset")), 8);
-    ck_assert_int_eq(json_integer_value(json_object_get(p, "per_page")), 2);
+    ck_assert_int_eq(json_object_size(p), 6);   /* nothing else, no offset */
+    ck_assert_int_eq(json_integer_value(json_object_get(p, "page")), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(p, "per_page")), 4);
     ck_assert_int_eq(json_integer_value(json_object_get(p, "total")), 9);
+    ck_assert(json_is_false(json_object_get(p, "has_next")));
+    ck_assert(json_is_true(json_object_get(p, "has_prev")));
     ck_assert_uint_eq(json_array_size(json_object_get(p, "items")), 1);
     json_decref(p);
-    /* per_page 0 (1.1.0) or missing = the default */
-    p = page(offset20, "offset=0&per_page=0", all, &st);
+    /* no paging params (what the official core sends) = page 1, default */
+    p = page(offset20, NULL, all, &st);
+    ck_assert_int_eq(json_integer_value(json_object_get(p, "page")), 1);
     ck_assert_int_eq(json_integer_value(json_object_get(p, "per_page")), 4);
+    ck_assert(json_is_true(json_object_get(p, "has_next")));
+    ck_assert(json_is_false(json_object_get(p, "has_prev")));
     ck_assert_uint_eq(json_array_size(json_object_get(p, "items")), 4);
     json_decref(p);
-    p = page(offset20, "offset=-1", all, &st);
-    ck_assert_int_eq(st, 422);
-    ck_assert_str_eq(json_string_value(json_object_get(p, "field")), "offset");
-    json_decref(p);
-    p = page(offset20, "per_page=7", all, &st);
-    ck_assert_int_eq(st, 422);
-    ck_assert_str_eq(json_string_value(json_object_get(p, "field")),
-                     "per_page");
-    json_decref(p);
-    p = page(offset20, "offset=50", all, &st);   /* past the end: empty */
+    static const char *const bad[] = {"page=0", "per_page=0", "per_page=7",
+                                      "page=x", NULL};
+    static const char *const field[] = {"page", "per_page", "per_page",
+                                        "page"};
+    for (int i = 0; bad[i]; i++) {
+        p = page(offset20, bad[i], all, &st);
+        es_assert(st, p, 422, "validation", field[i]);
+        json_decref(p);
+    }
+    p = page(offset20, "page=50", all, &st);   /* past the end: empty */
     ck_assert_int_eq(st, 200);
     ck_assert_uint_eq(json_array_size(json_object_get(p, "items")), 0);
+    ck_assert(json_is_false(json_object_get(p, "has_next")));
     json_decref(p);
     json_decref(all);
 }
@@ -358,21 +410,19 @@ START_TEST(number_shape)
     json_decref(p);
     p = page(number, "page=3", all, &st);
     ck_assert(!json_is_true(json_object_get(p, "has_next")));
-    ck_assert_ptr_null(json_object_get(p, "next_page"));
+    ck_assert(json_is_null(json_object_get(p, "next_page")));   /* present */
     ck_assert_uint_eq(json_array_size(json_object_get(p, "results")), 1);
     json_decref(p);
     p = page(number, "page=4", all, &st);   /* past the last page: DRF 404 */
-    ck_assert_int_eq(st, 404);
-    ck_assert_str_eq(json_string_value(json_object_get(p, "code")),
-                     "not_found");
+    es_assert(st, p, 404, "not_found", NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(p, "detail")),
+                     "Invalid page.");
     json_decref(p);
     p = page(number, "page=0", all, &st);
     ck_assert_int_eq(st, 400);
     json_decref(p);
     p = page(number, "page_size=7", all, &st);
-    ck_assert_int_eq(st, 400);
-    ck_assert_str_eq(json_string_value(json_object_get(p, "field")),
-                     "page_size");
+    es_assert(st, p, 400, "validation", "page_size");
     json_decref(p);
     json_t *none = json_array();     /* an empty first page is fine */
     p = page(number, NULL, none, &st);
@@ -460,6 +510,8 @@ int main(void)
     tcase_add_test(tc, query_rules);
     tcase_add_test(tc, cursor_walk);
     tcase_add_test(tc, cursor_rejects);
+    tcase_add_test(tc, error_shapes);
+    tcase_add_test(tc, nulls_fill_only_missing_keys);
     tcase_add_test(tc, offset_shape);
     tcase_add_test(tc, number_shape);
     tcase_add_test(tc, store_helpers);
