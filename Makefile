@@ -2,7 +2,8 @@
 #   make           build libcmdop (static + shared) and build/cmdop-core
 #   make gen       regenerate gen/ from idl/ (committed; must leave no diff)
 #   make check     install deps if missing, drift check, all tests (C, Python,
-#                  Node, parity, conformance), valgrind, ASan+UBSan, packaging
+#                  Node, parity, conformance), valgrind, ASan+UBSan, packaging,
+#                  and the compatibility suite against cmdop 1.1.1 (make compat)
 #   make demo      build, start the local relay, run the quickstart in C, Python, Node
 .DEFAULT_GOAL := all
 include mk/common.mk
@@ -24,6 +25,8 @@ include clients/node/node.mk
 include packaging/packaging.mk
 # The parity gate and conformance scenarios (issue 5).
 include parity/parity.mk
+# The compatibility suite against the official cmdop 1.1.1 release (issue 8).
+include tests/compat/compat.mk
 
 # The core binary: one executable for `relay` (relay/) and `--stdio` (the clients).
 $(BUILD)/cmdop-core: runtime/cli/main.c $(BUILD)/libcmdop.a $(BUILD)/librelay.a
@@ -37,6 +40,7 @@ check: deps
 	@$(MAKE) --no-print-directory test-valgrind
 	@$(MAKE) --no-print-directory SAN=1 BUILD=build/asan test-c
 	@$(MAKE) --no-print-directory test-dist
+	@$(MAKE) --no-print-directory compat
 
 # Every suite without sanitizers: generator, C (unit, relay, integration),
 # the Python and Node clients, the parity gate, conformance in C, Python and
