@@ -22,6 +22,8 @@ def _py_expr(o):
         return f"{o['name']} or int({' or '.join(envs)} or {o['default']!r})"
     chain = " or ".join([o["name"]] + envs)
     if o["default"] is None:
+        if o["strip_slash"]:
+            return f'({chain} or "").rstrip("/") or None'
         return f"{chain} or None"
     expr = f"({chain} or {json.dumps(o['default'])})"
     return expr + '.rstrip("/")' if o["strip_slash"] else expr
@@ -35,6 +37,8 @@ def _ts_expr(o):
         d = o["default"]
         return f"num(o.{name} ?? Number({envs} ?? {d}), {d})"
     if o["default"] is None:
+        if o["strip_slash"]:
+            return f"stripOpt(o.{name} ?? {envs})"
         return f"o.{name} ?? {envs}"
     expr = f'o.{name} ?? {envs} ?? "{o["default"]}"'
     return f"strip({expr})" if o["strip_slash"] else expr

@@ -5,7 +5,7 @@ from .cview import c_string
 from .model import snake
 
 IN_C = {"path": "CMDOP__IN_PATH", "query": "CMDOP__IN_QUERY", "body": "CMDOP__IN_BODY",
-        "context": "CMDOP__IN_CONTEXT", "arg": "CMDOP__IN_CONTEXT"}
+        "context": "CMDOP__IN_CONTEXT", "arg": "CMDOP__IN_CONTEXT", "local": "CMDOP__IN_LOCAL"}
 TYPE_C = {"string": "CMDOP__T_STRING", "int32": "CMDOP__T_INT32", "int64": "CMDOP__T_INT64",
           "double": "CMDOP__T_DOUBLE", "bool": "CMDOP__T_BOOL", "enum": "CMDOP__T_ENUM",
           "string_list": "CMDOP__T_STRING_LIST", "string_map": "CMDOP__T_STRING_MAP"}
@@ -38,6 +38,15 @@ def rule_text(p):
         bits.append("one of " + "|".join(p["enum_values"]))
     if p["pattern"]:
         bits.append("pattern " + p["pattern"])
+    if p.get("enum_sends"):
+        bits.append("sent as " + "|".join(p["enum_sends"]))
+    if p.get("filter"):
+        bits.append("never sent: the core keeps items whose " + "/".join(p["filter"]) +
+                    " contains it (case-insensitive)")
+    elif p["in"] == "local":
+        bits.append("never sent: applied by the core")
+    if p.get("omit_empty"):
+        bits.append("not sent when empty")
     if p["default"] is not None:
         bits.append("default " + json.dumps(p["default"], ensure_ascii=False))
     if p["generated"]:
@@ -161,7 +170,8 @@ def channel_param(f):
     return {"name": f["name"], "wire": f["wire"], "in": "body", "type": f["type"],
             "required": True, "default": None, "min": None, "max": None, "min_len": None,
             "max_len": None, "enum_values": None, "enum": None, "pattern": None,
-            "context_from": None, "generated": None, "doc": None}
+            "context_from": None, "generated": None, "doc": None, "filter": None,
+            "omit_empty": False, "enum_sends": None}
 
 
 def stream_view(op, c, records):
@@ -232,6 +242,11 @@ def table_view(op, c):
              "enum_sym": f"{c}_{p['name']}_values" if p["enum_values"] else "NULL",
              "pattern": c_string(p["pattern"]) if p["pattern"] else "NULL",
              "context_env": c_string(p["context_from"]) if p["context_from"] else "NULL",
+             "enum_sends": p["enum_sends"],
+             "sends_sym": f"{c}_{p['name']}_sends" if p["enum_sends"] else "NULL",
+             "filter": p["filter"],
+             "filter_sym": f"{c}_{p['name']}_filter" if p["filter"] else "NULL",
+             "omit_empty": "true" if p["omit_empty"] else "false",
              "rules": rule_text(p)}
         params.append(d)
     pg = op["paginate"]
@@ -240,8 +255,10 @@ def table_view(op, c):
         page = {"style": PAGE_C[pg["style"]]}
         for k in ("req_cursor", "req_offset", "req_page", "req_size", "resp_items",
                   "resp_next_cursor", "resp_has_more", "resp_total", "resp_has_next",
-                  "resp_next_page"):
+                  "resp_next_page", "resp_page", "resp_per_page", "resp_has_prev",
+                  "resp_offset"):
             page[k] = c_string(pg[k]) if pg[k] else "NULL"
+        page["emulated"] = "true" if pg["emulated"] else "false"
         page["iter"] = c_string(pg["iter"])
         page["pages"] = c_string(pg["pages"])
     empty = op["empty"]
@@ -289,7 +306,8 @@ def render(e, model, cv, ctx):
         if v["helpers"]:
             uses.add("null_out")
     streams = [v for v in views if v["stream"]]
-    c = dict(ctx, ops=views, namespaces=model["namespaces"], uses=uses, streams=streams)
+    c = dict(ctx, ops=views, namespaces=model["namespaces"], uses=uses, streams=streams,
+             planes=model["planes"], errors=model["errors"])
     return {
         "c/include/cmdop/ops.h": e.get_template("c/ops.h.j2").render(c),
         "c/src/ops.c": e.get_template("c/ops.c.j2").render(c),

@@ -60,7 +60,7 @@ class CView:
     def field(self, rec, f):
         kind, ref = f["type"], f["ref"]
         cf = {"name": f["name"], "wire": f["wire"], "optional": f["optional"], "ref": ref,
-              "ref_c": snake(ref) if ref else None}
+              "ref_c": snake(ref) if ref else None, "flatten": bool(f.get("flatten"))}
         if f["repeated"] and kind == "string":
             cf["kind"] = "str_list"
             cf["decl"] = [f"char **{f['name']};", f"size_t {f['name']}_count;"]

@@ -10,7 +10,7 @@ PROTOC_C_VERSION := 1.4.1
 GEN_PROTO_DIR := gen/proto/cmdop/core/v1
 
 GEN_C_SRCS := gen/c/src/types.c gen/c/src/types_json.c gen/c/src/types_samples.c \
-  gen/c/src/ops.c gen/c/src/op_table.c \
+  gen/c/src/ops.c gen/c/src/op_table.c gen/c/src/wire_map.c \
   $(sort $(wildcard gen/c/cmdop/core/v1/*.pb-c.c))
 
 .PHONY: gen gen-check test-gen gen-venv

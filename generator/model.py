@@ -16,7 +16,7 @@ from .parser import parse_text
 SCALARS = ("string", "int32", "int64", "double", "bool", "json")
 NUMERIC = ("int32", "int64", "double")
 INT_LIMITS = {"int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1)}
-LOCATIONS = ("path", "query", "body", "context", "arg")
+LOCATIONS = ("path", "query", "body", "context", "arg", "local")
 EMPTY_ARM = 201
 PATH_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Presence companions (docs/stdio.md "Presence of lists and maps"): proto2
@@ -43,6 +43,20 @@ def presence(p):
     if p["type"] not in ("string_list", "string_map") or p["required"]:
         return None
     return p["name"] + "_present", PRESENT_OFFSET + p["number"]
+
+
+def implicit(ptype, enum, declared_optional, generated, explicit=False):
+    """Does an op param have proto3 implicit presence in the 1.1 stdio schema?
+    Every scalar param does except those declared `?` without `generated(...)`
+    and those marked `explicit_presence` (proto3 `optional` there; the mark is
+    for params that have a default here). A client that did not say hello speaks that
+    schema, so for it an absent implicit param is its zero value ("", 0,
+    false), not "unset" (docs/stdio.md "Presence"). Lists, maps and proto
+    enums are never implicit here: their absence already is the empty list /
+    the zero value, which the core reads as "not passed"."""
+    if ptype in ("string_list", "string_map") or (ptype == "enum" and enum):
+        return False
+    return not ((declared_optional and generated is None) or explicit)
 
 
 def pascal(name):
@@ -236,10 +250,36 @@ class _Builder:
                 if wire in wires:
                     raise v["pos"].error(f"enum {d['name']}: duplicate wire string '{wire}'")
                 wires[wire] = v
-            values.append({"name": v["name"], "number": v["number"], "wire": wire})
+            values.append({"name": v["name"], "number": v["number"], "wire": wire,
+                           "sends": v["sends"], "accepts": list(v["accepts"])})
         if 0 not in numbers:
             raise d["pos"].error(f"enum {d['name']}: needs a zero value (UNSPECIFIED)")
-        return {"name": d["name"], "area": d["area"], "c_name": snake(d["name"]), "values": values}
+        # HTTP wire strings (`wire`/`sends`/`accepts`): `wire` above is the surface
+        # string; a value sends `sends` (default: its surface string) and decodes
+        # from `accepts` plus its own surface string. One wire string decodes to
+        # one value only.
+        decoded = {}
+        for v, raw in zip(values, d["values"]):
+            if (v["sends"] or v["accepts"]) and v["number"] == 0:
+                raise raw["pos"].error(f"enum {d['name']}: the zero value has no wire string")
+            for w in v["accepts"]:
+                if w in decoded:
+                    raise raw["pos"].error(f"enum {d['name']}: wire string '{w}' is already "
+                                           f"accepted by {decoded[w]}")
+                decoded[w] = v["name"]
+        for v in values:
+            if v["wire"] is not None and v["wire"] not in decoded:
+                decoded[v["wire"]] = v["name"]
+            if v["sends"] is not None and decoded.get(v["sends"]) is None:
+                decoded[v["sends"]] = v["name"]
+        surface = {v["wire"]: v for v in values if v["wire"] is not None}
+        by_name = {v["name"]: v for v in values}
+        # wire strings that are not the surface string of the value they decode to
+        wire_aliases = [{"wire": w, "value": n, "surface": by_name[n]["wire"]}
+                        for w, n in sorted(decoded.items())
+                        if w not in surface or surface[w]["name"] != n]
+        return {"name": d["name"], "area": d["area"], "c_name": snake(d["name"]), "values": values,
+                "wire_aliases": wire_aliases}
 
     def type_ref(self, t, where):
         """Resolve a parsed type into {type, ref, repeated}."""
@@ -274,10 +314,17 @@ class _Builder:
             t = self.type_ref(f["type"], f"{d['name']}.{f['name']}")
             if t["type"] == "union":
                 raise f["type"]["pos"].error("a union can not be a record field")
+            if f["flatten"] and (t["type"] != "record" or t["repeated"]):
+                raise f["pos"].error(f"record {d['name']}: only a record field can be flatten")
             fields.append(dict(name=f["name"], wire=f["wire"] or f["name"], number=f["number"],
-                               optional=f["optional"], doc=f["doc"], **t))
+                               optional=f["optional"], doc=f["doc"], flatten=f["flatten"], **t))
+        if d["array"] is not None:
+            arr = next((x for x in fields if x["name"] == d["array"]), None)
+            if arr is None or not arr["repeated"] or len(fields) != 1:
+                raise d["pos"].error(f"record {d['name']}: `wire array {d['array']}` needs "
+                                     f"'{d['array']}' to be its only field, a list")
         return {"name": d["name"], "alias": d["alias"], "area": d["area"],
-                "c_name": snake(d["name"]), "fields": fields}
+                "c_name": snake(d["name"]), "wire_array": d["array"], "fields": fields}
 
     def union(self, d):
         names, numbers, arms = set(), set(), []
@@ -434,6 +481,10 @@ class _Builder:
             raise p["pos"].error(f"{where}: path params are required")
         if p["from"] is not None and p["in"] != "context":
             raise p["pos"].error(f"{where}: 'from' is only for context params")
+        if p["filter"] is not None and (p["in"] != "local" or ptype != "string"):
+            raise p["pos"].error(f"{where}: filter(...) needs a local string param")
+        if p["omit_empty"] and ptype not in ("string", "string_list", "string_map"):
+            raise p["pos"].error(f"{where}: omit_empty needs a string, list or map")
         num_min = num_max = None
         if p["range"] is not None:
             if ptype not in NUMERIC:
@@ -458,7 +509,19 @@ class _Builder:
                "default": p["default"], "min": num_min, "max": num_max,
                "min_len": min_len, "max_len": max_len, "enum_values": enum_values,
                "pattern": p["pattern"], "context_from": p["from"],
-               "generated": p["generated"], "doc": p["doc"]}
+               "generated": p["generated"], "doc": p["doc"],
+               "filter": p["filter"], "omit_empty": p["omit_empty"]}
+        if kind == "enum" and t["type"] == "enum":
+            sends = {v["wire"] or v["name"].lower(): v["sends"]
+                     for v in self.types[t["ref"]]["values"] if v["sends"]}
+            out["enum_sends"] = [sends.get(v, v) for v in enum_values] if sends else None
+        else:
+            out["enum_sends"] = None
+        if p.get("explicit") and ptype in ("string_list", "string_map"):
+            raise p["pos"].error(f"{where}: explicit_presence is for scalar params "
+                                 "(lists and maps have no presence)")
+        out["implicit"] = implicit(ptype, out["enum"], p["optional"], p["generated"],
+                                   p.get("explicit", False))
         if p["default"] is not None:
             self.check_default(p, out, where)
         return out
@@ -539,15 +602,21 @@ class _Builder:
         defaults = {
             "cursor": {"req_cursor": "cursor", "resp_items": "items",
                        "resp_next_cursor": "next_cursor"},
+            # the wire answers page/per_page/has_next/has_prev; the core fills the
+            # record's `offset` = (page-1)*per_page (no offset on the wire)
             "offset": {"req_offset": "offset", "req_page": "page", "req_size": "per_page",
-                       "resp_items": "items", "resp_total": "total"},
+                       "resp_items": "items", "resp_total": "total", "resp_page": "page",
+                       "resp_per_page": "per_page", "resp_has_next": "has_next",
+                       "resp_has_prev": "has_prev", "resp_offset": "offset"},
             "number": {"req_page": "page", "req_size": "page_size", "resp_items": "results",
                        "resp_total": "count", "resp_has_next": "has_next",
                        "resp_next_page": "next_page"},
         }[style]
         keys = {"req_cursor": None, "req_offset": None, "req_page": None, "req_size": None,
                 "resp_items": None, "resp_next_cursor": None, "resp_has_more": None,
-                "resp_total": None, "resp_has_next": None, "resp_next_page": None}
+                "resp_total": None, "resp_has_next": None, "resp_next_page": None,
+                "resp_page": None, "resp_per_page": None, "resp_has_prev": None,
+                "resp_offset": None}
         keys.update(defaults)
         for k, (v, pos) in pg["keys"].items():
             key = "resp_" + k if "resp_" + k in keys else k
@@ -561,14 +630,25 @@ class _Builder:
                     f"op {full}: {style} pagination needs a param '{keys[k]}'")
         fields = {f["wire"]: f for f in self.record_models[op["result"]]["fields"]}
         for k in ("resp_items", "resp_next_cursor", "resp_has_more", "resp_total",
-                  "resp_has_next", "resp_next_page"):
+                  "resp_has_next", "resp_next_page", "resp_page", "resp_per_page",
+                  "resp_has_prev", "resp_offset"):
             if keys[k] and keys[k] not in fields:
                 raise pg["pos"].error(f"op {full}: {op['result']} has no field '{keys[k]}'")
         items = fields[keys["resp_items"]]
         if not items["repeated"] or items["type"] != "record":
             raise pg["pos"].error(f"op {full}: '{keys['resp_items']}' must be a list of records")
+        emulated = pg.get("emulated", False)
+        if emulated:
+            # paging the hosted service does not have: the core fetches the whole
+            # list once and slices it (its page params must be `local`)
+            if style != "offset":
+                raise pg["pos"].error(f"op {full}: only offset paging can be emulated")
+            for k in ("req_page", "req_size"):
+                if params[keys[k]]["in"] != "local":
+                    raise pg["pos"].error(f"op {full}: emulated paging needs a local "
+                                          f"param '{keys[k]}'")
         return dict(style=style, iter=pg["iter"], pages=pg["pages"], item_type=items["ref"],
-                    **keys)
+                    emulated=emulated, **keys)
 
     def op_errors(self, raw, op):
         out = [n for n, _ in self.planes[op["plane"]]["errors"]]
@@ -615,7 +695,39 @@ class _Builder:
         return {"request": {"number": e["req"], "name": e["req_name"], "message": req_msg},
                 "response": {"number": e["resp"], "name": e["resp_name"],
                              "message": op["result"] or "Empty"},
+                "page": self.envelope_page(raw, op),
                 "_pos": e["pos"]}
+
+    def envelope_page(self, raw, op):
+        """`envelope_page OffsetPage @N`: the op's offset-pagination params (page,
+        per_page) travel in the request message as ONE message field named like
+        the page param, {offset = (page-1)*per_page, per_page} (the 1.1 schema);
+        the core turns it back into page/per_page (docs/stdio.md)."""
+        ep = raw.get("envelope_page")
+        if ep is None:
+            return None
+        full, pos, pg = op["full_name"], ep["pos"], op["paginate"]
+        if not pg or pg["style"] != "offset":
+            raise pos.error(f"op {full}: envelope_page needs `paginate offset`")
+        rec = self.record_models.get(ep["message"])
+        if rec is None:
+            raise pos.error(f"unknown record '{ep['message']}'")
+        fields = {f["name"]: f for f in rec["fields"]}
+        for key in (pg["req_offset"], pg["req_size"]):
+            f = fields.get(key)
+            if f is None or f["type"] != "int32" or f["repeated"]:
+                raise pos.error(f"op {full}: {ep['message']} needs an int32 field '{key}'")
+        moved = (pg["req_page"], pg["req_size"])
+        if not 1 <= ep["number"] < PRESENT_OFFSET:
+            raise pos.error(f"op {full}: envelope_page @{ep['number']} is outside "
+                            f"1..{PRESENT_OFFSET - 1}")
+        for p in op["params"]:
+            if p["name"] not in moved and p["number"] == ep["number"]:
+                raise pos.error(f"op {full}: envelope_page @{ep['number']} is already "
+                                f"param '{p['name']}'")
+        return {"number": ep["number"], "message": ep["message"], "field": pg["req_page"],
+                "page": pg["req_page"], "per_page": pg["req_size"],
+                "offset_field": pg["req_offset"], "per_page_field": pg["req_size"]}
 
     def calls(self, raw, op):
         params = op["params"]

@@ -41,7 +41,6 @@ class _Op:
         self.result = op["result"]
         self.unwrap = camel(op["unwrap"]) if op["unwrap"] else None
         self.scan = op["scan"]
-        self.scan_size = None  # set by render(): the list op's largest page size
         self.doc = op["doc"]
         self.slots = op["call"]["node"]
         self.area = areas.get(self.result)
@@ -97,9 +96,16 @@ class _Op:
                 for m, nm in zip(s["members"], s["node_members"]):
                     src[m] = f"{s['name']}?.{nm}"
         out = []
+        ep = self.op["envelope"].get("page")
         for p in self.op["params"]:
             expr = src.get(p["name"])
-            if expr is None:
+            if ep and p["name"] == ep["page"]:
+                # the 1.1 schema's OffsetPage {offset, perPage} (docs/stdio.md)
+                size = self.params[ep["per_page"]]
+                out.append((camel(ep["field"]), f"offsetPage({expr}, {src.get(ep['per_page'])}, "
+                                                f"{size['default'] or 0})"))
+                continue
+            if expr is None or (ep and p["name"] == ep["per_page"]):
                 continue
             if p["in"] == "context":
                 expr = f"{expr} ?? this.t.{camel(p['context_from'])}"
@@ -120,7 +126,20 @@ def _helpers(op, ops_by_full):
     if not pg or not op.op["helpers"]:
         return []
     drop = {pg["req_cursor"], pg["req_page"], pg["req_offset"]} - {None}
+    # an envelope_page op can not ask for page 2 without a page size: the pages
+    # helper takes the size the first answer states when the caller gave none
+    ep = op.op["envelope"].get("page")
+    size = None
+    if ep and pg.get("resp_per_page") and op.params[ep["per_page"]]["default"] is None:
+        for s in op.slots:
+            if s["kind"] == "object" and ep["per_page"] in s["members"]:
+                size = dict(member=camel(ep["per_page"]),
+                            src=f"{s['name']}?.{camel(ep['per_page'])}",
+                            resp=camel(pg["resp_per_page"]))
+    page_param = op.params.get(pg["req_page"]) if pg["req_page"] else None
+    omit_first = bool(page_param and page_param["default"] is None)
     return [dict(name=h["node_name"], kind=h["kind"], style=pg["style"], op=op,
+                 size=size, omit_first=omit_first,
                  sig=op.sig(drop), items_field=camel(pg["resp_items"]),
                  next_cursor=camel(pg["resp_next_cursor"] or ""),
                  has_more=camel(pg["resp_has_more"] or ""),
@@ -132,6 +151,10 @@ def _helpers(op, ops_by_full):
 
 
 def _page_member_expr(h, var):
+    # a page param without a default is left out of the first request, as
+    # the C pager does (the service's first page)
+    if var == "n" and h.get("omit_first"):
+        return f"{h['page_member']}: n > 1 ? n : undefined"
     return f"{h['page_member']}: {var}"
 
 
@@ -140,14 +163,8 @@ def render(e, model, idl_hash):
     areas = {r["name"]: r["area"] for r in model["records"]}
     areas.update({u["name"]: u["area"] for u in model["unions"]})
     nss = []
-    by_full = {o["full_name"]: o for ns in model["namespaces"] for o in ns["ops"]}
     for ns in model["namespaces"]:
         ops = [_Op(o, areas) for o in ns["ops"]]
-        for o in ops:
-            if o.scan:  # a scan walks the list with the largest page the IDL allows
-                lst = by_full[o.scan["list"]]
-                size = lst["paginate"]["req_size"]
-                o.scan_size = (camel(size), next(p["max"] for p in lst["params"] if p["name"] == size))
         helpers = [h for o in ops for h in _helpers(o, None)]
         nss.append(dict(name=ns["name"], cls=_pascal(ns["name"]) + "Resource",
                         prop=ns["name"].split(".")[-1], parent=ns["name"].rpartition(".")[0],
@@ -181,6 +198,8 @@ def render(e, model, idl_hash):
     ctx = dict(banner=BANNER, namespaces=nss, streams=streams, imports=sorted((a, sorted(n)) for a, n in imports.items()),
                errors=model["errors"], idl_hash=idl_hash, frames=frames,
                unknown_arm=union.get("unknown") is not None,
+               offset_pages=any(o["envelope"].get("page") for ns in model["namespaces"]
+                                for o in ns["ops"]),
                callbacks={c["on"] for ns in model["namespaces"] for o in ns["ops"] for c in o["channels"]},
                enums=[dict(name=_pascal(en["name"]), values=[v for v in en["values"] if v["wire"]])
                       for en in model["enums"] if en["name"] in used_enums],

@@ -81,6 +81,8 @@ class _Reader:
                 d["doc"] = _unquote(c[0])
             elif p.data == "p_base_url":
                 d["base_url"], d["base_env"] = _unquote(c[0]), _unquote(c[1])
+            elif p.data == "p_base_url_none":  # no default: the URL must be configured
+                d["base_url"], d["base_env"] = None, _unquote(c[0])
             elif p.data == "p_auth":
                 d["auth"], d["auth_header"] = str(c[0]), _unquote(c[1])
                 d["auth_env"] = [_unquote(x) for x in c[2:]]
@@ -137,8 +139,11 @@ class _Reader:
         rest = c[1:]
         if rest and isinstance(rest[0], Token):
             alias, rest = str(rest[0]), rest[1:]
+        array = None  # `wire array items`: the wire form is a bare array
+        if rest and rest[0].data == "record_wire":
+            array, rest = str(rest[0].children[0]), rest[1:]
         return {"kind": "record", "name": str(name), "pos": self.pos(name), "alias": alias,
-                "fields": [self.field(f) for f in rest]}
+                "array": array, "fields": [self.field(f) for f in rest]}
 
     def field(self, t):
         c = list(t.children)
@@ -150,10 +155,12 @@ class _Reader:
         typ = self.type(c.pop(0))
         number = int(c.pop(0))
         f = {"name": str(name), "pos": self.pos(name), "optional": optional, "type": typ,
-             "number": number, "wire": None, "doc": None}
+             "number": number, "wire": None, "doc": None, "flatten": False}
         for o in c:
             if o.data == "f_wire":
                 f["wire"] = _unquote(o.children[0])
+            elif o.data == "f_flatten":
+                f["flatten"] = True
             else:
                 f["doc"] = _unquote(o.children[0])
         return f
@@ -171,8 +178,18 @@ class _Reader:
         values = []
         for v in vals:
             vc = v.children
-            values.append({"name": str(vc[0]), "pos": self.pos(vc[0]), "number": int(vc[1]),
-                           "wire": _unquote(vc[2]) if len(vc) > 2 else None})
+            opts = [x for x in vc[2:] if isinstance(x, Tree)]
+            surface = [x for x in vc[2:] if not isinstance(x, Tree)]
+            val = {"name": str(vc[0]), "pos": self.pos(vc[0]), "number": int(vc[1]),
+                   "wire": _unquote(surface[0]) if surface else None,
+                   "sends": None, "accepts": []}
+            for o in opts:  # surface -> HTTP wire strings
+                strs = [_unquote(x) for x in o.children]
+                if o.data in ("ev_wire", "ev_sends"):
+                    val["sends"] = strs[0]
+                if o.data in ("ev_wire", "ev_accepts"):
+                    val["accepts"] += strs
+            values.append(val)
         return {"kind": "enum", "name": str(name), "pos": self.pos(name), "values": values}
 
     def d_union(self, t):
@@ -210,7 +227,8 @@ class _Reader:
     def op(self, t):
         name, route, result, *props = t.children
         op = {"name": str(name), "pos": self.pos(name), "doc": None, "params": [],
-              "paginate": None, "errors": [], "envelope": None, "empty": None,
+              "paginate": None, "errors": [], "envelope": None, "envelope_page": None,
+              "empty": None,
               "unwrap": None, "no_idem": False, "channels": [], "calls": {}}
         rc = route.children
         if route.data == "r_http":
@@ -242,7 +260,8 @@ class _Reader:
         p = {"name": str(name), "pos": self.pos(name), "in": str(loc), "optional": optional,
              "type": typ, "number": number, "default": None, "default_pos": None,
              "range": None, "len": None, "one_of": None, "pattern": None, "wire": None,
-             "from": None, "generated": None, "doc": None}
+             "from": None, "generated": None, "doc": None, "filter": None,
+             "omit_empty": False}
         for o in c:
             oc = o.children
             if o.data == "po_default":
@@ -262,8 +281,14 @@ class _Reader:
                 p["from"] = str(oc[0])
             elif o.data == "po_generated":
                 p["generated"] = str(oc[0])
+            elif o.data == "po_explicit":
+                p["explicit"] = True
             elif o.data == "po_doc":
                 p["doc"] = _unquote(oc[0])
+            elif o.data == "po_filter":
+                p["filter"] = [_unquote(x) for x in oc]
+            elif o.data == "po_omit_empty":
+                p["omit_empty"] = True
         op["params"].append(p)
 
     def bounds(self, o):
@@ -283,7 +308,10 @@ class _Reader:
         if isinstance(c[0], Tree):
             for k in c.pop(0).children:
                 keys[str(k.children[0])] = (_unquote(k.children[1]), self.pos(k.children[0]))
-        op["paginate"] = {"style": style, "pos": self.pos(t), "keys": keys,
+        emulated = bool(c) and isinstance(c[0], Token) and c[0].type == "EMULATED"
+        if emulated:
+            c.pop(0)
+        op["paginate"] = {"style": style, "pos": self.pos(t), "keys": keys, "emulated": emulated,
                           "iter": str(c[0]), "pages": str(c[1]), "helpers_pos": self.pos(c[0])}
 
     def o_errors(self, op, t):
@@ -293,6 +321,10 @@ class _Reader:
         c = t.children
         op["envelope"] = {"req_name": str(c[0]), "req": int(c[1]),
                           "resp_name": str(c[2]), "resp": int(c[3]), "pos": self.pos(c[0])}
+
+    def o_envelope_page(self, op, t):
+        c = t.children
+        op["envelope_page"] = {"message": str(c[0]), "number": int(c[1]), "pos": self.pos(c[0])}
 
     def o_empty(self, op, t):
         c = t.children

@@ -3,6 +3,13 @@
 proto2 on purpose: Debian's protoc-c 1.4.1 rejects proto3 `optional`, and
 proto2 `optional` keeps presence for every scalar. Repeated and map fields
 have none, so optional list/map params get a bool companion (model.presence).
+
+Field numbers are the 1.1 stdio schema's. Fields that schema reads with proto3
+implicit presence (model.implicit: request params, and the fields of the
+records a client sends: side-channel answers, OffsetPage) carry an explicit
+`[default = <zero>]`: the core reads "absent" as that value for a client that
+did not say hello (docs/stdio.md "Presence"). A default changes no byte on
+the wire.
 """
 from .model import presence, snake
 
@@ -18,11 +25,17 @@ def _type(kind, ref):
     return ref
 
 
-def field_line(name, kind, ref, repeated, number):
+# The proto3 zero value of an implicit-presence scalar, as a proto2 default.
+ZERO = {"string": '""', "json": '""', "int32": "0", "int64": "0", "double": "0",
+        "bool": "false"}
+
+
+def field_line(name, kind, ref, repeated, number, implicit=False):
     if kind == "map":
         return f"map<string, string> {name} = {number};"
     label = "repeated" if repeated else "optional"
-    return f"{label} {_type(kind, ref)} {name} = {number};"
+    dflt = f" [default = {ZERO[kind]}]" if implicit and not repeated and kind in ZERO else ""
+    return f"{label} {_type(kind, ref)} {name} = {number}{dflt};"
 
 
 def param_line(p):
@@ -32,9 +45,37 @@ def param_line(p):
     if t == "string_map":
         return field_line(p["name"], "map", None, False, p["number"])
     if t == "enum":
-        return field_line(p["name"], "enum" if p["enum"] else "string", p["enum"], False,
-                          p["number"])
-    return field_line(p["name"], t, None, False, p["number"])
+        if p["enum"]:
+            return field_line(p["name"], "enum", p["enum"], False, p["number"])
+        return field_line(p["name"], "string", None, False, p["number"], p["implicit"])
+    return field_line(p["name"], t, None, False, p["number"], p["implicit"])
+
+
+def request_lines(op):
+    """The request message of an op: its params by number, except that an
+    `envelope_page` op carries page/per_page as one OffsetPage field."""
+    ep = op["envelope"].get("page")
+    moved = (ep["page"], ep["per_page"]) if ep else ()
+    lines = []
+    for p in op["params"]:
+        if p["name"] == (ep and ep["page"]):
+            lines.append(f"optional {ep['message']} {ep['field']} = {ep['number']};"
+                         f"  // {ep['page']} + {ep['per_page']}: offset = (page-1)*per_page")
+        elif p["name"] not in moved:
+            lines.append(param_line(p))
+    return lines
+
+
+def client_records(model):
+    """Records a client sends to the core (side-channel answers, envelope pages):
+    their non-optional scalar fields get the implicit-presence default."""
+    out = set()
+    for ns in model["namespaces"]:
+        for op in ns["ops"]:
+            out.update(c["body"] for c in op["channels"])
+            if op["envelope"].get("page"):
+                out.add(op["envelope"]["page"]["message"])
+    return out
 
 
 def render(e, model):
@@ -47,6 +88,7 @@ def render(e, model):
         if t["area"] not in areas:
             areas.append(t["area"])
     files = {}
+    sent = client_records(model)
     for area in areas:
         deps = set()
         enums = [x for x in model["enums"] if x["area"] == area]
@@ -57,7 +99,7 @@ def render(e, model):
             lines = []
             for f in r["fields"]:
                 lines.append(field_line(f["name"], f["type"], f["ref"], f["repeated"],
-                                        f["number"]))
+                                        f["number"], r["name"] in sent and not f["optional"]))
                 if f["ref"]:
                     deps.add(area_of[f["ref"]])
             records.append({"name": r["name"], "lines": lines, "alias": r["alias"]})
@@ -77,7 +119,7 @@ def render(e, model):
             if ns["area"] != area:
                 continue
             for op in ns["ops"]:
-                lines = [param_line(p) for p in op["params"]]
+                lines = request_lines(op)
                 # presence companions after the params (docs/stdio.md)
                 for p in op["params"]:
                     pres = presence(p)
@@ -85,6 +127,8 @@ def render(e, model):
                         lines.append(f"optional bool {pres[0]} = {pres[1]};"
                                      f"  // {p['name']} passed (also when empty)")
                 deps.update(area_of[p["enum"]] for p in op["params"] if p["enum"])
+                if op["envelope"].get("page"):
+                    deps.add(area_of[op["envelope"]["page"]["message"]])
                 requests.append({"name": op["envelope"]["request"]["message"],
                                  "op": op["full_name"], "lines": lines})
         deps.discard(area)

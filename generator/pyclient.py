@@ -148,10 +148,36 @@ def _helpers(op, pviews):
     sig = _signature(slots, pviews, op["full_name"])
     pass_args = ", ".join(f"{pviews[s['param']]['name']}={pviews[s['param']]['name']}"
                           for s in slots)
+    # an envelope_page op can not ask for page 2 without a page size: the pages
+    # helper takes the size the first answer states when the caller gave none
+    ep = op["envelope"].get("page")
+    size = pviews[ep["per_page"]]["name"] if ep and pg.get("resp_per_page") and \
+        pviews[ep["per_page"]]["default"] == "None" else None
     for h in op["helpers"]:
         out.append({"name": h["name"], "kind": h["kind"], "sig": sig, "args": pass_args,
                     "yields": h["yields"], "page_type": op["result"], "list": op["name"],
-                    "pg": pg})
+                    "pg": pg, "size_from_answer": size,
+                    # a page param without a default is left out of the first
+                    # request, as the C pager does (the service's first page)
+                    "omit_first": bool(pg.get("req_page")) and
+                    pviews[pg["req_page"]]["default"] == "None"})
+    return out
+
+
+def _body(op, pviews):
+    """The request-building lines; an `envelope_page` op sends page/per_page as
+    the 1.1 schema's OffsetPage message (docs/stdio.md "Offset pages")."""
+    ep = op["envelope"].get("page")
+    if not ep:
+        return [ln for p in op["params"] for ln in pviews[p["name"]]["lines"]]
+    out = []
+    for p in op["params"]:
+        if p["name"] == ep["page"]:
+            size = next(q for q in op["params"] if q["name"] == ep["per_page"])
+            out.append(f"_offset_page(r.{ep['field']}, {pviews[ep['page']]['name']}, "
+                       f"{pviews[ep['per_page']]['name']}, {size['default'] or 0})")
+        elif p["name"] != ep["per_page"]:
+            out.extend(pviews[p["name"]]["lines"])
     return out
 
 
@@ -182,7 +208,7 @@ def view(model):
         for op in ns["ops"]:
             pviews = {p["name"]: _param_view(p, enums) for p in op["params"]}
             sig = _signature(op["call"]["python"], pviews, op["full_name"])
-            body = [ln for p in op["params"] for ln in pviews[p["name"]]["lines"]]
+            body = _body(op, pviews)
             ov = {"name": ident(op["name"]), "full": op["full_name"], "kind": op["kind"],
                   "doc": op["doc"], "sig": sig, "body": body,
                   "req_arm": op["envelope"]["request"]["name"],
@@ -225,7 +251,10 @@ def view(model):
     errors = model["errors"]
     areas = sorted({t["area"] for t in model["records"] + model["enums"] + model["unions"]} |
                    {ns["area"] for ns in model["namespaces"]})
+    offset_pages = any(op["envelope"].get("page") for ns in model["namespaces"]
+                       for op in ns["ops"])
     return dict(records=recs, enums=enums, namespaces=namespaces, streams=streams,
+                offset_pages=offset_pages,
                 unions=unions, errors=errors, areas=areas, areas_of=area_of)
 
 

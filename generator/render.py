@@ -25,7 +25,7 @@ def env():
 
 def render_all(model):
     """Returns {relative path under gen/: text}."""
-    from . import cops, proto, surface  # local: each target in its own module
+    from . import cops, cwire, proto, surface  # local: each target in its own module
     e = env()
     h = model_hash(model)
     pristine, model = model, copy.deepcopy(model)  # the views below annotate it; the hash is taken
@@ -36,6 +36,7 @@ def render_all(model):
     ctx = dict(banner=BANNER, enums=model["enums"], records=model["records"],
                unions=model["unions"], ordered=cv.ordered, all_types=all_types, names=names,
                samples=cv.sample_rows(), idl_hash=h,
+               aliased_enums={x["name"] for x in model["enums"] if x["wire_aliases"]},
                kinds_used={f["kind"] for r in model["records"] for f in r["c_fields"]})
     out = {
         "c/include/cmdop/types.h": e.get_template("c/types.h.j2").render(ctx),
@@ -45,6 +46,7 @@ def render_all(model):
         "c/src/types_samples.c": e.get_template("c/types_samples.c.j2").render(ctx),
     }
     out.update(cops.render(e, model, cv, ctx))
+    out.update(cwire.render(e, model))
     out.update(proto.render(e, model))
     out["surface.json"] = surface.render(pristine, h)
     out.update(__import__("generator.pyclient", fromlist=["render"]).render(

@@ -248,10 +248,15 @@ if (client) {
     const minimal = await record(res, spec.method, build(false));
     const full = await record(res, spec.method, build(true));
     if (!full || !full.value) continue;
+    // an `envelope_page` op sends page + per_page inside one OffsetPage object
+    // ({offset, perPage}) under the page's name (docs/stdio.md "Offset pages")
+    const inPage = (v, n) => Object.values(v).some((x) => x && typeof x === "object" &&
+      !Array.isArray(x) && "offset" in x && "perPage" in x && n === "perPage" && x[n] !== undefined);
     for (const name of Object.keys(ops[key].params)) {
       const wireName = camel(name);
       const p = ops[key].params[name];
-      if (p.call === "keyword" && (!(wireName in full.value) || full.value[wireName] === undefined)) {
+      if (p.call === "keyword" && (!(wireName in full.value) || full.value[wireName] === undefined)
+          && !inPage(full.value, wireName)) {
         problems.push(`${key}: param '${name}' is declared but the runtime does not send it`);
         p.runtime_dropped = true;
       }

@@ -92,11 +92,14 @@ static int fleet_round_trip(cmdop_client *c)
     cmdop_fleets_create_params p = CMDOP_FLEETS_CREATE_PARAMS_INIT;
     p.name = "Demo Fleet";
     p.slug = "demo-fleet";
+    /* the hosted wire knows none|any: optional and required both go out as
+     * "any" and come back as required (docs/wire.md) */
     p.mfa_required = CMDOP_MFA_REQUIREMENT_OPTIONAL;
     cmdop_fleet_summary *f = NULL;
     if (cmdop_fleets_create(&f, c, &p) < 0)
         return fail("fleets.create");
-    printf("fleets.create: %s (%s), role %s\n", f->name, f->id, f->role ? f->role : "-");
+    printf("fleets.create: %s (%s), role %s, mfa %s\n", f->name, f->id, f->role ? f->role : "-",
+           cmdop_mfa_requirement_to_string(f->mfa_required));
     int rc = cmdop_fleets_disable(c, f->id);
     if (rc == 0)
         printf("fleets.disable(%s): done\n", f->slug);
@@ -238,8 +241,10 @@ int main(void)
     cmdop_client *c = NULL;
     if (cmdop_client_new(&c, NULL) < 0)
         return fail("client");
+    /* there is no default relay URL: relay calls fail until CMDOP_BASE_URL is set */
+    const char *relay = cmdop_client_base_url(c);
     printf("cmdop %s, relay %s, platform %s\n\n", cmdop_version(),
-           cmdop_client_base_url(c), cmdop_client_api_base_url(c));
+           relay ? relay : "(none: set CMDOP_BASE_URL)", cmdop_client_api_base_url(c));
 
     char *first = NULL;
     int rc = list_first_page(c);

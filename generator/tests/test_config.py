@@ -51,7 +51,7 @@ def test_every_plane_env_var_is_rendered(model, files):
 def test_options_follow_the_client_block(model):
     assert [(o["name"], o["env"], o["default"]) for o in model["client"]] == [
         ("token", ["CMDOP_TOKEN", "CMDOP_API_KEY"], None),
-        ("base_url", ["CMDOP_BASE_URL"], "https://cloud.cmdop.com"),
+        ("base_url", ["CMDOP_BASE_URL"], None),  # no default relay URL (1.1.1)
         ("api_base_url", ["CMDOP_API_BASE_URL"], "https://api.cmdop.com"),
         ("api_key", ["CMDOP_API_KEY"], None),
         ("fleet_id", ["CMDOP_FLEET_ID"], None),
@@ -63,9 +63,9 @@ def test_node_rendering_keeps_empty_strings_and_precedence(files):
     ts = files[TS]
     # `??`: explicit > env vars in order > default; "" is a value, as in 1.1.0's Node client
     assert "token: o.token ?? e.CMDOP_TOKEN ?? e.CMDOP_API_KEY," in ts
-    assert 'baseUrl: strip(o.baseUrl ?? e.CMDOP_BASE_URL ?? "https://cloud.cmdop.com"),' in ts
+    assert "baseUrl: stripOpt(o.baseUrl ?? e.CMDOP_BASE_URL)," in ts  # no default relay URL
     assert "timeoutMs: num(o.timeoutMs ?? Number(e.CMDOP_TIMEOUT_MS ?? 30000), 30000)," in ts
-    assert 'Pick<ClientOptions, "baseUrl" | "apiBaseUrl" | "timeoutMs">' in ts
+    assert 'Pick<ClientOptions, "apiBaseUrl" | "timeoutMs">' in ts  # baseUrl has no default
     for name in ("token", "baseUrl", "apiBaseUrl", "apiKey", "fleetId", "binaryPath"):
         assert f"  {name}?: string;" in ts, name
     assert "  timeoutMs?: number;" in ts
@@ -74,7 +74,7 @@ def test_node_rendering_keeps_empty_strings_and_precedence(files):
 def test_python_defaults_and_precedence(config_cls, monkeypatch):
     c = config_cls.resolve()
     assert (c.token, c.base_url, c.api_base_url, c.api_key, c.fleet_id, c.timeout_ms) == (
-        None, "https://cloud.cmdop.com", "https://api.cmdop.com", None, None, 30000)
+        None, None, "https://api.cmdop.com", None, None, 30000)
     monkeypatch.setenv("CMDOP_API_KEY", "key")
     monkeypatch.setenv("CMDOP_BASE_URL", "http://relay.test//")
     monkeypatch.setenv("CMDOP_TIMEOUT_MS", "1234")

@@ -48,9 +48,10 @@ SHAPES = {
                    "allowed_users: Sequence[str] = (), permission: str | BotPermission = 'execute', "
                    "enabled: bool = True",
     "Tunnels.open": "self, session_id: str, local_port: int, *, protocol: str = 'http', "
-                    "local_host: str = '127.0.0.1', subdomain: str | None = None, "
+                    "local_host: str = '127.0.0.1', subdomain: str = '', "
                     "options: Mapping[str, str] | None = _EMPTY_MAP",
-    "Fleets.list": "self, page: int = 1, per_page: int = 20",
+    # page/per_page are sent only when passed (1.1.1 sends none when per_page is unset)
+    "Fleets.list": "self, page: int | None = None, per_page: int | None = None",
     "Fleets.create": "self, name: str, slug: str, mfa_required: str | MfaRequirement = 'none'",
     "FleetsMembers.add": "self, email: str, role: str = 'member', *, fleet_id: str | None = None",
     "FleetsMembers.set_role": "self, user_id: str, role: str, *, fleet_id: str | None = None",
@@ -60,7 +61,7 @@ SHAPES = {
                       "fleet_id: str | None = None",
     "Schedules.iter_runs": "self, schedule_id: str, limit: int = 50, *, "
                            "fleet_id: str | None = None",
-    "Fleets.iter": "self, per_page: int = 20",
+    "Fleets.iter": "self, per_page: int | None = None",
     "Skills.get": "self, slug: str, lang: str | None = None",
 }
 

@@ -73,14 +73,12 @@ static int build_post(cmdop_client *c, const cmdop__op_desc *op, const json_t *a
                       cmdop__http_req **out)
 {
     cmdop__request_ctx ctx = {
-        .base_url = c->cfg.base_url,
+        .base_url = cmdop__plane_base_url(c, op->plane),
         .credential = cmdop__plane_credential(c, op->plane),
         .plane = op->plane,
         .idempotency_key = NULL,
         .wire_offset = -1,
     };
-    if (op->plane != CMDOP__PLANE_RELAY)
-        ctx.base_url = c->cfg.api_base_url;
     int rc = cmdop__request_build(op, a, &ctx, out);
     if (!rc)
         rc = cmdop__ask_set_header(*out, "Accept", "text/event-stream");
@@ -155,6 +153,10 @@ int cmdop__ask_open(cmdop_client *client, const cmdop__stream_desc *sd, const js
     json_decref(g);
     if (rc)
         return rc;
+    if (!cmdop__plane_base_url(client, op->plane)) {
+        json_decref(a);
+        return cmdop__no_base_url(op);
+    }
     if (!cmdop__plane_credential(client, op->plane)) {
         json_decref(a);
         return cmdop__no_credential(op);

@@ -13,7 +13,13 @@
 #include "client_internal.h"
 #include "error_internal.h"
 #include "request.h"
+#include "result_shape.h"
 #include "validate.h"
+
+const char *cmdop__plane_base_url(const cmdop_client *c, cmdop__plane plane)
+{
+    return plane == CMDOP__PLANE_RELAY ? c->cfg.base_url : c->cfg.api_base_url;
+}
 
 const char *cmdop__plane_credential(const cmdop_client *c, cmdop__plane plane)
 {
@@ -23,6 +29,13 @@ const char *cmdop__plane_credential(const cmdop_client *c, cmdop__plane plane)
 int cmdop__cancelled_error(const char *what)
 {
     return cmdop__error_set(CMDOP_ECANCELLED, 0, NULL, NULL, "%s: cancelled", what);
+}
+
+int cmdop__no_base_url(const cmdop__op_desc *op)
+{
+    return cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, "base_url",
+                            "%s: no relay URL configured: set CMDOP_BASE_URL (or the "
+                            "base_url option); there is no default", op->name);
 }
 
 int cmdop__no_credential(const cmdop__op_desc *op)
@@ -51,9 +64,10 @@ static void log_attempt(const cmdop__http_req *req, int attempt, int64_t started
         cmdop__debug_log_printf(c->log, "  retry in %ld ms", next_delay_ms);
 }
 
-/* The success value of a 2xx answer (NEW ref in *out). */
-static int shape_result(const cmdop__op_desc *op, const cmdop__http_req *req, bool raw,
-                        json_t **out)
+/* The success value of a 2xx answer (NEW ref in *out), as the model
+ * (result_shape.h). `args`: the call's validated args. */
+static int shape_result(const cmdop__op_desc *op, const json_t *args,
+                        const cmdop__http_req *req, bool raw, json_t **out)
 {
     bool synth = op->empty_result_json &&
                  (op->empty_status == 0 || req->status == op->empty_status || req->resp_len == 0);
@@ -71,16 +85,15 @@ static int shape_result(const cmdop__op_desc *op, const cmdop__http_req *req, bo
                                 "%s: empty response body (HTTP %ld), expected %s",
                                 op->name, req->status, op->result_type);
     json_error_t jerr;
-    json_t *doc = json_loadb(req->resp_body, req->resp_len, 0, &jerr);
+    json_t *doc = json_loadb(req->resp_body, req->resp_len, JSON_DECODE_ANY, &jerr);
     if (!doc)
         return cmdop__error_set(CMDOP_EINTERNAL, (int)req->status, req->request_id, NULL,
                                 "%s: response is not JSON (%s), expected %s", op->name,
                                 jerr.text, op->result_type);
-    if (!json_is_object(doc)) {
+    int rc = cmdop__result_shape(op, args, req->request_id, &doc);
+    if (rc) {
         json_decref(doc);
-        return cmdop__error_set(CMDOP_EINTERNAL, (int)req->status, req->request_id, NULL,
-                                "%s: response is not a JSON object, expected %s",
-                                op->name, op->result_type);
+        return rc;
     }
     if (op->unwrap && !raw) {
         json_t *v = json_object_get(doc, op->unwrap);
@@ -101,7 +114,7 @@ static int run_http(cmdop_client *c, const cmdop__op_desc *op, const json_t *a,
     if (use_key && cmdop__uuid4(idem) != 0)
         return cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL, "RAND_bytes failed");
     cmdop__request_ctx ctx = {
-        .base_url = op->plane == CMDOP__PLANE_RELAY ? c->cfg.base_url : c->cfg.api_base_url,
+        .base_url = cmdop__plane_base_url(c, op->plane),
         .credential = cmdop__plane_credential(c, op->plane),
         .plane = op->plane,
         .idempotency_key = use_key ? idem : NULL,
@@ -128,7 +141,7 @@ static int run_http(cmdop_client *c, const cmdop__op_desc *op, const json_t *a,
         rc = cmdop__error_from_http(req->status, req->resp_body, req->resp_len,
                                     req->request_id, req->retry_after, time(NULL));
     else
-        rc = shape_result(op, req, o->raw, out);
+        rc = shape_result(op, a, req, o->raw, out);
     cmdop__http_req_free(req);
     return rc;
 }
@@ -152,7 +165,9 @@ int cmdop__call_ex(cmdop_client *client, const cmdop__op_desc *op, const json_t 
     int rc = cmdop__validate_args(op, args, client->cfg.fleet_id, &a);
     if (rc)
         return rc;
-    if (!cmdop__plane_credential(client, op->plane))
+    if (!cmdop__plane_base_url(client, op->plane))
+        rc = cmdop__no_base_url(op);
+    else if (!cmdop__plane_credential(client, op->plane))
         rc = cmdop__no_credential(op);
     else
         rc = run_http(client, op, a, o, out);

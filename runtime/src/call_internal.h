@@ -14,7 +14,8 @@
 #define CMDOP__PAGER_MAX_PAGES 10000
 
 typedef struct cmdop__call_opts {
-    long wire_offset;   /* offset paging: the exact offset to send; -1 = from page */
+    long wire_offset;   /* ignored (offset paging sends page/per_page); kept
+                           so existing initializers compile */
     bool raw;           /* return the whole body: no unwrap */
     cmdop__cancel *cancel; /* borrowed; NULL = the call cannot be cancelled.
                               Once cancelled the call ends with
@@ -44,5 +45,11 @@ int cmdop__cancelled_error(const char *what);
 const char *cmdop__plane_credential(const cmdop_client *c, cmdop__plane plane);
 /* Raise CMDOP_EAUTH for an op whose plane has no credential; returns it. */
 int cmdop__no_credential(const cmdop__op_desc *op);
+/* The base URL of `plane`, borrowed, or NULL when none is configured (the
+ * relay plane has no default: CMDOP_BASE_URL must be set). */
+const char *cmdop__plane_base_url(const cmdop_client *c, cmdop__plane plane);
+/* Raise CMDOP_EVALIDATION (field "base_url") naming CMDOP_BASE_URL for an op
+ * whose plane has no base URL, before any network I/O; returns it. */
+int cmdop__no_base_url(const cmdop__op_desc *op);
 
 #endif /* CMDOP__CALL_INTERNAL_H */

@@ -37,7 +37,8 @@ int cmdop__client_new_env(cmdop_client **out, const cmdop_client_options *opts,
         c->log = cmdop__debug_log_open(path);
         cmdop__debug_log_printf(c->log, "client: base_url=%s api_base_url=%s token=%s "
                                 "api_key=%s fleet_id=%s timeout_ms=%ld max_retries=%d",
-                                c->cfg.base_url, c->cfg.api_base_url,
+                                c->cfg.base_url ? c->cfg.base_url : "(none)",
+                                c->cfg.api_base_url ? c->cfg.api_base_url : "(none)",
                                 c->cfg.token ? "set" : "unset",
                                 c->cfg.api_key ? "set" : "unset",
                                 c->cfg.fleet_id ? c->cfg.fleet_id : "(none)",

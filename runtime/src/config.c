@@ -10,6 +10,7 @@
 #include "cmdop/error.h"
 #include "call.h"
 #include "config.h"
+#include "op_descs.h"
 
 static const char *nonempty(const char *s)
 {
@@ -113,19 +114,22 @@ int cmdop__config_resolve(cmdop__config *cfg, const cmdop_client_options *opts,
      * an explicit api_key option is deliberately not a token fallback. */
     if ((rc = pick(&cfg->token, o->token, env_token, env_key)) ||
         (rc = pick(&cfg->api_key, o->api_key, env_key, NULL)) ||
-        (rc = pick(&cfg->base_url, o->base_url, env_get(env, "CMDOP_BASE_URL"),
-                   CMDOP__DEFAULT_BASE_URL)) ||
+        (rc = pick(&cfg->base_url, o->base_url, env_get(env, CMDOP__PLANE_RELAY_URL_ENV),
+                   CMDOP__PLANE_RELAY_DEFAULT_URL)) ||
         (rc = pick(&cfg->api_base_url, o->api_base_url,
-                   env_get(env, "CMDOP_API_BASE_URL"), CMDOP__DEFAULT_API_BASE_URL)) ||
+                   env_get(env, CMDOP__PLANE_PLATFORM_URL_ENV),
+                   CMDOP__PLANE_PLATFORM_DEFAULT_URL)) ||
         (rc = pick(&cfg->fleet_id, o->fleet_id, env_get(env, "CMDOP_FLEET_ID"), NULL))) {
         cmdop__config_clear(cfg);
         return cmdop__error_set(CMDOP_ENOMEM, 0, NULL, NULL, "out of memory");
     }
-    strip_trailing_slashes(cfg->base_url);
-    strip_trailing_slashes(cfg->api_base_url);
+    if (cfg->base_url)
+        strip_trailing_slashes(cfg->base_url);
+    if (cfg->api_base_url)
+        strip_trailing_slashes(cfg->api_base_url);
     /* A URL of only slashes strips to "": that is "unset" too. */
-    if (!*cfg->base_url || !*cfg->api_base_url) {
-        const char *which = !*cfg->base_url ? "base_url" : "api_base_url";
+    if ((cfg->base_url && !*cfg->base_url) || (cfg->api_base_url && !*cfg->api_base_url)) {
+        const char *which = cfg->base_url && !*cfg->base_url ? "base_url" : "api_base_url";
         cmdop__config_clear(cfg);
         return cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, which,
                                 "%s: not a URL (only '/')", which);

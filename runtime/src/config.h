@@ -10,8 +10,6 @@
 #include <stdbool.h>
 #include "cmdop/client.h"
 
-#define CMDOP__DEFAULT_BASE_URL "https://cloud.cmdop.com"
-#define CMDOP__DEFAULT_API_BASE_URL "https://api.cmdop.com"
 #define CMDOP__DEFAULT_TIMEOUT_MS 30000L
 #define CMDOP__DEFAULT_MAX_RETRIES 2
 #define CMDOP__DEFAULT_RETRY_BASE_MS 500L
@@ -23,7 +21,9 @@ typedef const char *(*cmdop__getenv_fn)(const char *name);
 typedef struct cmdop__config {
     char *token;          /* owned; NULL = none */
     char *api_key;        /* owned; NULL = none */
-    char *base_url;       /* owned, never NULL after resolve, no trailing '/' */
+    char *base_url;       /* owned, no trailing '/'; NULL = not configured (the
+                             relay plane has no default, as in 1.1.1: its ops
+                             then fail naming CMDOP_BASE_URL) */
     char *api_base_url;   /* owned, never NULL after resolve */
     char *fleet_id;       /* owned; NULL = none */
     long timeout_ms;      /* > 0 */

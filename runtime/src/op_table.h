@@ -31,9 +31,12 @@ typedef enum cmdop__param_in {
     CMDOP__IN_PATH = 0,
     CMDOP__IN_QUERY = 1,
     CMDOP__IN_BODY = 2,       /* a key of the top-level JSON body object */
-    CMDOP__IN_CONTEXT = 3     /* resolved by the client, never sent as is
+    CMDOP__IN_CONTEXT = 3,    /* resolved by the client, never sent as is
                                  (e.g. fleet_id falling back to the client's
                                  default fleet before being used in the path) */
+    CMDOP__IN_LOCAL = 4       /* never sent: the core applies it to the answer
+                                 (filter_fields, or emulated paging) because the
+                                 hosted service has no such parameter */
 } cmdop__param_in;
 
 typedef enum cmdop__type {
@@ -62,15 +65,22 @@ typedef struct cmdop__param_desc {
                                   (whole value), or NULL */
     const char *context_env;   /* for CMDOP__IN_CONTEXT: the client default it
                                   falls back to ("fleet_id") or NULL */
+    const char *const *enum_sends; /* parallel to enum_values: the string each
+                                  surface value is sent as ("optional" -> "any"),
+                                  or NULL when every value is sent as itself */
+    const char *const *filter_fields; /* CMDOP__IN_LOCAL: item fields the value is
+                                  matched against (case-insensitive substring of
+                                  any), NULL-terminated; or NULL */
+    bool omit_empty;           /* "", [] and {} are not sent */
 } cmdop__param_desc;
 
 typedef enum cmdop__page_style {
     CMDOP__PAGE_NONE = 0,
     CMDOP__PAGE_CURSOR = 1,   /* request: cursor param; response: next_cursor, has_more? */
-    CMDOP__PAGE_OFFSET = 2,   /* surface: 1-based page + per_page; wire: offset
-                                 = (page-1)*per_page and per_page (the driver
-                                 replaces `page` by `offset`); response: items,
-                                 offset, per_page, total */
+    CMDOP__PAGE_OFFSET = 2,   /* request: 1-based page + per_page, each sent
+                                 only when passed; response: items, total, page,
+                                 per_page, has_next, has_prev; the driver fills
+                                 the record's offset = (page-1)*per_page */
     CMDOP__PAGE_NUMBER = 3    /* request: page/page_size; response: results, has_next, next_page, pages */
 } cmdop__page_style;
 
@@ -86,10 +96,17 @@ typedef struct cmdop__page_desc {
     const char *resp_next_cursor; /* cursor: "next_cursor" */
     const char *resp_has_more;    /* cursor: "has_more" or NULL */
     const char *resp_total;       /* offset: "total"; number: "count" */
-    const char *resp_has_next;    /* number: "has_next" */
+    const char *resp_has_next;    /* offset and number: "has_next" */
     const char *resp_next_page;   /* number: "next_page" */
     const char *iter_helper;      /* helper names the reference uses: "iter", "iter_runs" */
     const char *pages_helper;     /* "pages", "pages_runs" */
+    const char *resp_page;        /* offset: "page" */
+    const char *resp_per_page;    /* offset: "per_page" */
+    const char *resp_has_prev;    /* offset: "has_prev" */
+    const char *resp_offset;      /* offset: the record field the driver fills ("offset") */
+    bool emulated;                /* offset: the service has no paging; the
+                                     driver fetches the whole list and slices it
+                                     (req_page/req_size are CMDOP__IN_LOCAL) */
 } cmdop__page_desc;
 
 typedef enum cmdop__op_kind {
@@ -134,6 +151,14 @@ typedef struct cmdop__op_desc {
 /* Generated: every op, in IDL order, and its length. */
 extern const cmdop__op_desc *const cmdop__ops[];
 extern const size_t cmdop__ops_count;
+/* Generated: the IDL's error table as status ranges -> error code string,
+ * terminated by {0, 0, NULL}. */
+typedef struct cmdop__status_rule {
+    int lo, hi;                /* inclusive HTTP status range */
+    const char *code;          /* "validation" */
+} cmdop__status_rule;
+extern const cmdop__status_rule cmdop__status_rules[];
+
 /* Generated: hash of the canonical IDL model (hex sha256). */
 extern const char cmdop__idl_hash[];
 

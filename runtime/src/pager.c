@@ -6,10 +6,13 @@
  *   every style  a page with no items; CMDOP__PAGER_MAX_PAGES pages fetched
  *   cursor       next_cursor absent or empty; has_more false; a cursor that
  *                was already sent
- *   offset       the next offset = requested offset + items RECEIVED (not
- *                per_page) reaches total; the server echoes an offset other
- *                than the one asked for (that page is discarded, unless it
- *                is the first)
+ *   offset       has_next false; the server answers a page other than the
+ *                one asked for (that page is discarded, unless it is the
+ *                first); the items received so far ((page-1)*per_page +
+ *                items RECEIVED, not per_page) reach total. The first
+ *                request sends page/per_page only as the caller passed them
+ *                (1.1.1 sends none when per_page is unset); later ones send
+ *                page = the previous page + 1.
  *   number       has_next false; next_page absent (when the op names it) or
  *                not greater than the current page; page > pages
  * An empty page ends the iteration and is returned only when it is the
@@ -28,8 +31,7 @@ struct cmdop_pager {
     const cmdop__op_desc *op;
     json_t *args;          /* validated; page/cursor updated per fetch */
     json_t *seen;          /* cursor style: set of cursors sent */
-    long offset;           /* offset style: next offset to request */
-    json_int_t page;       /* number style: next page to request */
+    json_int_t page;       /* offset and number style: next page to request */
     int fetched;
     bool done;
     json_t *items;         /* buffered items for next_item */
@@ -63,10 +65,6 @@ int cmdop__pager_new(cmdop_pager **out, cmdop_client *client, const cmdop__op_de
     if (page < 1)
         page = 1;
     p->page = page;
-    if (pg->style == CMDOP__PAGE_OFFSET) {
-        json_int_t size = pg->req_size ? json_integer_value(json_object_get(a, pg->req_size)) : 0;
-        p->offset = page > 1 && size > 0 ? (long)((page - 1) * size) : 0;
-    }
     *out = p;
     return 0;
 }
@@ -101,18 +99,24 @@ static void advance_cursor(cmdop_pager *p, const json_t *body, size_t n)
     json_object_set_new(p->args, pg->req_cursor, json_string(nc));
 }
 
-/* Offset style. Returns false when the page must be discarded. */
-static bool advance_offset(cmdop_pager *p, const json_t *body, size_t n, long asked)
+/* Offset style (the driver has filled `offset` from page/per_page). Returns
+ * false when the page must be discarded. */
+static bool advance_offset(cmdop_pager *p, const json_t *body, size_t n)
 {
     const cmdop__page_desc *pg = p->op->page;
-    const json_t *echo = json_object_get(body, pg->req_offset ? pg->req_offset : "offset");
+    const json_t *echo = pg->resp_page ? json_object_get(body, pg->resp_page) : NULL;
+    const json_t *has_next = pg->resp_has_next ? json_object_get(body, pg->resp_has_next) : NULL;
     const json_t *total = pg->resp_total ? json_object_get(body, pg->resp_total) : NULL;
+    const json_t *offset = pg->resp_offset ? json_object_get(body, pg->resp_offset) : NULL;
+    json_int_t asked = p->page;
     if (json_is_integer(echo) && json_integer_value(echo) != asked) {
         p->done = true;
         return p->fetched == 1;
     }
-    p->offset = asked + (long)n;
-    if (n == 0 || (json_is_integer(total) && p->offset >= json_integer_value(total)))
+    p->page = asked + 1;
+    json_int_t seen = (json_is_integer(offset) ? json_integer_value(offset) : 0) + (json_int_t)n;
+    if (n == 0 || json_is_false(has_next) ||
+        (json_is_integer(total) && seen >= json_integer_value(total)))
         p->done = true;
     return true;
 }
@@ -159,10 +163,11 @@ static int fetch(cmdop_pager *p, json_t **page)
         if (cmdop__cancel_is_cancelled(p->cancel))
             return cmdop__cancelled_error(p->op->name);
         cmdop__call_opts o = {-1, true, p->cancel};
-        if (pg->style == CMDOP__PAGE_OFFSET) {
-            o.wire_offset = p->offset;
-        } else if (pg->style == CMDOP__PAGE_NUMBER && pg->req_page) {
-            json_object_set_new(p->args, pg->req_page, json_integer(p->page));
+        if ((pg->style == CMDOP__PAGE_OFFSET || pg->style == CMDOP__PAGE_NUMBER) &&
+            pg->req_page) {
+            /* the first request sends the page only when the caller passed one */
+            if (p->fetched > 0)
+                json_object_set_new(p->args, pg->req_page, json_integer(p->page));
         } else if (pg->style == CMDOP__PAGE_CURSOR && pg->req_cursor) {
             const char *c = json_string_value(json_object_get(p->args, pg->req_cursor));
             if (c)
@@ -184,7 +189,7 @@ static int fetch(cmdop_pager *p, json_t **page)
         bool keep = true;
         switch (pg->style) {
         case CMDOP__PAGE_CURSOR: advance_cursor(p, body, n); break;
-        case CMDOP__PAGE_OFFSET: keep = advance_offset(p, body, n, o.wire_offset); break;
+        case CMDOP__PAGE_OFFSET: keep = advance_offset(p, body, n); break;
         default: advance_number(p, body, n); break;
         }
         if (n == 0) {

@@ -14,30 +14,27 @@
 #include "url.h"
 #include "validate.h"
 
-static bool is_offset_page_param(const cmdop__op_desc *op, const cmdop__param_desc *p)
+/* Is the param's value one that is not sent at all? */
+static bool not_sent(const cmdop__param_desc *p, const json_t *v)
 {
-    return op->page && op->page->style == CMDOP__PAGE_OFFSET && op->page->req_page &&
-           strcmp(p->name, op->page->req_page) == 0;
+    if (!v || p->in == CMDOP__IN_LOCAL)
+        return true;
+    if (!p->omit_empty)
+        return false;
+    return (json_is_string(v) && !*json_string_value(v)) ||
+           (json_is_array(v) && json_array_size(v) == 0) ||
+           (json_is_object(v) && json_object_size(v) == 0);
 }
 
-/* The wire offset for offset paging; -1 and error set when it cannot be
- * computed. */
-static long wire_offset(const cmdop__op_desc *op, const json_t *args, long forced)
+/* The value as sent: an enum surface string becomes its `enum_sends` string
+ * ("optional" -> "any"). NEW reference. */
+static json_t *wire_value(const cmdop__param_desc *p, json_t *v)
 {
-    if (forced >= 0)
-        return forced;
-    const cmdop__page_desc *pg = op->page;
-    json_int_t page = json_integer_value(json_object_get(args, pg->req_page));
-    const json_t *size = pg->req_size ? json_object_get(args, pg->req_size) : NULL;
-    if (page <= 1)
-        return 0;
-    if (!json_is_integer(size) || json_integer_value(size) <= 0) {
-        cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, pg->req_size ? pg->req_size : "per_page",
-                         "%s: required when %s > 1 (offset = (page-1)*per_page)",
-                         pg->req_size ? pg->req_size : "per_page", pg->req_page);
-        return -1;
-    }
-    return (long)((page - 1) * json_integer_value(size));
+    if (p->type == CMDOP__T_ENUM && p->enum_sends && json_is_string(v))
+        for (size_t i = 0; p->enum_values[i]; i++)
+            if (strcmp(p->enum_values[i], json_string_value(v)) == 0)
+                return json_string(p->enum_sends[i]);
+    return json_incref(v);
 }
 
 static int build_url(const cmdop__op_desc *op, const json_t *args,
@@ -60,28 +57,12 @@ static int build_url(const cmdop__op_desc *op, const json_t *args,
     json_decref(pathv);
     for (size_t i = 0; !rc && i < op->n_params; i++) {
         const cmdop__param_desc *p = &op->params[i];
-        if (p->in != CMDOP__IN_QUERY)
+        json_t *v = json_object_get(args, p->name);
+        if (p->in != CMDOP__IN_QUERY || not_sent(p, v))
             continue;
-        if (is_offset_page_param(op, p)) {
-            long off = wire_offset(op, args, ctx->wire_offset);
-            if (off < 0) {
-                rc = CMDOP_EVALIDATION;
-                break;
-            }
-            json_t *o = json_integer(off);
-            rc = cmdop__url_query_add(&b, op->page->req_offset ? op->page->req_offset : "offset", o);
-            json_decref(o);
-            continue;
-        }
-        rc = cmdop__url_query_add(&b, p->wire_name, json_object_get(args, p->name));
-    }
-    /* An offset op whose page param is not a query param still gets its
-     * forced offset (the pager's). */
-    if (!rc && ctx->wire_offset >= 0 && op->page && op->page->style == CMDOP__PAGE_OFFSET &&
-        !(op->page->req_page && cmdop__op_param_in(op, op->page->req_page, CMDOP__IN_QUERY))) {
-        json_t *o = json_integer(ctx->wire_offset);
-        rc = cmdop__url_query_add(&b, op->page->req_offset ? op->page->req_offset : "offset", o);
-        json_decref(o);
+        json_t *w = wire_value(p, v);
+        rc = cmdop__url_query_add(&b, p->wire_name, w);
+        json_decref(w);
     }
     if (rc) {
         cmdop__sb_free(&b);
@@ -103,8 +84,8 @@ static int build_body(const cmdop__op_desc *op, const json_t *args, char **out)
         if (!body && !(body = json_object()))
             return cmdop__error_set(CMDOP_ENOMEM, 0, NULL, NULL, "out of memory");
         json_t *v = json_object_get(args, p->name);
-        if (v)
-            json_object_set(body, p->wire_name, v);
+        if (!not_sent(p, v))
+            json_object_set_new(body, p->wire_name, wire_value(p, v));
     }
     if (!body)
         return 0;

@@ -1,8 +1,9 @@
 /*
  * scan.c — ops the reference implements client-side (CMDOP__OP_SCAN):
  * fleets.get pages through fleets.list and picks the item whose
- * `scan_match` field equals the `scan_arg` argument. Pages are requested at
- * the list op's largest page size to keep the number of requests low.
+ * `scan_match` field equals the `scan_arg` argument. Pages are requested as
+ * the official 1.1.1 client does (no page params: the first request is
+ * `GET /api/fleets`); further pages follow has_next.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -49,8 +50,6 @@ int cmdop__call_scan(cmdop_client *client, const cmdop__op_desc *op, const json_
         json_t *v = json_object_get(a, lp->name);
         if (v && strcmp(lp->name, op->scan_arg) != 0)
             json_object_set(largs, lp->name, v);
-        if (list->page->req_size && strcmp(lp->name, list->page->req_size) == 0 && lp->has_max)
-            json_object_set_new(largs, lp->name, json_integer((json_int_t)lp->max));
     }
     cmdop_pager *pager = NULL;
     rc = cmdop__pager_new(&pager, client, list, largs);

@@ -132,15 +132,19 @@ static bool pointer_typed(ProtobufCType t)
     return t == PROTOBUF_C_TYPE_STRING || t == PROTOBUF_C_TYPE_MESSAGE;
 }
 
-/* Is an optional/oneof field set in msg? */
+/* Is an optional/oneof field set in msg? A string field with a declared
+ * default (the implicit-presence fields, stdio_map.h) points at that default
+ * when it was not on the wire, so that pointer is "absent" too. */
 static bool present(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
 {
     if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
         return CMEMBER(uint32_t, msg, f->quantifier_offset) == f->id;
     if (f->label == PROTOBUF_C_LABEL_REQUIRED)
         return true;
-    if (pointer_typed(f->type))
-        return CMEMBER(const void *, msg, f->offset) != NULL;
+    if (pointer_typed(f->type)) {
+        const void *v = CMEMBER(const void *, msg, f->offset);
+        return v != NULL && v != f->default_value;
+    }
     if (f->label == PROTOBUF_C_LABEL_NONE)
         return true;
     return CMEMBER(protobuf_c_boolean, msg, f->quantifier_offset) != 0;
@@ -189,8 +193,8 @@ static bool repeated_passed(const ProtobufCMessage *msg, const ProtobufCFieldDes
 
 /* ---- message -> JSON ------------------------------------------------ */
 
-static int msg_to_json(const ProtobufCMessage *msg, json_t **out, const char *path,
-                       char *err, size_t es);
+static int msg_to_json(const ProtobufCMessage *msg, unsigned flags, json_t **out,
+                       const char *path, char *err, size_t es);
 
 /* One value at p (the storage of a scalar, a char *, or a message *).
  * *out NULL with 0 = absent (enum zero value). */
@@ -242,11 +246,28 @@ static int value_to_json(const ProtobufCFieldDescriptor *f, const void *p, json_
         return 0;
     }
     case PROTOBUF_C_TYPE_MESSAGE:
-        return msg_to_json(*(const ProtobufCMessage *const *)p, out, path, err, es);
+        return msg_to_json(*(const ProtobufCMessage *const *)p, 0, out, path, err, es);
     case PROTOBUF_C_TYPE_BYTES:
         return fail(CMDOP_EVALIDATION, err, es, "%s: bytes fields are not supported", path);
     }
     return *out ? 0 : fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+}
+
+/* The declared default of an absent scalar field (CMDOP__STDIO_IMPLICIT):
+ * protobuf-c points default_value at the value, or for a string at its
+ * characters. *out NULL when the field has none. */
+static int default_to_json(const ProtobufCFieldDescriptor *f, json_t **out, const char *path,
+                           char *err, size_t es)
+{
+    *out = NULL;
+    if (!f->default_value || f->type == PROTOBUF_C_TYPE_MESSAGE ||
+        f->type == PROTOBUF_C_TYPE_BYTES)
+        return 0;
+    if (f->type == PROTOBUF_C_TYPE_STRING) {
+        const char *s = f->default_value;
+        return value_to_json(f, &s, out, path, err, es);
+    }
+    return value_to_json(f, f->default_value, out, path, err, es);
 }
 
 static int repeated_to_json(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
@@ -292,8 +313,8 @@ static int repeated_to_json(const ProtobufCMessage *msg, const ProtobufCFieldDes
     return 0;
 }
 
-static int msg_to_json(const ProtobufCMessage *msg, json_t **out, const char *path,
-                       char *err, size_t es)
+static int msg_to_json(const ProtobufCMessage *msg, unsigned flags, json_t **out,
+                       const char *path, char *err, size_t es)
 {
     const ProtobufCMessageDescriptor *d = msg->descriptor;
     json_t *o = json_object();
@@ -311,9 +332,20 @@ static int msg_to_json(const ProtobufCMessage *msg, json_t **out, const char *pa
             rc = repeated_to_json(msg, f, &v, sub, err, es);
         } else {
             /* a companion is folded into its field, never a key of its own */
-            if (!present(msg, f) || is_companion(d, f))
+            if (is_companion(d, f))
                 continue;
-            rc = value_to_json(f, (const char *)msg + f->offset, &v, sub, err, es);
+            if (!present(msg, f)) {
+                /* the 1.1 schema's reading: an absent implicit-presence
+                 * field is its zero value, declared as its default */
+                if (!(flags & CMDOP__STDIO_IMPLICIT) || (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+                    continue;
+                rc = default_to_json(f, &v, sub, err, es);
+            } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+                rc = msg_to_json(CMEMBER(const ProtobufCMessage *, msg, f->offset), flags, &v,
+                                 sub, err, es);
+            } else {
+                rc = value_to_json(f, (const char *)msg + f->offset, &v, sub, err, es);
+            }
         }
         if (rc == 0 && v && json_object_set_new(o, f->name, v) != 0)
             rc = fail(CMDOP_ENOMEM, err, es, "%s: out of memory", sub);
@@ -329,10 +361,52 @@ static int msg_to_json(const ProtobufCMessage *msg, json_t **out, const char *pa
 int cmdop__stdio_msg_to_json(const ProtobufCMessage *msg, json_t **out, char *err,
                              size_t err_size)
 {
+    return cmdop__stdio_msg_to_json_ex(msg, 0, out, err, err_size);
+}
+
+int cmdop__stdio_msg_to_json_ex(const ProtobufCMessage *msg, unsigned flags, json_t **out,
+                                char *err, size_t err_size)
+{
     *out = NULL;
     if (err && err_size)
         err[0] = '\0';
-    return msg_to_json(msg, out, "", err, err_size);
+    return msg_to_json(msg, flags, out, "", err, err_size);
+}
+
+/* ---- offset pages ---------------------------------------------------- */
+
+/* floor(a / b) for b > 0 (C division truncates toward zero). */
+static json_int_t floor_div(json_int_t a, json_int_t b)
+{
+    json_int_t q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+int cmdop__stdio_unfold_offset_page(json_t *args, const char *page, const char *per_page,
+                                    const char *offset, unsigned flags)
+{
+    json_t *o = json_object_get(args, page);
+    if (!json_is_object(o))
+        return 0;
+    json_t *jo = json_object_get(o, offset), *jp = json_object_get(o, per_page);
+    json_int_t off = json_is_integer(jo) ? json_integer_value(jo) : 0;
+    json_int_t size = json_is_integer(jp) ? json_integer_value(jp) : 0;
+    /* read with presence (a client that said hello), a per_page that is
+     * there is passed, also 0, for its range check; the 1.1 reading has 0 =
+     * "not given" */
+    bool given = (flags & CMDOP__STDIO_IMPLICIT) ? size != 0 : json_is_integer(jp);
+    /* with hello an absent offset is a page that was not given either */
+    bool has_page = size > 0 && ((flags & CMDOP__STDIO_IMPLICIT) || json_is_integer(jo));
+    json_object_del(args, page);   /* o (with jo, jp) is freed here: read above */
+    json_object_del(args, per_page);
+    if (!given)                    /* per_page unset: neither is passed */
+        return 0;
+    if (json_object_set_new(args, per_page, json_integer(size)) != 0)
+        return CMDOP_ENOMEM;
+    /* a negative size is passed as is (its range check names it) */
+    if (has_page && json_object_set_new(args, page, json_integer(floor_div(off, size) + 1)) != 0)
+        return CMDOP_ENOMEM;
+    return 0;
 }
 
 /* ---- JSON -> message ------------------------------------------------ */

@@ -43,6 +43,36 @@ int cmdop__stdio_msg_to_json(const ProtobufCMessage *msg, json_t **out,
                              char *err, size_t err_size);
 
 /*
+ * Presence readings of a client -> core message (docs/stdio.md "Presence").
+ * 0: absent = not passed (a client that said hello). CMDOP__STDIO_IMPLICIT:
+ * the 1.1 schema's proto3 reading (a client without hello): an absent
+ * scalar field that declares a default (the generator declares `[default =
+ * <zero>]` on every field the 1.1 schema has without proto3 `optional`) is
+ * passed as that default, so `accept` absent is `false`. Fields without a
+ * declared default (1.1's proto3 `optional`s, lists, maps, enums, messages)
+ * keep "absent = not passed" either way.
+ */
+#define CMDOP__STDIO_IMPLICIT 1u
+int cmdop__stdio_msg_to_json_ex(const ProtobufCMessage *msg, unsigned flags, json_t **out,
+                                char *err, size_t err_size);
+
+/*
+ * An `envelope_page` op's args (docs/stdio.md "Offset pages"): args[page] is
+ * the object {offset, per_page} of the 1.1 schema's OffsetPage (the output of
+ * cmdop__stdio_msg_to_json_ex with the same flags). It becomes args[page] =
+ * floor(offset / per_page) + 1 (when per_page > 0) and args[per_page] =
+ * per_page. A per_page that is not given passes neither, so the op's defaults
+ * apply: with CMDOP__STDIO_IMPLICIT (the 1.1 reading) per_page 0 is "not
+ * given", as the 1.1 client sends it; without (hello), only an absent
+ * per_page is, and a per_page 0 is passed for its range check to name; an
+ * absent offset then passes per_page alone (no page). Keys
+ * are the op's surface names (op->page->req_page / req_size / req_offset). A
+ * non-object args[page] is left alone. Returns 0 or CMDOP_ENOMEM.
+ */
+int cmdop__stdio_unfold_offset_page(json_t *args, const char *page, const char *per_page,
+                                    const char *offset, unsigned flags);
+
+/*
  * A JSON object -> a NEW message of type `desc`, every part malloc'd so the
  * caller frees it with protobuf_c_message_free_unpacked(msg, NULL). Keys
  * without a field are ignored. Returns 0, or CMDOP_EINTERNAL when a value

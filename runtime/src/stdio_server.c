@@ -29,7 +29,16 @@ typedef struct server {
     char setup_code[32], setup_msg[512], setup_field[64];
     cmdop__stdio_pool *pool;
     cmdop__stdio_streams *streams;
+    /* the client sent our hello (docs/stdio.md "Presence"): absent = not
+     * passed; until then the 1.1 schema's proto3 reading. Reader thread only. */
+    bool client_hello;
 } server;
+
+/* The presence reading of the client's messages (stdio_map.h). */
+static unsigned reading(const server *s)
+{
+    return s->client_hello ? 0u : CMDOP__STDIO_IMPLICIT;
+}
 
 const cmdop__op_desc *cmdop__stdio_op_by_req_arm(uint32_t arm)
 {
@@ -50,6 +59,19 @@ static void diag(server *s, const char *fmt, ...)
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     fprintf(stderr, "cmdop-core --stdio: %s\n", line);
+    if (s->client)
+        cmdop__debug_log_printf(s->client->log, "stdio: %s", line);
+}
+
+/* The CMDOP_DEBUG log only (not stderr). */
+static void diag_log(server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void diag_log(server *s, const char *fmt, ...)
+{
+    char line[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
     if (s->client)
         cmdop__debug_log_printf(s->client->log, "stdio: %s", line);
 }
@@ -147,7 +169,20 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
     const ProtobufCFieldDescriptor *f = cmdop__stdio_arm((int)arm);
     const ProtobufCMessage *req = *(ProtobufCMessage *const *)((const char *)env + f->offset);
     json_t *args = NULL;
-    int rc = cmdop__stdio_msg_to_json(req, &args, err, sizeof err);
+    int rc = cmdop__stdio_msg_to_json_ex(req, reading(s), &args, err, sizeof err);
+    /* an `envelope_page` op: the 1.1 OffsetPage message back to page/per_page */
+    if (rc == 0 && op->page && op->page->style == CMDOP__PAGE_OFFSET && op->page->req_page &&
+        op->page->req_size && op->page->req_offset) {
+        rc = cmdop__stdio_unfold_offset_page(args, op->page->req_page, op->page->req_size,
+                                             op->page->req_offset, reading(s));
+        /* the 1.1 core ignores the page of a list the service does not page
+         * (keys.list: measured, no paging params and the whole list even for
+         * page 2 / per_page 1): a client without hello gets that */
+        if (rc == 0 && !s->client_hello && op->page->emulated) {
+            json_object_del(args, op->page->req_page);
+            json_object_del(args, op->page->req_size);
+        }
+    }
     if (rc) {
         snprintf(msg, sizeof msg, "%s: %s", op->name, err);
         cmdop__stdio_send_error_code(&s->w, id, rc == CMDOP_ENOMEM ? "internal" : "validation",
@@ -155,7 +190,7 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
         return;
     }
     if (sd) {
-        cmdop__stdio_streams_open(s->streams, id, sd, args);
+        cmdop__stdio_streams_open(s->streams, id, sd, args, !s->client_hello);
         json_decref(args);
         return;
     }
@@ -180,7 +215,7 @@ static void handle_answer(server *s, const Cmdop__Core__V1__Envelope *env, uint3
     json_t *body = NULL, *args = NULL;
     const cmdop__op_desc *op = NULL;
     char err[256];
-    if (cmdop__stdio_msg_to_json(m, &body, err, sizeof err) != 0) {
+    if (cmdop__stdio_msg_to_json_ex(m, reading(s), &body, err, sizeof err) != 0) {
         diag(s, "answer on id %u dropped: %s", id, err);
         return;
     }
@@ -204,6 +239,13 @@ static void handle_frame(server *s, const uint8_t *buf, size_t len)
     int kind = env->has_kind ? (int)env->kind : 0;
     switch (kind) {
     case CMDOP__CORE__V1__KIND__KIND_REQUEST:
+        if (env->payload_case == CMDOP__CORE__V1__ENVELOPE__PAYLOAD_HELLO) {
+            /* the client's hello: no answer (the core's went first) */
+            s->client_hello = true;
+            diag_log(s, "client hello (%s): absent fields are not passed",
+                     env->hello && env->hello->version ? env->hello->version : "?");
+            break;
+        }
         handle_request(s, env, id);
         break;
     case CMDOP__CORE__V1__KIND__KIND_CANCEL:

@@ -20,6 +20,7 @@ typedef struct sstream {
     json_t *args;                 /* the request's args (path params for answers) */
     pthread_t pump;
     bool finished;                /* the pump wrote the terminal frame */
+    bool official;                /* a client without hello: 1.1 stream error codes */
     cmdop__stdio_streams *owner;
     struct sstream *next;
 } sstream;
@@ -70,6 +71,10 @@ static const ProtobufCFieldDescriptor *env_arm_named(const char *name)
 /* One frame -> one envelope on the stream's id. */
 static void send_frame(sstream *st, const cmdop_ask_frame *f)
 {
+    /* a 1.1 client has no `unknown` arm (it would see an ask_frame with no
+     * arm set); the 1.1 core drops a frame type it does not know, so do we */
+    if (st->official && f->kind == CMDOP_ASK_FRAME_UNKNOWN)
+        return;
     cmdop__stdio_writer *w = st->owner->w;
     char *text = cmdop_ask_frame_to_json(f);
     json_t *j = text ? json_loads(text, 0, NULL) : NULL;
@@ -117,6 +122,31 @@ static void send_frame(sstream *st, const cmdop_ask_frame *f)
     protobuf_c_message_free_unpacked(m, NULL);
 }
 
+/* The 1.1 core's code for an agent's own stream error (an SSE `error` frame
+ * other than the PIN verdicts, CMDOP_EAGENT here), measured against the
+ * official 1.1.1 core: machine_offline -> unavailable; timeout and internal
+ * stay; every other code -> internal (docs/stdio.md "Streams"). Our clients
+ * (hello) get the agent's code verbatim. */
+static const char *official_agent_code(const char *code)
+{
+    if (code && strcmp(code, "machine_offline") == 0)
+        return "unavailable";
+    if (code && strcmp(code, "timeout") == 0)
+        return "timeout";
+    return "internal";
+}
+
+static void send_end_error(sstream *st, const cmdop_error *e)
+{
+    if (st->official && e && e->code == CMDOP_EAGENT) {
+        cmdop_error mapped = *e;
+        mapped.code_str = official_agent_code(e->code_str);
+        cmdop__stdio_send_error(st->owner->w, st->id, &mapped);
+        return;
+    }
+    cmdop__stdio_send_error(st->owner->w, st->id, e);
+}
+
 static void *pump(void *arg)
 {
     sstream *st = arg;
@@ -130,7 +160,7 @@ static void *pump(void *arg)
         }
         /* after `done` the stream is over; any other end is its one ERROR */
         if (rc != CMDOP_ITEROVER)
-            cmdop__stdio_send_error(st->owner->w, st->id, cmdop_error_last());
+            send_end_error(st, cmdop_error_last());
         break;
     }
     pthread_mutex_lock(&st->owner->mu);
@@ -173,7 +203,7 @@ static sstream *find_open(cmdop__stdio_streams *ss, uint32_t id)
 }
 
 void cmdop__stdio_streams_open(cmdop__stdio_streams *ss, uint32_t id,
-                               const cmdop__stream_desc *sd, const json_t *args)
+                               const cmdop__stream_desc *sd, const json_t *args, bool official)
 {
     pthread_mutex_lock(&ss->mu);
     reap(ss);
@@ -195,6 +225,7 @@ void cmdop__stdio_streams_open(cmdop__stdio_streams *ss, uint32_t id,
     st->id = id;
     st->sd = sd;
     st->owner = ss;
+    st->official = official;
     /* returns at once: validation and the credential check happen here,
      * the answer (frames or an error status) is read by the pump */
     if (cmdop__ask_open(ss->client, sd, args, &st->s) != 0) {

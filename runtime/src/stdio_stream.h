@@ -36,9 +36,11 @@ cmdop__stdio_streams *cmdop__stdio_streams_new(cmdop_client *client, cmdop__stdi
 
 /* Open the stream `sd` with `args` (borrowed) on envelope id `id`. Every
  * outcome is written on `id`: an ERROR at once when it cannot open
- * (validation, credential, too many streams), else the stream's frames. */
+ * (validation, credential, too many streams), else the stream's frames.
+ * `official`: the client did not say hello, so an agent's own error code
+ * ends the stream as the 1.1 core's code (docs/stdio.md "Streams"). */
 void cmdop__stdio_streams_open(cmdop__stdio_streams *ss, uint32_t id,
-                               const cmdop__stream_desc *sd, const json_t *args);
+                               const cmdop__stream_desc *sd, const json_t *args, bool official);
 
 /* Is a stream open on `id`? */
 bool cmdop__stdio_streams_has(cmdop__stdio_streams *ss, uint32_t id);

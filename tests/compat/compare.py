@@ -45,6 +45,13 @@ from typing import Any
 
 MISSING = object()
 
+# Record fields the official core does not carry from the wire into its
+# decoded records (it leaves them at the proto3 default), set per op by the
+# tour from differences.toml's [[decoded]] entries: check (a) accepts the
+# default for them, check (b) accepts our value where the official one is
+# the default. Any other value is still a difference.
+DROPPED_BY_OFFICIAL: frozenset[str] = frozenset()
+
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _TOKEN_RE = re.compile(rf"{UUID}|[0-9a-f]{{8,}}")
 _TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -78,7 +85,7 @@ def short(v: Any, n: int = 80) -> str:
 # (measured: what the official core decodes from that wire value).
 ENUM_ALIASES = {
     # hosted MfaRequirement is none|any; the official core decodes any as one
-    # of these (lossy by design, TARGET decision 5; check b pins which one)
+    # of these (lossy by design, docs/wire.md; check b pins which one)
     ("MfaRequirement", "any"): {"optional", "required"},
     # hosted ScheduleRunStatus says completed where the 1.1.x record says
     # SUCCESS (the official core decodes a wire `completed` as SUCCESS)
@@ -174,6 +181,9 @@ def decoded_vs_wire(msg: Any, wire: Any, path: str = "", skip: frozenset[str] = 
         else:
             jv = MISSING
         pv = getattr(msg, f.name)
+        if f.name in DROPPED_BY_OFFICIAL and not f.is_repeated and f.message_type is None \
+                and pv == _scalar_default(f):
+            continue
         if f.message_type is not None and f.message_type.GetOptions().map_entry:
             want = jv if isinstance(jv, dict) else {}
             if jv not in (MISSING, None) and not isinstance(jv, dict):
@@ -317,8 +327,11 @@ class Volatile:
         return obj
 
 
-def diff_data(a: Any, b: Any, path: str = "", limit: int = 8) -> list[str]:
-    """Structural differences between two JSON-able values (a = official)."""
+def diff_data(a: Any, b: Any, path: str = "", limit: int = 8,
+              dropped: frozenset[str] = frozenset()) -> list[str]:
+    """Structural differences between two JSON-able values (a = official).
+    ``dropped``: keys whose official value may be the proto3 default where
+    ours carries the wire value (differences.toml [[decoded]])."""
     out: list[str] = []
 
     def walk(x: Any, y: Any, p: str) -> None:
@@ -331,6 +344,8 @@ def diff_data(a: Any, b: Any, path: str = "", limit: int = 8) -> list[str]:
                     out.append(f"{q}: official {short(x[k])}, ours absent")
                 elif k not in x:
                     out.append(f"{q}: official absent, ours {short(y[k])}")
+                elif k in dropped and x[k] in (False, 0, "", None):
+                    continue
                 else:
                     walk(x[k], y[k], q)
             return

@@ -48,6 +48,7 @@ import urllib.request
 from typing import Any, Awaitable, Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare  # noqa: E402
 from compare import Volatile, canon, decoded_vs_wire, diff_data, parse_ts, short, strings_of  # noqa: E402
 
 import cmdop  # noqa: E402  (the official client in the official venv)
@@ -62,7 +63,7 @@ OWNER = "00000000-0000-4000-8000-000000000001"
 ALPHA, BRAVO, CHARLIE, DELTA, ECHO = (f"20000000-0000-4000-8000-00000000000{i}" for i in range(1, 6))
 SCHEDULE = "60000000-0000-4000-8000-000000000001"
 TUNNEL = "40000000-0000-4000-8000-000000000001"
-SKILL_PATH = "/apix/skills"  # TARGET.md decision 1: the platform origin + /apix/skills/...
+SKILL_PATH = "/apix/skills"  # the platform origin + /apix/skills/... (docs/wire.md)
 
 OP_TIMEOUT = float(os.environ.get("CMDOP_COMPAT_OP_TIMEOUT", "10"))
 
@@ -705,7 +706,7 @@ async def _(c: Any, s: dict[str, Any]) -> Any:
 
 
 def _keys_pages_check(relay: Relay, s: dict[str, Any], pages: Any) -> list[str]:
-    # The hosted spec has no paging on api-keys (decision 3): the walk must
+    # The hosted spec has no paging on api-keys (docs/wire.md): the walk must
     # yield exactly the relay's full answer, in order.
     body = must_get(relay, "relay", _keys(s))
     rows = items_of(body)
@@ -1115,7 +1116,7 @@ class OpRun:
 
 
 async def run_tour(relay: Relay, mode: str, core: str | None, ops: list[Op], do_check_a: bool,
-                   log: Callable[[str], None]) -> tuple[list[OpRun], float, float]:
+                   log: Callable[[str], None], diffs: dict[str, Any]) -> tuple[list[OpRun], float, float]:
     relay.control("POST", "/reset", {"state": True})
     env = {
         "CMDOP_TOKEN": relay.token,
@@ -1163,6 +1164,7 @@ async def run_tour(relay: Relay, mode: str, core: str | None, ops: list[Op], do_
             r.requests = relay.settled_requests()[before:]
             r.data = to_data(r.result) if (r.ok or r.result is not None) else None
             if (do_check_a or o.fault) and r.ok:
+                compare.DROPPED_BY_OFFICIAL = dropped_fields(diffs, o.name) if mode == "official" else frozenset()
                 try:
                     r.check_a = o.check_a(relay, s, r.result)
                 except StateError as e:
@@ -1187,12 +1189,31 @@ async def run_tour(relay: Relay, mode: str, core: str | None, ops: list[Op], do_
 def load_differences(path: str) -> dict[str, Any]:
     with open(path, "rb") as f:
         d = tomllib.load(f)
-    for kind in ("header", "request"):
+    for kind in ("header", "request", "decoded", "result"):
         for i, e in enumerate(d.get(kind, [])):
             for key in ("reason", "evidence"):
                 if not str(e.get(key, "")).strip():
                     raise SystemExit(f"compat: {path}: [[{kind}]] #{i + 1} has no {key}")
     return d
+
+
+def dropped_fields(diffs: dict[str, Any], op_name: str) -> frozenset[str]:
+    """The [[decoded]] fields listed for this op (see compare.DROPPED_BY_OFFICIAL)."""
+    return frozenset(e["field"] for e in diffs.get("decoded", []) if _op_matches(e.get("ops"), op_name))
+
+
+def pages_compared_as_items(diffs: dict[str, Any], op_name: str) -> bool:
+    """A [[result]] entry lists the op: (b) compares the items of the walk,
+    not its page boundaries (paging that ours emulates where the official
+    core ignores the page parameters)."""
+    return any(_op_matches(e.get("ops"), op_name) for e in diffs.get("result", []))
+
+
+def walk_items(data: Any) -> Any:
+    """The items of a walk of pages (a list of page dicts), in order."""
+    if isinstance(data, list) and all(isinstance(p, dict) and "items" in p for p in data):
+        return [it for p in data for it in p["items"]]
+    return data
 
 
 def _match_value(pattern: Any, value: str | None) -> bool:
@@ -1364,8 +1385,8 @@ def main() -> int:
         keep = seed_strings(relay)
         # literal arguments of the tour are not generated values either
         keep |= {"compat-web", "compat-fleet", "deploy-bot", "hello from compat"}
-        official, ta0, ta1 = asyncio.run(run_tour(relay, "official", None, ops, True, log))
-        ours, tb0, tb1 = asyncio.run(run_tour(relay, "ours", core, ops, False, log))
+        official, ta0, ta1 = asyncio.run(run_tour(relay, "official", None, ops, True, log, diffs))
+        ours, tb0, tb1 = asyncio.run(run_tour(relay, "ours", core, ops, False, log, diffs))
     except BaseException:
         relay.stop()
         raise
@@ -1441,7 +1462,10 @@ def main() -> int:
         elif not ra.ok:
             emit("b", o.name, False, "no official result to compare with (see a)"); row["b"] = "FAIL"
         else:
-            d = diff_data(va.apply(ra.data), vb.apply(rb.data))
+            da, db = va.apply(ra.data), vb.apply(rb.data)
+            if pages_compared_as_items(diffs, o.name):
+                da, db = walk_items(da), walk_items(db)
+            d = diff_data(da, db, dropped=dropped_fields(diffs, o.name))
             emit("b", o.name, not d, "; ".join(d)); row["b"] = "ok" if not d else "FAIL"
         # (c)
         if ra.skipped or rb.skipped:

@@ -8,6 +8,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare  # noqa: E402
 from compare import Volatile, decoded_vs_wire, diff_data  # noqa: E402
 
 from cmdop._proto.cmdop.core.v1 import fleets_pb2 as f_pb  # noqa: E402
@@ -65,4 +66,15 @@ assert va.apply(n1.strftime("%Y-%m-%dT%H:%M:%SZ")) == vb.apply(n1.strftime("%Y-%
 assert va.apply(n1.strftime("%Y-%m-%dT%H:%M:%SZ")) != vb.apply(n1.strftime("%Y-%m-%dT%H:%M:%S+00:00")), \
     "a changed timestamp rendering must show"
 assert diff_data({"a": 1, "b": [1, 2]}, {"a": 1, "b": [1, 3]})
+# [[decoded]] fields: the official default is accepted, nothing else is
+ms = m_pb.MachineSummary(id="m1", name="alpha")
+assert decoded_vs_wire(ms, {"id": "m1", "name": "alpha", "is_jarvis": True}), "is_jarvis is checked by default"
+compare.DROPPED_BY_OFFICIAL = frozenset({"is_jarvis"})
+assert decoded_vs_wire(ms, {"id": "m1", "name": "alpha", "is_jarvis": True}) == []
+assert decoded_vs_wire(m_pb.MachineSummary(id="m1", name="alpha", is_jarvis=True),
+                       {"id": "m1", "name": "alpha", "is_jarvis": False}), "a non-default decoded value still differs"
+compare.DROPPED_BY_OFFICIAL = frozenset()
+assert diff_data({"is_jarvis": False}, {"is_jarvis": True}, dropped=frozenset({"is_jarvis"})) == []
+assert diff_data({"is_jarvis": True}, {"is_jarvis": False}, dropped=frozenset({"is_jarvis"})), "ours may not drop it"
+assert diff_data({"name": ""}, {"name": "x"}, dropped=frozenset({"is_jarvis"})), "only listed fields"
 print("compat selftest: ok")

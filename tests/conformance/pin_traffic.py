@@ -47,7 +47,7 @@ def placeholders(req, token, api_key):
     if isinstance(b, dict):
         if re.fullmatch(r"[0-9a-f]{32}", str(b.get("session_id", ""))):
             b["session_id"] = "$hex32"
-        for k in ("challenge_id", "token"):
+        for k in ("challenge_id", "token", "confirm_token"):
             if k in b and req["path"].endswith(("/pin", "/confirm")):
                 b[k] = "$any"
     return req

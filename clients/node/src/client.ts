@@ -30,8 +30,9 @@ export class Client extends Namespaces {
     return this.config.fleetId;
   }
 
+  /** The relay REST root; "" when none is configured (relay ops then fail naming CMDOP_BASE_URL). */
   get baseUrl(): string {
-    return this.config.baseUrl;
+    return this.config.baseUrl ?? "";
   }
 
   /** Ends the core (stdin EOF, then kill after 5 s); pending calls fail with ConnectionError. */

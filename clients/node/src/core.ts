@@ -74,6 +74,11 @@ export class Core implements Transport {
         }
         hello = true;
         clearTimeout(timer);
+        // our hello back, before any request: "absent = not passed" for this
+        // client (a 1.1 client never sends one; docs/stdio.md "Presence")
+        this.write(proc, create(EnvelopeSchema, {
+          id: 0, kind: Kind.REQUEST, payload: { case: "hello", value: { version: "node", idlHash: IDL_HASH } },
+        }));
         resolve(proc);
       };
       proc.stdout?.on("data", (chunk: Buffer) => {

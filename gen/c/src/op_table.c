@@ -7,7 +7,7 @@
 
 #include "op_descs.h"
 
-/* ---- bots.list: GET /bots/ (platform) ---- */
+/* ---- bots.list: GET /apix/bots/ (platform) ---- */
 static const char *const bots_list_platform_values[] = { "telegram", "discord", "slack", NULL };
 static const cmdop__param_desc bots_list_params[] = {
     /* query */
@@ -42,6 +42,9 @@ static const cmdop__page_desc bots_list_page = {
     .resp_items = "results", .resp_next_cursor = NULL,
     .resp_has_more = NULL, .resp_total = "count",
     .resp_has_next = "has_next", .resp_next_page = "next_page",
+    .resp_page = NULL, .resp_per_page = NULL,
+    .resp_has_prev = NULL, .resp_offset = NULL,
+    .emulated = false,
     .iter_helper = "iter", .pages_helper = "pages",
 };
 static const char *const bots_list_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "validation", "not_found", NULL };
@@ -50,7 +53,7 @@ const cmdop__op_desc cmdop__op_bots_list = {
     .name = "bots.list", .ns = "bots", .op = "list",
     .c_name = "cmdop_bots_list",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "GET", .path = "/bots/",
+    .method = "GET", .path = "/apix/bots/",
     .params = bots_list_params, .n_params = 4,
     .result_type = "BotListPage",
     .empty_status = 0, .empty_result_json = NULL,
@@ -62,7 +65,7 @@ const cmdop__op_desc cmdop__op_bots_list = {
     .errors = bots_list_errors,
 };
 
-/* ---- bots.get: GET /bots/{bot_id}/ (platform) ---- */
+/* ---- bots.get: GET /apix/bots/{bot_id}/ (platform) ---- */
 static const cmdop__param_desc bots_get_params[] = {
     /* path, required */
     { .name = "bot_id", .wire_name = "bot_id", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -77,7 +80,7 @@ const cmdop__op_desc cmdop__op_bots_get = {
     .name = "bots.get", .ns = "bots", .op = "get",
     .c_name = "cmdop_bots_get",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "GET", .path = "/bots/{bot_id}/",
+    .method = "GET", .path = "/apix/bots/{bot_id}/",
     .params = bots_get_params, .n_params = 1,
     .result_type = "Bot",
     .empty_status = 0, .empty_result_json = NULL,
@@ -89,7 +92,7 @@ const cmdop__op_desc cmdop__op_bots_get = {
     .errors = bots_get_errors,
 };
 
-/* ---- bots.create: POST /bots/ (platform) ---- */
+/* ---- bots.create: POST /apix/bots/ (platform) ---- */
 static const char *const bots_create_platform_values[] = { "telegram", "discord", "slack", NULL };
 static const char *const bots_create_permission_values[] = { "none", "read", "execute", "files", "admin", NULL };
 static const cmdop__param_desc bots_create_params[] = {
@@ -136,7 +139,7 @@ const cmdop__op_desc cmdop__op_bots_create = {
     .name = "bots.create", .ns = "bots", .op = "create",
     .c_name = "cmdop_bots_create",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "POST", .path = "/bots/",
+    .method = "POST", .path = "/apix/bots/",
     .params = bots_create_params, .n_params = 6,
     .result_type = "Bot",
     .empty_status = 0, .empty_result_json = NULL,
@@ -148,7 +151,7 @@ const cmdop__op_desc cmdop__op_bots_create = {
     .errors = bots_create_errors,
 };
 
-/* ---- bots.update: PATCH /bots/{bot_id}/ (platform) ---- */
+/* ---- bots.update: PATCH /apix/bots/{bot_id}/ (platform) ---- */
 static const char *const bots_update_permission_values[] = { "none", "read", "execute", "files", "admin", NULL };
 static const cmdop__param_desc bots_update_params[] = {
     /* path, required */
@@ -194,7 +197,7 @@ const cmdop__op_desc cmdop__op_bots_update = {
     .name = "bots.update", .ns = "bots", .op = "update",
     .c_name = "cmdop_bots_update",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "PATCH", .path = "/bots/{bot_id}/",
+    .method = "PATCH", .path = "/apix/bots/{bot_id}/",
     .params = bots_update_params, .n_params = 6,
     .result_type = "Bot",
     .empty_status = 0, .empty_result_json = NULL,
@@ -206,7 +209,7 @@ const cmdop__op_desc cmdop__op_bots_update = {
     .errors = bots_update_errors,
 };
 
-/* ---- bots.delete: DELETE /bots/{bot_id}/ (platform) ---- */
+/* ---- bots.delete: DELETE /apix/bots/{bot_id}/ (platform) ---- */
 static const cmdop__param_desc bots_delete_params[] = {
     /* path, required */
     { .name = "bot_id", .wire_name = "bot_id", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -221,7 +224,7 @@ const cmdop__op_desc cmdop__op_bots_delete = {
     .name = "bots.delete", .ns = "bots", .op = "delete",
     .c_name = "cmdop_bots_delete",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "DELETE", .path = "/bots/{bot_id}/",
+    .method = "DELETE", .path = "/apix/bots/{bot_id}/",
     .params = bots_delete_params, .n_params = 1,
     .result_type = NULL,
     .empty_status = 204, .empty_result_json = NULL,
@@ -235,15 +238,15 @@ const cmdop__op_desc cmdop__op_bots_delete = {
 
 /* ---- fleets.list: GET /api/fleets (relay) ---- */
 static const cmdop__param_desc fleets_list_params[] = {
-    /* query, 1.., default 1 */
+    /* query, 1.. */
     { .name = "page", .wire_name = "page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "1",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = false, .min = 1.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1..100, default 20 */
+    /* query, 1..100 */
     { .name = "per_page", .wire_name = "per_page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "20",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = true, .min = 1.0, .max = 100.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
@@ -254,7 +257,10 @@ static const cmdop__page_desc fleets_list_page = {
     .req_page = "page", .req_size = "per_page",
     .resp_items = "items", .resp_next_cursor = NULL,
     .resp_has_more = NULL, .resp_total = "total",
-    .resp_has_next = NULL, .resp_next_page = NULL,
+    .resp_has_next = "has_next", .resp_next_page = NULL,
+    .resp_page = "page", .resp_per_page = "per_page",
+    .resp_has_prev = "has_prev", .resp_offset = "offset",
+    .emulated = false,
     .iter_helper = "iter", .pages_helper = "pages",
 };
 static const char *const fleets_list_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "validation", NULL };
@@ -304,6 +310,8 @@ const cmdop__op_desc cmdop__op_fleets_get = {
 
 /* ---- fleets.create: POST /api/fleets (relay) ---- */
 static const char *const fleets_create_mfa_required_values[] = { "none", "optional", "required", NULL };
+/* what each of fleets_create_mfa_required_values is sent as */
+static const char *const fleets_create_mfa_required_sends[] = { "none", "any", "any", NULL };
 static const cmdop__param_desc fleets_create_params[] = {
     /* body, required, 1..100 bytes */
     { .name = "name", .wire_name = "name", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
@@ -317,12 +325,13 @@ static const cmdop__param_desc fleets_create_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = "^[a-z0-9][a-z0-9-]{1,62}$", .context_env = NULL },
-    /* body, default "none" */
+    /* body, sent as none|any|any, default "none" */
     { .name = "mfa_required", .wire_name = "mfa_required", .in = CMDOP__IN_BODY, .type = CMDOP__T_ENUM,
       .required = false, .default_json = "\"none\"",
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = fleets_create_mfa_required_values,
-      .pattern = NULL, .context_env = NULL },
+      .pattern = NULL, .context_env = NULL,
+      .enum_sends = fleets_create_mfa_required_sends },
 };
 static const char *const fleets_create_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "validation", "conflict", NULL };
 
@@ -344,6 +353,8 @@ const cmdop__op_desc cmdop__op_fleets_create = {
 
 /* ---- fleets.update: PATCH /api/fleets/{fleet_id} (relay) ---- */
 static const char *const fleets_update_mfa_required_values[] = { "none", "optional", "required", NULL };
+/* what each of fleets_update_mfa_required_values is sent as */
+static const char *const fleets_update_mfa_required_sends[] = { "none", "any", "any", NULL };
 static const cmdop__param_desc fleets_update_params[] = {
     /* path, required */
     { .name = "fleet_id", .wire_name = "fleet_id", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -351,18 +362,19 @@ static const cmdop__param_desc fleets_update_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body, 1..100 bytes */
+    /* body, ..100 bytes, "" is sent as is and means unchanged (1.1.1 sends "" for no name) */
     { .name = "name", .wire_name = "name", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = 1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = 100, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body */
+    /* body, sent as none|any|any */
     { .name = "mfa_required", .wire_name = "mfa_required", .in = CMDOP__IN_BODY, .type = CMDOP__T_ENUM,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = fleets_update_mfa_required_values,
-      .pattern = NULL, .context_env = NULL },
+      .pattern = NULL, .context_env = NULL,
+      .enum_sends = fleets_update_mfa_required_sends },
 };
 static const char *const fleets_update_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "not_found", "validation", NULL };
 
@@ -417,15 +429,15 @@ static const cmdop__param_desc fleets_members_list_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = "fleet_id" },
-    /* query, 1.., default 1 */
+    /* query, 1.. */
     { .name = "page", .wire_name = "page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "1",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = false, .min = 1.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1..100, default 20 */
+    /* query, 1..100 */
     { .name = "per_page", .wire_name = "per_page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "20",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = true, .min = 1.0, .max = 100.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
@@ -436,7 +448,10 @@ static const cmdop__page_desc fleets_members_list_page = {
     .req_page = "page", .req_size = "per_page",
     .resp_items = "items", .resp_next_cursor = NULL,
     .resp_has_more = NULL, .resp_total = "total",
-    .resp_has_next = NULL, .resp_next_page = NULL,
+    .resp_has_next = "has_next", .resp_next_page = NULL,
+    .resp_page = "page", .resp_per_page = "per_page",
+    .resp_has_prev = "has_prev", .resp_offset = "offset",
+    .emulated = false,
     .iter_helper = "iter", .pages_helper = "pages",
 };
 static const char *const fleets_members_list_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "not_found", "validation", NULL };
@@ -572,6 +587,7 @@ const cmdop__op_desc cmdop__op_fleets_members_remove = {
 
 /* ---- fleets.machines.list: GET /api/fleets/{fleet_id}/machines (relay) ---- */
 static const char *const fleets_machines_list_presence_values[] = { "any", "online", "offline", NULL };
+static const char *const fleets_machines_list_q_filter[] = { "name", "hostname", "id", NULL };
 static const cmdop__param_desc fleets_machines_list_params[] = {
     /* context, NULL = the client's default fleet */
     { .name = "fleet_id", .wire_name = "fleet_id", .in = CMDOP__IN_CONTEXT, .type = CMDOP__T_STRING,
@@ -585,24 +601,25 @@ static const cmdop__param_desc fleets_machines_list_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = fleets_machines_list_presence_values,
       .pattern = NULL, .context_env = NULL },
-    /* query, ..200 bytes */
-    { .name = "q", .wire_name = "q", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
+    /* local, ..200 bytes, never sent: the core keeps items whose name/hostname/id contains it (case-insensitive) */
+    { .name = "q", .wire_name = "q", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = 200, .enum_values = NULL,
-      .pattern = NULL, .context_env = NULL },
+      .pattern = NULL, .context_env = NULL, .filter_fields = fleets_machines_list_q_filter },
     /* query, 1..200, default 100 */
     { .name = "limit", .wire_name = "limit", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
       .required = false, .default_json = "100",
       .has_min = true, .has_max = true, .min = 1.0, .max = 200.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query */
+    /* query, not sent when empty */
     { .name = "cursor", .wire_name = "cursor", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
-      .pattern = NULL, .context_env = NULL },
+      .pattern = NULL, .context_env = NULL,
+      .omit_empty = true },
 };
 static const cmdop__page_desc fleets_machines_list_page = {
     .style = CMDOP__PAGE_CURSOR,
@@ -611,6 +628,9 @@ static const cmdop__page_desc fleets_machines_list_page = {
     .resp_items = "items", .resp_next_cursor = "next_cursor",
     .resp_has_more = "has_more", .resp_total = NULL,
     .resp_has_next = NULL, .resp_next_page = NULL,
+    .resp_page = NULL, .resp_per_page = NULL,
+    .resp_has_prev = NULL, .resp_offset = NULL,
+    .emulated = false,
     .iter_helper = "iter", .pages_helper = "pages",
 };
 static const char *const fleets_machines_list_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "not_found", "validation", NULL };
@@ -705,15 +725,15 @@ static const cmdop__param_desc keys_list_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = "fleet_id" },
-    /* query, 1.., default 1 */
-    { .name = "page", .wire_name = "page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "1",
+    /* local, 1.., never sent: applied by the core */
+    { .name = "page", .wire_name = "page", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_INT32,
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = false, .min = 1.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1..100, default 20 */
-    { .name = "per_page", .wire_name = "per_page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "20",
+    /* local, 1..100, never sent: applied by the core, without it the whole list is one page, as 1.1.1 answers */
+    { .name = "per_page", .wire_name = "per_page", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_INT32,
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = true, .min = 1.0, .max = 100.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
@@ -724,7 +744,10 @@ static const cmdop__page_desc keys_list_page = {
     .req_page = "page", .req_size = "per_page",
     .resp_items = "items", .resp_next_cursor = NULL,
     .resp_has_more = NULL, .resp_total = "total",
-    .resp_has_next = NULL, .resp_next_page = NULL,
+    .resp_has_next = "has_next", .resp_next_page = NULL,
+    .resp_page = "page", .resp_per_page = "per_page",
+    .resp_has_prev = "has_prev", .resp_offset = "offset",
+    .emulated = true,
     .iter_helper = "iter", .pages_helper = "pages",
 };
 static const char *const keys_list_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "not_found", "validation", NULL };
@@ -819,6 +842,7 @@ const cmdop__op_desc cmdop__op_keys_revoke = {
 
 /* ---- machines.list: GET /api/machines (relay) ---- */
 static const char *const machines_list_presence_values[] = { "any", "online", "offline", NULL };
+static const char *const machines_list_q_filter[] = { "name", "hostname", "id", NULL };
 static const cmdop__param_desc machines_list_params[] = {
     /* query, one of any|online|offline, default "any" */
     { .name = "presence", .wire_name = "presence", .in = CMDOP__IN_QUERY, .type = CMDOP__T_ENUM,
@@ -826,24 +850,25 @@ static const cmdop__param_desc machines_list_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = machines_list_presence_values,
       .pattern = NULL, .context_env = NULL },
-    /* query, ..200 bytes */
-    { .name = "q", .wire_name = "q", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
+    /* local, ..200 bytes, never sent: the core keeps items whose name/hostname/id contains it (case-insensitive) */
+    { .name = "q", .wire_name = "q", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = 200, .enum_values = NULL,
-      .pattern = NULL, .context_env = NULL },
+      .pattern = NULL, .context_env = NULL, .filter_fields = machines_list_q_filter },
     /* query, 1..200, default 100 */
     { .name = "limit", .wire_name = "limit", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
       .required = false, .default_json = "100",
       .has_min = true, .has_max = true, .min = 1.0, .max = 200.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query */
+    /* query, not sent when empty */
     { .name = "cursor", .wire_name = "cursor", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
-      .pattern = NULL, .context_env = NULL },
+      .pattern = NULL, .context_env = NULL,
+      .omit_empty = true },
 };
 static const cmdop__page_desc machines_list_page = {
     .style = CMDOP__PAGE_CURSOR,
@@ -852,6 +877,9 @@ static const cmdop__page_desc machines_list_page = {
     .resp_items = "items", .resp_next_cursor = "next_cursor",
     .resp_has_more = "has_more", .resp_total = NULL,
     .resp_has_next = NULL, .resp_next_page = NULL,
+    .resp_page = NULL, .resp_per_page = NULL,
+    .resp_has_prev = NULL, .resp_offset = NULL,
+    .emulated = false,
     .iter_helper = "iter", .pages_helper = "pages",
 };
 static const char *const machines_list_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "validation", NULL };
@@ -907,11 +935,11 @@ static const cmdop__param_desc machines_update_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body, 1..100 bytes */
+    /* body, ..100 bytes, "" is sent as is and means unchanged (1.1.1 sends "" for no name) */
     { .name = "name", .wire_name = "name", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = 1, .max_len = 100, .enum_values = NULL,
+      .min_len = -1, .max_len = 100, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
 };
 static const char *const machines_update_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "not_found", "validation", NULL };
@@ -1052,12 +1080,13 @@ static const cmdop__param_desc machines_ask_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body, default {} */
+    /* body, not sent when empty, default {} */
     { .name = "options", .wire_name = "options", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING_MAP,
       .required = false, .default_json = "{}",
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
-      .pattern = NULL, .context_env = NULL },
+      .pattern = NULL, .context_env = NULL,
+      .omit_empty = true },
     /* body */
     { .name = "pin", .wire_name = "pin", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
@@ -1130,8 +1159,8 @@ static const cmdop__param_desc machines_ask_confirm_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body, required */
-    { .name = "token", .wire_name = "token", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
+    /* body "confirm_token", required */
+    { .name = "token", .wire_name = "confirm_token", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
       .required = true, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
@@ -1270,15 +1299,15 @@ static const cmdop__param_desc schedules_list_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = "fleet_id" },
-    /* query, 1.., default 1 */
+    /* query, 1.. */
     { .name = "page", .wire_name = "page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "1",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = false, .min = 1.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1..100, default 20 */
+    /* query, 1..100 */
     { .name = "per_page", .wire_name = "per_page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "20",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = true, .min = 1.0, .max = 100.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
@@ -1289,7 +1318,10 @@ static const cmdop__page_desc schedules_list_page = {
     .req_page = "page", .req_size = "per_page",
     .resp_items = "items", .resp_next_cursor = NULL,
     .resp_has_more = NULL, .resp_total = "total",
-    .resp_has_next = NULL, .resp_next_page = NULL,
+    .resp_has_next = "has_next", .resp_next_page = NULL,
+    .resp_page = "page", .resp_per_page = "per_page",
+    .resp_has_prev = "has_prev", .resp_offset = "offset",
+    .emulated = false,
     .iter_helper = "iter", .pages_helper = "pages",
 };
 static const char *const schedules_list_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "not_found", "validation", NULL };
@@ -1587,12 +1619,13 @@ static const cmdop__param_desc schedules_runs_params[] = {
       .has_min = true, .has_max = true, .min = 1.0, .max = 200.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query */
+    /* query, not sent when empty */
     { .name = "cursor", .wire_name = "cursor", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
-      .pattern = NULL, .context_env = NULL },
+      .pattern = NULL, .context_env = NULL,
+      .omit_empty = true },
 };
 static const cmdop__page_desc schedules_runs_page = {
     .style = CMDOP__PAGE_CURSOR,
@@ -1601,6 +1634,9 @@ static const cmdop__page_desc schedules_runs_page = {
     .resp_items = "items", .resp_next_cursor = "next_cursor",
     .resp_has_more = NULL, .resp_total = NULL,
     .resp_has_next = NULL, .resp_next_page = NULL,
+    .resp_page = NULL, .resp_per_page = NULL,
+    .resp_has_prev = NULL, .resp_offset = NULL,
+    .emulated = false,
     .iter_helper = "iter_runs", .pages_helper = "pages_runs",
 };
 static const char *const schedules_runs_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "not_found", "validation", NULL };
@@ -1621,7 +1657,7 @@ const cmdop__op_desc cmdop__op_schedules_runs = {
     .errors = schedules_runs_errors,
 };
 
-/* ---- skills.list: GET /skills/ (platform) ---- */
+/* ---- skills.list: GET /apix/skills/skills/ (platform) ---- */
 static const cmdop__param_desc skills_list_params[] = {
     /* query, ..100 bytes */
     { .name = "category", .wire_name = "category", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
@@ -1653,15 +1689,15 @@ static const cmdop__param_desc skills_list_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = 100, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1.., default 1 */
+    /* query, 1.. */
     { .name = "page", .wire_name = "page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "1",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = false, .min = 1.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1..100, default 20 */
+    /* query, 1..100 */
     { .name = "page_size", .wire_name = "page_size", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "20",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = true, .min = 1.0, .max = 100.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
@@ -1673,6 +1709,9 @@ static const cmdop__page_desc skills_list_page = {
     .resp_items = "results", .resp_next_cursor = NULL,
     .resp_has_more = NULL, .resp_total = "count",
     .resp_has_next = "has_next", .resp_next_page = "next_page",
+    .resp_page = NULL, .resp_per_page = NULL,
+    .resp_has_prev = NULL, .resp_offset = NULL,
+    .emulated = false,
     .iter_helper = "iter", .pages_helper = "pages",
 };
 static const char *const skills_list_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "validation", "not_found", NULL };
@@ -1681,7 +1720,7 @@ const cmdop__op_desc cmdop__op_skills_list = {
     .name = "skills.list", .ns = "skills", .op = "list",
     .c_name = "cmdop_skills_list",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "GET", .path = "/skills/",
+    .method = "GET", .path = "/apix/skills/skills/",
     .params = skills_list_params, .n_params = 7,
     .result_type = "SkillListPage",
     .empty_status = 0, .empty_result_json = NULL,
@@ -1693,7 +1732,7 @@ const cmdop__op_desc cmdop__op_skills_list = {
     .errors = skills_list_errors,
 };
 
-/* ---- skills.get: GET /skills/{slug}/ (platform) ---- */
+/* ---- skills.get: GET /apix/skills/skills/{slug}/ (platform) ---- */
 static const cmdop__param_desc skills_get_params[] = {
     /* path, required */
     { .name = "slug", .wire_name = "slug", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -1714,7 +1753,7 @@ const cmdop__op_desc cmdop__op_skills_get = {
     .name = "skills.get", .ns = "skills", .op = "get",
     .c_name = "cmdop_skills_get",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "GET", .path = "/skills/{slug}/",
+    .method = "GET", .path = "/apix/skills/skills/{slug}/",
     .params = skills_get_params, .n_params = 2,
     .result_type = "SkillDetail",
     .empty_status = 0, .empty_result_json = NULL,
@@ -1726,7 +1765,7 @@ const cmdop__op_desc cmdop__op_skills_get = {
     .errors = skills_get_errors,
 };
 
-/* ---- skills.my: GET /skills/my/ (platform) ---- */
+/* ---- skills.my: GET /apix/skills/skills/my/ (platform) ---- */
 static const cmdop__param_desc skills_my_params[] = {
     /* query */
     { .name = "search", .wire_name = "search", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
@@ -1740,15 +1779,15 @@ static const cmdop__param_desc skills_my_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1.., default 1 */
+    /* query, 1.. */
     { .name = "page", .wire_name = "page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "1",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = false, .min = 1.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1..100, default 20 */
+    /* query, 1..100 */
     { .name = "page_size", .wire_name = "page_size", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "20",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = true, .min = 1.0, .max = 100.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
@@ -1760,6 +1799,9 @@ static const cmdop__page_desc skills_my_page = {
     .resp_items = "results", .resp_next_cursor = NULL,
     .resp_has_more = NULL, .resp_total = "count",
     .resp_has_next = "has_next", .resp_next_page = "next_page",
+    .resp_page = NULL, .resp_per_page = NULL,
+    .resp_has_prev = NULL, .resp_offset = NULL,
+    .emulated = false,
     .iter_helper = "iter_my", .pages_helper = "pages_my",
 };
 static const char *const skills_my_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "validation", "not_found", NULL };
@@ -1768,7 +1810,7 @@ const cmdop__op_desc cmdop__op_skills_my = {
     .name = "skills.my", .ns = "skills", .op = "my",
     .c_name = "cmdop_skills_my",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "GET", .path = "/skills/my/",
+    .method = "GET", .path = "/apix/skills/skills/my/",
     .params = skills_my_params, .n_params = 4,
     .result_type = "SkillListPage",
     .empty_status = 0, .empty_result_json = NULL,
@@ -1780,7 +1822,7 @@ const cmdop__op_desc cmdop__op_skills_my = {
     .errors = skills_my_errors,
 };
 
-/* ---- skills.install: POST /skills/{slug}/install/ (platform) ---- */
+/* ---- skills.install: POST /apix/skills/skills/{slug}/install/ (platform) ---- */
 static const cmdop__param_desc skills_install_params[] = {
     /* path, required */
     { .name = "slug", .wire_name = "slug", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -1795,7 +1837,7 @@ const cmdop__op_desc cmdop__op_skills_install = {
     .name = "skills.install", .ns = "skills", .op = "install",
     .c_name = "cmdop_skills_install",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "POST", .path = "/skills/{slug}/install/",
+    .method = "POST", .path = "/apix/skills/skills/{slug}/install/",
     .params = skills_install_params, .n_params = 1,
     .result_type = "SkillInstall",
     .empty_status = 0, .empty_result_json = NULL,
@@ -1807,7 +1849,7 @@ const cmdop__op_desc cmdop__op_skills_install = {
     .errors = skills_install_errors,
 };
 
-/* ---- skills.star: POST /skills/{slug}/star/ (platform) ---- */
+/* ---- skills.star: POST /apix/skills/skills/{slug}/star/ (platform) ---- */
 static const cmdop__param_desc skills_star_params[] = {
     /* path, required */
     { .name = "slug", .wire_name = "slug", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -1822,7 +1864,7 @@ const cmdop__op_desc cmdop__op_skills_star = {
     .name = "skills.star", .ns = "skills", .op = "star",
     .c_name = "cmdop_skills_star",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "POST", .path = "/skills/{slug}/star/",
+    .method = "POST", .path = "/apix/skills/skills/{slug}/star/",
     .params = skills_star_params, .n_params = 1,
     .result_type = "SkillStar",
     .empty_status = 0, .empty_result_json = NULL,
@@ -1834,7 +1876,7 @@ const cmdop__op_desc cmdop__op_skills_star = {
     .errors = skills_star_errors,
 };
 
-/* ---- skills.versions: GET /skills/{slug}/versions/ (platform) ---- */
+/* ---- skills.versions: GET /apix/skills/skills/{slug}/versions/ (platform) ---- */
 static const cmdop__param_desc skills_versions_params[] = {
     /* path, required */
     { .name = "slug", .wire_name = "slug", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -1849,7 +1891,7 @@ const cmdop__op_desc cmdop__op_skills_versions = {
     .name = "skills.versions", .ns = "skills", .op = "versions",
     .c_name = "cmdop_skills_versions",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "GET", .path = "/skills/{slug}/versions/",
+    .method = "GET", .path = "/apix/skills/skills/{slug}/versions/",
     .params = skills_versions_params, .n_params = 1,
     .result_type = "SkillVersionList",
     .empty_status = 0, .empty_result_json = NULL,
@@ -1861,7 +1903,7 @@ const cmdop__op_desc cmdop__op_skills_versions = {
     .errors = skills_versions_errors,
 };
 
-/* ---- skills.reviews: GET /skills/{slug}/reviews/ (platform) ---- */
+/* ---- skills.reviews: GET /apix/skills/skills/{slug}/reviews/ (platform) ---- */
 static const cmdop__param_desc skills_reviews_params[] = {
     /* path, required */
     { .name = "slug", .wire_name = "slug", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -1881,15 +1923,15 @@ static const cmdop__param_desc skills_reviews_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1.., default 1 */
+    /* query, 1.. */
     { .name = "page", .wire_name = "page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "1",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = false, .min = 1.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1..100, default 20 */
+    /* query, 1..100 */
     { .name = "page_size", .wire_name = "page_size", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "20",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = true, .min = 1.0, .max = 100.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
@@ -1901,6 +1943,9 @@ static const cmdop__page_desc skills_reviews_page = {
     .resp_items = "results", .resp_next_cursor = NULL,
     .resp_has_more = NULL, .resp_total = "count",
     .resp_has_next = "has_next", .resp_next_page = "next_page",
+    .resp_page = NULL, .resp_per_page = NULL,
+    .resp_has_prev = NULL, .resp_offset = NULL,
+    .emulated = false,
     .iter_helper = "iter_reviews", .pages_helper = "pages_reviews",
 };
 static const char *const skills_reviews_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "not_found", "validation", NULL };
@@ -1909,7 +1954,7 @@ const cmdop__op_desc cmdop__op_skills_reviews = {
     .name = "skills.reviews", .ns = "skills", .op = "reviews",
     .c_name = "cmdop_skills_reviews",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "GET", .path = "/skills/{slug}/reviews/",
+    .method = "GET", .path = "/apix/skills/skills/{slug}/reviews/",
     .params = skills_reviews_params, .n_params = 5,
     .result_type = "SkillReviewPage",
     .empty_status = 0, .empty_result_json = NULL,
@@ -1921,7 +1966,7 @@ const cmdop__op_desc cmdop__op_skills_reviews = {
     .errors = skills_reviews_errors,
 };
 
-/* ---- skills.create: POST /skills/ (platform) ---- */
+/* ---- skills.create: POST /apix/skills/skills/ (platform) ---- */
 static const cmdop__param_desc skills_create_params[] = {
     /* body, required, 1..100 bytes */
     { .name = "name", .wire_name = "name", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
@@ -1936,7 +1981,7 @@ const cmdop__op_desc cmdop__op_skills_create = {
     .name = "skills.create", .ns = "skills", .op = "create",
     .c_name = "cmdop_skills_create",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "POST", .path = "/skills/",
+    .method = "POST", .path = "/apix/skills/skills/",
     .params = skills_create_params, .n_params = 1,
     .result_type = "SkillCreated",
     .empty_status = 0, .empty_result_json = NULL,
@@ -1948,9 +1993,9 @@ const cmdop__op_desc cmdop__op_skills_create = {
     .errors = skills_create_errors,
 };
 
-/* ---- skills.update: PATCH /skills/{slug}/ (platform) ---- */
-static const char *const skills_update_visibility_values[] = { "public", "private", "unlisted", NULL };
-static const char *const skills_update_status_values[] = { "draft", "published", "archived", NULL };
+/* ---- skills.update: PATCH /apix/skills/skills/{slug}/ (platform) ---- */
+static const char *const skills_update_visibility_values[] = { "public", "private", NULL };
+static const char *const skills_update_status_values[] = { "draft", "published", NULL };
 static const cmdop__param_desc skills_update_params[] = {
     /* path, required */
     { .name = "slug", .wire_name = "slug", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -1970,13 +2015,13 @@ static const cmdop__param_desc skills_update_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body, one of public|private|unlisted */
+    /* body, one of public|private, the hosted VisibilityEnum */
     { .name = "visibility", .wire_name = "visibility", .in = CMDOP__IN_BODY, .type = CMDOP__T_ENUM,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = skills_update_visibility_values,
       .pattern = NULL, .context_env = NULL },
-    /* body, one of draft|published|archived */
+    /* body, one of draft|published, the hosted SkillStatusEnum */
     { .name = "status", .wire_name = "status", .in = CMDOP__IN_BODY, .type = CMDOP__T_ENUM,
       .required = false, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
@@ -2007,7 +2052,7 @@ const cmdop__op_desc cmdop__op_skills_update = {
     .name = "skills.update", .ns = "skills", .op = "update",
     .c_name = "cmdop_skills_update",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "PATCH", .path = "/skills/{slug}/",
+    .method = "PATCH", .path = "/apix/skills/skills/{slug}/",
     .params = skills_update_params, .n_params = 8,
     .result_type = "SkillUpdated",
     .empty_status = 0, .empty_result_json = NULL,
@@ -2019,7 +2064,7 @@ const cmdop__op_desc cmdop__op_skills_update = {
     .errors = skills_update_errors,
 };
 
-/* ---- skills.delete: DELETE /skills/{slug}/ (platform) ---- */
+/* ---- skills.delete: DELETE /apix/skills/skills/{slug}/ (platform) ---- */
 static const cmdop__param_desc skills_delete_params[] = {
     /* path, required */
     { .name = "slug", .wire_name = "slug", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -2034,7 +2079,7 @@ const cmdop__op_desc cmdop__op_skills_delete = {
     .name = "skills.delete", .ns = "skills", .op = "delete",
     .c_name = "cmdop_skills_delete",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "DELETE", .path = "/skills/{slug}/",
+    .method = "DELETE", .path = "/apix/skills/skills/{slug}/",
     .params = skills_delete_params, .n_params = 1,
     .result_type = NULL,
     .empty_status = 204, .empty_result_json = NULL,
@@ -2046,7 +2091,7 @@ const cmdop__op_desc cmdop__op_skills_delete = {
     .errors = skills_delete_errors,
 };
 
-/* ---- skills.publish: POST /skills/{slug}/publish/ (platform) ---- */
+/* ---- skills.publish: POST /apix/skills/skills/{slug}/publish/ (platform) ---- */
 static const cmdop__param_desc skills_publish_params[] = {
     /* path, required */
     { .name = "slug", .wire_name = "slug", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -2085,7 +2130,7 @@ const cmdop__op_desc cmdop__op_skills_publish = {
     .name = "skills.publish", .ns = "skills", .op = "publish",
     .c_name = "cmdop_skills_publish",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "POST", .path = "/skills/{slug}/publish/",
+    .method = "POST", .path = "/apix/skills/skills/{slug}/publish/",
     .params = skills_publish_params, .n_params = 5,
     .result_type = "SkillsPublishResponse",
     .empty_status = 202, .empty_result_json = "{\"status\":\"accepted\"}",
@@ -2097,7 +2142,7 @@ const cmdop__op_desc cmdop__op_skills_publish = {
     .errors = skills_publish_errors,
 };
 
-/* ---- skills.publish_status: GET /skills/{slug}/publish-status/ (platform) ---- */
+/* ---- skills.publish_status: GET /apix/skills/skills/{slug}/publish-status/ (platform) ---- */
 static const cmdop__param_desc skills_publish_status_params[] = {
     /* path, required */
     { .name = "slug", .wire_name = "slug", .in = CMDOP__IN_PATH, .type = CMDOP__T_STRING,
@@ -2112,7 +2157,7 @@ const cmdop__op_desc cmdop__op_skills_publish_status = {
     .name = "skills.publish_status", .ns = "skills", .op = "publish_status",
     .c_name = "cmdop_skills_publish_status",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "GET", .path = "/skills/{slug}/publish-status/",
+    .method = "GET", .path = "/apix/skills/skills/{slug}/publish-status/",
     .params = skills_publish_status_params, .n_params = 1,
     .result_type = "SkillsPublishStatusResponse",
     .empty_status = 200, .empty_result_json = "{\"status\":\"ok\"}",
@@ -2124,7 +2169,7 @@ const cmdop__op_desc cmdop__op_skills_publish_status = {
     .errors = skills_publish_status_errors,
 };
 
-/* ---- skills.categories: GET /categories/ (platform) ---- */
+/* ---- skills.categories: GET /apix/skills/categories/ (platform) ---- */
 static const cmdop__param_desc skills_categories_params[] = {
     /* query */
     { .name = "search", .wire_name = "search", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
@@ -2145,7 +2190,7 @@ const cmdop__op_desc cmdop__op_skills_categories = {
     .name = "skills.categories", .ns = "skills", .op = "categories",
     .c_name = "cmdop_skills_categories",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "GET", .path = "/categories/",
+    .method = "GET", .path = "/apix/skills/categories/",
     .params = skills_categories_params, .n_params = 2,
     .result_type = "SkillCategoryList",
     .empty_status = 0, .empty_result_json = NULL,
@@ -2157,7 +2202,7 @@ const cmdop__op_desc cmdop__op_skills_categories = {
     .errors = skills_categories_errors,
 };
 
-/* ---- skills.tags: GET /tags/ (platform) ---- */
+/* ---- skills.tags: GET /apix/skills/tags/ (platform) ---- */
 static const cmdop__param_desc skills_tags_params[] = {
     /* query */
     { .name = "search", .wire_name = "search", .in = CMDOP__IN_QUERY, .type = CMDOP__T_STRING,
@@ -2178,7 +2223,7 @@ const cmdop__op_desc cmdop__op_skills_tags = {
     .name = "skills.tags", .ns = "skills", .op = "tags",
     .c_name = "cmdop_skills_tags",
     .kind = CMDOP__OP_HTTP, .plane = CMDOP__PLANE_PLATFORM,
-    .method = "GET", .path = "/tags/",
+    .method = "GET", .path = "/apix/skills/tags/",
     .params = skills_tags_params, .n_params = 2,
     .result_type = "SkillTagList",
     .empty_status = 0, .empty_result_json = NULL,
@@ -2217,18 +2262,19 @@ static const cmdop__param_desc tunnels_open_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = 1, .max_len = 253, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body, pattern ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$ */
+    /* body, pattern ^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$, default "", "" = the relay picks one (sent as "", as 1.1.1 does) */
     { .name = "subdomain", .wire_name = "subdomain", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
-      .required = false, .default_json = NULL,
+      .required = false, .default_json = "\"\"",
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
-      .pattern = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", .context_env = NULL },
-    /* body, default {} */
+      .pattern = "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$", .context_env = NULL },
+    /* body, not sent when empty, default {} */
     { .name = "options", .wire_name = "options", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING_MAP,
       .required = false, .default_json = "{}",
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
-      .pattern = NULL, .context_env = NULL },
+      .pattern = NULL, .context_env = NULL,
+      .omit_empty = true },
 };
 static const char *const tunnels_open_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "not_found", "validation", "conflict", NULL };
 
@@ -2277,15 +2323,15 @@ const cmdop__op_desc cmdop__op_tunnels_close = {
 
 /* ---- tunnels.list: GET /api/tunnels (relay) ---- */
 static const cmdop__param_desc tunnels_list_params[] = {
-    /* query, 1.., default 1 */
+    /* query, 1.. */
     { .name = "page", .wire_name = "page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "1",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = false, .min = 1.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* query, 1..100, default 20 */
+    /* query, 1..100 */
     { .name = "per_page", .wire_name = "per_page", .in = CMDOP__IN_QUERY, .type = CMDOP__T_INT32,
-      .required = false, .default_json = "20",
+      .required = false, .default_json = NULL,
       .has_min = true, .has_max = true, .min = 1.0, .max = 100.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
@@ -2296,7 +2342,10 @@ static const cmdop__page_desc tunnels_list_page = {
     .req_page = "page", .req_size = "per_page",
     .resp_items = "items", .resp_next_cursor = NULL,
     .resp_has_more = NULL, .resp_total = "total",
-    .resp_has_next = NULL, .resp_next_page = NULL,
+    .resp_has_next = "has_next", .resp_next_page = NULL,
+    .resp_page = "page", .resp_per_page = "per_page",
+    .resp_has_prev = "has_prev", .resp_offset = "offset",
+    .emulated = false,
     .iter_helper = "iter", .pages_helper = "pages",
 };
 static const char *const tunnels_list_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "validation", NULL };
@@ -2434,5 +2483,18 @@ const cmdop__stream_desc *const cmdop__stream_descs[] = {
 
 const size_t cmdop__stream_descs_count = 1;
 
+/* HTTP status -> stable error code, from the IDL's error table. */
+const cmdop__status_rule cmdop__status_rules[] = {
+    { 401, 401, "auth" },
+    { 403, 403, "permission" },
+    { 404, 404, "not_found" },
+    { 409, 409, "conflict" },
+    { 400, 400, "validation" },
+    { 422, 422, "validation" },
+    { 429, 429, "rate_limit" },
+    { 500, 599, "server" },
+    { 0, 0, NULL },
+};
+
 /* sha256 of the canonical model JSON (gen/surface.json's idl_hash). */
-const char cmdop__idl_hash[] = "81e982f6449532f2bcc8831a721807ff5dd79a2087fbaa87f5aa7c45b95a7988";
+const char cmdop__idl_hash[] = "eef8f7da84e7f2bff138aea63d8af1d63f6602aea3119f32c3ad8eb10e52c67a";

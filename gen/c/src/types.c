@@ -240,6 +240,21 @@ void cmdop_error_info_free(cmdop_error_info *v)
     free(v);
 }
 
+/* ---- OffsetPage ---- */
+
+void cmdop__offset_page_clear(cmdop_offset_page *v)
+{
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_offset_page_free(cmdop_offset_page *v)
+{
+    if (!v)
+        return;
+    cmdop__offset_page_clear(v);
+    free(v);
+}
+
 /* ---- Empty ---- */
 
 void cmdop__empty_clear(cmdop_empty *v)
@@ -370,21 +385,6 @@ void cmdop_machine_fleet_link_free(cmdop_machine_fleet_link *v)
     if (!v)
         return;
     cmdop__machine_fleet_link_clear(v);
-    free(v);
-}
-
-/* ---- OffsetPage ---- */
-
-void cmdop__offset_page_clear(cmdop_offset_page *v)
-{
-    memset(v, 0, sizeof *v);
-}
-
-void cmdop_offset_page_free(cmdop_offset_page *v)
-{
-    if (!v)
-        return;
-    cmdop__offset_page_clear(v);
     free(v);
 }
 
@@ -1634,6 +1634,27 @@ char *cmdop_error_info_to_json(const cmdop_error_info *v)
     return v ? cmdop__json_dump_text(cmdop__error_info_to_jsont(v)) : NULL;
 }
 
+int cmdop_offset_page_from_json(cmdop_offset_page **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_offset_page_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "OffsetPage", &j);
+    if (rc == 0)
+        rc = cmdop__offset_page_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_offset_page_to_json(const cmdop_offset_page *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__offset_page_to_jsont(v)) : NULL;
+}
+
 int cmdop_empty_from_json(cmdop_empty **out, const char *json)
 {
     json_t *j = NULL;
@@ -1779,27 +1800,6 @@ int cmdop_machine_fleet_link_from_json(cmdop_machine_fleet_link **out, const cha
 char *cmdop_machine_fleet_link_to_json(const cmdop_machine_fleet_link *v)
 {
     return v ? cmdop__json_dump_text(cmdop__machine_fleet_link_to_jsont(v)) : NULL;
-}
-
-int cmdop_offset_page_from_json(cmdop_offset_page **out, const char *json)
-{
-    json_t *j = NULL;
-    int rc;
-
-    if (!out)
-        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
-                                "cmdop_offset_page_from_json: NULL out-param");
-    *out = NULL;
-    rc = cmdop__json_load_text(json, "OffsetPage", &j);
-    if (rc == 0)
-        rc = cmdop__offset_page_from_jsont(j, out);
-    json_decref(j);
-    return rc;
-}
-
-char *cmdop_offset_page_to_json(const cmdop_offset_page *v)
-{
-    return v ? cmdop__json_dump_text(cmdop__offset_page_to_jsont(v)) : NULL;
 }
 
 int cmdop_api_key_summary_from_json(cmdop_api_key_summary **out, const char *json)

@@ -233,6 +233,26 @@ char *cmdop__json_dump_text(json_t *j)
     return s;
 }
 
+/* MfaRequirement: a wire string -> its surface string (the hosted wire spells
+ * some values differently, docs/wire.md); any other string as it is. */
+static const char *mfa_requirement_surface(const char *s)
+{
+    if (strcmp(s, "any") == 0)
+        return "required";
+    if (strcmp(s, "totp") == 0)
+        return "required";
+    return s;
+}
+
+/* ScheduleRunStatus: a wire string -> its surface string (the hosted wire spells
+ * some values differently, docs/wire.md); any other string as it is. */
+static const char *schedule_run_status_surface(const char *s)
+{
+    if (strcmp(s, "completed") == 0)
+        return "success";
+    return s;
+}
+
 /* ---- Bot ---- */
 
 int cmdop__bot_parse(const json_t *j, cmdop_bot *v)
@@ -480,6 +500,54 @@ json_t *cmdop__error_info_to_jsont(const cmdop_error_info *v)
     return o;
 }
 
+/* ---- OffsetPage ---- */
+
+int cmdop__offset_page_parse(const json_t *j, cmdop_offset_page *v)
+{
+    int rc = 0;
+
+    if (!json_is_object(j))
+        return type_error("OffsetPage", "(value)", "an object", j);
+    if (rc == 0)
+        rc = get_int32(j, "OffsetPage", "offset", &v->offset, NULL);
+    if (rc == 0)
+        rc = get_int32(j, "OffsetPage", "per_page", &v->per_page, NULL);
+    return rc;
+}
+
+int cmdop__offset_page_from_jsont(const json_t *j, cmdop_offset_page **out)
+{
+    cmdop_offset_page *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__offset_page_parse(j, v);
+    if (rc != 0) {
+        cmdop_offset_page_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__offset_page_to_jsont(const cmdop_offset_page *v)
+{
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+
+    if (rc == 0)
+        rc = json_object_set_new(o, "offset", json_integer(v->offset));
+    if (rc == 0)
+        rc = json_object_set_new(o, "per_page", json_integer(v->per_page));
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* ---- Empty ---- */
 
 int cmdop__empty_parse(const json_t *j, cmdop_empty *v)
@@ -586,7 +654,7 @@ int cmdop__fleet_summary_parse(const json_t *j, cmdop_fleet_summary *v)
     if (rc == 0)
         rc = get_enum(j, "FleetSummary", "mfa_required", &s);
     if (rc == 0 && s) {
-        v->mfa_required = cmdop_mfa_requirement_from_string(s);
+        v->mfa_required = cmdop_mfa_requirement_from_string(mfa_requirement_surface(s));
     }
     if (rc == 0)
         rc = get_string(j, "FleetSummary", "role", &v->role);
@@ -667,6 +735,12 @@ int cmdop__fleet_list_parse(const json_t *j, cmdop_fleet_list *v)
         rc = get_int32(j, "FleetList", "per_page", &v->per_page, NULL);
     if (rc == 0)
         rc = get_int32(j, "FleetList", "total", &v->total, NULL);
+    if (rc == 0)
+        rc = get_int32(j, "FleetList", "page", &v->page, NULL);
+    if (rc == 0)
+        rc = get_bool(j, "FleetList", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = get_bool(j, "FleetList", "has_prev", &v->has_prev, NULL);
     return rc;
 }
 
@@ -709,6 +783,12 @@ json_t *cmdop__fleet_list_to_jsont(const cmdop_fleet_list *v)
         rc = json_object_set_new(o, "per_page", json_integer(v->per_page));
     if (rc == 0)
         rc = json_object_set_new(o, "total", json_integer(v->total));
+    if (rc == 0)
+        rc = json_object_set_new(o, "page", json_integer(v->page));
+    if (rc == 0)
+        rc = json_object_set_new(o, "has_next", json_boolean(v->has_next));
+    if (rc == 0)
+        rc = json_object_set_new(o, "has_prev", json_boolean(v->has_prev));
     if (rc != 0) {
         json_decref(o);
         return NULL;
@@ -807,6 +887,12 @@ int cmdop__member_list_parse(const json_t *j, cmdop_member_list *v)
         rc = get_int32(j, "MemberList", "per_page", &v->per_page, NULL);
     if (rc == 0)
         rc = get_int32(j, "MemberList", "total", &v->total, NULL);
+    if (rc == 0)
+        rc = get_int32(j, "MemberList", "page", &v->page, NULL);
+    if (rc == 0)
+        rc = get_bool(j, "MemberList", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = get_bool(j, "MemberList", "has_prev", &v->has_prev, NULL);
     return rc;
 }
 
@@ -849,6 +935,12 @@ json_t *cmdop__member_list_to_jsont(const cmdop_member_list *v)
         rc = json_object_set_new(o, "per_page", json_integer(v->per_page));
     if (rc == 0)
         rc = json_object_set_new(o, "total", json_integer(v->total));
+    if (rc == 0)
+        rc = json_object_set_new(o, "page", json_integer(v->page));
+    if (rc == 0)
+        rc = json_object_set_new(o, "has_next", json_boolean(v->has_next));
+    if (rc == 0)
+        rc = json_object_set_new(o, "has_prev", json_boolean(v->has_prev));
     if (rc != 0) {
         json_decref(o);
         return NULL;
@@ -905,54 +997,6 @@ json_t *cmdop__machine_fleet_link_to_jsont(const cmdop_machine_fleet_link *v)
         rc = set_string(o, "joined_at", v->joined_at);
     if (rc == 0)
         rc = set_string(o, "added_by_id", v->added_by_id);
-    if (rc != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
-/* ---- OffsetPage ---- */
-
-int cmdop__offset_page_parse(const json_t *j, cmdop_offset_page *v)
-{
-    int rc = 0;
-
-    if (!json_is_object(j))
-        return type_error("OffsetPage", "(value)", "an object", j);
-    if (rc == 0)
-        rc = get_int32(j, "OffsetPage", "offset", &v->offset, NULL);
-    if (rc == 0)
-        rc = get_int32(j, "OffsetPage", "per_page", &v->per_page, NULL);
-    return rc;
-}
-
-int cmdop__offset_page_from_jsont(const json_t *j, cmdop_offset_page **out)
-{
-    cmdop_offset_page *v = calloc(1, sizeof *v);
-    int rc;
-
-    *out = NULL;
-    if (!v)
-        return no_memory();
-    rc = cmdop__offset_page_parse(j, v);
-    if (rc != 0) {
-        cmdop_offset_page_free(v);
-        return rc;
-    }
-    *out = v;
-    return 0;
-}
-
-json_t *cmdop__offset_page_to_jsont(const cmdop_offset_page *v)
-{
-    json_t *o = json_object();
-    int rc = o ? 0 : -1;
-
-    if (rc == 0)
-        rc = json_object_set_new(o, "offset", json_integer(v->offset));
-    if (rc == 0)
-        rc = json_object_set_new(o, "per_page", json_integer(v->per_page));
     if (rc != 0) {
         json_decref(o);
         return NULL;
@@ -1063,6 +1107,12 @@ int cmdop__api_key_list_parse(const json_t *j, cmdop_api_key_list *v)
         rc = get_int32(j, "ApiKeyList", "per_page", &v->per_page, NULL);
     if (rc == 0)
         rc = get_int32(j, "ApiKeyList", "total", &v->total, NULL);
+    if (rc == 0)
+        rc = get_int32(j, "ApiKeyList", "page", &v->page, NULL);
+    if (rc == 0)
+        rc = get_bool(j, "ApiKeyList", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = get_bool(j, "ApiKeyList", "has_prev", &v->has_prev, NULL);
     return rc;
 }
 
@@ -1105,6 +1155,12 @@ json_t *cmdop__api_key_list_to_jsont(const cmdop_api_key_list *v)
         rc = json_object_set_new(o, "per_page", json_integer(v->per_page));
     if (rc == 0)
         rc = json_object_set_new(o, "total", json_integer(v->total));
+    if (rc == 0)
+        rc = json_object_set_new(o, "page", json_integer(v->page));
+    if (rc == 0)
+        rc = json_object_set_new(o, "has_next", json_boolean(v->has_next));
+    if (rc == 0)
+        rc = json_object_set_new(o, "has_prev", json_boolean(v->has_prev));
     if (rc != 0) {
         json_decref(o);
         return NULL;
@@ -1517,6 +1573,9 @@ int cmdop__machine_detail_parse(const json_t *j, cmdop_machine_detail *v)
         return type_error("MachineDetail", "(value)", "an object", j);
     if (rc == 0)
         rc = get_object(j, "MachineDetail", "summary", &x);
+    /* flatten: on the wire its fields sit at this level (one flat object) */
+    if (rc == 0 && !x)
+        x = j;
     if (rc == 0 && x)
         rc = cmdop__machine_summary_from_jsont(x, &v->summary);
     if (rc == 0)
@@ -2801,7 +2860,7 @@ int cmdop__confirm_answer_parse(const json_t *j, cmdop_confirm_answer *v)
     if (!json_is_object(j))
         return type_error("ConfirmAnswer", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "ConfirmAnswer", "token", &v->token);
+        rc = get_string(j, "ConfirmAnswer", "confirm_token", &v->token);
     if (rc == 0)
         rc = get_bool(j, "ConfirmAnswer", "accept", &v->accept, NULL);
     return rc;
@@ -2830,7 +2889,7 @@ json_t *cmdop__confirm_answer_to_jsont(const cmdop_confirm_answer *v)
     int rc = o ? 0 : -1;
 
     if (rc == 0)
-        rc = set_string(o, "token", v->token);
+        rc = set_string(o, "confirm_token", v->token);
     if (rc == 0)
         rc = json_object_set_new(o, "accept", json_boolean(v->accept));
     if (rc != 0) {
@@ -2883,7 +2942,7 @@ int cmdop__schedule_view_parse(const json_t *j, cmdop_schedule_view *v)
     if (rc == 0)
         rc = get_enum(j, "ScheduleView", "last_status", &s);
     if (rc == 0 && s) {
-        v->last_status = cmdop_schedule_run_status_from_string(s);
+        v->last_status = cmdop_schedule_run_status_from_string(schedule_run_status_surface(s));
         v->has_last_status = true;
     }
     return rc;
@@ -2975,6 +3034,12 @@ int cmdop__schedule_list_parse(const json_t *j, cmdop_schedule_list *v)
         rc = get_int32(j, "ScheduleList", "per_page", &v->per_page, NULL);
     if (rc == 0)
         rc = get_int32(j, "ScheduleList", "total", &v->total, NULL);
+    if (rc == 0)
+        rc = get_int32(j, "ScheduleList", "page", &v->page, NULL);
+    if (rc == 0)
+        rc = get_bool(j, "ScheduleList", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = get_bool(j, "ScheduleList", "has_prev", &v->has_prev, NULL);
     return rc;
 }
 
@@ -3017,6 +3082,12 @@ json_t *cmdop__schedule_list_to_jsont(const cmdop_schedule_list *v)
         rc = json_object_set_new(o, "per_page", json_integer(v->per_page));
     if (rc == 0)
         rc = json_object_set_new(o, "total", json_integer(v->total));
+    if (rc == 0)
+        rc = json_object_set_new(o, "page", json_integer(v->page));
+    if (rc == 0)
+        rc = json_object_set_new(o, "has_next", json_boolean(v->has_next));
+    if (rc == 0)
+        rc = json_object_set_new(o, "has_prev", json_boolean(v->has_prev));
     if (rc != 0) {
         json_decref(o);
         return NULL;
@@ -3042,7 +3113,7 @@ int cmdop__schedule_run_view_parse(const json_t *j, cmdop_schedule_run_view *v)
     if (rc == 0)
         rc = get_enum(j, "ScheduleRunView", "status", &s);
     if (rc == 0 && s) {
-        v->status = cmdop_schedule_run_status_from_string(s);
+        v->status = cmdop_schedule_run_status_from_string(schedule_run_status_surface(s));
     }
     if (rc == 0)
         rc = get_string(j, "ScheduleRunView", "started_at", &v->started_at);
@@ -4795,6 +4866,12 @@ int cmdop__tunnel_list_parse(const json_t *j, cmdop_tunnel_list *v)
         rc = get_int32(j, "TunnelList", "per_page", &v->per_page, NULL);
     if (rc == 0)
         rc = get_int32(j, "TunnelList", "total", &v->total, NULL);
+    if (rc == 0)
+        rc = get_int32(j, "TunnelList", "page", &v->page, NULL);
+    if (rc == 0)
+        rc = get_bool(j, "TunnelList", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = get_bool(j, "TunnelList", "has_prev", &v->has_prev, NULL);
     return rc;
 }
 
@@ -4837,6 +4914,12 @@ json_t *cmdop__tunnel_list_to_jsont(const cmdop_tunnel_list *v)
         rc = json_object_set_new(o, "per_page", json_integer(v->per_page));
     if (rc == 0)
         rc = json_object_set_new(o, "total", json_integer(v->total));
+    if (rc == 0)
+        rc = json_object_set_new(o, "page", json_integer(v->page));
+    if (rc == 0)
+        rc = json_object_set_new(o, "has_next", json_boolean(v->has_next));
+    if (rc == 0)
+        rc = json_object_set_new(o, "has_prev", json_boolean(v->has_prev));
     if (rc != 0) {
         json_decref(o);
         return NULL;

@@ -3,7 +3,10 @@
  * types_json.h — INTERNAL: jansson mapping of every IDL type (libcmdop only).
  *
  *   int cmdop__<t>_from_jsont(const json_t *j, cmdop_<t> **out)
- *       j borrowed; on success *out is NEW (cmdop_<t>_free). Unknown keys are
+ *       j borrowed; on success *out is NEW (cmdop_<t>_free). Reads the model
+ *       and the hosted wire alike: a `flatten` record's fields may sit at the
+ *       parent's level, an enum may carry a wire string ("any" -> required).
+ *       Writing (_to_jsont) gives the model. Unknown keys are
  *       ignored, JSON null counts as absent, a wrong JSON type fails with
  *       CMDOP_EINTERNAL and a message "<Record>.<field>: expected ..." (the
  *       field is also the error's `field`), set with cmdop__error_set().
@@ -36,6 +39,10 @@ int cmdop__error_info_from_jsont(const json_t *j, cmdop_error_info **out);
 int cmdop__error_info_parse(const json_t *j, cmdop_error_info *v);
 json_t *cmdop__error_info_to_jsont(const cmdop_error_info *v);
 void cmdop__error_info_clear(cmdop_error_info *v);
+int cmdop__offset_page_from_jsont(const json_t *j, cmdop_offset_page **out);
+int cmdop__offset_page_parse(const json_t *j, cmdop_offset_page *v);
+json_t *cmdop__offset_page_to_jsont(const cmdop_offset_page *v);
+void cmdop__offset_page_clear(cmdop_offset_page *v);
 int cmdop__empty_from_jsont(const json_t *j, cmdop_empty **out);
 int cmdop__empty_parse(const json_t *j, cmdop_empty *v);
 json_t *cmdop__empty_to_jsont(const cmdop_empty *v);
@@ -64,10 +71,6 @@ int cmdop__machine_fleet_link_from_jsont(const json_t *j, cmdop_machine_fleet_li
 int cmdop__machine_fleet_link_parse(const json_t *j, cmdop_machine_fleet_link *v);
 json_t *cmdop__machine_fleet_link_to_jsont(const cmdop_machine_fleet_link *v);
 void cmdop__machine_fleet_link_clear(cmdop_machine_fleet_link *v);
-int cmdop__offset_page_from_jsont(const json_t *j, cmdop_offset_page **out);
-int cmdop__offset_page_parse(const json_t *j, cmdop_offset_page *v);
-json_t *cmdop__offset_page_to_jsont(const cmdop_offset_page *v);
-void cmdop__offset_page_clear(cmdop_offset_page *v);
 int cmdop__api_key_summary_from_jsont(const json_t *j, cmdop_api_key_summary **out);
 int cmdop__api_key_summary_parse(const json_t *j, cmdop_api_key_summary *v);
 json_t *cmdop__api_key_summary_to_jsont(const cmdop_api_key_summary *v);

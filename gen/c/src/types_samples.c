@@ -48,6 +48,19 @@ static int roundtrip_error_info(const char *in, char **out)
     return *out ? 0 : CMDOP_ENOMEM;
 }
 
+static int roundtrip_offset_page(const char *in, char **out)
+{
+    cmdop_offset_page *v = NULL;
+    int rc = cmdop_offset_page_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_offset_page_to_json(v);
+    cmdop_offset_page_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
 static int roundtrip_empty(const char *in, char **out)
 {
     cmdop_empty *v = NULL;
@@ -136,19 +149,6 @@ static int roundtrip_machine_fleet_link(const char *in, char **out)
         return rc;
     *out = cmdop_machine_fleet_link_to_json(v);
     cmdop_machine_fleet_link_free(v);
-    return *out ? 0 : CMDOP_ENOMEM;
-}
-
-static int roundtrip_offset_page(const char *in, char **out)
-{
-    cmdop_offset_page *v = NULL;
-    int rc = cmdop_offset_page_from_json(&v, in);
-
-    *out = NULL;
-    if (rc != 0)
-        return rc;
-    *out = cmdop_offset_page_to_json(v);
-    cmdop_offset_page_free(v);
     return *out ? 0 : CMDOP_ENOMEM;
 }
 
@@ -950,6 +950,10 @@ const cmdop__record_sample cmdop__record_samples[] = {
       ",\"status\":1003}",
       roundtrip_error_info, NULL,
       NULL, NULL },
+    { "OffsetPage",
+      "{\"offset\":1001,\"per_page\":1002}",
+      roundtrip_offset_page, NULL,
+      NULL, NULL },
     { "Empty",
       "{}",
       roundtrip_empty, NULL,
@@ -965,12 +969,13 @@ const cmdop__record_sample cmdop__record_samples[] = {
       roundtrip_fleet_summary, NULL,
       NULL, NULL },
     { "FleetList",
-      "{\"items\":[{\"created_at\":\"created_at-6\",\"disabled_at\":\"disabled_at-7"
-      "\",\"id\":\"id-1\",\"mfa_required\":\"optional\",\"name\":\"name-2\",\"role"
-      "\":\"role-5\",\"slug\":\"slug-3\"},{\"created_at\":\"created_at-13\",\"disab"
-      "led_at\":\"disabled_at-14\",\"id\":\"id-8\",\"mfa_required\":\"required\",\""
-      "name\":\"name-9\",\"role\":\"role-12\",\"slug\":\"slug-10\"}],\"offset\":100"
-      "2,\"per_page\":1003,\"total\":1004}",
+      "{\"has_next\":false,\"has_prev\":true,\"items\":[{\"created_at\":\"created_a"
+      "t-6\",\"disabled_at\":\"disabled_at-7\",\"id\":\"id-1\",\"mfa_required\":\"o"
+      "ptional\",\"name\":\"name-2\",\"role\":\"role-5\",\"slug\":\"slug-3\"},{\"cr"
+      "eated_at\":\"created_at-13\",\"disabled_at\":\"disabled_at-14\",\"id\":\"id-"
+      "8\",\"mfa_required\":\"required\",\"name\":\"name-9\",\"role\":\"role-12\","
+      "\"slug\":\"slug-10\"}],\"offset\":1002,\"page\":1005,\"per_page\":1003,\"tot"
+      "al\":1004}",
       roundtrip_fleet_list, NULL,
       NULL, NULL },
     { "MemberInfo",
@@ -980,22 +985,19 @@ const cmdop__record_sample cmdop__record_samples[] = {
       roundtrip_member_info, NULL,
       NULL, NULL },
     { "MemberList",
-      "{\"items\":[{\"display_name\":\"display_name-3\",\"email\":\"email-2\",\"inv"
-      "ited_by_id\":\"invited_by_id-6\",\"joined_at\":\"joined_at-5\",\"role\":\"ro"
-      "le-4\",\"user_id\":\"user_id-1\"},{\"display_name\":\"display_name-10\",\"em"
-      "ail\":\"email-9\",\"invited_by_id\":\"invited_by_id-13\",\"joined_at\":\"joi"
-      "ned_at-12\",\"role\":\"role-11\",\"user_id\":\"user_id-8\"}],\"offset\":1002"
-      ",\"per_page\":1003,\"total\":1004}",
+      "{\"has_next\":false,\"has_prev\":true,\"items\":[{\"display_name\":\"display"
+      "_name-3\",\"email\":\"email-2\",\"invited_by_id\":\"invited_by_id-6\",\"join"
+      "ed_at\":\"joined_at-5\",\"role\":\"role-4\",\"user_id\":\"user_id-1\"},{\"di"
+      "splay_name\":\"display_name-10\",\"email\":\"email-9\",\"invited_by_id\":\"i"
+      "nvited_by_id-13\",\"joined_at\":\"joined_at-12\",\"role\":\"role-11\",\"user"
+      "_id\":\"user_id-8\"}],\"offset\":1002,\"page\":1005,\"per_page\":1003,\"tota"
+      "l\":1004}",
       roundtrip_member_list, NULL,
       NULL, NULL },
     { "MachineFleetLink",
       "{\"added_by_id\":\"added_by_id-4\",\"fleet_id\":\"fleet_id-2\",\"joined_at\""
       ":\"joined_at-3\",\"machine_id\":\"machine_id-1\"}",
       roundtrip_machine_fleet_link, NULL,
-      NULL, NULL },
-    { "OffsetPage",
-      "{\"offset\":1001,\"per_page\":1002}",
-      roundtrip_offset_page, NULL,
       NULL, NULL },
     { "ApiKeySummary",
       "{\"created_at\":\"created_at-5\",\"created_by_id\":\"created_by_id-9\",\"exp"
@@ -1005,14 +1007,15 @@ const cmdop__record_sample cmdop__record_samples[] = {
       roundtrip_api_key_summary, NULL,
       NULL, NULL },
     { "ApiKeyList",
-      "{\"items\":[{\"created_at\":\"created_at-5\",\"created_by_id\":\"created_by_"
-      "id-9\",\"expires_at\":\"expires_at-6\",\"fleet_id\":\"fleet_id-2\",\"id\":\""
-      "id-1\",\"key_prefix\":\"key_prefix-4\",\"last_used_at\":\"last_used_at-7\","
-      "\"name\":\"name-3\",\"revoked_at\":\"revoked_at-8\"},{\"created_at\":\"creat"
-      "ed_at-12\",\"created_by_id\":\"created_by_id-16\",\"expires_at\":\"expires_a"
-      "t-13\",\"fleet_id\":\"fleet_id-9\",\"id\":\"id-8\",\"key_prefix\":\"key_pref"
-      "ix-11\",\"last_used_at\":\"last_used_at-14\",\"name\":\"name-10\",\"revoked_"
-      "at\":\"revoked_at-15\"}],\"offset\":1002,\"per_page\":1003,\"total\":1004}",
+      "{\"has_next\":false,\"has_prev\":true,\"items\":[{\"created_at\":\"created_a"
+      "t-5\",\"created_by_id\":\"created_by_id-9\",\"expires_at\":\"expires_at-6\","
+      "\"fleet_id\":\"fleet_id-2\",\"id\":\"id-1\",\"key_prefix\":\"key_prefix-4\","
+      "\"last_used_at\":\"last_used_at-7\",\"name\":\"name-3\",\"revoked_at\":\"rev"
+      "oked_at-8\"},{\"created_at\":\"created_at-12\",\"created_by_id\":\"created_b"
+      "y_id-16\",\"expires_at\":\"expires_at-13\",\"fleet_id\":\"fleet_id-9\",\"id"
+      "\":\"id-8\",\"key_prefix\":\"key_prefix-11\",\"last_used_at\":\"last_used_at"
+      "-14\",\"name\":\"name-10\",\"revoked_at\":\"revoked_at-15\"}],\"offset\":100"
+      "2,\"page\":1005,\"per_page\":1003,\"total\":1004}",
       roundtrip_api_key_list, NULL,
       NULL, NULL },
     { "IssueKeyResponse",
@@ -1217,7 +1220,7 @@ const cmdop__record_sample cmdop__record_samples[] = {
       roundtrip_pin_answer, NULL,
       NULL, NULL },
     { "ConfirmAnswer",
-      "{\"accept\":false,\"token\":\"token-1\"}",
+      "{\"accept\":false,\"confirm_token\":\"token-1\"}",
       roundtrip_confirm_answer, NULL,
       NULL, NULL },
     { "ScheduleView",
@@ -1231,20 +1234,20 @@ const cmdop__record_sample cmdop__record_samples[] = {
       roundtrip_schedule_view, NULL,
       NULL, NULL },
     { "ScheduleList",
-      "{\"items\":[{\"command\":\"command-7\",\"created_at\":\"created_at-11\",\"cr"
-      "on_expr\":\"cron_expr-5\",\"description\":\"description-4\",\"fleet_id\":\"f"
-      "leet_id-2\",\"id\":\"id-1\",\"is_enabled\":true,\"last_run_at\":\"last_run_a"
-      "t-13\",\"last_status\":\"failed\",\"machine_ids\":[\"machine_ids-10\",\"mach"
-      "ine_ids-11\"],\"name\":\"name-3\",\"next_run_at\":\"next_run_at-14\",\"targe"
-      "t_kind\":\"all_fleet_machines\",\"timezone\":\"timezone-6\",\"updated_at\":"
-      "\"updated_at-12\"},{\"command\":\"command-14\",\"created_at\":\"created_at-1"
-      "8\",\"cron_expr\":\"cron_expr-12\",\"description\":\"description-11\",\"flee"
-      "t_id\":\"fleet_id-9\",\"id\":\"id-8\",\"is_enabled\":false,\"last_run_at\":"
-      "\"last_run_at-20\",\"last_status\":\"success\",\"machine_ids\":[\"machine_id"
-      "s-17\",\"machine_ids-18\"],\"name\":\"name-10\",\"next_run_at\":\"next_run_a"
-      "t-21\",\"target_kind\":\"specific_machines\",\"timezone\":\"timezone-13\",\""
-      "updated_at\":\"updated_at-19\"}],\"offset\":1002,\"per_page\":1003,\"total\""
-      ":1004}",
+      "{\"has_next\":false,\"has_prev\":true,\"items\":[{\"command\":\"command-7\","
+      "\"created_at\":\"created_at-11\",\"cron_expr\":\"cron_expr-5\",\"description"
+      "\":\"description-4\",\"fleet_id\":\"fleet_id-2\",\"id\":\"id-1\",\"is_enable"
+      "d\":true,\"last_run_at\":\"last_run_at-13\",\"last_status\":\"failed\",\"mac"
+      "hine_ids\":[\"machine_ids-10\",\"machine_ids-11\"],\"name\":\"name-3\",\"nex"
+      "t_run_at\":\"next_run_at-14\",\"target_kind\":\"all_fleet_machines\",\"timez"
+      "one\":\"timezone-6\",\"updated_at\":\"updated_at-12\"},{\"command\":\"comman"
+      "d-14\",\"created_at\":\"created_at-18\",\"cron_expr\":\"cron_expr-12\",\"des"
+      "cription\":\"description-11\",\"fleet_id\":\"fleet_id-9\",\"id\":\"id-8\",\""
+      "is_enabled\":false,\"last_run_at\":\"last_run_at-20\",\"last_status\":\"succ"
+      "ess\",\"machine_ids\":[\"machine_ids-17\",\"machine_ids-18\"],\"name\":\"nam"
+      "e-10\",\"next_run_at\":\"next_run_at-21\",\"target_kind\":\"specific_machine"
+      "s\",\"timezone\":\"timezone-13\",\"updated_at\":\"updated_at-19\"}],\"offset"
+      "\":1002,\"page\":1005,\"per_page\":1003,\"total\":1004}",
       roundtrip_schedule_list, NULL,
       NULL, NULL },
     { "ScheduleRunView",
@@ -1439,14 +1442,15 @@ const cmdop__record_sample cmdop__record_samples[] = {
       roundtrip_tunnel_view, NULL,
       NULL, NULL },
     { "TunnelList",
-      "{\"items\":[{\"created_at\":\"created_at-8\",\"fleet_id\":\"fleet_id-2\",\"l"
-      "ocal_host\":\"local_host-5\",\"local_port\":1006,\"protocol\":\"protocol-7\""
-      ",\"public_url\":\"public_url-9\",\"session_id\":\"session_id-3\",\"subdomain"
-      "\":\"subdomain-4\",\"tunnel_id\":\"tunnel_id-1\"},{\"created_at\":\"created_"
-      "at-15\",\"fleet_id\":\"fleet_id-9\",\"local_host\":\"local_host-12\",\"local"
-      "_port\":1013,\"protocol\":\"protocol-14\",\"public_url\":\"public_url-16\","
-      "\"session_id\":\"session_id-10\",\"subdomain\":\"subdomain-11\",\"tunnel_id"
-      "\":\"tunnel_id-8\"}],\"offset\":1002,\"per_page\":1003,\"total\":1004}",
+      "{\"has_next\":false,\"has_prev\":true,\"items\":[{\"created_at\":\"created_a"
+      "t-8\",\"fleet_id\":\"fleet_id-2\",\"local_host\":\"local_host-5\",\"local_po"
+      "rt\":1006,\"protocol\":\"protocol-7\",\"public_url\":\"public_url-9\",\"sess"
+      "ion_id\":\"session_id-3\",\"subdomain\":\"subdomain-4\",\"tunnel_id\":\"tunn"
+      "el_id-1\"},{\"created_at\":\"created_at-15\",\"fleet_id\":\"fleet_id-9\",\"l"
+      "ocal_host\":\"local_host-12\",\"local_port\":1013,\"protocol\":\"protocol-14"
+      "\",\"public_url\":\"public_url-16\",\"session_id\":\"session_id-10\",\"subdo"
+      "main\":\"subdomain-11\",\"tunnel_id\":\"tunnel_id-8\"}],\"offset\":1002,\"pa"
+      "ge\":1005,\"per_page\":1003,\"total\":1004}",
       roundtrip_tunnel_list, NULL,
       NULL, NULL },
     { "ConnectedSessionOption",

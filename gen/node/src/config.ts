@@ -7,7 +7,7 @@
 export interface ClientOptions {
   /** relay credential (CMDOP_TOKEN, CMDOP_API_KEY) */
   token?: string;
-  /** relay REST root (CMDOP_BASE_URL; default https://cloud.cmdop.com) */
+  /** relay REST root (CMDOP_BASE_URL) */
   baseUrl?: string;
   /** platform REST root (CMDOP_API_BASE_URL; default https://api.cmdop.com) */
   apiBaseUrl?: string;
@@ -22,15 +22,16 @@ export interface ClientOptions {
 }
 
 /** The resolved options (explicit > CMDOP_* env > default), frozen. */
-export type ClientConfig = Readonly<ClientOptions & Required<Pick<ClientOptions, "baseUrl" | "apiBaseUrl" | "timeoutMs">>>;
+export type ClientConfig = Readonly<ClientOptions & Required<Pick<ClientOptions, "apiBaseUrl" | "timeoutMs">>>;
 
 const strip = (u: string): string => u.replace(/\/+$/, "");
+const stripOpt = (u: string | undefined): string | undefined => (u === undefined ? u : strip(u));
 const num = (n: number, fallback: number): number => (Number.isFinite(n) ? n : fallback);
 
 export function resolveConfig(o: ClientOptions, e: NodeJS.ProcessEnv = process.env): ClientConfig {
   return Object.freeze({
     token: o.token ?? e.CMDOP_TOKEN ?? e.CMDOP_API_KEY,
-    baseUrl: strip(o.baseUrl ?? e.CMDOP_BASE_URL ?? "https://cloud.cmdop.com"),
+    baseUrl: stripOpt(o.baseUrl ?? e.CMDOP_BASE_URL),
     apiBaseUrl: strip(o.apiBaseUrl ?? e.CMDOP_API_BASE_URL ?? "https://api.cmdop.com"),
     apiKey: o.apiKey ?? e.CMDOP_API_KEY,
     fleetId: o.fleetId ?? e.CMDOP_FLEET_ID,

@@ -53,6 +53,13 @@ export interface ErrorInfo {
   retryable?: boolean;
 }
 
+export interface OffsetPage {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.OffsetPage";
+  offset: number;
+  perPage: number;
+}
+
 export interface Empty {
   /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
   readonly $typeName: "cmdop.core.v1.Empty";
@@ -84,6 +91,9 @@ export interface FleetList {
   offset: number;
   perPage: number;
   total: number;
+  page: number;
+  hasNext: boolean;
+  hasPrev: boolean;
 }
 
 export interface MemberInfo {
@@ -104,6 +114,9 @@ export interface MemberList {
   offset: number;
   perPage: number;
   total: number;
+  page: number;
+  hasNext: boolean;
+  hasPrev: boolean;
 }
 
 export interface MachineFleetLink {
@@ -113,13 +126,6 @@ export interface MachineFleetLink {
   fleetId: string;
   joinedAt: string;
   addedById?: string;
-}
-
-export interface OffsetPage {
-  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
-  readonly $typeName: "cmdop.core.v1.OffsetPage";
-  offset: number;
-  perPage: number;
 }
 
 export interface ApiKeySummary {
@@ -143,6 +149,9 @@ export interface ApiKeyList {
   offset: number;
   perPage: number;
   total: number;
+  page: number;
+  hasNext: boolean;
+  hasPrev: boolean;
 }
 
 export interface IssueKeyResponse {
@@ -444,6 +453,9 @@ export interface ScheduleList {
   offset: number;
   perPage: number;
   total: number;
+  page: number;
+  hasNext: boolean;
+  hasPrev: boolean;
 }
 
 export interface ScheduleRunView {
@@ -717,6 +729,9 @@ export interface TunnelList {
   offset: number;
   perPage: number;
   total: number;
+  page: number;
+  hasNext: boolean;
+  hasPrev: boolean;
 }
 
 export interface ConnectedSessionOption {

@@ -8,7 +8,7 @@ import type { Envelope, EnvelopeSchema } from "./proto/cmdop/core/v1/envelope_pb
 import { Kind } from "./proto/cmdop/core/v1/common_pb.js";
 import type { ActiveSessionResponse, ApiKeyList, ApiKeySummary, Bot, BotListPage, ClearMessagesResponse, FleetList, FleetSummary, IssueKeyResponse, MachineDetail, MachineFleetLink, MachineInfoResponse, MachineList, MachineSpend, MachineSummary, ManualTriggerResponse, MemberInfo, MemberList, MessagesResponse, ScheduleList, ScheduleRunList, ScheduleRunView, ScheduleView, SessionList, SkillCategoryList, SkillCreated, SkillDetail, SkillInstall, SkillListPage, SkillReview, SkillReviewPage, SkillStar, SkillSummary, SkillTagList, SkillUpdated, SkillVersionList, SkillsPublishResponse, SkillsPublishStatusResponse, TunnelList, TunnelView } from "./records.js";
 import { toRecord } from "./records.js";
-import { CmdopError, NotFoundError, errorFromEnvelope } from "./errors.js";
+import { CmdopError, NotFoundError, ValidationError, errorFromEnvelope } from "./errors.js";
 import { frameFrom, type AskFrame } from "./frames.js";
 import { Call } from "../call.js";
 
@@ -100,6 +100,25 @@ const BotPermissionIn: Record<string, number> = { none: 1, read: 2, execute: 3, 
 const MfaRequirementIn: Record<string, number> = { none: 1, optional: 2, required: 3, };
 
 const ScheduleTargetKindIn: Record<string, number> = { all_fleet_machines: 1, specific_machines: 2, };
+
+/**
+ * page + perPage as the 1.1 schema's OffsetPage {offset: (page-1)*perPage, perPage};
+ * neither passed leaves it unset (the core's defaults). A page past the first
+ * needs a page size (the IDL default when perPage is not passed).
+ */
+function offsetPage(page: number | undefined, perPage: number | undefined, defaultPerPage: number): { offset?: number; perPage: number } | undefined {
+  const size = perPage ?? defaultPerPage;
+  const n = page ?? 1;
+  if (perPage == null && !size) {
+    if (n !== 1) {
+      throw new ValidationError(`page=${n} needs perPage (the 1.1 OffsetPage has no page number of its own)`,
+        { code: "validation", field: "per_page" });
+    }
+    return undefined;
+  }
+  // an absent page stays absent (this client's messages read "absent = not passed")
+  return page == null ? { perPage: size } : { offset: (n - 1) * size, perPage: size };
+}
 
 /** A lowercase enum string to its proto number; unknown or absent -> unset. */
 function enumIn(map: Record<string, number>, v: string | undefined): number | undefined {
@@ -205,12 +224,12 @@ export class FleetsResource {
     this.machines = new FleetsMachinesResource(t);
   }
 
+  /** Sends page/per_page only when passed (1.1.1: none when per_page is unset). */
   async list(opts?: { page?: number; perPage?: number; signal?: AbortSignal }): Promise<FleetList> {
     const p = await this.t.unary({
       case: "listFleetsReq",
       value: {
-        page: opts?.page,
-        perPage: opts?.perPage,
+        page: offsetPage(opts?.page, opts?.perPage, 0),
       },
     }, opts?.signal);
     return expect<FleetList>(p, "fleetList");
@@ -219,7 +238,8 @@ export class FleetsResource {
   /** No endpoint: scans fleets.list for the fleet whose id matches; a miss is not_found. */
   /** No endpoint: scans the list for the id; a miss is NotFoundError. */
   async get(fleetId: string, callOpts?: CallOptions): Promise<FleetSummary> {
-    for await (const item of this.iter({ perPage: 100, signal: callOpts?.signal })) {
+    // pages as the service gives them (the 1.1 core's scan sends no paging params)
+    for await (const item of this.iter({ signal: callOpts?.signal })) {
       if (item.id === fleetId) return item;
     }
     throw new NotFoundError(`Fleet ${fleetId} not found`, { code: "not_found", field: "fleet_id" });
@@ -267,10 +287,12 @@ export class FleetsResource {
 
   /** The pages of `list`, fetched one at a time. */
   async *pages(opts?: { perPage?: number; signal?: AbortSignal }): AsyncGenerator<FleetList, void, undefined> {
+    let size = opts?.perPage;
     for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n });
+      const page = await this.list({ ...opts, page: n > 1 ? n : undefined, perPage: size });
       yield page;
       if (page.items.length === 0 || page.total === 0 || page.offset + page.items.length >= page.total) return;
+      size ??= page.perPage || undefined; // the size the server chose
     }
   }
 }
@@ -284,8 +306,7 @@ export class FleetsMembersResource {
       case: "listMembersReq",
       value: {
         fleetId: fleetId ?? this.t.fleetId,
-        page: opts?.page,
-        perPage: opts?.perPage,
+        page: offsetPage(opts?.page, opts?.perPage, 0),
       },
     }, opts?.signal);
     return expect<MemberList>(p, "memberList");
@@ -334,10 +355,12 @@ export class FleetsMembersResource {
 
   /** The pages of `list`, fetched one at a time. */
   async *pages(fleetId?: string, opts?: { perPage?: number; signal?: AbortSignal }): AsyncGenerator<MemberList, void, undefined> {
+    let size = opts?.perPage;
     for (let n = 1; ; n++) {
-      const page = await this.list(fleetId, { ...opts, page: n });
+      const page = await this.list(fleetId, { ...opts, page: n > 1 ? n : undefined, perPage: size });
       yield page;
       if (page.items.length === 0 || page.total === 0 || page.offset + page.items.length >= page.total) return;
+      size ??= page.perPage || undefined; // the size the server chose
     }
   }
 }
@@ -408,8 +431,7 @@ export class KeysResource {
       case: "listKeysReq",
       value: {
         fleetId: opts?.fleetId ?? this.t.fleetId,
-        page: opts?.page,
-        perPage: opts?.perPage,
+        page: offsetPage(opts?.page, opts?.perPage, 0),
       },
     }, opts?.signal);
     return expect<ApiKeyList>(p, "apiKeyList");
@@ -445,10 +467,12 @@ export class KeysResource {
 
   /** The pages of `list`, fetched one at a time. */
   async *pages(opts?: { fleetId?: string; perPage?: number; signal?: AbortSignal }): AsyncGenerator<ApiKeyList, void, undefined> {
+    let size = opts?.perPage;
     for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n });
+      const page = await this.list({ ...opts, page: n > 1 ? n : undefined, perPage: size });
       yield page;
       if (page.items.length === 0 || page.total === 0 || page.offset + page.items.length >= page.total) return;
+      size ??= page.perPage || undefined; // the size the server chose
     }
   }
 }
@@ -600,8 +624,7 @@ export class SchedulesResource {
       case: "listSchedulesReq",
       value: {
         fleetId: opts?.fleetId ?? this.t.fleetId,
-        page: opts?.page,
-        perPage: opts?.perPage,
+        page: offsetPage(opts?.page, opts?.perPage, 0),
       },
     }, opts?.signal);
     return expect<ScheduleList>(p, "scheduleList");
@@ -670,7 +693,7 @@ export class SchedulesResource {
     expect(p, "empty");
   }
 
-  /** Run now. */
+  /** Run now. The hosted service answers 202 (the 1.1.1 core rejects 200). */
   async trigger(scheduleId: string, opts?: { fleetId?: string; signal?: AbortSignal }): Promise<ManualTriggerResponse> {
     const p = await this.t.unary({
       case: "triggerScheduleReq",
@@ -702,10 +725,12 @@ export class SchedulesResource {
 
   /** The pages of `list`, fetched one at a time. */
   async *pages(opts?: { fleetId?: string; perPage?: number; signal?: AbortSignal }): AsyncGenerator<ScheduleList, void, undefined> {
+    let size = opts?.perPage;
     for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n });
+      const page = await this.list({ ...opts, page: n > 1 ? n : undefined, perPage: size });
       yield page;
       if (page.items.length === 0 || page.total === 0 || page.offset + page.items.length >= page.total) return;
+      size ??= page.perPage || undefined; // the size the server chose
     }
   }
 
@@ -829,7 +854,7 @@ export class SkillsResource {
   }
 
   /** Partial update. */
-  async update(slug: string, opts?: { name?: string; category?: string; visibility?: "public" | "private" | "unlisted" | (string & {}); status?: "draft" | "published" | "archived" | (string & {}); icon?: string; cover?: string; repositoryUrl?: string; signal?: AbortSignal }): Promise<SkillUpdated> {
+  async update(slug: string, opts?: { name?: string; category?: string; visibility?: "public" | "private" | (string & {}); status?: "draft" | "published" | (string & {}); icon?: string; cover?: string; repositoryUrl?: string; signal?: AbortSignal }): Promise<SkillUpdated> {
     const p = await this.t.unary({
       case: "skillsUpdateReq",
       value: {
@@ -914,7 +939,7 @@ export class SkillsResource {
   /** The pages of `list`, fetched one at a time. */
   async *pages(opts?: { category?: string; tag?: string; search?: string; lang?: string; ordering?: string; pageSize?: number; signal?: AbortSignal }): AsyncGenerator<SkillListPage, void, undefined> {
     for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n });
+      const page = await this.list({ ...opts, page: n > 1 ? n : undefined });
       yield page;
       if (page.results.length === 0 || !page.hasNext) return;
     }
@@ -928,7 +953,7 @@ export class SkillsResource {
   /** The pages of `my`, fetched one at a time. */
   async *pagesMy(opts?: { search?: string; ordering?: string; pageSize?: number; signal?: AbortSignal }): AsyncGenerator<SkillListPage, void, undefined> {
     for (let n = 1; ; n++) {
-      const page = await this.my({ ...opts, page: n });
+      const page = await this.my({ ...opts, page: n > 1 ? n : undefined });
       yield page;
       if (page.results.length === 0 || !page.hasNext) return;
     }
@@ -942,7 +967,7 @@ export class SkillsResource {
   /** The pages of `reviews`, fetched one at a time. */
   async *pagesReviews(slug: string, opts?: { search?: string; ordering?: string; pageSize?: number; signal?: AbortSignal }): AsyncGenerator<SkillReviewPage, void, undefined> {
     for (let n = 1; ; n++) {
-      const page = await this.reviews(slug, { ...opts, page: n });
+      const page = await this.reviews(slug, { ...opts, page: n > 1 ? n : undefined });
       yield page;
       if (page.results.length === 0 || !page.hasNext) return;
     }
@@ -984,8 +1009,7 @@ export class TunnelsResource {
     const p = await this.t.unary({
       case: "listTunnelsReq",
       value: {
-        page: opts?.page,
-        perPage: opts?.perPage,
+        page: offsetPage(opts?.page, opts?.perPage, 0),
       },
     }, opts?.signal);
     return expect<TunnelList>(p, "tunnelList");
@@ -1018,10 +1042,12 @@ export class TunnelsResource {
 
   /** The pages of `list`, fetched one at a time. */
   async *pages(opts?: { perPage?: number; signal?: AbortSignal }): AsyncGenerator<TunnelList, void, undefined> {
+    let size = opts?.perPage;
     for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n });
+      const page = await this.list({ ...opts, page: n > 1 ? n : undefined, perPage: size });
       yield page;
       if (page.items.length === 0 || page.total === 0 || page.offset + page.items.length >= page.total) return;
+      size ??= page.perPage || undefined; // the size the server chose
     }
   }
 }

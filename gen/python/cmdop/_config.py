@@ -24,7 +24,7 @@ _OPTION_VARS = frozenset({
 @dataclasses.dataclass(frozen=True)
 class ClientConfig:
     token: str | None  # relay credential: CMDOP_TOKEN, CMDOP_API_KEY
-    base_url: str  # relay REST root: CMDOP_BASE_URL
+    base_url: str | None  # relay REST root: CMDOP_BASE_URL
     api_base_url: str  # platform REST root: CMDOP_API_BASE_URL
     api_key: str | None  # platform credential: CMDOP_API_KEY
     fleet_id: str | None  # default fleet for fleet-scoped calls: CMDOP_FLEET_ID
@@ -44,7 +44,7 @@ class ClientConfig:
         env = os.environ.get
         return cls(
             token=token or env("CMDOP_TOKEN") or env("CMDOP_API_KEY") or None,
-            base_url=(base_url or env("CMDOP_BASE_URL") or "https://cloud.cmdop.com").rstrip("/"),
+            base_url=(base_url or env("CMDOP_BASE_URL") or "").rstrip("/") or None,
             api_base_url=(api_base_url or env("CMDOP_API_BASE_URL") or "https://api.cmdop.com").rstrip("/"),
             api_key=api_key or env("CMDOP_API_KEY") or None,
             fleet_id=fleet_id or env("CMDOP_FLEET_ID") or None,

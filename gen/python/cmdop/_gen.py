@@ -4,4 +4,4 @@ The hash of the IDL this surface was generated from; the core states its own
 in the stdio handshake and the client refuses a core built from another IDL.
 """
 
-IDL_HASH = "81e982f6449532f2bcc8831a721807ff5dd79a2087fbaa87f5aa7c45b95a7988"
+IDL_HASH = "eef8f7da84e7f2bff138aea63d8af1d63f6602aea3119f32c3ad8eb10e52c67a"

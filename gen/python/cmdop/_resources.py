@@ -18,6 +18,7 @@ from google.protobuf.message import Message as _PbMessage
 from ._core import _Conn, _Stream
 from .core.v1 import envelope_pb2
 from .errors import CmdopError
+from .errors import ValidationError
 from .types import *  # noqa: F401,F403 - the records named in the signatures
 from .types import ENUM_WIRE
 
@@ -47,6 +48,25 @@ def _set_enum(msg: _PbMessage, field: str, enum: str, value: Any) -> None:
     number = ENUM_WIRE[enum].get(value) if isinstance(value, str) else int(value)
     if number:
         setattr(msg, field, number)
+
+
+def _offset_page(msg: Any, page: int | None, per_page: int | None, default_per_page: int) -> None:
+    """page + per_page as the 1.1 schema's OffsetPage {offset=(page-1)*per_page, per_page};
+    what is not passed stays unset (the core's defaults; the core reads this client's
+    messages with "absent = not passed"). A page past the first needs a page size
+    (the IDL default when per_page is not passed)."""
+    size = default_per_page if per_page is None else per_page
+    number = 1 if page is None else page
+    if per_page is None and not size:
+        if number != 1:
+            raise ValidationError(f"page={number} needs per_page (the 1.1 OffsetPage has no "
+                                  f"page number of its own)", code="validation",
+                                  field="per_page")
+        return
+    msg.SetInParent()
+    if page is not None:  # else the page is not passed either (the core's default)
+        msg.offset = (number - 1) * size
+    msg.per_page = size
 
 
 def _expect(out: envelope_pb2.Envelope, arm: str) -> None:
@@ -190,32 +210,33 @@ class Fleets:
     def machines(self) -> FleetsMachines:
         return FleetsMachines(self._c)
 
-    async def list(self, page: int = 1, per_page: int = 20) -> FleetList:
-        """fleets.list"""
+    async def list(self, page: int | None = None, per_page: int | None = None) -> FleetList:
+        """Sends page/per_page only when passed (1.1.1: none when per_page is unset)."""
         env = envelope_pb2.Envelope()
         r = env.list_fleets_req
         r.SetInParent()
-        r.page = page
-        r.per_page = per_page
+        _offset_page(r.page, page, per_page, 0)
         out = await self._c.unary(env)
         _expect(out, "fleet_list")
         return FleetList._from_pb(out.fleet_list)
 
-    async def iter(self, per_page: int = 20) -> AsyncIterator[FleetSummary]:
+    async def iter(self, per_page: int | None = None) -> AsyncIterator[FleetSummary]:
         """Every item of `list`, page after page."""
         async for page in self.pages(per_page=per_page):
             for item in page.items:
                 yield item
 
-    async def pages(self, per_page: int = 20) -> AsyncIterator[FleetList]:
+    async def pages(self, per_page: int | None = None) -> AsyncIterator[FleetList]:
         """Every page of `list`, from the first."""
         number, seen = 1, 0
         while True:
-            page = await self.list(per_page=per_page, page=number)
+            page = await self.list(per_page=per_page, page=number if number > 1 else None)
             yield page
             seen += len(page.items)
             if not page.items or seen >= page.total:
                 return
+            if per_page is None:  # the size the server chose
+                per_page = page.per_page or None
             number += 1
 
     async def get(self, fleet_id: str) -> FleetSummary:
@@ -269,34 +290,35 @@ class FleetsMembers:
     def __init__(self, conn: _Conn) -> None:
         self._c = conn
 
-    async def list(self, fleet_id: str | None = None, page: int = 1, per_page: int = 20) -> MemberList:
+    async def list(self, fleet_id: str | None = None, page: int | None = None, per_page: int | None = None) -> MemberList:
         """fleets.members.list"""
         env = envelope_pb2.Envelope()
         r = env.list_members_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.page = page
-        r.per_page = per_page
+        _offset_page(r.page, page, per_page, 0)
         out = await self._c.unary(env)
         _expect(out, "member_list")
         return MemberList._from_pb(out.member_list)
 
-    async def iter(self, fleet_id: str | None = None, per_page: int = 20) -> AsyncIterator[MemberInfo]:
+    async def iter(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[MemberInfo]:
         """Every item of `list`, page after page."""
         async for page in self.pages(fleet_id=fleet_id, per_page=per_page):
             for item in page.items:
                 yield item
 
-    async def pages(self, fleet_id: str | None = None, per_page: int = 20) -> AsyncIterator[MemberList]:
+    async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[MemberList]:
         """Every page of `list`, from the first."""
         number, seen = 1, 0
         while True:
-            page = await self.list(fleet_id=fleet_id, per_page=per_page, page=number)
+            page = await self.list(fleet_id=fleet_id, per_page=per_page, page=number if number > 1 else None)
             yield page
             seen += len(page.items)
             if not page.items or seen >= page.total:
                 return
+            if per_page is None:  # the size the server chose
+                per_page = page.per_page or None
             number += 1
 
     async def add(self, email: str, role: str = 'member', *, fleet_id: str | None = None) -> MemberInfo:
@@ -406,34 +428,35 @@ class Keys:
     def __init__(self, conn: _Conn) -> None:
         self._c = conn
 
-    async def list(self, fleet_id: str | None = None, page: int = 1, per_page: int = 20) -> ApiKeyList:
+    async def list(self, fleet_id: str | None = None, page: int | None = None, per_page: int | None = None) -> ApiKeyList:
         """keys.list"""
         env = envelope_pb2.Envelope()
         r = env.list_keys_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.page = page
-        r.per_page = per_page
+        _offset_page(r.page, page, per_page, 0)
         out = await self._c.unary(env)
         _expect(out, "api_key_list")
         return ApiKeyList._from_pb(out.api_key_list)
 
-    async def iter(self, fleet_id: str | None = None, per_page: int = 20) -> AsyncIterator[ApiKeySummary]:
+    async def iter(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[ApiKeySummary]:
         """Every item of `list`, page after page."""
         async for page in self.pages(fleet_id=fleet_id, per_page=per_page):
             for item in page.items:
                 yield item
 
-    async def pages(self, fleet_id: str | None = None, per_page: int = 20) -> AsyncIterator[ApiKeyList]:
+    async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[ApiKeyList]:
         """Every page of `list`, from the first."""
         number, seen = 1, 0
         while True:
-            page = await self.list(fleet_id=fleet_id, per_page=per_page, page=number)
+            page = await self.list(fleet_id=fleet_id, per_page=per_page, page=number if number > 1 else None)
             yield page
             seen += len(page.items)
             if not page.items or seen >= page.total:
                 return
+            if per_page is None:  # the size the server chose
+                per_page = page.per_page or None
             number += 1
 
     async def issue(self, name: str, expires_in_days: int | None = None, *, fleet_id: str | None = None) -> IssueKeyResponse:
@@ -608,34 +631,35 @@ class Schedules:
     def __init__(self, conn: _Conn) -> None:
         self._c = conn
 
-    async def list(self, fleet_id: str | None = None, page: int = 1, per_page: int = 20) -> ScheduleList:
+    async def list(self, fleet_id: str | None = None, page: int | None = None, per_page: int | None = None) -> ScheduleList:
         """schedules.list"""
         env = envelope_pb2.Envelope()
         r = env.list_schedules_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.page = page
-        r.per_page = per_page
+        _offset_page(r.page, page, per_page, 0)
         out = await self._c.unary(env)
         _expect(out, "schedule_list")
         return ScheduleList._from_pb(out.schedule_list)
 
-    async def iter(self, fleet_id: str | None = None, per_page: int = 20) -> AsyncIterator[ScheduleView]:
+    async def iter(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[ScheduleView]:
         """Every item of `list`, page after page."""
         async for page in self.pages(fleet_id=fleet_id, per_page=per_page):
             for item in page.items:
                 yield item
 
-    async def pages(self, fleet_id: str | None = None, per_page: int = 20) -> AsyncIterator[ScheduleList]:
+    async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[ScheduleList]:
         """Every page of `list`, from the first."""
         number, seen = 1, 0
         while True:
-            page = await self.list(fleet_id=fleet_id, per_page=per_page, page=number)
+            page = await self.list(fleet_id=fleet_id, per_page=per_page, page=number if number > 1 else None)
             yield page
             seen += len(page.items)
             if not page.items or seen >= page.total:
                 return
+            if per_page is None:  # the size the server chose
+                per_page = page.per_page or None
             number += 1
 
     async def get(self, schedule_id: str, *, fleet_id: str | None = None) -> ScheduleView:
@@ -710,7 +734,7 @@ class Schedules:
         _expect(out, "empty")
 
     async def trigger(self, schedule_id: str, *, fleet_id: str | None = None) -> ManualTriggerResponse:
-        """Run now."""
+        """Run now. The hosted service answers 202 (the 1.1.1 core rejects 200)."""
         env = envelope_pb2.Envelope()
         r = env.trigger_schedule_req
         r.SetInParent()
@@ -759,7 +783,7 @@ class Skills:
     def __init__(self, conn: _Conn) -> None:
         self._c = conn
 
-    async def list(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page: int = 1, page_size: int = 20) -> SkillListPage:
+    async def list(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page: int | None = None, page_size: int | None = None) -> SkillListPage:
         """The public marketplace."""
         env = envelope_pb2.Envelope()
         r = env.skills_list_req
@@ -774,23 +798,25 @@ class Skills:
             r.lang = lang
         if ordering is not None:
             r.ordering = ordering
-        r.page = page
-        r.page_size = page_size
+        if page is not None:
+            r.page = page
+        if page_size is not None:
+            r.page_size = page_size
         out = await self._c.unary(env)
         _expect(out, "skill_list_page")
         return SkillListPage._from_pb(out.skill_list_page)
 
-    async def iter(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page_size: int = 20) -> AsyncIterator[SkillSummary]:
+    async def iter(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillSummary]:
         """Every item of `list`, page after page."""
         async for page in self.pages(category=category, tag=tag, search=search, lang=lang, ordering=ordering, page_size=page_size):
             for item in page.results:
                 yield item
 
-    async def pages(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page_size: int = 20) -> AsyncIterator[SkillListPage]:
+    async def pages(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillListPage]:
         """Every page of `list`, from the first."""
         number, seen = 1, 0
         while True:
-            page = await self.list(category=category, tag=tag, search=search, lang=lang, ordering=ordering, page_size=page_size, page=number)
+            page = await self.list(category=category, tag=tag, search=search, lang=lang, ordering=ordering, page_size=page_size, page=number if number > 1 else None)
             yield page
             seen += len(page.results)
             if not page.results or not page.has_next:
@@ -809,7 +835,7 @@ class Skills:
         _expect(out, "skill_detail")
         return SkillDetail._from_pb(out.skill_detail)
 
-    async def my(self, *, search: str | None = None, ordering: str | None = None, page: int = 1, page_size: int = 20) -> SkillListPage:
+    async def my(self, *, search: str | None = None, ordering: str | None = None, page: int | None = None, page_size: int | None = None) -> SkillListPage:
         """Own skills, including private and draft ones."""
         env = envelope_pb2.Envelope()
         r = env.skills_my_req
@@ -818,23 +844,25 @@ class Skills:
             r.search = search
         if ordering is not None:
             r.ordering = ordering
-        r.page = page
-        r.page_size = page_size
+        if page is not None:
+            r.page = page
+        if page_size is not None:
+            r.page_size = page_size
         out = await self._c.unary(env)
         _expect(out, "skill_list_page")
         return SkillListPage._from_pb(out.skill_list_page)
 
-    async def iter_my(self, *, search: str | None = None, ordering: str | None = None, page_size: int = 20) -> AsyncIterator[SkillSummary]:
+    async def iter_my(self, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillSummary]:
         """Every item of `my`, page after page."""
         async for page in self.pages_my(search=search, ordering=ordering, page_size=page_size):
             for item in page.results:
                 yield item
 
-    async def pages_my(self, *, search: str | None = None, ordering: str | None = None, page_size: int = 20) -> AsyncIterator[SkillListPage]:
+    async def pages_my(self, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillListPage]:
         """Every page of `my`, from the first."""
         number, seen = 1, 0
         while True:
-            page = await self.my(search=search, ordering=ordering, page_size=page_size, page=number)
+            page = await self.my(search=search, ordering=ordering, page_size=page_size, page=number if number > 1 else None)
             yield page
             seen += len(page.results)
             if not page.results or not page.has_next:
@@ -871,7 +899,7 @@ class Skills:
         _expect(out, "skill_version_list")
         return SkillVersionList._from_pb(out.skill_version_list)
 
-    async def reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page: int = 1, page_size: int = 20) -> SkillReviewPage:
+    async def reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page: int | None = None, page_size: int | None = None) -> SkillReviewPage:
         """skills.reviews"""
         env = envelope_pb2.Envelope()
         r = env.skills_reviews_req
@@ -881,23 +909,25 @@ class Skills:
             r.search = search
         if ordering is not None:
             r.ordering = ordering
-        r.page = page
-        r.page_size = page_size
+        if page is not None:
+            r.page = page
+        if page_size is not None:
+            r.page_size = page_size
         out = await self._c.unary(env)
         _expect(out, "skill_review_page")
         return SkillReviewPage._from_pb(out.skill_review_page)
 
-    async def iter_reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page_size: int = 20) -> AsyncIterator[SkillReview]:
+    async def iter_reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillReview]:
         """Every item of `reviews`, page after page."""
         async for page in self.pages_reviews(slug=slug, search=search, ordering=ordering, page_size=page_size):
             for item in page.results:
                 yield item
 
-    async def pages_reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page_size: int = 20) -> AsyncIterator[SkillReviewPage]:
+    async def pages_reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillReviewPage]:
         """Every page of `reviews`, from the first."""
         number, seen = 1, 0
         while True:
-            page = await self.reviews(slug=slug, search=search, ordering=ordering, page_size=page_size, page=number)
+            page = await self.reviews(slug=slug, search=search, ordering=ordering, page_size=page_size, page=number if number > 1 else None)
             yield page
             seen += len(page.results)
             if not page.results or not page.has_next:
@@ -1007,7 +1037,7 @@ class Tunnels:
     def __init__(self, conn: _Conn) -> None:
         self._c = conn
 
-    async def open(self, session_id: str, local_port: int, *, protocol: str = 'http', local_host: str = '127.0.0.1', subdomain: str | None = None, options: Mapping[str, str] | None = _EMPTY_MAP) -> TunnelView:
+    async def open(self, session_id: str, local_port: int, *, protocol: str = 'http', local_host: str = '127.0.0.1', subdomain: str = '', options: Mapping[str, str] | None = _EMPTY_MAP) -> TunnelView:
         """tunnels.open"""
         env = envelope_pb2.Envelope()
         r = env.open_tunnel_req
@@ -1016,8 +1046,7 @@ class Tunnels:
         r.local_port = local_port
         r.protocol = protocol
         r.local_host = local_host
-        if subdomain is not None:
-            r.subdomain = subdomain
+        r.subdomain = subdomain
         if options is not None:
             r.options.update(options)
             r.options_present = True
@@ -1034,32 +1063,33 @@ class Tunnels:
         out = await self._c.unary(env)
         _expect(out, "empty")
 
-    async def list(self, page: int = 1, per_page: int = 20) -> TunnelList:
+    async def list(self, page: int | None = None, per_page: int | None = None) -> TunnelList:
         """tunnels.list"""
         env = envelope_pb2.Envelope()
         r = env.list_tunnels_req
         r.SetInParent()
-        r.page = page
-        r.per_page = per_page
+        _offset_page(r.page, page, per_page, 0)
         out = await self._c.unary(env)
         _expect(out, "tunnel_list")
         return TunnelList._from_pb(out.tunnel_list)
 
-    async def iter(self, per_page: int = 20) -> AsyncIterator[TunnelView]:
+    async def iter(self, per_page: int | None = None) -> AsyncIterator[TunnelView]:
         """Every item of `list`, page after page."""
         async for page in self.pages(per_page=per_page):
             for item in page.items:
                 yield item
 
-    async def pages(self, per_page: int = 20) -> AsyncIterator[TunnelList]:
+    async def pages(self, per_page: int | None = None) -> AsyncIterator[TunnelList]:
         """Every page of `list`, from the first."""
         number, seen = 1, 0
         while True:
-            page = await self.list(per_page=per_page, page=number)
+            page = await self.list(per_page=per_page, page=number if number > 1 else None)
             yield page
             seen += len(page.items)
             if not page.items or seen >= page.total:
                 return
+            if per_page is None:  # the size the server chose
+                per_page = page.per_page or None
             number += 1
 
     async def get(self, tunnel_id: str) -> TunnelView:

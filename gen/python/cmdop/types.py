@@ -174,6 +174,21 @@ class ErrorInfo:
 
 
 @dataclasses.dataclass(frozen=True)
+class OffsetPage:
+    """OffsetPage."""
+
+    offset: int
+    per_page: int
+
+    @classmethod
+    def _from_pb(cls, m: _pb_common.OffsetPage) -> OffsetPage:
+        return cls(
+            offset=m.offset,
+            per_page=m.per_page,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
 class Empty:
     """Empty."""
 
@@ -234,6 +249,9 @@ class FleetList:
     offset: int
     per_page: int
     total: int
+    page: int
+    has_next: bool
+    has_prev: bool
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.FleetList) -> FleetList:
@@ -242,6 +260,9 @@ class FleetList:
             offset=m.offset,
             per_page=m.per_page,
             total=m.total,
+            page=m.page,
+            has_next=m.has_next,
+            has_prev=m.has_prev,
         )
 
 
@@ -279,6 +300,9 @@ class MemberList:
     offset: int
     per_page: int
     total: int
+    page: int
+    has_next: bool
+    has_prev: bool
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.MemberList) -> MemberList:
@@ -287,6 +311,9 @@ class MemberList:
             offset=m.offset,
             per_page=m.per_page,
             total=m.total,
+            page=m.page,
+            has_next=m.has_next,
+            has_prev=m.has_prev,
         )
 
 
@@ -310,21 +337,6 @@ class MachineFleetLink:
 
 
 FleetMachine = MachineFleetLink
-
-
-@dataclasses.dataclass(frozen=True)
-class OffsetPage:
-    """OffsetPage."""
-
-    offset: int
-    per_page: int
-
-    @classmethod
-    def _from_pb(cls, m: _pb_fleets.OffsetPage) -> OffsetPage:
-        return cls(
-            offset=m.offset,
-            per_page=m.per_page,
-        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -367,6 +379,9 @@ class ApiKeyList:
     offset: int
     per_page: int
     total: int
+    page: int
+    has_next: bool
+    has_prev: bool
 
     @classmethod
     def _from_pb(cls, m: _pb_keys.ApiKeyList) -> ApiKeyList:
@@ -375,6 +390,9 @@ class ApiKeyList:
             offset=m.offset,
             per_page=m.per_page,
             total=m.total,
+            page=m.page,
+            has_next=m.has_next,
+            has_prev=m.has_prev,
         )
 
 
@@ -1013,6 +1031,9 @@ class ScheduleList:
     offset: int
     per_page: int
     total: int
+    page: int
+    has_next: bool
+    has_prev: bool
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleList) -> ScheduleList:
@@ -1021,6 +1042,9 @@ class ScheduleList:
             offset=m.offset,
             per_page=m.per_page,
             total=m.total,
+            page=m.page,
+            has_next=m.has_next,
+            has_prev=m.has_prev,
         )
 
 
@@ -1590,6 +1614,9 @@ class TunnelList:
     offset: int
     per_page: int
     total: int
+    page: int
+    has_next: bool
+    has_prev: bool
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.TunnelList) -> TunnelList:
@@ -1598,6 +1625,9 @@ class TunnelList:
             offset=m.offset,
             per_page=m.per_page,
             total=m.total,
+            page=m.page,
+            has_next=m.has_next,
+            has_prev=m.has_prev,
         )
 
 
@@ -1647,6 +1677,7 @@ __all__ = [
     "Bot",
     "BotListPage",
     "ErrorInfo",
+    "OffsetPage",
     "Empty",
     "Hello",
     "FleetSummary",
@@ -1657,7 +1688,6 @@ __all__ = [
     "MemberList",
     "MachineFleetLink",
     "FleetMachine",
-    "OffsetPage",
     "ApiKeySummary",
     "ApiKey",
     "ApiKeyList",

@@ -6,13 +6,16 @@
  * variable > default.
  *   token        opts.token > CMDOP_TOKEN > CMDOP_API_KEY > none
  *   api_key      opts.api_key > CMDOP_API_KEY > none
- *   base_url     opts.base_url > CMDOP_BASE_URL > https://cloud.cmdop.com
+ *   base_url     opts.base_url > CMDOP_BASE_URL > none (as in 1.1.1)
  *   api_base_url opts.api_base_url > CMDOP_API_BASE_URL > https://api.cmdop.com
+ *                (the platform's origin; op paths start with /apix/)
  *   fleet_id     opts.fleet_id > CMDOP_FLEET_ID > none
  *   timeout_ms   opts.timeout_ms (>0) > CMDOP_TIMEOUT_MS > 30000
  * Empty strings count as unset. Trailing '/' on URLs is stripped.
  * A missing credential is not an error here: an op whose plane has none
- * fails with CMDOP_EAUTH before any network call.
+ * fails with CMDOP_EAUTH before any network call. Likewise a missing relay
+ * URL: a relay op then fails with CMDOP_EVALIDATION (field "base_url", the
+ * message names CMDOP_BASE_URL) before any network call.
  *
  * Thread-safety: a client may be used from many threads at once.
  */

@@ -192,8 +192,8 @@ START_TEST(fleet_machines_list_detach_attach)
     k = NULL;
     IT_ERR(cmdop_fleets_machines_attach(&k, c, &ap), CMDOP_ECONFLICT, "conflict", 409);
     ap.machine_id = IT_UNKNOWN;
-    IT_ERR_FIELD(cmdop_fleets_machines_attach(&k, c, &ap), CMDOP_ENOTFOUND, "not_found", 404,
-                 "machine_id");
+    /* FastAPI answers a 404 as {"detail": "..."}: no field */
+    IT_ERR(cmdop_fleets_machines_attach(&k, c, &ap), CMDOP_ENOTFOUND, "not_found", 404);
     ck_assert_ptr_null(k);
 
     it_clear_recording();

@@ -69,7 +69,7 @@ START_TEST(retry_after_429_is_honoured)
     ck_assert_uint_eq(json_array_size(reqs), 2);
     ck_assert_int_eq(rec_status(reqs, 0), 429);
     ck_assert_int_eq(rec_status(reqs, 1), 200);
-    ck_assert_str_eq(rec_str(reqs, 1, "path"), "/platform/categories/");
+    ck_assert_str_eq(rec_str(reqs, 1, "path"), "/platform/apix/skills/categories/");
     json_decref(reqs);
     cmdop_client_free(c);
 }

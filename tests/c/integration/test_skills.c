@@ -215,12 +215,13 @@ START_TEST(own_skill_lifecycle)
 
     cmdop_skill_updated *up = NULL;
     cmdop_skills_update_params upp = CMDOP_SKILLS_UPDATE_PARAMS_INIT;
-    upp.visibility = "unlisted";
+    upp.visibility = "private"; /* the hosted VisibilityEnum: public|private */
     upp.category = "data";
     upp.repository_url = "https://example.com/hello";
-    ck_assert_int_eq(cmdop_skills_update(&up, c, "hello-world", &upp), 0);
+    int rc = cmdop_skills_update(&up, c, "hello-world", &upp);
+    ck_assert_msg(rc == 0, "skills.update: %s", rc ? cmdop_error_last()->message : "");
     ck_assert_str_eq(up->name, "Hello World!");
-    ck_assert_str_eq(up->visibility, "unlisted");
+    ck_assert_str_eq(up->visibility, "private");
     ck_assert_str_eq(up->category, "data");
     ck_assert_str_eq(up->repository_url, "https://example.com/hello");
     cmdop_skill_updated_free(up);

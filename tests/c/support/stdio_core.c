@@ -87,6 +87,13 @@ void core_start(stdio_core *c)
     Env *h = core_recv(c);
     ck_assert_ptr_nonnull(h);
     ck_assert_int_eq(h->payload_case, ARM(HELLO));
+    /* our hello back, as our clients send it: absent fields are "not passed"
+     * (without it the core reads the 1.1 schema's proto3 presence;
+     * docs/stdio.md "Presence") */
+    Cmdop__Core__V1__Hello mine = CMDOP__CORE__V1__HELLO__INIT;
+    mine.version = "c-test";
+    mine.idl_hash = h->hello->idl_hash;
+    core_send(c, 0, KIND(REQUEST), ARM(HELLO), &mine);
     env_free(h);
 }
 

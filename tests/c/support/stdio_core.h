@@ -27,7 +27,8 @@ typedef struct stdio_core {
 /* Spawn. with_api_key 0 leaves CMDOP_API_KEY unset; `extra` is one more
  * "NAME=value" for the child's env, or NULL. The hello is not read. */
 void core_spawn(stdio_core *c, int with_api_key, const char *extra);
-/* Spawn with both credentials and read (and check) the hello frame. */
+/* Spawn with both credentials, read (and check) the core's hello frame and
+ * answer with ours (the reading of our clients: absent = not passed). */
 void core_start(stdio_core *c);
 
 /* Next envelope (NEW, env_free), or NULL at EOF. */

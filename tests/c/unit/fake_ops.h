@@ -11,21 +11,21 @@
 
 #define UNUSED __attribute__((unused))
 #define NP(a) (sizeof(a) / sizeof((a)[0]))
-#define STR_P(n, w, in, req) {n, w, in, CMDOP__T_STRING, req, NULL, false, false, 0, 0, -1, -1, NULL, NULL, NULL}
+#define STR_P(n, w, in, req) {n, w, in, CMDOP__T_STRING, req, NULL, false, false, 0, 0, -1, -1, NULL, NULL, NULL, NULL, NULL, false}
 
 static const char *const k_presence[] = {"any", "online", "offline", NULL};
 static const char *const k_roles[] = {"owner", "admin", "member", "viewer", NULL};
 
 /* machines.list: relay, cursor paging */
 static const cmdop__param_desc k_machines_list_params[] = {
-    {"presence", "presence", CMDOP__IN_QUERY, CMDOP__T_ENUM, false, "\"any\"", false, false, 0, 0, -1, -1, k_presence, NULL, NULL},
-    {"q", "q", CMDOP__IN_QUERY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, 200, NULL, NULL, NULL},
-    {"limit", "limit", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "100", true, true, 1, 200, -1, -1, NULL, NULL, NULL},
-    {"cursor", "cursor", CMDOP__IN_QUERY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, -1, NULL, NULL, NULL},
+    {"presence", "presence", CMDOP__IN_QUERY, CMDOP__T_ENUM, false, "\"any\"", false, false, 0, 0, -1, -1, k_presence, NULL, NULL, NULL, NULL, false},
+    {"q", "q", CMDOP__IN_QUERY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, 200, NULL, NULL, NULL, NULL, NULL, false},
+    {"limit", "limit", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "100", true, true, 1, 200, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
+    {"cursor", "cursor", CMDOP__IN_QUERY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
 };
 static const cmdop__page_desc k_cursor_page = {
     CMDOP__PAGE_CURSOR, "cursor", NULL, NULL, NULL, "items", "next_cursor", "has_more",
-    NULL, NULL, NULL, "iter", "pages"};
+    NULL, NULL, NULL, "iter", "pages", NULL, NULL, NULL, NULL, false};
 static UNUSED const cmdop__op_desc k_machines_list = {
     "machines.list", "machines", "list", "cmdop_machines_list", CMDOP__OP_HTTP,
     CMDOP__PLANE_RELAY, "GET", "/api/machines", k_machines_list_params,
@@ -42,14 +42,15 @@ static UNUSED const cmdop__op_desc k_machines_get = {
     NP(k_machines_get_params), "Machine", 0, NULL, true, false, NULL, NULL,
     NULL, NULL, NULL, 12, 13, NULL};
 
-/* fleets.list: relay, offset paging (surface page -> wire offset) */
+/* fleets.list: relay, offset paging (page/per_page sent only when passed;
+ * the answer's page/per_page give the offset; has_next ends the iteration) */
 static const cmdop__param_desc k_fleets_list_params[] = {
-    {"page", "page", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "1", true, false, 1, 0, -1, -1, NULL, NULL, NULL},
-    {"per_page", "per_page", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "20", true, true, 1, 100, -1, -1, NULL, NULL, NULL},
+    {"page", "page", CMDOP__IN_QUERY, CMDOP__T_INT32, false, NULL, true, false, 1, 0, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
+    {"per_page", "per_page", CMDOP__IN_QUERY, CMDOP__T_INT32, false, NULL, true, true, 1, 100, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
 };
 static const cmdop__page_desc k_offset_page = {
     CMDOP__PAGE_OFFSET, NULL, "offset", "page", "per_page", "items", NULL, NULL,
-    "total", NULL, NULL, "iter", "pages"};
+    "total", "has_next", NULL, "iter", "pages", "page", "per_page", "has_prev", "offset", false};
 static UNUSED const cmdop__op_desc k_fleets_list = {
     "fleets.list", "fleets", "list", "cmdop_fleets_list", CMDOP__OP_HTTP,
     CMDOP__PLANE_RELAY, "GET", "/api/fleets", k_fleets_list_params,
@@ -68,9 +69,9 @@ static UNUSED const cmdop__op_desc k_fleets_get = {
 
 /* fleets.members.add: relay POST, fleet context, body, Idempotency-Key */
 static const cmdop__param_desc k_members_add_params[] = {
-    {"fleet_id", "fleet_id", CMDOP__IN_CONTEXT, CMDOP__T_STRING, true, NULL, false, false, 0, 0, -1, -1, NULL, NULL, "fleet_id"},
-    {"email", "email", CMDOP__IN_BODY, CMDOP__T_STRING, true, NULL, false, false, 0, 0, 3, 254, NULL, "^[^@ ]+@[^@ ]+$", NULL},
-    {"role", "role", CMDOP__IN_BODY, CMDOP__T_ENUM, false, "\"member\"", false, false, 0, 0, -1, -1, k_roles, NULL, NULL},
+    {"fleet_id", "fleet_id", CMDOP__IN_CONTEXT, CMDOP__T_STRING, true, NULL, false, false, 0, 0, -1, -1, NULL, NULL, "fleet_id", NULL, NULL, false},
+    {"email", "email", CMDOP__IN_BODY, CMDOP__T_STRING, true, NULL, false, false, 0, 0, 3, 254, NULL, "^[^@ ]+@[^@ ]+$", NULL, NULL, NULL, false},
+    {"role", "role", CMDOP__IN_BODY, CMDOP__T_ENUM, false, "\"member\"", false, false, 0, 0, -1, -1, k_roles, NULL, NULL, NULL, NULL, false},
 };
 static UNUSED const cmdop__op_desc k_members_add = {
     "fleets.members.add", "fleets.members", "add", "cmdop_fleets_members_add", CMDOP__OP_HTTP,
@@ -80,7 +81,7 @@ static UNUSED const cmdop__op_desc k_members_add = {
 
 /* keys.revoke: relay DELETE, 204 */
 static const cmdop__param_desc k_keys_revoke_params[] = {
-    {"fleet_id", "fleet_id", CMDOP__IN_CONTEXT, CMDOP__T_STRING, true, NULL, false, false, 0, 0, -1, -1, NULL, NULL, "fleet_id"},
+    {"fleet_id", "fleet_id", CMDOP__IN_CONTEXT, CMDOP__T_STRING, true, NULL, false, false, 0, 0, -1, -1, NULL, NULL, "fleet_id", NULL, NULL, false},
     STR_P("key_id", "key_id", CMDOP__IN_PATH, true),
 };
 static UNUSED const cmdop__op_desc k_keys_revoke = {
@@ -98,13 +99,13 @@ static UNUSED const cmdop__op_desc k_plain_post = {
 
 /* skills.list: platform, page-number paging, wire name differs (page_size) */
 static const cmdop__param_desc k_skills_list_params[] = {
-    {"search", "search", CMDOP__IN_QUERY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, 100, NULL, NULL, NULL},
-    {"page", "page", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "1", true, false, 1, 0, -1, -1, NULL, NULL, NULL},
-    {"page_size", "page_size", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "20", true, true, 1, 100, -1, -1, NULL, NULL, NULL},
+    {"search", "search", CMDOP__IN_QUERY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, 100, NULL, NULL, NULL, NULL, NULL, false},
+    {"page", "page", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "1", true, false, 1, 0, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
+    {"page_size", "page_size", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "20", true, true, 1, 100, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
 };
 static const cmdop__page_desc k_number_page = {
     CMDOP__PAGE_NUMBER, NULL, NULL, "page", "page_size", "results", NULL, NULL,
-    "count", "has_next", "next_page", NULL, NULL};
+    "count", "has_next", "next_page", NULL, NULL, NULL, NULL, NULL, NULL, false};
 static UNUSED const cmdop__op_desc k_skills_list = {
     "skills.list", "skills", "list", "cmdop_skills_list", CMDOP__OP_HTTP,
     CMDOP__PLANE_PLATFORM, "GET", "/skills/", k_skills_list_params,
@@ -114,7 +115,7 @@ static UNUSED const cmdop__op_desc k_skills_list = {
 /* skills.publish: platform POST answering 202 with no body */
 static const cmdop__param_desc k_publish_params[] = {
     STR_P("slug", "slug", CMDOP__IN_PATH, true),
-    {"raw_manifest", "raw_manifest", CMDOP__IN_BODY, CMDOP__T_STRING, true, NULL, false, false, 0, 0, 1, 1048576, NULL, NULL, NULL},
+    {"raw_manifest", "raw_manifest", CMDOP__IN_BODY, CMDOP__T_STRING, true, NULL, false, false, 0, 0, 1, 1048576, NULL, NULL, NULL, NULL, NULL, false},
 };
 static UNUSED const cmdop__op_desc k_skills_publish = {
     "skills.publish", "skills", "publish", "cmdop_skills_publish", CMDOP__OP_HTTP,

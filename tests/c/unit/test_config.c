@@ -52,7 +52,7 @@ START_TEST(defaults_without_env)
     cmdop__config c = resolve_ok(NULL);
     ck_assert_ptr_null(c.token);
     ck_assert_ptr_null(c.api_key);
-    ck_assert_str_eq(c.base_url, "https://cloud.cmdop.com");
+    ck_assert_ptr_null(c.base_url); /* no default relay URL (1.1.1) */
     ck_assert_str_eq(c.api_base_url, "https://api.cmdop.com");
     ck_assert_ptr_null(c.fleet_id);
     ck_assert_int_eq(c.timeout_ms, 30000);
@@ -170,7 +170,7 @@ START_TEST(empty_strings_are_unset)
     cmdop__config c = resolve_ok(&o);
     ck_assert_str_eq(c.token, "k-env");      /* "" option, "" env, then API key */
     ck_assert_str_eq(c.api_key, "k-env");
-    ck_assert_str_eq(c.base_url, "https://cloud.cmdop.com");
+    ck_assert_ptr_null(c.base_url); /* no default relay URL (1.1.1) */
     ck_assert_str_eq(c.api_base_url, "https://api.cmdop.com");
     ck_assert_ptr_null(c.fleet_id);
     ck_assert_int_eq(c.timeout_ms, 30000);

@@ -42,6 +42,19 @@ static const map_case k_cases[] = {
     {418, "{\"code\":\"conflict\",\"message\":\"teapot\"}", NULL, CMDOP_ECONFLICT, "conflict", "teapot", NULL, -1, false},
     {418, "", NULL, CMDOP_EINTERNAL, "internal", NULL, NULL, -1, false},
     {599, "not json", NULL, CMDOP_ESERVER, "server", NULL, NULL, -1, true},
+    /* the hosted bodies (docs/wire.md "Errors"): FastAPI 422 list, FastAPI
+     * and DRF {"detail": "..."}, DRF 400 {"<field>": ["..."]} */
+    {422, "{\"detail\":[{\"loc\":[\"query\",\"per_page\"],\"msg\":\"Input should be less than or equal to 100\",\"type\":\"less_than_equal\"}]}", NULL, CMDOP_EVALIDATION, "validation", "per_page: Input should be less than or equal to 100", "per_page", -1, false},
+    {422, "{\"detail\":[{\"loc\":[\"body\",\"name\"],\"msg\":\"Field required\",\"type\":\"missing\"},{\"loc\":[\"body\",\"slug\"],\"msg\":\"String should match pattern\",\"type\":\"string_pattern_mismatch\"}]}", NULL, CMDOP_EVALIDATION, "validation", "name: Field required; slug: String should match pattern", "name", -1, false},
+    {422, "{\"detail\":[{\"loc\":[\"body\",\"machine_ids\",0],\"msg\":\"bad id\",\"type\":\"uuid_parsing\"}]}", NULL, CMDOP_EVALIDATION, "validation", "machine_ids: bad id", "machine_ids", -1, false},
+    {422, "{\"detail\":[{\"loc\":[\"body\"],\"msg\":\"JSON decode error\",\"type\":\"json_invalid\"}]}", NULL, CMDOP_EVALIDATION, "validation", "JSON decode error", NULL, -1, false},
+    {404, "{\"detail\":\"Machine not found\"}", NULL, CMDOP_ENOTFOUND, "not_found", "Machine not found", NULL, -1, false},
+    {409, "{\"detail\":\"slug already taken\"}", NULL, CMDOP_ECONFLICT, "conflict", "slug already taken", NULL, -1, false},
+    {401, "{\"detail\":\"Authentication credentials were not provided.\"}", NULL, CMDOP_EAUTH, "auth", "Authentication credentials were not provided.", NULL, -1, false},
+    {400, "{\"name\":[\"This field may not be blank.\"]}", NULL, CMDOP_EVALIDATION, "validation", "name: This field may not be blank.", "name", -1, false},
+    {400, "{\"non_field_errors\":[\"Invalid manifest.\"]}", NULL, CMDOP_EVALIDATION, "validation", "Invalid manifest.", NULL, -1, false},
+    {400, "{\"category\":\"unknown\"}", NULL, CMDOP_EVALIDATION, "validation", "category: unknown", "category", -1, false},
+    {503, "{\"detail\":\"machine delta has no connected session\"}", NULL, CMDOP_ESERVER, "server", "machine delta has no connected session", NULL, -1, true},
 };
 
 START_TEST(status_table)

@@ -67,22 +67,25 @@ static void cursor_page(const fake_req *q, fake_resp *r)
     }
 }
 
+/* The hosted offset page: query page (1-based) and per_page; answer
+ * {items, total, page, per_page, has_next, has_prev} (no offset). */
 static void offset_page(const fake_req *q, fake_resp *r)
 {
-    long off = qint(q->uri, "offset", 0), per = qint(q->uri, "per_page", 20), total = 45;
+    long page = qint(q->uri, "page", 1), per = qint(q->uri, "per_page", 20), total = 45;
     if (g_mode == OFFSET_IGNORES_SIZE)
         per = 20;                         /* whatever the client asked */
     if (g_mode == OFFSET_IGNORES_OFFSET)
-        off = 0;                          /* always the first page */
+        page = 1;                         /* always the first page */
+    long off = (page - 1) * per;
+    long real_total = total;
     if (g_mode == OFFSET_TOTAL_LIES) {
-        total = 1000;
-        if (off >= 30)
-            per = 0;                      /* runs dry long before "total" */
+        total = 1000;                     /* has_next forever ... */
+        real_total = 30;                  /* ... but runs dry at 30 */
     }
-    long real_total = g_mode == OFFSET_TOTAL_LIES ? 30 : total;
     long n = off >= real_total ? 0 : off + per > real_total ? real_total - off : per;
-    r->json = json_pack("{s:o, s:i, s:i, s:i}", "items", items(off, n, "fleet"), "offset", (int)off,
-                        "per_page", (int)per, "total", (int)total);
+    r->json = json_pack("{s:o, s:i, s:i, s:i, s:b, s:b}", "items", items(off, n, "fleet"),
+                        "total", (int)total, "page", (int)page, "per_page", (int)per,
+                        "has_next", off + per < total, "has_prev", page > 1);
 }
 
 static void number_page(const fake_req *q, fake_resp *r)
@@ -226,13 +229,15 @@ START_TEST(offset_advances_by_items_received)
 {
     g_mode = OFFSET_IGNORES_SIZE;
     json_t *all;
-    /* asks 10 per page, gets 20: offsets must be 0, 20, 40 - no duplicates */
+    /* asks 10 per page, gets 20: pages 1, 2, 3 - no duplicates, no gap */
     ck_assert_int_eq(drain_pages(&k_fleets_list, "{\"per_page\": 10}", &all), 3);
     assert_unique_run(all, "fleet", 0, 45);
     json_decref(all);
     ck_assert_int_eq(fake_count(g_srv), 3);
-    json_t *r2 = fake_request(g_srv, 2);
-    ck_assert_str_eq(json_string_value(json_object_get(r2, "uri")), "/api/fleets?offset=40&per_page=10");
+    json_t *r0 = fake_request(g_srv, 0), *r2 = fake_request(g_srv, 2);
+    ck_assert_str_eq(json_string_value(json_object_get(r0, "uri")), "/api/fleets?per_page=10");
+    ck_assert_str_eq(json_string_value(json_object_get(r2, "uri")), "/api/fleets?page=3&per_page=10");
+    json_decref(r0);
     json_decref(r2);
 }
 END_TEST
@@ -355,8 +360,8 @@ START_TEST(scan_finds_and_misses)
     json_decref(out);
     json_decref(args);
     json_t *r0 = fake_request(g_srv, 0);
-    /* scans at the list's largest page size */
-    ck_assert_str_eq(json_string_value(json_object_get(r0, "uri")), "/api/fleets?offset=0&per_page=100");
+    /* scans as the official 1.1.1 client does: no page params at first */
+    ck_assert_str_eq(json_string_value(json_object_get(r0, "uri")), "/api/fleets");
     json_decref(r0);
     args = json_pack("{s:s}", "fleet_id", "nope");
     ck_assert_int_eq(cmdop__call(g_c, &k_fleets_get, args, &out), CMDOP_ENOTFOUND);

@@ -8,7 +8,11 @@
  *   - every record sample of the IDL (types_samples.c) -> message -> wire
  *     bytes -> message -> JSON gives the sample back;
  *   - wrong JSON types fail naming the field path; unknown enum strings and
- *     unknown keys are absent; `<x>_json` fields take the JSON text of <x>.
+ *     unknown keys are absent; `<x>_json` fields take the JSON text of <x>;
+ *   - the 1.1 schema: its field numbers (AskRequest, AskFrame, OpenTunnel,
+ *     CreateSchedule, the OffsetPage of list requests), its presence reading
+ *     for a client without hello (absent implicit field = its zero value) vs
+ *     ours (absent = not passed), and OffsetPage -> page/per_page.
  */
 #include <check.h>
 #include <math.h>
@@ -22,6 +26,7 @@
 #include "stdio_map.h"
 #include "stdio_server.h"
 #include "stdio_writer.h"
+#include "stream_desc.h"
 #include "types_json.h"
 
 static json_t *load(const char *text)
@@ -47,9 +52,29 @@ START_TEST(every_op_request_arm_matches_its_params)
         ck_assert_msg(op->env_req_field > 2, "%s has no request arm", op->name);
         ck_assert_ptr_eq(cmdop__stdio_op_by_req_arm((uint32_t)op->env_req_field), op);
         const ProtobufCMessageDescriptor *d = arm_desc(op->env_req_field);
-        size_t companions = 0;
+        size_t companions = 0, folded = 0;
+        /* an `envelope_page` op: page is the 1.1 OffsetPage message, and
+         * per_page travels inside it */
+        const ProtobufCFieldDescriptor *pg =
+            op->page && op->page->style == CMDOP__PAGE_OFFSET
+                ? protobuf_c_message_descriptor_get_field_by_name(d, op->page->req_page)
+                : NULL;
+        bool envelope_page = pg && pg->type == PROTOBUF_C_TYPE_MESSAGE;
+        if (envelope_page) {
+            const ProtobufCMessageDescriptor *od = pg->descriptor;
+            ck_assert_str_eq(od->short_name, "OffsetPage");
+            ck_assert_uint_eq(protobuf_c_message_descriptor_get_field_by_name(
+                                  od, op->page->req_offset)->id, 1);
+            ck_assert_uint_eq(protobuf_c_message_descriptor_get_field_by_name(
+                                  od, op->page->req_size)->id, 2);
+        }
         for (size_t k = 0; k < op->n_params; k++) {
             const cmdop__param_desc *p = &op->params[k];
+            if (envelope_page && strcmp(p->name, op->page->req_size) == 0) {
+                ck_assert_ptr_null(protobuf_c_message_descriptor_get_field_by_name(d, p->name));
+                folded++;
+                continue;
+            }
             const ProtobufCFieldDescriptor *f =
                 protobuf_c_message_descriptor_get_field_by_name(d, p->name);
             ck_assert_msg(f != NULL, "%s: param %s is not a field of %s", op->name, p->name,
@@ -68,7 +93,7 @@ START_TEST(every_op_request_arm_matches_its_params)
             ck_assert_int_eq(c->label, PROTOBUF_C_LABEL_OPTIONAL);
             companions++;
         }
-        ck_assert_uint_eq(d->n_fields, op->n_params + companions);
+        ck_assert_uint_eq(d->n_fields, op->n_params - folded + companions);
         const ProtobufCMessageDescriptor *r = arm_desc(op->env_resp_field);
         if (!op->result_type)
             ck_assert_str_eq(r->short_name, "Empty");
@@ -298,6 +323,21 @@ static const ProtobufCMessageDescriptor *desc_named(const char *name)
     return NULL;
 }
 
+/* A message only clients send (an envelope arm `<x>_answer`): the core maps
+ * it to args keyed by its field names, never from the wire's JSON, so its
+ * fields may have other wire keys (ConfirmAnswer.token is "confirm_token"). */
+static bool client_only(const ProtobufCMessageDescriptor *d)
+{
+    const ProtobufCMessageDescriptor *env = &cmdop__core__v1__envelope__descriptor;
+    for (unsigned i = 0; i < env->n_fields; i++) {
+        size_t n = strlen(env->fields[i].name);
+        if (env->fields[i].descriptor == d && n > 7 &&
+            strcmp(env->fields[i].name + n - 7, "_answer") == 0)
+            return true;
+    }
+    return false;
+}
+
 START_TEST(every_record_sample_round_trips_through_the_wire)
 {
     size_t tested = 0;
@@ -306,7 +346,7 @@ START_TEST(every_record_sample_round_trips_through_the_wire)
         if (s->tag)   /* unions are tagged JSON, not mapped field by field */
             continue;
         const ProtobufCMessageDescriptor *d = desc_named(s->name);
-        if (!d)
+        if (!d || client_only(d))
             continue;
         json_t *in = load(s->json);
         ProtobufCMessage *m = NULL;
@@ -422,6 +462,286 @@ START_TEST(response_lenient_where_the_typed_mapping_is)
 }
 END_TEST
 
+/* ---- the 1.1 schema ------------------------------------------------- */
+
+static uint32_t field_id(const ProtobufCMessageDescriptor *d, const char *name)
+{
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(d, name);
+    ck_assert_msg(f != NULL, "%s has no field %s", d->short_name, name);
+    return f->id;
+}
+
+/* The numbers the official 1.1.1 descriptors have (docs/stdio.md). */
+START_TEST(field_numbers_are_the_official_schema)
+{
+    const ProtobufCMessageDescriptor *ask = &cmdop__core__v1__ask_request__descriptor;
+    ck_assert_uint_eq(field_id(ask, "machine_id"), 1);
+    ck_assert_uint_eq(field_id(ask, "session_id"), 2);
+    ck_assert_uint_eq(field_id(ask, "prompt"), 3);
+    ck_assert_uint_eq(field_id(ask, "pin"), 7);
+    const ProtobufCMessageDescriptor *af = &cmdop__core__v1__ask_frame__descriptor;
+    ck_assert_uint_eq(field_id(af, "event"), 1);
+    ck_assert_uint_eq(field_id(af, "confirm_required"), 2);
+    ck_assert_uint_eq(field_id(af, "pin_required"), 3);
+    ck_assert_uint_eq(field_id(af, "pin_denied"), 4);
+    ck_assert_uint_ge(field_id(af, "done"), 5);
+    ck_assert_uint_ge(field_id(af, "error"), 5);
+    ck_assert_uint_ge(field_id(af, "unknown"), 5);
+    /* the confirm arm has StreamConfirm's shape: token 1, plan 2, danger_level 3 */
+    const ProtobufCMessageDescriptor *cr =
+        protobuf_c_message_descriptor_get_field_by_name(af, "confirm_required")->descriptor;
+    ck_assert_uint_eq(field_id(cr, "token"), 1);
+    ck_assert_uint_eq(field_id(cr, "plan"), 2);
+    ck_assert_uint_eq(field_id(cr, "danger_level"), 3);
+    const ProtobufCMessageDescriptor *ot = &cmdop__core__v1__open_tunnel_request__descriptor;
+    ck_assert_uint_eq(field_id(ot, "session_id"), 1);
+    ck_assert_uint_eq(field_id(ot, "protocol"), 2);
+    ck_assert_uint_eq(field_id(ot, "local_host"), 3);
+    ck_assert_uint_eq(field_id(ot, "local_port"), 4);
+    ck_assert_uint_eq(field_id(ot, "subdomain"), 5);
+    ck_assert_uint_eq(field_id(ot, "options"), 6);
+    const ProtobufCMessageDescriptor *cs = &cmdop__core__v1__create_schedule_request__descriptor;
+    ck_assert_uint_eq(field_id(cs, "name"), 2);
+    ck_assert_uint_eq(field_id(cs, "description"), 3);
+    ck_assert_uint_eq(field_id(cs, "cron_expr"), 4);
+    ck_assert_uint_eq(field_id(cs, "timezone"), 5);
+    ck_assert_uint_eq(field_id(cs, "command"), 6);
+    ck_assert_uint_eq(field_id(cs, "target_kind"), 7);
+    ck_assert_uint_eq(field_id(cs, "is_enabled"), 8);
+    ck_assert_uint_eq(field_id(cs, "machine_ids"), 9);
+    static const struct { const ProtobufCMessageDescriptor *d; uint32_t page; } lists[] = {
+        {&cmdop__core__v1__list_fleets_request__descriptor, 1},
+        {&cmdop__core__v1__list_tunnels_request__descriptor, 1},
+        {&cmdop__core__v1__list_members_request__descriptor, 2},
+        {&cmdop__core__v1__list_keys_request__descriptor, 2},
+        {&cmdop__core__v1__list_schedules_request__descriptor, 2},
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field_by_name(lists[i].d, "page");
+        ck_assert_uint_eq(f->id, lists[i].page);
+        ck_assert_int_eq(f->type, PROTOBUF_C_TYPE_MESSAGE);
+        ck_assert_ptr_eq(f->descriptor, &cmdop__core__v1__offset_page__descriptor);
+        ck_assert_ptr_null(protobuf_c_message_descriptor_get_field_by_name(lists[i].d,
+                                                                            "per_page"));
+    }
+    /* the envelope arms of a stream's frames */
+    const ProtobufCMessageDescriptor *env = &cmdop__core__v1__envelope__descriptor;
+    ck_assert_uint_eq(field_id(env, "ask_req"), 40);
+    ck_assert_uint_eq(field_id(env, "ask_frame"), 41);
+    ck_assert_uint_eq(field_id(env, "done"), 42);
+    ck_assert_uint_eq(field_id(env, "pin_required"), 43);
+    ck_assert_uint_eq(field_id(env, "confirm_required"), 44);
+    ck_assert_uint_eq(field_id(env, "pin_answer"), 45);
+    ck_assert_uint_eq(field_id(env, "confirm_answer"), 46);
+    ck_assert_uint_eq(field_id(env, "error"), 200);
+    ck_assert_uint_eq(field_id(env, "hello"), 202);
+}
+END_TEST
+
+/* An ANSWER's message is its side channel's params, field by field. */
+START_TEST(answer_messages_are_their_channel_params)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cmdop__stream_descs_count; i++) {
+        const cmdop__stream_desc *sd = cmdop__stream_descs[i];
+        for (size_t c = 0; c < sd->n_channels; c++) {
+            char arm[96];
+            snprintf(arm, sizeof arm, "%s_answer", sd->channels[c].name);
+            const ProtobufCFieldDescriptor *a = protobuf_c_message_descriptor_get_field_by_name(
+                &cmdop__core__v1__envelope__descriptor, arm);
+            ck_assert_msg(a != NULL, "no envelope arm %s", arm);
+            const ProtobufCMessageDescriptor *d = a->descriptor;
+            ck_assert(client_only(d));
+            const cmdop__op_desc *op = sd->channels[c].op;
+            for (unsigned f = 0; f < d->n_fields; f++) {
+                bool found = false;
+                for (size_t k = 0; k < op->n_params; k++)
+                    found = found || strcmp(op->params[k].name, d->fields[f].name) == 0;
+                ck_assert_msg(found, "%s.%s is not a param of %s", d->short_name,
+                              d->fields[f].name, op->name);
+                n++;
+            }
+        }
+    }
+    ck_assert_uint_ge(n, 4);
+}
+END_TEST
+
+static json_t *to_json_read(const ProtobufCMessage *m, unsigned flags)
+{
+    json_t *j = NULL;
+    char err[128];
+    ck_assert_int_eq(cmdop__stdio_msg_to_json_ex(m, flags, &j, err, sizeof err), 0);
+    return j;
+}
+
+/* m -> wire -> a message as the core receives it */
+static ProtobufCMessage *via_wire(const ProtobufCMessage *m)
+{
+    size_t n = protobuf_c_message_get_packed_size(m);
+    uint8_t *buf = malloc(n ? n : 1);
+    ck_assert_ptr_nonnull(buf);
+    protobuf_c_message_pack(m, buf);
+    ProtobufCMessage *out = protobuf_c_message_unpack(m->descriptor, NULL, n, buf);
+    free(buf);
+    ck_assert_ptr_nonnull(out);
+    return out;
+}
+
+/* A client without hello (1.1) means "" / 0 / false by an absent field
+ * unless the 1.1 schema has it proto3 `optional`; our clients (hello) mean
+ * "not passed". */
+START_TEST(presence_without_hello_is_the_official_reading)
+{
+    const unsigned official = CMDOP__STDIO_IMPLICIT;
+    /* confirm(token, False): accept is not on the wire at all */
+    Cmdop__Core__V1__ConfirmAnswer ca = CMDOP__CORE__V1__CONFIRM_ANSWER__INIT;
+    ca.token = "ct_1";
+    ProtobufCMessage *w = via_wire(&ca.base);
+    assert_json(to_json_read(w, official), "{\"token\":\"ct_1\",\"accept\":false}");
+    assert_json(to_json_read(w, 0), "{\"token\":\"ct_1\"}");
+    protobuf_c_message_free_unpacked(w, NULL);
+
+    /* schedules.create(..., is_enabled=False, description="") */
+    Cmdop__Core__V1__CreateScheduleRequest cs = CMDOP__CORE__V1__CREATE_SCHEDULE_REQUEST__INIT;
+    cs.fleet_id = "f";
+    cs.name = "n";
+    cs.has_target_kind = 1;
+    cs.target_kind = CMDOP__CORE__V1__SCHEDULE_TARGET_KIND__SCHEDULE_TARGET_KIND_ALL_FLEET_MACHINES;
+    w = via_wire(&cs.base);
+    assert_json(to_json_read(w, official),
+                "{\"fleet_id\":\"f\",\"name\":\"n\",\"description\":\"\",\"cron_expr\":\"\","
+                "\"timezone\":\"\",\"command\":\"\",\"target_kind\":\"all_fleet_machines\","
+                "\"is_enabled\":false}");
+    assert_json(to_json_read(w, 0),
+                "{\"fleet_id\":\"f\",\"name\":\"n\",\"target_kind\":\"all_fleet_machines\"}");
+    protobuf_c_message_free_unpacked(w, NULL);
+
+    /* proto3 `optional`s of 1.1 (update's name, list's q/cursor, ask's pin) stay
+     * absent; one sent as "" is passed as "" either way */
+    Cmdop__Core__V1__UpdateMachineRequest um = CMDOP__CORE__V1__UPDATE_MACHINE_REQUEST__INIT;
+    um.machine_id = "m";
+    w = via_wire(&um.base);
+    assert_json(to_json_read(w, official), "{\"machine_id\":\"m\"}");
+    protobuf_c_message_free_unpacked(w, NULL);
+    um.name = "";
+    w = via_wire(&um.base);
+    assert_json(to_json_read(w, official), "{\"machine_id\":\"m\",\"name\":\"\"}");
+    assert_json(to_json_read(w, 0), "{\"machine_id\":\"m\",\"name\":\"\"}");
+    protobuf_c_message_free_unpacked(w, NULL);
+
+    Cmdop__Core__V1__AskRequest ar = CMDOP__CORE__V1__ASK_REQUEST__INIT;
+    ar.machine_id = "m";
+    ar.session_id = "s";
+    w = via_wire(&ar.base);
+    /* prompt is implicit (""), agent_type/timeout_seconds/pin are not; an
+     * empty map is absent in both readings */
+    assert_json(to_json_read(w, official),
+                "{\"machine_id\":\"m\",\"session_id\":\"s\",\"prompt\":\"\"}");
+    assert_json(to_json_read(w, 0), "{\"machine_id\":\"m\",\"session_id\":\"s\"}");
+    protobuf_c_message_free_unpacked(w, NULL);
+
+    /* a list request: 0 is the value of an absent int32 (limit) */
+    Cmdop__Core__V1__ListMachinesRequest lm = CMDOP__CORE__V1__LIST_MACHINES_REQUEST__INIT;
+    assert_json(to_json_read(&lm.base, official), "{\"presence\":\"\",\"limit\":0}");
+    assert_json(to_json_read(&lm.base, 0), "{}");
+
+    /* a value that IS on the wire reads the same in both */
+    Cmdop__Core__V1__MessagesRequest mr = CMDOP__CORE__V1__MESSAGES_REQUEST__INIT;
+    mr.machine_id = "m";
+    mr.has_limit = 1;
+    mr.limit = 7;
+    w = via_wire(&mr.base);
+    assert_json(to_json_read(w, official), "{\"machine_id\":\"m\",\"limit\":7}");
+    assert_json(to_json_read(w, 0), "{\"machine_id\":\"m\",\"limit\":7}");
+    protobuf_c_message_free_unpacked(w, NULL);
+}
+END_TEST
+
+static void assert_unfold_as(unsigned flags, const char *in, const char *want)
+{
+    json_t *a = load(in);
+    ck_assert_int_eq(cmdop__stdio_unfold_offset_page(a, "page", "per_page", "offset", flags), 0);
+    assert_json(a, want);
+}
+
+/* both readings agree */
+static void assert_unfold(const char *in, const char *want)
+{
+    assert_unfold_as(0, in, want);
+    assert_unfold_as(CMDOP__STDIO_IMPLICIT, in, want);
+}
+
+START_TEST(offset_page_becomes_page_and_per_page)
+{
+    /* per_page 0 (the 1.1 client's "not given"): neither is passed */
+    assert_unfold_as(CMDOP__STDIO_IMPLICIT,
+                     "{\"fleet_id\":\"f\",\"page\":{\"offset\":0,\"per_page\":0}}",
+                     "{\"fleet_id\":\"f\"}");
+    /* a client that said hello passed per_page 0: its range check names it */
+    assert_unfold_as(0, "{\"fleet_id\":\"f\",\"page\":{\"offset\":0,\"per_page\":0}}",
+                     "{\"fleet_id\":\"f\",\"per_page\":0}");
+    assert_unfold("{\"page\":{}}", "{}");
+    assert_unfold("{\"page\":{\"offset\":3}}", "{}");
+    /* page = floor(offset / per_page) + 1 */
+    assert_unfold("{\"page\":{\"offset\":0,\"per_page\":20}}", "{\"page\":1,\"per_page\":20}");
+    assert_unfold("{\"page\":{\"offset\":40,\"per_page\":20}}", "{\"page\":3,\"per_page\":20}");
+    assert_unfold("{\"page\":{\"offset\":3,\"per_page\":2}}", "{\"page\":2,\"per_page\":2}");
+    /* no offset: page 1 in the 1.1 reading; with hello the page was not given */
+    assert_unfold_as(CMDOP__STDIO_IMPLICIT, "{\"page\":{\"per_page\":5}}",
+                     "{\"page\":1,\"per_page\":5}");
+    assert_unfold_as(0, "{\"page\":{\"per_page\":5}}", "{\"per_page\":5}");
+    /* page 0 / -1 of a client stay invalid (the range check names `page`) */
+    assert_unfold("{\"page\":{\"offset\":-20,\"per_page\":20}}", "{\"page\":0,\"per_page\":20}");
+    assert_unfold("{\"page\":{\"offset\":-10,\"per_page\":20}}", "{\"page\":0,\"per_page\":20}");
+    assert_unfold("{\"page\":{\"offset\":-40,\"per_page\":20}}", "{\"page\":-1,\"per_page\":20}");
+    /* a negative size is passed for its range check to name */
+    assert_unfold("{\"page\":{\"offset\":4,\"per_page\":-2}}", "{\"per_page\":-2}");
+    /* not an OffsetPage: left alone */
+    assert_unfold("{\"page\":2,\"per_page\":5}", "{\"page\":2,\"per_page\":5}");
+
+    /* end to end from a list request message as the 1.1 client builds it */
+    Cmdop__Core__V1__ListMembersRequest lr = CMDOP__CORE__V1__LIST_MEMBERS_REQUEST__INIT;
+    Cmdop__Core__V1__OffsetPage op = CMDOP__CORE__V1__OFFSET_PAGE__INIT;
+    op.has_offset = 1;
+    op.offset = 4;
+    op.has_per_page = 1;
+    op.per_page = 2;
+    lr.fleet_id = "f";
+    lr.page = &op;
+    ProtobufCMessage *w = via_wire(&lr.base);
+    for (unsigned flags = 0; flags < 2; flags++) {
+        json_t *a = to_json_read(w, flags);
+        ck_assert_int_eq(
+            cmdop__stdio_unfold_offset_page(a, "page", "per_page", "offset", flags), 0);
+        assert_json(a, "{\"fleet_id\":\"f\",\"page\":3,\"per_page\":2}");
+    }
+    protobuf_c_message_free_unpacked(w, NULL);
+    /* OffsetPage{} on the wire (1.1: page=1, per_page=None) */
+    op.has_offset = op.has_per_page = 0;
+    w = via_wire(&lr.base);
+    for (unsigned flags = 0; flags < 2; flags++) {
+        json_t *a = to_json_read(w, flags);
+        ck_assert_int_eq(
+            cmdop__stdio_unfold_offset_page(a, "page", "per_page", "offset", flags), 0);
+        assert_json(a, "{\"fleet_id\":\"f\"}");
+    }
+    protobuf_c_message_free_unpacked(w, NULL);
+    /* per_page 0 set on the wire: "not given" in 1.1, passed with hello */
+    op.has_per_page = 1;
+    op.per_page = 0;
+    w = via_wire(&lr.base);
+    for (unsigned flags = 0; flags < 2; flags++) {
+        json_t *a = to_json_read(w, flags);
+        ck_assert_int_eq(
+            cmdop__stdio_unfold_offset_page(a, "page", "per_page", "offset", flags), 0);
+        assert_json(a, flags ? "{\"fleet_id\":\"f\"}" : "{\"fleet_id\":\"f\",\"per_page\":0}");
+    }
+    protobuf_c_message_free_unpacked(w, NULL);
+}
+END_TEST
+
 START_TEST(enum_strings_by_suffix)
 {
     const ProtobufCEnumDescriptor *k = &cmdop__core__v1__kind__descriptor;
@@ -451,6 +771,10 @@ int main(void)
     tcase_add_test(tc, response_type_errors_name_the_path);
     tcase_add_test(tc, response_lenient_where_the_typed_mapping_is);
     tcase_add_test(tc, enum_strings_by_suffix);
+    tcase_add_test(tc, field_numbers_are_the_official_schema);
+    tcase_add_test(tc, answer_messages_are_their_channel_params);
+    tcase_add_test(tc, presence_without_hello_is_the_official_reading);
+    tcase_add_test(tc, offset_page_becomes_page_and_per_page);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

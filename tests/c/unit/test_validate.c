@@ -17,20 +17,20 @@ static const char *const k_proto[] = {"http", "https", "tcp", NULL};
 
 /* One op with a param of every kind. */
 static const cmdop__param_desc k_params[] = {
-    {"fleet_id", "fleet_id", CMDOP__IN_CONTEXT, CMDOP__T_STRING, true, NULL, false, false, 0, 0, -1, -1, NULL, NULL, "fleet_id"},
-    {"name", "name", CMDOP__IN_BODY, CMDOP__T_STRING, true, NULL, false, false, 0, 0, 1, 100, NULL, NULL, NULL},
-    {"limit", "limit", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "50", true, true, 1, 200, -1, -1, NULL, NULL, NULL},
-    {"page", "page", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "1", true, false, 1, 0, -1, -1, NULL, NULL, NULL},
-    {"ratio", "ratio", CMDOP__IN_BODY, CMDOP__T_DOUBLE, false, NULL, false, true, 0, 1.5, -1, -1, NULL, NULL, NULL},
-    {"big", "big", CMDOP__IN_BODY, CMDOP__T_INT64, false, NULL, false, false, 0, 0, -1, -1, NULL, NULL, NULL},
-    {"q", "q", CMDOP__IN_QUERY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, 5, NULL, NULL, NULL},
-    {"cron", "cron_expr", CMDOP__IN_BODY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, 9, -1, NULL, NULL, NULL},
-    {"protocol", "protocol", CMDOP__IN_BODY, CMDOP__T_ENUM, false, "\"http\"", false, false, 0, 0, -1, -1, k_proto, NULL, NULL},
-    {"slug", "slug", CMDOP__IN_BODY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, -1, NULL, "^[a-z0-9][a-z0-9-]{1,62}$", NULL},
-    {"sub", "subdomain", CMDOP__IN_BODY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, -1, NULL, "[a-z]+", NULL},
-    {"enabled", "is_enabled", CMDOP__IN_BODY, CMDOP__T_BOOL, false, "true", false, false, 0, 0, -1, -1, NULL, NULL, NULL},
-    {"ids", "machine_ids", CMDOP__IN_BODY, CMDOP__T_STRING_LIST, false, "[]", false, false, 0, 0, -1, -1, NULL, NULL, NULL},
-    {"options", "options", CMDOP__IN_BODY, CMDOP__T_STRING_MAP, false, "{}", false, false, 0, 0, -1, -1, NULL, NULL, NULL},
+    {"fleet_id", "fleet_id", CMDOP__IN_CONTEXT, CMDOP__T_STRING, true, NULL, false, false, 0, 0, -1, -1, NULL, NULL, "fleet_id", NULL, NULL, false},
+    {"name", "name", CMDOP__IN_BODY, CMDOP__T_STRING, true, NULL, false, false, 0, 0, 1, 100, NULL, NULL, NULL, NULL, NULL, false},
+    {"limit", "limit", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "50", true, true, 1, 200, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
+    {"page", "page", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "1", true, false, 1, 0, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
+    {"ratio", "ratio", CMDOP__IN_BODY, CMDOP__T_DOUBLE, false, NULL, false, true, 0, 1.5, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
+    {"big", "big", CMDOP__IN_BODY, CMDOP__T_INT64, false, NULL, false, false, 0, 0, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
+    {"q", "q", CMDOP__IN_QUERY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, 5, NULL, NULL, NULL, NULL, NULL, false},
+    {"cron", "cron_expr", CMDOP__IN_BODY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, 9, -1, NULL, NULL, NULL, NULL, NULL, false},
+    {"protocol", "protocol", CMDOP__IN_BODY, CMDOP__T_ENUM, false, "\"http\"", false, false, 0, 0, -1, -1, k_proto, NULL, NULL, NULL, NULL, false},
+    {"slug", "slug", CMDOP__IN_BODY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, -1, NULL, "^[a-z0-9][a-z0-9-]{1,62}$", NULL, NULL, NULL, false},
+    {"sub", "subdomain", CMDOP__IN_BODY, CMDOP__T_STRING, false, NULL, false, false, 0, 0, -1, -1, NULL, "[a-z]+", NULL, NULL, NULL, false},
+    {"enabled", "is_enabled", CMDOP__IN_BODY, CMDOP__T_BOOL, false, "true", false, false, 0, 0, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
+    {"ids", "machine_ids", CMDOP__IN_BODY, CMDOP__T_STRING_LIST, false, "[]", false, false, 0, 0, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
+    {"options", "options", CMDOP__IN_BODY, CMDOP__T_STRING_MAP, false, "{}", false, false, 0, 0, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
 };
 static const cmdop__op_desc k_op = {
     "test.every", "test", "every", "cmdop_test_every", CMDOP__OP_HTTP, CMDOP__PLANE_RELAY,
@@ -132,7 +132,7 @@ END_TEST
 START_TEST(bad_descriptor_is_internal)
 {
     static const cmdop__param_desc p[] = {
-        {"x", "x", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "{not json", false, false, 0, 0, -1, -1, NULL, NULL, NULL},
+        {"x", "x", CMDOP__IN_QUERY, CMDOP__T_INT32, false, "{not json", false, false, 0, 0, -1, -1, NULL, NULL, NULL, NULL, NULL, false},
     };
     static const cmdop__op_desc op = {"t.bad", "t", "bad", "cmdop_t_bad", CMDOP__OP_HTTP,
         CMDOP__PLANE_RELAY, "GET", "/x", p, 1, NULL, 0, NULL, true, false, NULL, NULL,

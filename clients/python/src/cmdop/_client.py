@@ -30,7 +30,9 @@ class Client(_Namespaces):
 
     @property
     def base_url(self) -> str:
-        return self.config.base_url
+        """The relay REST root; "" when none is configured (relay ops then fail naming
+        CMDOP_BASE_URL)."""
+        return self.config.base_url or ""
 
     async def aclose(self) -> None:
         await self._conn.aclose()

@@ -165,7 +165,12 @@ class _Conn:
         except (asyncio.TimeoutError, OSError, EOFError, ValueError):
             hello = None
         if hello is not None and hello.hello.idl_hash == IDL_HASH:
-            return _Process(proc)
+            p = _Process(proc)
+            # our hello back, before any request: "absent = not passed" for this
+            # client (a 1.1 client never sends one; docs/stdio.md "Presence")
+            p.write(Envelope(id=0, kind=K.KIND_REQUEST,
+                             hello=common_pb2.Hello(version="python", idl_hash=IDL_HASH)))
+            return p
         if proc.returncode is None:
             proc.kill()
         await proc.wait()

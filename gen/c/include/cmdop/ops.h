@@ -45,7 +45,7 @@ extern "C" {
 /* ==== bots (platform plane) ==================================== */
 
 /*
- * bots.list — GET /bots/
+ * bots.list — GET /apix/bots/
  * *out: NEW BotListPage; free with cmdop_bot_list_page_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, validation, not_found.
  */
@@ -70,7 +70,7 @@ int cmdop_bots_iter(cmdop_pager **out, cmdop_client *client,
 int cmdop_bots_iter_next(cmdop_pager *pager, cmdop_bot **item);
 
 /*
- * bots.get — GET /bots/{bot_id}/
+ * bots.get — GET /apix/bots/{bot_id}/
  * bot_id: path, required
  * *out: NEW Bot; free with cmdop_bot_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
@@ -78,7 +78,7 @@ int cmdop_bots_iter_next(cmdop_pager *pager, cmdop_bot **item);
 int cmdop_bots_get(cmdop_bot **out, cmdop_client *client, const char *bot_id);
 
 /*
- * bots.create — POST /bots/
+ * bots.create — POST /apix/bots/
  * *out: NEW Bot; free with cmdop_bot_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, validation.
  */
@@ -100,7 +100,7 @@ int cmdop_bots_create(cmdop_bot **out, cmdop_client *client,
                       const cmdop_bots_create_params *params);
 
 /*
- * bots.update — PATCH /bots/{bot_id}/
+ * bots.update — PATCH /apix/bots/{bot_id}/
  * Partial update.
  * bot_id: path, required
  * *out: NEW Bot; free with cmdop_bot_free().
@@ -123,7 +123,7 @@ int cmdop_bots_update(cmdop_bot **out, cmdop_client *client, const char *bot_id,
                       const cmdop_bots_update_params *params);
 
 /*
- * bots.delete — DELETE /bots/{bot_id}/
+ * bots.delete — DELETE /apix/bots/{bot_id}/
  * bot_id: path, required
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
@@ -133,15 +133,16 @@ int cmdop_bots_delete(cmdop_client *client, const char *bot_id);
 
 /*
  * fleets.list — GET /api/fleets
+ * Sends page/per_page only when passed (1.1.1: none when per_page is unset).
  * *out: NEW FleetList; free with cmdop_fleet_list_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, validation.
  */
 #define CMDOP_FLEETS_LIST_PARAMS_VERSION 1
 typedef struct cmdop_fleets_list_params {
     unsigned int version; /* CMDOP_FLEETS_LIST_PARAMS_VERSION */
-    int32_t page; /* query, 1.., default 1; passed when has_page */
+    int32_t page; /* query, 1..; passed when has_page */
     bool has_page;
-    int32_t per_page; /* query, 1..100, default 20; passed when has_per_page */
+    int32_t per_page; /* query, 1..100; passed when has_per_page */
     bool has_per_page;
 } cmdop_fleets_list_params;
 #define CMDOP_FLEETS_LIST_PARAMS_INIT { .version = CMDOP_FLEETS_LIST_PARAMS_VERSION }
@@ -173,7 +174,7 @@ typedef struct cmdop_fleets_create_params {
     unsigned int version; /* CMDOP_FLEETS_CREATE_PARAMS_VERSION */
     const char *name; /* body, required, 1..100 bytes; NULL = not passed */
     const char *slug; /* body, required, pattern ^[a-z0-9][a-z0-9-]{1,62}$; NULL = not passed */
-    cmdop_mfa_requirement mfa_required; /* body, default "none"; 0 (UNSPECIFIED) = not passed */
+    cmdop_mfa_requirement mfa_required; /* body, sent as none|any|any, default "none"; 0 (UNSPECIFIED) = not passed */
 } cmdop_fleets_create_params;
 #define CMDOP_FLEETS_CREATE_PARAMS_INIT { .version = CMDOP_FLEETS_CREATE_PARAMS_VERSION }
 int cmdop_fleets_create(cmdop_fleet_summary **out, cmdop_client *client,
@@ -188,8 +189,8 @@ int cmdop_fleets_create(cmdop_fleet_summary **out, cmdop_client *client,
 #define CMDOP_FLEETS_UPDATE_PARAMS_VERSION 1
 typedef struct cmdop_fleets_update_params {
     unsigned int version; /* CMDOP_FLEETS_UPDATE_PARAMS_VERSION */
-    const char *name; /* body, 1..100 bytes; NULL = not passed */
-    cmdop_mfa_requirement mfa_required; /* body; 0 (UNSPECIFIED) = not passed */
+    const char *name; /* body, ..100 bytes, "" is sent as is and means unchanged (1.1.1 sends "" for no name); NULL = not passed */
+    cmdop_mfa_requirement mfa_required; /* body, sent as none|any|any; 0 (UNSPECIFIED) = not passed */
 } cmdop_fleets_update_params;
 #define CMDOP_FLEETS_UPDATE_PARAMS_INIT { .version = CMDOP_FLEETS_UPDATE_PARAMS_VERSION }
 int cmdop_fleets_update(cmdop_fleet_summary **out, cmdop_client *client,
@@ -214,9 +215,9 @@ int cmdop_fleets_disable(cmdop_client *client, const char *fleet_id);
 typedef struct cmdop_fleets_members_list_params {
     unsigned int version; /* CMDOP_FLEETS_MEMBERS_LIST_PARAMS_VERSION */
     const char *fleet_id; /* context, NULL = the client's default fleet */
-    int32_t page; /* query, 1.., default 1; passed when has_page */
+    int32_t page; /* query, 1..; passed when has_page */
     bool has_page;
-    int32_t per_page; /* query, 1..100, default 20; passed when has_per_page */
+    int32_t per_page; /* query, 1..100; passed when has_per_page */
     bool has_per_page;
 } cmdop_fleets_members_list_params;
 #define CMDOP_FLEETS_MEMBERS_LIST_PARAMS_INIT { .version = CMDOP_FLEETS_MEMBERS_LIST_PARAMS_VERSION }
@@ -289,10 +290,10 @@ typedef struct cmdop_fleets_machines_list_params {
     unsigned int version; /* CMDOP_FLEETS_MACHINES_LIST_PARAMS_VERSION */
     const char *fleet_id; /* context, NULL = the client's default fleet */
     const char *presence; /* query, one of any|online|offline, default "any"; NULL = not passed */
-    const char *q; /* query, ..200 bytes; NULL = not passed */
+    const char *q; /* local, ..200 bytes, never sent: the core keeps items whose name/hostname/id contains it (case-insensitive); NULL = not passed */
     int32_t limit; /* query, 1..200, default 100; passed when has_limit */
     bool has_limit;
-    const char *cursor; /* query; NULL = not passed */
+    const char *cursor; /* query, not sent when empty; NULL = not passed */
 } cmdop_fleets_machines_list_params;
 #define CMDOP_FLEETS_MACHINES_LIST_PARAMS_INIT { .version = CMDOP_FLEETS_MACHINES_LIST_PARAMS_VERSION }
 int cmdop_fleets_machines_list(cmdop_machine_list **out, cmdop_client *client,
@@ -344,9 +345,9 @@ int cmdop_fleets_machines_detach(cmdop_client *client, const char *machine_id,
 typedef struct cmdop_keys_list_params {
     unsigned int version; /* CMDOP_KEYS_LIST_PARAMS_VERSION */
     const char *fleet_id; /* context, NULL = the client's default fleet */
-    int32_t page; /* query, 1.., default 1; passed when has_page */
+    int32_t page; /* local, 1.., never sent: applied by the core; passed when has_page */
     bool has_page;
-    int32_t per_page; /* query, 1..100, default 20; passed when has_per_page */
+    int32_t per_page; /* local, 1..100, never sent: applied by the core, without it the whole list is one page, as 1.1.1 answers; passed when has_per_page */
     bool has_per_page;
 } cmdop_keys_list_params;
 #define CMDOP_KEYS_LIST_PARAMS_INIT { .version = CMDOP_KEYS_LIST_PARAMS_VERSION }
@@ -402,10 +403,10 @@ int cmdop_keys_revoke(cmdop_client *client, const char *key_id,
 typedef struct cmdop_machines_list_params {
     unsigned int version; /* CMDOP_MACHINES_LIST_PARAMS_VERSION */
     const char *presence; /* query, one of any|online|offline, default "any"; NULL = not passed */
-    const char *q; /* query, ..200 bytes; NULL = not passed */
+    const char *q; /* local, ..200 bytes, never sent: the core keeps items whose name/hostname/id contains it (case-insensitive); NULL = not passed */
     int32_t limit; /* query, 1..200, default 100; passed when has_limit */
     bool has_limit;
-    const char *cursor; /* query; NULL = not passed */
+    const char *cursor; /* query, not sent when empty; NULL = not passed */
 } cmdop_machines_list_params;
 #define CMDOP_MACHINES_LIST_PARAMS_INIT { .version = CMDOP_MACHINES_LIST_PARAMS_VERSION }
 int cmdop_machines_list(cmdop_machine_list **out, cmdop_client *client,
@@ -435,7 +436,7 @@ int cmdop_machines_get(cmdop_machine_detail **out, cmdop_client *client,
 #define CMDOP_MACHINES_UPDATE_PARAMS_VERSION 1
 typedef struct cmdop_machines_update_params {
     unsigned int version; /* CMDOP_MACHINES_UPDATE_PARAMS_VERSION */
-    const char *name; /* body, 1..100 bytes; NULL = not passed */
+    const char *name; /* body, ..100 bytes, "" is sent as is and means unchanged (1.1.1 sends "" for no name); NULL = not passed */
 } cmdop_machines_update_params;
 #define CMDOP_MACHINES_UPDATE_PARAMS_INIT { .version = CMDOP_MACHINES_UPDATE_PARAMS_VERSION }
 int cmdop_machines_update(cmdop_machine_summary **out, cmdop_client *client,
@@ -491,7 +492,7 @@ typedef struct cmdop_machines_ask_params {
     const char *agent_type; /* body; NULL = not passed */
     int32_t timeout_seconds; /* body; passed when has_timeout_seconds */
     bool has_timeout_seconds;
-    const cmdop_string_map *options; /* body, default {}; NULL = not passed */
+    const cmdop_string_map *options; /* body, not sent when empty, default {}; NULL = not passed */
     const char *pin; /* body; NULL = not passed */
 } cmdop_machines_ask_params;
 #define CMDOP_MACHINES_ASK_PARAMS_INIT { .version = CMDOP_MACHINES_ASK_PARAMS_VERSION }
@@ -546,9 +547,9 @@ int cmdop_machines_active_session(char **out, cmdop_client *client, const char *
 typedef struct cmdop_schedules_list_params {
     unsigned int version; /* CMDOP_SCHEDULES_LIST_PARAMS_VERSION */
     const char *fleet_id; /* context, NULL = the client's default fleet */
-    int32_t page; /* query, 1.., default 1; passed when has_page */
+    int32_t page; /* query, 1..; passed when has_page */
     bool has_page;
-    int32_t per_page; /* query, 1..100, default 20; passed when has_per_page */
+    int32_t per_page; /* query, 1..100; passed when has_per_page */
     bool has_per_page;
 } cmdop_schedules_list_params;
 #define CMDOP_SCHEDULES_LIST_PARAMS_INIT { .version = CMDOP_SCHEDULES_LIST_PARAMS_VERSION }
@@ -646,7 +647,7 @@ int cmdop_schedules_delete(cmdop_client *client, const char *schedule_id,
 
 /*
  * schedules.trigger — POST /api/fleets/{fleet_id}/schedules/{schedule_id}/run
- * Run now.
+ * Run now. The hosted service answers 202 (the 1.1.1 core rejects 200).
  * schedule_id: path, required
  * *out: NEW ManualTriggerResponse; free with cmdop_manual_trigger_response_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
@@ -673,7 +674,7 @@ typedef struct cmdop_schedules_runs_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
     int32_t limit; /* query, 1..200, default 50; passed when has_limit */
     bool has_limit;
-    const char *cursor; /* query; NULL = not passed */
+    const char *cursor; /* query, not sent when empty; NULL = not passed */
 } cmdop_schedules_runs_params;
 #define CMDOP_SCHEDULES_RUNS_PARAMS_INIT { .version = CMDOP_SCHEDULES_RUNS_PARAMS_VERSION }
 int cmdop_schedules_runs(cmdop_schedule_run_list **out, cmdop_client *client,
@@ -691,7 +692,7 @@ int cmdop_schedules_iter_runs_next(cmdop_pager *pager, cmdop_schedule_run_view *
 /* ==== skills (platform plane) ==================================== */
 
 /*
- * skills.list — GET /skills/
+ * skills.list — GET /apix/skills/skills/
  * The public marketplace.
  * *out: NEW SkillListPage; free with cmdop_skill_list_page_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, validation, not_found.
@@ -704,9 +705,9 @@ typedef struct cmdop_skills_list_params {
     const char *search; /* query, ..100 bytes; NULL = not passed */
     const char *lang; /* query, ..100 bytes; NULL = not passed */
     const char *ordering; /* query, ..100 bytes; NULL = not passed */
-    int32_t page; /* query, 1.., default 1; passed when has_page */
+    int32_t page; /* query, 1..; passed when has_page */
     bool has_page;
-    int32_t page_size; /* query, 1..100, default 20; passed when has_page_size */
+    int32_t page_size; /* query, 1..100; passed when has_page_size */
     bool has_page_size;
 } cmdop_skills_list_params;
 #define CMDOP_SKILLS_LIST_PARAMS_INIT { .version = CMDOP_SKILLS_LIST_PARAMS_VERSION }
@@ -720,7 +721,7 @@ int cmdop_skills_iter(cmdop_pager **out, cmdop_client *client,
 int cmdop_skills_iter_next(cmdop_pager *pager, cmdop_skill_summary **item);
 
 /*
- * skills.get — GET /skills/{slug}/
+ * skills.get — GET /apix/skills/skills/{slug}/
  * slug: path, required
  * *out: NEW SkillDetail; free with cmdop_skill_detail_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
@@ -735,7 +736,7 @@ int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client, const char 
                      const cmdop_skills_get_params *params);
 
 /*
- * skills.my — GET /skills/my/
+ * skills.my — GET /apix/skills/skills/my/
  * Own skills, including private and draft ones.
  * *out: NEW SkillListPage; free with cmdop_skill_list_page_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, validation, not_found.
@@ -745,9 +746,9 @@ typedef struct cmdop_skills_my_params {
     unsigned int version; /* CMDOP_SKILLS_MY_PARAMS_VERSION */
     const char *search; /* query; NULL = not passed */
     const char *ordering; /* query; NULL = not passed */
-    int32_t page; /* query, 1.., default 1; passed when has_page */
+    int32_t page; /* query, 1..; passed when has_page */
     bool has_page;
-    int32_t page_size; /* query, 1..100, default 20; passed when has_page_size */
+    int32_t page_size; /* query, 1..100; passed when has_page_size */
     bool has_page_size;
 } cmdop_skills_my_params;
 #define CMDOP_SKILLS_MY_PARAMS_INIT { .version = CMDOP_SKILLS_MY_PARAMS_VERSION }
@@ -761,7 +762,7 @@ int cmdop_skills_iter_my(cmdop_pager **out, cmdop_client *client,
 int cmdop_skills_iter_my_next(cmdop_pager *pager, cmdop_skill_summary **item);
 
 /*
- * skills.install — POST /skills/{slug}/install/
+ * skills.install — POST /apix/skills/skills/{slug}/install/
  * slug: path, required
  * *out: NEW SkillInstall; free with cmdop_skill_install_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
@@ -769,7 +770,7 @@ int cmdop_skills_iter_my_next(cmdop_pager *pager, cmdop_skill_summary **item);
 int cmdop_skills_install(cmdop_skill_install **out, cmdop_client *client, const char *slug);
 
 /*
- * skills.star — POST /skills/{slug}/star/
+ * skills.star — POST /apix/skills/skills/{slug}/star/
  * Toggles the star.
  * slug: path, required
  * *out: NEW SkillStar; free with cmdop_skill_star_free().
@@ -778,7 +779,7 @@ int cmdop_skills_install(cmdop_skill_install **out, cmdop_client *client, const 
 int cmdop_skills_star(cmdop_skill_star **out, cmdop_client *client, const char *slug);
 
 /*
- * skills.versions — GET /skills/{slug}/versions/
+ * skills.versions — GET /apix/skills/skills/{slug}/versions/
  * slug: path, required
  * *out: NEW SkillVersionList; free with cmdop_skill_version_list_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
@@ -787,7 +788,7 @@ int cmdop_skills_versions(cmdop_skill_version_list **out, cmdop_client *client,
                           const char *slug);
 
 /*
- * skills.reviews — GET /skills/{slug}/reviews/
+ * skills.reviews — GET /apix/skills/skills/{slug}/reviews/
  * slug: path, required
  * *out: NEW SkillReviewPage; free with cmdop_skill_review_page_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
@@ -797,9 +798,9 @@ typedef struct cmdop_skills_reviews_params {
     unsigned int version; /* CMDOP_SKILLS_REVIEWS_PARAMS_VERSION */
     const char *search; /* query; NULL = not passed */
     const char *ordering; /* query; NULL = not passed */
-    int32_t page; /* query, 1.., default 1; passed when has_page */
+    int32_t page; /* query, 1..; passed when has_page */
     bool has_page;
-    int32_t page_size; /* query, 1..100, default 20; passed when has_page_size */
+    int32_t page_size; /* query, 1..100; passed when has_page_size */
     bool has_page_size;
 } cmdop_skills_reviews_params;
 #define CMDOP_SKILLS_REVIEWS_PARAMS_INIT { .version = CMDOP_SKILLS_REVIEWS_PARAMS_VERSION }
@@ -813,7 +814,7 @@ int cmdop_skills_iter_reviews(cmdop_pager **out, cmdop_client *client, const cha
 int cmdop_skills_iter_reviews_next(cmdop_pager *pager, cmdop_skill_review **item);
 
 /*
- * skills.create — POST /skills/
+ * skills.create — POST /apix/skills/skills/
  * The rest is filled on publish.
  * *out: NEW SkillCreated; free with cmdop_skill_created_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, validation, conflict.
@@ -828,7 +829,7 @@ int cmdop_skills_create(cmdop_skill_created **out, cmdop_client *client,
                         const cmdop_skills_create_params *params);
 
 /*
- * skills.update — PATCH /skills/{slug}/
+ * skills.update — PATCH /apix/skills/skills/{slug}/
  * Partial update.
  * slug: path, required
  * *out: NEW SkillUpdated; free with cmdop_skill_updated_free().
@@ -839,8 +840,8 @@ typedef struct cmdop_skills_update_params {
     unsigned int version; /* CMDOP_SKILLS_UPDATE_PARAMS_VERSION */
     const char *name; /* body, 1..100 bytes; NULL = not passed */
     const char *category; /* body; NULL = not passed */
-    const char *visibility; /* body, one of public|private|unlisted; NULL = not passed */
-    const char *status; /* body, one of draft|published|archived; NULL = not passed */
+    const char *visibility; /* body, one of public|private, the hosted VisibilityEnum; NULL = not passed */
+    const char *status; /* body, one of draft|published, the hosted SkillStatusEnum; NULL = not passed */
     const char *icon; /* body, ..500 bytes; NULL = not passed */
     const char *cover; /* body, ..500 bytes; NULL = not passed */
     const char *repository_url; /* body, ..500 bytes; NULL = not passed */
@@ -850,14 +851,14 @@ int cmdop_skills_update(cmdop_skill_updated **out, cmdop_client *client, const c
                         const cmdop_skills_update_params *params);
 
 /*
- * skills.delete — DELETE /skills/{slug}/
+ * skills.delete — DELETE /apix/skills/skills/{slug}/
  * slug: path, required
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
 int cmdop_skills_delete(cmdop_client *client, const char *slug);
 
 /*
- * skills.publish — POST /skills/{slug}/publish/
+ * skills.publish — POST /apix/skills/skills/{slug}/publish/
  * Async server-side parse: answers 202 with no body; poll publish_status.
  * slug: path, required
  * *out: NEW SkillsPublishResponse; free with cmdop_skills_publish_response_free().
@@ -876,7 +877,7 @@ int cmdop_skills_publish(cmdop_skills_publish_response **out, cmdop_client *clie
                          const char *slug, const cmdop_skills_publish_params *params);
 
 /*
- * skills.publish_status — GET /skills/{slug}/publish-status/
+ * skills.publish_status — GET /apix/skills/skills/{slug}/publish-status/
  * The result comes from the HTTP code (200 -> ok); the body is not modelled.
  * slug: path, required
  * *out: NEW SkillsPublishStatusResponse; free with cmdop_skills_publish_status_response_free().
@@ -886,7 +887,7 @@ int cmdop_skills_publish_status(cmdop_skills_publish_status_response **out,
                                 cmdop_client *client, const char *slug);
 
 /*
- * skills.categories — GET /categories/
+ * skills.categories — GET /apix/skills/categories/
  * Unpaginated, public.
  * *out: NEW SkillCategoryList; free with cmdop_skill_category_list_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, validation.
@@ -902,7 +903,7 @@ int cmdop_skills_categories(cmdop_skill_category_list **out, cmdop_client *clien
                             const cmdop_skills_categories_params *params);
 
 /*
- * skills.tags — GET /tags/
+ * skills.tags — GET /apix/skills/tags/
  * Unpaginated, public.
  * *out: NEW SkillTagList; free with cmdop_skill_tag_list_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, validation.
@@ -932,8 +933,8 @@ typedef struct cmdop_tunnels_open_params {
     bool has_local_port;
     const char *protocol; /* body, one of http|https|tcp, default "http"; NULL = not passed */
     const char *local_host; /* body, 1..253 bytes, default "127.0.0.1"; NULL = not passed */
-    const char *subdomain; /* body, pattern ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$; NULL = not passed */
-    const cmdop_string_map *options; /* body, default {}; NULL = not passed */
+    const char *subdomain; /* body, pattern ^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$, default "", "" = the relay picks one (sent as "", as 1.1.1 does); NULL = not passed */
+    const cmdop_string_map *options; /* body, not sent when empty, default {}; NULL = not passed */
 } cmdop_tunnels_open_params;
 #define CMDOP_TUNNELS_OPEN_PARAMS_INIT { .version = CMDOP_TUNNELS_OPEN_PARAMS_VERSION }
 int cmdop_tunnels_open(cmdop_tunnel_view **out, cmdop_client *client,
@@ -955,9 +956,9 @@ int cmdop_tunnels_close(cmdop_client *client, const char *tunnel_id);
 #define CMDOP_TUNNELS_LIST_PARAMS_VERSION 1
 typedef struct cmdop_tunnels_list_params {
     unsigned int version; /* CMDOP_TUNNELS_LIST_PARAMS_VERSION */
-    int32_t page; /* query, 1.., default 1; passed when has_page */
+    int32_t page; /* query, 1..; passed when has_page */
     bool has_page;
-    int32_t per_page; /* query, 1..100, default 20; passed when has_per_page */
+    int32_t per_page; /* query, 1..100; passed when has_per_page */
     bool has_per_page;
 } cmdop_tunnels_list_params;
 #define CMDOP_TUNNELS_LIST_PARAMS_INIT { .version = CMDOP_TUNNELS_LIST_PARAMS_VERSION }

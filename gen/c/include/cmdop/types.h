@@ -124,6 +124,7 @@ cmdop_schedule_run_status cmdop_schedule_run_status_from_string(const char *s);
 typedef struct cmdop_bot cmdop_bot;
 typedef struct cmdop_bot_list_page cmdop_bot_list_page;
 typedef struct cmdop_error_info cmdop_error_info;
+typedef struct cmdop_offset_page cmdop_offset_page;
 typedef struct cmdop_empty cmdop_empty;
 typedef struct cmdop_hello cmdop_hello;
 typedef struct cmdop_fleet_summary cmdop_fleet_summary;
@@ -131,7 +132,6 @@ typedef struct cmdop_fleet_list cmdop_fleet_list;
 typedef struct cmdop_member_info cmdop_member_info;
 typedef struct cmdop_member_list cmdop_member_list;
 typedef struct cmdop_machine_fleet_link cmdop_machine_fleet_link;
-typedef struct cmdop_offset_page cmdop_offset_page;
 typedef struct cmdop_api_key_summary cmdop_api_key_summary;
 typedef struct cmdop_api_key_list cmdop_api_key_list;
 typedef struct cmdop_issue_key_response cmdop_issue_key_response;
@@ -236,6 +236,12 @@ struct cmdop_error_info {
     bool has_retryable;
 };
 
+/* OffsetPage, area common. */
+struct cmdop_offset_page {
+    int32_t offset;
+    int32_t per_page;
+};
+
 /* Empty, area common. */
 struct cmdop_empty {
     char unused_; /* C has no empty structs */
@@ -255,7 +261,7 @@ struct cmdop_fleet_summary {
     cmdop_mfa_requirement mfa_required;
     char *role; /* NULL when absent */
     char *created_at;
-    char *disabled_at; /* NULL when absent */
+    char *disabled_at; /* NULL when absent; on the wire always present, null when enabled */
 };
 
 /* FleetList, area fleets. */
@@ -265,6 +271,9 @@ struct cmdop_fleet_list {
     int32_t offset;
     int32_t per_page;
     int32_t total;
+    int32_t page;
+    bool has_next;
+    bool has_prev;
 };
 
 /* MemberInfo (Member), area fleets. */
@@ -274,7 +283,7 @@ struct cmdop_member_info {
     char *display_name;
     char *role;
     char *joined_at;
-    char *invited_by_id; /* NULL when absent */
+    char *invited_by_id; /* NULL when absent; on the wire always present, null for the creator */
 };
 
 /* MemberList, area fleets. */
@@ -284,6 +293,9 @@ struct cmdop_member_list {
     int32_t offset;
     int32_t per_page;
     int32_t total;
+    int32_t page;
+    bool has_next;
+    bool has_prev;
 };
 
 /* MachineFleetLink (FleetMachine), area fleets. */
@@ -292,12 +304,6 @@ struct cmdop_machine_fleet_link {
     char *fleet_id;
     char *joined_at;
     char *added_by_id; /* NULL when absent */
-};
-
-/* OffsetPage, area fleets. */
-struct cmdop_offset_page {
-    int32_t offset;
-    int32_t per_page;
 };
 
 /* ApiKeySummary (ApiKey), area keys. */
@@ -320,6 +326,9 @@ struct cmdop_api_key_list {
     int32_t offset;
     int32_t per_page;
     int32_t total;
+    int32_t page;
+    bool has_next;
+    bool has_prev;
 };
 
 /* IssueKeyResponse (IssuedKey), area keys. */
@@ -363,7 +372,7 @@ struct cmdop_machine_summary {
     char *presence;
     char *public_key_fingerprint; /* NULL when absent */
     char *public_key_status; /* NULL when absent */
-    char *disabled_at; /* NULL when absent */
+    char *disabled_at; /* NULL when absent; on the wire always present, null when enabled */
     char *created_at;
     cmdop_machine_fleet_ref *fleets;
     size_t fleets_count;
@@ -570,7 +579,7 @@ struct cmdop_pin_answer {
 
 /* ConfirmAnswer, area machines. */
 struct cmdop_confirm_answer {
-    char *token;
+    char *token; /* wire "confirm_token" */
     bool accept;
 };
 
@@ -602,6 +611,9 @@ struct cmdop_schedule_list {
     int32_t offset;
     int32_t per_page;
     int32_t total;
+    int32_t page;
+    bool has_next;
+    bool has_prev;
 };
 
 /* ScheduleRunView (ScheduleRun), area schedules. */
@@ -611,8 +623,8 @@ struct cmdop_schedule_run_view {
     char *fleet_id;
     cmdop_schedule_run_status status;
     char *started_at;
-    char *finished_at; /* NULL when absent */
-    double duration_seconds; /* valid when has_duration_seconds */
+    char *finished_at; /* NULL when absent; on the wire always present, null while pending or running */
+    double duration_seconds; /* valid when has_duration_seconds; on the wire always present, null while pending or running */
     bool has_duration_seconds;
     char *error;
     int32_t command_count;
@@ -871,6 +883,9 @@ struct cmdop_tunnel_list {
     int32_t offset;
     int32_t per_page;
     int32_t total;
+    int32_t page;
+    bool has_next;
+    bool has_prev;
 };
 
 /* ConnectedSessionOption (ConnectedSession), area tunnels. */
@@ -888,7 +903,8 @@ struct cmdop_session_list {
     size_t items_count;
 };
 
-/* AskFrame: a tagged union; the JSON key "type" names the arm. */
+/* AskFrame: a tagged union; the JSON key "type" names the arm. The
+ * kind values follow the IDL's arm order (not the proto arm numbers). */
 typedef enum cmdop_ask_frame_kind {
     CMDOP_ASK_FRAME_UNKNOWN = 0, /* a tag this version does not know */
     CMDOP_ASK_FRAME_EVENT = 1, /* "event" */
@@ -929,6 +945,9 @@ char *cmdop_bot_list_page_to_json(const cmdop_bot_list_page *v);
 void cmdop_error_info_free(cmdop_error_info *v);
 int cmdop_error_info_from_json(cmdop_error_info **out, const char *json);
 char *cmdop_error_info_to_json(const cmdop_error_info *v);
+void cmdop_offset_page_free(cmdop_offset_page *v);
+int cmdop_offset_page_from_json(cmdop_offset_page **out, const char *json);
+char *cmdop_offset_page_to_json(const cmdop_offset_page *v);
 void cmdop_empty_free(cmdop_empty *v);
 int cmdop_empty_from_json(cmdop_empty **out, const char *json);
 char *cmdop_empty_to_json(const cmdop_empty *v);
@@ -950,9 +969,6 @@ char *cmdop_member_list_to_json(const cmdop_member_list *v);
 void cmdop_machine_fleet_link_free(cmdop_machine_fleet_link *v);
 int cmdop_machine_fleet_link_from_json(cmdop_machine_fleet_link **out, const char *json);
 char *cmdop_machine_fleet_link_to_json(const cmdop_machine_fleet_link *v);
-void cmdop_offset_page_free(cmdop_offset_page *v);
-int cmdop_offset_page_from_json(cmdop_offset_page **out, const char *json);
-char *cmdop_offset_page_to_json(const cmdop_offset_page *v);
 void cmdop_api_key_summary_free(cmdop_api_key_summary *v);
 int cmdop_api_key_summary_from_json(cmdop_api_key_summary **out, const char *json);
 char *cmdop_api_key_summary_to_json(const cmdop_api_key_summary *v);

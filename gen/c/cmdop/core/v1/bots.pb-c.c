@@ -606,6 +606,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__bot_list_page__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__bot_list_page__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const int32_t cmdop__core__v1__bots_list_request__page__default_value = 0;
+static const int32_t cmdop__core__v1__bots_list_request__page_size__default_value = 0;
 static const ProtobufCFieldDescriptor cmdop__core__v1__bots_list_request__field_descriptors[4] =
 {
   {
@@ -640,7 +642,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__bots_list_request__field_
     offsetof(Cmdop__Core__V1__BotsListRequest, has_page),
     offsetof(Cmdop__Core__V1__BotsListRequest, page),
     NULL,
-    NULL,
+    &cmdop__core__v1__bots_list_request__page__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -652,7 +654,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__bots_list_request__field_
     offsetof(Cmdop__Core__V1__BotsListRequest, has_page_size),
     offsetof(Cmdop__Core__V1__BotsListRequest, page_size),
     NULL,
-    NULL,
+    &cmdop__core__v1__bots_list_request__page_size__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -683,6 +685,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__bots_list_request__descriptor 
   (ProtobufCMessageInit) cmdop__core__v1__bots_list_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__bots_get_request__bot_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__bots_get_request__field_descriptors[1] =
 {
   {
@@ -693,7 +696,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__bots_get_request__field_d
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__BotsGetRequest, bot_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__bots_get_request__bot_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -721,6 +724,9 @@ const ProtobufCMessageDescriptor cmdop__core__v1__bots_get_request__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__bots_get_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__bots_create_request__name__default_value[] = "";
+char cmdop__core__v1__bots_create_request__machine_id__default_value[] = "";
+static const protobuf_c_boolean cmdop__core__v1__bots_create_request__enabled__default_value = 0;
 static const ProtobufCFieldDescriptor cmdop__core__v1__bots_create_request__field_descriptors[7] =
 {
   {
@@ -731,7 +737,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__bots_create_request__fiel
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__BotsCreateRequest, name),
     NULL,
-    NULL,
+    &cmdop__core__v1__bots_create_request__name__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -755,7 +761,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__bots_create_request__fiel
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__BotsCreateRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__bots_create_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -791,7 +797,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__bots_create_request__fiel
     offsetof(Cmdop__Core__V1__BotsCreateRequest, has_enabled),
     offsetof(Cmdop__Core__V1__BotsCreateRequest, enabled),
     NULL,
-    NULL,
+    &cmdop__core__v1__bots_create_request__enabled__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -838,6 +844,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__bots_create_request__descripto
   (ProtobufCMessageInit) cmdop__core__v1__bots_create_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__bots_update_request__bot_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__bots_update_request__field_descriptors[7] =
 {
   {
@@ -848,7 +855,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__bots_update_request__fiel
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__BotsUpdateRequest, bot_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__bots_update_request__bot_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -955,6 +962,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__bots_update_request__descripto
   (ProtobufCMessageInit) cmdop__core__v1__bots_update_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__bots_delete_request__bot_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__bots_delete_request__field_descriptors[1] =
 {
   {
@@ -965,7 +973,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__bots_delete_request__fiel
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__BotsDeleteRequest, bot_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__bots_delete_request__bot_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },

@@ -145,9 +145,10 @@ struct  Cmdop__Core__V1__BotsGetRequest
   ProtobufCMessage base;
   char *bot_id;
 };
+extern char cmdop__core__v1__bots_get_request__bot_id__default_value[];
 #define CMDOP__CORE__V1__BOTS_GET_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bots_get_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__bots_get_request__bot_id__default_value }
 
 
 /*
@@ -172,9 +173,11 @@ struct  Cmdop__Core__V1__BotsCreateRequest
   protobuf_c_boolean has_allowed_users_present;
   protobuf_c_boolean allowed_users_present;
 };
+extern char cmdop__core__v1__bots_create_request__name__default_value[];
+extern char cmdop__core__v1__bots_create_request__machine_id__default_value[];
 #define CMDOP__CORE__V1__BOTS_CREATE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bots_create_request__descriptor) \
-    , NULL, 0, CMDOP__CORE__V1__BOT_PLATFORM__BOT_PLATFORM_UNSPECIFIED, NULL, 0,NULL, 0, CMDOP__CORE__V1__BOT_PERMISSION__BOT_PERMISSION_UNSPECIFIED, 0, 0, 0, 0 }
+    , cmdop__core__v1__bots_create_request__name__default_value, 0, CMDOP__CORE__V1__BOT_PLATFORM__BOT_PLATFORM_UNSPECIFIED, cmdop__core__v1__bots_create_request__machine_id__default_value, 0,NULL, 0, CMDOP__CORE__V1__BOT_PERMISSION__BOT_PERMISSION_UNSPECIFIED, 0, 0, 0, 0 }
 
 
 /*
@@ -198,9 +201,10 @@ struct  Cmdop__Core__V1__BotsUpdateRequest
   protobuf_c_boolean has_allowed_users_present;
   protobuf_c_boolean allowed_users_present;
 };
+extern char cmdop__core__v1__bots_update_request__bot_id__default_value[];
 #define CMDOP__CORE__V1__BOTS_UPDATE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bots_update_request__descriptor) \
-    , NULL, NULL, NULL, 0,NULL, 0, CMDOP__CORE__V1__BOT_PERMISSION__BOT_PERMISSION_UNSPECIFIED, 0, 0, 0, 0 }
+    , cmdop__core__v1__bots_update_request__bot_id__default_value, NULL, NULL, 0,NULL, 0, CMDOP__CORE__V1__BOT_PERMISSION__BOT_PERMISSION_UNSPECIFIED, 0, 0, 0, 0 }
 
 
 /*
@@ -211,9 +215,10 @@ struct  Cmdop__Core__V1__BotsDeleteRequest
   ProtobufCMessage base;
   char *bot_id;
 };
+extern char cmdop__core__v1__bots_delete_request__bot_id__default_value[];
 #define CMDOP__CORE__V1__BOTS_DELETE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bots_delete_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__bots_delete_request__bot_id__default_value }
 
 
 /* Cmdop__Core__V1__Bot methods */

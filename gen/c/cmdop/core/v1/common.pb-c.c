@@ -52,6 +52,51 @@ void   cmdop__core__v1__error_info__free_unpacked
   assert(message->base.descriptor == &cmdop__core__v1__error_info__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cmdop__core__v1__offset_page__init
+                     (Cmdop__Core__V1__OffsetPage         *message)
+{
+  static const Cmdop__Core__V1__OffsetPage init_value = CMDOP__CORE__V1__OFFSET_PAGE__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__offset_page__get_packed_size
+                     (const Cmdop__Core__V1__OffsetPage *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__offset_page__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__offset_page__pack
+                     (const Cmdop__Core__V1__OffsetPage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__offset_page__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__offset_page__pack_to_buffer
+                     (const Cmdop__Core__V1__OffsetPage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__offset_page__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__OffsetPage *
+       cmdop__core__v1__offset_page__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__OffsetPage *)
+     protobuf_c_message_unpack (&cmdop__core__v1__offset_page__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__offset_page__free_unpacked
+                     (Cmdop__Core__V1__OffsetPage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__offset_page__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cmdop__core__v1__empty__init
                      (Cmdop__Core__V1__Empty         *message)
 {
@@ -256,6 +301,59 @@ const ProtobufCMessageDescriptor cmdop__core__v1__error_info__descriptor =
   cmdop__core__v1__error_info__field_indices_by_name,
   1,  cmdop__core__v1__error_info__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__error_info__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const int32_t cmdop__core__v1__offset_page__offset__default_value = 0;
+static const int32_t cmdop__core__v1__offset_page__per_page__default_value = 0;
+static const ProtobufCFieldDescriptor cmdop__core__v1__offset_page__field_descriptors[2] =
+{
+  {
+    "offset",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__OffsetPage, has_offset),
+    offsetof(Cmdop__Core__V1__OffsetPage, offset),
+    NULL,
+    &cmdop__core__v1__offset_page__offset__default_value,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "per_page",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__OffsetPage, has_per_page),
+    offsetof(Cmdop__Core__V1__OffsetPage, per_page),
+    NULL,
+    &cmdop__core__v1__offset_page__per_page__default_value,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__offset_page__field_indices_by_name[] = {
+  0,   /* field[0] = offset */
+  1,   /* field[1] = per_page */
+};
+static const ProtobufCIntRange cmdop__core__v1__offset_page__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__offset_page__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.OffsetPage",
+  "OffsetPage",
+  "Cmdop__Core__V1__OffsetPage",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__OffsetPage),
+  2,
+  cmdop__core__v1__offset_page__field_descriptors,
+  cmdop__core__v1__offset_page__field_indices_by_name,
+  1,  cmdop__core__v1__offset_page__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__offset_page__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 #define cmdop__core__v1__empty__field_descriptors NULL

@@ -16,6 +16,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 
 typedef struct Cmdop__Core__V1__ErrorInfo Cmdop__Core__V1__ErrorInfo;
+typedef struct Cmdop__Core__V1__OffsetPage Cmdop__Core__V1__OffsetPage;
 typedef struct Cmdop__Core__V1__Empty Cmdop__Core__V1__Empty;
 typedef struct Cmdop__Core__V1__Hello Cmdop__Core__V1__Hello;
 
@@ -80,6 +81,19 @@ struct  Cmdop__Core__V1__ErrorInfo
     , NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, 0 }
 
 
+struct  Cmdop__Core__V1__OffsetPage
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean has_offset;
+  int32_t offset;
+  protobuf_c_boolean has_per_page;
+  int32_t per_page;
+};
+#define CMDOP__CORE__V1__OFFSET_PAGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__offset_page__descriptor) \
+    , 0, 0, 0, 0 }
+
+
 struct  Cmdop__Core__V1__Empty
 {
   ProtobufCMessage base;
@@ -118,6 +132,25 @@ Cmdop__Core__V1__ErrorInfo *
                       const uint8_t       *data);
 void   cmdop__core__v1__error_info__free_unpacked
                      (Cmdop__Core__V1__ErrorInfo *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__OffsetPage methods */
+void   cmdop__core__v1__offset_page__init
+                     (Cmdop__Core__V1__OffsetPage         *message);
+size_t cmdop__core__v1__offset_page__get_packed_size
+                     (const Cmdop__Core__V1__OffsetPage   *message);
+size_t cmdop__core__v1__offset_page__pack
+                     (const Cmdop__Core__V1__OffsetPage   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__offset_page__pack_to_buffer
+                     (const Cmdop__Core__V1__OffsetPage   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__OffsetPage *
+       cmdop__core__v1__offset_page__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__offset_page__free_unpacked
+                     (Cmdop__Core__V1__OffsetPage *message,
                       ProtobufCAllocator *allocator);
 /* Cmdop__Core__V1__Empty methods */
 void   cmdop__core__v1__empty__init
@@ -162,6 +195,9 @@ void   cmdop__core__v1__hello__free_unpacked
 typedef void (*Cmdop__Core__V1__ErrorInfo_Closure)
                  (const Cmdop__Core__V1__ErrorInfo *message,
                   void *closure_data);
+typedef void (*Cmdop__Core__V1__OffsetPage_Closure)
+                 (const Cmdop__Core__V1__OffsetPage *message,
+                  void *closure_data);
 typedef void (*Cmdop__Core__V1__Empty_Closure)
                  (const Cmdop__Core__V1__Empty *message,
                   void *closure_data);
@@ -176,6 +212,7 @@ typedef void (*Cmdop__Core__V1__Hello_Closure)
 
 extern const ProtobufCEnumDescriptor    cmdop__core__v1__kind__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__error_info__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__offset_page__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__empty__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__hello__descriptor;
 

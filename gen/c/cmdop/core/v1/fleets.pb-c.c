@@ -232,51 +232,6 @@ void   cmdop__core__v1__machine_fleet_link__free_unpacked
   assert(message->base.descriptor == &cmdop__core__v1__machine_fleet_link__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-void   cmdop__core__v1__offset_page__init
-                     (Cmdop__Core__V1__OffsetPage         *message)
-{
-  static const Cmdop__Core__V1__OffsetPage init_value = CMDOP__CORE__V1__OFFSET_PAGE__INIT;
-  *message = init_value;
-}
-size_t cmdop__core__v1__offset_page__get_packed_size
-                     (const Cmdop__Core__V1__OffsetPage *message)
-{
-  assert(message->base.descriptor == &cmdop__core__v1__offset_page__descriptor);
-  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
-}
-size_t cmdop__core__v1__offset_page__pack
-                     (const Cmdop__Core__V1__OffsetPage *message,
-                      uint8_t       *out)
-{
-  assert(message->base.descriptor == &cmdop__core__v1__offset_page__descriptor);
-  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
-}
-size_t cmdop__core__v1__offset_page__pack_to_buffer
-                     (const Cmdop__Core__V1__OffsetPage *message,
-                      ProtobufCBuffer *buffer)
-{
-  assert(message->base.descriptor == &cmdop__core__v1__offset_page__descriptor);
-  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
-}
-Cmdop__Core__V1__OffsetPage *
-       cmdop__core__v1__offset_page__unpack
-                     (ProtobufCAllocator  *allocator,
-                      size_t               len,
-                      const uint8_t       *data)
-{
-  return (Cmdop__Core__V1__OffsetPage *)
-     protobuf_c_message_unpack (&cmdop__core__v1__offset_page__descriptor,
-                                allocator, len, data);
-}
-void   cmdop__core__v1__offset_page__free_unpacked
-                     (Cmdop__Core__V1__OffsetPage *message,
-                      ProtobufCAllocator *allocator)
-{
-  if(!message)
-    return;
-  assert(message->base.descriptor == &cmdop__core__v1__offset_page__descriptor);
-  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
-}
 void   cmdop__core__v1__list_fleets_request__init
                      (Cmdop__Core__V1__ListFleetsRequest         *message)
 {
@@ -933,7 +888,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__fleet_summary__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__fleet_summary__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__fleet_list__field_descriptors[4] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__fleet_list__field_descriptors[7] =
 {
   {
     "items",
@@ -983,17 +938,56 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__fleet_list__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "page",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__FleetList, has_page),
+    offsetof(Cmdop__Core__V1__FleetList, page),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_next",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__FleetList, has_has_next),
+    offsetof(Cmdop__Core__V1__FleetList, has_next),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_prev",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__FleetList, has_has_prev),
+    offsetof(Cmdop__Core__V1__FleetList, has_prev),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__fleet_list__field_indices_by_name[] = {
+  5,   /* field[5] = has_next */
+  6,   /* field[6] = has_prev */
   0,   /* field[0] = items */
   1,   /* field[1] = offset */
+  4,   /* field[4] = page */
   2,   /* field[2] = per_page */
   3,   /* field[3] = total */
 };
 static const ProtobufCIntRange cmdop__core__v1__fleet_list__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__fleet_list__descriptor =
 {
@@ -1003,7 +997,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__fleet_list__descriptor =
   "Cmdop__Core__V1__FleetList",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__FleetList),
-  4,
+  7,
   cmdop__core__v1__fleet_list__field_descriptors,
   cmdop__core__v1__fleet_list__field_indices_by_name,
   1,  cmdop__core__v1__fleet_list__number_ranges,
@@ -1113,7 +1107,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__member_info__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__member_info__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__member_list__field_descriptors[4] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__member_list__field_descriptors[7] =
 {
   {
     "items",
@@ -1163,17 +1157,56 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__member_list__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "page",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__MemberList, has_page),
+    offsetof(Cmdop__Core__V1__MemberList, page),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_next",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__MemberList, has_has_next),
+    offsetof(Cmdop__Core__V1__MemberList, has_next),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_prev",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__MemberList, has_has_prev),
+    offsetof(Cmdop__Core__V1__MemberList, has_prev),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__member_list__field_indices_by_name[] = {
+  5,   /* field[5] = has_next */
+  6,   /* field[6] = has_prev */
   0,   /* field[0] = items */
   1,   /* field[1] = offset */
+  4,   /* field[4] = page */
   2,   /* field[2] = per_page */
   3,   /* field[3] = total */
 };
 static const ProtobufCIntRange cmdop__core__v1__member_list__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__member_list__descriptor =
 {
@@ -1183,7 +1216,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__member_list__descriptor =
   "Cmdop__Core__V1__MemberList",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__MemberList),
-  4,
+  7,
   cmdop__core__v1__member_list__field_descriptors,
   cmdop__core__v1__member_list__field_indices_by_name,
   1,  cmdop__core__v1__member_list__number_ranges,
@@ -1267,79 +1300,16 @@ const ProtobufCMessageDescriptor cmdop__core__v1__machine_fleet_link__descriptor
   (ProtobufCMessageInit) cmdop__core__v1__machine_fleet_link__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__offset_page__field_descriptors[2] =
-{
-  {
-    "offset",
-    1,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__OffsetPage, has_offset),
-    offsetof(Cmdop__Core__V1__OffsetPage, offset),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "per_page",
-    2,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__OffsetPage, has_per_page),
-    offsetof(Cmdop__Core__V1__OffsetPage, per_page),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-};
-static const unsigned cmdop__core__v1__offset_page__field_indices_by_name[] = {
-  0,   /* field[0] = offset */
-  1,   /* field[1] = per_page */
-};
-static const ProtobufCIntRange cmdop__core__v1__offset_page__number_ranges[1 + 1] =
-{
-  { 1, 0 },
-  { 0, 2 }
-};
-const ProtobufCMessageDescriptor cmdop__core__v1__offset_page__descriptor =
-{
-  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "cmdop.core.v1.OffsetPage",
-  "OffsetPage",
-  "Cmdop__Core__V1__OffsetPage",
-  "cmdop.core.v1",
-  sizeof(Cmdop__Core__V1__OffsetPage),
-  2,
-  cmdop__core__v1__offset_page__field_descriptors,
-  cmdop__core__v1__offset_page__field_indices_by_name,
-  1,  cmdop__core__v1__offset_page__number_ranges,
-  (ProtobufCMessageInit) cmdop__core__v1__offset_page__init,
-  NULL,NULL,NULL    /* reserved[123] */
-};
-static const ProtobufCFieldDescriptor cmdop__core__v1__list_fleets_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__list_fleets_request__field_descriptors[1] =
 {
   {
     "page",
     1,
     PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__ListFleetsRequest, has_page),
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListFleetsRequest, page),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "per_page",
-    2,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__ListFleetsRequest, has_per_page),
-    offsetof(Cmdop__Core__V1__ListFleetsRequest, per_page),
-    NULL,
+    &cmdop__core__v1__offset_page__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -1347,12 +1317,11 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_fleets_request__fiel
 };
 static const unsigned cmdop__core__v1__list_fleets_request__field_indices_by_name[] = {
   0,   /* field[0] = page */
-  1,   /* field[1] = per_page */
 };
 static const ProtobufCIntRange cmdop__core__v1__list_fleets_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 1 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__list_fleets_request__descriptor =
 {
@@ -1362,13 +1331,14 @@ const ProtobufCMessageDescriptor cmdop__core__v1__list_fleets_request__descripto
   "Cmdop__Core__V1__ListFleetsRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__ListFleetsRequest),
-  2,
+  1,
   cmdop__core__v1__list_fleets_request__field_descriptors,
   cmdop__core__v1__list_fleets_request__field_indices_by_name,
   1,  cmdop__core__v1__list_fleets_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__list_fleets_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__get_fleet_request__fleet_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__get_fleet_request__field_descriptors[1] =
 {
   {
@@ -1379,7 +1349,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__get_fleet_request__field_
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__GetFleetRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__get_fleet_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1407,6 +1377,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__get_fleet_request__descriptor 
   (ProtobufCMessageInit) cmdop__core__v1__get_fleet_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__create_fleet_request__name__default_value[] = "";
+char cmdop__core__v1__create_fleet_request__slug__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__create_fleet_request__field_descriptors[3] =
 {
   {
@@ -1417,7 +1389,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__create_fleet_request__fie
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__CreateFleetRequest, name),
     NULL,
-    NULL,
+    &cmdop__core__v1__create_fleet_request__name__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1429,7 +1401,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__create_fleet_request__fie
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__CreateFleetRequest, slug),
     NULL,
-    NULL,
+    &cmdop__core__v1__create_fleet_request__slug__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1471,6 +1443,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__create_fleet_request__descript
   (ProtobufCMessageInit) cmdop__core__v1__create_fleet_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__update_fleet_request__fleet_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__update_fleet_request__field_descriptors[3] =
 {
   {
@@ -1481,7 +1454,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__update_fleet_request__fie
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__UpdateFleetRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__update_fleet_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1535,6 +1508,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__update_fleet_request__descript
   (ProtobufCMessageInit) cmdop__core__v1__update_fleet_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__disable_fleet_request__fleet_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__disable_fleet_request__field_descriptors[1] =
 {
   {
@@ -1545,7 +1519,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__disable_fleet_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__DisableFleetRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__disable_fleet_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1573,7 +1547,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__disable_fleet_request__descrip
   (ProtobufCMessageInit) cmdop__core__v1__disable_fleet_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__list_members_request__field_descriptors[3] =
+char cmdop__core__v1__list_members_request__fleet_id__default_value[] = "";
+static const ProtobufCFieldDescriptor cmdop__core__v1__list_members_request__field_descriptors[2] =
 {
   {
     "fleet_id",
@@ -1583,7 +1558,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_members_request__fie
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListMembersRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__list_members_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1591,22 +1566,10 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_members_request__fie
     "page",
     2,
     PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__ListMembersRequest, has_page),
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListMembersRequest, page),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "per_page",
-    3,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__ListMembersRequest, has_per_page),
-    offsetof(Cmdop__Core__V1__ListMembersRequest, per_page),
-    NULL,
+    &cmdop__core__v1__offset_page__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -1615,12 +1578,11 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_members_request__fie
 static const unsigned cmdop__core__v1__list_members_request__field_indices_by_name[] = {
   0,   /* field[0] = fleet_id */
   1,   /* field[1] = page */
-  2,   /* field[2] = per_page */
 };
 static const ProtobufCIntRange cmdop__core__v1__list_members_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__list_members_request__descriptor =
 {
@@ -1630,13 +1592,16 @@ const ProtobufCMessageDescriptor cmdop__core__v1__list_members_request__descript
   "Cmdop__Core__V1__ListMembersRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__ListMembersRequest),
-  3,
+  2,
   cmdop__core__v1__list_members_request__field_descriptors,
   cmdop__core__v1__list_members_request__field_indices_by_name,
   1,  cmdop__core__v1__list_members_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__list_members_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__add_member_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__add_member_request__email__default_value[] = "";
+char cmdop__core__v1__add_member_request__role__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__add_member_request__field_descriptors[3] =
 {
   {
@@ -1647,7 +1612,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__add_member_request__field
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__AddMemberRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__add_member_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1659,7 +1624,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__add_member_request__field
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__AddMemberRequest, email),
     NULL,
-    NULL,
+    &cmdop__core__v1__add_member_request__email__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1671,7 +1636,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__add_member_request__field
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__AddMemberRequest, role),
     NULL,
-    NULL,
+    &cmdop__core__v1__add_member_request__role__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1701,6 +1666,9 @@ const ProtobufCMessageDescriptor cmdop__core__v1__add_member_request__descriptor
   (ProtobufCMessageInit) cmdop__core__v1__add_member_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__set_member_role_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__set_member_role_request__user_id__default_value[] = "";
+char cmdop__core__v1__set_member_role_request__role__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__set_member_role_request__field_descriptors[3] =
 {
   {
@@ -1711,7 +1679,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__set_member_role_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SetMemberRoleRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__set_member_role_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1723,7 +1691,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__set_member_role_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SetMemberRoleRequest, user_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__set_member_role_request__user_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1735,7 +1703,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__set_member_role_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SetMemberRoleRequest, role),
     NULL,
-    NULL,
+    &cmdop__core__v1__set_member_role_request__role__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1765,6 +1733,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__set_member_role_request__descr
   (ProtobufCMessageInit) cmdop__core__v1__set_member_role_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__remove_member_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__remove_member_request__user_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__remove_member_request__field_descriptors[2] =
 {
   {
@@ -1775,7 +1745,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__remove_member_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__RemoveMemberRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__remove_member_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1787,7 +1757,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__remove_member_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__RemoveMemberRequest, user_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__remove_member_request__user_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1816,6 +1786,9 @@ const ProtobufCMessageDescriptor cmdop__core__v1__remove_member_request__descrip
   (ProtobufCMessageInit) cmdop__core__v1__remove_member_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__list_fleet_machines_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__list_fleet_machines_request__presence__default_value[] = "";
+static const int32_t cmdop__core__v1__list_fleet_machines_request__limit__default_value = 0;
 static const ProtobufCFieldDescriptor cmdop__core__v1__list_fleet_machines_request__field_descriptors[5] =
 {
   {
@@ -1826,7 +1799,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_fleet_machines_reque
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListFleetMachinesRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__list_fleet_machines_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1838,7 +1811,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_fleet_machines_reque
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListFleetMachinesRequest, presence),
     NULL,
-    NULL,
+    &cmdop__core__v1__list_fleet_machines_request__presence__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1862,7 +1835,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_fleet_machines_reque
     offsetof(Cmdop__Core__V1__ListFleetMachinesRequest, has_limit),
     offsetof(Cmdop__Core__V1__ListFleetMachinesRequest, limit),
     NULL,
-    NULL,
+    &cmdop__core__v1__list_fleet_machines_request__limit__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1906,6 +1879,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__list_fleet_machines_request__d
   (ProtobufCMessageInit) cmdop__core__v1__list_fleet_machines_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__attach_machine_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__attach_machine_request__machine_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__attach_machine_request__field_descriptors[2] =
 {
   {
@@ -1916,7 +1891,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__attach_machine_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__AttachMachineRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__attach_machine_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1928,7 +1903,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__attach_machine_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__AttachMachineRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__attach_machine_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1957,6 +1932,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__attach_machine_request__descri
   (ProtobufCMessageInit) cmdop__core__v1__attach_machine_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__detach_machine_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__detach_machine_request__machine_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__detach_machine_request__field_descriptors[2] =
 {
   {
@@ -1967,7 +1944,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__detach_machine_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__DetachMachineRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__detach_machine_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1979,7 +1956,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__detach_machine_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__DetachMachineRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__detach_machine_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },

@@ -419,7 +419,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__api_key_summary__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__api_key_summary__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__api_key_list__field_descriptors[4] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__api_key_list__field_descriptors[7] =
 {
   {
     "items",
@@ -469,17 +469,56 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__api_key_list__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "page",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__ApiKeyList, has_page),
+    offsetof(Cmdop__Core__V1__ApiKeyList, page),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_next",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__ApiKeyList, has_has_next),
+    offsetof(Cmdop__Core__V1__ApiKeyList, has_next),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_prev",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__ApiKeyList, has_has_prev),
+    offsetof(Cmdop__Core__V1__ApiKeyList, has_prev),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__api_key_list__field_indices_by_name[] = {
+  5,   /* field[5] = has_next */
+  6,   /* field[6] = has_prev */
   0,   /* field[0] = items */
   1,   /* field[1] = offset */
+  4,   /* field[4] = page */
   2,   /* field[2] = per_page */
   3,   /* field[3] = total */
 };
 static const ProtobufCIntRange cmdop__core__v1__api_key_list__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__api_key_list__descriptor =
 {
@@ -489,7 +528,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__api_key_list__descriptor =
   "Cmdop__Core__V1__ApiKeyList",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__ApiKeyList),
-  4,
+  7,
   cmdop__core__v1__api_key_list__field_descriptors,
   cmdop__core__v1__api_key_list__field_indices_by_name,
   1,  cmdop__core__v1__api_key_list__number_ranges,
@@ -586,7 +625,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__issue_key_response__descriptor
   (ProtobufCMessageInit) cmdop__core__v1__issue_key_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__list_keys_request__field_descriptors[3] =
+char cmdop__core__v1__list_keys_request__fleet_id__default_value[] = "";
+static const ProtobufCFieldDescriptor cmdop__core__v1__list_keys_request__field_descriptors[2] =
 {
   {
     "fleet_id",
@@ -596,7 +636,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_keys_request__field_
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListKeysRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__list_keys_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -604,22 +644,10 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_keys_request__field_
     "page",
     2,
     PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__ListKeysRequest, has_page),
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListKeysRequest, page),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "per_page",
-    3,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__ListKeysRequest, has_per_page),
-    offsetof(Cmdop__Core__V1__ListKeysRequest, per_page),
-    NULL,
+    &cmdop__core__v1__offset_page__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -628,12 +656,11 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_keys_request__field_
 static const unsigned cmdop__core__v1__list_keys_request__field_indices_by_name[] = {
   0,   /* field[0] = fleet_id */
   1,   /* field[1] = page */
-  2,   /* field[2] = per_page */
 };
 static const ProtobufCIntRange cmdop__core__v1__list_keys_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__list_keys_request__descriptor =
 {
@@ -643,13 +670,15 @@ const ProtobufCMessageDescriptor cmdop__core__v1__list_keys_request__descriptor 
   "Cmdop__Core__V1__ListKeysRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__ListKeysRequest),
-  3,
+  2,
   cmdop__core__v1__list_keys_request__field_descriptors,
   cmdop__core__v1__list_keys_request__field_indices_by_name,
   1,  cmdop__core__v1__list_keys_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__list_keys_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__issue_key_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__issue_key_request__name__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__issue_key_request__field_descriptors[3] =
 {
   {
@@ -660,7 +689,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__issue_key_request__field_
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__IssueKeyRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__issue_key_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -672,7 +701,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__issue_key_request__field_
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__IssueKeyRequest, name),
     NULL,
-    NULL,
+    &cmdop__core__v1__issue_key_request__name__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -714,6 +743,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__issue_key_request__descriptor 
   (ProtobufCMessageInit) cmdop__core__v1__issue_key_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__revoke_key_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__revoke_key_request__key_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__revoke_key_request__field_descriptors[2] =
 {
   {
@@ -724,7 +755,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__revoke_key_request__field
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__RevokeKeyRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__revoke_key_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -736,7 +767,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__revoke_key_request__field
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__RevokeKeyRequest, key_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__revoke_key_request__key_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },

@@ -3987,6 +3987,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__done_info__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__done_info__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__pin_answer__challenge_id__default_value[] = "";
+char cmdop__core__v1__pin_answer__pin__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__pin_answer__field_descriptors[2] =
 {
   {
@@ -3997,7 +3999,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__pin_answer__field_descrip
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__PinAnswer, challenge_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__pin_answer__challenge_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4009,7 +4011,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__pin_answer__field_descrip
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__PinAnswer, pin),
     NULL,
-    NULL,
+    &cmdop__core__v1__pin_answer__pin__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4038,6 +4040,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__pin_answer__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__pin_answer__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__confirm_answer__token__default_value[] = "";
+static const protobuf_c_boolean cmdop__core__v1__confirm_answer__accept__default_value = 0;
 static const ProtobufCFieldDescriptor cmdop__core__v1__confirm_answer__field_descriptors[2] =
 {
   {
@@ -4048,7 +4052,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__confirm_answer__field_des
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ConfirmAnswer, token),
     NULL,
-    NULL,
+    &cmdop__core__v1__confirm_answer__token__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4060,7 +4064,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__confirm_answer__field_des
     offsetof(Cmdop__Core__V1__ConfirmAnswer, has_accept),
     offsetof(Cmdop__Core__V1__ConfirmAnswer, accept),
     NULL,
-    NULL,
+    &cmdop__core__v1__confirm_answer__accept__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4155,13 +4159,13 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__ask_frame__field_descript
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "pin_denied",
+    "confirm_required",
     2,
     PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_MESSAGE,
     offsetof(Cmdop__Core__V1__AskFrame, type_case),
-    offsetof(Cmdop__Core__V1__AskFrame, pin_denied),
-    &cmdop__core__v1__pin_denied__descriptor,
+    offsetof(Cmdop__Core__V1__AskFrame, confirm_required),
+    &cmdop__core__v1__confirm_required__descriptor,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -4179,13 +4183,13 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__ask_frame__field_descript
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "confirm_required",
+    "pin_denied",
     4,
     PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_MESSAGE,
     offsetof(Cmdop__Core__V1__AskFrame, type_case),
-    offsetof(Cmdop__Core__V1__AskFrame, confirm_required),
-    &cmdop__core__v1__confirm_required__descriptor,
+    offsetof(Cmdop__Core__V1__AskFrame, pin_denied),
+    &cmdop__core__v1__pin_denied__descriptor,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -4228,11 +4232,11 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__ask_frame__field_descript
   },
 };
 static const unsigned cmdop__core__v1__ask_frame__field_indices_by_name[] = {
-  3,   /* field[3] = confirm_required */
+  1,   /* field[1] = confirm_required */
   4,   /* field[4] = done */
   5,   /* field[5] = error */
   0,   /* field[0] = event */
-  1,   /* field[1] = pin_denied */
+  3,   /* field[3] = pin_denied */
   2,   /* field[2] = pin_required */
   6,   /* field[6] = unknown */
 };
@@ -4256,6 +4260,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__ask_frame__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__ask_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__list_machines_request__presence__default_value[] = "";
+static const int32_t cmdop__core__v1__list_machines_request__limit__default_value = 0;
 static const ProtobufCFieldDescriptor cmdop__core__v1__list_machines_request__field_descriptors[4] =
 {
   {
@@ -4266,7 +4272,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_machines_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListMachinesRequest, presence),
     NULL,
-    NULL,
+    &cmdop__core__v1__list_machines_request__presence__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4290,7 +4296,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_machines_request__fi
     offsetof(Cmdop__Core__V1__ListMachinesRequest, has_limit),
     offsetof(Cmdop__Core__V1__ListMachinesRequest, limit),
     NULL,
-    NULL,
+    &cmdop__core__v1__list_machines_request__limit__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4333,6 +4339,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__list_machines_request__descrip
   (ProtobufCMessageInit) cmdop__core__v1__list_machines_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__get_machine_request__machine_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__get_machine_request__field_descriptors[1] =
 {
   {
@@ -4343,7 +4350,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__get_machine_request__fiel
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__GetMachineRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__get_machine_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4371,6 +4378,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__get_machine_request__descripto
   (ProtobufCMessageInit) cmdop__core__v1__get_machine_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__update_machine_request__machine_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__update_machine_request__field_descriptors[2] =
 {
   {
@@ -4381,7 +4389,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__update_machine_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__UpdateMachineRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__update_machine_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4422,6 +4430,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__update_machine_request__descri
   (ProtobufCMessageInit) cmdop__core__v1__update_machine_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__disable_machine_request__machine_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__disable_machine_request__field_descriptors[1] =
 {
   {
@@ -4432,7 +4441,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__disable_machine_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__DisableMachineRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__disable_machine_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4460,6 +4469,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__disable_machine_request__descr
   (ProtobufCMessageInit) cmdop__core__v1__disable_machine_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__machine_info_request__machine_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__machine_info_request__field_descriptors[1] =
 {
   {
@@ -4470,7 +4480,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__machine_info_request__fie
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__MachineInfoRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__machine_info_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4498,6 +4508,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__machine_info_request__descript
   (ProtobufCMessageInit) cmdop__core__v1__machine_info_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__machine_spend_request__machine_id__default_value[] = "";
+char cmdop__core__v1__machine_spend_request__window__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__machine_spend_request__field_descriptors[2] =
 {
   {
@@ -4508,7 +4520,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__machine_spend_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__MachineSpendRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__machine_spend_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4520,7 +4532,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__machine_spend_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__MachineSpendRequest, window),
     NULL,
-    NULL,
+    &cmdop__core__v1__machine_spend_request__window__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4600,6 +4612,9 @@ const ProtobufCMessageDescriptor cmdop__core__v1__ask_request__options_entry__de
   (ProtobufCMessageInit) cmdop__core__v1__ask_request__options_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__ask_request__machine_id__default_value[] = "";
+char cmdop__core__v1__ask_request__prompt__default_value[] = "";
+char cmdop__core__v1__ask_request__session_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__ask_request__field_descriptors[8] =
 {
   {
@@ -4610,31 +4625,31 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__ask_request__field_descri
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__AskRequest, machine_id),
     NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "prompt",
-    2,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Cmdop__Core__V1__AskRequest, prompt),
-    NULL,
-    NULL,
+    &cmdop__core__v1__ask_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
     "session_id",
-    3,
+    2,
     PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__AskRequest, session_id),
     NULL,
+    &cmdop__core__v1__ask_request__session_id__default_value,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "prompt",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__AskRequest, prompt),
     NULL,
+    &cmdop__core__v1__ask_request__prompt__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4705,8 +4720,8 @@ static const unsigned cmdop__core__v1__ask_request__field_indices_by_name[] = {
   5,   /* field[5] = options */
   7,   /* field[7] = options_present */
   6,   /* field[6] = pin */
-  1,   /* field[1] = prompt */
-  2,   /* field[2] = session_id */
+  2,   /* field[2] = prompt */
+  1,   /* field[1] = session_id */
   4,   /* field[4] = timeout_seconds */
 };
 static const ProtobufCIntRange cmdop__core__v1__ask_request__number_ranges[2 + 1] =
@@ -4730,6 +4745,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__ask_request__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__ask_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__messages_request__machine_id__default_value[] = "";
+static const int32_t cmdop__core__v1__messages_request__limit__default_value = 0;
 static const ProtobufCFieldDescriptor cmdop__core__v1__messages_request__field_descriptors[2] =
 {
   {
@@ -4740,7 +4757,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__messages_request__field_d
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__MessagesRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__messages_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4752,7 +4769,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__messages_request__field_d
     offsetof(Cmdop__Core__V1__MessagesRequest, has_limit),
     offsetof(Cmdop__Core__V1__MessagesRequest, limit),
     NULL,
-    NULL,
+    &cmdop__core__v1__messages_request__limit__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4781,6 +4798,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__messages_request__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__messages_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__clear_messages_request__machine_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__clear_messages_request__field_descriptors[1] =
 {
   {
@@ -4791,7 +4809,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__clear_messages_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ClearMessagesRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__clear_messages_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4819,6 +4837,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__clear_messages_request__descri
   (ProtobufCMessageInit) cmdop__core__v1__clear_messages_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__active_session_request__machine_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__active_session_request__field_descriptors[1] =
 {
   {
@@ -4829,7 +4848,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__active_session_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ActiveSessionRequest, machine_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__active_session_request__machine_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },

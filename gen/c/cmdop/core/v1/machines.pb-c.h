@@ -468,9 +468,11 @@ struct  Cmdop__Core__V1__PinAnswer
   char *challenge_id;
   char *pin;
 };
+extern char cmdop__core__v1__pin_answer__challenge_id__default_value[];
+extern char cmdop__core__v1__pin_answer__pin__default_value[];
 #define CMDOP__CORE__V1__PIN_ANSWER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__pin_answer__descriptor) \
-    , NULL, NULL }
+    , cmdop__core__v1__pin_answer__challenge_id__default_value, cmdop__core__v1__pin_answer__pin__default_value }
 
 
 struct  Cmdop__Core__V1__ConfirmAnswer
@@ -480,9 +482,10 @@ struct  Cmdop__Core__V1__ConfirmAnswer
   protobuf_c_boolean has_accept;
   protobuf_c_boolean accept;
 };
+extern char cmdop__core__v1__confirm_answer__token__default_value[];
 #define CMDOP__CORE__V1__CONFIRM_ANSWER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__confirm_answer__descriptor) \
-    , NULL, 0, 0 }
+    , cmdop__core__v1__confirm_answer__token__default_value, 0, 0 }
 
 
 /*
@@ -503,9 +506,9 @@ struct  Cmdop__Core__V1__AskFrameUnknown
 typedef enum {
   CMDOP__CORE__V1__ASK_FRAME__TYPE__NOT_SET = 0,
   CMDOP__CORE__V1__ASK_FRAME__TYPE_EVENT = 1,
-  CMDOP__CORE__V1__ASK_FRAME__TYPE_PIN_DENIED = 2,
+  CMDOP__CORE__V1__ASK_FRAME__TYPE_PIN_DENIED = 4,
   CMDOP__CORE__V1__ASK_FRAME__TYPE_PIN_REQUIRED = 3,
-  CMDOP__CORE__V1__ASK_FRAME__TYPE_CONFIRM_REQUIRED = 4,
+  CMDOP__CORE__V1__ASK_FRAME__TYPE_CONFIRM_REQUIRED = 2,
   CMDOP__CORE__V1__ASK_FRAME__TYPE_DONE = 5,
   CMDOP__CORE__V1__ASK_FRAME__TYPE_ERROR = 6,
   CMDOP__CORE__V1__ASK_FRAME__TYPE_UNKNOWN = 7
@@ -549,9 +552,10 @@ struct  Cmdop__Core__V1__ListMachinesRequest
   int32_t limit;
   char *cursor;
 };
+extern char cmdop__core__v1__list_machines_request__presence__default_value[];
 #define CMDOP__CORE__V1__LIST_MACHINES_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__list_machines_request__descriptor) \
-    , NULL, NULL, 0, 0, NULL }
+    , cmdop__core__v1__list_machines_request__presence__default_value, NULL, 0, 0, NULL }
 
 
 /*
@@ -562,9 +566,10 @@ struct  Cmdop__Core__V1__GetMachineRequest
   ProtobufCMessage base;
   char *machine_id;
 };
+extern char cmdop__core__v1__get_machine_request__machine_id__default_value[];
 #define CMDOP__CORE__V1__GET_MACHINE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__get_machine_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__get_machine_request__machine_id__default_value }
 
 
 /*
@@ -576,9 +581,10 @@ struct  Cmdop__Core__V1__UpdateMachineRequest
   char *machine_id;
   char *name;
 };
+extern char cmdop__core__v1__update_machine_request__machine_id__default_value[];
 #define CMDOP__CORE__V1__UPDATE_MACHINE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__update_machine_request__descriptor) \
-    , NULL, NULL }
+    , cmdop__core__v1__update_machine_request__machine_id__default_value, NULL }
 
 
 /*
@@ -589,9 +595,10 @@ struct  Cmdop__Core__V1__DisableMachineRequest
   ProtobufCMessage base;
   char *machine_id;
 };
+extern char cmdop__core__v1__disable_machine_request__machine_id__default_value[];
 #define CMDOP__CORE__V1__DISABLE_MACHINE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__disable_machine_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__disable_machine_request__machine_id__default_value }
 
 
 /*
@@ -602,9 +609,10 @@ struct  Cmdop__Core__V1__MachineInfoRequest
   ProtobufCMessage base;
   char *machine_id;
 };
+extern char cmdop__core__v1__machine_info_request__machine_id__default_value[];
 #define CMDOP__CORE__V1__MACHINE_INFO_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__machine_info_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__machine_info_request__machine_id__default_value }
 
 
 /*
@@ -616,9 +624,11 @@ struct  Cmdop__Core__V1__MachineSpendRequest
   char *machine_id;
   char *window;
 };
+extern char cmdop__core__v1__machine_spend_request__machine_id__default_value[];
+extern char cmdop__core__v1__machine_spend_request__window__default_value[];
 #define CMDOP__CORE__V1__MACHINE_SPEND_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__machine_spend_request__descriptor) \
-    , NULL, NULL }
+    , cmdop__core__v1__machine_spend_request__machine_id__default_value, cmdop__core__v1__machine_spend_request__window__default_value }
 
 
 struct  Cmdop__Core__V1__AskRequest__OptionsEntry
@@ -653,9 +663,12 @@ struct  Cmdop__Core__V1__AskRequest
   protobuf_c_boolean has_options_present;
   protobuf_c_boolean options_present;
 };
+extern char cmdop__core__v1__ask_request__machine_id__default_value[];
+extern char cmdop__core__v1__ask_request__prompt__default_value[];
+extern char cmdop__core__v1__ask_request__session_id__default_value[];
 #define CMDOP__CORE__V1__ASK_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__ask_request__descriptor) \
-    , NULL, NULL, NULL, NULL, 0, 0, 0,NULL, NULL, 0, 0 }
+    , cmdop__core__v1__ask_request__machine_id__default_value, cmdop__core__v1__ask_request__prompt__default_value, cmdop__core__v1__ask_request__session_id__default_value, NULL, 0, 0, 0,NULL, NULL, 0, 0 }
 
 
 /*
@@ -668,9 +681,10 @@ struct  Cmdop__Core__V1__MessagesRequest
   protobuf_c_boolean has_limit;
   int32_t limit;
 };
+extern char cmdop__core__v1__messages_request__machine_id__default_value[];
 #define CMDOP__CORE__V1__MESSAGES_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__messages_request__descriptor) \
-    , NULL, 0, 0 }
+    , cmdop__core__v1__messages_request__machine_id__default_value, 0, 0 }
 
 
 /*
@@ -681,9 +695,10 @@ struct  Cmdop__Core__V1__ClearMessagesRequest
   ProtobufCMessage base;
   char *machine_id;
 };
+extern char cmdop__core__v1__clear_messages_request__machine_id__default_value[];
 #define CMDOP__CORE__V1__CLEAR_MESSAGES_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__clear_messages_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__clear_messages_request__machine_id__default_value }
 
 
 /*
@@ -694,9 +709,10 @@ struct  Cmdop__Core__V1__ActiveSessionRequest
   ProtobufCMessage base;
   char *machine_id;
 };
+extern char cmdop__core__v1__active_session_request__machine_id__default_value[];
 #define CMDOP__CORE__V1__ACTIVE_SESSION_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__active_session_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__active_session_request__machine_id__default_value }
 
 
 /* Cmdop__Core__V1__MachineFleetRef methods */

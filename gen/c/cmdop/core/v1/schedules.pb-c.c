@@ -767,7 +767,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__schedule_view__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__schedule_view__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__schedule_list__field_descriptors[4] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__schedule_list__field_descriptors[7] =
 {
   {
     "items",
@@ -817,17 +817,56 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__schedule_list__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "page",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__ScheduleList, has_page),
+    offsetof(Cmdop__Core__V1__ScheduleList, page),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_next",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__ScheduleList, has_has_next),
+    offsetof(Cmdop__Core__V1__ScheduleList, has_next),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_prev",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__ScheduleList, has_has_prev),
+    offsetof(Cmdop__Core__V1__ScheduleList, has_prev),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__schedule_list__field_indices_by_name[] = {
+  5,   /* field[5] = has_next */
+  6,   /* field[6] = has_prev */
   0,   /* field[0] = items */
   1,   /* field[1] = offset */
+  4,   /* field[4] = page */
   2,   /* field[2] = per_page */
   3,   /* field[3] = total */
 };
 static const ProtobufCIntRange cmdop__core__v1__schedule_list__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__schedule_list__descriptor =
 {
@@ -837,7 +876,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__schedule_list__descriptor =
   "Cmdop__Core__V1__ScheduleList",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__ScheduleList),
-  4,
+  7,
   cmdop__core__v1__schedule_list__field_descriptors,
   cmdop__core__v1__schedule_list__field_indices_by_name,
   1,  cmdop__core__v1__schedule_list__number_ranges,
@@ -1088,7 +1127,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__manual_trigger_response__descr
   (ProtobufCMessageInit) cmdop__core__v1__manual_trigger_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__list_schedules_request__field_descriptors[3] =
+char cmdop__core__v1__list_schedules_request__fleet_id__default_value[] = "";
+static const ProtobufCFieldDescriptor cmdop__core__v1__list_schedules_request__field_descriptors[2] =
 {
   {
     "fleet_id",
@@ -1098,7 +1138,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_schedules_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListSchedulesRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__list_schedules_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1106,22 +1146,10 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_schedules_request__f
     "page",
     2,
     PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__ListSchedulesRequest, has_page),
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListSchedulesRequest, page),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "per_page",
-    3,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__ListSchedulesRequest, has_per_page),
-    offsetof(Cmdop__Core__V1__ListSchedulesRequest, per_page),
-    NULL,
+    &cmdop__core__v1__offset_page__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -1130,12 +1158,11 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_schedules_request__f
 static const unsigned cmdop__core__v1__list_schedules_request__field_indices_by_name[] = {
   0,   /* field[0] = fleet_id */
   1,   /* field[1] = page */
-  2,   /* field[2] = per_page */
 };
 static const ProtobufCIntRange cmdop__core__v1__list_schedules_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__list_schedules_request__descriptor =
 {
@@ -1145,13 +1172,15 @@ const ProtobufCMessageDescriptor cmdop__core__v1__list_schedules_request__descri
   "Cmdop__Core__V1__ListSchedulesRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__ListSchedulesRequest),
-  3,
+  2,
   cmdop__core__v1__list_schedules_request__field_descriptors,
   cmdop__core__v1__list_schedules_request__field_indices_by_name,
   1,  cmdop__core__v1__list_schedules_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__list_schedules_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__get_schedule_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__get_schedule_request__schedule_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__get_schedule_request__field_descriptors[2] =
 {
   {
@@ -1162,7 +1191,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__get_schedule_request__fie
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__GetScheduleRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__get_schedule_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1174,7 +1203,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__get_schedule_request__fie
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__GetScheduleRequest, schedule_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__get_schedule_request__schedule_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1203,6 +1232,13 @@ const ProtobufCMessageDescriptor cmdop__core__v1__get_schedule_request__descript
   (ProtobufCMessageInit) cmdop__core__v1__get_schedule_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__create_schedule_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__create_schedule_request__name__default_value[] = "";
+char cmdop__core__v1__create_schedule_request__cron_expr__default_value[] = "";
+char cmdop__core__v1__create_schedule_request__command__default_value[] = "";
+char cmdop__core__v1__create_schedule_request__description__default_value[] = "";
+char cmdop__core__v1__create_schedule_request__timezone__default_value[] = "";
+static const protobuf_c_boolean cmdop__core__v1__create_schedule_request__is_enabled__default_value = 0;
 static const ProtobufCFieldDescriptor cmdop__core__v1__create_schedule_request__field_descriptors[10] =
 {
   {
@@ -1213,7 +1249,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__create_schedule_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__CreateScheduleRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__create_schedule_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1225,55 +1261,55 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__create_schedule_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__CreateScheduleRequest, name),
     NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "cron_expr",
-    3,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Cmdop__Core__V1__CreateScheduleRequest, cron_expr),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "command",
-    4,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Cmdop__Core__V1__CreateScheduleRequest, command),
-    NULL,
-    NULL,
+    &cmdop__core__v1__create_schedule_request__name__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
     "description",
-    5,
+    3,
     PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__CreateScheduleRequest, description),
     NULL,
+    &cmdop__core__v1__create_schedule_request__description__default_value,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cron_expr",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__CreateScheduleRequest, cron_expr),
     NULL,
+    &cmdop__core__v1__create_schedule_request__cron_expr__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
     "timezone",
-    6,
+    5,
     PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__CreateScheduleRequest, timezone),
     NULL,
+    &cmdop__core__v1__create_schedule_request__timezone__default_value,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "command",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__CreateScheduleRequest, command),
     NULL,
+    &cmdop__core__v1__create_schedule_request__command__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1297,7 +1333,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__create_schedule_request__
     offsetof(Cmdop__Core__V1__CreateScheduleRequest, has_is_enabled),
     offsetof(Cmdop__Core__V1__CreateScheduleRequest, is_enabled),
     NULL,
-    NULL,
+    &cmdop__core__v1__create_schedule_request__is_enabled__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1327,16 +1363,16 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__create_schedule_request__
   },
 };
 static const unsigned cmdop__core__v1__create_schedule_request__field_indices_by_name[] = {
-  3,   /* field[3] = command */
-  2,   /* field[2] = cron_expr */
-  4,   /* field[4] = description */
+  5,   /* field[5] = command */
+  3,   /* field[3] = cron_expr */
+  2,   /* field[2] = description */
   0,   /* field[0] = fleet_id */
   7,   /* field[7] = is_enabled */
   8,   /* field[8] = machine_ids */
   9,   /* field[9] = machine_ids_present */
   1,   /* field[1] = name */
   6,   /* field[6] = target_kind */
-  5,   /* field[5] = timezone */
+  4,   /* field[4] = timezone */
 };
 static const ProtobufCIntRange cmdop__core__v1__create_schedule_request__number_ranges[2 + 1] =
 {
@@ -1359,6 +1395,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__create_schedule_request__descr
   (ProtobufCMessageInit) cmdop__core__v1__create_schedule_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__update_schedule_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__update_schedule_request__schedule_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__update_schedule_request__field_descriptors[11] =
 {
   {
@@ -1369,7 +1407,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__update_schedule_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__UpdateScheduleRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__update_schedule_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1381,7 +1419,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__update_schedule_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__UpdateScheduleRequest, schedule_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__update_schedule_request__schedule_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1528,6 +1566,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__update_schedule_request__descr
   (ProtobufCMessageInit) cmdop__core__v1__update_schedule_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__delete_schedule_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__delete_schedule_request__schedule_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__delete_schedule_request__field_descriptors[2] =
 {
   {
@@ -1538,7 +1578,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__delete_schedule_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__DeleteScheduleRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__delete_schedule_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1550,7 +1590,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__delete_schedule_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__DeleteScheduleRequest, schedule_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__delete_schedule_request__schedule_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1579,6 +1619,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__delete_schedule_request__descr
   (ProtobufCMessageInit) cmdop__core__v1__delete_schedule_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__trigger_schedule_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__trigger_schedule_request__schedule_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__trigger_schedule_request__field_descriptors[2] =
 {
   {
@@ -1589,7 +1631,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__trigger_schedule_request_
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__TriggerScheduleRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__trigger_schedule_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1601,7 +1643,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__trigger_schedule_request_
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__TriggerScheduleRequest, schedule_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__trigger_schedule_request__schedule_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1630,6 +1672,9 @@ const ProtobufCMessageDescriptor cmdop__core__v1__trigger_schedule_request__desc
   (ProtobufCMessageInit) cmdop__core__v1__trigger_schedule_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__schedule_runs_request__fleet_id__default_value[] = "";
+char cmdop__core__v1__schedule_runs_request__schedule_id__default_value[] = "";
+static const int32_t cmdop__core__v1__schedule_runs_request__limit__default_value = 0;
 static const ProtobufCFieldDescriptor cmdop__core__v1__schedule_runs_request__field_descriptors[4] =
 {
   {
@@ -1640,7 +1685,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__schedule_runs_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ScheduleRunsRequest, fleet_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__schedule_runs_request__fleet_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1652,7 +1697,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__schedule_runs_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ScheduleRunsRequest, schedule_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__schedule_runs_request__schedule_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -1664,7 +1709,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__schedule_runs_request__fi
     offsetof(Cmdop__Core__V1__ScheduleRunsRequest, has_limit),
     offsetof(Cmdop__Core__V1__ScheduleRunsRequest, limit),
     NULL,
-    NULL,
+    &cmdop__core__v1__schedule_runs_request__limit__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },

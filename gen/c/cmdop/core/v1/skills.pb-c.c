@@ -3739,6 +3739,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__skills_list_request__descripto
   (ProtobufCMessageInit) cmdop__core__v1__skills_list_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__skills_get_request__slug__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__skills_get_request__field_descriptors[2] =
 {
   {
@@ -3749,7 +3750,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_get_request__field
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsGetRequest, slug),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_get_request__slug__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -3867,6 +3868,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__skills_my_request__descriptor 
   (ProtobufCMessageInit) cmdop__core__v1__skills_my_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__skills_install_request__slug__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__skills_install_request__field_descriptors[1] =
 {
   {
@@ -3877,7 +3879,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_install_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsInstallRequest, slug),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_install_request__slug__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -3905,6 +3907,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__skills_install_request__descri
   (ProtobufCMessageInit) cmdop__core__v1__skills_install_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__skills_star_request__slug__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__skills_star_request__field_descriptors[1] =
 {
   {
@@ -3915,7 +3918,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_star_request__fiel
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsStarRequest, slug),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_star_request__slug__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -3943,6 +3946,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__skills_star_request__descripto
   (ProtobufCMessageInit) cmdop__core__v1__skills_star_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__skills_versions_request__slug__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__skills_versions_request__field_descriptors[1] =
 {
   {
@@ -3953,7 +3957,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_versions_request__
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsVersionsRequest, slug),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_versions_request__slug__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -3981,6 +3985,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__skills_versions_request__descr
   (ProtobufCMessageInit) cmdop__core__v1__skills_versions_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__skills_reviews_request__slug__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__skills_reviews_request__field_descriptors[5] =
 {
   {
@@ -3991,7 +3996,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_reviews_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsReviewsRequest, slug),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_reviews_request__slug__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4071,6 +4076,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__skills_reviews_request__descri
   (ProtobufCMessageInit) cmdop__core__v1__skills_reviews_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__skills_create_request__name__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__skills_create_request__field_descriptors[1] =
 {
   {
@@ -4081,7 +4087,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_create_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsCreateRequest, name),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_create_request__name__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4109,6 +4115,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__skills_create_request__descrip
   (ProtobufCMessageInit) cmdop__core__v1__skills_create_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__skills_update_request__slug__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__skills_update_request__field_descriptors[8] =
 {
   {
@@ -4119,7 +4126,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_update_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsUpdateRequest, slug),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_update_request__slug__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4238,6 +4245,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__skills_update_request__descrip
   (ProtobufCMessageInit) cmdop__core__v1__skills_update_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__skills_delete_request__slug__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__skills_delete_request__field_descriptors[1] =
 {
   {
@@ -4248,7 +4256,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_delete_request__fi
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsDeleteRequest, slug),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_delete_request__slug__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4276,6 +4284,8 @@ const ProtobufCMessageDescriptor cmdop__core__v1__skills_delete_request__descrip
   (ProtobufCMessageInit) cmdop__core__v1__skills_delete_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__skills_publish_request__slug__default_value[] = "";
+char cmdop__core__v1__skills_publish_request__raw_manifest__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__skills_publish_request__field_descriptors[5] =
 {
   {
@@ -4286,7 +4296,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_publish_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsPublishRequest, slug),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_publish_request__slug__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4298,7 +4308,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_publish_request__f
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsPublishRequest, raw_manifest),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_publish_request__raw_manifest__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -4366,6 +4376,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__skills_publish_request__descri
   (ProtobufCMessageInit) cmdop__core__v1__skills_publish_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__skills_publish_status_request__slug__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__skills_publish_status_request__field_descriptors[1] =
 {
   {
@@ -4376,7 +4387,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__skills_publish_status_req
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__SkillsPublishStatusRequest, slug),
     NULL,
-    NULL,
+    &cmdop__core__v1__skills_publish_status_request__slug__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },

@@ -434,9 +434,10 @@ struct  Cmdop__Core__V1__SkillsGetRequest
   char *slug;
   char *lang;
 };
+extern char cmdop__core__v1__skills_get_request__slug__default_value[];
 #define CMDOP__CORE__V1__SKILLS_GET_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__skills_get_request__descriptor) \
-    , NULL, NULL }
+    , cmdop__core__v1__skills_get_request__slug__default_value, NULL }
 
 
 /*
@@ -465,9 +466,10 @@ struct  Cmdop__Core__V1__SkillsInstallRequest
   ProtobufCMessage base;
   char *slug;
 };
+extern char cmdop__core__v1__skills_install_request__slug__default_value[];
 #define CMDOP__CORE__V1__SKILLS_INSTALL_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__skills_install_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__skills_install_request__slug__default_value }
 
 
 /*
@@ -478,9 +480,10 @@ struct  Cmdop__Core__V1__SkillsStarRequest
   ProtobufCMessage base;
   char *slug;
 };
+extern char cmdop__core__v1__skills_star_request__slug__default_value[];
 #define CMDOP__CORE__V1__SKILLS_STAR_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__skills_star_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__skills_star_request__slug__default_value }
 
 
 /*
@@ -491,9 +494,10 @@ struct  Cmdop__Core__V1__SkillsVersionsRequest
   ProtobufCMessage base;
   char *slug;
 };
+extern char cmdop__core__v1__skills_versions_request__slug__default_value[];
 #define CMDOP__CORE__V1__SKILLS_VERSIONS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__skills_versions_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__skills_versions_request__slug__default_value }
 
 
 /*
@@ -510,9 +514,10 @@ struct  Cmdop__Core__V1__SkillsReviewsRequest
   protobuf_c_boolean has_page_size;
   int32_t page_size;
 };
+extern char cmdop__core__v1__skills_reviews_request__slug__default_value[];
 #define CMDOP__CORE__V1__SKILLS_REVIEWS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__skills_reviews_request__descriptor) \
-    , NULL, NULL, NULL, 0, 0, 0, 0 }
+    , cmdop__core__v1__skills_reviews_request__slug__default_value, NULL, NULL, 0, 0, 0, 0 }
 
 
 /*
@@ -523,9 +528,10 @@ struct  Cmdop__Core__V1__SkillsCreateRequest
   ProtobufCMessage base;
   char *name;
 };
+extern char cmdop__core__v1__skills_create_request__name__default_value[];
 #define CMDOP__CORE__V1__SKILLS_CREATE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__skills_create_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__skills_create_request__name__default_value }
 
 
 /*
@@ -543,9 +549,10 @@ struct  Cmdop__Core__V1__SkillsUpdateRequest
   char *cover;
   char *repository_url;
 };
+extern char cmdop__core__v1__skills_update_request__slug__default_value[];
 #define CMDOP__CORE__V1__SKILLS_UPDATE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__skills_update_request__descriptor) \
-    , NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+    , cmdop__core__v1__skills_update_request__slug__default_value, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 
 /*
@@ -556,9 +563,10 @@ struct  Cmdop__Core__V1__SkillsDeleteRequest
   ProtobufCMessage base;
   char *slug;
 };
+extern char cmdop__core__v1__skills_delete_request__slug__default_value[];
 #define CMDOP__CORE__V1__SKILLS_DELETE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__skills_delete_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__skills_delete_request__slug__default_value }
 
 
 /*
@@ -573,9 +581,11 @@ struct  Cmdop__Core__V1__SkillsPublishRequest
   char *readme;
   char *changelog;
 };
+extern char cmdop__core__v1__skills_publish_request__slug__default_value[];
+extern char cmdop__core__v1__skills_publish_request__raw_manifest__default_value[];
 #define CMDOP__CORE__V1__SKILLS_PUBLISH_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__skills_publish_request__descriptor) \
-    , NULL, NULL, NULL, NULL, NULL }
+    , cmdop__core__v1__skills_publish_request__slug__default_value, cmdop__core__v1__skills_publish_request__raw_manifest__default_value, NULL, NULL, NULL }
 
 
 /*
@@ -586,9 +596,10 @@ struct  Cmdop__Core__V1__SkillsPublishStatusRequest
   ProtobufCMessage base;
   char *slug;
 };
+extern char cmdop__core__v1__skills_publish_status_request__slug__default_value[];
 #define CMDOP__CORE__V1__SKILLS_PUBLISH_STATUS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__skills_publish_status_request__descriptor) \
-    , NULL }
+    , cmdop__core__v1__skills_publish_status_request__slug__default_value }
 
 
 /*

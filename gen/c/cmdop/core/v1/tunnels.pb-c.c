@@ -560,7 +560,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__tunnel_view__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__tunnel_view__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__tunnel_list__field_descriptors[4] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__tunnel_list__field_descriptors[7] =
 {
   {
     "items",
@@ -610,17 +610,56 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__tunnel_list__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "page",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__TunnelList, has_page),
+    offsetof(Cmdop__Core__V1__TunnelList, page),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_next",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__TunnelList, has_has_next),
+    offsetof(Cmdop__Core__V1__TunnelList, has_next),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_prev",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__TunnelList, has_has_prev),
+    offsetof(Cmdop__Core__V1__TunnelList, has_prev),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__tunnel_list__field_indices_by_name[] = {
+  5,   /* field[5] = has_next */
+  6,   /* field[6] = has_prev */
   0,   /* field[0] = items */
   1,   /* field[1] = offset */
+  4,   /* field[4] = page */
   2,   /* field[2] = per_page */
   3,   /* field[3] = total */
 };
 static const ProtobufCIntRange cmdop__core__v1__tunnel_list__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__tunnel_list__descriptor =
 {
@@ -630,7 +669,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__tunnel_list__descriptor =
   "Cmdop__Core__V1__TunnelList",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__TunnelList),
-  4,
+  7,
   cmdop__core__v1__tunnel_list__field_descriptors,
   cmdop__core__v1__tunnel_list__field_indices_by_name,
   1,  cmdop__core__v1__tunnel_list__number_ranges,
@@ -816,6 +855,10 @@ const ProtobufCMessageDescriptor cmdop__core__v1__open_tunnel_request__options_e
   (ProtobufCMessageInit) cmdop__core__v1__open_tunnel_request__options_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__open_tunnel_request__session_id__default_value[] = "";
+char cmdop__core__v1__open_tunnel_request__protocol__default_value[] = "";
+char cmdop__core__v1__open_tunnel_request__local_host__default_value[] = "";
+static const int32_t cmdop__core__v1__open_tunnel_request__local_port__default_value = 0;
 static const ProtobufCFieldDescriptor cmdop__core__v1__open_tunnel_request__field_descriptors[7] =
 {
   {
@@ -826,43 +869,43 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__open_tunnel_request__fiel
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__OpenTunnelRequest, session_id),
     NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "local_port",
-    2,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__OpenTunnelRequest, has_local_port),
-    offsetof(Cmdop__Core__V1__OpenTunnelRequest, local_port),
-    NULL,
-    NULL,
+    &cmdop__core__v1__open_tunnel_request__session_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
     "protocol",
-    3,
+    2,
     PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__OpenTunnelRequest, protocol),
     NULL,
-    NULL,
+    &cmdop__core__v1__open_tunnel_request__protocol__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
     "local_host",
-    4,
+    3,
     PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__OpenTunnelRequest, local_host),
     NULL,
+    &cmdop__core__v1__open_tunnel_request__local_host__default_value,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "local_port",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__OpenTunnelRequest, has_local_port),
+    offsetof(Cmdop__Core__V1__OpenTunnelRequest, local_port),
     NULL,
+    &cmdop__core__v1__open_tunnel_request__local_port__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -904,11 +947,11 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__open_tunnel_request__fiel
   },
 };
 static const unsigned cmdop__core__v1__open_tunnel_request__field_indices_by_name[] = {
-  3,   /* field[3] = local_host */
-  1,   /* field[1] = local_port */
+  2,   /* field[2] = local_host */
+  3,   /* field[3] = local_port */
   5,   /* field[5] = options */
   6,   /* field[6] = options_present */
-  2,   /* field[2] = protocol */
+  1,   /* field[1] = protocol */
   0,   /* field[0] = session_id */
   4,   /* field[4] = subdomain */
 };
@@ -933,6 +976,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__open_tunnel_request__descripto
   (ProtobufCMessageInit) cmdop__core__v1__open_tunnel_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__close_tunnel_request__tunnel_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__close_tunnel_request__field_descriptors[1] =
 {
   {
@@ -943,7 +987,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__close_tunnel_request__fie
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__CloseTunnelRequest, tunnel_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__close_tunnel_request__tunnel_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -971,28 +1015,16 @@ const ProtobufCMessageDescriptor cmdop__core__v1__close_tunnel_request__descript
   (ProtobufCMessageInit) cmdop__core__v1__close_tunnel_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cmdop__core__v1__list_tunnels_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__list_tunnels_request__field_descriptors[1] =
 {
   {
     "page",
     1,
     PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__ListTunnelsRequest, has_page),
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__ListTunnelsRequest, page),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "per_page",
-    2,
-    PROTOBUF_C_LABEL_OPTIONAL,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Cmdop__Core__V1__ListTunnelsRequest, has_per_page),
-    offsetof(Cmdop__Core__V1__ListTunnelsRequest, per_page),
-    NULL,
+    &cmdop__core__v1__offset_page__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -1000,12 +1032,11 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__list_tunnels_request__fie
 };
 static const unsigned cmdop__core__v1__list_tunnels_request__field_indices_by_name[] = {
   0,   /* field[0] = page */
-  1,   /* field[1] = per_page */
 };
 static const ProtobufCIntRange cmdop__core__v1__list_tunnels_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 1 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__list_tunnels_request__descriptor =
 {
@@ -1015,13 +1046,14 @@ const ProtobufCMessageDescriptor cmdop__core__v1__list_tunnels_request__descript
   "Cmdop__Core__V1__ListTunnelsRequest",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__ListTunnelsRequest),
-  2,
+  1,
   cmdop__core__v1__list_tunnels_request__field_descriptors,
   cmdop__core__v1__list_tunnels_request__field_indices_by_name,
   1,  cmdop__core__v1__list_tunnels_request__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__list_tunnels_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+char cmdop__core__v1__get_tunnel_request__tunnel_id__default_value[] = "";
 static const ProtobufCFieldDescriptor cmdop__core__v1__get_tunnel_request__field_descriptors[1] =
 {
   {
@@ -1032,7 +1064,7 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__get_tunnel_request__field
     0,   /* quantifier_offset */
     offsetof(Cmdop__Core__V1__GetTunnelRequest, tunnel_id),
     NULL,
-    NULL,
+    &cmdop__core__v1__get_tunnel_request__tunnel_id__default_value,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },

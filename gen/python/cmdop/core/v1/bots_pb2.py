@@ -24,29 +24,29 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x63mdop/core/v1/bots.proto\x12\rcmdop.core.v1\"\xe3\x01\n\x03\x42ot\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12,\n\x08platform\x18\x03 \x01(\x0e\x32\x1a.cmdop.core.v1.BotPlatform\x12\x12\n\nmachine_id\x18\x04 \x01(\t\x12\x15\n\rallowed_users\x18\x05 \x03(\t\x12\x30\n\npermission\x18\x06 \x01(\x0e\x32\x1c.cmdop.core.v1.BotPermission\x12\x0f\n\x07\x65nabled\x18\x07 \x01(\x08\x12\x12\n\ncreated_at\x18\x08 \x01(\t\x12\x12\n\nupdated_at\x18\t \x01(\t\"\xc3\x01\n\x0b\x42otListPage\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05pages\x18\x03 \x01(\x05\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x10\n\x08has_next\x18\x05 \x01(\x08\x12\x14\n\x0chas_previous\x18\x06 \x01(\x08\x12\x11\n\tnext_page\x18\x07 \x01(\x05\x12\x15\n\rprevious_page\x18\x08 \x01(\x05\x12#\n\x07results\x18\t \x03(\x0b\x32\x12.cmdop.core.v1.Bot\"p\n\x0f\x42otsListRequest\x12,\n\x08platform\x18\x01 \x01(\x0e\x32\x1a.cmdop.core.v1.BotPlatform\x12\x0e\n\x06search\x18\x02 \x01(\t\x12\x0c\n\x04page\x18\x03 \x01(\x05\x12\x11\n\tpage_size\x18\x04 \x01(\x05\" \n\x0e\x42otsGetRequest\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t\"\xdd\x01\n\x11\x42otsCreateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x08platform\x18\x02 \x01(\x0e\x32\x1a.cmdop.core.v1.BotPlatform\x12\x12\n\nmachine_id\x18\x03 \x01(\t\x12\x15\n\rallowed_users\x18\x04 \x03(\t\x12\x30\n\npermission\x18\x05 \x01(\x0e\x32\x1c.cmdop.core.v1.BotPermission\x12\x0f\n\x07\x65nabled\x18\x06 \x01(\x08\x12\x1e\n\x15\x61llowed_users_present\x18\xec\x07 \x01(\x08\"\xbf\x01\n\x11\x42otsUpdateRequest\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\nmachine_id\x18\x03 \x01(\t\x12\x15\n\rallowed_users\x18\x04 \x03(\t\x12\x30\n\npermission\x18\x05 \x01(\x0e\x32\x1c.cmdop.core.v1.BotPermission\x12\x0f\n\x07\x65nabled\x18\x06 \x01(\x08\x12\x1e\n\x15\x61llowed_users_present\x18\xec\x07 \x01(\x08\"#\n\x11\x42otsDeleteRequest\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t*x\n\x0b\x42otPlatform\x12\x1c\n\x18\x42OT_PLATFORM_UNSPECIFIED\x10\x00\x12\x19\n\x15\x42OT_PLATFORM_TELEGRAM\x10\x01\x12\x18\n\x14\x42OT_PLATFORM_DISCORD\x10\x02\x12\x16\n\x12\x42OT_PLATFORM_SLACK\x10\x03*\xb1\x01\n\rBotPermission\x12\x1e\n\x1a\x42OT_PERMISSION_UNSPECIFIED\x10\x00\x12\x17\n\x13\x42OT_PERMISSION_NONE\x10\x01\x12\x17\n\x13\x42OT_PERMISSION_READ\x10\x02\x12\x1a\n\x16\x42OT_PERMISSION_EXECUTE\x10\x03\x12\x18\n\x14\x42OT_PERMISSION_FILES\x10\x04\x12\x18\n\x14\x42OT_PERMISSION_ADMIN\x10\x05')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x63mdop/core/v1/bots.proto\x12\rcmdop.core.v1\"\xe3\x01\n\x03\x42ot\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12,\n\x08platform\x18\x03 \x01(\x0e\x32\x1a.cmdop.core.v1.BotPlatform\x12\x12\n\nmachine_id\x18\x04 \x01(\t\x12\x15\n\rallowed_users\x18\x05 \x03(\t\x12\x30\n\npermission\x18\x06 \x01(\x0e\x32\x1c.cmdop.core.v1.BotPermission\x12\x0f\n\x07\x65nabled\x18\x07 \x01(\x08\x12\x12\n\ncreated_at\x18\x08 \x01(\t\x12\x12\n\nupdated_at\x18\t \x01(\t\"\xc3\x01\n\x0b\x42otListPage\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05pages\x18\x03 \x01(\x05\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x10\n\x08has_next\x18\x05 \x01(\x08\x12\x14\n\x0chas_previous\x18\x06 \x01(\x08\x12\x11\n\tnext_page\x18\x07 \x01(\x05\x12\x15\n\rprevious_page\x18\x08 \x01(\x05\x12#\n\x07results\x18\t \x03(\x0b\x32\x12.cmdop.core.v1.Bot\"v\n\x0f\x42otsListRequest\x12,\n\x08platform\x18\x01 \x01(\x0e\x32\x1a.cmdop.core.v1.BotPlatform\x12\x0e\n\x06search\x18\x02 \x01(\t\x12\x0f\n\x04page\x18\x03 \x01(\x05:\x01\x30\x12\x14\n\tpage_size\x18\x04 \x01(\x05:\x01\x30\"\"\n\x0e\x42otsGetRequest\x12\x10\n\x06\x62ot_id\x18\x01 \x01(\t:\x00\"\xe8\x01\n\x11\x42otsCreateRequest\x12\x0e\n\x04name\x18\x01 \x01(\t:\x00\x12,\n\x08platform\x18\x02 \x01(\x0e\x32\x1a.cmdop.core.v1.BotPlatform\x12\x14\n\nmachine_id\x18\x03 \x01(\t:\x00\x12\x15\n\rallowed_users\x18\x04 \x03(\t\x12\x30\n\npermission\x18\x05 \x01(\x0e\x32\x1c.cmdop.core.v1.BotPermission\x12\x16\n\x07\x65nabled\x18\x06 \x01(\x08:\x05\x66\x61lse\x12\x1e\n\x15\x61llowed_users_present\x18\xec\x07 \x01(\x08\"\xc1\x01\n\x11\x42otsUpdateRequest\x12\x10\n\x06\x62ot_id\x18\x01 \x01(\t:\x00\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\nmachine_id\x18\x03 \x01(\t\x12\x15\n\rallowed_users\x18\x04 \x03(\t\x12\x30\n\npermission\x18\x05 \x01(\x0e\x32\x1c.cmdop.core.v1.BotPermission\x12\x0f\n\x07\x65nabled\x18\x06 \x01(\x08\x12\x1e\n\x15\x61llowed_users_present\x18\xec\x07 \x01(\x08\"%\n\x11\x42otsDeleteRequest\x12\x10\n\x06\x62ot_id\x18\x01 \x01(\t:\x00*x\n\x0b\x42otPlatform\x12\x1c\n\x18\x42OT_PLATFORM_UNSPECIFIED\x10\x00\x12\x19\n\x15\x42OT_PLATFORM_TELEGRAM\x10\x01\x12\x18\n\x14\x42OT_PLATFORM_DISCORD\x10\x02\x12\x16\n\x12\x42OT_PLATFORM_SLACK\x10\x03*\xb1\x01\n\rBotPermission\x12\x1e\n\x1a\x42OT_PERMISSION_UNSPECIFIED\x10\x00\x12\x17\n\x13\x42OT_PERMISSION_NONE\x10\x01\x12\x17\n\x13\x42OT_PERMISSION_READ\x10\x02\x12\x1a\n\x16\x42OT_PERMISSION_EXECUTE\x10\x03\x12\x18\n\x14\x42OT_PERMISSION_FILES\x10\x04\x12\x18\n\x14\x42OT_PERMISSION_ADMIN\x10\x05')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cmdop.core.v1.bots_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_BOTPLATFORM']._serialized_start=1074
-  _globals['_BOTPLATFORM']._serialized_end=1194
-  _globals['_BOTPERMISSION']._serialized_start=1197
-  _globals['_BOTPERMISSION']._serialized_end=1374
+  _globals['_BOTPLATFORM']._serialized_start=1097
+  _globals['_BOTPLATFORM']._serialized_end=1217
+  _globals['_BOTPERMISSION']._serialized_start=1220
+  _globals['_BOTPERMISSION']._serialized_end=1397
   _globals['_BOT']._serialized_start=44
   _globals['_BOT']._serialized_end=271
   _globals['_BOTLISTPAGE']._serialized_start=274
   _globals['_BOTLISTPAGE']._serialized_end=469
   _globals['_BOTSLISTREQUEST']._serialized_start=471
-  _globals['_BOTSLISTREQUEST']._serialized_end=583
-  _globals['_BOTSGETREQUEST']._serialized_start=585
-  _globals['_BOTSGETREQUEST']._serialized_end=617
-  _globals['_BOTSCREATEREQUEST']._serialized_start=620
-  _globals['_BOTSCREATEREQUEST']._serialized_end=841
-  _globals['_BOTSUPDATEREQUEST']._serialized_start=844
-  _globals['_BOTSUPDATEREQUEST']._serialized_end=1035
-  _globals['_BOTSDELETEREQUEST']._serialized_start=1037
-  _globals['_BOTSDELETEREQUEST']._serialized_end=1072
+  _globals['_BOTSLISTREQUEST']._serialized_end=589
+  _globals['_BOTSGETREQUEST']._serialized_start=591
+  _globals['_BOTSGETREQUEST']._serialized_end=625
+  _globals['_BOTSCREATEREQUEST']._serialized_start=628
+  _globals['_BOTSCREATEREQUEST']._serialized_end=860
+  _globals['_BOTSUPDATEREQUEST']._serialized_start=863
+  _globals['_BOTSUPDATEREQUEST']._serialized_end=1056
+  _globals['_BOTSDELETEREQUEST']._serialized_start=1058
+  _globals['_BOTSDELETEREQUEST']._serialized_end=1095
 # @@protoc_insertion_point(module_scope)

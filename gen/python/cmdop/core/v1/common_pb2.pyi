@@ -44,6 +44,14 @@ class ErrorInfo(_message.Message):
     retryable: bool
     def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., status: _Optional[int] = ..., request_id: _Optional[str] = ..., field: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., retryable: bool = ...) -> None: ...
 
+class OffsetPage(_message.Message):
+    __slots__ = ("offset", "per_page")
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    PER_PAGE_FIELD_NUMBER: _ClassVar[int]
+    offset: int
+    per_page: int
+    def __init__(self, offset: _Optional[int] = ..., per_page: _Optional[int] = ...) -> None: ...
+
 class Empty(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -22,51 +22,50 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from cmdop.core.v1 import common_pb2 as cmdop_dot_core_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63mdop/core/v1/fleets.proto\x12\rcmdop.core.v1\"\xa2\x01\n\x0c\x46leetSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04slug\x18\x03 \x01(\t\x12\x33\n\x0cmfa_required\x18\x04 \x01(\x0e\x32\x1d.cmdop.core.v1.MfaRequirement\x12\x0c\n\x04role\x18\x05 \x01(\t\x12\x12\n\ncreated_at\x18\x06 \x01(\t\x12\x13\n\x0b\x64isabled_at\x18\x07 \x01(\t\"h\n\tFleetList\x12*\n\x05items\x18\x01 \x03(\x0b\x32\x1b.cmdop.core.v1.FleetSummary\x12\x0e\n\x06offset\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\"z\n\nMemberInfo\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x0c\n\x04role\x18\x04 \x01(\t\x12\x11\n\tjoined_at\x18\x05 \x01(\t\x12\x15\n\rinvited_by_id\x18\x06 \x01(\t\"g\n\nMemberList\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x19.cmdop.core.v1.MemberInfo\x12\x0e\n\x06offset\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\"`\n\x10MachineFleetLink\x12\x12\n\nmachine_id\x18\x01 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x02 \x01(\t\x12\x11\n\tjoined_at\x18\x03 \x01(\t\x12\x13\n\x0b\x61\x64\x64\x65\x64_by_id\x18\x04 \x01(\t\".\n\nOffsetPage\x12\x0e\n\x06offset\x18\x01 \x01(\x05\x12\x10\n\x08per_page\x18\x02 \x01(\x05\"3\n\x11ListFleetsRequest\x12\x0c\n\x04page\x18\x01 \x01(\x05\x12\x10\n\x08per_page\x18\x02 \x01(\x05\"#\n\x0fGetFleetRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\"e\n\x12\x43reateFleetRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04slug\x18\x02 \x01(\t\x12\x33\n\x0cmfa_required\x18\x03 \x01(\x0e\x32\x1d.cmdop.core.v1.MfaRequirement\"i\n\x12UpdateFleetRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x33\n\x0cmfa_required\x18\x03 \x01(\x0e\x32\x1d.cmdop.core.v1.MfaRequirement\"\'\n\x13\x44isableFleetRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\"F\n\x12ListMembersRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\"A\n\x10\x41\x64\x64MemberRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\"G\n\x14SetMemberRoleRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\"8\n\x13RemoveMemberRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\"h\n\x18ListFleetMachinesRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x10\n\x08presence\x18\x02 \x01(\t\x12\t\n\x01q\x18\x03 \x01(\t\x12\r\n\x05limit\x18\x04 \x01(\x05\x12\x0e\n\x06\x63ursor\x18\x05 \x01(\t\"<\n\x14\x41ttachMachineRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x12\n\nmachine_id\x18\x02 \x01(\t\"<\n\x14\x44\x65tachMachineRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x12\n\nmachine_id\x18\x02 \x01(\t*\x87\x01\n\x0eMfaRequirement\x12\x1f\n\x1bMFA_REQUIREMENT_UNSPECIFIED\x10\x00\x12\x18\n\x14MFA_REQUIREMENT_NONE\x10\x01\x12\x1c\n\x18MFA_REQUIREMENT_OPTIONAL\x10\x02\x12\x1c\n\x18MFA_REQUIREMENT_REQUIRED\x10\x03')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63mdop/core/v1/fleets.proto\x12\rcmdop.core.v1\x1a\x1a\x63mdop/core/v1/common.proto\"\xa2\x01\n\x0c\x46leetSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04slug\x18\x03 \x01(\t\x12\x33\n\x0cmfa_required\x18\x04 \x01(\x0e\x32\x1d.cmdop.core.v1.MfaRequirement\x12\x0c\n\x04role\x18\x05 \x01(\t\x12\x12\n\ncreated_at\x18\x06 \x01(\t\x12\x13\n\x0b\x64isabled_at\x18\x07 \x01(\t\"\x9a\x01\n\tFleetList\x12*\n\x05items\x18\x01 \x03(\x0b\x32\x1b.cmdop.core.v1.FleetSummary\x12\x0e\n\x06offset\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\x12\x0c\n\x04page\x18\x05 \x01(\x05\x12\x10\n\x08has_next\x18\x06 \x01(\x08\x12\x10\n\x08has_prev\x18\x07 \x01(\x08\"z\n\nMemberInfo\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x0c\n\x04role\x18\x04 \x01(\t\x12\x11\n\tjoined_at\x18\x05 \x01(\t\x12\x15\n\rinvited_by_id\x18\x06 \x01(\t\"\x99\x01\n\nMemberList\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x19.cmdop.core.v1.MemberInfo\x12\x0e\n\x06offset\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\x12\x0c\n\x04page\x18\x05 \x01(\x05\x12\x10\n\x08has_next\x18\x06 \x01(\x08\x12\x10\n\x08has_prev\x18\x07 \x01(\x08\"`\n\x10MachineFleetLink\x12\x12\n\nmachine_id\x18\x01 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x02 \x01(\t\x12\x11\n\tjoined_at\x18\x03 \x01(\t\x12\x13\n\x0b\x61\x64\x64\x65\x64_by_id\x18\x04 \x01(\t\"<\n\x11ListFleetsRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.cmdop.core.v1.OffsetPage\"%\n\x0fGetFleetRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\"i\n\x12\x43reateFleetRequest\x12\x0e\n\x04name\x18\x01 \x01(\t:\x00\x12\x0e\n\x04slug\x18\x02 \x01(\t:\x00\x12\x33\n\x0cmfa_required\x18\x03 \x01(\x0e\x32\x1d.cmdop.core.v1.MfaRequirement\"k\n\x12UpdateFleetRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x33\n\x0cmfa_required\x18\x03 \x01(\x0e\x32\x1d.cmdop.core.v1.MfaRequirement\")\n\x13\x44isableFleetRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\"Q\n\x12ListMembersRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\'\n\x04page\x18\x02 \x01(\x0b\x32\x19.cmdop.core.v1.OffsetPage\"G\n\x10\x41\x64\x64MemberRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x0f\n\x05\x65mail\x18\x02 \x01(\t:\x00\x12\x0e\n\x04role\x18\x03 \x01(\t:\x00\"M\n\x14SetMemberRoleRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x11\n\x07user_id\x18\x02 \x01(\t:\x00\x12\x0e\n\x04role\x18\x03 \x01(\t:\x00\"<\n\x13RemoveMemberRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x11\n\x07user_id\x18\x02 \x01(\t:\x00\"o\n\x18ListFleetMachinesRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x12\n\x08presence\x18\x02 \x01(\t:\x00\x12\t\n\x01q\x18\x03 \x01(\t\x12\x10\n\x05limit\x18\x04 \x01(\x05:\x01\x30\x12\x0e\n\x06\x63ursor\x18\x05 \x01(\t\"@\n\x14\x41ttachMachineRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x14\n\nmachine_id\x18\x02 \x01(\t:\x00\"@\n\x14\x44\x65tachMachineRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x14\n\nmachine_id\x18\x02 \x01(\t:\x00*\x87\x01\n\x0eMfaRequirement\x12\x1f\n\x1bMFA_REQUIREMENT_UNSPECIFIED\x10\x00\x12\x18\n\x14MFA_REQUIREMENT_NONE\x10\x01\x12\x1c\n\x18MFA_REQUIREMENT_OPTIONAL\x10\x02\x12\x1c\n\x18MFA_REQUIREMENT_REQUIRED\x10\x03')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cmdop.core.v1.fleets_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MFAREQUIREMENT']._serialized_start=1533
-  _globals['_MFAREQUIREMENT']._serialized_end=1668
-  _globals['_FLEETSUMMARY']._serialized_start=46
-  _globals['_FLEETSUMMARY']._serialized_end=208
-  _globals['_FLEETLIST']._serialized_start=210
-  _globals['_FLEETLIST']._serialized_end=314
-  _globals['_MEMBERINFO']._serialized_start=316
-  _globals['_MEMBERINFO']._serialized_end=438
-  _globals['_MEMBERLIST']._serialized_start=440
-  _globals['_MEMBERLIST']._serialized_end=543
-  _globals['_MACHINEFLEETLINK']._serialized_start=545
-  _globals['_MACHINEFLEETLINK']._serialized_end=641
-  _globals['_OFFSETPAGE']._serialized_start=643
-  _globals['_OFFSETPAGE']._serialized_end=689
-  _globals['_LISTFLEETSREQUEST']._serialized_start=691
-  _globals['_LISTFLEETSREQUEST']._serialized_end=742
-  _globals['_GETFLEETREQUEST']._serialized_start=744
-  _globals['_GETFLEETREQUEST']._serialized_end=779
-  _globals['_CREATEFLEETREQUEST']._serialized_start=781
-  _globals['_CREATEFLEETREQUEST']._serialized_end=882
-  _globals['_UPDATEFLEETREQUEST']._serialized_start=884
-  _globals['_UPDATEFLEETREQUEST']._serialized_end=989
-  _globals['_DISABLEFLEETREQUEST']._serialized_start=991
-  _globals['_DISABLEFLEETREQUEST']._serialized_end=1030
-  _globals['_LISTMEMBERSREQUEST']._serialized_start=1032
-  _globals['_LISTMEMBERSREQUEST']._serialized_end=1102
-  _globals['_ADDMEMBERREQUEST']._serialized_start=1104
-  _globals['_ADDMEMBERREQUEST']._serialized_end=1169
-  _globals['_SETMEMBERROLEREQUEST']._serialized_start=1171
-  _globals['_SETMEMBERROLEREQUEST']._serialized_end=1242
-  _globals['_REMOVEMEMBERREQUEST']._serialized_start=1244
-  _globals['_REMOVEMEMBERREQUEST']._serialized_end=1300
-  _globals['_LISTFLEETMACHINESREQUEST']._serialized_start=1302
-  _globals['_LISTFLEETMACHINESREQUEST']._serialized_end=1406
-  _globals['_ATTACHMACHINEREQUEST']._serialized_start=1408
-  _globals['_ATTACHMACHINEREQUEST']._serialized_end=1468
-  _globals['_DETACHMACHINEREQUEST']._serialized_start=1470
-  _globals['_DETACHMACHINEREQUEST']._serialized_end=1530
+  _globals['_MFAREQUIREMENT']._serialized_start=1676
+  _globals['_MFAREQUIREMENT']._serialized_end=1811
+  _globals['_FLEETSUMMARY']._serialized_start=74
+  _globals['_FLEETSUMMARY']._serialized_end=236
+  _globals['_FLEETLIST']._serialized_start=239
+  _globals['_FLEETLIST']._serialized_end=393
+  _globals['_MEMBERINFO']._serialized_start=395
+  _globals['_MEMBERINFO']._serialized_end=517
+  _globals['_MEMBERLIST']._serialized_start=520
+  _globals['_MEMBERLIST']._serialized_end=673
+  _globals['_MACHINEFLEETLINK']._serialized_start=675
+  _globals['_MACHINEFLEETLINK']._serialized_end=771
+  _globals['_LISTFLEETSREQUEST']._serialized_start=773
+  _globals['_LISTFLEETSREQUEST']._serialized_end=833
+  _globals['_GETFLEETREQUEST']._serialized_start=835
+  _globals['_GETFLEETREQUEST']._serialized_end=872
+  _globals['_CREATEFLEETREQUEST']._serialized_start=874
+  _globals['_CREATEFLEETREQUEST']._serialized_end=979
+  _globals['_UPDATEFLEETREQUEST']._serialized_start=981
+  _globals['_UPDATEFLEETREQUEST']._serialized_end=1088
+  _globals['_DISABLEFLEETREQUEST']._serialized_start=1090
+  _globals['_DISABLEFLEETREQUEST']._serialized_end=1131
+  _globals['_LISTMEMBERSREQUEST']._serialized_start=1133
+  _globals['_LISTMEMBERSREQUEST']._serialized_end=1214
+  _globals['_ADDMEMBERREQUEST']._serialized_start=1216
+  _globals['_ADDMEMBERREQUEST']._serialized_end=1287
+  _globals['_SETMEMBERROLEREQUEST']._serialized_start=1289
+  _globals['_SETMEMBERROLEREQUEST']._serialized_end=1366
+  _globals['_REMOVEMEMBERREQUEST']._serialized_start=1368
+  _globals['_REMOVEMEMBERREQUEST']._serialized_end=1428
+  _globals['_LISTFLEETMACHINESREQUEST']._serialized_start=1430
+  _globals['_LISTFLEETMACHINESREQUEST']._serialized_end=1541
+  _globals['_ATTACHMACHINEREQUEST']._serialized_start=1543
+  _globals['_ATTACHMACHINEREQUEST']._serialized_end=1607
+  _globals['_DETACHMACHINEREQUEST']._serialized_start=1609
+  _globals['_DETACHMACHINEREQUEST']._serialized_end=1673
 # @@protoc_insertion_point(module_scope)

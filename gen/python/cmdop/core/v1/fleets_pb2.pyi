@@ -1,3 +1,4 @@
+from cmdop.core.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -36,16 +37,22 @@ class FleetSummary(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., slug: _Optional[str] = ..., mfa_required: _Optional[_Union[MfaRequirement, str]] = ..., role: _Optional[str] = ..., created_at: _Optional[str] = ..., disabled_at: _Optional[str] = ...) -> None: ...
 
 class FleetList(_message.Message):
-    __slots__ = ("items", "offset", "per_page", "total")
+    __slots__ = ("items", "offset", "per_page", "total", "page", "has_next", "has_prev")
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     PER_PAGE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_FIELD_NUMBER: _ClassVar[int]
+    HAS_PREV_FIELD_NUMBER: _ClassVar[int]
     items: _containers.RepeatedCompositeFieldContainer[FleetSummary]
     offset: int
     per_page: int
     total: int
-    def __init__(self, items: _Optional[_Iterable[_Union[FleetSummary, _Mapping]]] = ..., offset: _Optional[int] = ..., per_page: _Optional[int] = ..., total: _Optional[int] = ...) -> None: ...
+    page: int
+    has_next: bool
+    has_prev: bool
+    def __init__(self, items: _Optional[_Iterable[_Union[FleetSummary, _Mapping]]] = ..., offset: _Optional[int] = ..., per_page: _Optional[int] = ..., total: _Optional[int] = ..., page: _Optional[int] = ..., has_next: bool = ..., has_prev: bool = ...) -> None: ...
 
 class MemberInfo(_message.Message):
     __slots__ = ("user_id", "email", "display_name", "role", "joined_at", "invited_by_id")
@@ -64,16 +71,22 @@ class MemberInfo(_message.Message):
     def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., display_name: _Optional[str] = ..., role: _Optional[str] = ..., joined_at: _Optional[str] = ..., invited_by_id: _Optional[str] = ...) -> None: ...
 
 class MemberList(_message.Message):
-    __slots__ = ("items", "offset", "per_page", "total")
+    __slots__ = ("items", "offset", "per_page", "total", "page", "has_next", "has_prev")
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     PER_PAGE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_FIELD_NUMBER: _ClassVar[int]
+    HAS_PREV_FIELD_NUMBER: _ClassVar[int]
     items: _containers.RepeatedCompositeFieldContainer[MemberInfo]
     offset: int
     per_page: int
     total: int
-    def __init__(self, items: _Optional[_Iterable[_Union[MemberInfo, _Mapping]]] = ..., offset: _Optional[int] = ..., per_page: _Optional[int] = ..., total: _Optional[int] = ...) -> None: ...
+    page: int
+    has_next: bool
+    has_prev: bool
+    def __init__(self, items: _Optional[_Iterable[_Union[MemberInfo, _Mapping]]] = ..., offset: _Optional[int] = ..., per_page: _Optional[int] = ..., total: _Optional[int] = ..., page: _Optional[int] = ..., has_next: bool = ..., has_prev: bool = ...) -> None: ...
 
 class MachineFleetLink(_message.Message):
     __slots__ = ("machine_id", "fleet_id", "joined_at", "added_by_id")
@@ -87,21 +100,11 @@ class MachineFleetLink(_message.Message):
     added_by_id: str
     def __init__(self, machine_id: _Optional[str] = ..., fleet_id: _Optional[str] = ..., joined_at: _Optional[str] = ..., added_by_id: _Optional[str] = ...) -> None: ...
 
-class OffsetPage(_message.Message):
-    __slots__ = ("offset", "per_page")
-    OFFSET_FIELD_NUMBER: _ClassVar[int]
-    PER_PAGE_FIELD_NUMBER: _ClassVar[int]
-    offset: int
-    per_page: int
-    def __init__(self, offset: _Optional[int] = ..., per_page: _Optional[int] = ...) -> None: ...
-
 class ListFleetsRequest(_message.Message):
-    __slots__ = ("page", "per_page")
+    __slots__ = ("page",)
     PAGE_FIELD_NUMBER: _ClassVar[int]
-    PER_PAGE_FIELD_NUMBER: _ClassVar[int]
-    page: int
-    per_page: int
-    def __init__(self, page: _Optional[int] = ..., per_page: _Optional[int] = ...) -> None: ...
+    page: _common_pb2.OffsetPage
+    def __init__(self, page: _Optional[_Union[_common_pb2.OffsetPage, _Mapping]] = ...) -> None: ...
 
 class GetFleetRequest(_message.Message):
     __slots__ = ("fleet_id",)
@@ -136,14 +139,12 @@ class DisableFleetRequest(_message.Message):
     def __init__(self, fleet_id: _Optional[str] = ...) -> None: ...
 
 class ListMembersRequest(_message.Message):
-    __slots__ = ("fleet_id", "page", "per_page")
+    __slots__ = ("fleet_id", "page")
     FLEET_ID_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
-    PER_PAGE_FIELD_NUMBER: _ClassVar[int]
     fleet_id: str
-    page: int
-    per_page: int
-    def __init__(self, fleet_id: _Optional[str] = ..., page: _Optional[int] = ..., per_page: _Optional[int] = ...) -> None: ...
+    page: _common_pb2.OffsetPage
+    def __init__(self, fleet_id: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.OffsetPage, _Mapping]] = ...) -> None: ...
 
 class AddMemberRequest(_message.Message):
     __slots__ = ("fleet_id", "email", "role")

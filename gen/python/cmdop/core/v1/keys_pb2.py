@@ -22,25 +22,26 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from cmdop.core.v1 import common_pb2 as cmdop_dot_core_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x63mdop/core/v1/keys.proto\x12\rcmdop.core.v1\"\xb8\x01\n\rApiKeySummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x12\n\nkey_prefix\x18\x04 \x01(\t\x12\x12\n\ncreated_at\x18\x05 \x01(\t\x12\x12\n\nexpires_at\x18\x06 \x01(\t\x12\x14\n\x0clast_used_at\x18\x07 \x01(\t\x12\x12\n\nrevoked_at\x18\x08 \x01(\t\x12\x15\n\rcreated_by_id\x18\t \x01(\t\"j\n\nApiKeyList\x12+\n\x05items\x18\x01 \x03(\x0b\x32\x1c.cmdop.core.v1.ApiKeySummary\x12\x0e\n\x06offset\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\"e\n\x10IssueKeyResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x11\n\traw_token\x18\x04 \x01(\t\x12\x12\n\nexpires_at\x18\x05 \x01(\t\"C\n\x0fListKeysRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\"J\n\x0fIssueKeyRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x17\n\x0f\x65xpires_in_days\x18\x03 \x01(\x05\"4\n\x10RevokeKeyRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x63mdop/core/v1/keys.proto\x12\rcmdop.core.v1\x1a\x1a\x63mdop/core/v1/common.proto\"\xb8\x01\n\rApiKeySummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x12\n\nkey_prefix\x18\x04 \x01(\t\x12\x12\n\ncreated_at\x18\x05 \x01(\t\x12\x12\n\nexpires_at\x18\x06 \x01(\t\x12\x14\n\x0clast_used_at\x18\x07 \x01(\t\x12\x12\n\nrevoked_at\x18\x08 \x01(\t\x12\x15\n\rcreated_by_id\x18\t \x01(\t\"\x9c\x01\n\nApiKeyList\x12+\n\x05items\x18\x01 \x03(\x0b\x32\x1c.cmdop.core.v1.ApiKeySummary\x12\x0e\n\x06offset\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\x12\x0c\n\x04page\x18\x05 \x01(\x05\x12\x10\n\x08has_next\x18\x06 \x01(\x08\x12\x10\n\x08has_prev\x18\x07 \x01(\x08\"e\n\x10IssueKeyResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x11\n\traw_token\x18\x04 \x01(\t\x12\x12\n\nexpires_at\x18\x05 \x01(\t\"N\n\x0fListKeysRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\'\n\x04page\x18\x02 \x01(\x0b\x32\x19.cmdop.core.v1.OffsetPage\"N\n\x0fIssueKeyRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x0e\n\x04name\x18\x02 \x01(\t:\x00\x12\x17\n\x0f\x65xpires_in_days\x18\x03 \x01(\x05\"8\n\x10RevokeKeyRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x10\n\x06key_id\x18\x02 \x01(\t:\x00')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cmdop.core.v1.keys_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_APIKEYSUMMARY']._serialized_start=44
-  _globals['_APIKEYSUMMARY']._serialized_end=228
-  _globals['_APIKEYLIST']._serialized_start=230
-  _globals['_APIKEYLIST']._serialized_end=336
-  _globals['_ISSUEKEYRESPONSE']._serialized_start=338
-  _globals['_ISSUEKEYRESPONSE']._serialized_end=439
-  _globals['_LISTKEYSREQUEST']._serialized_start=441
-  _globals['_LISTKEYSREQUEST']._serialized_end=508
-  _globals['_ISSUEKEYREQUEST']._serialized_start=510
-  _globals['_ISSUEKEYREQUEST']._serialized_end=584
-  _globals['_REVOKEKEYREQUEST']._serialized_start=586
-  _globals['_REVOKEKEYREQUEST']._serialized_end=638
+  _globals['_APIKEYSUMMARY']._serialized_start=72
+  _globals['_APIKEYSUMMARY']._serialized_end=256
+  _globals['_APIKEYLIST']._serialized_start=259
+  _globals['_APIKEYLIST']._serialized_end=415
+  _globals['_ISSUEKEYRESPONSE']._serialized_start=417
+  _globals['_ISSUEKEYRESPONSE']._serialized_end=518
+  _globals['_LISTKEYSREQUEST']._serialized_start=520
+  _globals['_LISTKEYSREQUEST']._serialized_end=598
+  _globals['_ISSUEKEYREQUEST']._serialized_start=600
+  _globals['_ISSUEKEYREQUEST']._serialized_end=678
+  _globals['_REVOKEKEYREQUEST']._serialized_start=680
+  _globals['_REVOKEKEYREQUEST']._serialized_end=736
 # @@protoc_insertion_point(module_scope)

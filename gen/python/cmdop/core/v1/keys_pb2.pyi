@@ -1,3 +1,4 @@
+from cmdop.core.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -28,16 +29,22 @@ class ApiKeySummary(_message.Message):
     def __init__(self, id: _Optional[str] = ..., fleet_id: _Optional[str] = ..., name: _Optional[str] = ..., key_prefix: _Optional[str] = ..., created_at: _Optional[str] = ..., expires_at: _Optional[str] = ..., last_used_at: _Optional[str] = ..., revoked_at: _Optional[str] = ..., created_by_id: _Optional[str] = ...) -> None: ...
 
 class ApiKeyList(_message.Message):
-    __slots__ = ("items", "offset", "per_page", "total")
+    __slots__ = ("items", "offset", "per_page", "total", "page", "has_next", "has_prev")
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     PER_PAGE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_FIELD_NUMBER: _ClassVar[int]
+    HAS_PREV_FIELD_NUMBER: _ClassVar[int]
     items: _containers.RepeatedCompositeFieldContainer[ApiKeySummary]
     offset: int
     per_page: int
     total: int
-    def __init__(self, items: _Optional[_Iterable[_Union[ApiKeySummary, _Mapping]]] = ..., offset: _Optional[int] = ..., per_page: _Optional[int] = ..., total: _Optional[int] = ...) -> None: ...
+    page: int
+    has_next: bool
+    has_prev: bool
+    def __init__(self, items: _Optional[_Iterable[_Union[ApiKeySummary, _Mapping]]] = ..., offset: _Optional[int] = ..., per_page: _Optional[int] = ..., total: _Optional[int] = ..., page: _Optional[int] = ..., has_next: bool = ..., has_prev: bool = ...) -> None: ...
 
 class IssueKeyResponse(_message.Message):
     __slots__ = ("id", "fleet_id", "name", "raw_token", "expires_at")
@@ -54,14 +61,12 @@ class IssueKeyResponse(_message.Message):
     def __init__(self, id: _Optional[str] = ..., fleet_id: _Optional[str] = ..., name: _Optional[str] = ..., raw_token: _Optional[str] = ..., expires_at: _Optional[str] = ...) -> None: ...
 
 class ListKeysRequest(_message.Message):
-    __slots__ = ("fleet_id", "page", "per_page")
+    __slots__ = ("fleet_id", "page")
     FLEET_ID_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
-    PER_PAGE_FIELD_NUMBER: _ClassVar[int]
     fleet_id: str
-    page: int
-    per_page: int
-    def __init__(self, fleet_id: _Optional[str] = ..., page: _Optional[int] = ..., per_page: _Optional[int] = ...) -> None: ...
+    page: _common_pb2.OffsetPage
+    def __init__(self, fleet_id: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.OffsetPage, _Mapping]] = ...) -> None: ...
 
 class IssueKeyRequest(_message.Message):
     __slots__ = ("fleet_id", "name", "expires_in_days")

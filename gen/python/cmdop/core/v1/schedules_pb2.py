@@ -22,41 +22,42 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from cmdop.core.v1 import common_pb2 as cmdop_dot_core_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x63mdop/core/v1/schedules.proto\x12\rcmdop.core.v1\"\xef\x02\n\x0cScheduleView\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\tcron_expr\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x0f\n\x07\x63ommand\x18\x07 \x01(\t\x12\x36\n\x0btarget_kind\x18\x08 \x01(\x0e\x32!.cmdop.core.v1.ScheduleTargetKind\x12\x12\n\nis_enabled\x18\t \x01(\x08\x12\x13\n\x0bmachine_ids\x18\n \x03(\t\x12\x12\n\ncreated_at\x18\x0b \x01(\t\x12\x12\n\nupdated_at\x18\x0c \x01(\t\x12\x13\n\x0blast_run_at\x18\r \x01(\t\x12\x13\n\x0bnext_run_at\x18\x0e \x01(\t\x12\x35\n\x0blast_status\x18\x0f \x01(\x0e\x32 .cmdop.core.v1.ScheduleRunStatus\"k\n\x0cScheduleList\x12*\n\x05items\x18\x01 \x03(\x0b\x32\x1b.cmdop.core.v1.ScheduleView\x12\x0e\n\x06offset\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\"\xdf\x01\n\x0fScheduleRunView\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0bschedule_id\x18\x02 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x03 \x01(\t\x12\x30\n\x06status\x18\x04 \x01(\x0e\x32 .cmdop.core.v1.ScheduleRunStatus\x12\x12\n\nstarted_at\x18\x05 \x01(\t\x12\x13\n\x0b\x66inished_at\x18\x06 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x07 \x01(\x01\x12\r\n\x05\x65rror\x18\x08 \x01(\t\x12\x15\n\rcommand_count\x18\t \x01(\x05\"U\n\x0fScheduleRunList\x12-\n\x05items\x18\x01 \x03(\x0b\x32\x1e.cmdop.core.v1.ScheduleRunView\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"7\n\x15ManualTriggerResponse\x12\x0e\n\x06queued\x18\x01 \x01(\x08\x12\x0e\n\x06job_id\x18\x02 \x01(\t\"H\n\x14ListSchedulesRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\";\n\x12GetScheduleRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x13\n\x0bschedule_id\x18\x02 \x01(\t\"\x81\x02\n\x15\x43reateScheduleRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tcron_expr\x18\x03 \x01(\t\x12\x0f\n\x07\x63ommand\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x36\n\x0btarget_kind\x18\x07 \x01(\x0e\x32!.cmdop.core.v1.ScheduleTargetKind\x12\x12\n\nis_enabled\x18\x08 \x01(\x08\x12\x13\n\x0bmachine_ids\x18\t \x03(\t\x12\x1c\n\x13machine_ids_present\x18\xf1\x07 \x01(\x08\"\x96\x02\n\x15UpdateScheduleRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x13\n\x0bschedule_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\tcron_expr\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x0f\n\x07\x63ommand\x18\x07 \x01(\t\x12\x36\n\x0btarget_kind\x18\x08 \x01(\x0e\x32!.cmdop.core.v1.ScheduleTargetKind\x12\x12\n\nis_enabled\x18\t \x01(\x08\x12\x13\n\x0bmachine_ids\x18\n \x03(\t\x12\x1c\n\x13machine_ids_present\x18\xf2\x07 \x01(\x08\">\n\x15\x44\x65leteScheduleRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x13\n\x0bschedule_id\x18\x02 \x01(\t\"?\n\x16TriggerScheduleRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x13\n\x0bschedule_id\x18\x02 \x01(\t\"[\n\x13ScheduleRunsRequest\x12\x10\n\x08\x66leet_id\x18\x01 \x01(\t\x12\x13\n\x0bschedule_id\x18\x02 \x01(\t\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\x0e\n\x06\x63ursor\x18\x04 \x01(\t*\x93\x01\n\x12ScheduleTargetKind\x12$\n SCHEDULE_TARGET_KIND_UNSPECIFIED\x10\x00\x12+\n\'SCHEDULE_TARGET_KIND_ALL_FLEET_MACHINES\x10\x01\x12*\n&SCHEDULE_TARGET_KIND_SPECIFIC_MACHINES\x10\x02*\xbb\x01\n\x11ScheduleRunStatus\x12#\n\x1fSCHEDULE_RUN_STATUS_UNSPECIFIED\x10\x00\x12\x1f\n\x1bSCHEDULE_RUN_STATUS_PENDING\x10\x01\x12\x1f\n\x1bSCHEDULE_RUN_STATUS_RUNNING\x10\x02\x12\x1f\n\x1bSCHEDULE_RUN_STATUS_SUCCESS\x10\x03\x12\x1e\n\x1aSCHEDULE_RUN_STATUS_FAILED\x10\x04')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x63mdop/core/v1/schedules.proto\x12\rcmdop.core.v1\x1a\x1a\x63mdop/core/v1/common.proto\"\xef\x02\n\x0cScheduleView\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\tcron_expr\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x0f\n\x07\x63ommand\x18\x07 \x01(\t\x12\x36\n\x0btarget_kind\x18\x08 \x01(\x0e\x32!.cmdop.core.v1.ScheduleTargetKind\x12\x12\n\nis_enabled\x18\t \x01(\x08\x12\x13\n\x0bmachine_ids\x18\n \x03(\t\x12\x12\n\ncreated_at\x18\x0b \x01(\t\x12\x12\n\nupdated_at\x18\x0c \x01(\t\x12\x13\n\x0blast_run_at\x18\r \x01(\t\x12\x13\n\x0bnext_run_at\x18\x0e \x01(\t\x12\x35\n\x0blast_status\x18\x0f \x01(\x0e\x32 .cmdop.core.v1.ScheduleRunStatus\"\x9d\x01\n\x0cScheduleList\x12*\n\x05items\x18\x01 \x03(\x0b\x32\x1b.cmdop.core.v1.ScheduleView\x12\x0e\n\x06offset\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\x12\x0c\n\x04page\x18\x05 \x01(\x05\x12\x10\n\x08has_next\x18\x06 \x01(\x08\x12\x10\n\x08has_prev\x18\x07 \x01(\x08\"\xdf\x01\n\x0fScheduleRunView\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0bschedule_id\x18\x02 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x03 \x01(\t\x12\x30\n\x06status\x18\x04 \x01(\x0e\x32 .cmdop.core.v1.ScheduleRunStatus\x12\x12\n\nstarted_at\x18\x05 \x01(\t\x12\x13\n\x0b\x66inished_at\x18\x06 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x07 \x01(\x01\x12\r\n\x05\x65rror\x18\x08 \x01(\t\x12\x15\n\rcommand_count\x18\t \x01(\x05\"U\n\x0fScheduleRunList\x12-\n\x05items\x18\x01 \x03(\x0b\x32\x1e.cmdop.core.v1.ScheduleRunView\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"7\n\x15ManualTriggerResponse\x12\x0e\n\x06queued\x18\x01 \x01(\x08\x12\x0e\n\x06job_id\x18\x02 \x01(\t\"S\n\x14ListSchedulesRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\'\n\x04page\x18\x02 \x01(\x0b\x32\x19.cmdop.core.v1.OffsetPage\"?\n\x12GetScheduleRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x15\n\x0bschedule_id\x18\x02 \x01(\t:\x00\"\x94\x02\n\x15\x43reateScheduleRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x0e\n\x04name\x18\x02 \x01(\t:\x00\x12\x13\n\tcron_expr\x18\x04 \x01(\t:\x00\x12\x11\n\x07\x63ommand\x18\x06 \x01(\t:\x00\x12\x15\n\x0b\x64\x65scription\x18\x03 \x01(\t:\x00\x12\x12\n\x08timezone\x18\x05 \x01(\t:\x00\x12\x36\n\x0btarget_kind\x18\x07 \x01(\x0e\x32!.cmdop.core.v1.ScheduleTargetKind\x12\x19\n\nis_enabled\x18\x08 \x01(\x08:\x05\x66\x61lse\x12\x13\n\x0bmachine_ids\x18\t \x03(\t\x12\x1c\n\x13machine_ids_present\x18\xf1\x07 \x01(\x08\"\x9a\x02\n\x15UpdateScheduleRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x15\n\x0bschedule_id\x18\x02 \x01(\t:\x00\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\tcron_expr\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x0f\n\x07\x63ommand\x18\x07 \x01(\t\x12\x36\n\x0btarget_kind\x18\x08 \x01(\x0e\x32!.cmdop.core.v1.ScheduleTargetKind\x12\x12\n\nis_enabled\x18\t \x01(\x08\x12\x13\n\x0bmachine_ids\x18\n \x03(\t\x12\x1c\n\x13machine_ids_present\x18\xf2\x07 \x01(\x08\"B\n\x15\x44\x65leteScheduleRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x15\n\x0bschedule_id\x18\x02 \x01(\t:\x00\"C\n\x16TriggerScheduleRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x15\n\x0bschedule_id\x18\x02 \x01(\t:\x00\"b\n\x13ScheduleRunsRequest\x12\x12\n\x08\x66leet_id\x18\x01 \x01(\t:\x00\x12\x15\n\x0bschedule_id\x18\x02 \x01(\t:\x00\x12\x10\n\x05limit\x18\x03 \x01(\x05:\x01\x30\x12\x0e\n\x06\x63ursor\x18\x04 \x01(\t*\x93\x01\n\x12ScheduleTargetKind\x12$\n SCHEDULE_TARGET_KIND_UNSPECIFIED\x10\x00\x12+\n\'SCHEDULE_TARGET_KIND_ALL_FLEET_MACHINES\x10\x01\x12*\n&SCHEDULE_TARGET_KIND_SPECIFIC_MACHINES\x10\x02*\xbb\x01\n\x11ScheduleRunStatus\x12#\n\x1fSCHEDULE_RUN_STATUS_UNSPECIFIED\x10\x00\x12\x1f\n\x1bSCHEDULE_RUN_STATUS_PENDING\x10\x01\x12\x1f\n\x1bSCHEDULE_RUN_STATUS_RUNNING\x10\x02\x12\x1f\n\x1bSCHEDULE_RUN_STATUS_SUCCESS\x10\x03\x12\x1e\n\x1aSCHEDULE_RUN_STATUS_FAILED\x10\x04')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cmdop.core.v1.schedules_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SCHEDULETARGETKIND']._serialized_start=1796
-  _globals['_SCHEDULETARGETKIND']._serialized_end=1943
-  _globals['_SCHEDULERUNSTATUS']._serialized_start=1946
-  _globals['_SCHEDULERUNSTATUS']._serialized_end=2133
-  _globals['_SCHEDULEVIEW']._serialized_start=49
-  _globals['_SCHEDULEVIEW']._serialized_end=416
-  _globals['_SCHEDULELIST']._serialized_start=418
-  _globals['_SCHEDULELIST']._serialized_end=525
-  _globals['_SCHEDULERUNVIEW']._serialized_start=528
-  _globals['_SCHEDULERUNVIEW']._serialized_end=751
-  _globals['_SCHEDULERUNLIST']._serialized_start=753
-  _globals['_SCHEDULERUNLIST']._serialized_end=838
-  _globals['_MANUALTRIGGERRESPONSE']._serialized_start=840
-  _globals['_MANUALTRIGGERRESPONSE']._serialized_end=895
-  _globals['_LISTSCHEDULESREQUEST']._serialized_start=897
-  _globals['_LISTSCHEDULESREQUEST']._serialized_end=969
-  _globals['_GETSCHEDULEREQUEST']._serialized_start=971
-  _globals['_GETSCHEDULEREQUEST']._serialized_end=1030
-  _globals['_CREATESCHEDULEREQUEST']._serialized_start=1033
-  _globals['_CREATESCHEDULEREQUEST']._serialized_end=1290
-  _globals['_UPDATESCHEDULEREQUEST']._serialized_start=1293
-  _globals['_UPDATESCHEDULEREQUEST']._serialized_end=1571
-  _globals['_DELETESCHEDULEREQUEST']._serialized_start=1573
-  _globals['_DELETESCHEDULEREQUEST']._serialized_end=1635
-  _globals['_TRIGGERSCHEDULEREQUEST']._serialized_start=1637
-  _globals['_TRIGGERSCHEDULEREQUEST']._serialized_end=1700
-  _globals['_SCHEDULERUNSREQUEST']._serialized_start=1702
-  _globals['_SCHEDULERUNSREQUEST']._serialized_end=1793
+  _globals['_SCHEDULETARGETKIND']._serialized_start=1928
+  _globals['_SCHEDULETARGETKIND']._serialized_end=2075
+  _globals['_SCHEDULERUNSTATUS']._serialized_start=2078
+  _globals['_SCHEDULERUNSTATUS']._serialized_end=2265
+  _globals['_SCHEDULEVIEW']._serialized_start=77
+  _globals['_SCHEDULEVIEW']._serialized_end=444
+  _globals['_SCHEDULELIST']._serialized_start=447
+  _globals['_SCHEDULELIST']._serialized_end=604
+  _globals['_SCHEDULERUNVIEW']._serialized_start=607
+  _globals['_SCHEDULERUNVIEW']._serialized_end=830
+  _globals['_SCHEDULERUNLIST']._serialized_start=832
+  _globals['_SCHEDULERUNLIST']._serialized_end=917
+  _globals['_MANUALTRIGGERRESPONSE']._serialized_start=919
+  _globals['_MANUALTRIGGERRESPONSE']._serialized_end=974
+  _globals['_LISTSCHEDULESREQUEST']._serialized_start=976
+  _globals['_LISTSCHEDULESREQUEST']._serialized_end=1059
+  _globals['_GETSCHEDULEREQUEST']._serialized_start=1061
+  _globals['_GETSCHEDULEREQUEST']._serialized_end=1124
+  _globals['_CREATESCHEDULEREQUEST']._serialized_start=1127
+  _globals['_CREATESCHEDULEREQUEST']._serialized_end=1403
+  _globals['_UPDATESCHEDULEREQUEST']._serialized_start=1406
+  _globals['_UPDATESCHEDULEREQUEST']._serialized_end=1688
+  _globals['_DELETESCHEDULEREQUEST']._serialized_start=1690
+  _globals['_DELETESCHEDULEREQUEST']._serialized_end=1756
+  _globals['_TRIGGERSCHEDULEREQUEST']._serialized_start=1758
+  _globals['_TRIGGERSCHEDULEREQUEST']._serialized_end=1825
+  _globals['_SCHEDULERUNSREQUEST']._serialized_start=1827
+  _globals['_SCHEDULERUNSREQUEST']._serialized_end=1925
 # @@protoc_insertion_point(module_scope)

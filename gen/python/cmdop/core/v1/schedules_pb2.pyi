@@ -1,3 +1,4 @@
+from cmdop.core.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -63,16 +64,22 @@ class ScheduleView(_message.Message):
     def __init__(self, id: _Optional[str] = ..., fleet_id: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., cron_expr: _Optional[str] = ..., timezone: _Optional[str] = ..., command: _Optional[str] = ..., target_kind: _Optional[_Union[ScheduleTargetKind, str]] = ..., is_enabled: bool = ..., machine_ids: _Optional[_Iterable[str]] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ..., last_run_at: _Optional[str] = ..., next_run_at: _Optional[str] = ..., last_status: _Optional[_Union[ScheduleRunStatus, str]] = ...) -> None: ...
 
 class ScheduleList(_message.Message):
-    __slots__ = ("items", "offset", "per_page", "total")
+    __slots__ = ("items", "offset", "per_page", "total", "page", "has_next", "has_prev")
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     PER_PAGE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_FIELD_NUMBER: _ClassVar[int]
+    HAS_PREV_FIELD_NUMBER: _ClassVar[int]
     items: _containers.RepeatedCompositeFieldContainer[ScheduleView]
     offset: int
     per_page: int
     total: int
-    def __init__(self, items: _Optional[_Iterable[_Union[ScheduleView, _Mapping]]] = ..., offset: _Optional[int] = ..., per_page: _Optional[int] = ..., total: _Optional[int] = ...) -> None: ...
+    page: int
+    has_next: bool
+    has_prev: bool
+    def __init__(self, items: _Optional[_Iterable[_Union[ScheduleView, _Mapping]]] = ..., offset: _Optional[int] = ..., per_page: _Optional[int] = ..., total: _Optional[int] = ..., page: _Optional[int] = ..., has_next: bool = ..., has_prev: bool = ...) -> None: ...
 
 class ScheduleRunView(_message.Message):
     __slots__ = ("id", "schedule_id", "fleet_id", "status", "started_at", "finished_at", "duration_seconds", "error", "command_count")
@@ -113,14 +120,12 @@ class ManualTriggerResponse(_message.Message):
     def __init__(self, queued: bool = ..., job_id: _Optional[str] = ...) -> None: ...
 
 class ListSchedulesRequest(_message.Message):
-    __slots__ = ("fleet_id", "page", "per_page")
+    __slots__ = ("fleet_id", "page")
     FLEET_ID_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
-    PER_PAGE_FIELD_NUMBER: _ClassVar[int]
     fleet_id: str
-    page: int
-    per_page: int
-    def __init__(self, fleet_id: _Optional[str] = ..., page: _Optional[int] = ..., per_page: _Optional[int] = ...) -> None: ...
+    page: _common_pb2.OffsetPage
+    def __init__(self, fleet_id: _Optional[str] = ..., page: _Optional[_Union[_common_pb2.OffsetPage, _Mapping]] = ...) -> None: ...
 
 class GetScheduleRequest(_message.Message):
     __slots__ = ("fleet_id", "schedule_id")

@@ -22,9 +22,10 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from cmdop.core.v1 import common_pb2 as cmdop_dot_core_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x63mdop/core/v1/tunnels.proto\x12\rcmdop.core.v1\"\xba\x01\n\nTunnelView\x12\x11\n\ttunnel_id\x18\x01 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12\x11\n\tsubdomain\x18\x04 \x01(\t\x12\x12\n\nlocal_host\x18\x05 \x01(\t\x12\x12\n\nlocal_port\x18\x06 \x01(\x05\x12\x10\n\x08protocol\x18\x07 \x01(\t\x12\x12\n\ncreated_at\x18\x08 \x01(\t\x12\x12\n\npublic_url\x18\t \x01(\t\"g\n\nTunnelList\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x19.cmdop.core.v1.TunnelView\x12\x0e\n\x06offset\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\"q\n\x16\x43onnectedSessionOption\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nmachine_id\x18\x02 \x01(\t\x12\x10\n\x08hostname\x18\x03 \x01(\t\x12\r\n\x05label\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\"C\n\x0bSessionList\x12\x34\n\x05items\x18\x01 \x03(\x0b\x32%.cmdop.core.v1.ConnectedSessionOption\"\xfe\x01\n\x11OpenTunnelRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nlocal_port\x18\x02 \x01(\x05\x12\x10\n\x08protocol\x18\x03 \x01(\t\x12\x12\n\nlocal_host\x18\x04 \x01(\t\x12\x11\n\tsubdomain\x18\x05 \x01(\t\x12>\n\x07options\x18\x06 \x03(\x0b\x32-.cmdop.core.v1.OpenTunnelRequest.OptionsEntry\x12\x18\n\x0foptions_present\x18\xee\x07 \x01(\x08\x1a.\n\x0cOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\'\n\x12\x43loseTunnelRequest\x12\x11\n\ttunnel_id\x18\x01 \x01(\t\"4\n\x12ListTunnelsRequest\x12\x0c\n\x04page\x18\x01 \x01(\x05\x12\x10\n\x08per_page\x18\x02 \x01(\x05\"%\n\x10GetTunnelRequest\x12\x11\n\ttunnel_id\x18\x01 \x01(\t\"\x15\n\x13ListSessionsRequest')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x63mdop/core/v1/tunnels.proto\x12\rcmdop.core.v1\x1a\x1a\x63mdop/core/v1/common.proto\"\xba\x01\n\nTunnelView\x12\x11\n\ttunnel_id\x18\x01 \x01(\t\x12\x10\n\x08\x66leet_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12\x11\n\tsubdomain\x18\x04 \x01(\t\x12\x12\n\nlocal_host\x18\x05 \x01(\t\x12\x12\n\nlocal_port\x18\x06 \x01(\x05\x12\x10\n\x08protocol\x18\x07 \x01(\t\x12\x12\n\ncreated_at\x18\x08 \x01(\t\x12\x12\n\npublic_url\x18\t \x01(\t\"\x99\x01\n\nTunnelList\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x19.cmdop.core.v1.TunnelView\x12\x0e\n\x06offset\x18\x02 \x01(\x05\x12\x10\n\x08per_page\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x05\x12\x0c\n\x04page\x18\x05 \x01(\x05\x12\x10\n\x08has_next\x18\x06 \x01(\x08\x12\x10\n\x08has_prev\x18\x07 \x01(\x08\"q\n\x16\x43onnectedSessionOption\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nmachine_id\x18\x02 \x01(\t\x12\x10\n\x08hostname\x18\x03 \x01(\t\x12\r\n\x05label\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\"C\n\x0bSessionList\x12\x34\n\x05items\x18\x01 \x03(\x0b\x32%.cmdop.core.v1.ConnectedSessionOption\"\x87\x02\n\x11OpenTunnelRequest\x12\x14\n\nsession_id\x18\x01 \x01(\t:\x00\x12\x15\n\nlocal_port\x18\x04 \x01(\x05:\x01\x30\x12\x12\n\x08protocol\x18\x02 \x01(\t:\x00\x12\x14\n\nlocal_host\x18\x03 \x01(\t:\x00\x12\x11\n\tsubdomain\x18\x05 \x01(\t\x12>\n\x07options\x18\x06 \x03(\x0b\x32-.cmdop.core.v1.OpenTunnelRequest.OptionsEntry\x12\x18\n\x0foptions_present\x18\xee\x07 \x01(\x08\x1a.\n\x0cOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\")\n\x12\x43loseTunnelRequest\x12\x13\n\ttunnel_id\x18\x01 \x01(\t:\x00\"=\n\x12ListTunnelsRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.cmdop.core.v1.OffsetPage\"\'\n\x10GetTunnelRequest\x12\x13\n\ttunnel_id\x18\x01 \x01(\t:\x00\"\x15\n\x13ListSessionsRequest')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,24 +34,24 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_OPENTUNNELREQUEST_OPTIONSENTRY']._loaded_options = None
   _globals['_OPENTUNNELREQUEST_OPTIONSENTRY']._serialized_options = b'8\001'
-  _globals['_TUNNELVIEW']._serialized_start=47
-  _globals['_TUNNELVIEW']._serialized_end=233
-  _globals['_TUNNELLIST']._serialized_start=235
-  _globals['_TUNNELLIST']._serialized_end=338
-  _globals['_CONNECTEDSESSIONOPTION']._serialized_start=340
-  _globals['_CONNECTEDSESSIONOPTION']._serialized_end=453
-  _globals['_SESSIONLIST']._serialized_start=455
-  _globals['_SESSIONLIST']._serialized_end=522
-  _globals['_OPENTUNNELREQUEST']._serialized_start=525
-  _globals['_OPENTUNNELREQUEST']._serialized_end=779
-  _globals['_OPENTUNNELREQUEST_OPTIONSENTRY']._serialized_start=733
-  _globals['_OPENTUNNELREQUEST_OPTIONSENTRY']._serialized_end=779
-  _globals['_CLOSETUNNELREQUEST']._serialized_start=781
-  _globals['_CLOSETUNNELREQUEST']._serialized_end=820
-  _globals['_LISTTUNNELSREQUEST']._serialized_start=822
-  _globals['_LISTTUNNELSREQUEST']._serialized_end=874
-  _globals['_GETTUNNELREQUEST']._serialized_start=876
-  _globals['_GETTUNNELREQUEST']._serialized_end=913
-  _globals['_LISTSESSIONSREQUEST']._serialized_start=915
-  _globals['_LISTSESSIONSREQUEST']._serialized_end=936
+  _globals['_TUNNELVIEW']._serialized_start=75
+  _globals['_TUNNELVIEW']._serialized_end=261
+  _globals['_TUNNELLIST']._serialized_start=264
+  _globals['_TUNNELLIST']._serialized_end=417
+  _globals['_CONNECTEDSESSIONOPTION']._serialized_start=419
+  _globals['_CONNECTEDSESSIONOPTION']._serialized_end=532
+  _globals['_SESSIONLIST']._serialized_start=534
+  _globals['_SESSIONLIST']._serialized_end=601
+  _globals['_OPENTUNNELREQUEST']._serialized_start=604
+  _globals['_OPENTUNNELREQUEST']._serialized_end=867
+  _globals['_OPENTUNNELREQUEST_OPTIONSENTRY']._serialized_start=821
+  _globals['_OPENTUNNELREQUEST_OPTIONSENTRY']._serialized_end=867
+  _globals['_CLOSETUNNELREQUEST']._serialized_start=869
+  _globals['_CLOSETUNNELREQUEST']._serialized_end=910
+  _globals['_LISTTUNNELSREQUEST']._serialized_start=912
+  _globals['_LISTTUNNELSREQUEST']._serialized_end=973
+  _globals['_GETTUNNELREQUEST']._serialized_start=975
+  _globals['_GETTUNNELREQUEST']._serialized_end=1014
+  _globals['_LISTSESSIONSREQUEST']._serialized_start=1016
+  _globals['_LISTSESSIONSREQUEST']._serialized_end=1037
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,4 @@
+from cmdop.core.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -28,16 +29,22 @@ class TunnelView(_message.Message):
     def __init__(self, tunnel_id: _Optional[str] = ..., fleet_id: _Optional[str] = ..., session_id: _Optional[str] = ..., subdomain: _Optional[str] = ..., local_host: _Optional[str] = ..., local_port: _Optional[int] = ..., protocol: _Optional[str] = ..., created_at: _Optional[str] = ..., public_url: _Optional[str] = ...) -> None: ...
 
 class TunnelList(_message.Message):
-    __slots__ = ("items", "offset", "per_page", "total")
+    __slots__ = ("items", "offset", "per_page", "total", "page", "has_next", "has_prev")
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     PER_PAGE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_FIELD_NUMBER: _ClassVar[int]
+    HAS_PREV_FIELD_NUMBER: _ClassVar[int]
     items: _containers.RepeatedCompositeFieldContainer[TunnelView]
     offset: int
     per_page: int
     total: int
-    def __init__(self, items: _Optional[_Iterable[_Union[TunnelView, _Mapping]]] = ..., offset: _Optional[int] = ..., per_page: _Optional[int] = ..., total: _Optional[int] = ...) -> None: ...
+    page: int
+    has_next: bool
+    has_prev: bool
+    def __init__(self, items: _Optional[_Iterable[_Union[TunnelView, _Mapping]]] = ..., offset: _Optional[int] = ..., per_page: _Optional[int] = ..., total: _Optional[int] = ..., page: _Optional[int] = ..., has_next: bool = ..., has_prev: bool = ...) -> None: ...
 
 class ConnectedSessionOption(_message.Message):
     __slots__ = ("session_id", "machine_id", "hostname", "label", "status")
@@ -91,12 +98,10 @@ class CloseTunnelRequest(_message.Message):
     def __init__(self, tunnel_id: _Optional[str] = ...) -> None: ...
 
 class ListTunnelsRequest(_message.Message):
-    __slots__ = ("page", "per_page")
+    __slots__ = ("page",)
     PAGE_FIELD_NUMBER: _ClassVar[int]
-    PER_PAGE_FIELD_NUMBER: _ClassVar[int]
-    page: int
-    per_page: int
-    def __init__(self, page: _Optional[int] = ..., per_page: _Optional[int] = ...) -> None: ...
+    page: _common_pb2.OffsetPage
+    def __init__(self, page: _Optional[_Union[_common_pb2.OffsetPage, _Mapping]] = ...) -> None: ...
 
 class GetTunnelRequest(_message.Message):
     __slots__ = ("tunnel_id",)

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cmdop/core/v1/bots.proto.
  */
 export const file_cmdop_core_v1_bots: GenFile = /*@__PURE__*/
-  fileDesc("ChhjbWRvcC9jb3JlL3YxL2JvdHMucHJvdG8SDWNtZG9wLmNvcmUudjEi4wEKA0JvdBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEiwKCHBsYXRmb3JtGAMgASgOMhouY21kb3AuY29yZS52MS5Cb3RQbGF0Zm9ybRISCgptYWNoaW5lX2lkGAQgASgJEhUKDWFsbG93ZWRfdXNlcnMYBSADKAkSMAoKcGVybWlzc2lvbhgGIAEoDjIcLmNtZG9wLmNvcmUudjEuQm90UGVybWlzc2lvbhIPCgdlbmFibGVkGAcgASgIEhIKCmNyZWF0ZWRfYXQYCCABKAkSEgoKdXBkYXRlZF9hdBgJIAEoCSLDAQoLQm90TGlzdFBhZ2USDQoFY291bnQYASABKAUSDAoEcGFnZRgCIAEoBRINCgVwYWdlcxgDIAEoBRIRCglwYWdlX3NpemUYBCABKAUSEAoIaGFzX25leHQYBSABKAgSFAoMaGFzX3ByZXZpb3VzGAYgASgIEhEKCW5leHRfcGFnZRgHIAEoBRIVCg1wcmV2aW91c19wYWdlGAggASgFEiMKB3Jlc3VsdHMYCSADKAsyEi5jbWRvcC5jb3JlLnYxLkJvdCJwCg9Cb3RzTGlzdFJlcXVlc3QSLAoIcGxhdGZvcm0YASABKA4yGi5jbWRvcC5jb3JlLnYxLkJvdFBsYXRmb3JtEg4KBnNlYXJjaBgCIAEoCRIMCgRwYWdlGAMgASgFEhEKCXBhZ2Vfc2l6ZRgEIAEoBSIgCg5Cb3RzR2V0UmVxdWVzdBIOCgZib3RfaWQYASABKAki3QEKEUJvdHNDcmVhdGVSZXF1ZXN0EgwKBG5hbWUYASABKAkSLAoIcGxhdGZvcm0YAiABKA4yGi5jbWRvcC5jb3JlLnYxLkJvdFBsYXRmb3JtEhIKCm1hY2hpbmVfaWQYAyABKAkSFQoNYWxsb3dlZF91c2VycxgEIAMoCRIwCgpwZXJtaXNzaW9uGAUgASgOMhwuY21kb3AuY29yZS52MS5Cb3RQZXJtaXNzaW9uEg8KB2VuYWJsZWQYBiABKAgSHgoVYWxsb3dlZF91c2Vyc19wcmVzZW50GOwHIAEoCCK/AQoRQm90c1VwZGF0ZVJlcXVlc3QSDgoGYm90X2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEgoKbWFjaGluZV9pZBgDIAEoCRIVCg1hbGxvd2VkX3VzZXJzGAQgAygJEjAKCnBlcm1pc3Npb24YBSABKA4yHC5jbWRvcC5jb3JlLnYxLkJvdFBlcm1pc3Npb24SDwoHZW5hYmxlZBgGIAEoCBIeChVhbGxvd2VkX3VzZXJzX3ByZXNlbnQY7AcgASgIIiMKEUJvdHNEZWxldGVSZXF1ZXN0Eg4KBmJvdF9pZBgBIAEoCSp4CgtCb3RQbGF0Zm9ybRIcChhCT1RfUExBVEZPUk1fVU5TUEVDSUZJRUQQABIZChVCT1RfUExBVEZPUk1fVEVMRUdSQU0QARIYChRCT1RfUExBVEZPUk1fRElTQ09SRBACEhYKEkJPVF9QTEFURk9STV9TTEFDSxADKrEBCg1Cb3RQZXJtaXNzaW9uEh4KGkJPVF9QRVJNSVNTSU9OX1VOU1BFQ0lGSUVEEAASFwoTQk9UX1BFUk1JU1NJT05fTk9ORRABEhcKE0JPVF9QRVJNSVNTSU9OX1JFQUQQAhIaChZCT1RfUEVSTUlTU0lPTl9FWEVDVVRFEAMSGAoUQk9UX1BFUk1JU1NJT05fRklMRVMQBBIYChRCT1RfUEVSTUlTU0lPTl9BRE1JThAF");
+  fileDesc("ChhjbWRvcC9jb3JlL3YxL2JvdHMucHJvdG8SDWNtZG9wLmNvcmUudjEi4wEKA0JvdBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEiwKCHBsYXRmb3JtGAMgASgOMhouY21kb3AuY29yZS52MS5Cb3RQbGF0Zm9ybRISCgptYWNoaW5lX2lkGAQgASgJEhUKDWFsbG93ZWRfdXNlcnMYBSADKAkSMAoKcGVybWlzc2lvbhgGIAEoDjIcLmNtZG9wLmNvcmUudjEuQm90UGVybWlzc2lvbhIPCgdlbmFibGVkGAcgASgIEhIKCmNyZWF0ZWRfYXQYCCABKAkSEgoKdXBkYXRlZF9hdBgJIAEoCSLDAQoLQm90TGlzdFBhZ2USDQoFY291bnQYASABKAUSDAoEcGFnZRgCIAEoBRINCgVwYWdlcxgDIAEoBRIRCglwYWdlX3NpemUYBCABKAUSEAoIaGFzX25leHQYBSABKAgSFAoMaGFzX3ByZXZpb3VzGAYgASgIEhEKCW5leHRfcGFnZRgHIAEoBRIVCg1wcmV2aW91c19wYWdlGAggASgFEiMKB3Jlc3VsdHMYCSADKAsyEi5jbWRvcC5jb3JlLnYxLkJvdCJ2Cg9Cb3RzTGlzdFJlcXVlc3QSLAoIcGxhdGZvcm0YASABKA4yGi5jbWRvcC5jb3JlLnYxLkJvdFBsYXRmb3JtEg4KBnNlYXJjaBgCIAEoCRIPCgRwYWdlGAMgASgFOgEwEhQKCXBhZ2Vfc2l6ZRgEIAEoBToBMCIiCg5Cb3RzR2V0UmVxdWVzdBIQCgZib3RfaWQYASABKAk6ACLoAQoRQm90c0NyZWF0ZVJlcXVlc3QSDgoEbmFtZRgBIAEoCToAEiwKCHBsYXRmb3JtGAIgASgOMhouY21kb3AuY29yZS52MS5Cb3RQbGF0Zm9ybRIUCgptYWNoaW5lX2lkGAMgASgJOgASFQoNYWxsb3dlZF91c2VycxgEIAMoCRIwCgpwZXJtaXNzaW9uGAUgASgOMhwuY21kb3AuY29yZS52MS5Cb3RQZXJtaXNzaW9uEhYKB2VuYWJsZWQYBiABKAg6BWZhbHNlEh4KFWFsbG93ZWRfdXNlcnNfcHJlc2VudBjsByABKAgiwQEKEUJvdHNVcGRhdGVSZXF1ZXN0EhAKBmJvdF9pZBgBIAEoCToAEgwKBG5hbWUYAiABKAkSEgoKbWFjaGluZV9pZBgDIAEoCRIVCg1hbGxvd2VkX3VzZXJzGAQgAygJEjAKCnBlcm1pc3Npb24YBSABKA4yHC5jbWRvcC5jb3JlLnYxLkJvdFBlcm1pc3Npb24SDwoHZW5hYmxlZBgGIAEoCBIeChVhbGxvd2VkX3VzZXJzX3ByZXNlbnQY7AcgASgIIiUKEUJvdHNEZWxldGVSZXF1ZXN0EhAKBmJvdF9pZBgBIAEoCToAKngKC0JvdFBsYXRmb3JtEhwKGEJPVF9QTEFURk9STV9VTlNQRUNJRklFRBAAEhkKFUJPVF9QTEFURk9STV9URUxFR1JBTRABEhgKFEJPVF9QTEFURk9STV9ESVNDT1JEEAISFgoSQk9UX1BMQVRGT1JNX1NMQUNLEAMqsQEKDUJvdFBlcm1pc3Npb24SHgoaQk9UX1BFUk1JU1NJT05fVU5TUEVDSUZJRUQQABIXChNCT1RfUEVSTUlTU0lPTl9OT05FEAESFwoTQk9UX1BFUk1JU1NJT05fUkVBRBACEhoKFkJPVF9QRVJNSVNTSU9OX0VYRUNVVEUQAxIYChRCT1RfUEVSTUlTU0lPTl9GSUxFUxAEEhgKFEJPVF9QRVJNSVNTSU9OX0FETUlOEAU");
 
 /**
  * @generated from message cmdop.core.v1.Bot
@@ -145,12 +145,12 @@ export type BotsListRequest = Message<"cmdop.core.v1.BotsListRequest"> & {
   search: string;
 
   /**
-   * @generated from field: optional int32 page = 3;
+   * @generated from field: optional int32 page = 3 [default = 0];
    */
   page: number;
 
   /**
-   * @generated from field: optional int32 page_size = 4;
+   * @generated from field: optional int32 page_size = 4 [default = 0];
    */
   pageSize: number;
 };
@@ -169,7 +169,7 @@ export const BotsListRequestSchema: GenMessage<BotsListRequest> = /*@__PURE__*/
  */
 export type BotsGetRequest = Message<"cmdop.core.v1.BotsGetRequest"> & {
   /**
-   * @generated from field: optional string bot_id = 1;
+   * @generated from field: optional string bot_id = 1 [default = ""];
    */
   botId: string;
 };
@@ -188,7 +188,7 @@ export const BotsGetRequestSchema: GenMessage<BotsGetRequest> = /*@__PURE__*/
  */
 export type BotsCreateRequest = Message<"cmdop.core.v1.BotsCreateRequest"> & {
   /**
-   * @generated from field: optional string name = 1;
+   * @generated from field: optional string name = 1 [default = ""];
    */
   name: string;
 
@@ -198,7 +198,7 @@ export type BotsCreateRequest = Message<"cmdop.core.v1.BotsCreateRequest"> & {
   platform: BotPlatform;
 
   /**
-   * @generated from field: optional string machine_id = 3;
+   * @generated from field: optional string machine_id = 3 [default = ""];
    */
   machineId: string;
 
@@ -213,7 +213,7 @@ export type BotsCreateRequest = Message<"cmdop.core.v1.BotsCreateRequest"> & {
   permission: BotPermission;
 
   /**
-   * @generated from field: optional bool enabled = 6;
+   * @generated from field: optional bool enabled = 6 [default = false];
    */
   enabled: boolean;
 
@@ -239,7 +239,7 @@ export const BotsCreateRequestSchema: GenMessage<BotsCreateRequest> = /*@__PURE_
  */
 export type BotsUpdateRequest = Message<"cmdop.core.v1.BotsUpdateRequest"> & {
   /**
-   * @generated from field: optional string bot_id = 1;
+   * @generated from field: optional string bot_id = 1 [default = ""];
    */
   botId: string;
 
@@ -290,7 +290,7 @@ export const BotsUpdateRequestSchema: GenMessage<BotsUpdateRequest> = /*@__PURE_
  */
 export type BotsDeleteRequest = Message<"cmdop.core.v1.BotsDeleteRequest"> & {
   /**
-   * @generated from field: optional string bot_id = 1;
+   * @generated from field: optional string bot_id = 1 [default = ""];
    */
   botId: string;
 };

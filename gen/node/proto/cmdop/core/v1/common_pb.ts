@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cmdop/core/v1/common.proto.
  */
 export const file_cmdop_core_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChpjbWRvcC9jb3JlL3YxL2NvbW1vbi5wcm90bxINY21kb3AuY29yZS52MSKIAQoJRXJyb3JJbmZvEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCRIOCgZzdGF0dXMYAyABKAUSEgoKcmVxdWVzdF9pZBgEIAEoCRINCgVmaWVsZBgFIAEoCRIWCg5yZXRyeV9hZnRlcl9tcxgGIAEoAxIRCglyZXRyeWFibGUYByABKAgiBwoFRW1wdHkiKgoFSGVsbG8SDwoHdmVyc2lvbhgBIAEoCRIQCghpZGxfaGFzaBgCIAEoCSqlAQoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEAoMS0lORF9SRVFVRVNUEAESEQoNS0lORF9SRVNQT05TRRACEg4KCktJTkRfRVZFTlQQAxINCglLSU5EX0RPTkUQBBIOCgpLSU5EX0VSUk9SEAUSEQoNS0lORF9DQUxMQkFDSxAGEg8KC0tJTkRfQU5TV0VSEAcSDwoLS0lORF9DQU5DRUwQCA");
+  fileDesc("ChpjbWRvcC9jb3JlL3YxL2NvbW1vbi5wcm90bxINY21kb3AuY29yZS52MSKIAQoJRXJyb3JJbmZvEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCRIOCgZzdGF0dXMYAyABKAUSEgoKcmVxdWVzdF9pZBgEIAEoCRINCgVmaWVsZBgFIAEoCRIWCg5yZXRyeV9hZnRlcl9tcxgGIAEoAxIRCglyZXRyeWFibGUYByABKAgiNAoKT2Zmc2V0UGFnZRIRCgZvZmZzZXQYASABKAU6ATASEwoIcGVyX3BhZ2UYAiABKAU6ATAiBwoFRW1wdHkiKgoFSGVsbG8SDwoHdmVyc2lvbhgBIAEoCRIQCghpZGxfaGFzaBgCIAEoCSqlAQoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEAoMS0lORF9SRVFVRVNUEAESEQoNS0lORF9SRVNQT05TRRACEg4KCktJTkRfRVZFTlQQAxINCglLSU5EX0RPTkUQBBIOCgpLSU5EX0VSUk9SEAUSEQoNS0lORF9DQUxMQkFDSxAGEg8KC0tJTkRfQU5TV0VSEAcSDwoLS0lORF9DQU5DRUwQCA");
 
 /**
  * @generated from message cmdop.core.v1.ErrorInfo
@@ -62,6 +62,28 @@ export const ErrorInfoSchema: GenMessage<ErrorInfo> = /*@__PURE__*/
   messageDesc(file_cmdop_core_v1_common, 0);
 
 /**
+ * @generated from message cmdop.core.v1.OffsetPage
+ */
+export type OffsetPage = Message<"cmdop.core.v1.OffsetPage"> & {
+  /**
+   * @generated from field: optional int32 offset = 1 [default = 0];
+   */
+  offset: number;
+
+  /**
+   * @generated from field: optional int32 per_page = 2 [default = 0];
+   */
+  perPage: number;
+};
+
+/**
+ * Describes the message cmdop.core.v1.OffsetPage.
+ * Use `create(OffsetPageSchema)` to create a new message.
+ */
+export const OffsetPageSchema: GenMessage<OffsetPage> = /*@__PURE__*/
+  messageDesc(file_cmdop_core_v1_common, 1);
+
+/**
  * @generated from message cmdop.core.v1.Empty
  */
 export type Empty = Message<"cmdop.core.v1.Empty"> & {
@@ -72,7 +94,7 @@ export type Empty = Message<"cmdop.core.v1.Empty"> & {
  * Use `create(EmptySchema)` to create a new message.
  */
 export const EmptySchema: GenMessage<Empty> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_common, 1);
+  messageDesc(file_cmdop_core_v1_common, 2);
 
 /**
  * @generated from message cmdop.core.v1.Hello
@@ -94,7 +116,7 @@ export type Hello = Message<"cmdop.core.v1.Hello"> & {
  * Use `create(HelloSchema)` to create a new message.
  */
 export const HelloSchema: GenMessage<Hello> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_common, 2);
+  messageDesc(file_cmdop_core_v1_common, 3);
 
 /**
  * @generated from enum cmdop.core.v1.Kind

@@ -6,13 +6,15 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { OffsetPage } from "./common_pb.js";
+import { file_cmdop_core_v1_common } from "./common_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file cmdop/core/v1/fleets.proto.
  */
 export const file_cmdop_core_v1_fleets: GenFile = /*@__PURE__*/
-  fileDesc("ChpjbWRvcC9jb3JlL3YxL2ZsZWV0cy5wcm90bxINY21kb3AuY29yZS52MSKiAQoMRmxlZXRTdW1tYXJ5EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDAoEc2x1ZxgDIAEoCRIzCgxtZmFfcmVxdWlyZWQYBCABKA4yHS5jbWRvcC5jb3JlLnYxLk1mYVJlcXVpcmVtZW50EgwKBHJvbGUYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRITCgtkaXNhYmxlZF9hdBgHIAEoCSJoCglGbGVldExpc3QSKgoFaXRlbXMYASADKAsyGy5jbWRvcC5jb3JlLnYxLkZsZWV0U3VtbWFyeRIOCgZvZmZzZXQYAiABKAUSEAoIcGVyX3BhZ2UYAyABKAUSDQoFdG90YWwYBCABKAUiegoKTWVtYmVySW5mbxIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIMCgRyb2xlGAQgASgJEhEKCWpvaW5lZF9hdBgFIAEoCRIVCg1pbnZpdGVkX2J5X2lkGAYgASgJImcKCk1lbWJlckxpc3QSKAoFaXRlbXMYASADKAsyGS5jbWRvcC5jb3JlLnYxLk1lbWJlckluZm8SDgoGb2Zmc2V0GAIgASgFEhAKCHBlcl9wYWdlGAMgASgFEg0KBXRvdGFsGAQgASgFImAKEE1hY2hpbmVGbGVldExpbmsSEgoKbWFjaGluZV9pZBgBIAEoCRIQCghmbGVldF9pZBgCIAEoCRIRCglqb2luZWRfYXQYAyABKAkSEwoLYWRkZWRfYnlfaWQYBCABKAkiLgoKT2Zmc2V0UGFnZRIOCgZvZmZzZXQYASABKAUSEAoIcGVyX3BhZ2UYAiABKAUiMwoRTGlzdEZsZWV0c1JlcXVlc3QSDAoEcGFnZRgBIAEoBRIQCghwZXJfcGFnZRgCIAEoBSIjCg9HZXRGbGVldFJlcXVlc3QSEAoIZmxlZXRfaWQYASABKAkiZQoSQ3JlYXRlRmxlZXRSZXF1ZXN0EgwKBG5hbWUYASABKAkSDAoEc2x1ZxgCIAEoCRIzCgxtZmFfcmVxdWlyZWQYAyABKA4yHS5jbWRvcC5jb3JlLnYxLk1mYVJlcXVpcmVtZW50ImkKElVwZGF0ZUZsZWV0UmVxdWVzdBIQCghmbGVldF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEjMKDG1mYV9yZXF1aXJlZBgDIAEoDjIdLmNtZG9wLmNvcmUudjEuTWZhUmVxdWlyZW1lbnQiJwoTRGlzYWJsZUZsZWV0UmVxdWVzdBIQCghmbGVldF9pZBgBIAEoCSJGChJMaXN0TWVtYmVyc1JlcXVlc3QSEAoIZmxlZXRfaWQYASABKAkSDAoEcGFnZRgCIAEoBRIQCghwZXJfcGFnZRgDIAEoBSJBChBBZGRNZW1iZXJSZXF1ZXN0EhAKCGZsZWV0X2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEgwKBHJvbGUYAyABKAkiRwoUU2V0TWVtYmVyUm9sZVJlcXVlc3QSEAoIZmxlZXRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIMCgRyb2xlGAMgASgJIjgKE1JlbW92ZU1lbWJlclJlcXVlc3QSEAoIZmxlZXRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCSJoChhMaXN0RmxlZXRNYWNoaW5lc1JlcXVlc3QSEAoIZmxlZXRfaWQYASABKAkSEAoIcHJlc2VuY2UYAiABKAkSCQoBcRgDIAEoCRINCgVsaW1pdBgEIAEoBRIOCgZjdXJzb3IYBSABKAkiPAoUQXR0YWNoTWFjaGluZVJlcXVlc3QSEAoIZmxlZXRfaWQYASABKAkSEgoKbWFjaGluZV9pZBgCIAEoCSI8ChREZXRhY2hNYWNoaW5lUmVxdWVzdBIQCghmbGVldF9pZBgBIAEoCRISCgptYWNoaW5lX2lkGAIgASgJKocBCg5NZmFSZXF1aXJlbWVudBIfChtNRkFfUkVRVUlSRU1FTlRfVU5TUEVDSUZJRUQQABIYChRNRkFfUkVRVUlSRU1FTlRfTk9ORRABEhwKGE1GQV9SRVFVSVJFTUVOVF9PUFRJT05BTBACEhwKGE1GQV9SRVFVSVJFTUVOVF9SRVFVSVJFRBAD");
+  fileDesc("ChpjbWRvcC9jb3JlL3YxL2ZsZWV0cy5wcm90bxINY21kb3AuY29yZS52MSKiAQoMRmxlZXRTdW1tYXJ5EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDAoEc2x1ZxgDIAEoCRIzCgxtZmFfcmVxdWlyZWQYBCABKA4yHS5jbWRvcC5jb3JlLnYxLk1mYVJlcXVpcmVtZW50EgwKBHJvbGUYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRITCgtkaXNhYmxlZF9hdBgHIAEoCSKaAQoJRmxlZXRMaXN0EioKBWl0ZW1zGAEgAygLMhsuY21kb3AuY29yZS52MS5GbGVldFN1bW1hcnkSDgoGb2Zmc2V0GAIgASgFEhAKCHBlcl9wYWdlGAMgASgFEg0KBXRvdGFsGAQgASgFEgwKBHBhZ2UYBSABKAUSEAoIaGFzX25leHQYBiABKAgSEAoIaGFzX3ByZXYYByABKAgiegoKTWVtYmVySW5mbxIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRIMCgRyb2xlGAQgASgJEhEKCWpvaW5lZF9hdBgFIAEoCRIVCg1pbnZpdGVkX2J5X2lkGAYgASgJIpkBCgpNZW1iZXJMaXN0EigKBWl0ZW1zGAEgAygLMhkuY21kb3AuY29yZS52MS5NZW1iZXJJbmZvEg4KBm9mZnNldBgCIAEoBRIQCghwZXJfcGFnZRgDIAEoBRINCgV0b3RhbBgEIAEoBRIMCgRwYWdlGAUgASgFEhAKCGhhc19uZXh0GAYgASgIEhAKCGhhc19wcmV2GAcgASgIImAKEE1hY2hpbmVGbGVldExpbmsSEgoKbWFjaGluZV9pZBgBIAEoCRIQCghmbGVldF9pZBgCIAEoCRIRCglqb2luZWRfYXQYAyABKAkSEwoLYWRkZWRfYnlfaWQYBCABKAkiPAoRTGlzdEZsZWV0c1JlcXVlc3QSJwoEcGFnZRgBIAEoCzIZLmNtZG9wLmNvcmUudjEuT2Zmc2V0UGFnZSIlCg9HZXRGbGVldFJlcXVlc3QSEgoIZmxlZXRfaWQYASABKAk6ACJpChJDcmVhdGVGbGVldFJlcXVlc3QSDgoEbmFtZRgBIAEoCToAEg4KBHNsdWcYAiABKAk6ABIzCgxtZmFfcmVxdWlyZWQYAyABKA4yHS5jbWRvcC5jb3JlLnYxLk1mYVJlcXVpcmVtZW50ImsKElVwZGF0ZUZsZWV0UmVxdWVzdBISCghmbGVldF9pZBgBIAEoCToAEgwKBG5hbWUYAiABKAkSMwoMbWZhX3JlcXVpcmVkGAMgASgOMh0uY21kb3AuY29yZS52MS5NZmFSZXF1aXJlbWVudCIpChNEaXNhYmxlRmxlZXRSZXF1ZXN0EhIKCGZsZWV0X2lkGAEgASgJOgAiUQoSTGlzdE1lbWJlcnNSZXF1ZXN0EhIKCGZsZWV0X2lkGAEgASgJOgASJwoEcGFnZRgCIAEoCzIZLmNtZG9wLmNvcmUudjEuT2Zmc2V0UGFnZSJHChBBZGRNZW1iZXJSZXF1ZXN0EhIKCGZsZWV0X2lkGAEgASgJOgASDwoFZW1haWwYAiABKAk6ABIOCgRyb2xlGAMgASgJOgAiTQoUU2V0TWVtYmVyUm9sZVJlcXVlc3QSEgoIZmxlZXRfaWQYASABKAk6ABIRCgd1c2VyX2lkGAIgASgJOgASDgoEcm9sZRgDIAEoCToAIjwKE1JlbW92ZU1lbWJlclJlcXVlc3QSEgoIZmxlZXRfaWQYASABKAk6ABIRCgd1c2VyX2lkGAIgASgJOgAibwoYTGlzdEZsZWV0TWFjaGluZXNSZXF1ZXN0EhIKCGZsZWV0X2lkGAEgASgJOgASEgoIcHJlc2VuY2UYAiABKAk6ABIJCgFxGAMgASgJEhAKBWxpbWl0GAQgASgFOgEwEg4KBmN1cnNvchgFIAEoCSJAChRBdHRhY2hNYWNoaW5lUmVxdWVzdBISCghmbGVldF9pZBgBIAEoCToAEhQKCm1hY2hpbmVfaWQYAiABKAk6ACJAChREZXRhY2hNYWNoaW5lUmVxdWVzdBISCghmbGVldF9pZBgBIAEoCToAEhQKCm1hY2hpbmVfaWQYAiABKAk6ACqHAQoOTWZhUmVxdWlyZW1lbnQSHwobTUZBX1JFUVVJUkVNRU5UX1VOU1BFQ0lGSUVEEAASGAoUTUZBX1JFUVVJUkVNRU5UX05PTkUQARIcChhNRkFfUkVRVUlSRU1FTlRfT1BUSU9OQUwQAhIcChhNRkFfUkVRVUlSRU1FTlRfUkVRVUlSRUQQAw", [file_cmdop_core_v1_common]);
 
 /**
  * SDK name: Fleet
@@ -86,6 +88,21 @@ export type FleetList = Message<"cmdop.core.v1.FleetList"> & {
    * @generated from field: optional int32 total = 4;
    */
   total: number;
+
+  /**
+   * @generated from field: optional int32 page = 5;
+   */
+  page: number;
+
+  /**
+   * @generated from field: optional bool has_next = 6;
+   */
+  hasNext: boolean;
+
+  /**
+   * @generated from field: optional bool has_prev = 7;
+   */
+  hasPrev: boolean;
 };
 
 /**
@@ -162,6 +179,21 @@ export type MemberList = Message<"cmdop.core.v1.MemberList"> & {
    * @generated from field: optional int32 total = 4;
    */
   total: number;
+
+  /**
+   * @generated from field: optional int32 page = 5;
+   */
+  page: number;
+
+  /**
+   * @generated from field: optional bool has_next = 6;
+   */
+  hasNext: boolean;
+
+  /**
+   * @generated from field: optional bool has_prev = 7;
+   */
+  hasPrev: boolean;
 };
 
 /**
@@ -206,42 +238,17 @@ export const MachineFleetLinkSchema: GenMessage<MachineFleetLink> = /*@__PURE__*
   messageDesc(file_cmdop_core_v1_fleets, 4);
 
 /**
- * @generated from message cmdop.core.v1.OffsetPage
- */
-export type OffsetPage = Message<"cmdop.core.v1.OffsetPage"> & {
-  /**
-   * @generated from field: optional int32 offset = 1;
-   */
-  offset: number;
-
-  /**
-   * @generated from field: optional int32 per_page = 2;
-   */
-  perPage: number;
-};
-
-/**
- * Describes the message cmdop.core.v1.OffsetPage.
- * Use `create(OffsetPageSchema)` to create a new message.
- */
-export const OffsetPageSchema: GenMessage<OffsetPage> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 5);
-
-/**
  * fleets.list
  *
  * @generated from message cmdop.core.v1.ListFleetsRequest
  */
 export type ListFleetsRequest = Message<"cmdop.core.v1.ListFleetsRequest"> & {
   /**
-   * @generated from field: optional int32 page = 1;
+   * page + per_page: offset = (page-1)*per_page
+   *
+   * @generated from field: optional cmdop.core.v1.OffsetPage page = 1;
    */
-  page: number;
-
-  /**
-   * @generated from field: optional int32 per_page = 2;
-   */
-  perPage: number;
+  page?: OffsetPage | undefined;
 };
 
 /**
@@ -249,7 +256,7 @@ export type ListFleetsRequest = Message<"cmdop.core.v1.ListFleetsRequest"> & {
  * Use `create(ListFleetsRequestSchema)` to create a new message.
  */
 export const ListFleetsRequestSchema: GenMessage<ListFleetsRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 6);
+  messageDesc(file_cmdop_core_v1_fleets, 5);
 
 /**
  * fleets.get
@@ -258,7 +265,7 @@ export const ListFleetsRequestSchema: GenMessage<ListFleetsRequest> = /*@__PURE_
  */
 export type GetFleetRequest = Message<"cmdop.core.v1.GetFleetRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 };
@@ -268,7 +275,7 @@ export type GetFleetRequest = Message<"cmdop.core.v1.GetFleetRequest"> & {
  * Use `create(GetFleetRequestSchema)` to create a new message.
  */
 export const GetFleetRequestSchema: GenMessage<GetFleetRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 7);
+  messageDesc(file_cmdop_core_v1_fleets, 6);
 
 /**
  * fleets.create
@@ -277,12 +284,12 @@ export const GetFleetRequestSchema: GenMessage<GetFleetRequest> = /*@__PURE__*/
  */
 export type CreateFleetRequest = Message<"cmdop.core.v1.CreateFleetRequest"> & {
   /**
-   * @generated from field: optional string name = 1;
+   * @generated from field: optional string name = 1 [default = ""];
    */
   name: string;
 
   /**
-   * @generated from field: optional string slug = 2;
+   * @generated from field: optional string slug = 2 [default = ""];
    */
   slug: string;
 
@@ -297,7 +304,7 @@ export type CreateFleetRequest = Message<"cmdop.core.v1.CreateFleetRequest"> & {
  * Use `create(CreateFleetRequestSchema)` to create a new message.
  */
 export const CreateFleetRequestSchema: GenMessage<CreateFleetRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 8);
+  messageDesc(file_cmdop_core_v1_fleets, 7);
 
 /**
  * fleets.update
@@ -306,7 +313,7 @@ export const CreateFleetRequestSchema: GenMessage<CreateFleetRequest> = /*@__PUR
  */
 export type UpdateFleetRequest = Message<"cmdop.core.v1.UpdateFleetRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
@@ -326,7 +333,7 @@ export type UpdateFleetRequest = Message<"cmdop.core.v1.UpdateFleetRequest"> & {
  * Use `create(UpdateFleetRequestSchema)` to create a new message.
  */
 export const UpdateFleetRequestSchema: GenMessage<UpdateFleetRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 9);
+  messageDesc(file_cmdop_core_v1_fleets, 8);
 
 /**
  * fleets.disable
@@ -335,7 +342,7 @@ export const UpdateFleetRequestSchema: GenMessage<UpdateFleetRequest> = /*@__PUR
  */
 export type DisableFleetRequest = Message<"cmdop.core.v1.DisableFleetRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 };
@@ -345,7 +352,7 @@ export type DisableFleetRequest = Message<"cmdop.core.v1.DisableFleetRequest"> &
  * Use `create(DisableFleetRequestSchema)` to create a new message.
  */
 export const DisableFleetRequestSchema: GenMessage<DisableFleetRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 10);
+  messageDesc(file_cmdop_core_v1_fleets, 9);
 
 /**
  * fleets.members.list
@@ -354,19 +361,16 @@ export const DisableFleetRequestSchema: GenMessage<DisableFleetRequest> = /*@__P
  */
 export type ListMembersRequest = Message<"cmdop.core.v1.ListMembersRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional int32 page = 2;
+   * page + per_page: offset = (page-1)*per_page
+   *
+   * @generated from field: optional cmdop.core.v1.OffsetPage page = 2;
    */
-  page: number;
-
-  /**
-   * @generated from field: optional int32 per_page = 3;
-   */
-  perPage: number;
+  page?: OffsetPage | undefined;
 };
 
 /**
@@ -374,7 +378,7 @@ export type ListMembersRequest = Message<"cmdop.core.v1.ListMembersRequest"> & {
  * Use `create(ListMembersRequestSchema)` to create a new message.
  */
 export const ListMembersRequestSchema: GenMessage<ListMembersRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 11);
+  messageDesc(file_cmdop_core_v1_fleets, 10);
 
 /**
  * fleets.members.add
@@ -383,17 +387,17 @@ export const ListMembersRequestSchema: GenMessage<ListMembersRequest> = /*@__PUR
  */
 export type AddMemberRequest = Message<"cmdop.core.v1.AddMemberRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string email = 2;
+   * @generated from field: optional string email = 2 [default = ""];
    */
   email: string;
 
   /**
-   * @generated from field: optional string role = 3;
+   * @generated from field: optional string role = 3 [default = ""];
    */
   role: string;
 };
@@ -403,7 +407,7 @@ export type AddMemberRequest = Message<"cmdop.core.v1.AddMemberRequest"> & {
  * Use `create(AddMemberRequestSchema)` to create a new message.
  */
 export const AddMemberRequestSchema: GenMessage<AddMemberRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 12);
+  messageDesc(file_cmdop_core_v1_fleets, 11);
 
 /**
  * fleets.members.set_role
@@ -412,17 +416,17 @@ export const AddMemberRequestSchema: GenMessage<AddMemberRequest> = /*@__PURE__*
  */
 export type SetMemberRoleRequest = Message<"cmdop.core.v1.SetMemberRoleRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string user_id = 2;
+   * @generated from field: optional string user_id = 2 [default = ""];
    */
   userId: string;
 
   /**
-   * @generated from field: optional string role = 3;
+   * @generated from field: optional string role = 3 [default = ""];
    */
   role: string;
 };
@@ -432,7 +436,7 @@ export type SetMemberRoleRequest = Message<"cmdop.core.v1.SetMemberRoleRequest">
  * Use `create(SetMemberRoleRequestSchema)` to create a new message.
  */
 export const SetMemberRoleRequestSchema: GenMessage<SetMemberRoleRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 13);
+  messageDesc(file_cmdop_core_v1_fleets, 12);
 
 /**
  * fleets.members.remove
@@ -441,12 +445,12 @@ export const SetMemberRoleRequestSchema: GenMessage<SetMemberRoleRequest> = /*@_
  */
 export type RemoveMemberRequest = Message<"cmdop.core.v1.RemoveMemberRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string user_id = 2;
+   * @generated from field: optional string user_id = 2 [default = ""];
    */
   userId: string;
 };
@@ -456,7 +460,7 @@ export type RemoveMemberRequest = Message<"cmdop.core.v1.RemoveMemberRequest"> &
  * Use `create(RemoveMemberRequestSchema)` to create a new message.
  */
 export const RemoveMemberRequestSchema: GenMessage<RemoveMemberRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 14);
+  messageDesc(file_cmdop_core_v1_fleets, 13);
 
 /**
  * fleets.machines.list
@@ -465,12 +469,12 @@ export const RemoveMemberRequestSchema: GenMessage<RemoveMemberRequest> = /*@__P
  */
 export type ListFleetMachinesRequest = Message<"cmdop.core.v1.ListFleetMachinesRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string presence = 2;
+   * @generated from field: optional string presence = 2 [default = ""];
    */
   presence: string;
 
@@ -480,7 +484,7 @@ export type ListFleetMachinesRequest = Message<"cmdop.core.v1.ListFleetMachinesR
   q: string;
 
   /**
-   * @generated from field: optional int32 limit = 4;
+   * @generated from field: optional int32 limit = 4 [default = 0];
    */
   limit: number;
 
@@ -495,7 +499,7 @@ export type ListFleetMachinesRequest = Message<"cmdop.core.v1.ListFleetMachinesR
  * Use `create(ListFleetMachinesRequestSchema)` to create a new message.
  */
 export const ListFleetMachinesRequestSchema: GenMessage<ListFleetMachinesRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 15);
+  messageDesc(file_cmdop_core_v1_fleets, 14);
 
 /**
  * fleets.machines.attach
@@ -504,12 +508,12 @@ export const ListFleetMachinesRequestSchema: GenMessage<ListFleetMachinesRequest
  */
 export type AttachMachineRequest = Message<"cmdop.core.v1.AttachMachineRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string machine_id = 2;
+   * @generated from field: optional string machine_id = 2 [default = ""];
    */
   machineId: string;
 };
@@ -519,7 +523,7 @@ export type AttachMachineRequest = Message<"cmdop.core.v1.AttachMachineRequest">
  * Use `create(AttachMachineRequestSchema)` to create a new message.
  */
 export const AttachMachineRequestSchema: GenMessage<AttachMachineRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 16);
+  messageDesc(file_cmdop_core_v1_fleets, 15);
 
 /**
  * fleets.machines.detach
@@ -528,12 +532,12 @@ export const AttachMachineRequestSchema: GenMessage<AttachMachineRequest> = /*@_
  */
 export type DetachMachineRequest = Message<"cmdop.core.v1.DetachMachineRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string machine_id = 2;
+   * @generated from field: optional string machine_id = 2 [default = ""];
    */
   machineId: string;
 };
@@ -543,7 +547,7 @@ export type DetachMachineRequest = Message<"cmdop.core.v1.DetachMachineRequest">
  * Use `create(DetachMachineRequestSchema)` to create a new message.
  */
 export const DetachMachineRequestSchema: GenMessage<DetachMachineRequest> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_fleets, 17);
+  messageDesc(file_cmdop_core_v1_fleets, 16);
 
 /**
  * @generated from enum cmdop.core.v1.MfaRequirement

@@ -6,13 +6,15 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { OffsetPage } from "./common_pb.js";
+import { file_cmdop_core_v1_common } from "./common_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file cmdop/core/v1/keys.proto.
  */
 export const file_cmdop_core_v1_keys: GenFile = /*@__PURE__*/
-  fileDesc("ChhjbWRvcC9jb3JlL3YxL2tleXMucHJvdG8SDWNtZG9wLmNvcmUudjEiuAEKDUFwaUtleVN1bW1hcnkSCgoCaWQYASABKAkSEAoIZmxlZXRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRISCgprZXlfcHJlZml4GAQgASgJEhIKCmNyZWF0ZWRfYXQYBSABKAkSEgoKZXhwaXJlc19hdBgGIAEoCRIUCgxsYXN0X3VzZWRfYXQYByABKAkSEgoKcmV2b2tlZF9hdBgIIAEoCRIVCg1jcmVhdGVkX2J5X2lkGAkgASgJImoKCkFwaUtleUxpc3QSKwoFaXRlbXMYASADKAsyHC5jbWRvcC5jb3JlLnYxLkFwaUtleVN1bW1hcnkSDgoGb2Zmc2V0GAIgASgFEhAKCHBlcl9wYWdlGAMgASgFEg0KBXRvdGFsGAQgASgFImUKEElzc3VlS2V5UmVzcG9uc2USCgoCaWQYASABKAkSEAoIZmxlZXRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIRCglyYXdfdG9rZW4YBCABKAkSEgoKZXhwaXJlc19hdBgFIAEoCSJDCg9MaXN0S2V5c1JlcXVlc3QSEAoIZmxlZXRfaWQYASABKAkSDAoEcGFnZRgCIAEoBRIQCghwZXJfcGFnZRgDIAEoBSJKCg9Jc3N1ZUtleVJlcXVlc3QSEAoIZmxlZXRfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIXCg9leHBpcmVzX2luX2RheXMYAyABKAUiNAoQUmV2b2tlS2V5UmVxdWVzdBIQCghmbGVldF9pZBgBIAEoCRIOCgZrZXlfaWQYAiABKAk");
+  fileDesc("ChhjbWRvcC9jb3JlL3YxL2tleXMucHJvdG8SDWNtZG9wLmNvcmUudjEiuAEKDUFwaUtleVN1bW1hcnkSCgoCaWQYASABKAkSEAoIZmxlZXRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRISCgprZXlfcHJlZml4GAQgASgJEhIKCmNyZWF0ZWRfYXQYBSABKAkSEgoKZXhwaXJlc19hdBgGIAEoCRIUCgxsYXN0X3VzZWRfYXQYByABKAkSEgoKcmV2b2tlZF9hdBgIIAEoCRIVCg1jcmVhdGVkX2J5X2lkGAkgASgJIpwBCgpBcGlLZXlMaXN0EisKBWl0ZW1zGAEgAygLMhwuY21kb3AuY29yZS52MS5BcGlLZXlTdW1tYXJ5Eg4KBm9mZnNldBgCIAEoBRIQCghwZXJfcGFnZRgDIAEoBRINCgV0b3RhbBgEIAEoBRIMCgRwYWdlGAUgASgFEhAKCGhhc19uZXh0GAYgASgIEhAKCGhhc19wcmV2GAcgASgIImUKEElzc3VlS2V5UmVzcG9uc2USCgoCaWQYASABKAkSEAoIZmxlZXRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIRCglyYXdfdG9rZW4YBCABKAkSEgoKZXhwaXJlc19hdBgFIAEoCSJOCg9MaXN0S2V5c1JlcXVlc3QSEgoIZmxlZXRfaWQYASABKAk6ABInCgRwYWdlGAIgASgLMhkuY21kb3AuY29yZS52MS5PZmZzZXRQYWdlIk4KD0lzc3VlS2V5UmVxdWVzdBISCghmbGVldF9pZBgBIAEoCToAEg4KBG5hbWUYAiABKAk6ABIXCg9leHBpcmVzX2luX2RheXMYAyABKAUiOAoQUmV2b2tlS2V5UmVxdWVzdBISCghmbGVldF9pZBgBIAEoCToAEhAKBmtleV9pZBgCIAEoCToA", [file_cmdop_core_v1_common]);
 
 /**
  * SDK name: ApiKey
@@ -96,6 +98,21 @@ export type ApiKeyList = Message<"cmdop.core.v1.ApiKeyList"> & {
    * @generated from field: optional int32 total = 4;
    */
   total: number;
+
+  /**
+   * @generated from field: optional int32 page = 5;
+   */
+  page: number;
+
+  /**
+   * @generated from field: optional bool has_next = 6;
+   */
+  hasNext: boolean;
+
+  /**
+   * @generated from field: optional bool has_prev = 7;
+   */
+  hasPrev: boolean;
 };
 
 /**
@@ -151,19 +168,16 @@ export const IssueKeyResponseSchema: GenMessage<IssueKeyResponse> = /*@__PURE__*
  */
 export type ListKeysRequest = Message<"cmdop.core.v1.ListKeysRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional int32 page = 2;
+   * page + per_page: offset = (page-1)*per_page
+   *
+   * @generated from field: optional cmdop.core.v1.OffsetPage page = 2;
    */
-  page: number;
-
-  /**
-   * @generated from field: optional int32 per_page = 3;
-   */
-  perPage: number;
+  page?: OffsetPage | undefined;
 };
 
 /**
@@ -180,12 +194,12 @@ export const ListKeysRequestSchema: GenMessage<ListKeysRequest> = /*@__PURE__*/
  */
 export type IssueKeyRequest = Message<"cmdop.core.v1.IssueKeyRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string name = 2;
+   * @generated from field: optional string name = 2 [default = ""];
    */
   name: string;
 
@@ -209,12 +223,12 @@ export const IssueKeyRequestSchema: GenMessage<IssueKeyRequest> = /*@__PURE__*/
  */
 export type RevokeKeyRequest = Message<"cmdop.core.v1.RevokeKeyRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string key_id = 2;
+   * @generated from field: optional string key_id = 2 [default = ""];
    */
   keyId: string;
 };

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cmdop/core/v1/machines.proto.
  */
 export const file_cmdop_core_v1_machines: GenFile = /*@__PURE__*/
-  fileDesc("ChxjbWRvcC9jb3JlL3YxL21hY2hpbmVzLnByb3RvEg1jbWRvcC5jb3JlLnYxIk0KD01hY2hpbmVGbGVldFJlZhIQCghmbGVldF9pZBgBIAEoCRIMCgRzbHVnGAIgASgJEgwKBG5hbWUYAyABKAkSDAoEcm9sZRgEIAEoCSKXAQoMTWFjaGluZVNwZWNzEhEKCWNwdV9tb2RlbBgBIAEoCRIRCgljcHVfY291bnQYAiABKAUSFwoPdG90YWxfcmFtX2J5dGVzGAMgASgDEhAKCGhvbWVfZGlyGAQgASgJEgsKA3VpZBgFIAEoBRITCgtkZXZpY2VfdHlwZRgGIAEoCRIUCgxkZXZpY2VfbW9kZWwYByABKAkiiQMKDk1hY2hpbmVTdW1tYXJ5EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSCgoCb3MYBCABKAkSEgoKb3NfdmVyc2lvbhgFIAEoCRIUCgxhcmNoaXRlY3R1cmUYBiABKAkSFQoNYWdlbnRfdmVyc2lvbhgHIAEoCRIZChFsYXN0X2hlYXJ0YmVhdF9hdBgIIAEoCRIQCghwcmVzZW5jZRgJIAEoCRIeChZwdWJsaWNfa2V5X2ZpbmdlcnByaW50GAogASgJEhkKEXB1YmxpY19rZXlfc3RhdHVzGAsgASgJEhMKC2Rpc2FibGVkX2F0GAwgASgJEhIKCmNyZWF0ZWRfYXQYDSABKAkSLgoGZmxlZXRzGA4gAygLMh4uY21kb3AuY29yZS52MS5NYWNoaW5lRmxlZXRSZWYSKgoFc3BlY3MYDyABKAsyGy5jbWRvcC5jb3JlLnYxLk1hY2hpbmVTcGVjcxIRCglpc19qYXJ2aXMYECABKAgiggIKC0xpdmVNZXRyaWNzEhEKCWNwdV91c2FnZRgBIAEoARIUCgxtZW1vcnlfdXNhZ2UYAiABKAESFwoPbWVtb3J5X3RvdGFsX2diGAMgASgBEhIKCmRpc2tfdXNhZ2UYBCABKAESFQoNZGlza190b3RhbF9nYhgFIAEoARIVCg1iYXR0ZXJ5X2xldmVsGAYgASgBEhMKC2lzX2NoYXJnaW5nGAcgASgIEhYKDmlzX29uX2FjX3Bvd2VyGAggASgIEhYKDnVwdGltZV9zZWNvbmRzGAkgASgDEhUKDXByb2Nlc3NfY291bnQYCiABKAUSEwoLcmVjb3JkZWRfYXQYCyABKAkikAIKDU1hY2hpbmVEZXRhaWwSLgoHc3VtbWFyeRgBIAEoCzIdLmNtZG9wLmNvcmUudjEuTWFjaGluZVN1bW1hcnkSDwoHaXNfcm9vdBgCIAEoCBIQCgh1c2VybmFtZRgDIAEoCRIRCglkZXZpY2VfaWQYBCABKAkSEgoKcHVibGljX2tleRgFIAEoCRIaChJwdWJsaWNfa2V5X3ZlcnNpb24YBiABKAUSIAoYcHVibGljX2tleV9yZWdpc3RlcmVkX2F0GAcgASgJEhUKDWNyZWF0ZWRfYnlfaWQYCCABKAkSMAoMbGl2ZV9tZXRyaWNzGAkgASgLMhouY21kb3AuY29yZS52MS5MaXZlTWV0cmljcyJiCgtNYWNoaW5lTGlzdBIsCgVpdGVtcxgBIAMoCzIdLmNtZG9wLmNvcmUudjEuTWFjaGluZVN1bW1hcnkSEwoLbmV4dF9jdXJzb3IYAiABKAkSEAoIaGFzX21vcmUYAyABKAgicgoPTWFjaGluZUlkZW50aXR5EhAKCGhvc3RuYW1lGAEgASgJEgoKAm9zGAIgASgJEhIKCm9zX3ZlcnNpb24YAyABKAkSFgoOa2VybmVsX3ZlcnNpb24YBCABKAkSFQoNYWdlbnRfdmVyc2lvbhgFIAEoCSJuCg9NYWNoaW5lSGFyZHdhcmUSCwoDY3B1GAEgASgJEhEKCWNwdV9jb3JlcxgCIAEoBRIXCg9tZW1vcnlfdG90YWxfZ2IYAyABKAESFQoNZGlza190b3RhbF9nYhgEIAEoARILCgNncHUYBSABKAkixAIKEE1hY2hpbmVMaXZlU3RhdGUSEQoJY3B1X3VzYWdlGAEgASgBEhQKDG1lbW9yeV91c2FnZRgCIAEoARIXCg9tZW1vcnlfdG90YWxfZ2IYAyABKAESFgoObWVtb3J5X2ZyZWVfZ2IYBCABKAESEgoKZGlza191c2FnZRgFIAEoARIVCg1kaXNrX3RvdGFsX2diGAYgASgBEhQKDGRpc2tfZnJlZV9nYhgHIAEoARIVCg1iYXR0ZXJ5X2xldmVsGAggASgBEhMKC2lzX2NoYXJnaW5nGAkgASgIEhYKDmlzX29uX2FjX3Bvd2VyGAogASgIEhYKDnVwdGltZV9zZWNvbmRzGAsgASgDEhUKDXByb2Nlc3NfY291bnQYDCABKAUSEwoLcmVjb3JkZWRfYXQYDSABKAkSDQoFc3RhbGUYDiABKAgimQEKEk1hY2hpbmVTZXNzaW9uSW5mbxIUCgxjb25uZWN0ZWRfYXQYASABKAkSGQoRbGFzdF9oZWFydGJlYXRfYXQYAiABKAkSGwoTcmVjb25uZWN0X2NvdW50XzI0aBgDIAEoBRIYChB0b2tlbl9leHBpcmVzX2F0GAQgASgJEhsKE3R1bm5lbF9jb3VudF9hY3RpdmUYBSABKAUiUgoPTWFjaGluZVByZXNlbmNlEg4KBnN0YXR1cxgBIAEoCRIUCgxsYXN0X3NlZW5fYXQYAiABKAkSGQoRZnJlc2huZXNzX3NlY29uZHMYAyABKAUiawoSTWFjaGluZUZpbmdlcnByaW50Eh4KFnB1YmxpY19rZXlfZmluZ2VycHJpbnQYASABKAkSGQoRcHVibGljX2tleV9zdGF0dXMYAiABKAkSGgoScHVibGljX2tleV92ZXJzaW9uGAMgASgFIswCChNNYWNoaW5lSW5mb1Jlc3BvbnNlEjAKCGlkZW50aXR5GAEgASgLMh4uY21kb3AuY29yZS52MS5NYWNoaW5lSWRlbnRpdHkSMAoIaGFyZHdhcmUYAiABKAsyHi5jbWRvcC5jb3JlLnYxLk1hY2hpbmVIYXJkd2FyZRIzCgpsaXZlX3N0YXRlGAMgASgLMh8uY21kb3AuY29yZS52MS5NYWNoaW5lTGl2ZVN0YXRlEjIKB3Nlc3Npb24YBCABKAsyIS5jbWRvcC5jb3JlLnYxLk1hY2hpbmVTZXNzaW9uSW5mbxIwCghwcmVzZW5jZRgFIAEoCzIeLmNtZG9wLmNvcmUudjEuTWFjaGluZVByZXNlbmNlEjYKC2ZpbmdlcnByaW50GAYgASgLMiEuY21kb3AuY29yZS52MS5NYWNoaW5lRmluZ2VycHJpbnQiMwoIVG9wTW9kZWwSDQoFbW9kZWwYASABKAkSCwoDdXNkGAIgASgBEgsKA3BjdBgDIAEoASLNAQoMTWFjaGluZVNwZW5kEg4KBndpbmRvdxgBIAEoCRIRCgl0b3RhbF91c2QYAiABKAESEQoJZGVsdGFfdXNkGAMgASgBEhEKCWRlbHRhX3BjdBgEIAEoARIRCgl0b2tlbnNfaW4YBSABKAMSEgoKdG9rZW5zX291dBgGIAEoAxINCgVjYWxscxgHIAEoAxIRCglvY3JfcGFnZXMYCCABKAMSKwoKdG9wX21vZGVscxgJIAMoCzIXLmNtZG9wLmNvcmUudjEuVG9wTW9kZWwiiQEKDkhpc3RvcnlNZXNzYWdlEgwKBHJvbGUYASABKAkSDAoEdGV4dBgCIAEoCRISCgpjcmVhdGVkX2F0GAMgASgJEhIKCnJlcXVlc3RfaWQYBCABKAkSDwoHc3VjY2VzcxgFIAEoCBINCgVlcnJvchgGIAEoCRITCgtkdXJhdGlvbl9tcxgHIAEoBSJdChBNZXNzYWdlc1Jlc3BvbnNlEhgKEGFnZW50X3Nlc3Npb25faWQYASABKAkSLwoIbWVzc2FnZXMYAiADKAsyHS5jbWRvcC5jb3JlLnYxLkhpc3RvcnlNZXNzYWdlIkIKFUNsZWFyTWVzc2FnZXNSZXNwb25zZRIYChBhZ2VudF9zZXNzaW9uX2lkGAEgASgJEg8KB2RlbGV0ZWQYAiABKAUiMQoVQWN0aXZlU2Vzc2lvblJlc3BvbnNlEhgKEGFnZW50X3Nlc3Npb25faWQYASABKAkiNwoLU3RyZWFtRXZlbnQSEgoKZXZlbnRfdHlwZRgBIAEoBRIUCgxwYXlsb2FkX2pzb24YAiABKAkiMQoJUGluRGVuaWVkEhQKDGNoYWxsZW5nZV9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiMgoLUGluUmVxdWlyZWQSFAoMY2hhbGxlbmdlX2lkGAEgASgJEg0KBWxhYmVsGAIgASgJIkQKD0NvbmZpcm1SZXF1aXJlZBINCgV0b2tlbhgBIAEoCRIMCgRwbGFuGAIgASgJEhQKDGRhbmdlcl9sZXZlbBgDIAEoCSJNCghEb25lSW5mbxIPCgdzdWNjZXNzGAEgASgIEgwKBHRleHQYAiABKAkSDQoFZXJyb3IYAyABKAkSEwoLZHVyYXRpb25fbXMYBCABKAUiLgoJUGluQW5zd2VyEhQKDGNoYWxsZW5nZV9pZBgBIAEoCRILCgNwaW4YAiABKAkiLgoNQ29uZmlybUFuc3dlchINCgV0b2tlbhgBIAEoCRIOCgZhY2NlcHQYAiABKAgiMQoPQXNrRnJhbWVVbmtub3duEgwKBHR5cGUYASABKAkSEAoIcmF3X2pzb24YAiABKAki5gIKCEFza0ZyYW1lEisKBWV2ZW50GAEgASgLMhouY21kb3AuY29yZS52MS5TdHJlYW1FdmVudEgAEi4KCnBpbl9kZW5pZWQYAiABKAsyGC5jbWRvcC5jb3JlLnYxLlBpbkRlbmllZEgAEjIKDHBpbl9yZXF1aXJlZBgDIAEoCzIaLmNtZG9wLmNvcmUudjEuUGluUmVxdWlyZWRIABI6ChBjb25maXJtX3JlcXVpcmVkGAQgASgLMh4uY21kb3AuY29yZS52MS5Db25maXJtUmVxdWlyZWRIABInCgRkb25lGAUgASgLMhcuY21kb3AuY29yZS52MS5Eb25lSW5mb0gAEikKBWVycm9yGAYgASgLMhguY21kb3AuY29yZS52MS5FcnJvckluZm9IABIxCgd1bmtub3duGAcgASgLMh4uY21kb3AuY29yZS52MS5Bc2tGcmFtZVVua25vd25IAEIGCgR0eXBlIlEKE0xpc3RNYWNoaW5lc1JlcXVlc3QSEAoIcHJlc2VuY2UYASABKAkSCQoBcRgCIAEoCRINCgVsaW1pdBgDIAEoBRIOCgZjdXJzb3IYBCABKAkiJwoRR2V0TWFjaGluZVJlcXVlc3QSEgoKbWFjaGluZV9pZBgBIAEoCSI4ChRVcGRhdGVNYWNoaW5lUmVxdWVzdBISCgptYWNoaW5lX2lkGAEgASgJEgwKBG5hbWUYAiABKAkiKwoVRGlzYWJsZU1hY2hpbmVSZXF1ZXN0EhIKCm1hY2hpbmVfaWQYASABKAkiKAoSTWFjaGluZUluZm9SZXF1ZXN0EhIKCm1hY2hpbmVfaWQYASABKAkiOQoTTWFjaGluZVNwZW5kUmVxdWVzdBISCgptYWNoaW5lX2lkGAEgASgJEg4KBndpbmRvdxgCIAEoCSKBAgoKQXNrUmVxdWVzdBISCgptYWNoaW5lX2lkGAEgASgJEg4KBnByb21wdBgCIAEoCRISCgpzZXNzaW9uX2lkGAMgASgJEhIKCmFnZW50X3R5cGUYBCABKAkSFwoPdGltZW91dF9zZWNvbmRzGAUgASgFEjcKB29wdGlvbnMYBiADKAsyJi5jbWRvcC5jb3JlLnYxLkFza1JlcXVlc3QuT3B0aW9uc0VudHJ5EgsKA3BpbhgHIAEoCRIYCg9vcHRpb25zX3ByZXNlbnQY7gcgASgIGi4KDE9wdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIjQKD01lc3NhZ2VzUmVxdWVzdBISCgptYWNoaW5lX2lkGAEgASgJEg0KBWxpbWl0GAIgASgFIioKFENsZWFyTWVzc2FnZXNSZXF1ZXN0EhIKCm1hY2hpbmVfaWQYASABKAkiKgoUQWN0aXZlU2Vzc2lvblJlcXVlc3QSEgoKbWFjaGluZV9pZBgBIAEoCQ", [file_cmdop_core_v1_common]);
+  fileDesc("ChxjbWRvcC9jb3JlL3YxL21hY2hpbmVzLnByb3RvEg1jbWRvcC5jb3JlLnYxIk0KD01hY2hpbmVGbGVldFJlZhIQCghmbGVldF9pZBgBIAEoCRIMCgRzbHVnGAIgASgJEgwKBG5hbWUYAyABKAkSDAoEcm9sZRgEIAEoCSKXAQoMTWFjaGluZVNwZWNzEhEKCWNwdV9tb2RlbBgBIAEoCRIRCgljcHVfY291bnQYAiABKAUSFwoPdG90YWxfcmFtX2J5dGVzGAMgASgDEhAKCGhvbWVfZGlyGAQgASgJEgsKA3VpZBgFIAEoBRITCgtkZXZpY2VfdHlwZRgGIAEoCRIUCgxkZXZpY2VfbW9kZWwYByABKAkiiQMKDk1hY2hpbmVTdW1tYXJ5EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSCgoCb3MYBCABKAkSEgoKb3NfdmVyc2lvbhgFIAEoCRIUCgxhcmNoaXRlY3R1cmUYBiABKAkSFQoNYWdlbnRfdmVyc2lvbhgHIAEoCRIZChFsYXN0X2hlYXJ0YmVhdF9hdBgIIAEoCRIQCghwcmVzZW5jZRgJIAEoCRIeChZwdWJsaWNfa2V5X2ZpbmdlcnByaW50GAogASgJEhkKEXB1YmxpY19rZXlfc3RhdHVzGAsgASgJEhMKC2Rpc2FibGVkX2F0GAwgASgJEhIKCmNyZWF0ZWRfYXQYDSABKAkSLgoGZmxlZXRzGA4gAygLMh4uY21kb3AuY29yZS52MS5NYWNoaW5lRmxlZXRSZWYSKgoFc3BlY3MYDyABKAsyGy5jbWRvcC5jb3JlLnYxLk1hY2hpbmVTcGVjcxIRCglpc19qYXJ2aXMYECABKAgiggIKC0xpdmVNZXRyaWNzEhEKCWNwdV91c2FnZRgBIAEoARIUCgxtZW1vcnlfdXNhZ2UYAiABKAESFwoPbWVtb3J5X3RvdGFsX2diGAMgASgBEhIKCmRpc2tfdXNhZ2UYBCABKAESFQoNZGlza190b3RhbF9nYhgFIAEoARIVCg1iYXR0ZXJ5X2xldmVsGAYgASgBEhMKC2lzX2NoYXJnaW5nGAcgASgIEhYKDmlzX29uX2FjX3Bvd2VyGAggASgIEhYKDnVwdGltZV9zZWNvbmRzGAkgASgDEhUKDXByb2Nlc3NfY291bnQYCiABKAUSEwoLcmVjb3JkZWRfYXQYCyABKAkikAIKDU1hY2hpbmVEZXRhaWwSLgoHc3VtbWFyeRgBIAEoCzIdLmNtZG9wLmNvcmUudjEuTWFjaGluZVN1bW1hcnkSDwoHaXNfcm9vdBgCIAEoCBIQCgh1c2VybmFtZRgDIAEoCRIRCglkZXZpY2VfaWQYBCABKAkSEgoKcHVibGljX2tleRgFIAEoCRIaChJwdWJsaWNfa2V5X3ZlcnNpb24YBiABKAUSIAoYcHVibGljX2tleV9yZWdpc3RlcmVkX2F0GAcgASgJEhUKDWNyZWF0ZWRfYnlfaWQYCCABKAkSMAoMbGl2ZV9tZXRyaWNzGAkgASgLMhouY21kb3AuY29yZS52MS5MaXZlTWV0cmljcyJiCgtNYWNoaW5lTGlzdBIsCgVpdGVtcxgBIAMoCzIdLmNtZG9wLmNvcmUudjEuTWFjaGluZVN1bW1hcnkSEwoLbmV4dF9jdXJzb3IYAiABKAkSEAoIaGFzX21vcmUYAyABKAgicgoPTWFjaGluZUlkZW50aXR5EhAKCGhvc3RuYW1lGAEgASgJEgoKAm9zGAIgASgJEhIKCm9zX3ZlcnNpb24YAyABKAkSFgoOa2VybmVsX3ZlcnNpb24YBCABKAkSFQoNYWdlbnRfdmVyc2lvbhgFIAEoCSJuCg9NYWNoaW5lSGFyZHdhcmUSCwoDY3B1GAEgASgJEhEKCWNwdV9jb3JlcxgCIAEoBRIXCg9tZW1vcnlfdG90YWxfZ2IYAyABKAESFQoNZGlza190b3RhbF9nYhgEIAEoARILCgNncHUYBSABKAkixAIKEE1hY2hpbmVMaXZlU3RhdGUSEQoJY3B1X3VzYWdlGAEgASgBEhQKDG1lbW9yeV91c2FnZRgCIAEoARIXCg9tZW1vcnlfdG90YWxfZ2IYAyABKAESFgoObWVtb3J5X2ZyZWVfZ2IYBCABKAESEgoKZGlza191c2FnZRgFIAEoARIVCg1kaXNrX3RvdGFsX2diGAYgASgBEhQKDGRpc2tfZnJlZV9nYhgHIAEoARIVCg1iYXR0ZXJ5X2xldmVsGAggASgBEhMKC2lzX2NoYXJnaW5nGAkgASgIEhYKDmlzX29uX2FjX3Bvd2VyGAogASgIEhYKDnVwdGltZV9zZWNvbmRzGAsgASgDEhUKDXByb2Nlc3NfY291bnQYDCABKAUSEwoLcmVjb3JkZWRfYXQYDSABKAkSDQoFc3RhbGUYDiABKAgimQEKEk1hY2hpbmVTZXNzaW9uSW5mbxIUCgxjb25uZWN0ZWRfYXQYASABKAkSGQoRbGFzdF9oZWFydGJlYXRfYXQYAiABKAkSGwoTcmVjb25uZWN0X2NvdW50XzI0aBgDIAEoBRIYChB0b2tlbl9leHBpcmVzX2F0GAQgASgJEhsKE3R1bm5lbF9jb3VudF9hY3RpdmUYBSABKAUiUgoPTWFjaGluZVByZXNlbmNlEg4KBnN0YXR1cxgBIAEoCRIUCgxsYXN0X3NlZW5fYXQYAiABKAkSGQoRZnJlc2huZXNzX3NlY29uZHMYAyABKAUiawoSTWFjaGluZUZpbmdlcnByaW50Eh4KFnB1YmxpY19rZXlfZmluZ2VycHJpbnQYASABKAkSGQoRcHVibGljX2tleV9zdGF0dXMYAiABKAkSGgoScHVibGljX2tleV92ZXJzaW9uGAMgASgFIswCChNNYWNoaW5lSW5mb1Jlc3BvbnNlEjAKCGlkZW50aXR5GAEgASgLMh4uY21kb3AuY29yZS52MS5NYWNoaW5lSWRlbnRpdHkSMAoIaGFyZHdhcmUYAiABKAsyHi5jbWRvcC5jb3JlLnYxLk1hY2hpbmVIYXJkd2FyZRIzCgpsaXZlX3N0YXRlGAMgASgLMh8uY21kb3AuY29yZS52MS5NYWNoaW5lTGl2ZVN0YXRlEjIKB3Nlc3Npb24YBCABKAsyIS5jbWRvcC5jb3JlLnYxLk1hY2hpbmVTZXNzaW9uSW5mbxIwCghwcmVzZW5jZRgFIAEoCzIeLmNtZG9wLmNvcmUudjEuTWFjaGluZVByZXNlbmNlEjYKC2ZpbmdlcnByaW50GAYgASgLMiEuY21kb3AuY29yZS52MS5NYWNoaW5lRmluZ2VycHJpbnQiMwoIVG9wTW9kZWwSDQoFbW9kZWwYASABKAkSCwoDdXNkGAIgASgBEgsKA3BjdBgDIAEoASLNAQoMTWFjaGluZVNwZW5kEg4KBndpbmRvdxgBIAEoCRIRCgl0b3RhbF91c2QYAiABKAESEQoJZGVsdGFfdXNkGAMgASgBEhEKCWRlbHRhX3BjdBgEIAEoARIRCgl0b2tlbnNfaW4YBSABKAMSEgoKdG9rZW5zX291dBgGIAEoAxINCgVjYWxscxgHIAEoAxIRCglvY3JfcGFnZXMYCCABKAMSKwoKdG9wX21vZGVscxgJIAMoCzIXLmNtZG9wLmNvcmUudjEuVG9wTW9kZWwiiQEKDkhpc3RvcnlNZXNzYWdlEgwKBHJvbGUYASABKAkSDAoEdGV4dBgCIAEoCRISCgpjcmVhdGVkX2F0GAMgASgJEhIKCnJlcXVlc3RfaWQYBCABKAkSDwoHc3VjY2VzcxgFIAEoCBINCgVlcnJvchgGIAEoCRITCgtkdXJhdGlvbl9tcxgHIAEoBSJdChBNZXNzYWdlc1Jlc3BvbnNlEhgKEGFnZW50X3Nlc3Npb25faWQYASABKAkSLwoIbWVzc2FnZXMYAiADKAsyHS5jbWRvcC5jb3JlLnYxLkhpc3RvcnlNZXNzYWdlIkIKFUNsZWFyTWVzc2FnZXNSZXNwb25zZRIYChBhZ2VudF9zZXNzaW9uX2lkGAEgASgJEg8KB2RlbGV0ZWQYAiABKAUiMQoVQWN0aXZlU2Vzc2lvblJlc3BvbnNlEhgKEGFnZW50X3Nlc3Npb25faWQYASABKAkiNwoLU3RyZWFtRXZlbnQSEgoKZXZlbnRfdHlwZRgBIAEoBRIUCgxwYXlsb2FkX2pzb24YAiABKAkiMQoJUGluRGVuaWVkEhQKDGNoYWxsZW5nZV9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiMgoLUGluUmVxdWlyZWQSFAoMY2hhbGxlbmdlX2lkGAEgASgJEg0KBWxhYmVsGAIgASgJIkQKD0NvbmZpcm1SZXF1aXJlZBINCgV0b2tlbhgBIAEoCRIMCgRwbGFuGAIgASgJEhQKDGRhbmdlcl9sZXZlbBgDIAEoCSJNCghEb25lSW5mbxIPCgdzdWNjZXNzGAEgASgIEgwKBHRleHQYAiABKAkSDQoFZXJyb3IYAyABKAkSEwoLZHVyYXRpb25fbXMYBCABKAUiMgoJUGluQW5zd2VyEhYKDGNoYWxsZW5nZV9pZBgBIAEoCToAEg0KA3BpbhgCIAEoCToAIjcKDUNvbmZpcm1BbnN3ZXISDwoFdG9rZW4YASABKAk6ABIVCgZhY2NlcHQYAiABKAg6BWZhbHNlIjEKD0Fza0ZyYW1lVW5rbm93bhIMCgR0eXBlGAEgASgJEhAKCHJhd19qc29uGAIgASgJIuYCCghBc2tGcmFtZRIrCgVldmVudBgBIAEoCzIaLmNtZG9wLmNvcmUudjEuU3RyZWFtRXZlbnRIABIuCgpwaW5fZGVuaWVkGAQgASgLMhguY21kb3AuY29yZS52MS5QaW5EZW5pZWRIABIyCgxwaW5fcmVxdWlyZWQYAyABKAsyGi5jbWRvcC5jb3JlLnYxLlBpblJlcXVpcmVkSAASOgoQY29uZmlybV9yZXF1aXJlZBgCIAEoCzIeLmNtZG9wLmNvcmUudjEuQ29uZmlybVJlcXVpcmVkSAASJwoEZG9uZRgFIAEoCzIXLmNtZG9wLmNvcmUudjEuRG9uZUluZm9IABIpCgVlcnJvchgGIAEoCzIYLmNtZG9wLmNvcmUudjEuRXJyb3JJbmZvSAASMQoHdW5rbm93bhgHIAEoCzIeLmNtZG9wLmNvcmUudjEuQXNrRnJhbWVVbmtub3duSABCBgoEdHlwZSJWChNMaXN0TWFjaGluZXNSZXF1ZXN0EhIKCHByZXNlbmNlGAEgASgJOgASCQoBcRgCIAEoCRIQCgVsaW1pdBgDIAEoBToBMBIOCgZjdXJzb3IYBCABKAkiKQoRR2V0TWFjaGluZVJlcXVlc3QSFAoKbWFjaGluZV9pZBgBIAEoCToAIjoKFFVwZGF0ZU1hY2hpbmVSZXF1ZXN0EhQKCm1hY2hpbmVfaWQYASABKAk6ABIMCgRuYW1lGAIgASgJIi0KFURpc2FibGVNYWNoaW5lUmVxdWVzdBIUCgptYWNoaW5lX2lkGAEgASgJOgAiKgoSTWFjaGluZUluZm9SZXF1ZXN0EhQKCm1hY2hpbmVfaWQYASABKAk6ACI9ChNNYWNoaW5lU3BlbmRSZXF1ZXN0EhQKCm1hY2hpbmVfaWQYASABKAk6ABIQCgZ3aW5kb3cYAiABKAk6ACKHAgoKQXNrUmVxdWVzdBIUCgptYWNoaW5lX2lkGAEgASgJOgASEAoGcHJvbXB0GAMgASgJOgASFAoKc2Vzc2lvbl9pZBgCIAEoCToAEhIKCmFnZW50X3R5cGUYBCABKAkSFwoPdGltZW91dF9zZWNvbmRzGAUgASgFEjcKB29wdGlvbnMYBiADKAsyJi5jbWRvcC5jb3JlLnYxLkFza1JlcXVlc3QuT3B0aW9uc0VudHJ5EgsKA3BpbhgHIAEoCRIYCg9vcHRpb25zX3ByZXNlbnQY7gcgASgIGi4KDE9wdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIjkKD01lc3NhZ2VzUmVxdWVzdBIUCgptYWNoaW5lX2lkGAEgASgJOgASEAoFbGltaXQYAiABKAU6ATAiLAoUQ2xlYXJNZXNzYWdlc1JlcXVlc3QSFAoKbWFjaGluZV9pZBgBIAEoCToAIiwKFEFjdGl2ZVNlc3Npb25SZXF1ZXN0EhQKCm1hY2hpbmVfaWQYASABKAk6AA", [file_cmdop_core_v1_common]);
 
 /**
  * @generated from message cmdop.core.v1.MachineFleetRef
@@ -955,12 +955,12 @@ export const DoneInfoSchema: GenMessage<DoneInfo> = /*@__PURE__*/
  */
 export type PinAnswer = Message<"cmdop.core.v1.PinAnswer"> & {
   /**
-   * @generated from field: optional string challenge_id = 1;
+   * @generated from field: optional string challenge_id = 1 [default = ""];
    */
   challengeId: string;
 
   /**
-   * @generated from field: optional string pin = 2;
+   * @generated from field: optional string pin = 2 [default = ""];
    */
   pin: string;
 };
@@ -977,12 +977,12 @@ export const PinAnswerSchema: GenMessage<PinAnswer> = /*@__PURE__*/
  */
 export type ConfirmAnswer = Message<"cmdop.core.v1.ConfirmAnswer"> & {
   /**
-   * @generated from field: optional string token = 1;
+   * @generated from field: optional string token = 1 [default = ""];
    */
   token: string;
 
   /**
-   * @generated from field: optional bool accept = 2;
+   * @generated from field: optional bool accept = 2 [default = false];
    */
   accept: boolean;
 };
@@ -1036,7 +1036,7 @@ export type AskFrame = Message<"cmdop.core.v1.AskFrame"> & {
     case: "event";
   } | {
     /**
-     * @generated from field: cmdop.core.v1.PinDenied pin_denied = 2;
+     * @generated from field: cmdop.core.v1.PinDenied pin_denied = 4;
      */
     value: PinDenied;
     case: "pinDenied";
@@ -1048,7 +1048,7 @@ export type AskFrame = Message<"cmdop.core.v1.AskFrame"> & {
     case: "pinRequired";
   } | {
     /**
-     * @generated from field: cmdop.core.v1.ConfirmRequired confirm_required = 4;
+     * @generated from field: cmdop.core.v1.ConfirmRequired confirm_required = 2;
      */
     value: ConfirmRequired;
     case: "confirmRequired";
@@ -1089,7 +1089,7 @@ export const AskFrameSchema: GenMessage<AskFrame> = /*@__PURE__*/
  */
 export type ListMachinesRequest = Message<"cmdop.core.v1.ListMachinesRequest"> & {
   /**
-   * @generated from field: optional string presence = 1;
+   * @generated from field: optional string presence = 1 [default = ""];
    */
   presence: string;
 
@@ -1099,7 +1099,7 @@ export type ListMachinesRequest = Message<"cmdop.core.v1.ListMachinesRequest"> &
   q: string;
 
   /**
-   * @generated from field: optional int32 limit = 3;
+   * @generated from field: optional int32 limit = 3 [default = 0];
    */
   limit: number;
 
@@ -1123,7 +1123,7 @@ export const ListMachinesRequestSchema: GenMessage<ListMachinesRequest> = /*@__P
  */
 export type GetMachineRequest = Message<"cmdop.core.v1.GetMachineRequest"> & {
   /**
-   * @generated from field: optional string machine_id = 1;
+   * @generated from field: optional string machine_id = 1 [default = ""];
    */
   machineId: string;
 };
@@ -1142,7 +1142,7 @@ export const GetMachineRequestSchema: GenMessage<GetMachineRequest> = /*@__PURE_
  */
 export type UpdateMachineRequest = Message<"cmdop.core.v1.UpdateMachineRequest"> & {
   /**
-   * @generated from field: optional string machine_id = 1;
+   * @generated from field: optional string machine_id = 1 [default = ""];
    */
   machineId: string;
 
@@ -1166,7 +1166,7 @@ export const UpdateMachineRequestSchema: GenMessage<UpdateMachineRequest> = /*@_
  */
 export type DisableMachineRequest = Message<"cmdop.core.v1.DisableMachineRequest"> & {
   /**
-   * @generated from field: optional string machine_id = 1;
+   * @generated from field: optional string machine_id = 1 [default = ""];
    */
   machineId: string;
 };
@@ -1185,7 +1185,7 @@ export const DisableMachineRequestSchema: GenMessage<DisableMachineRequest> = /*
  */
 export type MachineInfoRequest = Message<"cmdop.core.v1.MachineInfoRequest"> & {
   /**
-   * @generated from field: optional string machine_id = 1;
+   * @generated from field: optional string machine_id = 1 [default = ""];
    */
   machineId: string;
 };
@@ -1204,12 +1204,12 @@ export const MachineInfoRequestSchema: GenMessage<MachineInfoRequest> = /*@__PUR
  */
 export type MachineSpendRequest = Message<"cmdop.core.v1.MachineSpendRequest"> & {
   /**
-   * @generated from field: optional string machine_id = 1;
+   * @generated from field: optional string machine_id = 1 [default = ""];
    */
   machineId: string;
 
   /**
-   * @generated from field: optional string window = 2;
+   * @generated from field: optional string window = 2 [default = ""];
    */
   window: string;
 };
@@ -1228,17 +1228,17 @@ export const MachineSpendRequestSchema: GenMessage<MachineSpendRequest> = /*@__P
  */
 export type AskRequest = Message<"cmdop.core.v1.AskRequest"> & {
   /**
-   * @generated from field: optional string machine_id = 1;
+   * @generated from field: optional string machine_id = 1 [default = ""];
    */
   machineId: string;
 
   /**
-   * @generated from field: optional string prompt = 2;
+   * @generated from field: optional string prompt = 3 [default = ""];
    */
   prompt: string;
 
   /**
-   * @generated from field: optional string session_id = 3;
+   * @generated from field: optional string session_id = 2 [default = ""];
    */
   sessionId: string;
 
@@ -1284,12 +1284,12 @@ export const AskRequestSchema: GenMessage<AskRequest> = /*@__PURE__*/
  */
 export type MessagesRequest = Message<"cmdop.core.v1.MessagesRequest"> & {
   /**
-   * @generated from field: optional string machine_id = 1;
+   * @generated from field: optional string machine_id = 1 [default = ""];
    */
   machineId: string;
 
   /**
-   * @generated from field: optional int32 limit = 2;
+   * @generated from field: optional int32 limit = 2 [default = 0];
    */
   limit: number;
 };
@@ -1308,7 +1308,7 @@ export const MessagesRequestSchema: GenMessage<MessagesRequest> = /*@__PURE__*/
  */
 export type ClearMessagesRequest = Message<"cmdop.core.v1.ClearMessagesRequest"> & {
   /**
-   * @generated from field: optional string machine_id = 1;
+   * @generated from field: optional string machine_id = 1 [default = ""];
    */
   machineId: string;
 };
@@ -1327,7 +1327,7 @@ export const ClearMessagesRequestSchema: GenMessage<ClearMessagesRequest> = /*@_
  */
 export type ActiveSessionRequest = Message<"cmdop.core.v1.ActiveSessionRequest"> & {
   /**
-   * @generated from field: optional string machine_id = 1;
+   * @generated from field: optional string machine_id = 1 [default = ""];
    */
   machineId: string;
 };

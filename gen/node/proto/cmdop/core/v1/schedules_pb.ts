@@ -6,13 +6,15 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { OffsetPage } from "./common_pb.js";
+import { file_cmdop_core_v1_common } from "./common_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file cmdop/core/v1/schedules.proto.
  */
 export const file_cmdop_core_v1_schedules: GenFile = /*@__PURE__*/
-  fileDesc("Ch1jbWRvcC9jb3JlL3YxL3NjaGVkdWxlcy5wcm90bxINY21kb3AuY29yZS52MSLvAgoMU2NoZWR1bGVWaWV3EgoKAmlkGAEgASgJEhAKCGZsZWV0X2lkGAIgASgJEgwKBG5hbWUYAyABKAkSEwoLZGVzY3JpcHRpb24YBCABKAkSEQoJY3Jvbl9leHByGAUgASgJEhAKCHRpbWV6b25lGAYgASgJEg8KB2NvbW1hbmQYByABKAkSNgoLdGFyZ2V0X2tpbmQYCCABKA4yIS5jbWRvcC5jb3JlLnYxLlNjaGVkdWxlVGFyZ2V0S2luZBISCgppc19lbmFibGVkGAkgASgIEhMKC21hY2hpbmVfaWRzGAogAygJEhIKCmNyZWF0ZWRfYXQYCyABKAkSEgoKdXBkYXRlZF9hdBgMIAEoCRITCgtsYXN0X3J1bl9hdBgNIAEoCRITCgtuZXh0X3J1bl9hdBgOIAEoCRI1CgtsYXN0X3N0YXR1cxgPIAEoDjIgLmNtZG9wLmNvcmUudjEuU2NoZWR1bGVSdW5TdGF0dXMiawoMU2NoZWR1bGVMaXN0EioKBWl0ZW1zGAEgAygLMhsuY21kb3AuY29yZS52MS5TY2hlZHVsZVZpZXcSDgoGb2Zmc2V0GAIgASgFEhAKCHBlcl9wYWdlGAMgASgFEg0KBXRvdGFsGAQgASgFIt8BCg9TY2hlZHVsZVJ1blZpZXcSCgoCaWQYASABKAkSEwoLc2NoZWR1bGVfaWQYAiABKAkSEAoIZmxlZXRfaWQYAyABKAkSMAoGc3RhdHVzGAQgASgOMiAuY21kb3AuY29yZS52MS5TY2hlZHVsZVJ1blN0YXR1cxISCgpzdGFydGVkX2F0GAUgASgJEhMKC2ZpbmlzaGVkX2F0GAYgASgJEhgKEGR1cmF0aW9uX3NlY29uZHMYByABKAESDQoFZXJyb3IYCCABKAkSFQoNY29tbWFuZF9jb3VudBgJIAEoBSJVCg9TY2hlZHVsZVJ1bkxpc3QSLQoFaXRlbXMYASADKAsyHi5jbWRvcC5jb3JlLnYxLlNjaGVkdWxlUnVuVmlldxITCgtuZXh0X2N1cnNvchgCIAEoCSI3ChVNYW51YWxUcmlnZ2VyUmVzcG9uc2USDgoGcXVldWVkGAEgASgIEg4KBmpvYl9pZBgCIAEoCSJIChRMaXN0U2NoZWR1bGVzUmVxdWVzdBIQCghmbGVldF9pZBgBIAEoCRIMCgRwYWdlGAIgASgFEhAKCHBlcl9wYWdlGAMgASgFIjsKEkdldFNjaGVkdWxlUmVxdWVzdBIQCghmbGVldF9pZBgBIAEoCRITCgtzY2hlZHVsZV9pZBgCIAEoCSKBAgoVQ3JlYXRlU2NoZWR1bGVSZXF1ZXN0EhAKCGZsZWV0X2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJY3Jvbl9leHByGAMgASgJEg8KB2NvbW1hbmQYBCABKAkSEwoLZGVzY3JpcHRpb24YBSABKAkSEAoIdGltZXpvbmUYBiABKAkSNgoLdGFyZ2V0X2tpbmQYByABKA4yIS5jbWRvcC5jb3JlLnYxLlNjaGVkdWxlVGFyZ2V0S2luZBISCgppc19lbmFibGVkGAggASgIEhMKC21hY2hpbmVfaWRzGAkgAygJEhwKE21hY2hpbmVfaWRzX3ByZXNlbnQY8QcgASgIIpYCChVVcGRhdGVTY2hlZHVsZVJlcXVlc3QSEAoIZmxlZXRfaWQYASABKAkSEwoLc2NoZWR1bGVfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRITCgtkZXNjcmlwdGlvbhgEIAEoCRIRCgljcm9uX2V4cHIYBSABKAkSEAoIdGltZXpvbmUYBiABKAkSDwoHY29tbWFuZBgHIAEoCRI2Cgt0YXJnZXRfa2luZBgIIAEoDjIhLmNtZG9wLmNvcmUudjEuU2NoZWR1bGVUYXJnZXRLaW5kEhIKCmlzX2VuYWJsZWQYCSABKAgSEwoLbWFjaGluZV9pZHMYCiADKAkSHAoTbWFjaGluZV9pZHNfcHJlc2VudBjyByABKAgiPgoVRGVsZXRlU2NoZWR1bGVSZXF1ZXN0EhAKCGZsZWV0X2lkGAEgASgJEhMKC3NjaGVkdWxlX2lkGAIgASgJIj8KFlRyaWdnZXJTY2hlZHVsZVJlcXVlc3QSEAoIZmxlZXRfaWQYASABKAkSEwoLc2NoZWR1bGVfaWQYAiABKAkiWwoTU2NoZWR1bGVSdW5zUmVxdWVzdBIQCghmbGVldF9pZBgBIAEoCRITCgtzY2hlZHVsZV9pZBgCIAEoCRINCgVsaW1pdBgDIAEoBRIOCgZjdXJzb3IYBCABKAkqkwEKElNjaGVkdWxlVGFyZ2V0S2luZBIkCiBTQ0hFRFVMRV9UQVJHRVRfS0lORF9VTlNQRUNJRklFRBAAEisKJ1NDSEVEVUxFX1RBUkdFVF9LSU5EX0FMTF9GTEVFVF9NQUNISU5FUxABEioKJlNDSEVEVUxFX1RBUkdFVF9LSU5EX1NQRUNJRklDX01BQ0hJTkVTEAIquwEKEVNjaGVkdWxlUnVuU3RhdHVzEiMKH1NDSEVEVUxFX1JVTl9TVEFUVVNfVU5TUEVDSUZJRUQQABIfChtTQ0hFRFVMRV9SVU5fU1RBVFVTX1BFTkRJTkcQARIfChtTQ0hFRFVMRV9SVU5fU1RBVFVTX1JVTk5JTkcQAhIfChtTQ0hFRFVMRV9SVU5fU1RBVFVTX1NVQ0NFU1MQAxIeChpTQ0hFRFVMRV9SVU5fU1RBVFVTX0ZBSUxFRBAE");
+  fileDesc("Ch1jbWRvcC9jb3JlL3YxL3NjaGVkdWxlcy5wcm90bxINY21kb3AuY29yZS52MSLvAgoMU2NoZWR1bGVWaWV3EgoKAmlkGAEgASgJEhAKCGZsZWV0X2lkGAIgASgJEgwKBG5hbWUYAyABKAkSEwoLZGVzY3JpcHRpb24YBCABKAkSEQoJY3Jvbl9leHByGAUgASgJEhAKCHRpbWV6b25lGAYgASgJEg8KB2NvbW1hbmQYByABKAkSNgoLdGFyZ2V0X2tpbmQYCCABKA4yIS5jbWRvcC5jb3JlLnYxLlNjaGVkdWxlVGFyZ2V0S2luZBISCgppc19lbmFibGVkGAkgASgIEhMKC21hY2hpbmVfaWRzGAogAygJEhIKCmNyZWF0ZWRfYXQYCyABKAkSEgoKdXBkYXRlZF9hdBgMIAEoCRITCgtsYXN0X3J1bl9hdBgNIAEoCRITCgtuZXh0X3J1bl9hdBgOIAEoCRI1CgtsYXN0X3N0YXR1cxgPIAEoDjIgLmNtZG9wLmNvcmUudjEuU2NoZWR1bGVSdW5TdGF0dXMinQEKDFNjaGVkdWxlTGlzdBIqCgVpdGVtcxgBIAMoCzIbLmNtZG9wLmNvcmUudjEuU2NoZWR1bGVWaWV3Eg4KBm9mZnNldBgCIAEoBRIQCghwZXJfcGFnZRgDIAEoBRINCgV0b3RhbBgEIAEoBRIMCgRwYWdlGAUgASgFEhAKCGhhc19uZXh0GAYgASgIEhAKCGhhc19wcmV2GAcgASgIIt8BCg9TY2hlZHVsZVJ1blZpZXcSCgoCaWQYASABKAkSEwoLc2NoZWR1bGVfaWQYAiABKAkSEAoIZmxlZXRfaWQYAyABKAkSMAoGc3RhdHVzGAQgASgOMiAuY21kb3AuY29yZS52MS5TY2hlZHVsZVJ1blN0YXR1cxISCgpzdGFydGVkX2F0GAUgASgJEhMKC2ZpbmlzaGVkX2F0GAYgASgJEhgKEGR1cmF0aW9uX3NlY29uZHMYByABKAESDQoFZXJyb3IYCCABKAkSFQoNY29tbWFuZF9jb3VudBgJIAEoBSJVCg9TY2hlZHVsZVJ1bkxpc3QSLQoFaXRlbXMYASADKAsyHi5jbWRvcC5jb3JlLnYxLlNjaGVkdWxlUnVuVmlldxITCgtuZXh0X2N1cnNvchgCIAEoCSI3ChVNYW51YWxUcmlnZ2VyUmVzcG9uc2USDgoGcXVldWVkGAEgASgIEg4KBmpvYl9pZBgCIAEoCSJTChRMaXN0U2NoZWR1bGVzUmVxdWVzdBISCghmbGVldF9pZBgBIAEoCToAEicKBHBhZ2UYAiABKAsyGS5jbWRvcC5jb3JlLnYxLk9mZnNldFBhZ2UiPwoSR2V0U2NoZWR1bGVSZXF1ZXN0EhIKCGZsZWV0X2lkGAEgASgJOgASFQoLc2NoZWR1bGVfaWQYAiABKAk6ACKUAgoVQ3JlYXRlU2NoZWR1bGVSZXF1ZXN0EhIKCGZsZWV0X2lkGAEgASgJOgASDgoEbmFtZRgCIAEoCToAEhMKCWNyb25fZXhwchgEIAEoCToAEhEKB2NvbW1hbmQYBiABKAk6ABIVCgtkZXNjcmlwdGlvbhgDIAEoCToAEhIKCHRpbWV6b25lGAUgASgJOgASNgoLdGFyZ2V0X2tpbmQYByABKA4yIS5jbWRvcC5jb3JlLnYxLlNjaGVkdWxlVGFyZ2V0S2luZBIZCgppc19lbmFibGVkGAggASgIOgVmYWxzZRITCgttYWNoaW5lX2lkcxgJIAMoCRIcChNtYWNoaW5lX2lkc19wcmVzZW50GPEHIAEoCCKaAgoVVXBkYXRlU2NoZWR1bGVSZXF1ZXN0EhIKCGZsZWV0X2lkGAEgASgJOgASFQoLc2NoZWR1bGVfaWQYAiABKAk6ABIMCgRuYW1lGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEhEKCWNyb25fZXhwchgFIAEoCRIQCgh0aW1lem9uZRgGIAEoCRIPCgdjb21tYW5kGAcgASgJEjYKC3RhcmdldF9raW5kGAggASgOMiEuY21kb3AuY29yZS52MS5TY2hlZHVsZVRhcmdldEtpbmQSEgoKaXNfZW5hYmxlZBgJIAEoCBITCgttYWNoaW5lX2lkcxgKIAMoCRIcChNtYWNoaW5lX2lkc19wcmVzZW50GPIHIAEoCCJCChVEZWxldGVTY2hlZHVsZVJlcXVlc3QSEgoIZmxlZXRfaWQYASABKAk6ABIVCgtzY2hlZHVsZV9pZBgCIAEoCToAIkMKFlRyaWdnZXJTY2hlZHVsZVJlcXVlc3QSEgoIZmxlZXRfaWQYASABKAk6ABIVCgtzY2hlZHVsZV9pZBgCIAEoCToAImIKE1NjaGVkdWxlUnVuc1JlcXVlc3QSEgoIZmxlZXRfaWQYASABKAk6ABIVCgtzY2hlZHVsZV9pZBgCIAEoCToAEhAKBWxpbWl0GAMgASgFOgEwEg4KBmN1cnNvchgEIAEoCSqTAQoSU2NoZWR1bGVUYXJnZXRLaW5kEiQKIFNDSEVEVUxFX1RBUkdFVF9LSU5EX1VOU1BFQ0lGSUVEEAASKwonU0NIRURVTEVfVEFSR0VUX0tJTkRfQUxMX0ZMRUVUX01BQ0hJTkVTEAESKgomU0NIRURVTEVfVEFSR0VUX0tJTkRfU1BFQ0lGSUNfTUFDSElORVMQAiq7AQoRU2NoZWR1bGVSdW5TdGF0dXMSIwofU0NIRURVTEVfUlVOX1NUQVRVU19VTlNQRUNJRklFRBAAEh8KG1NDSEVEVUxFX1JVTl9TVEFUVVNfUEVORElORxABEh8KG1NDSEVEVUxFX1JVTl9TVEFUVVNfUlVOTklORxACEh8KG1NDSEVEVUxFX1JVTl9TVEFUVVNfU1VDQ0VTUxADEh4KGlNDSEVEVUxFX1JVTl9TVEFUVVNfRkFJTEVEEAQ", [file_cmdop_core_v1_common]);
 
 /**
  * SDK name: Schedule
@@ -126,6 +128,21 @@ export type ScheduleList = Message<"cmdop.core.v1.ScheduleList"> & {
    * @generated from field: optional int32 total = 4;
    */
   total: number;
+
+  /**
+   * @generated from field: optional int32 page = 5;
+   */
+  page: number;
+
+  /**
+   * @generated from field: optional bool has_next = 6;
+   */
+  hasNext: boolean;
+
+  /**
+   * @generated from field: optional bool has_prev = 7;
+   */
+  hasPrev: boolean;
 };
 
 /**
@@ -245,19 +262,16 @@ export const ManualTriggerResponseSchema: GenMessage<ManualTriggerResponse> = /*
  */
 export type ListSchedulesRequest = Message<"cmdop.core.v1.ListSchedulesRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional int32 page = 2;
+   * page + per_page: offset = (page-1)*per_page
+   *
+   * @generated from field: optional cmdop.core.v1.OffsetPage page = 2;
    */
-  page: number;
-
-  /**
-   * @generated from field: optional int32 per_page = 3;
-   */
-  perPage: number;
+  page?: OffsetPage | undefined;
 };
 
 /**
@@ -274,12 +288,12 @@ export const ListSchedulesRequestSchema: GenMessage<ListSchedulesRequest> = /*@_
  */
 export type GetScheduleRequest = Message<"cmdop.core.v1.GetScheduleRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string schedule_id = 2;
+   * @generated from field: optional string schedule_id = 2 [default = ""];
    */
   scheduleId: string;
 };
@@ -298,32 +312,32 @@ export const GetScheduleRequestSchema: GenMessage<GetScheduleRequest> = /*@__PUR
  */
 export type CreateScheduleRequest = Message<"cmdop.core.v1.CreateScheduleRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string name = 2;
+   * @generated from field: optional string name = 2 [default = ""];
    */
   name: string;
 
   /**
-   * @generated from field: optional string cron_expr = 3;
+   * @generated from field: optional string cron_expr = 4 [default = ""];
    */
   cronExpr: string;
 
   /**
-   * @generated from field: optional string command = 4;
+   * @generated from field: optional string command = 6 [default = ""];
    */
   command: string;
 
   /**
-   * @generated from field: optional string description = 5;
+   * @generated from field: optional string description = 3 [default = ""];
    */
   description: string;
 
   /**
-   * @generated from field: optional string timezone = 6;
+   * @generated from field: optional string timezone = 5 [default = ""];
    */
   timezone: string;
 
@@ -333,7 +347,7 @@ export type CreateScheduleRequest = Message<"cmdop.core.v1.CreateScheduleRequest
   targetKind: ScheduleTargetKind;
 
   /**
-   * @generated from field: optional bool is_enabled = 8;
+   * @generated from field: optional bool is_enabled = 8 [default = false];
    */
   isEnabled: boolean;
 
@@ -364,12 +378,12 @@ export const CreateScheduleRequestSchema: GenMessage<CreateScheduleRequest> = /*
  */
 export type UpdateScheduleRequest = Message<"cmdop.core.v1.UpdateScheduleRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string schedule_id = 2;
+   * @generated from field: optional string schedule_id = 2 [default = ""];
    */
   scheduleId: string;
 
@@ -435,12 +449,12 @@ export const UpdateScheduleRequestSchema: GenMessage<UpdateScheduleRequest> = /*
  */
 export type DeleteScheduleRequest = Message<"cmdop.core.v1.DeleteScheduleRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string schedule_id = 2;
+   * @generated from field: optional string schedule_id = 2 [default = ""];
    */
   scheduleId: string;
 };
@@ -459,12 +473,12 @@ export const DeleteScheduleRequestSchema: GenMessage<DeleteScheduleRequest> = /*
  */
 export type TriggerScheduleRequest = Message<"cmdop.core.v1.TriggerScheduleRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string schedule_id = 2;
+   * @generated from field: optional string schedule_id = 2 [default = ""];
    */
   scheduleId: string;
 };
@@ -483,17 +497,17 @@ export const TriggerScheduleRequestSchema: GenMessage<TriggerScheduleRequest> = 
  */
 export type ScheduleRunsRequest = Message<"cmdop.core.v1.ScheduleRunsRequest"> & {
   /**
-   * @generated from field: optional string fleet_id = 1;
+   * @generated from field: optional string fleet_id = 1 [default = ""];
    */
   fleetId: string;
 
   /**
-   * @generated from field: optional string schedule_id = 2;
+   * @generated from field: optional string schedule_id = 2 [default = ""];
    */
   scheduleId: string;
 
   /**
-   * @generated from field: optional int32 limit = 3;
+   * @generated from field: optional int32 limit = 3 [default = 0];
    */
   limit: number;
 

@@ -6,13 +6,15 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { OffsetPage } from "./common_pb.js";
+import { file_cmdop_core_v1_common } from "./common_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file cmdop/core/v1/tunnels.proto.
  */
 export const file_cmdop_core_v1_tunnels: GenFile = /*@__PURE__*/
-  fileDesc("ChtjbWRvcC9jb3JlL3YxL3R1bm5lbHMucHJvdG8SDWNtZG9wLmNvcmUudjEiugEKClR1bm5lbFZpZXcSEQoJdHVubmVsX2lkGAEgASgJEhAKCGZsZWV0X2lkGAIgASgJEhIKCnNlc3Npb25faWQYAyABKAkSEQoJc3ViZG9tYWluGAQgASgJEhIKCmxvY2FsX2hvc3QYBSABKAkSEgoKbG9jYWxfcG9ydBgGIAEoBRIQCghwcm90b2NvbBgHIAEoCRISCgpjcmVhdGVkX2F0GAggASgJEhIKCnB1YmxpY191cmwYCSABKAkiZwoKVHVubmVsTGlzdBIoCgVpdGVtcxgBIAMoCzIZLmNtZG9wLmNvcmUudjEuVHVubmVsVmlldxIOCgZvZmZzZXQYAiABKAUSEAoIcGVyX3BhZ2UYAyABKAUSDQoFdG90YWwYBCABKAUicQoWQ29ubmVjdGVkU2Vzc2lvbk9wdGlvbhISCgpzZXNzaW9uX2lkGAEgASgJEhIKCm1hY2hpbmVfaWQYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSDQoFbGFiZWwYBCABKAkSDgoGc3RhdHVzGAUgASgJIkMKC1Nlc3Npb25MaXN0EjQKBWl0ZW1zGAEgAygLMiUuY21kb3AuY29yZS52MS5Db25uZWN0ZWRTZXNzaW9uT3B0aW9uIv4BChFPcGVuVHVubmVsUmVxdWVzdBISCgpzZXNzaW9uX2lkGAEgASgJEhIKCmxvY2FsX3BvcnQYAiABKAUSEAoIcHJvdG9jb2wYAyABKAkSEgoKbG9jYWxfaG9zdBgEIAEoCRIRCglzdWJkb21haW4YBSABKAkSPgoHb3B0aW9ucxgGIAMoCzItLmNtZG9wLmNvcmUudjEuT3BlblR1bm5lbFJlcXVlc3QuT3B0aW9uc0VudHJ5EhgKD29wdGlvbnNfcHJlc2VudBjuByABKAgaLgoMT3B0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiJwoSQ2xvc2VUdW5uZWxSZXF1ZXN0EhEKCXR1bm5lbF9pZBgBIAEoCSI0ChJMaXN0VHVubmVsc1JlcXVlc3QSDAoEcGFnZRgBIAEoBRIQCghwZXJfcGFnZRgCIAEoBSIlChBHZXRUdW5uZWxSZXF1ZXN0EhEKCXR1bm5lbF9pZBgBIAEoCSIVChNMaXN0U2Vzc2lvbnNSZXF1ZXN0");
+  fileDesc("ChtjbWRvcC9jb3JlL3YxL3R1bm5lbHMucHJvdG8SDWNtZG9wLmNvcmUudjEiugEKClR1bm5lbFZpZXcSEQoJdHVubmVsX2lkGAEgASgJEhAKCGZsZWV0X2lkGAIgASgJEhIKCnNlc3Npb25faWQYAyABKAkSEQoJc3ViZG9tYWluGAQgASgJEhIKCmxvY2FsX2hvc3QYBSABKAkSEgoKbG9jYWxfcG9ydBgGIAEoBRIQCghwcm90b2NvbBgHIAEoCRISCgpjcmVhdGVkX2F0GAggASgJEhIKCnB1YmxpY191cmwYCSABKAkimQEKClR1bm5lbExpc3QSKAoFaXRlbXMYASADKAsyGS5jbWRvcC5jb3JlLnYxLlR1bm5lbFZpZXcSDgoGb2Zmc2V0GAIgASgFEhAKCHBlcl9wYWdlGAMgASgFEg0KBXRvdGFsGAQgASgFEgwKBHBhZ2UYBSABKAUSEAoIaGFzX25leHQYBiABKAgSEAoIaGFzX3ByZXYYByABKAgicQoWQ29ubmVjdGVkU2Vzc2lvbk9wdGlvbhISCgpzZXNzaW9uX2lkGAEgASgJEhIKCm1hY2hpbmVfaWQYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSDQoFbGFiZWwYBCABKAkSDgoGc3RhdHVzGAUgASgJIkMKC1Nlc3Npb25MaXN0EjQKBWl0ZW1zGAEgAygLMiUuY21kb3AuY29yZS52MS5Db25uZWN0ZWRTZXNzaW9uT3B0aW9uIocCChFPcGVuVHVubmVsUmVxdWVzdBIUCgpzZXNzaW9uX2lkGAEgASgJOgASFQoKbG9jYWxfcG9ydBgEIAEoBToBMBISCghwcm90b2NvbBgCIAEoCToAEhQKCmxvY2FsX2hvc3QYAyABKAk6ABIRCglzdWJkb21haW4YBSABKAkSPgoHb3B0aW9ucxgGIAMoCzItLmNtZG9wLmNvcmUudjEuT3BlblR1bm5lbFJlcXVlc3QuT3B0aW9uc0VudHJ5EhgKD29wdGlvbnNfcHJlc2VudBjuByABKAgaLgoMT3B0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiKQoSQ2xvc2VUdW5uZWxSZXF1ZXN0EhMKCXR1bm5lbF9pZBgBIAEoCToAIj0KEkxpc3RUdW5uZWxzUmVxdWVzdBInCgRwYWdlGAEgASgLMhkuY21kb3AuY29yZS52MS5PZmZzZXRQYWdlIicKEEdldFR1bm5lbFJlcXVlc3QSEwoJdHVubmVsX2lkGAEgASgJOgAiFQoTTGlzdFNlc3Npb25zUmVxdWVzdA", [file_cmdop_core_v1_common]);
 
 /**
  * SDK name: Tunnel
@@ -96,6 +98,21 @@ export type TunnelList = Message<"cmdop.core.v1.TunnelList"> & {
    * @generated from field: optional int32 total = 4;
    */
   total: number;
+
+  /**
+   * @generated from field: optional int32 page = 5;
+   */
+  page: number;
+
+  /**
+   * @generated from field: optional bool has_next = 6;
+   */
+  hasNext: boolean;
+
+  /**
+   * @generated from field: optional bool has_prev = 7;
+   */
+  hasPrev: boolean;
 };
 
 /**
@@ -168,22 +185,22 @@ export const SessionListSchema: GenMessage<SessionList> = /*@__PURE__*/
  */
 export type OpenTunnelRequest = Message<"cmdop.core.v1.OpenTunnelRequest"> & {
   /**
-   * @generated from field: optional string session_id = 1;
+   * @generated from field: optional string session_id = 1 [default = ""];
    */
   sessionId: string;
 
   /**
-   * @generated from field: optional int32 local_port = 2;
+   * @generated from field: optional int32 local_port = 4 [default = 0];
    */
   localPort: number;
 
   /**
-   * @generated from field: optional string protocol = 3;
+   * @generated from field: optional string protocol = 2 [default = ""];
    */
   protocol: string;
 
   /**
-   * @generated from field: optional string local_host = 4;
+   * @generated from field: optional string local_host = 3 [default = ""];
    */
   localHost: string;
 
@@ -219,7 +236,7 @@ export const OpenTunnelRequestSchema: GenMessage<OpenTunnelRequest> = /*@__PURE_
  */
 export type CloseTunnelRequest = Message<"cmdop.core.v1.CloseTunnelRequest"> & {
   /**
-   * @generated from field: optional string tunnel_id = 1;
+   * @generated from field: optional string tunnel_id = 1 [default = ""];
    */
   tunnelId: string;
 };
@@ -238,14 +255,11 @@ export const CloseTunnelRequestSchema: GenMessage<CloseTunnelRequest> = /*@__PUR
  */
 export type ListTunnelsRequest = Message<"cmdop.core.v1.ListTunnelsRequest"> & {
   /**
-   * @generated from field: optional int32 page = 1;
+   * page + per_page: offset = (page-1)*per_page
+   *
+   * @generated from field: optional cmdop.core.v1.OffsetPage page = 1;
    */
-  page: number;
-
-  /**
-   * @generated from field: optional int32 per_page = 2;
-   */
-  perPage: number;
+  page?: OffsetPage | undefined;
 };
 
 /**
@@ -262,7 +276,7 @@ export const ListTunnelsRequestSchema: GenMessage<ListTunnelsRequest> = /*@__PUR
  */
 export type GetTunnelRequest = Message<"cmdop.core.v1.GetTunnelRequest"> & {
   /**
-   * @generated from field: optional string tunnel_id = 1;
+   * @generated from field: optional string tunnel_id = 1 [default = ""];
    */
   tunnelId: string;
 };
