@@ -1,7 +1,8 @@
 /*
  * cmdop-core — the one native binary the SDK ships.
  *   cmdop-core relay [--port N] [--seed FILE] [--token T] [--api-key K]
- *       the local relay (relay/), for demos and every integration test
+ *       the local relay (relay/), for demos and every integration test;
+ *       127.0.0.1:63141 without --port, a free port with --port 0
  *   cmdop-core --stdio
  *       the server the Python and Node clients spawn: length-prefixed
  *       protobuf Envelopes on stdin/stdout (docs/stdio.md), configured from
@@ -22,6 +23,7 @@ static void usage(FILE *to)
 {
     fputs("usage: cmdop-core relay [--port N] [--host ADDR] [--seed FILE]"
           " [--token T] [--api-key K]\n"
+          "         (--port defaults to 63141; --port 0 picks a free port)\n"
           "       cmdop-core --stdio\n"
           "       cmdop-core --version\n",
           to);

@@ -24,4 +24,17 @@
 int cmdop__ask_open(cmdop_client *client, const cmdop__stream_desc *sd,
                     const json_t *args, cmdop_ask_stream **out);
 
+/*
+ * Answer side channel `channel` of `s` without waiting, for callers that
+ * must not block (the stdio server). `args` (borrowed) holds the channel
+ * op's params by surface name, path params included. A channel whose answer
+ * carries the rest of the stream ("confirm", docs/ask-protocol.md) is
+ * validated, POSTed on the loop and switched to by the stream itself:
+ * returns 1 (its outcome shows in the stream; a failure is also written to
+ * the debug log), or a negative code with the thread's last error set when
+ * it could not be sent. Any other channel returns 0: the caller runs
+ * `channel`'s op as a plain call (cmdop__call). `s` stays the caller's.
+ */
+int cmdop__ask_answer_async(cmdop_ask_stream *s, const char *channel, const json_t *args);
+
 #endif /* CMDOP__ASK_STREAM_H */

@@ -6,6 +6,8 @@
  *                        (loop thread)
  *   ask_stream_read.c    next / run / collect / cancel / free (caller)
  *   ask_stream_answer.c  the pin and confirm side channels (caller)
+ *   ask_stream_confirm.c the confirm continuation: the /confirm answer
+ *                        becomes the stream's connection (loop thread)
  *   ask_frame_public.c   internal frame -> public cmdop_ask_frame
  *
  * Hand-off: the loop thread appends frames to the queue and records how the
@@ -13,6 +15,13 @@
  * `mu`. The loop thread alone touches `req` and `sse` while `in_flight`;
  * the caller touches them only once in_flight is false (then the loop has let
  * go of the request for good).
+ *
+ * Connections: `req` is the CURRENT one, the only one whose bytes become
+ * frames. It starts as the ask POST; an accepted /confirm answer that is an
+ * event stream replaces it (docs/ask-protocol.md "Confirm"); a resume after
+ * that is a fresh copy of `tmpl` (the relay resumes only through /ask). A
+ * replaced connection is RETIRED: cancelled on the loop, its bytes ignored,
+ * freed by its own on_done (`retiring` counts those not yet done).
  */
 #ifndef CMDOP__ASK_STREAM_INTERNAL_H
 #define CMDOP__ASK_STREAM_INTERNAL_H
@@ -31,6 +40,7 @@
 #define CMDOP__ASK_MAX_LINE (1024u * 1024u)       /* one SSE line */
 #define CMDOP__ASK_MAX_EVENT (8u * 1024u * 1024u) /* one frame's data */
 #define CMDOP__ASK_MAX_ERR_BODY (64u * 1024u)     /* error answer kept */
+#define CMDOP__ASK_MAX_HELD (8u * 1024u * 1024u)  /* held while /confirm is pending */
 #define CMDOP__ASK_MAX_RESUMES 5    /* reconnects in a row without a new frame */
 #define CMDOP__ASK_RESUME_BASE_MS 100L
 #define CMDOP__ASK_RESUME_CAP_MS 2000L
@@ -45,6 +55,19 @@ typedef enum cmdop__ask_end {
                               err_body (valid once in_flight is false) */
 } cmdop__ask_end;
 
+/* Where a /confirm POST stands (under mu). */
+typedef enum cmdop__ask_cont {
+    CMDOP__CONT_NONE = 0,  /* no /confirm pending */
+    CMDOP__CONT_PENDING,   /* sent; its answer is not known yet */
+    CMDOP__CONT_TAKEN,     /* answered 200: the rest of the stream comes
+                              from it, or (a JSON answer) a rejected done was
+                              queued */
+    CMDOP__CONT_FAILED,    /* an HTTP error or transport failure: `cont`
+                              is kept for the waiter to map, the stream
+                              stays on its connection */
+    CMDOP__CONT_LATE       /* the stream ended or was cancelled first */
+} cmdop__ask_cont;
+
 typedef struct cmdop__ask_item {
     cmdop_ask_frame *frame;       /* owned */
     char *event_id;               /* owned, "" when the frame had none */
@@ -56,7 +79,12 @@ struct cmdop_ask_stream {
     const cmdop__stream_desc *sd;
     json_t *args;                 /* validated args (path params for channels) */
     char *session_id;             /* owned */
-    cmdop__http_req *req;         /* the POST; owned, borrowed by the loop */
+    cmdop__http_req *req;         /* the current connection; owned, borrowed
+                                     by the loop; NULL once retired with no
+                                     successor (a JSON /confirm answer) */
+    cmdop__http_req *tmpl;        /* the ask POST as built, never submitted:
+                                     copied to resume after a continuation */
+    bool req_is_ask;              /* req is an ask POST (resumable as is) */
     uint64_t req_id;              /* its loop id, for cancel */
     cmdop__sse_decoder *sse;      /* loop thread while in flight */
 
@@ -67,6 +95,22 @@ struct cmdop_ask_stream {
     bool in_flight;               /* the loop holds req */
     bool cancelled;               /* the caller cancelled */
     bool idle_fired;              /* the idle timeout closed the connection */
+    unsigned retiring;            /* retired connections the loop still holds */
+    bool parked;                  /* the current connection ended while a
+                                     /confirm was pending; the loop let go
+                                     of it but in_flight stays true until
+                                     the answer decides (cmdop__ask_unpark) */
+    cmdop__http_req *cont;        /* the /confirm POST while PENDING (or
+                                     FAILED, until the waiter maps it) */
+    uint64_t cont_id;
+    bool cont_busy;               /* the loop holds cont */
+    bool cont_waiter;             /* a caller waits for its outcome */
+    cmdop__ask_cont cont_state;
+    int64_t cont_rx_ms;           /* its last byte (idle bound while pending) */
+    cmdop__strbuf cont_body;      /* head of a non-stream answer */
+    cmdop__strbuf held;           /* bytes of the current connection not
+                                     decoded while the /confirm is pending
+                                     (ask_stream_wire.c hold()) */
     /* last byte (or (re)submission): the loop closes the connection when
      * idle_ms pass without one, whether or not the caller is waiting */
     int64_t last_rx_ms;
@@ -91,6 +135,16 @@ struct cmdop_ask_stream {
     char *delivered_id;           /* event id of the last frame returned */
 };
 
+/* Decode `data` of the current connection into frames (loop thread, mu
+ * not held). Returns len, or 0 when it failed (fail_code is set). */
+size_t cmdop__ask_feed(cmdop_ask_stream *s, const char *data, size_t len);
+
+/* After a pending /confirm did not take over (loop thread, mu not held):
+ * decode the bytes held meanwhile, then settle the current connection if it
+ * was parked (resume it or end the stream). s must be alive: the caller
+ * saw in_flight true. */
+void cmdop__ask_unpark(cmdop_ask_stream *s, const cmdop__strbuf *held);
+
 /* Loop-side callbacks of the POST (ask_stream_wire.c). */
 size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, void *payload);
 void cmdop__ask_on_done(cmdop__http_req *req, void *payload);
@@ -99,6 +153,34 @@ int64_t cmdop__ask_idle_deadline(cmdop__http_req *req, void *payload);
 
 /* Set header `name` to `value`, replacing an earlier value (0 or CMDOP_E*). */
 int cmdop__ask_set_header(cmdop__http_req *req, const char *name, const char *value);
+
+/* NEW request for `op` (validated args `a`, borrowed) on its plane with
+ * `Accept: accept`, no overall timeout (the idle bound applies), or a
+ * negative code with the thread's last error set. */
+int cmdop__ask_build_post(cmdop_client *c, const cmdop__op_desc *op, const json_t *a,
+                          const char *accept, cmdop__http_req **out);
+/* NEW copy of the request part of `req` (method, url, headers, body; no
+ * callbacks, no response), or NULL when out of memory. */
+cmdop__http_req *cmdop__ask_req_copy(const cmdop__http_req *req);
+
+/* 200 with Content-Type text/event-stream. */
+bool cmdop__ask_is_event_stream(const cmdop__http_req *req);
+/* Queue a decoded frame (an `error` frame records the end instead); mu held. */
+void cmdop__ask_take_frame(cmdop_ask_stream *s, const cmdop__ask_frame *f, const char *id);
+
+/* Loop-side callbacks of a /confirm POST (ask_stream_confirm.c). */
+size_t cmdop__ask_cont_on_data(cmdop__http_req *req, const char *data, size_t len, void *payload);
+void cmdop__ask_cont_on_done(cmdop__http_req *req, void *payload);
+/* Answer a confirm_required frame: validate `args` (borrowed; the confirm
+ * channel op's params), POST them with the official core's Accept on the
+ * loop and, when `wait`, wait until the answer is known: 0 when it was
+ * taken (the stream continues on it, or ends rejected), else the mapped
+ * error (the stream is unchanged). Without `wait`, 0 once submitted. */
+int cmdop__ask_confirm(cmdop_ask_stream *s, const cmdop__op_desc *op, const json_t *args,
+                       bool wait);
+/* A connection the stream no longer reads ended (loop thread; takes mu):
+ * frees it. True when `req` was retired (else the caller settles it). */
+bool cmdop__ask_reap_retired(cmdop_ask_stream *s, cmdop__http_req *req);
 
 /* Record an END_ERROR outcome (caller holds mu; first outcome wins). */
 void cmdop__ask_end_error(cmdop_ask_stream *s, int code, const char *code_str,

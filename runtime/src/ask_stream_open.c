@@ -69,8 +69,8 @@ static int with_generated(const cmdop__stream_desc *sd, const json_t *args, json
     return 0;
 }
 
-static int build_post(cmdop_client *c, const cmdop__op_desc *op, const json_t *a,
-                      cmdop__http_req **out)
+int cmdop__ask_build_post(cmdop_client *c, const cmdop__op_desc *op, const json_t *a,
+                          const char *accept, cmdop__http_req **out)
 {
     cmdop__request_ctx ctx = {
         .base_url = cmdop__plane_base_url(c, op->plane),
@@ -79,11 +79,11 @@ static int build_post(cmdop_client *c, const cmdop__op_desc *op, const json_t *a
         .idempotency_key = NULL,
         .wire_offset = -1,
     };
+    /* No Cache-Control: the official core never sends one and no request
+     * schema evidences it (tests/compat). */
     int rc = cmdop__request_build(op, a, &ctx, out);
     if (!rc)
-        rc = cmdop__ask_set_header(*out, "Accept", "text/event-stream");
-    if (!rc)
-        rc = cmdop__ask_set_header(*out, "Cache-Control", "no-cache");
+        rc = cmdop__ask_set_header(*out, "Accept", accept);
     if (rc) {
         cmdop__http_req_free(*out);
         *out = NULL;
@@ -91,6 +91,26 @@ static int build_post(cmdop_client *c, const cmdop__op_desc *op, const json_t *a
     }
     (*out)->timeout_ms = 0; /* a stream lasts: the idle timeout bounds it */
     return 0;
+}
+
+cmdop__http_req *cmdop__ask_req_copy(const cmdop__http_req *req)
+{
+    cmdop__http_req *c = cmdop__http_req_new();
+    if (!c || cmdop__http_req_set(c, req->method, req->url) != 0 ||
+        (req->body && cmdop__http_req_body(c, req->body, req->body_len) != 0)) {
+        cmdop__http_req_free(c);
+        return NULL;
+    }
+    /* header lines are copied verbatim ("Name: value") */
+    for (size_t i = 0; i < req->n_headers; i++) {
+        if (!(c->headers[i] = strdup(req->headers[i]))) {
+            cmdop__http_req_free(c);
+            return NULL;
+        }
+        c->n_headers = i + 1;
+    }
+    c->timeout_ms = req->timeout_ms;
+    return c;
 }
 
 static cmdop_ask_stream *stream_new(cmdop_client *c, const cmdop__stream_desc *sd, json_t *a)
@@ -162,17 +182,23 @@ int cmdop__ask_open(cmdop_client *client, const cmdop__stream_desc *sd, const js
         return cmdop__no_credential(op);
     }
     cmdop__http_req *req;
-    if ((rc = build_post(client, op, a, &req)) != 0) {
+    if ((rc = cmdop__ask_build_post(client, op, a, "text/event-stream", &req)) != 0) {
         json_decref(a);
         return rc;
     }
     cmdop_ask_stream *s = stream_new(client, sd, a);
-    if (!s) {
+    cmdop__http_req *tmpl = s ? cmdop__ask_req_copy(req) : NULL;
+    if (!tmpl) {
         cmdop__http_req_free(req);
-        json_decref(a);
+        if (s)
+            cmdop_ask_stream_free(s);
+        else
+            json_decref(a);
         return cmdop__error_set(CMDOP_ENOMEM, 0, NULL, NULL, "out of memory");
     }
     s->req = req;
+    s->tmpl = tmpl;
+    s->req_is_ask = true;
     req->on_data = cmdop__ask_on_data;
     req->on_done = cmdop__ask_on_done;
     req->idle_deadline = cmdop__ask_idle_deadline; /* the idle timeout lives on the loop */

@@ -30,11 +30,14 @@ static int raise_end(cmdop_ask_stream *s)
     return rc;
 }
 
-/* Close the connection from the caller's side (under mu). */
+/* Close the connection, and a pending /confirm, from the caller's side
+ * (under mu). Retired connections were cancelled when retired. */
 static void close_conn(cmdop_ask_stream *s)
 {
     if (s->in_flight)
         cmdop__loop_cancel(s->client->loop, s->req_id);
+    if (s->cont_busy)
+        cmdop__loop_cancel(s->client->loop, s->cont_id);
 }
 
 /* Under mu: the next item, or NULL with *rc the end. Waits. */
@@ -155,7 +158,7 @@ void cmdop_ask_stream_cancel(cmdop_ask_stream *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->mu);
-    if (s->end == CMDOP__ASK_OPEN && !s->cancelled) {
+    if ((s->end == CMDOP__ASK_OPEN || s->cont_busy) && !s->cancelled) {
         s->cancelled = true;
         close_conn(s);
     }
@@ -168,11 +171,12 @@ void cmdop_ask_stream_free(cmdop_ask_stream *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->mu);
-    if (s->in_flight && !s->cancelled) {
+    if ((s->in_flight || s->cont_busy) && !s->cancelled) {
         s->cancelled = true;
         close_conn(s);
     }
-    while (s->in_flight)
+    /* every request the loop holds calls back into s: wait for them all */
+    while (s->in_flight || s->cont_busy || s->retiring > 0)
         pthread_cond_wait(&s->cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
     while (s->head) {
@@ -185,8 +189,12 @@ void cmdop_ask_stream_free(cmdop_ask_stream *s)
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     cmdop__http_req_free(s->req);
+    cmdop__http_req_free(s->tmpl);
+    cmdop__http_req_free(s->cont);
     cmdop__sse_free(s->sse);
     cmdop__sb_free(&s->err_body);
+    cmdop__sb_free(&s->cont_body);
+    cmdop__sb_free(&s->held);
     json_decref(s->args);
     free(s->session_id);
     free(s->end_code_str);

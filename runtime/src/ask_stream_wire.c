@@ -31,7 +31,7 @@ void cmdop__ask_end_error(cmdop_ask_stream *s, int code, const char *code_str,
     va_end(ap);
 }
 
-static bool is_event_stream(const cmdop__http_req *req)
+bool cmdop__ask_is_event_stream(const cmdop__http_req *req)
 {
     const char *ct = req->content_type;
     return req->status == 200 && ct && strncasecmp(ct, "text/event-stream", 17) == 0;
@@ -54,21 +54,23 @@ static bool parse_id(const char *id, char *stream, size_t cap, long long *seq)
 }
 
 /* A replayed frame the caller already has (same stream, seq not beyond the
- * last one queued): the relay should not send it, but if it does the caller
- * must still see every frame exactly once. */
+ * last one queued): a resumed connection should not send it, but a confirm
+ * continuation does (it starts after confirm_required, and the ask
+ * connection may have delivered more before it was closed); either way the
+ * caller must see every frame exactly once. */
 static bool seen_before(cmdop_ask_stream *s, const char *id)
 {
     char stream[sizeof s->last_stream];
     long long seq;
     if (!parse_id(id, stream, sizeof stream, &seq))
         return false;
-    bool after_resume = s->after_resume;
-    s->after_resume = false;
-    /* an equal id is a replay only on a fresh connection: otherwise it is a
-     * frame without an id of its own (the SSE last id carries over) */
-    if (s->last_seq >= 0 && strcmp(stream, s->last_stream) == 0 &&
-        (seq < s->last_seq || (seq == s->last_seq && after_resume)))
+    bool same = s->last_seq >= 0 && strcmp(stream, s->last_stream) == 0;
+    /* on a fresh connection everything up to the last seq is a replay, as
+     * long as replays come; on a connection already past them an equal id
+     * is a frame without an id of its own (the SSE last id carries over) */
+    if (same && (seq < s->last_seq || (seq == s->last_seq && s->after_resume)))
         return true;
+    s->after_resume = false;
     snprintf(s->last_stream, sizeof s->last_stream, "%s", stream);
     s->last_seq = seq;
     return false;
@@ -103,8 +105,7 @@ static int error_code_of(const char *code)
     return CMDOP_EAGENT;
 }
 
-/* One decoded frame, under mu. */
-static void take_frame(cmdop_ask_stream *s, const cmdop__ask_frame *f, const char *id)
+void cmdop__ask_take_frame(cmdop_ask_stream *s, const cmdop__ask_frame *f, const char *id)
 {
     if (f->kind == CMDOP__ASK_ERROR) {
         cmdop__ask_end_error(s, error_code_of(f->error.code), f->error.code, "%s",
@@ -137,7 +138,7 @@ static int on_event(const cmdop__sse_event *ev, void *payload)
     if (!seen_before(s, ev->id)) {
         s->attempts = 0; /* progress: a later drop may resume again */
         pthread_mutex_lock(&s->mu);
-        take_frame(s, f, ev->id);
+        cmdop__ask_take_frame(s, f, ev->id);
         pthread_cond_broadcast(&s->cv);
         pthread_mutex_unlock(&s->mu);
     }
@@ -145,25 +146,8 @@ static int on_event(const cmdop__sse_event *ev, void *payload)
     return 0;
 }
 
-size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, void *payload)
+size_t cmdop__ask_feed(cmdop_ask_stream *s, const char *data, size_t len)
 {
-    cmdop_ask_stream *s = payload;
-    pthread_mutex_lock(&s->mu);
-    s->last_rx_ms = cmdop__now_ms();
-    if (!s->end_request_id && req->request_id)
-        s->end_request_id = strdup(req->request_id);
-    bool ended = s->end != CMDOP__ASK_OPEN || s->cancelled;
-    pthread_mutex_unlock(&s->mu);
-    if (!is_event_stream(req)) {
-        /* an error answer (or not a stream at all): keep its head for the
-         * error message; the rest is not needed */
-        if (s->err_body.len < CMDOP__ASK_MAX_ERR_BODY)
-            cmdop__sb_append(&s->err_body, data,
-                             len < CMDOP__ASK_MAX_ERR_BODY ? len : CMDOP__ASK_MAX_ERR_BODY);
-        return len;
-    }
-    if (ended)
-        return len; /* after a terminal frame the relay closes; ignore the rest */
     int rc = cmdop__sse_feed(s->sse, data, len, on_event, s);
     if (rc && !s->fail_code) {
         s->fail_code = rc == CMDOP_ENOMEM ? CMDOP_ENOMEM : CMDOP_EINTERNAL;
@@ -173,14 +157,106 @@ size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, vo
     return rc ? 0 : len; /* 0 aborts the transfer */
 }
 
-int64_t cmdop__ask_idle_deadline(cmdop__http_req *req, void *payload)
+/* While a /confirm is pending, the bytes of the connection it would
+ * replace are held back, not decoded (mu held): the official core reads
+ * nothing more from the ask connection once it sent /confirm, and the
+ * /confirm answer repeats whatever comes meanwhile. They are dropped when
+ * the answer takes over, and decoded when it does not (a 404, say). True
+ * when `data` was held; when the hold would grow past its bound, false with
+ * *flush the held bytes to decode first (holding gives up, nothing is lost). */
+static bool hold(cmdop_ask_stream *s, const char *data, size_t len, cmdop__strbuf *flush)
 {
-    (void)req;
+    if (s->cont_state != CMDOP__CONT_PENDING)
+        return false;
+    if (s->held.len + len > CMDOP__ASK_MAX_HELD) {
+        *flush = s->held;
+        s->held = (cmdop__strbuf)CMDOP__STRBUF_INIT;
+        return false;
+    }
+    cmdop__sb_append(&s->held, data, len);
+    if (s->held.failed) {
+        cmdop__sb_free(&s->held);
+        cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory holding the ask stream");
+    }
+    return true;
+}
+
+size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, void *payload)
+{
     cmdop_ask_stream *s = payload;
     pthread_mutex_lock(&s->mu);
-    int64_t at = s->end == CMDOP__ASK_OPEN ? s->last_rx_ms + s->idle_ms : 0;
+    if (req != s->req) {
+        /* retired (a confirm continuation took over): its frames come from
+         * the current connection; stop this transfer (its cancel is on
+         * the way anyway) */
+        pthread_mutex_unlock(&s->mu);
+        return 0;
+    }
+    s->last_rx_ms = cmdop__now_ms();
+    if (!s->end_request_id && req->request_id)
+        s->end_request_id = strdup(req->request_id);
+    bool ended = s->end != CMDOP__ASK_OPEN || s->cancelled;
+    cmdop__strbuf flush = CMDOP__STRBUF_INIT;
+    bool held = !ended && cmdop__ask_is_event_stream(req) && hold(s, data, len, &flush);
+    pthread_mutex_unlock(&s->mu);
+    if (held)
+        return len;
+    if (flush.len) {
+        /* too much held: what was held goes first, in order */
+        size_t n = cmdop__ask_feed(s, flush.s, flush.len);
+        size_t want = flush.len;
+        cmdop__sb_free(&flush);
+        if (n != want)
+            return 0;
+    }
+    if (!cmdop__ask_is_event_stream(req)) {
+        /* an error answer (or not a stream at all): keep its head for the
+         * error message; the rest is not needed */
+        if (s->err_body.len < CMDOP__ASK_MAX_ERR_BODY)
+            cmdop__sb_append(&s->err_body, data,
+                             len < CMDOP__ASK_MAX_ERR_BODY ? len : CMDOP__ASK_MAX_ERR_BODY);
+        return len;
+    }
+    if (ended)
+        return len; /* after a terminal frame the relay closes; ignore the rest */
+    return cmdop__ask_feed(s, data, len);
+}
+
+int64_t cmdop__ask_idle_deadline(cmdop__http_req *req, void *payload)
+{
+    cmdop_ask_stream *s = payload;
+    pthread_mutex_lock(&s->mu);
+    int64_t at = 0;
+    /* while a /confirm is pending its own clock bounds the wait: the
+     * connection it would replace may well fall silent */
+    if (req == s->req && s->end == CMDOP__ASK_OPEN && s->cont_state != CMDOP__CONT_PENDING)
+        at = s->last_rx_ms + s->idle_ms;
+    else if (req == s->cont)
+        at = s->cont_rx_ms + s->idle_ms; /* a pending /confirm: its own clock */
     pthread_mutex_unlock(&s->mu);
     return at;
+}
+
+/* The request a resume sends, under mu: the ask POST itself, or after a
+ * confirm continuation (whose /confirm cannot be repeated: its token is
+ * spent) a fresh copy of the ask POST, which becomes the current
+ * connection. `req` (the finished current one) may be freed. NULL when out
+ * of memory. */
+static cmdop__http_req *resume_vehicle(cmdop_ask_stream *s, cmdop__http_req *req)
+{
+    if (s->req_is_ask)
+        return req;
+    cmdop__http_req *next = cmdop__ask_req_copy(s->tmpl);
+    if (!next)
+        return NULL;
+    next->on_data = cmdop__ask_on_data;
+    next->on_done = cmdop__ask_on_done;
+    next->idle_deadline = cmdop__ask_idle_deadline;
+    next->payload = s;
+    cmdop__http_req_free(req); /* in its on_done: the loop let go of it */
+    s->req = next;
+    s->req_is_ask = true;
+    return next;
 }
 
 /* Resubmit with Last-Event-ID, under mu. false when resuming is impossible
@@ -207,7 +283,7 @@ static bool try_resume(cmdop_ask_stream *s, cmdop__http_req *req, const char *wh
     if (delay > CMDOP__ASK_RESUME_CAP_MS)
         delay = CMDOP__ASK_RESUME_CAP_MS;
     s->attempts++;
-    if (cmdop__ask_set_header(req, "Last-Event-ID", id) != 0) {
+    if (!(req = resume_vehicle(s, req)) || cmdop__ask_set_header(req, "Last-Event-ID", id) != 0) {
         cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory resuming the stream");
         return false;
     }
@@ -215,6 +291,7 @@ static bool try_resume(cmdop_ask_stream *s, cmdop__http_req *req, const char *wh
                             req->method, req->url, why, id, delay);
     cmdop__sse_finish(s->sse, NULL); /* drop a partial event; the last id stays */
     cmdop__sb_free(&s->err_body);
+    cmdop__sb_free(&s->held); /* the new connection replays from the last id */
     cmdop__http_req_reset_response(req);
     s->resumes++;
     s->after_resume = true;
@@ -223,6 +300,7 @@ static bool try_resume(cmdop_ask_stream *s, cmdop__http_req *req, const char *wh
         cmdop__ask_end_error(s, CMDOP_ECANCELLED, NULL, "client closed");
         return false;
     }
+    s->req_id = req->id; /* a fresh copy got a new id */
     return true;
 }
 
@@ -276,20 +354,42 @@ static bool settle(cmdop_ask_stream *s, cmdop__http_req *req)
         s->end = CMDOP__ASK_END_HTTP; /* mapped on the caller's thread */
         return false;
     }
-    if (req->status == 200 && !is_event_stream(req)) {
+    if (req->status == 200 && !cmdop__ask_is_event_stream(req)) {
         cmdop__ask_end_error(s, CMDOP_EINTERNAL, NULL,
                              "ask answered 200 with Content-Type '%s', not text/event-stream",
                              req->content_type ? req->content_type : "");
         return false;
+    }
+    if (s->cont_state == CMDOP__CONT_PENDING) {
+        /* dropped or ended (its last bytes may be held) while a /confirm
+         * is pending: the answer decides, cmdop__ask_unpark */
+        s->parked = true;
+        return true;
     }
     char why[300];
     drop_reason(req, why, sizeof why);
     return try_resume(s, req, why);
 }
 
+void cmdop__ask_unpark(cmdop_ask_stream *s, const cmdop__strbuf *held)
+{
+    if (held->len)
+        cmdop__ask_feed(s, held->s, held->len);
+    pthread_mutex_lock(&s->mu);
+    if (s->parked) {
+        s->parked = false;
+        if (!settle(s, s->req))
+            s->in_flight = false;
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
 void cmdop__ask_on_done(cmdop__http_req *req, void *payload)
 {
     cmdop_ask_stream *s = payload;
+    if (cmdop__ask_reap_retired(s, req))
+        return;
     pthread_mutex_lock(&s->mu);
     if (!s->end_request_id && req->request_id)
         s->end_request_id = strdup(req->request_id);

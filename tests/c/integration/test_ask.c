@@ -169,6 +169,36 @@ END_TEST
 
 /* ---- confirm ---- */
 
+/* Header `name` of the first recorded request whose path ends with
+ * `path_end` (the relay records every header, lowercased), or NULL. */
+static const char *recorded_header(json_t *reqs, const char *path_end, const char *name)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(reqs, i, r) {
+        const char *path = json_string_value(json_object_get(r, "path"));
+        size_t n = path ? strlen(path) : 0, k = strlen(path_end);
+        if (n >= k && strcmp(path + n - k, path_end) == 0)
+            return json_string_value(json_object_get(json_object_get(r, "headers"), name));
+    }
+    return NULL;
+}
+
+/* After a confirm the relay counts no cancel: the ask connection our core
+ * closed had been handed over to the /confirm answer (docs/ask-protocol.md). */
+static void assert_confirm_wire(void)
+{
+    ck_assert_int_eq(wait_counter("completed", 1), 1);
+    ck_assert_int_eq(wait_counter("active", 0), 0);
+    ck_assert_int_eq(counter("cancelled"), 0);
+    json_t *reqs = it_requests();
+    ck_assert_str_eq(recorded_header(reqs, "/confirm", "accept"),
+                     "text/event-stream, application/json");
+    ck_assert_str_eq(recorded_header(reqs, "/ask", "accept"), "text/event-stream");
+    ck_assert_ptr_null(recorded_header(reqs, "/ask", "cache-control"));
+    json_decref(reqs);
+}
+
 START_TEST(confirm_accepted_resumes_the_stream)
 {
     cmdop_client *c = it_client(IT_RELAY_ONLY, NULL);
@@ -185,6 +215,43 @@ START_TEST(confirm_accepted_resumes_the_stream)
     ck_assert_int_eq(cmdop_ask_stream_collect(s, &text), 0);
     ck_assert_str_eq(text, "ok: rm -rf /tmp/junk");
     free(text);
+    ck_assert_uint_eq(cmdop_ask_stream_resume_count(s), 0);
+    cmdop_ask_stream_free(s);
+    cmdop_client_free(c);
+    assert_confirm_wire();
+}
+END_TEST
+
+/* The frames after an accepted confirm come over the /confirm answer: the
+ * relay's one-shot drop after the first answer frame hits that connection
+ * (the ask connection was closed when the answer's first heartbeat came,
+ * long before the agent's first frame), and the core resumes it through
+ * the ask POST with Last-Event-ID. */
+START_TEST(confirm_continuation_is_read_and_resumed)
+{
+    ask_control("{\"drop_after\": 2, \"delay_ms\": 400, \"heartbeat_ms\": 20}");
+    cmdop_client *c = it_client(IT_RELAY_ONLY, NULL);
+    cmdop_ask_stream *s = ask(c, IT_M_ALPHA, "rm x", NULL);
+    cmdop_ask_frame *f = next_of(s, CMDOP_ASK_FRAME_CONFIRM_REQUIRED);
+    char cr_id[160];
+    snprintf(cr_id, sizeof cr_id, "%s", cmdop_ask_stream_last_event_id(s));
+    ck_assert_int_eq(cmdop_ask_stream_confirm(s, f->confirm_required->token, true), 0);
+    cmdop_ask_frame_free(f);
+    char *text = NULL;
+    ck_assert_int_eq(cmdop_ask_stream_collect(s, &text), 0);
+    ck_assert_str_eq(text, "ok: rm x");
+    free(text);
+    ck_assert_uint_eq(cmdop_ask_stream_resume_count(s), 1);
+    json_t *st = streams();
+    json_t *resumed = json_object_get(st, "resumed");
+    ck_assert_uint_eq(json_array_size(resumed), 1);
+    /* resumed after the first answer frame: seq 2 of the same stream */
+    char want[160];
+    snprintf(want, sizeof want, "%.*s.2", (int)(strrchr(cr_id, '.') - cr_id), cr_id);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(resumed, 0),
+                                                       "last_event_id")), want);
+    ck_assert_int_eq(json_integer_value(json_object_get(st, "cancelled")), 0);
+    json_decref(st);
     cmdop_ask_stream_free(s);
     cmdop_client_free(c);
 }
@@ -199,11 +266,12 @@ START_TEST(confirm_rejected_ends_with_unsuccessful_done)
     cmdop_ask_frame_free(f);
     f = next_of(s, CMDOP_ASK_FRAME_DONE);
     ck_assert(!f->done->success);
-    ck_assert_str_eq(f->done->error, "rejected");
+    ck_assert_str_eq(f->done->error, "rejected"); /* the relay's done, not a synthetic one */
     cmdop_ask_frame_free(f);
     ck_assert_int_eq(cmdop_ask_stream_next(s, &f), CMDOP_ITEROVER);
     cmdop_ask_stream_free(s);
     cmdop_client_free(c);
+    assert_confirm_wire();
 }
 END_TEST
 
@@ -532,6 +600,7 @@ int main(void)
     tcase_add_test(tc, malformed_frame_ends_with_internal);
     tcase_add_test(tc, confirm_accepted_resumes_the_stream);
     tcase_add_test(tc, confirm_rejected_ends_with_unsuccessful_done);
+    tcase_add_test(tc, confirm_continuation_is_read_and_resumed);
     tcase_add_test(tc, pin_answered_right_continues);
     tcase_add_test(tc, pin_answered_wrong_is_denied);
     tcase_add_test(tc, upfront_pin);

@@ -4,7 +4,7 @@
  * each request the test's `pick` function returns a script: a status, a
  * content type and steps of raw bytes sent after a delay, ending cleanly or
  * by dropping the connection. The server records every request (method,
- * path, Last-Event-ID, Accept, Authorization, body) and counts responses
+ * path, Last-Event-ID, Accept, Cache-Control, Authorization, body) and counts responses
  * the client abandoned (connection closed before the script's end).
  * Header-only because tests/tests.mk builds each test_*.c on its own.
  */
@@ -45,6 +45,7 @@ typedef struct fs_req {
     char path[256];
     char last_event_id[128];
     char accept[64];
+    char cache_control[64];
     char auth[160];
     char *body;
 } fs_req;
@@ -152,6 +153,7 @@ static enum MHD_Result fs_access(void *cls, struct MHD_Connection *mc, const cha
     snprintf(q.path, sizeof q.path, "%s", url);
     fs_copy_header(mc, "Last-Event-ID", q.last_event_id, sizeof q.last_event_id);
     fs_copy_header(mc, "Accept", q.accept, sizeof q.accept);
+    fs_copy_header(mc, "Cache-Control", q.cache_control, sizeof q.cache_control);
     fs_copy_header(mc, "Authorization", q.auth, sizeof q.auth);
     q.body = strdup(c->body ? c->body : "");
     pthread_mutex_lock(&s->mu);

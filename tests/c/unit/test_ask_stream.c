@@ -24,6 +24,7 @@
 
 /* ---- per-test scripts: the n-th ask POST gets g_scripts[n] ---- */
 static const fs_script *g_scripts[8];
+static const fs_script *g_confirm; /* the /confirm answer; NULL: k_answer */
 static int g_ask_posts;
 static const fs_script k_answer = {200, "application/json", NULL, "{\"accepted\":true}", false};
 static const fs_script k_missing = {404, "application/json", NULL,
@@ -33,8 +34,11 @@ static const fs_script k_missing = {404, "application/json", NULL,
 static const fs_script *pick_seq(const fs_req *q, void *payload)
 {
     (void)payload;
-    if (strstr(q->path, "/pin") || strstr(q->path, "/confirm"))
-        return strstr(q->body, "\"bad\"") ? &k_missing : &k_answer;
+    if (strstr(q->path, "/pin") || strstr(q->path, "/confirm")) {
+        if (strstr(q->body, "\"bad\""))
+            return &k_missing;
+        return strstr(q->path, "/confirm") && g_confirm ? g_confirm : &k_answer;
+    }
     int n = __atomic_fetch_add(&g_ask_posts, 1, __ATOMIC_SEQ_CST);
     return g_scripts[n < 8 && g_scripts[n] ? n : 0];
 }
@@ -57,6 +61,7 @@ static cmdop_client *client_for(const char *url, const char *token)
 static void setup(void)
 {
     memset(g_scripts, 0, sizeof g_scripts);
+    g_confirm = NULL;
     g_ask_posts = 0;
     g_srv = fs_start(pick_seq, NULL);
     g_client = client_for(g_srv->url, "tok-1");
@@ -150,6 +155,7 @@ START_TEST(every_frame_type_in_order)
     ck_assert_str_eq(q->method, "POST");
     ck_assert_str_eq(q->path, "/api/admin/machines/" M "/ask");
     ck_assert_str_eq(q->accept, "text/event-stream");
+    ck_assert_str_eq(q->cache_control, ""); /* never sent, as the official core */
     ck_assert_str_eq(q->auth, "Bearer tok-1");
     json_t *b = json_loads(q->body, 0, NULL);
     ck_assert_str_eq(json_string_value(json_object_get(b, "prompt")), "say hello");
@@ -564,11 +570,12 @@ START_TEST(pin_and_confirm_post_while_open)
     ck_assert_int_eq(f->kind, CMDOP_ASK_FRAME_EVENT);
     cmdop_ask_frame_free(f);
     ck_assert_int_eq(cmdop_ask_stream_pin(s, "c-1", "1234"), 0);
-    ck_assert_int_eq(cmdop_ask_stream_confirm(s, "t-1", false), 0);
+    /* an HTTP error answer: the caller gets it, the stream stays as it was */
     ck_assert_int_eq(cmdop_ask_stream_confirm(s, "bad", true), CMDOP_ENOTFOUND);
     ck_assert_int_eq(cmdop_ask_stream_pin(s, NULL, "1"), CMDOP_EVALIDATION);
     ck_assert_str_eq(cmdop_error_last()->field, "challenge_id");
-    ck_assert_int_eq(fs_count(g_srv), 4);
+    ck_assert_int_eq(fs_count(g_srv), 3);
+    ck_assert_int_eq(fs_wait_abandoned(g_srv, 0), 0);
     ck_assert_str_eq(g_srv->reqs[1].path, "/api/admin/machines/" M "/pin");
     ck_assert_str_eq(g_srv->reqs[1].auth, "Bearer tok-1");
     json_t *b = json_loads(g_srv->reqs[1].body, 0, NULL);
@@ -576,16 +583,193 @@ START_TEST(pin_and_confirm_post_while_open)
     ck_assert_str_eq(json_string_value(json_object_get(b, "pin")), "1234");
     ck_assert_ptr_null(json_object_get(b, "machine_id")); /* a path param only */
     json_decref(b);
-    ck_assert_str_eq(g_srv->reqs[2].path, "/api/admin/machines/" M "/confirm");
-    b = json_loads(g_srv->reqs[2].body, 0, NULL);
+    /* a JSON answer to /confirm: the official core's "confirm rejected" */
+    ck_assert_int_eq(cmdop_ask_stream_confirm(s, "t-1", false), 0);
+    ck_assert_int_eq(fs_count(g_srv), 4);
+    ck_assert_str_eq(g_srv->reqs[3].path, "/api/admin/machines/" M "/confirm");
+    ck_assert_str_eq(g_srv->reqs[3].accept, "text/event-stream, application/json");
+    b = json_loads(g_srv->reqs[3].body, 0, NULL);
     /* the hosted confirm body: {"accept", "confirm_token"} */
     ck_assert_str_eq(json_string_value(json_object_get(b, "confirm_token")), "t-1");
     ck_assert_ptr_null(json_object_get(b, "token"));
     ck_assert(json_is_false(json_object_get(b, "accept")));
     ck_assert_uint_eq(json_object_size(b), 2);
     json_decref(b);
-    /* the stream itself is still open: nothing ended it */
-    ck_assert_int_eq(fs_wait_abandoned(g_srv, 0), 0);
+    ck_assert_int_eq(cmdop_ask_stream_next(s, &f), 0);
+    ck_assert_int_eq(f->kind, CMDOP_ASK_FRAME_DONE);
+    ck_assert(!f->done->success);
+    ck_assert_str_eq(f->done->text, "confirm rejected");
+    ck_assert_int_eq(f->done->duration_ms, 0);
+    cmdop_ask_frame_free(f);
+    ck_assert_int_eq(cmdop_ask_stream_next(s, &f), CMDOP_ITEROVER);
+    /* and the ask connection was closed, as the official core does */
+    ck_assert_int_eq(fs_wait_abandoned(g_srv, 1), 1);
+    cmdop_ask_stream_free(s);
+}
+END_TEST
+
+/* The ask connection: a frame, confirm_required, one more frame (which
+ * the continuation repeats), then only heartbeats until it is closed. */
+#define CONFIRM_REQ(id) F(id, "confirm_required", "{\"type\":\"confirm_required\",\"token\":\"t-1\",\"plan\":\"run: rm x\",\"danger_level\":\"high\"}")
+static const fs_step k_parked_steps[] = {
+    {0, EV("c.1", "a"), 0}, {0, CONFIRM_REQ("c.2"), 0}, {20, EV("c.3", "b"), 0},
+    {50, ": ping\n\n", 200}, {0, NULL, 0}};
+static const fs_script k_parked = {0, NULL, k_parked_steps, NULL, false};
+
+/* Frames in order with their ids; NULL-terminated. */
+static void expect_ids(cmdop_ask_stream *s, const char *const *ids)
+{
+    for (; *ids; ids++) {
+        cmdop_ask_frame *f = NULL;
+        int rc = cmdop_ask_stream_next(s, &f);
+        ck_assert_msg(rc == 0, "frame %s: rc %d %s", *ids, rc, cmdop_error_last()->message);
+        ck_assert_str_eq(cmdop_ask_stream_last_event_id(s), *ids);
+        cmdop_ask_frame_free(f);
+    }
+}
+
+START_TEST(confirm_continues_on_its_answer)
+{
+    static const fs_step cont[] = {
+        {0, EV("c.3", "b"), 0}, {10, EV("c.4", "c"), 0}, {0, DONE("c.5", "abc"), 0}, {0, NULL, 0}};
+    static const fs_script sc = {0, NULL, cont, NULL, false};
+    g_scripts[0] = &k_parked;
+    g_confirm = &sc;
+    cmdop_ask_stream *s = open_ask("rm x");
+    static const char *const before[] = {"c.1", "c.2", "c.3", NULL};
+    expect_ids(s, before); /* c.3 came on the ask connection */
+    ck_assert_int_eq(cmdop_ask_stream_confirm(s, "t-1", true), 0);
+    /* the rest from the /confirm answer; its repeat of c.3 is dropped */
+    static const char *const after[] = {"c.4", "c.5", NULL};
+    expect_ids(s, after);
+    cmdop_ask_frame *f;
+    ck_assert_int_eq(cmdop_ask_stream_next(s, &f), CMDOP_ITEROVER);
+    ck_assert_int_eq(fs_wait_abandoned(g_srv, 1), 1); /* the ask connection */
+    ck_assert_int_eq(fs_count(g_srv), 2);
+    ck_assert_str_eq(g_srv->reqs[1].accept, "text/event-stream, application/json");
+    json_t *b = json_loads(g_srv->reqs[1].body, 0, NULL);
+    ck_assert(json_is_true(json_object_get(b, "accept")));
+    json_decref(b);
+    ck_assert_uint_eq(cmdop_ask_stream_resume_count(s), 0);
+    cmdop_ask_stream_free(s);
+}
+END_TEST
+
+START_TEST(continuation_drop_resumes_through_ask)
+{
+    static const fs_step cont[] = {{0, EV("c.3", "b"), 0}, {0, NULL, 0}};
+    static const fs_script dropped = {0, NULL, cont, NULL, true};
+    static const fs_step rest[] = {{0, EV("c.4", "c"), 0}, {0, DONE("c.5", ""), 0}, {0, NULL, 0}};
+    static const fs_script resumed = {0, NULL, rest, NULL, false};
+    g_scripts[0] = &k_parked;
+    g_scripts[1] = &resumed;
+    g_confirm = &dropped;
+    cmdop_ask_stream *s = open_ask("rm x");
+    static const char *const before[] = {"c.1", "c.2", NULL};
+    expect_ids(s, before);
+    ck_assert_int_eq(cmdop_ask_stream_confirm(s, "t-1", true), 0);
+    char *text = NULL;
+    ck_assert_int_eq(cmdop_ask_stream_collect(s, &text), 0);
+    ck_assert_str_eq(text, "bc"); /* c.3 once (from either connection), c.4 */
+    free(text);
+    ck_assert_uint_eq(cmdop_ask_stream_resume_count(s), 1);
+    ck_assert_int_eq(fs_count(g_srv), 3);
+    /* the resume is the original ask POST with Last-Event-ID */
+    ck_assert_str_eq(g_srv->reqs[2].path, "/api/admin/machines/" M "/ask");
+    ck_assert_str_eq(g_srv->reqs[2].last_event_id, "c.3");
+    ck_assert_str_eq(g_srv->reqs[2].body, g_srv->reqs[0].body);
+    ck_assert_str_eq(g_srv->reqs[2].accept, "text/event-stream");
+    cmdop_ask_stream_free(s);
+}
+END_TEST
+
+/* The ask connection after confirm_required: c.3 100 ms later, then done. */
+static const fs_step k_goes_on_steps[] = {
+    {0, EV("c.1", "a"), 0}, {0, CONFIRM_REQ("c.2"), 0}, {100, EV("c.3", "ask-side"), 0},
+    {0, DONE("c.4", ""), 0}, {0, NULL, 0}};
+static const fs_script k_goes_on = {0, NULL, k_goes_on_steps, NULL, false};
+
+/* The delta of the next frame (an event), or "" for another kind. */
+static char *next_delta(cmdop_ask_stream *s, char *buf, size_t cap)
+{
+    cmdop_ask_frame *f = NULL;
+    int rc = cmdop_ask_stream_next(s, &f);
+    ck_assert_msg(rc == 0, "next: %d %s", rc, cmdop_error_last()->message);
+    buf[0] = '\0';
+    if (f->kind == CMDOP_ASK_FRAME_EVENT) {
+        json_t *p = json_loads(f->event->payload_json, 0, NULL);
+        snprintf(buf, cap, "%s", json_string_value(json_object_get(p, "delta")));
+        json_decref(p);
+    }
+    cmdop_ask_frame_free(f);
+    return buf;
+}
+
+START_TEST(frames_after_the_confirm_post_come_from_its_answer)
+{
+    static const fs_step cont[] = {
+        {300, EV("c.3", "cont-side"), 0}, {0, DONE("c.4", ""), 0}, {0, NULL, 0}};
+    static const fs_script sc = {0, NULL, cont, NULL, false};
+    g_scripts[0] = &k_goes_on;
+    g_confirm = &sc;
+    cmdop_ask_stream *s = open_ask("rm x");
+    static const char *const before[] = {"c.1", "c.2", NULL};
+    expect_ids(s, before);
+    ck_assert_int_eq(cmdop_ask_stream_confirm(s, "t-1", true), 0);
+    /* the ask connection's c.3 (sent while /confirm was pending) is not
+     * surfaced: the official core reads nothing more from it */
+    char d[64];
+    ck_assert_str_eq(next_delta(s, d, sizeof d), "cont-side");
+    ck_assert_str_eq(cmdop_ask_stream_last_event_id(s), "c.3");
+    ck_assert_str_eq(next_delta(s, d, sizeof d), ""); /* done */
+    cmdop_ask_frame *f;
+    ck_assert_int_eq(cmdop_ask_stream_next(s, &f), CMDOP_ITEROVER);
+    cmdop_ask_stream_free(s);
+}
+END_TEST
+
+START_TEST(a_failed_confirm_keeps_the_ask_connection_frames)
+{
+    static const fs_step slow404[] = {{300, "{\"detail\":\"no pending confirmation\"}", 0},
+                                      {0, NULL, 0}};
+    static const fs_script sc = {404, "application/json", slow404, NULL, false};
+    g_scripts[0] = &k_goes_on;
+    g_confirm = &sc;
+    cmdop_ask_stream *s = open_ask("rm x");
+    static const char *const before[] = {"c.1", "c.2", NULL};
+    expect_ids(s, before);
+    ck_assert_int_eq(cmdop_ask_stream_confirm(s, "t-1", true), CMDOP_ENOTFOUND);
+    /* what the ask connection sent meanwhile was held, and now comes, once */
+    char d[64];
+    ck_assert_str_eq(next_delta(s, d, sizeof d), "ask-side");
+    ck_assert_str_eq(next_delta(s, d, sizeof d), "");
+    cmdop_ask_frame *f;
+    ck_assert_int_eq(cmdop_ask_stream_next(s, &f), CMDOP_ITEROVER);
+    ck_assert_int_eq(fs_count(g_srv), 2);
+    cmdop_ask_stream_free(s);
+}
+END_TEST
+
+START_TEST(cancel_during_a_continuation)
+{
+    static const fs_step cont[] = {{0, EV("c.3", "b"), 0}, {50, ": ping\n\n", 200}, {0, NULL, 0}};
+    static const fs_script quiet = {0, NULL, cont, NULL, false};
+    g_scripts[0] = &k_parked;
+    g_confirm = &quiet;
+    cmdop_ask_stream *s = open_ask("rm x");
+    static const char *const ids[] = {"c.1", "c.2", NULL};
+    expect_ids(s, ids);
+    ck_assert_int_eq(cmdop_ask_stream_confirm(s, "t-1", true), 0);
+    pthread_t th;
+    pthread_create(&th, NULL, cancel_later, s);
+    cmdop_ask_frame *f;
+    int rc;
+    while ((rc = cmdop_ask_stream_next(s, &f)) == 0)
+        cmdop_ask_frame_free(f);
+    ck_assert_int_eq(rc, CMDOP_ECANCELLED);
+    pthread_join(th, NULL);
+    /* both connections closed: the retired ask one and the continuation */
+    ck_assert_int_eq(fs_wait_abandoned(g_srv, 2), 2);
     cmdop_ask_stream_free(s);
 }
 END_TEST
@@ -684,6 +868,11 @@ static Suite *suite(void)
     tcase_add_test(tc, free_an_open_stream);
     tcase_add_test(tc, collect_prefers_done_text_else_deltas);
     tcase_add_test(tc, pin_and_confirm_post_while_open);
+    tcase_add_test(tc, confirm_continues_on_its_answer);
+    tcase_add_test(tc, continuation_drop_resumes_through_ask);
+    tcase_add_test(tc, cancel_during_a_continuation);
+    tcase_add_test(tc, frames_after_the_confirm_post_come_from_its_answer);
+    tcase_add_test(tc, a_failed_confirm_keeps_the_ask_connection_frames);
     tcase_add_test(tc, many_streams_one_loop_each_in_order);
     tcase_add_test(tc, client_freed_under_an_open_stream);
     suite_add_tcase(su, tc);
