@@ -86,15 +86,16 @@ class _Op:
     def signal_expr(self):
         return "opts?.signal" if self.signal_in_opts else "callOpts?.signal"
 
-    def fields(self):
-        """(proto field, TS expression) for each request field."""
+    def fields(self, drop=()):
+        """(proto field, TS expression) for each request field; the params in
+        `drop` (a pagination helper's page or cursor) are not passed."""
         src = {}
         for s in self.slots:
             if s["kind"] == "positional":
                 src[s["param"]] = s["node_name"]
             else:
                 for m, nm in zip(s["members"], s["node_members"]):
-                    src[m] = f"{s['name']}?.{nm}"
+                    src[m] = "undefined" if m in drop else f"{s['name']}?.{nm}"
         out = []
         ep = self.op["envelope"].get("page")
         for p in self.op["params"]:
@@ -121,45 +122,19 @@ class _Op:
 
 
 def _helpers(op, ops_by_full):
-    """Pagination helpers: the list op's shape minus the cursor / page member."""
+    """Pagination helpers: the list op's shape minus the cursor / page member;
+    the core pages (docs/stdio.md "Pages")."""
     pg = op.op["paginate"]
     if not pg or not op.op["helpers"]:
         return []
     drop = {pg["req_cursor"], pg["req_page"], pg["req_offset"]} - {None}
-    # an envelope_page op can not ask for page 2 without a page size: the pages
-    # helper takes the size the first answer states when the caller gave none
-    ep = op.op["envelope"].get("page")
-    size = None
-    if ep and pg.get("resp_per_page") and op.params[ep["per_page"]]["default"] is None:
-        for s in op.slots:
-            if s["kind"] == "object" and ep["per_page"] in s["members"]:
-                size = dict(member=camel(ep["per_page"]),
-                            src=f"{s['name']}?.{camel(ep['per_page'])}",
-                            resp=camel(pg["resp_per_page"]))
-    page_param = op.params.get(pg["req_page"]) if pg["req_page"] else None
-    omit_first = bool(page_param and page_param["default"] is None)
-    return [dict(name=h["node_name"], kind=h["kind"], style=pg["style"], op=op,
-                 size=size, omit_first=omit_first,
+    return [dict(name=h["node_name"], kind=h["kind"], op=op, drop=drop,
                  sig=op.sig(drop), items_field=camel(pg["resp_items"]),
-                 next_cursor=camel(pg["resp_next_cursor"] or ""),
-                 has_more=camel(pg["resp_has_more"] or ""),
-                 has_next=camel(pg["resp_has_next"] or ""),
-                 page_member=camel(pg["req_page"] or pg["req_cursor"] or ""),
-                 total=camel(pg["resp_total"] or ""),
                  item=h["yields"] if h["kind"] == "iter" else None)
             for h in op.op["helpers"]]
 
 
-def _page_member_expr(h, var):
-    # a page param without a default is left out of the first request, as
-    # the C pager does (the service's first page)
-    if var == "n" and h.get("omit_first"):
-        return f"{h['page_member']}: n > 1 ? n : undefined"
-    return f"{h['page_member']}: {var}"
-
-
 def render(e, model, idl_hash):
-    e.globals["page_member_expr"] = _page_member_expr
     areas = {r["name"]: r["area"] for r in model["records"]}
     areas.update({u["name"]: u["area"] for u in model["unions"]})
     nss = []

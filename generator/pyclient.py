@@ -142,41 +142,39 @@ def _result_view(op, records):
 
 
 def _helpers(op, pviews):
-    pg = op["paginate"]
+    """The pagination helpers: `pages` asks the core for each page (the stop
+    rules are the core's pager's, docs/stdio.md "Pages"), `iter` walks them."""
     out = []
     slots = [s for s in op["call"]["python"] if s["param"] in op["helpers"][0]["params"]]
     sig = _signature(slots, pviews, op["full_name"])
     pass_args = ", ".join(f"{pviews[s['param']]['name']}={pviews[s['param']]['name']}"
                           for s in slots)
-    # an envelope_page op can not ask for page 2 without a page size: the pages
-    # helper takes the size the first answer states when the caller gave none
-    ep = op["envelope"].get("page")
-    size = pviews[ep["per_page"]]["name"] if ep and pg.get("resp_per_page") and \
-        pviews[ep["per_page"]]["default"] == "None" else None
+    # the pages helper builds the list op's request without its page/cursor
+    # param: the core's pager starts from the service's first page
+    body = _body(op, pviews, keep=set(op["helpers"][0]["params"]))
     for h in op["helpers"]:
         out.append({"name": h["name"], "kind": h["kind"], "sig": sig, "args": pass_args,
-                    "yields": h["yields"], "page_type": op["result"], "list": op["name"],
-                    "pg": pg, "size_from_answer": size,
-                    # a page param without a default is left out of the first
-                    # request, as the C pager does (the service's first page)
-                    "omit_first": bool(pg.get("req_page")) and
-                    pviews[pg["req_page"]]["default"] == "None"})
+                    "body": body, "yields": h["yields"], "page_type": op["result"],
+                    "pg": op["paginate"]})
     return out
 
 
-def _body(op, pviews):
+def _body(op, pviews, keep=None):
     """The request-building lines; an `envelope_page` op sends page/per_page as
-    the 1.1 schema's OffsetPage message (docs/stdio.md "Offset pages")."""
+    the 1.1 schema's OffsetPage message (docs/stdio.md "Offset pages").
+    `keep`: only these params (a pagination helper's); the others are not passed."""
     ep = op["envelope"].get("page")
+    kept = [p for p in op["params"] if keep is None or p["name"] in keep]
     if not ep:
-        return [ln for p in op["params"] for ln in pviews[p["name"]]["lines"]]
+        return [ln for p in kept for ln in pviews[p["name"]]["lines"]]
     out = []
     for p in op["params"]:
         if p["name"] == ep["page"]:
             size = next(q for q in op["params"] if q["name"] == ep["per_page"])
-            out.append(f"_offset_page(r.{ep['field']}, {pviews[ep['page']]['name']}, "
+            page = pviews[ep["page"]]["name"] if keep is None or ep["page"] in keep else "None"
+            out.append(f"_offset_page(r.{ep['field']}, {page}, "
                        f"{pviews[ep['per_page']]['name']}, {size['default'] or 0})")
-        elif p["name"] != ep["per_page"]:
+        elif p["name"] != ep["per_page"] and p in kept:
             out.extend(pviews[p["name"]]["lines"])
     return out
 

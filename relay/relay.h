@@ -170,8 +170,10 @@ bool relay_query_enum(const relay_req *q, relay_resp *out, int status,
  *      page object into out with status 200; or a 422 for bad params) ----- */
 /* {items, next_cursor, has_more}: cursor is the opaque position and
  * next_cursor is null on the last page (the hosted schema requires the key);
- * with `with_has_more` false the has_more key is omitted (ScheduleRunList). */
-void relay_page_cursor(const relay_req *q, relay_resp *out, json_t *all,
+ * with `with_has_more` false the has_more key is omitted (ScheduleRunList).
+ * `r` (NULL: none) carries the control POST /_control/pages
+ * {"repeat_cursor"}: a page asked with a cursor then answers that cursor. */
+void relay_page_cursor(relay *r, const relay_req *q, relay_resp *out, json_t *all,
                        long long dflt_limit, long long max_limit,
                        bool with_has_more);
 /* {items, total, page, per_page, has_next, has_prev} from query page

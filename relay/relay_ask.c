@@ -18,6 +18,7 @@ ask_controls relay_ask_default_controls(void)
 {
     ask_controls c = {
         .drop_after = -1, .malformed_after = -1, .unknown_type_after = -1,
+        .empty_delta_after = -1, .empty_done_text = 0,
         .stall_ms = 0, .stall_after = 0,
         .delay_ms = 20, .heartbeat_ms = 1000, .pin_timeout_ms = 30000,
     };

@@ -30,6 +30,8 @@
 /* Fault injection and pacing for one stream; -1 = not armed. */
 typedef struct ask_controls {
     long drop_after, malformed_after, unknown_type_after;
+    long empty_delta_after;         /* an event {"delta": "", "text"} after frame N */
+    long empty_done_text;           /* 1: the done frame's text is "" */
     long stall_ms, stall_after;
     long delay_ms, heartbeat_ms, pin_timeout_ms;
 } ask_controls;
@@ -49,6 +51,7 @@ typedef struct ask_stream {
     size_t n_frames, cap_frames;
     bool terminal;                  /* a done or error frame is stored */
     bool unknown_done;              /* the telemetry frame was stored */
+    bool empty_delta_done;          /* the empty-delta event was stored */
     bool drop_done, malformed_done; /* one-shot injections were sent */
     bool stall_done;
     bool cancelled;                 /* a client left before the end */

@@ -33,6 +33,8 @@ static bool emit_error(ask_stream *st, const char *code, const char *msg)
 static bool emit_done(ask_stream *st, bool success, const char *text,
                       const char *error, struct timespec t0)
 {
+    if (st->ctl.empty_done_text)   /* test control: the text only in the deltas */
+        text = "";
     return ask_stream_emit(st, "done", json_pack(
         "{s:b, s:s, s:s, s:I}", "success", success, "text", text, "error",
         error, "duration_ms", (json_int_t)elapsed_ms(t0)));

@@ -21,8 +21,8 @@ static bool opt_ms(const relay_req *q, relay_resp *out, const char *field,
 }
 
 /* POST /ask {"drop_after", "stall_ms", "stall_after", "malformed_after",
- *            "unknown_type_after", "delay_ms", "heartbeat_ms",
- *            "pin_timeout_ms", "streams"} */
+ *            "unknown_type_after", "empty_delta_after", "empty_done_text",
+ *            "delay_ms", "heartbeat_ms", "pin_timeout_ms", "streams"} */
 static void arm(relay *r, const relay_req *q, relay_resp *out)
 {
     ask_controls c = relay_ask_default_controls();
@@ -34,6 +34,9 @@ static void arm(relay *r, const relay_req *q, relay_resp *out)
                 &c.malformed_after) ||
         !opt_ms(q, out, "unknown_type_after", ASK_MAX_FRAMES,
                 &c.unknown_type_after) ||
+        !opt_ms(q, out, "empty_delta_after", ASK_MAX_FRAMES,
+                &c.empty_delta_after) ||
+        !opt_ms(q, out, "empty_done_text", 1, &c.empty_done_text) ||
         !opt_ms(q, out, "delay_ms", 60000, &c.delay_ms) ||
         !opt_ms(q, out, "heartbeat_ms", 600000, &c.heartbeat_ms) ||
         !opt_ms(q, out, "pin_timeout_ms", 600000, &c.pin_timeout_ms) ||
@@ -45,12 +48,14 @@ static void arm(relay *r, const relay_req *q, relay_resp *out)
     reg->armed_left = streams;
     pthread_mutex_unlock(&reg->mu);
     relay_json(out, 200, json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
         "drop_after", (json_int_t)c.drop_after,
         "stall_ms", (json_int_t)c.stall_ms,
         "stall_after", (json_int_t)c.stall_after,
         "malformed_after", (json_int_t)c.malformed_after,
         "unknown_type_after", (json_int_t)c.unknown_type_after,
+        "empty_delta_after", (json_int_t)c.empty_delta_after,
+        "empty_done_text", (json_int_t)c.empty_done_text,
         "delay_ms", (json_int_t)c.delay_ms,
         "heartbeat_ms", (json_int_t)c.heartbeat_ms,
         "pin_timeout_ms", (json_int_t)c.pin_timeout_ms,

@@ -133,6 +133,14 @@ bool ask_stream_emit(ask_stream *st, const char *type, json_t *obj)
         append(st, "telemetry", json_pack("{s:f, s:s}", "cpu_pct", 12.5,
                                           "note", "injected unknown type"));
     }
+    /* The injected empty delta, likewise after frame N: an event whose
+     * delta is "" and whose payload also has a `text` */
+    if (ok && !st->empty_delta_done && st->ctl.empty_delta_after >= 0 &&
+        st->n_frames == (size_t)st->ctl.empty_delta_after) {
+        st->empty_delta_done = true;
+        append(st, "event", json_pack("{s:i, s:{s:s, s:s}}", "event_type", 1, "payload",
+                                      "delta", "", "text", "[empty delta]"));
+    }
     if (ok)
         ok = append(st, type, obj);
     else

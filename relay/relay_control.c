@@ -26,6 +26,19 @@ static void fail(relay *r, const relay_req *q, relay_resp *out)
                                                                      : 503)));
 }
 
+/* POST /pages {"repeat_cursor": N}: the next N cursor pages asked with a
+ * cursor answer that cursor again as next_cursor (has_more true where the
+ * list has it), as a server that does not advance; 0 disarms. */
+static void pages(relay *r, const relay_req *q, relay_resp *out)
+{
+    long long count;
+    bool has_count;
+    if (!relay_body_int(q, out, 422, "repeat_cursor", true, 0, 1000000, &has_count, &count))
+        return;
+    relay_server_set_repeat_cursor(r, (long)count);
+    relay_json(out, 200, json_pack("{s:I}", "repeat_cursor", (json_int_t)count));
+}
+
 /* GET /requests: every non-control request so far, in arrival order. */
 static void requests(relay *r, const relay_req *q, relay_resp *out)
 {
@@ -55,6 +68,7 @@ static void health(relay *r, const relay_req *q, relay_resp *out)
 
 const relay_route relay_control_routes[] = {
     {"POST", "/fail", RELAY_PLANE_CONTROL, fail},
+    {"POST", "/pages", RELAY_PLANE_CONTROL, pages},
     {"GET", "/requests", RELAY_PLANE_CONTROL, requests},
     {"POST", "/reset", RELAY_PLANE_CONTROL, reset},
     {"GET", "/health", RELAY_PLANE_CONTROL, health},

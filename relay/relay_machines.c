@@ -117,7 +117,7 @@ void relay_machine_list(relay *r, const relay_req *q, relay_resp *out,
             continue;
         json_array_append_new(all, relay_machine_summary(r, m, q->user_id));
     }
-    relay_page_cursor(q, out, all, 100, 200, true);
+    relay_page_cursor(r, q, out, all, 100, 200, true);
     json_decref(all);
 }
 

@@ -292,7 +292,7 @@ static void sched_runs(relay *r, const relay_req *q, relay_resp *out)
         if (sid && strcmp(sid, q->cap[1]) == 0)
             json_array_append_new(mine, run_view(run));
     }
-    relay_page_cursor(q, out, mine, 50, 200, false);
+    relay_page_cursor(r, q, out, mine, 50, 200, false);
     json_decref(mine);
 }
 

@@ -32,6 +32,7 @@ struct relay_server {
     json_t *replays;            /* "<path> <Idempotency-Key>" -> {status,
                                    body} of a successful POST */
     long fail_count;            /* pending injected failures */
+    long repeat_cursor;         /* cursor pages that answer their own cursor */
     int fail_status;
     char fail_retry_after[16];
     char fail_code[32];
@@ -610,6 +611,7 @@ int relay_server_reset(relay *r, bool state)
     char err[128];
     json_array_clear(s->recording);
     s->fail_count = 0;
+    s->repeat_cursor = 0;
     relay_ask_reset(r);
     if (!state)
         return 0;
@@ -626,6 +628,20 @@ void relay_server_fail(relay *r, long count, int status,
     snprintf(s->fail_retry_after, sizeof s->fail_retry_after, "%s",
              retry_after ? retry_after : "");
     snprintf(s->fail_code, sizeof s->fail_code, "%s", code ? code : "");
+}
+
+void relay_server_set_repeat_cursor(relay *r, long count)
+{
+    server_of(r)->repeat_cursor = count;
+}
+
+bool relay_server_take_repeat_cursor(relay *r)
+{
+    relay_server *s = r ? server_of(r) : NULL;
+    if (!s || s->repeat_cursor <= 0)
+        return false;
+    s->repeat_cursor--;
+    return true;
 }
 
 json_t *relay_server_recording(relay *r)

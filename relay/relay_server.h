@@ -88,6 +88,11 @@ int relay_server_reset(relay *r, bool state);
 /* Arms fault injection for the next `count` non-control requests. */
 void relay_server_fail(relay *r, long count, int status,
                        const char *retry_after, const char *code);
+/* Arms the next `count` cursor pages asked with a cursor to answer that same
+ * cursor as next_cursor (a server that repeats a cursor). Lock held. */
+void relay_server_set_repeat_cursor(relay *r, long count);
+/* Consumes one armed repeat, if any (r NULL: none). Lock held. */
+bool relay_server_take_repeat_cursor(relay *r);
 /* Borrowed array of recorded requests, in arrival order. Lock held. */
 json_t *relay_server_recording(relay *r);
 /* Loads every module's keys of `seed` into r->db (emptied first). Lock held.

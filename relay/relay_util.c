@@ -4,6 +4,7 @@
  * ids and time. Handlers run with relay->lock held, so nothing here locks.
  */
 #include "relay.h"
+#include "relay_server.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -306,7 +307,7 @@ static bool cursor_decode(const char *c, unsigned long long *pos)
     return true;
 }
 
-void relay_page_cursor(const relay_req *q, relay_resp *out, json_t *all,
+void relay_page_cursor(relay *r, const relay_req *q, relay_resp *out, json_t *all,
                        long long dflt_limit, long long max_limit,
                        bool with_has_more)
 {
@@ -325,7 +326,12 @@ void relay_page_cursor(const relay_req *q, relay_resp *out, json_t *all,
     json_object_set_new(page, "items", slice(all, pos, (size_t)limit));
     bool more = pos + (unsigned long long)limit < n;
     json_t *next_cursor = json_null();
-    if (more) {
+    if (c && *c && relay_server_take_repeat_cursor(r)) {
+        /* POST /_control/pages {"repeat_cursor"}: a server that repeats */
+        json_decref(next_cursor);
+        next_cursor = json_string(c);
+        more = true;
+    } else if (more) {
         char buf[64];
         unsigned long long next = pos + (unsigned long long)limit;
         snprintf(buf, sizeof buf, "c%llx.%016" PRIx64, next, cursor_mac(next));

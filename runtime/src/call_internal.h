@@ -37,6 +37,11 @@ int cmdop__call_scan(cmdop_client *client, const cmdop__op_desc *op,
  * fetch then fails with CMDOP_ECANCELLED). */
 void cmdop__pager_set_cancel(cmdop_pager *pager, cmdop__cancel *cancel);
 
+/* true when the pager will fetch no more pages: its next call answers
+ * CMDOP_ITEROVER without a request (a stop rule already fired, or the cap).
+ * The stdio server sends the end of an iteration right after its last page. */
+bool cmdop__pager_done(const cmdop_pager *pager);
+
 /* Raise CMDOP_ECANCELLED for `what` (an op name) cancelled by its token. */
 int cmdop__cancelled_error(const char *what);
 

@@ -75,6 +75,11 @@ void cmdop__pager_set_cancel(cmdop_pager *p, cmdop__cancel *cancel)
         p->cancel = cancel;
 }
 
+bool cmdop__pager_done(const cmdop_pager *p)
+{
+    return !p || p->done || p->fetched >= CMDOP__PAGER_MAX_PAGES;
+}
+
 void cmdop_pager_free(cmdop_pager *p)
 {
     if (!p)

@@ -604,6 +604,14 @@ static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
         char *text;
         const json_t *v = lookup(f, o, &text);
         int rc = 0;
+        /* a oneof's members share storage and one case: a second member
+         * would overwrite the first (leaking it, or reading a string's
+         * pointer as a number), so an object naming two is refused */
+        bool oneof = f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF;
+        if (oneof && (v || text) && MEMBER(uint32_t, m, f->quantifier_offset) != 0) {
+            free(text);
+            return fail(CMDOP_EINTERNAL, err, es, "%s: another member of its oneof is set", sub);
+        }
         if (text) {
             MEMBER(char *, m, f->offset) = text;
         } else if (!v) {
@@ -615,8 +623,13 @@ static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
             if (rc == 1)
                 continue;
         }
-        if (rc < 0)
+        if (rc < 0) {
+            /* a half-built message (or string) sits in the member: a oneof
+             * member is freed only under its case, so set it */
+            if (oneof && pointer_typed(f->type) && MEMBER(void *, m, f->offset))
+                MEMBER(uint32_t, m, f->quantifier_offset) = f->id;
             return rc;
+        }
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
             /* the inverse of msg_to_json: a key that is there, even [] or
              * {}, sets the companion (when the message has one) */

@@ -1,7 +1,7 @@
 /*
  * stdio_server.c — the stdio server's reader and dispatcher
  * (stdio_server.h): handshake, REQUEST -> worker pool -> RESPONSE/ERROR,
- * CANCEL, shutdown on EOF.
+ * streams, PAGES/NEXT iterations, COLLECT, CANCEL, shutdown on EOF.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -16,6 +16,7 @@
 #include "cmdop/version.h"
 #include "stdio_frame.h"
 #include "stdio_map.h"
+#include "stdio_pages.h"
 #include "stdio_pool.h"
 #include "stdio_server.h"
 #include "stdio_stream.h"
@@ -29,6 +30,7 @@ typedef struct server {
     char setup_code[32], setup_msg[512], setup_field[64];
     cmdop__stdio_pool *pool;
     cmdop__stdio_streams *streams;
+    cmdop__stdio_pages *pages;
     /* the client sent our hello (docs/stdio.md "Presence"): absent = not
      * passed; until then the 1.1 schema's proto3 reading. Reader thread only. */
     bool client_hello;
@@ -85,36 +87,6 @@ static void send_hello(server *s)
                       CMDOP__CORE__V1__ENVELOPE__PAYLOAD_HELLO, &h.base);
 }
 
-/* A successful result -> the op's response arm. */
-static void answer_result(server *s, const cmdop__stdio_call *c, const json_t *res)
-{
-    const cmdop__op_desc *op = c->op;
-    if (json_is_null(res) || op->env_resp_field == CMDOP__CORE__V1__ENVELOPE__PAYLOAD_EMPTY) {
-        Cmdop__Core__V1__Empty e = CMDOP__CORE__V1__EMPTY__INIT;
-        cmdop__stdio_send(&s->w, c->id, CMDOP__CORE__V1__KIND__KIND_RESPONSE,
-                          CMDOP__CORE__V1__ENVELOPE__PAYLOAD_EMPTY, &e.base);
-        return;
-    }
-    const ProtobufCFieldDescriptor *arm = cmdop__stdio_arm(op->env_resp_field);
-    char err[256], msg[400];
-    ProtobufCMessage *m = NULL;
-    int rc = arm ? cmdop__stdio_json_to_msg(arm->descriptor, res, &m, err, sizeof err)
-                 : CMDOP_EINTERNAL;
-    if (!arm)
-        snprintf(err, sizeof err, "no envelope arm %d", op->env_resp_field);
-    if (rc) {
-        snprintf(msg, sizeof msg, "%s: the response does not fit %s: %s", op->name,
-                 arm ? ((const ProtobufCMessageDescriptor *)arm->descriptor)->short_name
-                     : "its arm",
-                 err);
-        cmdop__stdio_send_error_code(&s->w, c->id, "internal", msg);
-        return;
-    }
-    cmdop__stdio_send(&s->w, c->id, CMDOP__CORE__V1__KIND__KIND_RESPONSE,
-                      op->env_resp_field, m);
-    protobuf_c_message_free_unpacked(m, NULL);
-}
-
 /* Worker: one unary call through the generic driver. */
 static void run_call(cmdop__stdio_pool *pool, cmdop__stdio_call *c, void *ctx)
 {
@@ -136,12 +108,16 @@ static void run_call(cmdop__stdio_pool *pool, cmdop__stdio_call *c, void *ctx)
         if (rc)
             cmdop__stdio_send_error(&s->w, c->id, e);
         else
-            answer_result(s, c, res);
+            cmdop__stdio_send_result(&s->w, c->id, CMDOP__CORE__V1__KIND__KIND_RESPONSE, c->op,
+                                     res);
     }
     json_decref(res);
 }
 
-static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint32_t id)
+/* REQUEST (a call or a stream), PAGES (an iteration of a paginated op) or
+ * COLLECT (a stream op's collected text) with an op's request arm. */
+static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint32_t id,
+                           int kind)
 {
     char err[256], msg[400];
     uint32_t arm = (uint32_t)env->payload_case;
@@ -155,9 +131,23 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
         cmdop__stdio_send_error(&s->w, id, &s->setup_err);
         return;
     }
-    if (cmdop__stdio_pool_has(s->pool, id) || cmdop__stdio_streams_has(s->streams, id)) {
+    if (cmdop__stdio_pool_has(s->pool, id) || cmdop__stdio_streams_has(s->streams, id) ||
+        cmdop__stdio_pages_has(s->pages, id)) {
         snprintf(msg, sizeof msg, "id %u is already in flight", id);
         cmdop__stdio_send_error_code(&s->w, id, "internal", msg);
+        return;
+    }
+    bool collect = kind == CMDOP__CORE__V1__KIND__KIND_COLLECT;
+    if (collect && op->kind != CMDOP__OP_STREAM) {
+        snprintf(msg, sizeof msg, "%s is not a stream: COLLECT needs a stream op", op->name);
+        cmdop__stdio_send_error_code(&s->w, id, "unsupported", msg);
+        return;
+    }
+    bool pages = kind == CMDOP__CORE__V1__KIND__KIND_PAGES;
+    if (pages && (op->kind == CMDOP__OP_STREAM || !op->page ||
+                  op->page->style == CMDOP__PAGE_NONE)) {
+        snprintf(msg, sizeof msg, "%s is not paginated: PAGES needs a list op", op->name);
+        cmdop__stdio_send_error_code(&s->w, id, "unsupported", msg);
         return;
     }
     const cmdop__stream_desc *sd = NULL;
@@ -190,7 +180,12 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
         return;
     }
     if (sd) {
-        cmdop__stdio_streams_open(s->streams, id, sd, args, !s->client_hello);
+        cmdop__stdio_streams_open(s->streams, id, sd, args, !s->client_hello, collect);
+        json_decref(args);
+        return;
+    }
+    if (pages) {
+        cmdop__stdio_pages_open(s->pages, id, op, args);
         json_decref(args);
         return;
     }
@@ -246,13 +241,21 @@ static void handle_frame(server *s, const uint8_t *buf, size_t len)
                      env->hello && env->hello->version ? env->hello->version : "?");
             break;
         }
-        handle_request(s, env, id);
+        handle_request(s, env, id, kind);
+        break;
+    case CMDOP__CORE__V1__KIND__KIND_PAGES:
+    case CMDOP__CORE__V1__KIND__KIND_COLLECT:
+        handle_request(s, env, id, kind);
+        break;
+    case CMDOP__CORE__V1__KIND__KIND_NEXT:
+        /* NEXT for no open iteration (it ended, or a wrong id) is ignored */
+        cmdop__stdio_pages_next(s->pages, id);
         break;
     case CMDOP__CORE__V1__KIND__KIND_CANCEL:
         if (cmdop__stdio_pool_cancel(s->pool, id))
             cmdop__stdio_send_error_code(&s->w, id, "cancelled", "cancelled by the client");
-        else
-            cmdop__stdio_streams_cancel(s->streams, id);
+        else if (!cmdop__stdio_streams_cancel(s->streams, id))
+            cmdop__stdio_pages_cancel(s->pages, id);   /* its thread answers */
         break;
     case CMDOP__CORE__V1__KIND__KIND_ANSWER:
         handle_answer(s, env, id);
@@ -296,9 +299,11 @@ int cmdop__stdio_serve(int in_fd, int out_fd)
     }
     s.pool = cmdop__stdio_pool_new(CMDOP__STDIO_WORKERS, run_call, &s);
     s.streams = cmdop__stdio_streams_new(s.client, &s.w);
-    if (!s.pool || !s.streams) {
+    s.pages = cmdop__stdio_pages_new(s.client, &s.w);
+    if (!s.pool || !s.streams || !s.pages) {
         cmdop__stdio_pool_drain(s.pool);
         cmdop__stdio_streams_close(s.streams);
+        cmdop__stdio_pages_close(s.pages);
         diag(&s, "cannot start the worker threads");
         cmdop_client_free(s.client);
         cmdop__stdio_writer_destroy(&s.w);
@@ -325,10 +330,12 @@ int cmdop__stdio_serve(int in_fd, int out_fd)
         }
         break;
     }
-    /* end of input: open streams are cancelled (nobody can answer their
-     * callbacks any more; each still writes its ERROR `cancelled`), unary
+    /* end of input: open streams and page iterations are cancelled (nobody
+     * can answer their callbacks or ask for a next page any more; each still
+     * writes its ERROR `cancelled`), unary
      * calls in flight finish and are answered, then stop */
     cmdop__stdio_streams_close(s.streams);
+    cmdop__stdio_pages_close(s.pages);
     cmdop__stdio_pool_drain(s.pool);
     cmdop_client_free(s.client);
     cmdop__stdio_writer_destroy(&s.w);

@@ -21,6 +21,7 @@ typedef struct sstream {
     pthread_t pump;
     bool finished;                /* the pump wrote the terminal frame */
     bool official;                /* a client without hello: 1.1 stream error codes */
+    bool collect;                 /* COLLECT: one RESPONSE with the collected text */
     cmdop__stdio_streams *owner;
     struct sstream *next;
 } sstream;
@@ -147,9 +148,29 @@ static void send_end_error(sstream *st, const cmdop_error *e)
     cmdop__stdio_send_error(st->owner->w, st->id, e);
 }
 
+/* COLLECT: the C API's collect (the one rule: done.text if not empty, else
+ * the concatenated deltas) -> RESPONSE + `collected`, or the stream's ERROR. */
+static void pump_collect(sstream *st)
+{
+    char *text = NULL;
+    if (cmdop_ask_stream_collect(st->s, &text) != 0) {
+        send_end_error(st, cmdop_error_last());
+        return;
+    }
+    Cmdop__Core__V1__Collected c = CMDOP__CORE__V1__COLLECTED__INIT;
+    c.text = text;
+    cmdop__stdio_send(st->owner->w, st->id, CMDOP__CORE__V1__KIND__KIND_RESPONSE,
+                      CMDOP__CORE__V1__ENVELOPE__PAYLOAD_COLLECTED, &c.base);
+    free(text);
+}
+
 static void *pump(void *arg)
 {
     sstream *st = arg;
+    if (st->collect) {
+        pump_collect(st);
+        goto out;
+    }
     for (;;) {
         cmdop_ask_frame *f = NULL;
         int rc = cmdop_ask_stream_next(st->s, &f);
@@ -163,6 +184,7 @@ static void *pump(void *arg)
             send_end_error(st, cmdop_error_last());
         break;
     }
+out:
     pthread_mutex_lock(&st->owner->mu);
     st->finished = true;
     pthread_mutex_unlock(&st->owner->mu);
@@ -203,7 +225,8 @@ static sstream *find_open(cmdop__stdio_streams *ss, uint32_t id)
 }
 
 void cmdop__stdio_streams_open(cmdop__stdio_streams *ss, uint32_t id,
-                               const cmdop__stream_desc *sd, const json_t *args, bool official)
+                               const cmdop__stream_desc *sd, const json_t *args, bool official,
+                               bool collect)
 {
     pthread_mutex_lock(&ss->mu);
     reap(ss);
@@ -226,6 +249,7 @@ void cmdop__stdio_streams_open(cmdop__stdio_streams *ss, uint32_t id,
     st->sd = sd;
     st->owner = ss;
     st->official = official;
+    st->collect = collect;
     /* returns at once: validation and the credential check happen here,
      * the answer (frames or an error status) is read by the pump */
     if (cmdop__ask_open(ss->client, sd, args, &st->s) != 0) {
@@ -293,9 +317,15 @@ int cmdop__stdio_streams_answer(cmdop__stdio_streams *ss, uint32_t id, const cha
                 json_object_set(a, p->name, v);
         }
     }
+    /* a confirm's answer is the rest of the stream: the stream sends it
+     * itself and switches to it (ask_stream.h); st->s lives while mu is
+     * held (only reap frees it, under mu) */
+    int taken = a ? cmdop__ask_answer_async(st->s, ch->name, a) : 0;
     pthread_mutex_unlock(&ss->mu);
-    if (!a)
-        return -1;
+    if (taken != 0)
+        json_decref(a);
+    if (!a || taken != 0)
+        return taken > 0 ? 1 : -1;
     *op = ch->op;
     *args = a;
     return 0;

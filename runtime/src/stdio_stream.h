@@ -38,9 +38,13 @@ cmdop__stdio_streams *cmdop__stdio_streams_new(cmdop_client *client, cmdop__stdi
  * outcome is written on `id`: an ERROR at once when it cannot open
  * (validation, credential, too many streams), else the stream's frames.
  * `official`: the client did not say hello, so an agent's own error code
- * ends the stream as the 1.1 core's code (docs/stdio.md "Streams"). */
+ * ends the stream as the 1.1 core's code (docs/stdio.md "Streams").
+ * `collect` (a COLLECT frame): no frame is forwarded; the stream is read
+ * with cmdop_ask_stream_collect (the one collect rule) and answered with one
+ * RESPONSE + `collected` {text}, or its ERROR (docs/stdio.md "Collect"). */
 void cmdop__stdio_streams_open(cmdop__stdio_streams *ss, uint32_t id,
-                               const cmdop__stream_desc *sd, const json_t *args, bool official);
+                               const cmdop__stream_desc *sd, const json_t *args, bool official,
+                               bool collect);
 
 /* Is a stream open on `id`? */
 bool cmdop__stdio_streams_has(cmdop__stdio_streams *ss, uint32_t id);
@@ -53,7 +57,9 @@ bool cmdop__stdio_streams_cancel(cmdop__stdio_streams *ss, uint32_t id);
  * ANSWER on `id` with envelope arm `arm_name` ("pin_answer") and its fields
  * `body` (borrowed): on 0, *op is the side channel's HTTP op and *args NEW
  * (body + the stream's path params) for cmdop__call. -1 when no stream is
- * open on `id` or it has no channel answered by that arm.
+ * open on `id` or it has no channel answered by that arm. 1 when the stream
+ * answered it itself (confirm: its answer is the rest of the stream,
+ * cmdop__ask_answer_async); *op and *args stay NULL.
  */
 int cmdop__stdio_streams_answer(cmdop__stdio_streams *ss, uint32_t id, const char *arm_name,
                                 const json_t *body, const cmdop__op_desc **op, json_t **args);

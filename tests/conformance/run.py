@@ -222,6 +222,8 @@ def run_lang(lang, cmd, core, scenarios, record):
         creds = {"token": relay.info["token"], "api_key": relay.info["api_key"]}
         for sc in scenarios:
             relay.control("POST", "/reset", {"state": True})
+            for ctl in sc.get("controls", []):   # test controls, after the reset
+                relay.control("POST", ctl["path"], ctl.get("body", {}))
             env = {k: v for k, v in os.environ.items() if not k.startswith("CMDOP_")}
             env.update({"CMDOP_BASE_URL": relay.info["relay_url"],
                         "CMDOP_API_BASE_URL": relay.info["platform_url"],

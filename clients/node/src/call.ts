@@ -1,7 +1,8 @@
-// One pending call or stream on the core: an iterator of its envelopes. The
-// REQUEST goes out on first use; return() (a `break` out of a for-await loop)
-// or aborting the signal sends CANCEL. Core.unary reads a call up to its
-// RESPONSE; the generated AskStream reads one as typed frames.
+// One pending call, stream or page iteration on the core: an iterator of its
+// envelopes. The REQUEST (or PAGES / COLLECT: `kind`) goes out on first use;
+// return() (a `break` out of a for-await loop) or aborting the signal sends
+// CANCEL. Core.unary reads a call up to its RESPONSE, Core.pages an iteration
+// up to its DONE; the generated AskStream reads one as typed frames.
 import { Kind } from "./gen/proto/cmdop/core/v1/common_pb.js";
 import type { Envelope } from "./gen/proto/cmdop/core/v1/envelope_pb.js";
 import type { Post, Sink } from "./gen/resources.js";
@@ -15,8 +16,20 @@ export class Call implements AsyncIterator<Envelope, undefined> {
   private post: Promise<Post> | undefined;
   private ended = false;
   private readonly abort = (): void => this.cancel(true);
+  /** The kind of the opening frame; set before the first use. */
+  kind: Kind = Kind.REQUEST;
 
-  constructor(private readonly opener: (sink: Sink) => Promise<Post>, private readonly signal?: AbortSignal) {}
+  constructor(private readonly opener: (sink: Sink, kind: Kind) => Promise<Post>, private readonly signal?: AbortSignal) {}
+
+  /** Has the opening frame gone out (or been tried)? */
+  get started(): boolean {
+    return this.post !== undefined;
+  }
+
+  /** Frames received and not yet read (an iteration asks for no next page when its end is already here). */
+  get queued(): number {
+    return this.queue.length;
+  }
 
   /** Opens the call once; resolves with the writer of later frames on its id. */
   begin(): Promise<Post> {
@@ -26,7 +39,7 @@ export class Call implements AsyncIterator<Envelope, undefined> {
         // after a cancel, late frames (and the core's loss) are no longer this call's
         frame: (env) => { if (!this.ended) this.push({ env }); },
         fail: (error) => { if (!this.ended) this.push({ error }); },
-      });
+      }, this.kind);
       if (this.signal?.aborted) queueMicrotask(this.abort);
       else this.signal?.addEventListener("abort", this.abort, { once: true });
       return post;

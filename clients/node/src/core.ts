@@ -108,12 +108,12 @@ export class Core implements Transport {
     proc.stdin?.write(sizeDelimitedEncode(EnvelopeSchema, env)); // one write: frames never interleave
   }
 
-  /** Sends a REQUEST and routes its frames to sink; returns the writer of later frames on its id. */
-  async open(payload: RequestPayload, sink: Sink): Promise<Post> {
+  /** Sends `payload` as `kind` (REQUEST, PAGES, COLLECT) and routes its frames to sink; returns the writer of later frames on its id. */
+  async open(payload: RequestPayload, sink: Sink, kind: Kind = Kind.REQUEST): Promise<Post> {
     const proc = await this.start();
     const id = this.nextId++;
     this.sinks.set(id, sink);
-    this.write(proc, create(EnvelopeSchema, { id, kind: Kind.REQUEST, payload }));
+    this.write(proc, create(EnvelopeSchema, { id, kind, payload }));
     return (kind, p) => {
       if (kind === Kind.CANCEL) this.sinks.delete(id);
       if (this.proc === proc) this.write(proc, create(EnvelopeSchema, { id, kind, payload: p }));
@@ -128,6 +128,31 @@ export class Core implements Transport {
       if (r.value.kind === Kind.ERROR) throw errorFromEnvelope(r.value);
     } // other kinds are not a unary call's: ignored; the loop ends after DONE
     throw new CmdopError("DONE frame for a unary call", { code: "internal" });
+  }
+
+  /**
+   * A page iteration in the core (docs/stdio.md "Pages"): PAGES brings the
+   * first page, each NEXT one more, DONE ends it; the stop rules are the
+   * core's pager's. Leaving the loop (return()) or aborting `signal` sends
+   * CANCEL, which releases the core's iterator.
+   */
+  async *pages(payload: RequestPayload, signal?: AbortSignal): AsyncGenerator<Envelope["payload"], void, undefined> {
+    const call = new Call((sink, kind) => this.open(payload, sink, kind), signal);
+    call.kind = Kind.PAGES;
+    let post: Post | undefined;
+    try {
+      for (;;) {
+        const r = await call.next();
+        if (r.done || r.value.kind === Kind.DONE) return;
+        if (r.value.kind === Kind.ERROR) throw errorFromEnvelope(r.value);
+        if (r.value.kind !== Kind.EVENT) continue; // not an iteration's: ignored
+        yield r.value.payload;
+        post ??= await call.begin();
+        if (call.queued === 0) post(Kind.NEXT); // else its end (or an error) is already here
+      }
+    } finally {
+      await call.return(); // CANCEL if the iteration is still open
+    }
   }
 
   /** Closes stdin so the core drains; kills it after 5 s. Idempotent. */

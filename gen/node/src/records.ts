@@ -65,6 +65,12 @@ export interface Empty {
   readonly $typeName: "cmdop.core.v1.Empty";
 }
 
+export interface Collected {
+  /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
+  readonly $typeName: "cmdop.core.v1.Collected";
+  text: string;
+}
+
 export interface Hello {
   /** The protobuf type name, as on 1.1.0's protobuf-es messages (not enumerable). */
   readonly $typeName: "cmdop.core.v1.Hello";

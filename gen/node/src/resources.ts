@@ -35,8 +35,14 @@ export interface Transport {
   readonly fleetId: string | undefined;
   /** One unary call: resolves with the response arm, rejects with a CmdopError. */
   unary(payload: RequestPayload, signal?: AbortSignal): Promise<{ case: string | undefined; value?: unknown }>;
-  /** Sends a REQUEST and routes its frames to sink; resolves with the writer of later frames on its id. */
-  open(payload: RequestPayload, sink: Sink): Promise<Post>;
+  /** Sends `payload` as `kind` (REQUEST, or COLLECT for a stream) and routes its frames to sink; resolves with the writer of later frames on its id. */
+  open(payload: RequestPayload, sink: Sink, kind?: Kind): Promise<Post>;
+  /**
+   * The pages of a list op's request, each asked of the core (PAGES, then NEXT):
+   * the core pages and decides when to stop (docs/stdio.md "Pages"); leaving
+   * the loop or aborting the signal releases its iterator (CANCEL).
+   */
+  pages(payload: RequestPayload, signal?: AbortSignal): AsyncGenerator<{ case: string | undefined; value?: unknown }, void, undefined>;
 }
 
 /**
@@ -47,7 +53,7 @@ export interface Transport {
 export class AskStream implements AsyncIterableIterator<AskFrame> {
   private readonly call: Call;
 
-  constructor(opener: (sink: Sink) => Promise<Post>, signal?: AbortSignal) {
+  constructor(opener: (sink: Sink, kind: Kind) => Promise<Post>, signal?: AbortSignal) {
     this.call = new Call(opener, signal);
   }
 
@@ -69,17 +75,19 @@ export class AskStream implements AsyncIterableIterator<AskFrame> {
     return this;
   }
 
-  /** The answer text: done.text if not empty, else the event deltas joined. */
+  /**
+   * The answer text, collected by the core with its one rule (COLLECT,
+   * docs/stdio.md "Collect"): done.text if not empty, else the event deltas
+   * joined. Instead of iterating: a stream is read only once.
+   */
   async collect(): Promise<string> {
-    let text = "";
-    for await (const f of this) {
-      if (f.type === "done") return f.text || text;
-      if (f.type === "event" && f.payload && typeof f.payload === "object") {
-        const p = f.payload as { delta?: unknown; text?: unknown };
-        text += String(p.delta ?? p.text ?? "");
-      }
+    if (this.call.started) throw new CmdopError("collect() needs a stream that was not iterated yet", { code: "internal" });
+    this.call.kind = Kind.COLLECT;
+    for (let r = await this.call.next(); !r.done; r = await this.call.next()) {
+      if (r.value.kind === Kind.ERROR) throw errorFromEnvelope(r.value, true);
+      if (r.value.payload.case === "collected") return r.value.payload.value.text ?? "";
     }
-    return text;
+    throw new CmdopError("the core ended a COLLECT without its text", { code: "internal" });
   }
 
   /** Answers a pin_required frame (opening the stream first if need be). */
@@ -206,13 +214,17 @@ export class BotsResource {
     for await (const page of this.pages({ ...opts })) yield* page.results;
   }
 
-  /** The pages of `list`, fetched one at a time. */
+  /** The pages of `list`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pages(opts?: { platform?: "telegram" | "discord" | "slack" | (string & {}); search?: string; pageSize?: number; signal?: AbortSignal }): AsyncGenerator<BotListPage, void, undefined> {
-    for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n });
-      yield page;
-      if (page.results.length === 0 || !page.hasNext) return;
-    }
+    for await (const p of this.t.pages({
+      case: "botsListReq",
+      value: {
+        platform: enumIn(BotPlatformIn, opts?.platform),
+        search: opts?.search,
+        page: undefined,
+        pageSize: opts?.pageSize,
+      },
+    }, opts?.signal)) yield expect<BotListPage>(p, "botListPage");
   }
 }
 
@@ -285,15 +297,14 @@ export class FleetsResource {
     for await (const page of this.pages({ ...opts })) yield* page.items;
   }
 
-  /** The pages of `list`, fetched one at a time. */
+  /** The pages of `list`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pages(opts?: { perPage?: number; signal?: AbortSignal }): AsyncGenerator<FleetList, void, undefined> {
-    let size = opts?.perPage;
-    for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n > 1 ? n : undefined, perPage: size });
-      yield page;
-      if (page.items.length === 0 || page.total === 0 || page.offset + page.items.length >= page.total) return;
-      size ??= page.perPage || undefined; // the size the server chose
-    }
+    for await (const p of this.t.pages({
+      case: "listFleetsReq",
+      value: {
+        page: offsetPage(undefined, opts?.perPage, 0),
+      },
+    }, opts?.signal)) yield expect<FleetList>(p, "fleetList");
   }
 }
 
@@ -353,15 +364,15 @@ export class FleetsMembersResource {
     for await (const page of this.pages(fleetId, { ...opts })) yield* page.items;
   }
 
-  /** The pages of `list`, fetched one at a time. */
+  /** The pages of `list`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pages(fleetId?: string, opts?: { perPage?: number; signal?: AbortSignal }): AsyncGenerator<MemberList, void, undefined> {
-    let size = opts?.perPage;
-    for (let n = 1; ; n++) {
-      const page = await this.list(fleetId, { ...opts, page: n > 1 ? n : undefined, perPage: size });
-      yield page;
-      if (page.items.length === 0 || page.total === 0 || page.offset + page.items.length >= page.total) return;
-      size ??= page.perPage || undefined; // the size the server chose
-    }
+    for await (const p of this.t.pages({
+      case: "listMembersReq",
+      value: {
+        fleetId: fleetId ?? this.t.fleetId,
+        page: offsetPage(undefined, opts?.perPage, 0),
+      },
+    }, opts?.signal)) yield expect<MemberList>(p, "memberList");
   }
 }
 
@@ -410,15 +421,18 @@ export class FleetsMachinesResource {
     for await (const page of this.pages(fleetId, { ...opts })) yield* page.items;
   }
 
-  /** The pages of `list`, fetched one at a time. */
+  /** The pages of `list`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pages(fleetId?: string, opts?: { presence?: "any" | "online" | "offline" | (string & {}); q?: string; limit?: number; signal?: AbortSignal }): AsyncGenerator<MachineList, void, undefined> {
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await this.list(fleetId, { ...opts, cursor: cursor });
-      yield page;
-      if (!page.nextCursor || !page.hasMore) return;
-      cursor = page.nextCursor;
-    }
+    for await (const p of this.t.pages({
+      case: "listFleetMachinesReq",
+      value: {
+        fleetId: fleetId ?? this.t.fleetId,
+        presence: opts?.presence,
+        q: opts?.q,
+        limit: opts?.limit,
+        cursor: undefined,
+      },
+    }, opts?.signal)) yield expect<MachineList>(p, "machineList");
   }
 }
 
@@ -465,15 +479,15 @@ export class KeysResource {
     for await (const page of this.pages({ ...opts })) yield* page.items;
   }
 
-  /** The pages of `list`, fetched one at a time. */
+  /** The pages of `list`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pages(opts?: { fleetId?: string; perPage?: number; signal?: AbortSignal }): AsyncGenerator<ApiKeyList, void, undefined> {
-    let size = opts?.perPage;
-    for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n > 1 ? n : undefined, perPage: size });
-      yield page;
-      if (page.items.length === 0 || page.total === 0 || page.offset + page.items.length >= page.total) return;
-      size ??= page.perPage || undefined; // the size the server chose
-    }
+    for await (const p of this.t.pages({
+      case: "listKeysReq",
+      value: {
+        fleetId: opts?.fleetId ?? this.t.fleetId,
+        page: offsetPage(undefined, opts?.perPage, 0),
+      },
+    }, opts?.signal)) yield expect<ApiKeyList>(p, "apiKeyList");
   }
 }
 
@@ -550,7 +564,7 @@ export class MachinesResource {
 
   /** Ask the machine's agent; answers an SSE stream of AskFrame. */
   ask(machineId: string, prompt: string, opts?: { sessionId?: string; agentType?: string; timeoutSeconds?: number; options?: Record<string, string>; pin?: string; signal?: AbortSignal }): AskStream {
-    return new AskStream((sink) => this.t.open({
+    return new AskStream((sink, kind) => this.t.open({
       case: "askReq",
       value: {
         machineId: machineId,
@@ -562,7 +576,7 @@ export class MachinesResource {
         optionsPresent: opts?.options != null ? true : undefined,
         pin: opts?.pin,
       },
-    }, sink), opts?.signal);
+    }, sink, kind), opts?.signal);
   }
 
   async messages(machineId: string, opts?: { limit?: number; signal?: AbortSignal }): Promise<MessagesResponse> {
@@ -603,15 +617,17 @@ export class MachinesResource {
     for await (const page of this.pages({ ...opts })) yield* page.items;
   }
 
-  /** The pages of `list`, fetched one at a time. */
+  /** The pages of `list`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pages(opts?: { presence?: "any" | "online" | "offline" | (string & {}); q?: string; limit?: number; signal?: AbortSignal }): AsyncGenerator<MachineList, void, undefined> {
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await this.list({ ...opts, cursor: cursor });
-      yield page;
-      if (!page.nextCursor || !page.hasMore) return;
-      cursor = page.nextCursor;
-    }
+    for await (const p of this.t.pages({
+      case: "listMachinesReq",
+      value: {
+        presence: opts?.presence,
+        q: opts?.q,
+        limit: opts?.limit,
+        cursor: undefined,
+      },
+    }, opts?.signal)) yield expect<MachineList>(p, "machineList");
   }
 }
 
@@ -723,15 +739,15 @@ export class SchedulesResource {
     for await (const page of this.pages({ ...opts })) yield* page.items;
   }
 
-  /** The pages of `list`, fetched one at a time. */
+  /** The pages of `list`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pages(opts?: { fleetId?: string; perPage?: number; signal?: AbortSignal }): AsyncGenerator<ScheduleList, void, undefined> {
-    let size = opts?.perPage;
-    for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n > 1 ? n : undefined, perPage: size });
-      yield page;
-      if (page.items.length === 0 || page.total === 0 || page.offset + page.items.length >= page.total) return;
-      size ??= page.perPage || undefined; // the size the server chose
-    }
+    for await (const p of this.t.pages({
+      case: "listSchedulesReq",
+      value: {
+        fleetId: opts?.fleetId ?? this.t.fleetId,
+        page: offsetPage(undefined, opts?.perPage, 0),
+      },
+    }, opts?.signal)) yield expect<ScheduleList>(p, "scheduleList");
   }
 
   /** Every item of every page of `runs`. */
@@ -739,15 +755,17 @@ export class SchedulesResource {
     for await (const page of this.pagesRuns(scheduleId, { ...opts })) yield* page.items;
   }
 
-  /** The pages of `runs`, fetched one at a time. */
+  /** The pages of `runs`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pagesRuns(scheduleId: string, opts?: { fleetId?: string; limit?: number; signal?: AbortSignal }): AsyncGenerator<ScheduleRunList, void, undefined> {
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await this.runs(scheduleId, { ...opts, cursor: cursor });
-      yield page;
-      if (!page.nextCursor) return;
-      cursor = page.nextCursor;
-    }
+    for await (const p of this.t.pages({
+      case: "scheduleRunsReq",
+      value: {
+        fleetId: opts?.fleetId ?? this.t.fleetId,
+        scheduleId: scheduleId,
+        limit: opts?.limit,
+        cursor: undefined,
+      },
+    }, opts?.signal)) yield expect<ScheduleRunList>(p, "scheduleRunList");
   }
 }
 
@@ -936,13 +954,20 @@ export class SkillsResource {
     for await (const page of this.pages({ ...opts })) yield* page.results;
   }
 
-  /** The pages of `list`, fetched one at a time. */
+  /** The pages of `list`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pages(opts?: { category?: string; tag?: string; search?: string; lang?: string; ordering?: string; pageSize?: number; signal?: AbortSignal }): AsyncGenerator<SkillListPage, void, undefined> {
-    for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n > 1 ? n : undefined });
-      yield page;
-      if (page.results.length === 0 || !page.hasNext) return;
-    }
+    for await (const p of this.t.pages({
+      case: "skillsListReq",
+      value: {
+        category: opts?.category,
+        tag: opts?.tag,
+        search: opts?.search,
+        lang: opts?.lang,
+        ordering: opts?.ordering,
+        page: undefined,
+        pageSize: opts?.pageSize,
+      },
+    }, opts?.signal)) yield expect<SkillListPage>(p, "skillListPage");
   }
 
   /** Every item of every page of `my`. */
@@ -950,13 +975,17 @@ export class SkillsResource {
     for await (const page of this.pagesMy({ ...opts })) yield* page.results;
   }
 
-  /** The pages of `my`, fetched one at a time. */
+  /** The pages of `my`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pagesMy(opts?: { search?: string; ordering?: string; pageSize?: number; signal?: AbortSignal }): AsyncGenerator<SkillListPage, void, undefined> {
-    for (let n = 1; ; n++) {
-      const page = await this.my({ ...opts, page: n > 1 ? n : undefined });
-      yield page;
-      if (page.results.length === 0 || !page.hasNext) return;
-    }
+    for await (const p of this.t.pages({
+      case: "skillsMyReq",
+      value: {
+        search: opts?.search,
+        ordering: opts?.ordering,
+        page: undefined,
+        pageSize: opts?.pageSize,
+      },
+    }, opts?.signal)) yield expect<SkillListPage>(p, "skillListPage");
   }
 
   /** Every item of every page of `reviews`. */
@@ -964,13 +993,18 @@ export class SkillsResource {
     for await (const page of this.pagesReviews(slug, { ...opts })) yield* page.results;
   }
 
-  /** The pages of `reviews`, fetched one at a time. */
+  /** The pages of `reviews`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pagesReviews(slug: string, opts?: { search?: string; ordering?: string; pageSize?: number; signal?: AbortSignal }): AsyncGenerator<SkillReviewPage, void, undefined> {
-    for (let n = 1; ; n++) {
-      const page = await this.reviews(slug, { ...opts, page: n > 1 ? n : undefined });
-      yield page;
-      if (page.results.length === 0 || !page.hasNext) return;
-    }
+    for await (const p of this.t.pages({
+      case: "skillsReviewsReq",
+      value: {
+        slug: slug,
+        search: opts?.search,
+        ordering: opts?.ordering,
+        page: undefined,
+        pageSize: opts?.pageSize,
+      },
+    }, opts?.signal)) yield expect<SkillReviewPage>(p, "skillReviewPage");
   }
 }
 
@@ -1040,15 +1074,14 @@ export class TunnelsResource {
     for await (const page of this.pages({ ...opts })) yield* page.items;
   }
 
-  /** The pages of `list`, fetched one at a time. */
+  /** The pages of `list`: the core pages and decides when to stop (docs/stdio.md "Pages"); `break` or the signal's abort releases its iterator. */
   async *pages(opts?: { perPage?: number; signal?: AbortSignal }): AsyncGenerator<TunnelList, void, undefined> {
-    let size = opts?.perPage;
-    for (let n = 1; ; n++) {
-      const page = await this.list({ ...opts, page: n > 1 ? n : undefined, perPage: size });
-      yield page;
-      if (page.items.length === 0 || page.total === 0 || page.offset + page.items.length >= page.total) return;
-      size ??= page.perPage || undefined; // the size the server chose
-    }
+    for await (const p of this.t.pages({
+      case: "listTunnelsReq",
+      value: {
+        page: offsetPage(undefined, opts?.perPage, 0),
+      },
+    }, opts?.signal)) yield expect<TunnelList>(p, "tunnelList");
   }
 }
 

@@ -2,6 +2,7 @@
 // The record types under their IDL names and aliases.
 export type { Bot } from "./records.js";
 export type { BotListPage } from "./records.js";
+export type { Collected } from "./records.js";
 export type { Empty } from "./records.js";
 export type { ErrorInfo } from "./records.js";
 export type { Hello } from "./records.js";

@@ -4,4 +4,4 @@ The hash of the IDL this surface was generated from; the core states its own
 in the stdio handshake and the client refuses a core built from another IDL.
 """
 
-IDL_HASH = "eef8f7da84e7f2bff138aea63d8af1d63f6602aea3119f32c3ad8eb10e52c67a"
+IDL_HASH = "d545b516a610171bbfe261968ada9b431764f9c2a5d50b9430b5b03407013adf"

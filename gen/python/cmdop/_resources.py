@@ -8,7 +8,7 @@ response arm; call shapes (positional / keyword) and defaults are the IDL's
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping, Sequence
 from functools import cached_property
 from types import MappingProxyType as _MappingProxyType
 from typing import Any, List as _List
@@ -125,20 +125,31 @@ class Bots:
 
     async def iter(self, *, platform: str | BotPlatform | None = None, search: str | None = None, page_size: int = 20) -> AsyncIterator[Bot]:
         """Every item of `list`, page after page."""
-        async for page in self.pages(platform=platform, search=search, page_size=page_size):
-            for item in page.results:
-                yield item
+        pages = self.pages(platform=platform, search=search, page_size=page_size)
+        try:
+            async for page in pages:
+                for item in page.results:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages(self, *, platform: str | BotPlatform | None = None, search: str | None = None, page_size: int = 20) -> AsyncIterator[BotListPage]:
-        """Every page of `list`, from the first."""
-        number, seen = 1, 0
-        while True:
-            page = await self.list(platform=platform, search=search, page_size=page_size, page=number)
-            yield page
-            seen += len(page.results)
-            if not page.results or not page.has_next:
-                return
-            number = page.next_page or number + 1
+    async def pages(self, *, platform: str | BotPlatform | None = None, search: str | None = None, page_size: int = 20) -> AsyncGenerator[BotListPage, None]:
+        """Every page of `list`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.bots_list_req
+        r.SetInParent()
+        _set_enum(r, "platform", "BotPlatform", platform)
+        if search is not None:
+            r.search = search
+        r.page_size = page_size
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "bot_list_page")
+                yield BotListPage._from_pb(out.bot_list_page)
+        finally:
+            pages.close()
 
     async def get(self, bot_id: str) -> Bot:
         """bots.get"""
@@ -222,22 +233,28 @@ class Fleets:
 
     async def iter(self, per_page: int | None = None) -> AsyncIterator[FleetSummary]:
         """Every item of `list`, page after page."""
-        async for page in self.pages(per_page=per_page):
-            for item in page.items:
-                yield item
+        pages = self.pages(per_page=per_page)
+        try:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages(self, per_page: int | None = None) -> AsyncIterator[FleetList]:
-        """Every page of `list`, from the first."""
-        number, seen = 1, 0
-        while True:
-            page = await self.list(per_page=per_page, page=number if number > 1 else None)
-            yield page
-            seen += len(page.items)
-            if not page.items or seen >= page.total:
-                return
-            if per_page is None:  # the size the server chose
-                per_page = page.per_page or None
-            number += 1
+    async def pages(self, per_page: int | None = None) -> AsyncGenerator[FleetList, None]:
+        """Every page of `list`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.list_fleets_req
+        r.SetInParent()
+        _offset_page(r.page, None, per_page, 0)
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "fleet_list")
+                yield FleetList._from_pb(out.fleet_list)
+        finally:
+            pages.close()
 
     async def get(self, fleet_id: str) -> FleetSummary:
         """No endpoint: scans fleets.list for the fleet whose id matches; a miss is not_found."""
@@ -304,22 +321,30 @@ class FleetsMembers:
 
     async def iter(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[MemberInfo]:
         """Every item of `list`, page after page."""
-        async for page in self.pages(fleet_id=fleet_id, per_page=per_page):
-            for item in page.items:
-                yield item
+        pages = self.pages(fleet_id=fleet_id, per_page=per_page)
+        try:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[MemberList]:
-        """Every page of `list`, from the first."""
-        number, seen = 1, 0
-        while True:
-            page = await self.list(fleet_id=fleet_id, per_page=per_page, page=number if number > 1 else None)
-            yield page
-            seen += len(page.items)
-            if not page.items or seen >= page.total:
-                return
-            if per_page is None:  # the size the server chose
-                per_page = page.per_page or None
-            number += 1
+    async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncGenerator[MemberList, None]:
+        """Every page of `list`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.list_members_req
+        r.SetInParent()
+        fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
+        r.fleet_id = fleet_id
+        _offset_page(r.page, None, per_page, 0)
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "member_list")
+                yield MemberList._from_pb(out.member_list)
+        finally:
+            pages.close()
 
     async def add(self, email: str, role: str = 'member', *, fleet_id: str | None = None) -> MemberInfo:
         """fleets.members.add"""
@@ -384,19 +409,33 @@ class FleetsMachines:
 
     async def iter(self, fleet_id: str | None = None, presence: str = 'any', q: str | None = None, limit: int = 100) -> AsyncIterator[MachineSummary]:
         """Every item of `list`, page after page."""
-        async for page in self.pages(fleet_id=fleet_id, presence=presence, q=q, limit=limit):
-            for item in page.items:
-                yield item
+        pages = self.pages(fleet_id=fleet_id, presence=presence, q=q, limit=limit)
+        try:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages(self, fleet_id: str | None = None, presence: str = 'any', q: str | None = None, limit: int = 100) -> AsyncIterator[MachineList]:
-        """Every page of `list`, from the first."""
-        cursor: str | None = None
-        while True:
-            page = await self.list(fleet_id=fleet_id, presence=presence, q=q, limit=limit, cursor=cursor)
-            yield page
-            if not page.next_cursor or not page.has_more:
-                return
-            cursor = page.next_cursor
+    async def pages(self, fleet_id: str | None = None, presence: str = 'any', q: str | None = None, limit: int = 100) -> AsyncGenerator[MachineList, None]:
+        """Every page of `list`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.list_fleet_machines_req
+        r.SetInParent()
+        fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
+        r.fleet_id = fleet_id
+        r.presence = presence
+        if q is not None:
+            r.q = q
+        r.limit = limit
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "machine_list")
+                yield MachineList._from_pb(out.machine_list)
+        finally:
+            pages.close()
 
     async def attach(self, machine_id: str, *, fleet_id: str | None = None) -> MachineFleetLink:
         """fleets.machines.attach"""
@@ -442,22 +481,30 @@ class Keys:
 
     async def iter(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[ApiKeySummary]:
         """Every item of `list`, page after page."""
-        async for page in self.pages(fleet_id=fleet_id, per_page=per_page):
-            for item in page.items:
-                yield item
+        pages = self.pages(fleet_id=fleet_id, per_page=per_page)
+        try:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[ApiKeyList]:
-        """Every page of `list`, from the first."""
-        number, seen = 1, 0
-        while True:
-            page = await self.list(fleet_id=fleet_id, per_page=per_page, page=number if number > 1 else None)
-            yield page
-            seen += len(page.items)
-            if not page.items or seen >= page.total:
-                return
-            if per_page is None:  # the size the server chose
-                per_page = page.per_page or None
-            number += 1
+    async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncGenerator[ApiKeyList, None]:
+        """Every page of `list`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.list_keys_req
+        r.SetInParent()
+        fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
+        r.fleet_id = fleet_id
+        _offset_page(r.page, None, per_page, 0)
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "api_key_list")
+                yield ApiKeyList._from_pb(out.api_key_list)
+        finally:
+            pages.close()
 
     async def issue(self, name: str, expires_in_days: int | None = None, *, fleet_id: str | None = None) -> IssueKeyResponse:
         """keys.issue"""
@@ -508,19 +555,31 @@ class Machines:
 
     async def iter(self, *, presence: str = 'any', q: str | None = None, limit: int = 100) -> AsyncIterator[MachineSummary]:
         """Every item of `list`, page after page."""
-        async for page in self.pages(presence=presence, q=q, limit=limit):
-            for item in page.items:
-                yield item
+        pages = self.pages(presence=presence, q=q, limit=limit)
+        try:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages(self, *, presence: str = 'any', q: str | None = None, limit: int = 100) -> AsyncIterator[MachineList]:
-        """Every page of `list`, from the first."""
-        cursor: str | None = None
-        while True:
-            page = await self.list(presence=presence, q=q, limit=limit, cursor=cursor)
-            yield page
-            if not page.next_cursor or not page.has_more:
-                return
-            cursor = page.next_cursor
+    async def pages(self, *, presence: str = 'any', q: str | None = None, limit: int = 100) -> AsyncGenerator[MachineList, None]:
+        """Every page of `list`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.list_machines_req
+        r.SetInParent()
+        r.presence = presence
+        if q is not None:
+            r.q = q
+        r.limit = limit
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "machine_list")
+                yield MachineList._from_pb(out.machine_list)
+        finally:
+            pages.close()
 
     async def get(self, machine_id: str) -> MachineDetail:
         """machines.get"""
@@ -645,22 +704,30 @@ class Schedules:
 
     async def iter(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[ScheduleView]:
         """Every item of `list`, page after page."""
-        async for page in self.pages(fleet_id=fleet_id, per_page=per_page):
-            for item in page.items:
-                yield item
+        pages = self.pages(fleet_id=fleet_id, per_page=per_page)
+        try:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncIterator[ScheduleList]:
-        """Every page of `list`, from the first."""
-        number, seen = 1, 0
-        while True:
-            page = await self.list(fleet_id=fleet_id, per_page=per_page, page=number if number > 1 else None)
-            yield page
-            seen += len(page.items)
-            if not page.items or seen >= page.total:
-                return
-            if per_page is None:  # the size the server chose
-                per_page = page.per_page or None
-            number += 1
+    async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncGenerator[ScheduleList, None]:
+        """Every page of `list`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.list_schedules_req
+        r.SetInParent()
+        fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
+        r.fleet_id = fleet_id
+        _offset_page(r.page, None, per_page, 0)
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "schedule_list")
+                yield ScheduleList._from_pb(out.schedule_list)
+        finally:
+            pages.close()
 
     async def get(self, schedule_id: str, *, fleet_id: str | None = None) -> ScheduleView:
         """schedules.get"""
@@ -762,19 +829,31 @@ class Schedules:
 
     async def iter_runs(self, schedule_id: str, limit: int = 50, *, fleet_id: str | None = None) -> AsyncIterator[ScheduleRunView]:
         """Every item of `runs`, page after page."""
-        async for page in self.pages_runs(schedule_id=schedule_id, limit=limit, fleet_id=fleet_id):
-            for item in page.items:
-                yield item
+        pages = self.pages_runs(schedule_id=schedule_id, limit=limit, fleet_id=fleet_id)
+        try:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages_runs(self, schedule_id: str, limit: int = 50, *, fleet_id: str | None = None) -> AsyncIterator[ScheduleRunList]:
-        """Every page of `runs`, from the first."""
-        cursor: str | None = None
-        while True:
-            page = await self.runs(schedule_id=schedule_id, limit=limit, fleet_id=fleet_id, cursor=cursor)
-            yield page
-            if not page.next_cursor:
-                return
-            cursor = page.next_cursor
+    async def pages_runs(self, schedule_id: str, limit: int = 50, *, fleet_id: str | None = None) -> AsyncGenerator[ScheduleRunList, None]:
+        """Every page of `runs`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.schedule_runs_req
+        r.SetInParent()
+        fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
+        r.fleet_id = fleet_id
+        r.schedule_id = schedule_id
+        r.limit = limit
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "schedule_run_list")
+                yield ScheduleRunList._from_pb(out.schedule_run_list)
+        finally:
+            pages.close()
 
 
 class Skills:
@@ -808,20 +887,39 @@ class Skills:
 
     async def iter(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillSummary]:
         """Every item of `list`, page after page."""
-        async for page in self.pages(category=category, tag=tag, search=search, lang=lang, ordering=ordering, page_size=page_size):
-            for item in page.results:
-                yield item
+        pages = self.pages(category=category, tag=tag, search=search, lang=lang, ordering=ordering, page_size=page_size)
+        try:
+            async for page in pages:
+                for item in page.results:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillListPage]:
-        """Every page of `list`, from the first."""
-        number, seen = 1, 0
-        while True:
-            page = await self.list(category=category, tag=tag, search=search, lang=lang, ordering=ordering, page_size=page_size, page=number if number > 1 else None)
-            yield page
-            seen += len(page.results)
-            if not page.results or not page.has_next:
-                return
-            number = page.next_page or number + 1
+    async def pages(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncGenerator[SkillListPage, None]:
+        """Every page of `list`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.skills_list_req
+        r.SetInParent()
+        if category is not None:
+            r.category = category
+        if tag is not None:
+            r.tag = tag
+        if search is not None:
+            r.search = search
+        if lang is not None:
+            r.lang = lang
+        if ordering is not None:
+            r.ordering = ordering
+        if page_size is not None:
+            r.page_size = page_size
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "skill_list_page")
+                yield SkillListPage._from_pb(out.skill_list_page)
+        finally:
+            pages.close()
 
     async def get(self, slug: str, lang: str | None = None) -> SkillDetail:
         """skills.get"""
@@ -854,20 +952,33 @@ class Skills:
 
     async def iter_my(self, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillSummary]:
         """Every item of `my`, page after page."""
-        async for page in self.pages_my(search=search, ordering=ordering, page_size=page_size):
-            for item in page.results:
-                yield item
+        pages = self.pages_my(search=search, ordering=ordering, page_size=page_size)
+        try:
+            async for page in pages:
+                for item in page.results:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages_my(self, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillListPage]:
-        """Every page of `my`, from the first."""
-        number, seen = 1, 0
-        while True:
-            page = await self.my(search=search, ordering=ordering, page_size=page_size, page=number if number > 1 else None)
-            yield page
-            seen += len(page.results)
-            if not page.results or not page.has_next:
-                return
-            number = page.next_page or number + 1
+    async def pages_my(self, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncGenerator[SkillListPage, None]:
+        """Every page of `my`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.skills_my_req
+        r.SetInParent()
+        if search is not None:
+            r.search = search
+        if ordering is not None:
+            r.ordering = ordering
+        if page_size is not None:
+            r.page_size = page_size
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "skill_list_page")
+                yield SkillListPage._from_pb(out.skill_list_page)
+        finally:
+            pages.close()
 
     async def install(self, slug: str) -> SkillInstall:
         """skills.install"""
@@ -919,20 +1030,34 @@ class Skills:
 
     async def iter_reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillReview]:
         """Every item of `reviews`, page after page."""
-        async for page in self.pages_reviews(slug=slug, search=search, ordering=ordering, page_size=page_size):
-            for item in page.results:
-                yield item
+        pages = self.pages_reviews(slug=slug, search=search, ordering=ordering, page_size=page_size)
+        try:
+            async for page in pages:
+                for item in page.results:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages_reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncIterator[SkillReviewPage]:
-        """Every page of `reviews`, from the first."""
-        number, seen = 1, 0
-        while True:
-            page = await self.reviews(slug=slug, search=search, ordering=ordering, page_size=page_size, page=number if number > 1 else None)
-            yield page
-            seen += len(page.results)
-            if not page.results or not page.has_next:
-                return
-            number = page.next_page or number + 1
+    async def pages_reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncGenerator[SkillReviewPage, None]:
+        """Every page of `reviews`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.skills_reviews_req
+        r.SetInParent()
+        r.slug = slug
+        if search is not None:
+            r.search = search
+        if ordering is not None:
+            r.ordering = ordering
+        if page_size is not None:
+            r.page_size = page_size
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "skill_review_page")
+                yield SkillReviewPage._from_pb(out.skill_review_page)
+        finally:
+            pages.close()
 
     async def create(self, name: str) -> SkillCreated:
         """The rest is filled on publish."""
@@ -1075,22 +1200,28 @@ class Tunnels:
 
     async def iter(self, per_page: int | None = None) -> AsyncIterator[TunnelView]:
         """Every item of `list`, page after page."""
-        async for page in self.pages(per_page=per_page):
-            for item in page.items:
-                yield item
+        pages = self.pages(per_page=per_page)
+        try:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+        finally:  # leaving the loop releases the core's iterator at once
+            await pages.aclose()
 
-    async def pages(self, per_page: int | None = None) -> AsyncIterator[TunnelList]:
-        """Every page of `list`, from the first."""
-        number, seen = 1, 0
-        while True:
-            page = await self.list(per_page=per_page, page=number if number > 1 else None)
-            yield page
-            seen += len(page.items)
-            if not page.items or seen >= page.total:
-                return
-            if per_page is None:  # the size the server chose
-                per_page = page.per_page or None
-            number += 1
+    async def pages(self, per_page: int | None = None) -> AsyncGenerator[TunnelList, None]:
+        """Every page of `list`, from the first. The core pages and decides
+        when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
+        env = envelope_pb2.Envelope()
+        r = env.list_tunnels_req
+        r.SetInParent()
+        _offset_page(r.page, None, per_page, 0)
+        pages = self._c.pages(env)
+        try:
+            async for out in pages:
+                _expect(out, "tunnel_list")
+                yield TunnelList._from_pb(out.tunnel_list)
+        finally:
+            pages.close()
 
     async def get(self, tunnel_id: str) -> TunnelView:
         """tunnels.get"""

@@ -57,6 +57,9 @@ class Kind(enum.IntEnum):
     KIND_CALLBACK = 6
     KIND_ANSWER = 7
     KIND_CANCEL = 8
+    KIND_PAGES = 9
+    KIND_NEXT = 10
+    KIND_COLLECT = 11
 
 
 class MfaRequirement(enum.IntEnum):
@@ -83,7 +86,7 @@ class ScheduleRunStatus(enum.IntEnum):
 ENUM_WIRE: dict[str, dict[str, int]] = {
     "BotPlatform": {"telegram": 1, "discord": 2, "slack": 3},
     "BotPermission": {"none": 1, "read": 2, "execute": 3, "files": 4, "admin": 5},
-    "Kind": {"request": 1, "response": 2, "event": 3, "done": 4, "error": 5, "callback": 6, "answer": 7, "cancel": 8},
+    "Kind": {"request": 1, "response": 2, "event": 3, "done": 4, "error": 5, "callback": 6, "answer": 7, "cancel": 8, "pages": 9, "next": 10, "collect": 11},
     "MfaRequirement": {"none": 1, "optional": 2, "required": 3},
     "ScheduleTargetKind": {"all_fleet_machines": 1, "specific_machines": 2},
     "ScheduleRunStatus": {"pending": 1, "running": 2, "success": 3, "failed": 4},
@@ -196,6 +199,19 @@ class Empty:
     @classmethod
     def _from_pb(cls, m: _pb_common.Empty) -> Empty:
         return cls()
+
+
+@dataclasses.dataclass(frozen=True)
+class Collected:
+    """Collected."""
+
+    text: str
+
+    @classmethod
+    def _from_pb(cls, m: _pb_common.Collected) -> Collected:
+        return cls(
+            text=m.text,
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1679,6 +1695,7 @@ __all__ = [
     "ErrorInfo",
     "OffsetPage",
     "Empty",
+    "Collected",
     "Hello",
     "FleetSummary",
     "Fleet",

@@ -208,6 +208,36 @@ START_TEST(unknown_type_frame_after_frame_n)
 }
 END_TEST
 
+/* empty_delta_after: an event {"delta": "", "text"} after frame N, a real
+ * resumable frame; empty_done_text: the done frame's text is "". */
+START_TEST(empty_delta_and_empty_done_text)
+{
+    arm("{\"empty_delta_after\": 1, \"empty_done_text\": 1}");
+    as_stream *s = as_open(AS_ASK(1), BODY("echo: a b"));
+    ck_assert_int_eq(as_finish(s, 10000), CURLE_OK);
+    as_frames fs = as_parse(s);
+    ck_assert_uint_eq(fs.n, 4);      /* a, empty delta, b, done */
+    char sid[64];
+    for (size_t i = 0; i < fs.n; i++)
+        ck_assert_int_eq(as_seq(&fs.f[i], sid), (long)i + 1);
+    json_t *pl = json_object_get(fs.f[1].json, "payload");
+    ck_assert_str_eq(json_string_value(json_object_get(pl, "delta")), "");
+    ck_assert_str_eq(json_string_value(json_object_get(pl, "text")), "[empty delta]");
+    ck_assert_str_eq(fs.f[3].event, "done");
+    ck_assert_str_eq(as_str(&fs.f[3], "text"), "");
+    as_frames_free(&fs);
+    as_close(s);
+    /* armed for one stream only: the next has the plain text */
+    s = as_open(AS_ASK(1), BODY("echo: a b"));
+    ck_assert_int_eq(as_finish(s, 10000), CURLE_OK);
+    fs = as_parse(s);
+    ck_assert_uint_eq(fs.n, 3);
+    ck_assert_str_eq(as_str(&fs.f[2], "text"), "a b");
+    as_frames_free(&fs);
+    as_close(s);
+}
+END_TEST
+
 START_TEST(client_close_is_a_cancel_and_stops_the_agent)
 {
     /* While the agent waits for a PIN. */
@@ -431,6 +461,7 @@ int main(void)
     tcase_add_test(tc, stall_keeps_heartbeats_unless_zero);
     tcase_add_test(tc, malformed_data_line_after_frame_n);
     tcase_add_test(tc, unknown_type_frame_after_frame_n);
+    tcase_add_test(tc, empty_delta_and_empty_done_text);
     tcase_add_test(tc, client_close_is_a_cancel_and_stops_the_agent);
     tcase_add_test(tc, cancelled_stream_cannot_resume);
     tcase_add_test(tc, concurrent_streams_each_get_their_own_frames);

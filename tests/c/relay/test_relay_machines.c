@@ -53,6 +53,40 @@ START_TEST(list_pages_in_seed_order)
 }
 END_TEST
 
+/* POST /_control/pages {"repeat_cursor": N}: the next N pages asked with a
+ * cursor answer that same cursor (has_more true); a page without a cursor
+ * is normal; /reset disarms it. */
+START_TEST(repeat_cursor_control)
+{
+    json_decref(rh_expect(rh_control("POST", "/pages", "{\"repeat_cursor\": 2}"), 200));
+    json_t *p = rh_expect(rh_relay("GET", "/api/machines?limit=2", NULL), 200);
+    char c2[128];
+    snprintf(c2, sizeof c2, "%s", rh_s(p, "next_cursor"));
+    json_decref(p);
+    char path[256];
+    snprintf(path, sizeof path, "/api/machines?limit=2&cursor=%s", c2);
+    for (int i = 0; i < 2; i++) {   /* repeated twice, then it advances */
+        p = rh_expect(rh_relay("GET", path, NULL), 200);
+        ck_assert_str_eq(rh_s(p, "next_cursor"), c2);
+        ck_assert(json_is_true(json_object_get(p, "has_more")));
+        ck_assert_str_eq(rh_s(json_array_get(json_object_get(p, "items"), 0), "name"),
+                         "charlie");
+        json_decref(p);
+    }
+    p = rh_expect(rh_relay("GET", path, NULL), 200);
+    ck_assert_str_ne(rh_s(p, "next_cursor"), c2);
+    json_decref(p);
+    /* reset disarms; a bad count is a 422 */
+    json_decref(rh_expect(rh_control("POST", "/pages", "{\"repeat_cursor\": 5}"), 200));
+    json_decref(rh_expect(rh_control("POST", "/reset", "{}"), 200));
+    p = rh_expect(rh_relay("GET", path, NULL), 200);
+    ck_assert_str_ne(rh_s(p, "next_cursor"), c2);
+    json_decref(p);
+    rh_expect_error(rh_control("POST", "/pages", "{\"repeat_cursor\": -1}"), 422,
+                    "validation", "repeat_cursor");
+}
+END_TEST
+
 START_TEST(list_filters)
 {
     json_t *p = rh_expect(rh_relay("GET", "/api/machines?presence=offline",
@@ -202,6 +236,7 @@ int main(void)
     TCase *tc = tcase_create("machines");
     tcase_add_checked_fixture(tc, rh_start, rh_stop);
     tcase_add_test(tc, list_pages_in_seed_order);
+    tcase_add_test(tc, repeat_cursor_control);
     tcase_add_test(tc, list_filters);
     tcase_add_test(tc, get_update_disable);
     tcase_add_test(tc, info_and_spend);

@@ -231,11 +231,11 @@ static json_t *page(void (*fn)(const relay_req *, relay_resp *, json_t *),
 
 static void cursor7(const relay_req *q, relay_resp *o, json_t *a)
 {
-    relay_page_cursor(q, o, a, 3, 5, true);
+    relay_page_cursor(NULL, q, o, a, 3, 5, true);   /* no relay: no control armed */
 }
 static void cursor_nomore(const relay_req *q, relay_resp *o, json_t *a)
 {
-    relay_page_cursor(q, o, a, 3, 5, false);
+    relay_page_cursor(NULL, q, o, a, 3, 5, false);
 }
 static void offset20(const relay_req *q, relay_resp *o, json_t *a)
 {

@@ -109,6 +109,19 @@ static json_t *run_step(cmdop_client *c, const json_t *step) {
         rc = d->iter ? d->iter(c, args, &res) : CMDOP_EUNSUPPORTED;
     } else if (mode && strcmp(mode, "pages") == 0) {
         rc = d->pages ? d->pages(c, args, &res) : CMDOP_EUNSUPPORTED;
+    } else if (mode && strcmp(mode, "collect") == 0) {
+        /* a stream's collect(): {"text": ...} */
+        cmdop_ask_stream *s = NULL;
+        rc = d->d(c, args, &res, &s);
+        json_decref(res);
+        res = NULL;
+        if (rc == 0 && s) {
+            char *text = NULL;
+            rc = cmdop_ask_stream_collect(s, &text);
+            if (rc == 0) res = json_pack("{s:s}", "text", text);
+            free(text);
+            cmdop_ask_stream_free(s);
+        }
     } else {
         cmdop_ask_stream *s = NULL;
         rc = d->d(c, args, &res, &s);

@@ -98,6 +98,9 @@ async function runStep(client, step) {
       const hargs = callArgs(op, Object.fromEntries(Object.entries(args)));
       result = [];
       for await (const x of target[h.node_name](...hargs)) result.push(plain(x));
+    } else if (step.mode === "collect") {
+      // a stream's collect(): {"text": ...}
+      result = { text: await target[name](...callArgs(op, args)).collect() };
     } else if (step.op === "machines.ask") {
       frames = [];
       const answers = step.answers || {};

@@ -64,7 +64,9 @@ async def run_step(client, step):
             result = [wire(x) async for x in gen]
         else:
             method = getattr(target, parts[-1])
-            if parts == ["machines", "ask"]:
+            if mode == "collect":  # a stream's collect(): {"text": ...}
+                result = {"text": await method(**args).collect()}
+            elif parts == ["machines", "ask"]:
                 frames = []
                 answers = step.get("answers", {})
                 stream = method(**args)

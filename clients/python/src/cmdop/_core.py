@@ -1,6 +1,7 @@
 """The hand-written shim: find cmdop-core, run it once per client, frame and
-demultiplex protobuf envelopes over its stdio (docs/stdio.md), and the async
-stream object. Everything typed (ops, records, errors, frames, config) is generated.
+demultiplex protobuf envelopes over its stdio (docs/stdio.md), the async
+stream object and the page iteration (the core pages; this only asks for the
+next page). Everything typed (ops, records, errors, frames, config) is generated.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Union
 from ._gen import IDL_HASH
 from .core.v1 import common_pb2, envelope_pb2
 from .errors import CmdopError, ConnectionError, error_from_info
-from .frames import DoneFrame, EventFrame, Frame, frame_from_envelope
+from .frames import Frame, frame_from_envelope
 
 Envelope = envelope_pb2.Envelope
 K = common_pb2.Kind
@@ -120,8 +121,9 @@ class _Process:
         body = env.SerializeToString()
         self.proc.stdin.write(_varint(len(body)) + body)  # one write: frames never interleave
 
-    def open(self, env: Envelope) -> asyncio.Queue[_Item]:
-        env.id, env.kind = self.next_id, K.KIND_REQUEST
+    def open(self, env: Envelope, kind: common_pb2.Kind = K.KIND_REQUEST) -> asyncio.Queue[_Item]:
+        """Sends env as `kind` (REQUEST, PAGES or COLLECT) on a new id; its frames queue up."""
+        env.id, env.kind = self.next_id, kind
         self.next_id += 1
         q: asyncio.Queue[_Item] = asyncio.Queue()
         self.sinks[env.id] = q
@@ -192,6 +194,10 @@ class _Conn:
         p.sinks.pop(env.id, None)
         return _check(out)
 
+    def pages(self, env: Envelope) -> _Pages:
+        """The pages of a list op's request env, each asked of the core (PAGES, NEXT)."""
+        return _Pages(self, env)
+
     async def aclose(self) -> None:
         """EOF on stdin lets the core drain; after 5 s it is killed. Idempotent."""
         self.closed = True
@@ -207,6 +213,50 @@ class _Conn:
             p.proc.kill()
             await p.proc.wait()
         await p.reader
+
+
+class _Pages:
+    """One page iteration in the core (docs/stdio.md "Pages"): PAGES opens it and
+    brings the first page, each NEXT one more; the core's pager decides when it
+    ends (DONE). The response arms come back as envelopes; close() (also on
+    break, through the generated helper's finally) releases the core's iterator."""
+
+    def __init__(self, conn: _Conn, env: Envelope) -> None:
+        self._conn, self._env = conn, env
+        self._proc: _Process | None = None
+        self._q: asyncio.Queue[_Item] | None = None
+        self._done = False
+
+    def __aiter__(self) -> _Pages:
+        return self
+
+    async def __anext__(self) -> Envelope:
+        if self._done:
+            raise StopAsyncIteration
+        if self._proc is None or self._q is None:
+            self._proc = await self._conn.process()
+            self._q = self._proc.open(self._env, K.KIND_PAGES)
+        elif self._q.empty():  # else the end (or a failure) is already here
+            self._proc.write(Envelope(id=self._env.id, kind=K.KIND_NEXT))
+        try:
+            item = await self._q.get()
+        except asyncio.CancelledError:
+            self.close()
+            raise
+        if isinstance(item, BaseException) or item.kind != K.KIND_EVENT:
+            self._done = True
+            self._proc.sinks.pop(self._env.id, None)
+            if _check(item).kind == K.KIND_DONE:
+                raise StopAsyncIteration
+        return _check(item)
+
+    def close(self) -> None:
+        """Releases the iterator in the core if it is still open (CANCEL). Idempotent."""
+        if self._proc is None or self._done:
+            self._done = True
+            return
+        self._done = True
+        self._proc.cancel(self._env.id)
 
 
 class _Stream:
@@ -249,14 +299,21 @@ class _Stream:
         return done
 
     async def collect(self) -> str:
-        """The answer's text: done.text if not empty, else the concatenated deltas."""
-        text: list[str] = []
-        async for f in self:
-            if isinstance(f, EventFrame) and isinstance(f.payload, dict):
-                text.append(str(f.payload.get("delta") or f.payload.get("text") or ""))
-            elif isinstance(f, DoneFrame):
-                return f.text or "".join(text)
-        return "".join(text)
+        """The answer's text, collected by the core with its one rule (COLLECT,
+        docs/stdio.md "Collect"): done.text if not empty, else the concatenated
+        event deltas. Instead of iterating: a stream is read only once."""
+        if self._proc is not None or self._done:
+            raise RuntimeError("a stream can be iterated only once")
+        self._proc = await self._conn.process()
+        q = self._proc.open(self._env, K.KIND_COLLECT)
+        try:
+            item = await q.get()
+        except asyncio.CancelledError:
+            self._finish()
+            raise
+        self._done = True
+        self._finish()
+        return _check(item, stream=True).collected.text
 
     async def aclose(self) -> None:
         """Cancels the stream in the core if it is still open."""

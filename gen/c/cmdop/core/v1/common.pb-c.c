@@ -142,6 +142,51 @@ void   cmdop__core__v1__empty__free_unpacked
   assert(message->base.descriptor == &cmdop__core__v1__empty__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cmdop__core__v1__collected__init
+                     (Cmdop__Core__V1__Collected         *message)
+{
+  static const Cmdop__Core__V1__Collected init_value = CMDOP__CORE__V1__COLLECTED__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__collected__get_packed_size
+                     (const Cmdop__Core__V1__Collected *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__collected__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__collected__pack
+                     (const Cmdop__Core__V1__Collected *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__collected__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__collected__pack_to_buffer
+                     (const Cmdop__Core__V1__Collected *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__collected__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__Collected *
+       cmdop__core__v1__collected__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__Collected *)
+     protobuf_c_message_unpack (&cmdop__core__v1__collected__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__collected__free_unpacked
+                     (Cmdop__Core__V1__Collected *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__collected__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cmdop__core__v1__hello__init
                      (Cmdop__Core__V1__Hello         *message)
 {
@@ -374,6 +419,44 @@ const ProtobufCMessageDescriptor cmdop__core__v1__empty__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__empty__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor cmdop__core__v1__collected__field_descriptors[1] =
+{
+  {
+    "text",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__Collected, text),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__collected__field_indices_by_name[] = {
+  0,   /* field[0] = text */
+};
+static const ProtobufCIntRange cmdop__core__v1__collected__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__collected__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.Collected",
+  "Collected",
+  "Cmdop__Core__V1__Collected",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__Collected),
+  1,
+  cmdop__core__v1__collected__field_descriptors,
+  cmdop__core__v1__collected__field_indices_by_name,
+  1,  cmdop__core__v1__collected__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__collected__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor cmdop__core__v1__hello__field_descriptors[2] =
 {
   {
@@ -425,7 +508,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__hello__descriptor =
   (ProtobufCMessageInit) cmdop__core__v1__hello__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue cmdop__core__v1__kind__enum_values_by_number[9] =
+static const ProtobufCEnumValue cmdop__core__v1__kind__enum_values_by_number[12] =
 {
   { "KIND_UNSPECIFIED", "CMDOP__CORE__V1__KIND__KIND_UNSPECIFIED", 0 },
   { "KIND_REQUEST", "CMDOP__CORE__V1__KIND__KIND_REQUEST", 1 },
@@ -436,18 +519,24 @@ static const ProtobufCEnumValue cmdop__core__v1__kind__enum_values_by_number[9] 
   { "KIND_CALLBACK", "CMDOP__CORE__V1__KIND__KIND_CALLBACK", 6 },
   { "KIND_ANSWER", "CMDOP__CORE__V1__KIND__KIND_ANSWER", 7 },
   { "KIND_CANCEL", "CMDOP__CORE__V1__KIND__KIND_CANCEL", 8 },
+  { "KIND_PAGES", "CMDOP__CORE__V1__KIND__KIND_PAGES", 9 },
+  { "KIND_NEXT", "CMDOP__CORE__V1__KIND__KIND_NEXT", 10 },
+  { "KIND_COLLECT", "CMDOP__CORE__V1__KIND__KIND_COLLECT", 11 },
 };
 static const ProtobufCIntRange cmdop__core__v1__kind__value_ranges[] = {
-{0, 0},{0, 9}
+{0, 0},{0, 12}
 };
-static const ProtobufCEnumValueIndex cmdop__core__v1__kind__enum_values_by_name[9] =
+static const ProtobufCEnumValueIndex cmdop__core__v1__kind__enum_values_by_name[12] =
 {
   { "KIND_ANSWER", 7 },
   { "KIND_CALLBACK", 6 },
   { "KIND_CANCEL", 8 },
+  { "KIND_COLLECT", 11 },
   { "KIND_DONE", 4 },
   { "KIND_ERROR", 5 },
   { "KIND_EVENT", 3 },
+  { "KIND_NEXT", 10 },
+  { "KIND_PAGES", 9 },
   { "KIND_REQUEST", 1 },
   { "KIND_RESPONSE", 2 },
   { "KIND_UNSPECIFIED", 0 },
@@ -459,9 +548,9 @@ const ProtobufCEnumDescriptor cmdop__core__v1__kind__descriptor =
   "Kind",
   "Cmdop__Core__V1__Kind",
   "cmdop.core.v1",
-  9,
+  12,
   cmdop__core__v1__kind__enum_values_by_number,
-  9,
+  12,
   cmdop__core__v1__kind__enum_values_by_name,
   1,
   cmdop__core__v1__kind__value_ranges,

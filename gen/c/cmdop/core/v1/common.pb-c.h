@@ -18,6 +18,7 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Cmdop__Core__V1__ErrorInfo Cmdop__Core__V1__ErrorInfo;
 typedef struct Cmdop__Core__V1__OffsetPage Cmdop__Core__V1__OffsetPage;
 typedef struct Cmdop__Core__V1__Empty Cmdop__Core__V1__Empty;
+typedef struct Cmdop__Core__V1__Collected Cmdop__Core__V1__Collected;
 typedef struct Cmdop__Core__V1__Hello Cmdop__Core__V1__Hello;
 
 
@@ -56,7 +57,19 @@ typedef enum _Cmdop__Core__V1__Kind {
   /*
    * "cancel"
    */
-  CMDOP__CORE__V1__KIND__KIND_CANCEL = 8
+  CMDOP__CORE__V1__KIND__KIND_CANCEL = 8,
+  /*
+   * "pages"
+   */
+  CMDOP__CORE__V1__KIND__KIND_PAGES = 9,
+  /*
+   * "next"
+   */
+  CMDOP__CORE__V1__KIND__KIND_NEXT = 10,
+  /*
+   * "collect"
+   */
+  CMDOP__CORE__V1__KIND__KIND_COLLECT = 11
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CMDOP__CORE__V1__KIND)
 } Cmdop__Core__V1__Kind;
 
@@ -101,6 +114,16 @@ struct  Cmdop__Core__V1__Empty
 #define CMDOP__CORE__V1__EMPTY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__empty__descriptor) \
      }
+
+
+struct  Cmdop__Core__V1__Collected
+{
+  ProtobufCMessage base;
+  char *text;
+};
+#define CMDOP__CORE__V1__COLLECTED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__collected__descriptor) \
+    , NULL }
 
 
 struct  Cmdop__Core__V1__Hello
@@ -171,6 +194,25 @@ Cmdop__Core__V1__Empty *
 void   cmdop__core__v1__empty__free_unpacked
                      (Cmdop__Core__V1__Empty *message,
                       ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__Collected methods */
+void   cmdop__core__v1__collected__init
+                     (Cmdop__Core__V1__Collected         *message);
+size_t cmdop__core__v1__collected__get_packed_size
+                     (const Cmdop__Core__V1__Collected   *message);
+size_t cmdop__core__v1__collected__pack
+                     (const Cmdop__Core__V1__Collected   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__collected__pack_to_buffer
+                     (const Cmdop__Core__V1__Collected   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__Collected *
+       cmdop__core__v1__collected__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__collected__free_unpacked
+                     (Cmdop__Core__V1__Collected *message,
+                      ProtobufCAllocator *allocator);
 /* Cmdop__Core__V1__Hello methods */
 void   cmdop__core__v1__hello__init
                      (Cmdop__Core__V1__Hello         *message);
@@ -201,6 +243,9 @@ typedef void (*Cmdop__Core__V1__OffsetPage_Closure)
 typedef void (*Cmdop__Core__V1__Empty_Closure)
                  (const Cmdop__Core__V1__Empty *message,
                   void *closure_data);
+typedef void (*Cmdop__Core__V1__Collected_Closure)
+                 (const Cmdop__Core__V1__Collected *message,
+                  void *closure_data);
 typedef void (*Cmdop__Core__V1__Hello_Closure)
                  (const Cmdop__Core__V1__Hello *message,
                   void *closure_data);
@@ -214,6 +259,7 @@ extern const ProtobufCEnumDescriptor    cmdop__core__v1__kind__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__error_info__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__offset_page__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__empty__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__collected__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__hello__descriptor;
 
 PROTOBUF_C__END_DECLS

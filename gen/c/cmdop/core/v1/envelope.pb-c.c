@@ -52,7 +52,7 @@ void   cmdop__core__v1__envelope__free_unpacked
   assert(message->base.descriptor == &cmdop__core__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor cmdop__core__v1__envelope__field_descriptors[103] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__envelope__field_descriptors[104] =
 {
   {
     "id",
@@ -1290,6 +1290,18 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__envelope__field_descripto
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "collected",
+    203,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__Envelope, payload_case),
+    offsetof(Cmdop__Core__V1__Envelope, collected),
+    &cmdop__core__v1__collected__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cmdop__core__v1__envelope__field_indices_by_name[] = {
   17,   /* field[17] = active_session_req */
@@ -1309,6 +1321,7 @@ static const unsigned cmdop__core__v1__envelope__field_indices_by_name[] = {
   15,   /* field[15] = clear_messages_req */
   16,   /* field[16] = clear_messages_resp */
   44,   /* field[44] = close_tunnel_req */
+  103,   /* field[103] = collected */
   25,   /* field[25] = confirm_answer */
   23,   /* field[23] = confirm_required */
   29,   /* field[29] = create_fleet_req */
@@ -1409,7 +1422,7 @@ static const ProtobufCIntRange cmdop__core__v1__envelope__number_ranges[11 + 1] 
   { 110, 67 },
   { 140, 93 },
   { 200, 100 },
-  { 0, 103 }
+  { 0, 104 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__envelope__descriptor =
 {
@@ -1419,7 +1432,7 @@ const ProtobufCMessageDescriptor cmdop__core__v1__envelope__descriptor =
   "Cmdop__Core__V1__Envelope",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__Envelope),
-  103,
+  104,
   cmdop__core__v1__envelope__field_descriptors,
   cmdop__core__v1__envelope__field_indices_by_name,
   11,  cmdop__core__v1__envelope__number_ranges,

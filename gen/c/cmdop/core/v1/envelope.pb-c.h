@@ -133,7 +133,8 @@ typedef enum {
   CMDOP__CORE__V1__ENVELOPE__PAYLOAD_BOTS_DELETE_REQ = 146,
   CMDOP__CORE__V1__ENVELOPE__PAYLOAD_ERROR = 200,
   CMDOP__CORE__V1__ENVELOPE__PAYLOAD_EMPTY = 201,
-  CMDOP__CORE__V1__ENVELOPE__PAYLOAD_HELLO = 202
+  CMDOP__CORE__V1__ENVELOPE__PAYLOAD_HELLO = 202,
+  CMDOP__CORE__V1__ENVELOPE__PAYLOAD_COLLECTED = 203
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CMDOP__CORE__V1__ENVELOPE__PAYLOAD__CASE)
 } Cmdop__Core__V1__Envelope__PayloadCase;
 
@@ -247,6 +248,7 @@ struct  Cmdop__Core__V1__Envelope
     Cmdop__Core__V1__ErrorInfo *error;
     Cmdop__Core__V1__Empty *empty;
     Cmdop__Core__V1__Hello *hello;
+    Cmdop__Core__V1__Collected *collected;
   };
 };
 #define CMDOP__CORE__V1__ENVELOPE__INIT \

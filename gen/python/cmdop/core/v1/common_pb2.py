@@ -24,21 +24,23 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63mdop/core/v1/common.proto\x12\rcmdop.core.v1\"\x88\x01\n\tErrorInfo\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\x05\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x12\r\n\x05\x66ield\x18\x05 \x01(\t\x12\x16\n\x0eretry_after_ms\x18\x06 \x01(\x03\x12\x11\n\tretryable\x18\x07 \x01(\x08\"4\n\nOffsetPage\x12\x11\n\x06offset\x18\x01 \x01(\x05:\x01\x30\x12\x13\n\x08per_page\x18\x02 \x01(\x05:\x01\x30\"\x07\n\x05\x45mpty\"*\n\x05Hello\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x10\n\x08idl_hash\x18\x02 \x01(\t*\xa5\x01\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x10\n\x0cKIND_REQUEST\x10\x01\x12\x11\n\rKIND_RESPONSE\x10\x02\x12\x0e\n\nKIND_EVENT\x10\x03\x12\r\n\tKIND_DONE\x10\x04\x12\x0e\n\nKIND_ERROR\x10\x05\x12\x11\n\rKIND_CALLBACK\x10\x06\x12\x0f\n\x0bKIND_ANSWER\x10\x07\x12\x0f\n\x0bKIND_CANCEL\x10\x08')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63mdop/core/v1/common.proto\x12\rcmdop.core.v1\"\x88\x01\n\tErrorInfo\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\x05\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x12\r\n\x05\x66ield\x18\x05 \x01(\t\x12\x16\n\x0eretry_after_ms\x18\x06 \x01(\x03\x12\x11\n\tretryable\x18\x07 \x01(\x08\"4\n\nOffsetPage\x12\x11\n\x06offset\x18\x01 \x01(\x05:\x01\x30\x12\x13\n\x08per_page\x18\x02 \x01(\x05:\x01\x30\"\x07\n\x05\x45mpty\"\x19\n\tCollected\x12\x0c\n\x04text\x18\x01 \x01(\t\"*\n\x05Hello\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x10\n\x08idl_hash\x18\x02 \x01(\t*\xd6\x01\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x10\n\x0cKIND_REQUEST\x10\x01\x12\x11\n\rKIND_RESPONSE\x10\x02\x12\x0e\n\nKIND_EVENT\x10\x03\x12\r\n\tKIND_DONE\x10\x04\x12\x0e\n\nKIND_ERROR\x10\x05\x12\x11\n\rKIND_CALLBACK\x10\x06\x12\x0f\n\x0bKIND_ANSWER\x10\x07\x12\x0f\n\x0bKIND_CANCEL\x10\x08\x12\x0e\n\nKIND_PAGES\x10\t\x12\r\n\tKIND_NEXT\x10\n\x12\x10\n\x0cKIND_COLLECT\x10\x0b')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cmdop.core.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_KIND']._serialized_start=292
-  _globals['_KIND']._serialized_end=457
+  _globals['_KIND']._serialized_start=319
+  _globals['_KIND']._serialized_end=533
   _globals['_ERRORINFO']._serialized_start=46
   _globals['_ERRORINFO']._serialized_end=182
   _globals['_OFFSETPAGE']._serialized_start=184
   _globals['_OFFSETPAGE']._serialized_end=236
   _globals['_EMPTY']._serialized_start=238
   _globals['_EMPTY']._serialized_end=245
-  _globals['_HELLO']._serialized_start=247
-  _globals['_HELLO']._serialized_end=289
+  _globals['_COLLECTED']._serialized_start=247
+  _globals['_COLLECTED']._serialized_end=272
+  _globals['_HELLO']._serialized_start=274
+  _globals['_HELLO']._serialized_end=316
 # @@protoc_insertion_point(module_scope)

@@ -16,6 +16,9 @@ class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     KIND_CALLBACK: _ClassVar[Kind]
     KIND_ANSWER: _ClassVar[Kind]
     KIND_CANCEL: _ClassVar[Kind]
+    KIND_PAGES: _ClassVar[Kind]
+    KIND_NEXT: _ClassVar[Kind]
+    KIND_COLLECT: _ClassVar[Kind]
 KIND_UNSPECIFIED: Kind
 KIND_REQUEST: Kind
 KIND_RESPONSE: Kind
@@ -25,6 +28,9 @@ KIND_ERROR: Kind
 KIND_CALLBACK: Kind
 KIND_ANSWER: Kind
 KIND_CANCEL: Kind
+KIND_PAGES: Kind
+KIND_NEXT: Kind
+KIND_COLLECT: Kind
 
 class ErrorInfo(_message.Message):
     __slots__ = ("code", "message", "status", "request_id", "field", "retry_after_ms", "retryable")
@@ -55,6 +61,12 @@ class OffsetPage(_message.Message):
 class Empty(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class Collected(_message.Message):
+    __slots__ = ("text",)
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    def __init__(self, text: _Optional[str] = ...) -> None: ...
 
 class Hello(_message.Message):
     __slots__ = ("version", "idl_hash")

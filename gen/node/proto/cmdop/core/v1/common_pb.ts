@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cmdop/core/v1/common.proto.
  */
 export const file_cmdop_core_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChpjbWRvcC9jb3JlL3YxL2NvbW1vbi5wcm90bxINY21kb3AuY29yZS52MSKIAQoJRXJyb3JJbmZvEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCRIOCgZzdGF0dXMYAyABKAUSEgoKcmVxdWVzdF9pZBgEIAEoCRINCgVmaWVsZBgFIAEoCRIWCg5yZXRyeV9hZnRlcl9tcxgGIAEoAxIRCglyZXRyeWFibGUYByABKAgiNAoKT2Zmc2V0UGFnZRIRCgZvZmZzZXQYASABKAU6ATASEwoIcGVyX3BhZ2UYAiABKAU6ATAiBwoFRW1wdHkiKgoFSGVsbG8SDwoHdmVyc2lvbhgBIAEoCRIQCghpZGxfaGFzaBgCIAEoCSqlAQoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEAoMS0lORF9SRVFVRVNUEAESEQoNS0lORF9SRVNQT05TRRACEg4KCktJTkRfRVZFTlQQAxINCglLSU5EX0RPTkUQBBIOCgpLSU5EX0VSUk9SEAUSEQoNS0lORF9DQUxMQkFDSxAGEg8KC0tJTkRfQU5TV0VSEAcSDwoLS0lORF9DQU5DRUwQCA");
+  fileDesc("ChpjbWRvcC9jb3JlL3YxL2NvbW1vbi5wcm90bxINY21kb3AuY29yZS52MSKIAQoJRXJyb3JJbmZvEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCRIOCgZzdGF0dXMYAyABKAUSEgoKcmVxdWVzdF9pZBgEIAEoCRINCgVmaWVsZBgFIAEoCRIWCg5yZXRyeV9hZnRlcl9tcxgGIAEoAxIRCglyZXRyeWFibGUYByABKAgiNAoKT2Zmc2V0UGFnZRIRCgZvZmZzZXQYASABKAU6ATASEwoIcGVyX3BhZ2UYAiABKAU6ATAiBwoFRW1wdHkiGQoJQ29sbGVjdGVkEgwKBHRleHQYASABKAkiKgoFSGVsbG8SDwoHdmVyc2lvbhgBIAEoCRIQCghpZGxfaGFzaBgCIAEoCSrWAQoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEAoMS0lORF9SRVFVRVNUEAESEQoNS0lORF9SRVNQT05TRRACEg4KCktJTkRfRVZFTlQQAxINCglLSU5EX0RPTkUQBBIOCgpLSU5EX0VSUk9SEAUSEQoNS0lORF9DQUxMQkFDSxAGEg8KC0tJTkRfQU5TV0VSEAcSDwoLS0lORF9DQU5DRUwQCBIOCgpLSU5EX1BBR0VTEAkSDQoJS0lORF9ORVhUEAoSEAoMS0lORF9DT0xMRUNUEAs");
 
 /**
  * @generated from message cmdop.core.v1.ErrorInfo
@@ -97,6 +97,23 @@ export const EmptySchema: GenMessage<Empty> = /*@__PURE__*/
   messageDesc(file_cmdop_core_v1_common, 2);
 
 /**
+ * @generated from message cmdop.core.v1.Collected
+ */
+export type Collected = Message<"cmdop.core.v1.Collected"> & {
+  /**
+   * @generated from field: optional string text = 1;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message cmdop.core.v1.Collected.
+ * Use `create(CollectedSchema)` to create a new message.
+ */
+export const CollectedSchema: GenMessage<Collected> = /*@__PURE__*/
+  messageDesc(file_cmdop_core_v1_common, 3);
+
+/**
  * @generated from message cmdop.core.v1.Hello
  */
 export type Hello = Message<"cmdop.core.v1.Hello"> & {
@@ -116,7 +133,7 @@ export type Hello = Message<"cmdop.core.v1.Hello"> & {
  * Use `create(HelloSchema)` to create a new message.
  */
 export const HelloSchema: GenMessage<Hello> = /*@__PURE__*/
-  messageDesc(file_cmdop_core_v1_common, 3);
+  messageDesc(file_cmdop_core_v1_common, 4);
 
 /**
  * @generated from enum cmdop.core.v1.Kind
@@ -182,6 +199,27 @@ export enum Kind {
    * @generated from enum value: KIND_CANCEL = 8;
    */
   CANCEL = 8,
+
+  /**
+   * "pages"
+   *
+   * @generated from enum value: KIND_PAGES = 9;
+   */
+  PAGES = 9,
+
+  /**
+   * "next"
+   *
+   * @generated from enum value: KIND_NEXT = 10;
+   */
+  NEXT = 10,
+
+  /**
+   * "collect"
+   *
+   * @generated from enum value: KIND_COLLECT = 11;
+   */
+  COLLECT = 11,
 }
 
 /**
