@@ -137,7 +137,9 @@ def op_view(model, ns, op, records):
     v["args"] = args
     out_decl = [v["out"]["decl"]] if v["out"] else []
     v["proto"] = wrap_call(f"int {v['fn']}(", out_decl + args)
-    v["helper_protos"] = {}
+    # The header's declarations carry CMDOP_EXTERN (exported from libcmdop.so).
+    v["decl"] = wrap_call(f"CMDOP_EXTERN int {v['fn']}(", out_decl + args)
+    v["helper_protos"], v["helper_decls"] = {}, {}
     v["args_proto"] = wrap_call(
         f"static int {c}_args(",
         ["json_t **out"] + [f"const char *{p['name']}" for p in v["positional"]] +
@@ -150,6 +152,8 @@ def op_view(model, ns, op, records):
         for name in (pg["pages"], pg["iter"]):
             fn = f"cmdop_{nsc}_{name}"
             v["helper_protos"][fn] = wrap_call(f"int {fn}(", ["cmdop_pager **out"] + args)
+            v["helper_decls"][fn] = wrap_call(f"CMDOP_EXTERN int {fn}(",
+                                              ["cmdop_pager **out"] + args)
         v["helpers"].append({"kind": "pages", "fn": f"cmdop_{nsc}_{pg['pages']}",
                              "yields": snake(op["result"]), "var": "page",
                              "next": "cmdop__pager_next_page"})

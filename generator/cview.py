@@ -66,7 +66,9 @@ class CView:
             cf["decl"] = [f"char **{f['name']};", f"size_t {f['name']}_count;"]
         elif f["repeated"]:
             cf["kind"] = "rec_list"
-            cf["decl"] = [f"cmdop_{cf['ref_c']} *{f['name']};", f"size_t {f['name']}_count;"]
+            # An array of pointers, not of structs: a record may grow (fields
+            # appended) without changing the stride callers index with.
+            cf["decl"] = [f"cmdop_{cf['ref_c']} **{f['name']};", f"size_t {f['name']}_count;"]
         elif kind in ("string", "json"):
             cf["kind"] = "str" if kind == "string" else "json"
             cf["decl"] = [f"char *{f['name']};"]

@@ -2,16 +2,19 @@
 #   make gen        regenerate everything under gen/ from idl/ (committed)
 #   make gen-check  make gen, then fail if gen/ differs from what is committed
 #   make test-gen   the generator's own tests (pytest)
-# GEN_C_SRCS lists the generated C sources compiled into libcmdop.
+# GEN_C_SRCS lists the generated C sources compiled into libcmdop;
+# GEN_PB_SRCS the protobuf-c code (the core binary's stdio server only);
+# GEN_C_TEST_SRCS the test samples (linked into the C unit tests only).
 
 PROTOC_C ?= protoc-c
 # Pinned: its output (gen/c/cmdop/core/v1/*.pb-c.[ch]) is committed.
 PROTOC_C_VERSION := 1.4.1
 GEN_PROTO_DIR := gen/proto/cmdop/core/v1
 
-GEN_C_SRCS := gen/c/src/types.c gen/c/src/types_json.c gen/c/src/types_samples.c \
-  gen/c/src/ops.c gen/c/src/op_table.c gen/c/src/wire_map.c \
-  $(sort $(wildcard gen/c/cmdop/core/v1/*.pb-c.c))
+GEN_C_SRCS := gen/c/src/types.c gen/c/src/types_json.c \
+  gen/c/src/ops.c gen/c/src/op_table.c gen/c/src/wire_map.c
+GEN_PB_SRCS := $(sort $(wildcard gen/c/cmdop/core/v1/*.pb-c.c))
+GEN_C_TEST_SRCS := gen/c/src/types_samples.c
 
 .PHONY: gen gen-check test-gen gen-venv
 gen-venv:

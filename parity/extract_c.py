@@ -34,7 +34,8 @@ SCALARS = {"int32_t": "int", "int64_t": "int", "int": "int", "long": "int",
 
 def preprocess(include_dirs, header="cmdop/ops.h", cc="cc"):
     src = '#include "%s"\n#include "cmdop/error.h"\n' % header
-    cmd = [cc, "-E", "-P", "-nostdinc", "-I", FAKE_LIBC]
+    # CMDOP_EXTERN (cmdop/export.h) is a GCC attribute pycparser cannot read.
+    cmd = [cc, "-E", "-P", "-nostdinc", "-DCMDOP_EXTERN=", "-I", FAKE_LIBC]
     for d in include_dirs:
         cmd += ["-I", d]
     cmd += ["-x", "c", "-"]
@@ -191,7 +192,8 @@ def extract(include_dirs):
 
 def records(structs, enums):
     """Every `struct cmdop_<record>` of the headers (params structs aside):
-    pointer + <x>_count = a list, scalar + has_<x> = optional; a string or
+    pointer + <x>_count = a list (of records: `cmdop_<t> **`), scalar +
+    has_<x> = optional; a string or
     nested record pointer may be NULL, which C cannot mark in the type, so
     its optionality is left unstated."""
     out = {}
@@ -210,9 +212,11 @@ def records(structs, enums):
                 entry = {"type": "str"}
             elif base == "char" and depth == 2 and listed:
                 entry = {"type": "list[str]"}
-            elif base.startswith("cmdop_") and base in structs and depth == 1:
-                t = base[len("cmdop_"):]
-                entry = {"type": "list[%s]" % t} if listed else {"type": t}
+            elif base.startswith("cmdop_") and base in structs and depth == 2 and listed:
+                # lists of records are arrays of pointers (records may grow)
+                entry = {"type": "list[%s]" % base[len("cmdop_"):]}
+            elif base.startswith("cmdop_") and base in structs and depth == 1 and not listed:
+                entry = {"type": base[len("cmdop_"):]}
             elif base == "cmdop_string_map" and depth == 0:
                 entry = {"type": "map[str,str]"}
             elif depth == 0 and (base in SCALARS or base in enums):

@@ -16,17 +16,27 @@ C_TEST_BINS := $(UNIT_BINS) $(RELAYT_BINS) $(INTEG_BINS)
 TEST_CFLAGS := $(CFLAGS_ALL) $(INC_PUBLIC) $(INC_INTERNAL) -Irelay -Itests/c/support $(PKG_CFLAGS) $(CHECK_CFLAGS)
 TEST_LIBS := $(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS_SAN) -lm
 
-$(BUILD)/tests/unit/%: tests/c/unit/%.c $(BUILD)/libcmdop.a
+# Unit tests may use internal cmdop__ symbols: they link the static archives
+# (the .so exports only the public API) and the generated test samples
+# (kept: not an intermediate file make would delete).
+.SECONDARY: $(GEN_C_TEST_OBJS)
+$(BUILD)/tests/unit/%: tests/c/unit/%.c $(GEN_C_TEST_OBJS) $(LIBCMDOP_INTERNAL)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libcmdop.a $(TEST_LIBS)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(GEN_C_TEST_OBJS) $(LIBCMDOP_INTERNAL) $(TEST_LIBS)
 
 $(BUILD)/tests/relay/%: tests/c/relay/%.c $(BUILD)/librelay.a
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/librelay.a $(TEST_LIBS)
 
-$(BUILD)/tests/integration/%: tests/c/integration/%.c $(SUPPORT_SRCS) $(BUILD)/libcmdop.a $(BUILD)/cmdop-core
+$(BUILD)/tests/integration/%: tests/c/integration/%.c $(SUPPORT_SRCS) $(LIBCMDOP_INTERNAL) $(BUILD)/cmdop-core
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(SUPPORT_SRCS) $(BUILD)/libcmdop.a $(TEST_LIBS)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(SUPPORT_SRCS) $(LIBCMDOP_INTERNAL) $(TEST_LIBS)
+
+# make install into a temporary prefix, then the C quickstart built with
+# pkg-config against the installed copy only and run against a local relay.
+.PHONY: test-install
+test-install: $(BUILD)/libcmdop.a $(BUILD)/libcmdop.so $(BUILD)/cmdop-core
+	+@MAKE='$(MAKE)' tests/install/run.sh $(BUILD)
 
 .PHONY: test-c test-c-build
 test-c-build: $(C_TEST_BINS) $(BUILD)/cmdop-core

@@ -118,7 +118,7 @@ static int key_round_trip(cmdop_client *c)
         return 1;
     }
     cmdop_keys_issue_params p = CMDOP_KEYS_ISSUE_PARAMS_INIT;
-    p.fleet_id = fleets->items[0].id;
+    p.fleet_id = fleets->items[0]->id;
     p.name = "quickstart";
     p.expires_in_days = 7;
     p.has_expires_in_days = true;
@@ -129,7 +129,7 @@ static int key_round_trip(cmdop_client *c)
         return fail("keys.issue");
     }
     printf("keys.issue(%s): %s, raw token shown once: %.12s...\n",
-           fleets->items[0].slug, k->id, k->raw_token);
+           fleets->items[0]->slug, k->id, k->raw_token);
     cmdop_keys_revoke_params rp = CMDOP_KEYS_REVOKE_PARAMS_INIT;
     rp.fleet_id = p.fleet_id;
     rc = cmdop_keys_revoke(c, k->id, &rp);
@@ -151,7 +151,7 @@ static int list_skills(cmdop_client *c)
     printf("skills.list (platform plane, X-Api-Key): %d skills, page %d of %d\n",
            page->count, page->page, page->pages);
     for (size_t i = 0; i < page->results_count; i++)
-        printf("  %-10s %s\n", page->results[i].slug, page->results[i].name);
+        printf("  %-10s %s\n", page->results[i]->slug, page->results[i]->name);
     cmdop_skill_list_page_free(page);
     return 0;
 }
@@ -166,7 +166,7 @@ static int ask_collect(cmdop_client *c, const char *machine_id)
     int rc = cmdop_ask_stream_collect(s, &text);
     if (rc == 0)
         printf("machines.ask(alpha).collect(): \"%s\"\n", text);
-    free(text);
+    cmdop_free(text);
     cmdop_ask_stream_free(s);
     return rc < 0 ? fail("machines.ask collect") : 0;
 }
@@ -230,7 +230,7 @@ static int ask_tour(cmdop_client *c)
         if (cmdop_ask_stream_collect(s, &text) == CMDOP_EAGENT)
             printf("machines.ask(delta): %s: %s\n", cmdop_error_last()->code_str,
                    cmdop_error_last()->message);
-        free(text);
+        cmdop_free(text);
         cmdop_ask_stream_free(s);
     }
     return rc;

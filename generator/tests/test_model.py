@@ -99,9 +99,17 @@ def test_valid_mini_idl_renders():
                 "proto/cmdop/core/v1/t.proto", "proto/cmdop/core/v1/envelope.proto"):
         assert rel in files, rel
     ops_h = files["c/include/cmdop/ops.h"]
-    assert "int cmdop_things_get(cmdop_thing **out, cmdop_client *client, const char *thing_id);" in ops_h
-    assert "int cmdop_things_delete(cmdop_client *client, const char *thing_id);" in ops_h
-    assert "int cmdop_things_iter_next(cmdop_pager *pager, cmdop_thing **item);" in ops_h
+    flat = " ".join(ops_h.split())  # declarations wrap at 92 columns
+    assert ("CMDOP_EXTERN int cmdop_things_get(cmdop_thing **out, cmdop_client *client, "
+            "const char *thing_id);") in flat
+    assert "CMDOP_EXTERN int cmdop_things_delete(cmdop_client *client, const char *thing_id);" in flat
+    assert "CMDOP_EXTERN int cmdop_things_iter_next(cmdop_pager *pager, cmdop_thing **item);" in flat
+    # the _INIT macro's function twin (FFI), declared and defined
+    assert ("CMDOP_EXTERN int cmdop_things_list_params_init(cmdop_things_list_params *params, "
+            "unsigned int version);") in flat
+    assert "int cmdop_things_list_params_init(" in files["c/src/ops.c"]
+    # lists of records are arrays of pointers (docs/abi.md)
+    assert re.search(r"cmdop_thing \*\*items;", files["c/include/cmdop/types.h"])
     assert "CMDOP_THINGS_LIST_PARAMS_INIT" in ops_h
     table = files["c/src/op_table.c"]
     assert '.path = "/things/{thing_id}"' in table
@@ -390,9 +398,9 @@ def test_stream_op_renders_typed_open_and_stream_desc():
     files = render_all(build([("base.cmdop", BASE), ("t.cmdop", ASK)]))
     ops_h = files["c/include/cmdop/ops.h"]
     assert '#include "cmdop/ask.h"' in ops_h
-    assert re.search(r"int cmdop_agents_ask\(cmdop_ask_stream \*\*out, cmdop_client \*client, "
-                     r"const char \*machine_id,\s+const char \*prompt, "
-                     r"const cmdop_agents_ask_params \*params\);", ops_h), ops_h
+    assert re.search(r"CMDOP_EXTERN int cmdop_agents_ask\(cmdop_ask_stream \*\*out,\s+cmdop_client \*client,"
+                     r"\s+const char \*machine_id,\s+const char \*prompt,"
+                     r"\s+const cmdop_agents_ask_params \*params\);", ops_h), ops_h
     assert "const char *prompt;" not in ops_h  # positional, not a member
     ops_c = files["c/src/ops.c"]
     assert "cmdop__ask_open(client, &cmdop__stream_agents_ask, args, out)" in ops_c

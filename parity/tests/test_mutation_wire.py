@@ -35,7 +35,8 @@ CFLAGS = ["-std=c11", "-D_DEFAULT_SOURCE", "-D_POSIX_C_SOURCE=200809L", "-O1", "
 
 @pytest.fixture(scope="module")
 def mutated(tmp_path_factory):
-    for f in ("libcmdop.a", "librelay.a", "cmdop-core", "conformance/dispatch.c"):
+    for f in ("libcmdop.a", "libcmdop-core.a", "librelay.a", "cmdop-core",
+              "conformance/dispatch.c"):
         built(os.path.join(BUILD, f), f, "conformance")
     tmp = tmp_path_factory.mktemp("wire")
     pkg_cflags = flags("PARITY_PKG_CFLAGS", "pkg-config --cflags libcurl jansson libmicrohttpd "
@@ -60,7 +61,8 @@ def mutated(tmp_path_factory):
        os.path.join(BUILD, "conformance", "dispatch.c"), str(tmp / "op_table.o"),
        os.path.join(BUILD, "libcmdop.a"), *libs)
     cc("-o", str(tmp / "cmdop-core"), "runtime/cli/main.c", str(tmp / "op_table.o"),
-       os.path.join(BUILD, "librelay.a"), os.path.join(BUILD, "libcmdop.a"), *libs)
+       os.path.join(BUILD, "librelay.a"), os.path.join(BUILD, "libcmdop-core.a"),
+       os.path.join(BUILD, "libcmdop.a"), *libs)
     return tmp
 
 

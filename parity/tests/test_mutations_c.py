@@ -134,9 +134,9 @@ def test_exception_needs_reason(c_headers, tmp_path):
 
 def test_record_field_renamed(c_headers):
     rt, gen = c_headers
-    edit(gen / "cmdop" / "types.h", "struct cmdop_machine_list {\n    cmdop_machine_summary *items;\n"
+    edit(gen / "cmdop" / "types.h", "struct cmdop_machine_list {\n    cmdop_machine_summary **items;\n"
          "    size_t items_count;\n    char *next_cursor;",
-         "struct cmdop_machine_list {\n    cmdop_machine_summary *items;\n"
+         "struct cmdop_machine_list {\n    cmdop_machine_summary **items;\n"
          "    size_t items_count;\n    char *cursor;")
     rc, out = gate_c(rt, gen)
     assert rc == 1

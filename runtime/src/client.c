@@ -55,6 +55,17 @@ int cmdop__client_new_env(cmdop_client **out, const cmdop_client_options *opts,
     return 0;
 }
 
+int cmdop_client_options_init(cmdop_client_options *opts, unsigned int version)
+{
+    static const cmdop_client_options defaults = CMDOP_CLIENT_OPTIONS_INIT;
+
+    if (!opts || version != CMDOP_CLIENT_OPTIONS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL, "cmdop_client_options_init: %s",
+                                opts ? "bad version" : "NULL opts");
+    *opts = defaults;
+    return 0;
+}
+
 int cmdop_client_new(cmdop_client **out, const cmdop_client_options *opts)
 {
     return cmdop__client_new_env(out, opts, real_getenv);

@@ -2497,4 +2497,4 @@ const cmdop__status_rule cmdop__status_rules[] = {
 };
 
 /* sha256 of the canonical model JSON (gen/surface.json's idl_hash). */
-const char cmdop__idl_hash[] = "eef8f7da84e7f2bff138aea63d8af1d63f6602aea3119f32c3ad8eb10e52c67a";
+const char cmdop__idl_hash[] = "d545b516a610171bbfe261968ada9b431764f9c2a5d50b9430b5b03407013adf";

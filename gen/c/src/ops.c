@@ -134,6 +134,16 @@ static int bots_list_args(json_t **out, const cmdop_bots_list_params *p)
     return 0;
 }
 
+int cmdop_bots_list_params_init(cmdop_bots_list_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_BOTS_LIST_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bots_list_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_bots_list(cmdop_bot_list_page **out, cmdop_client *client,
                     const cmdop_bots_list_params *params)
 {
@@ -283,6 +293,16 @@ static int bots_create_args(json_t **out, const cmdop_bots_create_params *p)
     return 0;
 }
 
+int cmdop_bots_create_params_init(cmdop_bots_create_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_BOTS_CREATE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bots_create_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_bots_create(cmdop_bot **out, cmdop_client *client,
                       const cmdop_bots_create_params *params)
 {
@@ -330,6 +350,16 @@ static int bots_update_args(json_t **out, const char *bot_id,
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_bots_update_params_init(cmdop_bots_update_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_BOTS_UPDATE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bots_update_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -402,6 +432,16 @@ static int fleets_list_args(json_t **out, const cmdop_fleets_list_params *p)
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_fleets_list_params_init(cmdop_fleets_list_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_FLEETS_LIST_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleets_list_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -548,6 +588,16 @@ static int fleets_create_args(json_t **out, const cmdop_fleets_create_params *p)
     return 0;
 }
 
+int cmdop_fleets_create_params_init(cmdop_fleets_create_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_FLEETS_CREATE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleets_create_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_fleets_create(cmdop_fleet_summary **out, cmdop_client *client,
                         const cmdop_fleets_create_params *params)
 {
@@ -589,6 +639,16 @@ static int fleets_update_args(json_t **out, const char *fleet_id,
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_fleets_update_params_init(cmdop_fleets_update_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_FLEETS_UPDATE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleets_update_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -663,6 +723,16 @@ static int fleets_members_list_args(json_t **out, const cmdop_fleets_members_lis
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_fleets_members_list_params_init(cmdop_fleets_members_list_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_FLEETS_MEMBERS_LIST_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleets_members_list_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -773,6 +843,16 @@ static int fleets_members_add_args(json_t **out, const cmdop_fleets_members_add_
     return 0;
 }
 
+int cmdop_fleets_members_add_params_init(cmdop_fleets_members_add_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_FLEETS_MEMBERS_ADD_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleets_members_add_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_fleets_members_add(cmdop_member_info **out, cmdop_client *client,
                              const cmdop_fleets_members_add_params *params)
 {
@@ -814,6 +894,16 @@ static int fleets_members_set_role_args(json_t **out, const char *user_id,
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_fleets_members_set_role_params_init(cmdop_fleets_members_set_role_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_FLEETS_MEMBERS_SET_ROLE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleets_members_set_role_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -860,6 +950,16 @@ static int fleets_members_remove_args(json_t **out, const char *user_id,
     return 0;
 }
 
+int cmdop_fleets_members_remove_params_init(cmdop_fleets_members_remove_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_FLEETS_MEMBERS_REMOVE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleets_members_remove_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_fleets_members_remove(cmdop_client *client, const char *user_id,
                                 const cmdop_fleets_members_remove_params *params)
 {
@@ -900,6 +1000,16 @@ static int fleets_machines_list_args(json_t **out,
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_fleets_machines_list_params_init(cmdop_fleets_machines_list_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_FLEETS_MACHINES_LIST_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleets_machines_list_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -1009,6 +1119,16 @@ static int fleets_machines_attach_args(json_t **out,
     return 0;
 }
 
+int cmdop_fleets_machines_attach_params_init(cmdop_fleets_machines_attach_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_FLEETS_MACHINES_ATTACH_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleets_machines_attach_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_fleets_machines_attach(cmdop_machine_fleet_link **out, cmdop_client *client,
                                  const cmdop_fleets_machines_attach_params *params)
 {
@@ -1051,6 +1171,16 @@ static int fleets_machines_detach_args(json_t **out, const char *machine_id,
     return 0;
 }
 
+int cmdop_fleets_machines_detach_params_init(cmdop_fleets_machines_detach_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_FLEETS_MACHINES_DETACH_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_fleets_machines_detach_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_fleets_machines_detach(cmdop_client *client, const char *machine_id,
                                  const cmdop_fleets_machines_detach_params *params)
 {
@@ -1086,6 +1216,16 @@ static int keys_list_args(json_t **out, const cmdop_keys_list_params *p)
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_keys_list_params_init(cmdop_keys_list_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_KEYS_LIST_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_keys_list_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -1196,6 +1336,16 @@ static int keys_issue_args(json_t **out, const cmdop_keys_issue_params *p)
     return 0;
 }
 
+int cmdop_keys_issue_params_init(cmdop_keys_issue_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_KEYS_ISSUE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_keys_issue_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_keys_issue(cmdop_issue_key_response **out, cmdop_client *client,
                      const cmdop_keys_issue_params *params)
 {
@@ -1238,6 +1388,16 @@ static int keys_revoke_args(json_t **out, const char *key_id,
     return 0;
 }
 
+int cmdop_keys_revoke_params_init(cmdop_keys_revoke_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_KEYS_REVOKE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_keys_revoke_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_keys_revoke(cmdop_client *client, const char *key_id,
                       const cmdop_keys_revoke_params *params)
 {
@@ -1275,6 +1435,16 @@ static int machines_list_args(json_t **out, const cmdop_machines_list_params *p)
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_machines_list_params_init(cmdop_machines_list_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_MACHINES_LIST_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machines_list_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -1421,6 +1591,16 @@ static int machines_update_args(json_t **out, const char *machine_id,
     return 0;
 }
 
+int cmdop_machines_update_params_init(cmdop_machines_update_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_MACHINES_UPDATE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machines_update_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_machines_update(cmdop_machine_summary **out, cmdop_client *client,
                           const char *machine_id,
                           const cmdop_machines_update_params *params)
@@ -1532,6 +1712,16 @@ static int machines_spend_args(json_t **out, const char *machine_id,
     return 0;
 }
 
+int cmdop_machines_spend_params_init(cmdop_machines_spend_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_MACHINES_SPEND_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machines_spend_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_machines_spend(cmdop_machine_spend **out, cmdop_client *client,
                          const char *machine_id, const cmdop_machines_spend_params *params)
 {
@@ -1584,6 +1774,16 @@ static int machines_ask_args(json_t **out, const char *machine_id, const char *p
     return 0;
 }
 
+int cmdop_machines_ask_params_init(cmdop_machines_ask_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_MACHINES_ASK_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machines_ask_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_machines_ask(cmdop_ask_stream **out, cmdop_client *client,
                        const char *machine_id, const char *prompt,
                        const cmdop_machines_ask_params *params)
@@ -1622,6 +1822,16 @@ static int machines_messages_args(json_t **out, const char *machine_id,
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_machines_messages_params_init(cmdop_machines_messages_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_MACHINES_MESSAGES_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_machines_messages_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -1742,6 +1952,16 @@ static int schedules_list_args(json_t **out, const cmdop_schedules_list_params *
     return 0;
 }
 
+int cmdop_schedules_list_params_init(cmdop_schedules_list_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SCHEDULES_LIST_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedules_list_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_schedules_list(cmdop_schedule_list **out, cmdop_client *client,
                          const cmdop_schedules_list_params *params)
 {
@@ -1848,6 +2068,16 @@ static int schedules_get_args(json_t **out, const char *schedule_id,
     return 0;
 }
 
+int cmdop_schedules_get_params_init(cmdop_schedules_get_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SCHEDULES_GET_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedules_get_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_schedules_get(cmdop_schedule_view **out, cmdop_client *client,
                         const char *schedule_id, const cmdop_schedules_get_params *params)
 {
@@ -1900,6 +2130,16 @@ static int schedules_create_args(json_t **out, const cmdop_schedules_create_para
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_schedules_create_params_init(cmdop_schedules_create_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SCHEDULES_CREATE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedules_create_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -1961,6 +2201,16 @@ static int schedules_update_args(json_t **out, const char *schedule_id,
     return 0;
 }
 
+int cmdop_schedules_update_params_init(cmdop_schedules_update_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SCHEDULES_UPDATE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedules_update_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_schedules_update(cmdop_schedule_view **out, cmdop_client *client,
                            const char *schedule_id,
                            const cmdop_schedules_update_params *params)
@@ -2004,6 +2254,16 @@ static int schedules_delete_args(json_t **out, const char *schedule_id,
     return 0;
 }
 
+int cmdop_schedules_delete_params_init(cmdop_schedules_delete_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SCHEDULES_DELETE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedules_delete_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_schedules_delete(cmdop_client *client, const char *schedule_id,
                            const cmdop_schedules_delete_params *params)
 {
@@ -2038,6 +2298,16 @@ static int schedules_trigger_args(json_t **out, const char *schedule_id,
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_schedules_trigger_params_init(cmdop_schedules_trigger_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SCHEDULES_TRIGGER_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedules_trigger_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -2085,6 +2355,16 @@ static int schedules_runs_args(json_t **out, const char *schedule_id,
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_schedules_runs_params_init(cmdop_schedules_runs_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SCHEDULES_RUNS_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_schedules_runs_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -2206,6 +2486,16 @@ static int skills_list_args(json_t **out, const cmdop_skills_list_params *p)
     return 0;
 }
 
+int cmdop_skills_list_params_init(cmdop_skills_list_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SKILLS_LIST_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_list_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_skills_list(cmdop_skill_list_page **out, cmdop_client *client,
                       const cmdop_skills_list_params *params)
 {
@@ -2311,6 +2601,16 @@ static int skills_get_args(json_t **out, const char *slug, const cmdop_skills_ge
     return 0;
 }
 
+int cmdop_skills_get_params_init(cmdop_skills_get_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SKILLS_GET_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_get_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client, const char *slug,
                      const cmdop_skills_get_params *params)
 {
@@ -2353,6 +2653,16 @@ static int skills_my_args(json_t **out, const cmdop_skills_my_params *p)
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_skills_my_params_init(cmdop_skills_my_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SKILLS_MY_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_my_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -2577,6 +2887,16 @@ static int skills_reviews_args(json_t **out, const char *slug,
     return 0;
 }
 
+int cmdop_skills_reviews_params_init(cmdop_skills_reviews_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SKILLS_REVIEWS_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_reviews_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_skills_reviews(cmdop_skill_review_page **out, cmdop_client *client,
                          const char *slug, const cmdop_skills_reviews_params *params)
 {
@@ -2680,6 +3000,16 @@ static int skills_create_args(json_t **out, const cmdop_skills_create_params *p)
     return 0;
 }
 
+int cmdop_skills_create_params_init(cmdop_skills_create_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SKILLS_CREATE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_create_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_skills_create(cmdop_skill_created **out, cmdop_client *client,
                         const cmdop_skills_create_params *params)
 {
@@ -2731,6 +3061,16 @@ static int skills_update_args(json_t **out, const char *slug,
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_skills_update_params_init(cmdop_skills_update_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SKILLS_UPDATE_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_update_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -2813,6 +3153,16 @@ static int skills_publish_args(json_t **out, const char *slug,
     return 0;
 }
 
+int cmdop_skills_publish_params_init(cmdop_skills_publish_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SKILLS_PUBLISH_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_publish_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_skills_publish(cmdop_skills_publish_response **out, cmdop_client *client,
                          const char *slug, const cmdop_skills_publish_params *params)
 {
@@ -2891,6 +3241,16 @@ static int skills_categories_args(json_t **out, const cmdop_skills_categories_pa
     return 0;
 }
 
+int cmdop_skills_categories_params_init(cmdop_skills_categories_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SKILLS_CATEGORIES_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_categories_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
 int cmdop_skills_categories(cmdop_skill_category_list **out, cmdop_client *client,
                             const cmdop_skills_categories_params *params)
 {
@@ -2929,6 +3289,16 @@ static int skills_tags_args(json_t **out, const cmdop_skills_tags_params *p)
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_skills_tags_params_init(cmdop_skills_tags_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_SKILLS_TAGS_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_skills_tags_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -2978,6 +3348,16 @@ static int tunnels_open_args(json_t **out, const cmdop_tunnels_open_params *p)
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_tunnels_open_params_init(cmdop_tunnels_open_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_TUNNELS_OPEN_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_tunnels_open_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 
@@ -3050,6 +3430,16 @@ static int tunnels_list_args(json_t **out, const cmdop_tunnels_list_params *p)
         return rc;
     }
     *out = args;
+    return 0;
+}
+
+int cmdop_tunnels_list_params_init(cmdop_tunnels_list_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_TUNNELS_LIST_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_tunnels_list_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
     return 0;
 }
 

@@ -25,6 +25,11 @@ void cmdop_string_map_clear(cmdop_string_map *map)
     memset(map, 0, sizeof *map);
 }
 
+void cmdop_free(void *p)
+{
+    free(p);
+}
+
 static void free_strings(char **items, size_t n)
 {
     size_t i;
@@ -92,6 +97,9 @@ const char *cmdop_kind_to_string(cmdop_kind value)
     case CMDOP_KIND_CALLBACK: return "callback";
     case CMDOP_KIND_ANSWER: return "answer";
     case CMDOP_KIND_CANCEL: return "cancel";
+    case CMDOP_KIND_PAGES: return "pages";
+    case CMDOP_KIND_NEXT: return "next";
+    case CMDOP_KIND_COLLECT: return "collect";
     default: return NULL;
     }
 }
@@ -114,6 +122,12 @@ cmdop_kind cmdop_kind_from_string(const char *s)
         return CMDOP_KIND_ANSWER;
     if (s && strcmp(s, "cancel") == 0)
         return CMDOP_KIND_CANCEL;
+    if (s && strcmp(s, "pages") == 0)
+        return CMDOP_KIND_PAGES;
+    if (s && strcmp(s, "next") == 0)
+        return CMDOP_KIND_NEXT;
+    if (s && strcmp(s, "collect") == 0)
+        return CMDOP_KIND_COLLECT;
     return CMDOP_KIND_UNSPECIFIED;
 }
 
@@ -208,7 +222,7 @@ void cmdop__bot_list_page_clear(cmdop_bot_list_page *v)
     size_t i;
 
     for (i = 0; v->results && i < v->results_count; i++)
-        cmdop__bot_clear(&v->results[i]);
+        cmdop_bot_free(v->results[i]);
     free(v->results);
     memset(v, 0, sizeof *v);
 }
@@ -270,6 +284,22 @@ void cmdop_empty_free(cmdop_empty *v)
     free(v);
 }
 
+/* ---- Collected ---- */
+
+void cmdop__collected_clear(cmdop_collected *v)
+{
+    free(v->text);
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_collected_free(cmdop_collected *v)
+{
+    if (!v)
+        return;
+    cmdop__collected_clear(v);
+    free(v);
+}
+
 /* ---- Hello ---- */
 
 void cmdop__hello_clear(cmdop_hello *v)
@@ -315,7 +345,7 @@ void cmdop__fleet_list_clear(cmdop_fleet_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__fleet_summary_clear(&v->items[i]);
+        cmdop_fleet_summary_free(v->items[i]);
     free(v->items);
     memset(v, 0, sizeof *v);
 }
@@ -356,7 +386,7 @@ void cmdop__member_list_clear(cmdop_member_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__member_info_clear(&v->items[i]);
+        cmdop_member_info_free(v->items[i]);
     free(v->items);
     memset(v, 0, sizeof *v);
 }
@@ -419,7 +449,7 @@ void cmdop__api_key_list_clear(cmdop_api_key_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__api_key_summary_clear(&v->items[i]);
+        cmdop_api_key_summary_free(v->items[i]);
     free(v->items);
     memset(v, 0, sizeof *v);
 }
@@ -510,7 +540,7 @@ void cmdop__machine_summary_clear(cmdop_machine_summary *v)
     free(v->disabled_at);
     free(v->created_at);
     for (i = 0; v->fleets && i < v->fleets_count; i++)
-        cmdop__machine_fleet_ref_clear(&v->fleets[i]);
+        cmdop_machine_fleet_ref_free(v->fleets[i]);
     free(v->fleets);
     cmdop_machine_specs_free(v->specs);
     memset(v, 0, sizeof *v);
@@ -569,7 +599,7 @@ void cmdop__machine_list_clear(cmdop_machine_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__machine_summary_clear(&v->items[i]);
+        cmdop_machine_summary_free(v->items[i]);
     free(v->items);
     free(v->next_cursor);
     memset(v, 0, sizeof *v);
@@ -733,7 +763,7 @@ void cmdop__machine_spend_clear(cmdop_machine_spend *v)
 
     free(v->window);
     for (i = 0; v->top_models && i < v->top_models_count; i++)
-        cmdop__top_model_clear(&v->top_models[i]);
+        cmdop_top_model_free(v->top_models[i]);
     free(v->top_models);
     memset(v, 0, sizeof *v);
 }
@@ -774,7 +804,7 @@ void cmdop__messages_response_clear(cmdop_messages_response *v)
 
     free(v->agent_session_id);
     for (i = 0; v->messages && i < v->messages_count; i++)
-        cmdop__history_message_clear(&v->messages[i]);
+        cmdop_history_message_free(v->messages[i]);
     free(v->messages);
     memset(v, 0, sizeof *v);
 }
@@ -971,7 +1001,7 @@ void cmdop__schedule_list_clear(cmdop_schedule_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__schedule_view_clear(&v->items[i]);
+        cmdop_schedule_view_free(v->items[i]);
     free(v->items);
     memset(v, 0, sizeof *v);
 }
@@ -1012,7 +1042,7 @@ void cmdop__schedule_run_list_clear(cmdop_schedule_run_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__schedule_run_view_clear(&v->items[i]);
+        cmdop_schedule_run_view_free(v->items[i]);
     free(v->items);
     free(v->next_cursor);
     memset(v, 0, sizeof *v);
@@ -1138,7 +1168,7 @@ void cmdop__skill_summary_clear(cmdop_skill_summary *v)
     free(v->category);
     free(v->category_name);
     for (i = 0; v->tags && i < v->tags_count; i++)
-        cmdop__skill_tag_clear(&v->tags[i]);
+        cmdop_skill_tag_free(v->tags[i]);
     free(v->tags);
     free(v->visibility);
     free(v->status);
@@ -1172,7 +1202,7 @@ void cmdop__skill_detail_clear(cmdop_skill_detail *v)
     free(v->author_username);
     cmdop_skill_category_free(v->category);
     for (i = 0; v->tags && i < v->tags_count; i++)
-        cmdop__skill_tag_clear(&v->tags[i]);
+        cmdop_skill_tag_free(v->tags[i]);
     free(v->tags);
     free(v->visibility);
     free(v->status);
@@ -1181,7 +1211,7 @@ void cmdop__skill_detail_clear(cmdop_skill_detail *v)
     free(v->repository_url);
     cmdop_skill_version_free(v->latest_version);
     for (i = 0; v->reviews && i < v->reviews_count; i++)
-        cmdop__skill_review_clear(&v->reviews[i]);
+        cmdop_skill_review_free(v->reviews[i]);
     free(v->reviews);
     free(v->created_at);
     free(v->updated_at);
@@ -1262,7 +1292,7 @@ void cmdop__skill_install_clear(cmdop_skill_install *v)
     free(v->readme);
     free(v->skill_md);
     for (i = 0; v->files && i < v->files_count; i++)
-        cmdop__skill_file_clear(&v->files[i]);
+        cmdop_skill_file_free(v->files[i]);
     free(v->files);
     cmdop_skill_packages_free(v->packages);
     free(v->run_check);
@@ -1370,7 +1400,7 @@ void cmdop__skill_list_page_clear(cmdop_skill_list_page *v)
     size_t i;
 
     for (i = 0; v->results && i < v->results_count; i++)
-        cmdop__skill_summary_clear(&v->results[i]);
+        cmdop_skill_summary_free(v->results[i]);
     free(v->results);
     memset(v, 0, sizeof *v);
 }
@@ -1390,7 +1420,7 @@ void cmdop__skill_review_page_clear(cmdop_skill_review_page *v)
     size_t i;
 
     for (i = 0; v->results && i < v->results_count; i++)
-        cmdop__skill_review_clear(&v->results[i]);
+        cmdop_skill_review_free(v->results[i]);
     free(v->results);
     memset(v, 0, sizeof *v);
 }
@@ -1410,7 +1440,7 @@ void cmdop__skill_version_list_clear(cmdop_skill_version_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__skill_version_clear(&v->items[i]);
+        cmdop_skill_version_free(v->items[i]);
     free(v->items);
     memset(v, 0, sizeof *v);
 }
@@ -1430,7 +1460,7 @@ void cmdop__skill_category_list_clear(cmdop_skill_category_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__skill_category_clear(&v->items[i]);
+        cmdop_skill_category_free(v->items[i]);
     free(v->items);
     memset(v, 0, sizeof *v);
 }
@@ -1450,7 +1480,7 @@ void cmdop__skill_tag_list_clear(cmdop_skill_tag_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__skill_tag_clear(&v->items[i]);
+        cmdop_skill_tag_free(v->items[i]);
     free(v->items);
     memset(v, 0, sizeof *v);
 }
@@ -1493,7 +1523,7 @@ void cmdop__tunnel_list_clear(cmdop_tunnel_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__tunnel_view_clear(&v->items[i]);
+        cmdop_tunnel_view_free(v->items[i]);
     free(v->items);
     memset(v, 0, sizeof *v);
 }
@@ -1533,7 +1563,7 @@ void cmdop__session_list_clear(cmdop_session_list *v)
     size_t i;
 
     for (i = 0; v->items && i < v->items_count; i++)
-        cmdop__connected_session_option_clear(&v->items[i]);
+        cmdop_connected_session_option_free(v->items[i]);
     free(v->items);
     memset(v, 0, sizeof *v);
 }
@@ -1674,6 +1704,27 @@ int cmdop_empty_from_json(cmdop_empty **out, const char *json)
 char *cmdop_empty_to_json(const cmdop_empty *v)
 {
     return v ? cmdop__json_dump_text(cmdop__empty_to_jsont(v)) : NULL;
+}
+
+int cmdop_collected_from_json(cmdop_collected **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_collected_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "Collected", &j);
+    if (rc == 0)
+        rc = cmdop__collected_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_collected_to_json(const cmdop_collected *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__collected_to_jsont(v)) : NULL;
 }
 
 int cmdop_hello_from_json(cmdop_hello **out, const char *json)

@@ -370,7 +370,7 @@ int cmdop__bot_list_page_parse(const json_t *j, cmdop_bot_list_page *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->results_count = i + 1;
-            rc = cmdop__bot_parse(json_array_get(x, i), &v->results[i]);
+            rc = cmdop__bot_from_jsont(json_array_get(x, i), &v->results[i]);
         }
     }
     return rc;
@@ -419,7 +419,8 @@ json_t *cmdop__bot_list_page_to_jsont(const cmdop_bot_list_page *v)
     if (rc == 0 && v->results) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->results_count; i++)
-            rc = json_array_append_new(a, cmdop__bot_to_jsont(&v->results[i]));
+            rc = json_array_append_new(a, v->results[i] ? cmdop__bot_to_jsont(v->results[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "results", a);
         else
@@ -588,6 +589,50 @@ json_t *cmdop__empty_to_jsont(const cmdop_empty *v)
     return o;
 }
 
+/* ---- Collected ---- */
+
+int cmdop__collected_parse(const json_t *j, cmdop_collected *v)
+{
+    int rc = 0;
+
+    if (!json_is_object(j))
+        return type_error("Collected", "(value)", "an object", j);
+    if (rc == 0)
+        rc = get_string(j, "Collected", "text", &v->text);
+    return rc;
+}
+
+int cmdop__collected_from_jsont(const json_t *j, cmdop_collected **out)
+{
+    cmdop_collected *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__collected_parse(j, v);
+    if (rc != 0) {
+        cmdop_collected_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__collected_to_jsont(const cmdop_collected *v)
+{
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+
+    if (rc == 0)
+        rc = set_string(o, "text", v->text);
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* ---- Hello ---- */
 
 int cmdop__hello_parse(const json_t *j, cmdop_hello *v)
@@ -726,7 +771,7 @@ int cmdop__fleet_list_parse(const json_t *j, cmdop_fleet_list *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__fleet_summary_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__fleet_summary_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     if (rc == 0)
@@ -771,7 +816,8 @@ json_t *cmdop__fleet_list_to_jsont(const cmdop_fleet_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__fleet_summary_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__fleet_summary_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else
@@ -878,7 +924,7 @@ int cmdop__member_list_parse(const json_t *j, cmdop_member_list *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__member_info_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__member_info_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     if (rc == 0)
@@ -923,7 +969,8 @@ json_t *cmdop__member_list_to_jsont(const cmdop_member_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__member_info_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__member_info_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else
@@ -1098,7 +1145,7 @@ int cmdop__api_key_list_parse(const json_t *j, cmdop_api_key_list *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__api_key_summary_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__api_key_summary_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     if (rc == 0)
@@ -1143,7 +1190,8 @@ json_t *cmdop__api_key_list_to_jsont(const cmdop_api_key_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__api_key_summary_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__api_key_summary_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else
@@ -1396,7 +1444,7 @@ int cmdop__machine_summary_parse(const json_t *j, cmdop_machine_summary *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->fleets_count = i + 1;
-            rc = cmdop__machine_fleet_ref_parse(json_array_get(x, i), &v->fleets[i]);
+            rc = cmdop__machine_fleet_ref_from_jsont(json_array_get(x, i), &v->fleets[i]);
         }
     }
     if (rc == 0)
@@ -1461,7 +1509,8 @@ json_t *cmdop__machine_summary_to_jsont(const cmdop_machine_summary *v)
     if (rc == 0 && v->fleets) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->fleets_count; i++)
-            rc = json_array_append_new(a, cmdop__machine_fleet_ref_to_jsont(&v->fleets[i]));
+            rc = json_array_append_new(a, v->fleets[i] ? cmdop__machine_fleet_ref_to_jsont(v->fleets[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "fleets", a);
         else
@@ -1664,7 +1713,7 @@ int cmdop__machine_list_parse(const json_t *j, cmdop_machine_list *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__machine_summary_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__machine_summary_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     if (rc == 0)
@@ -1701,7 +1750,8 @@ json_t *cmdop__machine_list_to_jsont(const cmdop_machine_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__machine_summary_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__machine_summary_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else
@@ -2261,7 +2311,7 @@ int cmdop__machine_spend_parse(const json_t *j, cmdop_machine_spend *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->top_models_count = i + 1;
-            rc = cmdop__top_model_parse(json_array_get(x, i), &v->top_models[i]);
+            rc = cmdop__top_model_from_jsont(json_array_get(x, i), &v->top_models[i]);
         }
     }
     return rc;
@@ -2310,7 +2360,8 @@ json_t *cmdop__machine_spend_to_jsont(const cmdop_machine_spend *v)
     if (rc == 0 && v->top_models) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->top_models_count; i++)
-            rc = json_array_append_new(a, cmdop__top_model_to_jsont(&v->top_models[i]));
+            rc = json_array_append_new(a, v->top_models[i] ? cmdop__top_model_to_jsont(v->top_models[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "top_models", a);
         else
@@ -2411,7 +2462,7 @@ int cmdop__messages_response_parse(const json_t *j, cmdop_messages_response *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->messages_count = i + 1;
-            rc = cmdop__history_message_parse(json_array_get(x, i), &v->messages[i]);
+            rc = cmdop__history_message_from_jsont(json_array_get(x, i), &v->messages[i]);
         }
     }
     return rc;
@@ -2446,7 +2497,8 @@ json_t *cmdop__messages_response_to_jsont(const cmdop_messages_response *v)
     if (rc == 0 && v->messages) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->messages_count; i++)
-            rc = json_array_append_new(a, cmdop__history_message_to_jsont(&v->messages[i]));
+            rc = json_array_append_new(a, v->messages[i] ? cmdop__history_message_to_jsont(v->messages[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "messages", a);
         else
@@ -3025,7 +3077,7 @@ int cmdop__schedule_list_parse(const json_t *j, cmdop_schedule_list *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__schedule_view_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__schedule_view_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     if (rc == 0)
@@ -3070,7 +3122,8 @@ json_t *cmdop__schedule_list_to_jsont(const cmdop_schedule_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__schedule_view_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__schedule_view_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else
@@ -3193,7 +3246,7 @@ int cmdop__schedule_run_list_parse(const json_t *j, cmdop_schedule_run_list *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__schedule_run_view_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__schedule_run_view_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     if (rc == 0)
@@ -3228,7 +3281,8 @@ json_t *cmdop__schedule_run_list_to_jsont(const cmdop_schedule_run_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__schedule_run_view_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__schedule_run_view_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else
@@ -3585,7 +3639,7 @@ int cmdop__skill_summary_parse(const json_t *j, cmdop_skill_summary *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->tags_count = i + 1;
-            rc = cmdop__skill_tag_parse(json_array_get(x, i), &v->tags[i]);
+            rc = cmdop__skill_tag_from_jsont(json_array_get(x, i), &v->tags[i]);
         }
     }
     if (rc == 0)
@@ -3658,7 +3712,8 @@ json_t *cmdop__skill_summary_to_jsont(const cmdop_skill_summary *v)
     if (rc == 0 && v->tags) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->tags_count; i++)
-            rc = json_array_append_new(a, cmdop__skill_tag_to_jsont(&v->tags[i]));
+            rc = json_array_append_new(a, v->tags[i] ? cmdop__skill_tag_to_jsont(v->tags[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "tags", a);
         else
@@ -3733,7 +3788,7 @@ int cmdop__skill_detail_parse(const json_t *j, cmdop_skill_detail *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->tags_count = i + 1;
-            rc = cmdop__skill_tag_parse(json_array_get(x, i), &v->tags[i]);
+            rc = cmdop__skill_tag_from_jsont(json_array_get(x, i), &v->tags[i]);
         }
     }
     if (rc == 0)
@@ -3768,7 +3823,7 @@ int cmdop__skill_detail_parse(const json_t *j, cmdop_skill_detail *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->reviews_count = i + 1;
-            rc = cmdop__skill_review_parse(json_array_get(x, i), &v->reviews[i]);
+            rc = cmdop__skill_review_from_jsont(json_array_get(x, i), &v->reviews[i]);
         }
     }
     if (rc == 0)
@@ -3825,7 +3880,8 @@ json_t *cmdop__skill_detail_to_jsont(const cmdop_skill_detail *v)
     if (rc == 0 && v->tags) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->tags_count; i++)
-            rc = json_array_append_new(a, cmdop__skill_tag_to_jsont(&v->tags[i]));
+            rc = json_array_append_new(a, v->tags[i] ? cmdop__skill_tag_to_jsont(v->tags[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "tags", a);
         else
@@ -3856,7 +3912,8 @@ json_t *cmdop__skill_detail_to_jsont(const cmdop_skill_detail *v)
     if (rc == 0 && v->reviews) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->reviews_count; i++)
-            rc = json_array_append_new(a, cmdop__skill_review_to_jsont(&v->reviews[i]));
+            rc = json_array_append_new(a, v->reviews[i] ? cmdop__skill_review_to_jsont(v->reviews[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "reviews", a);
         else
@@ -4057,7 +4114,7 @@ int cmdop__skill_install_parse(const json_t *j, cmdop_skill_install *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->files_count = i + 1;
-            rc = cmdop__skill_file_parse(json_array_get(x, i), &v->files[i]);
+            rc = cmdop__skill_file_from_jsont(json_array_get(x, i), &v->files[i]);
         }
     }
     if (rc == 0)
@@ -4112,7 +4169,8 @@ json_t *cmdop__skill_install_to_jsont(const cmdop_skill_install *v)
     if (rc == 0 && v->files) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->files_count; i++)
-            rc = json_array_append_new(a, cmdop__skill_file_to_jsont(&v->files[i]));
+            rc = json_array_append_new(a, v->files[i] ? cmdop__skill_file_to_jsont(v->files[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "files", a);
         else
@@ -4413,7 +4471,7 @@ int cmdop__skill_list_page_parse(const json_t *j, cmdop_skill_list_page *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->results_count = i + 1;
-            rc = cmdop__skill_summary_parse(json_array_get(x, i), &v->results[i]);
+            rc = cmdop__skill_summary_from_jsont(json_array_get(x, i), &v->results[i]);
         }
     }
     return rc;
@@ -4462,7 +4520,8 @@ json_t *cmdop__skill_list_page_to_jsont(const cmdop_skill_list_page *v)
     if (rc == 0 && v->results) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->results_count; i++)
-            rc = json_array_append_new(a, cmdop__skill_summary_to_jsont(&v->results[i]));
+            rc = json_array_append_new(a, v->results[i] ? cmdop__skill_summary_to_jsont(v->results[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "results", a);
         else
@@ -4509,7 +4568,7 @@ int cmdop__skill_review_page_parse(const json_t *j, cmdop_skill_review_page *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->results_count = i + 1;
-            rc = cmdop__skill_review_parse(json_array_get(x, i), &v->results[i]);
+            rc = cmdop__skill_review_from_jsont(json_array_get(x, i), &v->results[i]);
         }
     }
     return rc;
@@ -4558,7 +4617,8 @@ json_t *cmdop__skill_review_page_to_jsont(const cmdop_skill_review_page *v)
     if (rc == 0 && v->results) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->results_count; i++)
-            rc = json_array_append_new(a, cmdop__skill_review_to_jsont(&v->results[i]));
+            rc = json_array_append_new(a, v->results[i] ? cmdop__skill_review_to_jsont(v->results[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "results", a);
         else
@@ -4589,7 +4649,7 @@ int cmdop__skill_version_list_parse(const json_t *j, cmdop_skill_version_list *v
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__skill_version_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__skill_version_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     return rc;
@@ -4622,7 +4682,8 @@ json_t *cmdop__skill_version_list_to_jsont(const cmdop_skill_version_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__skill_version_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__skill_version_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else
@@ -4653,7 +4714,7 @@ int cmdop__skill_category_list_parse(const json_t *j, cmdop_skill_category_list 
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__skill_category_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__skill_category_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     return rc;
@@ -4686,7 +4747,8 @@ json_t *cmdop__skill_category_list_to_jsont(const cmdop_skill_category_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__skill_category_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__skill_category_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else
@@ -4717,7 +4779,7 @@ int cmdop__skill_tag_list_parse(const json_t *j, cmdop_skill_tag_list *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__skill_tag_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__skill_tag_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     return rc;
@@ -4750,7 +4812,8 @@ json_t *cmdop__skill_tag_list_to_jsont(const cmdop_skill_tag_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__skill_tag_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__skill_tag_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else
@@ -4857,7 +4920,7 @@ int cmdop__tunnel_list_parse(const json_t *j, cmdop_tunnel_list *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__tunnel_view_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__tunnel_view_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     if (rc == 0)
@@ -4902,7 +4965,8 @@ json_t *cmdop__tunnel_list_to_jsont(const cmdop_tunnel_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__tunnel_view_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__tunnel_view_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else
@@ -5005,7 +5069,7 @@ int cmdop__session_list_parse(const json_t *j, cmdop_session_list *v)
             rc = no_memory();
         for (i = 0; rc == 0 && i < json_array_size(x); i++) {
             v->items_count = i + 1;
-            rc = cmdop__connected_session_option_parse(json_array_get(x, i), &v->items[i]);
+            rc = cmdop__connected_session_option_from_jsont(json_array_get(x, i), &v->items[i]);
         }
     }
     return rc;
@@ -5038,7 +5102,8 @@ json_t *cmdop__session_list_to_jsont(const cmdop_session_list *v)
     if (rc == 0 && v->items) {
         a = json_array();
         for (i = 0; a && rc == 0 && i < v->items_count; i++)
-            rc = json_array_append_new(a, cmdop__connected_session_option_to_jsont(&v->items[i]));
+            rc = json_array_append_new(a, v->items[i] ? cmdop__connected_session_option_to_jsont(v->items[i])
+                                                        : json_null());
         if (rc == 0)
             rc = json_object_set_new(o, "items", a);
         else

@@ -74,6 +74,19 @@ static int roundtrip_empty(const char *in, char **out)
     return *out ? 0 : CMDOP_ENOMEM;
 }
 
+static int roundtrip_collected(const char *in, char **out)
+{
+    cmdop_collected *v = NULL;
+    int rc = cmdop_collected_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_collected_to_json(v);
+    cmdop_collected_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
 static int roundtrip_hello(const char *in, char **out)
 {
     cmdop_hello *v = NULL;
@@ -957,6 +970,10 @@ const cmdop__record_sample cmdop__record_samples[] = {
     { "Empty",
       "{}",
       roundtrip_empty, NULL,
+      NULL, NULL },
+    { "Collected",
+      "{\"text\":\"text-1\"}",
+      roundtrip_collected, NULL,
       NULL, NULL },
     { "Hello",
       "{\"idl_hash\":\"idl_hash-2\",\"version\":\"version-1\"}",

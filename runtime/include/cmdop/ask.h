@@ -63,6 +63,8 @@
 #ifndef CMDOP_ASK_H
 #define CMDOP_ASK_H
 
+#include "cmdop/export.h"
+
 #include <stdbool.h>
 
 #include "cmdop/client.h"
@@ -80,7 +82,7 @@ typedef struct cmdop_ask_stream cmdop_ask_stream;
  * frame; or a negative error (table above) with cmdop_error_last() set. On
  * any non-zero return *frame is NULL.
  */
-int cmdop_ask_stream_next(cmdop_ask_stream *s, cmdop_ask_frame **frame);
+CMDOP_EXTERN int cmdop_ask_stream_next(cmdop_ask_stream *s, cmdop_ask_frame **frame);
 
 /* Called by cmdop_ask_stream_run() once per frame. `frame` is BORROWED, valid
  * only during the call. Return 0 to go on, non-zero to stop. */
@@ -92,7 +94,7 @@ typedef int (*cmdop_ask_frame_cb)(const cmdop_ask_frame *frame, void *payload);
  * value when the callback stopped it (the stream stays open: go on with
  * _next or _run, or cancel it), or the stream's negative error.
  */
-int cmdop_ask_stream_run(cmdop_ask_stream *s, cmdop_ask_frame_cb cb, void *payload);
+CMDOP_EXTERN int cmdop_ask_stream_run(cmdop_ask_stream *s, cmdop_ask_frame_cb cb, void *payload);
 
 /*
  * Answer a `pin_required` frame: POST .../pin {challenge_id, pin} while the
@@ -101,23 +103,29 @@ int cmdop_ask_stream_run(cmdop_ask_stream *s, cmdop_ask_frame_cb cb, void *paylo
  * CMDOP_EPINDENIED. Errors: CMDOP_EVALIDATION (NULL argument), CMDOP_ENOTFOUND
  * (unknown challenge), and the usual transport/HTTP errors.
  */
-int cmdop_ask_stream_pin(cmdop_ask_stream *s, const char *challenge_id, const char *pin);
+CMDOP_EXTERN int cmdop_ask_stream_pin(cmdop_ask_stream *s, const char *challenge_id, const char *pin);
 
 /*
- * Answer a `confirm_required` frame: POST .../confirm {token, accept}.
- * accept true resumes the same stream; false makes it end with a `done`
- * frame whose success is false. Same errors as cmdop_ask_stream_pin.
+ * Answer a `confirm_required` frame: POST .../confirm {accept,
+ * confirm_token}. Its answer is the rest of the stream: the stream reads
+ * on from it (and closes its first connection), so _next goes on as
+ * before: accept true yields the agent's answer, false a `done` frame whose
+ * success is false. Returns once the answer's status is known. A JSON
+ * answer is a rejected confirm (a `done` with success false and text
+ * "confirm rejected"). On an error the stream is unchanged. Errors as
+ * cmdop_ask_stream_pin, plus CMDOP_EINVALID while another confirm of the
+ * stream is pending (docs/ask-protocol.md "Confirm").
  */
-int cmdop_ask_stream_confirm(cmdop_ask_stream *s, const char *token, bool accept);
+CMDOP_EXTERN int cmdop_ask_stream_confirm(cmdop_ask_stream *s, const char *token, bool accept);
 
 /*
  * Drain the stream and return its final text: done.text when not empty,
  * else the concatenation of the event payloads' `delta` (else `text`)
- * strings. On 0, *text is NEW (free with free()). On error *text is NULL and
+ * strings. On 0, *text is NEW (free with cmdop_free()). On error *text is NULL and
  * the stream's error is returned. Frames already taken by _next are not
  * part of the concatenation.
  */
-int cmdop_ask_stream_collect(cmdop_ask_stream *s, char **text);
+CMDOP_EXTERN int cmdop_ask_stream_collect(cmdop_ask_stream *s, char **text);
 
 /*
  * Close the connection (the relay sees the client go away and stops the
@@ -126,11 +134,11 @@ int cmdop_ask_stream_collect(cmdop_ask_stream *s, char **text);
  * every later read does. No-op on a stream that already ended. NULL is a
  * no-op.
  */
-void cmdop_ask_stream_cancel(cmdop_ask_stream *s);
+CMDOP_EXTERN void cmdop_ask_stream_cancel(cmdop_ask_stream *s);
 
 /* Cancel if still open, wait for the connection to be released, free.
  * NULL is a no-op. */
-void cmdop_ask_stream_free(cmdop_ask_stream *s);
+CMDOP_EXTERN void cmdop_ask_stream_free(cmdop_ask_stream *s);
 
 /*
  * Idle timeout: the stream ends with CMDOP_ETIMEOUT when no byte arrives for
@@ -140,18 +148,18 @@ void cmdop_ask_stream_free(cmdop_ask_stream *s);
  * timeout_seconds when passed, else the client's timeout_ms. Returns 0, or
  * CMDOP_EINVALID when idle_ms <= 0 or s is NULL.
  */
-int cmdop_ask_stream_set_idle_timeout(cmdop_ask_stream *s, long idle_ms);
+CMDOP_EXTERN int cmdop_ask_stream_set_idle_timeout(cmdop_ask_stream *s, long idle_ms);
 
 /* BORROWED, valid until the stream is freed: the session id sent (the
  * caller's, or the 32 hex characters the core generated). */
-const char *cmdop_ask_stream_session_id(const cmdop_ask_stream *s);
+CMDOP_EXTERN const char *cmdop_ask_stream_session_id(const cmdop_ask_stream *s);
 
 /* BORROWED, valid until the next _next/_run/_collect/_free on this stream:
  * the SSE event id of the last frame handed to the caller, "" before any. */
-const char *cmdop_ask_stream_last_event_id(const cmdop_ask_stream *s);
+CMDOP_EXTERN const char *cmdop_ask_stream_last_event_id(const cmdop_ask_stream *s);
 
 /* How many times the stream reconnected with Last-Event-ID so far. */
-unsigned cmdop_ask_stream_resume_count(cmdop_ask_stream *s);
+CMDOP_EXTERN unsigned cmdop_ask_stream_resume_count(cmdop_ask_stream *s);
 
 #ifdef __cplusplus
 }

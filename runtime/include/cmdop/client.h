@@ -22,6 +22,8 @@
 #ifndef CMDOP_CLIENT_H
 #define CMDOP_CLIENT_H
 
+#include "cmdop/export.h"
+
 #include <stdbool.h>
 
 #ifdef __cplusplus
@@ -49,23 +51,28 @@ typedef struct cmdop_client_options {
 #define CMDOP_CLIENT_OPTIONS_INIT \
     { CMDOP_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, -1, 0, 0, true }
 
+/* Same as CMDOP_CLIENT_OPTIONS_INIT, for callers that cannot use the macro
+ * (FFI). 0, or CMDOP_EINVALID (last error set) when opts is NULL or version
+ * is not CMDOP_CLIENT_OPTIONS_VERSION. */
+CMDOP_EXTERN int cmdop_client_options_init(cmdop_client_options *opts, unsigned int version);
+
 /*
  * Create a client. `opts` may be NULL (everything from env/defaults); it is
  * only read during the call (strings are copied).
  * On success *out is a new client the caller frees with cmdop_client_free().
  */
-int cmdop_client_new(cmdop_client **out, const cmdop_client_options *opts);
+CMDOP_EXTERN int cmdop_client_new(cmdop_client **out, const cmdop_client_options *opts);
 
 /* Stops the event loop, cancels in-flight work, frees. NULL is a no-op. */
-void cmdop_client_free(cmdop_client *client);
+CMDOP_EXTERN void cmdop_client_free(cmdop_client *client);
 
 /* Borrowed, valid for the client's lifetime; NULL when unset. */
-const char *cmdop_client_base_url(const cmdop_client *client);
-const char *cmdop_client_api_base_url(const cmdop_client *client);
-const char *cmdop_client_fleet_id(const cmdop_client *client);
-long cmdop_client_timeout_ms(const cmdop_client *client);
-bool cmdop_client_has_token(const cmdop_client *client);
-bool cmdop_client_has_api_key(const cmdop_client *client);
+CMDOP_EXTERN const char *cmdop_client_base_url(const cmdop_client *client);
+CMDOP_EXTERN const char *cmdop_client_api_base_url(const cmdop_client *client);
+CMDOP_EXTERN const char *cmdop_client_fleet_id(const cmdop_client *client);
+CMDOP_EXTERN long cmdop_client_timeout_ms(const cmdop_client *client);
+CMDOP_EXTERN bool cmdop_client_has_token(const cmdop_client *client);
+CMDOP_EXTERN bool cmdop_client_has_api_key(const cmdop_client *client);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef CMDOP_ERROR_H
 #define CMDOP_ERROR_H
 
+#include "cmdop/export.h"
+
 #include <stdbool.h>
 
 #ifdef __cplusplus
@@ -58,13 +60,13 @@ typedef struct cmdop_error {
 } cmdop_error;
 
 /* Borrowed: the calling thread's last error, or NULL if none was set. */
-const cmdop_error *cmdop_error_last(void);
+CMDOP_EXTERN const cmdop_error *cmdop_error_last(void);
 
 /* Forget the calling thread's last error. */
-void cmdop_error_clear(void);
+CMDOP_EXTERN void cmdop_error_clear(void);
 
 /* Static string for a code ("not_found", ...); never NULL. */
-const char *cmdop_error_code_str(int code);
+CMDOP_EXTERN const char *cmdop_error_code_str(int code);
 
 #ifdef __cplusplus
 }

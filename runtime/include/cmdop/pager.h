@@ -6,6 +6,8 @@
 #ifndef CMDOP_PAGER_H
 #define CMDOP_PAGER_H
 
+#include "cmdop/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -13,7 +15,7 @@ extern "C" {
 typedef struct cmdop_pager cmdop_pager;
 
 /* Frees a pager and any page it buffered. NULL is a no-op. */
-void cmdop_pager_free(cmdop_pager *pager);
+CMDOP_EXTERN void cmdop_pager_free(cmdop_pager *pager);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef CMDOP_VERSION_H
 #define CMDOP_VERSION_H
 
+#include "cmdop/export.h"
+
 #define CMDOP_VERSION "0.1.0"
 #define CMDOP_VERSION_MAJOR 0
 #define CMDOP_VERSION_MINOR 1
@@ -12,11 +14,11 @@ extern "C" {
 #endif
 
 /* Static string: the library's version ("0.1.0"). */
-const char *cmdop_version(void);
+CMDOP_EXTERN const char *cmdop_version(void);
 
 /* Static string: hex sha256 of the canonical IDL model the library was
  * generated from (the same hash gen/surface.json states). */
-const char *cmdop_idl_hash(void);
+CMDOP_EXTERN const char *cmdop_idl_hash(void);
 
 #ifdef __cplusplus
 }

@@ -17,8 +17,8 @@ START_TEST(list_and_get_the_seeded_bot)
     ck_assert_int_eq(cmdop_bots_list(&l, c, NULL), 0);
     ck_assert_int_eq(l->count, 1);
     ck_assert_uint_eq(l->results_count, 1);
-    ck_assert_str_eq(l->results[0].id, IT_BOT);
-    ck_assert_int_eq(l->results[0].platform, CMDOP_BOT_PLATFORM_TELEGRAM);
+    ck_assert_str_eq(l->results[0]->id, IT_BOT);
+    ck_assert_int_eq(l->results[0]->platform, CMDOP_BOT_PLATFORM_TELEGRAM);
     cmdop_bot_list_page_free(l);
 
     cmdop_bots_list_params p = CMDOP_BOTS_LIST_PARAMS_INIT;

@@ -32,12 +32,12 @@ START_TEST(list_and_get_the_seeded_fleet)
     ck_assert_int_eq(l->total, 1);
     ck_assert_int_eq(l->offset, 0);
     ck_assert_int_eq(l->per_page, 20);
-    ck_assert_str_eq(l->items[0].id, IT_FLEET);
-    ck_assert_str_eq(l->items[0].name, "Default Fleet");
-    ck_assert_str_eq(l->items[0].slug, "default");
-    ck_assert_int_eq(l->items[0].mfa_required, CMDOP_MFA_REQUIREMENT_NONE);
-    ck_assert_str_eq(l->items[0].role, "owner");
-    ck_assert_ptr_null(l->items[0].disabled_at);
+    ck_assert_str_eq(l->items[0]->id, IT_FLEET);
+    ck_assert_str_eq(l->items[0]->name, "Default Fleet");
+    ck_assert_str_eq(l->items[0]->slug, "default");
+    ck_assert_int_eq(l->items[0]->mfa_required, CMDOP_MFA_REQUIREMENT_NONE);
+    ck_assert_str_eq(l->items[0]->role, "owner");
+    ck_assert_ptr_null(l->items[0]->disabled_at);
     cmdop_fleet_list_free(l);
 
     cmdop_fleet_summary *f = NULL;

@@ -16,13 +16,13 @@ START_TEST(list_maps_the_seeded_key)
     ck_assert_int_eq(cmdop_keys_list(&l, c, NULL), 0);
     ck_assert_uint_eq(l->items_count, 1);
     ck_assert_int_eq(l->total, 1);
-    ck_assert_str_eq(l->items[0].id, IT_KEY);
-    ck_assert_str_eq(l->items[0].fleet_id, IT_FLEET);
-    ck_assert_str_eq(l->items[0].name, "ci");
-    ck_assert_str_eq(l->items[0].key_prefix, "cmdop_5eed01");
-    ck_assert_str_eq(l->items[0].expires_at, "2027-01-06T12:00:00Z");
-    ck_assert_str_eq(l->items[0].created_by_id, IT_USER_OWNER);
-    ck_assert_ptr_null(l->items[0].revoked_at);
+    ck_assert_str_eq(l->items[0]->id, IT_KEY);
+    ck_assert_str_eq(l->items[0]->fleet_id, IT_FLEET);
+    ck_assert_str_eq(l->items[0]->name, "ci");
+    ck_assert_str_eq(l->items[0]->key_prefix, "cmdop_5eed01");
+    ck_assert_str_eq(l->items[0]->expires_at, "2027-01-06T12:00:00Z");
+    ck_assert_str_eq(l->items[0]->created_by_id, IT_USER_OWNER);
+    ck_assert_ptr_null(l->items[0]->revoked_at);
     cmdop_api_key_list_free(l);
 
     cmdop_keys_list_params p = CMDOP_KEYS_LIST_PARAMS_INIT;
@@ -57,15 +57,15 @@ START_TEST(issue_then_revoke)
     cmdop_api_key_list *l = NULL;
     ck_assert_int_eq(cmdop_keys_list(&l, c, NULL), 0);
     ck_assert_uint_eq(l->items_count, 2);
-    ck_assert_str_eq(l->items[1].id, id);
-    ck_assert_str_eq(l->items[1].key_prefix, prefix);
+    ck_assert_str_eq(l->items[1]->id, id);
+    ck_assert_str_eq(l->items[1]->key_prefix, prefix);
     cmdop_api_key_list_free(l);
 
     ck_assert_int_eq(cmdop_keys_revoke(c, id, NULL), 0);
     ck_assert_int_eq(cmdop_keys_revoke(c, id, NULL), 0); /* idempotent */
     ck_assert_int_eq(cmdop_keys_list(&l, c, NULL), 0);
     ck_assert_uint_eq(l->items_count, 2); /* revoked keys stay listed */
-    ck_assert_ptr_nonnull(l->items[1].revoked_at);
+    ck_assert_ptr_nonnull(l->items[1]->revoked_at);
     cmdop_api_key_list_free(l);
 
     IT_ERR(cmdop_keys_revoke(c, IT_UNKNOWN, NULL), CMDOP_ENOTFOUND, "not_found", 404);

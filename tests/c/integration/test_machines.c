@@ -17,19 +17,19 @@ START_TEST(list_maps_the_seed_in_order)
     ck_assert_uint_eq(l->items_count, 5);
     const char *names[] = {"alpha", "bravo", "charlie", "delta", "echo"};
     for (size_t i = 0; i < 5; i++)
-        ck_assert_str_eq(l->items[i].name, names[i]);
-    ck_assert_str_eq(l->items[0].id, IT_M_ALPHA);
-    ck_assert_str_eq(l->items[0].os, "linux");
-    ck_assert_str_eq(l->items[0].os_version, "Ubuntu 24.04");
-    ck_assert_str_eq(l->items[0].presence, "online");
-    ck_assert_str_eq(l->items[3].presence, "offline");
-    ck_assert_ptr_nonnull(l->items[0].specs);
-    ck_assert_int_eq(l->items[0].specs->cpu_count, 16);
-    ck_assert(l->items[0].specs->total_ram_bytes == 68719476736LL);
-    ck_assert(l->items[0].is_jarvis);
-    ck_assert_uint_eq(l->items[0].fleets_count, 1);
-    ck_assert_str_eq(l->items[0].fleets[0].fleet_id, IT_FLEET);
-    ck_assert_str_eq(l->items[0].fleets[0].slug, "default");
+        ck_assert_str_eq(l->items[i]->name, names[i]);
+    ck_assert_str_eq(l->items[0]->id, IT_M_ALPHA);
+    ck_assert_str_eq(l->items[0]->os, "linux");
+    ck_assert_str_eq(l->items[0]->os_version, "Ubuntu 24.04");
+    ck_assert_str_eq(l->items[0]->presence, "online");
+    ck_assert_str_eq(l->items[3]->presence, "offline");
+    ck_assert_ptr_nonnull(l->items[0]->specs);
+    ck_assert_int_eq(l->items[0]->specs->cpu_count, 16);
+    ck_assert(l->items[0]->specs->total_ram_bytes == 68719476736LL);
+    ck_assert(l->items[0]->is_jarvis);
+    ck_assert_uint_eq(l->items[0]->fleets_count, 1);
+    ck_assert_str_eq(l->items[0]->fleets[0]->fleet_id, IT_FLEET);
+    ck_assert_str_eq(l->items[0]->fleets[0]->slug, "default");
     ck_assert_ptr_null(l->next_cursor);
     ck_assert(!l->has_more);
     cmdop_machine_list_free(l);
@@ -39,13 +39,13 @@ START_TEST(list_maps_the_seed_in_order)
     p.presence = "offline";
     ck_assert_int_eq(cmdop_machines_list(&l, c, &p), 0);
     ck_assert_uint_eq(l->items_count, 1);
-    ck_assert_str_eq(l->items[0].id, IT_M_DELTA);
+    ck_assert_str_eq(l->items[0]->id, IT_M_DELTA);
     cmdop_machine_list_free(l);
     p.presence = NULL;
     p.q = "ECH";
     ck_assert_int_eq(cmdop_machines_list(&l, c, &p), 0);
     ck_assert_uint_eq(l->items_count, 1);
-    ck_assert_str_eq(l->items[0].name, "echo");
+    ck_assert_str_eq(l->items[0]->name, "echo");
     cmdop_machine_list_free(l);
     cmdop_client_free(c);
 }
@@ -201,8 +201,8 @@ START_TEST(spend_per_window)
     ck_assert(s->tokens_in == 84000);
     ck_assert(s->calls == 280);
     ck_assert_uint_eq(s->top_models_count, 2);
-    ck_assert_str_eq(s->top_models[0].model, "claude-sonnet-4");
-    ck_assert_double_eq_tol(s->top_models[0].pct, 75.0, 1e-9);
+    ck_assert_str_eq(s->top_models[0]->model, "claude-sonnet-4");
+    ck_assert_double_eq_tol(s->top_models[0]->pct, 75.0, 1e-9);
     cmdop_machine_spend_free(s);
 
     cmdop_machines_spend_params p = CMDOP_MACHINES_SPEND_PARAMS_INIT;
@@ -229,12 +229,12 @@ START_TEST(messages_and_clear)
     ck_assert_int_eq(cmdop_machines_messages(&m, c, IT_M_ALPHA, NULL), 0);
     ck_assert_str_eq(m->agent_session_id, "as-alpha-0001");
     ck_assert_uint_eq(m->messages_count, 4);
-    ck_assert_str_eq(m->messages[0].role, "user");
-    ck_assert_str_eq(m->messages[0].text, "What is the disk usage of /srv?");
-    ck_assert(!m->messages[0].has_success);
-    ck_assert(m->messages[1].has_success && m->messages[1].success);
-    ck_assert(m->messages[1].has_duration_ms);
-    ck_assert_int_eq(m->messages[1].duration_ms, 1300);
+    ck_assert_str_eq(m->messages[0]->role, "user");
+    ck_assert_str_eq(m->messages[0]->text, "What is the disk usage of /srv?");
+    ck_assert(!m->messages[0]->has_success);
+    ck_assert(m->messages[1]->has_success && m->messages[1]->success);
+    ck_assert(m->messages[1]->has_duration_ms);
+    ck_assert_int_eq(m->messages[1]->duration_ms, 1300);
     cmdop_messages_response_free(m);
 
     /* the newest `limit`, oldest first */
@@ -243,7 +243,7 @@ START_TEST(messages_and_clear)
     p.limit = 2;
     ck_assert_int_eq(cmdop_machines_messages(&m, c, IT_M_ALPHA, &p), 0);
     ck_assert_uint_eq(m->messages_count, 2);
-    ck_assert_str_eq(m->messages[0].text, "List the three largest directories.");
+    ck_assert_str_eq(m->messages[0]->text, "List the three largest directories.");
     cmdop_messages_response_free(m);
 
     it_clear_recording();

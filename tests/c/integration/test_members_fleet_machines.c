@@ -18,13 +18,13 @@ START_TEST(members_list_uses_the_default_fleet)
     ck_assert_int_eq(cmdop_fleets_members_list(&l, c, NULL), 0);
     ck_assert_uint_eq(l->items_count, 3);
     ck_assert_int_eq(l->total, 3);
-    ck_assert_str_eq(l->items[0].user_id, IT_USER_OWNER);
-    ck_assert_str_eq(l->items[0].email, "owner@example.com");
-    ck_assert_str_eq(l->items[0].display_name, "Olive Owner");
-    ck_assert_str_eq(l->items[0].role, "owner");
-    ck_assert_ptr_null(l->items[0].invited_by_id);
-    ck_assert_str_eq(l->items[2].role, "member");
-    ck_assert_str_eq(l->items[2].invited_by_id, IT_USER_ADMIN);
+    ck_assert_str_eq(l->items[0]->user_id, IT_USER_OWNER);
+    ck_assert_str_eq(l->items[0]->email, "owner@example.com");
+    ck_assert_str_eq(l->items[0]->display_name, "Olive Owner");
+    ck_assert_str_eq(l->items[0]->role, "owner");
+    ck_assert_ptr_null(l->items[0]->invited_by_id);
+    ck_assert_str_eq(l->items[2]->role, "member");
+    ck_assert_str_eq(l->items[2]->invited_by_id, IT_USER_ADMIN);
     cmdop_member_list_free(l);
 
     json_t *reqs = it_requests();
@@ -107,7 +107,7 @@ START_TEST(members_add_set_role_remove)
     ck_assert_int_eq(cmdop_fleets_members_list(&l, c, NULL), 0);
     ck_assert_int_eq(l->total, 4);
     for (size_t i = 0; i < l->items_count; i++)
-        ck_assert_str_ne(l->items[i].user_id, uid);
+        ck_assert_str_ne(l->items[i]->user_id, uid);
     cmdop_member_list_free(l);
     IT_ERR(cmdop_fleets_members_remove(c, uid, NULL), CMDOP_ENOTFOUND, "not_found", 404);
     free(uid);
@@ -160,8 +160,8 @@ START_TEST(fleet_machines_list_detach_attach)
     cmdop_machine_list *l = NULL;
     ck_assert_int_eq(cmdop_fleets_machines_list(&l, c, NULL), 0);
     ck_assert_uint_eq(l->items_count, 5);
-    ck_assert_str_eq(l->items[4].name, "echo");
-    ck_assert_str_eq(l->items[4].fleets[0].slug, "default");
+    ck_assert_str_eq(l->items[4]->name, "echo");
+    ck_assert_str_eq(l->items[4]->fleets[0]->slug, "default");
     cmdop_machine_list_free(l);
 
     cmdop_fleets_machines_list_params lp = CMDOP_FLEETS_MACHINES_LIST_PARAMS_INIT;
@@ -169,7 +169,7 @@ START_TEST(fleet_machines_list_detach_attach)
     ck_assert_int_eq(cmdop_fleets_machines_list(&l, c, &lp), 0);
     ck_assert_uint_eq(l->items_count, 4);
     for (size_t i = 0; i < l->items_count; i++)
-        ck_assert_str_eq(l->items[i].presence, "online");
+        ck_assert_str_eq(l->items[i]->presence, "online");
     cmdop_machine_list_free(l);
 
     ck_assert_int_eq(cmdop_fleets_machines_detach(c, IT_M_ECHO, NULL), 0);

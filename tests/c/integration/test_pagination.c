@@ -79,7 +79,7 @@ START_TEST(machines_pages_cursor)
         } else {
             ck_assert(!l->has_more);
             ck_assert_ptr_null(l->next_cursor);
-            ck_assert_str_eq(l->items[0].name, "echo");
+            ck_assert_str_eq(l->items[0]->name, "echo");
         }
         pages++;
         cmdop_machine_list_free(l);
@@ -216,7 +216,7 @@ START_TEST(members_keys_tunnels_offset)
     while (cmdop_fleets_members_pages_next(pg, &ml) == 0) {
         ck_assert_uint_lt(n, 3);
         ck_assert_uint_eq(ml->items_count, 1);
-        ck_assert_str_eq(ml->items[0].user_id, users[n++]);
+        ck_assert_str_eq(ml->items[0]->user_id, users[n++]);
         cmdop_member_list_free(ml);
     }
     ck_assert_uint_eq(n, 3);

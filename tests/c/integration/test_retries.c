@@ -172,7 +172,7 @@ START_TEST(create_retried_with_one_idempotency_key)
     ck_assert_int_eq(l->total, 2);
     int n = 0;
     for (size_t i = 0; i < l->items_count; i++)
-        n += strcmp(l->items[i].slug, "retried") == 0;
+        n += strcmp(l->items[i]->slug, "retried") == 0;
     ck_assert_int_eq(n, 1);
     cmdop_fleet_list_free(l);
     cmdop_client_free(c);
@@ -202,7 +202,7 @@ START_TEST(issue_retried_with_one_idempotency_key)
     cmdop_api_key_list *l = NULL;
     ck_assert_int_eq(cmdop_keys_list(&l, c, NULL), 0);
     ck_assert_int_eq(l->total, 2);
-    ck_assert_str_eq(l->items[1].name, "retried-key");
+    ck_assert_str_eq(l->items[1]->name, "retried-key");
     cmdop_api_key_list_free(l);
     cmdop_client_free(c);
 }

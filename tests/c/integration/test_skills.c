@@ -19,14 +19,14 @@ START_TEST(list_filters_and_ordering)
     ck_assert_int_eq(l->count, 12);
     ck_assert_int_eq(l->page_size, 20);
     ck_assert_uint_eq(l->results_count, 12);
-    ck_assert_str_eq(l->results[0].slug, "skill-01");
-    ck_assert_str_eq(l->results[0].name, "Log Summarizer");
-    ck_assert_str_eq(l->results[0].author_username, "cmdop");
-    ck_assert_int_eq(l->results[0].author, 2);
-    ck_assert_int_eq(l->results[0].star_count, 42);
-    ck_assert_int_eq(l->results[0].install_count, 95);
-    ck_assert(l->results[0].is_verified);
-    ck_assert_uint_eq(l->results[0].tags_count, 2);
+    ck_assert_str_eq(l->results[0]->slug, "skill-01");
+    ck_assert_str_eq(l->results[0]->name, "Log Summarizer");
+    ck_assert_str_eq(l->results[0]->author_username, "cmdop");
+    ck_assert_int_eq(l->results[0]->author, 2);
+    ck_assert_int_eq(l->results[0]->star_count, 42);
+    ck_assert_int_eq(l->results[0]->install_count, 95);
+    ck_assert(l->results[0]->is_verified);
+    ck_assert_uint_eq(l->results[0]->tags_count, 2);
     ck_assert(!l->has_next);
     cmdop_skill_list_page_free(l);
 
@@ -34,22 +34,22 @@ START_TEST(list_filters_and_ordering)
     p.category = "data";
     ck_assert_int_eq(cmdop_skills_list(&l, c, &p), 0);
     ck_assert_int_eq(l->count, 3);
-    ck_assert_str_eq(l->results[0].slug, "skill-04");
-    ck_assert_str_eq(l->results[2].slug, "skill-10");
+    ck_assert_str_eq(l->results[0]->slug, "skill-04");
+    ck_assert_str_eq(l->results[2]->slug, "skill-10");
     cmdop_skill_list_page_free(l);
 
     p.category = NULL;
     p.ordering = "-star_count";
     ck_assert_int_eq(cmdop_skills_list(&l, c, &p), 0);
-    ck_assert_str_eq(l->results[0].slug, "skill-01");
-    ck_assert_str_eq(l->results[1].slug, "skill-08"); /* 33 stars */
+    ck_assert_str_eq(l->results[0]->slug, "skill-01");
+    ck_assert_str_eq(l->results[1]->slug, "skill-08"); /* 33 stars */
     cmdop_skill_list_page_free(l);
 
     p.ordering = NULL;
     p.search = "docker";
     ck_assert_int_eq(cmdop_skills_list(&l, c, &p), 0);
     ck_assert_int_eq(l->count, 1);
-    ck_assert_str_eq(l->results[0].name, "Docker Doctor");
+    ck_assert_str_eq(l->results[0]->name, "Docker Doctor");
     cmdop_skill_list_page_free(l);
 
     /* only the platform knows the ordering fields: 400 */
@@ -110,9 +110,9 @@ START_TEST(get_versions_reviews)
     cmdop_skill_version_list *v = NULL;
     ck_assert_int_eq(cmdop_skills_versions(&v, c, "skill-01"), 0);
     ck_assert_uint_eq(v->items_count, 2);
-    ck_assert_str_eq(v->items[0].version, "1.1.0"); /* newest first */
-    ck_assert_str_eq(v->items[0].model, "claude-sonnet-4");
-    ck_assert_str_eq(v->items[1].changelog, "First release.");
+    ck_assert_str_eq(v->items[0]->version, "1.1.0"); /* newest first */
+    ck_assert_str_eq(v->items[0]->model, "claude-sonnet-4");
+    ck_assert_str_eq(v->items[1]->changelog, "First release.");
     cmdop_skill_version_list_free(v);
     v = NULL;
     IT_ERR(cmdop_skills_versions(&v, c, "no-such-skill"), CMDOP_ENOTFOUND, "not_found", 404);
@@ -120,9 +120,9 @@ START_TEST(get_versions_reviews)
     cmdop_skill_review_page *r = NULL;
     ck_assert_int_eq(cmdop_skills_reviews(&r, c, "skill-01", NULL), 0);
     ck_assert_int_eq(r->count, 3);
-    ck_assert_str_eq(r->results[0].author_display_name, "Ana Lopez");
-    ck_assert(r->results[1].is_rewritten);
-    ck_assert_str_eq(r->results[1].source, "cmdop");
+    ck_assert_str_eq(r->results[0]->author_display_name, "Ana Lopez");
+    ck_assert(r->results[1]->is_rewritten);
+    ck_assert_str_eq(r->results[1]->source, "cmdop");
     cmdop_skill_review_page_free(r);
     r = NULL;
     IT_ERR(cmdop_skills_reviews(&r, c, "no-such-skill", NULL), CMDOP_ENOTFOUND, "not_found",
@@ -142,7 +142,7 @@ START_TEST(install_and_star)
     ck_assert_uint_ge(in->files_count, 1);
     int has_md = 0;
     for (size_t i = 0; i < in->files_count; i++)
-        has_md += strcmp(in->files[i].path, "SKILL.md") == 0;
+        has_md += strcmp(in->files[i]->path, "SKILL.md") == 0;
     ck_assert_int_eq(has_md, 1);
     ck_assert_str_eq(in->run_check, "cmdop skills check skill-01");
     ck_assert_ptr_nonnull(in->meta);
@@ -195,10 +195,10 @@ START_TEST(own_skill_lifecycle)
     ck_assert_int_eq(my->count, 2);
     int found = 0;
     for (size_t i = 0; i < my->results_count; i++)
-        if (strcmp(my->results[i].slug, "hello-world") == 0) {
+        if (strcmp(my->results[i]->slug, "hello-world") == 0) {
             found++;
-            ck_assert_str_eq(my->results[i].visibility, "private");
-            ck_assert_str_eq(my->results[i].status, "draft");
+            ck_assert_str_eq(my->results[i]->visibility, "private");
+            ck_assert_str_eq(my->results[i]->status, "draft");
         }
     ck_assert_int_eq(found, 1);
     cmdop_skill_list_page_free(my);
@@ -252,8 +252,8 @@ START_TEST(own_skill_lifecycle)
     cmdop_skill_version_list *v = NULL;
     ck_assert_int_eq(cmdop_skills_versions(&v, c, "hello-world"), 0);
     ck_assert_uint_eq(v->items_count, 1);
-    ck_assert_str_eq(v->items[0].version, "0.1.0");
-    ck_assert_str_eq(v->items[0].model, "claude-3-5-haiku");
+    ck_assert_str_eq(v->items[0]->version, "0.1.0");
+    ck_assert_str_eq(v->items[0]->model, "claude-3-5-haiku");
     cmdop_skill_version_list_free(v);
 
     pr = NULL;
@@ -305,17 +305,17 @@ START_TEST(categories_and_tags)
     cmdop_skill_category_list *cl = NULL;
     ck_assert_int_eq(cmdop_skills_categories(&cl, c, NULL), 0);
     ck_assert_uint_eq(cl->items_count, 3);
-    ck_assert_str_eq(cl->items[0].slug, "devops");
-    ck_assert_str_eq(cl->items[0].icon, "server");
-    ck_assert_int_eq(cl->items[0].skill_count, 7);
-    ck_assert(cl->items[0].has_ordering);
-    ck_assert_int_eq(cl->items[2].ordering, 3);
+    ck_assert_str_eq(cl->items[0]->slug, "devops");
+    ck_assert_str_eq(cl->items[0]->icon, "server");
+    ck_assert_int_eq(cl->items[0]->skill_count, 7);
+    ck_assert(cl->items[0]->has_ordering);
+    ck_assert_int_eq(cl->items[2]->ordering, 3);
     cmdop_skill_category_list_free(cl);
 
     cmdop_skills_categories_params cp = CMDOP_SKILLS_CATEGORIES_PARAMS_INIT;
     cp.ordering = "skill_count";
     ck_assert_int_eq(cmdop_skills_categories(&cl, c, &cp), 0);
-    ck_assert_str_eq(cl->items[0].slug, "writing"); /* 2 skills */
+    ck_assert_str_eq(cl->items[0]->slug, "writing"); /* 2 skills */
     cmdop_skill_category_list_free(cl);
     cl = NULL;
     cp.ordering = "colour";
@@ -326,13 +326,13 @@ START_TEST(categories_and_tags)
     cmdop_skill_tag_list *tl = NULL;
     ck_assert_int_eq(cmdop_skills_tags(&tl, c, NULL), 0);
     ck_assert_uint_eq(tl->items_count, 4);
-    ck_assert_str_eq(tl->items[0].slug, "python");
+    ck_assert_str_eq(tl->items[0]->slug, "python");
     cmdop_skill_tag_list_free(tl);
     cmdop_skills_tags_params tp = CMDOP_SKILLS_TAGS_PARAMS_INIT;
     tp.search = "auto";
     ck_assert_int_eq(cmdop_skills_tags(&tl, c, &tp), 0);
     ck_assert_uint_eq(tl->items_count, 1);
-    ck_assert_str_eq(tl->items[0].name, "Automation");
+    ck_assert_str_eq(tl->items[0]->name, "Automation");
     cmdop_skill_tag_list_free(tl);
     tl = NULL;
     tp.search = NULL;

@@ -17,11 +17,11 @@ START_TEST(tunnels_sessions_list_get)
     cmdop_session_list *s = NULL;
     ck_assert_int_eq(cmdop_tunnels_sessions(&s, c), 0);
     ck_assert_uint_eq(s->items_count, 3);
-    ck_assert_str_eq(s->items[0].session_id, "s-alpha");
-    ck_assert_str_eq(s->items[0].machine_id, IT_M_ALPHA);
-    ck_assert_str_eq(s->items[0].label, "alpha (linux)");
-    ck_assert_str_eq(s->items[2].hostname, "echo");
-    ck_assert_str_eq(s->items[2].status, "connected");
+    ck_assert_str_eq(s->items[0]->session_id, "s-alpha");
+    ck_assert_str_eq(s->items[0]->machine_id, IT_M_ALPHA);
+    ck_assert_str_eq(s->items[0]->label, "alpha (linux)");
+    ck_assert_str_eq(s->items[2]->hostname, "echo");
+    ck_assert_str_eq(s->items[2]->status, "connected");
     cmdop_session_list_free(s);
     {
         /* the api key is not a relay credential */
@@ -36,9 +36,9 @@ START_TEST(tunnels_sessions_list_get)
     ck_assert_int_eq(cmdop_tunnels_list(&l, c, NULL), 0);
     ck_assert_uint_eq(l->items_count, 1);
     ck_assert_int_eq(l->total, 1);
-    ck_assert_str_eq(l->items[0].tunnel_id, IT_TUNNEL);
-    ck_assert_str_eq(l->items[0].subdomain, "alpha-web");
-    ck_assert_int_eq(l->items[0].local_port, 8080);
+    ck_assert_str_eq(l->items[0]->tunnel_id, IT_TUNNEL);
+    ck_assert_str_eq(l->items[0]->subdomain, "alpha-web");
+    ck_assert_int_eq(l->items[0]->local_port, 8080);
     cmdop_tunnel_list_free(l);
 
     cmdop_tunnel_view *t = NULL;
@@ -124,14 +124,14 @@ START_TEST(schedules_list_get_runs)
     cmdop_schedule_list *l = NULL;
     ck_assert_int_eq(cmdop_schedules_list(&l, c, NULL), 0);
     ck_assert_uint_eq(l->items_count, 1);
-    ck_assert_str_eq(l->items[0].id, IT_SCHEDULE);
-    ck_assert_str_eq(l->items[0].name, "Nightly backup");
-    ck_assert_str_eq(l->items[0].cron_expr, "0 3 * * *");
-    ck_assert_int_eq(l->items[0].target_kind, CMDOP_SCHEDULE_TARGET_KIND_ALL_FLEET_MACHINES);
-    ck_assert(l->items[0].is_enabled);
-    ck_assert(l->items[0].has_last_status);
-    ck_assert_int_eq(l->items[0].last_status, CMDOP_SCHEDULE_RUN_STATUS_SUCCESS);
-    ck_assert_ptr_nonnull(l->items[0].next_run_at);
+    ck_assert_str_eq(l->items[0]->id, IT_SCHEDULE);
+    ck_assert_str_eq(l->items[0]->name, "Nightly backup");
+    ck_assert_str_eq(l->items[0]->cron_expr, "0 3 * * *");
+    ck_assert_int_eq(l->items[0]->target_kind, CMDOP_SCHEDULE_TARGET_KIND_ALL_FLEET_MACHINES);
+    ck_assert(l->items[0]->is_enabled);
+    ck_assert(l->items[0]->has_last_status);
+    ck_assert_int_eq(l->items[0]->last_status, CMDOP_SCHEDULE_RUN_STATUS_SUCCESS);
+    ck_assert_ptr_nonnull(l->items[0]->next_run_at);
     cmdop_schedule_list_free(l);
 
     cmdop_schedule_view *v = NULL;
@@ -148,12 +148,12 @@ START_TEST(schedules_list_get_runs)
     ck_assert_int_eq(cmdop_schedules_runs(&r, c, IT_SCHEDULE, NULL), 0);
     ck_assert_uint_eq(r->items_count, 3);
     /* newest first */
-    ck_assert_str_eq(r->items[0].id, "61000000-0000-4000-8000-000000000003");
-    ck_assert_str_eq(r->items[1].error, "delta: machine offline");
-    ck_assert_int_eq(r->items[1].status, CMDOP_SCHEDULE_RUN_STATUS_FAILED);
-    ck_assert(r->items[1].has_duration_seconds);
-    ck_assert_double_eq_tol(r->items[1].duration_seconds, 12.5, 1e-9);
-    ck_assert_int_eq(r->items[0].command_count, 5);
+    ck_assert_str_eq(r->items[0]->id, "61000000-0000-4000-8000-000000000003");
+    ck_assert_str_eq(r->items[1]->error, "delta: machine offline");
+    ck_assert_int_eq(r->items[1]->status, CMDOP_SCHEDULE_RUN_STATUS_FAILED);
+    ck_assert(r->items[1]->has_duration_seconds);
+    ck_assert_double_eq_tol(r->items[1]->duration_seconds, 12.5, 1e-9);
+    ck_assert_int_eq(r->items[0]->command_count, 5);
     ck_assert_ptr_null(r->next_cursor);
     cmdop_schedule_run_list_free(r);
     r = NULL;
@@ -216,9 +216,9 @@ START_TEST(schedules_create_update_trigger_delete)
     cmdop_schedule_run_list *r = NULL;
     ck_assert_int_eq(cmdop_schedules_runs(&r, c, id, NULL), 0);
     ck_assert_uint_eq(r->items_count, 1);
-    ck_assert_str_eq(r->items[0].id, job);
-    ck_assert_int_eq(r->items[0].status, CMDOP_SCHEDULE_RUN_STATUS_PENDING);
-    ck_assert_int_eq(r->items[0].command_count, 2);
+    ck_assert_str_eq(r->items[0]->id, job);
+    ck_assert_int_eq(r->items[0]->status, CMDOP_SCHEDULE_RUN_STATUS_PENDING);
+    ck_assert_int_eq(r->items[0]->command_count, 2);
     cmdop_schedule_run_list_free(r);
     tr = NULL;
     IT_ERR(cmdop_schedules_trigger(&tr, c, IT_UNKNOWN, NULL), CMDOP_ENOTFOUND, "not_found",

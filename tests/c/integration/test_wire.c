@@ -137,7 +137,7 @@ START_TEST(q_is_filtered_not_sent)
     cmdop_machine_list *l = NULL;
     ck_assert_int_eq(cmdop_machines_list(&l, c, &p), 0);
     ck_assert_uint_eq(l->items_count, 1);
-    ck_assert_str_eq(l->items[0].name, "alpha");
+    ck_assert_str_eq(l->items[0]->name, "alpha");
     cmdop_machine_list_free(l);
     json_t *reqs = it_requests();
     json_t *q = json_object_get(req(reqs, 0), "query");

@@ -6,7 +6,7 @@
  *                            [required path ids...,] [const <params> *params]);
  *   - returns 0 or a negative CMDOP_E* code (details: cmdop_error_last());
  *   - on success *out is NEW and owned by the caller (free it with its type's
- *     _free, or free() for a char *); on failure *out is NULL;
+ *     _free, or cmdop_free() for a char *); on failure *out is NULL;
  *   - optional and body params live in a cmdop_<ns>_<op>_params struct: start
  *     from CMDOP_<NS>_<OP>_PARAMS_INIT; a NULL params pointer means "all
  *     defaults". Strings: NULL = not passed; scalars and lists: set has_<x>.
@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cmdop/export.h"
 #include "cmdop/client.h"
 #include "cmdop/pager.h"
 #include "cmdop/types.h"
@@ -60,14 +61,18 @@ typedef struct cmdop_bots_list_params {
     bool has_page_size;
 } cmdop_bots_list_params;
 #define CMDOP_BOTS_LIST_PARAMS_INIT { .version = CMDOP_BOTS_LIST_PARAMS_VERSION }
-int cmdop_bots_list(cmdop_bot_list_page **out, cmdop_client *client,
-                    const cmdop_bots_list_params *params);
-int cmdop_bots_pages(cmdop_pager **out, cmdop_client *client,
-                     const cmdop_bots_list_params *params);
-int cmdop_bots_pages_next(cmdop_pager *pager, cmdop_bot_list_page **page);
-int cmdop_bots_iter(cmdop_pager **out, cmdop_client *client,
-                    const cmdop_bots_list_params *params);
-int cmdop_bots_iter_next(cmdop_pager *pager, cmdop_bot **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_BOTS_LIST_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_bots_list_params_init(cmdop_bots_list_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_bots_list(cmdop_bot_list_page **out, cmdop_client *client,
+                                 const cmdop_bots_list_params *params);
+CMDOP_EXTERN int cmdop_bots_pages(cmdop_pager **out, cmdop_client *client,
+                                  const cmdop_bots_list_params *params);
+CMDOP_EXTERN int cmdop_bots_pages_next(cmdop_pager *pager, cmdop_bot_list_page **page);
+CMDOP_EXTERN int cmdop_bots_iter(cmdop_pager **out, cmdop_client *client,
+                                 const cmdop_bots_list_params *params);
+CMDOP_EXTERN int cmdop_bots_iter_next(cmdop_pager *pager, cmdop_bot **item);
 
 /*
  * bots.get — GET /apix/bots/{bot_id}/
@@ -75,7 +80,7 @@ int cmdop_bots_iter_next(cmdop_pager *pager, cmdop_bot **item);
  * *out: NEW Bot; free with cmdop_bot_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_bots_get(cmdop_bot **out, cmdop_client *client, const char *bot_id);
+CMDOP_EXTERN int cmdop_bots_get(cmdop_bot **out, cmdop_client *client, const char *bot_id);
 
 /*
  * bots.create — POST /apix/bots/
@@ -96,8 +101,12 @@ typedef struct cmdop_bots_create_params {
     bool has_enabled;
 } cmdop_bots_create_params;
 #define CMDOP_BOTS_CREATE_PARAMS_INIT { .version = CMDOP_BOTS_CREATE_PARAMS_VERSION }
-int cmdop_bots_create(cmdop_bot **out, cmdop_client *client,
-                      const cmdop_bots_create_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_BOTS_CREATE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_bots_create_params_init(cmdop_bots_create_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_bots_create(cmdop_bot **out, cmdop_client *client,
+                                   const cmdop_bots_create_params *params);
 
 /*
  * bots.update — PATCH /apix/bots/{bot_id}/
@@ -119,15 +128,20 @@ typedef struct cmdop_bots_update_params {
     bool has_enabled;
 } cmdop_bots_update_params;
 #define CMDOP_BOTS_UPDATE_PARAMS_INIT { .version = CMDOP_BOTS_UPDATE_PARAMS_VERSION }
-int cmdop_bots_update(cmdop_bot **out, cmdop_client *client, const char *bot_id,
-                      const cmdop_bots_update_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_BOTS_UPDATE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_bots_update_params_init(cmdop_bots_update_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_bots_update(cmdop_bot **out, cmdop_client *client,
+                                   const char *bot_id,
+                                   const cmdop_bots_update_params *params);
 
 /*
  * bots.delete — DELETE /apix/bots/{bot_id}/
  * bot_id: path, required
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_bots_delete(cmdop_client *client, const char *bot_id);
+CMDOP_EXTERN int cmdop_bots_delete(cmdop_client *client, const char *bot_id);
 
 /* ==== fleets (relay plane) ==================================== */
 
@@ -146,14 +160,18 @@ typedef struct cmdop_fleets_list_params {
     bool has_per_page;
 } cmdop_fleets_list_params;
 #define CMDOP_FLEETS_LIST_PARAMS_INIT { .version = CMDOP_FLEETS_LIST_PARAMS_VERSION }
-int cmdop_fleets_list(cmdop_fleet_list **out, cmdop_client *client,
-                      const cmdop_fleets_list_params *params);
-int cmdop_fleets_pages(cmdop_pager **out, cmdop_client *client,
-                       const cmdop_fleets_list_params *params);
-int cmdop_fleets_pages_next(cmdop_pager *pager, cmdop_fleet_list **page);
-int cmdop_fleets_iter(cmdop_pager **out, cmdop_client *client,
-                      const cmdop_fleets_list_params *params);
-int cmdop_fleets_iter_next(cmdop_pager *pager, cmdop_fleet_summary **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_FLEETS_LIST_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_fleets_list_params_init(cmdop_fleets_list_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_fleets_list(cmdop_fleet_list **out, cmdop_client *client,
+                                   const cmdop_fleets_list_params *params);
+CMDOP_EXTERN int cmdop_fleets_pages(cmdop_pager **out, cmdop_client *client,
+                                    const cmdop_fleets_list_params *params);
+CMDOP_EXTERN int cmdop_fleets_pages_next(cmdop_pager *pager, cmdop_fleet_list **page);
+CMDOP_EXTERN int cmdop_fleets_iter(cmdop_pager **out, cmdop_client *client,
+                                   const cmdop_fleets_list_params *params);
+CMDOP_EXTERN int cmdop_fleets_iter_next(cmdop_pager *pager, cmdop_fleet_summary **item);
 
 /*
  * fleets.get — client-side scan of fleets.list by id
@@ -162,7 +180,8 @@ int cmdop_fleets_iter_next(cmdop_pager *pager, cmdop_fleet_summary **item);
  * *out: NEW FleetSummary; free with cmdop_fleet_summary_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_fleets_get(cmdop_fleet_summary **out, cmdop_client *client, const char *fleet_id);
+CMDOP_EXTERN int cmdop_fleets_get(cmdop_fleet_summary **out, cmdop_client *client,
+                                  const char *fleet_id);
 
 /*
  * fleets.create — POST /api/fleets
@@ -177,8 +196,12 @@ typedef struct cmdop_fleets_create_params {
     cmdop_mfa_requirement mfa_required; /* body, sent as none|any|any, default "none"; 0 (UNSPECIFIED) = not passed */
 } cmdop_fleets_create_params;
 #define CMDOP_FLEETS_CREATE_PARAMS_INIT { .version = CMDOP_FLEETS_CREATE_PARAMS_VERSION }
-int cmdop_fleets_create(cmdop_fleet_summary **out, cmdop_client *client,
-                        const cmdop_fleets_create_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_FLEETS_CREATE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_fleets_create_params_init(cmdop_fleets_create_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_fleets_create(cmdop_fleet_summary **out, cmdop_client *client,
+                                     const cmdop_fleets_create_params *params);
 
 /*
  * fleets.update — PATCH /api/fleets/{fleet_id}
@@ -193,8 +216,13 @@ typedef struct cmdop_fleets_update_params {
     cmdop_mfa_requirement mfa_required; /* body, sent as none|any|any; 0 (UNSPECIFIED) = not passed */
 } cmdop_fleets_update_params;
 #define CMDOP_FLEETS_UPDATE_PARAMS_INIT { .version = CMDOP_FLEETS_UPDATE_PARAMS_VERSION }
-int cmdop_fleets_update(cmdop_fleet_summary **out, cmdop_client *client,
-                        const char *fleet_id, const cmdop_fleets_update_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_FLEETS_UPDATE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_fleets_update_params_init(cmdop_fleets_update_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_fleets_update(cmdop_fleet_summary **out, cmdop_client *client,
+                                     const char *fleet_id,
+                                     const cmdop_fleets_update_params *params);
 
 /*
  * fleets.disable — DELETE /api/fleets/{fleet_id}
@@ -202,7 +230,7 @@ int cmdop_fleets_update(cmdop_fleet_summary **out, cmdop_client *client,
  * fleet_id: path, required
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_fleets_disable(cmdop_client *client, const char *fleet_id);
+CMDOP_EXTERN int cmdop_fleets_disable(cmdop_client *client, const char *fleet_id);
 
 /* ==== fleets.members (relay plane) ==================================== */
 
@@ -221,14 +249,18 @@ typedef struct cmdop_fleets_members_list_params {
     bool has_per_page;
 } cmdop_fleets_members_list_params;
 #define CMDOP_FLEETS_MEMBERS_LIST_PARAMS_INIT { .version = CMDOP_FLEETS_MEMBERS_LIST_PARAMS_VERSION }
-int cmdop_fleets_members_list(cmdop_member_list **out, cmdop_client *client,
-                              const cmdop_fleets_members_list_params *params);
-int cmdop_fleets_members_pages(cmdop_pager **out, cmdop_client *client,
-                               const cmdop_fleets_members_list_params *params);
-int cmdop_fleets_members_pages_next(cmdop_pager *pager, cmdop_member_list **page);
-int cmdop_fleets_members_iter(cmdop_pager **out, cmdop_client *client,
-                              const cmdop_fleets_members_list_params *params);
-int cmdop_fleets_members_iter_next(cmdop_pager *pager, cmdop_member_info **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_FLEETS_MEMBERS_LIST_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_fleets_members_list_params_init(cmdop_fleets_members_list_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_fleets_members_list(cmdop_member_list **out, cmdop_client *client,
+                                           const cmdop_fleets_members_list_params *params);
+CMDOP_EXTERN int cmdop_fleets_members_pages(cmdop_pager **out, cmdop_client *client,
+                                            const cmdop_fleets_members_list_params *params);
+CMDOP_EXTERN int cmdop_fleets_members_pages_next(cmdop_pager *pager, cmdop_member_list **page);
+CMDOP_EXTERN int cmdop_fleets_members_iter(cmdop_pager **out, cmdop_client *client,
+                                           const cmdop_fleets_members_list_params *params);
+CMDOP_EXTERN int cmdop_fleets_members_iter_next(cmdop_pager *pager, cmdop_member_info **item);
 
 /*
  * fleets.members.add — POST /api/fleets/{fleet_id}/members
@@ -243,8 +275,12 @@ typedef struct cmdop_fleets_members_add_params {
     const char *role; /* body, one of owner|admin|member|viewer, default "member"; NULL = not passed */
 } cmdop_fleets_members_add_params;
 #define CMDOP_FLEETS_MEMBERS_ADD_PARAMS_INIT { .version = CMDOP_FLEETS_MEMBERS_ADD_PARAMS_VERSION }
-int cmdop_fleets_members_add(cmdop_member_info **out, cmdop_client *client,
-                             const cmdop_fleets_members_add_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_FLEETS_MEMBERS_ADD_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_fleets_members_add_params_init(cmdop_fleets_members_add_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_fleets_members_add(cmdop_member_info **out, cmdop_client *client,
+                                          const cmdop_fleets_members_add_params *params);
 
 /*
  * fleets.members.set_role — PATCH /api/fleets/{fleet_id}/members/{user_id}
@@ -259,9 +295,13 @@ typedef struct cmdop_fleets_members_set_role_params {
     const char *role; /* body, required, one of owner|admin|member|viewer; NULL = not passed */
 } cmdop_fleets_members_set_role_params;
 #define CMDOP_FLEETS_MEMBERS_SET_ROLE_PARAMS_INIT { .version = CMDOP_FLEETS_MEMBERS_SET_ROLE_PARAMS_VERSION }
-int cmdop_fleets_members_set_role(cmdop_member_info **out, cmdop_client *client,
-                                  const char *user_id,
-                                  const cmdop_fleets_members_set_role_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_FLEETS_MEMBERS_SET_ROLE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_fleets_members_set_role_params_init(cmdop_fleets_members_set_role_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_fleets_members_set_role(cmdop_member_info **out,
+                                               cmdop_client *client, const char *user_id,
+                                               const cmdop_fleets_members_set_role_params *params);
 
 /*
  * fleets.members.remove — DELETE /api/fleets/{fleet_id}/members/{user_id}
@@ -275,8 +315,12 @@ typedef struct cmdop_fleets_members_remove_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_fleets_members_remove_params;
 #define CMDOP_FLEETS_MEMBERS_REMOVE_PARAMS_INIT { .version = CMDOP_FLEETS_MEMBERS_REMOVE_PARAMS_VERSION }
-int cmdop_fleets_members_remove(cmdop_client *client, const char *user_id,
-                                const cmdop_fleets_members_remove_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_FLEETS_MEMBERS_REMOVE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_fleets_members_remove_params_init(cmdop_fleets_members_remove_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_fleets_members_remove(cmdop_client *client, const char *user_id,
+                                             const cmdop_fleets_members_remove_params *params);
 
 /* ==== fleets.machines (relay plane) ==================================== */
 
@@ -296,14 +340,18 @@ typedef struct cmdop_fleets_machines_list_params {
     const char *cursor; /* query, not sent when empty; NULL = not passed */
 } cmdop_fleets_machines_list_params;
 #define CMDOP_FLEETS_MACHINES_LIST_PARAMS_INIT { .version = CMDOP_FLEETS_MACHINES_LIST_PARAMS_VERSION }
-int cmdop_fleets_machines_list(cmdop_machine_list **out, cmdop_client *client,
-                               const cmdop_fleets_machines_list_params *params);
-int cmdop_fleets_machines_pages(cmdop_pager **out, cmdop_client *client,
-                                const cmdop_fleets_machines_list_params *params);
-int cmdop_fleets_machines_pages_next(cmdop_pager *pager, cmdop_machine_list **page);
-int cmdop_fleets_machines_iter(cmdop_pager **out, cmdop_client *client,
-                               const cmdop_fleets_machines_list_params *params);
-int cmdop_fleets_machines_iter_next(cmdop_pager *pager, cmdop_machine_summary **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_FLEETS_MACHINES_LIST_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_fleets_machines_list_params_init(cmdop_fleets_machines_list_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_fleets_machines_list(cmdop_machine_list **out, cmdop_client *client,
+                                            const cmdop_fleets_machines_list_params *params);
+CMDOP_EXTERN int cmdop_fleets_machines_pages(cmdop_pager **out, cmdop_client *client,
+                                             const cmdop_fleets_machines_list_params *params);
+CMDOP_EXTERN int cmdop_fleets_machines_pages_next(cmdop_pager *pager, cmdop_machine_list **page);
+CMDOP_EXTERN int cmdop_fleets_machines_iter(cmdop_pager **out, cmdop_client *client,
+                                            const cmdop_fleets_machines_list_params *params);
+CMDOP_EXTERN int cmdop_fleets_machines_iter_next(cmdop_pager *pager, cmdop_machine_summary **item);
 
 /*
  * fleets.machines.attach — POST /api/fleets/{fleet_id}/machines
@@ -317,8 +365,13 @@ typedef struct cmdop_fleets_machines_attach_params {
     const char *machine_id; /* body, required, 1..64 bytes; NULL = not passed */
 } cmdop_fleets_machines_attach_params;
 #define CMDOP_FLEETS_MACHINES_ATTACH_PARAMS_INIT { .version = CMDOP_FLEETS_MACHINES_ATTACH_PARAMS_VERSION }
-int cmdop_fleets_machines_attach(cmdop_machine_fleet_link **out, cmdop_client *client,
-                                 const cmdop_fleets_machines_attach_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_FLEETS_MACHINES_ATTACH_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_fleets_machines_attach_params_init(cmdop_fleets_machines_attach_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_fleets_machines_attach(cmdop_machine_fleet_link **out,
+                                              cmdop_client *client,
+                                              const cmdop_fleets_machines_attach_params *params);
 
 /*
  * fleets.machines.detach — DELETE /api/fleets/{fleet_id}/machines/{machine_id}
@@ -331,8 +384,12 @@ typedef struct cmdop_fleets_machines_detach_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_fleets_machines_detach_params;
 #define CMDOP_FLEETS_MACHINES_DETACH_PARAMS_INIT { .version = CMDOP_FLEETS_MACHINES_DETACH_PARAMS_VERSION }
-int cmdop_fleets_machines_detach(cmdop_client *client, const char *machine_id,
-                                 const cmdop_fleets_machines_detach_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_FLEETS_MACHINES_DETACH_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_fleets_machines_detach_params_init(cmdop_fleets_machines_detach_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_fleets_machines_detach(cmdop_client *client, const char *machine_id,
+                                              const cmdop_fleets_machines_detach_params *params);
 
 /* ==== keys (relay plane) ==================================== */
 
@@ -351,14 +408,18 @@ typedef struct cmdop_keys_list_params {
     bool has_per_page;
 } cmdop_keys_list_params;
 #define CMDOP_KEYS_LIST_PARAMS_INIT { .version = CMDOP_KEYS_LIST_PARAMS_VERSION }
-int cmdop_keys_list(cmdop_api_key_list **out, cmdop_client *client,
-                    const cmdop_keys_list_params *params);
-int cmdop_keys_pages(cmdop_pager **out, cmdop_client *client,
-                     const cmdop_keys_list_params *params);
-int cmdop_keys_pages_next(cmdop_pager *pager, cmdop_api_key_list **page);
-int cmdop_keys_iter(cmdop_pager **out, cmdop_client *client,
-                    const cmdop_keys_list_params *params);
-int cmdop_keys_iter_next(cmdop_pager *pager, cmdop_api_key_summary **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_KEYS_LIST_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_keys_list_params_init(cmdop_keys_list_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_keys_list(cmdop_api_key_list **out, cmdop_client *client,
+                                 const cmdop_keys_list_params *params);
+CMDOP_EXTERN int cmdop_keys_pages(cmdop_pager **out, cmdop_client *client,
+                                  const cmdop_keys_list_params *params);
+CMDOP_EXTERN int cmdop_keys_pages_next(cmdop_pager *pager, cmdop_api_key_list **page);
+CMDOP_EXTERN int cmdop_keys_iter(cmdop_pager **out, cmdop_client *client,
+                                 const cmdop_keys_list_params *params);
+CMDOP_EXTERN int cmdop_keys_iter_next(cmdop_pager *pager, cmdop_api_key_summary **item);
 
 /*
  * keys.issue — POST /api/fleets/{fleet_id}/api-keys
@@ -374,8 +435,12 @@ typedef struct cmdop_keys_issue_params {
     bool has_expires_in_days;
 } cmdop_keys_issue_params;
 #define CMDOP_KEYS_ISSUE_PARAMS_INIT { .version = CMDOP_KEYS_ISSUE_PARAMS_VERSION }
-int cmdop_keys_issue(cmdop_issue_key_response **out, cmdop_client *client,
-                     const cmdop_keys_issue_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_KEYS_ISSUE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_keys_issue_params_init(cmdop_keys_issue_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_keys_issue(cmdop_issue_key_response **out, cmdop_client *client,
+                                  const cmdop_keys_issue_params *params);
 
 /*
  * keys.revoke — DELETE /api/fleets/{fleet_id}/api-keys/{key_id}
@@ -388,8 +453,12 @@ typedef struct cmdop_keys_revoke_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_keys_revoke_params;
 #define CMDOP_KEYS_REVOKE_PARAMS_INIT { .version = CMDOP_KEYS_REVOKE_PARAMS_VERSION }
-int cmdop_keys_revoke(cmdop_client *client, const char *key_id,
-                      const cmdop_keys_revoke_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_KEYS_REVOKE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_keys_revoke_params_init(cmdop_keys_revoke_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_keys_revoke(cmdop_client *client, const char *key_id,
+                                   const cmdop_keys_revoke_params *params);
 
 /* ==== machines (relay plane) ==================================== */
 
@@ -409,14 +478,18 @@ typedef struct cmdop_machines_list_params {
     const char *cursor; /* query, not sent when empty; NULL = not passed */
 } cmdop_machines_list_params;
 #define CMDOP_MACHINES_LIST_PARAMS_INIT { .version = CMDOP_MACHINES_LIST_PARAMS_VERSION }
-int cmdop_machines_list(cmdop_machine_list **out, cmdop_client *client,
-                        const cmdop_machines_list_params *params);
-int cmdop_machines_pages(cmdop_pager **out, cmdop_client *client,
-                         const cmdop_machines_list_params *params);
-int cmdop_machines_pages_next(cmdop_pager *pager, cmdop_machine_list **page);
-int cmdop_machines_iter(cmdop_pager **out, cmdop_client *client,
-                        const cmdop_machines_list_params *params);
-int cmdop_machines_iter_next(cmdop_pager *pager, cmdop_machine_summary **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_MACHINES_LIST_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_machines_list_params_init(cmdop_machines_list_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_machines_list(cmdop_machine_list **out, cmdop_client *client,
+                                     const cmdop_machines_list_params *params);
+CMDOP_EXTERN int cmdop_machines_pages(cmdop_pager **out, cmdop_client *client,
+                                      const cmdop_machines_list_params *params);
+CMDOP_EXTERN int cmdop_machines_pages_next(cmdop_pager *pager, cmdop_machine_list **page);
+CMDOP_EXTERN int cmdop_machines_iter(cmdop_pager **out, cmdop_client *client,
+                                     const cmdop_machines_list_params *params);
+CMDOP_EXTERN int cmdop_machines_iter_next(cmdop_pager *pager, cmdop_machine_summary **item);
 
 /*
  * machines.get — GET /api/machines/{machine_id}
@@ -424,8 +497,8 @@ int cmdop_machines_iter_next(cmdop_pager *pager, cmdop_machine_summary **item);
  * *out: NEW MachineDetail; free with cmdop_machine_detail_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_machines_get(cmdop_machine_detail **out, cmdop_client *client,
-                       const char *machine_id);
+CMDOP_EXTERN int cmdop_machines_get(cmdop_machine_detail **out, cmdop_client *client,
+                                    const char *machine_id);
 
 /*
  * machines.update — PATCH /api/machines/{machine_id}
@@ -439,9 +512,13 @@ typedef struct cmdop_machines_update_params {
     const char *name; /* body, ..100 bytes, "" is sent as is and means unchanged (1.1.1 sends "" for no name); NULL = not passed */
 } cmdop_machines_update_params;
 #define CMDOP_MACHINES_UPDATE_PARAMS_INIT { .version = CMDOP_MACHINES_UPDATE_PARAMS_VERSION }
-int cmdop_machines_update(cmdop_machine_summary **out, cmdop_client *client,
-                          const char *machine_id,
-                          const cmdop_machines_update_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_MACHINES_UPDATE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_machines_update_params_init(cmdop_machines_update_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_machines_update(cmdop_machine_summary **out, cmdop_client *client,
+                                       const char *machine_id,
+                                       const cmdop_machines_update_params *params);
 
 /*
  * machines.disable — DELETE /api/machines/{machine_id}
@@ -449,7 +526,7 @@ int cmdop_machines_update(cmdop_machine_summary **out, cmdop_client *client,
  * machine_id: path, required
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_machines_disable(cmdop_client *client, const char *machine_id);
+CMDOP_EXTERN int cmdop_machines_disable(cmdop_client *client, const char *machine_id);
 
 /*
  * machines.info — GET /api/admin/machines/{machine_id}/info
@@ -457,8 +534,8 @@ int cmdop_machines_disable(cmdop_client *client, const char *machine_id);
  * *out: NEW MachineInfoResponse; free with cmdop_machine_info_response_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_machines_info(cmdop_machine_info_response **out, cmdop_client *client,
-                        const char *machine_id);
+CMDOP_EXTERN int cmdop_machines_info(cmdop_machine_info_response **out,
+                                     cmdop_client *client, const char *machine_id);
 
 /*
  * machines.spend — GET /api/admin/machines/{machine_id}/spend
@@ -472,8 +549,13 @@ typedef struct cmdop_machines_spend_params {
     const char *window; /* query, one of 1d|7d|30d|90d, default "7d"; NULL = not passed */
 } cmdop_machines_spend_params;
 #define CMDOP_MACHINES_SPEND_PARAMS_INIT { .version = CMDOP_MACHINES_SPEND_PARAMS_VERSION }
-int cmdop_machines_spend(cmdop_machine_spend **out, cmdop_client *client,
-                         const char *machine_id, const cmdop_machines_spend_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_MACHINES_SPEND_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_machines_spend_params_init(cmdop_machines_spend_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_machines_spend(cmdop_machine_spend **out, cmdop_client *client,
+                                      const char *machine_id,
+                                      const cmdop_machines_spend_params *params);
 
 /*
  * machines.ask — POST /api/admin/machines/{machine_id}/ask
@@ -496,9 +578,13 @@ typedef struct cmdop_machines_ask_params {
     const char *pin; /* body; NULL = not passed */
 } cmdop_machines_ask_params;
 #define CMDOP_MACHINES_ASK_PARAMS_INIT { .version = CMDOP_MACHINES_ASK_PARAMS_VERSION }
-int cmdop_machines_ask(cmdop_ask_stream **out, cmdop_client *client,
-                       const char *machine_id, const char *prompt,
-                       const cmdop_machines_ask_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_MACHINES_ASK_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_machines_ask_params_init(cmdop_machines_ask_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_machines_ask(cmdop_ask_stream **out, cmdop_client *client,
+                                    const char *machine_id, const char *prompt,
+                                    const cmdop_machines_ask_params *params);
 
 /*
  * machines.messages — GET /api/admin/machines/{machine_id}/messages
@@ -513,9 +599,13 @@ typedef struct cmdop_machines_messages_params {
     bool has_limit;
 } cmdop_machines_messages_params;
 #define CMDOP_MACHINES_MESSAGES_PARAMS_INIT { .version = CMDOP_MACHINES_MESSAGES_PARAMS_VERSION }
-int cmdop_machines_messages(cmdop_messages_response **out, cmdop_client *client,
-                            const char *machine_id,
-                            const cmdop_machines_messages_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_MACHINES_MESSAGES_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_machines_messages_params_init(cmdop_machines_messages_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_machines_messages(cmdop_messages_response **out,
+                                         cmdop_client *client, const char *machine_id,
+                                         const cmdop_machines_messages_params *params);
 
 /*
  * machines.clear_messages — DELETE /api/admin/machines/{machine_id}/messages
@@ -524,17 +614,19 @@ int cmdop_machines_messages(cmdop_messages_response **out, cmdop_client *client,
  * *out: NEW ClearMessagesResponse; free with cmdop_clear_messages_response_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_machines_clear_messages(cmdop_clear_messages_response **out,
-                                  cmdop_client *client, const char *machine_id);
+CMDOP_EXTERN int cmdop_machines_clear_messages(cmdop_clear_messages_response **out,
+                                               cmdop_client *client,
+                                               const char *machine_id);
 
 /*
  * machines.active_session — GET /api/admin/machines/{machine_id}/active_session
  * The surface returns the bare agent_session_id ("" if none).
  * machine_id: path, required
- * *out: NEW string `agent_session_id` ("" when none); free with free().
+ * *out: NEW string `agent_session_id` ("" when none); free with cmdop_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_machines_active_session(char **out, cmdop_client *client, const char *machine_id);
+CMDOP_EXTERN int cmdop_machines_active_session(char **out, cmdop_client *client,
+                                               const char *machine_id);
 
 /* ==== schedules (relay plane) ==================================== */
 
@@ -553,14 +645,18 @@ typedef struct cmdop_schedules_list_params {
     bool has_per_page;
 } cmdop_schedules_list_params;
 #define CMDOP_SCHEDULES_LIST_PARAMS_INIT { .version = CMDOP_SCHEDULES_LIST_PARAMS_VERSION }
-int cmdop_schedules_list(cmdop_schedule_list **out, cmdop_client *client,
-                         const cmdop_schedules_list_params *params);
-int cmdop_schedules_pages(cmdop_pager **out, cmdop_client *client,
-                          const cmdop_schedules_list_params *params);
-int cmdop_schedules_pages_next(cmdop_pager *pager, cmdop_schedule_list **page);
-int cmdop_schedules_iter(cmdop_pager **out, cmdop_client *client,
-                         const cmdop_schedules_list_params *params);
-int cmdop_schedules_iter_next(cmdop_pager *pager, cmdop_schedule_view **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SCHEDULES_LIST_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_schedules_list_params_init(cmdop_schedules_list_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_schedules_list(cmdop_schedule_list **out, cmdop_client *client,
+                                      const cmdop_schedules_list_params *params);
+CMDOP_EXTERN int cmdop_schedules_pages(cmdop_pager **out, cmdop_client *client,
+                                       const cmdop_schedules_list_params *params);
+CMDOP_EXTERN int cmdop_schedules_pages_next(cmdop_pager *pager, cmdop_schedule_list **page);
+CMDOP_EXTERN int cmdop_schedules_iter(cmdop_pager **out, cmdop_client *client,
+                                      const cmdop_schedules_list_params *params);
+CMDOP_EXTERN int cmdop_schedules_iter_next(cmdop_pager *pager, cmdop_schedule_view **item);
 
 /*
  * schedules.get — GET /api/fleets/{fleet_id}/schedules/{schedule_id}
@@ -574,8 +670,13 @@ typedef struct cmdop_schedules_get_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_schedules_get_params;
 #define CMDOP_SCHEDULES_GET_PARAMS_INIT { .version = CMDOP_SCHEDULES_GET_PARAMS_VERSION }
-int cmdop_schedules_get(cmdop_schedule_view **out, cmdop_client *client,
-                        const char *schedule_id, const cmdop_schedules_get_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SCHEDULES_GET_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_schedules_get_params_init(cmdop_schedules_get_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_schedules_get(cmdop_schedule_view **out, cmdop_client *client,
+                                     const char *schedule_id,
+                                     const cmdop_schedules_get_params *params);
 
 /*
  * schedules.create — POST /api/fleets/{fleet_id}/schedules
@@ -599,8 +700,12 @@ typedef struct cmdop_schedules_create_params {
     bool has_machine_ids;
 } cmdop_schedules_create_params;
 #define CMDOP_SCHEDULES_CREATE_PARAMS_INIT { .version = CMDOP_SCHEDULES_CREATE_PARAMS_VERSION }
-int cmdop_schedules_create(cmdop_schedule_view **out, cmdop_client *client,
-                           const cmdop_schedules_create_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SCHEDULES_CREATE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_schedules_create_params_init(cmdop_schedules_create_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_schedules_create(cmdop_schedule_view **out, cmdop_client *client,
+                                        const cmdop_schedules_create_params *params);
 
 /*
  * schedules.update — PATCH /api/fleets/{fleet_id}/schedules/{schedule_id}
@@ -626,9 +731,13 @@ typedef struct cmdop_schedules_update_params {
     bool has_machine_ids;
 } cmdop_schedules_update_params;
 #define CMDOP_SCHEDULES_UPDATE_PARAMS_INIT { .version = CMDOP_SCHEDULES_UPDATE_PARAMS_VERSION }
-int cmdop_schedules_update(cmdop_schedule_view **out, cmdop_client *client,
-                           const char *schedule_id,
-                           const cmdop_schedules_update_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SCHEDULES_UPDATE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_schedules_update_params_init(cmdop_schedules_update_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_schedules_update(cmdop_schedule_view **out, cmdop_client *client,
+                                        const char *schedule_id,
+                                        const cmdop_schedules_update_params *params);
 
 /*
  * schedules.delete — DELETE /api/fleets/{fleet_id}/schedules/{schedule_id}
@@ -642,8 +751,12 @@ typedef struct cmdop_schedules_delete_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_schedules_delete_params;
 #define CMDOP_SCHEDULES_DELETE_PARAMS_INIT { .version = CMDOP_SCHEDULES_DELETE_PARAMS_VERSION }
-int cmdop_schedules_delete(cmdop_client *client, const char *schedule_id,
-                           const cmdop_schedules_delete_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SCHEDULES_DELETE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_schedules_delete_params_init(cmdop_schedules_delete_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_schedules_delete(cmdop_client *client, const char *schedule_id,
+                                        const cmdop_schedules_delete_params *params);
 
 /*
  * schedules.trigger — POST /api/fleets/{fleet_id}/schedules/{schedule_id}/run
@@ -658,9 +771,13 @@ typedef struct cmdop_schedules_trigger_params {
     const char *fleet_id; /* context, NULL = the client's default fleet */
 } cmdop_schedules_trigger_params;
 #define CMDOP_SCHEDULES_TRIGGER_PARAMS_INIT { .version = CMDOP_SCHEDULES_TRIGGER_PARAMS_VERSION }
-int cmdop_schedules_trigger(cmdop_manual_trigger_response **out, cmdop_client *client,
-                            const char *schedule_id,
-                            const cmdop_schedules_trigger_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SCHEDULES_TRIGGER_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_schedules_trigger_params_init(cmdop_schedules_trigger_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_schedules_trigger(cmdop_manual_trigger_response **out,
+                                         cmdop_client *client, const char *schedule_id,
+                                         const cmdop_schedules_trigger_params *params);
 
 /*
  * schedules.runs — GET /api/fleets/{fleet_id}/schedules/{schedule_id}/runs
@@ -677,17 +794,21 @@ typedef struct cmdop_schedules_runs_params {
     const char *cursor; /* query, not sent when empty; NULL = not passed */
 } cmdop_schedules_runs_params;
 #define CMDOP_SCHEDULES_RUNS_PARAMS_INIT { .version = CMDOP_SCHEDULES_RUNS_PARAMS_VERSION }
-int cmdop_schedules_runs(cmdop_schedule_run_list **out, cmdop_client *client,
-                         const char *schedule_id,
-                         const cmdop_schedules_runs_params *params);
-int cmdop_schedules_pages_runs(cmdop_pager **out, cmdop_client *client,
-                               const char *schedule_id,
-                               const cmdop_schedules_runs_params *params);
-int cmdop_schedules_pages_runs_next(cmdop_pager *pager, cmdop_schedule_run_list **page);
-int cmdop_schedules_iter_runs(cmdop_pager **out, cmdop_client *client,
-                              const char *schedule_id,
-                              const cmdop_schedules_runs_params *params);
-int cmdop_schedules_iter_runs_next(cmdop_pager *pager, cmdop_schedule_run_view **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SCHEDULES_RUNS_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_schedules_runs_params_init(cmdop_schedules_runs_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_schedules_runs(cmdop_schedule_run_list **out, cmdop_client *client,
+                                      const char *schedule_id,
+                                      const cmdop_schedules_runs_params *params);
+CMDOP_EXTERN int cmdop_schedules_pages_runs(cmdop_pager **out, cmdop_client *client,
+                                            const char *schedule_id,
+                                            const cmdop_schedules_runs_params *params);
+CMDOP_EXTERN int cmdop_schedules_pages_runs_next(cmdop_pager *pager, cmdop_schedule_run_list **page);
+CMDOP_EXTERN int cmdop_schedules_iter_runs(cmdop_pager **out, cmdop_client *client,
+                                           const char *schedule_id,
+                                           const cmdop_schedules_runs_params *params);
+CMDOP_EXTERN int cmdop_schedules_iter_runs_next(cmdop_pager *pager, cmdop_schedule_run_view **item);
 
 /* ==== skills (platform plane) ==================================== */
 
@@ -711,14 +832,18 @@ typedef struct cmdop_skills_list_params {
     bool has_page_size;
 } cmdop_skills_list_params;
 #define CMDOP_SKILLS_LIST_PARAMS_INIT { .version = CMDOP_SKILLS_LIST_PARAMS_VERSION }
-int cmdop_skills_list(cmdop_skill_list_page **out, cmdop_client *client,
-                      const cmdop_skills_list_params *params);
-int cmdop_skills_pages(cmdop_pager **out, cmdop_client *client,
-                       const cmdop_skills_list_params *params);
-int cmdop_skills_pages_next(cmdop_pager *pager, cmdop_skill_list_page **page);
-int cmdop_skills_iter(cmdop_pager **out, cmdop_client *client,
-                      const cmdop_skills_list_params *params);
-int cmdop_skills_iter_next(cmdop_pager *pager, cmdop_skill_summary **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SKILLS_LIST_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_skills_list_params_init(cmdop_skills_list_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_skills_list(cmdop_skill_list_page **out, cmdop_client *client,
+                                   const cmdop_skills_list_params *params);
+CMDOP_EXTERN int cmdop_skills_pages(cmdop_pager **out, cmdop_client *client,
+                                    const cmdop_skills_list_params *params);
+CMDOP_EXTERN int cmdop_skills_pages_next(cmdop_pager *pager, cmdop_skill_list_page **page);
+CMDOP_EXTERN int cmdop_skills_iter(cmdop_pager **out, cmdop_client *client,
+                                   const cmdop_skills_list_params *params);
+CMDOP_EXTERN int cmdop_skills_iter_next(cmdop_pager *pager, cmdop_skill_summary **item);
 
 /*
  * skills.get — GET /apix/skills/skills/{slug}/
@@ -732,8 +857,12 @@ typedef struct cmdop_skills_get_params {
     const char *lang; /* query; NULL = not passed */
 } cmdop_skills_get_params;
 #define CMDOP_SKILLS_GET_PARAMS_INIT { .version = CMDOP_SKILLS_GET_PARAMS_VERSION }
-int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client, const char *slug,
-                     const cmdop_skills_get_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SKILLS_GET_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_skills_get_params_init(cmdop_skills_get_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_skills_get(cmdop_skill_detail **out, cmdop_client *client,
+                                  const char *slug, const cmdop_skills_get_params *params);
 
 /*
  * skills.my — GET /apix/skills/skills/my/
@@ -752,14 +881,18 @@ typedef struct cmdop_skills_my_params {
     bool has_page_size;
 } cmdop_skills_my_params;
 #define CMDOP_SKILLS_MY_PARAMS_INIT { .version = CMDOP_SKILLS_MY_PARAMS_VERSION }
-int cmdop_skills_my(cmdop_skill_list_page **out, cmdop_client *client,
-                    const cmdop_skills_my_params *params);
-int cmdop_skills_pages_my(cmdop_pager **out, cmdop_client *client,
-                          const cmdop_skills_my_params *params);
-int cmdop_skills_pages_my_next(cmdop_pager *pager, cmdop_skill_list_page **page);
-int cmdop_skills_iter_my(cmdop_pager **out, cmdop_client *client,
-                         const cmdop_skills_my_params *params);
-int cmdop_skills_iter_my_next(cmdop_pager *pager, cmdop_skill_summary **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SKILLS_MY_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_skills_my_params_init(cmdop_skills_my_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_skills_my(cmdop_skill_list_page **out, cmdop_client *client,
+                                 const cmdop_skills_my_params *params);
+CMDOP_EXTERN int cmdop_skills_pages_my(cmdop_pager **out, cmdop_client *client,
+                                       const cmdop_skills_my_params *params);
+CMDOP_EXTERN int cmdop_skills_pages_my_next(cmdop_pager *pager, cmdop_skill_list_page **page);
+CMDOP_EXTERN int cmdop_skills_iter_my(cmdop_pager **out, cmdop_client *client,
+                                      const cmdop_skills_my_params *params);
+CMDOP_EXTERN int cmdop_skills_iter_my_next(cmdop_pager *pager, cmdop_skill_summary **item);
 
 /*
  * skills.install — POST /apix/skills/skills/{slug}/install/
@@ -767,7 +900,8 @@ int cmdop_skills_iter_my_next(cmdop_pager *pager, cmdop_skill_summary **item);
  * *out: NEW SkillInstall; free with cmdop_skill_install_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_skills_install(cmdop_skill_install **out, cmdop_client *client, const char *slug);
+CMDOP_EXTERN int cmdop_skills_install(cmdop_skill_install **out, cmdop_client *client,
+                                      const char *slug);
 
 /*
  * skills.star — POST /apix/skills/skills/{slug}/star/
@@ -776,7 +910,8 @@ int cmdop_skills_install(cmdop_skill_install **out, cmdop_client *client, const 
  * *out: NEW SkillStar; free with cmdop_skill_star_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_skills_star(cmdop_skill_star **out, cmdop_client *client, const char *slug);
+CMDOP_EXTERN int cmdop_skills_star(cmdop_skill_star **out, cmdop_client *client,
+                                   const char *slug);
 
 /*
  * skills.versions — GET /apix/skills/skills/{slug}/versions/
@@ -784,8 +919,8 @@ int cmdop_skills_star(cmdop_skill_star **out, cmdop_client *client, const char *
  * *out: NEW SkillVersionList; free with cmdop_skill_version_list_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_skills_versions(cmdop_skill_version_list **out, cmdop_client *client,
-                          const char *slug);
+CMDOP_EXTERN int cmdop_skills_versions(cmdop_skill_version_list **out,
+                                       cmdop_client *client, const char *slug);
 
 /*
  * skills.reviews — GET /apix/skills/skills/{slug}/reviews/
@@ -804,14 +939,21 @@ typedef struct cmdop_skills_reviews_params {
     bool has_page_size;
 } cmdop_skills_reviews_params;
 #define CMDOP_SKILLS_REVIEWS_PARAMS_INIT { .version = CMDOP_SKILLS_REVIEWS_PARAMS_VERSION }
-int cmdop_skills_reviews(cmdop_skill_review_page **out, cmdop_client *client,
-                         const char *slug, const cmdop_skills_reviews_params *params);
-int cmdop_skills_pages_reviews(cmdop_pager **out, cmdop_client *client, const char *slug,
-                               const cmdop_skills_reviews_params *params);
-int cmdop_skills_pages_reviews_next(cmdop_pager *pager, cmdop_skill_review_page **page);
-int cmdop_skills_iter_reviews(cmdop_pager **out, cmdop_client *client, const char *slug,
-                              const cmdop_skills_reviews_params *params);
-int cmdop_skills_iter_reviews_next(cmdop_pager *pager, cmdop_skill_review **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SKILLS_REVIEWS_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_skills_reviews_params_init(cmdop_skills_reviews_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_skills_reviews(cmdop_skill_review_page **out, cmdop_client *client,
+                                      const char *slug,
+                                      const cmdop_skills_reviews_params *params);
+CMDOP_EXTERN int cmdop_skills_pages_reviews(cmdop_pager **out, cmdop_client *client,
+                                            const char *slug,
+                                            const cmdop_skills_reviews_params *params);
+CMDOP_EXTERN int cmdop_skills_pages_reviews_next(cmdop_pager *pager, cmdop_skill_review_page **page);
+CMDOP_EXTERN int cmdop_skills_iter_reviews(cmdop_pager **out, cmdop_client *client,
+                                           const char *slug,
+                                           const cmdop_skills_reviews_params *params);
+CMDOP_EXTERN int cmdop_skills_iter_reviews_next(cmdop_pager *pager, cmdop_skill_review **item);
 
 /*
  * skills.create — POST /apix/skills/skills/
@@ -825,8 +967,12 @@ typedef struct cmdop_skills_create_params {
     const char *name; /* body, required, 1..100 bytes; NULL = not passed */
 } cmdop_skills_create_params;
 #define CMDOP_SKILLS_CREATE_PARAMS_INIT { .version = CMDOP_SKILLS_CREATE_PARAMS_VERSION }
-int cmdop_skills_create(cmdop_skill_created **out, cmdop_client *client,
-                        const cmdop_skills_create_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SKILLS_CREATE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_skills_create_params_init(cmdop_skills_create_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_skills_create(cmdop_skill_created **out, cmdop_client *client,
+                                     const cmdop_skills_create_params *params);
 
 /*
  * skills.update — PATCH /apix/skills/skills/{slug}/
@@ -847,15 +993,20 @@ typedef struct cmdop_skills_update_params {
     const char *repository_url; /* body, ..500 bytes; NULL = not passed */
 } cmdop_skills_update_params;
 #define CMDOP_SKILLS_UPDATE_PARAMS_INIT { .version = CMDOP_SKILLS_UPDATE_PARAMS_VERSION }
-int cmdop_skills_update(cmdop_skill_updated **out, cmdop_client *client, const char *slug,
-                        const cmdop_skills_update_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SKILLS_UPDATE_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_skills_update_params_init(cmdop_skills_update_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_skills_update(cmdop_skill_updated **out, cmdop_client *client,
+                                     const char *slug,
+                                     const cmdop_skills_update_params *params);
 
 /*
  * skills.delete — DELETE /apix/skills/skills/{slug}/
  * slug: path, required
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_skills_delete(cmdop_client *client, const char *slug);
+CMDOP_EXTERN int cmdop_skills_delete(cmdop_client *client, const char *slug);
 
 /*
  * skills.publish — POST /apix/skills/skills/{slug}/publish/
@@ -873,8 +1024,13 @@ typedef struct cmdop_skills_publish_params {
     const char *changelog; /* body; NULL = not passed */
 } cmdop_skills_publish_params;
 #define CMDOP_SKILLS_PUBLISH_PARAMS_INIT { .version = CMDOP_SKILLS_PUBLISH_PARAMS_VERSION }
-int cmdop_skills_publish(cmdop_skills_publish_response **out, cmdop_client *client,
-                         const char *slug, const cmdop_skills_publish_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SKILLS_PUBLISH_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_skills_publish_params_init(cmdop_skills_publish_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_skills_publish(cmdop_skills_publish_response **out,
+                                      cmdop_client *client, const char *slug,
+                                      const cmdop_skills_publish_params *params);
 
 /*
  * skills.publish_status — GET /apix/skills/skills/{slug}/publish-status/
@@ -883,8 +1039,8 @@ int cmdop_skills_publish(cmdop_skills_publish_response **out, cmdop_client *clie
  * *out: NEW SkillsPublishStatusResponse; free with cmdop_skills_publish_status_response_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_skills_publish_status(cmdop_skills_publish_status_response **out,
-                                cmdop_client *client, const char *slug);
+CMDOP_EXTERN int cmdop_skills_publish_status(cmdop_skills_publish_status_response **out,
+                                             cmdop_client *client, const char *slug);
 
 /*
  * skills.categories — GET /apix/skills/categories/
@@ -899,8 +1055,13 @@ typedef struct cmdop_skills_categories_params {
     const char *ordering; /* query; NULL = not passed */
 } cmdop_skills_categories_params;
 #define CMDOP_SKILLS_CATEGORIES_PARAMS_INIT { .version = CMDOP_SKILLS_CATEGORIES_PARAMS_VERSION }
-int cmdop_skills_categories(cmdop_skill_category_list **out, cmdop_client *client,
-                            const cmdop_skills_categories_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SKILLS_CATEGORIES_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_skills_categories_params_init(cmdop_skills_categories_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_skills_categories(cmdop_skill_category_list **out,
+                                         cmdop_client *client,
+                                         const cmdop_skills_categories_params *params);
 
 /*
  * skills.tags — GET /apix/skills/tags/
@@ -915,8 +1076,12 @@ typedef struct cmdop_skills_tags_params {
     const char *ordering; /* query; NULL = not passed */
 } cmdop_skills_tags_params;
 #define CMDOP_SKILLS_TAGS_PARAMS_INIT { .version = CMDOP_SKILLS_TAGS_PARAMS_VERSION }
-int cmdop_skills_tags(cmdop_skill_tag_list **out, cmdop_client *client,
-                      const cmdop_skills_tags_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_SKILLS_TAGS_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_skills_tags_params_init(cmdop_skills_tags_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_skills_tags(cmdop_skill_tag_list **out, cmdop_client *client,
+                                   const cmdop_skills_tags_params *params);
 
 /* ==== tunnels (relay plane) ==================================== */
 
@@ -937,8 +1102,12 @@ typedef struct cmdop_tunnels_open_params {
     const cmdop_string_map *options; /* body, not sent when empty, default {}; NULL = not passed */
 } cmdop_tunnels_open_params;
 #define CMDOP_TUNNELS_OPEN_PARAMS_INIT { .version = CMDOP_TUNNELS_OPEN_PARAMS_VERSION }
-int cmdop_tunnels_open(cmdop_tunnel_view **out, cmdop_client *client,
-                       const cmdop_tunnels_open_params *params);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_TUNNELS_OPEN_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_tunnels_open_params_init(cmdop_tunnels_open_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_tunnels_open(cmdop_tunnel_view **out, cmdop_client *client,
+                                    const cmdop_tunnels_open_params *params);
 
 /*
  * tunnels.close — DELETE /api/tunnels/{tunnel_id}
@@ -946,7 +1115,7 @@ int cmdop_tunnels_open(cmdop_tunnel_view **out, cmdop_client *client,
  * tunnel_id: path, required
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_tunnels_close(cmdop_client *client, const char *tunnel_id);
+CMDOP_EXTERN int cmdop_tunnels_close(cmdop_client *client, const char *tunnel_id);
 
 /*
  * tunnels.list — GET /api/tunnels
@@ -962,14 +1131,18 @@ typedef struct cmdop_tunnels_list_params {
     bool has_per_page;
 } cmdop_tunnels_list_params;
 #define CMDOP_TUNNELS_LIST_PARAMS_INIT { .version = CMDOP_TUNNELS_LIST_PARAMS_VERSION }
-int cmdop_tunnels_list(cmdop_tunnel_list **out, cmdop_client *client,
-                       const cmdop_tunnels_list_params *params);
-int cmdop_tunnels_pages(cmdop_pager **out, cmdop_client *client,
-                        const cmdop_tunnels_list_params *params);
-int cmdop_tunnels_pages_next(cmdop_pager *pager, cmdop_tunnel_list **page);
-int cmdop_tunnels_iter(cmdop_pager **out, cmdop_client *client,
-                       const cmdop_tunnels_list_params *params);
-int cmdop_tunnels_iter_next(cmdop_pager *pager, cmdop_tunnel_view **item);
+/* Same as the _INIT macro, for callers that cannot use it (FFI): zeroes
+ * *params and sets its version. 0, or CMDOP_EINVALID (last error set) when
+ * params is NULL or version is not CMDOP_TUNNELS_LIST_PARAMS_VERSION. */
+CMDOP_EXTERN int cmdop_tunnels_list_params_init(cmdop_tunnels_list_params *params, unsigned int version);
+CMDOP_EXTERN int cmdop_tunnels_list(cmdop_tunnel_list **out, cmdop_client *client,
+                                    const cmdop_tunnels_list_params *params);
+CMDOP_EXTERN int cmdop_tunnels_pages(cmdop_pager **out, cmdop_client *client,
+                                     const cmdop_tunnels_list_params *params);
+CMDOP_EXTERN int cmdop_tunnels_pages_next(cmdop_pager *pager, cmdop_tunnel_list **page);
+CMDOP_EXTERN int cmdop_tunnels_iter(cmdop_pager **out, cmdop_client *client,
+                                    const cmdop_tunnels_list_params *params);
+CMDOP_EXTERN int cmdop_tunnels_iter_next(cmdop_pager *pager, cmdop_tunnel_view **item);
 
 /*
  * tunnels.get — GET /api/tunnels/{tunnel_id}
@@ -977,7 +1150,8 @@ int cmdop_tunnels_iter_next(cmdop_pager *pager, cmdop_tunnel_view **item);
  * *out: NEW TunnelView; free with cmdop_tunnel_view_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout, not_found, validation.
  */
-int cmdop_tunnels_get(cmdop_tunnel_view **out, cmdop_client *client, const char *tunnel_id);
+CMDOP_EXTERN int cmdop_tunnels_get(cmdop_tunnel_view **out, cmdop_client *client,
+                                   const char *tunnel_id);
 
 /*
  * tunnels.sessions — GET /api/tunnels/connected-sessions
@@ -985,7 +1159,7 @@ int cmdop_tunnels_get(cmdop_tunnel_view **out, cmdop_client *client, const char 
  * *out: NEW SessionList (the surface returns its `items`); cmdop_session_list_free().
  * Errors: auth, permission, rate_limit, server, connection, timeout.
  */
-int cmdop_tunnels_sessions(cmdop_session_list **out, cmdop_client *client);
+CMDOP_EXTERN int cmdop_tunnels_sessions(cmdop_session_list **out, cmdop_client *client);
 
 #ifdef __cplusplus
 }

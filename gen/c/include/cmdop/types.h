@@ -6,10 +6,17 @@
  *   - strings are `char *`, NUL-terminated UTF-8; NULL = absent (optional);
  *   - optional scalars are a value plus `bool has_<field>`;
  *   - lists are a pointer plus `size_t <field>_count`; nested records are
- *     pointers (NULL when absent) or arrays of structs;
+ *     pointers (NULL when absent), lists of records arrays of pointers
+ *     (`cmdop_<t> **items`: items[i]->name);
  *   - maps are a cmdop_string_map (parallel key/value arrays).
  * A value obtained from a cmdop_* function is owned by the caller, who frees
  * it (and everything it points to) with its type's own _free.
+ *
+ * Growth (docs/abi.md): a later release of the same SONAME may append
+ * fields to a record or arms to a union, never reorder or remove them.
+ * Records are allocated by the library (typed ops, _from_json), so a caller
+ * that only reads them keeps working; do not embed a record by value, copy
+ * it with sizeof, or build one on the stack to hand to the library.
  */
 #ifndef CMDOP_TYPES_H
 #define CMDOP_TYPES_H
@@ -17,6 +24,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "cmdop/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,7 +39,14 @@ typedef struct cmdop_string_map {
 } cmdop_string_map;
 
 /* Frees the keys and values (not the struct itself) and zeroes it. */
-void cmdop_string_map_clear(cmdop_string_map *map);
+CMDOP_EXTERN void cmdop_string_map_clear(cmdop_string_map *map);
+
+/* Frees a NEW string (char *) the library returned: JSON text from
+ * cmdop_<t>_to_json, a string op result, cmdop_ask_stream_collect's text.
+ * Use it instead of free() so the library's allocator frees what it
+ * allocated (an FFI caller may not share libc with the library). NULL is a
+ * no-op. Records are freed with their own cmdop_<t>_free. */
+CMDOP_EXTERN void cmdop_free(void *p);
 
 /* ---- enums ---------------------------------------------------------------- */
 
@@ -43,9 +59,9 @@ typedef enum cmdop_bot_platform {
 } cmdop_bot_platform;
 
 /* Static wire string ("telegram", ...) or NULL for UNSPECIFIED/unknown values. */
-const char *cmdop_bot_platform_to_string(cmdop_bot_platform value);
+CMDOP_EXTERN const char *cmdop_bot_platform_to_string(cmdop_bot_platform value);
 /* The value for a wire string; CMDOP_BOT_PLATFORM_UNSPECIFIED when unknown or NULL. */
-cmdop_bot_platform cmdop_bot_platform_from_string(const char *s);
+CMDOP_EXTERN cmdop_bot_platform cmdop_bot_platform_from_string(const char *s);
 
 /* BotPermission (area bots). */
 typedef enum cmdop_bot_permission {
@@ -58,9 +74,9 @@ typedef enum cmdop_bot_permission {
 } cmdop_bot_permission;
 
 /* Static wire string ("none", ...) or NULL for UNSPECIFIED/unknown values. */
-const char *cmdop_bot_permission_to_string(cmdop_bot_permission value);
+CMDOP_EXTERN const char *cmdop_bot_permission_to_string(cmdop_bot_permission value);
 /* The value for a wire string; CMDOP_BOT_PERMISSION_UNSPECIFIED when unknown or NULL. */
-cmdop_bot_permission cmdop_bot_permission_from_string(const char *s);
+CMDOP_EXTERN cmdop_bot_permission cmdop_bot_permission_from_string(const char *s);
 
 /* Kind (area common). */
 typedef enum cmdop_kind {
@@ -72,13 +88,16 @@ typedef enum cmdop_kind {
     CMDOP_KIND_ERROR = 5, /* "error" */
     CMDOP_KIND_CALLBACK = 6, /* "callback" */
     CMDOP_KIND_ANSWER = 7, /* "answer" */
-    CMDOP_KIND_CANCEL = 8 /* "cancel" */
+    CMDOP_KIND_CANCEL = 8, /* "cancel" */
+    CMDOP_KIND_PAGES = 9, /* "pages" */
+    CMDOP_KIND_NEXT = 10, /* "next" */
+    CMDOP_KIND_COLLECT = 11 /* "collect" */
 } cmdop_kind;
 
 /* Static wire string ("request", ...) or NULL for UNSPECIFIED/unknown values. */
-const char *cmdop_kind_to_string(cmdop_kind value);
+CMDOP_EXTERN const char *cmdop_kind_to_string(cmdop_kind value);
 /* The value for a wire string; CMDOP_KIND_UNSPECIFIED when unknown or NULL. */
-cmdop_kind cmdop_kind_from_string(const char *s);
+CMDOP_EXTERN cmdop_kind cmdop_kind_from_string(const char *s);
 
 /* MfaRequirement (area fleets). */
 typedef enum cmdop_mfa_requirement {
@@ -89,9 +108,9 @@ typedef enum cmdop_mfa_requirement {
 } cmdop_mfa_requirement;
 
 /* Static wire string ("none", ...) or NULL for UNSPECIFIED/unknown values. */
-const char *cmdop_mfa_requirement_to_string(cmdop_mfa_requirement value);
+CMDOP_EXTERN const char *cmdop_mfa_requirement_to_string(cmdop_mfa_requirement value);
 /* The value for a wire string; CMDOP_MFA_REQUIREMENT_UNSPECIFIED when unknown or NULL. */
-cmdop_mfa_requirement cmdop_mfa_requirement_from_string(const char *s);
+CMDOP_EXTERN cmdop_mfa_requirement cmdop_mfa_requirement_from_string(const char *s);
 
 /* ScheduleTargetKind (area schedules). */
 typedef enum cmdop_schedule_target_kind {
@@ -101,9 +120,9 @@ typedef enum cmdop_schedule_target_kind {
 } cmdop_schedule_target_kind;
 
 /* Static wire string ("all_fleet_machines", ...) or NULL for UNSPECIFIED/unknown values. */
-const char *cmdop_schedule_target_kind_to_string(cmdop_schedule_target_kind value);
+CMDOP_EXTERN const char *cmdop_schedule_target_kind_to_string(cmdop_schedule_target_kind value);
 /* The value for a wire string; CMDOP_SCHEDULE_TARGET_KIND_UNSPECIFIED when unknown or NULL. */
-cmdop_schedule_target_kind cmdop_schedule_target_kind_from_string(const char *s);
+CMDOP_EXTERN cmdop_schedule_target_kind cmdop_schedule_target_kind_from_string(const char *s);
 
 /* ScheduleRunStatus (area schedules). */
 typedef enum cmdop_schedule_run_status {
@@ -115,9 +134,9 @@ typedef enum cmdop_schedule_run_status {
 } cmdop_schedule_run_status;
 
 /* Static wire string ("pending", ...) or NULL for UNSPECIFIED/unknown values. */
-const char *cmdop_schedule_run_status_to_string(cmdop_schedule_run_status value);
+CMDOP_EXTERN const char *cmdop_schedule_run_status_to_string(cmdop_schedule_run_status value);
 /* The value for a wire string; CMDOP_SCHEDULE_RUN_STATUS_UNSPECIFIED when unknown or NULL. */
-cmdop_schedule_run_status cmdop_schedule_run_status_from_string(const char *s);
+CMDOP_EXTERN cmdop_schedule_run_status cmdop_schedule_run_status_from_string(const char *s);
 
 /* ---- records -------------------------------------------------------------- */
 
@@ -126,6 +145,7 @@ typedef struct cmdop_bot_list_page cmdop_bot_list_page;
 typedef struct cmdop_error_info cmdop_error_info;
 typedef struct cmdop_offset_page cmdop_offset_page;
 typedef struct cmdop_empty cmdop_empty;
+typedef struct cmdop_collected cmdop_collected;
 typedef struct cmdop_hello cmdop_hello;
 typedef struct cmdop_fleet_summary cmdop_fleet_summary;
 typedef struct cmdop_fleet_list cmdop_fleet_list;
@@ -218,7 +238,7 @@ struct cmdop_bot_list_page {
     bool has_next_page;
     int32_t previous_page; /* valid when has_previous_page */
     bool has_previous_page;
-    cmdop_bot *results;
+    cmdop_bot **results;
     size_t results_count;
 };
 
@@ -247,6 +267,11 @@ struct cmdop_empty {
     char unused_; /* C has no empty structs */
 };
 
+/* Collected, area common. */
+struct cmdop_collected {
+    char *text;
+};
+
 /* Hello, area common. */
 struct cmdop_hello {
     char *version;
@@ -266,7 +291,7 @@ struct cmdop_fleet_summary {
 
 /* FleetList, area fleets. */
 struct cmdop_fleet_list {
-    cmdop_fleet_summary *items;
+    cmdop_fleet_summary **items;
     size_t items_count;
     int32_t offset;
     int32_t per_page;
@@ -288,7 +313,7 @@ struct cmdop_member_info {
 
 /* MemberList, area fleets. */
 struct cmdop_member_list {
-    cmdop_member_info *items;
+    cmdop_member_info **items;
     size_t items_count;
     int32_t offset;
     int32_t per_page;
@@ -321,7 +346,7 @@ struct cmdop_api_key_summary {
 
 /* ApiKeyList, area keys. */
 struct cmdop_api_key_list {
-    cmdop_api_key_summary *items;
+    cmdop_api_key_summary **items;
     size_t items_count;
     int32_t offset;
     int32_t per_page;
@@ -374,7 +399,7 @@ struct cmdop_machine_summary {
     char *public_key_status; /* NULL when absent */
     char *disabled_at; /* NULL when absent; on the wire always present, null when enabled */
     char *created_at;
-    cmdop_machine_fleet_ref *fleets;
+    cmdop_machine_fleet_ref **fleets;
     size_t fleets_count;
     cmdop_machine_specs *specs;
     bool is_jarvis;
@@ -410,7 +435,7 @@ struct cmdop_machine_detail {
 
 /* MachineList, area machines. */
 struct cmdop_machine_list {
-    cmdop_machine_summary *items;
+    cmdop_machine_summary **items;
     size_t items_count;
     char *next_cursor; /* NULL when absent */
     bool has_more;
@@ -503,7 +528,7 @@ struct cmdop_machine_spend {
     int64_t tokens_out;
     int64_t calls;
     int64_t ocr_pages;
-    cmdop_top_model *top_models;
+    cmdop_top_model **top_models;
     size_t top_models_count;
 };
 
@@ -523,7 +548,7 @@ struct cmdop_history_message {
 /* MessagesResponse, area machines. */
 struct cmdop_messages_response {
     char *agent_session_id; /* NULL when absent */
-    cmdop_history_message *messages;
+    cmdop_history_message **messages;
     size_t messages_count;
 };
 
@@ -606,7 +631,7 @@ struct cmdop_schedule_view {
 
 /* ScheduleList, area schedules. */
 struct cmdop_schedule_list {
-    cmdop_schedule_view *items;
+    cmdop_schedule_view **items;
     size_t items_count;
     int32_t offset;
     int32_t per_page;
@@ -632,7 +657,7 @@ struct cmdop_schedule_run_view {
 
 /* ScheduleRunList, area schedules. */
 struct cmdop_schedule_run_list {
-    cmdop_schedule_run_view *items;
+    cmdop_schedule_run_view **items;
     size_t items_count;
     char *next_cursor; /* NULL when absent */
 };
@@ -695,7 +720,7 @@ struct cmdop_skill_summary {
     char *author_username;
     char *category; /* NULL when absent */
     char *category_name; /* NULL when absent */
-    cmdop_skill_tag *tags;
+    cmdop_skill_tag **tags;
     size_t tags_count;
     char *visibility; /* NULL when absent */
     char *status; /* NULL when absent */
@@ -723,7 +748,7 @@ struct cmdop_skill_detail {
     int32_t author;
     char *author_username;
     cmdop_skill_category *category; /* NULL when absent */
-    cmdop_skill_tag *tags;
+    cmdop_skill_tag **tags;
     size_t tags_count;
     char *visibility; /* NULL when absent */
     char *status; /* NULL when absent */
@@ -737,7 +762,7 @@ struct cmdop_skill_detail {
     cmdop_skill_version *latest_version; /* NULL when absent */
     bool is_starred; /* valid when has_is_starred */
     bool has_is_starred;
-    cmdop_skill_review *reviews;
+    cmdop_skill_review **reviews;
     size_t reviews_count;
     int32_t review_count;
     char *created_at;
@@ -774,7 +799,7 @@ struct cmdop_skill_install {
     char *install_command;
     char *readme;
     char *skill_md;
-    cmdop_skill_file *files;
+    cmdop_skill_file **files;
     size_t files_count;
     cmdop_skill_packages *packages;
     char *run_check;
@@ -825,7 +850,7 @@ struct cmdop_skill_list_page {
     bool has_next_page;
     int32_t previous_page; /* valid when has_previous_page */
     bool has_previous_page;
-    cmdop_skill_summary *results;
+    cmdop_skill_summary **results;
     size_t results_count;
 };
 
@@ -841,25 +866,25 @@ struct cmdop_skill_review_page {
     bool has_next_page;
     int32_t previous_page; /* valid when has_previous_page */
     bool has_previous_page;
-    cmdop_skill_review *results;
+    cmdop_skill_review **results;
     size_t results_count;
 };
 
 /* SkillVersionList, area skills. */
 struct cmdop_skill_version_list {
-    cmdop_skill_version *items;
+    cmdop_skill_version **items;
     size_t items_count;
 };
 
 /* SkillCategoryList, area skills. */
 struct cmdop_skill_category_list {
-    cmdop_skill_category *items;
+    cmdop_skill_category **items;
     size_t items_count;
 };
 
 /* SkillTagList, area skills. */
 struct cmdop_skill_tag_list {
-    cmdop_skill_tag *items;
+    cmdop_skill_tag **items;
     size_t items_count;
 };
 
@@ -878,7 +903,7 @@ struct cmdop_tunnel_view {
 
 /* TunnelList, area tunnels. */
 struct cmdop_tunnel_list {
-    cmdop_tunnel_view *items;
+    cmdop_tunnel_view **items;
     size_t items_count;
     int32_t offset;
     int32_t per_page;
@@ -899,7 +924,7 @@ struct cmdop_connected_session_option {
 
 /* SessionList, area tunnels. */
 struct cmdop_session_list {
-    cmdop_connected_session_option *items;
+    cmdop_connected_session_option **items;
     size_t items_count;
 };
 
@@ -933,219 +958,222 @@ struct cmdop_ask_frame {
  *   (free with cmdop_<t>_free). Unknown keys are ignored; a key of the wrong
  *   JSON type fails with CMDOP_EINTERNAL naming the record and field
  *   (cmdop_error_last()); unparsable text fails with CMDOP_EINVALID.
- * cmdop_<t>_to_json(v): NEW compact JSON text (caller frees with free()),
+ * cmdop_<t>_to_json(v): NEW compact JSON text (caller frees with cmdop_free()),
  *   NULL when out of memory. Absent optional fields are left out.
  */
-void cmdop_bot_free(cmdop_bot *v);
-int cmdop_bot_from_json(cmdop_bot **out, const char *json);
-char *cmdop_bot_to_json(const cmdop_bot *v);
-void cmdop_bot_list_page_free(cmdop_bot_list_page *v);
-int cmdop_bot_list_page_from_json(cmdop_bot_list_page **out, const char *json);
-char *cmdop_bot_list_page_to_json(const cmdop_bot_list_page *v);
-void cmdop_error_info_free(cmdop_error_info *v);
-int cmdop_error_info_from_json(cmdop_error_info **out, const char *json);
-char *cmdop_error_info_to_json(const cmdop_error_info *v);
-void cmdop_offset_page_free(cmdop_offset_page *v);
-int cmdop_offset_page_from_json(cmdop_offset_page **out, const char *json);
-char *cmdop_offset_page_to_json(const cmdop_offset_page *v);
-void cmdop_empty_free(cmdop_empty *v);
-int cmdop_empty_from_json(cmdop_empty **out, const char *json);
-char *cmdop_empty_to_json(const cmdop_empty *v);
-void cmdop_hello_free(cmdop_hello *v);
-int cmdop_hello_from_json(cmdop_hello **out, const char *json);
-char *cmdop_hello_to_json(const cmdop_hello *v);
-void cmdop_fleet_summary_free(cmdop_fleet_summary *v);
-int cmdop_fleet_summary_from_json(cmdop_fleet_summary **out, const char *json);
-char *cmdop_fleet_summary_to_json(const cmdop_fleet_summary *v);
-void cmdop_fleet_list_free(cmdop_fleet_list *v);
-int cmdop_fleet_list_from_json(cmdop_fleet_list **out, const char *json);
-char *cmdop_fleet_list_to_json(const cmdop_fleet_list *v);
-void cmdop_member_info_free(cmdop_member_info *v);
-int cmdop_member_info_from_json(cmdop_member_info **out, const char *json);
-char *cmdop_member_info_to_json(const cmdop_member_info *v);
-void cmdop_member_list_free(cmdop_member_list *v);
-int cmdop_member_list_from_json(cmdop_member_list **out, const char *json);
-char *cmdop_member_list_to_json(const cmdop_member_list *v);
-void cmdop_machine_fleet_link_free(cmdop_machine_fleet_link *v);
-int cmdop_machine_fleet_link_from_json(cmdop_machine_fleet_link **out, const char *json);
-char *cmdop_machine_fleet_link_to_json(const cmdop_machine_fleet_link *v);
-void cmdop_api_key_summary_free(cmdop_api_key_summary *v);
-int cmdop_api_key_summary_from_json(cmdop_api_key_summary **out, const char *json);
-char *cmdop_api_key_summary_to_json(const cmdop_api_key_summary *v);
-void cmdop_api_key_list_free(cmdop_api_key_list *v);
-int cmdop_api_key_list_from_json(cmdop_api_key_list **out, const char *json);
-char *cmdop_api_key_list_to_json(const cmdop_api_key_list *v);
-void cmdop_issue_key_response_free(cmdop_issue_key_response *v);
-int cmdop_issue_key_response_from_json(cmdop_issue_key_response **out, const char *json);
-char *cmdop_issue_key_response_to_json(const cmdop_issue_key_response *v);
-void cmdop_machine_fleet_ref_free(cmdop_machine_fleet_ref *v);
-int cmdop_machine_fleet_ref_from_json(cmdop_machine_fleet_ref **out, const char *json);
-char *cmdop_machine_fleet_ref_to_json(const cmdop_machine_fleet_ref *v);
-void cmdop_machine_specs_free(cmdop_machine_specs *v);
-int cmdop_machine_specs_from_json(cmdop_machine_specs **out, const char *json);
-char *cmdop_machine_specs_to_json(const cmdop_machine_specs *v);
-void cmdop_machine_summary_free(cmdop_machine_summary *v);
-int cmdop_machine_summary_from_json(cmdop_machine_summary **out, const char *json);
-char *cmdop_machine_summary_to_json(const cmdop_machine_summary *v);
-void cmdop_live_metrics_free(cmdop_live_metrics *v);
-int cmdop_live_metrics_from_json(cmdop_live_metrics **out, const char *json);
-char *cmdop_live_metrics_to_json(const cmdop_live_metrics *v);
-void cmdop_machine_detail_free(cmdop_machine_detail *v);
-int cmdop_machine_detail_from_json(cmdop_machine_detail **out, const char *json);
-char *cmdop_machine_detail_to_json(const cmdop_machine_detail *v);
-void cmdop_machine_list_free(cmdop_machine_list *v);
-int cmdop_machine_list_from_json(cmdop_machine_list **out, const char *json);
-char *cmdop_machine_list_to_json(const cmdop_machine_list *v);
-void cmdop_machine_identity_free(cmdop_machine_identity *v);
-int cmdop_machine_identity_from_json(cmdop_machine_identity **out, const char *json);
-char *cmdop_machine_identity_to_json(const cmdop_machine_identity *v);
-void cmdop_machine_hardware_free(cmdop_machine_hardware *v);
-int cmdop_machine_hardware_from_json(cmdop_machine_hardware **out, const char *json);
-char *cmdop_machine_hardware_to_json(const cmdop_machine_hardware *v);
-void cmdop_machine_live_state_free(cmdop_machine_live_state *v);
-int cmdop_machine_live_state_from_json(cmdop_machine_live_state **out, const char *json);
-char *cmdop_machine_live_state_to_json(const cmdop_machine_live_state *v);
-void cmdop_machine_session_info_free(cmdop_machine_session_info *v);
-int cmdop_machine_session_info_from_json(cmdop_machine_session_info **out, const char *json);
-char *cmdop_machine_session_info_to_json(const cmdop_machine_session_info *v);
-void cmdop_machine_presence_free(cmdop_machine_presence *v);
-int cmdop_machine_presence_from_json(cmdop_machine_presence **out, const char *json);
-char *cmdop_machine_presence_to_json(const cmdop_machine_presence *v);
-void cmdop_machine_fingerprint_free(cmdop_machine_fingerprint *v);
-int cmdop_machine_fingerprint_from_json(cmdop_machine_fingerprint **out, const char *json);
-char *cmdop_machine_fingerprint_to_json(const cmdop_machine_fingerprint *v);
-void cmdop_machine_info_response_free(cmdop_machine_info_response *v);
-int cmdop_machine_info_response_from_json(cmdop_machine_info_response **out, const char *json);
-char *cmdop_machine_info_response_to_json(const cmdop_machine_info_response *v);
-void cmdop_top_model_free(cmdop_top_model *v);
-int cmdop_top_model_from_json(cmdop_top_model **out, const char *json);
-char *cmdop_top_model_to_json(const cmdop_top_model *v);
-void cmdop_machine_spend_free(cmdop_machine_spend *v);
-int cmdop_machine_spend_from_json(cmdop_machine_spend **out, const char *json);
-char *cmdop_machine_spend_to_json(const cmdop_machine_spend *v);
-void cmdop_history_message_free(cmdop_history_message *v);
-int cmdop_history_message_from_json(cmdop_history_message **out, const char *json);
-char *cmdop_history_message_to_json(const cmdop_history_message *v);
-void cmdop_messages_response_free(cmdop_messages_response *v);
-int cmdop_messages_response_from_json(cmdop_messages_response **out, const char *json);
-char *cmdop_messages_response_to_json(const cmdop_messages_response *v);
-void cmdop_clear_messages_response_free(cmdop_clear_messages_response *v);
-int cmdop_clear_messages_response_from_json(cmdop_clear_messages_response **out, const char *json);
-char *cmdop_clear_messages_response_to_json(const cmdop_clear_messages_response *v);
-void cmdop_active_session_response_free(cmdop_active_session_response *v);
-int cmdop_active_session_response_from_json(cmdop_active_session_response **out, const char *json);
-char *cmdop_active_session_response_to_json(const cmdop_active_session_response *v);
-void cmdop_stream_event_free(cmdop_stream_event *v);
-int cmdop_stream_event_from_json(cmdop_stream_event **out, const char *json);
-char *cmdop_stream_event_to_json(const cmdop_stream_event *v);
-void cmdop_pin_denied_free(cmdop_pin_denied *v);
-int cmdop_pin_denied_from_json(cmdop_pin_denied **out, const char *json);
-char *cmdop_pin_denied_to_json(const cmdop_pin_denied *v);
-void cmdop_pin_required_free(cmdop_pin_required *v);
-int cmdop_pin_required_from_json(cmdop_pin_required **out, const char *json);
-char *cmdop_pin_required_to_json(const cmdop_pin_required *v);
-void cmdop_confirm_required_free(cmdop_confirm_required *v);
-int cmdop_confirm_required_from_json(cmdop_confirm_required **out, const char *json);
-char *cmdop_confirm_required_to_json(const cmdop_confirm_required *v);
-void cmdop_done_info_free(cmdop_done_info *v);
-int cmdop_done_info_from_json(cmdop_done_info **out, const char *json);
-char *cmdop_done_info_to_json(const cmdop_done_info *v);
-void cmdop_pin_answer_free(cmdop_pin_answer *v);
-int cmdop_pin_answer_from_json(cmdop_pin_answer **out, const char *json);
-char *cmdop_pin_answer_to_json(const cmdop_pin_answer *v);
-void cmdop_confirm_answer_free(cmdop_confirm_answer *v);
-int cmdop_confirm_answer_from_json(cmdop_confirm_answer **out, const char *json);
-char *cmdop_confirm_answer_to_json(const cmdop_confirm_answer *v);
-void cmdop_schedule_view_free(cmdop_schedule_view *v);
-int cmdop_schedule_view_from_json(cmdop_schedule_view **out, const char *json);
-char *cmdop_schedule_view_to_json(const cmdop_schedule_view *v);
-void cmdop_schedule_list_free(cmdop_schedule_list *v);
-int cmdop_schedule_list_from_json(cmdop_schedule_list **out, const char *json);
-char *cmdop_schedule_list_to_json(const cmdop_schedule_list *v);
-void cmdop_schedule_run_view_free(cmdop_schedule_run_view *v);
-int cmdop_schedule_run_view_from_json(cmdop_schedule_run_view **out, const char *json);
-char *cmdop_schedule_run_view_to_json(const cmdop_schedule_run_view *v);
-void cmdop_schedule_run_list_free(cmdop_schedule_run_list *v);
-int cmdop_schedule_run_list_from_json(cmdop_schedule_run_list **out, const char *json);
-char *cmdop_schedule_run_list_to_json(const cmdop_schedule_run_list *v);
-void cmdop_manual_trigger_response_free(cmdop_manual_trigger_response *v);
-int cmdop_manual_trigger_response_from_json(cmdop_manual_trigger_response **out, const char *json);
-char *cmdop_manual_trigger_response_to_json(const cmdop_manual_trigger_response *v);
-void cmdop_skill_tag_free(cmdop_skill_tag *v);
-int cmdop_skill_tag_from_json(cmdop_skill_tag **out, const char *json);
-char *cmdop_skill_tag_to_json(const cmdop_skill_tag *v);
-void cmdop_skill_category_free(cmdop_skill_category *v);
-int cmdop_skill_category_from_json(cmdop_skill_category **out, const char *json);
-char *cmdop_skill_category_to_json(const cmdop_skill_category *v);
-void cmdop_skill_version_free(cmdop_skill_version *v);
-int cmdop_skill_version_from_json(cmdop_skill_version **out, const char *json);
-char *cmdop_skill_version_to_json(const cmdop_skill_version *v);
-void cmdop_skill_review_free(cmdop_skill_review *v);
-int cmdop_skill_review_from_json(cmdop_skill_review **out, const char *json);
-char *cmdop_skill_review_to_json(const cmdop_skill_review *v);
-void cmdop_skill_summary_free(cmdop_skill_summary *v);
-int cmdop_skill_summary_from_json(cmdop_skill_summary **out, const char *json);
-char *cmdop_skill_summary_to_json(const cmdop_skill_summary *v);
-void cmdop_skill_detail_free(cmdop_skill_detail *v);
-int cmdop_skill_detail_from_json(cmdop_skill_detail **out, const char *json);
-char *cmdop_skill_detail_to_json(const cmdop_skill_detail *v);
-void cmdop_skill_file_free(cmdop_skill_file *v);
-int cmdop_skill_file_from_json(cmdop_skill_file **out, const char *json);
-char *cmdop_skill_file_to_json(const cmdop_skill_file *v);
-void cmdop_skill_packages_free(cmdop_skill_packages *v);
-int cmdop_skill_packages_from_json(cmdop_skill_packages **out, const char *json);
-char *cmdop_skill_packages_to_json(const cmdop_skill_packages *v);
-void cmdop_skill_meta_free(cmdop_skill_meta *v);
-int cmdop_skill_meta_from_json(cmdop_skill_meta **out, const char *json);
-char *cmdop_skill_meta_to_json(const cmdop_skill_meta *v);
-void cmdop_skill_install_free(cmdop_skill_install *v);
-int cmdop_skill_install_from_json(cmdop_skill_install **out, const char *json);
-char *cmdop_skill_install_to_json(const cmdop_skill_install *v);
-void cmdop_skill_star_free(cmdop_skill_star *v);
-int cmdop_skill_star_from_json(cmdop_skill_star **out, const char *json);
-char *cmdop_skill_star_to_json(const cmdop_skill_star *v);
-void cmdop_skill_created_free(cmdop_skill_created *v);
-int cmdop_skill_created_from_json(cmdop_skill_created **out, const char *json);
-char *cmdop_skill_created_to_json(const cmdop_skill_created *v);
-void cmdop_skill_updated_free(cmdop_skill_updated *v);
-int cmdop_skill_updated_from_json(cmdop_skill_updated **out, const char *json);
-char *cmdop_skill_updated_to_json(const cmdop_skill_updated *v);
-void cmdop_skills_publish_response_free(cmdop_skills_publish_response *v);
-int cmdop_skills_publish_response_from_json(cmdop_skills_publish_response **out, const char *json);
-char *cmdop_skills_publish_response_to_json(const cmdop_skills_publish_response *v);
-void cmdop_skills_publish_status_response_free(cmdop_skills_publish_status_response *v);
-int cmdop_skills_publish_status_response_from_json(cmdop_skills_publish_status_response **out, const char *json);
-char *cmdop_skills_publish_status_response_to_json(const cmdop_skills_publish_status_response *v);
-void cmdop_skill_list_page_free(cmdop_skill_list_page *v);
-int cmdop_skill_list_page_from_json(cmdop_skill_list_page **out, const char *json);
-char *cmdop_skill_list_page_to_json(const cmdop_skill_list_page *v);
-void cmdop_skill_review_page_free(cmdop_skill_review_page *v);
-int cmdop_skill_review_page_from_json(cmdop_skill_review_page **out, const char *json);
-char *cmdop_skill_review_page_to_json(const cmdop_skill_review_page *v);
-void cmdop_skill_version_list_free(cmdop_skill_version_list *v);
-int cmdop_skill_version_list_from_json(cmdop_skill_version_list **out, const char *json);
-char *cmdop_skill_version_list_to_json(const cmdop_skill_version_list *v);
-void cmdop_skill_category_list_free(cmdop_skill_category_list *v);
-int cmdop_skill_category_list_from_json(cmdop_skill_category_list **out, const char *json);
-char *cmdop_skill_category_list_to_json(const cmdop_skill_category_list *v);
-void cmdop_skill_tag_list_free(cmdop_skill_tag_list *v);
-int cmdop_skill_tag_list_from_json(cmdop_skill_tag_list **out, const char *json);
-char *cmdop_skill_tag_list_to_json(const cmdop_skill_tag_list *v);
-void cmdop_tunnel_view_free(cmdop_tunnel_view *v);
-int cmdop_tunnel_view_from_json(cmdop_tunnel_view **out, const char *json);
-char *cmdop_tunnel_view_to_json(const cmdop_tunnel_view *v);
-void cmdop_tunnel_list_free(cmdop_tunnel_list *v);
-int cmdop_tunnel_list_from_json(cmdop_tunnel_list **out, const char *json);
-char *cmdop_tunnel_list_to_json(const cmdop_tunnel_list *v);
-void cmdop_connected_session_option_free(cmdop_connected_session_option *v);
-int cmdop_connected_session_option_from_json(cmdop_connected_session_option **out, const char *json);
-char *cmdop_connected_session_option_to_json(const cmdop_connected_session_option *v);
-void cmdop_session_list_free(cmdop_session_list *v);
-int cmdop_session_list_from_json(cmdop_session_list **out, const char *json);
-char *cmdop_session_list_to_json(const cmdop_session_list *v);
-void cmdop_ask_frame_free(cmdop_ask_frame *v);
-int cmdop_ask_frame_from_json(cmdop_ask_frame **out, const char *json);
-char *cmdop_ask_frame_to_json(const cmdop_ask_frame *v);
+CMDOP_EXTERN void cmdop_bot_free(cmdop_bot *v);
+CMDOP_EXTERN int cmdop_bot_from_json(cmdop_bot **out, const char *json);
+CMDOP_EXTERN char *cmdop_bot_to_json(const cmdop_bot *v);
+CMDOP_EXTERN void cmdop_bot_list_page_free(cmdop_bot_list_page *v);
+CMDOP_EXTERN int cmdop_bot_list_page_from_json(cmdop_bot_list_page **out, const char *json);
+CMDOP_EXTERN char *cmdop_bot_list_page_to_json(const cmdop_bot_list_page *v);
+CMDOP_EXTERN void cmdop_error_info_free(cmdop_error_info *v);
+CMDOP_EXTERN int cmdop_error_info_from_json(cmdop_error_info **out, const char *json);
+CMDOP_EXTERN char *cmdop_error_info_to_json(const cmdop_error_info *v);
+CMDOP_EXTERN void cmdop_offset_page_free(cmdop_offset_page *v);
+CMDOP_EXTERN int cmdop_offset_page_from_json(cmdop_offset_page **out, const char *json);
+CMDOP_EXTERN char *cmdop_offset_page_to_json(const cmdop_offset_page *v);
+CMDOP_EXTERN void cmdop_empty_free(cmdop_empty *v);
+CMDOP_EXTERN int cmdop_empty_from_json(cmdop_empty **out, const char *json);
+CMDOP_EXTERN char *cmdop_empty_to_json(const cmdop_empty *v);
+CMDOP_EXTERN void cmdop_collected_free(cmdop_collected *v);
+CMDOP_EXTERN int cmdop_collected_from_json(cmdop_collected **out, const char *json);
+CMDOP_EXTERN char *cmdop_collected_to_json(const cmdop_collected *v);
+CMDOP_EXTERN void cmdop_hello_free(cmdop_hello *v);
+CMDOP_EXTERN int cmdop_hello_from_json(cmdop_hello **out, const char *json);
+CMDOP_EXTERN char *cmdop_hello_to_json(const cmdop_hello *v);
+CMDOP_EXTERN void cmdop_fleet_summary_free(cmdop_fleet_summary *v);
+CMDOP_EXTERN int cmdop_fleet_summary_from_json(cmdop_fleet_summary **out, const char *json);
+CMDOP_EXTERN char *cmdop_fleet_summary_to_json(const cmdop_fleet_summary *v);
+CMDOP_EXTERN void cmdop_fleet_list_free(cmdop_fleet_list *v);
+CMDOP_EXTERN int cmdop_fleet_list_from_json(cmdop_fleet_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_fleet_list_to_json(const cmdop_fleet_list *v);
+CMDOP_EXTERN void cmdop_member_info_free(cmdop_member_info *v);
+CMDOP_EXTERN int cmdop_member_info_from_json(cmdop_member_info **out, const char *json);
+CMDOP_EXTERN char *cmdop_member_info_to_json(const cmdop_member_info *v);
+CMDOP_EXTERN void cmdop_member_list_free(cmdop_member_list *v);
+CMDOP_EXTERN int cmdop_member_list_from_json(cmdop_member_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_member_list_to_json(const cmdop_member_list *v);
+CMDOP_EXTERN void cmdop_machine_fleet_link_free(cmdop_machine_fleet_link *v);
+CMDOP_EXTERN int cmdop_machine_fleet_link_from_json(cmdop_machine_fleet_link **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_fleet_link_to_json(const cmdop_machine_fleet_link *v);
+CMDOP_EXTERN void cmdop_api_key_summary_free(cmdop_api_key_summary *v);
+CMDOP_EXTERN int cmdop_api_key_summary_from_json(cmdop_api_key_summary **out, const char *json);
+CMDOP_EXTERN char *cmdop_api_key_summary_to_json(const cmdop_api_key_summary *v);
+CMDOP_EXTERN void cmdop_api_key_list_free(cmdop_api_key_list *v);
+CMDOP_EXTERN int cmdop_api_key_list_from_json(cmdop_api_key_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_api_key_list_to_json(const cmdop_api_key_list *v);
+CMDOP_EXTERN void cmdop_issue_key_response_free(cmdop_issue_key_response *v);
+CMDOP_EXTERN int cmdop_issue_key_response_from_json(cmdop_issue_key_response **out, const char *json);
+CMDOP_EXTERN char *cmdop_issue_key_response_to_json(const cmdop_issue_key_response *v);
+CMDOP_EXTERN void cmdop_machine_fleet_ref_free(cmdop_machine_fleet_ref *v);
+CMDOP_EXTERN int cmdop_machine_fleet_ref_from_json(cmdop_machine_fleet_ref **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_fleet_ref_to_json(const cmdop_machine_fleet_ref *v);
+CMDOP_EXTERN void cmdop_machine_specs_free(cmdop_machine_specs *v);
+CMDOP_EXTERN int cmdop_machine_specs_from_json(cmdop_machine_specs **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_specs_to_json(const cmdop_machine_specs *v);
+CMDOP_EXTERN void cmdop_machine_summary_free(cmdop_machine_summary *v);
+CMDOP_EXTERN int cmdop_machine_summary_from_json(cmdop_machine_summary **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_summary_to_json(const cmdop_machine_summary *v);
+CMDOP_EXTERN void cmdop_live_metrics_free(cmdop_live_metrics *v);
+CMDOP_EXTERN int cmdop_live_metrics_from_json(cmdop_live_metrics **out, const char *json);
+CMDOP_EXTERN char *cmdop_live_metrics_to_json(const cmdop_live_metrics *v);
+CMDOP_EXTERN void cmdop_machine_detail_free(cmdop_machine_detail *v);
+CMDOP_EXTERN int cmdop_machine_detail_from_json(cmdop_machine_detail **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_detail_to_json(const cmdop_machine_detail *v);
+CMDOP_EXTERN void cmdop_machine_list_free(cmdop_machine_list *v);
+CMDOP_EXTERN int cmdop_machine_list_from_json(cmdop_machine_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_list_to_json(const cmdop_machine_list *v);
+CMDOP_EXTERN void cmdop_machine_identity_free(cmdop_machine_identity *v);
+CMDOP_EXTERN int cmdop_machine_identity_from_json(cmdop_machine_identity **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_identity_to_json(const cmdop_machine_identity *v);
+CMDOP_EXTERN void cmdop_machine_hardware_free(cmdop_machine_hardware *v);
+CMDOP_EXTERN int cmdop_machine_hardware_from_json(cmdop_machine_hardware **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_hardware_to_json(const cmdop_machine_hardware *v);
+CMDOP_EXTERN void cmdop_machine_live_state_free(cmdop_machine_live_state *v);
+CMDOP_EXTERN int cmdop_machine_live_state_from_json(cmdop_machine_live_state **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_live_state_to_json(const cmdop_machine_live_state *v);
+CMDOP_EXTERN void cmdop_machine_session_info_free(cmdop_machine_session_info *v);
+CMDOP_EXTERN int cmdop_machine_session_info_from_json(cmdop_machine_session_info **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_session_info_to_json(const cmdop_machine_session_info *v);
+CMDOP_EXTERN void cmdop_machine_presence_free(cmdop_machine_presence *v);
+CMDOP_EXTERN int cmdop_machine_presence_from_json(cmdop_machine_presence **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_presence_to_json(const cmdop_machine_presence *v);
+CMDOP_EXTERN void cmdop_machine_fingerprint_free(cmdop_machine_fingerprint *v);
+CMDOP_EXTERN int cmdop_machine_fingerprint_from_json(cmdop_machine_fingerprint **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_fingerprint_to_json(const cmdop_machine_fingerprint *v);
+CMDOP_EXTERN void cmdop_machine_info_response_free(cmdop_machine_info_response *v);
+CMDOP_EXTERN int cmdop_machine_info_response_from_json(cmdop_machine_info_response **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_info_response_to_json(const cmdop_machine_info_response *v);
+CMDOP_EXTERN void cmdop_top_model_free(cmdop_top_model *v);
+CMDOP_EXTERN int cmdop_top_model_from_json(cmdop_top_model **out, const char *json);
+CMDOP_EXTERN char *cmdop_top_model_to_json(const cmdop_top_model *v);
+CMDOP_EXTERN void cmdop_machine_spend_free(cmdop_machine_spend *v);
+CMDOP_EXTERN int cmdop_machine_spend_from_json(cmdop_machine_spend **out, const char *json);
+CMDOP_EXTERN char *cmdop_machine_spend_to_json(const cmdop_machine_spend *v);
+CMDOP_EXTERN void cmdop_history_message_free(cmdop_history_message *v);
+CMDOP_EXTERN int cmdop_history_message_from_json(cmdop_history_message **out, const char *json);
+CMDOP_EXTERN char *cmdop_history_message_to_json(const cmdop_history_message *v);
+CMDOP_EXTERN void cmdop_messages_response_free(cmdop_messages_response *v);
+CMDOP_EXTERN int cmdop_messages_response_from_json(cmdop_messages_response **out, const char *json);
+CMDOP_EXTERN char *cmdop_messages_response_to_json(const cmdop_messages_response *v);
+CMDOP_EXTERN void cmdop_clear_messages_response_free(cmdop_clear_messages_response *v);
+CMDOP_EXTERN int cmdop_clear_messages_response_from_json(cmdop_clear_messages_response **out, const char *json);
+CMDOP_EXTERN char *cmdop_clear_messages_response_to_json(const cmdop_clear_messages_response *v);
+CMDOP_EXTERN void cmdop_active_session_response_free(cmdop_active_session_response *v);
+CMDOP_EXTERN int cmdop_active_session_response_from_json(cmdop_active_session_response **out, const char *json);
+CMDOP_EXTERN char *cmdop_active_session_response_to_json(const cmdop_active_session_response *v);
+CMDOP_EXTERN void cmdop_stream_event_free(cmdop_stream_event *v);
+CMDOP_EXTERN int cmdop_stream_event_from_json(cmdop_stream_event **out, const char *json);
+CMDOP_EXTERN char *cmdop_stream_event_to_json(const cmdop_stream_event *v);
+CMDOP_EXTERN void cmdop_pin_denied_free(cmdop_pin_denied *v);
+CMDOP_EXTERN int cmdop_pin_denied_from_json(cmdop_pin_denied **out, const char *json);
+CMDOP_EXTERN char *cmdop_pin_denied_to_json(const cmdop_pin_denied *v);
+CMDOP_EXTERN void cmdop_pin_required_free(cmdop_pin_required *v);
+CMDOP_EXTERN int cmdop_pin_required_from_json(cmdop_pin_required **out, const char *json);
+CMDOP_EXTERN char *cmdop_pin_required_to_json(const cmdop_pin_required *v);
+CMDOP_EXTERN void cmdop_confirm_required_free(cmdop_confirm_required *v);
+CMDOP_EXTERN int cmdop_confirm_required_from_json(cmdop_confirm_required **out, const char *json);
+CMDOP_EXTERN char *cmdop_confirm_required_to_json(const cmdop_confirm_required *v);
+CMDOP_EXTERN void cmdop_done_info_free(cmdop_done_info *v);
+CMDOP_EXTERN int cmdop_done_info_from_json(cmdop_done_info **out, const char *json);
+CMDOP_EXTERN char *cmdop_done_info_to_json(const cmdop_done_info *v);
+CMDOP_EXTERN void cmdop_pin_answer_free(cmdop_pin_answer *v);
+CMDOP_EXTERN int cmdop_pin_answer_from_json(cmdop_pin_answer **out, const char *json);
+CMDOP_EXTERN char *cmdop_pin_answer_to_json(const cmdop_pin_answer *v);
+CMDOP_EXTERN void cmdop_confirm_answer_free(cmdop_confirm_answer *v);
+CMDOP_EXTERN int cmdop_confirm_answer_from_json(cmdop_confirm_answer **out, const char *json);
+CMDOP_EXTERN char *cmdop_confirm_answer_to_json(const cmdop_confirm_answer *v);
+CMDOP_EXTERN void cmdop_schedule_view_free(cmdop_schedule_view *v);
+CMDOP_EXTERN int cmdop_schedule_view_from_json(cmdop_schedule_view **out, const char *json);
+CMDOP_EXTERN char *cmdop_schedule_view_to_json(const cmdop_schedule_view *v);
+CMDOP_EXTERN void cmdop_schedule_list_free(cmdop_schedule_list *v);
+CMDOP_EXTERN int cmdop_schedule_list_from_json(cmdop_schedule_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_schedule_list_to_json(const cmdop_schedule_list *v);
+CMDOP_EXTERN void cmdop_schedule_run_view_free(cmdop_schedule_run_view *v);
+CMDOP_EXTERN int cmdop_schedule_run_view_from_json(cmdop_schedule_run_view **out, const char *json);
+CMDOP_EXTERN char *cmdop_schedule_run_view_to_json(const cmdop_schedule_run_view *v);
+CMDOP_EXTERN void cmdop_schedule_run_list_free(cmdop_schedule_run_list *v);
+CMDOP_EXTERN int cmdop_schedule_run_list_from_json(cmdop_schedule_run_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_schedule_run_list_to_json(const cmdop_schedule_run_list *v);
+CMDOP_EXTERN void cmdop_manual_trigger_response_free(cmdop_manual_trigger_response *v);
+CMDOP_EXTERN int cmdop_manual_trigger_response_from_json(cmdop_manual_trigger_response **out, const char *json);
+CMDOP_EXTERN char *cmdop_manual_trigger_response_to_json(const cmdop_manual_trigger_response *v);
+CMDOP_EXTERN void cmdop_skill_tag_free(cmdop_skill_tag *v);
+CMDOP_EXTERN int cmdop_skill_tag_from_json(cmdop_skill_tag **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_tag_to_json(const cmdop_skill_tag *v);
+CMDOP_EXTERN void cmdop_skill_category_free(cmdop_skill_category *v);
+CMDOP_EXTERN int cmdop_skill_category_from_json(cmdop_skill_category **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_category_to_json(const cmdop_skill_category *v);
+CMDOP_EXTERN void cmdop_skill_version_free(cmdop_skill_version *v);
+CMDOP_EXTERN int cmdop_skill_version_from_json(cmdop_skill_version **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_version_to_json(const cmdop_skill_version *v);
+CMDOP_EXTERN void cmdop_skill_review_free(cmdop_skill_review *v);
+CMDOP_EXTERN int cmdop_skill_review_from_json(cmdop_skill_review **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_review_to_json(const cmdop_skill_review *v);
+CMDOP_EXTERN void cmdop_skill_summary_free(cmdop_skill_summary *v);
+CMDOP_EXTERN int cmdop_skill_summary_from_json(cmdop_skill_summary **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_summary_to_json(const cmdop_skill_summary *v);
+CMDOP_EXTERN void cmdop_skill_detail_free(cmdop_skill_detail *v);
+CMDOP_EXTERN int cmdop_skill_detail_from_json(cmdop_skill_detail **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_detail_to_json(const cmdop_skill_detail *v);
+CMDOP_EXTERN void cmdop_skill_file_free(cmdop_skill_file *v);
+CMDOP_EXTERN int cmdop_skill_file_from_json(cmdop_skill_file **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_file_to_json(const cmdop_skill_file *v);
+CMDOP_EXTERN void cmdop_skill_packages_free(cmdop_skill_packages *v);
+CMDOP_EXTERN int cmdop_skill_packages_from_json(cmdop_skill_packages **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_packages_to_json(const cmdop_skill_packages *v);
+CMDOP_EXTERN void cmdop_skill_meta_free(cmdop_skill_meta *v);
+CMDOP_EXTERN int cmdop_skill_meta_from_json(cmdop_skill_meta **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_meta_to_json(const cmdop_skill_meta *v);
+CMDOP_EXTERN void cmdop_skill_install_free(cmdop_skill_install *v);
+CMDOP_EXTERN int cmdop_skill_install_from_json(cmdop_skill_install **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_install_to_json(const cmdop_skill_install *v);
+CMDOP_EXTERN void cmdop_skill_star_free(cmdop_skill_star *v);
+CMDOP_EXTERN int cmdop_skill_star_from_json(cmdop_skill_star **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_star_to_json(const cmdop_skill_star *v);
+CMDOP_EXTERN void cmdop_skill_created_free(cmdop_skill_created *v);
+CMDOP_EXTERN int cmdop_skill_created_from_json(cmdop_skill_created **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_created_to_json(const cmdop_skill_created *v);
+CMDOP_EXTERN void cmdop_skill_updated_free(cmdop_skill_updated *v);
+CMDOP_EXTERN int cmdop_skill_updated_from_json(cmdop_skill_updated **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_updated_to_json(const cmdop_skill_updated *v);
+CMDOP_EXTERN void cmdop_skills_publish_response_free(cmdop_skills_publish_response *v);
+CMDOP_EXTERN int cmdop_skills_publish_response_from_json(cmdop_skills_publish_response **out, const char *json);
+CMDOP_EXTERN char *cmdop_skills_publish_response_to_json(const cmdop_skills_publish_response *v);
+CMDOP_EXTERN void cmdop_skills_publish_status_response_free(cmdop_skills_publish_status_response *v);
+CMDOP_EXTERN int cmdop_skills_publish_status_response_from_json(cmdop_skills_publish_status_response **out, const char *json);
+CMDOP_EXTERN char *cmdop_skills_publish_status_response_to_json(const cmdop_skills_publish_status_response *v);
+CMDOP_EXTERN void cmdop_skill_list_page_free(cmdop_skill_list_page *v);
+CMDOP_EXTERN int cmdop_skill_list_page_from_json(cmdop_skill_list_page **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_list_page_to_json(const cmdop_skill_list_page *v);
+CMDOP_EXTERN void cmdop_skill_review_page_free(cmdop_skill_review_page *v);
+CMDOP_EXTERN int cmdop_skill_review_page_from_json(cmdop_skill_review_page **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_review_page_to_json(const cmdop_skill_review_page *v);
+CMDOP_EXTERN void cmdop_skill_version_list_free(cmdop_skill_version_list *v);
+CMDOP_EXTERN int cmdop_skill_version_list_from_json(cmdop_skill_version_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_version_list_to_json(const cmdop_skill_version_list *v);
+CMDOP_EXTERN void cmdop_skill_category_list_free(cmdop_skill_category_list *v);
+CMDOP_EXTERN int cmdop_skill_category_list_from_json(cmdop_skill_category_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_category_list_to_json(const cmdop_skill_category_list *v);
+CMDOP_EXTERN void cmdop_skill_tag_list_free(cmdop_skill_tag_list *v);
+CMDOP_EXTERN int cmdop_skill_tag_list_from_json(cmdop_skill_tag_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_skill_tag_list_to_json(const cmdop_skill_tag_list *v);
+CMDOP_EXTERN void cmdop_tunnel_view_free(cmdop_tunnel_view *v);
+CMDOP_EXTERN int cmdop_tunnel_view_from_json(cmdop_tunnel_view **out, const char *json);
+CMDOP_EXTERN char *cmdop_tunnel_view_to_json(const cmdop_tunnel_view *v);
+CMDOP_EXTERN void cmdop_tunnel_list_free(cmdop_tunnel_list *v);
+CMDOP_EXTERN int cmdop_tunnel_list_from_json(cmdop_tunnel_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_tunnel_list_to_json(const cmdop_tunnel_list *v);
+CMDOP_EXTERN void cmdop_connected_session_option_free(cmdop_connected_session_option *v);
+CMDOP_EXTERN int cmdop_connected_session_option_from_json(cmdop_connected_session_option **out, const char *json);
+CMDOP_EXTERN char *cmdop_connected_session_option_to_json(const cmdop_connected_session_option *v);
+CMDOP_EXTERN void cmdop_session_list_free(cmdop_session_list *v);
+CMDOP_EXTERN int cmdop_session_list_from_json(cmdop_session_list **out, const char *json);
+CMDOP_EXTERN char *cmdop_session_list_to_json(const cmdop_session_list *v);
+CMDOP_EXTERN void cmdop_ask_frame_free(cmdop_ask_frame *v);
+CMDOP_EXTERN int cmdop_ask_frame_from_json(cmdop_ask_frame **out, const char *json);
+CMDOP_EXTERN char *cmdop_ask_frame_to_json(const cmdop_ask_frame *v);
 
 #ifdef __cplusplus
 }
