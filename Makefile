@@ -5,6 +5,7 @@
 #                  Node, parity, conformance), valgrind, ASan+UBSan, packaging,
 #                  and the compatibility suite against cmdop 1.1.1 (make compat)
 #   make demo      build, start the local relay, run the quickstart in C, Python, Node
+#   make install PREFIX=... [DESTDIR=...]  headers, libcmdop.a/.so, cmdop.pc (docs/abi.md)
 .DEFAULT_GOAL := all
 include mk/common.mk
 
@@ -29,10 +30,10 @@ include parity/parity.mk
 include tests/compat/compat.mk
 
 # The core binary: one executable for `relay` (relay/) and `--stdio` (the clients).
-$(BUILD)/cmdop-core: runtime/cli/main.c $(BUILD)/libcmdop.a $(BUILD)/librelay.a
+$(BUILD)/cmdop-core: runtime/cli/main.c $(LIBCMDOP_INTERNAL) $(BUILD)/librelay.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(INC_PUBLIC) $(INC_INTERNAL) -Irelay -o $@ runtime/cli/main.c \
-	  $(BUILD)/librelay.a $(BUILD)/libcmdop.a $(PKG_LIBS) $(LDFLAGS_SAN) -lm
+	  $(BUILD)/librelay.a $(LIBCMDOP_INTERNAL) $(PKG_LIBS) $(LDFLAGS_SAN) -lm
 
 check: deps
 	@$(MAKE) --no-print-directory gen-check
@@ -44,8 +45,10 @@ check: deps
 
 # Every suite without sanitizers: generator, C (unit, relay, integration),
 # the Python and Node clients, the parity gate, conformance in C, Python and
-# Node, and the gate's mutation tests.
-test: all test-gen test-c test-python test-node parity conformance test-parity
+# Node, and the gate's mutation tests; libcmdop's ABI gate and its install
+# test (docs/abi.md).
+test: all test-gen test-c test-python test-node parity conformance test-parity \
+  abi-check test-install
 
 # deps first, then a fresh make: the pkg-config flags of this invocation were
 # read before deps could install the libraries (as in `check`).

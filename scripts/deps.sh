@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_pkgs=(libcurl4-openssl-dev libjansson-dev libssl-dev libprotobuf-c-dev
-  protobuf-c-compiler libmicrohttpd-dev check pkg-config make gcc valgrind curl)
+  protobuf-c-compiler libmicrohttpd-dev check pkg-config make gcc valgrind curl
+  abigail-tools)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
