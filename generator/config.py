@@ -2,12 +2,11 @@
 and the Node ClientOptions/ClientConfig (gen/node/src/config.ts), rendered from the
 IDL's `client` block and the planes it takes base URLs and credentials from.
 
-Each option resolves explicit > its env vars in order > default (section 1 of the
-reference). The languages differ only where 1.1.0 did: Python's `or` skips "",
+Each option resolves explicit > its env vars in order > default (docs/design.md
+"Configuration"). The languages differ only where 1.1.0 did: Python's `or` skips "",
 Node's `??` keeps it. The resolved values reach the core through its environment,
 each in the option's first env var.
 """
-import json
 
 from .model import camel
 
@@ -16,31 +15,30 @@ TS_TYPE = {"string": "string", "int32": "number"}
 
 
 def _py_expr(o):
-    """The Python expression resolving option `o` from its argument and `env`."""
-    envs = [f'env("{v}")' for v in o["env"]]
+    """The Python expression resolving option `o` from its argument, its env vars
+    (`_env`, in OPTIONS order) and its default (`_default`, OPTIONS)."""
+    n = o["name"]
+    src = f'{n} or _env("{n}")'
     if o["type"] == "int32":
-        return f"{o['name']} or int({' or '.join(envs)} or {o['default']!r})"
-    chain = " or ".join([o["name"]] + envs)
+        return f'{n} or int(_env("{n}") or _default("{n}"))'
+    if o["strip_slash"]:
+        expr = f'({src} or _default("{n}")).rstrip("/")'
+        return expr + " or None" if o["default"] is None else expr
     if o["default"] is None:
-        if o["strip_slash"]:
-            return f'({chain} or "").rstrip("/") or None'
-        return f"{chain} or None"
-    expr = f"({chain} or {json.dumps(o['default'])})"
-    return expr + '.rstrip("/")' if o["strip_slash"] else expr
+        return f"{src} or None"
+    return f'{src} or _default("{n}")'
 
 
 def _ts_expr(o):
-    """The TypeScript expression resolving option `o` from `o` (options) and `e` (env)."""
-    name = camel(o["name"])
-    envs = " ?? ".join(f"e.{v}" for v in o["env"])
+    """The TypeScript expression resolving option `o` from `o` (options), its env
+    vars (`fromEnv`, in OPTIONS order) and its default (OPTIONS)."""
+    name, n = camel(o["name"]), o["name"]
+    src = f'o.{name} ?? fromEnv(e, "{n}")'
     if o["type"] == "int32":
-        d = o["default"]
-        return f"num(o.{name} ?? Number({envs} ?? {d}), {d})"
+        return f"num(o.{name} ?? Number(fromEnv(e, \"{n}\") ?? OPTIONS.{n}.default), Number(OPTIONS.{n}.default))"
     if o["default"] is None:
-        if o["strip_slash"]:
-            return f"stripOpt(o.{name} ?? {envs})"
-        return f"o.{name} ?? {envs}"
-    expr = f'o.{name} ?? {envs} ?? "{o["default"]}"'
+        return f"stripOpt({src})" if o["strip_slash"] else src
+    expr = f"{src} ?? OPTIONS.{n}.default"
     return f"strip({expr})" if o["strip_slash"] else expr
 
 
@@ -49,9 +47,21 @@ def view(model):
     for o in model.get("client", []):
         opts.append(dict(o, camel=camel(o["name"]), py_expr=_py_expr(o), ts_expr=_ts_expr(o),
                          py_type=PY_TYPE[o["type"]] + (" | None" if o["default"] is None else ""),
-                         ts_type=TS_TYPE[o["type"]]))
+                         ts_type=TS_TYPE[o["type"]],
+                         text_default=None if o["default"] is None else str(o["default"]),
+                         py_env="(" + ", ".join(f'"{v}"' for v in o["env"])
+                         + ("," if len(o["env"]) == 1 else "") + ")"))
     env_vars = list(dict.fromkeys(v for o in opts for v in o["env"]))
-    return dict(options=opts, env_vars=env_vars)
+    # A plane's base URL option strips the trailing '/', its credential option not
+    # (model.client_options): that is how the two options of a plane are told apart.
+    bound = {(o["plane"], "url" if o["strip_slash"] else "cred"): o["name"]
+             for o in opts if o["plane"]}
+    planes = [dict(name=p["name"], url_option=bound.get((p["name"], "url")),
+                   cred_option=bound.get((p["name"], "cred")), auth_header=p["auth"]["header"],
+                   auth_prefix="Bearer " if p["auth"]["scheme"] == "bearer" else "")
+              for p in model.get("planes", [])]
+    status = [(lo, hi, e["code"]) for e in model.get("errors", []) for lo, hi in e["statuses"]]
+    return dict(options=opts, env_vars=env_vars, planes=planes, status=status)
 
 
 def render(e, model, banner):

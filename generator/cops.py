@@ -100,7 +100,7 @@ def op_view(model, ns, op, records):
     v["positional"] = [p for p in op["params"] if p["in"] in ("path", "arg")]
     if op["kind"] == "stream":
         # A stream's required body strings (ask's prompt) are positional, as in
-        # the reference's call shapes: cmdop_machines_ask(&s, c, machine_id, prompt, p).
+        # the 1.1 call shapes (docs/design.md): cmdop_machines_ask(&s, c, machine_id, prompt, p).
         v["positional"] += [p for p in op["params"] if p["in"] == "body" and p["required"]
                             and p["default"] is None and p["type"] == "string"]
     v["members"] = []
@@ -289,6 +289,29 @@ def table_view(op, c):
     }
 
 
+def tables_view(model):
+    """The client options and planes as the C tables of op_table.c (cmdop__options,
+    cmdop__planes): each plane names the options holding its base URL and credential."""
+    def enum(name):
+        return "CMDOP__OPT_" + name.upper()
+    options = [dict(o, enum=enum(o["name"]), c_env=", ".join(c_string(v) for v in o["env"]),
+                    c_default=c_string(str(o["default"])) if o["default"] is not None else "NULL")
+               for o in model["client"]]
+    bound = {(o["plane"], "auth" if not o["strip_slash"] else "base_url"): o["name"]
+             for o in model["client"] if o["plane"]}
+    planes = []
+    for p in model["planes"]:
+        bearer = p["auth"]["scheme"] == "bearer"
+        planes.append(dict(p, enum="CMDOP__PLANE_" + p["name"].upper(),
+                           url_option=enum(bound[(p["name"], "base_url")])
+                           if (p["name"], "base_url") in bound else "CMDOP__OPT_NONE",
+                           cred_option=enum(bound[(p["name"], "auth")])
+                           if (p["name"], "auth") in bound else "CMDOP__OPT_NONE",
+                           auth_prefix="Bearer " if bearer else "",
+                           auth_what="token" if bearer else "API key"))
+    return dict(options=options, c_planes=planes)
+
+
 def render(e, model, cv, ctx):
     records = {r["name"]: r for r in model["records"]}
     views = []
@@ -311,8 +334,9 @@ def render(e, model, cv, ctx):
             uses.add("null_out")
     streams = [v for v in views if v["stream"]]
     c = dict(ctx, ops=views, namespaces=model["namespaces"], uses=uses, streams=streams,
-             planes=model["planes"], errors=model["errors"])
+             planes=model["planes"], errors=model["errors"], **tables_view(model))
     return {
+        "c/src/planes.h": e.get_template("c/planes.h.j2").render(c),
         "c/include/cmdop/ops.h": e.get_template("c/ops.h.j2").render(c),
         "c/src/ops.c": e.get_template("c/ops.c.j2").render(c),
         "c/src/op_descs.h": e.get_template("c/op_descs.h.j2").render(c),

@@ -339,7 +339,7 @@ class _Builder:
             arms.append({"name": a["name"], "number": a["number"], "ref": t["ref"]})
         unknown = d.get("unknown")
         if unknown is not None:
-            # an additive arm: old readers skip the field number they lack
+            # a new arm: old readers skip the field number they lack
             if "unknown" in names:
                 raise d["pos"].error(f"union {d['name']}: an arm named 'unknown' clashes "
                                      "with `unknown @N`")

@@ -16,7 +16,7 @@ from .model import pascal, presence, snake
 DIR = "python/cmdop"
 PY_SCALAR = {"string": "str", "int32": "int", "int64": "int", "double": "float",
              "bool": "bool", "json": "Any"}
-# Frame fields the reference fills when the core leaves them empty.
+# Frame fields the 1.1 clients fill when the core leaves them empty (docs/design.md).
 FRAME_DEFAULTS = {"confirm_required": {"danger_level": "medium"}}
 
 
@@ -239,7 +239,7 @@ def view(model):
                 if f["name"] in defaults:
                     f["fill"] = repr(defaults[f["name"]])
             # ErrorInfo arms are raised as errors, never yielded; the class exists for
-            # 1.1.0 code that names it (the reference's ErrorFrame is never produced).
+            # 1.1.0 code that names it (1.1.0's ErrorFrame is never produced either).
             arms.append({"name": a["name"], "cls": pascal(a["name"]) + "Frame", "ref": a["ref"],
                          "fields": fields, "envelope_arm": a["name"] in arm_names,
                          "raised": a["ref"] == "ErrorInfo"})

@@ -1,4 +1,4 @@
-# packaging/packaging.mk — included by the top Makefile (issue 4).
+# packaging/packaging.mk — included by the top Makefile.
 #   make cross-arm64  build/arm64/cmdop-core with Debian's aarch64 cross toolchain
 #   make stage-bins   build/stage/bin/cmdop-core-linux-{x64,arm64} + lib-linux-*/
 #   make dist         dist/*.whl and dist/*.tgz (needs dist-python, dist-node)

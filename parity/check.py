@@ -2,7 +2,8 @@
 
     python parity/check.py --surface gen/surface.json \
         --c-include runtime/include --c-include gen/c/include \
-        [--python-path DIR] [--node-pkg DIR] [--exceptions parity/exceptions.toml]
+        [--c-tables PROGRAM] [--python-path DIR] [--node-pkg DIR]
+        [--exceptions parity/exceptions.toml]
 
 Exit 0 when every language matches gen/surface.json (after the reviewed
 exceptions), 1 with a readable diff otherwise, 2 on a usage/extraction error.
@@ -39,6 +40,9 @@ def extract_all(args):
     if args.c_include:
         import extract_c
         surfaces.append(extract_c.extract(args.c_include))
+        if args.c_tables:
+            import extract_c_tables
+            surfaces[-1]["tables"] = extract_c_tables.extract(args.c_tables)
     if args.python_path:
         import extract_python
         surfaces.append(extract_python.extract(args.python_path))
@@ -87,8 +91,10 @@ def run(args):
               % ", ".join(sorted({"%s %s" % (l, w) for l, w, _ in failures})[:3]))
         return 1
     n_ops = len(ref["ops"])
-    print("parity: OK — %d ops, %d error codes agree across %s and gen/surface.json "
-          "(%d reviewed exception(s))" % (n_ops, len(ref["errors"]), langs, len(used)))
+    n_tables = sum(1 for s in surfaces if "tables" in s)
+    print("parity: OK — %d ops, %d error codes agree across %s and gen/surface.json; "
+          "options/planes/status tables of %d language(s) "
+          "(%d reviewed exception(s))" % (n_ops, len(ref["errors"]), langs, n_tables, len(used)))
     return 0
 
 
@@ -96,6 +102,9 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--surface", default="gen/surface.json")
     p.add_argument("--c-include", action="append", default=[])
+    p.add_argument("--c-tables", help="the table dump (parity/c_tables.c) linked "
+                   "against the built libcmdop.a: the core's options, planes and "
+                   "status -> code tables (with --c-include)")
     p.add_argument("--python-path")
     p.add_argument("--node-pkg")
     p.add_argument("--exceptions", default=os.path.join(

@@ -137,6 +137,49 @@ def compare_records(lang, got, ref, aliases):
     return out
 
 
+def _plane_facts(tables):
+    """Each plane with the facts its options give it: the base URL's env var and
+    default, the credential's env vars (so a drift there names the plane too)."""
+    out = {}
+    opts = tables.get("options", {})
+    for name, p in tables.get("planes", {}).items():
+        url, cred = opts.get(p.get("url_option") or "", {}), opts.get(p.get("cred_option") or "", {})
+        out[name] = dict(p, base_url=url.get("default"),
+                         base_url_env=(url.get("env") or [None])[0],
+                         cred_env=cred.get("env"))
+    return out
+
+
+def compare_tables(lang, got, want):
+    """The generated tables (options, planes, status -> code) against the IDL's."""
+    out = []
+    for kind, g_all, w_all in (("options", got.get("options", {}), want["options"]),
+                               ("planes", _plane_facts(got), _plane_facts(want))):
+        for name in sorted(set(w_all) - set(g_all)):
+            out.append((lang, "tables.%s.%s" % (kind, name),
+                        "table %s: '%s' is missing (expected %s)" % (kind, name, _fmt(w_all[name]))))
+        for name in sorted(set(g_all) - set(w_all)):
+            out.append((lang, "tables.%s.%s" % (kind, name),
+                        "table %s: '%s' is not in the IDL" % (kind, name)))
+        for name in sorted(set(g_all) & set(w_all)):
+            for attr in sorted(w_all[name]):
+                g, w = g_all[name].get(attr, MISSING), w_all[name][attr]
+                if g != w:
+                    out.append((lang, "tables.%s.%s.%s" % (kind, name, attr),
+                                "table %s: %s.%s is %s, expected %s" % (
+                                    kind, name, attr,
+                                    "missing" if g is MISSING else _fmt(g), _fmt(w))))
+    g_rules = {tuple(r) for r in got.get("status", [])}
+    w_rules = {tuple(r) for r in want["status"]}
+    for lo, hi, code in sorted(w_rules - g_rules):
+        out.append((lang, "tables.status.%d" % lo,
+                    "table status: %d..%d -> %s is missing" % (lo, hi, code)))
+    for lo, hi, code in sorted(g_rules - w_rules):
+        out.append((lang, "tables.status.%d" % lo,
+                    "table status: %d..%d -> %s is not in the IDL" % (lo, hi, code)))
+    return out
+
+
 def compare(surface, ref):
     lang = surface["language"]
     out = []
@@ -152,6 +195,8 @@ def compare(surface, ref):
     out += compare_errors(lang, surface["errors"], ref["errors"])
     if "records" in surface and "records" in ref:
         out += compare_records(lang, surface["records"], ref["records"], ref.get("aliases", {}))
+    if "tables" in surface and "tables" in ref:
+        out += compare_tables(lang, surface["tables"], ref["tables"])
     for problem in surface.get("problems", []):
         # declaration/runtime disagreements found by the extractor itself
         out.append((lang, problem.split(":")[0].replace(" ", "_"), problem))

@@ -317,4 +317,16 @@ if (typesSym) {
   }
 }
 
-process.stdout.write(JSON.stringify({ language: "node", ops, errors: { classes }, problems, records }));
+// ---- tables: the generated options, planes and status -> code map ----------
+const cfg = await import(pathToFileURL(path.join(path.dirname(path.join(pkgDir, pkg.module)),
+  "gen", "config.js")).href);
+const tables = { options: {}, planes: {}, status: (cfg.STATUS_CODES || []).map((r) => [...r]) };
+for (const [n, o] of Object.entries(cfg.OPTIONS || {})) {
+  tables.options[n] = { env: [...o.env], default: o.default === undefined ? null : o.default };
+}
+for (const [n, p] of Object.entries(cfg.PLANES || {})) {
+  tables.planes[n] = { url_option: p.urlOption || null, cred_option: p.credOption || null,
+    auth_header: p.authHeader, auth_prefix: p.authPrefix };
+}
+
+process.stdout.write(JSON.stringify({ language: "node", ops, errors: { classes }, problems, records, tables }));

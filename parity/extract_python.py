@@ -12,7 +12,7 @@ and in each namespace class reads:
     inspect.signature gives names, required (no default) and defaults;
     typing.get_type_hints resolves the annotations to value classes;
   - helpers: async generator methods; `iter`/`pages` page the op `list`,
-    `iter_X`/`pages_X` page the op `X` (the reference's naming);
+    `iter_X`/`pages_X` page the op `X` (the 1.1 clients' naming);
   - errors: every exception class of cmdop.errors with its base and `code`.
 """
 import json
@@ -187,8 +187,17 @@ def _dump(pkg_src):
                 entry["optional"] = opt
             fields[f.name] = entry
         records[snake(name)] = fields
+    import cmdop._config as cfg
+    tables = {
+        "options": {n: {"env": list(o.env), "default": o.default}
+                    for n, o in cfg.OPTIONS.items()},
+        "planes": {n: {"url_option": p.url_option or None, "cred_option": p.cred_option or None,
+                       "auth_header": p.auth_header, "auth_prefix": p.auth_prefix}
+                   for n, p in cfg.PLANES.items()},
+        "status": [list(r) for r in cfg.STATUS_CODES],
+    }
     json.dump({"language": "python", "ops": ops, "errors": {"classes": classes},
-               "records": records},
+               "records": records, "tables": tables},
               sys.stdout, sort_keys=True)
 
 

@@ -127,5 +127,26 @@ def load_reference(surface):
                           "c_code": e["c_code"]}
               for e in surface["errors"]}
     return {"language": "surface.json", "ops": ops, "errors": errors, "records": recs,
+            "tables": reference_tables(surface),
             "aliases": {snake(r["alias"]): snake(r["name"])
                         for r in surface["records"] if r["alias"]}}
+
+
+def reference_tables(surface):
+    """The IDL's client options, planes and status -> code rules, in the form every
+    language's tables are extracted in (options' defaults as text, as C holds them).
+    A plane's base-URL option is the one of its options that strips '/'."""
+    options = {o["name"]: {"env": list(o["env"]),
+                           "default": None if o["default"] is None else str(o["default"])}
+               for o in surface["client"]}
+    planes = {}
+    for p in surface["planes"]:
+        mine = [o for o in surface["client"] if o["plane"] == p["name"]]
+        planes[p["name"]] = {
+            "url_option": next((o["name"] for o in mine if o["strip_slash"]), None),
+            "cred_option": next((o["name"] for o in mine if not o["strip_slash"]), None),
+            "auth_header": p["auth"]["header"],
+            "auth_prefix": "Bearer " if p["auth"]["scheme"] == "bearer" else "",
+        }
+    status = [[lo, hi, e["code"]] for e in surface["errors"] for lo, hi in e["statuses"]]
+    return {"options": options, "planes": planes, "status": status}

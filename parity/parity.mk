@@ -1,4 +1,4 @@
-# parity/parity.mk — the parity gate (issue 5), included by the top Makefile.
+# parity/parity.mk — the parity gate, included by the top Makefile.
 #   make parity        surface parity: extract C (headers), Python (installed
 #                      package) and Node (built package + .d.ts) surfaces and
 #                      compare them with each other via gen/surface.json
@@ -8,9 +8,13 @@
 #                      C, Python and Node runners against a fresh local relay
 # A language joins the gate as soon as its client package is in the tree.
 PARITY_PY := $(PYTHON)
-PARITY_C_ARGS := --c-include runtime/include --c-include gen/c/include
+# The C tables (options, planes, status -> code) are read from the built
+# library by a small dump program linked against it (parity/c_tables.c).
+PARITY_C_TABLES := $(BUILD)/parity/c-tables
+PARITY_C_ARGS := --c-include runtime/include --c-include gen/c/include \
+  --c-tables $(PARITY_C_TABLES)
 PARITY_LANG_ARGS = $(PARITY_C_ARGS)
-PARITY_DEPS := gen-venv
+PARITY_DEPS := gen-venv $(PARITY_C_TABLES)
 ifneq ($(wildcard clients/python/python.mk),)
   # The Python surface is the package as `make python-pkg` assembles it.
   PARITY_LANG_ARGS += --python-path $(PY_PKG)/src
@@ -26,6 +30,11 @@ endif
 parity: $(PARITY_DEPS)
 	$(PARITY_PY) parity/check.py --surface gen/surface.json $(PARITY_LANG_ARGS) \
 	  --exceptions parity/exceptions.toml
+
+$(PARITY_C_TABLES): parity/c_tables.c runtime/src/op_table.h $(BUILD)/libcmdop.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(INC_PUBLIC) $(INC_INTERNAL) $(PKG_CFLAGS) -o $@ parity/c_tables.c \
+	  $(BUILD)/libcmdop.a $(PKG_LIBS) $(LDFLAGS_SAN) -lm
 
 # The C conformance runner: a dispatcher generated from the public headers
 # (tests/conformance/c/gen_dispatch.py) calls the typed functions.

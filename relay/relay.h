@@ -56,7 +56,7 @@ typedef struct relay_req {
 } relay_req;
 
 /*
- * Streamed bodies (additive; the ask SSE route). The reader has libmicrohttpd's
+ * Streamed bodies (the ask SSE route). The reader has libmicrohttpd's
  * content-reader contract: it runs on the connection's own thread, without
  * relay->lock, may block, and returns the number of bytes put in buf,
  * RELAY_STREAM_END after the last byte or RELAY_STREAM_ERROR to close the
@@ -73,7 +73,7 @@ typedef struct relay_resp {
     int status;                       /* HTTP status */
     json_t *body;                     /* owned; NULL = empty body */
     char retry_after[16];             /* Retry-After value, "" = none */
-    /* additive: a streamed body instead of `body` (see relay_stream) */
+    /* a streamed body instead of `body` (see relay_stream) */
     relay_stream_reader stream_read;
     relay_stream_release stream_release;
     void *stream_cls;                 /* owned by the stream; released by
@@ -103,7 +103,7 @@ struct relay {
     const char *api_key;   /* platform credential */
     char root_url[128];    /* http://127.0.0.1:<port> */
     unsigned long next_seq;/* for ids and cursors */
-    struct relay_ask_registry *ask; /* additive: the ask streams, which have
+    struct relay_ask_registry *ask; /* the ask streams, which have
                                        their own locks (relay_ask.h) */
 };
 
@@ -111,7 +111,8 @@ struct relay {
 /* Sets status and body (stolen). */
 void relay_json(relay_resp *out, int status, json_t *body);
 /*
- * Error bodies as the hosted services send them (docs/relay.md, "Errors"):
+ * Error bodies as the hosted services send them (docs/relay.md, "Wire
+ * behaviour"):
  *   422 (FastAPI, relay plane and control): {"detail": [{"loc": [<where>,
  *       <field>?], "msg", "type"}]}
  *   400 (Django REST framework, platform):  {"<field>": ["msg"]}, or
@@ -132,7 +133,7 @@ void relay_error_in(relay_resp *out, int status, const char *loc,
                     ...);
 /* 204 / 202 with no body. */
 void relay_empty(relay_resp *out, int status);
-/* Additive: 200 with a body produced by `read` (see relay_stream_reader);
+/* 200 with a body produced by `read` (see relay_stream_reader);
  * `cls` passes to the server, which calls release(cls) exactly once. */
 void relay_stream(relay_resp *out, const char *content_type,
                   relay_stream_reader read, relay_stream_release release,
@@ -201,7 +202,7 @@ void relay_now(char buf[32]);
  * (disable, revoke) keep the first moment and stay idempotent. */
 void relay_stamp_once(json_t *obj, const char *key);
 
-/* ---- additions (shared helpers; additive to the contract above) --------- */
+/* ---- shared helpers ---------------------------------------------------- */
 /* Now + `seconds` as RFC3339 with trailing Z into buf (32 bytes). */
 void relay_time_after(char buf[32], long long seconds);
 /* New object with a deep copy of each listed key of src that is present and

@@ -1,6 +1,6 @@
 /*
- * relay_skills_view.c — skills records as they go on the wire (section 3 of
- * the reference: SkillSummary, SkillDetail, SkillCategory, SkillReview),
+ * relay_skills_view.c — skills records as they go on the wire (the IDL's
+ * SkillSummary, SkillDetail, SkillCategory, SkillReview in idl/skills.cmdop),
  * built field by field so the stored bookkeeping never leaks, and the
  * visibility lookups every skills handler starts with.
  */

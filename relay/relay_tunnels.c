@@ -5,7 +5,7 @@
  * State (db keys owned here):
  *   tunnels             open TunnelView records, in opening order
  *   tunnels_closed      ids of closed tunnels, so a second close is still a
- *                       204 (the reference documents close as idempotent)
+ *                       204 (close is idempotent: docs/relay.md "Tunnels")
  *                       while an id that never existed is a 404
  *   connected_sessions  ConnectedSessionOption records (seeded)
  * A tunnel's fleet_id is the first fleet of its session's machine.

@@ -1,4 +1,4 @@
-# clients/python/python.mk — included by the top Makefile (issue 4).
+# clients/python/python.mk — included by the top Makefile.
 #   make test-python  assemble the package, mypy --strict (package + examples/python),
 #                     pytest against the real relay through build/cmdop-core
 #   make dist-python  dist/cmdop-<version>-py3-none-any.whl with build/stage/bin/* in cmdop/_bin/

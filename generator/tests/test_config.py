@@ -43,9 +43,13 @@ def test_every_plane_env_var_is_rendered(model, files):
         wanted |= {p["base_url_env"], *p["auth"]["env"]}
     assert wanted == {"CMDOP_TOKEN", "CMDOP_API_KEY", "CMDOP_BASE_URL", "CMDOP_API_BASE_URL",
                       "CMDOP_FLEET_ID", "CMDOP_TIMEOUT_MS"}
+    # every variable is read through the generated OPTIONS table
+    py_table = files[PY].split("OPTIONS: Final")[1].split("})")[0]
+    ts_table = files[TS].split("export const OPTIONS")[1].split("}) satisfies")[0]
     for var in wanted:
-        assert f'env("{var}")' in files[PY], var
-        assert f"e.{var}" in files[TS], var
+        assert f'"{var}"' in py_table, var
+        assert f'"{var}"' in ts_table, var
+    assert "os.environ.get(var)" in files[PY] and "const value = e[v];" in files[TS]
 
 
 def test_options_follow_the_client_block(model):
@@ -56,15 +60,21 @@ def test_options_follow_the_client_block(model):
         ("api_key", ["CMDOP_API_KEY"], None),
         ("fleet_id", ["CMDOP_FLEET_ID"], None),
         ("timeout_ms", ["CMDOP_TIMEOUT_MS"], 30000),
+        ("ca_file", ["CMDOP_CA_FILE"], None),
     ]
 
 
 def test_node_rendering_keeps_empty_strings_and_precedence(files):
     ts = files[TS]
     # `??`: explicit > env vars in order > default; "" is a value, as in 1.1.0's Node client
-    assert "token: o.token ?? e.CMDOP_TOKEN ?? e.CMDOP_API_KEY," in ts
-    assert "baseUrl: stripOpt(o.baseUrl ?? e.CMDOP_BASE_URL)," in ts  # no default relay URL
-    assert "timeoutMs: num(o.timeoutMs ?? Number(e.CMDOP_TIMEOUT_MS ?? 30000), 30000)," in ts
+    # (fromEnv: the first of the option's variables that is set, "" included)
+    assert 'token: Object.freeze({ env: Object.freeze(["CMDOP_TOKEN", "CMDOP_API_KEY"]) }),' in ts
+    assert "if (value !== undefined) return value;" in ts
+    assert 'token: o.token ?? fromEnv(e, "token"),' in ts
+    assert 'baseUrl: stripOpt(o.baseUrl ?? fromEnv(e, "base_url")),' in ts  # no default relay URL
+    assert ('timeoutMs: num(o.timeoutMs ?? Number(fromEnv(e, "timeout_ms") ?? '
+            'OPTIONS.timeout_ms.default), Number(OPTIONS.timeout_ms.default)),') in ts
+    assert 'timeout_ms: Object.freeze({ env: Object.freeze(["CMDOP_TIMEOUT_MS"]), default: "30000" }),' in ts
     assert 'Pick<ClientOptions, "apiBaseUrl" | "timeoutMs">' in ts  # baseUrl has no default
     for name in ("token", "baseUrl", "apiBaseUrl", "apiKey", "fleetId", "binaryPath"):
         assert f"  {name}?: string;" in ts, name

@@ -29,7 +29,7 @@ def _defs(files):
     return out
 
 
-# Section 2 of the reference: positional / keyword shapes and defaults.
+# The 1.1.0 call shapes (docs/design.md "Call shapes"): positional / keyword and defaults.
 SHAPES = {
     "Machines.list": "self, *, presence: str = 'any', q: str | None = None, limit: int = 100, "
                      "cursor: str | None = None",
@@ -130,7 +130,7 @@ def test_errors_and_frames(files):
     for cls in ("EventFrame", "DoneFrame", "PinRequiredFrame", "ConfirmRequiredFrame",
                 "PinDeniedFrame", "UnknownFrame"):
         assert f"class {cls}:" in frames
-    # the reference's ErrorFrame exists but is never produced: errors are raised
+    # 1.1.0's ErrorFrame exists but is never produced: errors are raised
     assert "class ErrorFrame:" in frames and "ErrorFrame," not in frames.split("Frame = ")[1]
     assert "danger_level=m.danger_level or 'medium'" in frames
 

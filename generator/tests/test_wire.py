@@ -89,14 +89,38 @@ def test_c_target_renders_the_wire():
     assert ".in = CMDOP__IN_LOCAL" in table and ".filter_fields = items_list_q_filter" in table
     assert ".omit_empty = true" in table
     assert ".emulated = true" in table and '.resp_has_next = "has_next"' in table
-    assert '#define CMDOP__PLANE_RELAY_DEFAULT_URL "https://example.test"' in files["c/src/op_descs.h"]
+
+# The plane's options: its base URL and credential reach the C tables through them.
+CLIENT = """\
+client {
+  option token from relay.auth
+  option base_url from relay.base_url
+}
+"""
+
+
+def test_c_tables_carry_the_plane():
+    files = render_all(build([("base.cmdop", BASE + CLIENT), ("t.cmdop", WIRE)]))
+    table = files["c/src/op_table.c"]
+    assert ('[CMDOP__OPT_BASE_URL] = { .name = "base_url", .env = opt_base_url_env,\n'
+            '      .default_value = "https://example.test"') in table
+    assert 'static const char *const opt_token_env[] = { "X_TOKEN", NULL };' in table
+    assert ('[CMDOP__PLANE_RELAY] = { .name = "relay", .url_option = CMDOP__OPT_BASE_URL,\n'
+            '      .cred_option = CMDOP__OPT_TOKEN, .auth_header = "Authorization",\n'
+            '      .auth_prefix = "Bearer "') in table
+    assert "CMDOP__PLANE_RELAY = 0," in files["c/src/planes.h"]
+    assert 'PLANES: Final[Mapping[str, Plane]] = MappingProxyType({\n    "relay": Plane(' \
+        '"base_url", "token", "Authorization", "Bearer "),' in files["python/cmdop/_config.py"]
+    assert '"X_URL",), "https://example.test"),' in files["python/cmdop/_config.py"]
+    assert "[401, 401, \"auth\"]" in files["node/src/config.ts"]
 
 
 def test_base_url_none():
-    m = build([("base.cmdop", BASE.replace('base_url "https://example.test"', "base_url none")),
-               ("t.cmdop", WIRE)])
+    m = build([("base.cmdop", BASE.replace('base_url "https://example.test"', "base_url none")
+                + CLIENT), ("t.cmdop", WIRE)])
     assert m["planes"][0]["base_url"] is None
-    assert "#define CMDOP__PLANE_RELAY_DEFAULT_URL NULL" in render_all(m)["c/src/op_descs.h"]
+    assert ('[CMDOP__OPT_BASE_URL] = { .name = "base_url", .env = opt_base_url_env,\n'
+            '      .default_value = NULL') in render_all(m)["c/src/op_table.c"]
 
 
 def test_one_wire_string_decodes_to_one_value():

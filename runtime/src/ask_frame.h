@@ -1,7 +1,7 @@
 /*
  * ask_frame.h — INTERNAL: the typed frames of a machines.ask stream,
- * decoded from the JSON data of one SSE event (reference section 4, "Frame
- * union"). The public stream API is built on top of this; nothing here is
+ * decoded from the JSON data of one SSE event (docs/ask-protocol.md
+ * "Frames"). The public stream API is built on top of this; nothing here is
  * installed.
  *
  * Wire shape: one JSON object per event, its kind in the `type` key; the

@@ -29,7 +29,7 @@ int cmdop__ask_set_header(cmdop__http_req *req, const char *name, const char *va
     return cmdop__http_req_header(req, name, value);
 }
 
-/* 32 lowercase hex chars, as the reference's uuid4().hex. */
+/* 32 lowercase hex chars, as 1.1.0's uuid4().hex. */
 static int hex32(char out[33])
 {
     char u[37];

@@ -106,7 +106,7 @@ int cmdop_ask_stream_run(cmdop_ask_stream *s, cmdop_ask_frame_cb cb, void *paylo
 }
 
 /* The text an event contributes to collect(): payload.delta when a
- * non-empty string, else payload.text (as the reference's collect). */
+ * non-empty string, else payload.text (as 1.1.0's collect). */
 static void append_delta(cmdop__strbuf *b, const cmdop_stream_event *ev)
 {
     if (!ev->payload_json)

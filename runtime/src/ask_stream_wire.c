@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "ask_stream_internal.h"
+#include "error_internal.h"
 #include "client_internal.h"
 
 void cmdop__ask_end_error(cmdop_ask_stream *s, int code, const char *code_str,
@@ -344,10 +345,10 @@ static bool settle(cmdop_ask_stream *s, cmdop__http_req *req)
         return false;
     }
     bool resuming = cmdop__http_req_header_get(req, "Last-Event-ID") != NULL;
-    if (req->status == 409 && resuming) {
+    if (resuming && cmdop__error_code_for_status(req->status) == CMDOP_ECONFLICT) {
         cmdop__ask_end_error(s, CMDOP_ECONNECTION, NULL,
-                             "ask stream lost and the relay cannot resume it (409 %s)",
-                             s->err_body.s ? s->err_body.s : "");
+                             "ask stream lost and the relay cannot resume it (%ld %s)",
+                             req->status, s->err_body.s ? s->err_body.s : "");
         return false;
     }
     if (req->status != 0 && req->status != 200) {

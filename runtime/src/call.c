@@ -16,14 +16,22 @@
 #include "result_shape.h"
 #include "validate.h"
 
+/* The resolved string of option `o` (its cmdop__config field), or NULL. */
+static const char *option_str(const cmdop_client *c, cmdop__option o)
+{
+    if (o == CMDOP__OPT_NONE)
+        return NULL;
+    return *(char *const *)((const char *)&c->cfg + cmdop__options[o].cfg_offset);
+}
+
 const char *cmdop__plane_base_url(const cmdop_client *c, cmdop__plane plane)
 {
-    return plane == CMDOP__PLANE_RELAY ? c->cfg.base_url : c->cfg.api_base_url;
+    return option_str(c, cmdop__planes[plane].url_option);
 }
 
 const char *cmdop__plane_credential(const cmdop_client *c, cmdop__plane plane)
 {
-    return plane == CMDOP__PLANE_RELAY ? c->cfg.token : c->cfg.api_key;
+    return option_str(c, cmdop__planes[plane].cred_option);
 }
 
 int cmdop__cancelled_error(const char *what)
@@ -33,28 +41,32 @@ int cmdop__cancelled_error(const char *what)
 
 int cmdop__no_base_url(const cmdop__op_desc *op)
 {
-    return cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, "base_url",
-                            "%s: no relay URL configured: set CMDOP_BASE_URL (or the "
-                            "base_url option); there is no default", op->name);
+    const cmdop__plane_desc *p = &cmdop__planes[op->plane];
+    const cmdop__option_desc *o = &cmdop__options[p->url_option];
+    return cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, o->name,
+                            "%s: no %s URL configured: set %s (or the "
+                            "%s option); there is no default", op->name, p->name,
+                            o->env[0], o->name);
 }
 
 int cmdop__no_credential(const cmdop__op_desc *op)
 {
-    if (op->plane == CMDOP__PLANE_RELAY)
-        return cmdop__error_set(CMDOP_EAUTH, 0, NULL, NULL,
-                                "%s: no token configured for the relay plane "
-                                "(set CMDOP_TOKEN or token)", op->name);
+    const cmdop__plane_desc *p = &cmdop__planes[op->plane];
+    const cmdop__option_desc *o = &cmdop__options[p->cred_option];
     return cmdop__error_set(CMDOP_EAUTH, 0, NULL, NULL,
-                            "%s: no API key configured for the platform plane "
-                            "(set CMDOP_API_KEY or api_key)", op->name);
+                            "%s: no %s configured for the %s plane (set %s or %s)",
+                            op->name, p->auth_what, p->name, o->env[0], o->name);
 }
 
 static void log_attempt(const cmdop__http_req *req, int attempt, int64_t started_ms,
                         long next_delay_ms, void *payload)
 {
     cmdop_client *c = payload;
-    cmdop__debug_log_printf(c->log, "%s %s -> %ld%s%s (attempt %d, %lld ms, request_id %s)%s",
-                            req->method, req->url, req->status,
+    char url[512];
+    cmdop__url_redact(req->url, url, sizeof url);
+    cmdop__log_at(c->log, req->xfer != CMDOP__XFER_OK ? CMDOP__LOG_WARN : CMDOP__LOG_DEBUG,
+                            "%s %s -> %ld%s%s (attempt %d, %lld ms, request_id %s)%s",
+                            req->method, url, req->status,
                             req->xfer != CMDOP__XFER_OK ? " transport error: " : "",
                             req->xfer != CMDOP__XFER_OK ? req->xfer_msg : "", attempt,
                             (long long)(cmdop__now_ms() - started_ms),

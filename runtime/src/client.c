@@ -2,7 +2,9 @@
  * client.c — cmdop_client_new/free and the accessors. The configuration is
  * resolved once (config.c); the client then owns one event-loop thread.
  */
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmdop/error.h"
 #include "call.h"
@@ -31,19 +33,21 @@ int cmdop__client_new_env(cmdop_client **out, const cmdop_client_options *opts,
     c->retry.base_ms = c->cfg.retry_base_ms;
     c->retry.cap_ms = c->cfg.retry_max_ms;
     c->retry.jitter = CMDOP__JITTER_EQUAL;
-    if (c->cfg.debug) {
-        char path[512];
-        cmdop__debug_log_default_path(path, sizeof path, env ? env("TMPDIR") : NULL);
-        c->log = cmdop__debug_log_open(path);
-        cmdop__debug_log_printf(c->log, "client: base_url=%s api_base_url=%s token=%s "
-                                "api_key=%s fleet_id=%s timeout_ms=%ld max_retries=%d",
-                                c->cfg.base_url ? c->cfg.base_url : "(none)",
-                                c->cfg.api_base_url ? c->cfg.api_base_url : "(none)",
-                                c->cfg.token ? "set" : "unset",
-                                c->cfg.api_key ? "set" : "unset",
-                                c->cfg.fleet_id ? c->cfg.fleet_id : "(none)",
-                                c->cfg.timeout_ms, c->cfg.max_retries);
-    }
+    /* CMDOP_LOG / CMDOP_LOG_FILE / CMDOP_DEBUG (debug_log.h), CMDOP_* like
+     * every other variable: not read when use_env is off */
+    const char *secrets[] = {c->cfg.token, c->cfg.api_key};
+    c->log = cmdop__log_from_env(opts && !opts->use_env ? NULL : env, secrets, 2);
+    cmdop__log_at(c->log, CMDOP__LOG_INFO, "client: base_url=%s api_base_url=%s relay "
+                  "credential %s, platform credential %s, fleet_id=%s timeout_ms=%ld "
+                  "max_retries=%d ca_file=%s proxy http=%s https=%s",
+                  c->cfg.base_url ? c->cfg.base_url : "(none)",
+                  c->cfg.api_base_url ? c->cfg.api_base_url : "(none)",
+                  c->cfg.token ? "set" : "unset", c->cfg.api_key ? "set" : "unset",
+                  c->cfg.fleet_id ? c->cfg.fleet_id : "(none)", c->cfg.timeout_ms,
+                  c->cfg.max_retries, c->cfg.net.ca_file ? c->cfg.net.ca_file : "(default)",
+                  c->cfg.net.http_proxy ? c->cfg.net.http_proxy : "(none)",
+                  c->cfg.net.https_proxy ? c->cfg.net.https_proxy : "(none)");
+    c->cfg.net.log = c->log;
     c->loop = cmdop__loop_new();
     if (!c->loop) {
         cmdop__debug_log_close(c->log);
@@ -51,6 +55,7 @@ int cmdop__client_new_env(cmdop_client **out, const cmdop_client_options *opts,
         free(c);
         return cmdop_error_last() ? cmdop_error_last()->code : CMDOP_EINTERNAL;
     }
+    cmdop__loop_set_net(c->loop, &c->cfg.net);
     *out = c;
     return 0;
 }
@@ -59,10 +64,13 @@ int cmdop_client_options_init(cmdop_client_options *opts, unsigned int version)
 {
     static const cmdop_client_options defaults = CMDOP_CLIENT_OPTIONS_INIT;
 
-    if (!opts || version != CMDOP_CLIENT_OPTIONS_VERSION)
+    if (!opts || (version != CMDOP_CLIENT_OPTIONS_VERSION && version != 1))
         return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL, "cmdop_client_options_init: %s",
                                 opts ? "bad version" : "NULL opts");
-    *opts = defaults;
+    /* a version-1 caller's struct ends before ca_file */
+    memcpy(opts, &defaults, version == 1 ? offsetof(cmdop_client_options, ca_file)
+                                         : sizeof defaults);
+    opts->version = version;
     return 0;
 }
 

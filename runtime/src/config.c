@@ -10,6 +10,7 @@
 #include "cmdop/error.h"
 #include "call.h"
 #include "config.h"
+#include "net.h"
 #include "op_descs.h"
 
 static const char *nonempty(const char *s)
@@ -20,6 +21,21 @@ static const char *nonempty(const char *s)
 static const char *env_get(cmdop__getenv_fn env, const char *name)
 {
     return env ? nonempty(env(name)) : NULL;
+}
+
+/* The first non-empty of option `o`'s env vars (the IDL's order), or NULL;
+ * *var (if given) names the variable it came from. */
+static const char *opt_env(cmdop__getenv_fn env, cmdop__option o, const char **var)
+{
+    for (const char *const *v = cmdop__options[o].env; *v; v++) {
+        const char *s = env_get(env, *v);
+        if (s) {
+            if (var)
+                *var = *v;
+            return s;
+        }
+    }
+    return NULL;
 }
 
 /* First non-empty of the candidates, copied; *out NULL when all are unset. */
@@ -61,6 +77,7 @@ void cmdop__config_clear(cmdop__config *cfg)
     free(cfg->base_url);
     free(cfg->api_base_url);
     free(cfg->fleet_id);
+    cmdop__net_clear(&cfg->net);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -70,14 +87,15 @@ static int resolve_numbers(cmdop__config *cfg, const cmdop_client_options *o,
     if (o->timeout_ms < 0)
         return cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, "timeout_ms",
                                 "timeout_ms: must be > 0 (got %ld)", o->timeout_ms);
-    cfg->timeout_ms = CMDOP__DEFAULT_TIMEOUT_MS;
-    const char *t = env_get(env, "CMDOP_TIMEOUT_MS");
+    cfg->timeout_ms = strtol(cmdop__options[CMDOP__OPT_TIMEOUT_MS].default_value, NULL, 10);
+    const char *var = NULL;
+    const char *t = opt_env(env, CMDOP__OPT_TIMEOUT_MS, &var);
     if (o->timeout_ms > 0)
         cfg->timeout_ms = o->timeout_ms;
     else if (t && parse_timeout(t, &cfg->timeout_ms) != 0)
-        return cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, "CMDOP_TIMEOUT_MS",
-                                "CMDOP_TIMEOUT_MS: must be a positive integer "
-                                "of milliseconds (got \"%s\")", t);
+        return cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, var,
+                                "%s: must be a positive integer "
+                                "of milliseconds (got \"%s\")", var, t);
     if (o->max_retries < -1)
         return cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, "max_retries",
                                 "max_retries: must be >= 0, or -1 for the default (got %d)",
@@ -101,25 +119,26 @@ int cmdop__config_resolve(cmdop__config *cfg, const cmdop_client_options *opts,
     static const cmdop_client_options k_defaults = CMDOP_CLIENT_OPTIONS_INIT;
     const cmdop_client_options *o = opts ? opts : &k_defaults;
     memset(cfg, 0, sizeof *cfg);
-    if (o->version != CMDOP_CLIENT_OPTIONS_VERSION)
+    if (o->version != CMDOP_CLIENT_OPTIONS_VERSION && o->version != 1)
         return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
                                 "cmdop_client_options.version is %u, expected %u",
                                 o->version, (unsigned)CMDOP_CLIENT_OPTIONS_VERSION);
+    cmdop__getenv_fn sys_env = env;   /* SSL_CERT_FILE, *_proxy: always (net.h) */
     if (!o->use_env)
         env = NULL;
-    const char *env_token = env_get(env, "CMDOP_TOKEN");
-    const char *env_key = env_get(env, "CMDOP_API_KEY");
     int rc = 0;
-    /* The relay token falls back to CMDOP_API_KEY (reference, section 1);
-     * an explicit api_key option is deliberately not a token fallback. */
-    if ((rc = pick(&cfg->token, o->token, env_token, env_key)) ||
-        (rc = pick(&cfg->api_key, o->api_key, env_key, NULL)) ||
-        (rc = pick(&cfg->base_url, o->base_url, env_get(env, CMDOP__PLANE_RELAY_URL_ENV),
-                   CMDOP__PLANE_RELAY_DEFAULT_URL)) ||
-        (rc = pick(&cfg->api_base_url, o->api_base_url,
-                   env_get(env, CMDOP__PLANE_PLATFORM_URL_ENV),
-                   CMDOP__PLANE_PLATFORM_DEFAULT_URL)) ||
-        (rc = pick(&cfg->fleet_id, o->fleet_id, env_get(env, "CMDOP_FLEET_ID"), NULL))) {
+    /* Each option's env vars and default come from the IDL (cmdop__options):
+     * the relay token falls back to the api-key variable there; an explicit
+     * api_key option is deliberately not a token fallback, as in 1.1.0
+     * (docs/design.md "Configuration"). */
+#define OPT(name, O) pick(&cfg->name, o->name, opt_env(env, O, NULL), \
+                          cmdop__options[O].default_value)
+    if ((rc = OPT(token, CMDOP__OPT_TOKEN)) ||
+        (rc = OPT(api_key, CMDOP__OPT_API_KEY)) ||
+        (rc = OPT(base_url, CMDOP__OPT_BASE_URL)) ||
+        (rc = OPT(api_base_url, CMDOP__OPT_API_BASE_URL)) ||
+        (rc = OPT(fleet_id, CMDOP__OPT_FLEET_ID))) {
+#undef OPT
         cmdop__config_clear(cfg);
         return cmdop__error_set(CMDOP_ENOMEM, 0, NULL, NULL, "out of memory");
     }
@@ -135,6 +154,12 @@ int cmdop__config_resolve(cmdop__config *cfg, const cmdop_client_options *opts,
                                 "%s: not a URL (only '/')", which);
     }
     if ((rc = resolve_numbers(cfg, o, env)) != 0) {
+        cmdop__config_clear(cfg);
+        return rc;
+    }
+    /* version 1 of the options has no ca_file member */
+    if ((rc = cmdop__net_resolve(&cfg->net, o->version >= 2 ? o->ca_file : NULL, env,
+                                 sys_env)) != 0) {
         cmdop__config_clear(cfg);
         return rc;
     }

@@ -9,8 +9,8 @@
 
 #include <stdbool.h>
 #include "cmdop/client.h"
+#include "http_loop.h"
 
-#define CMDOP__DEFAULT_TIMEOUT_MS 30000L
 #define CMDOP__DEFAULT_MAX_RETRIES 2
 #define CMDOP__DEFAULT_RETRY_BASE_MS 500L
 #define CMDOP__DEFAULT_RETRY_MAX_MS 8000L
@@ -31,6 +31,7 @@ typedef struct cmdop__config {
     long retry_base_ms;   /* > 0 */
     long retry_max_ms;    /* >= retry_base_ms */
     bool debug;           /* CMDOP_DEBUG=1 */
+    cmdop__net net;       /* CAs, proxies, plain-http opt-in (net.h) */
 } cmdop__config;
 
 /*

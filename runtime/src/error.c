@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "call.h"
+#include "debug_log.h"
 #include "error_internal.h"
 
 typedef struct tls_error {
@@ -138,6 +139,13 @@ int cmdop__error_set(int code, int http_status, const char *request_id,
         va_start(ap, fmt);
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
         va_end(ap);
+        /* URL userinfo and Bearer values never reach a message (debug_log.h) */
+        char *clean = malloc((size_t)n + 64);
+        if (clean) {
+            cmdop__log_redact(msg, clean, (size_t)n + 64, NULL, 0, false);
+            free(msg);
+            msg = clean;
+        }
     }
     char *rid = dup_or_null(request_id);
     char *fld = dup_or_null(field);

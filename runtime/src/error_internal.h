@@ -13,6 +13,10 @@
  * string is not a known code. */
 int cmdop__error_code_from_str(const char *code_str);
 
+/* Code for an HTTP status by the IDL's error table (cmdop__status_rules:
+ * 429 -> CMDOP_ERATELIMIT, ...); 0 when no rule covers it. */
+int cmdop__error_code_for_status(long status);
+
 /* Decorate the calling thread's last error (after cmdop__error_set). */
 void cmdop__error_set_retry_after(long retry_after_ms);
 /* Keep a verbatim wire code string (EAGENT's "machine_offline", ...). The
@@ -32,7 +36,10 @@ typedef enum cmdop__xfer {
     CMDOP__XFER_CONNECTION,    /* DNS, refused, reset, TLS, truncated */
     CMDOP__XFER_TIMEOUT,       /* the per-attempt deadline passed */
     CMDOP__XFER_CANCELLED,     /* cancelled, or the client was freed */
-    CMDOP__XFER_NOMEM          /* allocation failure inside the loop */
+    CMDOP__XFER_NOMEM,         /* allocation failure inside the loop */
+    CMDOP__XFER_TLS,           /* certificate verification failed: never retried */
+    CMDOP__XFER_TOO_BIG,       /* the response body is over CMDOP__HTTP_MAX_BODY */
+    CMDOP__XFER_INSECURE       /* a credential over plain http:// refused (no attempt) */
 } cmdop__xfer;
 
 /*

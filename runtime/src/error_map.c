@@ -16,6 +16,7 @@
 
 #include "call.h"
 #include "error_internal.h"
+#include "http_loop.h"
 #include "op_table.h"
 
 long cmdop__retry_after_ms(const char *value, time_t now)
@@ -49,7 +50,7 @@ long cmdop__retry_after_ms(const char *value, time_t now)
 }
 
 /* The IDL's error table (op_table.c): the code of an HTTP status, or 0. */
-static int code_for_status(long status)
+int cmdop__error_code_for_status(long status)
 {
     for (const cmdop__status_rule *r = cmdop__status_rules; r->code; r++)
         if (status >= r->lo && status <= r->hi)
@@ -154,7 +155,7 @@ int cmdop__error_from_http(long status, const char *body, size_t body_len,
     if (body && body_len)
         doc = json_loadb(body, body_len, 0, NULL);
     read_body(doc, &bi);
-    int code = code_for_status(status);
+    int code = cmdop__error_code_for_status(status);
     int from_body = cmdop__error_code_from_str(bi.code);
     if (from_body == CMDOP_EUNAVAILABLE)
         code = CMDOP_EUNAVAILABLE;
@@ -174,9 +175,11 @@ int cmdop__error_from_http(long status, const char *body, size_t body_len,
 }
 
 int cmdop__error_from_xfer(cmdop__xfer xfer, const char *detail,
-                           const char *method, const char *url)
+                           const char *method, const char *url_in)
 {
     const char *d = detail && *detail ? detail : "no detail";
+    char url[512];   /* a URL's userinfo never reaches an error message */
+    cmdop__url_redact(url_in ? url_in : "", url, sizeof url);
     switch (xfer) {
     case CMDOP__XFER_TIMEOUT:
         return cmdop__error_set(CMDOP_ETIMEOUT, 0, NULL, NULL,
@@ -186,6 +189,20 @@ int cmdop__error_from_xfer(cmdop__xfer xfer, const char *detail,
                                 "%s %s: cancelled (%s)", method, url, d);
     case CMDOP__XFER_NOMEM:
         return cmdop__error_set(CMDOP_ENOMEM, 0, NULL, NULL, "out of memory");
+    case CMDOP__XFER_TLS:
+        return cmdop__error_set(CMDOP_ECONNECTION, 0, NULL, NULL,
+                                "%s %s: TLS certificate verification failed (%s); not "
+                                "retried. Trust a private CA with the ca_file option, "
+                                "%s, SSL_CERT_FILE, SSL_CERT_DIR or "
+                                "CURL_CA_BUNDLE", method, url, d,
+                                cmdop__options[CMDOP__OPT_CA_FILE].env[0]);
+    case CMDOP__XFER_TOO_BIG:
+        return cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL,
+                                "%s %s: response body over the %u MiB size cap", method,
+                                url, (unsigned)(CMDOP__HTTP_MAX_BODY >> 20));
+    case CMDOP__XFER_INSECURE:
+        return cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, "base_url", "%s %s: %s",
+                                method, url, d);
     case CMDOP__XFER_CONNECTION:
     default:
         return cmdop__error_set(CMDOP_ECONNECTION, 0, NULL, NULL,

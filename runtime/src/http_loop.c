@@ -18,10 +18,11 @@
 
 #include "cmdop/error.h"
 #include "call.h"
+#include "debug_log.h"
 #include "http_loop.h"
 
 #define LOOP_IDLE_POLL_MS 1000
-#define MAX_BUFFERED_BODY (64u * 1024u * 1024u)  /* a JSON answer, not a download */
+#define MAX_BUFFERED_BODY CMDOP__HTTP_MAX_BODY
 
 struct cmdop__loop {
     pthread_t thread;
@@ -36,6 +37,7 @@ struct cmdop__loop {
     /* loop thread only */
     cmdop__http_req *timers;
     cmdop__http_req *active;
+    const cmdop__net *net;        /* borrowed; NULL = defaults */
 };
 
 int64_t cmdop__now_ms(void)
@@ -53,8 +55,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *p)
     size_t len = size * nmemb;
     if (req->on_data)
         return req->on_data(req, data, len, req->payload);
-    if (req->resp_len + len + 1 > MAX_BUFFERED_BODY)
+    if (req->resp_len + len + 1 > MAX_BUFFERED_BODY) {
+        req->over_cap = true;
         return 0;
+    }
     if (req->resp_len + len + 1 > req->resp_cap) {
         size_t cap = req->resp_cap ? req->resp_cap : 4096;
         while (cap < req->resp_len + len + 1)
@@ -142,8 +146,61 @@ static void finish(cmdop__loop *l, cmdop__http_req *req, cmdop__xfer xfer, const
     req->on_done(req, req->payload);
 }
 
+/* A credential over plain http:// to a host that is not loopback is refused
+ * unless the user opted in (CMDOP_ALLOW_INSECURE_HTTP=1). */
+static bool insecure_credential(const cmdop__loop *l, const cmdop__http_req *req)
+{
+    if (l->net && l->net->allow_insecure_http)
+        return false;
+    if (strncasecmp(req->url, "http://", 7) != 0 || cmdop__url_is_loopback(req->url))
+        return false;
+    /* any plane's credential header (the IDL's, cmdop__planes) */
+    for (const cmdop__plane_desc *p = cmdop__planes; p->name; p++)
+        if (cmdop__http_req_header_get(req, p->auth_header))
+            return true;
+    return false;
+}
+
+/* TLS, redirects and proxies, set explicitly on every transfer. */
+static void apply_net(const cmdop__loop *l, CURL *e, const char *url)
+{
+    const cmdop__net *n = l->net;
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    /* Redirects are never followed, so no credential reaches another host. */
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    if (n && n->ca_file)
+        curl_easy_setopt(e, CURLOPT_CAINFO, n->ca_file);
+    if (n && n->ca_dir)
+        curl_easy_setopt(e, CURLOPT_CAPATH, n->ca_dir);
+    /* "" turns libcurl's own reading of *_proxy off: our resolution rules. */
+    const char *proxy = NULL;
+    if (n)
+        proxy = strncasecmp(url, "https://", 8) == 0 ? n->https_proxy : n->http_proxy;
+    curl_easy_setopt(e, CURLOPT_PROXY, proxy ? proxy : "");
+    curl_easy_setopt(e, CURLOPT_NOPROXY, n && n->no_proxy ? n->no_proxy : "");
+}
+
 static void start(cmdop__loop *l, cmdop__http_req *req)
 {
+    if (l->net && l->net->log) {
+        char u[512];
+        cmdop__url_redact(req->url, u, sizeof u);
+        cmdop__debug_log_printf(l->net->log, "request: %s %s", req->method, u);
+    }
+    if (insecure_credential(l, req)) {
+        snprintf(req->xfer_msg, sizeof req->xfer_msg,
+                 "refusing to send a credential over plain http:// to a host that is "
+                 "not loopback; use https://, or set CMDOP_ALLOW_INSECURE_HTTP=1");
+        finish(l, req, CMDOP__XFER_INSECURE, NULL);
+        return;
+    }
     CURL *e = curl_easy_init();
     struct curl_slist *sl = NULL;
     bool ok = e != NULL;
@@ -188,6 +245,7 @@ static void start(cmdop__loop *l, cmdop__http_req *req)
     curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
     curl_easy_setopt(e, CURLOPT_PRIVATE, req);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->xfer_msg);
+    apply_net(l, e, req->url);
     if (req->timeout_ms > 0)
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
     if (strcmp(req->method, "GET") == 0) {
@@ -215,7 +273,17 @@ static cmdop__xfer classify(cmdop__http_req *req, CURLcode rc)
     case CURLE_OPERATION_TIMEDOUT: return CMDOP__XFER_TIMEOUT;
     case CURLE_OUT_OF_MEMORY: return CMDOP__XFER_NOMEM;
     case CURLE_ABORTED_BY_CALLBACK: return CMDOP__XFER_CANCELLED;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+        return CMDOP__XFER_TLS;   /* retrying cannot make a certificate valid */
     case CURLE_WRITE_ERROR:
+        if (req->over_cap)
+            return CMDOP__XFER_TOO_BIG;
         /* a streaming sink said stop; a buffered body only fails on size */
         return req->on_data ? CMDOP__XFER_CANCELLED : CMDOP__XFER_NOMEM;
     default: return CMDOP__XFER_CONNECTION;
@@ -448,6 +516,11 @@ int cmdop__loop_submit(cmdop__loop *l, cmdop__http_req *req, long delay_ms)
     pthread_mutex_unlock(&l->mu);
     curl_multi_wakeup(l->multi);
     return 0;
+}
+
+void cmdop__loop_set_net(cmdop__loop *l, const cmdop__net *net)
+{
+    l->net = net;
 }
 
 void cmdop__loop_wakeup(cmdop__loop *l)

@@ -13,6 +13,7 @@
 #ifndef CMDOP__HTTP_LOOP_H
 #define CMDOP__HTTP_LOOP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "error_internal.h"
@@ -39,6 +40,38 @@ typedef int64_t (*cmdop__http_idle_fn)(cmdop__http_req *req, void *payload);
 
 #define CMDOP__HTTP_MAX_HEADERS 12
 
+/* The largest response body the loop buffers (a JSON answer, not a
+ * download); a bigger one ends as CMDOP__XFER_TOO_BIG. */
+#define CMDOP__HTTP_MAX_BODY (64u * 1024u * 1024u)
+
+struct cmdop__debug_log;
+
+/*
+ * A client's network settings, applied explicitly to every transfer so that
+ * libcurl's own environment handling never decides anything (net.c).
+ * Strings are owned by whoever fills the struct (cmdop__net_resolve:
+ * the config; freed by cmdop__net_clear). NULL = unset.
+ *   ca_file  CURLOPT_CAINFO (ca_file option > CMDOP_CA_FILE > CURL_CA_BUNDLE
+ *            > SSL_CERT_FILE); NULL: libcurl's built-in bundle
+ *   ca_dir   CURLOPT_CAPATH (SSL_CERT_DIR)
+ *   http_proxy   for http:// URLs: http_proxy, else HTTP_PROXY unless
+ *                REQUEST_METHOD is set (httpoxy), else all_proxy/ALL_PROXY
+ *   https_proxy  for https:// URLs: https_proxy, else HTTPS_PROXY, else
+ *                all_proxy/ALL_PROXY
+ *   no_proxy     no_proxy, else NO_PROXY
+ *   allow_insecure_http  CMDOP_ALLOW_INSECURE_HTTP=1: send a credential
+ *                over plain http:// to a host that is not loopback
+ */
+typedef struct cmdop__net {
+    char *ca_file;
+    char *ca_dir;
+    char *http_proxy;
+    char *https_proxy;
+    char *no_proxy;
+    bool allow_insecure_http;
+    struct cmdop__debug_log *log; /* borrowed; every attempt is logged at debug */
+} cmdop__net;
+
 struct cmdop__http_req {
     /* ---- request: set before submitting, read-only while in flight ---- */
     char method[8];               /* "GET", "POST", "PATCH", "DELETE", "PUT" */
@@ -63,6 +96,7 @@ struct cmdop__http_req {
     char *resp_body;              /* owned, NUL-terminated; NULL if empty */
     size_t resp_len;
     size_t resp_cap;
+    bool over_cap;                /* the body passed CMDOP__HTTP_MAX_BODY */
 
     /* ---- loop-private ---- */
     uint64_t id;                  /* handle for cmdop__loop_cancel */
@@ -87,6 +121,17 @@ void cmdop__http_req_reset_response(cmdop__http_req *req);
 
 /* Start a loop thread. NULL on failure (the thread's last error is set). */
 cmdop__loop *cmdop__loop_new(void);
+/* Apply `net` (borrowed: it must outlive the loop; NULL = no CA override,
+ * no proxy, plain-http credentials refused) to every later transfer. Call
+ * before the first submission. */
+void cmdop__loop_set_net(cmdop__loop *loop, const cmdop__net *net);
+
+/* Whether `url`'s host is loopback (localhost, *.localhost, 127.0.0.0/8,
+ * ::1). Pure. */
+bool cmdop__url_is_loopback(const char *url);
+/* Copy `url` into out[size] with any userinfo ("user:pass@") replaced by
+ * "***@" (always NUL-terminated, truncated if needed). Pure. */
+void cmdop__url_redact(const char *url, char *out, size_t size);
 /* Stop the loop: every pending or in-flight request ends with
  * CMDOP__XFER_CANCELLED (its on_done runs), then the thread is joined.
  * Submissions after this point are refused. NULL is a no-op. */

@@ -22,10 +22,36 @@
 #include <stdbool.h>
 #include <jansson.h>
 
-typedef enum cmdop__plane {
-    CMDOP__PLANE_RELAY = 0,    /* Bearer token, CMDOP_BASE_URL */
-    CMDOP__PLANE_PLATFORM = 1  /* X-Api-Key, CMDOP_API_BASE_URL */
-} cmdop__plane;
+/* Generated: enum cmdop__plane (CMDOP__PLANE_RELAY, ...) and enum
+ * cmdop__option (CMDOP__OPT_TOKEN, ...), from the IDL's planes and client
+ * options; they index cmdop__planes[] and cmdop__options[] below. */
+#include "planes.h"
+
+/* Generated (op_table.c): one client option of the IDL's `client` block. */
+typedef struct cmdop__option_desc {
+    const char *name;           /* "base_url": also its field in cmdop__config */
+    const char *const *env;     /* env vars in precedence order, NULL-terminated */
+    const char *default_value;  /* as text ("30000"), or NULL for none */
+    bool is_int;                /* int32 option, else string */
+    bool strip_slash;           /* a base URL: trailing '/' are removed */
+    size_t cfg_offset;          /* a plane's option (base URL, credential):
+                                   offsetof(cmdop__config, <name>), the char *
+                                   it resolves to; 0 for the others */
+} cmdop__option_desc;
+
+/* Generated (op_table.c): one plane, and where its configuration lives. */
+typedef struct cmdop__plane_desc {
+    const char *name;           /* "relay" */
+    cmdop__option url_option;   /* the option holding its base URL */
+    cmdop__option cred_option;  /* the option holding its credential */
+    const char *auth_header;    /* the header the credential is sent in */
+    const char *auth_prefix;    /* put before the credential ("Bearer ") or "" */
+    const char *auth_what;      /* the credential in messages: "token", "API key" */
+} cmdop__plane_desc;
+
+/* Indexed by cmdop__option / cmdop__plane; each ends with a {NULL} row. */
+extern const cmdop__option_desc cmdop__options[];
+extern const cmdop__plane_desc cmdop__planes[];
 
 typedef enum cmdop__param_in {
     CMDOP__IN_PATH = 0,
@@ -98,7 +124,7 @@ typedef struct cmdop__page_desc {
     const char *resp_total;       /* offset: "total"; number: "count" */
     const char *resp_has_next;    /* offset and number: "has_next" */
     const char *resp_next_page;   /* number: "next_page" */
-    const char *iter_helper;      /* helper names the reference uses: "iter", "iter_runs" */
+    const char *iter_helper;      /* helper names of the 1.1 clients: "iter", "iter_runs" */
     const char *pages_helper;     /* "pages", "pages_runs" */
     const char *resp_page;        /* offset: "page" */
     const char *resp_per_page;    /* offset: "per_page" */
@@ -142,7 +168,7 @@ typedef struct cmdop__op_desc {
     const struct cmdop__op_desc *scan_list;
     const char *scan_arg;      /* arg name holding the key ("fleet_id") */
     const char *scan_match;    /* item field compared with it ("id") */
-    /* envelope arm numbers of the reference's stdio protocol */
+    /* envelope arm numbers of the 1.1 stdio schema (docs/stdio.md) */
     int env_req_field;
     int env_resp_field;        /* 201 (empty) for void ops */
     const char *const *errors; /* NULL-terminated error codes the op may raise */

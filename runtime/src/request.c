@@ -96,19 +96,16 @@ static int build_body(const cmdop__op_desc *op, const json_t *args, char **out)
 
 static int add_headers(cmdop__http_req *req, const cmdop__request_ctx *ctx, bool has_body)
 {
-    int rc = 0;
-    if (ctx->plane == CMDOP__PLANE_RELAY) {
-        size_t n = strlen(ctx->credential) + 8;
-        char *v = malloc(n);
-        if (!v)
-            return CMDOP_ENOMEM;
-        strcpy(v, "Bearer ");
-        strcat(v, ctx->credential);
-        rc = cmdop__http_req_header(req, "Authorization", v);
-        free(v);
-    } else {
-        rc = cmdop__http_req_header(req, "X-Api-Key", ctx->credential);
-    }
+    /* The plane's credential header and prefix come from the IDL (cmdop__planes). */
+    const cmdop__plane_desc *p = &cmdop__planes[ctx->plane];
+    size_t n = strlen(p->auth_prefix) + strlen(ctx->credential) + 1;
+    char *v = malloc(n);
+    if (!v)
+        return CMDOP_ENOMEM;
+    strcpy(v, p->auth_prefix);
+    strcat(v, ctx->credential);
+    int rc = cmdop__http_req_header(req, p->auth_header, v);
+    free(v);
     if (!rc)
         rc = cmdop__http_req_header(req, "Accept", "application/json");
     if (!rc)

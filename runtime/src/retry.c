@@ -33,8 +33,11 @@ bool cmdop__retry_is_retryable(const cmdop__http_req *req)
     case CMDOP__XFER_CONNECTION:
     case CMDOP__XFER_TIMEOUT:
         return true;
-    case CMDOP__XFER_OK:
-        return req->status == 429 || (req->status >= 500 && req->status <= 599);
+    case CMDOP__XFER_OK: {
+        /* rate_limit and server, by the IDL's status table */
+        int code = cmdop__error_code_for_status(req->status);
+        return code == CMDOP_ERATELIMIT || code == CMDOP_ESERVER;
+    }
     default:
         return false;   /* cancelled or out of memory: retrying cannot help */
     }

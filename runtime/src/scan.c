@@ -1,5 +1,5 @@
 /*
- * scan.c — ops the reference implements client-side (CMDOP__OP_SCAN):
+ * scan.c — ops the 1.1 clients implement client-side (CMDOP__OP_SCAN):
  * fleets.get pages through fleets.list and picks the item whose
  * `scan_match` field equals the `scan_arg` argument. Pages are requested as
  * the official 1.1.1 client does (no page params: the first request is

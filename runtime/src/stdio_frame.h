@@ -13,7 +13,7 @@
 
 /* Longest varint of a uint64. */
 #define CMDOP__VARINT_MAX 10
-/* Largest frame accepted: the reference has no cap (its tests use 256 KB
+/* Largest frame accepted: 1.1.0 has no cap (its tests use 256 KB
  * frames); this bound only stops a corrupt prefix from allocating gigabytes. */
 #define CMDOP__STDIO_MAX_FRAME (64u * 1024u * 1024u)
 

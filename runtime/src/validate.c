@@ -206,11 +206,22 @@ static json_t *fill_absent(const cmdop__param_desc *p, const char *default_fleet
     return NULL;
 }
 
+/* The env var of the client option a context param falls back to ("fleet_id"
+ * -> its first variable in cmdop__options), or the option name if none. */
+static const char *context_env_var(const char *option)
+{
+    for (const cmdop__option_desc *o = cmdop__options; o->name; o++)
+        if (strcmp(o->name, option) == 0)
+            return o->env[0];
+    return option;
+}
+
 static int missing(const cmdop__param_desc *p)
 {
     if (p->in == CMDOP__IN_CONTEXT && p->context_env)
         return VFAIL(p, "%s: required (pass %s, or set the client's default: "
-                        "option %s or CMDOP_FLEET_ID)", p->name, p->name, p->context_env);
+                        "option %s or %s)", p->name, p->name, p->context_env,
+                     context_env_var(p->context_env));
     return VFAIL(p, "%s: required", p->name);
 }
 

@@ -1,5 +1,5 @@
-# The compatibility suite against the official cmdop 1.1.1 release (issue 8;
-# tests/compat/run.py says what checks (a), (b) and (c) prove).
+# The compatibility suite against the official cmdop 1.1.1 release
+# (tests/compat/run.py says what checks (a), (b) and (c) prove).
 #   make compat                        fetch + verify the official wheels (cached
 #                                      in ~/.cache/cmdop-compat), then run the tour
 #   make compat COMPAT_ARGS='--only fleets.* -v'

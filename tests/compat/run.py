@@ -1,4 +1,4 @@
-"""The cmdop 1.1.1 compatibility suite (issue 8, part 1).
+"""The cmdop 1.1.1 compatibility suite.
 
 Run with the python of the official venv (tests/compat/fetch.sh builds it):
 ``import cmdop`` there is the OFFICIAL 1.1.1 client. One fresh local relay

@@ -1,7 +1,7 @@
 // The Client: the generated namespaces over one lazily spawned core, close()
 // and Symbol.asyncDispose. Its options and their env resolution are generated
 // from the IDL (gen/config.ts).
-import { Core } from "./core.js";
+import { Core, type Logger } from "./core.js";
 import { resolveConfig, type ClientConfig, type ClientOptions } from "./gen/config.js";
 import { Namespaces } from "./gen/resources.js";
 
@@ -13,9 +13,11 @@ export class Client extends Namespaces {
   private readonly core: Core;
 
   /** A missing token is not an error here: each relay op answers AuthError. */
-  constructor(opts: ClientOptions | string = {}) {
-    const config = resolveConfig(typeof opts === "string" ? { token: opts } : opts);
-    const core = new Core(config);
+  /** `logger` receives the core's log lines (CMDOP_LOG; docs/stdio.md "Logs"); default: stderr. */
+  constructor(opts: (ClientOptions & { logger?: Logger }) | string = {}) {
+    const { logger, ...rest } = typeof opts === "string" ? { token: opts, logger: undefined } : opts;
+    const config = resolveConfig(rest);
+    const core = new Core(config, logger);
     super(core);
     this.core = core;
     this.config = config;

@@ -2,6 +2,7 @@
 // protobuf runtime's varint framing) on its stdin/stdout, frames demultiplexed
 // by id to one sink per call or stream.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { sizeDelimitedEncode, sizeDelimitedPeek } from "@bufbuild/protobuf/wire";
 import { EnvelopeSchema, type Envelope } from "./gen/proto/cmdop/core/v1/envelope_pb.js";
@@ -19,6 +20,37 @@ function nextFrame(buf: Uint8Array): { offset: number; size: number } | undefine
   return head.eof || buf.length < head.offset + head.size ? undefined : head;
 }
 
+/** Where the core's log lines go (docs/stdio.md "Logs"): the `logger` client option. */
+export interface Logger {
+  error(msg: string): void;
+  warn(msg: string): void;
+  info(msg: string): void;
+  debug(msg: string): void;
+}
+
+/** The default logger: each line as is on stderr. */
+export const stderrLogger: Logger = Object.freeze({
+  error: (m: string) => void process.stderr.write(m + "\n"),
+  warn: (m: string) => void process.stderr.write(m + "\n"),
+  info: (m: string) => void process.stderr.write(m + "\n"),
+  debug: (m: string) => void process.stderr.write(m + "\n"),
+});
+
+// "<time> <LEVEL> <message>" (CMDOP_LOG); any other stderr line is a diagnostic (warn).
+const LOG_LINE = /^\S+ (ERROR|WARN|INFO|DEBUG) (.*)$/;
+
+/** One line of the core's stderr to `logger`: its level, or warn for a diagnostic. */
+export function forwardLogLine(logger: Logger, line: string): void {
+  if (!line) return;
+  const m = LOG_LINE.exec(line);
+  if (!m) return logger.warn(line);
+  const msg = m[2] ?? "";
+  if (m[1] === "ERROR") logger.error(msg);
+  else if (m[1] === "WARN") logger.warn(msg);
+  else if (m[1] === "INFO") logger.info(msg);
+  else logger.debug(msg);
+}
+
 export class Core implements Transport {
   private proc: ChildProcess | undefined;
   private ready: Promise<ChildProcess> | undefined;
@@ -28,7 +60,7 @@ export class Core implements Transport {
   private readonly env: NodeJS.ProcessEnv;
   readonly fleetId: string | undefined;
 
-  constructor(private readonly config: ClientConfig) {
+  constructor(private readonly config: ClientConfig, private readonly logger: Logger = stderrLogger) {
     this.env = coreEnv(config); // credentials reach the core only through its environment
     this.fleetId = config.fleetId;
   }
@@ -46,9 +78,18 @@ export class Core implements Transport {
     // resolved at spawn time: with no binary this call fails and the next one looks again
     const bin = resolveBinary({ binaryPath: this.config.binaryPath });
     return (this.ready = new Promise<ChildProcess>((resolve, reject) => {
-      // stderr is not part of the protocol: discarded
-      const proc = spawn(bin, ["--stdio"], { env: this.env, stdio: ["pipe", "pipe", "ignore"] });
+      // stderr is not part of the protocol: its lines go to the logger
+      const proc = spawn(bin, ["--stdio"], { env: this.env, stdio: ["pipe", "pipe", "pipe"] });
       this.proc = proc;
+      if (proc.stderr) {
+        createInterface({ input: proc.stderr, crlfDelay: Infinity }).on("line", (line: string) => {
+          try {
+            forwardLogLine(this.logger, line);
+          } catch {
+            // a throwing logger never breaks the client
+          }
+        });
+      }
       let buf: Buffer = Buffer.alloc(0);
       let hello = false;
       const lost = (why: string, err: CmdopError = new ConnectionError(why, { code: "connection" })): void => {

@@ -51,17 +51,17 @@ test("a repeated cursor stops iter() with the C rule", async () => {
   assert.equal(await listRequests(), 2);
 });
 
-// The core's debug log (CMDOP_DEBUG, in $TMPDIR) says when it released an iterator.
+// The core's debug log (CMDOP_LOG=debug into CMDOP_LOG_FILE) says when it released an iterator.
 function debugClient(): { d: Client; log: () => string } {
   const dir = mkdtempSync(join(tmpdir(), "cmdop-pages-"));
-  const saved = { debug: process.env.CMDOP_DEBUG, tmp: process.env.TMPDIR };
-  process.env.CMDOP_DEBUG = "1";
-  process.env.TMPDIR = dir;
+  const saved = { log: process.env.CMDOP_LOG, file: process.env.CMDOP_LOG_FILE };
+  process.env.CMDOP_LOG = "debug";
+  process.env.CMDOP_LOG_FILE = join(dir, "cmdop-core-test.log");
   const d = client(relay);
-  process.env.CMDOP_DEBUG = saved.debug;
-  process.env.TMPDIR = saved.tmp;
-  if (saved.debug === undefined) delete process.env.CMDOP_DEBUG;
-  if (saved.tmp === undefined) delete process.env.TMPDIR;
+  process.env.CMDOP_LOG = saved.log;
+  process.env.CMDOP_LOG_FILE = saved.file;
+  if (saved.log === undefined) delete process.env.CMDOP_LOG;
+  if (saved.file === undefined) delete process.env.CMDOP_LOG_FILE;
   const log = (): string =>
     readdirSync(dir).filter((f) => f.startsWith("cmdop-core-")).map((f) => readFileSync(join(dir, f), "utf8")).join("");
   return { d, log };

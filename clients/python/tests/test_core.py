@@ -190,7 +190,7 @@ def test_resolver_packaged(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     mine.write_text("#!/bin/sh\n")
     mine.chmod(0o644)
     assert _core.resolve_binary() == str(mine)
-    assert mine.stat().st_mode & stat.S_IXUSR  # made executable, as the reference does
+    assert mine.stat().st_mode & stat.S_IXUSR  # made executable, as 1.1.0 does
 
 
 async def test_packaged_binary_is_spawned(relay: Relay, monkeypatch: pytest.MonkeyPatch,

@@ -478,7 +478,7 @@ def test_table_covers_every_op(surface: dict[str, Any]) -> None:
 
 
 def test_every_op_is_an_explicit_method(surface: dict[str, Any]) -> None:
-    """vars(cls) (as the reference's parity check): the ops plus the helpers, nothing else."""
+    """vars(cls) (as 1.1.0's parity check): the ops plus the helpers, nothing else."""
     for ns in surface["namespaces"]:
         cls = getattr(_resources, "".join(p.title().replace("_", "")
                                           for p in ns["name"].split(".")))

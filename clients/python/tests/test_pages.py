@@ -49,7 +49,7 @@ async def test_without_a_repeat_every_page_comes(client: cmdop.Client, relay: Re
 def _core_log(tmp: Path, client: cmdop.Client) -> str:
     proc = client._conn.proc
     assert proc is not None
-    path = tmp / f"cmdop-core-{proc.proc.pid}.log"
+    path = tmp / "cmdop-core.log"
     return path.read_text() if path.exists() else ""
 
 
@@ -65,8 +65,8 @@ async def _released(tmp: Path, client: cmdop.Client) -> str:
 
 @pytest.fixture
 def debug_client(relay: Relay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> cmdop.Client:
-    monkeypatch.setenv("CMDOP_DEBUG", "1")
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setenv("CMDOP_LOG", "debug")
+    monkeypatch.setenv("CMDOP_LOG_FILE", str(tmp_path / "cmdop-core.log"))
     return relay.client()
 
 

@@ -9,13 +9,6 @@
 #include "op_table.h"
 #include "stream_desc.h"
 
-/* Each plane's default base URL (NULL: none, the URL must be configured) and
- * the environment variable that sets it. */
-#define CMDOP__PLANE_RELAY_DEFAULT_URL NULL
-#define CMDOP__PLANE_RELAY_URL_ENV "CMDOP_BASE_URL"
-#define CMDOP__PLANE_PLATFORM_DEFAULT_URL "https://api.cmdop.com"
-#define CMDOP__PLANE_PLATFORM_URL_ENV "CMDOP_API_BASE_URL"
-
 extern const cmdop__op_desc cmdop__op_bots_list; /* bots.list */
 extern const cmdop__op_desc cmdop__op_bots_get; /* bots.get */
 extern const cmdop__op_desc cmdop__op_bots_create; /* bots.create */

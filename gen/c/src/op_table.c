@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 
+#include "config.h"
 #include "op_descs.h"
 
 /* ---- bots.list: GET /apix/bots/ (platform) ---- */
@@ -2496,5 +2497,55 @@ const cmdop__status_rule cmdop__status_rules[] = {
     { 0, 0, NULL },
 };
 
+/* The client options: env vars in precedence order, default as text. */
+static const char *const opt_token_env[] = { "CMDOP_TOKEN", "CMDOP_API_KEY", NULL };
+static const char *const opt_base_url_env[] = { "CMDOP_BASE_URL", NULL };
+static const char *const opt_api_base_url_env[] = { "CMDOP_API_BASE_URL", NULL };
+static const char *const opt_api_key_env[] = { "CMDOP_API_KEY", NULL };
+static const char *const opt_fleet_id_env[] = { "CMDOP_FLEET_ID", NULL };
+static const char *const opt_timeout_ms_env[] = { "CMDOP_TIMEOUT_MS", NULL };
+static const char *const opt_ca_file_env[] = { "CMDOP_CA_FILE", NULL };
+
+const cmdop__option_desc cmdop__options[] = {
+    [CMDOP__OPT_TOKEN] = { .name = "token", .env = opt_token_env,
+      .default_value = NULL, .is_int = false,
+      .strip_slash = false,
+      .cfg_offset = offsetof(cmdop__config, token) },
+    [CMDOP__OPT_BASE_URL] = { .name = "base_url", .env = opt_base_url_env,
+      .default_value = NULL, .is_int = false,
+      .strip_slash = true,
+      .cfg_offset = offsetof(cmdop__config, base_url) },
+    [CMDOP__OPT_API_BASE_URL] = { .name = "api_base_url", .env = opt_api_base_url_env,
+      .default_value = "https://api.cmdop.com", .is_int = false,
+      .strip_slash = true,
+      .cfg_offset = offsetof(cmdop__config, api_base_url) },
+    [CMDOP__OPT_API_KEY] = { .name = "api_key", .env = opt_api_key_env,
+      .default_value = NULL, .is_int = false,
+      .strip_slash = false,
+      .cfg_offset = offsetof(cmdop__config, api_key) },
+    [CMDOP__OPT_FLEET_ID] = { .name = "fleet_id", .env = opt_fleet_id_env,
+      .default_value = NULL, .is_int = false,
+      .strip_slash = false },
+    [CMDOP__OPT_TIMEOUT_MS] = { .name = "timeout_ms", .env = opt_timeout_ms_env,
+      .default_value = "30000", .is_int = true,
+      .strip_slash = false },
+    [CMDOP__OPT_CA_FILE] = { .name = "ca_file", .env = opt_ca_file_env,
+      .default_value = NULL, .is_int = false,
+      .strip_slash = false },
+    { .name = NULL },
+};
+
+/* The planes: the options holding each one's base URL and credential, and the
+ * header the credential travels in. */
+const cmdop__plane_desc cmdop__planes[] = {
+    [CMDOP__PLANE_RELAY] = { .name = "relay", .url_option = CMDOP__OPT_BASE_URL,
+      .cred_option = CMDOP__OPT_TOKEN, .auth_header = "Authorization",
+      .auth_prefix = "Bearer ", .auth_what = "token" },
+    [CMDOP__PLANE_PLATFORM] = { .name = "platform", .url_option = CMDOP__OPT_API_BASE_URL,
+      .cred_option = CMDOP__OPT_API_KEY, .auth_header = "X-Api-Key",
+      .auth_prefix = "", .auth_what = "API key" },
+    { .name = NULL },
+};
+
 /* sha256 of the canonical model JSON (gen/surface.json's idl_hash). */
-const char cmdop__idl_hash[] = "d545b516a610171bbfe261968ada9b431764f9c2a5d50b9430b5b03407013adf";
+const char cmdop__idl_hash[] = "a524e4f5479871ee5d151bd1478c0bdc9681315f11a21f8a86f8e0a23ecbcc6b";

@@ -4,4 +4,4 @@ The hash of the IDL this surface was generated from; the core states its own
 in the stdio handshake and the client refuses a core built from another IDL.
 """
 
-IDL_HASH = "d545b516a610171bbfe261968ada9b431764f9c2a5d50b9430b5b03407013adf"
+IDL_HASH = "a524e4f5479871ee5d151bd1478c0bdc9681315f11a21f8a86f8e0a23ecbcc6b"

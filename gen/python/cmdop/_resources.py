@@ -28,7 +28,7 @@ _EMPTY_MAP: Mapping[str, str] = _MappingProxyType({})
 
 
 def _context(value: str | None, default: str | None, name: str) -> str:
-    """A fleet-scoped id: the argument, else the client's default (reference: ValueError)."""
+    """A fleet-scoped id: the argument, else the client's default (1.1.0: ValueError)."""
     v = value or default
     if not v:
         raise ValueError(f"{name} is required: pass {name}= or set it on the client "

@@ -32,7 +32,8 @@ extern "C" {
 
 typedef struct cmdop_client cmdop_client;
 
-#define CMDOP_CLIENT_OPTIONS_VERSION 1
+/* 2 added ca_file; version 1 structs are still accepted. */
+#define CMDOP_CLIENT_OPTIONS_VERSION 2
 
 typedef struct cmdop_client_options {
     unsigned int version;     /* CMDOP_CLIENT_OPTIONS_VERSION */
@@ -46,10 +47,16 @@ typedef struct cmdop_client_options {
     long retry_base_ms;       /* backoff base; 0 = default (500) */
     long retry_max_ms;        /* backoff and Retry-After cap; 0 = default (8000) */
     bool use_env;             /* read CMDOP_* env vars (INIT: true) */
+    /* version 2: a PEM file of CA certificates to trust instead of the
+     * system bundle (borrowed during cmdop_client_new, copied); NULL =
+     * CMDOP_CA_FILE > CURL_CA_BUNDLE > SSL_CERT_FILE > the system bundle.
+     * SSL_CERT_DIR adds a hashed directory. Verification cannot be turned
+     * off. An unreadable file is CMDOP_EVALIDATION (field "ca_file"). */
+    const char *ca_file;
 } cmdop_client_options;
 
 #define CMDOP_CLIENT_OPTIONS_INIT \
-    { CMDOP_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, -1, 0, 0, true }
+    { CMDOP_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, -1, 0, 0, true, NULL }
 
 /* Same as CMDOP_CLIENT_OPTIONS_INIT, for callers that cannot use the macro
  * (FFI). 0, or CMDOP_EINVALID (last error set) when opts is NULL or version

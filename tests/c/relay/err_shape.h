@@ -1,6 +1,6 @@
 /*
  * err_shape.h — what the relay's tests know about an error body: the hosted
- * shapes (docs/relay.md, "Errors") and nothing else. A client gets the
+ * shapes (docs/relay.md, "Wire behaviour") and nothing else. A client gets the
  * stable code from the HTTP status and the field from the body:
  *   422  {"detail": [{"loc": [where, field?], "msg", "type"}]}  (FastAPI)
  *   400  {"<field>": ["msg"]} or {"non_field_errors": ["msg"]}    (DRF)

@@ -1,7 +1,8 @@
 /*
  * test_ask_frame.c — typed ask frames from one SSE event's JSON data:
  * every type of the union, the unknown case, defaults for missing fields,
- * the reference's "internal" and "medium" fallbacks, and malformed input.
+ * the 1.1 "internal" and "medium" fallbacks (docs/design.md), and malformed
+ * input.
  */
 #include <check.h>
 #include <stdlib.h>

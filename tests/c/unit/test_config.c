@@ -5,6 +5,7 @@
  * fake table read through the resolver's getenv hook.
  */
 #include <check.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -262,8 +263,8 @@ START_TEST(debug_only_on_one)
 }
 END_TEST
 
-/* CMDOP_DEBUG=1: one line per attempt in $TMPDIR/cmdop-core-<pid>.log,
- * never the credential, nothing on stdout. */
+/* CMDOP_DEBUG=1: one line per attempt in a fresh 0600 file inside a private
+ * 0700 directory under $TMPDIR, never the credential, nothing on stdout. */
 START_TEST(debug_log_goes_to_a_file_without_secrets)
 {
     char dir[] = "/tmp/cmdop-test-XXXXXX";
@@ -280,18 +281,31 @@ START_TEST(debug_log_goes_to_a_file_without_secrets)
     json_t *args = json_pack("{s:s}", "machine_id", "m1"), *out;
     ck_assert_int_eq(cmdop__call(c, &k_machines_get, args, &out), CMDOP_ECONNECTION);
     json_decref(args);
+    char path[512], text[4096] = "";
+    ck_assert_ptr_nonnull(cmdop__debug_log_path(c->log));
+    snprintf(path, sizeof path, "%s", cmdop__debug_log_path(c->log));
     cmdop_client_free(c);
-    char path[256], text[4096] = "";
-    cmdop__debug_log_default_path(path, sizeof path, dir);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0600);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    ck_assert_int_eq(strncmp(path, dir, strlen(dir)), 0);
+    struct stat dst;
+    ck_assert_int_eq(stat(path, &dst), 0);
+    ck_assert_int_eq(dst.st_mode & 0777, 0700);
+    *slash = '/';
     FILE *f = fopen(path, "r");
     ck_assert_ptr_nonnull(f);
     size_t n = fread(text, 1, sizeof text - 1, f);
     text[n] = '\0';
     fclose(f);
     unlink(path);
+    *slash = '\0';
+    rmdir(path);
     rmdir(dir);
-    ck_assert_ptr_nonnull(strstr(text, "GET http://127.0.0.1:1/api/machines/m1"));
-    ck_assert_ptr_nonnull(strstr(text, "token=set"));
+    ck_assert_ptr_nonnull(strstr(text, "DEBUG request: GET http://127.0.0.1:1/api/machines/m1"));
+    ck_assert_ptr_nonnull(strstr(text, "relay credential set"));
     ck_assert_ptr_null(strstr(text, "secret-token-123"));
 }
 END_TEST

@@ -412,8 +412,8 @@ START_TEST(response_type_errors_name_the_path)
 }
 END_TEST
 
-/* Found by fuzz/fuzz_json.c (fuzz/corpus/json/stdio-askframe-arms and
- * regress-oneof-half-built): a object naming two members of a oneof
+/* Shown by fuzz/fuzz_json.c (fuzz/corpus/json/regress-oneof-two-arms and
+ * regress-oneof-half-built): an object naming two members of a oneof
  * (AskFrame's arms) overwrote the first, leaking it; it is refused naming
  * the second. A member that fails half way is freed with the message
  * (valgrind and ASan runs of this test see no leak). */

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import platform
+import re
 import stat
 import sys
 from collections.abc import AsyncIterator, Awaitable, Mapping
@@ -77,6 +79,25 @@ async def _read_frame(r: asyncio.StreamReader) -> Envelope | None:
     return Envelope.FromString(await r.readexactly(n))
 
 
+_LOG = logging.getLogger("cmdop")
+# The core's log lines on its stderr (docs/stdio.md "Logs"): "<time> <LEVEL> <message>".
+_LOG_LINE = re.compile(r"^\S+ (ERROR|WARN|INFO|DEBUG) (.*)$")
+_LEVELS = {"ERROR": logging.ERROR, "WARN": logging.WARNING, "INFO": logging.INFO,
+           "DEBUG": logging.DEBUG}
+
+
+async def _forward_stderr(r: asyncio.StreamReader) -> None:
+    """Every line the core writes on stderr goes to logging.getLogger("cmdop"): its own
+    level for a log line (CMDOP_LOG), WARNING for a diagnostic."""
+    with contextlib.suppress(Exception):
+        while line := await r.readline():
+            text = line.decode("utf-8", "replace").rstrip("\r\n")
+            if m := _LOG_LINE.match(text):
+                _LOG.log(_LEVELS[m.group(1)], "%s", m.group(2))
+            elif text:
+                _LOG.warning("%s", text)
+
+
 def _check(item: _Item, stream: bool = False) -> Envelope:
     """The frame itself; raises the core's loss, or the typed error of an ERROR."""
     if isinstance(item, BaseException):
@@ -95,6 +116,8 @@ class _Process:
         self.next_id = 1
         self.dead: CmdopError | None = None
         self.reader = asyncio.get_running_loop().create_task(self._read_loop())
+        self.logs = (asyncio.get_running_loop().create_task(_forward_stderr(proc.stderr))
+                     if proc.stderr is not None else None)
 
     async def _read_loop(self) -> None:
         assert self.proc.stdout is not None
@@ -158,7 +181,7 @@ class _Conn:
         try:
             proc = await asyncio.create_subprocess_exec(
                 binary, "--stdio", stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=self.env)
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=self.env)
         except OSError as exc:
             raise ConnectionError(f"cmdop-core spawn failed: {exc}") from exc
         assert proc.stdout is not None
@@ -176,6 +199,9 @@ class _Conn:
         if proc.returncode is None:
             proc.kill()
         await proc.wait()
+        if proc.stderr is not None:  # why it failed, if it said
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(_forward_stderr(proc.stderr), 1)
         if hello is None or hello.WhichOneof("payload") != "hello":
             raise ConnectionError(f"no handshake from {binary}")
         raise CmdopError(f"IDL mismatch: the core {binary} was built from IDL "
@@ -213,6 +239,9 @@ class _Conn:
             p.proc.kill()
             await p.proc.wait()
         await p.reader
+        if p.logs is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(p.logs, 1)
 
 
 class _Pages:

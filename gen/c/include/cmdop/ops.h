@@ -15,7 +15,7 @@
  *   - fleet-scoped ops take `fleet_id` in params; NULL falls back to the
  *     client's default fleet (CMDOP_FLEET_ID).
  *
- * Paginated ops also get helpers named after the reference's (iter, pages,
+ * Paginated ops also get helpers with the 1.1 clients' names (iter, pages,
  * iter_runs, ...): cmdop_<ns>_<pages>(&pager, ...) then _next(pager, &page),
  * cmdop_<ns>_<iter>(&pager, ...) then _next(pager, &item); _next returns
  * CMDOP_ITEROVER at the end. Free the pager with cmdop_pager_free().
