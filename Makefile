@@ -4,6 +4,7 @@
 #   make check     install deps if missing, drift check, all tests (C, Python,
 #                  Node, parity, conformance), valgrind, ASan+UBSan, packaging,
 #                  and the compatibility suite against cmdop 1.1.1 (make compat)
+#                  and every fuzz harness briefly (make fuzz-check)
 #   make demo      build, start the local relay, run the quickstart in C, Python, Node
 #   make install PREFIX=... [DESTDIR=...]  headers, libcmdop.a/.so, cmdop.pc (docs/abi.md)
 .DEFAULT_GOAL := all
@@ -24,10 +25,12 @@ include examples/examples.mk
 include clients/python/python.mk
 include clients/node/node.mk
 include packaging/packaging.mk
-# The parity gate and conformance scenarios (issue 5).
+# The parity gate and conformance scenarios.
 include parity/parity.mk
-# The compatibility suite against the official cmdop 1.1.1 release (issue 8).
+# The compatibility suite against the official cmdop 1.1.1 release.
 include tests/compat/compat.mk
+# libFuzzer and atheris harnesses: make fuzz, make fuzz-check.
+include fuzz/fuzz.mk
 
 # The core binary: one executable for `relay` (relay/) and `--stdio` (the clients).
 $(BUILD)/cmdop-core: runtime/cli/main.c $(LIBCMDOP_INTERNAL) $(BUILD)/librelay.a
@@ -42,6 +45,7 @@ check: deps
 	@$(MAKE) --no-print-directory SAN=1 BUILD=build/asan test-c
 	@$(MAKE) --no-print-directory test-dist
 	@$(MAKE) --no-print-directory compat
+	@$(MAKE) --no-print-directory fuzz-check
 
 # Every suite without sanitizers: generator, C (unit, relay, integration),
 # the Python and Node clients, the parity gate, conformance in C, Python and

@@ -24,9 +24,30 @@ def _lark():
     return _parser
 
 
+class _BadString(Exception):
+    """A STRING token that is not a JSON string (raised while reading the tree)."""
+
+    def __init__(self, tok, why):
+        super().__init__(why)
+        self.line = getattr(tok, "line", None) or 1
+        self.col = getattr(tok, "column", None) or 1
+        self.why = why
+
+
 def _unquote(tok):
-    # STRING tokens use JSON escapes, so json.loads decodes them exactly.
-    return json.loads(str(tok))
+    # STRING tokens use JSON escapes, so json.loads decodes them exactly. The
+    # token's pattern admits more than JSON does (any backslash escape, raw
+    # control characters), and JSON admits lone surrogates that no UTF-8
+    # file can hold: each is an IdlError at the token (found by fuzz/fuzz_idl.py).
+    try:
+        s = json.loads(str(tok))
+    except ValueError as exc:
+        raise _BadString(tok, f"bad string literal: {getattr(exc, 'msg', exc)}") from None
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _BadString(tok, "bad string literal: a lone surrogate escape") from None
+    return s
 
 
 def _describe(exc):
@@ -54,7 +75,10 @@ def parse_text(text, filename):
             lines = text.split("\n")
             line, col = len(lines), len(lines[-1]) + 1
         raise IdlError(filename, line, col, _describe(exc)) from None
-    return [_Reader(filename).decl(child) for child in tree.children]
+    try:
+        return [_Reader(filename).decl(child) for child in tree.children]
+    except _BadString as exc:
+        raise IdlError(filename, exc.line, exc.col, exc.why) from None
 
 
 class _Reader:

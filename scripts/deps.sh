@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 apt_pkgs=(libcurl4-openssl-dev libjansson-dev libssl-dev libprotobuf-c-dev
   protobuf-c-compiler libmicrohttpd-dev check pkg-config make gcc valgrind curl
-  abigail-tools)
+  abigail-tools
+  clang libclang-rt-14-dev)  # make fuzz: clang-14 and its libFuzzer/ASan runtimes
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -34,4 +35,11 @@ fi
 if [ ! -f "$stamp" ] || ! cmp -s "$req" "$stamp"; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
   cp "$req" "$stamp"
+fi
+# The IDL parser's fuzz harness (make fuzz): atheris, pinned.
+fuzz_req=fuzz/requirements.txt
+fuzz_stamp="$venv/.fuzz-deps-stamp"
+if [ ! -f "$fuzz_stamp" ] || ! cmp -s "$fuzz_req" "$fuzz_stamp"; then
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$fuzz_req"
+  cp "$fuzz_req" "$fuzz_stamp"
 fi

@@ -194,13 +194,35 @@ static bool field_is(const char *name, size_t n, const char *want)
     return n == strlen(want) && memcmp(name, want, n) == 0;
 }
 
+/* `event`: the type is handed out as a C string, and a NUL in it (legal in
+ * the stream) would cut it short, so "done\0x" would read as "done" (and
+ * "\0x" as ""). Each NUL becomes U+FFFD instead: the type then matches no
+ * name it does not spell. CMDOP_EINTERNAL when that outgrows max_line. */
+static int set_type(cmdop__sse_decoder *dec, const char *v, size_t n)
+{
+    buf_clear(&dec->type);
+    for (;;) {
+        const char *nul = memchr(v, '\0', n);
+        size_t k = nul ? (size_t)(nul - v) : n;
+        int rc = buf_append(&dec->type, v, k, dec->max_line);
+        if (rc || !nul)
+            return rc;
+        if ((rc = buf_append(&dec->type, REPLACEMENT, sizeof REPLACEMENT, dec->max_line)))
+            return rc;
+        v += k + 1;
+        n -= k + 1;
+    }
+}
+
 static int process_field(cmdop__sse_decoder *dec, const char *name, size_t nlen,
                          const char *value, size_t vlen)
 {
     int rc = 0;
     dec->pending = true;
     if (field_is(name, nlen, "event")) {
-        rc = buf_set(&dec->type, value, vlen, dec->max_line);
+        rc = set_type(dec, value, vlen);
+        if (rc == CMDOP_EINTERNAL)
+            return fail(dec, rc, "event type longer than the decoder's max_line");
     } else if (field_is(name, nlen, "data")) {
         rc = buf_append(&dec->data, value, vlen, dec->max_event);
         if (!rc)

@@ -19,7 +19,9 @@
  *   - a line starting with ':' is a comment (reported, never dispatched);
  *   - `field:value` splits at the first ':', one leading space of the value
  *     is dropped; a line without ':' is a field with an empty value;
- *   - `event` sets the type (default "message"), `data` appends the value
+ *   - `event` sets the type (default "message"; each NUL in it becomes
+ *     U+FFFD, so the C string is whole and "done\0x" never reads as "done";
+ *     a type that outgrows max_line that way is a decoding error), `data` appends the value
  *     and a LF (the final LF is removed at dispatch), `id` sets the last
  *     event id unless the value contains NUL, `retry` sets the reconnection
  *     time when the value is ASCII digits only; other fields are ignored;

@@ -205,6 +205,13 @@ static const sse_case CASES[] = {
     {"id persists", S("id: 1\ndata: a\n\ndata: b\n\nid\ndata: c\n\n"), 0, 0,
      "E[message]{a}#1@-1\nE[message]{b}#1@-1\nE[message]{c}#@-1\n"
      "END rc=0 trunc=0 last= retry=-1"},
+    /* a NUL in an event type becomes U+FFFD (fuzz/corpus/sse/regress-type-nul):
+     * the type stays whole as a C string, never "done" nor "" */
+    {"NUL in event type", S("event: done\0x\ndata: {}\n\nevent: \0\ndata: y\n\n"), 0, 0,
+     "E[done\\xEF\\xBF\\xBDx]{{}}#@-1\nE[\\xEF\\xBF\\xBD]{y}#@-1\n"
+     "END rc=0 trunc=0 last= retry=-1"},
+    {"NUL in event type over max_line", S("event:\0\0\0\0\n\n"), 10, 0,
+     "FEED rc=-11\nEND rc=-11 trunc=0 last= retry=-1"},
     {"id with NUL ignored", S("id: 7\ndata: a\n\nid: 8\0x\ndata: b\n\n"), 0, 0,
      "E[message]{a}#7@-1\nE[message]{b}#7@-1\nEND rc=0 trunc=0 last=7 retry=-1"},
     /* No data, no event, but the last event id still moves. */
