@@ -64,7 +64,8 @@ def struct_member(p):
     if t == "enum":
         e = snake(p["enum"])
         return ([f"cmdop_{e} {n};"], None,
-                f'arg_enum(args, "{n}", (int)p->{n}, cmdop_{e}_to_string(p->{n}))')
+                f'arg_enum(args, "{n}", (int)p->{n}, cmdop_{e}_to_string(p->{n}), '
+                f'{c_string(", ".join(p["enum_values"]))})')
     if t in ("int32", "int64"):
         return ([f"{NUM_C[t]} {n};", f"bool has_{n};"], f"p->has_{n}",
                 f'arg_set(args, "{n}", json_integer(p->{n}))')

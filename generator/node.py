@@ -26,11 +26,17 @@ def _ts_type(p):
     return TS_PARAM[p["type"]]
 
 
+# The check of each string-carrying param type (resources.ts.j2).
+STRING_CHECK = {"string": "strIn", "string_list": "strsIn", "string_map": "strMapIn",
+                "int32": "int32In", "bool": "boolIn"}
+
+
 class _Op:
     """One op as the templates need it: signature, request fields, result."""
 
-    def __init__(self, op, areas):
+    def __init__(self, op, areas, option_env=None):
         self.op = op
+        self.option_env = option_env or {}  # client option -> its first env var
         self.name = camel(op["name"])
         self.kind = op["kind"]
         self.params = {p["name"]: p for p in op["params"]}
@@ -108,16 +114,22 @@ class _Op:
                 continue
             if expr is None or (ep and p["name"] == ep["per_page"]):
                 continue
+            raw = expr  # as passed: what the presence companion tests
             if p["in"] == "context":
-                expr = f"{expr} ?? this.t.{camel(p['context_from'])}"
+                expr = (f"contextIn({expr}, this.t.{camel(p['context_from'])}, "
+                        f"\"{p['name']}\", "
+                        f"\"{self.option_env.get(p['context_from'], p['context_from'])}\")")
             if p["type"] == "enum" and p["enum"]:
-                expr = f"enumIn({_pascal(p['enum'])}In, {expr})"
+                expr = f"enumIn({_pascal(p['enum'])}In, {expr}, \"{p['name']}\")"
+            elif p["type"] in STRING_CHECK and p["in"] != "context":  # contextIn checks it
+                # type and no NUL, before the envelope (the core's C strings end at a NUL)
+                expr = f"{STRING_CHECK[p['type']]}({expr}, \"{p['name']}\")"
             out.append((p["node_name"], expr))
             pres = presence(p)
             if pres:
                 # a passed list/map sets its presence companion, so an empty
                 # one is passed too (docs/stdio.md "Presence of lists and maps")
-                out.append((camel(pres[0]), f"{expr} != null ? true : undefined"))
+                out.append((camel(pres[0]), f"{raw} != null ? true : undefined"))
         return out
 
 
@@ -139,7 +151,8 @@ def render(e, model, idl_hash):
     areas.update({u["name"]: u["area"] for u in model["unions"]})
     nss = []
     for ns in model["namespaces"]:
-        ops = [_Op(o, areas) for o in ns["ops"]]
+        option_env = {o["name"]: o["env"][0] for o in model["client"] if o["env"]}
+        ops = [_Op(o, areas, option_env) for o in ns["ops"]]
         helpers = [h for o in ops for h in _helpers(o, None)]
         nss.append(dict(name=ns["name"], cls=_pascal(ns["name"]) + "Resource",
                         prop=ns["name"].split(".")[-1], parent=ns["name"].rpartition(".")[0],

@@ -82,7 +82,8 @@ def _param_view(p, enums):
     if ctx:
         lines.append(f'{n} = _context({n}, self._c.fleet_id, "{p["name"]}")')
     if p["generated"] == "hex32":
-        lines.append(f"r.{p['name']} = {n} if {n} is not None else _hex32()")
+        lines.append(f"r.{p['name']} = _str({n}, \"{p['name']}\") if {n} is not None "
+                     f"else _hex32()")
         return {"name": n, "ann": ann, "default": default, "lines": lines}
     if t in ("string_list", "string_map"):
         # a passed list/map sets its presence companion, so an empty one is
@@ -92,16 +93,22 @@ def _param_view(p, enums):
         ind = "    " if guarded else ""
         if guarded:
             lines.append(f"if {n} is not None:")
-        lines.append(f"{ind}r.{p['name']}.{'extend' if t == 'string_list' else 'update'}({n})")
+        check = "_strs" if t == "string_list" else "_str_map"
+        lines.append(f"{ind}r.{p['name']}.{'extend' if t == 'string_list' else 'update'}"
+                     f"({check}({n}, \"{p['name']}\"))")
         if pres:
             lines.append(f"{ind}r.{pres[0]} = True")
     elif t == "enum" and p["enum"]:
         lines.append(f'_set_enum(r, "{p["name"]}", "{p["enum"]}", {n})')
-    elif default == "None" and not ctx:
-        lines.append(f"if {n} is not None:")
-        lines.append(f"    r.{p['name']} = {n}")
     else:
-        lines.append(f"r.{p['name']} = {n}")
+        # a string is checked (type, no NUL) before it enters the envelope
+        check = {"string": "_str", "int32": "_int32", "bool": "_bool"}.get(t)
+        val = f"{check}({n}, \"{p['name']}\")" if check and not ctx else n
+        if default == "None" and not ctx:
+            lines.append(f"if {n} is not None:")
+            lines.append(f"    r.{p['name']} = {val}")
+        else:
+            lines.append(f"r.{p['name']} = {val}")
     return {"name": n, "ann": ann, "default": default, "lines": lines}
 
 

@@ -47,8 +47,9 @@ def test_every_op_is_an_explicit_method_with_its_node_shape(model_and_files):
 def test_fleet_scoped_ops_fall_back_to_the_client_fleet(model_and_files):
     _, files = model_and_files
     src = files["node/src/resources.ts"]
-    assert "fleetId: opts?.fleetId ?? this.t.fleetId" in src
-    assert "fleetId: fleetId ?? this.t.fleetId" in src  # members.list(fleetId?, opts?)
+    assert 'fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID")' in src
+    # members.list(fleetId?, opts?)
+    assert 'fleetId: contextIn(fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID")' in src
 
 
 def test_error_map_covers_every_code(model_and_files):

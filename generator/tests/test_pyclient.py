@@ -84,15 +84,16 @@ def test_passed_lists_and_maps_set_their_presence_companion(files):
     """docs/stdio.md: a passed list/map, also an empty one, sets <name>_present."""
     body = _method_body(files, "Bots", "update")
     assert ("        if allowed_users is not None:\n"
-            "            r.allowed_users.extend(allowed_users)\n"
+            "            r.allowed_users.extend(_strs(allowed_users, \"allowed_users\"))\n"
             "            r.allowed_users_present = True\n") in body
     body = _method_body(files, "Schedules", "update")
     assert "            r.machine_ids_present = True\n" in body
     body = _method_body(files, "Tunnels", "open")
-    assert ("        if options is not None:\n            r.options.update(options)\n"
+    assert ("        if options is not None:\n"
+            "            r.options.update(_str_map(options, \"options\"))\n"
             "            r.options_present = True\n") in body
     body = _method_body(files, "Bots", "create")
-    assert ("        r.allowed_users.extend(allowed_users)\n"
+    assert ("        r.allowed_users.extend(_strs(allowed_users, \"allowed_users\"))\n"
             "        r.allowed_users_present = True\n") in body
     src = files["python/cmdop/_resources.py"]
     assert "_EMPTY_MAP: Mapping[str, str] = _MappingProxyType({})" in src

@@ -66,6 +66,11 @@ assert va.apply(n1.strftime("%Y-%m-%dT%H:%M:%SZ")) == vb.apply(n1.strftime("%Y-%
 assert va.apply(n1.strftime("%Y-%m-%dT%H:%M:%SZ")) != vb.apply(n1.strftime("%Y-%m-%dT%H:%M:%S+00:00")), \
     "a changed timestamp rendering must show"
 assert diff_data({"a": 1, "b": [1, 2]}, {"a": 1, "b": [1, 3]})
+# a generated hex run that happens to hold only decimal digits is still generated
+va.collect({"subdomain": "t83315161"}, "tunnels.open")
+vb.collect({"subdomain": "t0badcafe"}, "tunnels.open")
+assert diff_data(va.apply({"subdomain": "t83315161"}), vb.apply({"subdomain": "t0badcafe"})) == []
+assert va.apply("12345678") == "12345678", "a string of digits alone is kept"
 # [[decoded]] fields: the official default is accepted, nothing else is
 ms = m_pb.MachineSummary(id="m1", name="alpha")
 assert decoded_vs_wire(ms, {"id": "m1", "name": "alpha", "is_jarvis": True}), "is_jarvis is checked by default"

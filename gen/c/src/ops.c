@@ -49,14 +49,16 @@ static int arg_string(json_t *args, const char *key, const char *s)
 
 /* A typed enum: 0 (UNSPECIFIED) means "not passed"; any other value that
  * has no wire string (a cast out of range) is a validation error naming the
- * field, before the network, instead of being dropped silently. */
-static int arg_enum(json_t *args, const char *key, int value, const char *s)
+ * field and its allowed values (the IDL's), before the network, instead of
+ * being dropped silently. */
+static int arg_enum(json_t *args, const char *key, int value, const char *s,
+                    const char *allowed)
 {
     if (value == 0)
         return 0;
     if (!s)
         return cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, key,
-                                "%s: %d is not a value of the enum", key, value);
+                                "%s: must be one of %s (got %d)", key, allowed, value);
     return arg_set(args, key, json_string(s));
 }
 
@@ -119,7 +121,7 @@ static int bots_list_args(json_t **out, const cmdop_bots_list_params *p)
     if (rc == 0 && p && p->version != CMDOP_BOTS_LIST_PARAMS_VERSION)
         rc = bad_version("cmdop_bots_list", p->version, CMDOP_BOTS_LIST_PARAMS_VERSION);
     if (rc == 0 && p)
-        rc = arg_enum(args, "platform", (int)p->platform, cmdop_bot_platform_to_string(p->platform));
+        rc = arg_enum(args, "platform", (int)p->platform, cmdop_bot_platform_to_string(p->platform), "telegram, discord, slack");
     if (rc == 0 && p)
         rc = arg_string(args, "search", p->search);
     if (rc == 0 && p && p->has_page)
@@ -276,13 +278,13 @@ static int bots_create_args(json_t **out, const cmdop_bots_create_params *p)
     if (rc == 0 && p)
         rc = arg_string(args, "name", p->name);
     if (rc == 0 && p)
-        rc = arg_enum(args, "platform", (int)p->platform, cmdop_bot_platform_to_string(p->platform));
+        rc = arg_enum(args, "platform", (int)p->platform, cmdop_bot_platform_to_string(p->platform), "telegram, discord, slack");
     if (rc == 0 && p)
         rc = arg_string(args, "machine_id", p->machine_id);
     if (rc == 0 && p && p->has_allowed_users)
         rc = arg_string_list(args, "allowed_users", p->allowed_users, p->allowed_users_count);
     if (rc == 0 && p)
-        rc = arg_enum(args, "permission", (int)p->permission, cmdop_bot_permission_to_string(p->permission));
+        rc = arg_enum(args, "permission", (int)p->permission, cmdop_bot_permission_to_string(p->permission), "none, read, execute, files, admin");
     if (rc == 0 && p && p->has_enabled)
         rc = arg_set(args, "enabled", json_boolean(p->enabled));
     if (rc != 0) {
@@ -342,7 +344,7 @@ static int bots_update_args(json_t **out, const char *bot_id,
     if (rc == 0 && p && p->has_allowed_users)
         rc = arg_string_list(args, "allowed_users", p->allowed_users, p->allowed_users_count);
     if (rc == 0 && p)
-        rc = arg_enum(args, "permission", (int)p->permission, cmdop_bot_permission_to_string(p->permission));
+        rc = arg_enum(args, "permission", (int)p->permission, cmdop_bot_permission_to_string(p->permission), "none, read, execute, files, admin");
     if (rc == 0 && p && p->has_enabled)
         rc = arg_set(args, "enabled", json_boolean(p->enabled));
     if (rc != 0) {
@@ -579,7 +581,7 @@ static int fleets_create_args(json_t **out, const cmdop_fleets_create_params *p)
     if (rc == 0 && p)
         rc = arg_string(args, "slug", p->slug);
     if (rc == 0 && p)
-        rc = arg_enum(args, "mfa_required", (int)p->mfa_required, cmdop_mfa_requirement_to_string(p->mfa_required));
+        rc = arg_enum(args, "mfa_required", (int)p->mfa_required, cmdop_mfa_requirement_to_string(p->mfa_required), "none, optional, required");
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -633,7 +635,7 @@ static int fleets_update_args(json_t **out, const char *fleet_id,
     if (rc == 0 && p)
         rc = arg_string(args, "name", p->name);
     if (rc == 0 && p)
-        rc = arg_enum(args, "mfa_required", (int)p->mfa_required, cmdop_mfa_requirement_to_string(p->mfa_required));
+        rc = arg_enum(args, "mfa_required", (int)p->mfa_required, cmdop_mfa_requirement_to_string(p->mfa_required), "none, optional, required");
     if (rc != 0) {
         json_decref(args);
         return rc;
@@ -2120,7 +2122,7 @@ static int schedules_create_args(json_t **out, const cmdop_schedules_create_para
     if (rc == 0 && p)
         rc = arg_string(args, "timezone", p->timezone);
     if (rc == 0 && p)
-        rc = arg_enum(args, "target_kind", (int)p->target_kind, cmdop_schedule_target_kind_to_string(p->target_kind));
+        rc = arg_enum(args, "target_kind", (int)p->target_kind, cmdop_schedule_target_kind_to_string(p->target_kind), "all_fleet_machines, specific_machines");
     if (rc == 0 && p && p->has_is_enabled)
         rc = arg_set(args, "is_enabled", json_boolean(p->is_enabled));
     if (rc == 0 && p && p->has_machine_ids)
@@ -2188,7 +2190,7 @@ static int schedules_update_args(json_t **out, const char *schedule_id,
     if (rc == 0 && p)
         rc = arg_string(args, "command", p->command);
     if (rc == 0 && p)
-        rc = arg_enum(args, "target_kind", (int)p->target_kind, cmdop_schedule_target_kind_to_string(p->target_kind));
+        rc = arg_enum(args, "target_kind", (int)p->target_kind, cmdop_schedule_target_kind_to_string(p->target_kind), "all_fleet_machines, specific_machines");
     if (rc == 0 && p && p->has_is_enabled)
         rc = arg_set(args, "is_enabled", json_boolean(p->is_enabled));
     if (rc == 0 && p && p->has_machine_ids)

@@ -128,9 +128,81 @@ function offsetPage(page: number | undefined, perPage: number | undefined, defau
   return page == null ? { perPage: size } : { offset: (n - 1) * size, perPage: size };
 }
 
-/** A lowercase enum string to its proto number; unknown or absent -> unset. */
-function enumIn(map: Record<string, number>, v: string | undefined): number | undefined {
-  return v === undefined ? undefined : map[v];
+/**
+ * An enum string (the IDL's wire values) to its proto number; absent stays unset.
+ * Anything else is a ValidationError naming the field and the allowed values.
+ */
+function enumIn(map: Record<string, number>, v: string | undefined, field: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === "string" && Object.prototype.hasOwnProperty.call(map, v) ? map[v] : undefined;
+  if (n === undefined) {
+    throw new ValidationError(`${field}: must be one of ${Object.keys(map).join(", ")} (got ${JSON.stringify(v) ?? String(v)})`,
+      { code: "validation", field });
+  }
+  return n;
+}
+
+/** A string param: a string without NUL (the core's C strings would end at it); absent stays absent. */
+function strIn<T extends string | undefined>(v: T, field: string): T {
+  if (v === undefined || v === null) return v;
+  if (typeof v !== "string") {
+    throw new ValidationError(`${field}: must be a string (got ${typeof v})`, { code: "validation", field });
+  }
+  if (v.includes("\0")) {
+    throw new ValidationError(`${field}: must not contain a NUL character`, { code: "validation", field });
+  }
+  return v;
+}
+
+/** An int32 param: an integer number that fits 32 bits (the IDL's ranges are the core's). */
+function int32In(v: number | undefined, field: string): number | undefined {
+  if (v === undefined || v === null) return v;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) {
+    throw new ValidationError(`${field}: must be a 32-bit integer (got ${typeof v === "number" ? v : typeof v})`,
+      { code: "validation", field });
+  }
+  return v;
+}
+
+/** A bool param: true or false. */
+function boolIn(v: boolean | undefined, field: string): boolean | undefined {
+  if (v === undefined || v === null) return v;
+  if (typeof v !== "boolean") {
+    throw new ValidationError(`${field}: must be a boolean (got ${typeof v})`, { code: "validation", field });
+  }
+  return v;
+}
+
+/** A list-of-strings param: an array of strings (a lone string is not a list). */
+function strsIn(v: string[] | undefined, field: string): string[] | undefined {
+  if (v === undefined || v === null) return v;
+  if (!Array.isArray(v)) {
+    throw new ValidationError(`${field}: must be an array of strings (got ${typeof v})`, { code: "validation", field });
+  }
+  return v.map((x) => strIn(x, field));
+}
+
+/** A string-map param: an object of strings to strings. */
+function strMapIn(v: Record<string, string> | undefined, field: string): Record<string, string> | undefined {
+  if (v === undefined || v === null) return v;
+  if (typeof v !== "object" || Array.isArray(v)) {
+    throw new ValidationError(`${field}: must be an object of strings (got ${typeof v})`, { code: "validation", field });
+  }
+  for (const [k, x] of Object.entries(v)) {
+    strIn(k, field);
+    strIn(x, field);
+  }
+  return v;
+}
+
+/** A context id (the argument, else the client's default); neither is a ValidationError. */
+function contextIn(v: string | undefined, dflt: string | undefined, field: string, env: string): string {
+  const got = strIn(v, field) || dflt;
+  if (!got) {
+    throw new ValidationError(`${field}: required (pass it, or set the client's default: option ${field} or ${env})`,
+      { code: "validation", field });
+  }
+  return got;
 }
 
 /** The response arm's record as a plain object; another arm is an internal error. */
@@ -147,10 +219,10 @@ export class BotsResource {
     const p = await this.t.unary({
       case: "botsListReq",
       value: {
-        platform: enumIn(BotPlatformIn, opts?.platform),
-        search: opts?.search,
-        page: opts?.page,
-        pageSize: opts?.pageSize,
+        platform: enumIn(BotPlatformIn, opts?.platform, "platform"),
+        search: strIn(opts?.search, "search"),
+        page: int32In(opts?.page, "page"),
+        pageSize: int32In(opts?.pageSize, "page_size"),
       },
     }, opts?.signal);
     return expect<BotListPage>(p, "botListPage");
@@ -160,7 +232,7 @@ export class BotsResource {
     const p = await this.t.unary({
       case: "botsGetReq",
       value: {
-        botId: botId,
+        botId: strIn(botId, "bot_id"),
       },
     }, callOpts?.signal);
     return expect<Bot>(p, "bot");
@@ -170,13 +242,13 @@ export class BotsResource {
     const p = await this.t.unary({
       case: "botsCreateReq",
       value: {
-        name: opts?.name,
-        platform: enumIn(BotPlatformIn, opts?.platform),
-        machineId: opts?.machineId,
-        allowedUsers: opts?.allowedUsers,
+        name: strIn(opts?.name, "name"),
+        platform: enumIn(BotPlatformIn, opts?.platform, "platform"),
+        machineId: strIn(opts?.machineId, "machine_id"),
+        allowedUsers: strsIn(opts?.allowedUsers, "allowed_users"),
         allowedUsersPresent: opts?.allowedUsers != null ? true : undefined,
-        permission: enumIn(BotPermissionIn, opts?.permission),
-        enabled: opts?.enabled,
+        permission: enumIn(BotPermissionIn, opts?.permission, "permission"),
+        enabled: boolIn(opts?.enabled, "enabled"),
       },
     }, opts?.signal);
     return expect<Bot>(p, "bot");
@@ -187,13 +259,13 @@ export class BotsResource {
     const p = await this.t.unary({
       case: "botsUpdateReq",
       value: {
-        botId: botId,
-        name: opts?.name,
-        machineId: opts?.machineId,
-        allowedUsers: opts?.allowedUsers,
+        botId: strIn(botId, "bot_id"),
+        name: strIn(opts?.name, "name"),
+        machineId: strIn(opts?.machineId, "machine_id"),
+        allowedUsers: strsIn(opts?.allowedUsers, "allowed_users"),
         allowedUsersPresent: opts?.allowedUsers != null ? true : undefined,
-        permission: enumIn(BotPermissionIn, opts?.permission),
-        enabled: opts?.enabled,
+        permission: enumIn(BotPermissionIn, opts?.permission, "permission"),
+        enabled: boolIn(opts?.enabled, "enabled"),
       },
     }, opts?.signal);
     return expect<Bot>(p, "bot");
@@ -203,7 +275,7 @@ export class BotsResource {
     const p = await this.t.unary({
       case: "botsDeleteReq",
       value: {
-        botId: botId,
+        botId: strIn(botId, "bot_id"),
       },
     }, callOpts?.signal);
     expect(p, "empty");
@@ -219,10 +291,10 @@ export class BotsResource {
     for await (const p of this.t.pages({
       case: "botsListReq",
       value: {
-        platform: enumIn(BotPlatformIn, opts?.platform),
-        search: opts?.search,
-        page: undefined,
-        pageSize: opts?.pageSize,
+        platform: enumIn(BotPlatformIn, opts?.platform, "platform"),
+        search: strIn(opts?.search, "search"),
+        page: int32In(undefined, "page"),
+        pageSize: int32In(opts?.pageSize, "page_size"),
       },
     }, opts?.signal)) yield expect<BotListPage>(p, "botListPage");
   }
@@ -261,9 +333,9 @@ export class FleetsResource {
     const p = await this.t.unary({
       case: "createFleetReq",
       value: {
-        name: body?.name,
-        slug: body?.slug,
-        mfaRequired: enumIn(MfaRequirementIn, body?.mfaRequired),
+        name: strIn(body?.name, "name"),
+        slug: strIn(body?.slug, "slug"),
+        mfaRequired: enumIn(MfaRequirementIn, body?.mfaRequired, "mfa_required"),
       },
     }, callOpts?.signal);
     return expect<FleetSummary>(p, "fleetSummary");
@@ -273,9 +345,9 @@ export class FleetsResource {
     const p = await this.t.unary({
       case: "updateFleetReq",
       value: {
-        fleetId: fleetId,
-        name: body?.name,
-        mfaRequired: enumIn(MfaRequirementIn, body?.mfaRequired),
+        fleetId: strIn(fleetId, "fleet_id"),
+        name: strIn(body?.name, "name"),
+        mfaRequired: enumIn(MfaRequirementIn, body?.mfaRequired, "mfa_required"),
       },
     }, callOpts?.signal);
     return expect<FleetSummary>(p, "fleetSummary");
@@ -286,7 +358,7 @@ export class FleetsResource {
     const p = await this.t.unary({
       case: "disableFleetReq",
       value: {
-        fleetId: fleetId,
+        fleetId: strIn(fleetId, "fleet_id"),
       },
     }, callOpts?.signal);
     expect(p, "empty");
@@ -316,7 +388,7 @@ export class FleetsMembersResource {
     const p = await this.t.unary({
       case: "listMembersReq",
       value: {
-        fleetId: fleetId ?? this.t.fleetId,
+        fleetId: contextIn(fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
         page: offsetPage(opts?.page, opts?.perPage, 0),
       },
     }, opts?.signal);
@@ -327,8 +399,8 @@ export class FleetsMembersResource {
     const p = await this.t.unary({
       case: "addMemberReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        email: body?.email,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        email: strIn(body?.email, "email"),
         role: body?.role,
       },
     }, opts?.signal);
@@ -339,8 +411,8 @@ export class FleetsMembersResource {
     const p = await this.t.unary({
       case: "setMemberRoleReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        userId: userId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        userId: strIn(userId, "user_id"),
         role: role,
       },
     }, opts?.signal);
@@ -352,8 +424,8 @@ export class FleetsMembersResource {
     const p = await this.t.unary({
       case: "removeMemberReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        userId: userId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        userId: strIn(userId, "user_id"),
       },
     }, opts?.signal);
     expect(p, "empty");
@@ -369,7 +441,7 @@ export class FleetsMembersResource {
     for await (const p of this.t.pages({
       case: "listMembersReq",
       value: {
-        fleetId: fleetId ?? this.t.fleetId,
+        fleetId: contextIn(fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
         page: offsetPage(undefined, opts?.perPage, 0),
       },
     }, opts?.signal)) yield expect<MemberList>(p, "memberList");
@@ -384,11 +456,11 @@ export class FleetsMachinesResource {
     const p = await this.t.unary({
       case: "listFleetMachinesReq",
       value: {
-        fleetId: fleetId ?? this.t.fleetId,
+        fleetId: contextIn(fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
         presence: opts?.presence,
-        q: opts?.q,
-        limit: opts?.limit,
-        cursor: opts?.cursor,
+        q: strIn(opts?.q, "q"),
+        limit: int32In(opts?.limit, "limit"),
+        cursor: strIn(opts?.cursor, "cursor"),
       },
     }, opts?.signal);
     return expect<MachineList>(p, "machineList");
@@ -398,8 +470,8 @@ export class FleetsMachinesResource {
     const p = await this.t.unary({
       case: "attachMachineReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        machineId: machineId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        machineId: strIn(machineId, "machine_id"),
       },
     }, opts?.signal);
     return expect<MachineFleetLink>(p, "machineFleetLink");
@@ -409,8 +481,8 @@ export class FleetsMachinesResource {
     const p = await this.t.unary({
       case: "detachMachineReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        machineId: machineId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        machineId: strIn(machineId, "machine_id"),
       },
     }, opts?.signal);
     expect(p, "empty");
@@ -426,11 +498,11 @@ export class FleetsMachinesResource {
     for await (const p of this.t.pages({
       case: "listFleetMachinesReq",
       value: {
-        fleetId: fleetId ?? this.t.fleetId,
+        fleetId: contextIn(fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
         presence: opts?.presence,
-        q: opts?.q,
-        limit: opts?.limit,
-        cursor: undefined,
+        q: strIn(opts?.q, "q"),
+        limit: int32In(opts?.limit, "limit"),
+        cursor: strIn(undefined, "cursor"),
       },
     }, opts?.signal)) yield expect<MachineList>(p, "machineList");
   }
@@ -444,7 +516,7 @@ export class KeysResource {
     const p = await this.t.unary({
       case: "listKeysReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
         page: offsetPage(opts?.page, opts?.perPage, 0),
       },
     }, opts?.signal);
@@ -455,9 +527,9 @@ export class KeysResource {
     const p = await this.t.unary({
       case: "issueKeyReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        name: opts?.name,
-        expiresInDays: opts?.expiresInDays,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        name: strIn(opts?.name, "name"),
+        expiresInDays: int32In(opts?.expiresInDays, "expires_in_days"),
       },
     }, opts?.signal);
     return expect<IssueKeyResponse>(p, "issueKeyResp");
@@ -467,8 +539,8 @@ export class KeysResource {
     const p = await this.t.unary({
       case: "revokeKeyReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        keyId: keyId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        keyId: strIn(keyId, "key_id"),
       },
     }, opts?.signal);
     expect(p, "empty");
@@ -484,7 +556,7 @@ export class KeysResource {
     for await (const p of this.t.pages({
       case: "listKeysReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
         page: offsetPage(undefined, opts?.perPage, 0),
       },
     }, opts?.signal)) yield expect<ApiKeyList>(p, "apiKeyList");
@@ -501,9 +573,9 @@ export class MachinesResource {
       case: "listMachinesReq",
       value: {
         presence: opts?.presence,
-        q: opts?.q,
-        limit: opts?.limit,
-        cursor: opts?.cursor,
+        q: strIn(opts?.q, "q"),
+        limit: int32In(opts?.limit, "limit"),
+        cursor: strIn(opts?.cursor, "cursor"),
       },
     }, opts?.signal);
     return expect<MachineList>(p, "machineList");
@@ -513,7 +585,7 @@ export class MachinesResource {
     const p = await this.t.unary({
       case: "getMachineReq",
       value: {
-        machineId: machineId,
+        machineId: strIn(machineId, "machine_id"),
       },
     }, callOpts?.signal);
     return expect<MachineDetail>(p, "machineDetail");
@@ -523,8 +595,8 @@ export class MachinesResource {
     const p = await this.t.unary({
       case: "updateMachineReq",
       value: {
-        machineId: machineId,
-        name: body?.name,
+        machineId: strIn(machineId, "machine_id"),
+        name: strIn(body?.name, "name"),
       },
     }, callOpts?.signal);
     return expect<MachineSummary>(p, "machineSummary");
@@ -535,7 +607,7 @@ export class MachinesResource {
     const p = await this.t.unary({
       case: "disableMachineReq",
       value: {
-        machineId: machineId,
+        machineId: strIn(machineId, "machine_id"),
       },
     }, callOpts?.signal);
     expect(p, "empty");
@@ -545,7 +617,7 @@ export class MachinesResource {
     const p = await this.t.unary({
       case: "machineInfoReq",
       value: {
-        machineId: machineId,
+        machineId: strIn(machineId, "machine_id"),
       },
     }, callOpts?.signal);
     return expect<MachineInfoResponse>(p, "machineInfoResp");
@@ -555,7 +627,7 @@ export class MachinesResource {
     const p = await this.t.unary({
       case: "machineSpendReq",
       value: {
-        machineId: machineId,
+        machineId: strIn(machineId, "machine_id"),
         window: opts?.window,
       },
     }, opts?.signal);
@@ -567,14 +639,14 @@ export class MachinesResource {
     return new AskStream((sink, kind) => this.t.open({
       case: "askReq",
       value: {
-        machineId: machineId,
-        prompt: prompt,
-        sessionId: opts?.sessionId,
-        agentType: opts?.agentType,
-        timeoutSeconds: opts?.timeoutSeconds,
-        options: opts?.options,
+        machineId: strIn(machineId, "machine_id"),
+        prompt: strIn(prompt, "prompt"),
+        sessionId: strIn(opts?.sessionId, "session_id"),
+        agentType: strIn(opts?.agentType, "agent_type"),
+        timeoutSeconds: int32In(opts?.timeoutSeconds, "timeout_seconds"),
+        options: strMapIn(opts?.options, "options"),
         optionsPresent: opts?.options != null ? true : undefined,
-        pin: opts?.pin,
+        pin: strIn(opts?.pin, "pin"),
       },
     }, sink, kind), opts?.signal);
   }
@@ -583,8 +655,8 @@ export class MachinesResource {
     const p = await this.t.unary({
       case: "messagesReq",
       value: {
-        machineId: machineId,
-        limit: opts?.limit,
+        machineId: strIn(machineId, "machine_id"),
+        limit: int32In(opts?.limit, "limit"),
       },
     }, opts?.signal);
     return expect<MessagesResponse>(p, "messagesResp");
@@ -595,7 +667,7 @@ export class MachinesResource {
     const p = await this.t.unary({
       case: "clearMessagesReq",
       value: {
-        machineId: machineId,
+        machineId: strIn(machineId, "machine_id"),
       },
     }, callOpts?.signal);
     return expect<ClearMessagesResponse>(p, "clearMessagesResp");
@@ -606,7 +678,7 @@ export class MachinesResource {
     const p = await this.t.unary({
       case: "activeSessionReq",
       value: {
-        machineId: machineId,
+        machineId: strIn(machineId, "machine_id"),
       },
     }, callOpts?.signal);
     return expect<ActiveSessionResponse>(p, "activeSessionResp").agentSessionId ?? "";
@@ -623,9 +695,9 @@ export class MachinesResource {
       case: "listMachinesReq",
       value: {
         presence: opts?.presence,
-        q: opts?.q,
-        limit: opts?.limit,
-        cursor: undefined,
+        q: strIn(opts?.q, "q"),
+        limit: int32In(opts?.limit, "limit"),
+        cursor: strIn(undefined, "cursor"),
       },
     }, opts?.signal)) yield expect<MachineList>(p, "machineList");
   }
@@ -639,7 +711,7 @@ export class SchedulesResource {
     const p = await this.t.unary({
       case: "listSchedulesReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
         page: offsetPage(opts?.page, opts?.perPage, 0),
       },
     }, opts?.signal);
@@ -650,8 +722,8 @@ export class SchedulesResource {
     const p = await this.t.unary({
       case: "getScheduleReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        scheduleId: scheduleId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        scheduleId: strIn(scheduleId, "schedule_id"),
       },
     }, opts?.signal);
     return expect<ScheduleView>(p, "scheduleView");
@@ -661,15 +733,15 @@ export class SchedulesResource {
     const p = await this.t.unary({
       case: "createScheduleReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        name: opts?.name,
-        cronExpr: opts?.cronExpr,
-        command: opts?.command,
-        description: opts?.description,
-        timezone: opts?.timezone,
-        targetKind: enumIn(ScheduleTargetKindIn, opts?.targetKind),
-        isEnabled: opts?.isEnabled,
-        machineIds: opts?.machineIds,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        name: strIn(opts?.name, "name"),
+        cronExpr: strIn(opts?.cronExpr, "cron_expr"),
+        command: strIn(opts?.command, "command"),
+        description: strIn(opts?.description, "description"),
+        timezone: strIn(opts?.timezone, "timezone"),
+        targetKind: enumIn(ScheduleTargetKindIn, opts?.targetKind, "target_kind"),
+        isEnabled: boolIn(opts?.isEnabled, "is_enabled"),
+        machineIds: strsIn(opts?.machineIds, "machine_ids"),
         machineIdsPresent: opts?.machineIds != null ? true : undefined,
       },
     }, opts?.signal);
@@ -681,16 +753,16 @@ export class SchedulesResource {
     const p = await this.t.unary({
       case: "updateScheduleReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        scheduleId: scheduleId,
-        name: opts?.name,
-        description: opts?.description,
-        cronExpr: opts?.cronExpr,
-        timezone: opts?.timezone,
-        command: opts?.command,
-        targetKind: enumIn(ScheduleTargetKindIn, opts?.targetKind),
-        isEnabled: opts?.isEnabled,
-        machineIds: opts?.machineIds,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        scheduleId: strIn(scheduleId, "schedule_id"),
+        name: strIn(opts?.name, "name"),
+        description: strIn(opts?.description, "description"),
+        cronExpr: strIn(opts?.cronExpr, "cron_expr"),
+        timezone: strIn(opts?.timezone, "timezone"),
+        command: strIn(opts?.command, "command"),
+        targetKind: enumIn(ScheduleTargetKindIn, opts?.targetKind, "target_kind"),
+        isEnabled: boolIn(opts?.isEnabled, "is_enabled"),
+        machineIds: strsIn(opts?.machineIds, "machine_ids"),
         machineIdsPresent: opts?.machineIds != null ? true : undefined,
       },
     }, opts?.signal);
@@ -702,8 +774,8 @@ export class SchedulesResource {
     const p = await this.t.unary({
       case: "deleteScheduleReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        scheduleId: scheduleId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        scheduleId: strIn(scheduleId, "schedule_id"),
       },
     }, opts?.signal);
     expect(p, "empty");
@@ -714,8 +786,8 @@ export class SchedulesResource {
     const p = await this.t.unary({
       case: "triggerScheduleReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        scheduleId: scheduleId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        scheduleId: strIn(scheduleId, "schedule_id"),
       },
     }, opts?.signal);
     return expect<ManualTriggerResponse>(p, "manualTriggerResp");
@@ -725,10 +797,10 @@ export class SchedulesResource {
     const p = await this.t.unary({
       case: "scheduleRunsReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        scheduleId: scheduleId,
-        limit: opts?.limit,
-        cursor: opts?.cursor,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        scheduleId: strIn(scheduleId, "schedule_id"),
+        limit: int32In(opts?.limit, "limit"),
+        cursor: strIn(opts?.cursor, "cursor"),
       },
     }, opts?.signal);
     return expect<ScheduleRunList>(p, "scheduleRunList");
@@ -744,7 +816,7 @@ export class SchedulesResource {
     for await (const p of this.t.pages({
       case: "listSchedulesReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
         page: offsetPage(undefined, opts?.perPage, 0),
       },
     }, opts?.signal)) yield expect<ScheduleList>(p, "scheduleList");
@@ -760,10 +832,10 @@ export class SchedulesResource {
     for await (const p of this.t.pages({
       case: "scheduleRunsReq",
       value: {
-        fleetId: opts?.fleetId ?? this.t.fleetId,
-        scheduleId: scheduleId,
-        limit: opts?.limit,
-        cursor: undefined,
+        fleetId: contextIn(opts?.fleetId, this.t.fleetId, "fleet_id", "CMDOP_FLEET_ID"),
+        scheduleId: strIn(scheduleId, "schedule_id"),
+        limit: int32In(opts?.limit, "limit"),
+        cursor: strIn(undefined, "cursor"),
       },
     }, opts?.signal)) yield expect<ScheduleRunList>(p, "scheduleRunList");
   }
@@ -778,13 +850,13 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsListReq",
       value: {
-        category: opts?.category,
-        tag: opts?.tag,
-        search: opts?.search,
-        lang: opts?.lang,
-        ordering: opts?.ordering,
-        page: opts?.page,
-        pageSize: opts?.pageSize,
+        category: strIn(opts?.category, "category"),
+        tag: strIn(opts?.tag, "tag"),
+        search: strIn(opts?.search, "search"),
+        lang: strIn(opts?.lang, "lang"),
+        ordering: strIn(opts?.ordering, "ordering"),
+        page: int32In(opts?.page, "page"),
+        pageSize: int32In(opts?.pageSize, "page_size"),
       },
     }, opts?.signal);
     return expect<SkillListPage>(p, "skillListPage");
@@ -794,8 +866,8 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsGetReq",
       value: {
-        slug: slug,
-        lang: opts?.lang,
+        slug: strIn(slug, "slug"),
+        lang: strIn(opts?.lang, "lang"),
       },
     }, opts?.signal);
     return expect<SkillDetail>(p, "skillDetail");
@@ -806,10 +878,10 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsMyReq",
       value: {
-        search: opts?.search,
-        ordering: opts?.ordering,
-        page: opts?.page,
-        pageSize: opts?.pageSize,
+        search: strIn(opts?.search, "search"),
+        ordering: strIn(opts?.ordering, "ordering"),
+        page: int32In(opts?.page, "page"),
+        pageSize: int32In(opts?.pageSize, "page_size"),
       },
     }, opts?.signal);
     return expect<SkillListPage>(p, "skillListPage");
@@ -819,7 +891,7 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsInstallReq",
       value: {
-        slug: slug,
+        slug: strIn(slug, "slug"),
       },
     }, callOpts?.signal);
     return expect<SkillInstall>(p, "skillInstall");
@@ -830,7 +902,7 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsStarReq",
       value: {
-        slug: slug,
+        slug: strIn(slug, "slug"),
       },
     }, callOpts?.signal);
     return expect<SkillStar>(p, "skillStar");
@@ -840,7 +912,7 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsVersionsReq",
       value: {
-        slug: slug,
+        slug: strIn(slug, "slug"),
       },
     }, callOpts?.signal);
     return expect<SkillVersionList>(p, "skillVersionList");
@@ -850,11 +922,11 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsReviewsReq",
       value: {
-        slug: slug,
-        search: opts?.search,
-        ordering: opts?.ordering,
-        page: opts?.page,
-        pageSize: opts?.pageSize,
+        slug: strIn(slug, "slug"),
+        search: strIn(opts?.search, "search"),
+        ordering: strIn(opts?.ordering, "ordering"),
+        page: int32In(opts?.page, "page"),
+        pageSize: int32In(opts?.pageSize, "page_size"),
       },
     }, opts?.signal);
     return expect<SkillReviewPage>(p, "skillReviewPage");
@@ -865,7 +937,7 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsCreateReq",
       value: {
-        name: name,
+        name: strIn(name, "name"),
       },
     }, callOpts?.signal);
     return expect<SkillCreated>(p, "skillCreated");
@@ -876,14 +948,14 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsUpdateReq",
       value: {
-        slug: slug,
-        name: opts?.name,
-        category: opts?.category,
+        slug: strIn(slug, "slug"),
+        name: strIn(opts?.name, "name"),
+        category: strIn(opts?.category, "category"),
         visibility: opts?.visibility,
         status: opts?.status,
-        icon: opts?.icon,
-        cover: opts?.cover,
-        repositoryUrl: opts?.repositoryUrl,
+        icon: strIn(opts?.icon, "icon"),
+        cover: strIn(opts?.cover, "cover"),
+        repositoryUrl: strIn(opts?.repositoryUrl, "repository_url"),
       },
     }, opts?.signal);
     return expect<SkillUpdated>(p, "skillUpdated");
@@ -893,7 +965,7 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsDeleteReq",
       value: {
-        slug: slug,
+        slug: strIn(slug, "slug"),
       },
     }, callOpts?.signal);
     expect(p, "empty");
@@ -904,11 +976,11 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsPublishReq",
       value: {
-        slug: slug,
-        rawManifest: rawManifest,
-        skillMd: opts?.skillMd,
-        readme: opts?.readme,
-        changelog: opts?.changelog,
+        slug: strIn(slug, "slug"),
+        rawManifest: strIn(rawManifest, "raw_manifest"),
+        skillMd: strIn(opts?.skillMd, "skill_md"),
+        readme: strIn(opts?.readme, "readme"),
+        changelog: strIn(opts?.changelog, "changelog"),
       },
     }, opts?.signal);
     return expect<SkillsPublishResponse>(p, "skillsPublishResp");
@@ -919,7 +991,7 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsPublishStatusReq",
       value: {
-        slug: slug,
+        slug: strIn(slug, "slug"),
       },
     }, callOpts?.signal);
     return expect<SkillsPublishStatusResponse>(p, "skillsPublishStatusResp");
@@ -930,8 +1002,8 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsCategoriesReq",
       value: {
-        search: opts?.search,
-        ordering: opts?.ordering,
+        search: strIn(opts?.search, "search"),
+        ordering: strIn(opts?.ordering, "ordering"),
       },
     }, opts?.signal);
     return expect<SkillCategoryList>(p, "skillCategoryList");
@@ -942,8 +1014,8 @@ export class SkillsResource {
     const p = await this.t.unary({
       case: "skillsTagsReq",
       value: {
-        search: opts?.search,
-        ordering: opts?.ordering,
+        search: strIn(opts?.search, "search"),
+        ordering: strIn(opts?.ordering, "ordering"),
       },
     }, opts?.signal);
     return expect<SkillTagList>(p, "skillTagList");
@@ -959,13 +1031,13 @@ export class SkillsResource {
     for await (const p of this.t.pages({
       case: "skillsListReq",
       value: {
-        category: opts?.category,
-        tag: opts?.tag,
-        search: opts?.search,
-        lang: opts?.lang,
-        ordering: opts?.ordering,
-        page: undefined,
-        pageSize: opts?.pageSize,
+        category: strIn(opts?.category, "category"),
+        tag: strIn(opts?.tag, "tag"),
+        search: strIn(opts?.search, "search"),
+        lang: strIn(opts?.lang, "lang"),
+        ordering: strIn(opts?.ordering, "ordering"),
+        page: int32In(undefined, "page"),
+        pageSize: int32In(opts?.pageSize, "page_size"),
       },
     }, opts?.signal)) yield expect<SkillListPage>(p, "skillListPage");
   }
@@ -980,10 +1052,10 @@ export class SkillsResource {
     for await (const p of this.t.pages({
       case: "skillsMyReq",
       value: {
-        search: opts?.search,
-        ordering: opts?.ordering,
-        page: undefined,
-        pageSize: opts?.pageSize,
+        search: strIn(opts?.search, "search"),
+        ordering: strIn(opts?.ordering, "ordering"),
+        page: int32In(undefined, "page"),
+        pageSize: int32In(opts?.pageSize, "page_size"),
       },
     }, opts?.signal)) yield expect<SkillListPage>(p, "skillListPage");
   }
@@ -998,11 +1070,11 @@ export class SkillsResource {
     for await (const p of this.t.pages({
       case: "skillsReviewsReq",
       value: {
-        slug: slug,
-        search: opts?.search,
-        ordering: opts?.ordering,
-        page: undefined,
-        pageSize: opts?.pageSize,
+        slug: strIn(slug, "slug"),
+        search: strIn(opts?.search, "search"),
+        ordering: strIn(opts?.ordering, "ordering"),
+        page: int32In(undefined, "page"),
+        pageSize: int32In(opts?.pageSize, "page_size"),
       },
     }, opts?.signal)) yield expect<SkillReviewPage>(p, "skillReviewPage");
   }
@@ -1016,12 +1088,12 @@ export class TunnelsResource {
     const p = await this.t.unary({
       case: "openTunnelReq",
       value: {
-        sessionId: sessionId,
-        localPort: opts?.localPort,
+        sessionId: strIn(sessionId, "session_id"),
+        localPort: int32In(opts?.localPort, "local_port"),
         protocol: opts?.protocol,
-        localHost: opts?.localHost,
-        subdomain: opts?.subdomain,
-        options: opts?.options,
+        localHost: strIn(opts?.localHost, "local_host"),
+        subdomain: strIn(opts?.subdomain, "subdomain"),
+        options: strMapIn(opts?.options, "options"),
         optionsPresent: opts?.options != null ? true : undefined,
       },
     }, opts?.signal);
@@ -1033,7 +1105,7 @@ export class TunnelsResource {
     const p = await this.t.unary({
       case: "closeTunnelReq",
       value: {
-        tunnelId: tunnelId,
+        tunnelId: strIn(tunnelId, "tunnel_id"),
       },
     }, callOpts?.signal);
     expect(p, "empty");
@@ -1053,7 +1125,7 @@ export class TunnelsResource {
     const p = await this.t.unary({
       case: "getTunnelReq",
       value: {
-        tunnelId: tunnelId,
+        tunnelId: strIn(tunnelId, "tunnel_id"),
       },
     }, callOpts?.signal);
     return expect<TunnelView>(p, "tunnelView");

@@ -8,7 +8,8 @@ response arm; call shapes (positional / keyword) and defaults are the IDL's
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping, Sequence
+from collections.abc import (AsyncGenerator, AsyncIterator, Awaitable, Iterable, Mapping,
+                             Sequence)
 from functools import cached_property
 from types import MappingProxyType as _MappingProxyType
 from typing import Any, List as _List
@@ -17,8 +18,7 @@ from google.protobuf.message import Message as _PbMessage
 
 from ._core import _Conn, _Stream
 from .core.v1 import envelope_pb2
-from .errors import CmdopError
-from .errors import ValidationError
+from .errors import CmdopError, ValidationError
 from .types import *  # noqa: F401,F403 - the records named in the signatures
 from .types import ENUM_WIRE
 
@@ -27,13 +27,66 @@ from .types import ENUM_WIRE
 _EMPTY_MAP: Mapping[str, str] = _MappingProxyType({})
 
 
+class _MissingContextError(ValidationError, ValueError):
+    """A fleet-scoped id that is neither passed nor set on the client: a ValidationError
+    naming the param (and a ValueError, as 1.1.0 raised)."""
+
+
 def _context(value: str | None, default: str | None, name: str) -> str:
-    """A fleet-scoped id: the argument, else the client's default (1.1.0: ValueError)."""
-    v = value or default
+    """A fleet-scoped id: the argument, else the client's default."""
+    v = _str(value, name) if value is not None else None
+    v = v or default
     if not v:
-        raise ValueError(f"{name} is required: pass {name}= or set it on the client "
-                         f"(Client({name}=...) or CMDOP_FLEET_ID)")
+        raise _MissingContextError(f"{name} is required: pass {name}= or set it on the client "
+                                   f"(Client({name}=...) or CMDOP_FLEET_ID)",
+                                   code="validation", field=name)
     return v
+
+
+def _str(value: Any, field: str) -> str:
+    """A string param: a str without NUL (the core's C strings would end at it)."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field}: must be a string (got {type(value).__name__})",
+                              code="validation", field=field)
+    if "\0" in value:
+        raise ValidationError(f"{field}: must not contain a NUL character",
+                              code="validation", field=field)
+    return value
+
+
+def _int32(value: Any, field: str) -> int:
+    """An int32 param: an int (not a bool) that fits 32 bits (the IDL's ranges are the core's)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError(f"{field}: must be an integer (got {type(value).__name__})",
+                              code="validation", field=field)
+    if not -2**31 <= value < 2**31:
+        raise ValidationError(f"{field}: must fit in 32 bits (got {value})",
+                              code="validation", field=field)
+    return value
+
+
+def _bool(value: Any, field: str) -> bool:
+    """A bool param: True or False."""
+    if not isinstance(value, bool):
+        raise ValidationError(f"{field}: must be a bool (got {type(value).__name__})",
+                              code="validation", field=field)
+    return value
+
+
+def _strs(value: Any, field: str) -> list[str]:
+    """A list-of-strings param: a sequence of strings; a lone string is not a list."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise ValidationError(f"{field}: must be a list of strings (got {type(value).__name__})",
+                              code="validation", field=field)
+    return [_str(x, field) for x in value]
+
+
+def _str_map(value: Any, field: str) -> dict[str, str]:
+    """A string-map param: a mapping of strings to strings."""
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"{field}: must be a mapping of strings (got "
+                              f"{type(value).__name__})", code="validation", field=field)
+    return {_str(k, field): _str(v, field) for k, v in value.items()}
 
 
 def _hex32() -> str:
@@ -41,13 +94,22 @@ def _hex32() -> str:
 
 
 def _set_enum(msg: _PbMessage, field: str, enum: str, value: Any) -> None:
-    """Enum params take the SDK strings ("required") or the enum; unknown strings stay unset
-    so the IDL default applies."""
+    """Enum params take the SDK strings ("required") or the enum's members; anything else
+    is a ValidationError naming the field and its allowed values (the IDL's). None is
+    "not passed" (the IDL default applies)."""
     if value is None:
         return
-    number = ENUM_WIRE[enum].get(value) if isinstance(value, str) else int(value)
-    if number:
-        setattr(msg, field, number)
+    allowed = ENUM_WIRE[enum]
+    if isinstance(value, str):
+        number = allowed.get(value)
+    elif isinstance(value, int) and not isinstance(value, bool) and value in allowed.values():
+        number = int(value)
+    else:
+        number = None
+    if number is None:
+        raise ValidationError(f"{field}: must be one of {', '.join(allowed)} (got {value!r})",
+                              code="validation", field=field)
+    setattr(msg, field, number)
 
 
 def _offset_page(msg: Any, page: int | None, per_page: int | None, default_per_page: int) -> None:
@@ -116,9 +178,9 @@ class Bots:
         r.SetInParent()
         _set_enum(r, "platform", "BotPlatform", platform)
         if search is not None:
-            r.search = search
-        r.page = page
-        r.page_size = page_size
+            r.search = _str(search, "search")
+        r.page = _int32(page, "page")
+        r.page_size = _int32(page_size, "page_size")
         out = await self._c.unary(env)
         _expect(out, "bot_list_page")
         return BotListPage._from_pb(out.bot_list_page)
@@ -141,8 +203,8 @@ class Bots:
         r.SetInParent()
         _set_enum(r, "platform", "BotPlatform", platform)
         if search is not None:
-            r.search = search
-        r.page_size = page_size
+            r.search = _str(search, "search")
+        r.page_size = _int32(page_size, "page_size")
         pages = self._c.pages(env)
         try:
             async for out in pages:
@@ -156,7 +218,7 @@ class Bots:
         env = envelope_pb2.Envelope()
         r = env.bots_get_req
         r.SetInParent()
-        r.bot_id = bot_id
+        r.bot_id = _str(bot_id, "bot_id")
         out = await self._c.unary(env)
         _expect(out, "bot")
         return Bot._from_pb(out.bot)
@@ -166,13 +228,13 @@ class Bots:
         env = envelope_pb2.Envelope()
         r = env.bots_create_req
         r.SetInParent()
-        r.name = name
+        r.name = _str(name, "name")
         _set_enum(r, "platform", "BotPlatform", platform)
-        r.machine_id = machine_id
-        r.allowed_users.extend(allowed_users)
+        r.machine_id = _str(machine_id, "machine_id")
+        r.allowed_users.extend(_strs(allowed_users, "allowed_users"))
         r.allowed_users_present = True
         _set_enum(r, "permission", "BotPermission", permission)
-        r.enabled = enabled
+        r.enabled = _bool(enabled, "enabled")
         out = await self._c.unary(env)
         _expect(out, "bot")
         return Bot._from_pb(out.bot)
@@ -182,17 +244,17 @@ class Bots:
         env = envelope_pb2.Envelope()
         r = env.bots_update_req
         r.SetInParent()
-        r.bot_id = bot_id
+        r.bot_id = _str(bot_id, "bot_id")
         if name is not None:
-            r.name = name
+            r.name = _str(name, "name")
         if machine_id is not None:
-            r.machine_id = machine_id
+            r.machine_id = _str(machine_id, "machine_id")
         if allowed_users is not None:
-            r.allowed_users.extend(allowed_users)
+            r.allowed_users.extend(_strs(allowed_users, "allowed_users"))
             r.allowed_users_present = True
         _set_enum(r, "permission", "BotPermission", permission)
         if enabled is not None:
-            r.enabled = enabled
+            r.enabled = _bool(enabled, "enabled")
         out = await self._c.unary(env)
         _expect(out, "bot")
         return Bot._from_pb(out.bot)
@@ -202,7 +264,7 @@ class Bots:
         env = envelope_pb2.Envelope()
         r = env.bots_delete_req
         r.SetInParent()
-        r.bot_id = bot_id
+        r.bot_id = _str(bot_id, "bot_id")
         out = await self._c.unary(env)
         _expect(out, "empty")
 
@@ -261,7 +323,7 @@ class Fleets:
         env = envelope_pb2.Envelope()
         r = env.get_fleet_req
         r.SetInParent()
-        r.fleet_id = fleet_id
+        r.fleet_id = _str(fleet_id, "fleet_id")
         out = await self._c.unary(env)
         _expect(out, "fleet_summary")
         return FleetSummary._from_pb(out.fleet_summary)
@@ -271,8 +333,8 @@ class Fleets:
         env = envelope_pb2.Envelope()
         r = env.create_fleet_req
         r.SetInParent()
-        r.name = name
-        r.slug = slug
+        r.name = _str(name, "name")
+        r.slug = _str(slug, "slug")
         _set_enum(r, "mfa_required", "MfaRequirement", mfa_required)
         out = await self._c.unary(env)
         _expect(out, "fleet_summary")
@@ -283,9 +345,9 @@ class Fleets:
         env = envelope_pb2.Envelope()
         r = env.update_fleet_req
         r.SetInParent()
-        r.fleet_id = fleet_id
+        r.fleet_id = _str(fleet_id, "fleet_id")
         if name is not None:
-            r.name = name
+            r.name = _str(name, "name")
         _set_enum(r, "mfa_required", "MfaRequirement", mfa_required)
         out = await self._c.unary(env)
         _expect(out, "fleet_summary")
@@ -296,7 +358,7 @@ class Fleets:
         env = envelope_pb2.Envelope()
         r = env.disable_fleet_req
         r.SetInParent()
-        r.fleet_id = fleet_id
+        r.fleet_id = _str(fleet_id, "fleet_id")
         out = await self._c.unary(env)
         _expect(out, "empty")
 
@@ -353,7 +415,7 @@ class FleetsMembers:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.email = email
+        r.email = _str(email, "email")
         r.role = role
         out = await self._c.unary(env)
         _expect(out, "member_info")
@@ -366,7 +428,7 @@ class FleetsMembers:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.user_id = user_id
+        r.user_id = _str(user_id, "user_id")
         r.role = role
         out = await self._c.unary(env)
         _expect(out, "member_info")
@@ -379,7 +441,7 @@ class FleetsMembers:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.user_id = user_id
+        r.user_id = _str(user_id, "user_id")
         out = await self._c.unary(env)
         _expect(out, "empty")
 
@@ -399,10 +461,10 @@ class FleetsMachines:
         r.fleet_id = fleet_id
         r.presence = presence
         if q is not None:
-            r.q = q
-        r.limit = limit
+            r.q = _str(q, "q")
+        r.limit = _int32(limit, "limit")
         if cursor is not None:
-            r.cursor = cursor
+            r.cursor = _str(cursor, "cursor")
         out = await self._c.unary(env)
         _expect(out, "machine_list")
         return MachineList._from_pb(out.machine_list)
@@ -427,8 +489,8 @@ class FleetsMachines:
         r.fleet_id = fleet_id
         r.presence = presence
         if q is not None:
-            r.q = q
-        r.limit = limit
+            r.q = _str(q, "q")
+        r.limit = _int32(limit, "limit")
         pages = self._c.pages(env)
         try:
             async for out in pages:
@@ -444,7 +506,7 @@ class FleetsMachines:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.machine_id = machine_id
+        r.machine_id = _str(machine_id, "machine_id")
         out = await self._c.unary(env)
         _expect(out, "machine_fleet_link")
         return MachineFleetLink._from_pb(out.machine_fleet_link)
@@ -456,7 +518,7 @@ class FleetsMachines:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.machine_id = machine_id
+        r.machine_id = _str(machine_id, "machine_id")
         out = await self._c.unary(env)
         _expect(out, "empty")
 
@@ -513,9 +575,9 @@ class Keys:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.name = name
+        r.name = _str(name, "name")
         if expires_in_days is not None:
-            r.expires_in_days = expires_in_days
+            r.expires_in_days = _int32(expires_in_days, "expires_in_days")
         out = await self._c.unary(env)
         _expect(out, "issue_key_resp")
         return IssueKeyResponse._from_pb(out.issue_key_resp)
@@ -527,7 +589,7 @@ class Keys:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.key_id = key_id
+        r.key_id = _str(key_id, "key_id")
         out = await self._c.unary(env)
         _expect(out, "empty")
 
@@ -545,10 +607,10 @@ class Machines:
         r.SetInParent()
         r.presence = presence
         if q is not None:
-            r.q = q
-        r.limit = limit
+            r.q = _str(q, "q")
+        r.limit = _int32(limit, "limit")
         if cursor is not None:
-            r.cursor = cursor
+            r.cursor = _str(cursor, "cursor")
         out = await self._c.unary(env)
         _expect(out, "machine_list")
         return MachineList._from_pb(out.machine_list)
@@ -571,8 +633,8 @@ class Machines:
         r.SetInParent()
         r.presence = presence
         if q is not None:
-            r.q = q
-        r.limit = limit
+            r.q = _str(q, "q")
+        r.limit = _int32(limit, "limit")
         pages = self._c.pages(env)
         try:
             async for out in pages:
@@ -586,7 +648,7 @@ class Machines:
         env = envelope_pb2.Envelope()
         r = env.get_machine_req
         r.SetInParent()
-        r.machine_id = machine_id
+        r.machine_id = _str(machine_id, "machine_id")
         out = await self._c.unary(env)
         _expect(out, "machine_detail")
         return MachineDetail._from_pb(out.machine_detail)
@@ -596,9 +658,9 @@ class Machines:
         env = envelope_pb2.Envelope()
         r = env.update_machine_req
         r.SetInParent()
-        r.machine_id = machine_id
+        r.machine_id = _str(machine_id, "machine_id")
         if name is not None:
-            r.name = name
+            r.name = _str(name, "name")
         out = await self._c.unary(env)
         _expect(out, "machine_summary")
         return MachineSummary._from_pb(out.machine_summary)
@@ -608,7 +670,7 @@ class Machines:
         env = envelope_pb2.Envelope()
         r = env.disable_machine_req
         r.SetInParent()
-        r.machine_id = machine_id
+        r.machine_id = _str(machine_id, "machine_id")
         out = await self._c.unary(env)
         _expect(out, "empty")
 
@@ -617,7 +679,7 @@ class Machines:
         env = envelope_pb2.Envelope()
         r = env.machine_info_req
         r.SetInParent()
-        r.machine_id = machine_id
+        r.machine_id = _str(machine_id, "machine_id")
         out = await self._c.unary(env)
         _expect(out, "machine_info_resp")
         return MachineInfoResponse._from_pb(out.machine_info_resp)
@@ -627,7 +689,7 @@ class Machines:
         env = envelope_pb2.Envelope()
         r = env.machine_spend_req
         r.SetInParent()
-        r.machine_id = machine_id
+        r.machine_id = _str(machine_id, "machine_id")
         r.window = window
         out = await self._c.unary(env)
         _expect(out, "machine_spend")
@@ -638,18 +700,18 @@ class Machines:
         env = envelope_pb2.Envelope()
         r = env.ask_req
         r.SetInParent()
-        r.machine_id = machine_id
-        r.prompt = prompt
-        r.session_id = session_id if session_id is not None else _hex32()
+        r.machine_id = _str(machine_id, "machine_id")
+        r.prompt = _str(prompt, "prompt")
+        r.session_id = _str(session_id, "session_id") if session_id is not None else _hex32()
         if agent_type is not None:
-            r.agent_type = agent_type
+            r.agent_type = _str(agent_type, "agent_type")
         if timeout_seconds is not None:
-            r.timeout_seconds = timeout_seconds
+            r.timeout_seconds = _int32(timeout_seconds, "timeout_seconds")
         if options is not None:
-            r.options.update(options)
+            r.options.update(_str_map(options, "options"))
             r.options_present = True
         if pin is not None:
-            r.pin = pin
+            r.pin = _str(pin, "pin")
         return AskStream(self._c, env)
 
     async def messages(self, machine_id: str, limit: int = 50) -> MessagesResponse:
@@ -657,8 +719,8 @@ class Machines:
         env = envelope_pb2.Envelope()
         r = env.messages_req
         r.SetInParent()
-        r.machine_id = machine_id
-        r.limit = limit
+        r.machine_id = _str(machine_id, "machine_id")
+        r.limit = _int32(limit, "limit")
         out = await self._c.unary(env)
         _expect(out, "messages_resp")
         return MessagesResponse._from_pb(out.messages_resp)
@@ -668,7 +730,7 @@ class Machines:
         env = envelope_pb2.Envelope()
         r = env.clear_messages_req
         r.SetInParent()
-        r.machine_id = machine_id
+        r.machine_id = _str(machine_id, "machine_id")
         out = await self._c.unary(env)
         _expect(out, "clear_messages_resp")
         return ClearMessagesResponse._from_pb(out.clear_messages_resp)
@@ -678,7 +740,7 @@ class Machines:
         env = envelope_pb2.Envelope()
         r = env.active_session_req
         r.SetInParent()
-        r.machine_id = machine_id
+        r.machine_id = _str(machine_id, "machine_id")
         out = await self._c.unary(env)
         _expect(out, "active_session_resp")
         return out.active_session_resp.agent_session_id if out.active_session_resp.HasField("agent_session_id") else ""
@@ -736,7 +798,7 @@ class Schedules:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.schedule_id = schedule_id
+        r.schedule_id = _str(schedule_id, "schedule_id")
         out = await self._c.unary(env)
         _expect(out, "schedule_view")
         return ScheduleView._from_pb(out.schedule_view)
@@ -748,14 +810,14 @@ class Schedules:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.name = name
-        r.cron_expr = cron_expr
-        r.command = command
-        r.description = description
-        r.timezone = timezone
+        r.name = _str(name, "name")
+        r.cron_expr = _str(cron_expr, "cron_expr")
+        r.command = _str(command, "command")
+        r.description = _str(description, "description")
+        r.timezone = _str(timezone, "timezone")
         _set_enum(r, "target_kind", "ScheduleTargetKind", target_kind)
-        r.is_enabled = is_enabled
-        r.machine_ids.extend(machine_ids)
+        r.is_enabled = _bool(is_enabled, "is_enabled")
+        r.machine_ids.extend(_strs(machine_ids, "machine_ids"))
         r.machine_ids_present = True
         out = await self._c.unary(env)
         _expect(out, "schedule_view")
@@ -768,22 +830,22 @@ class Schedules:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.schedule_id = schedule_id
+        r.schedule_id = _str(schedule_id, "schedule_id")
         if name is not None:
-            r.name = name
+            r.name = _str(name, "name")
         if description is not None:
-            r.description = description
+            r.description = _str(description, "description")
         if cron_expr is not None:
-            r.cron_expr = cron_expr
+            r.cron_expr = _str(cron_expr, "cron_expr")
         if timezone is not None:
-            r.timezone = timezone
+            r.timezone = _str(timezone, "timezone")
         if command is not None:
-            r.command = command
+            r.command = _str(command, "command")
         _set_enum(r, "target_kind", "ScheduleTargetKind", target_kind)
         if is_enabled is not None:
-            r.is_enabled = is_enabled
+            r.is_enabled = _bool(is_enabled, "is_enabled")
         if machine_ids is not None:
-            r.machine_ids.extend(machine_ids)
+            r.machine_ids.extend(_strs(machine_ids, "machine_ids"))
             r.machine_ids_present = True
         out = await self._c.unary(env)
         _expect(out, "schedule_view")
@@ -796,7 +858,7 @@ class Schedules:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.schedule_id = schedule_id
+        r.schedule_id = _str(schedule_id, "schedule_id")
         out = await self._c.unary(env)
         _expect(out, "empty")
 
@@ -807,7 +869,7 @@ class Schedules:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.schedule_id = schedule_id
+        r.schedule_id = _str(schedule_id, "schedule_id")
         out = await self._c.unary(env)
         _expect(out, "manual_trigger_resp")
         return ManualTriggerResponse._from_pb(out.manual_trigger_resp)
@@ -819,10 +881,10 @@ class Schedules:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.schedule_id = schedule_id
-        r.limit = limit
+        r.schedule_id = _str(schedule_id, "schedule_id")
+        r.limit = _int32(limit, "limit")
         if cursor is not None:
-            r.cursor = cursor
+            r.cursor = _str(cursor, "cursor")
         out = await self._c.unary(env)
         _expect(out, "schedule_run_list")
         return ScheduleRunList._from_pb(out.schedule_run_list)
@@ -845,8 +907,8 @@ class Schedules:
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
         r.fleet_id = fleet_id
-        r.schedule_id = schedule_id
-        r.limit = limit
+        r.schedule_id = _str(schedule_id, "schedule_id")
+        r.limit = _int32(limit, "limit")
         pages = self._c.pages(env)
         try:
             async for out in pages:
@@ -868,19 +930,19 @@ class Skills:
         r = env.skills_list_req
         r.SetInParent()
         if category is not None:
-            r.category = category
+            r.category = _str(category, "category")
         if tag is not None:
-            r.tag = tag
+            r.tag = _str(tag, "tag")
         if search is not None:
-            r.search = search
+            r.search = _str(search, "search")
         if lang is not None:
-            r.lang = lang
+            r.lang = _str(lang, "lang")
         if ordering is not None:
-            r.ordering = ordering
+            r.ordering = _str(ordering, "ordering")
         if page is not None:
-            r.page = page
+            r.page = _int32(page, "page")
         if page_size is not None:
-            r.page_size = page_size
+            r.page_size = _int32(page_size, "page_size")
         out = await self._c.unary(env)
         _expect(out, "skill_list_page")
         return SkillListPage._from_pb(out.skill_list_page)
@@ -902,17 +964,17 @@ class Skills:
         r = env.skills_list_req
         r.SetInParent()
         if category is not None:
-            r.category = category
+            r.category = _str(category, "category")
         if tag is not None:
-            r.tag = tag
+            r.tag = _str(tag, "tag")
         if search is not None:
-            r.search = search
+            r.search = _str(search, "search")
         if lang is not None:
-            r.lang = lang
+            r.lang = _str(lang, "lang")
         if ordering is not None:
-            r.ordering = ordering
+            r.ordering = _str(ordering, "ordering")
         if page_size is not None:
-            r.page_size = page_size
+            r.page_size = _int32(page_size, "page_size")
         pages = self._c.pages(env)
         try:
             async for out in pages:
@@ -926,9 +988,9 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_get_req
         r.SetInParent()
-        r.slug = slug
+        r.slug = _str(slug, "slug")
         if lang is not None:
-            r.lang = lang
+            r.lang = _str(lang, "lang")
         out = await self._c.unary(env)
         _expect(out, "skill_detail")
         return SkillDetail._from_pb(out.skill_detail)
@@ -939,13 +1001,13 @@ class Skills:
         r = env.skills_my_req
         r.SetInParent()
         if search is not None:
-            r.search = search
+            r.search = _str(search, "search")
         if ordering is not None:
-            r.ordering = ordering
+            r.ordering = _str(ordering, "ordering")
         if page is not None:
-            r.page = page
+            r.page = _int32(page, "page")
         if page_size is not None:
-            r.page_size = page_size
+            r.page_size = _int32(page_size, "page_size")
         out = await self._c.unary(env)
         _expect(out, "skill_list_page")
         return SkillListPage._from_pb(out.skill_list_page)
@@ -967,11 +1029,11 @@ class Skills:
         r = env.skills_my_req
         r.SetInParent()
         if search is not None:
-            r.search = search
+            r.search = _str(search, "search")
         if ordering is not None:
-            r.ordering = ordering
+            r.ordering = _str(ordering, "ordering")
         if page_size is not None:
-            r.page_size = page_size
+            r.page_size = _int32(page_size, "page_size")
         pages = self._c.pages(env)
         try:
             async for out in pages:
@@ -985,7 +1047,7 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_install_req
         r.SetInParent()
-        r.slug = slug
+        r.slug = _str(slug, "slug")
         out = await self._c.unary(env)
         _expect(out, "skill_install")
         return SkillInstall._from_pb(out.skill_install)
@@ -995,7 +1057,7 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_star_req
         r.SetInParent()
-        r.slug = slug
+        r.slug = _str(slug, "slug")
         out = await self._c.unary(env)
         _expect(out, "skill_star")
         return SkillStar._from_pb(out.skill_star)
@@ -1005,7 +1067,7 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_versions_req
         r.SetInParent()
-        r.slug = slug
+        r.slug = _str(slug, "slug")
         out = await self._c.unary(env)
         _expect(out, "skill_version_list")
         return SkillVersionList._from_pb(out.skill_version_list)
@@ -1015,15 +1077,15 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_reviews_req
         r.SetInParent()
-        r.slug = slug
+        r.slug = _str(slug, "slug")
         if search is not None:
-            r.search = search
+            r.search = _str(search, "search")
         if ordering is not None:
-            r.ordering = ordering
+            r.ordering = _str(ordering, "ordering")
         if page is not None:
-            r.page = page
+            r.page = _int32(page, "page")
         if page_size is not None:
-            r.page_size = page_size
+            r.page_size = _int32(page_size, "page_size")
         out = await self._c.unary(env)
         _expect(out, "skill_review_page")
         return SkillReviewPage._from_pb(out.skill_review_page)
@@ -1044,13 +1106,13 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_reviews_req
         r.SetInParent()
-        r.slug = slug
+        r.slug = _str(slug, "slug")
         if search is not None:
-            r.search = search
+            r.search = _str(search, "search")
         if ordering is not None:
-            r.ordering = ordering
+            r.ordering = _str(ordering, "ordering")
         if page_size is not None:
-            r.page_size = page_size
+            r.page_size = _int32(page_size, "page_size")
         pages = self._c.pages(env)
         try:
             async for out in pages:
@@ -1064,7 +1126,7 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_create_req
         r.SetInParent()
-        r.name = name
+        r.name = _str(name, "name")
         out = await self._c.unary(env)
         _expect(out, "skill_created")
         return SkillCreated._from_pb(out.skill_created)
@@ -1074,21 +1136,21 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_update_req
         r.SetInParent()
-        r.slug = slug
+        r.slug = _str(slug, "slug")
         if name is not None:
-            r.name = name
+            r.name = _str(name, "name")
         if category is not None:
-            r.category = category
+            r.category = _str(category, "category")
         if visibility is not None:
             r.visibility = visibility
         if status is not None:
             r.status = status
         if icon is not None:
-            r.icon = icon
+            r.icon = _str(icon, "icon")
         if cover is not None:
-            r.cover = cover
+            r.cover = _str(cover, "cover")
         if repository_url is not None:
-            r.repository_url = repository_url
+            r.repository_url = _str(repository_url, "repository_url")
         out = await self._c.unary(env)
         _expect(out, "skill_updated")
         return SkillUpdated._from_pb(out.skill_updated)
@@ -1098,7 +1160,7 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_delete_req
         r.SetInParent()
-        r.slug = slug
+        r.slug = _str(slug, "slug")
         out = await self._c.unary(env)
         _expect(out, "empty")
 
@@ -1107,14 +1169,14 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_publish_req
         r.SetInParent()
-        r.slug = slug
-        r.raw_manifest = raw_manifest
+        r.slug = _str(slug, "slug")
+        r.raw_manifest = _str(raw_manifest, "raw_manifest")
         if skill_md is not None:
-            r.skill_md = skill_md
+            r.skill_md = _str(skill_md, "skill_md")
         if readme is not None:
-            r.readme = readme
+            r.readme = _str(readme, "readme")
         if changelog is not None:
-            r.changelog = changelog
+            r.changelog = _str(changelog, "changelog")
         out = await self._c.unary(env)
         _expect(out, "skills_publish_resp")
         return SkillsPublishResponse._from_pb(out.skills_publish_resp)
@@ -1124,7 +1186,7 @@ class Skills:
         env = envelope_pb2.Envelope()
         r = env.skills_publish_status_req
         r.SetInParent()
-        r.slug = slug
+        r.slug = _str(slug, "slug")
         out = await self._c.unary(env)
         _expect(out, "skills_publish_status_resp")
         return SkillsPublishStatusResponse._from_pb(out.skills_publish_status_resp)
@@ -1135,9 +1197,9 @@ class Skills:
         r = env.skills_categories_req
         r.SetInParent()
         if search is not None:
-            r.search = search
+            r.search = _str(search, "search")
         if ordering is not None:
-            r.ordering = ordering
+            r.ordering = _str(ordering, "ordering")
         out = await self._c.unary(env)
         _expect(out, "skill_category_list")
         return SkillCategoryList._from_pb(out.skill_category_list)
@@ -1148,9 +1210,9 @@ class Skills:
         r = env.skills_tags_req
         r.SetInParent()
         if search is not None:
-            r.search = search
+            r.search = _str(search, "search")
         if ordering is not None:
-            r.ordering = ordering
+            r.ordering = _str(ordering, "ordering")
         out = await self._c.unary(env)
         _expect(out, "skill_tag_list")
         return SkillTagList._from_pb(out.skill_tag_list)
@@ -1167,13 +1229,13 @@ class Tunnels:
         env = envelope_pb2.Envelope()
         r = env.open_tunnel_req
         r.SetInParent()
-        r.session_id = session_id
-        r.local_port = local_port
+        r.session_id = _str(session_id, "session_id")
+        r.local_port = _int32(local_port, "local_port")
         r.protocol = protocol
-        r.local_host = local_host
-        r.subdomain = subdomain
+        r.local_host = _str(local_host, "local_host")
+        r.subdomain = _str(subdomain, "subdomain")
         if options is not None:
-            r.options.update(options)
+            r.options.update(_str_map(options, "options"))
             r.options_present = True
         out = await self._c.unary(env)
         _expect(out, "tunnel_view")
@@ -1184,7 +1246,7 @@ class Tunnels:
         env = envelope_pb2.Envelope()
         r = env.close_tunnel_req
         r.SetInParent()
-        r.tunnel_id = tunnel_id
+        r.tunnel_id = _str(tunnel_id, "tunnel_id")
         out = await self._c.unary(env)
         _expect(out, "empty")
 
@@ -1228,7 +1290,7 @@ class Tunnels:
         env = envelope_pb2.Envelope()
         r = env.get_tunnel_req
         r.SetInParent()
-        r.tunnel_id = tunnel_id
+        r.tunnel_id = _str(tunnel_id, "tunnel_id")
         out = await self._c.unary(env)
         _expect(out, "tunnel_view")
         return TunnelView._from_pb(out.tunnel_view)

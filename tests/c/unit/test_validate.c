@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdop/client.h"
 #include "cmdop/error.h"
+#include "cmdop/ops.h"
 #include "fake_ops.h"
 #include "validate.h"
 
@@ -145,6 +147,60 @@ START_TEST(bad_descriptor_is_internal)
 }
 END_TEST
 
+/* The typed calls: an enum value outside the enum is a validation error
+ * naming the field and listing the IDL's values; a fleet-scoped op with no
+ * fleet (no argument, no client default) names fleet_id. Both before any
+ * network I/O (the client points at a closed port). */
+static cmdop_client *offline_client(void)
+{
+    cmdop_client_options o = CMDOP_CLIENT_OPTIONS_INIT;
+    o.use_env = false;
+    o.base_url = "http://127.0.0.1:1";
+    o.api_base_url = "http://127.0.0.1:1";
+    o.token = "t";
+    o.api_key = "k";
+    cmdop_client *c = NULL;
+    ck_assert_int_eq(cmdop_client_new(&c, &o), 0);
+    return c;
+}
+
+static void assert_validation(int rc, const char *field, const char *in_message)
+{
+    ck_assert_int_eq(rc, CMDOP_EVALIDATION);
+    const cmdop_error *e = cmdop_error_last();
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(e->http_status, 0);
+    ck_assert_str_eq(e->field, field);
+    ck_assert_msg(strstr(e->message, in_message), "\"%s\" lacks \"%s\"", e->message, in_message);
+}
+
+START_TEST(typed_enum_and_fleet)
+{
+    cmdop_client *c = offline_client();
+    cmdop_fleet_summary *f = NULL;
+    cmdop_fleets_create_params fp = CMDOP_FLEETS_CREATE_PARAMS_INIT;
+    fp.name = "Staging";
+    fp.slug = "staging";
+    fp.mfa_required = (cmdop_mfa_requirement)42;
+    assert_validation(cmdop_fleets_create(&f, c, &fp), "mfa_required", "none, optional, required");
+    ck_assert_ptr_null(f);
+    cmdop_bot *b = NULL;
+    cmdop_bots_create_params bp = CMDOP_BOTS_CREATE_PARAMS_INIT;
+    bp.name = "x";
+    bp.platform = CMDOP_BOT_PLATFORM_SLACK;
+    bp.machine_id = "m";
+    bp.permission = (cmdop_bot_permission)-1;
+    assert_validation(cmdop_bots_create(&b, c, &bp), "permission",
+                      "none, read, execute, files, admin");
+    ck_assert_ptr_null(b);
+    cmdop_schedule_list *l = NULL;
+    cmdop_schedules_list_params sp = CMDOP_SCHEDULES_LIST_PARAMS_INIT;
+    assert_validation(cmdop_schedules_list(&l, c, &sp), "fleet_id", "CMDOP_FLEET_ID");
+    ck_assert_ptr_null(l);
+    cmdop_client_free(c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("validate");
@@ -153,6 +209,7 @@ static Suite *suite(void)
     tcase_add_test(t, defaults_and_context_applied);
     tcase_add_test(t, edges_accepted);
     tcase_add_test(t, bad_descriptor_is_internal);
+    tcase_add_test(t, typed_enum_and_fleet);
     suite_add_tcase(s, t);
     return s;
 }

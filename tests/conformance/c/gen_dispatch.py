@@ -54,8 +54,10 @@ def fill_struct(lines, struct_name, decls, enums):
             lines.append('    to_free[n_free++] = (void *)m_%s.keys; to_free[n_free++] = (void *)m_%s.values;'
                          % (n, n))
         elif depth == 0 and base in enums:
-            lines.append('    if (%s) p.%s = %s_from_string(json_string_value(%s));'
-                         % (get, n, base, get))
+            # a string that is no value of the enum is a C caller's out-of-range
+            # value (-1), which the typed call must reject; it is not "unset" (0)
+            lines.append('    if (%s) { p.%s = %s_from_string(json_string_value(%s));'
+                         ' if (!p.%s) p.%s = (%s)-1; }' % (get, n, base, get, n, n, base))
         elif depth == 0 and base in ("int32_t", "int64_t"):
             lines.append('    if (%s) { p.%s = (%s)json_integer_value(%s);%s }'
                          % (get, n, base, get, " p.has_%s = true;" % n if has else ""))
