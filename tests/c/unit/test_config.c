@@ -16,28 +16,7 @@
 #include "config.h"
 #include "fake_ops.h"
 
-static const char *g_env[16][2];
-
-static void env_clear(void) { memset(g_env, 0, sizeof g_env); }
-
-static void env_set(const char *k, const char *v)
-{
-    for (size_t i = 0; i < 16; i++)
-        if (!g_env[i][0] || strcmp(g_env[i][0], k) == 0) {
-            g_env[i][0] = k;
-            g_env[i][1] = v;
-            return;
-        }
-    ck_abort_msg("fake env full");
-}
-
-static const char *fake_getenv(const char *k)
-{
-    for (size_t i = 0; i < 16 && g_env[i][0]; i++)
-        if (strcmp(g_env[i][0], k) == 0)
-            return g_env[i][1];
-    return NULL;
-}
+#include "fake_env.h"
 
 static cmdop__config resolve_ok(const cmdop_client_options *o)
 {

@@ -22,28 +22,7 @@
 #include "fake_ops.h"
 #include "net.h"
 
-static const char *g_env[24][2];
-
-static void env_clear(void) { memset(g_env, 0, sizeof g_env); }
-
-static void env_set(const char *k, const char *v)
-{
-    for (size_t i = 0; i < 24; i++)
-        if (!g_env[i][0] || strcmp(g_env[i][0], k) == 0) {
-            g_env[i][0] = k;
-            g_env[i][1] = v;
-            return;
-        }
-    ck_abort_msg("fake env full");
-}
-
-static const char *fake_getenv(const char *k)
-{
-    for (size_t i = 0; i < 24 && g_env[i][0]; i++)
-        if (strcmp(g_env[i][0], k) == 0)
-            return g_env[i][1];
-    return NULL;
-}
+#include "fake_env.h"
 
 static cmdop__net resolve(const char *ca_file)
 {
