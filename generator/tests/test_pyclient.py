@@ -124,7 +124,10 @@ def test_every_op_and_helper_is_a_method(files):
 
 def test_errors_and_frames(files):
     err = files["python/cmdop/errors.py"]
-    assert "class TimeoutError(ConnectionError):" in err and "    retryable = True" in err
+    assert "class TimeoutError(ConnectionError, builtins.TimeoutError):" in err
+    assert "    retryable = True" in err
+    assert "class ConnectionError(CmdopError, builtins.ConnectionError):" in err
+    assert "class AgentStreamTimeoutError(AgentStreamError, TimeoutError):" in err
     assert "class PinDeniedError(PermissionError):" in err
     assert '"internal": CmdopError,' in err
     frames = files["python/cmdop/frames.py"]

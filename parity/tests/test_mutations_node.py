@@ -58,8 +58,8 @@ def test_param_renamed_in_declarations(node_pkg):
 
 
 def test_default_changed_at_runtime(node_pkg):
-    edit(js(node_pkg), "                pageSize: opts?.pageSize,\n",
-         "                pageSize: opts?.pageSize ?? 25,\n")
+    edit(js(node_pkg), "pageSize: int32In(opts?.pageSize, \"page_size\"),\n",
+         "pageSize: int32In(opts?.pageSize ?? 25, \"page_size\"),\n")
     rc, out = gate(node_pkg)
     assert rc == 1
     assert "[node] bots_list: param 'page_size': default is 25, expected 20" in out

@@ -3,7 +3,7 @@
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
-import { AgentStreamError, PinDeniedError, PinTimeoutError, type AskFrame, type Client } from "@cmdop/sdk";
+import { AgentStreamError, CmdopError, ConnectionError, PinDeniedError, PinTimeoutError, TimeoutError, type AskFrame, type Client } from "@cmdop/sdk";
 import { client, control, M, startRelay, stopRelay, until, type Relay } from "./support.js";
 
 let relay: Relay;
@@ -106,6 +106,26 @@ test("an offline machine is AgentStreamError with the agent's code", async () =>
   const e = await c.machines.ask(M(4), "hi").collect().catch((x: unknown) => x);
   assert.ok(e instanceof AgentStreamError);
   assert.equal(e.code, "machine_offline");
+});
+
+test("an idle stream is a TimeoutError and a ConnectionError, still an AgentStreamError", async () => {
+  await control(relay, "/ask", { stall_ms: 4000, stall_after: 1, heartbeat_ms: 0 });
+  const t0 = Date.now();
+  const e = await c.machines.ask(M(1), "echo: a b", { timeoutSeconds: 1 }).collect().catch((x: unknown) => x);
+  assert.ok(Date.now() - t0 < 3500);
+  assert.ok(e instanceof TimeoutError, String(e));
+  assert.ok(e instanceof ConnectionError && e instanceof AgentStreamError && e instanceof CmdopError);
+  assert.equal(e.code, "timeout");
+});
+
+test("TimeoutError and ConnectionError carry their kind's code", () => {
+  const t = new TimeoutError("slow");
+  assert.equal(t.code, "timeout");
+  assert.ok(t instanceof ConnectionError && t.retryable);
+  assert.equal(new ConnectionError("lost").code, "connection");
+  assert.ok(!(new ConnectionError("lost") instanceof TimeoutError));
+  const other = new AgentStreamError("boom", { code: "internal" });
+  assert.ok(!(other instanceof ConnectionError) && !(other instanceof TimeoutError));
 });
 
 test("breaking out of the loop cancels the stream in the relay", async () => {

@@ -3,6 +3,7 @@ the binary resolver, configuration and lifetime."""
 from __future__ import annotations
 
 import asyncio
+import builtins
 import os
 import platform
 import signal
@@ -55,6 +56,7 @@ async def test_kill_mid_call_rejects_pending_and_respawns(client: cmdop.Client,
     results = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 5)
     assert time.monotonic() - t0 < 3
     assert all(type(r) is cmdop.ConnectionError for r in results), results
+    assert all(isinstance(r, builtins.ConnectionError) for r in results)
     assert "cmdop-core exited" in str(results[0])
     relay.control("/reset", {"state": True})
     assert (await client.machines.get(ALPHA)).summary.name == "alpha"
@@ -145,7 +147,8 @@ async def test_async_with(relay: Relay) -> None:
 
 def test_error_classes() -> None:
     assert not issubclass(cmdop.PermissionError, PermissionError)
-    assert not issubclass(cmdop.ConnectionError, ConnectionError)
+    assert issubclass(cmdop.ConnectionError, ConnectionError)  # the builtins, by kind
+    assert issubclass(cmdop.TimeoutError, TimeoutError)
     assert issubclass(cmdop.TimeoutError, cmdop.ConnectionError)
     assert cmdop.TimeoutError().retryable and not cmdop.ServerError().retryable
     assert issubclass(cmdop.PinDeniedError, cmdop.PermissionError)

@@ -4,6 +4,7 @@ mid-stream, collect, stream errors, cancel by breaking out of the loop, and
 from __future__ import annotations
 
 import asyncio
+import builtins
 import time
 
 import pytest
@@ -108,6 +109,29 @@ async def test_offline_machine_is_agent_stream_error(client: cmdop.Client) -> No
     with pytest.raises(cmdop.AgentStreamError) as info:
         await client.machines.ask(DELTA, "hi").collect()
     assert info.value.code == "machine_offline" and info.value.message
+
+
+async def test_idle_stream_is_caught_as_builtin_timeout(client: cmdop.Client,
+                                                        relay: Relay) -> None:
+    relay.control("/ask", {"stall_ms": 4000, "stall_after": 1, "heartbeat_ms": 0})
+    t0 = time.monotonic()
+    with pytest.raises(builtins.TimeoutError) as info:
+        await client.machines.ask(ALPHA, "echo: a b", timeout_seconds=1).collect()
+    assert time.monotonic() - t0 < 3.5
+    err = info.value
+    assert isinstance(err, cmdop.TimeoutError) and isinstance(err, cmdop.ConnectionError)
+    assert isinstance(err, builtins.ConnectionError) and isinstance(err, cmdop.CmdopError)
+    assert isinstance(err, cmdop.AgentStreamError) and err.code == "timeout"
+
+
+def test_kind_classes_subclass_the_builtins() -> None:
+    assert issubclass(cmdop.TimeoutError, builtins.TimeoutError)
+    assert issubclass(cmdop.TimeoutError, cmdop.ConnectionError)
+    assert issubclass(cmdop.ConnectionError, builtins.ConnectionError)
+    assert issubclass(cmdop.ConnectionError, cmdop.CmdopError)
+    assert not issubclass(cmdop.PermissionError, builtins.PermissionError)
+    e = cmdop.TimeoutError("slow", status=None)
+    assert e.code == "timeout" and str(e) == "timeout: slow" and e.retryable
 
 
 async def test_answer_before_start_raises(client: cmdop.Client) -> None:

@@ -33,6 +33,12 @@ export class CmdopError extends Error {
   }
 }
 
+/** Plain instanceof, or an AgentStreamError whose code is one of `codes`. */
+function isKind(cls: abstract new (...args: never[]) => unknown, value: unknown, codes: string[]): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(cls, value)) return true;
+  return value instanceof AgentStreamError && codes.includes(value.code);
+}
+
 /** auth: invalid, expired or missing credential for the op's plane */
 export class AuthError extends CmdopError {
 }
@@ -69,11 +75,25 @@ export class ServerError extends CmdopError {
 
 /** connection: transport failure (DNS, refused, reset) or the core died */
 export class ConnectionError extends CmdopError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, { ...details, code: details.code || "connection" });
+  }
+  /** A stream's AgentStreamError with this kind's code is an instance too. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isKind(this, value, ["connection", "timeout"]);
+  }
 }
 
 /** timeout: deadline or handshake timeout */
 export class TimeoutError extends ConnectionError {
   override readonly retryable: boolean = true;
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, { ...details, code: details.code || "timeout" });
+  }
+  /** A stream's AgentStreamError with this kind's code is an instance too. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isKind(this, value, ["timeout"]);
+  }
 }
 
 /** unavailable: relay reachable but the target machine has no connected session */
