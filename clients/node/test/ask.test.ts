@@ -1,23 +1,16 @@
 // machines.ask through the core: every frame type, pin/confirm answered
 // mid-stream, collect, cancel by break and by AbortSignal, 100 streams.
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import { AgentStreamError, CmdopError, ConnectionError, PinDeniedError, PinTimeoutError, TimeoutError, type AskFrame, type Client } from "@cmdop/sdk";
-import { client, control, M, startRelay, stopRelay, until, type Relay } from "./support.js";
+import { control, M, until, type Relay, relayPerFile } from "./support.js";
 
 let relay: Relay;
 let c: Client;
-before(async () => {
-  relay = await startRelay();
-  c = client(relay);
-});
-after(async () => {
-  await c.close();
-  await stopRelay(relay);
-});
-beforeEach(async () => {
-  await control(relay, "/reset", { state: true });
+relayPerFile((r, cl) => {
+  relay = r;
+  c = cl;
 });
 
 async function frames(it: AsyncIterable<AskFrame>): Promise<AskFrame[]> {

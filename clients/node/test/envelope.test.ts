@@ -1,22 +1,15 @@
 // The 1.1 envelope from the Node client (docs/stdio.md "The 1.1 schema"): list
 // pages travel as OffsetPage, and the client's hello makes "absent = not passed".
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ValidationError, type Client } from "@cmdop/sdk";
-import { client, control, FLEET, startRelay, stopRelay, type Relay } from "./support.js";
+import { client, control, FLEET, type Relay, relayPerFile } from "./support.js";
 
 let relay: Relay;
 let c: Client;
-before(async () => {
-  relay = await startRelay();
-  c = client(relay);
-});
-after(async () => {
-  await c.close();
-  await stopRelay(relay);
-});
-beforeEach(async () => {
-  await control(relay, "/reset", { state: true });
+relayPerFile((r, cl) => {
+  relay = r;
+  c = cl;
 });
 
 interface Recorded { method: string; path: string; query: Record<string, string>; body: any }

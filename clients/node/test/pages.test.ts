@@ -3,26 +3,19 @@
 // repeated cursor ends the iteration as in C), and `break`, return() or an
 // aborted signal release the core's iterator. collect() is the core's one
 // rule (COLLECT), also for an empty delta.
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NotFoundError, type Client } from "@cmdop/sdk";
-import { client, control, M, startRelay, stopRelay, until, type Relay } from "./support.js";
+import { client, control, M, until, type Relay, relayPerFile } from "./support.js";
 
 let relay: Relay;
 let c: Client;
-before(async () => {
-  relay = await startRelay();
-  c = client(relay);
-});
-after(async () => {
-  await c.close();
-  await stopRelay(relay);
-});
-beforeEach(async () => {
-  await control(relay, "/reset", { state: true });
+relayPerFile((r, cl) => {
+  relay = r;
+  c = cl;
 });
 
 async function listRequests(): Promise<number> {

@@ -1,6 +1,7 @@
 // Test support: the real local relay (started once per test file on port 0)
 // and clients pointed at it through the real core binary.
 import { spawn, type ChildProcess } from "node:child_process";
+import { after, before, beforeEach } from "node:test";
 import { createInterface } from "node:readline";
 import { Client, type ClientOptions } from "@cmdop/sdk";
 
@@ -45,6 +46,25 @@ export function client(r: Relay, extra: ClientOptions = {}): Client {
 function remember(c: Client): Client {
   made.push(c);
   return c;
+}
+
+/** One relay and one client for the whole test file, reset to the seed
+ *  before each test; `set` receives both once the relay is up. */
+export function relayPerFile(set: (r: Relay, c: Client) => void): void {
+  let r: Relay;
+  let c: Client;
+  before(async () => {
+    r = await startRelay();
+    c = client(r);
+    set(r, c);
+  });
+  after(async () => {
+    await c.close();
+    await stopRelay(r);
+  });
+  beforeEach(async () => {
+    await control(r, "/reset", { state: true });
+  });
 }
 
 export async function control(r: Relay, path: string, body?: unknown): Promise<any> {
