@@ -1,7 +1,7 @@
 /*
  * fuzz_sse.c — libFuzzer harness for the SSE decoder (runtime/src/sse.c)
- * and the ask-frame decoding of each event it dispatches
- * (runtime/src/ask_frame.c), the path an ask stream's bytes take.
+ * and the ask-frame decoding of each event it dispatches (the generated
+ * decoder of gen/c/src/streams.c), the path an ask stream's bytes take.
  *
  * Input: byte 0 picks the limits (max_line 1..64 or 4096, max_event),
  * byte 1 seeds the chunking and when the event callback stops the feed,
@@ -21,8 +21,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ask_frame.h"
 #include "fuzz_util.h"
+#include "op_descs.h"
 #include "sse.h"
 
 typedef struct run {
@@ -53,13 +53,15 @@ static int on_event(const cmdop__sse_event *ev, void *payload)
     fuzz_log_field(&r->log, ev->id, il);
     fuzz_log_add(&r->log, &ev->retry_ms, sizeof ev->retry_ms);
     if (r->frames) {
-        cmdop__ask_frame *f = NULL;
+        cmdop_ask_frame *f = NULL;
         char err[128];
-        int rc = cmdop__ask_frame_decode(&f, ev->type, ev->data, ev->data_len, err, sizeof err);
-        FUZZ_CHECK((rc == 0) == (f != NULL), "ask_frame_decode rc %d frame %p", rc, (void *)f);
+        int rc = cmdop__ask_frame_decode_event(&f, ev->type, ev->data, ev->data_len, err,
+                                               sizeof err);
+        FUZZ_CHECK((rc == 0) == (f != NULL), "ask_frame_decode_event rc %d frame %p", rc,
+                   (void *)f);
         if (rc)
             FUZZ_CHECK(memchr(err, '\0', sizeof err) != NULL, "err not terminated");
-        cmdop__ask_frame_free(f);
+        cmdop_ask_frame_free(f);
     }
     r->events++;
     return r->stop_after && r->events == r->stop_after ? 77 : 0;

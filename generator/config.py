@@ -1,5 +1,5 @@
-"""Client configuration target: the Python ClientConfig (gen/python/cmdop/_config.py)
-and the Node ClientOptions/ClientConfig (gen/node/src/config.ts), rendered from the
+"""Client configuration target: the Python ClientConfig (clients/python/src/cmdop/_config.py)
+and the Node ClientOptions/ClientConfig (clients/node/src/gen/config.ts), rendered from the
 IDL's `client` block and the planes it takes base URLs and credentials from.
 
 Each option resolves explicit > its env vars in order > default (docs/design.md

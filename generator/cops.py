@@ -11,7 +11,8 @@ TYPE_C = {"string": "CMDOP__T_STRING", "int32": "CMDOP__T_INT32", "int64": "CMDO
           "string_list": "CMDOP__T_STRING_LIST", "string_map": "CMDOP__T_STRING_MAP"}
 PAGE_C = {"cursor": "CMDOP__PAGE_CURSOR", "offset": "CMDOP__PAGE_OFFSET",
           "number": "CMDOP__PAGE_NUMBER"}
-KIND_C = {"http": "CMDOP__OP_HTTP", "stream": "CMDOP__OP_STREAM", "scan": "CMDOP__OP_SCAN"}
+KIND_C = {"http": "CMDOP__OP_HTTP", "stream": "CMDOP__OP_STREAM", "scan": "CMDOP__OP_SCAN",
+          "local": "CMDOP__OP_LOCAL"}
 NUM_C = {"int32": "int32_t", "int64": "int64_t", "double": "double", "bool": "bool"}
 
 
@@ -115,11 +116,18 @@ def op_view(model, ns, op, records):
     v["params_type"] = f"cmdop_{c}_params"
     # how the result reaches the caller
     res = op["result"]
-    v["stream"] = stream_view(op, c, records) if op["kind"] == "stream" else None
-    if res is None:
+    v["handle"] = None
+    if op["kind"] == "local":
+        hc = snake(op["handle"])
+        v["handle"] = {"c": hc, "type": f"cmdop_{hc}", "open": f"cmdop__{hc}_open"}
+    v["stream"] = stream_view(op, c, records, {u["name"]: u for u in model["unions"]}) \
+        if op["kind"] == "stream" else None
+    if v["handle"]:
+        v["out"] = {"kind": "handle", "decl": f"{v['handle']['type']} **out"}
+    elif res is None:
         v["out"] = None
     elif op["kind"] == "stream":
-        v["out"] = {"kind": "stream", "decl": "cmdop_ask_stream **out"}
+        v["out"] = {"kind": "stream", "decl": f"{v['stream']['type']} **out"}
     elif op["unwrap"]:
         field = next(f for f in records[res]["fields"] if f["name"] == op["unwrap"])
         if field["repeated"]:
@@ -162,6 +170,11 @@ def op_view(model, ns, op, records):
                              "yields": snake(pg["item_type"]), "var": "item",
                              "next": "cmdop__pager_next_item"})
     v["table"] = table_view(op, c)
+    if v["handle"]:
+        # a local op answers its handle's state message (docs/stdio.md "Handles")
+        h = next(x for x in model["handles"] if x["name"] == op["handle"])
+        if h["state_message"]:
+            v["table"]["result"] = c_string(h["state_message"])
     return v
 
 
@@ -172,18 +185,33 @@ def channel_param(f):
     """A field of a channel's body record as a required body param."""
     if f["repeated"] or f["type"] not in SCALARS:
         raise ValueError(f"channel body field {f['name']}: only scalar fields are supported in C")
+    # a string answer (PIN, challenge id, confirm token) is never empty: the
+    # same rule as the Python and Node answer checks, before the network
     return {"name": f["name"], "wire": f["wire"], "in": "body", "type": f["type"],
-            "required": True, "default": None, "min": None, "max": None, "min_len": None,
+            "required": True, "default": None, "min": None, "max": None,
+            "min_len": 1 if f["type"] == "string" else None,
             "max_len": None, "enum_values": None, "enum": None, "pattern": None,
             "context_from": None, "generated": None, "doc": None, "filter": None,
             "omit_empty": False, "enum_sends": None}
 
 
-def stream_view(op, c, records):
-    """The cmdop__stream_desc of a stream op: generated params and side channels."""
-    if op["result"] != "AskFrame":
-        raise ValueError(f"{op['full_name']}: the C runtime streams only AskFrame "
-                         f"(cmdop_ask_stream), not {op['result']}")
+C_ARG = {"string": "const char *", "bool": "bool ", "int32": "int32_t ", "int64": "int64_t ",
+         "double": "double "}
+JSON_NEW = {"string": "json_string({})", "bool": "json_boolean({})", "int32": "json_integer({})",
+            "int64": "json_integer({})", "double": "json_real({})"}
+
+
+def kind_const(union_c, arm):
+    return f"CMDOP_{union_c.upper()}_{arm.upper()}"
+
+
+def stream_view(op, c, records, unions):
+    """The cmdop__stream_desc of a stream op (generated params, side channels, how
+    its frames end it, collect) and the names of its public C API: a stream op
+    `ns.name` over union U is read through `cmdop_<name>_stream` (machines.ask:
+    cmdop_ask_stream, frames cmdop_ask_frame)."""
+    u = snake(op["result"])
+    st = op["stream"]
     hex32 = []
     for p in op["params"]:
         if p["generated"] == "hex32":
@@ -208,8 +236,35 @@ def stream_view(op, c, records):
                          "op_name": f"{op['name']}.{ch['name']}",
                          "c_name": f"{op['c_name']}_{ch['name']}",
                          "method": ch["method"], "path": ch["path"],
+                         "answer_arm": ch["answer_arm"], "continues": ch["continues"],
+                         "rejected": c_string(json.dumps(ch["rejected"], separators=(",", ":")))
+                         if ch["rejected"] is not None else "NULL",
                          "table": table_view(synth, sym)})
-    return {"desc": f"cmdop__stream_{c}", "hex32": hex32, "channels": channels}
+    stype = f"cmdop_{op['name']}_stream"
+    for ch in channels:
+        fields = records[op["channels"][channels.index(ch)]["body"]]["fields"]
+        ch["fn"] = f"{stype}_{ch['name']}"
+        ch["args"] = [f"{C_ARG[f['type']]}{f['name']}" for f in fields]
+        ch["sets"] = [{"name": f["name"], "string": f["type"] == "string",
+                       "new": JSON_NEW[f["type"]].format(f["name"])} for f in fields]
+        ch["decl"] = wrap_call(f"CMDOP_EXTERN int {ch['fn']}(", [f"{stype} *s"] + ch["args"])
+        ch["proto"] = wrap_call(f"int {ch['fn']}(", [f"{stype} *s"] + ch["args"])
+    fails = st["fails"]
+    collect = st["collect"]
+    return {"desc": f"cmdop__stream_{c}", "hex32": hex32, "channels": channels,
+            "type": stype, "frame": u, "frame_name": op["result"],
+            "frames_desc": f"cmdop__frames_{u}", "cb": f"cmdop_{u}_cb",
+            "ends": st["ends"], "ends_kind": kind_const(u, st["ends"]),
+            "fails": fails and {
+                "arm": fails["arm"], "kind": kind_const(u, fails["arm"]),
+                "rec": snake(next(a["ref"] for a in unions[op["result"]]["arms"]
+                                  if a["name"] == fails["arm"])),
+                "map": fails["map"], "else": fails["else"]},
+            "collect": collect and dict(
+                collect, final_kind=kind_const(u, collect["final_arm"]),
+                piece_kind=kind_const(u, collect["piece_arm"])),
+            "idle_seconds": st["idle_seconds"],
+            "accessors": [{"fn": f"{stype}_{n}", "param": n} for n in hex32]}
 
 
 def wrap_call(head, args, width=92):
@@ -330,11 +385,21 @@ def render(e, model, cv, ctx):
             uses.add("bad_version")
         if v["out"]:
             uses.add({"record": "null_out", "string": "result_string",
-                      "rewrap": "rewrap", "stream": "null_out"}[v["out"]["kind"]])
+                      "rewrap": "rewrap", "stream": "null_out",
+                      "handle": "null_out"}[v["out"]["kind"]])
         if v["helpers"]:
             uses.add("null_out")
     streams = [v for v in views if v["stream"]]
+    seen = {}
+    for v in streams:
+        t = v["stream"]["type"]
+        if t in seen:
+            raise ValueError(f"{v['op']['full_name']} and {seen[t]}: both streams would be "
+                             f"{t} in C (stream ops need distinct op names)")
+        seen[t] = v["op"]["full_name"]
+    handles = handles_view(model, views)
     c = dict(ctx, ops=views, namespaces=model["namespaces"], uses=uses, streams=streams,
+             frame_unions=frames_view(model, streams, handles), handles=handles,
              planes=model["planes"], errors=model["errors"], **tables_view(model))
     return {
         "c/src/planes.h": e.get_template("c/planes.h.j2").render(c),
@@ -342,4 +407,87 @@ def render(e, model, cv, ctx):
         "c/src/ops.c": e.get_template("c/ops.c.j2").render(c),
         "c/src/op_descs.h": e.get_template("c/op_descs.h.j2").render(c),
         "c/src/op_table.c": e.get_template("c/op_table.c.j2").render(c),
+        "c/include/cmdop/streams.h": e.get_template("c/streams.h.j2").render(c),
+        "c/src/streams.c": e.get_template("c/streams.c.j2").render(c),
+        "c/src/handles.h": e.get_template("c/handles.h.j2").render(c),
     }
+
+
+FRAME_FIELD = ("str", "json", "bool", "int32", "int64", "double", "enum", "rec", "rec_list",
+               "str_list", "map")
+
+
+def handles_view(model, views):
+    """Per handle (docs/idl.md "handle"): its C names, the typed engine seam
+    (handles.h) and what the stdio descriptor needs."""
+    enums = {x["name"]: x for x in model["enums"]}
+    c_types = {"cmdop_" + snake(t["name"]) for k in ("enums", "records", "unions")
+               for t in model[k]}
+    out = []
+    for h in model["handles"]:
+        c = h["c_name"]
+        fns = [f"cmdop_{c}_{m['name']}" for m in h["methods"]]
+        if h["state"]:
+            fns.append(f"cmdop_{c}_{h['state']['name']}")
+        for fn in fns + [f"cmdop_{c}"]:
+            if fn in c_types:
+                raise ValueError(f"handle {h['name']}: C name {fn} is also a type's; rename "
+                                 f"the handle, its state or method")
+        op_view_ = next(v for v in views if v["op"]["full_name"] == h["op"])
+        u = snake(h["events"]["union"])
+        st = h["state"]
+        out.append({
+            "name": h["name"], "c": c, "type": f"cmdop_{c}", "doc": h["doc"],
+            "impl": f"cmdop__{c}_impl", "engine": f"cmdop__{c}_engine",
+            "open": f"cmdop__{c}_open", "desc": f"cmdop__handle_{c}",
+            "op": h["op"], "op_desc": op_view_["desc"], "op_fn": op_view_["fn"],
+            "event": u, "event_name": h["events"]["union"],
+            "events_arm": h["events"]["arm"]["number"],
+            "frames_desc": f"cmdop__frames_{u}",
+            "state": st and {"name": st["name"], "enum": snake(st["enum"]),
+                             "enum_name": st["enum"], "arm": st["arm"]["number"],
+                             "values": [v["wire"] for v in enums[st["enum"]]["values"]
+                                        if v["wire"]]},
+            "methods": [{"name": m["name"], "fn": f"cmdop_{c}_{m['name']}", "doc": m["doc"],
+                         "req_arm": m["envelope"]["request"]["number"],
+                         "resp_arm": m["envelope"]["response"]["number"]}
+                        for m in h["methods"]]})
+    return out
+
+
+def frames_view(model, streams, handles=()):
+    """Every union some stream reads frames of, with what its SSE decoder does
+    beyond the record decoders (docs/idl.md "Streams"): a non-optional string
+    missing or null is "" (its `fallback` when empty), a json field given as a
+    JSON string is that text, and a field with a `wire` key is also read under
+    its IDL name (as text)."""
+    records = {r["name"]: r for r in model["records"]}
+    unions = {u["name"]: u for u in model["unions"]}
+    names = []
+    for v in streams:
+        if v["stream"]["frame_name"] not in names:
+            names.append(v["stream"]["frame_name"])
+    for h in handles:
+        if h["event_name"] not in names:
+            names.append(h["event_name"])
+    out = []
+    for n in names:
+        u = unions[n]
+        arms = []
+        for a in u["arms"]:
+            rec = records[a["ref"]]
+            fixes = []
+            for f, cf in zip(rec["fields"], rec["c_fields"]):
+                if cf["kind"] == "str" and (not f["optional"] or f.get("fallback")):
+                    fixes.append({"kind": "str", "name": f["name"],
+                                  "fallback": c_string(f.get("fallback") or ""),
+                                  "optional": f["optional"]})
+                elif cf["kind"] == "json":
+                    fixes.append({"kind": "json", "name": f["name"], "wire": f["wire"],
+                                  "alt": f["name"] if f["wire"] != f["name"] else None})
+            arms.append({"name": a["name"], "kind": kind_const(u["c_name"], a["name"]),
+                         "rec": rec["c_name"], "rec_name": rec["name"], "fixes": fixes})
+        out.append({"name": n, "c": u["c_name"], "tag": u["tag"], "arms": arms,
+                    "unknown": kind_const(u["c_name"], "unknown"),
+                    "desc": f"cmdop__frames_{u['c_name']}"})
+    return out

@@ -103,6 +103,7 @@ class _Builder:
         self.namespaces = {}
         self.ops = {}        # "ns.op" -> raw op (with "ns")
         self.client = None   # the one `client { option ... }` block, if any
+        self.handles = {}    # name -> raw handle decl
 
     # ---- pass 1: names ----
     def declare(self):
@@ -121,6 +122,10 @@ class _Builder:
                 self.client = d
             elif k == "error":
                 self._unique(self.errors, d, "error")
+            elif k == "handle":
+                if d["name"] in self.types:
+                    raise d["pos"].error(f"handle '{d['name']}' clashes with a type")
+                self._unique(self.handles, d, "handle")
             elif k == "namespace":
                 self._unique(self.namespaces, d, "namespace")
                 for op in d["ops"]:
@@ -155,7 +160,10 @@ class _Builder:
             "unions": [self.union(d) for d in self.decls if d["kind"] == "union"],
         }
         self.record_models = {r["name"]: r for r in model["records"]}
+        model["handles"] = [self.handle(d) for d in self.decls if d["kind"] == "handle"]
+        self.handle_models = {h["name"]: h for h in model["handles"]}
         model["namespaces"] = [self.namespace(d) for d in self.decls if d["kind"] == "namespace"]
+        self.check_handles(model)
         self.check_routes(model)
         self.resolve_scans(model)
         model["arms"] = self.arms(model)
@@ -316,8 +324,14 @@ class _Builder:
                 raise f["type"]["pos"].error("a union can not be a record field")
             if f["flatten"] and (t["type"] != "record" or t["repeated"]):
                 raise f["pos"].error(f"record {d['name']}: only a record field can be flatten")
+            fallback = None
+            if f.get("fallback"):
+                fallback, fpos = f["fallback"]
+                if t["type"] != "string" or t["repeated"]:
+                    raise fpos.error(f"record {d['name']}: fallback needs a string field")
             fields.append(dict(name=f["name"], wire=f["wire"] or f["name"], number=f["number"],
-                               optional=f["optional"], doc=f["doc"], flatten=f["flatten"], **t))
+                               optional=f["optional"], doc=f["doc"], flatten=f["flatten"],
+                               fallback=fallback, **t))
         if d["array"] is not None:
             arr = next((x for x in fields if x["name"] == d["array"]), None)
             if arr is None or not arr["repeated"] or len(fields) != 1:
@@ -337,6 +351,9 @@ class _Builder:
             if t["type"] != "record":
                 raise a["type"]["pos"].error(f"union {d['name']}: arm '{a['name']}' must be a record")
             arms.append({"name": a["name"], "number": a["number"], "ref": t["ref"]})
+        if d["tag"] in ("kind", "raw_json") or d["tag"] in names:
+            raise d["pos"].error(f"union {d['name']}: tag \"{d['tag']}\" clashes with a member "
+                                 f"of its C type (kind, raw_json, the arms)")
         unknown = d.get("unknown")
         if unknown is not None:
             # a new arm: old readers skip the field number they lack
@@ -374,8 +391,16 @@ class _Builder:
               "c_name": "cmdop_" + full.replace(".", "_"), "plane": ns["plane"],
               "doc": raw["doc"]}
         # result
+        op["handle"] = None
         if res["kind"] == "void":
             op["result"] = None
+        elif res["kind"] == "handle":
+            if res["name"] not in self.handles:
+                raise res["pos"].error(f"unknown handle '{res['name']}'")
+            if route["kind"] != "local":
+                raise res["pos"].error(f"op {full}: only a `local` op returns a handle")
+            op["result"] = None
+            op["handle"] = res["name"]
         else:
             want = "union" if res["kind"] == "stream" else "record"
             decl = self.types.get(res["name"])
@@ -384,7 +409,12 @@ class _Builder:
             if decl["kind"] != want:
                 raise res["pos"].error(f"op {full}: result '{res['name']}' must be a {want}")
             op["result"] = res["name"]
-        if route["kind"] == "http":
+        if route["kind"] == "local":
+            if res["kind"] != "handle":
+                raise route["pos"].error(f"op {full}: a `local` op returns `handle <Name>`")
+            op["kind"] = "local"
+            op["method"] = op["path"] = None
+        elif route["kind"] == "http":
             op["kind"] = "stream" if res["kind"] == "stream" else "http"
             op["method"], op["path"] = route["method"], route["path"]
             if not op["path"].startswith("/"):
@@ -412,7 +442,7 @@ class _Builder:
             if op["result"] is not None and e["result"] is None:
                 raise e["pos"].error(f"op {full}: give the synthesized result (=> {{...}})")
             op["empty"] = {"status": e["status"], "result": e["result"]}
-        elif op["result"] is None and op["kind"] != "scan":
+        elif op["result"] is None and op["kind"] not in ("scan", "local"):
             raise raw["pos"].error(f"op {full}: a void op needs 'empty 204'")
         # retry safety
         op["idempotent"] = op["method"] in ("GET", "DELETE", "PATCH", "PUT") or op["kind"] == "scan"
@@ -431,6 +461,7 @@ class _Builder:
                               "kind": "pages", "yields": op["result"], "params": hp}]
         op["errors"] = self.op_errors(raw, op)
         op["channels"] = self.channels(raw, op)
+        op["stream"] = self.stream_facts(raw, op)
         op["envelope"] = self.envelope(raw, op)
         op["call"] = self.calls(raw, op)
         return op
@@ -510,7 +541,10 @@ class _Builder:
                "min_len": min_len, "max_len": max_len, "enum_values": enum_values,
                "pattern": p["pattern"], "context_from": p["from"],
                "generated": p["generated"], "doc": p["doc"],
-               "filter": p["filter"], "omit_empty": p["omit_empty"]}
+               "filter": p["filter"], "omit_empty": p["omit_empty"],
+               "idle_seconds": bool(p.get("idle_seconds"))}
+        if out["idle_seconds"] and (op["kind"] != "stream" or ptype != "int32"):
+            raise p["pos"].error(f"{where}: idle_seconds needs an int32 param of a stream op")
         if kind == "enum" and t["type"] == "enum":
             sends = {v["wire"] or v["name"].lower(): v["sends"]
                      for v in self.types[t["ref"]]["values"] if v["sends"]}
@@ -562,6 +596,12 @@ class _Builder:
                 raise pos.error(f"{where}: default {json.dumps(v)} does not match its pattern")
 
     def check_path(self, raw, op):
+        if op["kind"] == "local":
+            for p in raw["params"]:
+                if p["in"] != "local":
+                    raise p["pos"].error(f"op {op['full_name']}: a local op's params are "
+                                         f"`local` (never sent anywhere)")
+            return
         if op["kind"] == "scan":
             for p in raw["params"]:
                 if p["in"] == "path":
@@ -680,14 +720,100 @@ class _Builder:
                 if var not in {p["name"] for p in op["params"] if p["in"] in ("path", "context")}:
                     raise c["pos"].error(f"channel {c['name']}: path parameter '{{{var}}}' "
                                          f"is not a path param of {op['full_name']}")
+            rejected = c.get("rejected")
+            if rejected is not None:
+                tag = union["tag"]
+                if not isinstance(rejected, dict) or rejected.get(tag) not in \
+                        {a["name"] for a in union["arms"]}:
+                    raise c["pos"].error(f"channel {c['name']}: `rejected` must be a frame "
+                                         f"object whose \"{tag}\" names an arm of {op['result']}")
             out.append({"name": c["name"], "method": c["method"], "path": c["path"],
-                        "body": c["body"], "on": c["on"], "answer_arm": c["answer"]})
+                        "body": c["body"], "on": c["on"], "answer_arm": c["answer"],
+                        "continues": c.get("continues", False), "rejected": rejected})
+        if sum(1 for c in out if c["continues"]) > 1:
+            raise raw["pos"].error(f"op {op['full_name']}: at most one channel continues "
+                                   f"the stream")
         return out
+
+    def stream_facts(self, raw, op):
+        """How a stream op's frames drive the stream (docs/idl.md "Streams"):
+        `ends` the arm that ends it (yielded last), `fails` the arm that ends it
+        with an error (its `code` mapped to the IDL errors in `map`, any other
+        code to `else`), `collect` the one collect rule."""
+        bad = [k for k in ("ends", "fails", "collect") if raw.get(k)]
+        if op["kind"] != "stream":
+            if bad:
+                raise raw["pos"].error(f"op {op['full_name']}: '{bad[0]}' needs a stream result")
+            return None
+        union = self.types[op["result"]]
+        arms = {a["name"]: a for a in union["arms"]}
+
+        def arm_ref(name, pos):
+            if name not in arms:
+                raise pos.error(f"op {op['full_name']}: '{name}' is not an arm of {op['result']}")
+            return self.record_models[arms[name]["type"]["name"]]
+
+        if not raw.get("ends"):
+            raise raw["pos"].error(f"op {op['full_name']}: a stream needs `ends <arm>` "
+                                   f"(the frame that ends it)")
+        ends, pos = raw["ends"]
+        ends_rec = arm_ref(ends, pos)
+        # the stdio core sends the last frame as DONE + the envelope arm of its name
+        if not any(d["kind"] == "arm" and d["name"] == ends and d["type"]["name"] ==
+                   ends_rec["name"] for d in self.decls):
+            raise pos.error(f"op {op['full_name']}: `ends {ends}` needs a top-level "
+                            f"`arm N {ends}: {ends_rec['name']}` (its DONE envelope arm)")
+        fails = None
+        if raw.get("fails"):
+            f = raw["fails"]
+            rec = arm_ref(f["arm"], f["pos"])
+            fields = {x["name"]: x for x in rec["fields"]}
+            for key in ("code", "message"):
+                if key not in fields or fields[key]["type"] != "string" or fields[key]["repeated"]:
+                    raise f["pos"].error(f"op {op['full_name']}: the `fails` arm {f['arm']} "
+                                         f"needs a string field '{key}'")
+            if f["arm"] == ends:
+                raise f["pos"].error(f"op {op['full_name']}: `fails` and `ends` name one arm")
+            codes = []
+            for name, p in f["map"]:
+                self.error_ref(name, p)
+                codes.append({"code": name, "c_code": self.errors[name]["c_code"]})
+            other, p = f["else"]
+            self.error_ref(other, p)
+            fails = {"arm": f["arm"], "map": codes,
+                     "else": {"code": other, "c_code": self.errors[other]["c_code"]}}
+        collect = None
+        if raw.get("collect"):
+            c = raw["collect"]
+            for arm, field, want in ((c["final_arm"], c["final_field"], "string"),
+                                     (c["piece_arm"], c["piece_field"], "json")):
+                rec = arm_ref(arm, c["pos"])
+                fl = next((x for x in rec["fields"] if x["name"] == field), None)
+                if fl is None or fl["type"] != want or fl["repeated"]:
+                    raise c["pos"].error(f"op {op['full_name']}: collect needs {arm}.{field} "
+                                         f"to be a {want} field")
+            collect = {k: c[k] for k in ("final_arm", "final_field", "piece_arm", "piece_field",
+                                         "piece_keys")}
+        idle = [p["name"] for p in op["params"] if p.get("idle_seconds")]
+        return {"ends": ends, "fails": fails, "collect": collect,
+                "idle_seconds": idle[0] if idle else None}
 
     def envelope(self, raw, op):
         e = raw["envelope"]
         if e is None:
             raise raw["pos"].error(f"op {op['full_name']}: missing 'envelope' arm numbers")
+        if op["kind"] == "local":
+            h = self.handles[op["handle"]]
+            want = h["state"]["number"] if h["state"] else EMPTY_ARM
+            if e["resp"] != want:
+                raise e["pos"].error(f"op {op['full_name']}: a local op answers with its handle's "
+                                     f"state arm @{want}")
+            req_msg = pascal(re.sub(r"_req$", "", e["req_name"])) + "Request"
+            return {"request": {"number": e["req"], "name": e["req_name"], "message": req_msg},
+                    "response": {"number": e["resp"], "name": e["resp_name"],
+                                 "message": self.handle_models[op["handle"]]["state_message"]
+                                 if h["state"] else "Empty"},
+                    "page": None, "_pos": e["pos"]}
         if op["result"] is None and e["resp"] != EMPTY_ARM:
             raise e["pos"].error(f"op {op['full_name']}: a void op answers with the empty arm "
                                  f"@{EMPTY_ARM}")
@@ -837,6 +963,76 @@ class _Builder:
             if op["result"] != item["name"]:
                 raise pos.error(f"op {op['full_name']}: result must be {item['name']}")
 
+    def handle(self, d):
+        """A handle (docs/idl.md "handle"): the events union it yields, the state it
+        pushes, its methods (params `local`, result void for now)."""
+        name = d["name"]
+        ev = d["events"]
+        if ev is None:
+            raise d["pos"].error(f"handle {name}: needs `events <Union> envelope <arm> @N`")
+        u = self.types.get(ev["union"])
+        if u is None or u["kind"] != "union":
+            raise ev["pos"].error(f"handle {name}: unknown union '{ev['union']}'")
+        state = None
+        if d["state"]:
+            st = d["state"]
+            if name + "State" in self.types:
+                raise st["pos"].error(f"handle {name}: its state message {name}State is "
+                                      f"already a type's name")
+            e = self.types.get(st["enum"])
+            if e is None or e["kind"] != "enum":
+                raise st["pos"].error(f"handle {name}: unknown enum '{st['enum']}'")
+            state = {"name": st["name"], "enum": st["enum"],
+                     "arm": {"name": st["arm"], "number": st["number"]}}
+        methods = []
+        seen = set()
+        fake_op = {"full_name": name, "kind": "local", "name": name}
+        for m in d["methods"]:
+            if m["name"] in seen:
+                raise m["pos"].error(f"handle {name}: duplicate method '{m['name']}'")
+            seen.add(m["name"])
+            where = f"handle {name}: method {m['name']}"
+            if m["result"]["kind"] != "void":
+                raise m["result"]["pos"].error(f"{where}: only `-> void` methods are supported")
+            if m["params"]:
+                raise m["params"][0]["pos"].error(f"{where}: method params are not supported yet")
+            e = m["envelope"]
+            if e is None:
+                raise m["pos"].error(f"{where}: missing 'envelope' arm numbers")
+            if e["resp"] != EMPTY_ARM:
+                raise e["pos"].error(f"{where}: a void method answers with the empty arm "
+                                     f"@{EMPTY_ARM}")
+            req_msg = pascal(re.sub(r"_req$", "", e["req_name"])) + "Request"
+            methods.append({"name": m["name"], "doc": m["doc"], "c_name": snake(name) + "_" +
+                            m["name"], "node_name": camel(m["name"]), "params": [],
+                            "result": None,
+                            "envelope": {"request": {"number": e["req"], "name": e["req_name"],
+                                                     "message": req_msg},
+                                         "response": {"number": e["resp"],
+                                                      "name": e["resp_name"], "message": "Empty"},
+                                         "_pos": e["pos"]}})
+        del fake_op
+        return {"name": name, "area": d["area"], "c_name": snake(name), "doc": d["doc"],
+                "events": {"union": ev["union"], "arm": {"name": ev["arm"],
+                                                         "number": ev["number"]}},
+                "state": state, "state_message": name + "State" if state else None,
+                "methods": methods, "_pos": d["pos"]}
+
+    def check_handles(self, model):
+        """Every handle is returned by exactly one local op."""
+        by = {}
+        for ns in model["namespaces"]:
+            for op in ns["ops"]:
+                if op["handle"]:
+                    if op["handle"] in by:
+                        raise self.ops[op["full_name"]]["pos"].error(
+                            f"handle {op['handle']} is already returned by {by[op['handle']]}")
+                    by[op["handle"]] = op["full_name"]
+        for h in model["handles"]:
+            if h["name"] not in by:
+                raise h["_pos"].error(f"handle {h['name']}: no `local` op returns it")
+            h["op"] = by[h["name"]]
+
     def arms(self, model):
         arms = {}
 
@@ -858,6 +1054,19 @@ class _Builder:
                 if d["number"] in (1, 2) or d["number"] < 1:
                     raise d["pos"].error(f"arm {d['number']}: 1 and 2 are id and kind")
                 add(d["number"], d["name"], t["ref"], d["pos"])
+        for h in model["handles"]:
+            pos = h.pop("_pos")
+            add(h["events"]["arm"]["number"], h["events"]["arm"]["name"], h["events"]["union"],
+                pos)
+            if h["state"]:
+                add(h["state"]["arm"]["number"], h["state"]["arm"]["name"], h["state_message"],
+                    pos)
+            for m in h["methods"]:
+                e = m["envelope"]
+                mpos = e.pop("_pos")
+                add(e["request"]["number"], e["request"]["name"], e["request"]["message"], mpos)
+                add(e["response"]["number"], e["response"]["name"], e["response"]["message"],
+                    mpos)
         for ns in model["namespaces"]:
             for op in ns["ops"]:
                 e = op["envelope"]

@@ -1,4 +1,4 @@
-"""Node target: renders gen/node/src/*.ts (TypeScript) from the model.
+"""Node target: renders clients/node/src/gen/*.ts (TypeScript) from the model.
 
 Everything of the Node surface except the hand-written shim in
 clients/node/src: namespaced resource classes (one explicit method per op,
@@ -6,9 +6,10 @@ call shapes from the IDL's `call node(...)` info), pagination helpers, the
 error classes with their code -> class map, the ask frame objects, the
 curated `types` re-exports, the package's public index and the IDL hash the
 handshake checks. Messages
-come from protoc-gen-es (gen/node/proto, run by clients/node/node.mk).
+come from protoc-gen-es (src/gen/proto, run by clients/node/node.mk).
 """
-from .model import camel, presence
+from .model import camel, presence, snake
+from .pyclient import frame_names, own_arm_frames, stream_unions
 
 TS_PARAM = {"string": "string", "int32": "number", "bool": "boolean",
             "string_map": "Record<string, string>", "string_list": "string[]"}
@@ -166,29 +167,65 @@ def render(e, model, idl_hash):
                 if h["item"]:
                     imports.setdefault("records", set()).add(h["item"])
     used_enums = {p["enum"] for ns in model["namespaces"] for o in ns["ops"] for p in o["params"]}
-    # the ask frame union (the one stream op); a model without one renders no frames
-    union = model["unions"][0] if model["unions"] else {"arms": []}
+    # every union a stream op reads: plain-object frames and a decoder each
+    # (pyclient.frame_names: AskFrame's arms are EventFrame, ..., UnknownFrame)
     records = {r["name"]: r for r in model["records"]}
-    frames = []
-    for arm in union["arms"]:
-        fields = [dict(name=camel(f["name"][:-5] if f["type"] == "json" else f["name"]),
-                       src=camel(f["name"]), json=f["type"] == "json",
-                       ts={"string": "string", "int32": "number", "bool": "boolean",
-                           "double": "number", "int64": "bigint", "json": "unknown"}[f["type"]])
-                  for f in records[arm["ref"]]["fields"]]
-        frames.append(dict(type=arm["name"], case=camel(arm["name"]), cls=_pascal(arm["name"]) + "Frame",
-                           fields=fields))
+    own = own_arm_frames(model)
+    used = stream_unions(model)
+    unions = []
+    by_name = {u["name"]: u for u in model["unions"]}
+    for u in (by_name[n] for n in used):  # stream ops' unions first (Frame is the first)
+        suffix = frame_names(u["name"])
+        frames = []
+        for arm in u["arms"]:
+            fields = []
+            for f in records[arm["ref"]]["fields"]:
+                fields.append(dict(name=camel(f["name"][:-5] if f["type"] == "json" else f["name"]),
+                                   src=camel(f["name"]), json=f["type"] == "json",
+                                   fallback=f.get("fallback"),
+                                   ts={"string": "string", "int32": "number", "bool": "boolean",
+                                       "double": "number", "int64": "bigint",
+                                       "json": "unknown"}[f["type"]] +
+                                   ("[]" if f["repeated"] else "")))
+            frames.append(dict(type=arm["name"], case=camel(arm["name"]),
+                               cls=_pascal(arm["name"]) + suffix, fields=fields,
+                               raised=arm["name"] in used[u["name"]],
+                               event=arm["name"] not in own.get(u["name"], set())
+                               and arm["name"] not in used[u["name"]],
+                               own_arm=arm["name"] in own.get(u["name"], set())))
+        env_arm = next(x["name"] for x in model["arms"] if x["message"] == u["name"])
+        unions.append(dict(name=u["name"], frames=frames, unknown_cls="Unknown" + suffix,
+                           unknown_arm=u.get("unknown") is not None, case=camel(env_arm),
+                           tag_field=camel(u["tag"]),
+                           decoder=camel(snake(u["name"])) + "From"))
     # a class per stream op (typed frames over the shim's Call): an answer method per channel
-    streams = [dict(cls=o.stream_cls, channels=[
+    streams = [dict(cls=o.stream_cls, union=o.op["result"],
+                    decoder=camel(snake(o.op["result"])) + "From", channels=[
         dict(name=camel(c["name"]), on=c["on"], case=camel(c["answer_arm"]),
              fields=[(camel(f["name"]), TS_FIELD[f["type"]]) for f in records[c["body"]]["fields"]])
         for c in o.op["channels"]]) for ns in nss for o in ns["ops"] if o.kind == "stream"]
-    ctx = dict(banner=BANNER, namespaces=nss, streams=streams, imports=sorted((a, sorted(n)) for a, n in imports.items()),
-               errors=model["errors"], idl_hash=idl_hash, frames=frames,
-               unknown_arm=union.get("unknown") is not None,
+    enum_names = {en["name"]: en for en in model["enums"]}
+    handles = []
+    for h in model.get("handles", []):
+        st = h["state"]
+        handles.append(dict(
+            name=h["name"], doc=h["doc"], events=h["events"]["union"],
+            decoder=camel(snake(h["events"]["union"])) + "From",
+            state=st and dict(name=st["name"], case=camel(st["arm"]["name"]),
+                              field=camel(st["name"]),
+                              values=[(v["number"], v["wire"])
+                                      for v in enum_names[st["enum"]]["values"] if v["wire"]]),
+            methods=[dict(name=camel(m["name"]), doc=m["doc"], closes=m["name"] == "stop",
+                          case=camel(m["envelope"]["request"]["name"]),
+                          resp=camel(m["envelope"]["response"]["name"])) for m in h["methods"]],
+            closes="stop" if any(m["name"] == "stop" for m in h["methods"]) else None))
+    for ns in nss:
+        for o in ns["ops"]:
+            o.handle = o.op.get("handle")
+    ctx = dict(banner=BANNER, namespaces=nss, streams=streams, handles=handles, imports=sorted((a, sorted(n)) for a, n in imports.items()),
+               errors=model["errors"], idl_hash=idl_hash, unions=unions,
                offset_pages=any(o["envelope"].get("page") for ns in model["namespaces"]
                                 for o in ns["ops"]),
-               callbacks={c["on"] for ns in model["namespaces"] for o in ns["ops"] for c in o["channels"]},
                enums=[dict(name=_pascal(en["name"]), values=[v for v in en["values"] if v["wire"]])
                       for en in model["enums"] if en["name"] in used_enums],
                aliases={r["name"]: r["alias"] or r["name"] for r in model["records"]},

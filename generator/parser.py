@@ -179,12 +179,14 @@ class _Reader:
         typ = self.type(c.pop(0))
         number = int(c.pop(0))
         f = {"name": str(name), "pos": self.pos(name), "optional": optional, "type": typ,
-             "number": number, "wire": None, "doc": None, "flatten": False}
+             "number": number, "wire": None, "doc": None, "flatten": False, "fallback": None}
         for o in c:
             if o.data == "f_wire":
                 f["wire"] = _unquote(o.children[0])
             elif o.data == "f_flatten":
                 f["flatten"] = True
+            elif o.data == "f_fallback":
+                f["fallback"] = (_unquote(o.children[0]), self.pos(o))
             else:
                 f["doc"] = _unquote(o.children[0])
         return f
@@ -253,23 +255,54 @@ class _Reader:
         op = {"name": str(name), "pos": self.pos(name), "doc": None, "params": [],
               "paginate": None, "errors": [], "envelope": None, "envelope_page": None,
               "empty": None,
-              "unwrap": None, "no_idem": False, "channels": [], "calls": {}}
+              "unwrap": None, "no_idem": False, "channels": [], "calls": {},
+              "ends": None, "fails": None, "collect": None}
         rc = route.children
         if route.data == "r_http":
             op["route"] = {"kind": "http", "method": str(rc[0]), "path": _unquote(rc[1]),
                            "pos": self.pos(rc[0]), "path_pos": self.pos(rc[1])}
+        elif route.data == "r_local":
+            op["route"] = {"kind": "local", "pos": self.pos(name)}
         else:
             op["route"] = {"kind": "scan", "list": self.dotted(rc[0]), "pos": self.pos(rc[0]),
                            "match": str(rc[1]), "arg": str(rc[2]), "arg_pos": self.pos(rc[2])}
-        if result.data == "res_void":
-            op["result"] = {"kind": "void", "pos": self.pos(result)}
-        else:
-            tok = result.children[0]
-            op["result"] = {"kind": "stream" if result.data == "res_stream" else "record",
-                            "name": str(tok), "pos": self.pos(tok)}
+        op["result"] = self.result(result)
         for p in props:
             getattr(self, p.data)(op, p)
         return op
+
+    def result(self, result):
+        if result.data == "res_void":
+            return {"kind": "void", "pos": self.pos(result)}
+        tok = result.children[0]
+        kind = {"res_stream": "stream", "res_handle": "handle"}.get(result.data, "record")
+        return {"kind": kind, "name": str(tok), "pos": self.pos(tok)}
+
+    def d_handle_decl(self, t):
+        name, *props = t.children
+        h = {"kind": "handle", "name": str(name), "pos": self.pos(name), "doc": None,
+             "events": None, "state": None, "methods": []}
+        for p in props:
+            c = p.children
+            if p.data == "h_doc":
+                h["doc"] = _unquote(c[0])
+            elif p.data == "h_events":
+                h["events"] = {"union": str(c[0]), "pos": self.pos(c[0]), "arm": str(c[1]),
+                               "number": int(c[2])}
+            elif p.data == "h_state":
+                h["state"] = {"name": str(c[0]), "enum": str(c[1]), "pos": self.pos(c[1]),
+                              "arm": str(c[2]), "number": int(c[3])}
+            else:
+                mname, result, *mprops = c
+                m = {"name": str(mname), "pos": self.pos(mname), "doc": None, "params": [],
+                     "paginate": None, "errors": [], "envelope": None, "envelope_page": None,
+                     "empty": None, "unwrap": None, "no_idem": False, "channels": [],
+                     "calls": {}, "ends": None, "fails": None, "collect": None,
+                     "result": self.result(result)}
+                for mp in mprops:
+                    getattr(self, mp.data)(m, mp)
+                h["methods"].append(m)
+        return h
 
     def o_param(self, op, t):
         c = list(t.children)
@@ -313,6 +346,8 @@ class _Reader:
                 p["filter"] = [_unquote(x) for x in oc]
             elif o.data == "po_omit_empty":
                 p["omit_empty"] = True
+            elif o.data == "po_idle_seconds":
+                p["idle_seconds"] = True
         op["params"].append(p)
 
     def bounds(self, o):
@@ -363,10 +398,29 @@ class _Reader:
 
     def o_channel(self, op, t):
         c = t.children
+        cont = c[6] if len(c) > 6 else None
         op["channels"].append({"name": str(c[0]), "pos": self.pos(c[0]), "method": str(c[1]),
                                "path": _unquote(c[2]), "body": str(c[3]),
                                "body_pos": self.pos(c[3]), "on": str(c[4]),
-                               "answer": str(c[5])})
+                               "answer": str(c[5]), "continues": cont is not None,
+                               "rejected": self.value(cont.children[0])
+                               if cont is not None and cont.children else None})
+
+    def o_ends(self, op, t):
+        op["ends"] = (str(t.children[0]), self.pos(t.children[0]))
+
+    def o_fails(self, op, t):
+        c = list(t.children)
+        arm = c.pop(0)
+        names = self.names(c.pop(0)) if len(c) > 1 else []
+        op["fails"] = {"arm": str(arm), "pos": self.pos(arm), "map": names,
+                       "else": (str(c[0]), self.pos(c[0]))}
+
+    def o_collect(self, op, t):
+        c = t.children
+        op["collect"] = {"pos": self.pos(c[0]), "final_arm": str(c[0]), "final_field": str(c[1]),
+                         "piece_arm": str(c[2]), "piece_field": str(c[3]),
+                         "piece_keys": [_unquote(x) for x in c[4:]]}
 
     def o_call(self, op, t):
         lang, *slots = t.children

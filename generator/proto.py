@@ -131,6 +131,21 @@ def render(e, model):
                     deps.add(area_of[op["envelope"]["page"]["message"]])
                 requests.append({"name": op["envelope"]["request"]["message"],
                                  "op": op["full_name"], "lines": lines})
+        for h in model.get("handles", []):
+            if h["area"] != area:
+                continue
+            # the state a handle pushes, and its methods' requests: field 1 is the
+            # handle (the envelope id of the op that opened it; docs/stdio.md "Handles")
+            if h["state"]:
+                requests.append({"name": h["state_message"], "op": f"{h['name']} state",
+                                 "lines": [field_line(h["state"]["name"], "enum",
+                                                      h["state"]["enum"], False, 1)]})
+                deps.add(area_of[h["state"]["enum"]])
+            for m in h["methods"]:
+                requests.append({"name": m["envelope"]["request"]["message"],
+                                 "op": f"{h['name']}.{m['name']}",
+                                 "lines": ["optional uint32 handle = 1;"]})
+            deps.add(area_of[h["events"]["union"]])
         deps.discard(area)
         files[f"{DIR}/{area}.proto"] = e.get_template("proto/area.proto.j2").render(
             package=PACKAGE, area=area, imports=[f"cmdop/core/v1/{d}.proto" for d in sorted(deps)],

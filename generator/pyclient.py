@@ -1,14 +1,16 @@
-"""Python client target: gen/python/cmdop/ (the typed surface of the `cmdop` package).
+"""Python client target: the typed surface of the `cmdop` package, placed in
+clients/python/src/cmdop/ beside the hand-written shim (render.PLACES).
 
 Renders records (frozen dataclasses decoding the protobuf messages), enums,
 the error classes, the ask frames, one resource class per namespace with an
 explicit async method per op (call shapes from the IDL's `call python`), the
 pagination helpers, and compiles gen/proto with protoc from a pinned
-grpcio-tools into gen/python/cmdop/core/v1/*_pb2.py(i) (protoc's own imports
+grpcio-tools into cmdop/core/v1/*_pb2.py(i) (protoc's own imports
 are `from cmdop.core.v1 import ...`, so the modules live at that package path).
 """
 import keyword
 import os
+import re
 import tempfile
 
 from .model import pascal, presence, snake
@@ -16,8 +18,46 @@ from .model import pascal, presence, snake
 DIR = "python/cmdop"
 PY_SCALAR = {"string": "str", "int32": "int", "int64": "int", "double": "float",
              "bool": "bool", "json": "Any"}
-# Frame fields the 1.1 clients fill when the core leaves them empty (docs/design.md).
-FRAME_DEFAULTS = {"confirm_required": {"danger_level": "medium"}}
+
+
+def frame_names(union_name):
+    """The class names of a stream union's frames: each arm is Pascal(arm) + the
+    union's last word (AskFrame: EventFrame, DoneFrame, UnknownFrame), so two
+    stream unions clash only when they end in the same word and share an arm."""
+    words = re.findall(r"[A-Z][a-z0-9]*", union_name) or [union_name]
+    return words[-1]
+
+
+def own_arm_frames(model):
+    """Per stream union, the arms that travel in an envelope arm of their own
+    (CALLBACK frames a side channel answers, the DONE frame that ends it),
+    not inside the union's arm (docs/stdio.md "Streams")."""
+    out = {}
+    names = {a["name"] for a in model["arms"]}
+    for ns in model["namespaces"]:
+        for op in ns["ops"]:
+            if op["kind"] == "stream":
+                s = out.setdefault(op["result"], set())
+                s.update(c["on"] for c in op["channels"] if c["on"] in names)
+                if op["stream"]["ends"] in names:
+                    s.add(op["stream"]["ends"])
+    return out
+
+
+def stream_unions(model):
+    """The unions some stream op reads, in IDL order of first use, with the arms
+    a stream raises instead of yielding (its `fails` arm)."""
+    out = {}
+    for ns in model["namespaces"]:
+        for op in ns["ops"]:
+            if op["kind"] == "stream":
+                raised = out.setdefault(op["result"], set())
+                if op["stream"] and op["stream"]["fails"]:
+                    raised.add(op["stream"]["fails"]["arm"])
+    # a handle's events are a stream union too (nothing raised: an event is data)
+    for h in model.get("handles", []):
+        out.setdefault(h["events"]["union"], set())
+    return out
 
 
 def ident(name):
@@ -219,10 +259,13 @@ def view(model):
                   "req_arm": op["envelope"]["request"]["name"],
                   "result": _result_view(op, records),
                   "helpers": _helpers(op, pviews) if op["paginate"] else []}
+            if op["kind"] == "local":
+                ov["handle"] = op["handle"]
             if op["kind"] == "stream":
                 sname = pascal(op["name"]) + "Stream"
                 ov["stream"] = sname
                 streams.append({"name": sname, "union": op["result"],
+                                "decoder": f"{snake(op['result'])}_from_envelope",
                                 "channels": [{"name": c["name"], "arm": c["answer_arm"],
                                               "fields": [_field_view(f, area_of) for f in
                                                          records[c["body"]]["fields"]],
@@ -233,33 +276,60 @@ def view(model):
                 if n.rsplit(".", 1)[0] == ns["name"] and "." in n]
         namespaces.append({"name": ns["name"], "cls": _class_name(ns["name"]), "ops": ops,
                            "subs": subs, "top": "." not in ns["name"]})
-    arm_names = {a["name"] for a in model["arms"]}
-    unions = []
-    for u in model["unions"]:
+    own = own_arm_frames(model)
+    unions, taken = [], {}
+    used = stream_unions(model)
+    by_name = {u["name"]: u for u in model["unions"]}
+    for u in (by_name[n] for n in used):  # stream ops' unions first (Frame is the first)
+        suffix = frame_names(u["name"])
         arms = []
         for a in u["arms"]:
             fields = [_field_view(f, area_of) for f in records[a["ref"]]["fields"]]
-            defaults = FRAME_DEFAULTS.get(a["name"], {})
-            for f in fields:
+            for f, raw in zip(fields, records[a["ref"]]["fields"]):
                 f["zero"] = {"str": '""', "int": "0", "float": "0.0", "bool": "False"}.get(
                     f["ann"], "None")
-                if f["name"] in defaults:
-                    f["fill"] = repr(defaults[f["name"]])
-            # ErrorInfo arms are raised as errors, never yielded; the class exists for
+                if raw["repeated"] or raw["type"] == "map":
+                    f["zero"] = "dataclasses.field(default_factory={})".format(
+                        "dict" if raw["type"] == "map" else "list")
+                if raw.get("fallback"):
+                    f["fill"] = repr(raw["fallback"])
+            # a `fails` arm is raised as an error, never yielded; the class exists for
             # 1.1.0 code that names it (1.1.0's ErrorFrame is never produced either).
-            arms.append({"name": a["name"], "cls": pascal(a["name"]) + "Frame", "ref": a["ref"],
-                         "fields": fields, "envelope_arm": a["name"] in arm_names,
-                         "raised": a["ref"] == "ErrorInfo"})
+            arms.append({"name": a["name"], "cls": pascal(a["name"]) + suffix, "ref": a["ref"],
+                         "fields": fields,
+                         "envelope_arm": a["name"] in own.get(u["name"], set()),
+                         "raised": a["name"] in used[u["name"]]})
+        unknown_cls = "Unknown" + suffix
+        for cls in [a["cls"] for a in arms] + [unknown_cls, u["name"]]:
+            if cls in taken:
+                raise ValueError(f"union {u['name']}: Python class {cls} is also "
+                                 f"{taken[cls]}'s; rename an arm or the union")
+            taken[cls] = u["name"]
         unions.append({"name": u["name"], "tag": u["tag"], "arms": arms, "area": u["area"],
-                       "unknown": u.get("unknown") is not None,
+                       "unknown": u.get("unknown") is not None, "unknown_cls": unknown_cls,
+                       "decoder": f"{snake(u['name'])}_from_envelope",
                        "arm": next(x["name"] for x in model["arms"] if x["message"] == u["name"])})
+    handles = []
+    for h in model.get("handles", []):
+        st = h["state"]
+        handles.append({"name": h["name"], "doc": h["doc"], "events": h["events"]["union"],
+                        "decoder": f"{snake(h['events']['union'])}_from_envelope",
+                        "state_arm": st["arm"]["name"] if st else "",
+                        "state": st and {"name": st["name"], "enum": st["enum"]},
+                        "state_fn": f"_{snake(h['name'])}_state",
+                        "methods": [{"name": ident(m["name"]), "doc": m["doc"],
+                                     "arm": m["envelope"]["request"]["name"],
+                                     "closes": m["name"] == "stop"}
+                                    for m in h["methods"]],
+                        "closes": "stop" if any(m["name"] == "stop" for m in h["methods"])
+                        else None})
     errors = model["errors"]
     areas = sorted({t["area"] for t in model["records"] + model["enums"] + model["unions"]} |
                    {ns["area"] for ns in model["namespaces"]})
     offset_pages = any(op["envelope"].get("page") for ns in model["namespaces"]
                        for op in ns["ops"])
     return dict(records=recs, enums=enums, namespaces=namespaces, streams=streams,
-                offset_pages=offset_pages,
+                offset_pages=offset_pages, handles=handles,
                 unions=unions, errors=errors, areas=areas, areas_of=area_of)
 
 

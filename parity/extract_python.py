@@ -138,7 +138,11 @@ def _dump(pkg_src):
                 params[p.name] = entry
             ret = h.get("return")
             streaming = not inspect.iscoroutinefunction(attr)
-            if streaming:
+            handle = typing.get_args(ret)[0] if typing.get_origin(ret) is not None and \
+                getattr(typing.get_origin(ret), "__name__", "") == "_Opening" else None
+            if handle is not None:  # a local op: awaiting it gives the handle
+                streaming, result = False, snake(handle.__name__)
+            elif streaming:
                 result = "ask_frame" if ret is not None and "Stream" in ret.__name__ else \
                     _classify(ret, snake)
             else:

@@ -94,6 +94,8 @@ def load_reference(surface):
                     result = snake(field["ref"] or field["type"])
             elif result is not None:
                 result = snake(result)
+            elif op.get("handle"):
+                result = snake(op["handle"])  # a local op returns its handle
             # Call shapes the IDL prescribes per language (docs/idl.md `call
             # python(...)`): "positional" params in this order, the rest
             # keyword (Python) or members of an options object (Node).

@@ -247,7 +247,7 @@ def test_cli_reports_position_and_fails(tmp_path):
 # ---- the real IDL ----
 
 EXPECTED = {"machines": 10, "fleets": 5, "fleets.members": 4, "fleets.machines": 3,
-            "tunnels": 5, "schedules": 7, "keys": 3, "skills": 14, "bots": 5}
+            "tunnels": 5, "schedules": 7, "keys": 3, "skills": 14, "bots": 6}
 
 
 @pytest.fixture(scope="module")
@@ -379,6 +379,7 @@ union AskFrame tag "type" {
   done: DoneInfo @2
   error: ErrorInfo @3
 }
+arm 42 done: DoneInfo
 arm 45 pin_answer: PinAnswer
 namespace agents plane relay {
   op ask: POST "/m/{machine_id}/ask" -> stream AskFrame {
@@ -386,6 +387,8 @@ namespace agents plane relay {
     body prompt: string @2
     body session_id?: string @3 generated(hex32)
     channel pin: POST "/m/{machine_id}/pin" body PinAnswer on event answer pin_answer
+    ends done
+    fails error map not_found else validation
     envelope ask_req @40 -> ask_frame @41
   }
 }
@@ -393,33 +396,40 @@ namespace agents plane relay {
 
 
 def test_stream_op_renders_typed_open_and_stream_desc():
-    """A stream op gets cmdop_<ns>_<op>(cmdop_ask_stream **out, ...) with its required body
-    strings positional, and a cmdop__stream_desc with its hex32 params and side channels."""
+    """A stream op gets cmdop_<ns>_<op>(cmdop_<op>_stream **out, ...) with its required body
+    strings positional, and a cmdop__stream_desc with its hex32 params, side channels and
+    the arms that end it."""
     files = render_all(build([("base.cmdop", BASE), ("t.cmdop", ASK)]))
     ops_h = files["c/include/cmdop/ops.h"]
-    assert '#include "cmdop/ask.h"' in ops_h
+    assert '#include "cmdop/streams.h"' in ops_h
     assert re.search(r"CMDOP_EXTERN int cmdop_agents_ask\(cmdop_ask_stream \*\*out,\s+cmdop_client \*client,"
                      r"\s+const char \*machine_id,\s+const char \*prompt,"
                      r"\s+const cmdop_agents_ask_params \*params\);", ops_h), ops_h
     assert "const char *prompt;" not in ops_h  # positional, not a member
     ops_c = files["c/src/ops.c"]
-    assert "cmdop__ask_open(client, &cmdop__stream_agents_ask, args, out)" in ops_c
+    assert "cmdop__stream_open(client, &cmdop__stream_agents_ask, args, &s)" in ops_c
     table = files["c/src/op_table.c"]
     assert 'static const char *const agents_ask_hex32[] = { "session_id", NULL };' in table
     assert '.path = "/m/{machine_id}/pin"' in table
-    assert '{ .name = "pin", .on_arm = "event", .op = &cmdop__op_agents_ask_pin }' in table
+    assert '{ .name = "pin", .on_arm = "event", .answer_arm = "pin_answer",' in table
+    assert ".ends_kind = CMDOP_ASK_FRAME_DONE," in table
+    assert ".fails_kind = CMDOP_ASK_FRAME_ERROR," in table
     assert "const cmdop__stream_desc cmdop__stream_agents_ask = {" in table
     # the side channel is not a public op of the table
     ops_list = table[table.index("cmdop__ops[] = {"):]
     assert "cmdop__op_agents_ask_pin" not in ops_list
     assert "extern const cmdop__stream_desc cmdop__stream_agents_ask;" in files["c/src/op_descs.h"]
+    streams_h = files["c/include/cmdop/streams.h"]
+    assert "CMDOP_EXTERN int cmdop_ask_stream_pin(cmdop_ask_stream *s, const char *challenge_id," \
+        in streams_h
+    assert "CMDOP_EXTERN const char *cmdop_ask_stream_session_id(const cmdop_ask_stream *s);" \
+        in streams_h
 
 
-def test_stream_of_another_union_is_refused_in_c():
-    text = ASK.replace("union AskFrame", "union OtherFrame").replace("stream AskFrame",
-                                                                     "stream OtherFrame")
-    with pytest.raises(ValueError, match="only AskFrame"):
-        render_all(build([("base.cmdop", BASE), ("t.cmdop", text)]))
+def test_stream_needs_ends():
+    text = ASK.replace("    ends done\n", "")
+    with pytest.raises(IdlError, match="needs `ends <arm>`"):
+        build([("base.cmdop", BASE), ("t.cmdop", text)])
 
 
 def test_mini_stream_idl_c_compiles(tmp_path):
@@ -434,7 +444,7 @@ def test_mini_stream_idl_c_compiles(tmp_path):
         path.write_text(text)
     cflags = subprocess.run(["pkg-config", "--cflags", "jansson"], capture_output=True,
                             text=True).stdout.split()
-    for src in ("types.c", "types_json.c", "ops.c", "op_table.c"):
+    for src in ("types.c", "types_json.c", "ops.c", "op_table.c", "streams.c"):
         proc = subprocess.run(
             ["cc", *CC_FLAGS, "-I", os.path.join(ROOT, "runtime/include"),
              "-I", str(tmp_path / "c/include"), "-I", os.path.join(ROOT, "runtime/src"),

@@ -59,7 +59,10 @@ def test_error_map_covers_every_code(model_and_files):
         assert re.search(r"\b%s\b" % er["class"], src)
         if er["class"] not in ("CmdopError", "AgentStreamError"):
             assert f"  {er['code']}: {er['class']}," in src
-    assert "override readonly retryable: boolean = true;" in _class_body(src, "TimeoutError extends ConnectionError")
+    # retryable: the core's verdict, else the class default (TimeoutError's is true, as in Python)
+    assert "static override readonly defaultRetryable: boolean = true;" in \
+        _class_body(src, "TimeoutError extends ConnectionError")
+    assert "details.retryable ??" in src
 
 
 def test_frames_follow_the_union(model_and_files):

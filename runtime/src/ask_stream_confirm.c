@@ -1,13 +1,15 @@
 /*
- * ask_stream_confirm.c — the confirm continuation (docs/ask-protocol.md
+ * ask_stream_confirm.c — the continuation of a stream by a side channel's
+ * answer (IDL `continues`; machines.ask's confirm, docs/ask-protocol.md
  * "Confirm"). The hosted relay answers POST .../confirm with the REST OF THE
  * STREAM as text/event-stream, and the official core reads it from there
- * and closes the ask connection. So a /confirm POST is not a unary call: it
- * is submitted on the loop like the ask POST, and when its answer turns out
- * to be an event stream it becomes the stream's current connection (the ask
- * connection is retired). A 2xx answer that is not an event stream is what
- * the official core reports as a rejected confirm: a synthetic `done`
- * {success: false, text: "confirm rejected"} ends the stream. An HTTP error
+ * and closes the ask connection. So such a POST is not a unary call: it
+ * is submitted on the loop like the stream's POST, and when its answer turns
+ * out to be an event stream it becomes the stream's current connection (the
+ * first connection is retired). A 2xx answer that is not an event stream
+ * stands for the channel's `rejected` frame (machines.ask: the official
+ * core's `done` {success: false, text: "confirm rejected"}), which ends the
+ * stream. An HTTP error
  * or a transport failure leaves the stream on its connection; the waiting
  * caller gets the error (the stdio server, which does not wait, a debug log
  * line).
@@ -25,17 +27,12 @@
 #include "error_internal.h"
 #include "validate.h"
 
-/* What the official core yields for a JSON answer (its binary's string). */
-#define CONFIRM_REJECTED_FRAME \
-    "{\"type\":\"done\",\"success\":false,\"text\":\"confirm rejected\"," \
-    "\"error\":\"\",\"duration_ms\":0}"
-
 /* The official core's Accept on /confirm (recorded by the relay). */
 #define CONFIRM_ACCEPT "text/event-stream, application/json"
 
 /* ---- loop side ---- */
 
-bool cmdop__ask_reap_retired(cmdop_ask_stream *s, cmdop__http_req *req)
+bool cmdop__ask_reap_retired(cmdop__stream *s, cmdop__http_req *req)
 {
     pthread_mutex_lock(&s->mu);
     bool retired = req != s->req && req != s->cont;
@@ -43,7 +40,7 @@ bool cmdop__ask_reap_retired(cmdop_ask_stream *s, cmdop__http_req *req)
         /* the loop let go of it: nobody else holds it */
         cmdop__http_req_free(req);
         s->retiring--;
-        pthread_cond_broadcast(&s->cv);
+        cmdop__ask_signal(s);
     }
     pthread_mutex_unlock(&s->mu);
     return retired;
@@ -51,7 +48,7 @@ bool cmdop__ask_reap_retired(cmdop_ask_stream *s, cmdop__http_req *req)
 
 /* Close the current connection for good (mu held): cancelled on the loop,
  * freed by its on_done. */
-static void retire_current(cmdop_ask_stream *s)
+static void retire_current(cmdop__stream *s)
 {
     if (s->parked) {
         cmdop__http_req_free(s->req); /* ended while parked: the loop let go */
@@ -69,7 +66,7 @@ static void retire_current(cmdop_ask_stream *s)
 /* The /confirm answer is an event stream: it becomes the current
  * connection (mu held). Its first frames repeat what the ask connection may
  * already have delivered; seen_before drops those. */
-static void take_over(cmdop_ask_stream *s, cmdop__http_req *req)
+static void take_over(cmdop__stream *s, cmdop__http_req *req)
 {
     retire_current(s);
     s->req = req;
@@ -94,16 +91,19 @@ static void take_over(cmdop_ask_stream *s, cmdop__http_req *req)
 
 /* A 2xx answer that is not an event stream (mu held): the official core's
  * rejected confirm. The ask connection is closed as the official core does. */
-static void take_json(cmdop_ask_stream *s)
+static void take_json(cmdop__stream *s)
 {
-    cmdop__ask_frame *f = NULL;
+    const char *rejected = s->cont_ch ? s->cont_ch->rejected_json : NULL;
+    void *f = NULL;
     char err[128];
-    if (cmdop__ask_frame_decode(&f, "done", CONFIRM_REJECTED_FRAME,
-                                strlen(CONFIRM_REJECTED_FRAME), err, sizeof err) != 0) {
-        cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory ending a rejected confirm");
+    if (!rejected) {
+        cmdop__ask_end_error(s, CMDOP_EINTERNAL, NULL, "%s: the %s answer is not an event stream",
+                             s->sd->op->name, s->cont_ch ? s->cont_ch->name : "channel");
+    } else if (s->sd->frames->decode(&f, NULL, rejected, strlen(rejected), err, sizeof err) != 0) {
+        cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory ending a rejected %s",
+                             s->cont_ch->name);
     } else {
         cmdop__ask_take_frame(s, f, "");
-        cmdop__ask_frame_free(f);
     }
     retire_current(s);
     cmdop__sb_free(&s->held); /* the official core never reads them */
@@ -112,7 +112,7 @@ static void take_json(cmdop_ask_stream *s)
 
 size_t cmdop__ask_cont_on_data(cmdop__http_req *req, const char *data, size_t len, void *payload)
 {
-    cmdop_ask_stream *s = payload;
+    cmdop__stream *s = payload;
     pthread_mutex_lock(&s->mu);
     if (req != s->cont) {
         /* current (taken over) or retired: the ordinary path decides */
@@ -124,7 +124,7 @@ size_t cmdop__ask_cont_on_data(cmdop__http_req *req, const char *data, size_t le
     bool sse = cmdop__ask_is_event_stream(req);
     if (open && sse) {
         take_over(s, req);
-        pthread_cond_broadcast(&s->cv);
+        cmdop__ask_signal(s);
         pthread_mutex_unlock(&s->mu);
         return cmdop__ask_on_data(req, data, len, payload);
     }
@@ -141,7 +141,7 @@ size_t cmdop__ask_cont_on_data(cmdop__http_req *req, const char *data, size_t le
 
 /* A pending /confirm ended (mu held). True when it took the stream over
  * and must now be settled as the current connection. */
-static bool settle_cont(cmdop_ask_stream *s, cmdop__http_req *req)
+static bool settle_cont(cmdop__stream *s, cmdop__http_req *req)
 {
     s->cont_busy = false;
     bool open = s->end == CMDOP__ASK_OPEN;
@@ -169,7 +169,7 @@ static bool settle_cont(cmdop_ask_stream *s, cmdop__http_req *req)
 }
 
 /* Nobody waits for a failed /confirm (the stdio server): log it, drop it. */
-static void drop_failed(cmdop_ask_stream *s)
+static void drop_failed(cmdop__stream *s)
 {
     cmdop__http_req *r = s->cont;
     if (r->xfer != CMDOP__XFER_OK)
@@ -187,7 +187,7 @@ static void drop_failed(cmdop_ask_stream *s)
 /* The bytes held while the /confirm was pending, when it did not take
  * over (mu held): NEW buffer to decode now, in order, if the connection
  * they came from is still the current one and open. */
-static cmdop__strbuf release_held(cmdop_ask_stream *s)
+static cmdop__strbuf release_held(cmdop__stream *s)
 {
     cmdop__strbuf out = CMDOP__STRBUF_INIT;
     if (s->in_flight && s->end == CMDOP__ASK_OPEN && !s->cancelled)
@@ -200,7 +200,7 @@ static cmdop__strbuf release_held(cmdop_ask_stream *s)
 
 void cmdop__ask_cont_on_done(cmdop__http_req *req, void *payload)
 {
-    cmdop_ask_stream *s = payload;
+    cmdop__stream *s = payload;
     pthread_mutex_lock(&s->mu);
     if (req != s->cont) {
         pthread_mutex_unlock(&s->mu);
@@ -214,7 +214,7 @@ void cmdop__ask_cont_on_done(cmdop__http_req *req, void *payload)
         drop_failed(s);
     else if (s->cont_state == CMDOP__CONT_LATE && !s->cont_waiter)
         s->cont_state = CMDOP__CONT_NONE;
-    pthread_cond_broadcast(&s->cv);
+    cmdop__ask_signal(s);
     pthread_mutex_unlock(&s->mu);
     if (current)
         cmdop__ask_on_done(req, payload);
@@ -228,7 +228,7 @@ void cmdop__ask_cont_on_done(cmdop__http_req *req, void *payload)
 /* ---- caller side ---- */
 
 /* The validated /confirm request for `args` (borrowed), callbacks set. */
-static int build_confirm(cmdop_ask_stream *s, const cmdop__op_desc *op, const json_t *args,
+static int build_confirm(cmdop__stream *s, const cmdop__op_desc *op, const json_t *args,
                          cmdop__http_req **out)
 {
     cmdop_client *c = s->client;
@@ -244,6 +244,7 @@ static int build_confirm(cmdop_ask_stream *s, const cmdop__op_desc *op, const js
     if (rc)
         return rc;
     (*out)->on_data = cmdop__ask_cont_on_data;
+    (*out)->may_resume = cmdop__ask_may_resume; /* once taken over it may pause */
     (*out)->on_done = cmdop__ask_cont_on_done;
     (*out)->idle_deadline = cmdop__ask_idle_deadline;
     (*out)->payload = s;
@@ -252,9 +253,10 @@ static int build_confirm(cmdop_ask_stream *s, const cmdop__op_desc *op, const js
 
 /* Build and submit the /confirm POST; `wait`: a caller will wait for its
  * outcome with confirm_wait. 0 or a negative code (last error set). */
-static int confirm_start(cmdop_ask_stream *s, const cmdop__op_desc *op, const json_t *args,
+static int confirm_start(cmdop__stream *s, const cmdop__channel_desc *ch, const json_t *args,
                          bool wait)
 {
+    const cmdop__op_desc *op = ch->op;
     cmdop__http_req *req;
     int rc = build_confirm(s, op, args, &req);
     if (rc)
@@ -267,6 +269,7 @@ static int confirm_start(cmdop_ask_stream *s, const cmdop__op_desc *op, const js
                                 "%s: a confirmation is already being answered", op->name);
     }
     s->cont = req;
+    s->cont_ch = ch;
     s->cont_state = CMDOP__CONT_PENDING;
     s->cont_waiter = wait;
     s->cont_rx_ms = cmdop__now_ms();
@@ -293,7 +296,7 @@ static int map_failed(cmdop__http_req *r, const cmdop__strbuf *body)
 }
 
 /* Wait until the pending /confirm has an outcome and return it. */
-static int confirm_wait(cmdop_ask_stream *s)
+static int confirm_wait(cmdop__stream *s)
 {
     pthread_mutex_lock(&s->mu);
     while (s->cont_state == CMDOP__CONT_PENDING)
@@ -311,16 +314,17 @@ static int confirm_wait(cmdop_ask_stream *s)
     if (failed)
         rc = map_failed(failed, &body);
     else if (st == CMDOP__CONT_LATE && cancelled)
-        rc = cmdop__error_set(CMDOP_ECANCELLED, 0, NULL, NULL, "ask stream cancelled");
+        rc = cmdop__error_set(CMDOP_ECANCELLED, 0, NULL, NULL, "%s stream cancelled",
+                              s->sd->op->name);
     cmdop__http_req_free(failed);
     cmdop__sb_free(&body);
     return rc;
 }
 
-int cmdop__ask_confirm(cmdop_ask_stream *s, const cmdop__op_desc *op, const json_t *args,
+int cmdop__ask_confirm(cmdop__stream *s, const cmdop__channel_desc *ch, const json_t *args,
                        bool wait)
 {
-    int rc = confirm_start(s, op, args, wait);
+    int rc = confirm_start(s, ch, args, wait);
     if (rc || !wait)
         return rc;
     return confirm_wait(s);

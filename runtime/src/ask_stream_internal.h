@@ -1,14 +1,15 @@
 /*
- * ask_stream_internal.h — INTERNAL: what a cmdop_ask_stream holds, shared by
+ * ask_stream_internal.h — INTERNAL: what a cmdop__stream holds, shared by
  * the files of the stream driver:
  *   ask_stream_open.c    validate, build the POST, submit (caller thread)
  *   ask_stream_wire.c    body bytes -> SSE -> frames -> queue; resume
  *                        (loop thread)
  *   ask_stream_read.c    next / run / collect / cancel / free (caller)
- *   ask_stream_answer.c  the pin and confirm side channels (caller)
- *   ask_stream_confirm.c the confirm continuation: the /confirm answer
- *                        becomes the stream's connection (loop thread)
- *   ask_frame_public.c   internal frame -> public cmdop_ask_frame
+ *   ask_stream_answer.c  the side channels (caller)
+ *   ask_stream_confirm.c the `continues` channel: its answer becomes the
+ *                        stream's connection (loop thread)
+ * Frames are decoded by the op's generated decoder (sd->frames,
+ * gen/c/src/streams.c) and queued as the union's public type (void *).
  *
  * Hand-off: the loop thread appends frames to the queue and records how the
  * stream ended, under `mu`, and signals `cv`; the caller takes frames under
@@ -31,7 +32,6 @@
 #include <stdint.h>
 #include <jansson.h>
 
-#include "ask_frame.h"
 #include "ask_stream.h"
 #include "http_loop.h"
 #include "sse.h"
@@ -42,6 +42,11 @@
 #define CMDOP__ASK_MAX_ERR_BODY (64u * 1024u)     /* error answer kept */
 #define CMDOP__ASK_MAX_HELD (8u * 1024u * 1024u)  /* held while /confirm is pending */
 #define CMDOP__ASK_MAX_RESUMES 5    /* reconnects in a row without a new frame */
+/* Frames queued and not yet taken: at MAX the connection is paused
+ * (backpressure, http_loop.h CMDOP__HTTP_PAUSE) until the reader has taken
+ * the queue down to LOW. One chunk in flight may add its frames past MAX. */
+#define CMDOP__ASK_MAX_QUEUED 256u
+#define CMDOP__ASK_LOW_QUEUED 64u
 #define CMDOP__ASK_RESUME_BASE_MS 100L
 #define CMDOP__ASK_RESUME_CAP_MS 2000L
 
@@ -69,16 +74,15 @@ typedef enum cmdop__ask_cont {
 } cmdop__ask_cont;
 
 typedef struct cmdop__ask_item {
-    cmdop_ask_frame *frame;       /* owned */
+    void *frame;                  /* owned; sd->frames->free */
     char *event_id;               /* owned, "" when the frame had none */
     struct cmdop__ask_item *next;
 } cmdop__ask_item;
 
-struct cmdop_ask_stream {
+struct cmdop__stream {
     cmdop_client *client;
     const cmdop__stream_desc *sd;
     json_t *args;                 /* validated args (path params for channels) */
-    char *session_id;             /* owned */
     cmdop__http_req *req;         /* the current connection; owned, borrowed
                                      by the loop; NULL once retired with no
                                      successor (a JSON /confirm answer) */
@@ -92,6 +96,8 @@ struct cmdop_ask_stream {
     pthread_cond_t cv;            /* CLOCK_MONOTONIC */
     /* ---- under mu ---- */
     cmdop__ask_item *head, *tail;
+    size_t queued;                /* items between head and tail */
+    bool paused;                  /* on_data paused the current connection */
     bool in_flight;               /* the loop holds req */
     bool cancelled;               /* the caller cancelled */
     bool idle_fired;              /* the idle timeout closed the connection */
@@ -100,6 +106,7 @@ struct cmdop_ask_stream {
                                      /confirm was pending; the loop let go
                                      of it but in_flight stays true until
                                      the answer decides (cmdop__ask_unpark) */
+    const cmdop__channel_desc *cont_ch; /* the channel of `cont` */
     cmdop__http_req *cont;        /* the /confirm POST while PENDING (or
                                      FAILED, until the waiter maps it) */
     uint64_t cont_id;
@@ -131,25 +138,43 @@ struct cmdop_ask_stream {
     long long last_seq;           /* its seq, -1 when unknown */
     bool after_resume;            /* no frame yet on a resumed connection */
 
+    /* called after every change a reader waits for (a frame queued, the
+     * end recorded, the loop letting go), with mu held; set once by
+     * cmdop__stream_set_notify. It must not take mu nor block. */
+    void (*notify)(void *ctx);
+    void *notify_ctx;
+
     /* ---- caller only ---- */
     char *delivered_id;           /* event id of the last frame returned */
 };
 
+/* Wake the readers of `s` (mu held): its blocked cmdop__stream_next and its
+ * notify hook (a reader that does not block, stdio_stream.c). */
+static inline void cmdop__ask_signal(cmdop__stream *s)
+{
+    pthread_cond_broadcast(&s->cv);
+    if (s->notify)
+        s->notify(s->notify_ctx);
+}
+
 /* Decode `data` of the current connection into frames (loop thread, mu
  * not held). Returns len, or 0 when it failed (fail_code is set). */
-size_t cmdop__ask_feed(cmdop_ask_stream *s, const char *data, size_t len);
+size_t cmdop__ask_feed(cmdop__stream *s, const char *data, size_t len);
 
 /* After a pending /confirm did not take over (loop thread, mu not held):
  * decode the bytes held meanwhile, then settle the current connection if it
  * was parked (resume it or end the stream). s must be alive: the caller
  * saw in_flight true. */
-void cmdop__ask_unpark(cmdop_ask_stream *s, const cmdop__strbuf *held);
+void cmdop__ask_unpark(cmdop__stream *s, const cmdop__strbuf *held);
 
 /* Loop-side callbacks of the POST (ask_stream_wire.c). */
 size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, void *payload);
 void cmdop__ask_on_done(cmdop__http_req *req, void *payload);
 /* The connection's idle deadline: last_rx_ms + idle_ms (loop thread). */
 int64_t cmdop__ask_idle_deadline(cmdop__http_req *req, void *payload);
+/* A paused connection may go on: the reader took the queue down to
+ * CMDOP__ASK_LOW_QUEUED, or nobody will read it any more (loop thread). */
+bool cmdop__ask_may_resume(cmdop__http_req *req, void *payload);
 
 /* Set header `name` to `value`, replacing an earlier value (0 or CMDOP_E*). */
 int cmdop__ask_set_header(cmdop__http_req *req, const char *name, const char *value);
@@ -165,10 +190,11 @@ cmdop__http_req *cmdop__ask_req_copy(const cmdop__http_req *req);
 
 /* 200 with Content-Type text/event-stream. */
 bool cmdop__ask_is_event_stream(const cmdop__http_req *req);
-/* Queue a decoded frame (an `error` frame records the end instead); mu held. */
-void cmdop__ask_take_frame(cmdop_ask_stream *s, const cmdop__ask_frame *f, const char *id);
+/* Queue a decoded frame (STOLEN; a `fails` frame records the end instead and
+ * is freed); mu held. */
+void cmdop__ask_take_frame(cmdop__stream *s, void *f, const char *id);
 
-/* Loop-side callbacks of a /confirm POST (ask_stream_confirm.c). */
+/* Loop-side callbacks of a `continues` channel's POST (ask_stream_confirm.c). */
 size_t cmdop__ask_cont_on_data(cmdop__http_req *req, const char *data, size_t len, void *payload);
 void cmdop__ask_cont_on_done(cmdop__http_req *req, void *payload);
 /* Answer a confirm_required frame: validate `args` (borrowed; the confirm
@@ -176,18 +202,14 @@ void cmdop__ask_cont_on_done(cmdop__http_req *req, void *payload);
  * loop and, when `wait`, wait until the answer is known: 0 when it was
  * taken (the stream continues on it, or ends rejected), else the mapped
  * error (the stream is unchanged). Without `wait`, 0 once submitted. */
-int cmdop__ask_confirm(cmdop_ask_stream *s, const cmdop__op_desc *op, const json_t *args,
+int cmdop__ask_confirm(cmdop__stream *s, const cmdop__channel_desc *ch, const json_t *args,
                        bool wait);
 /* A connection the stream no longer reads ended (loop thread; takes mu):
  * frees it. True when `req` was retired (else the caller settles it). */
-bool cmdop__ask_reap_retired(cmdop_ask_stream *s, cmdop__http_req *req);
+bool cmdop__ask_reap_retired(cmdop__stream *s, cmdop__http_req *req);
 
 /* Record an END_ERROR outcome (caller holds mu; first outcome wins). */
-void cmdop__ask_end_error(cmdop_ask_stream *s, int code, const char *code_str,
+void cmdop__ask_end_error(cmdop__stream *s, int code, const char *code_str,
                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* NEW public frame from an internal one (cmdop_ask_frame_free), or NULL when
- * out of memory. An `error` frame is never converted (it ends the stream). */
-cmdop_ask_frame *cmdop__ask_frame_public(const cmdop__ask_frame *in);
 
 #endif /* CMDOP__ASK_STREAM_INTERNAL_H */

@@ -1,8 +1,8 @@
 /*
- * ask_stream_open.c — cmdop__ask_open: the generated params, validation and
+ * ask_stream_open.c — cmdop__stream_open: the generated params, validation and
  * the credential check (all before any network I/O, through the same
  * validate/request code as every unary op), then the POST submitted to the
- * client's loop. The answer is read later by cmdop_ask_stream_next.
+ * client's loop. The answer is read later by cmdop__stream_next.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "ask_stream_internal.h"
 #include "call_internal.h"
 #include "client_internal.h"
+#include "port.h"
 #include "request.h"
 #include "retry.h"
 #include "validate.h"
@@ -113,27 +114,21 @@ cmdop__http_req *cmdop__ask_req_copy(const cmdop__http_req *req)
     return c;
 }
 
-static cmdop_ask_stream *stream_new(cmdop_client *c, const cmdop__stream_desc *sd, json_t *a)
+static cmdop__stream *stream_new(cmdop_client *c, const cmdop__stream_desc *sd, json_t *a)
 {
-    cmdop_ask_stream *s = calloc(1, sizeof *s);
+    cmdop__stream *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->client = c;
     s->sd = sd;
     s->args = a;
     s->last_seq = -1;
-    const json_t *sid = json_object_get(a, "session_id");
-    s->session_id = strdup(json_is_string(sid) ? json_string_value(sid) : "");
     s->delivered_id = strdup("");
     s->sse = cmdop__sse_new(CMDOP__ASK_MAX_LINE);
-    pthread_condattr_t ca;
-    bool ok = s->session_id && s->delivered_id && s->sse &&
-              cmdop__sse_set_max_event(s->sse, CMDOP__ASK_MAX_EVENT) == 0 &&
-              pthread_condattr_init(&ca) == 0;
+    bool ok = s->delivered_id && s->sse &&
+              cmdop__sse_set_max_event(s->sse, CMDOP__ASK_MAX_EVENT) == 0;
     if (ok) {
-        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-        ok = pthread_cond_init(&s->cv, &ca) == 0;
-        pthread_condattr_destroy(&ca);
+        ok = cmdop__port_cond_init_monotonic(&s->cv) == 0;
         if (ok && pthread_mutex_init(&s->mu, NULL) != 0) {
             pthread_cond_destroy(&s->cv);
             ok = false;
@@ -141,21 +136,21 @@ static cmdop_ask_stream *stream_new(cmdop_client *c, const cmdop__stream_desc *s
     }
     if (!ok) {
         cmdop__sse_free(s->sse);
-        free(s->session_id);
         free(s->delivered_id);
         free(s);
         return NULL;
     }
-    /* timeout_seconds doubles as the idle bound; else the client's timeout */
-    const json_t *ts = json_object_get(a, "timeout_seconds");
+    /* the op's `idle_seconds` param (machines.ask: timeout_seconds) doubles
+     * as the idle bound; else the client's timeout */
+    const json_t *ts = sd->idle_seconds_param ? json_object_get(a, sd->idle_seconds_param) : NULL;
     s->idle_ms = json_is_integer(ts) && json_integer_value(ts) > 0
                      ? (long)json_integer_value(ts) * 1000L
                      : c->cfg.timeout_ms;
     return s;
 }
 
-int cmdop__ask_open(cmdop_client *client, const cmdop__stream_desc *sd, const json_t *args,
-                    cmdop_ask_stream **out)
+int cmdop__stream_open(cmdop_client *client, const cmdop__stream_desc *sd, const json_t *args,
+                       cmdop__stream **out)
 {
     if (!out)
         return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL, "out is NULL");
@@ -186,12 +181,12 @@ int cmdop__ask_open(cmdop_client *client, const cmdop__stream_desc *sd, const js
         json_decref(a);
         return rc;
     }
-    cmdop_ask_stream *s = stream_new(client, sd, a);
+    cmdop__stream *s = stream_new(client, sd, a);
     cmdop__http_req *tmpl = s ? cmdop__ask_req_copy(req) : NULL;
     if (!tmpl) {
         cmdop__http_req_free(req);
         if (s)
-            cmdop_ask_stream_free(s);
+            cmdop__stream_free(s);
         else
             json_decref(a);
         return cmdop__error_set(CMDOP_ENOMEM, 0, NULL, NULL, "out of memory");
@@ -200,6 +195,7 @@ int cmdop__ask_open(cmdop_client *client, const cmdop__stream_desc *sd, const js
     s->tmpl = tmpl;
     s->req_is_ask = true;
     req->on_data = cmdop__ask_on_data;
+    req->may_resume = cmdop__ask_may_resume;
     req->on_done = cmdop__ask_on_done;
     req->idle_deadline = cmdop__ask_idle_deadline; /* the idle timeout lives on the loop */
     req->payload = s;
@@ -207,13 +203,15 @@ int cmdop__ask_open(cmdop_client *client, const cmdop__stream_desc *sd, const js
     s->last_rx_ms = cmdop__now_ms();
     if (cmdop__loop_submit(client->loop, req, 0) != 0) {
         s->in_flight = false;
-        cmdop_ask_stream_free(s);
+        cmdop__stream_free(s);
         return cmdop__error_set(CMDOP_ECANCELLED, 0, NULL, NULL, "%s: client closed", op->name);
     }
     /* the id is assigned by the first submission and kept on resubmits */
     s->req_id = req->id;
-    cmdop__debug_log_printf(client->log, "%s %s: stream opened (session %s)", req->method,
-                            req->url, s->session_id);
+    const char *sid = sd->hex32_params && sd->hex32_params[0]
+                          ? json_string_value(json_object_get(a, sd->hex32_params[0])) : NULL;
+    cmdop__debug_log_printf(client->log, "%s %s: stream opened (%s %s)", req->method, req->url,
+                            sid ? sd->hex32_params[0] : "no generated id", sid ? sid : "");
     *out = s;
     return 0;
 }

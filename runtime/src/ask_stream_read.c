@@ -14,7 +14,7 @@
 #include "error_internal.h"
 
 /* Raise the recorded end as the thread's last error (under mu). */
-static int raise_end(cmdop_ask_stream *s)
+static int raise_end(cmdop__stream *s)
 {
     if (s->end == CMDOP__ASK_END_DONE)
         return CMDOP_ITEROVER;
@@ -32,7 +32,7 @@ static int raise_end(cmdop_ask_stream *s)
 
 /* Close the connection, and a pending /confirm, from the caller's side
  * (under mu). Retired connections were cancelled when retired. */
-static void close_conn(cmdop_ask_stream *s)
+static void close_conn(cmdop__stream *s)
 {
     if (s->in_flight)
         cmdop__loop_cancel(s->client->loop, s->req_id);
@@ -40,12 +40,14 @@ static void close_conn(cmdop_ask_stream *s)
         cmdop__loop_cancel(s->client->loop, s->cont_id);
 }
 
-/* Under mu: the next item, or NULL with *rc the end. Waits. */
-static cmdop__ask_item *take(cmdop_ask_stream *s, int *rc)
+/* Under mu: the next item, or NULL with *rc the end. Waits when `wait`,
+ * else returns NULL with *rc 1 when nothing is there yet. */
+static cmdop__ask_item *take(cmdop__stream *s, int *rc, bool wait)
 {
     for (;;) {
         if (s->cancelled) {
-            *rc = cmdop__error_set(CMDOP_ECANCELLED, 0, NULL, NULL, "ask stream cancelled");
+            *rc = cmdop__error_set(CMDOP_ECANCELLED, 0, NULL, NULL, "%s stream cancelled",
+                                   s->sd->op->name);
             return NULL;
         }
         if (s->head) {
@@ -53,6 +55,11 @@ static cmdop__ask_item *take(cmdop_ask_stream *s, int *rc)
             s->head = it->next;
             if (!s->head)
                 s->tail = NULL;
+            s->queued--;
+            /* room again: the loop resumes a paused connection
+             * (cmdop__ask_may_resume) once it looks */
+            if (s->paused && s->queued <= CMDOP__ASK_LOW_QUEUED)
+                cmdop__loop_wakeup(s->client->loop);
             return it;
         }
         /* END_HTTP is read from req: wait until the loop let go of it */
@@ -63,11 +70,15 @@ static cmdop__ask_item *take(cmdop_ask_stream *s, int *rc)
         /* the idle timeout is the loop's (cmdop__ask_idle_deadline): it
          * closes the connection and records ETIMEOUT even while nobody
          * waits here, so a plain wait suffices */
+        if (!wait) {
+            *rc = 1;
+            return NULL;
+        }
         pthread_cond_wait(&s->cv, &s->mu);
     }
 }
 
-int cmdop_ask_stream_next(cmdop_ask_stream *s, cmdop_ask_frame **frame)
+static int next(cmdop__stream *s, void **frame, bool wait)
 {
     if (!frame)
         return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL, "frame is NULL");
@@ -76,7 +87,7 @@ int cmdop_ask_stream_next(cmdop_ask_stream *s, cmdop_ask_frame **frame)
         return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL, "stream is NULL");
     int rc = 0;
     pthread_mutex_lock(&s->mu);
-    cmdop__ask_item *it = take(s, &rc);
+    cmdop__ask_item *it = take(s, &rc, wait);
     pthread_mutex_unlock(&s->mu);
     if (!it)
         return rc;
@@ -87,73 +98,101 @@ int cmdop_ask_stream_next(cmdop_ask_stream *s, cmdop_ask_frame **frame)
     return 0;
 }
 
-int cmdop_ask_stream_run(cmdop_ask_stream *s, cmdop_ask_frame_cb cb, void *payload)
+int cmdop__stream_next(cmdop__stream *s, void **frame)
 {
-    if (!cb)
-        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL, "callback is NULL");
-    for (;;) {
-        cmdop_ask_frame *f;
-        int rc = cmdop_ask_stream_next(s, &f);
-        if (rc == CMDOP_ITEROVER)
-            return 0;
-        if (rc)
-            return rc;
-        rc = cb(f, payload);
-        cmdop_ask_frame_free(f);
-        if (rc)
-            return rc;
-    }
+    return next(s, frame, true);
 }
 
-/* The text an event contributes to collect(): payload.delta when a
- * non-empty string, else payload.text (as 1.1.0's collect). */
-static void append_delta(cmdop__strbuf *b, const cmdop_stream_event *ev)
+int cmdop__stream_try_next(cmdop__stream *s, void **frame)
 {
-    if (!ev->payload_json)
+    return next(s, frame, false);
+}
+
+void cmdop__stream_set_notify(cmdop__stream *s, void (*fn)(void *ctx), void *ctx)
+{
+    pthread_mutex_lock(&s->mu);
+    s->notify = fn;
+    s->notify_ctx = ctx;
+    pthread_mutex_unlock(&s->mu);
+}
+
+bool cmdop__stream_release(cmdop__stream *s)
+{
+    pthread_mutex_lock(&s->mu);
+    if ((s->in_flight || s->cont_busy) && !s->cancelled) {
+        s->cancelled = true;
+        close_conn(s);
+    }
+    bool idle = !s->in_flight && !s->cont_busy && s->retiring == 0;
+    pthread_mutex_unlock(&s->mu);
+    return idle;
+}
+
+/* The text a piece frame contributes to collect(): the first of the
+ * collect keys whose value in its JSON object is a non-empty string (the
+ * last key counts even when empty), as 1.1.0's collect reads delta, then
+ * text. */
+static void append_piece(cmdop__strbuf *b, const char *json, const char *const *keys)
+{
+    if (!json)
         return;
-    json_t *p = json_loads(ev->payload_json, JSON_DECODE_ANY, NULL);
+    json_t *p = json_loads(json, JSON_DECODE_ANY, NULL);
     if (json_is_object(p)) {
-        const char *d = json_string_value(json_object_get(p, "delta"));
-        if (!d || !d[0])
-            d = json_string_value(json_object_get(p, "text"));
+        const char *d = NULL;
+        for (const char *const *k = keys; *k && (!d || !d[0]); k++)
+            d = json_string_value(json_object_get(p, *k));
         if (d)
             cmdop__sb_puts(b, d);
     }
     json_decref(p);
 }
 
-int cmdop_ask_stream_collect(cmdop_ask_stream *s, char **text)
+void cmdop__stream_collect_add(const cmdop__stream_desc *sd, const void *f,
+                               cmdop__strbuf *acc, char **final)
 {
-    if (!text)
-        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL, "text is NULL");
-    *text = NULL;
-    cmdop__strbuf acc = CMDOP__STRBUF_INIT;
-    char *final = NULL;
-    int rc;
-    cmdop_ask_frame *f;
-    while ((rc = cmdop_ask_stream_next(s, &f)) == 0) {
-        if (f->kind == CMDOP_ASK_FRAME_EVENT && f->event)
-            append_delta(&acc, f->event);
-        else if (f->kind == CMDOP_ASK_FRAME_DONE && f->done && f->done->text &&
-                 f->done->text[0] && !final)
-            final = strdup(f->done->text);
-        cmdop_ask_frame_free(f);
-    }
-    if (rc != CMDOP_ITEROVER) {
-        free(final);
-        cmdop__sb_free(&acc);
-        return rc;
-    }
+    const char *fin = sd->collect_final(f);
+    if (fin && fin[0] && !*final)
+        *final = strdup(fin);
+    else if (!fin)
+        append_piece(acc, sd->collect_piece(f), sd->collect_keys);
+}
+
+int cmdop__stream_collect_end(cmdop__strbuf *acc, char *final, char **text)
+{
     if (!final)
-        final = cmdop__sb_take(&acc);
-    cmdop__sb_free(&acc);
+        final = cmdop__sb_take(acc);
+    cmdop__sb_free(acc);
     if (!final)
         return cmdop__error_set(CMDOP_ENOMEM, 0, NULL, NULL, "out of memory");
     *text = final;
     return 0;
 }
 
-void cmdop_ask_stream_cancel(cmdop_ask_stream *s)
+int cmdop__stream_collect(cmdop__stream *s, char **text)
+{
+    if (!text)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL, "text is NULL");
+    *text = NULL;
+    if (s && !s->sd->collect_final)
+        return cmdop__error_set(CMDOP_EUNSUPPORTED, 0, NULL, NULL, "%s declares no collect",
+                                s->sd->op->name);
+    cmdop__strbuf acc = CMDOP__STRBUF_INIT;
+    char *final = NULL;
+    int rc;
+    void *f;
+    while ((rc = cmdop__stream_next(s, &f)) == 0) {
+        cmdop__stream_collect_add(s->sd, f, &acc, &final);
+        s->sd->frames->free(f);
+    }
+    if (rc != CMDOP_ITEROVER) {
+        free(final);
+        cmdop__sb_free(&acc);
+        return rc;
+    }
+    return cmdop__stream_collect_end(&acc, final, text);
+}
+
+void cmdop__stream_cancel(cmdop__stream *s)
 {
     if (!s)
         return;
@@ -162,11 +201,11 @@ void cmdop_ask_stream_cancel(cmdop_ask_stream *s)
         s->cancelled = true;
         close_conn(s);
     }
-    pthread_cond_broadcast(&s->cv);
+    cmdop__ask_signal(s);
     pthread_mutex_unlock(&s->mu);
 }
 
-void cmdop_ask_stream_free(cmdop_ask_stream *s)
+void cmdop__stream_free(cmdop__stream *s)
 {
     if (!s)
         return;
@@ -182,7 +221,7 @@ void cmdop_ask_stream_free(cmdop_ask_stream *s)
     while (s->head) {
         cmdop__ask_item *it = s->head;
         s->head = it->next;
-        cmdop_ask_frame_free(it->frame);
+        s->sd->frames->free(it->frame);
         free(it->event_id);
         free(it);
     }
@@ -196,14 +235,13 @@ void cmdop_ask_stream_free(cmdop_ask_stream *s)
     cmdop__sb_free(&s->cont_body);
     cmdop__sb_free(&s->held);
     json_decref(s->args);
-    free(s->session_id);
     free(s->end_code_str);
     free(s->end_request_id);
     free(s->delivered_id);
     free(s);
 }
 
-int cmdop_ask_stream_set_idle_timeout(cmdop_ask_stream *s, long idle_ms)
+int cmdop__stream_set_idle_timeout(cmdop__stream *s, long idle_ms)
 {
     if (!s || idle_ms <= 0)
         return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
@@ -215,17 +253,22 @@ int cmdop_ask_stream_set_idle_timeout(cmdop_ask_stream *s, long idle_ms)
     return 0;
 }
 
-const char *cmdop_ask_stream_session_id(const cmdop_ask_stream *s)
+const char *cmdop__stream_param(const cmdop__stream *s, const char *name)
 {
-    return s ? s->session_id : NULL;
+    return s ? json_string_value(json_object_get(s->args, name)) : NULL;
 }
 
-const char *cmdop_ask_stream_last_event_id(const cmdop_ask_stream *s)
+const cmdop__stream_desc *cmdop__stream_desc_of(const cmdop__stream *s)
+{
+    return s ? s->sd : NULL;
+}
+
+const char *cmdop__stream_last_event_id(const cmdop__stream *s)
 {
     return s ? s->delivered_id : NULL;
 }
 
-unsigned cmdop_ask_stream_resume_count(cmdop_ask_stream *s)
+unsigned cmdop__stream_resume_count(cmdop__stream *s)
 {
     if (!s)
         return 0;

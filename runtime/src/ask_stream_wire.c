@@ -1,6 +1,7 @@
 /*
  * ask_stream_wire.c — the loop-thread half of a stream: response bytes go
- * through the SSE decoder (sse.h) and the frame decoder (ask_frame.h) into
+ * through the SSE decoder (sse.h) and the op's generated frame decoder
+ * (sd->frames, gen/c/src/streams.c) into
  * the stream's queue, in order; the end of a transfer either finishes the
  * stream or, when it dropped before a terminal frame after an event id,
  * resubmits the same POST with Last-Event-ID after a short backoff (a
@@ -17,7 +18,7 @@
 #include "error_internal.h"
 #include "client_internal.h"
 
-void cmdop__ask_end_error(cmdop_ask_stream *s, int code, const char *code_str,
+void cmdop__ask_end_error(cmdop__stream *s, int code, const char *code_str,
                           const char *fmt, ...)
 {
     if (s->end != CMDOP__ASK_OPEN)
@@ -59,7 +60,7 @@ static bool parse_id(const char *id, char *stream, size_t cap, long long *seq)
  * continuation does (it starts after confirm_required, and the ask
  * connection may have delivered more before it was closed); either way the
  * caller must see every frame exactly once. */
-static bool seen_before(cmdop_ask_stream *s, const char *id)
+static bool seen_before(cmdop__stream *s, const char *id)
 {
     char stream[sizeof s->last_stream];
     long long seq;
@@ -77,14 +78,14 @@ static bool seen_before(cmdop_ask_stream *s, const char *id)
     return false;
 }
 
-static void push(cmdop_ask_stream *s, cmdop_ask_frame *f, const char *id)
+static void push(cmdop__stream *s, void *f, const char *id)
 {
     cmdop__ask_item *it = calloc(1, sizeof *it);
     char *idc = strdup(id);
     if (!it || !idc) {
         free(it);
         free(idc);
-        cmdop_ask_frame_free(f);
+        s->sd->frames->free(f);
         cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory queueing a frame");
         return;
     }
@@ -95,64 +96,66 @@ static void push(cmdop_ask_stream *s, cmdop_ask_frame *f, const char *id)
     else
         s->head = it;
     s->tail = it;
+    s->queued++;
 }
 
-static int error_code_of(const char *code)
+/* The C code a `fails` frame's code ends the stream with (IDL `fails ...
+ * map ... else ...`). */
+static int error_code_of(const cmdop__stream_desc *sd, const char *code)
 {
-    if (strcmp(code, "pin_denied") == 0)
-        return CMDOP_EPINDENIED;
-    if (strcmp(code, "pin_required_timeout") == 0)
-        return CMDOP_EPINTIMEOUT;
-    return CMDOP_EAGENT;
+    for (size_t i = 0; i < sd->n_fail_codes; i++)
+        if (strcmp(code, sd->fail_codes[i].code) == 0)
+            return sd->fail_codes[i].c_code;
+    return sd->fail_else;
 }
 
-void cmdop__ask_take_frame(cmdop_ask_stream *s, const cmdop__ask_frame *f, const char *id)
+void cmdop__ask_take_frame(cmdop__stream *s, void *f, const char *id)
 {
-    if (f->kind == CMDOP__ASK_ERROR) {
-        cmdop__ask_end_error(s, error_code_of(f->error.code), f->error.code, "%s",
-                             f->error.message[0] ? f->error.message : f->error.code);
+    const cmdop__stream_desc *sd = s->sd;
+    int kind = sd->frames->kind(f);
+    if (kind == sd->fails_kind && sd->fail_info) {
+        const char *code, *msg;
+        sd->fail_info(f, &code, &msg);
+        cmdop__ask_end_error(s, error_code_of(sd, code), code, "%s", msg[0] ? msg : code);
+        sd->frames->free(f);
         return;
     }
-    cmdop_ask_frame *pub = cmdop__ask_frame_public(f);
-    if (!pub) {
-        cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory converting a frame");
-        return;
-    }
-    push(s, pub, id);
-    if (f->kind == CMDOP__ASK_DONE && s->end == CMDOP__ASK_OPEN)
+    push(s, f, id);
+    if (kind == sd->ends_kind && s->end == CMDOP__ASK_OPEN)
         s->end = CMDOP__ASK_END_DONE;
 }
 
 /* SSE event callback: decode, drop replays, queue. Non-zero stops the feed. */
 static int on_event(const cmdop__sse_event *ev, void *payload)
 {
-    cmdop_ask_stream *s = payload;
-    cmdop__ask_frame *f = NULL;
+    cmdop__stream *s = payload;
+    void *f = NULL;
     char err[256];
-    int rc = cmdop__ask_frame_decode(&f, ev->type, ev->data, ev->data_len, err, sizeof err);
+    int rc = s->sd->frames->decode(&f, ev->type, ev->data, ev->data_len, err, sizeof err);
     if (rc) {
         s->fail_code = rc == CMDOP_ENOMEM ? CMDOP_ENOMEM : CMDOP_EINTERNAL;
-        snprintf(s->fail_msg, sizeof s->fail_msg, "malformed ask frame (after event id '%s'): %s",
-                 ev->id, err);
+        snprintf(s->fail_msg, sizeof s->fail_msg, "malformed %s frame (after event id '%s'): %s",
+                 s->sd->op->name, ev->id, err);
         return rc;
     }
-    if (!seen_before(s, ev->id)) {
-        s->attempts = 0; /* progress: a later drop may resume again */
-        pthread_mutex_lock(&s->mu);
-        cmdop__ask_take_frame(s, f, ev->id);
-        pthread_cond_broadcast(&s->cv);
-        pthread_mutex_unlock(&s->mu);
+    if (seen_before(s, ev->id)) {
+        s->sd->frames->free(f);
+        return 0;
     }
-    cmdop__ask_frame_free(f);
+    s->attempts = 0; /* progress: a later drop may resume again */
+    pthread_mutex_lock(&s->mu);
+    cmdop__ask_take_frame(s, f, ev->id);
+    cmdop__ask_signal(s);
+    pthread_mutex_unlock(&s->mu);
     return 0;
 }
 
-size_t cmdop__ask_feed(cmdop_ask_stream *s, const char *data, size_t len)
+size_t cmdop__ask_feed(cmdop__stream *s, const char *data, size_t len)
 {
     int rc = cmdop__sse_feed(s->sse, data, len, on_event, s);
     if (rc && !s->fail_code) {
         s->fail_code = rc == CMDOP_ENOMEM ? CMDOP_ENOMEM : CMDOP_EINTERNAL;
-        snprintf(s->fail_msg, sizeof s->fail_msg, "ask stream: %s",
+        snprintf(s->fail_msg, sizeof s->fail_msg, "%s stream: %s", s->sd->op->name,
                  cmdop__sse_strerror(s->sse));
     }
     return rc ? 0 : len; /* 0 aborts the transfer */
@@ -165,7 +168,7 @@ size_t cmdop__ask_feed(cmdop_ask_stream *s, const char *data, size_t len)
  * the answer takes over, and decoded when it does not (a 404, say). True
  * when `data` was held; when the hold would grow past its bound, false with
  * *flush the held bytes to decode first (holding gives up, nothing is lost). */
-static bool hold(cmdop_ask_stream *s, const char *data, size_t len, cmdop__strbuf *flush)
+static bool hold(cmdop__stream *s, const char *data, size_t len, cmdop__strbuf *flush)
 {
     if (s->cont_state != CMDOP__CONT_PENDING)
         return false;
@@ -177,14 +180,14 @@ static bool hold(cmdop_ask_stream *s, const char *data, size_t len, cmdop__strbu
     cmdop__sb_append(&s->held, data, len);
     if (s->held.failed) {
         cmdop__sb_free(&s->held);
-        cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory holding the ask stream");
+        cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory holding the stream");
     }
     return true;
 }
 
 size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, void *payload)
 {
-    cmdop_ask_stream *s = payload;
+    cmdop__stream *s = payload;
     pthread_mutex_lock(&s->mu);
     if (req != s->req) {
         /* retired (a confirm continuation took over): its frames come from
@@ -193,10 +196,17 @@ size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, vo
         pthread_mutex_unlock(&s->mu);
         return 0;
     }
+    bool ended = s->end != CMDOP__ASK_OPEN || s->cancelled;
+    if (!ended && s->queued >= CMDOP__ASK_MAX_QUEUED && cmdop__ask_is_event_stream(req)) {
+        /* the reader is behind: keep this chunk in curl and pause the
+         * transfer until it catches up (cmdop__ask_may_resume) */
+        s->paused = true;
+        pthread_mutex_unlock(&s->mu);
+        return CMDOP__HTTP_PAUSE;
+    }
     s->last_rx_ms = cmdop__now_ms();
     if (!s->end_request_id && req->request_id)
         s->end_request_id = strdup(req->request_id);
-    bool ended = s->end != CMDOP__ASK_OPEN || s->cancelled;
     cmdop__strbuf flush = CMDOP__STRBUF_INIT;
     bool held = !ended && cmdop__ask_is_event_stream(req) && hold(s, data, len, &flush);
     pthread_mutex_unlock(&s->mu);
@@ -223,9 +233,23 @@ size_t cmdop__ask_on_data(cmdop__http_req *req, const char *data, size_t len, vo
     return cmdop__ask_feed(s, data, len);
 }
 
+bool cmdop__ask_may_resume(cmdop__http_req *req, void *payload)
+{
+    cmdop__stream *s = payload;
+    pthread_mutex_lock(&s->mu);
+    bool go = req != s->req || s->queued <= CMDOP__ASK_LOW_QUEUED ||
+              s->end != CMDOP__ASK_OPEN || s->cancelled;
+    if (go) {
+        s->paused = false;
+        s->last_rx_ms = cmdop__now_ms(); /* the idle clock starts again */
+    }
+    pthread_mutex_unlock(&s->mu);
+    return go;
+}
+
 int64_t cmdop__ask_idle_deadline(cmdop__http_req *req, void *payload)
 {
-    cmdop_ask_stream *s = payload;
+    cmdop__stream *s = payload;
     pthread_mutex_lock(&s->mu);
     int64_t at = 0;
     /* while a /confirm is pending its own clock bounds the wait: the
@@ -243,7 +267,7 @@ int64_t cmdop__ask_idle_deadline(cmdop__http_req *req, void *payload)
  * spent) a fresh copy of the ask POST, which becomes the current
  * connection. `req` (the finished current one) may be freed. NULL when out
  * of memory. */
-static cmdop__http_req *resume_vehicle(cmdop_ask_stream *s, cmdop__http_req *req)
+static cmdop__http_req *resume_vehicle(cmdop__stream *s, cmdop__http_req *req)
 {
     if (s->req_is_ask)
         return req;
@@ -251,6 +275,7 @@ static cmdop__http_req *resume_vehicle(cmdop_ask_stream *s, cmdop__http_req *req
     if (!next)
         return NULL;
     next->on_data = cmdop__ask_on_data;
+    next->may_resume = cmdop__ask_may_resume;
     next->on_done = cmdop__ask_on_done;
     next->idle_deadline = cmdop__ask_idle_deadline;
     next->payload = s;
@@ -262,18 +287,19 @@ static cmdop__http_req *resume_vehicle(cmdop_ask_stream *s, cmdop__http_req *req
 
 /* Resubmit with Last-Event-ID, under mu. false when resuming is impossible
  * (the end is then recorded). */
-static bool try_resume(cmdop_ask_stream *s, cmdop__http_req *req, const char *why)
+static bool try_resume(cmdop__stream *s, cmdop__http_req *req, const char *why)
 {
     const char *id = cmdop__sse_last_id(s->sse); /* borrowed until the next finish */
     if (!id[0]) {
         cmdop__ask_end_error(s, CMDOP_ECONNECTION, NULL,
-                             "ask stream lost before any event id, cannot resume: %s", why);
+                             "%s stream lost before any event id, cannot resume: %s",
+                             s->sd->op->name, why);
         return false;
     }
     if (s->attempts >= CMDOP__ASK_MAX_RESUMES) {
         cmdop__ask_end_error(s, CMDOP_ECONNECTION, NULL,
-                             "ask stream lost after event id '%s'; gave up after %u resume "
-                             "attempts: %s", id, s->attempts, why);
+                             "%s stream lost after event id '%s'; gave up after %u resume "
+                             "attempts: %s", s->sd->op->name, id, s->attempts, why);
         return false;
     }
     /* the server's `retry` (if any) is the base; doubled per failed attempt */
@@ -316,20 +342,20 @@ static void drop_reason(const cmdop__http_req *req, char *buf, size_t cap)
 
 /* Decide the outcome of a finished transfer, under mu. Returns true when
  * the request was resubmitted (still in flight). */
-static bool settle(cmdop_ask_stream *s, cmdop__http_req *req)
+static bool settle(cmdop__stream *s, cmdop__http_req *req)
 {
     if (s->end != CMDOP__ASK_OPEN)
         return false;
     if (s->cancelled) {
-        cmdop__ask_end_error(s, CMDOP_ECANCELLED, NULL, "ask stream cancelled");
+        cmdop__ask_end_error(s, CMDOP_ECANCELLED, NULL, "%s stream cancelled", s->sd->op->name);
         return false;
     }
     /* the loop closed the connection: no byte for idle_ms (a stream's
      * request has no overall timeout, so TIMEOUT can only be idleness) */
     if (req->xfer == CMDOP__XFER_TIMEOUT) {
         s->idle_fired = true;
-        cmdop__ask_end_error(s, CMDOP_ETIMEOUT, NULL, "ask stream idle: no byte for %ld ms",
-                             s->idle_ms);
+        cmdop__ask_end_error(s, CMDOP_ETIMEOUT, NULL, "%s stream idle: no byte for %ld ms",
+                             s->sd->op->name, s->idle_ms);
         return false;
     }
     if (s->fail_code) {
@@ -344,11 +370,20 @@ static bool settle(cmdop_ask_stream *s, cmdop__http_req *req)
         cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory in the HTTP loop");
         return false;
     }
+    if (req->xfer == CMDOP__XFER_TLS) {
+        /* a certificate failure is never resumed (nor retried): its own
+         * code, with the unary calls' message (error_map.c) */
+        cmdop__error_from_xfer(req->xfer, req->xfer_msg, req->method, req->url);
+        const cmdop_error *e = cmdop_error_last();
+        cmdop__ask_end_error(s, CMDOP_ETLS, NULL, "%s",
+                             e ? e->message : "TLS certificate verification failed");
+        return false;
+    }
     bool resuming = cmdop__http_req_header_get(req, "Last-Event-ID") != NULL;
     if (resuming && cmdop__error_code_for_status(req->status) == CMDOP_ECONFLICT) {
         cmdop__ask_end_error(s, CMDOP_ECONNECTION, NULL,
-                             "ask stream lost and the relay cannot resume it (%ld %s)",
-                             req->status, s->err_body.s ? s->err_body.s : "");
+                             "%s stream lost and the relay cannot resume it (%ld %s)",
+                             s->sd->op->name, req->status, s->err_body.s ? s->err_body.s : "");
         return false;
     }
     if (req->status != 0 && req->status != 200) {
@@ -357,8 +392,8 @@ static bool settle(cmdop_ask_stream *s, cmdop__http_req *req)
     }
     if (req->status == 200 && !cmdop__ask_is_event_stream(req)) {
         cmdop__ask_end_error(s, CMDOP_EINTERNAL, NULL,
-                             "ask answered 200 with Content-Type '%s', not text/event-stream",
-                             req->content_type ? req->content_type : "");
+                             "%s answered 200 with Content-Type '%s', not text/event-stream",
+                             s->sd->op->name, req->content_type ? req->content_type : "");
         return false;
     }
     if (s->cont_state == CMDOP__CONT_PENDING) {
@@ -372,7 +407,7 @@ static bool settle(cmdop_ask_stream *s, cmdop__http_req *req)
     return try_resume(s, req, why);
 }
 
-void cmdop__ask_unpark(cmdop_ask_stream *s, const cmdop__strbuf *held)
+void cmdop__ask_unpark(cmdop__stream *s, const cmdop__strbuf *held)
 {
     if (held->len)
         cmdop__ask_feed(s, held->s, held->len);
@@ -381,14 +416,14 @@ void cmdop__ask_unpark(cmdop_ask_stream *s, const cmdop__strbuf *held)
         s->parked = false;
         if (!settle(s, s->req))
             s->in_flight = false;
-        pthread_cond_broadcast(&s->cv);
+        cmdop__ask_signal(s);
     }
     pthread_mutex_unlock(&s->mu);
 }
 
 void cmdop__ask_on_done(cmdop__http_req *req, void *payload)
 {
-    cmdop_ask_stream *s = payload;
+    cmdop__stream *s = payload;
     if (cmdop__ask_reap_retired(s, req))
         return;
     pthread_mutex_lock(&s->mu);
@@ -396,6 +431,6 @@ void cmdop__ask_on_done(cmdop__http_req *req, void *payload)
         s->end_request_id = strdup(req->request_id);
     if (!settle(s, req))
         s->in_flight = false; /* the loop let go of req for good */
-    pthread_cond_broadcast(&s->cv);
+    cmdop__ask_signal(s);
     pthread_mutex_unlock(&s->mu);
 }

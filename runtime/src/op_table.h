@@ -138,9 +138,11 @@ typedef struct cmdop__page_desc {
 typedef enum cmdop__op_kind {
     CMDOP__OP_HTTP = 0,        /* one HTTP request */
     CMDOP__OP_STREAM = 1,      /* SSE stream (machines.ask) */
-    CMDOP__OP_SCAN = 2         /* client-side: iterate `scan_list` and match
+    CMDOP__OP_SCAN = 2,        /* client-side: iterate `scan_list` and match
                                   `scan_match` against arg `scan_arg`
                                   (fleets.get); miss -> not_found */
+    CMDOP__OP_LOCAL = 3        /* served by the core itself: opens a handle
+                                  (handle_desc.h; bots.run), no HTTP */
 } cmdop__op_kind;
 
 typedef struct cmdop__op_desc {

@@ -3,28 +3,66 @@
  * stream driver (ask_stream.h), beside op_table.h.
  *
  * A streaming op (CMDOP__OP_STREAM) needs more than its cmdop__op_desc: the
- * params the core generates when the caller omits them (session_id) and the
+ * params the core generates when the caller omits them (session_id), the
  * side-channel endpoints the caller answers on while the stream stays open
- * (pin, confirm). The generator emits one cmdop__stream_desc per stream op
+ * (pin, confirm), its frame union's decoder and which frames end it. The
+ * generator emits one cmdop__stream_desc per stream op
  * (gen/c/src/op_table.c, declared in op_descs.h). It is a separate struct so
  * that cmdop__op_desc keeps its shape.
  */
 #ifndef CMDOP__STREAM_DESC_H
 #define CMDOP__STREAM_DESC_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <jansson.h>
 #include "op_table.h"
 
 /* One side channel: an HTTP request answering a frame of the stream. */
 typedef struct cmdop__channel_desc {
     const char *name;          /* "pin", "confirm" */
     const char *on_arm;        /* the frame arm it answers: "pin_required" */
+    const char *answer_arm;    /* the stdio envelope arm of the answer: "pin_answer" */
     /* The request as a plain HTTP op (kind CMDOP__OP_HTTP; not listed in
      * cmdop__ops[]): the stream op's path params followed by the fields of
      * the channel's body record as required body params. Run it with
      * cmdop__call. */
     const cmdop__op_desc *op;
+    /* IDL `continues`: the answer is the rest of the stream (an event
+     * stream that becomes the stream's connection, docs/ask-protocol.md
+     * "Confirm"); at most one channel of a stream has it. */
+    bool continues;
+    /* `continues rejected {...}`: the frame (JSON text) that a 2xx answer
+     * which is not an event stream stands for, or NULL. */
+    const char *rejected_json;
 } cmdop__channel_desc;
+
+/* The frames of one stream union, generated per union (gen/c/src/streams.c).
+ * A frame is the union's public generated type (cmdop_<union> *, e.g.
+ * cmdop_ask_frame) passed as void *, so one driver serves every union. */
+typedef struct cmdop__frames_desc {
+    const char *name;          /* the union's IDL name: "AskFrame" */
+    /* Decode one SSE event: `sse_event` the event's type (may be NULL; used
+     * when the object has no tag), `data` `len` bytes of JSON. 0 and *out
+     * NEW; else CMDOP_EINTERNAL (malformed) or CMDOP_ENOMEM with `err`
+     * naming the problem. */
+    int (*decode)(void **out, const char *sse_event, const char *data, size_t len,
+                  char *err, size_t err_size);
+    void (*free)(void *frame);
+    int (*kind)(const void *frame);          /* its C kind value */
+    const char *(*tag)(const void *frame);   /* its tag as received */
+    /* an unknown frame's data as received (JSON text), else NULL */
+    const char *(*raw_json)(const void *frame);
+    json_t *(*to_jsont)(const void *frame);  /* NEW {<tag_key>: tag, fields...} */
+    const char *tag_key;                     /* the union's tag key: "type" */
+    int unknown_kind;                        /* kind of a tag not known */
+} cmdop__frames_desc;
+
+/* A `fails` code: the C error code a fail frame with this `code` ends with. */
+typedef struct cmdop__fail_code {
+    const char *code;
+    int c_code;
+} cmdop__fail_code;
 
 typedef struct cmdop__stream_desc {
     const cmdop__op_desc *op;         /* the stream op itself */
@@ -34,6 +72,27 @@ typedef struct cmdop__stream_desc {
     const char *const *hex32_params;
     const cmdop__channel_desc *channels;
     size_t n_channels;
+    const cmdop__frames_desc *frames;
+    int ends_kind;                    /* IDL `ends`: the last frame yielded */
+    /* IDL `fails`: the frame that ends the stream with an error (never
+     * yielded), -1 when none; its code and message (borrowed from the
+     * frame; "" when empty); the codes it maps and the code of any other. */
+    int fails_kind;
+    void (*fail_info)(const void *frame, const char **code, const char **message);
+    const cmdop__fail_code *fail_codes;
+    size_t n_fail_codes;
+    int fail_else;
+    /* IDL `collect`: the text of an `ends` frame (NULL when the frame is of
+     * another kind or it has none) and the JSON text of a piece frame's
+     * field (NULL likewise), whose first non-empty string key of
+     * `collect_keys` (NULL-terminated) it contributes. NULL functions when
+     * the op declares no collect. */
+    const char *(*collect_final)(const void *frame);
+    const char *(*collect_piece)(const void *frame);
+    const char *const *collect_keys;
+    /* IDL `idle_seconds`: the int32 param that, when > 0, is the idle bound
+     * in seconds, or NULL. */
+    const char *idle_seconds_param;
 } cmdop__stream_desc;
 
 /* Every stream op's descriptor in IDL order (gen/c/src/op_table.c),

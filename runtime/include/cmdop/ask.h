@@ -54,6 +54,38 @@
  * (a bounded number of times, with backoff) and the relay replays what
  * followed; the caller sees every frame exactly once and never notices.
  *
+ * The functions are declared in the generated cmdop/streams.h (every
+ * `-> stream` op of the IDL gets the same set: cmdop_<op>_stream_*); their
+ * names, frame type and side channels come from the IDL's machines.ask.
+ *
+ * Per function (ownership as in cmdop/streams.h):
+ *   _next(s, &f)        0 and a NEW frame (cmdop_ask_frame_free), else NULL.
+ *   _run(s, cb, p)      0 after `done`, cb's non-zero value (the stream stays
+ *                       open), or the stream's error; the frame is BORROWED.
+ *   _pin(s, challenge_id, pin)  POST .../pin while the stream stays open: 0
+ *                       once the relay took it (a wrong PIN then shows as
+ *                       `pin_denied` and CMDOP_EPINDENIED); CMDOP_EVALIDATION
+ *                       for a NULL argument, CMDOP_ENOTFOUND for an unknown
+ *                       challenge, or the usual transport/HTTP errors.
+ *   _confirm(s, token, accept)  POST .../confirm: its answer is the rest of
+ *                       the stream (docs/ask-protocol.md "Confirm"); returns
+ *                       once the answer's status is known; a JSON answer is a
+ *                       rejected confirm (`done`, success false, text
+ *                       "confirm rejected"); on an error the stream is
+ *                       unchanged; CMDOP_EINVALID while another confirm is
+ *                       pending.
+ *   _collect(s, &text)  done.text when not empty, else the event payloads'
+ *                       `delta` (else `text`) joined; *text NEW (cmdop_free).
+ *                       Frames already taken by _next are not part of it.
+ *   _cancel(s)          close the connection (the relay stops the agent);
+ *                       thread-safe; a waiting _next returns CMDOP_ECANCELLED.
+ *   _free(s)            cancel if open, wait for the connection, free.
+ *   _set_idle_timeout(s, ms)  default: timeout_seconds when passed, else the
+ *                       client's timeout_ms; CMDOP_EINVALID when ms <= 0.
+ *   _session_id(s)      BORROWED: the caller's or the generated 32 hex chars.
+ *   _last_event_id(s)   BORROWED until the next read: "" before any frame.
+ *   _resume_count(s)    reconnects with Last-Event-ID so far.
+ *
  * Threading: frames are produced on the client's event-loop thread (one
  * thread for all streams and calls of a client; no thread per stream) and
  * queued per stream in order. A stream is read by one thread at a time;
@@ -63,105 +95,9 @@
 #ifndef CMDOP_ASK_H
 #define CMDOP_ASK_H
 
-#include "cmdop/export.h"
+/* cmdop_ask_stream, cmdop_ask_frame_cb and cmdop_ask_stream_{next, run,
+ * pin, confirm, collect, cancel, free, set_idle_timeout, session_id,
+ * last_event_id, resume_count} (cmdop/streams.h, generated). */
+#include "cmdop/streams.h"
 
-#include <stdbool.h>
-
-#include "cmdop/client.h"
-#include "cmdop/types.h"
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-typedef struct cmdop_ask_stream cmdop_ask_stream;
-
-/*
- * Wait for the next frame. Returns 0 and *frame is a NEW frame the caller
- * frees with cmdop_ask_frame_free(); or CMDOP_ITEROVER after the `done`
- * frame; or a negative error (table above) with cmdop_error_last() set. On
- * any non-zero return *frame is NULL.
- */
-CMDOP_EXTERN int cmdop_ask_stream_next(cmdop_ask_stream *s, cmdop_ask_frame **frame);
-
-/* Called by cmdop_ask_stream_run() once per frame. `frame` is BORROWED, valid
- * only during the call. Return 0 to go on, non-zero to stop. */
-typedef int (*cmdop_ask_frame_cb)(const cmdop_ask_frame *frame, void *payload);
-
-/*
- * Push every frame to `cb` until the stream ends. Returns 0 when it ended
- * with `done` (CMDOP_ITEROVER is not returned), the callback's non-zero
- * value when the callback stopped it (the stream stays open: go on with
- * _next or _run, or cancel it), or the stream's negative error.
- */
-CMDOP_EXTERN int cmdop_ask_stream_run(cmdop_ask_stream *s, cmdop_ask_frame_cb cb, void *payload);
-
-/*
- * Answer a `pin_required` frame: POST .../pin {challenge_id, pin} while the
- * stream stays open. 0 once the relay took the answer: a right PIN lets the
- * stream go on, a wrong one makes it emit `pin_denied` and end with
- * CMDOP_EPINDENIED. Errors: CMDOP_EVALIDATION (NULL argument), CMDOP_ENOTFOUND
- * (unknown challenge), and the usual transport/HTTP errors.
- */
-CMDOP_EXTERN int cmdop_ask_stream_pin(cmdop_ask_stream *s, const char *challenge_id, const char *pin);
-
-/*
- * Answer a `confirm_required` frame: POST .../confirm {accept,
- * confirm_token}. Its answer is the rest of the stream: the stream reads
- * on from it (and closes its first connection), so _next goes on as
- * before: accept true yields the agent's answer, false a `done` frame whose
- * success is false. Returns once the answer's status is known. A JSON
- * answer is a rejected confirm (a `done` with success false and text
- * "confirm rejected"). On an error the stream is unchanged. Errors as
- * cmdop_ask_stream_pin, plus CMDOP_EINVALID while another confirm of the
- * stream is pending (docs/ask-protocol.md "Confirm").
- */
-CMDOP_EXTERN int cmdop_ask_stream_confirm(cmdop_ask_stream *s, const char *token, bool accept);
-
-/*
- * Drain the stream and return its final text: done.text when not empty,
- * else the concatenation of the event payloads' `delta` (else `text`)
- * strings. On 0, *text is NEW (free with cmdop_free()). On error *text is NULL and
- * the stream's error is returned. Frames already taken by _next are not
- * part of the concatenation.
- */
-CMDOP_EXTERN int cmdop_ask_stream_collect(cmdop_ask_stream *s, char **text);
-
-/*
- * Close the connection (the relay sees the client go away and stops the
- * agent's work). Thread-safe; may be called from a callback or while
- * another thread waits in _next, which then returns CMDOP_ECANCELLED, as
- * every later read does. No-op on a stream that already ended. NULL is a
- * no-op.
- */
-CMDOP_EXTERN void cmdop_ask_stream_cancel(cmdop_ask_stream *s);
-
-/* Cancel if still open, wait for the connection to be released, free.
- * NULL is a no-op. */
-CMDOP_EXTERN void cmdop_ask_stream_free(cmdop_ask_stream *s);
-
-/*
- * Idle timeout: the stream ends with CMDOP_ETIMEOUT when no byte arrives for
- * `idle_ms` — a property of the connection, checked on the client's loop
- * thread whether or not anyone waits for a frame: the connection is closed
- * at that moment and the next read reports the timeout. Default: the op's
- * timeout_seconds when passed, else the client's timeout_ms. Returns 0, or
- * CMDOP_EINVALID when idle_ms <= 0 or s is NULL.
- */
-CMDOP_EXTERN int cmdop_ask_stream_set_idle_timeout(cmdop_ask_stream *s, long idle_ms);
-
-/* BORROWED, valid until the stream is freed: the session id sent (the
- * caller's, or the 32 hex characters the core generated). */
-CMDOP_EXTERN const char *cmdop_ask_stream_session_id(const cmdop_ask_stream *s);
-
-/* BORROWED, valid until the next _next/_run/_collect/_free on this stream:
- * the SSE event id of the last frame handed to the caller, "" before any. */
-CMDOP_EXTERN const char *cmdop_ask_stream_last_event_id(const cmdop_ask_stream *s);
-
-/* How many times the stream reconnected with Last-Event-ID so far. */
-CMDOP_EXTERN unsigned cmdop_ask_stream_resume_count(cmdop_ask_stream *s);
-
-#ifdef __cplusplus
-}
-#endif
 #endif /* CMDOP_ASK_H */

@@ -125,6 +125,9 @@ def generate(include_dirs):
         if f is None:
             continue
         out_t, positional, struct = split_args(f)
+        # a handle of a local op (bots.run): opened, then freed (its result is null)
+        handle = (out_t and out_t[0].startswith("cmdop_") and out_t[0] != "cmdop_ask_stream"
+                  and out_t[0] + "_to_json" not in by_name)
         lines = ["static int d_%s(cmdop_client *c, const json_t *a, json_t **res,"
                  " cmdop_ask_stream **stream) {" % key]
         emit_prologue(lines, positional, struct, structs, enums)
@@ -134,6 +137,10 @@ def generate(include_dirs):
             lines.append("    if (rc == 0) *res = json_null();")
         elif out_t[0] == "cmdop_ask_stream":
             lines.append("    rc = cmdop_%s(stream, c%s);" % (key, call_args(positional, struct)))
+        elif handle:
+            lines.append("    %s *out = NULL;" % out_t[0])
+            lines.append("    rc = cmdop_%s(&out, c%s);" % (key, call_args(positional, struct)))
+            lines.append("    if (rc == 0) { *res = json_null(); %s_free(out); }" % out_t[0])
         else:
             lines.append("    %s *out = NULL;" % out_t[0])
             lines.append("    rc = cmdop_%s(&out, c%s);" % (key, call_args(positional, struct)))
