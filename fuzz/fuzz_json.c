@@ -13,7 +13,7 @@
  *     point: nothing a decode accepts is lost or changed by a second trip);
  *   - the same document as the stdio server maps a response (or a stream
  *     frame) into the Envelope arm of that type (runtime/src/stdio_map.c
- *     cmdop__stdio_json_to_msg): it maps or fails with a message, and the
+ *     cmdop__stdio_response_to_msg): it maps or fails with a message, and the
  *     message it gives packs to bytes that unpack again.
  */
 #include <stddef.h>
@@ -50,7 +50,7 @@ static void check_stdio_map(const char *name, const char *text)
         return;
     char err[256] = "";
     ProtobufCMessage *m = (ProtobufCMessage *)(uintptr_t)1;
-    int rc = cmdop__stdio_json_to_msg(d, j, &m, err, sizeof err);
+    int rc = cmdop__stdio_response_to_msg(d, j, &m, err, sizeof err);
     json_decref(j);
     if (rc) {
         FUZZ_CHECK(m == NULL && err[0], "%s: stdio failure %d without message", name, rc);

@@ -89,6 +89,8 @@ static const struct {
     {CMDOP_EPINTIMEOUT, "pin_required_timeout"},
     {CMDOP_EAGENT, "agent_error"},
     {CMDOP_EUNSUPPORTED, "unsupported"},
+    {CMDOP_EDECODE, "decode"},
+    {CMDOP_ETLS, "tls"},
     {CMDOP_ITEROVER, "iter_over"},
 };
 

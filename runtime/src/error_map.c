@@ -190,7 +190,7 @@ int cmdop__error_from_xfer(cmdop__xfer xfer, const char *detail,
     case CMDOP__XFER_NOMEM:
         return cmdop__error_set(CMDOP_ENOMEM, 0, NULL, NULL, "out of memory");
     case CMDOP__XFER_TLS:
-        return cmdop__error_set(CMDOP_ECONNECTION, 0, NULL, NULL,
+        return cmdop__error_set(CMDOP_ETLS, 0, NULL, NULL,
                                 "%s %s: TLS certificate verification failed (%s); not "
                                 "retried. Trust a private CA with the ca_file option, "
                                 "%s, SSL_CERT_FILE, SSL_CERT_DIR or "

@@ -20,6 +20,7 @@
 #include "call.h"
 #include "debug_log.h"
 #include "http_loop.h"
+#include "port.h"
 
 #define LOOP_IDLE_POLL_MS 1000
 #define MAX_BUFFERED_BODY CMDOP__HTTP_MAX_BODY
@@ -49,12 +50,18 @@ int64_t cmdop__now_ms(void)
 
 /* ---------------------------------------------------------------- curl io */
 
+_Static_assert(CMDOP__HTTP_PAUSE == CURL_WRITEFUNC_PAUSE, "CMDOP__HTTP_PAUSE is curl's pause");
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *p)
 {
     cmdop__http_req *req = p;
     size_t len = size * nmemb;
-    if (req->on_data)
-        return req->on_data(req, data, len, req->payload);
+    if (req->on_data) {
+        size_t n = req->on_data(req, data, len, req->payload);
+        if (n == CMDOP__HTTP_PAUSE)
+            req->paused = req->may_resume != NULL; /* no way back: abort instead */
+        return n == CMDOP__HTTP_PAUSE && !req->may_resume ? 0 : n;
+    }
     if (req->resp_len + len + 1 > MAX_BUFFERED_BODY) {
         req->over_cap = true;
         return 0;
@@ -78,7 +85,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *p)
 static void keep_header(char **slot, const char *v, size_t n)
 {
     free(*slot);
-    *slot = strndup(v, n);
+    *slot = cmdop__port_strndup(v, n);
 }
 
 static size_t on_header(char *line, size_t size, size_t nmemb, void *p)
@@ -204,6 +211,7 @@ static void start(cmdop__loop *l, cmdop__http_req *req)
     CURL *e = curl_easy_init();
     struct curl_slist *sl = NULL;
     bool ok = e != NULL;
+    req->paused = false;
     for (size_t i = 0; ok && i < req->n_headers; i++) {
         struct curl_slist *t = curl_slist_append(sl, req->headers[i]);
         ok = t != NULL;
@@ -245,6 +253,11 @@ static void start(cmdop__loop *l, cmdop__http_req *req)
     curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
     curl_easy_setopt(e, CURLOPT_PRIVATE, req);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->xfer_msg);
+    /* a stream's receive buffer: libcurl keeps one per connection (16 KiB by
+     * default), which thousands of open streams pay for each; SSE frames are
+     * small and a read loops while data is there (docs/performance.md) */
+    if (req->on_data)
+        curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 4096L);
     apply_net(l, e, req->url);
     if (req->timeout_ms > 0)
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
@@ -361,15 +374,27 @@ static void reap(cmdop__loop *l)
     }
 }
 
+/* Resume every paused request whose sink has room again (http_loop.h
+ * CMDOP__HTTP_PAUSE); libcurl may deliver the kept chunk right here. */
+static void check_paused(cmdop__loop *l)
+{
+    for (cmdop__http_req *r = l->active; r; r = r->next)
+        if (r->paused && r->may_resume(r, r->payload)) {
+            r->paused = false;
+            curl_easy_pause(r->easy, CURLPAUSE_CONT);
+        }
+}
+
 /* Close every active request whose idle deadline has passed (it ends as
- * CMDOP__XFER_TIMEOUT) and return the earliest deadline still ahead, or 0. */
+ * CMDOP__XFER_TIMEOUT) and return the earliest deadline still ahead, or 0.
+ * A paused request is not idle: its reader is slow, not the server. */
 static int64_t check_idle(cmdop__loop *l)
 {
     int64_t next = 0;
     cmdop__http_req **pp = &l->active;
     while (*pp) {
         cmdop__http_req *r = *pp;
-        int64_t d = r->idle_deadline ? r->idle_deadline(r, r->payload) : 0;
+        int64_t d = r->idle_deadline && !r->paused ? r->idle_deadline(r, r->payload) : 0;
         if (d > 0 && d <= cmdop__now_ms()) {
             *pp = r->next;
             r->next = NULL;
@@ -411,6 +436,7 @@ static void *loop_main(void *arg)
             r->next = NULL;
             start(l, r);
         }
+        check_paused(l);
         int running = 0;
         curl_multi_perform(l->multi, &running);
         reap(l);

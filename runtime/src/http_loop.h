@@ -38,6 +38,16 @@ typedef void (*cmdop__http_done_fn)(cmdop__http_req *req, void *payload);
  * keeps its own clock of the last byte (e.g. in on_data). */
 typedef int64_t (*cmdop__http_idle_fn)(cmdop__http_req *req, void *payload);
 
+/* Backpressure: an on_data sink that cannot take `data` now returns
+ * CMDOP__HTTP_PAUSE (libcurl's CURL_WRITEFUNC_PAUSE): the chunk is NOT
+ * consumed, the transfer is paused (nothing more is read from the socket, so
+ * TCP pushes back on the server) and has no idle deadline meanwhile. Between
+ * polls the loop asks req->may_resume; once it returns true the transfer
+ * resumes and the same chunk is delivered again. A thread that made room
+ * calls cmdop__loop_wakeup so the loop asks at once. */
+#define CMDOP__HTTP_PAUSE ((size_t)0x10000001)
+typedef bool (*cmdop__http_resume_fn)(cmdop__http_req *req, void *payload);
+
 #define CMDOP__HTTP_MAX_HEADERS 12
 
 /* The largest response body the loop buffers (a JSON answer, not a
@@ -85,6 +95,7 @@ struct cmdop__http_req {
     cmdop__http_done_fn on_done;
     void *payload;                /* for the callbacks */
     cmdop__http_idle_fn idle_deadline; /* NULL: no idle bound (see above) */
+    cmdop__http_resume_fn may_resume;  /* needed when on_data may pause */
 
     /* ---- response: valid in on_done ---- */
     cmdop__xfer xfer;
@@ -103,6 +114,7 @@ struct cmdop__http_req {
     int64_t not_before_ms;
     void *easy;                   /* CURL * while active */
     void *slist;                  /* struct curl_slist * while active */
+    bool paused;                  /* on_data returned CMDOP__HTTP_PAUSE */
     cmdop__http_req *next;
 };
 

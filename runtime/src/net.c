@@ -29,6 +29,30 @@ static int dup_first(char **out, const char *a, const char *b, const char *c, co
     return *out ? 0 : CMDOP_ENOMEM;
 }
 
+/* Where the usual Linux distributions and macOS keep their CA bundle, in
+ * the order probed (the first readable one wins): Debian, Ubuntu, Arch and
+ * Alpine; Fedora and RHEL; openSUSE; OpenELEC; RHEL 7+'s extracted bundle;
+ * Alpine, the BSDs and macOS. A static core has no distribution's compiled-in
+ * default, so without this it would trust nothing on a system whose bundle
+ * is not where its TLS library was built to look. */
+const char *const cmdop__net_system_ca_files[] = {
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/pki/tls/cacert.pem",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+    NULL,
+};
+
+const char *cmdop__net_probe_ca(const char *const *candidates)
+{
+    for (; candidates && *candidates; candidates++)
+        if (access(*candidates, R_OK) == 0)
+            return *candidates;
+    return NULL;
+}
+
 int cmdop__net_resolve(cmdop__net *net, const char *ca_file, cmdop__getenv_fn cmdop_env,
                        cmdop__getenv_fn sys_env)
 {
@@ -43,8 +67,13 @@ int cmdop__net_resolve(cmdop__net *net, const char *ca_file, cmdop__getenv_fn cm
     /* httpoxy: in a CGI script HTTP_PROXY may come from a request header */
     const char *upper_http = get(sys_env, "REQUEST_METHOD") ? NULL : get(sys_env, "HTTP_PROXY");
     int rc = 0;
+#ifdef _WIN32
+    const char *system_ca = NULL; /* the Windows certificate store (curl's native CA) */
+#else
+    const char *system_ca = cmdop__net_probe_ca(cmdop__net_system_ca_files);
+#endif
     if ((rc = dup_first(&net->ca_file, explicit_ca, get(sys_env, "CURL_CA_BUNDLE"),
-                        get(sys_env, "SSL_CERT_FILE"), NULL)) ||
+                        get(sys_env, "SSL_CERT_FILE"), system_ca)) ||
         (rc = dup_first(&net->ca_dir, get(sys_env, "SSL_CERT_DIR"), NULL, NULL, NULL)) ||
         (rc = dup_first(&net->http_proxy, get(sys_env, "http_proxy"), upper_http, all, NULL)) ||
         (rc = dup_first(&net->https_proxy, get(sys_env, "https_proxy"),

@@ -4,6 +4,8 @@
  * own environment handling is overridden on every transfer (http_loop.c),
  * so these rules are the only ones:
  *   CA file   ca_file option > CMDOP_CA_FILE > CURL_CA_BUNDLE > SSL_CERT_FILE
+ *             > the first readable system bundle (cmdop__net_system_ca_files;
+ *             not on Windows, where curl reads the system store)
  *   CA dir    SSL_CERT_DIR (hashed names: `openssl rehash DIR`)
  *   http://   http_proxy > HTTP_PROXY (ignored when REQUEST_METHOD is set:
  *             httpoxy, as in Python) > all_proxy > ALL_PROXY
@@ -31,6 +33,13 @@
  */
 int cmdop__net_resolve(cmdop__net *net, const char *ca_file, cmdop__getenv_fn cmdop_env,
                        cmdop__getenv_fn sys_env);
+
+/* The system CA bundles probed when no CA file is configured, NULL-ended. */
+extern const char *const cmdop__net_system_ca_files[];
+
+/* The first of `candidates` (NULL-ended; NULL = none) that is readable, or
+ * NULL. Returns one of the candidates (borrowed), never a copy. */
+const char *cmdop__net_probe_ca(const char *const *candidates);
 
 /* Free what *net owns and zero it (its borrowed log too). */
 void cmdop__net_clear(cmdop__net *net);

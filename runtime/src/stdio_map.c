@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "cmdop/error.h"
+#include "call.h"
 #include "stdio_map.h"
+#include "types_json.h"
 
 #define MEMBER(type, msg, off) (*(type *)((char *)(msg) + (off)))
 #define CMEMBER(type, msg, off) (*(const type *)((const char *)(msg) + (off)))
@@ -142,7 +144,7 @@ static bool present(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor 
     if (f->label == PROTOBUF_C_LABEL_REQUIRED)
         return true;
     if (pointer_typed(f->type)) {
-        const void *v = CMEMBER(const void *, msg, f->offset);
+        const void *v = CMEMBER(void *, msg, f->offset);
         return v != NULL && v != f->default_value;
     }
     if (f->label == PROTOBUF_C_LABEL_NONE)
@@ -274,7 +276,7 @@ static int repeated_to_json(const ProtobufCMessage *msg, const ProtobufCFieldDes
                             json_t **out, const char *path, char *err, size_t es)
 {
     size_t n = CMEMBER(size_t, msg, f->quantifier_offset);
-    const char *arr = CMEMBER(const char *, msg, f->offset);
+    const char *arr = CMEMBER(char *, msg, f->offset);
     bool map = is_map_entry(f);
     json_t *c = map ? json_object() : json_array();
     if (!c)
@@ -285,7 +287,7 @@ static int repeated_to_json(const ProtobufCMessage *msg, const ProtobufCFieldDes
         if (map) {
             const ProtobufCMessage *e = ((const ProtobufCMessage *const *)(const void *)arr)[i];
             const ProtobufCMessageDescriptor *d = f->descriptor;
-            const char *k = CMEMBER(const char *, e, d->fields[0].offset);
+            const char *k = CMEMBER(char *, e, d->fields[0].offset);
             json_t *v = NULL;
             int rc = value_to_json(&d->fields[1], (const char *)e + d->fields[1].offset, &v,
                                    sub, err, es);
@@ -341,7 +343,7 @@ static int msg_to_json(const ProtobufCMessage *msg, unsigned flags, json_t **out
                     continue;
                 rc = default_to_json(f, &v, sub, err, es);
             } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-                rc = msg_to_json(CMEMBER(const ProtobufCMessage *, msg, f->offset), flags, &v,
+                rc = msg_to_json(CMEMBER(ProtobufCMessage *, msg, f->offset), flags, &v,
                                  sub, err, es);
             } else {
                 rc = value_to_json(f, (const char *)msg + f->offset, &v, sub, err, es);
@@ -428,7 +430,7 @@ static const char *jtype(const json_t *v)
 
 static int want(const char *path, const char *what, const json_t *v, char *err, size_t es)
 {
-    return fail(CMDOP_EINTERNAL, err, es, "%s: expected %s, got %s", path, what, jtype(v));
+    return fail(CMDOP_EDECODE, err, es, "%s: expected %s, got %s", path, what, jtype(v));
 }
 
 /* An integral JSON number within [lo, hi]. */
@@ -443,7 +445,7 @@ static int get_int(const json_t *v, double lo, double hi, long long *r, const ch
     else
         return want(path, "an integer", v, err, es);
     if (d < lo || d > hi)
-        return fail(CMDOP_EINTERNAL, err, es, "%s: %.0f is out of range", path, d);
+        return fail(CMDOP_EDECODE, err, es, "%s: %.0f is out of range", path, d);
     *r = json_is_integer(v) ? (long long)json_integer_value(v) : (long long)d;
     return 0;
 }
@@ -589,9 +591,32 @@ static const json_t *lookup(const ProtobufCFieldDescriptor *f, const json_t *o, 
     return json_is_null(v) ? NULL : v;
 }
 
+/* The IDL's required fields of record `name` (types_json.h), or NULL. */
+static const char *const *required_of(const char *name)
+{
+    for (size_t i = 0; i < cmdop__record_required_count; i++)
+        if (strcmp(cmdop__record_required_fields[i].name, name) == 0)
+            return cmdop__record_required_fields[i].fields;
+    return NULL;
+}
+
+static bool is_required(const char *const *req, const char *field)
+{
+    for (; req && *req; req++)
+        if (strcmp(*req, field) == 0)
+            return true;
+    return false;
+}
+
+/* Set by cmdop__stdio_response_to_msg for the one mapping on this thread: a
+ * response must have the IDL's required fields; a request (the envelope's
+ * own JSON, mapped back) need not. */
+static _Thread_local bool g_strict;
+
 static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
                        ProtobufCMessage **out, const char *path, char *err, size_t es)
 {
+    const char *const *req = g_strict ? required_of(d->short_name) : NULL;
     ProtobufCMessage *m = malloc(d->sizeof_message);
     if (!m)
         return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
@@ -610,10 +635,14 @@ static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
         bool oneof = f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF;
         if (oneof && (v || text) && MEMBER(uint32_t, m, f->quantifier_offset) != 0) {
             free(text);
-            return fail(CMDOP_EINTERNAL, err, es, "%s: another member of its oneof is set", sub);
+            return fail(CMDOP_EDECODE, err, es, "%s: another member of its oneof is set", sub);
         }
         if (text) {
             MEMBER(char *, m, f->offset) = text;
+        } else if (!v && is_required(req, f->name)) {
+            /* a required field absent or null is not a default value */
+            return fail(CMDOP_EDECODE, err, es, "%s: required field %s", sub,
+                        json_object_get(o, f->name) ? "is null" : "missing");
         } else if (!v) {
             continue;
         } else if (f->label == PROTOBUF_C_LABEL_REPEATED) {
@@ -648,6 +677,15 @@ static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
     return 0;
 }
 
+int cmdop__stdio_response_to_msg(const ProtobufCMessageDescriptor *desc, const json_t *obj,
+                                 ProtobufCMessage **out, char *err, size_t err_size)
+{
+    g_strict = true;
+    int rc = cmdop__stdio_json_to_msg(desc, obj, out, err, err_size);
+    g_strict = false;
+    return rc;
+}
+
 int cmdop__stdio_json_to_msg(const ProtobufCMessageDescriptor *desc, const json_t *obj,
                              ProtobufCMessage **out, char *err, size_t err_size)
 {
@@ -658,6 +696,15 @@ int cmdop__stdio_json_to_msg(const ProtobufCMessageDescriptor *desc, const json_
         return want(desc->short_name, "an object", obj, err, err_size);
     ProtobufCMessage *m = NULL;
     int rc = json_to_msg(desc, obj, &m, "", err, err_size);
+    if (rc == CMDOP_EDECODE) {
+        /* the thread's error names the field: the path before ": " */
+        char field[256] = "";
+        const char *colon = err ? strstr(err, ": ") : NULL;
+        if (colon)
+            snprintf(field, sizeof field, "%.*s", (int)(colon - err), err);
+        cmdop__error_set(CMDOP_EDECODE, 0, NULL, field[0] ? field : NULL, "%s: %s",
+                         desc->short_name, err ? err : "");
+    }
     if (rc) {
         protobuf_c_message_free_unpacked(m, NULL);
         return rc;

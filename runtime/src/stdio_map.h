@@ -75,12 +75,18 @@ int cmdop__stdio_unfold_offset_page(json_t *args, const char *page, const char *
 /*
  * A JSON object -> a NEW message of type `desc`, every part malloc'd so the
  * caller frees it with protobuf_c_message_free_unpacked(msg, NULL). Keys
- * without a field are ignored. Returns 0, or CMDOP_EINTERNAL when a value
+ * without a field are ignored. Returns 0, or CMDOP_EDECODE when a value
  * has the wrong JSON type or is out of range (`err` names the field path,
- * e.g. "items[2].specs.cpu_count"), or CMDOP_ENOMEM.
+ * e.g. "items[2].specs.cpu_count"; the thread's last error is set too, its
+ * field that path), or CMDOP_ENOMEM.
  */
 int cmdop__stdio_json_to_msg(const ProtobufCMessageDescriptor *desc, const json_t *obj,
                              ProtobufCMessage **out, char *err, size_t err_size);
+/* The same for a server's answer: also CMDOP_EDECODE when a field the IDL
+ * requires (types_json.h cmdop__record_required_fields) is absent or null,
+ * at any depth (docs/reliability.md "Responses: strict decoding"). */
+int cmdop__stdio_response_to_msg(const ProtobufCMessageDescriptor *desc, const json_t *obj,
+                                 ProtobufCMessage **out, char *err, size_t err_size);
 
 /* The JSON string of enum value `value` ("none" for MFA_REQUIREMENT_NONE);
  * NULL for the zero value or a number the enum does not have. Writes into

@@ -46,7 +46,7 @@ void cmdop__stdio_send_result(cmdop__stdio_writer *w, uint32_t id, Cmdop__Core__
     const ProtobufCFieldDescriptor *arm = cmdop__stdio_arm(op->env_resp_field);
     char err[256], msg[400];
     ProtobufCMessage *m = NULL;
-    int rc = arm ? cmdop__stdio_json_to_msg(arm->descriptor, res, &m, err, sizeof err)
+    int rc = arm ? cmdop__stdio_response_to_msg(arm->descriptor, res, &m, err, sizeof err)
                  : CMDOP_EINTERNAL;
     if (!arm)
         snprintf(err, sizeof err, "no envelope arm %d", op->env_resp_field);
@@ -55,7 +55,14 @@ void cmdop__stdio_send_result(cmdop__stdio_writer *w, uint32_t id, Cmdop__Core__
                  arm ? ((const ProtobufCMessageDescriptor *)arm->descriptor)->short_name
                      : "its arm",
                  err);
-        cmdop__stdio_send_error_code(w, id, "internal", msg);
+        if (rc == CMDOP_EDECODE && cmdop_error_last()) {
+            /* a `decode` error with the field path (stdio_map.h) */
+            cmdop_error e = *cmdop_error_last();
+            e.message = msg;
+            cmdop__stdio_send_error(w, id, &e);
+        } else {
+            cmdop__stdio_send_error_code(w, id, "internal", msg);
+        }
         return;
     }
     cmdop__stdio_send(w, id, kind, op->env_resp_field, m);

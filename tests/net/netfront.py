@@ -4,12 +4,13 @@
   make_ca(dir)             a throwaway CA and a server certificate for
                            127.0.0.1/localhost, made with the openssl CLI
   TLSFront(cert, key, up)  TLS on a loopback port, each connection piped to
-                           the plain-HTTP upstream (the relay); counts accepts
+                           the plain-HTTP upstream (the relay); counts accepts;
+                           legacy=True: TLS 1.0/1.1 only
   LoggingProxy()           an HTTP proxy (absolute-form requests and CONNECT)
                            that logs what it forwards, with the
                            Authorization header's presence
   Redirector(location)     answers every request 302 Location: <location>
-  Recorder()               answers 200 {} and records each request's headers
+  Recorder(body="{}")      answers 200 `body` and records each request's headers
 Each runs in a daemon thread; .port is its port, .close() stops it.
 """
 from __future__ import annotations
@@ -83,11 +84,18 @@ class _Listener:
 
 class TLSFront(_Listener):
     """TLS (1.2+) on loopback, piped to 127.0.0.1:upstream. `accepts` counts TCP
-    connections, `handshakes` the ones whose TLS handshake succeeded."""
+    connections, `handshakes` the ones whose TLS handshake succeeded. With
+    `legacy` the front speaks ONLY TLS 1.0 and 1.1 (OpenSSL security level 0),
+    the server a client with a TLS 1.2 floor must refuse."""
 
-    def __init__(self, cert: str, key: str, upstream: int) -> None:
+    def __init__(self, cert: str, key: str, upstream: int, legacy: bool = False) -> None:
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        if legacy:
+            self.ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+            self.ctx.minimum_version = ssl.TLSVersion.TLSv1
+            self.ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        else:
+            self.ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         self.ctx.load_cert_chain(cert, key)
         self.upstream, self.accepts, self.handshakes = upstream, 0, 0
         self.lock = threading.Lock()
@@ -171,16 +179,19 @@ class _HTTP:
 
 
 class Recorder(_HTTP):
-    """200 {} to everything; `requests` holds (method, path, headers dict)."""
+    """200 `body` (JSON text, default {}) to everything; `requests` holds
+    (method, path, headers dict). A hostile server when `body` has the wrong
+    shape (docs/reliability.md "Responses: strict decoding")."""
 
-    def __init__(self) -> None:
+    def __init__(self, body: str = "{}") -> None:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         rec = self.requests
+        answer = body.encode()
 
         class H(BaseHTTPRequestHandler):
             def _any(self) -> None:
                 rec.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
-                body = b"{}"
+                body = answer
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

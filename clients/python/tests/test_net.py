@@ -3,6 +3,7 @@ a local CA (openssl, at test time), a TLS front for the relay, a logging proxy,
 a redirector, planted symlinks. Everything on loopback (tests/net/netfront.py)."""
 from __future__ import annotations
 
+import builtins
 import logging
 import os
 import subprocess
@@ -86,10 +87,37 @@ async def test_a_private_ca_is_trusted_through_each_route(
 async def test_an_untrusted_certificate_fails_once_and_is_not_retried(
         relay: Relay, front: netfront.TLSFront) -> None:
     async with relay.client(base_url=https_url(relay, front)) as c:
-        with pytest.raises(cmdop.ConnectionError) as ei:
+        with pytest.raises(cmdop.TLSError) as ei:
             await c.machines.list()  # idempotent: would be retried 2 more times
-    assert "certificate" in str(ei.value) and "not retried" in str(ei.value)
+    e = ei.value
+    # its own stable code and class, still a ConnectionError (ours and the builtin)
+    assert e.code == "tls" and not e.retryable
+    assert isinstance(e, cmdop.ConnectionError) and isinstance(e, builtins.ConnectionError)
+    assert "certificate" in str(e) and "not retried" in str(e)
     assert front.accepts == 1 and front.handshakes == 0
+
+
+async def test_an_untrusted_certificate_ends_a_stream_with_the_tls_kind(
+        relay: Relay, front: netfront.TLSFront) -> None:
+    async with relay.client(base_url=https_url(relay, front)) as c:
+        with pytest.raises(cmdop.TLSError) as ei:
+            await c.machines.ask("20000000-0000-4000-8000-000000000001", "hi").collect()
+    assert isinstance(ei.value, cmdop.AgentStreamError) and ei.value.code == "tls"
+    assert front.accepts == 1
+
+
+async def test_a_server_below_tls_1_2_is_refused(relay: Relay, ca: dict[str, str]) -> None:
+    port = int(relay.url.rsplit(":", 1)[1].split("/", 1)[0])
+    old = netfront.TLSFront(ca["server.pem"], ca["server.key"], port, legacy=True)
+    try:
+        async with relay.client(base_url=https_url(relay, old), ca_file=ca["ca.pem"]) as c:
+            with pytest.raises(cmdop.ConnectionError) as ei:
+                await c.machines.list()
+        # trusted certificate, but no TLS 1.0/1.1 handshake ever completes
+        assert old.accepts >= 1 and old.handshakes == 0
+        assert not isinstance(ei.value, cmdop.TLSError)  # a protocol refusal, not the CA
+    finally:
+        old.close()
 
 
 async def test_an_unreadable_ca_file_is_a_validation_error(relay: Relay) -> None:

@@ -41,6 +41,9 @@ typedef enum cmdop_error_code {
     CMDOP_EPINTIMEOUT = -16,  /* "pin_required_timeout" */
     CMDOP_EAGENT = -17,       /* any other ask stream error; code string kept verbatim */
     CMDOP_EUNSUPPORTED = -18, /* "unsupported" */
+    CMDOP_EDECODE = -19,      /* "decode"      a 2xx answer of the wrong shape: a field of the
+                                 wrong JSON type, or a required field missing */
+    CMDOP_ETLS = -20,         /* "tls"         TLS certificate verification failed (never retried) */
     CMDOP_ITEROVER = -31      /* not an error: an iterator has no more items */
 } cmdop_error_code;
 

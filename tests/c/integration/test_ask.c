@@ -52,6 +52,11 @@ static long wait_counter(const char *key, long want)
     return v;
 }
 
+/* A validation error naming `field`, raised before the network (the caller
+ * compares the relay's request count around it: the stream stays open). */
+#define ASK_LOCAL_VALIDATION(rc, field) \
+    it_check_error(__FILE__, __LINE__, (rc), CMDOP_EVALIDATION, "validation", 0, (field))
+
 static cmdop_ask_stream *ask(cmdop_client *c, const char *machine, const char *prompt,
                              const cmdop_machines_ask_params *p)
 {
@@ -206,6 +211,10 @@ START_TEST(confirm_accepted_resumes_the_stream)
     cmdop_ask_frame *f = next_of(s, CMDOP_ASK_FRAME_CONFIRM_REQUIRED);
     ck_assert_str_eq(f->confirm_required->plan, "run: rm -rf /tmp/junk");
     ck_assert_str_eq(f->confirm_required->danger_level, "high");
+    /* an empty token is refused before the network */
+    size_t before = it_request_count();
+    ASK_LOCAL_VALIDATION(cmdop_ask_stream_confirm(s, "", true), "token");
+    ck_assert_uint_eq(it_request_count(), before);
     ck_assert_int_eq(cmdop_ask_stream_confirm(s, f->confirm_required->token, true), 0);
     /* a token is answered once */
     ck_assert_int_eq(cmdop_ask_stream_confirm(s, f->confirm_required->token, true),
@@ -283,6 +292,11 @@ START_TEST(pin_answered_right_continues)
     cmdop_ask_stream *s = ask(c, IT_M_CHARLIE, "echo: secret stuff", NULL);
     cmdop_ask_frame *f = next_of(s, CMDOP_ASK_FRAME_PIN_REQUIRED);
     ck_assert_str_eq(f->pin_required->label, "PIN for charlie");
+    /* an empty PIN or challenge id is refused before the network */
+    size_t before = it_request_count();
+    ASK_LOCAL_VALIDATION(cmdop_ask_stream_pin(s, f->pin_required->challenge_id, ""), "pin");
+    ASK_LOCAL_VALIDATION(cmdop_ask_stream_pin(s, "", "1234"), "challenge_id");
+    ck_assert_uint_eq(it_request_count(), before);
     ck_assert_int_eq(cmdop_ask_stream_pin(s, f->pin_required->challenge_id, "1234"), 0);
     cmdop_ask_frame_free(f);
     cmdop_ask_frame *done;
@@ -375,13 +389,21 @@ START_TEST(request_errors)
     cmdop_ask_frame *f;
     IT_ERR(cmdop_ask_stream_next(s, &f), CMDOP_ENOTFOUND, "not_found", 404);
     cmdop_ask_stream_free(s);
-    /* the relay's own rule (prompt 1..100000 bytes) */
-    s = ask(c, IT_M_ALPHA, "", NULL);
-    IT_ERR(cmdop_ask_stream_next(s, &f), CMDOP_EVALIDATION, "validation", 422);
-    cmdop_ask_stream_free(s);
-    /* caught before the network */
+    /* caught before the network: the IDL's ask rules (prompt 1..100000
+     * bytes, timeout_seconds 1..86400), the relay's own */
     it_clear_recording();
     IT_LOCAL_VALIDATION(cmdop_machines_ask(&s, c, IT_M_ALPHA, NULL, NULL), "prompt");
+    IT_LOCAL_VALIDATION(cmdop_machines_ask(&s, c, IT_M_ALPHA, "", NULL), "prompt");
+    char *big = malloc(100002);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'x', 100001);
+    big[100001] = '\0';
+    IT_LOCAL_VALIDATION(cmdop_machines_ask(&s, c, IT_M_ALPHA, big, NULL), "prompt");
+    free(big);
+    cmdop_machines_ask_params p = CMDOP_MACHINES_ASK_PARAMS_INIT;
+    p.timeout_seconds = -1;
+    p.has_timeout_seconds = true;
+    IT_LOCAL_VALIDATION(cmdop_machines_ask(&s, c, IT_M_ALPHA, "hi", &p), "timeout_seconds");
     cmdop_client_free(c);
     /* no relay token */
     c = it_client(IT_PLATFORM_ONLY, NULL);

@@ -77,9 +77,14 @@ END_TEST
 START_TEST(record_lists_are_arrays_of_pointers)
 {
     cmdop_fleet_list *l = NULL;
+    /* every field the IDL requires is there (a missing one is a decode error) */
+#define FLEET(id, name) "{\"id\":\"" id "\",\"name\":\"" name "\",\"slug\":\"" id "\"," \
+                        "\"mfa_required\":\"none\",\"created_at\":\"2026-01-01T00:00:00Z\"}"
     ck_assert_int_eq(cmdop_fleet_list_from_json(&l,
-        "{\"items\":[{\"id\":\"f1\",\"name\":\"one\"},{\"id\":\"f2\",\"name\":\"two\"}],"
-        "\"total\":2}"), 0);
+        "{\"items\":[" FLEET("f1", "one") "," FLEET("f2", "two") "],"
+        "\"total\":2,\"offset\":0,\"per_page\":20,\"page\":1,\"has_next\":false,"
+        "\"has_prev\":false}"), 0);
+#undef FLEET
     ck_assert_uint_eq(l->items_count, 2);
     cmdop_fleet_summary *second = l->items[1];
     ck_assert_str_eq(second->id, "f2");

@@ -97,7 +97,7 @@ START_TEST(test_wrong_types_name_the_field)
         text = json_dumps(bad, JSON_COMPACT);
         cmdop_error_clear();
         rc = s->roundtrip(text, &out);
-        ck_assert_msg(rc == CMDOP_EINTERNAL, "%s.%s: wrong type accepted (rc %d)", s->name,
+        ck_assert_msg(rc == CMDOP_EDECODE, "%s.%s: wrong type accepted (rc %d)", s->name,
                       key, rc);
         ck_assert_ptr_null(out);
         err = cmdop_error_last();
@@ -118,25 +118,77 @@ START_TEST(test_wrong_types_name_the_field)
 }
 END_TEST
 
+/* The sample of record `name` (types_samples.c) with the keys of the object
+ * `over` (JSON text) set, as compact text (NEW, free()). */
+static char *sample_with(const char *name, const char *over)
+{
+    for (size_t i = 0; i < cmdop__record_samples_count; i++) {
+        if (strcmp(cmdop__record_samples[i].name, name) != 0)
+            continue;
+        json_t *s = load(cmdop__record_samples[i].json), *o = load(over);
+        json_object_update(s, o);
+        char *text = json_dumps(s, JSON_COMPACT);
+        json_decref(s);
+        json_decref(o);
+        return text;
+    }
+    ck_abort_msg("no sample %s", name);
+    return NULL;
+}
+
 START_TEST(test_unknown_keys_and_nulls)
 {
     cmdop_machine_summary *m = NULL;
-    const char *text = "{\"id\":\"m1\",\"future_field\":{\"x\":[1,2]},\"last_heartbeat_at\":null,"
-                       "\"specs\":{\"cpu_count\":8,\"extra\":true},\"fleets\":[]}";
+    char *text = sample_with("MachineSummary",
+                             "{\"id\":\"m1\",\"future_field\":{\"x\":[1,2]},\"last_heartbeat_at\":null,"
+                             "\"fleets\":[]}");
     char *out;
 
     ck_assert_int_eq(cmdop_machine_summary_from_json(&m, text), 0);
     ck_assert_str_eq(m->id, "m1");
     ck_assert_ptr_null(m->last_heartbeat_at);
     ck_assert_ptr_nonnull(m->specs);
-    ck_assert_int_eq(m->specs->cpu_count, 8);
     ck_assert_uint_eq(m->fleets_count, 0);
     out = cmdop_machine_summary_to_json(m);
     ck_assert_ptr_nonnull(out);
     ck_assert_ptr_null(strstr(out, "future_field"));
     ck_assert_ptr_null(strstr(out, "last_heartbeat_at"));
     free(out);
+    free(text);
     cmdop_machine_summary_free(m);
+}
+END_TEST
+
+/* A field the IDL does not mark optional, absent or null, is a decode error
+ * naming the record and the field, never a record with a default in it. */
+START_TEST(test_required_fields)
+{
+    cmdop_machine_summary *m = NULL;
+    const cmdop_error *e;
+    char *text = sample_with("MachineSummary", "{\"name\":null}");
+
+    ck_assert_int_eq(cmdop_machine_summary_from_json(&m, text), CMDOP_EDECODE);
+    ck_assert_ptr_null(m);
+    e = cmdop_error_last();
+    ck_assert_str_eq(e->code_str, "decode");
+    ck_assert_str_eq(e->field, "name");
+    ck_assert_msg(strstr(e->message, "MachineSummary.name: required field is null"), "%s",
+                  e->message);
+    free(text);
+
+    /* a nested record names its own record */
+    text = sample_with("MachineSummary", "{\"specs\":{\"cpu_model\":\"x\"}}");
+    ck_assert_int_eq(cmdop_machine_summary_from_json(&m, text), CMDOP_EDECODE);
+    ck_assert_msg(strstr(cmdop_error_last()->message, "MachineSpecs.cpu_count: required field "
+                                                      "missing"),
+                  "%s", cmdop_error_last()->message);
+    free(text);
+
+    /* records that are only a stream frame's arm stay lenient */
+    cmdop_ask_frame *f = NULL;
+    ck_assert_int_eq(cmdop_ask_frame_from_json(&f, "{\"type\":\"done\",\"success\":true}"), 0);
+    ck_assert(f->done->success);
+    cmdop_ask_frame_free(f);
 }
 END_TEST
 
@@ -145,9 +197,11 @@ START_TEST(test_enums_and_optional_scalars)
     cmdop_schedule_view *s = NULL;
     char *out;
 
-    ck_assert_int_eq(cmdop_schedule_view_from_json(&s,
+    char *text = sample_with("ScheduleView",
         "{\"target_kind\":\"specific_machines\",\"last_status\":\"failed\","
-        "\"machine_ids\":[\"a\",\"b\"]}"), 0);
+        "\"machine_ids\":[\"a\",\"b\"]}");
+    ck_assert_int_eq(cmdop_schedule_view_from_json(&s, text), 0);
+    free(text);
     ck_assert_int_eq(s->target_kind, CMDOP_SCHEDULE_TARGET_KIND_SPECIFIC_MACHINES);
     ck_assert(s->has_last_status);
     ck_assert_int_eq(s->last_status, CMDOP_SCHEDULE_RUN_STATUS_FAILED);
@@ -187,7 +241,7 @@ START_TEST(test_bad_text)
     cmdop_bot *b = NULL;
     ck_assert_int_eq(cmdop_bot_from_json(&b, "{not json"), CMDOP_EINVALID);
     ck_assert_ptr_null(b);
-    ck_assert_int_eq(cmdop_bot_from_json(&b, "[1,2]"), CMDOP_EINTERNAL);
+    ck_assert_int_eq(cmdop_bot_from_json(&b, "[1,2]"), CMDOP_EDECODE);
     ck_assert_ptr_null(b);
     ck_assert_int_eq(cmdop_bot_from_json(NULL, "{}"), CMDOP_EINVALID);
 }
@@ -203,6 +257,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_roundtrip, 0, n);
     tcase_add_loop_test(tc, test_wrong_types_name_the_field, 0, n);
     tcase_add_test(tc, test_unknown_keys_and_nulls);
+    tcase_add_test(tc, test_required_fields);
     tcase_add_test(tc, test_enums_and_optional_scalars);
     tcase_add_test(tc, test_union_arms);
     tcase_add_test(tc, test_bad_text);

@@ -100,6 +100,41 @@ START_TEST(ca_precedence)
 }
 END_TEST
 
+START_TEST(system_ca_bundle_is_probed_last)
+{
+    char dir[] = "/tmp/cmdop-ca-XXXXXX", pem[64];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(pem, sizeof pem, "%s/bundle.pem", dir);
+    FILE *f = fopen(pem, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    const char *const none[] = {"/nonexistent/a.crt", "/nonexistent/b.pem", NULL};
+    const char *const some[] = {"/nonexistent/a.crt", pem, "/etc/hostname", NULL};
+    ck_assert_ptr_null(cmdop__net_probe_ca(none));
+    ck_assert_ptr_null(cmdop__net_probe_ca(NULL));
+    ck_assert_str_eq(cmdop__net_probe_ca(some), pem);   /* the first readable one */
+    chmod(pem, 0);
+    if (geteuid() != 0)   /* root reads anything */
+        ck_assert_str_eq(cmdop__net_probe_ca(some), "/etc/hostname");
+    unlink(pem);
+    rmdir(dir);
+    /* Resolved without any CA setting: the system bundle, when this machine has one. */
+    env_clear();
+    cmdop__net n = resolve(NULL);
+    const char *sys = cmdop__net_probe_ca(cmdop__net_system_ca_files);
+    if (sys)
+        ck_assert_str_eq(n.ca_file, sys);
+    else
+        ck_assert_ptr_null(n.ca_file);
+    cmdop__net_clear(&n);
+    /* Any setting wins over it. */
+    env_set("SSL_CERT_FILE", "/etc/hosts");
+    n = resolve(NULL);
+    ck_assert_str_eq(n.ca_file, "/etc/hosts");
+    cmdop__net_clear(&n);
+}
+END_TEST
+
 START_TEST(options_version_1_still_accepted)
 {
     env_clear();
@@ -108,7 +143,11 @@ START_TEST(options_version_1_still_accepted)
     o.ca_file = "/nonexistent";   /* not a member of version 1: never read */
     cmdop__config c;
     ck_assert_int_eq(cmdop__config_resolve(&c, &o, fake_getenv), 0);
-    ck_assert_ptr_null(c.net.ca_file);
+    const char *sys = cmdop__net_probe_ca(cmdop__net_system_ca_files);
+    if (sys)   /* "/nonexistent" was not read: the system bundle, or none */
+        ck_assert_str_eq(c.net.ca_file, sys);
+    else
+        ck_assert_ptr_null(c.net.ca_file);
     cmdop__config_clear(&c);
     o.version = CMDOP_CLIENT_OPTIONS_VERSION;
     o.ca_file = "/etc/hosts";
@@ -297,6 +336,7 @@ static Suite *suite(void)
     tcase_add_test(t, proxies_in_both_cases);
     tcase_add_test(t, httpoxy_ignores_uppercase_http_proxy_under_cgi);
     tcase_add_test(t, ca_precedence);
+    tcase_add_test(t, system_ca_bundle_is_probed_last);
     tcase_add_test(t, options_version_1_still_accepted);
     tcase_add_test(t, loopback_hosts);
     tcase_add_test(t, redaction);

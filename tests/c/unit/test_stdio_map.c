@@ -387,28 +387,120 @@ START_TEST(every_record_sample_round_trips_through_the_wire)
 }
 END_TEST
 
+/* The sample document of record `name` (every field set, types_samples.c). */
+static json_t *sample(const char *name)
+{
+    for (size_t i = 0; i < cmdop__record_samples_count; i++)
+        if (strcmp(cmdop__record_samples[i].name, name) == 0)
+            return load(cmdop__record_samples[i].json);
+    ck_abort_msg("no sample %s", name);
+    return NULL;
+}
+
+/* The sample of `name` with the keys of the object `over` (JSON text) set. */
+static json_t *sample_with(const char *name, const char *over)
+{
+    json_t *s = sample(name), *o = load(over);
+    json_object_update(s, o);
+    json_decref(o);
+    return s;
+}
+
+/* A MachineList whose items are `items` (stolen). */
+static json_t *machine_list_of(json_t *items)
+{
+    json_t *l = sample("MachineList");
+    json_object_set_new(l, "items", items);
+    return l;
+}
+
 START_TEST(response_type_errors_name_the_path)
 {
     const ProtobufCMessageDescriptor *d = &cmdop__core__v1__machine_list__descriptor;
-    const char *cases[][2] = {
-        {"{\"items\":[{\"id\":\"a\"},{\"specs\":{\"cpu_count\":\"many\"}}]}",
-         "items[1].specs.cpu_count"},
-        {"{\"items\":{}}", "items"},
-        {"{\"has_more\":1}", "has_more"},
-        {"{\"items\":[{\"specs\":{\"cpu_count\":4294967296}}]}", "items[0].specs.cpu_count"},
-        {"{\"items\":[{\"fleets\":[{\"slug\":7}]}]}", "items[0].fleets[0].slug"},
+    json_t *bad_specs = sample("MachineSummary"), *big = sample("MachineSummary");
+    json_t *bad_ref = sample("MachineSummary"), *no_name = sample("MachineSummary");
+    json_t *null_name = sample("MachineSummary");
+    json_object_set_new(bad_specs, "specs", sample_with("MachineSpecs", "{\"cpu_count\":\"many\"}"));
+    json_object_set_new(big, "specs", sample_with("MachineSpecs", "{\"cpu_count\":4294967296}"));
+    json_object_set_new(bad_ref, "fleets",
+                        json_pack("[o]", sample_with("MachineFleetRef", "{\"slug\":7}")));
+    json_object_del(no_name, "name");
+    json_object_set_new(null_name, "name", json_null());
+    json_t *no_more = sample("MachineList");
+    json_object_del(no_more, "has_more");
+    struct {
+        json_t *doc;
+        const char *path, *what;
+    } cases[] = {
+        {machine_list_of(json_pack("[oo]", sample("MachineSummary"), bad_specs)),
+         "items[1].specs.cpu_count", "expected an integer"},
+        {load("{\"items\":{}}"), "items", "expected an array"},
+        {sample_with("MachineList", "{\"has_more\":1}"), "has_more", "expected a boolean"},
+        {machine_list_of(json_pack("[o]", big)), "items[0].specs.cpu_count", "out of range"},
+        {machine_list_of(json_pack("[o]", bad_ref)), "items[0].fleets[0].slug", "expected a string"},
+        /* a field the IDL requires (no `?`) missing or null is no default */
+        {machine_list_of(json_pack("[o]", no_name)), "items[0].name", "required field missing"},
+        {machine_list_of(json_pack("[o]", null_name)), "items[0].name", "required field is null"},
+        {no_more, "has_more", "required field missing"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        json_t *j = load(cases[i][0]);
         ProtobufCMessage *m = (ProtobufCMessage *)1;
         char err[256];
-        ck_assert_int_eq(cmdop__stdio_json_to_msg(d, j, &m, err, sizeof err), CMDOP_EINTERNAL);
+        cmdop_error_clear();
+        ck_assert_int_eq(cmdop__stdio_response_to_msg(d, cases[i].doc, &m, err, sizeof err),
+                         CMDOP_EDECODE);
         ck_assert_ptr_null(m);
-        ck_assert_msg(strncmp(err, cases[i][1], strlen(cases[i][1])) == 0 &&
-                          err[strlen(cases[i][1])] == ':',
+        ck_assert_msg(strncmp(err, cases[i].path, strlen(cases[i].path)) == 0 &&
+                          err[strlen(cases[i].path)] == ':' && strstr(err, cases[i].what),
                       "case %zu: %s", i, err);
-        json_decref(j);
+        /* the thread's error: code decode, the path as its field, the record named */
+        const cmdop_error *e = cmdop_error_last();
+        ck_assert_ptr_nonnull(e);
+        ck_assert_str_eq(e->code_str, "decode");
+        ck_assert_str_eq(e->field, cases[i].path);
+        ck_assert_msg(strstr(e->message, "MachineList") != NULL, "%s", e->message);
+        json_decref(cases[i].doc);
     }
+}
+END_TEST
+
+START_TEST(response_optional_fields_may_be_absent_or_null)
+{
+    /* `?` fields absent or null, and records reached only as a stream
+     * frame's arm (the 1.1 frame schema has no presence), stay lenient */
+    json_t *item = sample("MachineSummary");
+    json_object_del(item, "last_heartbeat_at");
+    json_object_set_new(item, "disabled_at", json_null());
+    json_t *j = machine_list_of(json_pack("[o]", item));
+    json_object_del(j, "next_cursor");
+    ProtobufCMessage *m = NULL;
+    char err[256];
+    ck_assert_int_eq(cmdop__stdio_response_to_msg(&cmdop__core__v1__machine_list__descriptor, j,
+                                                  &m, err, sizeof err),
+                     0);
+    const Cmdop__Core__V1__MachineList *l = (const Cmdop__Core__V1__MachineList *)m;
+    ck_assert_uint_eq(l->n_items, 1);
+    ck_assert_ptr_null(l->items[0]->last_heartbeat_at);
+    ck_assert_ptr_null(l->next_cursor);
+    protobuf_c_message_free_unpacked(m, NULL);
+    json_decref(j);
+    j = load("{\"done\":{\"success\":true}}");
+    ck_assert_int_eq(cmdop__stdio_response_to_msg(&cmdop__core__v1__ask_frame__descriptor, j, &m,
+                                                  err, sizeof err),
+                     0);
+    protobuf_c_message_free_unpacked(m, NULL);
+    json_decref(j);
+    /* a request's JSON (the envelope's own, mapped back) has no presence
+     * rule: an OffsetPage without its offset maps */
+    j = load("{\"per_page\":0}");
+    ck_assert_int_eq(cmdop__stdio_json_to_msg(&cmdop__core__v1__offset_page__descriptor, j, &m,
+                                              err, sizeof err),
+                     0);
+    ck_assert_int_eq(cmdop__stdio_response_to_msg(&cmdop__core__v1__offset_page__descriptor, j,
+                                                  &m, err, sizeof err),
+                     CMDOP_EDECODE);
+    protobuf_c_message_free_unpacked(m, NULL);
+    json_decref(j);
 }
 END_TEST
 
@@ -423,12 +515,12 @@ START_TEST(oneof_takes_one_member)
     json_t *j = load("{\"event\":{\"event_type\":1},\"done\":{\"success\":true}}");
     ProtobufCMessage *m = (ProtobufCMessage *)1;
     char err[256];
-    ck_assert_int_eq(cmdop__stdio_json_to_msg(d, j, &m, err, sizeof err), CMDOP_EINTERNAL);
+    ck_assert_int_eq(cmdop__stdio_json_to_msg(d, j, &m, err, sizeof err), CMDOP_EDECODE);
     ck_assert_ptr_null(m);
     ck_assert_msg(strstr(err, "oneof") != NULL, "%s", err);
     json_decref(j);
     j = load("{\"event\":{\"event_type\":\"x\"}}");
-    ck_assert_int_eq(cmdop__stdio_json_to_msg(d, j, &m, err, sizeof err), CMDOP_EINTERNAL);
+    ck_assert_int_eq(cmdop__stdio_json_to_msg(d, j, &m, err, sizeof err), CMDOP_EDECODE);
     ck_assert_ptr_null(m);
     ck_assert_msg(strncmp(err, "event.event_type:", 17) == 0, "%s", err);
     json_decref(j);
@@ -445,7 +537,8 @@ START_TEST(response_lenient_where_the_typed_mapping_is)
 {
     /* unknown keys ignored, null = absent, unknown enum string = absent,
      * integral numbers accepted for doubles */
-    json_t *j = load("{\"id\":\"f\",\"mfa_required\":\"sometimes\",\"role\":null,\"extra\":[1]}");
+    json_t *j = sample_with("FleetSummary",
+                            "{\"id\":\"f\",\"mfa_required\":\"sometimes\",\"role\":null,\"extra\":[1]}");
     ProtobufCMessage *m = NULL;
     char err[256];
     ck_assert_int_eq(cmdop__stdio_json_to_msg(&cmdop__core__v1__fleet_summary__descriptor, j,
@@ -458,7 +551,7 @@ START_TEST(response_lenient_where_the_typed_mapping_is)
     protobuf_c_message_free_unpacked(m, NULL);
     json_decref(j);
 
-    j = load("{\"mfa_required\":\"required\"}");
+    j = sample_with("FleetSummary", "{\"mfa_required\":\"required\"}");
     ck_assert_int_eq(cmdop__stdio_json_to_msg(&cmdop__core__v1__fleet_summary__descriptor, j,
                                               &m, err, sizeof err),
                      0);
@@ -468,7 +561,7 @@ START_TEST(response_lenient_where_the_typed_mapping_is)
     protobuf_c_message_free_unpacked(m, NULL);
     json_decref(j);
 
-    j = load("{\"cpu_usage\":3,\"uptime_seconds\":9007199254740993}");
+    j = sample_with("LiveMetrics", "{\"cpu_usage\":3,\"uptime_seconds\":9007199254740993}");
     ck_assert_int_eq(cmdop__stdio_json_to_msg(&cmdop__core__v1__live_metrics__descriptor, j, &m,
                                               err, sizeof err),
                      0);
@@ -798,6 +891,7 @@ int main(void)
     tcase_add_test(tc, request_with_invalid_utf8_names_the_field);
     tcase_add_test(tc, every_record_sample_round_trips_through_the_wire);
     tcase_add_test(tc, response_type_errors_name_the_path);
+    tcase_add_test(tc, response_optional_fields_may_be_absent_or_null);
     tcase_add_test(tc, oneof_takes_one_member);
     tcase_add_test(tc, response_lenient_where_the_typed_mapping_is);
     tcase_add_test(tc, enum_strings_by_suffix);

@@ -14,6 +14,7 @@
 #include "op_descs.h"
 #include "request.h"
 #include "result_shape.h"
+#include "types_json.h"
 #include "validate.h"
 #include "wire_map.h"
 
@@ -181,6 +182,34 @@ static json_t *shape(const char *name, const char *args_json, const char *answer
     return doc;
 }
 
+/* The sample of record `name` (types_samples.c: every field set, as on the
+ * wire) with the keys of the object `over` (JSON text) set; NEW text, free(). */
+static char *sample_with(const char *name, const char *over)
+{
+    for (size_t i = 0; i < cmdop__record_samples_count; i++) {
+        if (strcmp(cmdop__record_samples[i].name, name) != 0)
+            continue;
+        json_t *s = json_loads(cmdop__record_samples[i].json, 0, NULL);
+        json_t *o = json_loads(over, 0, NULL);
+        ck_assert(s && o);
+        /* a `flatten` field (MachineDetail.summary) sits at the top on the wire */
+        json_t *nested = json_object_get(s, "summary");
+        if (strcmp(name, "MachineDetail") == 0 && json_is_object(nested)) {
+            json_incref(nested);
+            json_object_del(s, "summary");
+            json_object_update(s, nested);
+            json_decref(nested);
+        }
+        json_object_update(s, o);
+        char *text = json_dumps(s, JSON_COMPACT);
+        json_decref(s);
+        json_decref(o);
+        return text;
+    }
+    ck_abort_msg("no sample %s", name);
+    return NULL;
+}
+
 static json_int_t geti(const json_t *o, const char *k)
 {
     return json_integer_value(json_object_get(o, k));
@@ -249,13 +278,15 @@ END_TEST
 START_TEST(wire_to_model)
 {
     /* flat MachineDetail -> summary nested */
-    json_t *d = shape("machines.get", "{\"machine_id\": \"m\"}",
-                      "{\"id\": \"m\", \"name\": \"alpha\", \"disabled_at\": null, \"is_root\": true,"
-                      " \"username\": \"ops\", \"specs\": {\"cpu_count\": 4}}");
+    char *flat = sample_with("MachineDetail",
+                             "{\"id\": \"m\", \"name\": \"alpha\", \"disabled_at\": null,"
+                             " \"is_root\": true, \"username\": \"ops\"}");
+    json_t *d = shape("machines.get", "{\"machine_id\": \"m\"}", flat);
+    free(flat);
     json_t *s = json_object_get(d, "summary");
     ck_assert(json_is_object(s));
     ck_assert_str_eq(json_string_value(json_object_get(s, "name")), "alpha");
-    ck_assert_int_eq(geti(json_object_get(s, "specs"), "cpu_count"), 4);
+    ck_assert(json_is_object(json_object_get(s, "specs")));
     cmdop_machine_detail *md = NULL;
     char *text = json_dumps(d, JSON_COMPACT);
     ck_assert_int_eq(cmdop_machine_detail_from_json(&md, text), 0);
@@ -292,19 +323,25 @@ END_TEST
 START_TEST(typed_readers_take_the_wire_too)
 {
     cmdop_machine_detail *md = NULL;
-    ck_assert_int_eq(cmdop_machine_detail_from_json(&md, "{\"id\": \"m\", \"name\": \"flat\","
-                                                         " \"disabled_at\": null, \"username\": \"u\"}"), 0);
+    char *text = sample_with("MachineDetail", "{\"id\": \"m\", \"name\": \"flat\","
+                                              " \"disabled_at\": null, \"username\": \"u\"}");
+    ck_assert_int_eq(cmdop_machine_detail_from_json(&md, text), 0);
+    free(text);
     ck_assert_ptr_nonnull(md->summary);
     ck_assert_str_eq(md->summary->name, "flat");
     ck_assert_str_eq(md->username, "u");
     cmdop_machine_detail_free(md);
     cmdop_fleet_summary *f = NULL;
-    ck_assert_int_eq(cmdop_fleet_summary_from_json(&f, "{\"id\": \"f\", \"mfa_required\": \"any\"}"), 0);
+    text = sample_with("FleetSummary", "{\"id\": \"f\", \"mfa_required\": \"any\"}");
+    ck_assert_int_eq(cmdop_fleet_summary_from_json(&f, text), 0);
+    free(text);
     ck_assert_int_eq(f->mfa_required, CMDOP_MFA_REQUIREMENT_REQUIRED);
     cmdop_fleet_summary_free(f);
     cmdop_schedule_run_view *r = NULL;
-    ck_assert_int_eq(cmdop_schedule_run_view_from_json(&r, "{\"status\": \"completed\","
-                                                          " \"finished_at\": null, \"duration_seconds\": null}"), 0);
+    text = sample_with("ScheduleRunView", "{\"status\": \"completed\","
+                                          " \"finished_at\": null, \"duration_seconds\": null}");
+    ck_assert_int_eq(cmdop_schedule_run_view_from_json(&r, text), 0);
+    free(text);
     ck_assert_int_eq(r->status, CMDOP_SCHEDULE_RUN_STATUS_SUCCESS);
     ck_assert(!r->has_duration_seconds);
     ck_assert_ptr_null(r->finished_at);
