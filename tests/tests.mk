@@ -50,3 +50,6 @@ VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-k
 test-valgrind: $(UNIT_BINS) $(INTEG_BINS) $(BUILD)/cmdop-core
 	@CK_FORK=no TEST_LABEL=valgrind TEST_RUNNER="$(VALGRIND)" CMDOP_CORE_BIN=$(BUILD)/cmdop-core \
 	  scripts/run-c-tests.sh $(UNIT_BINS) $(INTEG_BINS)
+
+# The win32-x64 core under Wine: make test-wine (tests/wine/).
+include tests/wine/wine.mk

@@ -1,18 +1,17 @@
 /* debug_log.c — see debug_log.h. */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "debug_log.h"
+#include "port.h"
 
 #define LOG_LINE_MAX 4096
 #define MAX_SECRETS 4
@@ -149,16 +148,9 @@ cmdop__debug_log *cmdop__debug_log_open_at(const char *path, cmdop__log_level le
     if (!path) {
         log->f = stderr;
     } else {
-        int flags = O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC |
-                    (exclusive ? O_EXCL : 0);
-        int fd = open(path, flags, 0600);
-        struct stat st;
-        /* a FIFO or device could block or leak: a regular file only */
-        if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
-            close(fd);
-            fd = -1;
-            errno = EINVAL;
-        }
+        /* 0600, no symlink, a regular file only (a FIFO or device could
+         * block or leak) */
+        int fd = cmdop__port_open_private(path, exclusive);
         log->f = fd >= 0 ? fdopen(fd, "a") : NULL;
         log->path = log->f ? strdup(path) : NULL;
         if (!log->f || !log->path) {
@@ -185,20 +177,8 @@ cmdop__debug_log *cmdop__debug_log_open(const char *path)
 /* A private directory for CMDOP_DEBUG's file into dir[size]: 0 or -1. */
 static int private_dir(cmdop__log_getenv_fn env, char *dir, size_t size)
 {
-    const char *xdg = env ? env("XDG_RUNTIME_DIR") : NULL;
-    if (xdg && *xdg == '/') {
-        snprintf(dir, size, "%s/cmdop", xdg);
-        if (mkdir(dir, 0700) == 0 || errno == EEXIST) {
-            struct stat st;
-            /* ours, a real directory (not a symlink), closed to others */
-            if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-                (st.st_mode & 077) == 0)
-                return 0;
-        }
-    }
-    const char *tmp = env ? env("TMPDIR") : NULL;
-    snprintf(dir, size, "%s/cmdop-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
-    return mkdtemp(dir) ? 0 : -1;   /* mkdtemp creates it 0700 */
+    return cmdop__port_private_dir(env ? env("XDG_RUNTIME_DIR") : NULL,
+                                   env ? env("TMPDIR") : NULL, dir, size);
 }
 
 static cmdop__log_level parse_level(const char *s)

@@ -3,10 +3,10 @@
  * long to wait, and the Idempotency-Key generator.
  */
 #include <stdio.h>
-#include <openssl/rand.h>
 
 #include "call.h"
 #include "error_internal.h"
+#include "port.h"
 #include "retry.h"
 
 long cmdop__retry_delay_ms(const cmdop__retry_policy *p, int retry,
@@ -46,7 +46,7 @@ bool cmdop__retry_is_retryable(const cmdop__http_req *req)
 int cmdop__uuid4(char out[37])
 {
     unsigned char b[16];
-    if (RAND_bytes(b, sizeof b) != 1)
+    if (cmdop__port_random(b, sizeof b) != 0)
         return CMDOP_EINTERNAL;
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);   /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);   /* RFC 4122 variant */

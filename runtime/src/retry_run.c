@@ -9,10 +9,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <openssl/rand.h>
 
 #include "cancel.h"
 #include "error_internal.h"
+#include "port.h"
 #include "retry.h"
 
 typedef struct run {
@@ -31,7 +31,7 @@ typedef struct run {
 static uint32_t random_u32(void)
 {
     uint32_t r = 0;
-    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
+    if (cmdop__port_random(&r, sizeof r) != 0)
         r = (uint32_t)cmdop__now_ms() * 2654435761u;  /* jitter only, not security */
     return r;
 }

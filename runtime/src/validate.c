@@ -3,12 +3,12 @@
  * the shape "<field>: <rule> (got <value>)" and the error's field is set, so
  * a caller (or a test) sees exactly which rule of which param failed.
  */
-#include <regex.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "cmdop/error.h"
 #include "call.h"
+#include "port.h"
 #include "validate.h"
 
 #define VFAIL(p, ...) cmdop__error_set(CMDOP_EVALIDATION, 0, NULL, (p)->name, __VA_ARGS__)
@@ -153,15 +153,11 @@ static int check_pattern(const cmdop__param_desc *p, const char *s)
 {
     if (!p->pattern)
         return 0;
-    regex_t re;
-    if (regcomp(&re, p->pattern, REG_EXTENDED) != 0)
+    /* Whole-value match, whether or not the pattern is anchored. */
+    int ok = cmdop__port_full_match(p->pattern, s);
+    if (ok < 0)
         return cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, p->name,
                                 "%s: invalid pattern %s in the op table", p->name, p->pattern);
-    regmatch_t m;
-    /* Whole-value match, whether or not the pattern is anchored. */
-    bool ok = regexec(&re, s, 1, &m, 0) == 0 && m.rm_so == 0 &&
-              (size_t)m.rm_eo == strlen(s);
-    regfree(&re);
     if (!ok)
         return VFAIL(p, "%s: must match %s (got \"%s\")", p->name, p->pattern, s);
     return 0;
