@@ -57,10 +57,11 @@ typedef struct relay_req {
 
 /*
  * Streamed bodies (the ask SSE route). The reader has libmicrohttpd's
- * content-reader contract: it runs on the connection's own thread, without
- * relay->lock, may block, and returns the number of bytes put in buf,
- * RELAY_STREAM_END after the last byte or RELAY_STREAM_ERROR to close the
- * connection abruptly. The release function runs exactly once when the
+ * content-reader contract: it runs on the daemon's one polling thread,
+ * without relay->lock, and must not block: it returns the number of bytes
+ * put in buf, 0 after suspending the connection (MHD_suspend_connection;
+ * whoever resumes it must know the connection), RELAY_STREAM_END after the
+ * last byte or RELAY_STREAM_ERROR to close the connection abruptly. The release function runs exactly once when the
  * server is done with the stream (finished, client gone, or shutdown).
  */
 #define RELAY_STREAM_END ((ssize_t)-1)

@@ -3,12 +3,16 @@
 RELAY_SRCS := $(sort $(wildcard relay/*.c))
 RELAY_SEEDS := $(sort $(wildcard relay/seed/*.json))
 RELAY_HDRS := $(wildcard relay/*.h)
+# The portability layer (runtime/src/port*, docs/runtime.md "Windows") is the
+# relay's too: its objects go in both archives, so the relay's own tests link
+# librelay.a alone.
+RELAY_PORT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard runtime/src/port*.c))
 RELAY_OBJS := $(patsubst relay/%.c,$(BUILD)/relay/%.o,$(RELAY_SRCS)) \
-              $(BUILD)/relay/seed_data.o
+              $(BUILD)/relay/seed_data.o $(RELAY_PORT_OBJS)
 
-$(BUILD)/relay/%.o: relay/%.c $(RELAY_HDRS)
+$(BUILD)/relay/%.o: relay/%.c $(RELAY_HDRS) $(wildcard runtime/src/port*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -Irelay -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -Irelay -Iruntime/src -c -o $@ $<
 
 $(BUILD)/relay/seed_data.c: $(RELAY_SEEDS) relay/seed-embed.sh
 	@mkdir -p $(@D)
@@ -19,4 +23,4 @@ $(BUILD)/relay/seed_data.o: $(BUILD)/relay/seed_data.c
 
 $(BUILD)/librelay.a: $(RELAY_OBJS)
 	@rm -f $@
-	ar rcs $@ $(RELAY_OBJS)
+	$(AR) rcs $@ $(RELAY_OBJS)

@@ -4,8 +4,8 @@
  * registry that owns every stream (docs/ask-protocol.md).
  *
  * Handlers run with relay->lock held and take registry->mu inside it; they
- * never block. The agent runs on its own thread per stream; the SSE reader
- * runs on the connection's thread.
+ * never block. Every agent is stepped by the one scheduler thread
+ * (relay_ask_sched.c); the SSE readers run on the daemon's thread.
  */
 #include "relay_ask.h"
 
@@ -33,27 +33,27 @@ int relay_ask_init(relay *r)
     pthread_mutex_init(&reg->mu, NULL);
     reg->armed = relay_ask_default_controls();
     reg->resumed = json_array();
+    reg->sched = relay_ask_sched_start();
+    if (!reg->sched || !reg->resumed) {
+        relay_ask_sched_free(reg->sched);
+        json_decref(reg->resumed);
+        pthread_mutex_destroy(&reg->mu);
+        free(reg);
+        return -1;
+    }
     r->ask = reg;
     return 0;
 }
 
-/* Marks every stream stopping and wakes its agent and readers. mu held. */
+/* Marks every stream stopping and kicks its agent, which finishes and lets
+ * its readers end. mu held. */
 static void stop_all(relay_ask_registry *reg)
 {
     for (ask_stream *st = reg->streams; st; st = st->next) {
         pthread_mutex_lock(&st->mu);
         st->stopping = true;
-        pthread_cond_broadcast(&st->cv);
         pthread_mutex_unlock(&st->mu);
-    }
-}
-
-/* Agents never take registry->mu, so joining under it cannot deadlock. */
-static void join_agent(ask_stream *st)
-{
-    if (st->agent_started) {
-        pthread_join(st->agent, NULL);
-        st->agent_started = false;
+        relay_ask_kick(reg->sched, st);
     }
 }
 
@@ -65,6 +65,10 @@ void relay_ask_stop(relay *r)
     pthread_mutex_lock(&reg->mu);
     reg->stopping = true;
     stop_all(reg);
+    /* Every suspended reader is resumed (and returns, its stream stopping)
+     * before the daemon stops: libmicrohttpd must not stop with suspended
+     * connections. */
+    relay_ask_sched_stop(reg->sched, reg);
     pthread_mutex_unlock(&reg->mu);
 }
 
@@ -74,11 +78,12 @@ void relay_ask_free(relay *r)
     if (!reg)
         return;
     /* The daemon is stopped: every reader was released. */
+    relay_ask_sched_stop(reg->sched, reg);
+    relay_ask_sched_free(reg->sched);
     ask_stream *st = reg->streams;
     while (st) {
         ask_stream *next = st->next;
-        join_agent(st);
-        ask_stream_free(st);
+        ask_stream_unref(st);
         st = next;
     }
     json_decref(reg->resumed);
@@ -91,30 +96,44 @@ void relay_ask_sweep(relay_ask_registry *reg)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    reg->swept_ms = ask_now_ms();
     ask_stream **link = &reg->streams;
     while (*link) {
         ask_stream *st = *link;
         pthread_mutex_lock(&st->mu);
         bool unread = st->subscribers == 0;
+        bool stop = false;
         /* A live stream nobody has read for ASK_KEEP_MS (dropped and never
          * resumed) is abandoned: stop its agent so it can go. */
         if (unread && !st->agent_done && !st->stopping &&
             ask_ms_between(st->idle_since, now) > ASK_KEEP_MS) {
             st->stopping = true;
-            pthread_cond_broadcast(&st->cv);
+            stop = true;
         }
         bool gone = unread && st->agent_done &&
                     (st->cancelled || st->stopping ||
                      ask_ms_between(st->done_at, now) > ASK_KEEP_MS);
         pthread_mutex_unlock(&st->mu);
+        if (stop)
+            relay_ask_kick(reg->sched, st);
         if (gone) {
             *link = st->next;
-            join_agent(st);
-            ask_stream_free(st);
+            ask_stream_unref(st);
         } else {
             link = &st->next;
         }
     }
+}
+
+/* Before a new ask: a sweep walks every stream, so with thousands open it
+ * runs at most every ASK_SWEEP_MS here (pin, confirm and the control
+ * endpoint always sweep). */
+#define ASK_SWEEP_MS 50
+
+static void sweep_now_and_then(relay_ask_registry *reg)
+{
+    if (ask_now_ms() - reg->swept_ms >= ASK_SWEEP_MS)
+        relay_ask_sweep(reg);
 }
 
 void relay_ask_reset(relay *r)
@@ -123,9 +142,7 @@ void relay_ask_reset(relay *r)
     if (!reg)
         return;
     pthread_mutex_lock(&reg->mu);
-    stop_all(reg);
-    for (ask_stream *st = reg->streams; st; st = st->next)
-        join_agent(st);    /* quick: each returns at its next wait */
+    stop_all(reg);         /* each agent finishes at its next step */
     relay_ask_sweep(reg);  /* those still read go when their reader ends */
     reg->armed = relay_ask_default_controls();
     reg->armed_left = 0;
@@ -207,24 +224,14 @@ static void open_stream(relay_ask_registry *reg, const relay_req *q,
     clock_gettime(CLOCK_MONOTONIC, &st->idle_since);
     if (!st->machine_id || !st->machine_name || !st->prompt ||
         !relay_ask_serve(out, st, q->conn, 0)) {
-        ask_stream_free(st);
+        ask_stream_unref(st);
         relay_error(out, 500, "internal", NULL, "out of memory");
         return;
     }
     st->next = reg->streams;
     reg->streams = st;
     atomic_fetch_add(&reg->opened, 1);
-    if (pthread_create(&st->agent, NULL, relay_ask_agent_main, st) == 0) {
-        st->agent_started = true;
-        return;
-    }
-    /* No thread: end the stream with an error frame instead of hanging. */
-    ask_stream_emit(st, "error", json_pack("{s:s, s:s}", "code", "internal",
-                                           "message", "cannot start agent"));
-    pthread_mutex_lock(&st->mu);
-    st->agent_done = true;
-    clock_gettime(CLOCK_MONOTONIC, &st->done_at);
-    pthread_mutex_unlock(&st->mu);
+    relay_ask_kick(reg->sched, st);   /* the agent's first step */
 }
 
 /* Last-Event-ID "<stream_id>.<seq>": replay after seq, then go on live. */
@@ -275,7 +282,7 @@ static void ask(relay *r, const relay_req *q, relay_resp *out)
                                       "Last-Event-ID") : NULL;
     relay_ask_registry *reg = r->ask;
     pthread_mutex_lock(&reg->mu);
-    relay_ask_sweep(reg);
+    sweep_now_and_then(reg);
     if (reg->stopping)
         relay_error(out, 503, "unavailable", NULL, "the relay is stopping");
     else if (last_id && *last_id)

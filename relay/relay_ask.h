@@ -1,24 +1,32 @@
 /*
  * relay_ask.h — machines.ask in the local relay (docs/ask-protocol.md):
- * the registry of streams, one stream per ask, a simulated agent thread per
- * stream and an SSE reader per connection.
+ * the registry of streams, one stream per ask, every agent a state machine
+ * stepped by ONE scheduler thread, and an SSE reader per connection that
+ * never blocks (libmicrohttpd suspends the connection while there is
+ * nothing to send, and the scheduler resumes it). No thread per stream or
+ * per connection: 10,000 streams are 10,000 small structs.
  *
  * Locks (always taken in this order, never the other way):
- *   relay->lock (the handlers)  ->  registry->mu  ->  stream->mu
- * Agent threads and SSE readers take only stream->mu (readers' release also
- * registry->mu first), so no blocking wait ever holds relay->lock or
- * registry->mu. Counters are atomics so an agent can bump them with only its
- * stream's lock.
+ *   relay->lock (the handlers)  ->  registry->mu  ->  stream->mu  ->  sched->mu
+ * Readers run on the daemon's thread and take stream->mu (their release
+ * registry->mu first); the scheduler takes stream->mu for a step and
+ * sched->mu only for its heap. Counters are atomics.
+ *
+ * Only the scheduler thread resumes a suspended connection, so a suspended
+ * reader (and its struct) stays alive until the scheduler lets it go.
  *
  * Files: relay_ask.c (registry, routes), relay_ask_stream.c (frame buffer,
- * waits, answers), relay_ask_sse.c (the per-connection reader),
- * relay_ask_agent.c (the simulated agent), relay_ask_control.c (the test
- * controls and counters under /_control).
+ * answers, references), relay_ask_sse.c (the per-connection reader),
+ * relay_ask_sched.c (the scheduler thread: timers, kicks, resumes, client
+ * gone), relay_ask_agent.c (the simulated agent's steps),
+ * relay_ask_control.c (the test controls and counters under /_control).
  */
 #ifndef RELAY_ASK_H
 #define RELAY_ASK_H
 
 #include "relay.h"
+
+#include "port_net.h"
 
 #include <stdatomic.h>
 #include <time.h>
@@ -38,15 +46,24 @@ typedef struct ask_controls {
 
 typedef enum ask_wait { ASK_WAIT_NONE, ASK_WAIT_PIN, ASK_WAIT_CONFIRM } ask_wait;
 
+/* Where the agent is; every state but AG_FINISHED is resumed by a step. */
+typedef enum ask_agent_state {
+    AG_START, AG_PIN_WAIT, AG_CONFIRM_WAIT, AG_TEXT, AG_FINISHED
+} ask_agent_state;
+
 typedef struct relay_ask_registry relay_ask_registry;
+typedef struct relay_ask_sched relay_ask_sched;
+typedef struct ask_sub ask_sub;
 
 typedef struct ask_stream {
     struct ask_stream *next;        /* registry list (registry->mu) */
     relay_ask_registry *reg;
     char id[40];                    /* opaque, no '.' */
     pthread_mutex_t mu;
-    pthread_cond_t cv;              /* any change below */
+    atomic_int refs;                /* registry list + scheduler entries */
     /* --- under mu --- */
+    ask_sub *subs;                  /* the connections reading it */
+    long long hb_at;                /* earliest heartbeat entry queued, 0 none */
     char **frames;                  /* frames[i] = SSE text of seq i+1 */
     size_t n_frames, cap_frames;
     bool terminal;                  /* a done or error frame is stored */
@@ -56,7 +73,7 @@ typedef struct ask_stream {
     bool stall_done;
     bool cancelled;                 /* a client left before the end */
     bool stopping;                  /* reset or shutdown: end everything */
-    bool agent_done;                /* the agent thread has returned */
+    bool agent_done;                /* the agent finished (no more frames) */
     struct timespec done_at;        /* CLOCK_MONOTONIC, when agent_done */
     int subscribers;                /* open connections reading it */
     struct timespec idle_since;     /* when subscribers last became 0 */
@@ -74,8 +91,13 @@ typedef struct ask_stream {
     char *upfront_pin;              /* NULL: none came with the request */
     bool offline;
     ask_controls ctl;
-    pthread_t agent;
-    bool agent_started;
+    /* --- the agent's own state: only the scheduler thread touches it --- */
+    ask_agent_state ag;
+    long long t0_ms, pin_deadline_ms;
+    char pin_challenge[40];         /* the challenge a denial names */
+    char *text;                     /* the answer being streamed */
+    size_t text_pos, words_per_delta;
+    unsigned agent_gen;             /* under sched->mu: newest agent entry */
 } ask_stream;
 
 struct relay_ask_registry {
@@ -86,6 +108,8 @@ struct relay_ask_registry {
     long armed_left;
     json_t *resumed;                /* [{stream_id, last_event_id}] */
     atomic_long opened, cancelled, completed;
+    long long swept_ms;             /* when the last sweep ran */
+    relay_ask_sched *sched;
 };
 
 /* ---- lifecycle (relay_ask.c; called by relay_server.c) ------------------ */
@@ -99,47 +123,95 @@ void relay_ask_free(relay *r);
  * and counters. Called with relay->lock held. */
 void relay_ask_reset(relay *r);
 /* Forgets streams nobody reads whose agent returned and that were cancelled,
- * stopped or finished over ASK_KEEP_MS ago (joins their agents, which have
- * already returned). registry->mu held. */
+ * stopped or finished over ASK_KEEP_MS ago. registry->mu held. */
 void relay_ask_sweep(relay_ask_registry *reg);
 /* Controls with nothing armed and the default pacing. */
 ask_controls relay_ask_default_controls(void);
 
 /* ---- one stream (relay_ask_stream.c) ------------------------------------ */
-/* New stream (not yet listed or started); NULL when out of memory. */
+/* New stream with one reference (the registry's), not yet listed or
+ * started; NULL when out of memory. */
 ask_stream *ask_stream_new(relay_ask_registry *reg);
-/* Frees a stream whose agent was joined and that nobody reads. */
-void ask_stream_free(ask_stream *st);
+void ask_stream_ref(ask_stream *st);
+/* Drops a reference; the last one frees the stream (nobody reads it). */
+void ask_stream_unref(ask_stream *st);
 /* Stores a frame {"type": type, ...obj} (obj stolen) with the next seq and
- * wakes the readers; done/error frames are terminal. Returns false (and
- * stores nothing) once the stream is cancelled, stopping or terminal. */
+ * lets the readers go on; done/error frames are terminal. Returns false
+ * (and stores nothing) once the stream is cancelled, stopping or terminal.
+ * Scheduler thread only (it resumes suspended readers). */
 bool ask_stream_emit(ask_stream *st, const char *type, json_t *obj);
-/* Waits up to ms (or until cancelled/stopping). False means stop now. */
-bool ask_stream_sleep(ask_stream *st, long ms);
 /* Publishes a pending pin challenge / confirm token (fresh id into
  * st->challenge) so the side channel can answer it; call before emitting the
  * frame that names it, so an answer cannot arrive first. */
 void ask_stream_expect(ask_stream *st, ask_wait what);
-/* Waits for the answer to the pending challenge for up to ms (< 0: no
- * limit). Returns 1 answered (*ok set), 0 timed out, -1 stop now. The
- * challenge is withdrawn either way. */
-int ask_stream_await(ask_stream *st, long ms, bool *ok);
+/* The pending challenge's answer: 1 answered (*ok set; the challenge is
+ * withdrawn), 0 not yet, -1 stop now (cancelled or stopping). */
+int ask_stream_answered(ask_stream *st, bool *ok);
+/* Withdraws the pending challenge (a late answer then finds nothing). */
+void ask_stream_withdraw(ask_stream *st);
 /* Side channel: answers the pending challenge `id` of kind `what` on a
  * stream of machine_id. For a pin, ok is whether `pin` matches; for a
  * confirm, ok is `accept`, and the stream is handed over: its generation
  * goes up and *after_seq is the seq of the last frame stored (the
  * confirm_required frame; the agent is still waiting) so the caller can
- * serve the rest. Returns the stream, or NULL when no such challenge is
- * pending. registry->mu held. */
+ * serve the rest. The agent is kicked. Returns the stream, or NULL when no
+ * such challenge is pending. registry->mu held. */
 ask_stream *relay_ask_answer(relay_ask_registry *reg, const char *machine_id,
                              ask_wait what, const char *id, const char *pin,
                              bool accept, bool *ok, size_t *after_seq);
+/* Marks the agent finished (agent_done, done_at) and lets readers end. */
+void ask_stream_finish(ask_stream *st);
 /* Monotonic now + ms. */
 struct timespec ask_deadline(long ms);
 /* Milliseconds from `a` to `b` (negative if b is earlier). */
 long ask_ms_between(struct timespec a, struct timespec b);
+/* Monotonic milliseconds. */
+long long ask_now_ms(void);
+
+/* ---- the scheduler (relay_ask_sched.c) ----------------------------------- */
+/* Starts the scheduler thread. NULL when out of memory or no thread. */
+relay_ask_sched *relay_ask_sched_start(void);
+/* Resumes every suspended reader of every stream (registry->mu held by
+ * the caller, who marked them stopping), then ends and joins the thread. */
+void relay_ask_sched_stop(relay_ask_sched *s, relay_ask_registry *reg);
+/* After stop: drops the queued entries' references and frees s. */
+void relay_ask_sched_free(relay_ask_sched *s);
+/* Runs the stream's agent step soon (an answer, a cancel, a stop). Any
+ * thread; takes sched->mu only. */
+void relay_ask_kick(relay_ask_sched *s, ask_stream *st);
+/* Runs the agent step at monotonic time at_ms (replacing the previous
+ * agent entry). Scheduler thread (a step's own next wake). */
+void relay_ask_wake_at(relay_ask_sched *s, ask_stream *st, long long at_ms);
+/* A heartbeat check of the stream's readers at at_ms. stream->mu held. */
+void relay_ask_heartbeat_at(relay_ask_sched *s, ask_stream *st, long long at_ms);
+/* Watches a suspending reader's socket for the client leaving
+ * (stream->mu held; the reader is suspended from now on). */
+void relay_ask_watch(relay_ask_sched *s, ask_sub *sub, cmdop__socket fd);
+/* Scheduler thread, stream->mu held: resumes every suspended reader of st
+ * (all = false: only those whose heartbeat is due at now_ms; returns the
+ * earliest heartbeat still pending, 0 none). */
+long long relay_ask_resume_subs(relay_ask_sched *s, ask_stream *st, bool all,
+                                long long now_ms);
 
 /* ---- the SSE side (relay_ask_sse.c) ------------------------------------- */
+/* One connection reading a stream. The fields the scheduler uses are under
+ * the stream's mu. */
+struct ask_sub {
+    ask_sub *next_sub;              /* st->subs */
+    ask_stream *st;
+    void *conn;                     /* struct MHD_Connection * */
+    cmdop__socket fd;               /* the client's socket, CMDOP__NO_SOCKET if unknown */
+    size_t next;                    /* seq of the next frame to hand out */
+    size_t off;                     /* bytes of it (or of lit) already out */
+    const char *lit;                /* a ping or the malformed block, or NULL */
+    bool ended;                     /* the terminal frame was handed out */
+    bool dropped;                   /* the relay closed it (injected drop) */
+    bool suspended;                 /* parked until the scheduler resumes it */
+    bool watched;                   /* fd in the scheduler's gone-watch */
+    bool gone;                      /* the scheduler saw the client leave */
+    unsigned generation;            /* st->generation when it started */
+    long long last_out_ms;          /* when bytes were last handed out */
+};
 /* Starts serving `st` on connection `conn` (struct MHD_Connection *) from
  * the frame after `after_seq`: a 200 text/event-stream into out. The stream
  * gains a subscriber until the server releases the response. Returns false
@@ -148,8 +220,9 @@ bool relay_ask_serve(relay_resp *out, ask_stream *st, void *conn,
                      size_t after_seq);
 
 /* ---- the simulated agent (relay_ask_agent.c) ---------------------------- */
-/* Thread body: plays the agent for the stream (arg), then sets agent_done. */
-void *relay_ask_agent_main(void *arg);
+/* One step of the agent (scheduler thread): emits what is due and arranges
+ * its next wake (relay_ask_wake_at), or waits for a kick, or finishes. */
+void relay_ask_agent_step(relay_ask_sched *s, ask_stream *st);
 
 /* ---- routes ------------------------------------------------------------- */
 extern const relay_route relay_ask_routes[];          /* relay_ask.c */

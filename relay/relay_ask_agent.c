@@ -1,9 +1,11 @@
 /*
  * relay_ask_agent.c — the simulated agent behind an ask stream
  * (docs/ask-protocol.md, "Simulated agents"). Deterministic: what it says
- * depends only on the prompt, the machine and the test controls, and every
- * wait is interruptible, so a cancel, a reset or a shutdown stops it at its
- * next step.
+ * depends only on the prompt, the machine and the test controls. It is a
+ * state machine the scheduler steps (relay_ask_sched.c): a step emits what
+ * is due and then asks for its next wake (the pacing, a PIN deadline, a
+ * stall) or waits for a kick (an answer, a cancel, a stop), so no agent
+ * ever holds a thread.
  *
  * Order of the gates: offline machine, then the machine's PIN, then the
  * confirmation of a dangerous plan, then the answer itself.
@@ -17,11 +19,12 @@
 /* The event_type of a token delta. */
 #define ASK_EVENT_DELTA 1
 
-static long elapsed_ms(struct timespec t0)
+/* Frames one step may emit with pacing off before it yields to the others. */
+#define ASK_BATCH 256
+
+static long elapsed_ms(const ask_stream *st)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return ask_ms_between(t0, now);
+    return (long)(ask_now_ms() - st->t0_ms);
 }
 
 static bool emit_error(ask_stream *st, const char *code, const char *msg)
@@ -31,13 +34,13 @@ static bool emit_error(ask_stream *st, const char *code, const char *msg)
 }
 
 static bool emit_done(ask_stream *st, bool success, const char *text,
-                      const char *error, struct timespec t0)
+                      const char *error)
 {
     if (st->ctl.empty_done_text)   /* test control: the text only in the deltas */
         text = "";
     return ask_stream_emit(st, "done", json_pack(
         "{s:b, s:s, s:s, s:I}", "success", success, "text", text, "error",
-        error, "duration_ms", (json_int_t)elapsed_ms(t0)));
+        error, "duration_ms", (json_int_t)elapsed_ms(st)));
 }
 
 /* rm <...>, sudo, shutdown: the plan needs a human's yes. */
@@ -47,133 +50,238 @@ static bool dangerous(const char *prompt)
            strstr(prompt, "shutdown");
 }
 
-static bool emit_pin_denied(ask_stream *st, const char *challenge)
+static void emit_pin_denied(ask_stream *st, const char *challenge)
 {
-    return ask_stream_emit(st, "pin_denied", json_pack(
-               "{s:s, s:s}", "challenge_id", challenge, "reason",
-               "wrong PIN")) &&
-           emit_error(st, "pin_denied", "wrong PIN");
+    if (ask_stream_emit(st, "pin_denied", json_pack(
+            "{s:s, s:s}", "challenge_id", challenge, "reason", "wrong PIN")))
+        emit_error(st, "pin_denied", "wrong PIN");
 }
 
-/* True when the stream may go on past the machine's PIN. */
-static bool pin_gate(ask_stream *st)
+/* The injected stall: once, before the frame after frame stall_after. True
+ * when the step must end here (its next wake is set). */
+static bool stalled(relay_ask_sched *s, ask_stream *st)
 {
-    if (!st->machine_pin)
-        return true;
-    if (st->upfront_pin) {
-        if (strcmp(st->upfront_pin, st->machine_pin) == 0)
-            return true;
-        char u[37], challenge[40];
-        relay_new_uuid(u);
-        snprintf(challenge, sizeof challenge, "pc_%s", u);
-        emit_pin_denied(st, challenge);
+    pthread_mutex_lock(&st->mu);
+    bool due = st->ctl.stall_ms > 0 && !st->stall_done &&
+               st->n_frames == (size_t)st->ctl.stall_after;
+    if (due)
+        st->stall_done = true;
+    pthread_mutex_unlock(&st->mu);
+    if (due)
+        relay_ask_wake_at(s, st, ask_now_ms() + st->ctl.stall_ms);
+    return due;
+}
+
+/* The answer's text, cut into deltas of whole words (each with its trailing
+ * spaces), several words per delta when a huge prompt would outgrow the
+ * frame buffer. */
+static bool start_text(ask_stream *st)
+{
+    static const char echo[] = "echo: ";
+    if (strncmp(st->prompt, echo, sizeof echo - 1) == 0) {
+        st->text = strdup(st->prompt + sizeof echo - 1);
+    } else {
+        size_t n = strlen(st->prompt) + 8;
+        st->text = malloc(n);
+        if (st->text)
+            snprintf(st->text, n, "ok: %s", st->prompt);
+    }
+    if (!st->text) {
+        emit_error(st, "internal", "out of memory");
         return false;
     }
-    ask_stream_expect(st, ASK_WAIT_PIN);
-    char label[160];
-    snprintf(label, sizeof label, "PIN for %s", st->machine_name);
-    if (!ask_stream_emit(st, "pin_required", json_pack(
-            "{s:s, s:s}", "challenge_id", st->challenge, "label", label)))
-        return false;
-    char challenge[40];
-    memcpy(challenge, st->challenge, sizeof challenge);
-    bool ok = false;
-    int rc = ask_stream_await(st, st->ctl.pin_timeout_ms, &ok);
-    if (rc == 0)
-        emit_error(st, "pin_required_timeout",
-                   "no PIN was supplied within the gate window");
-    else if (rc == 1 && !ok)
-        emit_pin_denied(st, challenge);
-    return rc == 1 && ok;
-}
-
-/* True when the plan may run; a rejection ends the stream with done. */
-static bool confirm_gate(ask_stream *st, struct timespec t0)
-{
-    if (!dangerous(st->prompt))
-        return true;
-    ask_stream_expect(st, ASK_WAIT_CONFIRM);
-    size_t n = strlen(st->prompt) + 8;
-    char *plan = malloc(n);
-    if (!plan)
-        return false;
-    snprintf(plan, n, "run: %s", st->prompt);
-    bool sent = ask_stream_emit(st, "confirm_required", json_pack(
-        "{s:s, s:s, s:s}", "token", st->challenge, "plan", plan,
-        "danger_level", "high"));
-    free(plan);
-    bool ok = false;
-    if (!sent || ask_stream_await(st, -1, &ok) != 1)
-        return false;
-    if (!ok)
-        emit_done(st, false, "", "rejected", t0);
-    return ok;
-}
-
-/* Splits text into words, each with its trailing spaces, grouping several
- * words per delta when a huge prompt would outgrow the frame buffer. */
-static bool stream_text(ask_stream *st, const char *text, struct timespec t0)
-{
     size_t words = 0;
-    for (const char *p = text; *p;) {
+    for (const char *p = st->text; *p;) {
         p += strcspn(p, " ");
         p += strspn(p, " ");
         words++;
     }
-    size_t per = words / (ASK_MAX_FRAMES - 100) + 1;
-    for (const char *p = text; *p;) {
-        const char *start = p;
-        for (size_t w = 0; w < per && *p; w++) {
+    st->words_per_delta = words / (ASK_MAX_FRAMES - 100) + 1;
+    st->text_pos = 0;
+    st->ag = AG_TEXT;
+    return true;
+}
+
+/* AG_TEXT: one delta per wake (every delay_ms), then done. With pacing off,
+ * up to ASK_BATCH deltas per step. */
+static void text_step(relay_ask_sched *s, ask_stream *st, bool first)
+{
+    long delay = st->ctl.delay_ms;
+    if (first && delay > 0) {     /* the pause before the first delta */
+        relay_ask_wake_at(s, st, ask_now_ms() + delay);
+        return;
+    }
+    for (int n = 0; n < ASK_BATCH; n++) {
+        const char *start = st->text + st->text_pos, *p = start;
+        if (!*p) {
+            if (!stalled(s, st)) {
+                emit_done(st, true, st->text, "");
+                ask_stream_finish(st);
+            }
+            return;
+        }
+        if (stalled(s, st))
+            return;
+        for (size_t w = 0; w < st->words_per_delta && *p; w++) {
             p += strcspn(p, " ");
             p += strspn(p, " ");
         }
-        if (!ask_stream_sleep(st, st->ctl.delay_ms))
-            return false;
         json_t *delta = json_stringn(start, (size_t)(p - start));
         if (!delta)   /* not UTF-8 at this cut: keep the bytes readable */
             delta = json_string("?");
+        st->text_pos = (size_t)(p - st->text);
         if (!ask_stream_emit(st, "event", json_pack(
                 "{s:i, s:{s:o}}", "event_type", ASK_EVENT_DELTA, "payload",
-                "delta", delta)))
-            return false;
+                "delta", delta))) {
+            ask_stream_finish(st);
+            return;
+        }
+        if (!st->text[st->text_pos]) {
+            if (stalled(s, st))
+                return;
+            emit_done(st, true, st->text, "");
+            ask_stream_finish(st);
+            return;
+        }
+        if (delay > 0) {
+            relay_ask_wake_at(s, st, ask_now_ms() + delay);
+            return;
+        }
     }
-    return emit_done(st, true, text, "", t0);
+    /* Pacing off: yield behind every entry already due. */
+    relay_ask_wake_at(s, st, ask_now_ms());
 }
 
-static void answer(ask_stream *st, struct timespec t0)
+/* Past the PIN: the confirmation gate, or straight to the answer. */
+static void after_pin(relay_ask_sched *s, ask_stream *st)
 {
-    static const char echo[] = "echo: ";
-    if (strncmp(st->prompt, echo, sizeof echo - 1) == 0) {
-        stream_text(st, st->prompt + sizeof echo - 1, t0);
+    if (!dangerous(st->prompt)) {
+        if (start_text(st))
+            text_step(s, st, true);
+        else
+            ask_stream_finish(st);
         return;
     }
+    ask_stream_expect(st, ASK_WAIT_CONFIRM);
     size_t n = strlen(st->prompt) + 8;
-    char *text = malloc(n);
-    if (!text) {
-        emit_error(st, "internal", "out of memory");
+    char *plan = malloc(n);
+    bool sent = false;
+    if (plan) {
+        snprintf(plan, n, "run: %s", st->prompt);
+        sent = ask_stream_emit(st, "confirm_required", json_pack(
+            "{s:s, s:s, s:s}", "token", st->challenge, "plan", plan,
+            "danger_level", "high"));
+        free(plan);
+    }
+    if (!sent) {
+        ask_stream_finish(st);
         return;
     }
-    snprintf(text, n, "ok: %s", st->prompt);
-    stream_text(st, text, t0);
-    free(text);
+    st->ag = AG_CONFIRM_WAIT;      /* no limit: a kick brings the answer */
 }
 
-void *relay_ask_agent_main(void *arg)
+static void start(relay_ask_sched *s, ask_stream *st)
 {
-    ask_stream *st = arg;
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    st->t0_ms = ask_now_ms();
     if (st->offline) {
         char msg[160];
         snprintf(msg, sizeof msg, "machine %s is offline", st->machine_name);
         emit_error(st, "machine_offline", msg);
-    } else if (pin_gate(st) && confirm_gate(st, t0)) {
-        answer(st, t0);
+        ask_stream_finish(st);
+        return;
     }
-    pthread_mutex_lock(&st->mu);
-    st->agent_done = true;
-    clock_gettime(CLOCK_MONOTONIC, &st->done_at);
-    pthread_cond_broadcast(&st->cv);
-    pthread_mutex_unlock(&st->mu);
-    return NULL;
+    if (!st->machine_pin) {
+        after_pin(s, st);
+        return;
+    }
+    if (st->upfront_pin) {
+        if (strcmp(st->upfront_pin, st->machine_pin) == 0) {
+            after_pin(s, st);
+            return;
+        }
+        char u[37], challenge[40];
+        relay_new_uuid(u);
+        snprintf(challenge, sizeof challenge, "pc_%s", u);
+        emit_pin_denied(st, challenge);
+        ask_stream_finish(st);
+        return;
+    }
+    ask_stream_expect(st, ASK_WAIT_PIN);
+    char label[160];
+    snprintf(label, sizeof label, "PIN for %s", st->machine_name);
+    memcpy(st->pin_challenge, st->challenge, sizeof st->pin_challenge);
+    if (!ask_stream_emit(st, "pin_required", json_pack(
+            "{s:s, s:s}", "challenge_id", st->challenge, "label", label))) {
+        ask_stream_finish(st);
+        return;
+    }
+    st->ag = AG_PIN_WAIT;
+    st->pin_deadline_ms = ask_now_ms() + st->ctl.pin_timeout_ms;
+    relay_ask_wake_at(s, st, st->pin_deadline_ms);
+}
+
+void relay_ask_agent_step(relay_ask_sched *s, ask_stream *st)
+{
+    if (st->ag == AG_FINISHED)
+        return;
+    bool ok = false;
+    int rc;
+    switch (st->ag) {
+    case AG_START:
+        pthread_mutex_lock(&st->mu);
+        rc = st->cancelled || st->stopping;
+        pthread_mutex_unlock(&st->mu);
+        if (rc)
+            ask_stream_finish(st);
+        else if (!stalled(s, st))
+            start(s, st);
+        return;
+    case AG_PIN_WAIT:
+        rc = ask_stream_answered(st, &ok);
+        if (rc < 0) {
+            ask_stream_finish(st);
+        } else if (rc == 0 && ask_now_ms() < st->pin_deadline_ms) {
+            relay_ask_wake_at(s, st, st->pin_deadline_ms);   /* not yet */
+        } else if (!stalled(s, st)) {
+            if (rc == 0) {
+                ask_stream_withdraw(st);
+                emit_error(st, "pin_required_timeout",
+                           "no PIN was supplied within the gate window");
+                ask_stream_finish(st);
+            } else if (!ok) {
+                emit_pin_denied(st, st->pin_challenge);
+                ask_stream_finish(st);
+            } else {
+                after_pin(s, st);
+            }
+        }
+        return;
+    case AG_CONFIRM_WAIT:
+        rc = ask_stream_answered(st, &ok);
+        if (rc < 0) {
+            ask_stream_finish(st);
+        } else if (rc == 1 && !stalled(s, st)) {
+            if (ok) {
+                if (start_text(st))
+                    text_step(s, st, true);
+                else
+                    ask_stream_finish(st);
+            } else {
+                emit_done(st, false, "", "rejected");
+                ask_stream_finish(st);
+            }
+        }
+        return;
+    case AG_TEXT:
+        pthread_mutex_lock(&st->mu);
+        rc = st->cancelled || st->stopping;
+        pthread_mutex_unlock(&st->mu);
+        if (rc)
+            ask_stream_finish(st);
+        else
+            text_step(s, st, false);
+        return;
+    case AG_FINISHED:
+        return;
+    }
 }

@@ -1,150 +1,126 @@
 /*
- * relay_ask_sse.c — one connection reading an ask stream. MHD calls the
- * reader on the connection's own thread whenever it can send more; the
- * reader hands out the stored frames after the client's position, blocks on
- * the stream's condition variable while the agent is quiet (sending
- * `: ping` heartbeats), and applies the one-shot injections (drop after
- * frame N, a malformed data line after frame N).
+ * relay_ask_sse.c — one connection reading an ask stream. libmicrohttpd
+ * calls the reader on its daemon thread whenever the socket can take more;
+ * the reader copies as many stored frames after the client's position as
+ * fit, applies the one-shot injections (drop after frame N, a malformed data
+ * line after frame N) and sends `: ping` heartbeats. With nothing to send
+ * it never blocks: it suspends the connection and leaves it to the
+ * scheduler (relay_ask_sched.c), which resumes it on a new frame, the end
+ * of the agent, a stop, a due heartbeat, or the client leaving.
  *
  * How a connection ended is decided in release(): it is a cancel when the
  * client left before the terminal frame and neither the relay (injected
  * drop) nor a reset/shutdown closed it, and the stream was neither waiting
  * for a confirm nor handed over to a POST /confirm since this connection
- * started. A client that leaves
- * while the stream is quiet is noticed by peeking at the socket every
- * ASK_POLL_MS (an EOF there means it closed: an SSE client sends nothing
- * after its request).
+ * started.
  */
 #include "relay_ask.h"
 
-#include <errno.h>
+#include "port.h"
+#include "port_net.h"
+
 #include <microhttpd.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 /* What the malformed injection sends: a data line that is not JSON. */
 #define ASK_MALFORMED "event: event\ndata: {\"type\": \"event\", \"payload\": \n\n"
 #define ASK_PING ": ping\n\n"
 
-typedef struct ask_sub {
-    ask_stream *st;
-    int fd;                    /* the client's socket, -1 if unknown */
-    size_t next;               /* seq of the next frame to hand out */
-    char *pending;             /* bytes being handed out (owned) */
-    size_t plen, poff;
-    bool ended;                /* the terminal frame was handed out */
-    bool dropped;              /* the relay closed it (injected drop) */
-    unsigned generation;       /* st->generation when it started */
-    struct timespec last_out;  /* when bytes were last handed out */
-} ask_sub;
-
-/* True when the client closed its end (EOF or a reset on a peek). */
-static bool client_gone(int fd)
+/* Copies from src (len bytes, sub->off already out) into buf; true when
+ * all of src is out. */
+static bool copy_part(ask_sub *sub, const char *src, size_t len, char *buf,
+                      size_t max, size_t *n)
 {
-    if (fd < 0)
+    size_t k = len - sub->off;
+    if (k > max - *n)
+        k = max - *n;
+    memcpy(buf + *n, src + sub->off, k);
+    *n += k;
+    sub->off += k;
+    if (sub->off < len)
         return false;
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, 0) <= 0)
-        return false;
-    if (p.revents & (POLLHUP | POLLERR))
-        return true;
-    char c;
-    ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-                      errno != EINTR);
+    sub->off = 0;
+    return true;
 }
 
-/* Takes a copy of text as the bytes to hand out. */
-static bool set_pending(ask_sub *sub, const char *text)
-{
-    free(sub->pending);
-    sub->pending = strdup(text);
-    sub->plen = sub->pending ? strlen(text) : 0;
-    sub->poff = 0;
-    return sub->pending != NULL;
-}
-
-static ssize_t copy_out(ask_sub *sub, char *buf, size_t max)
-{
-    size_t n = sub->plen - sub->poff;
-    if (n > max)
-        n = max;
-    memcpy(buf, sub->pending + sub->poff, n);
-    sub->poff += n;
-    clock_gettime(CLOCK_MONOTONIC, &sub->last_out);
-    return (ssize_t)n;
-}
-
-/* Decides what goes next; blocks while there is nothing. mu held. */
-static ssize_t next_bytes(ask_sub *sub)
+/* Fills buf with what is due; mu held. Returns the bytes, or 0 after
+ * suspending the connection, or an END/ERROR code. */
+static ssize_t fill(ask_sub *sub, char *buf, size_t max)
 {
     ask_stream *st = sub->st;
     const ask_controls *c = &st->ctl;
-    for (;;) {
-        if (st->stopping)
+    size_t n = 0;
+    while (n < max) {
+        if (st->stopping || sub->gone)
             return RELAY_STREAM_ERROR;
+        if (sub->lit) {
+            if (copy_part(sub, sub->lit, strlen(sub->lit), buf, max, &n))
+                sub->lit = NULL;
+            continue;
+        }
         if (sub->ended)
-            return RELAY_STREAM_END;
+            return n ? (ssize_t)n : RELAY_STREAM_END;
         size_t sent = sub->next - 1;   /* frames 1..sent are out */
-        if (c->drop_after >= 0 && !st->drop_done &&
+        if (sub->off == 0 && c->drop_after >= 0 && !st->drop_done &&
             sent == (size_t)c->drop_after) {
+            if (n)
+                break;                 /* send what is here first */
             st->drop_done = true;
             sub->dropped = true;
             return RELAY_STREAM_ERROR;
         }
-        if (c->malformed_after >= 0 && !st->malformed_done &&
+        if (sub->off == 0 && c->malformed_after >= 0 && !st->malformed_done &&
             sent == (size_t)c->malformed_after) {
             st->malformed_done = true;
-            return set_pending(sub, ASK_MALFORMED) ? 0 : RELAY_STREAM_ERROR;
+            sub->lit = ASK_MALFORMED;
+            continue;
         }
         if (sub->next <= st->n_frames) {
-            if (!set_pending(sub, st->frames[sub->next - 1]))
-                return RELAY_STREAM_ERROR;
-            sub->ended = st->terminal && sub->next == st->n_frames;
-            sub->next++;
-            return 0;
+            const char *f = st->frames[sub->next - 1];
+            if (copy_part(sub, f, strlen(f), buf, max, &n)) {
+                sub->ended = st->terminal && sub->next == st->n_frames;
+                sub->next++;
+            }
+            continue;
         }
-        if (st->cancelled)   /* another connection of it was cancelled */
+        if (n)
+            break;
+        if (st->cancelled || st->agent_done)   /* ended without a terminal */
             return RELAY_STREAM_ERROR;
-        if (st->agent_done)  /* stopped without a terminal frame */
-            return RELAY_STREAM_ERROR;
-        /* Quiet: wait for a frame, the next heartbeat or the next look at
-         * the socket, whichever comes first. */
-        struct timespec until = ask_deadline(ASK_POLL_MS);
-        long hb = c->heartbeat_ms;
-        if (hb > 0) {
-            struct timespec beat = sub->last_out;
-            beat.tv_sec += hb / 1000;
-            beat.tv_nsec += (hb % 1000) * 1000000L;
-            if (beat.tv_nsec >= 1000000000L)
-                beat.tv_sec++, beat.tv_nsec -= 1000000000L;
-            if (ask_ms_between(beat, until) > 0)
-                until = beat;
+        long long now = ask_now_ms(), hb = c->heartbeat_ms;
+        if (hb > 0 && now - sub->last_out_ms >= hb) {
+            sub->lit = ASK_PING;
+            continue;
         }
-        int w = pthread_cond_timedwait(&st->cv, &st->mu, &until);
-        if (w == 0)
-            continue;            /* something changed: look again */
-        if (client_gone(sub->fd))
+        /* Nothing due: park until the scheduler resumes us. */
+        if (!sub->conn)                /* no connection to park: cannot wait */
             return RELAY_STREAM_ERROR;
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (hb > 0 && ask_ms_between(sub->last_out, now) >= hb &&
-            sub->next > st->n_frames)
-            return set_pending(sub, ASK_PING) ? 0 : RELAY_STREAM_ERROR;
+        MHD_suspend_connection(sub->conn);
+        sub->suspended = true;
+        relay_ask_watch(st->reg->sched, sub, sub->fd);
+        long long due = hb > 0 ? sub->last_out_ms + hb : 0;
+#if !defined(__linux__) || defined(RELAY_ASK_NO_EPOLL)
+        /* No socket watch: the heartbeat check also peeks at the client. */
+        if (due == 0 || due > now + ASK_POLL_MS)
+            due = now + ASK_POLL_MS;
+#endif
+        if (due)
+            relay_ask_heartbeat_at(st->reg->sched, st, due);
+        return 0;
     }
+    return (ssize_t)n;
 }
 
 static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     ask_sub *sub = cls;
-    if (sub->poff < sub->plen)
-        return copy_out(sub, buf, max);
     pthread_mutex_lock(&sub->st->mu);
-    ssize_t rc = next_bytes(sub);
+    ssize_t rc = fill(sub, buf, max);
+    if (rc > 0)
+        sub->last_out_ms = ask_now_ms();
     pthread_mutex_unlock(&sub->st->mu);
-    return rc < 0 ? rc : copy_out(sub, buf, max);
+    return rc;
 }
 
 static void sse_release(void *cls)
@@ -161,17 +137,23 @@ static void sse_release(void *cls)
      * for ASK_KEEP_MS). */
     bool current = sub->generation == st->generation;
     bool parked = st->waiting == ASK_WAIT_CONFIRM && !st->answered;
-    if (current && !parked && !sub->ended && !sub->dropped &&
-        !st->stopping && !st->cancelled) {
+    bool cancel = current && !parked && !sub->ended && !sub->dropped &&
+                  !st->stopping && !st->cancelled;
+    if (cancel) {
         st->cancelled = true;       /* the agent stops at its next step */
         atomic_fetch_add(&reg->cancelled, 1);
     }
+    for (ask_sub **l = &st->subs; *l; l = &(*l)->next_sub)
+        if (*l == sub) {
+            *l = sub->next_sub;
+            break;
+        }
     if (--st->subscribers == 0)
         clock_gettime(CLOCK_MONOTONIC, &st->idle_since);
-    pthread_cond_broadcast(&st->cv);
     pthread_mutex_unlock(&st->mu);
+    if (cancel)                     /* the agent and the other readers end */
+        relay_ask_kick(reg->sched, st);
     pthread_mutex_unlock(&reg->mu);
-    free(sub->pending);
     free(sub);
 }
 
@@ -182,17 +164,20 @@ bool relay_ask_serve(relay_resp *out, ask_stream *st, void *conn,
     if (!sub)
         return false;
     sub->st = st;
+    sub->conn = conn;
     sub->next = after_seq + 1;
-    sub->fd = -1;
+    sub->fd = CMDOP__NO_SOCKET;
     const union MHD_ConnectionInfo *ci = conn
         ? MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD)
         : NULL;
     if (ci)
         sub->fd = ci->connect_fd;
-    clock_gettime(CLOCK_MONOTONIC, &sub->last_out);
+    sub->last_out_ms = ask_now_ms();
     pthread_mutex_lock(&st->mu);
     st->subscribers++;
     sub->generation = st->generation;
+    sub->next_sub = st->subs;
+    st->subs = sub;
     pthread_mutex_unlock(&st->mu);
     relay_stream(out, "text/event-stream", sse_read, sse_release, sub);
     return true;

@@ -1,10 +1,13 @@
 /*
  * relay_ask_stream.c — one ask stream: the frame buffer every connection
- * reads from (all frames kept, so a resume can replay them), the agent's
- * interruptible waits, and the pending pin/confirm challenge the side
- * channels answer. Everything here takes only the stream's own lock.
+ * reads from (all frames kept, so a resume can replay them), its
+ * references, and the pending pin/confirm challenge the side channels
+ * answer. Everything here takes only the stream's own lock (and the
+ * scheduler's, to kick an agent).
  */
 #include "relay_ask.h"
+
+#include "port.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,13 +38,8 @@ ask_stream *ask_stream_new(relay_ask_registry *reg)
     if (!st)
         return NULL;
     st->reg = reg;
+    atomic_init(&st->refs, 1);
     pthread_mutex_init(&st->mu, NULL);
-    /* Waits use CLOCK_MONOTONIC so a clock change cannot stretch them. */
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&st->cv, &ca);
-    pthread_condattr_destroy(&ca);
     char u[37];
     relay_new_uuid(u);
     size_t o = (size_t)snprintf(st->id, sizeof st->id, "st_");
@@ -52,10 +50,13 @@ ask_stream *ask_stream_new(relay_ask_registry *reg)
     return st;
 }
 
-void ask_stream_free(ask_stream *st)
+void ask_stream_ref(ask_stream *st)
 {
-    if (!st)
-        return;
+    atomic_fetch_add(&st->refs, 1);
+}
+
+static void stream_free(ask_stream *st)
+{
     for (size_t i = 0; i < st->n_frames; i++)
         free(st->frames[i]);
     free(st->frames);
@@ -64,9 +65,15 @@ void ask_stream_free(ask_stream *st)
     free(st->prompt);
     free(st->machine_pin);
     free(st->upfront_pin);
-    pthread_cond_destroy(&st->cv);
+    free(st->text);
     pthread_mutex_destroy(&st->mu);
     free(st);
+}
+
+void ask_stream_unref(ask_stream *st)
+{
+    if (st && atomic_fetch_sub(&st->refs, 1) == 1)
+        stream_free(st);
 }
 
 /* Appends one SSE frame with the next seq. mu held. */
@@ -111,19 +118,6 @@ bool ask_stream_emit(ask_stream *st, const char *type, json_t *obj)
 {
     bool term = strcmp(type, "done") == 0 || strcmp(type, "error") == 0;
     pthread_mutex_lock(&st->mu);
-    /* The injected stall: once, before the frame after frame stall_after. */
-    if (st->ctl.stall_ms > 0 && !st->stall_done &&
-        st->n_frames == (size_t)st->ctl.stall_after) {
-        st->stall_done = true;
-        pthread_mutex_unlock(&st->mu);
-        bool go_on = ask_stream_sleep(st, st->ctl.stall_ms);
-        pthread_mutex_lock(&st->mu);
-        if (!go_on) {
-            pthread_mutex_unlock(&st->mu);
-            json_decref(obj);
-            return false;
-        }
-    }
     bool ok = !st->cancelled && !st->stopping && !st->terminal;
     /* The injected unknown frame goes after frame N, in front of whatever
      * the agent sends next (a real, resumable frame with its own seq). */
@@ -149,21 +143,19 @@ bool ask_stream_emit(ask_stream *st, const char *type, json_t *obj)
         st->terminal = true;
         atomic_fetch_add(&st->reg->completed, 1);
     }
-    pthread_cond_broadcast(&st->cv);
+    relay_ask_resume_subs(st->reg->sched, st, true, 0);
     pthread_mutex_unlock(&st->mu);
     return ok;
 }
 
-bool ask_stream_sleep(ask_stream *st, long ms)
+void ask_stream_finish(ask_stream *st)
 {
-    struct timespec until = ask_deadline(ms);
     pthread_mutex_lock(&st->mu);
-    while (!st->cancelled && !st->stopping &&
-           pthread_cond_timedwait(&st->cv, &st->mu, &until) == 0)
-        ;
-    bool go_on = !st->cancelled && !st->stopping;
+    st->ag = AG_FINISHED;
+    st->agent_done = true;
+    clock_gettime(CLOCK_MONOTONIC, &st->done_at);
+    relay_ask_resume_subs(st->reg->sched, st, true, 0);
     pthread_mutex_unlock(&st->mu);
-    return go_on;
 }
 
 void ask_stream_expect(ask_stream *st, ask_wait what)
@@ -179,31 +171,26 @@ void ask_stream_expect(ask_stream *st, ask_wait what)
     pthread_mutex_unlock(&st->mu);
 }
 
-int ask_stream_await(ask_stream *st, long ms, bool *ok)
+int ask_stream_answered(ask_stream *st, bool *ok)
 {
-    struct timespec until = ask_deadline(ms < 0 ? 0 : ms);
     int rc = 0;
     pthread_mutex_lock(&st->mu);
-    for (;;) {
-        if (st->cancelled || st->stopping) {
-            rc = -1;
-            break;
-        }
-        if (st->answered) {
-            *ok = st->answer_ok;
-            rc = 1;
-            break;
-        }
-        int w = ms < 0 ? pthread_cond_wait(&st->cv, &st->mu)
-                       : pthread_cond_timedwait(&st->cv, &st->mu, &until);
-        if (w != 0 && !st->answered) {   /* timed out */
-            rc = st->cancelled || st->stopping ? -1 : 0;
-            break;
-        }
+    if (st->cancelled || st->stopping) {
+        rc = -1;
+    } else if (st->answered) {
+        *ok = st->answer_ok;
+        st->waiting = ASK_WAIT_NONE;
+        rc = 1;
     }
-    st->waiting = ASK_WAIT_NONE;   /* a late answer finds nothing: 404 */
     pthread_mutex_unlock(&st->mu);
     return rc;
+}
+
+void ask_stream_withdraw(ask_stream *st)
+{
+    pthread_mutex_lock(&st->mu);
+    st->waiting = ASK_WAIT_NONE;   /* a late answer finds nothing: 404 */
+    pthread_mutex_unlock(&st->mu);
 }
 
 ask_stream *relay_ask_answer(relay_ask_registry *reg, const char *machine_id,
@@ -224,11 +211,12 @@ ask_stream *relay_ask_answer(relay_ask_registry *reg, const char *machine_id,
             *after_seq = st->n_frames;
             if (what == ASK_WAIT_CONFIRM)
                 st->generation++;
-            pthread_cond_broadcast(&st->cv);
         }
         pthread_mutex_unlock(&st->mu);
-        if (hit)
+        if (hit) {
+            relay_ask_kick(reg->sched, st);
             return st;
+        }
     }
     return NULL;
 }

@@ -8,9 +8,10 @@
  */
 #include "relay.h"
 
+#include "port.h"
+
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 static const char *const key_keys[] = {"id", "fleet_id", "name", "key_prefix",
     "created_at", "expires_at", "last_used_at", "revoked_at", "created_by_id",
@@ -40,7 +41,7 @@ static void list(relay *r, const relay_req *q, relay_resp *out)
 static void new_token(char buf[47])
 {
     unsigned char b[20];
-    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+    if (cmdop__port_random(b, sizeof b) != 0) {
         char u[37];   /* fall back to the uuid source's entropy */
         relay_new_uuid(u);
         for (size_t i = 0; i < sizeof b; i++)

@@ -6,10 +6,27 @@
  */
 #include "relay_server.h"
 
-#include <signal.h>
+#include "port.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#  include <sys/resource.h>
+#endif
+
+/* Each open ask stream holds a socket: lift the soft descriptor limit to
+ * the hard one so thousands of concurrent streams are not refused. */
+static void raise_nofile(void)
+{
+#ifndef _WIN32
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+#endif
+}
 
 /* The official 1.1.1 client names http://127.0.0.1:63141 as the local
  * embedded relay's address (its missing-base-URL help), so that is where a
@@ -60,7 +77,7 @@ int cmdop_relay_main(int argc, char **argv)
 {
     relay_options opt = {.port = RELAY_DEFAULT_PORT};
     const char *seed_file = NULL, *token = NULL, *api_key = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {   /* an option and its value */
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -88,7 +105,6 @@ int cmdop_relay_main(int argc, char **argv)
             fprintf(stderr, "relay: unknown option %s\n%s", a, usage);
             return 2;
         }
-        i++;
     }
     opt.token = pick(token, "CMDOP_TOKEN", "local-dev-token");
     opt.api_key = pick(api_key, "CMDOP_API_KEY", "local-dev-api-key");
@@ -103,12 +119,9 @@ int cmdop_relay_main(int argc, char **argv)
 
     /* Block the stop signals before MHD starts its threads (they inherit the
      * mask), then wait for one synchronously: no async handler needed. */
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    cmdop__port_stop_signals_block();
+    cmdop__port_ignore_sigpipe();
+    raise_nofile();
 
     relay_server *s;
     int rc = relay_server_start(&s, &opt, err, sizeof err);
@@ -121,8 +134,7 @@ int cmdop_relay_main(int argc, char **argv)
         relay_server_stop(s);
         return 1;
     }
-    int sig;
-    sigwait(&stop, &sig);
+    cmdop__port_stop_signals_wait();
     relay_server_stop(s);
     return 0;
 }

@@ -4,21 +4,28 @@
  * route with {} captures -> handler under the global lock -> response with a
  * fresh X-Request-Id.
  *
- * Threading: MHD runs one thread per connection, so a streamed response
- * (relay_stream: the ask SSE route) can block in its reader on its own
- * thread; every handler, and every touch of the db or the recording, happens
- * with relay->lock held, but a stream's reader runs without it.
+ * Threading: one libmicrohttpd polling thread (epoll on Linux) serves every
+ * connection; a streamed response (relay_stream: the ask SSE route) never
+ * blocks in its reader — it suspends its connection, and the ask scheduler
+ * resumes it (relay_ask.h). Every handler, and every touch of the db or the
+ * recording, happens with relay->lock held, but a stream's reader runs
+ * without it.
  */
 #include "relay_server.h"
 #include "relay_ask.h"
+#include "port.h"
+#include "port_net.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* Open connections at once (each ask stream holds one); the process's
+ * RLIMIT_NOFILE is raised to match at startup (relay_main.c). */
+#define RELAY_MAX_CONNECTIONS 65536
 
 /* A publish body carries up to 1 MiB of manifest plus JSON escaping. */
 #define RELAY_MAX_BODY (8u * 1024u * 1024u)
@@ -444,7 +451,7 @@ static char *process(relay_server *s, struct MHD_Connection *c,
 {
     const char *uri = ctx->uri ? ctx->uri : "/";
     size_t plen = strcspn(uri, "?");
-    char *raw_path = strndup(uri, plen);
+    char *raw_path = cmdop__port_strndup(uri, plen);
     relay_req q = {0};
     q.method = method;
     q.query = relay_parse_query(uri[plen] == '?' ? uri + plen + 1 : NULL);
@@ -521,8 +528,10 @@ void relay_stream(relay_resp *out, const char *content_type,
 static enum MHD_Result queue_stream(struct MHD_Connection *c, relay_resp *out,
                                     const char *reqid)
 {
+    /* 8 KiB per call: about a hundred frames, and 10,000 open streams stay
+     * within 80 MiB of response buffers. */
     struct MHD_Response *resp = MHD_create_response_from_callback(
-        MHD_SIZE_UNKNOWN, 16 * 1024, out->stream_read, out->stream_cls,
+        MHD_SIZE_UNKNOWN, 8 * 1024, out->stream_read, out->stream_cls,
         out->stream_release);
     if (!resp) {
         if (out->stream_release)
@@ -672,12 +681,12 @@ void relay_server_stop(relay_server *s)
 {
     if (!s)
         return;
-    /* Wake every blocked stream reader and agent first, so joining the
-     * connection threads cannot wait on an open ask stream. */
+    /* End every stream first and resume its suspended readers: the daemon
+     * must not stop with a suspended connection. */
     relay_ask_stop(&s->base);
     if (s->daemon)
-        MHD_stop_daemon(s->daemon);   /* joins every connection thread */
-    relay_ask_free(&s->base);         /* joins the agents */
+        MHD_stop_daemon(s->daemon);   /* closes every connection (none is suspended) */
+    relay_ask_free(&s->base);         /* the scheduler and every stream */
     json_decref(s->base.db);
     json_decref(s->seed);
     json_decref(s->recording);
@@ -726,11 +735,18 @@ int relay_server_start(relay_server **out, const relay_options *opt,
         relay_server_stop(s);
         return -1;
     }
+    /* One polling thread for every connection (epoll where there is one),
+     * with suspend/resume for the streams: no thread per connection, so
+     * 10,000 concurrent streams are 10,000 sockets, not 10,000 threads. */
     s->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-            MHD_USE_POLL,
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME,
         opt->port, NULL, NULL, on_request, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)RELAY_MAX_CONNECTIONS,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)4096,
+        /* Each connection's buffer pool; 16 KiB holds any request head (a
+         * body is read in pieces) and keeps 10,000 open streams small. */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16 * 1024,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
         MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
         MHD_OPTION_END);

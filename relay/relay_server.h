@@ -76,7 +76,8 @@ typedef struct relay_server relay_server;
  * message in err. */
 int relay_server_start(relay_server **out, const relay_options *opt,
                        char *err, size_t errlen);
-/* Stops accepting, waits for every connection thread, frees everything. */
+/* Ends every ask stream, stops accepting, closes every connection, frees
+ * everything. */
 void relay_server_stop(relay_server *s);
 /* Borrowed: the framework state (root_url, db, credentials). */
 relay *relay_server_relay(relay_server *s);

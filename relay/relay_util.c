@@ -6,13 +6,14 @@
 #include "relay.h"
 #include "relay_server.h"
 
+#include "port.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <time.h>
 
 /* ---- responses ---------------------------------------------------------- */
@@ -278,8 +279,7 @@ static pthread_once_t cursor_once = PTHREAD_ONCE_INIT;
 
 static void cursor_init(void)
 {
-    if (getrandom(&cursor_secret, sizeof cursor_secret, 0) !=
-        (ssize_t)sizeof cursor_secret)
+    if (cmdop__port_random(&cursor_secret, sizeof cursor_secret) != 0)
         cursor_secret = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
 }
 
@@ -435,7 +435,7 @@ long relay_find_index(json_t *arr, const char *field, const char *value)
 void relay_new_uuid(char buf[37])
 {
     unsigned char b[16];
-    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+    if (cmdop__port_random(b, sizeof b) != 0) {
         for (size_t i = 0; i < sizeof b; i++)   /* never expected on Linux */
             b[i] = (unsigned char)rand();
     }

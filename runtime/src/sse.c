@@ -306,6 +306,22 @@ static bool u8_lead(cmdop__sse_decoder *dec, unsigned char b)
     return true;
 }
 
+/* Length of the leading ASCII run of s: eight bytes per step while it
+ * lasts (the hot path: SSE frames are mostly ASCII JSON). */
+static size_t ascii_run(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, sizeof w);
+        if (w & UINT64_C(0x8080808080808080))
+            break;
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
+}
+
 /*
  * Append line content through the WHATWG Encoding "UTF-8 decode" algorithm:
  * valid sequences pass unchanged (also when split across chunks), each
@@ -318,9 +334,7 @@ static int line_append_utf8(cmdop__sse_decoder *dec, const char *src, size_t n)
     int rc = 0;
     while (i < n && rc == 0) {
         if (dec->u8_need == 0) {
-            size_t j = i;
-            while (j < n && s[j] < 0x80)
-                j++; /* ASCII run: copied in one go */
+            size_t j = i + ascii_run(s + i, n - i); /* copied in one go */
             if (j > i) {
                 rc = line_append(dec, src + i, j - i);
                 i = j;
@@ -373,6 +387,16 @@ static int eat_bom(cmdop__sse_decoder *dec, const char *buf, size_t len, size_t 
     return 0;
 }
 
+/* Offset of the first CR or LF in buf (n when there is none): memchr is
+ * vectorised, a byte loop is not. */
+static size_t line_end(const char *buf, size_t n)
+{
+    const char *lf = memchr(buf, '\n', n);
+    size_t limit = lf ? (size_t)(lf - buf) : n;
+    const char *cr = memchr(buf, '\r', limit);
+    return cr ? (size_t)(cr - buf) : limit;
+}
+
 int cmdop__sse_feed(cmdop__sse_decoder *dec, const char *buf, size_t len,
                     cmdop__sse_event_cb cb, void *payload)
 {
@@ -392,9 +416,7 @@ int cmdop__sse_feed(cmdop__sse_decoder *dec, const char *buf, size_t len,
                 continue;
             }
         }
-        size_t j = i;
-        while (j < len && buf[j] != '\n' && buf[j] != '\r')
-            j++;
+        size_t j = line_end(buf + i, len - i) + i;
         if ((rc = line_append_utf8(dec, buf + i, j - i)))
             return rc;
         if (j == len)

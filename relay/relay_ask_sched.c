@@ -1,0 +1,345 @@
+/*
+ * relay_ask_sched.c — the one thread behind every ask stream: a min-heap of
+ * timed entries (an agent's next step, a stream's heartbeat check), kicks
+ * from other threads (an answer, a cancel, a stop), and the resumption of
+ * suspended readers. On Linux it also watches the sockets of suspended
+ * readers with epoll, so a client that leaves a quiet stream is seen at
+ * once; elsewhere it peeks at them every ASK_POLL_MS.
+ *
+ * Why one thread: a thread per stream (and per connection) capped the relay
+ * far below 10,000 concurrent streams and cost a context switch per frame.
+ * Entries hold a reference on their stream, so a stream the registry forgot
+ * lives until its last entry is popped.
+ */
+#include "relay_ask.h"
+
+#include "port.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+/* RELAY_ASK_NO_EPOLL builds the portable path on Linux too (to test it). */
+#if defined(__linux__) && !defined(RELAY_ASK_NO_EPOLL)
+#  include <sys/epoll.h>
+#  include <sys/eventfd.h>
+#  include <unistd.h>
+#  define ASK_EPOLL 1
+#endif
+
+typedef enum { ENT_AGENT, ENT_HEARTBEAT } ent_kind;
+
+typedef struct ent {
+    long long at_ms;
+    ask_stream *st;
+    unsigned gen;        /* ENT_AGENT: st->agent_gen when queued */
+    ent_kind kind;
+} ent;
+
+struct relay_ask_sched {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;   /* without epoll: the thread waits here */
+    ent *heap;
+    size_t n, cap;
+    bool stop;
+    pthread_t thread;
+#ifdef ASK_EPOLL
+    int ep, wake_fd;
+#endif
+};
+
+long long ask_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* ---- the heap (mu held) ---------------------------------------------------- */
+
+static bool heap_push(relay_ask_sched *s, ent e)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        ent *h = realloc(s->heap, cap * sizeof *h);
+        if (!h)
+            return false;
+        s->heap = h, s->cap = cap;
+    }
+    size_t i = s->n++;
+    while (i > 0 && s->heap[(i - 1) / 2].at_ms > e.at_ms) {
+        s->heap[i] = s->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    s->heap[i] = e;
+    return true;
+}
+
+static ent heap_pop(relay_ask_sched *s)
+{
+    ent top = s->heap[0], last = s->heap[--s->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= s->n)
+            break;
+        if (c + 1 < s->n && s->heap[c + 1].at_ms < s->heap[c].at_ms)
+            c++;
+        if (s->heap[c].at_ms >= last.at_ms)
+            break;
+        s->heap[i] = s->heap[c];
+        i = c;
+    }
+    if (s->n > 0)
+        s->heap[i] = last;
+    return top;
+}
+
+static void wake(relay_ask_sched *s)
+{
+#ifdef ASK_EPOLL
+    uint64_t one = 1;
+    if (write(s->wake_fd, &one, sizeof one) < 0) {
+        /* a full counter already means "wake up" */
+    }
+#else
+    pthread_cond_signal(&s->cv);
+#endif
+}
+
+static void push(relay_ask_sched *s, ask_stream *st, long long at, ent_kind k,
+                 bool new_gen)
+{
+    ask_stream_ref(st);
+    pthread_mutex_lock(&s->mu);
+    if (new_gen)
+        st->agent_gen++;
+    bool first = s->n == 0 || at < s->heap[0].at_ms;
+    if (!heap_push(s, (ent){at, st, st->agent_gen, k})) {
+        pthread_mutex_unlock(&s->mu);
+        ask_stream_unref(st);
+        return;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (first)
+        wake(s);
+}
+
+void relay_ask_kick(relay_ask_sched *s, ask_stream *st)
+{
+    push(s, st, 0, ENT_AGENT, true);
+}
+
+void relay_ask_wake_at(relay_ask_sched *s, ask_stream *st, long long at_ms)
+{
+    push(s, st, at_ms, ENT_AGENT, true);
+}
+
+void relay_ask_heartbeat_at(relay_ask_sched *s, ask_stream *st, long long at_ms)
+{
+    if (st->hb_at != 0 && st->hb_at <= at_ms)
+        return;                   /* an earlier check will look again */
+    st->hb_at = at_ms;
+    push(s, st, at_ms, ENT_HEARTBEAT, false);
+}
+
+/* ---- readers ------------------------------------------------------------- */
+
+static void resume_one(relay_ask_sched *s, ask_sub *sub)
+{
+#ifdef ASK_EPOLL
+    if (sub->watched)
+        epoll_ctl(s->ep, EPOLL_CTL_DEL, (int)sub->fd, NULL);
+#endif
+    sub->watched = false;
+    sub->suspended = false;
+    MHD_resume_connection(sub->conn);
+}
+
+void relay_ask_watch(relay_ask_sched *s, ask_sub *sub, cmdop__socket fd)
+{
+#ifdef ASK_EPOLL
+    if (fd == CMDOP__NO_SOCKET)
+        return;
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = sub};
+    sub->watched = epoll_ctl(s->ep, EPOLL_CTL_ADD, (int)fd, &ev) == 0;
+#else
+    (void)s, (void)sub, (void)fd;
+#endif
+}
+
+long long relay_ask_resume_subs(relay_ask_sched *s, ask_stream *st, bool all,
+                                long long now_ms)
+{
+    long long hb = st->ctl.heartbeat_ms, pending = 0;
+    for (ask_sub *sub = st->subs; sub; sub = sub->next_sub) {
+        if (!sub->suspended)
+            continue;
+#ifndef ASK_EPOLL
+        /* No socket watch here: look at a quiet client on every check. */
+        if (cmdop__port_peer_closed(sub->fd))
+            sub->gone = true;
+#endif
+        long long due = hb > 0 ? sub->last_out_ms + hb : 0;
+        if (all || sub->gone || (hb > 0 && due <= now_ms)) {
+            resume_one(s, sub);
+        } else if (hb > 0 && (pending == 0 || due < pending)) {
+            pending = due;
+        }
+    }
+#ifndef ASK_EPOLL
+    if (!all) {
+        long long poll_at = now_ms + ASK_POLL_MS;
+        if (st->subs && (pending == 0 || poll_at < pending))
+            pending = poll_at;
+    }
+#endif
+    return pending;
+}
+
+/* ---- the thread ------------------------------------------------------------ */
+
+static void run_entry(relay_ask_sched *s, ent e)
+{
+    ask_stream *st = e.st;
+    if (e.kind == ENT_AGENT) {
+        relay_ask_agent_step(s, st);
+    } else {
+        pthread_mutex_lock(&st->mu);
+        if (st->hb_at == e.at_ms)
+            st->hb_at = 0;
+        long long next = relay_ask_resume_subs(s, st, false, ask_now_ms());
+        if (next)
+            relay_ask_heartbeat_at(s, st, next);
+        pthread_mutex_unlock(&st->mu);
+    }
+}
+
+#ifdef ASK_EPOLL
+/* A suspended reader's socket became readable: the client left (EOF or a
+ * reset), or sent bytes an SSE client never sends (then stop watching). */
+static void on_socket(relay_ask_sched *s, ask_sub *sub, uint32_t events)
+{
+    ask_stream *st = sub->st;
+    pthread_mutex_lock(&st->mu);
+    if (sub->suspended && sub->watched) {
+        if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ||
+            cmdop__port_peer_closed(sub->fd)) {
+            sub->gone = true;
+            resume_one(s, sub);
+        } else {
+            epoll_ctl(s->ep, EPOLL_CTL_DEL, (int)sub->fd, NULL);
+            sub->watched = false;
+        }
+    }
+    pthread_mutex_unlock(&st->mu);
+}
+#endif
+
+static void *sched_main(void *arg)
+{
+    relay_ask_sched *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        if (s->stop) {
+            pthread_mutex_unlock(&s->mu);
+            return NULL;
+        }
+        long long now = ask_now_ms();
+        if (s->n > 0 && s->heap[0].at_ms <= now) {
+            ent e = heap_pop(s);
+            bool stale = e.kind == ENT_AGENT && e.gen != e.st->agent_gen;
+            pthread_mutex_unlock(&s->mu);
+            if (!stale)
+                run_entry(s, e);
+            ask_stream_unref(e.st);
+            continue;
+        }
+        long long wait = s->n > 0 ? s->heap[0].at_ms - now : -1;
+#ifdef ASK_EPOLL
+        pthread_mutex_unlock(&s->mu);
+        struct epoll_event evs[64];
+        int n = epoll_wait(s->ep, evs, 64, wait > 60000 ? 60000 : (int)wait);
+        for (int i = 0; i < n; i++) {
+            if (evs[i].data.ptr == NULL) {
+                uint64_t v;
+                if (read(s->wake_fd, &v, sizeof v) < 0) {
+                    /* drained by another read: nothing to do */
+                }
+            } else {
+                on_socket(s, evs[i].data.ptr, evs[i].events);
+            }
+        }
+#else
+        if (wait < 0) {
+            pthread_cond_wait(&s->cv, &s->mu);
+        } else {
+            struct timespec until = ask_deadline((long)wait);
+            cmdop__port_cond_timedwait(&s->cv, &s->mu, &until);
+        }
+        pthread_mutex_unlock(&s->mu);
+#endif
+    }
+}
+
+relay_ask_sched *relay_ask_sched_start(void)
+{
+    relay_ask_sched *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    pthread_mutex_init(&s->mu, NULL);
+    cmdop__port_cond_init_monotonic(&s->cv);
+#ifdef ASK_EPOLL
+    s->ep = epoll_create1(EPOLL_CLOEXEC);
+    s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+    if (s->ep < 0 || s->wake_fd < 0 ||
+        epoll_ctl(s->ep, EPOLL_CTL_ADD, s->wake_fd, &ev) < 0) {
+        relay_ask_sched_free(s);
+        return NULL;
+    }
+#endif
+    if (pthread_create(&s->thread, NULL, sched_main, s) != 0) {
+        relay_ask_sched_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void relay_ask_sched_stop(relay_ask_sched *s, relay_ask_registry *reg)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->mu);
+    bool running = !s->stop;
+    s->stop = true;
+    pthread_mutex_unlock(&s->mu);
+    if (!running)
+        return;
+    wake(s);
+    pthread_join(s->thread, NULL);
+    /* The thread is gone, so this one may resume: every reader returns at
+     * once (their streams are stopping). */
+    for (ask_stream *st = reg->streams; st; st = st->next) {
+        pthread_mutex_lock(&st->mu);
+        relay_ask_resume_subs(s, st, true, 0);
+        pthread_mutex_unlock(&st->mu);
+    }
+}
+
+void relay_ask_sched_free(relay_ask_sched *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        ask_stream_unref(s->heap[i].st);
+    free(s->heap);
+#ifdef ASK_EPOLL
+    if (s->ep >= 0)
+        close(s->ep);
+    if (s->wake_fd >= 0)
+        close(s->wake_fd);
+#endif
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
