@@ -2,6 +2,9 @@
 # (make SAN=1 BUILD=build/asan) never mixes objects with the normal one.
 BUILD ?= build
 CC ?= cc
+# A failed recipe leaves no target behind (zig cc leaves an empty object when
+# a compile fails, which make would then take as up to date).
+.DELETE_ON_ERROR:
 SAN ?= 0
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
@@ -12,6 +15,9 @@ DEP_PKGS := libcurl jansson libmicrohttpd libprotobuf-c openssl
 PKG_CONFIG ?= pkg-config
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null)
+# wslay (the bots' WebSocket framing, runtime/src/bot_ws.c): Debian ships no .pc for it.
+WSLAY_LIBS ?= -lwslay
+PKG_LIBS += $(WSLAY_LIBS)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 

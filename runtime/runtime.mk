@@ -20,8 +20,8 @@ GEN_C_TEST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(GEN_C_TEST_SRCS))
 LIBCMDOP_INTERNAL := $(BUILD)/libcmdop-core.a $(BUILD)/libcmdop.a
 # The shared library's own dependencies (the stdio server's protobuf-c and
 # the relay's libmicrohttpd are not among them); cmdop.pc's Requires.private.
-LIBCMDOP_PKGS := libcurl jansson libcrypto
-LIBCMDOP_PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBCMDOP_PKGS) 2>/dev/null)
+LIBCMDOP_PKGS := libcurl jansson libssl libcrypto
+LIBCMDOP_PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBCMDOP_PKGS) 2>/dev/null) $(WSLAY_LIBS)
 # libcmdop.so.<major> (the SONAME) -> libcmdop.so.<version>, from cmdop/version.h.
 LIBCMDOP_VERSION := $(shell sed -n 's/^\#define CMDOP_VERSION "\(.*\)"/\1/p' runtime/include/cmdop/version.h)
 LIBCMDOP_SOMAJOR := $(shell sed -n 's/^\#define CMDOP_VERSION_MAJOR //p' runtime/include/cmdop/version.h)
