@@ -1,48 +1,46 @@
 # packaging/packaging.mk — included by the top Makefile.
-#   make cross-arm64  build/arm64/cmdop-core with Debian's aarch64 cross toolchain
-#   make stage-bins   build/stage/bin/cmdop-core-linux-{x64,arm64} + lib-linux-*/
-#   make dist         dist/*.whl and dist/*.tgz (needs dist-python, dist-node)
-#   make test-dist    bundle/glibc checks, x64 smoke test in a chroot holding
-#                     only glibc, arm64 smoke test under qemu, install tests
-# docs/packaging.md explains the layout and choices.
+#   make static-deps TARGET=t  the static dependencies of target t, built once
+#                              into the cache (packaging/static/deps.sh)
+#   make static-core TARGET=t  build/cross/t/cmdop-core[.exe]: the static core
+#                              for t (packaging/static/core.sh)
+#   make stage-bins            build/stage/bin/: cmdop-core-<t>[.exe] for each
+#                              of PLATFORMS, with the license notices, the
+#                              SBOM and SHA256SUMS (packaging/notices.sh)
+#   make dist                  stage-bins, then dist/*.whl and dist/*.tgz
+#   make dist PLATFORMS=linux-x64   the same for the host only (fast)
+#   make test-dist             make dist, then packaging/tests (docs/packaging.md)
+# t is one of linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64. The
+# cache is ~/.cache/cmdop-static unless CMDOP_STATIC_CACHE says otherwise.
 
+PLATFORMS ?= linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64
 STAGE_DIR := build/stage/bin
-REL_X64 := build/release
-REL_ARM64 := build/arm64
-ARM64_CC := aarch64-linux-gnu-gcc
-ARM64_PKG_CONFIG := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
-
-# Link line of a shipped binary, for the pkg-config given as $(1): jansson,
-# protobuf-c and libmicrohttpd from Debian's static archives; libmicrohttpd.a
-# calls into gnutls (its only dependency besides libc), which stays shared
-# (its own static closure is not shipped either). libcurl and OpenSSL shared
-# too (Debian's static libcurl needs krb5/ldap/... archives it does not
-# ship). Every shared one is bundled by packaging/bundle.sh.
-DIST_STATIC := -lmicrohttpd -ljansson -lprotobuf-c
-dist_libs = -Wl,--as-needed -Wl,-Bstatic $(DIST_STATIC) -Wl,-Bdynamic \
-  $(shell $(1) --libs gnutls libcurl openssl)
-
+CROSS_DIR := build/cross
 WHEELHOUSE := build/wheelhouse
 PY_DEV_REQ ?= clients/python/requirements-dev.txt
 
-.PHONY: deps-cross release-x64 cross-arm64 stage-bins dist test-dist dist-clean wheelhouse
+.PHONY: deps-cross static-deps static-core stage-bins dist test-dist dist-clean wheelhouse
 
 deps-cross:
 	@scripts/deps-cross.sh
 
-# The same makefiles as the normal build, in their own output trees.
-release-x64:
-	@$(MAKE) --no-print-directory BUILD=$(REL_X64) \
-	  PKG_LIBS='$(call dist_libs,pkg-config)' $(REL_X64)/cmdop-core
+static-deps: deps-cross
+	@test -n "$(TARGET)" || { echo "static-deps: set TARGET (one of $(PLATFORMS))" >&2; exit 1; }
+	@mkdir -p $${CMDOP_STATIC_CACHE:-$$HOME/.cache/cmdop-static}
+	@flock $${CMDOP_STATIC_CACHE:-$$HOME/.cache/cmdop-static}/.deps-$(TARGET).lock packaging/static/deps.sh $(TARGET)
 
-cross-arm64: deps-cross
-	@$(MAKE) --no-print-directory BUILD=$(REL_ARM64) CC=$(ARM64_CC) AR=aarch64-linux-gnu-ar \
-	  PKG_CONFIG='$(ARM64_PKG_CONFIG)' \
-	  PKG_LIBS='$(call dist_libs,$(ARM64_PKG_CONFIG))' $(REL_ARM64)/cmdop-core
+static-core: deps-cross
+	@test -n "$(TARGET)" || { echo "static-core: set TARGET (one of $(PLATFORMS))" >&2; exit 1; }
+	@packaging/static/core.sh $(TARGET) $(CROSS_DIR)/$(TARGET)
 
-stage-bins: release-x64 cross-arm64
-	@packaging/stage.sh $(REL_X64)/cmdop-core linux-x64 $(STAGE_DIR)
-	@packaging/stage.sh $(REL_ARM64)/cmdop-core linux-arm64 $(STAGE_DIR)
+# One target after the other (each build is parallel inside); the stage is
+# rebuilt from scratch so it never carries a binary of an earlier PLATFORMS.
+stage-bins: deps-cross
+	@rm -rf $(STAGE_DIR) && mkdir -p $(STAGE_DIR)
+	@set -e; for t in $(PLATFORMS); do \
+	  bin=$$(packaging/static/core.sh $$t $(CROSS_DIR)/$$t); \
+	  packaging/stage.sh "$$bin" $$t $(STAGE_DIR); \
+	done
+	@packaging/notices.sh $(STAGE_DIR) $(PLATFORMS)
 
 # dist-python and dist-node (clients/*/ *.mk) copy from $(STAGE_DIR) and
 # leave their artifacts in dist/.
@@ -51,8 +49,7 @@ dist: stage-bins
 	@ls -l dist/*.whl dist/*.tgz
 
 # The wheel's runtime dependencies as wheels, for the offline install test
-# (pip --no-index): the only step of test-dist that needs the network, and
-# only once (stamped by the pinned requirement).
+# (pip --no-index): downloaded once (stamped by the pinned requirement).
 wheelhouse: $(WHEELHOUSE)/.stamp
 $(WHEELHOUSE)/.stamp: $(PY_DEV_REQ)
 	@test -x $(PYTHON) || scripts/deps.sh
@@ -63,10 +60,11 @@ $(WHEELHOUSE)/.stamp: $(PY_DEV_REQ)
 
 # A fresh dist/ every run, so the install tests never pick up a stale
 # artifact; if make dist fails they run anyway and say what is missing.
-test-dist: stage-bins wheelhouse
+# The tests read PLATFORMS to know which cores to expect.
+test-dist: wheelhouse
 	@rm -rf dist
-	@$(MAKE) --no-print-directory dist || echo "test-dist: make dist failed; the install tests below name what is missing" >&2
-	@packaging/tests/run.sh
+	@$(MAKE) --no-print-directory dist || echo "test-dist: make dist failed; the tests below name what is missing" >&2
+	@PLATFORMS="$(PLATFORMS)" packaging/tests/run.sh
 
 dist-clean:
-	rm -rf $(STAGE_DIR) dist
+	rm -rf $(STAGE_DIR) $(CROSS_DIR) dist

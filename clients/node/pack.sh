@@ -1,6 +1,7 @@
 #!/bin/sh
 # make dist-node: one npm tarball from the built package (dist/), carrying
-# whatever build/stage/bin/ holds (cmdop-core-<plat>-<arch> + lib-<plat>-<arch>/)
+# whatever build/stage/bin/ holds (cmdop-core-<plat>-<arch>[.exe], licenses/,
+# sbom.spdx.json, SHA256SUMS: docs/packaging.md)
 # under bin/, and @bufbuild/protobuf bundled so `npm --offline` installs it.
 # $1: the output folder (the repo's dist/).
 set -eu

@@ -1,17 +1,55 @@
 # packaging/tests/lib.sh — sourced by the dist tests: where things are and
-# small helpers (fail with a message, start a relay and read its JSON line).
+# small helpers (fail with a message, skip a platform that was not built,
+# start a relay and read its JSON line, install the built artifacts).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STAGE=${STAGE:-$ROOT/build/stage/bin}
-. "$ROOT/packaging/elf-lib.sh"
-# -L / (not /usr/aarch64-linux-gnu): the loader must be the one of the
-# multiarch libc6:arm64 the binary was linked against. The cross sysroot's
-# ld.so (libc6-arm64-cross, another Debian revision) paired with the
-# multiarch libc.so.6 disagrees on ld.so's private data: the first
-# pthread_create spins forever walking a stack-cache list.
-QEMU_ARM64=(qemu-aarch64 -L /)
+# What make dist built (packaging/packaging.mk passes it on).
+PLATFORMS=${PLATFORMS:-linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64}
+# The static linux-arm64 core needs no loader or libraries: -L points nowhere.
+QEMU_ARM64=(qemu-aarch64 -L /nonexistent)
+# The size every shipped core stays under.
+MAX_CORE_BYTES=5000000
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# want TARGET — returns unless TARGET was not built; then the test is skipped
+# (run.sh counts a test that prints "skipped: ..." and exits 0 as skipped).
+want() {
+  case " $PLATFORMS " in *" $1 "*) return 0 ;; esac
+  echo "skipped: $1 not in PLATFORMS"; exit 0
+}
+
+# core_path TARGET — the staged core of TARGET.
+core_path() { case "$1" in win32-*) echo "$STAGE/cmdop-core-$1.exe" ;; *) echo "$STAGE/cmdop-core-$1" ;; esac; }
+
+# check_size FILE — under MAX_CORE_BYTES.
+check_size() {
+  local n; n=$(stat -c %s "$1")
+  [ "$n" -lt "$MAX_CORE_BYTES" ] || fail "$(basename "$1") is $n bytes, over $MAX_CORE_BYTES"
+}
+
+# lock_version NAME — a library's version as pinned in packaging/static/sources.lock.
+lock_version() { awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$ROOT/packaging/static/sources.lock"; }
+
+# check_versions OUTPUT [allocator] — `cmdop-core --version` output: this
+# tree's version and IDL hash first, then every linked library at its pinned
+# version (and mimalloc as the allocator when the second argument says so).
+check_versions() {
+  local out=$1 want_ver lib
+  want_ver=$(sed -n 's/^#define CMDOP_VERSION "\(.*\)"/\1/p' "$ROOT/runtime/include/cmdop/version.h")
+  case "$(printf '%s\n' "$out" | head -1)" in
+    "cmdop-core $want_ver (idl "*) ;; *) fail "--version first line: $(printf '%s\n' "$out" | head -1)" ;;
+  esac
+  printf '%s\n' "$out" | grep -q "^libcurl $(lock_version curl)\(-DEV\)\? (OpenSSL/$(lock_version openssl))$" ||
+    fail "--version lacks libcurl $(lock_version curl) on OpenSSL $(lock_version openssl): $out"
+  for lib in openssl jansson protobuf-c libmicrohttpd wslay; do
+    printf '%s\n' "$out" | grep -qx "$lib $(lock_version "$lib")" || fail "--version lacks '$lib $(lock_version "$lib")': $out"
+  done
+  if [ "${2:-}" = mimalloc ]; then
+    printf '%s\n' "$out" | grep -qx "allocator mimalloc $(lock_version mimalloc)" || fail "--version: allocator is not mimalloc: $out"
+  fi
+}
 
 # json_field JSON KEY — one top-level field of a JSON object.
 json_field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
@@ -50,46 +88,6 @@ print(" ".join(m["name"] for m in json.loads(sys.argv[1])["items"]))' "$body") |
   [ "$names" = "alpha bravo charlie delta echo" ] || fail "seeded machines: got '$names'"
 }
 
-# check_loader_trace TARGET — reads ldd-style lines on stdin ("soname =>
-# path (addr)" or "/path/ld-linux... (addr)") and fails unless every
-# library resolved from lib-TARGET/ beside the binary, except glibc's own
-# objects, which must come from the system.
-check_loader_trace() {
-  local target=$1 line so path n=0
-  while IFS= read -r line; do
-    case "$line" in *"not found"*) fail "unresolved: $line" ;; esac
-    if [[ "$line" =~ ^[[:space:]]*([^[:space:]]+)\ =\>\ ([^[:space:]]+) ]]; then
-      so=${BASH_REMATCH[1]} path=${BASH_REMATCH[2]}
-    elif [[ "$line" =~ ^[[:space:]]*(/[^[:space:]]+) ]]; then
-      path=${BASH_REMATCH[1]} so=$(basename "$path")
-    else
-      continue   # linux-vdso and the like: no file
-    fi
-    n=$((n + 1))
-    if is_glibc_object "$so"; then
-      case "$path" in "$STAGE"/*) fail "$so (glibc) must come from the system, not $path" ;; esac
-    else
-      [ "$path" = "$STAGE/lib-$target/$so" ] || fail "$so resolved to $path, not lib-$target/"
-    fi
-  done
-  [ "$n" -gt 2 ] || fail "loader trace listed only $n objects"
-}
-
-# check_needed_walk TARGET — the static view: walk DT_NEEDED from the
-# binary; each entry is glibc or a file in lib-TARGET/, the binary's
-# RUNPATH is $ORIGIN/lib-TARGET and every bundled library's is $ORIGIN.
-check_needed_walk() {
-  local target=$1 bin="$STAGE/cmdop-core-$1" dir="$STAGE/lib-$1" f so
-  [ -x "$bin" ] || fail "$bin missing (run make stage-bins)"
-  [ "$(elf_runpath "$bin")" = "\$ORIGIN/lib-$target" ] || fail "RUNPATH of $bin: '$(elf_runpath "$bin")'"
-  for f in "$bin" "$dir"/*; do
-    [ "$f" = "$bin" ] || [ "$(elf_runpath "$f")" = '$ORIGIN' ] || fail "RUNPATH of $f: '$(elf_runpath "$f")'"
-    for so in $(elf_needed "$f"); do
-      is_glibc_object "$so" || [ -f "$dir/$so" ] || fail "$(basename "$f") needs $so: neither glibc nor in lib-$target/"
-    done
-  done
-}
-
 # relay_env — the documented env vars that point a client at the relay
 # started by start_relay, as "K=V" words for env(1).
 relay_env() {
@@ -107,6 +105,27 @@ one_artifact() {
   [ ${#matches[@]} -eq 1 ] ||
     fail "expected exactly one $1, found ${#matches[@]}: run 'make dist' ($2 makes it)"
   echo "${matches[0]}"
+}
+
+# check_bin_dir DIR — an installed package's binary folder holds the core of
+# every built platform and nothing else named cmdop-core-*, the license
+# notices, the SBOM, and a SHA256SUMS that every file matches.
+check_bin_dir() {
+  local dir=$1 t names=() got want
+  for t in $PLATFORMS; do
+    names+=("$(basename "$(core_path "$t")")")
+    [ -f "$dir/${names[-1]}" ] || fail "$dir lacks the $t core"
+  done
+  got=$(cd "$dir" && ls -d cmdop-core-* | LC_ALL=C sort | tr '\n' ' ')
+  want=$(printf '%s\n' "${names[@]}" | LC_ALL=C sort | tr '\n' ' ')
+  [ "$got" = "$want" ] || fail "$dir holds cores '$got', wanted '$want'"
+  for f in SHA256SUMS sbom.spdx.json licenses/THIRD_PARTY_NOTICES.txt; do
+    [ -s "$dir/$f" ] || fail "$dir lacks $f"
+  done
+  (cd "$dir" && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not match the files in $dir"
+  for t in $PLATFORMS; do
+    grep -q "  $(basename "$(core_path "$t")")\$" "$dir/SHA256SUMS" || fail "SHA256SUMS lacks the $t core"
+  done
 }
 
 # install_wheel WORK — the wheel from dist/ into a fresh venv WORK/venv,

@@ -4,8 +4,10 @@
 # quickstart (examples/node/quickstart.ts) type-checks strictly against the
 # installed package's own .d.ts, compiles (the repo's pinned tsc), and runs
 # against a local relay through the packaged binary alone (no
-# CMDOP_CORE_BINARY; the relay is the packaged binary too).
+# CMDOP_CORE_BINARY; the relay is the packaged binary too). The package's
+# bin/ holds every built core, the notices, the SBOM and matching SHA256SUMS.
 . "$(dirname "$0")/lib.sh"
+want linux-x64
 tgz=$(one_artifact "$ROOT/dist/cmdop-sdk-*.tgz" dist-node)
 [ -f "$ROOT/examples/node/quickstart.ts" ] || fail "examples/node/quickstart.ts missing"
 tsc="$ROOT/clients/node/node_modules/.bin/tsc"
@@ -21,10 +23,9 @@ mkdir -p "$proj"
   fail "npm install --offline of $(basename "$tgz") failed"
 
 pkg="$proj/node_modules/@cmdop/sdk"
+check_bin_dir "$pkg/bin"
 core="$pkg/bin/cmdop-core-linux-x64"
 [ -x "$core" ] || fail "installed package lacks an executable $core"
-[ -f "$pkg/bin/lib-linux-x64/libcurl.so.4" ] || fail "installed package lacks bin/lib-linux-x64/"
-[ -x "$pkg/bin/cmdop-core-linux-arm64" ] || fail "installed package lacks cmdop-core-linux-arm64"
 [ -d "$pkg/node_modules/@bufbuild/protobuf" ] || [ -d "$proj/node_modules/@bufbuild/protobuf" ] ||
   fail "@bufbuild/protobuf was not installed from the tarball's bundle"
 

@@ -60,7 +60,8 @@ def mutated(tmp_path_factory):
     cc("-o", str(tmp / "conformance-c"), "tests/conformance/c/runner.c",
        os.path.join(BUILD, "conformance", "dispatch.c"), str(tmp / "op_table.o"),
        os.path.join(BUILD, "libcmdop.a"), *libs)
-    cc("-o", str(tmp / "cmdop-core"), "runtime/cli/main.c", str(tmp / "op_table.o"),
+    cc("-o", str(tmp / "cmdop-core"), "runtime/cli/main.c", "runtime/cli/versions.c",
+       str(tmp / "op_table.o"),
        os.path.join(BUILD, "librelay.a"), os.path.join(BUILD, "libcmdop-core.a"),
        os.path.join(BUILD, "libcmdop.a"), *libs)
     return tmp
@@ -85,8 +86,8 @@ def test_wire_field_renamed_c(mutated, capsys):
 
 
 def test_wire_field_renamed_python(mutated, capsys):
-    pkg = os.environ.get("PARITY_PY_PKG") or os.path.join(BUILD, "python", "pkg", "src")
-    built(os.path.join(pkg, "cmdop"), "the Python package", "python-pkg")
+    pkg = os.environ.get("PARITY_PY_PKG") or os.path.join(ROOT, "clients", "python", "src")
+    built(os.path.join(pkg, "cmdop"), "the Python package", "gen")
     runner = ("python=env PYTHONPATH=%s CMDOP_CORE_BINARY=%s %s tests/conformance/python/runner.py"
               % (pkg, mutated / "cmdop-core", sys.executable))
     rc, out = run_scenario(capsys, runner)

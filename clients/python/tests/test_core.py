@@ -7,7 +7,6 @@ import builtins
 import os
 import platform
 import signal
-import stat
 import sys
 import time
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import cmdop
-from cmdop import _core, _gen
+from cmdop import _binary, _core, _gen
 from conftest import CORE, Relay
 
 ALPHA = "20000000-0000-4000-8000-000000000001"
@@ -158,7 +157,7 @@ def test_error_classes() -> None:
     assert cmdop.RateLimitError("x", retry_after=2.0).retry_after == 2.0
 
 
-# ---- binary resolver ----
+# ---- the packaged binary (the resolver itself: test_binary.py) ----
 def _host() -> str:
     plat = {"linux": "linux", "darwin": "darwin", "win32": "win32"}[sys.platform]
     arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}[
@@ -166,42 +165,12 @@ def _host() -> str:
     return f"{plat}-{arch}"
 
 
-def test_resolver_explicit_and_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CMDOP_CORE_BINARY", CORE)
-    assert _core.resolve_binary() == CORE
-    assert _core.resolve_binary("/bin/true") == "/bin/true"  # explicit wins
-    with pytest.raises(FileNotFoundError, match="binary_path"):
-        _core.resolve_binary(str(tmp_path / "nope"))
-    monkeypatch.setenv("CMDOP_CORE_BINARY", str(tmp_path / "missing"))
-    with pytest.raises(FileNotFoundError, match="CMDOP_CORE_BINARY"):
-        _core.resolve_binary()
-
-
-def test_resolver_packaged(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("CMDOP_CORE_BINARY", raising=False)
-    pkg = tmp_path / "cmdop"
-    (pkg / "_bin").mkdir(parents=True)
-    monkeypatch.setattr(_core, "__file__", str(pkg / "_core.py"))
-    with pytest.raises(FileNotFoundError) as info:
-        _core.resolve_binary()
-    assert sys.platform in str(info.value) and "carries: none" in str(info.value)
-    (pkg / "_bin" / "cmdop-core-plan9-x64").write_text("")
-    (pkg / "_bin" / "cmdop-core-win32-x64.exe").write_text("")
-    with pytest.raises(FileNotFoundError, match=r"carries: plan9-x64, win32-x64"):
-        _core.resolve_binary()
-    mine = pkg / "_bin" / f"cmdop-core-{_host()}"
-    mine.write_text("#!/bin/sh\n")
-    mine.chmod(0o644)
-    assert _core.resolve_binary() == str(mine)
-    assert mine.stat().st_mode & stat.S_IXUSR  # made executable, as 1.1.0 does
-
-
 async def test_packaged_binary_is_spawned(relay: Relay, monkeypatch: pytest.MonkeyPatch,
                                           tmp_path: Path) -> None:
     monkeypatch.delenv("CMDOP_CORE_BINARY", raising=False)
     (tmp_path / "_bin").mkdir()
     os.symlink(os.path.abspath(CORE), tmp_path / "_bin" / f"cmdop-core-{_host()}")
-    monkeypatch.setattr(_core, "__file__", str(tmp_path / "_core.py"))
+    monkeypatch.setattr(_binary, "__file__", str(tmp_path / "_binary.py"))
     async with relay.client() as c:
         assert (await c.machines.get(ALPHA)).summary.name == "alpha"
 
