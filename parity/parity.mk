@@ -1,6 +1,6 @@
 # parity/parity.mk — the parity gate, included by the top Makefile.
-#   make parity        surface parity: extract C (headers), Python (installed
-#                      package) and Node (built package + .d.ts) surfaces and
+#   make parity        surface parity: extract C (headers), Python (the package's
+#                      source tree) and Node (built package + .d.ts) surfaces and
 #                      compare them with each other via gen/surface.json
 #   make test-parity   mutation tests: copies of the built artifacts with one
 #                      drift injected each must make the gate fail, naming it
@@ -16,9 +16,9 @@ PARITY_C_ARGS := --c-include runtime/include --c-include gen/c/include \
 PARITY_LANG_ARGS = $(PARITY_C_ARGS)
 PARITY_DEPS := gen-venv $(PARITY_C_TABLES)
 ifneq ($(wildcard clients/python/python.mk),)
-  # The Python surface is the package as `make python-pkg` assembles it.
-  PARITY_LANG_ARGS += --python-path $(PY_PKG)/src
-  PARITY_DEPS += python-pkg
+  # The Python surface is the package in its source tree (clients/python/src).
+  PARITY_LANG_ARGS += --python-path $(PY_SRC)
+  PARITY_DEPS += python-venv
 endif
 ifneq ($(wildcard clients/node/node.mk),)
   # The Node surface is the built package (dist/ .d.ts + ESM runtime).
@@ -53,9 +53,9 @@ $(CONF_BUILD)/conformance-c: tests/conformance/c/runner.c $(CONF_BUILD)/dispatch
 CONF_RUNNERS = --runner c=$(CONF_BUILD)/conformance-c
 CONF_DEPS := gen-venv $(BUILD)/cmdop-core $(CONF_BUILD)/conformance-c
 ifneq ($(wildcard clients/python/python.mk),)
-  CONF_RUNNERS += --runner "python=env PYTHONPATH=$(PY_PKG)/src \
+  CONF_RUNNERS += --runner "python=env PYTHONPATH=$(PY_SRC) \
     CMDOP_CORE_BINARY=$(abspath $(BUILD)/cmdop-core) $(PYTHON) tests/conformance/python/runner.py"
-  CONF_DEPS += python-pkg
+  CONF_DEPS += python-venv
 endif
 ifneq ($(wildcard clients/node/node.mk),)
   CONF_RUNNERS += --runner "node=env CONF_NODE_PKG=clients/node \
@@ -68,6 +68,6 @@ conformance: $(CONF_DEPS)
 # Mutation tests: the surface gate on mutated copies of the built headers and
 # packages, and a wire drift compiled into the C runner and the core.
 test-parity: $(PARITY_DEPS) $(CONF_DEPS) $(BUILD)/librelay.a
-	PARITY_PY_PKG=$(if $(PY_PKG),$(abspath $(PY_PKG))/src) PARITY_BUILD=$(abspath $(BUILD)) \
+	PARITY_PY_PKG=$(if $(PY_SRC),$(abspath $(PY_SRC))) PARITY_BUILD=$(abspath $(BUILD)) \
 	PARITY_PKG_CFLAGS="$(PKG_CFLAGS)" PARITY_PKG_LIBS="$(PKG_LIBS)" \
 	$(PARITY_PY) -m pytest -q -p no:cacheprovider parity/tests

@@ -1,7 +1,9 @@
 #!/bin/sh
-# Builds dist/esm and dist/cjs (+ .d.ts) from src/ (the shim) and gen/node
-# (generated). Each format is assembled in .build/<fmt> with its own
-# package.json "type", so tsc's NodeNext emits ESM or CJS from one source.
+# Builds dist/esm and dist/cjs (+ .d.ts) from src/: the shim and, under
+# src/gen, the generated surface (make gen). tsc's NodeNext takes a file's
+# format from the nearest package.json "type", so each format compiles a
+# copy of src/ in .build/<fmt> with its own; the CJS copy takes
+# moduledir.cjs.ts in place of the ESM moduledir.ts.
 set -eu
 cd "$(dirname "$0")"
 # Several make targets (test-node, parity, conformance) build this package;
@@ -13,16 +15,11 @@ rm -rf .build/esm .build/cjs dist
 for fmt in esm cjs; do
   d=.build/$fmt
   mkdir -p "$d"
-  cp src/*.ts "$d/"
-  rm "$d"/moduledir.*.ts
-  cp "src/moduledir.$fmt.ts" "$d/moduledir.ts"
-  cp -r ../../gen/node/src "$d/gen"
-  cp -r ../../gen/node/proto "$d/gen/proto"
-  # the public surface is generated (gen/index.ts); the package's entry is dist/<fmt>/index.js
-  printf 'export * from "./gen/index.js";\n' > "$d/index.ts"
+  cp -r src/. "$d/"
+  if [ $fmt = cjs ]; then mv "$d/moduledir.cjs.ts" "$d/moduledir.ts"; else rm "$d/moduledir.cjs.ts"; fi
   if [ $fmt = esm ]; then type=module; else type=commonjs; fi
   printf '{"type": "%s"}\n' $type > "$d/package.json"
-  printf '{"extends": "../../tsconfig.json", "compilerOptions": {"rootDir": ".", "outDir": "../../dist/%s"}, "include": ["**/*.ts"]}\n' $fmt > "$d/tsconfig.json"
+  printf '{"extends": "../../tsconfig.json", "compilerOptions": {"noEmit": false, "rootDir": ".", "outDir": "../../dist/%s"}, "include": ["**/*.ts"]}\n' $fmt > "$d/tsconfig.json"
   node_modules/.bin/tsc -p "$d/tsconfig.json"
   cp "$d/package.json" "dist/$fmt/package.json"
 done

@@ -43,9 +43,9 @@ def built(path, what, make_target):
 
 @pytest.fixture
 def py_pkg(tmp_path):
-    """A copy of the built Python package (build/python/pkg/src)."""
-    src = os.environ.get("PARITY_PY_PKG") or os.path.join(ROOT, "build", "python", "pkg", "src")
-    built(os.path.join(src, "cmdop", "_resources.py"), "the Python package", "python-pkg")
+    """A copy of the Python package's source tree (clients/python/src)."""
+    src = os.environ.get("PARITY_PY_PKG") or os.path.join(ROOT, "clients", "python", "src")
+    built(os.path.join(src, "cmdop", "_resources.py"), "the Python package", "gen")
     dst = tmp_path / "pysrc"
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
     return dst

@@ -141,7 +141,8 @@ export class Core implements Transport {
   private dispatch(env: Envelope): void {
     const sink = this.sinks.get(env.id);
     if (!sink) return; // unknown ids are ignored (e.g. after a cancel)
-    if (TERMINAL.has(env.kind)) this.sinks.delete(env.id);
+    // a handle's RESPONSE opens it: its frames go on until DONE or ERROR
+    if (TERMINAL.has(env.kind) && !(env.kind === Kind.RESPONSE && sink.untilDone)) this.sinks.delete(env.id);
     sink.frame(env);
   }
 
@@ -155,10 +156,11 @@ export class Core implements Transport {
     const id = this.nextId++;
     this.sinks.set(id, sink);
     this.write(proc, create(EnvelopeSchema, { id, kind, payload }));
-    return (kind, p) => {
+    const post = (kind: Kind, p?: RequestPayload): void => {
       if (kind === Kind.CANCEL) this.sinks.delete(id);
       if (this.proc === proc) this.write(proc, create(EnvelopeSchema, { id, kind, payload: p }));
     };
+    return Object.assign(post, { id });
   }
 
   /** One unary call: its RESPONSE arm; ERROR rejects, and so does aborting `signal` (after a CANCEL). */

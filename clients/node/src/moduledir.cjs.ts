@@ -1,2 +1,3 @@
-// The compiled module's folder (CJS build; the ESM build uses import.meta.url).
+// The compiled module's folder (CJS build: build.sh puts this file in place
+// of moduledir.ts, which uses import.meta.url).
 export const moduleDir: string = __dirname;

@@ -8,12 +8,14 @@
 
 #include "op_table.h"
 #include "stream_desc.h"
+#include "cmdop/types.h"
 
 extern const cmdop__op_desc cmdop__op_bots_list; /* bots.list */
 extern const cmdop__op_desc cmdop__op_bots_get; /* bots.get */
 extern const cmdop__op_desc cmdop__op_bots_create; /* bots.create */
 extern const cmdop__op_desc cmdop__op_bots_update; /* bots.update */
 extern const cmdop__op_desc cmdop__op_bots_delete; /* bots.delete */
+extern const cmdop__op_desc cmdop__op_bots_run; /* bots.run */
 extern const cmdop__op_desc cmdop__op_fleets_list; /* fleets.list */
 extern const cmdop__op_desc cmdop__op_fleets_get; /* fleets.get */
 extern const cmdop__op_desc cmdop__op_fleets_create; /* fleets.create */
@@ -66,5 +68,22 @@ extern const cmdop__op_desc cmdop__op_tunnels_list; /* tunnels.list */
 extern const cmdop__op_desc cmdop__op_tunnels_get; /* tunnels.get */
 extern const cmdop__op_desc cmdop__op_tunnels_sessions; /* tunnels.sessions */
 extern const cmdop__stream_desc cmdop__stream_machines_ask; /* machines.ask: generated params, side channels */
+void cmdop__stream_machines_ask_fail_info(const void *frame, const char **code, const char **message);
+const char *cmdop__stream_machines_ask_collect_final(const void *frame);
+const char *cmdop__stream_machines_ask_collect_piece(const void *frame);
+
+/* AskFrame as stream frames (streams.c). cmdop__ask_frame_decode_event: one
+ * SSE event's JSON -> NEW *out (cmdop_ask_frame_free); else CMDOP_EINTERNAL
+ * (malformed) or CMDOP_ENOMEM, `err` naming the problem (docs/idl.md "Streams"). */
+extern const cmdop__frames_desc cmdop__frames_ask_frame;
+int cmdop__ask_frame_decode_event(cmdop_ask_frame **out, const char *sse_event, const char *data,
+                                    size_t len, char *err, size_t err_size);
+
+/* BotEvent as stream frames (streams.c). cmdop__bot_event_decode_event: one
+ * SSE event's JSON -> NEW *out (cmdop_bot_event_free); else CMDOP_EINTERNAL
+ * (malformed) or CMDOP_ENOMEM, `err` naming the problem (docs/idl.md "Streams"). */
+extern const cmdop__frames_desc cmdop__frames_bot_event;
+int cmdop__bot_event_decode_event(cmdop_bot_event **out, const char *sse_event, const char *data,
+                                    size_t len, char *err, size_t err_size);
 
 #endif /* CMDOP__OP_DESCS_H */

@@ -237,6 +237,107 @@ const cmdop__op_desc cmdop__op_bots_delete = {
     .errors = bots_delete_errors,
 };
 
+/* ---- bots.run: served by the core (platform) ---- */
+static const char *const bots_run_platform_values[] = { "telegram", "discord", "slack", NULL };
+static const char *const bots_run_permission_values[] = { "none", "read", "execute", "files", "admin", NULL };
+static const cmdop__param_desc bots_run_params[] = {
+    /* local, required, never sent: applied by the core */
+    { .name = "platform", .wire_name = "platform", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_ENUM,
+      .required = true, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = bots_run_platform_values,
+      .pattern = NULL, .context_env = NULL },
+    /* local, never sent: applied by the core */
+    { .name = "token", .wire_name = "token", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING,
+      .required = false, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* local, never sent: applied by the core */
+    { .name = "guild_id", .wire_name = "guild_id", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING,
+      .required = false, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* local, never sent: applied by the core */
+    { .name = "bot_token", .wire_name = "bot_token", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING,
+      .required = false, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* local, never sent: applied by the core */
+    { .name = "app_token", .wire_name = "app_token", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING,
+      .required = false, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* local, 1..64 bytes, never sent: applied by the core */
+    { .name = "machine_id", .wire_name = "machine_id", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING,
+      .required = false, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = 1, .max_len = 64, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* local, never sent: applied by the core */
+    { .name = "bot_id", .wire_name = "bot_id", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING,
+      .required = false, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* local, never sent: applied by the core, default [] */
+    { .name = "allowed_users", .wire_name = "allowed_users", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING_LIST,
+      .required = false, .default_json = "[]",
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* local, never sent: applied by the core, default [] */
+    { .name = "admin_users", .wire_name = "admin_users", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING_LIST,
+      .required = false, .default_json = "[]",
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* local, never sent: applied by the core, default "execute" */
+    { .name = "permission", .wire_name = "permission", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_ENUM,
+      .required = false, .default_json = "\"execute\"",
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = bots_run_permission_values,
+      .pattern = NULL, .context_env = NULL },
+    /* local, never sent: applied by the core */
+    { .name = "api_base_url", .wire_name = "api_base_url", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_STRING,
+      .required = false, .default_json = NULL,
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* local, never sent: applied by the core, default false */
+    { .name = "drop_pending", .wire_name = "drop_pending", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_BOOL,
+      .required = false, .default_json = "false",
+      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+    /* local, 0.., never sent: applied by the core, default 1000 */
+    { .name = "edit_interval_ms", .wire_name = "edit_interval_ms", .in = CMDOP__IN_LOCAL, .type = CMDOP__T_INT32,
+      .required = false, .default_json = "1000",
+      .has_min = true, .has_max = false, .min = 0.0, .max = 0.0,
+      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .pattern = NULL, .context_env = NULL },
+};
+static const char *const bots_run_errors[] = { "auth", "permission", "rate_limit", "server", "connection", "timeout", "validation", NULL };
+
+const cmdop__op_desc cmdop__op_bots_run = {
+    .name = "bots.run", .ns = "bots", .op = "run",
+    .c_name = "cmdop_bots_run",
+    .kind = CMDOP__OP_LOCAL, .plane = CMDOP__PLANE_PLATFORM,
+    .method = NULL, .path = NULL,
+    .params = bots_run_params, .n_params = 13,
+    .result_type = "RunningBotState",
+    .empty_status = 0, .empty_result_json = NULL,
+    .idempotent = false, .idempotency_key = false,
+    .page = NULL,
+    .unwrap = NULL,
+    .scan_list = NULL, .scan_arg = NULL, .scan_match = NULL,
+    .env_req_field = 147, .env_resp_field = 151,
+    .errors = bots_run_errors,
+};
+
 /* ---- fleets.list: GET /api/fleets (relay) ---- */
 static const cmdop__param_desc fleets_list_params[] = {
     /* query, 1.. */
@@ -1057,11 +1158,11 @@ static const cmdop__param_desc machines_ask_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body, required */
+    /* body, required, 1..100000 bytes, 1..100000 bytes, checked before the network */
     { .name = "prompt", .wire_name = "prompt", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
       .required = true, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .min_len = 1, .max_len = 100000, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
     /* body, generated by the core when absent (hex32) */
     { .name = "session_id", .wire_name = "session_id", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
@@ -1075,10 +1176,10 @@ static const cmdop__param_desc machines_ask_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body */
+    /* body, 1..86400 */
     { .name = "timeout_seconds", .wire_name = "timeout_seconds", .in = CMDOP__IN_BODY, .type = CMDOP__T_INT32,
       .required = false, .default_json = NULL,
-      .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
+      .has_min = true, .has_max = true, .min = 1.0, .max = 86400.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
     /* body, not sent when empty, default {} */
@@ -1121,17 +1222,17 @@ static const cmdop__param_desc machines_ask_pin_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body, required */
+    /* body, required, 1.. bytes */
     { .name = "challenge_id", .wire_name = "challenge_id", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
       .required = true, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .min_len = 1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body, required */
+    /* body, required, 1.. bytes */
     { .name = "pin", .wire_name = "pin", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
       .required = true, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .min_len = 1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
 };
 static const char *const machines_ask_pin_errors[] = { "not_found", "validation", NULL };
@@ -1160,11 +1261,11 @@ static const cmdop__param_desc machines_ask_confirm_params[] = {
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
       .min_len = -1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
-    /* body "confirm_token", required */
+    /* body "confirm_token", required, 1.. bytes */
     { .name = "token", .wire_name = "confirm_token", .in = CMDOP__IN_BODY, .type = CMDOP__T_STRING,
       .required = true, .default_json = NULL,
       .has_min = false, .has_max = false, .min = 0.0, .max = 0.0,
-      .min_len = -1, .max_len = -1, .enum_values = NULL,
+      .min_len = 1, .max_len = -1, .enum_values = NULL,
       .pattern = NULL, .context_env = NULL },
     /* body, required */
     { .name = "accept", .wire_name = "accept", .in = CMDOP__IN_BODY, .type = CMDOP__T_BOOL,
@@ -1194,15 +1295,35 @@ static const cmdop__op_desc cmdop__op_machines_ask_confirm = {
 /* machines.ask: what the stream driver needs beyond the op itself */
 static const char *const machines_ask_hex32[] = { "session_id", NULL };
 static const cmdop__channel_desc machines_ask_channels[] = {
-    { .name = "pin", .on_arm = "pin_required", .op = &cmdop__op_machines_ask_pin },
-    { .name = "confirm", .on_arm = "confirm_required", .op = &cmdop__op_machines_ask_confirm },
+    { .name = "pin", .on_arm = "pin_required", .answer_arm = "pin_answer",
+      .op = &cmdop__op_machines_ask_pin, .continues = false,
+      .rejected_json = NULL },
+    { .name = "confirm", .on_arm = "confirm_required", .answer_arm = "confirm_answer",
+      .op = &cmdop__op_machines_ask_confirm, .continues = true,
+      .rejected_json = "{\"type\":\"done\",\"success\":false,\"text\":\"confirm rejected\",\"error\":\"\",\"duration_ms\":0}" },
 };
+static const cmdop__fail_code machines_ask_fail_codes[] = {
+    { "pin_denied", CMDOP_EPINDENIED },
+    { "pin_required_timeout", CMDOP_EPINTIMEOUT },
+    { NULL, 0 },
+};
+static const char *const machines_ask_collect_keys[] = { "delta", "text", NULL };
 
 const cmdop__stream_desc cmdop__stream_machines_ask = {
     .op = &cmdop__op_machines_ask,
     .hex32_params = machines_ask_hex32,
     .channels = machines_ask_channels,
     .n_channels = 2,
+    .frames = &cmdop__frames_ask_frame,
+    .ends_kind = CMDOP_ASK_FRAME_DONE,
+    .fails_kind = CMDOP_ASK_FRAME_ERROR,
+    .fail_info = cmdop__stream_machines_ask_fail_info,
+    .fail_codes = machines_ask_fail_codes, .n_fail_codes = 2,
+    .fail_else = CMDOP_EAGENT,
+    .collect_final = cmdop__stream_machines_ask_collect_final,
+    .collect_piece = cmdop__stream_machines_ask_collect_piece,
+    .collect_keys = machines_ask_collect_keys,
+    .idle_seconds_param = "timeout_seconds",
 };
 
 /* ---- machines.messages: GET /api/admin/machines/{machine_id}/messages (relay) ---- */
@@ -2419,6 +2540,7 @@ const cmdop__op_desc *const cmdop__ops[] = {
     &cmdop__op_bots_create,
     &cmdop__op_bots_update,
     &cmdop__op_bots_delete,
+    &cmdop__op_bots_run,
     &cmdop__op_fleets_list,
     &cmdop__op_fleets_get,
     &cmdop__op_fleets_create,
@@ -2505,6 +2627,7 @@ static const char *const opt_api_key_env[] = { "CMDOP_API_KEY", NULL };
 static const char *const opt_fleet_id_env[] = { "CMDOP_FLEET_ID", NULL };
 static const char *const opt_timeout_ms_env[] = { "CMDOP_TIMEOUT_MS", NULL };
 static const char *const opt_ca_file_env[] = { "CMDOP_CA_FILE", NULL };
+static const char *const opt_max_streams_env[] = { "CMDOP_MAX_STREAMS", NULL };
 
 const cmdop__option_desc cmdop__options[] = {
     [CMDOP__OPT_TOKEN] = { .name = "token", .env = opt_token_env,
@@ -2532,6 +2655,9 @@ const cmdop__option_desc cmdop__options[] = {
     [CMDOP__OPT_CA_FILE] = { .name = "ca_file", .env = opt_ca_file_env,
       .default_value = NULL, .is_int = false,
       .strip_slash = false },
+    [CMDOP__OPT_MAX_STREAMS] = { .name = "max_streams", .env = opt_max_streams_env,
+      .default_value = "16384", .is_int = true,
+      .strip_slash = false },
     { .name = NULL },
 };
 
@@ -2548,4 +2674,4 @@ const cmdop__plane_desc cmdop__planes[] = {
 };
 
 /* sha256 of the canonical model JSON (gen/surface.json's idl_hash). */
-const char cmdop__idl_hash[] = "a524e4f5479871ee5d151bd1478c0bdc9681315f11a21f8a86f8e0a23ecbcc6b";
+const char cmdop__idl_hash[] = "97bcc154dfb3ea8a6adab455118ee724dd432de6f4ff4aaf68a2119e07223bd7";

@@ -4,12 +4,13 @@
  * C arguments -> a jansson args object keyed by surface param names ->
  * cmdop__call() (runtime/src/call.h: defaults, validation, HTTP, retries,
  * error mapping) -> the generated JSON mapping of the result type. Stream
- * ops hand the args to cmdop__ask_open() (runtime/src/ask_stream.h) instead.
+ * ops hand the args to cmdop__stream_open() (runtime/src/ask_stream.h) instead.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "call.h"
+#include "handles.h"
 #include "ask_stream.h"
 #include "cmdop/error.h"
 #include "cmdop/ops.h"
@@ -410,6 +411,77 @@ int cmdop_bots_delete(cmdop_client *client, const char *bot_id)
     rc = bots_delete_args(&args, bot_id);
     if (rc == 0)
         rc = cmdop__call(client, &cmdop__op_bots_delete, args, &res);
+    json_decref(args);
+    json_decref(res);
+    return rc;
+}
+
+/* ==== bots.run ==== */
+
+/* The driver's args object for bots.run: NEW in *out. */
+static int bots_run_args(json_t **out, const cmdop_bots_run_params *p)
+{
+    json_t *args = json_object();
+    int rc = args ? 0 : no_memory();
+
+    if (rc == 0 && p && p->version != CMDOP_BOTS_RUN_PARAMS_VERSION)
+        rc = bad_version("cmdop_bots_run", p->version, CMDOP_BOTS_RUN_PARAMS_VERSION);
+    if (rc == 0 && p)
+        rc = arg_enum(args, "platform", (int)p->platform, cmdop_bot_platform_to_string(p->platform), "telegram, discord, slack");
+    if (rc == 0 && p)
+        rc = arg_string(args, "token", p->token);
+    if (rc == 0 && p)
+        rc = arg_string(args, "guild_id", p->guild_id);
+    if (rc == 0 && p)
+        rc = arg_string(args, "bot_token", p->bot_token);
+    if (rc == 0 && p)
+        rc = arg_string(args, "app_token", p->app_token);
+    if (rc == 0 && p)
+        rc = arg_string(args, "machine_id", p->machine_id);
+    if (rc == 0 && p)
+        rc = arg_string(args, "bot_id", p->bot_id);
+    if (rc == 0 && p && p->has_allowed_users)
+        rc = arg_string_list(args, "allowed_users", p->allowed_users, p->allowed_users_count);
+    if (rc == 0 && p && p->has_admin_users)
+        rc = arg_string_list(args, "admin_users", p->admin_users, p->admin_users_count);
+    if (rc == 0 && p)
+        rc = arg_enum(args, "permission", (int)p->permission, cmdop_bot_permission_to_string(p->permission), "none, read, execute, files, admin");
+    if (rc == 0 && p)
+        rc = arg_string(args, "api_base_url", p->api_base_url);
+    if (rc == 0 && p && p->has_drop_pending)
+        rc = arg_set(args, "drop_pending", json_boolean(p->drop_pending));
+    if (rc == 0 && p && p->has_edit_interval_ms)
+        rc = arg_set(args, "edit_interval_ms", json_integer(p->edit_interval_ms));
+    if (rc != 0) {
+        json_decref(args);
+        return rc;
+    }
+    *out = args;
+    return 0;
+}
+
+int cmdop_bots_run_params_init(cmdop_bots_run_params *params, unsigned int version)
+{
+    if (!params || version != CMDOP_BOTS_RUN_PARAMS_VERSION)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bots_run_params_init: %s", params ? "bad version" : "NULL params");
+    memset(params, 0, sizeof *params);
+    params->version = version;
+    return 0;
+}
+
+int cmdop_bots_run(cmdop_running_bot **out, cmdop_client *client,
+                   const cmdop_bots_run_params *params)
+{
+    json_t *args = NULL, *res = NULL;
+    int rc;
+
+    if (!out)
+        return null_out("cmdop_bots_run");
+    *out = NULL;
+    rc = bots_run_args(&args, params);
+    if (rc == 0)
+        rc = cmdop__running_bot_open(client, args, out);
     json_decref(args);
     json_decref(res);
     return rc;
@@ -1797,8 +1869,11 @@ int cmdop_machines_ask(cmdop_ask_stream **out, cmdop_client *client,
         return null_out("cmdop_machines_ask");
     *out = NULL;
     rc = machines_ask_args(&args, machine_id, prompt, params);
-    if (rc == 0)
-        rc = cmdop__ask_open(client, &cmdop__stream_machines_ask, args, out);
+    if (rc == 0) {
+        cmdop__stream *s = NULL;
+        rc = cmdop__stream_open(client, &cmdop__stream_machines_ask, args, &s);
+        *out = (cmdop_ask_stream *)s;
+    }
     json_decref(args);
     json_decref(res);
     return rc;

@@ -24,7 +24,8 @@ typedef enum cmdop__option {
     CMDOP__OPT_FLEET_ID = 4, /* default fleet for fleet-scoped calls */
     CMDOP__OPT_TIMEOUT_MS = 5, /* per-call timeout (ms) */
     CMDOP__OPT_CA_FILE = 6, /* PEM file of CA certificates to trust (docs/runtime.md "TLS") */
-    CMDOP__OPT_COUNT = 7
+    CMDOP__OPT_MAX_STREAMS = 7, /* streams open at once through the core; one more is refused (docs/stdio.md "Streams") */
+    CMDOP__OPT_COUNT = 8
 } cmdop__option;
 
 #endif /* CMDOP__PLANES_H */

@@ -86,6 +86,33 @@ cmdop_bot_permission cmdop_bot_permission_from_string(const char *s)
     return CMDOP_BOT_PERMISSION_UNSPECIFIED;
 }
 
+const char *cmdop_bot_status_to_string(cmdop_bot_status value)
+{
+    switch (value) {
+    case CMDOP_BOT_STATUS_PENDING: return "pending";
+    case CMDOP_BOT_STATUS_RUNNING: return "running";
+    case CMDOP_BOT_STATUS_RECONNECTING: return "reconnecting";
+    case CMDOP_BOT_STATUS_FAILED: return "failed";
+    case CMDOP_BOT_STATUS_STOPPED: return "stopped";
+    default: return NULL;
+    }
+}
+
+cmdop_bot_status cmdop_bot_status_from_string(const char *s)
+{
+    if (s && strcmp(s, "pending") == 0)
+        return CMDOP_BOT_STATUS_PENDING;
+    if (s && strcmp(s, "running") == 0)
+        return CMDOP_BOT_STATUS_RUNNING;
+    if (s && strcmp(s, "reconnecting") == 0)
+        return CMDOP_BOT_STATUS_RECONNECTING;
+    if (s && strcmp(s, "failed") == 0)
+        return CMDOP_BOT_STATUS_FAILED;
+    if (s && strcmp(s, "stopped") == 0)
+        return CMDOP_BOT_STATUS_STOPPED;
+    return CMDOP_BOT_STATUS_UNSPECIFIED;
+}
+
 const char *cmdop_kind_to_string(cmdop_kind value)
 {
     switch (value) {
@@ -232,6 +259,134 @@ void cmdop_bot_list_page_free(cmdop_bot_list_page *v)
     if (!v)
         return;
     cmdop__bot_list_page_clear(v);
+    free(v);
+}
+
+/* ---- BotMessageReceived ---- */
+
+void cmdop__bot_message_received_clear(cmdop_bot_message_received *v)
+{
+    free(v->chat_id);
+    free(v->user_id);
+    free(v->message_id);
+    free(v->text);
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_bot_message_received_free(cmdop_bot_message_received *v)
+{
+    if (!v)
+        return;
+    cmdop__bot_message_received_clear(v);
+    free(v);
+}
+
+/* ---- BotRefused ---- */
+
+void cmdop__bot_refused_clear(cmdop_bot_refused *v)
+{
+    free(v->chat_id);
+    free(v->user_id);
+    free(v->reason);
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_bot_refused_free(cmdop_bot_refused *v)
+{
+    if (!v)
+        return;
+    cmdop__bot_refused_clear(v);
+    free(v);
+}
+
+/* ---- BotAskStarted ---- */
+
+void cmdop__bot_ask_started_clear(cmdop_bot_ask_started *v)
+{
+    free(v->chat_id);
+    free(v->user_id);
+    free(v->session_id);
+    free(v->prompt);
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_bot_ask_started_free(cmdop_bot_ask_started *v)
+{
+    if (!v)
+        return;
+    cmdop__bot_ask_started_clear(v);
+    free(v);
+}
+
+/* ---- BotReplySent ---- */
+
+void cmdop__bot_reply_sent_clear(cmdop_bot_reply_sent *v)
+{
+    free(v->chat_id);
+    free_strings(v->message_ids, v->message_ids_count);
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_bot_reply_sent_free(cmdop_bot_reply_sent *v)
+{
+    if (!v)
+        return;
+    cmdop__bot_reply_sent_clear(v);
+    free(v);
+}
+
+/* ---- BotConfirmAsked ---- */
+
+void cmdop__bot_confirm_asked_clear(cmdop_bot_confirm_asked *v)
+{
+    free(v->chat_id);
+    free(v->user_id);
+    free(v->plan);
+    free(v->danger_level);
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_bot_confirm_asked_free(cmdop_bot_confirm_asked *v)
+{
+    if (!v)
+        return;
+    cmdop__bot_confirm_asked_clear(v);
+    free(v);
+}
+
+/* ---- BotPinAsked ---- */
+
+void cmdop__bot_pin_asked_clear(cmdop_bot_pin_asked *v)
+{
+    free(v->chat_id);
+    free(v->user_id);
+    free(v->label);
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_bot_pin_asked_free(cmdop_bot_pin_asked *v)
+{
+    if (!v)
+        return;
+    cmdop__bot_pin_asked_clear(v);
+    free(v);
+}
+
+/* ---- BotError ---- */
+
+void cmdop__bot_error_clear(cmdop_bot_error *v)
+{
+    free(v->chat_id);
+    free(v->code);
+    free(v->message);
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_bot_error_free(cmdop_bot_error *v)
+{
+    if (!v)
+        return;
+    cmdop__bot_error_clear(v);
     free(v);
 }
 
@@ -1576,6 +1731,30 @@ void cmdop_session_list_free(cmdop_session_list *v)
     free(v);
 }
 
+/* ---- BotEvent ---- */
+
+void cmdop__bot_event_clear(cmdop_bot_event *v)
+{
+    free(v->type);
+    free(v->raw_json);
+    cmdop_bot_message_received_free(v->message_received);
+    cmdop_bot_refused_free(v->refused);
+    cmdop_bot_ask_started_free(v->ask_started);
+    cmdop_bot_reply_sent_free(v->reply_sent);
+    cmdop_bot_confirm_asked_free(v->confirm_asked);
+    cmdop_bot_pin_asked_free(v->pin_asked);
+    cmdop_bot_error_free(v->error);
+    memset(v, 0, sizeof *v);
+}
+
+void cmdop_bot_event_free(cmdop_bot_event *v)
+{
+    if (!v)
+        return;
+    cmdop__bot_event_clear(v);
+    free(v);
+}
+
 /* ---- AskFrame ---- */
 
 void cmdop__ask_frame_clear(cmdop_ask_frame *v)
@@ -1641,6 +1820,153 @@ int cmdop_bot_list_page_from_json(cmdop_bot_list_page **out, const char *json)
 char *cmdop_bot_list_page_to_json(const cmdop_bot_list_page *v)
 {
     return v ? cmdop__json_dump_text(cmdop__bot_list_page_to_jsont(v)) : NULL;
+}
+
+int cmdop_bot_message_received_from_json(cmdop_bot_message_received **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bot_message_received_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "BotMessageReceived", &j);
+    if (rc == 0)
+        rc = cmdop__bot_message_received_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_bot_message_received_to_json(const cmdop_bot_message_received *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__bot_message_received_to_jsont(v)) : NULL;
+}
+
+int cmdop_bot_refused_from_json(cmdop_bot_refused **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bot_refused_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "BotRefused", &j);
+    if (rc == 0)
+        rc = cmdop__bot_refused_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_bot_refused_to_json(const cmdop_bot_refused *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__bot_refused_to_jsont(v)) : NULL;
+}
+
+int cmdop_bot_ask_started_from_json(cmdop_bot_ask_started **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bot_ask_started_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "BotAskStarted", &j);
+    if (rc == 0)
+        rc = cmdop__bot_ask_started_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_bot_ask_started_to_json(const cmdop_bot_ask_started *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__bot_ask_started_to_jsont(v)) : NULL;
+}
+
+int cmdop_bot_reply_sent_from_json(cmdop_bot_reply_sent **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bot_reply_sent_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "BotReplySent", &j);
+    if (rc == 0)
+        rc = cmdop__bot_reply_sent_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_bot_reply_sent_to_json(const cmdop_bot_reply_sent *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__bot_reply_sent_to_jsont(v)) : NULL;
+}
+
+int cmdop_bot_confirm_asked_from_json(cmdop_bot_confirm_asked **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bot_confirm_asked_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "BotConfirmAsked", &j);
+    if (rc == 0)
+        rc = cmdop__bot_confirm_asked_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_bot_confirm_asked_to_json(const cmdop_bot_confirm_asked *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__bot_confirm_asked_to_jsont(v)) : NULL;
+}
+
+int cmdop_bot_pin_asked_from_json(cmdop_bot_pin_asked **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bot_pin_asked_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "BotPinAsked", &j);
+    if (rc == 0)
+        rc = cmdop__bot_pin_asked_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_bot_pin_asked_to_json(const cmdop_bot_pin_asked *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__bot_pin_asked_to_jsont(v)) : NULL;
+}
+
+int cmdop_bot_error_from_json(cmdop_bot_error **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bot_error_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "BotError", &j);
+    if (rc == 0)
+        rc = cmdop__bot_error_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_bot_error_to_json(const cmdop_bot_error *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__bot_error_to_jsont(v)) : NULL;
 }
 
 int cmdop_error_info_from_json(cmdop_error_info **out, const char *json)
@@ -3069,6 +3395,27 @@ int cmdop_session_list_from_json(cmdop_session_list **out, const char *json)
 char *cmdop_session_list_to_json(const cmdop_session_list *v)
 {
     return v ? cmdop__json_dump_text(cmdop__session_list_to_jsont(v)) : NULL;
+}
+
+int cmdop_bot_event_from_json(cmdop_bot_event **out, const char *json)
+{
+    json_t *j = NULL;
+    int rc;
+
+    if (!out)
+        return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL,
+                                "cmdop_bot_event_from_json: NULL out-param");
+    *out = NULL;
+    rc = cmdop__json_load_text(json, "BotEvent", &j);
+    if (rc == 0)
+        rc = cmdop__bot_event_from_jsont(j, out);
+    json_decref(j);
+    return rc;
+}
+
+char *cmdop_bot_event_to_json(const cmdop_bot_event *v)
+{
+    return v ? cmdop__json_dump_text(cmdop__bot_event_to_jsont(v)) : NULL;
 }
 
 int cmdop_ask_frame_from_json(cmdop_ask_frame **out, const char *json)

@@ -29,9 +29,11 @@ static const char *json_kind(const json_t *j)
     }
 }
 
+/* A 2xx answer of the wrong shape is a `decode` error naming the record and
+ * the field (its wire key in `field`), never a record with a default in it. */
 static int type_error(const char *rec, const char *key, const char *want, const json_t *got)
 {
-    return cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, key,
+    return cmdop__error_set(CMDOP_EDECODE, 0, NULL, key,
                             "%s.%s: expected %s, got %s", rec, key, want, json_kind(got));
 }
 
@@ -46,6 +48,155 @@ static const json_t *member(const json_t *o, const char *key)
     const json_t *x = json_object_get(o, key);
     return (x && !json_is_null(x)) ? x : NULL;
 }
+
+/* A field the IDL does not mark optional (`?`) must be there and not null.
+ * Records reached only as a stream frame's arm are exempt: the 1.1 frame
+ * schema gives none of their fields presence (docs/reliability.md). So are
+ * enum fields: an absent one reads as the zero value, as an unknown string
+ * does (kept lenient), so that what to_json writes decodes again. */
+static int need(const json_t *o, const char *rec, const char *key)
+{
+    if (json_object_get(o, key) && !json_is_null(json_object_get(o, key)))
+        return 0;
+    return cmdop__error_set(CMDOP_EDECODE, 0, NULL, key, "%s.%s: required field %s", rec, key,
+                            json_object_get(o, key) ? "is null" : "missing");
+}
+
+/* Per record, the fields that must be present (see need()), for the stdio
+ * server's JSON -> protobuf mapping (runtime/src/stdio_map.c). */
+static const char *const required_bot[] = {"id", "name", "machine_id", "allowed_users", "enabled", "created_at", "updated_at", NULL};
+static const char *const required_bot_list_page[] = {"count", "page", "pages", "page_size", "has_next", "has_previous", "results", NULL};
+static const char *const required_offset_page[] = {"offset", "per_page", NULL};
+static const char *const required_empty[] = {NULL};
+static const char *const required_collected[] = {"text", NULL};
+static const char *const required_hello[] = {"version", "idl_hash", NULL};
+static const char *const required_fleet_summary[] = {"id", "name", "slug", "created_at", NULL};
+static const char *const required_fleet_list[] = {"items", "offset", "per_page", "total", "page", "has_next", "has_prev", NULL};
+static const char *const required_member_info[] = {"user_id", "email", "display_name", "role", "joined_at", NULL};
+static const char *const required_member_list[] = {"items", "offset", "per_page", "total", "page", "has_next", "has_prev", NULL};
+static const char *const required_machine_fleet_link[] = {"machine_id", "fleet_id", "joined_at", NULL};
+static const char *const required_api_key_summary[] = {"id", "fleet_id", "name", "key_prefix", "created_at", NULL};
+static const char *const required_api_key_list[] = {"items", "offset", "per_page", "total", "page", "has_next", "has_prev", NULL};
+static const char *const required_issue_key_response[] = {"id", "fleet_id", "name", "raw_token", NULL};
+static const char *const required_machine_fleet_ref[] = {"fleet_id", "slug", "name", NULL};
+static const char *const required_machine_specs[] = {"cpu_model", "cpu_count", "total_ram_bytes", "home_dir", "uid", "device_type", "device_model", NULL};
+static const char *const required_machine_summary[] = {"id", "name", "hostname", "os", "os_version", "architecture", "agent_version", "presence", "created_at", "fleets", "specs", "is_jarvis", NULL};
+static const char *const required_live_metrics[] = {"cpu_usage", "memory_usage", "memory_total_gb", "disk_usage", "disk_total_gb", "battery_level", "is_charging", "is_on_ac_power", "uptime_seconds", "process_count", "recorded_at", NULL};
+static const char *const required_machine_detail[] = {"summary", "is_root", "username", "public_key_version", NULL};
+static const char *const required_machine_list[] = {"items", "has_more", NULL};
+static const char *const required_machine_identity[] = {"hostname", "os", "os_version", "kernel_version", "agent_version", NULL};
+static const char *const required_machine_hardware[] = {"cpu", "cpu_cores", "memory_total_gb", "disk_total_gb", "gpu", NULL};
+static const char *const required_machine_live_state[] = {"cpu_usage", "memory_usage", "memory_total_gb", "memory_free_gb", "disk_usage", "disk_total_gb", "disk_free_gb", "battery_level", "is_charging", "is_on_ac_power", "uptime_seconds", "process_count", "recorded_at", "stale", NULL};
+static const char *const required_machine_session_info[] = {"reconnect_count_24h", "tunnel_count_active", NULL};
+static const char *const required_machine_presence[] = {"status", NULL};
+static const char *const required_machine_fingerprint[] = {"public_key_version", NULL};
+static const char *const required_machine_info_response[] = {"identity", "hardware", "session", "presence", "fingerprint", NULL};
+static const char *const required_top_model[] = {"model", "usd", "pct", NULL};
+static const char *const required_machine_spend[] = {"window", "total_usd", "delta_usd", "delta_pct", "tokens_in", "tokens_out", "calls", "ocr_pages", "top_models", NULL};
+static const char *const required_history_message[] = {"role", "text", "request_id", NULL};
+static const char *const required_messages_response[] = {"messages", NULL};
+static const char *const required_clear_messages_response[] = {"deleted", NULL};
+static const char *const required_active_session_response[] = {NULL};
+static const char *const required_pin_answer[] = {"challenge_id", "pin", NULL};
+static const char *const required_confirm_answer[] = {"token", "accept", NULL};
+static const char *const required_schedule_view[] = {"id", "fleet_id", "name", "description", "cron_expr", "timezone", "command", "is_enabled", "machine_ids", "created_at", "updated_at", NULL};
+static const char *const required_schedule_list[] = {"items", "offset", "per_page", "total", "page", "has_next", "has_prev", NULL};
+static const char *const required_schedule_run_view[] = {"id", "schedule_id", "fleet_id", "started_at", "error", "command_count", NULL};
+static const char *const required_schedule_run_list[] = {"items", NULL};
+static const char *const required_manual_trigger_response[] = {"queued", "job_id", NULL};
+static const char *const required_skill_tag[] = {"id", "name", "slug", NULL};
+static const char *const required_skill_category[] = {"id", "name", "slug", "skill_count", NULL};
+static const char *const required_skill_version[] = {"id", "skill", "version", "created_at", NULL};
+static const char *const required_skill_review[] = {"id", "author_handle", "author_display_name", "author_avatar_url", "body", "is_rewritten", "source", NULL};
+static const char *const required_skill_summary[] = {"id", "slug", "name", "short_description", "author", "author_username", "tags", "is_verified", "install_count", "star_count", "download_count", "review_count", "created_at", "updated_at", NULL};
+static const char *const required_skill_detail[] = {"id", "slug", "name", "short_description", "description", "author", "author_username", "tags", "is_verified", "install_count", "star_count", "download_count", "reviews", "review_count", "created_at", "updated_at", NULL};
+static const char *const required_skill_file[] = {"path", "content", NULL};
+static const char *const required_skill_packages[] = {"pip", "npm", NULL};
+static const char *const required_skill_meta[] = {"installed_at", "installed_from", "installed_version", NULL};
+static const char *const required_skill_install[] = {"slug", "version", "model", "install_command", "readme", "skill_md", "files", "packages", "run_check", "meta", NULL};
+static const char *const required_skill_star[] = {"starred", "star_count", NULL};
+static const char *const required_skill_created[] = {"name", NULL};
+static const char *const required_skill_updated[] = {"name", NULL};
+static const char *const required_skills_publish_response[] = {"status", NULL};
+static const char *const required_skills_publish_status_response[] = {"status", NULL};
+static const char *const required_skill_list_page[] = {"count", "page", "pages", "page_size", "has_next", "has_previous", "results", NULL};
+static const char *const required_skill_review_page[] = {"count", "page", "pages", "page_size", "has_next", "has_previous", "results", NULL};
+static const char *const required_skill_version_list[] = {"items", NULL};
+static const char *const required_skill_category_list[] = {"items", NULL};
+static const char *const required_skill_tag_list[] = {"items", NULL};
+static const char *const required_tunnel_view[] = {"tunnel_id", "fleet_id", "session_id", "subdomain", "local_host", "local_port", "protocol", "created_at", "public_url", NULL};
+static const char *const required_tunnel_list[] = {"items", "offset", "per_page", "total", "page", "has_next", "has_prev", NULL};
+static const char *const required_connected_session_option[] = {"session_id", "hostname", "label", "status", NULL};
+static const char *const required_session_list[] = {"items", NULL};
+
+const cmdop__record_required cmdop__record_required_fields[] = {
+    {"Bot", required_bot},
+    {"BotListPage", required_bot_list_page},
+    {"OffsetPage", required_offset_page},
+    {"Empty", required_empty},
+    {"Collected", required_collected},
+    {"Hello", required_hello},
+    {"FleetSummary", required_fleet_summary},
+    {"FleetList", required_fleet_list},
+    {"MemberInfo", required_member_info},
+    {"MemberList", required_member_list},
+    {"MachineFleetLink", required_machine_fleet_link},
+    {"ApiKeySummary", required_api_key_summary},
+    {"ApiKeyList", required_api_key_list},
+    {"IssueKeyResponse", required_issue_key_response},
+    {"MachineFleetRef", required_machine_fleet_ref},
+    {"MachineSpecs", required_machine_specs},
+    {"MachineSummary", required_machine_summary},
+    {"LiveMetrics", required_live_metrics},
+    {"MachineDetail", required_machine_detail},
+    {"MachineList", required_machine_list},
+    {"MachineIdentity", required_machine_identity},
+    {"MachineHardware", required_machine_hardware},
+    {"MachineLiveState", required_machine_live_state},
+    {"MachineSessionInfo", required_machine_session_info},
+    {"MachinePresence", required_machine_presence},
+    {"MachineFingerprint", required_machine_fingerprint},
+    {"MachineInfoResponse", required_machine_info_response},
+    {"TopModel", required_top_model},
+    {"MachineSpend", required_machine_spend},
+    {"HistoryMessage", required_history_message},
+    {"MessagesResponse", required_messages_response},
+    {"ClearMessagesResponse", required_clear_messages_response},
+    {"ActiveSessionResponse", required_active_session_response},
+    {"PinAnswer", required_pin_answer},
+    {"ConfirmAnswer", required_confirm_answer},
+    {"ScheduleView", required_schedule_view},
+    {"ScheduleList", required_schedule_list},
+    {"ScheduleRunView", required_schedule_run_view},
+    {"ScheduleRunList", required_schedule_run_list},
+    {"ManualTriggerResponse", required_manual_trigger_response},
+    {"SkillTag", required_skill_tag},
+    {"SkillCategory", required_skill_category},
+    {"SkillVersion", required_skill_version},
+    {"SkillReview", required_skill_review},
+    {"SkillSummary", required_skill_summary},
+    {"SkillDetail", required_skill_detail},
+    {"SkillFile", required_skill_file},
+    {"SkillPackages", required_skill_packages},
+    {"SkillMeta", required_skill_meta},
+    {"SkillInstall", required_skill_install},
+    {"SkillStar", required_skill_star},
+    {"SkillCreated", required_skill_created},
+    {"SkillUpdated", required_skill_updated},
+    {"SkillsPublishResponse", required_skills_publish_response},
+    {"SkillsPublishStatusResponse", required_skills_publish_status_response},
+    {"SkillListPage", required_skill_list_page},
+    {"SkillReviewPage", required_skill_review_page},
+    {"SkillVersionList", required_skill_version_list},
+    {"SkillCategoryList", required_skill_category_list},
+    {"SkillTagList", required_skill_tag_list},
+    {"TunnelView", required_tunnel_view},
+    {"TunnelList", required_tunnel_list},
+    {"ConnectedSessionOption", required_connected_session_option},
+    {"SessionList", required_session_list},
+};
+const size_t cmdop__record_required_count =
+    sizeof cmdop__record_required_fields / sizeof cmdop__record_required_fields[0];
 
 static int get_string(const json_t *o, const char *rec, const char *key, char **dst)
 {
@@ -77,7 +228,7 @@ static int get_integer(const json_t *o, const char *rec, const char *key, json_i
     if (!json_is_integer(x))
         return type_error(rec, key, "an integer", x);
     if (json_integer_value(x) < lo || json_integer_value(x) > hi)
-        return cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, key, "%s.%s: integer out of range",
+        return cmdop__error_set(CMDOP_EDECODE, 0, NULL, key, "%s.%s: integer out of range",
                                 rec, key);
     *dst = json_integer_value(x);
     if (has)
@@ -263,7 +414,11 @@ int cmdop__bot_parse(const json_t *j, cmdop_bot *v)
     if (!json_is_object(j))
         return type_error("Bot", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "Bot", "id");
+    if (rc == 0)
         rc = get_string(j, "Bot", "id", &v->id);
+    if (rc == 0)
+        rc = need(j, "Bot", "name");
     if (rc == 0)
         rc = get_string(j, "Bot", "name", &v->name);
     if (rc == 0)
@@ -272,7 +427,11 @@ int cmdop__bot_parse(const json_t *j, cmdop_bot *v)
         v->platform = cmdop_bot_platform_from_string(s);
     }
     if (rc == 0)
+        rc = need(j, "Bot", "machine_id");
+    if (rc == 0)
         rc = get_string(j, "Bot", "machine_id", &v->machine_id);
+    if (rc == 0)
+        rc = need(j, "Bot", "allowed_users");
     if (rc == 0)
         rc = get_string_list(j, "Bot", "allowed_users", &v->allowed_users, &v->allowed_users_count);
     if (rc == 0)
@@ -281,9 +440,15 @@ int cmdop__bot_parse(const json_t *j, cmdop_bot *v)
         v->permission = cmdop_bot_permission_from_string(s);
     }
     if (rc == 0)
+        rc = need(j, "Bot", "enabled");
+    if (rc == 0)
         rc = get_bool(j, "Bot", "enabled", &v->enabled, NULL);
     if (rc == 0)
+        rc = need(j, "Bot", "created_at");
+    if (rc == 0)
         rc = get_string(j, "Bot", "created_at", &v->created_at);
+    if (rc == 0)
+        rc = need(j, "Bot", "updated_at");
     if (rc == 0)
         rc = get_string(j, "Bot", "updated_at", &v->updated_at);
     return rc;
@@ -347,21 +512,35 @@ int cmdop__bot_list_page_parse(const json_t *j, cmdop_bot_list_page *v)
     if (!json_is_object(j))
         return type_error("BotListPage", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "BotListPage", "count");
+    if (rc == 0)
         rc = get_int32(j, "BotListPage", "count", &v->count, NULL);
+    if (rc == 0)
+        rc = need(j, "BotListPage", "page");
     if (rc == 0)
         rc = get_int32(j, "BotListPage", "page", &v->page, NULL);
     if (rc == 0)
+        rc = need(j, "BotListPage", "pages");
+    if (rc == 0)
         rc = get_int32(j, "BotListPage", "pages", &v->pages, NULL);
+    if (rc == 0)
+        rc = need(j, "BotListPage", "page_size");
     if (rc == 0)
         rc = get_int32(j, "BotListPage", "page_size", &v->page_size, NULL);
     if (rc == 0)
+        rc = need(j, "BotListPage", "has_next");
+    if (rc == 0)
         rc = get_bool(j, "BotListPage", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = need(j, "BotListPage", "has_previous");
     if (rc == 0)
         rc = get_bool(j, "BotListPage", "has_previous", &v->has_previous, NULL);
     if (rc == 0)
         rc = get_int32(j, "BotListPage", "next_page", &v->next_page, &v->has_next_page);
     if (rc == 0)
         rc = get_int32(j, "BotListPage", "previous_page", &v->previous_page, &v->has_previous_page);
+    if (rc == 0)
+        rc = need(j, "BotListPage", "results");
     if (rc == 0)
         rc = get_array(j, "BotListPage", "results", &x);
     if (rc == 0 && x) {
@@ -426,6 +605,390 @@ json_t *cmdop__bot_list_page_to_jsont(const cmdop_bot_list_page *v)
         else
             json_decref(a);
     }
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ---- BotMessageReceived ---- */
+
+int cmdop__bot_message_received_parse(const json_t *j, cmdop_bot_message_received *v)
+{
+    int rc = 0;
+
+    if (!json_is_object(j))
+        return type_error("BotMessageReceived", "(value)", "an object", j);
+    if (rc == 0)
+        rc = get_string(j, "BotMessageReceived", "chat_id", &v->chat_id);
+    if (rc == 0)
+        rc = get_string(j, "BotMessageReceived", "user_id", &v->user_id);
+    if (rc == 0)
+        rc = get_string(j, "BotMessageReceived", "message_id", &v->message_id);
+    if (rc == 0)
+        rc = get_string(j, "BotMessageReceived", "text", &v->text);
+    return rc;
+}
+
+int cmdop__bot_message_received_from_jsont(const json_t *j, cmdop_bot_message_received **out)
+{
+    cmdop_bot_message_received *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__bot_message_received_parse(j, v);
+    if (rc != 0) {
+        cmdop_bot_message_received_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__bot_message_received_to_jsont(const cmdop_bot_message_received *v)
+{
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+
+    if (rc == 0)
+        rc = set_string(o, "chat_id", v->chat_id);
+    if (rc == 0)
+        rc = set_string(o, "user_id", v->user_id);
+    if (rc == 0)
+        rc = set_string(o, "message_id", v->message_id);
+    if (rc == 0)
+        rc = set_string(o, "text", v->text);
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ---- BotRefused ---- */
+
+int cmdop__bot_refused_parse(const json_t *j, cmdop_bot_refused *v)
+{
+    int rc = 0;
+
+    if (!json_is_object(j))
+        return type_error("BotRefused", "(value)", "an object", j);
+    if (rc == 0)
+        rc = get_string(j, "BotRefused", "chat_id", &v->chat_id);
+    if (rc == 0)
+        rc = get_string(j, "BotRefused", "user_id", &v->user_id);
+    if (rc == 0)
+        rc = get_string(j, "BotRefused", "reason", &v->reason);
+    return rc;
+}
+
+int cmdop__bot_refused_from_jsont(const json_t *j, cmdop_bot_refused **out)
+{
+    cmdop_bot_refused *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__bot_refused_parse(j, v);
+    if (rc != 0) {
+        cmdop_bot_refused_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__bot_refused_to_jsont(const cmdop_bot_refused *v)
+{
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+
+    if (rc == 0)
+        rc = set_string(o, "chat_id", v->chat_id);
+    if (rc == 0)
+        rc = set_string(o, "user_id", v->user_id);
+    if (rc == 0)
+        rc = set_string(o, "reason", v->reason);
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ---- BotAskStarted ---- */
+
+int cmdop__bot_ask_started_parse(const json_t *j, cmdop_bot_ask_started *v)
+{
+    int rc = 0;
+
+    if (!json_is_object(j))
+        return type_error("BotAskStarted", "(value)", "an object", j);
+    if (rc == 0)
+        rc = get_string(j, "BotAskStarted", "chat_id", &v->chat_id);
+    if (rc == 0)
+        rc = get_string(j, "BotAskStarted", "user_id", &v->user_id);
+    if (rc == 0)
+        rc = get_string(j, "BotAskStarted", "session_id", &v->session_id);
+    if (rc == 0)
+        rc = get_string(j, "BotAskStarted", "prompt", &v->prompt);
+    return rc;
+}
+
+int cmdop__bot_ask_started_from_jsont(const json_t *j, cmdop_bot_ask_started **out)
+{
+    cmdop_bot_ask_started *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__bot_ask_started_parse(j, v);
+    if (rc != 0) {
+        cmdop_bot_ask_started_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__bot_ask_started_to_jsont(const cmdop_bot_ask_started *v)
+{
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+
+    if (rc == 0)
+        rc = set_string(o, "chat_id", v->chat_id);
+    if (rc == 0)
+        rc = set_string(o, "user_id", v->user_id);
+    if (rc == 0)
+        rc = set_string(o, "session_id", v->session_id);
+    if (rc == 0)
+        rc = set_string(o, "prompt", v->prompt);
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ---- BotReplySent ---- */
+
+int cmdop__bot_reply_sent_parse(const json_t *j, cmdop_bot_reply_sent *v)
+{
+    int rc = 0;
+
+    if (!json_is_object(j))
+        return type_error("BotReplySent", "(value)", "an object", j);
+    if (rc == 0)
+        rc = get_string(j, "BotReplySent", "chat_id", &v->chat_id);
+    if (rc == 0)
+        rc = get_string_list(j, "BotReplySent", "message_ids", &v->message_ids, &v->message_ids_count);
+    if (rc == 0)
+        rc = get_bool(j, "BotReplySent", "success", &v->success, NULL);
+    if (rc == 0)
+        rc = get_int32(j, "BotReplySent", "text_length", &v->text_length, NULL);
+    return rc;
+}
+
+int cmdop__bot_reply_sent_from_jsont(const json_t *j, cmdop_bot_reply_sent **out)
+{
+    cmdop_bot_reply_sent *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__bot_reply_sent_parse(j, v);
+    if (rc != 0) {
+        cmdop_bot_reply_sent_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__bot_reply_sent_to_jsont(const cmdop_bot_reply_sent *v)
+{
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+
+    if (rc == 0)
+        rc = set_string(o, "chat_id", v->chat_id);
+    if (rc == 0 && v->message_ids)
+        rc = set_string_list(o, "message_ids", v->message_ids, v->message_ids_count);
+    if (rc == 0)
+        rc = json_object_set_new(o, "success", json_boolean(v->success));
+    if (rc == 0)
+        rc = json_object_set_new(o, "text_length", json_integer(v->text_length));
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ---- BotConfirmAsked ---- */
+
+int cmdop__bot_confirm_asked_parse(const json_t *j, cmdop_bot_confirm_asked *v)
+{
+    int rc = 0;
+
+    if (!json_is_object(j))
+        return type_error("BotConfirmAsked", "(value)", "an object", j);
+    if (rc == 0)
+        rc = get_string(j, "BotConfirmAsked", "chat_id", &v->chat_id);
+    if (rc == 0)
+        rc = get_string(j, "BotConfirmAsked", "user_id", &v->user_id);
+    if (rc == 0)
+        rc = get_string(j, "BotConfirmAsked", "plan", &v->plan);
+    if (rc == 0)
+        rc = get_string(j, "BotConfirmAsked", "danger_level", &v->danger_level);
+    if (rc == 0)
+        rc = get_bool(j, "BotConfirmAsked", "offered", &v->offered, NULL);
+    return rc;
+}
+
+int cmdop__bot_confirm_asked_from_jsont(const json_t *j, cmdop_bot_confirm_asked **out)
+{
+    cmdop_bot_confirm_asked *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__bot_confirm_asked_parse(j, v);
+    if (rc != 0) {
+        cmdop_bot_confirm_asked_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__bot_confirm_asked_to_jsont(const cmdop_bot_confirm_asked *v)
+{
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+
+    if (rc == 0)
+        rc = set_string(o, "chat_id", v->chat_id);
+    if (rc == 0)
+        rc = set_string(o, "user_id", v->user_id);
+    if (rc == 0)
+        rc = set_string(o, "plan", v->plan);
+    if (rc == 0)
+        rc = set_string(o, "danger_level", v->danger_level);
+    if (rc == 0)
+        rc = json_object_set_new(o, "offered", json_boolean(v->offered));
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ---- BotPinAsked ---- */
+
+int cmdop__bot_pin_asked_parse(const json_t *j, cmdop_bot_pin_asked *v)
+{
+    int rc = 0;
+
+    if (!json_is_object(j))
+        return type_error("BotPinAsked", "(value)", "an object", j);
+    if (rc == 0)
+        rc = get_string(j, "BotPinAsked", "chat_id", &v->chat_id);
+    if (rc == 0)
+        rc = get_string(j, "BotPinAsked", "user_id", &v->user_id);
+    if (rc == 0)
+        rc = get_string(j, "BotPinAsked", "label", &v->label);
+    return rc;
+}
+
+int cmdop__bot_pin_asked_from_jsont(const json_t *j, cmdop_bot_pin_asked **out)
+{
+    cmdop_bot_pin_asked *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__bot_pin_asked_parse(j, v);
+    if (rc != 0) {
+        cmdop_bot_pin_asked_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__bot_pin_asked_to_jsont(const cmdop_bot_pin_asked *v)
+{
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+
+    if (rc == 0)
+        rc = set_string(o, "chat_id", v->chat_id);
+    if (rc == 0)
+        rc = set_string(o, "user_id", v->user_id);
+    if (rc == 0)
+        rc = set_string(o, "label", v->label);
+    if (rc != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ---- BotError ---- */
+
+int cmdop__bot_error_parse(const json_t *j, cmdop_bot_error *v)
+{
+    int rc = 0;
+
+    if (!json_is_object(j))
+        return type_error("BotError", "(value)", "an object", j);
+    if (rc == 0)
+        rc = get_string(j, "BotError", "chat_id", &v->chat_id);
+    if (rc == 0)
+        rc = get_string(j, "BotError", "code", &v->code);
+    if (rc == 0)
+        rc = get_string(j, "BotError", "message", &v->message);
+    return rc;
+}
+
+int cmdop__bot_error_from_jsont(const json_t *j, cmdop_bot_error **out)
+{
+    cmdop_bot_error *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__bot_error_parse(j, v);
+    if (rc != 0) {
+        cmdop_bot_error_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__bot_error_to_jsont(const cmdop_bot_error *v)
+{
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+
+    if (rc == 0)
+        rc = set_string(o, "chat_id", v->chat_id);
+    if (rc == 0)
+        rc = set_string(o, "code", v->code);
+    if (rc == 0)
+        rc = set_string(o, "message", v->message);
     if (rc != 0) {
         json_decref(o);
         return NULL;
@@ -510,7 +1073,11 @@ int cmdop__offset_page_parse(const json_t *j, cmdop_offset_page *v)
     if (!json_is_object(j))
         return type_error("OffsetPage", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "OffsetPage", "offset");
+    if (rc == 0)
         rc = get_int32(j, "OffsetPage", "offset", &v->offset, NULL);
+    if (rc == 0)
+        rc = need(j, "OffsetPage", "per_page");
     if (rc == 0)
         rc = get_int32(j, "OffsetPage", "per_page", &v->per_page, NULL);
     return rc;
@@ -598,6 +1165,8 @@ int cmdop__collected_parse(const json_t *j, cmdop_collected *v)
     if (!json_is_object(j))
         return type_error("Collected", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "Collected", "text");
+    if (rc == 0)
         rc = get_string(j, "Collected", "text", &v->text);
     return rc;
 }
@@ -642,7 +1211,11 @@ int cmdop__hello_parse(const json_t *j, cmdop_hello *v)
     if (!json_is_object(j))
         return type_error("Hello", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "Hello", "version");
+    if (rc == 0)
         rc = get_string(j, "Hello", "version", &v->version);
+    if (rc == 0)
+        rc = need(j, "Hello", "idl_hash");
     if (rc == 0)
         rc = get_string(j, "Hello", "idl_hash", &v->idl_hash);
     return rc;
@@ -691,9 +1264,15 @@ int cmdop__fleet_summary_parse(const json_t *j, cmdop_fleet_summary *v)
     if (!json_is_object(j))
         return type_error("FleetSummary", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "FleetSummary", "id");
+    if (rc == 0)
         rc = get_string(j, "FleetSummary", "id", &v->id);
     if (rc == 0)
+        rc = need(j, "FleetSummary", "name");
+    if (rc == 0)
         rc = get_string(j, "FleetSummary", "name", &v->name);
+    if (rc == 0)
+        rc = need(j, "FleetSummary", "slug");
     if (rc == 0)
         rc = get_string(j, "FleetSummary", "slug", &v->slug);
     if (rc == 0)
@@ -703,6 +1282,8 @@ int cmdop__fleet_summary_parse(const json_t *j, cmdop_fleet_summary *v)
     }
     if (rc == 0)
         rc = get_string(j, "FleetSummary", "role", &v->role);
+    if (rc == 0)
+        rc = need(j, "FleetSummary", "created_at");
     if (rc == 0)
         rc = get_string(j, "FleetSummary", "created_at", &v->created_at);
     if (rc == 0)
@@ -764,6 +1345,8 @@ int cmdop__fleet_list_parse(const json_t *j, cmdop_fleet_list *v)
     if (!json_is_object(j))
         return type_error("FleetList", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "FleetList", "items");
+    if (rc == 0)
         rc = get_array(j, "FleetList", "items", &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
@@ -775,15 +1358,27 @@ int cmdop__fleet_list_parse(const json_t *j, cmdop_fleet_list *v)
         }
     }
     if (rc == 0)
+        rc = need(j, "FleetList", "offset");
+    if (rc == 0)
         rc = get_int32(j, "FleetList", "offset", &v->offset, NULL);
+    if (rc == 0)
+        rc = need(j, "FleetList", "per_page");
     if (rc == 0)
         rc = get_int32(j, "FleetList", "per_page", &v->per_page, NULL);
     if (rc == 0)
+        rc = need(j, "FleetList", "total");
+    if (rc == 0)
         rc = get_int32(j, "FleetList", "total", &v->total, NULL);
+    if (rc == 0)
+        rc = need(j, "FleetList", "page");
     if (rc == 0)
         rc = get_int32(j, "FleetList", "page", &v->page, NULL);
     if (rc == 0)
+        rc = need(j, "FleetList", "has_next");
+    if (rc == 0)
         rc = get_bool(j, "FleetList", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = need(j, "FleetList", "has_prev");
     if (rc == 0)
         rc = get_bool(j, "FleetList", "has_prev", &v->has_prev, NULL);
     return rc;
@@ -851,13 +1446,23 @@ int cmdop__member_info_parse(const json_t *j, cmdop_member_info *v)
     if (!json_is_object(j))
         return type_error("MemberInfo", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MemberInfo", "user_id");
+    if (rc == 0)
         rc = get_string(j, "MemberInfo", "user_id", &v->user_id);
+    if (rc == 0)
+        rc = need(j, "MemberInfo", "email");
     if (rc == 0)
         rc = get_string(j, "MemberInfo", "email", &v->email);
     if (rc == 0)
+        rc = need(j, "MemberInfo", "display_name");
+    if (rc == 0)
         rc = get_string(j, "MemberInfo", "display_name", &v->display_name);
     if (rc == 0)
+        rc = need(j, "MemberInfo", "role");
+    if (rc == 0)
         rc = get_string(j, "MemberInfo", "role", &v->role);
+    if (rc == 0)
+        rc = need(j, "MemberInfo", "joined_at");
     if (rc == 0)
         rc = get_string(j, "MemberInfo", "joined_at", &v->joined_at);
     if (rc == 0)
@@ -917,6 +1522,8 @@ int cmdop__member_list_parse(const json_t *j, cmdop_member_list *v)
     if (!json_is_object(j))
         return type_error("MemberList", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MemberList", "items");
+    if (rc == 0)
         rc = get_array(j, "MemberList", "items", &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
@@ -928,15 +1535,27 @@ int cmdop__member_list_parse(const json_t *j, cmdop_member_list *v)
         }
     }
     if (rc == 0)
+        rc = need(j, "MemberList", "offset");
+    if (rc == 0)
         rc = get_int32(j, "MemberList", "offset", &v->offset, NULL);
+    if (rc == 0)
+        rc = need(j, "MemberList", "per_page");
     if (rc == 0)
         rc = get_int32(j, "MemberList", "per_page", &v->per_page, NULL);
     if (rc == 0)
+        rc = need(j, "MemberList", "total");
+    if (rc == 0)
         rc = get_int32(j, "MemberList", "total", &v->total, NULL);
+    if (rc == 0)
+        rc = need(j, "MemberList", "page");
     if (rc == 0)
         rc = get_int32(j, "MemberList", "page", &v->page, NULL);
     if (rc == 0)
+        rc = need(j, "MemberList", "has_next");
+    if (rc == 0)
         rc = get_bool(j, "MemberList", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = need(j, "MemberList", "has_prev");
     if (rc == 0)
         rc = get_bool(j, "MemberList", "has_prev", &v->has_prev, NULL);
     return rc;
@@ -1004,9 +1623,15 @@ int cmdop__machine_fleet_link_parse(const json_t *j, cmdop_machine_fleet_link *v
     if (!json_is_object(j))
         return type_error("MachineFleetLink", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MachineFleetLink", "machine_id");
+    if (rc == 0)
         rc = get_string(j, "MachineFleetLink", "machine_id", &v->machine_id);
     if (rc == 0)
+        rc = need(j, "MachineFleetLink", "fleet_id");
+    if (rc == 0)
         rc = get_string(j, "MachineFleetLink", "fleet_id", &v->fleet_id);
+    if (rc == 0)
+        rc = need(j, "MachineFleetLink", "joined_at");
     if (rc == 0)
         rc = get_string(j, "MachineFleetLink", "joined_at", &v->joined_at);
     if (rc == 0)
@@ -1060,13 +1685,23 @@ int cmdop__api_key_summary_parse(const json_t *j, cmdop_api_key_summary *v)
     if (!json_is_object(j))
         return type_error("ApiKeySummary", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "ApiKeySummary", "id");
+    if (rc == 0)
         rc = get_string(j, "ApiKeySummary", "id", &v->id);
+    if (rc == 0)
+        rc = need(j, "ApiKeySummary", "fleet_id");
     if (rc == 0)
         rc = get_string(j, "ApiKeySummary", "fleet_id", &v->fleet_id);
     if (rc == 0)
+        rc = need(j, "ApiKeySummary", "name");
+    if (rc == 0)
         rc = get_string(j, "ApiKeySummary", "name", &v->name);
     if (rc == 0)
+        rc = need(j, "ApiKeySummary", "key_prefix");
+    if (rc == 0)
         rc = get_string(j, "ApiKeySummary", "key_prefix", &v->key_prefix);
+    if (rc == 0)
+        rc = need(j, "ApiKeySummary", "created_at");
     if (rc == 0)
         rc = get_string(j, "ApiKeySummary", "created_at", &v->created_at);
     if (rc == 0)
@@ -1138,6 +1773,8 @@ int cmdop__api_key_list_parse(const json_t *j, cmdop_api_key_list *v)
     if (!json_is_object(j))
         return type_error("ApiKeyList", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "ApiKeyList", "items");
+    if (rc == 0)
         rc = get_array(j, "ApiKeyList", "items", &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
@@ -1149,15 +1786,27 @@ int cmdop__api_key_list_parse(const json_t *j, cmdop_api_key_list *v)
         }
     }
     if (rc == 0)
+        rc = need(j, "ApiKeyList", "offset");
+    if (rc == 0)
         rc = get_int32(j, "ApiKeyList", "offset", &v->offset, NULL);
+    if (rc == 0)
+        rc = need(j, "ApiKeyList", "per_page");
     if (rc == 0)
         rc = get_int32(j, "ApiKeyList", "per_page", &v->per_page, NULL);
     if (rc == 0)
+        rc = need(j, "ApiKeyList", "total");
+    if (rc == 0)
         rc = get_int32(j, "ApiKeyList", "total", &v->total, NULL);
+    if (rc == 0)
+        rc = need(j, "ApiKeyList", "page");
     if (rc == 0)
         rc = get_int32(j, "ApiKeyList", "page", &v->page, NULL);
     if (rc == 0)
+        rc = need(j, "ApiKeyList", "has_next");
+    if (rc == 0)
         rc = get_bool(j, "ApiKeyList", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = need(j, "ApiKeyList", "has_prev");
     if (rc == 0)
         rc = get_bool(j, "ApiKeyList", "has_prev", &v->has_prev, NULL);
     return rc;
@@ -1225,11 +1874,19 @@ int cmdop__issue_key_response_parse(const json_t *j, cmdop_issue_key_response *v
     if (!json_is_object(j))
         return type_error("IssueKeyResponse", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "IssueKeyResponse", "id");
+    if (rc == 0)
         rc = get_string(j, "IssueKeyResponse", "id", &v->id);
+    if (rc == 0)
+        rc = need(j, "IssueKeyResponse", "fleet_id");
     if (rc == 0)
         rc = get_string(j, "IssueKeyResponse", "fleet_id", &v->fleet_id);
     if (rc == 0)
+        rc = need(j, "IssueKeyResponse", "name");
+    if (rc == 0)
         rc = get_string(j, "IssueKeyResponse", "name", &v->name);
+    if (rc == 0)
+        rc = need(j, "IssueKeyResponse", "raw_token");
     if (rc == 0)
         rc = get_string(j, "IssueKeyResponse", "raw_token", &v->raw_token);
     if (rc == 0)
@@ -1285,9 +1942,15 @@ int cmdop__machine_fleet_ref_parse(const json_t *j, cmdop_machine_fleet_ref *v)
     if (!json_is_object(j))
         return type_error("MachineFleetRef", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MachineFleetRef", "fleet_id");
+    if (rc == 0)
         rc = get_string(j, "MachineFleetRef", "fleet_id", &v->fleet_id);
     if (rc == 0)
+        rc = need(j, "MachineFleetRef", "slug");
+    if (rc == 0)
         rc = get_string(j, "MachineFleetRef", "slug", &v->slug);
+    if (rc == 0)
+        rc = need(j, "MachineFleetRef", "name");
     if (rc == 0)
         rc = get_string(j, "MachineFleetRef", "name", &v->name);
     if (rc == 0)
@@ -1341,17 +2004,31 @@ int cmdop__machine_specs_parse(const json_t *j, cmdop_machine_specs *v)
     if (!json_is_object(j))
         return type_error("MachineSpecs", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MachineSpecs", "cpu_model");
+    if (rc == 0)
         rc = get_string(j, "MachineSpecs", "cpu_model", &v->cpu_model);
+    if (rc == 0)
+        rc = need(j, "MachineSpecs", "cpu_count");
     if (rc == 0)
         rc = get_int32(j, "MachineSpecs", "cpu_count", &v->cpu_count, NULL);
     if (rc == 0)
+        rc = need(j, "MachineSpecs", "total_ram_bytes");
+    if (rc == 0)
         rc = get_int64(j, "MachineSpecs", "total_ram_bytes", &v->total_ram_bytes, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineSpecs", "home_dir");
     if (rc == 0)
         rc = get_string(j, "MachineSpecs", "home_dir", &v->home_dir);
     if (rc == 0)
+        rc = need(j, "MachineSpecs", "uid");
+    if (rc == 0)
         rc = get_int32(j, "MachineSpecs", "uid", &v->uid, NULL);
     if (rc == 0)
+        rc = need(j, "MachineSpecs", "device_type");
+    if (rc == 0)
         rc = get_string(j, "MachineSpecs", "device_type", &v->device_type);
+    if (rc == 0)
+        rc = need(j, "MachineSpecs", "device_model");
     if (rc == 0)
         rc = get_string(j, "MachineSpecs", "device_model", &v->device_model);
     return rc;
@@ -1411,21 +2088,37 @@ int cmdop__machine_summary_parse(const json_t *j, cmdop_machine_summary *v)
     if (!json_is_object(j))
         return type_error("MachineSummary", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MachineSummary", "id");
+    if (rc == 0)
         rc = get_string(j, "MachineSummary", "id", &v->id);
+    if (rc == 0)
+        rc = need(j, "MachineSummary", "name");
     if (rc == 0)
         rc = get_string(j, "MachineSummary", "name", &v->name);
     if (rc == 0)
+        rc = need(j, "MachineSummary", "hostname");
+    if (rc == 0)
         rc = get_string(j, "MachineSummary", "hostname", &v->hostname);
+    if (rc == 0)
+        rc = need(j, "MachineSummary", "os");
     if (rc == 0)
         rc = get_string(j, "MachineSummary", "os", &v->os);
     if (rc == 0)
+        rc = need(j, "MachineSummary", "os_version");
+    if (rc == 0)
         rc = get_string(j, "MachineSummary", "os_version", &v->os_version);
     if (rc == 0)
+        rc = need(j, "MachineSummary", "architecture");
+    if (rc == 0)
         rc = get_string(j, "MachineSummary", "architecture", &v->architecture);
+    if (rc == 0)
+        rc = need(j, "MachineSummary", "agent_version");
     if (rc == 0)
         rc = get_string(j, "MachineSummary", "agent_version", &v->agent_version);
     if (rc == 0)
         rc = get_string(j, "MachineSummary", "last_heartbeat_at", &v->last_heartbeat_at);
+    if (rc == 0)
+        rc = need(j, "MachineSummary", "presence");
     if (rc == 0)
         rc = get_string(j, "MachineSummary", "presence", &v->presence);
     if (rc == 0)
@@ -1435,7 +2128,11 @@ int cmdop__machine_summary_parse(const json_t *j, cmdop_machine_summary *v)
     if (rc == 0)
         rc = get_string(j, "MachineSummary", "disabled_at", &v->disabled_at);
     if (rc == 0)
+        rc = need(j, "MachineSummary", "created_at");
+    if (rc == 0)
         rc = get_string(j, "MachineSummary", "created_at", &v->created_at);
+    if (rc == 0)
+        rc = need(j, "MachineSummary", "fleets");
     if (rc == 0)
         rc = get_array(j, "MachineSummary", "fleets", &x);
     if (rc == 0 && x) {
@@ -1448,9 +2145,13 @@ int cmdop__machine_summary_parse(const json_t *j, cmdop_machine_summary *v)
         }
     }
     if (rc == 0)
+        rc = need(j, "MachineSummary", "specs");
+    if (rc == 0)
         rc = get_object(j, "MachineSummary", "specs", &x);
     if (rc == 0 && x)
         rc = cmdop__machine_specs_from_jsont(x, &v->specs);
+    if (rc == 0)
+        rc = need(j, "MachineSummary", "is_jarvis");
     if (rc == 0)
         rc = get_bool(j, "MachineSummary", "is_jarvis", &v->is_jarvis, NULL);
     return rc;
@@ -1536,25 +2237,47 @@ int cmdop__live_metrics_parse(const json_t *j, cmdop_live_metrics *v)
     if (!json_is_object(j))
         return type_error("LiveMetrics", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "LiveMetrics", "cpu_usage");
+    if (rc == 0)
         rc = get_double(j, "LiveMetrics", "cpu_usage", &v->cpu_usage, NULL);
+    if (rc == 0)
+        rc = need(j, "LiveMetrics", "memory_usage");
     if (rc == 0)
         rc = get_double(j, "LiveMetrics", "memory_usage", &v->memory_usage, NULL);
     if (rc == 0)
+        rc = need(j, "LiveMetrics", "memory_total_gb");
+    if (rc == 0)
         rc = get_double(j, "LiveMetrics", "memory_total_gb", &v->memory_total_gb, NULL);
+    if (rc == 0)
+        rc = need(j, "LiveMetrics", "disk_usage");
     if (rc == 0)
         rc = get_double(j, "LiveMetrics", "disk_usage", &v->disk_usage, NULL);
     if (rc == 0)
+        rc = need(j, "LiveMetrics", "disk_total_gb");
+    if (rc == 0)
         rc = get_double(j, "LiveMetrics", "disk_total_gb", &v->disk_total_gb, NULL);
+    if (rc == 0)
+        rc = need(j, "LiveMetrics", "battery_level");
     if (rc == 0)
         rc = get_double(j, "LiveMetrics", "battery_level", &v->battery_level, NULL);
     if (rc == 0)
+        rc = need(j, "LiveMetrics", "is_charging");
+    if (rc == 0)
         rc = get_bool(j, "LiveMetrics", "is_charging", &v->is_charging, NULL);
+    if (rc == 0)
+        rc = need(j, "LiveMetrics", "is_on_ac_power");
     if (rc == 0)
         rc = get_bool(j, "LiveMetrics", "is_on_ac_power", &v->is_on_ac_power, NULL);
     if (rc == 0)
+        rc = need(j, "LiveMetrics", "uptime_seconds");
+    if (rc == 0)
         rc = get_int64(j, "LiveMetrics", "uptime_seconds", &v->uptime_seconds, NULL);
     if (rc == 0)
+        rc = need(j, "LiveMetrics", "process_count");
+    if (rc == 0)
         rc = get_int32(j, "LiveMetrics", "process_count", &v->process_count, NULL);
+    if (rc == 0)
+        rc = need(j, "LiveMetrics", "recorded_at");
     if (rc == 0)
         rc = get_string(j, "LiveMetrics", "recorded_at", &v->recorded_at);
     return rc;
@@ -1628,13 +2351,19 @@ int cmdop__machine_detail_parse(const json_t *j, cmdop_machine_detail *v)
     if (rc == 0 && x)
         rc = cmdop__machine_summary_from_jsont(x, &v->summary);
     if (rc == 0)
+        rc = need(j, "MachineDetail", "is_root");
+    if (rc == 0)
         rc = get_bool(j, "MachineDetail", "is_root", &v->is_root, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineDetail", "username");
     if (rc == 0)
         rc = get_string(j, "MachineDetail", "username", &v->username);
     if (rc == 0)
         rc = get_string(j, "MachineDetail", "device_id", &v->device_id);
     if (rc == 0)
         rc = get_string(j, "MachineDetail", "public_key", &v->public_key);
+    if (rc == 0)
+        rc = need(j, "MachineDetail", "public_key_version");
     if (rc == 0)
         rc = get_int32(j, "MachineDetail", "public_key_version", &v->public_key_version, NULL);
     if (rc == 0)
@@ -1706,6 +2435,8 @@ int cmdop__machine_list_parse(const json_t *j, cmdop_machine_list *v)
     if (!json_is_object(j))
         return type_error("MachineList", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MachineList", "items");
+    if (rc == 0)
         rc = get_array(j, "MachineList", "items", &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
@@ -1718,6 +2449,8 @@ int cmdop__machine_list_parse(const json_t *j, cmdop_machine_list *v)
     }
     if (rc == 0)
         rc = get_string(j, "MachineList", "next_cursor", &v->next_cursor);
+    if (rc == 0)
+        rc = need(j, "MachineList", "has_more");
     if (rc == 0)
         rc = get_bool(j, "MachineList", "has_more", &v->has_more, NULL);
     return rc;
@@ -1777,13 +2510,23 @@ int cmdop__machine_identity_parse(const json_t *j, cmdop_machine_identity *v)
     if (!json_is_object(j))
         return type_error("MachineIdentity", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MachineIdentity", "hostname");
+    if (rc == 0)
         rc = get_string(j, "MachineIdentity", "hostname", &v->hostname);
+    if (rc == 0)
+        rc = need(j, "MachineIdentity", "os");
     if (rc == 0)
         rc = get_string(j, "MachineIdentity", "os", &v->os);
     if (rc == 0)
+        rc = need(j, "MachineIdentity", "os_version");
+    if (rc == 0)
         rc = get_string(j, "MachineIdentity", "os_version", &v->os_version);
     if (rc == 0)
+        rc = need(j, "MachineIdentity", "kernel_version");
+    if (rc == 0)
         rc = get_string(j, "MachineIdentity", "kernel_version", &v->kernel_version);
+    if (rc == 0)
+        rc = need(j, "MachineIdentity", "agent_version");
     if (rc == 0)
         rc = get_string(j, "MachineIdentity", "agent_version", &v->agent_version);
     return rc;
@@ -1837,13 +2580,23 @@ int cmdop__machine_hardware_parse(const json_t *j, cmdop_machine_hardware *v)
     if (!json_is_object(j))
         return type_error("MachineHardware", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MachineHardware", "cpu");
+    if (rc == 0)
         rc = get_string(j, "MachineHardware", "cpu", &v->cpu);
+    if (rc == 0)
+        rc = need(j, "MachineHardware", "cpu_cores");
     if (rc == 0)
         rc = get_int32(j, "MachineHardware", "cpu_cores", &v->cpu_cores, NULL);
     if (rc == 0)
+        rc = need(j, "MachineHardware", "memory_total_gb");
+    if (rc == 0)
         rc = get_double(j, "MachineHardware", "memory_total_gb", &v->memory_total_gb, NULL);
     if (rc == 0)
+        rc = need(j, "MachineHardware", "disk_total_gb");
+    if (rc == 0)
         rc = get_double(j, "MachineHardware", "disk_total_gb", &v->disk_total_gb, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineHardware", "gpu");
     if (rc == 0)
         rc = get_string(j, "MachineHardware", "gpu", &v->gpu);
     return rc;
@@ -1897,31 +2650,59 @@ int cmdop__machine_live_state_parse(const json_t *j, cmdop_machine_live_state *v
     if (!json_is_object(j))
         return type_error("MachineLiveState", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MachineLiveState", "cpu_usage");
+    if (rc == 0)
         rc = get_double(j, "MachineLiveState", "cpu_usage", &v->cpu_usage, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineLiveState", "memory_usage");
     if (rc == 0)
         rc = get_double(j, "MachineLiveState", "memory_usage", &v->memory_usage, NULL);
     if (rc == 0)
+        rc = need(j, "MachineLiveState", "memory_total_gb");
+    if (rc == 0)
         rc = get_double(j, "MachineLiveState", "memory_total_gb", &v->memory_total_gb, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineLiveState", "memory_free_gb");
     if (rc == 0)
         rc = get_double(j, "MachineLiveState", "memory_free_gb", &v->memory_free_gb, NULL);
     if (rc == 0)
+        rc = need(j, "MachineLiveState", "disk_usage");
+    if (rc == 0)
         rc = get_double(j, "MachineLiveState", "disk_usage", &v->disk_usage, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineLiveState", "disk_total_gb");
     if (rc == 0)
         rc = get_double(j, "MachineLiveState", "disk_total_gb", &v->disk_total_gb, NULL);
     if (rc == 0)
+        rc = need(j, "MachineLiveState", "disk_free_gb");
+    if (rc == 0)
         rc = get_double(j, "MachineLiveState", "disk_free_gb", &v->disk_free_gb, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineLiveState", "battery_level");
     if (rc == 0)
         rc = get_double(j, "MachineLiveState", "battery_level", &v->battery_level, NULL);
     if (rc == 0)
+        rc = need(j, "MachineLiveState", "is_charging");
+    if (rc == 0)
         rc = get_bool(j, "MachineLiveState", "is_charging", &v->is_charging, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineLiveState", "is_on_ac_power");
     if (rc == 0)
         rc = get_bool(j, "MachineLiveState", "is_on_ac_power", &v->is_on_ac_power, NULL);
     if (rc == 0)
+        rc = need(j, "MachineLiveState", "uptime_seconds");
+    if (rc == 0)
         rc = get_int64(j, "MachineLiveState", "uptime_seconds", &v->uptime_seconds, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineLiveState", "process_count");
     if (rc == 0)
         rc = get_int32(j, "MachineLiveState", "process_count", &v->process_count, NULL);
     if (rc == 0)
+        rc = need(j, "MachineLiveState", "recorded_at");
+    if (rc == 0)
         rc = get_string(j, "MachineLiveState", "recorded_at", &v->recorded_at);
+    if (rc == 0)
+        rc = need(j, "MachineLiveState", "stale");
     if (rc == 0)
         rc = get_bool(j, "MachineLiveState", "stale", &v->stale, NULL);
     return rc;
@@ -1997,9 +2778,13 @@ int cmdop__machine_session_info_parse(const json_t *j, cmdop_machine_session_inf
     if (rc == 0)
         rc = get_string(j, "MachineSessionInfo", "last_heartbeat_at", &v->last_heartbeat_at);
     if (rc == 0)
+        rc = need(j, "MachineSessionInfo", "reconnect_count_24h");
+    if (rc == 0)
         rc = get_int32(j, "MachineSessionInfo", "reconnect_count_24h", &v->reconnect_count_24h, NULL);
     if (rc == 0)
         rc = get_string(j, "MachineSessionInfo", "token_expires_at", &v->token_expires_at);
+    if (rc == 0)
+        rc = need(j, "MachineSessionInfo", "tunnel_count_active");
     if (rc == 0)
         rc = get_int32(j, "MachineSessionInfo", "tunnel_count_active", &v->tunnel_count_active, NULL);
     return rc;
@@ -2052,6 +2837,8 @@ int cmdop__machine_presence_parse(const json_t *j, cmdop_machine_presence *v)
 
     if (!json_is_object(j))
         return type_error("MachinePresence", "(value)", "an object", j);
+    if (rc == 0)
+        rc = need(j, "MachinePresence", "status");
     if (rc == 0)
         rc = get_string(j, "MachinePresence", "status", &v->status);
     if (rc == 0)
@@ -2109,6 +2896,8 @@ int cmdop__machine_fingerprint_parse(const json_t *j, cmdop_machine_fingerprint 
     if (rc == 0)
         rc = get_string(j, "MachineFingerprint", "public_key_status", &v->public_key_status);
     if (rc == 0)
+        rc = need(j, "MachineFingerprint", "public_key_version");
+    if (rc == 0)
         rc = get_int32(j, "MachineFingerprint", "public_key_version", &v->public_key_version, NULL);
     return rc;
 }
@@ -2158,9 +2947,13 @@ int cmdop__machine_info_response_parse(const json_t *j, cmdop_machine_info_respo
     if (!json_is_object(j))
         return type_error("MachineInfoResponse", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MachineInfoResponse", "identity");
+    if (rc == 0)
         rc = get_object(j, "MachineInfoResponse", "identity", &x);
     if (rc == 0 && x)
         rc = cmdop__machine_identity_from_jsont(x, &v->identity);
+    if (rc == 0)
+        rc = need(j, "MachineInfoResponse", "hardware");
     if (rc == 0)
         rc = get_object(j, "MachineInfoResponse", "hardware", &x);
     if (rc == 0 && x)
@@ -2170,13 +2963,19 @@ int cmdop__machine_info_response_parse(const json_t *j, cmdop_machine_info_respo
     if (rc == 0 && x)
         rc = cmdop__machine_live_state_from_jsont(x, &v->live_state);
     if (rc == 0)
+        rc = need(j, "MachineInfoResponse", "session");
+    if (rc == 0)
         rc = get_object(j, "MachineInfoResponse", "session", &x);
     if (rc == 0 && x)
         rc = cmdop__machine_session_info_from_jsont(x, &v->session);
     if (rc == 0)
+        rc = need(j, "MachineInfoResponse", "presence");
+    if (rc == 0)
         rc = get_object(j, "MachineInfoResponse", "presence", &x);
     if (rc == 0 && x)
         rc = cmdop__machine_presence_from_jsont(x, &v->presence);
+    if (rc == 0)
+        rc = need(j, "MachineInfoResponse", "fingerprint");
     if (rc == 0)
         rc = get_object(j, "MachineInfoResponse", "fingerprint", &x);
     if (rc == 0 && x)
@@ -2234,9 +3033,15 @@ int cmdop__top_model_parse(const json_t *j, cmdop_top_model *v)
     if (!json_is_object(j))
         return type_error("TopModel", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "TopModel", "model");
+    if (rc == 0)
         rc = get_string(j, "TopModel", "model", &v->model);
     if (rc == 0)
+        rc = need(j, "TopModel", "usd");
+    if (rc == 0)
         rc = get_double(j, "TopModel", "usd", &v->usd, NULL);
+    if (rc == 0)
+        rc = need(j, "TopModel", "pct");
     if (rc == 0)
         rc = get_double(j, "TopModel", "pct", &v->pct, NULL);
     return rc;
@@ -2288,21 +3093,39 @@ int cmdop__machine_spend_parse(const json_t *j, cmdop_machine_spend *v)
     if (!json_is_object(j))
         return type_error("MachineSpend", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "MachineSpend", "window");
+    if (rc == 0)
         rc = get_string(j, "MachineSpend", "window", &v->window);
+    if (rc == 0)
+        rc = need(j, "MachineSpend", "total_usd");
     if (rc == 0)
         rc = get_double(j, "MachineSpend", "total_usd", &v->total_usd, NULL);
     if (rc == 0)
+        rc = need(j, "MachineSpend", "delta_usd");
+    if (rc == 0)
         rc = get_double(j, "MachineSpend", "delta_usd", &v->delta_usd, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineSpend", "delta_pct");
     if (rc == 0)
         rc = get_double(j, "MachineSpend", "delta_pct", &v->delta_pct, NULL);
     if (rc == 0)
+        rc = need(j, "MachineSpend", "tokens_in");
+    if (rc == 0)
         rc = get_int64(j, "MachineSpend", "tokens_in", &v->tokens_in, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineSpend", "tokens_out");
     if (rc == 0)
         rc = get_int64(j, "MachineSpend", "tokens_out", &v->tokens_out, NULL);
     if (rc == 0)
+        rc = need(j, "MachineSpend", "calls");
+    if (rc == 0)
         rc = get_int64(j, "MachineSpend", "calls", &v->calls, NULL);
     if (rc == 0)
+        rc = need(j, "MachineSpend", "ocr_pages");
+    if (rc == 0)
         rc = get_int64(j, "MachineSpend", "ocr_pages", &v->ocr_pages, NULL);
+    if (rc == 0)
+        rc = need(j, "MachineSpend", "top_models");
     if (rc == 0)
         rc = get_array(j, "MachineSpend", "top_models", &x);
     if (rc == 0 && x) {
@@ -2383,11 +3206,17 @@ int cmdop__history_message_parse(const json_t *j, cmdop_history_message *v)
     if (!json_is_object(j))
         return type_error("HistoryMessage", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "HistoryMessage", "role");
+    if (rc == 0)
         rc = get_string(j, "HistoryMessage", "role", &v->role);
+    if (rc == 0)
+        rc = need(j, "HistoryMessage", "text");
     if (rc == 0)
         rc = get_string(j, "HistoryMessage", "text", &v->text);
     if (rc == 0)
         rc = get_string(j, "HistoryMessage", "created_at", &v->created_at);
+    if (rc == 0)
+        rc = need(j, "HistoryMessage", "request_id");
     if (rc == 0)
         rc = get_string(j, "HistoryMessage", "request_id", &v->request_id);
     if (rc == 0)
@@ -2455,6 +3284,8 @@ int cmdop__messages_response_parse(const json_t *j, cmdop_messages_response *v)
     if (rc == 0)
         rc = get_string(j, "MessagesResponse", "agent_session_id", &v->agent_session_id);
     if (rc == 0)
+        rc = need(j, "MessagesResponse", "messages");
+    if (rc == 0)
         rc = get_array(j, "MessagesResponse", "messages", &x);
     if (rc == 0 && x) {
         v->messages = calloc(json_array_size(x) + 1, sizeof *v->messages);
@@ -2521,6 +3352,8 @@ int cmdop__clear_messages_response_parse(const json_t *j, cmdop_clear_messages_r
         return type_error("ClearMessagesResponse", "(value)", "an object", j);
     if (rc == 0)
         rc = get_string(j, "ClearMessagesResponse", "agent_session_id", &v->agent_session_id);
+    if (rc == 0)
+        rc = need(j, "ClearMessagesResponse", "deleted");
     if (rc == 0)
         rc = get_int32(j, "ClearMessagesResponse", "deleted", &v->deleted, NULL);
     return rc;
@@ -2864,7 +3697,11 @@ int cmdop__pin_answer_parse(const json_t *j, cmdop_pin_answer *v)
     if (!json_is_object(j))
         return type_error("PinAnswer", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "PinAnswer", "challenge_id");
+    if (rc == 0)
         rc = get_string(j, "PinAnswer", "challenge_id", &v->challenge_id);
+    if (rc == 0)
+        rc = need(j, "PinAnswer", "pin");
     if (rc == 0)
         rc = get_string(j, "PinAnswer", "pin", &v->pin);
     return rc;
@@ -2912,7 +3749,11 @@ int cmdop__confirm_answer_parse(const json_t *j, cmdop_confirm_answer *v)
     if (!json_is_object(j))
         return type_error("ConfirmAnswer", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "ConfirmAnswer", "confirm_token");
+    if (rc == 0)
         rc = get_string(j, "ConfirmAnswer", "confirm_token", &v->token);
+    if (rc == 0)
+        rc = need(j, "ConfirmAnswer", "accept");
     if (rc == 0)
         rc = get_bool(j, "ConfirmAnswer", "accept", &v->accept, NULL);
     return rc;
@@ -2961,17 +3802,31 @@ int cmdop__schedule_view_parse(const json_t *j, cmdop_schedule_view *v)
     if (!json_is_object(j))
         return type_error("ScheduleView", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "ScheduleView", "id");
+    if (rc == 0)
         rc = get_string(j, "ScheduleView", "id", &v->id);
+    if (rc == 0)
+        rc = need(j, "ScheduleView", "fleet_id");
     if (rc == 0)
         rc = get_string(j, "ScheduleView", "fleet_id", &v->fleet_id);
     if (rc == 0)
+        rc = need(j, "ScheduleView", "name");
+    if (rc == 0)
         rc = get_string(j, "ScheduleView", "name", &v->name);
+    if (rc == 0)
+        rc = need(j, "ScheduleView", "description");
     if (rc == 0)
         rc = get_string(j, "ScheduleView", "description", &v->description);
     if (rc == 0)
+        rc = need(j, "ScheduleView", "cron_expr");
+    if (rc == 0)
         rc = get_string(j, "ScheduleView", "cron_expr", &v->cron_expr);
     if (rc == 0)
+        rc = need(j, "ScheduleView", "timezone");
+    if (rc == 0)
         rc = get_string(j, "ScheduleView", "timezone", &v->timezone);
+    if (rc == 0)
+        rc = need(j, "ScheduleView", "command");
     if (rc == 0)
         rc = get_string(j, "ScheduleView", "command", &v->command);
     if (rc == 0)
@@ -2980,11 +3835,19 @@ int cmdop__schedule_view_parse(const json_t *j, cmdop_schedule_view *v)
         v->target_kind = cmdop_schedule_target_kind_from_string(s);
     }
     if (rc == 0)
+        rc = need(j, "ScheduleView", "is_enabled");
+    if (rc == 0)
         rc = get_bool(j, "ScheduleView", "is_enabled", &v->is_enabled, NULL);
+    if (rc == 0)
+        rc = need(j, "ScheduleView", "machine_ids");
     if (rc == 0)
         rc = get_string_list(j, "ScheduleView", "machine_ids", &v->machine_ids, &v->machine_ids_count);
     if (rc == 0)
+        rc = need(j, "ScheduleView", "created_at");
+    if (rc == 0)
         rc = get_string(j, "ScheduleView", "created_at", &v->created_at);
+    if (rc == 0)
+        rc = need(j, "ScheduleView", "updated_at");
     if (rc == 0)
         rc = get_string(j, "ScheduleView", "updated_at", &v->updated_at);
     if (rc == 0)
@@ -3070,6 +3933,8 @@ int cmdop__schedule_list_parse(const json_t *j, cmdop_schedule_list *v)
     if (!json_is_object(j))
         return type_error("ScheduleList", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "ScheduleList", "items");
+    if (rc == 0)
         rc = get_array(j, "ScheduleList", "items", &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
@@ -3081,15 +3946,27 @@ int cmdop__schedule_list_parse(const json_t *j, cmdop_schedule_list *v)
         }
     }
     if (rc == 0)
+        rc = need(j, "ScheduleList", "offset");
+    if (rc == 0)
         rc = get_int32(j, "ScheduleList", "offset", &v->offset, NULL);
+    if (rc == 0)
+        rc = need(j, "ScheduleList", "per_page");
     if (rc == 0)
         rc = get_int32(j, "ScheduleList", "per_page", &v->per_page, NULL);
     if (rc == 0)
+        rc = need(j, "ScheduleList", "total");
+    if (rc == 0)
         rc = get_int32(j, "ScheduleList", "total", &v->total, NULL);
+    if (rc == 0)
+        rc = need(j, "ScheduleList", "page");
     if (rc == 0)
         rc = get_int32(j, "ScheduleList", "page", &v->page, NULL);
     if (rc == 0)
+        rc = need(j, "ScheduleList", "has_next");
+    if (rc == 0)
         rc = get_bool(j, "ScheduleList", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = need(j, "ScheduleList", "has_prev");
     if (rc == 0)
         rc = get_bool(j, "ScheduleList", "has_prev", &v->has_prev, NULL);
     return rc;
@@ -3158,9 +4035,15 @@ int cmdop__schedule_run_view_parse(const json_t *j, cmdop_schedule_run_view *v)
     if (!json_is_object(j))
         return type_error("ScheduleRunView", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "ScheduleRunView", "id");
+    if (rc == 0)
         rc = get_string(j, "ScheduleRunView", "id", &v->id);
     if (rc == 0)
+        rc = need(j, "ScheduleRunView", "schedule_id");
+    if (rc == 0)
         rc = get_string(j, "ScheduleRunView", "schedule_id", &v->schedule_id);
+    if (rc == 0)
+        rc = need(j, "ScheduleRunView", "fleet_id");
     if (rc == 0)
         rc = get_string(j, "ScheduleRunView", "fleet_id", &v->fleet_id);
     if (rc == 0)
@@ -3169,13 +4052,19 @@ int cmdop__schedule_run_view_parse(const json_t *j, cmdop_schedule_run_view *v)
         v->status = cmdop_schedule_run_status_from_string(schedule_run_status_surface(s));
     }
     if (rc == 0)
+        rc = need(j, "ScheduleRunView", "started_at");
+    if (rc == 0)
         rc = get_string(j, "ScheduleRunView", "started_at", &v->started_at);
     if (rc == 0)
         rc = get_string(j, "ScheduleRunView", "finished_at", &v->finished_at);
     if (rc == 0)
         rc = get_double(j, "ScheduleRunView", "duration_seconds", &v->duration_seconds, &v->has_duration_seconds);
     if (rc == 0)
+        rc = need(j, "ScheduleRunView", "error");
+    if (rc == 0)
         rc = get_string(j, "ScheduleRunView", "error", &v->error);
+    if (rc == 0)
+        rc = need(j, "ScheduleRunView", "command_count");
     if (rc == 0)
         rc = get_int32(j, "ScheduleRunView", "command_count", &v->command_count, NULL);
     return rc;
@@ -3238,6 +4127,8 @@ int cmdop__schedule_run_list_parse(const json_t *j, cmdop_schedule_run_list *v)
 
     if (!json_is_object(j))
         return type_error("ScheduleRunList", "(value)", "an object", j);
+    if (rc == 0)
+        rc = need(j, "ScheduleRunList", "items");
     if (rc == 0)
         rc = get_array(j, "ScheduleRunList", "items", &x);
     if (rc == 0 && x) {
@@ -3306,7 +4197,11 @@ int cmdop__manual_trigger_response_parse(const json_t *j, cmdop_manual_trigger_r
     if (!json_is_object(j))
         return type_error("ManualTriggerResponse", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "ManualTriggerResponse", "queued");
+    if (rc == 0)
         rc = get_bool(j, "ManualTriggerResponse", "queued", &v->queued, NULL);
+    if (rc == 0)
+        rc = need(j, "ManualTriggerResponse", "job_id");
     if (rc == 0)
         rc = get_string(j, "ManualTriggerResponse", "job_id", &v->job_id);
     return rc;
@@ -3354,9 +4249,15 @@ int cmdop__skill_tag_parse(const json_t *j, cmdop_skill_tag *v)
     if (!json_is_object(j))
         return type_error("SkillTag", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillTag", "id");
+    if (rc == 0)
         rc = get_string(j, "SkillTag", "id", &v->id);
     if (rc == 0)
+        rc = need(j, "SkillTag", "name");
+    if (rc == 0)
         rc = get_string(j, "SkillTag", "name", &v->name);
+    if (rc == 0)
+        rc = need(j, "SkillTag", "slug");
     if (rc == 0)
         rc = get_string(j, "SkillTag", "slug", &v->slug);
     return rc;
@@ -3406,9 +4307,15 @@ int cmdop__skill_category_parse(const json_t *j, cmdop_skill_category *v)
     if (!json_is_object(j))
         return type_error("SkillCategory", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillCategory", "id");
+    if (rc == 0)
         rc = get_string(j, "SkillCategory", "id", &v->id);
     if (rc == 0)
+        rc = need(j, "SkillCategory", "name");
+    if (rc == 0)
         rc = get_string(j, "SkillCategory", "name", &v->name);
+    if (rc == 0)
+        rc = need(j, "SkillCategory", "slug");
     if (rc == 0)
         rc = get_string(j, "SkillCategory", "slug", &v->slug);
     if (rc == 0)
@@ -3417,6 +4324,8 @@ int cmdop__skill_category_parse(const json_t *j, cmdop_skill_category *v)
         rc = get_string(j, "SkillCategory", "icon", &v->icon);
     if (rc == 0)
         rc = get_int32(j, "SkillCategory", "ordering", &v->ordering, &v->has_ordering);
+    if (rc == 0)
+        rc = need(j, "SkillCategory", "skill_count");
     if (rc == 0)
         rc = get_int32(j, "SkillCategory", "skill_count", &v->skill_count, NULL);
     return rc;
@@ -3474,9 +4383,15 @@ int cmdop__skill_version_parse(const json_t *j, cmdop_skill_version *v)
     if (!json_is_object(j))
         return type_error("SkillVersion", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillVersion", "id");
+    if (rc == 0)
         rc = get_string(j, "SkillVersion", "id", &v->id);
     if (rc == 0)
+        rc = need(j, "SkillVersion", "skill");
+    if (rc == 0)
         rc = get_string(j, "SkillVersion", "skill", &v->skill);
+    if (rc == 0)
+        rc = need(j, "SkillVersion", "version");
     if (rc == 0)
         rc = get_string(j, "SkillVersion", "version", &v->version);
     if (rc == 0)
@@ -3485,6 +4400,8 @@ int cmdop__skill_version_parse(const json_t *j, cmdop_skill_version *v)
         rc = get_string(j, "SkillVersion", "changelog", &v->changelog);
     if (rc == 0)
         rc = get_string(j, "SkillVersion", "model", &v->model);
+    if (rc == 0)
+        rc = need(j, "SkillVersion", "created_at");
     if (rc == 0)
         rc = get_string(j, "SkillVersion", "created_at", &v->created_at);
     return rc;
@@ -3542,17 +4459,31 @@ int cmdop__skill_review_parse(const json_t *j, cmdop_skill_review *v)
     if (!json_is_object(j))
         return type_error("SkillReview", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillReview", "id");
+    if (rc == 0)
         rc = get_string(j, "SkillReview", "id", &v->id);
+    if (rc == 0)
+        rc = need(j, "SkillReview", "author_handle");
     if (rc == 0)
         rc = get_string(j, "SkillReview", "author_handle", &v->author_handle);
     if (rc == 0)
+        rc = need(j, "SkillReview", "author_display_name");
+    if (rc == 0)
         rc = get_string(j, "SkillReview", "author_display_name", &v->author_display_name);
+    if (rc == 0)
+        rc = need(j, "SkillReview", "author_avatar_url");
     if (rc == 0)
         rc = get_string(j, "SkillReview", "author_avatar_url", &v->author_avatar_url);
     if (rc == 0)
+        rc = need(j, "SkillReview", "body");
+    if (rc == 0)
         rc = get_string(j, "SkillReview", "body", &v->body);
     if (rc == 0)
+        rc = need(j, "SkillReview", "is_rewritten");
+    if (rc == 0)
         rc = get_bool(j, "SkillReview", "is_rewritten", &v->is_rewritten, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillReview", "source");
     if (rc == 0)
         rc = get_string(j, "SkillReview", "source", &v->source);
     if (rc == 0)
@@ -3616,21 +4547,35 @@ int cmdop__skill_summary_parse(const json_t *j, cmdop_skill_summary *v)
     if (!json_is_object(j))
         return type_error("SkillSummary", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillSummary", "id");
+    if (rc == 0)
         rc = get_string(j, "SkillSummary", "id", &v->id);
+    if (rc == 0)
+        rc = need(j, "SkillSummary", "slug");
     if (rc == 0)
         rc = get_string(j, "SkillSummary", "slug", &v->slug);
     if (rc == 0)
+        rc = need(j, "SkillSummary", "name");
+    if (rc == 0)
         rc = get_string(j, "SkillSummary", "name", &v->name);
+    if (rc == 0)
+        rc = need(j, "SkillSummary", "short_description");
     if (rc == 0)
         rc = get_string(j, "SkillSummary", "short_description", &v->short_description);
     if (rc == 0)
+        rc = need(j, "SkillSummary", "author");
+    if (rc == 0)
         rc = get_int32(j, "SkillSummary", "author", &v->author, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillSummary", "author_username");
     if (rc == 0)
         rc = get_string(j, "SkillSummary", "author_username", &v->author_username);
     if (rc == 0)
         rc = get_string(j, "SkillSummary", "category", &v->category);
     if (rc == 0)
         rc = get_string(j, "SkillSummary", "category_name", &v->category_name);
+    if (rc == 0)
+        rc = need(j, "SkillSummary", "tags");
     if (rc == 0)
         rc = get_array(j, "SkillSummary", "tags", &x);
     if (rc == 0 && x) {
@@ -3647,23 +4592,37 @@ int cmdop__skill_summary_parse(const json_t *j, cmdop_skill_summary *v)
     if (rc == 0)
         rc = get_string(j, "SkillSummary", "status", &v->status);
     if (rc == 0)
+        rc = need(j, "SkillSummary", "is_verified");
+    if (rc == 0)
         rc = get_bool(j, "SkillSummary", "is_verified", &v->is_verified, NULL);
     if (rc == 0)
         rc = get_string(j, "SkillSummary", "icon", &v->icon);
     if (rc == 0)
         rc = get_string(j, "SkillSummary", "cover", &v->cover);
     if (rc == 0)
+        rc = need(j, "SkillSummary", "install_count");
+    if (rc == 0)
         rc = get_int32(j, "SkillSummary", "install_count", &v->install_count, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillSummary", "star_count");
     if (rc == 0)
         rc = get_int32(j, "SkillSummary", "star_count", &v->star_count, NULL);
     if (rc == 0)
+        rc = need(j, "SkillSummary", "download_count");
+    if (rc == 0)
         rc = get_int32(j, "SkillSummary", "download_count", &v->download_count, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillSummary", "review_count");
     if (rc == 0)
         rc = get_int32(j, "SkillSummary", "review_count", &v->review_count, NULL);
     if (rc == 0)
         rc = get_bool(j, "SkillSummary", "is_starred", &v->is_starred, &v->has_is_starred);
     if (rc == 0)
+        rc = need(j, "SkillSummary", "created_at");
+    if (rc == 0)
         rc = get_string(j, "SkillSummary", "created_at", &v->created_at);
+    if (rc == 0)
+        rc = need(j, "SkillSummary", "updated_at");
     if (rc == 0)
         rc = get_string(j, "SkillSummary", "updated_at", &v->updated_at);
     return rc;
@@ -3761,25 +4720,41 @@ int cmdop__skill_detail_parse(const json_t *j, cmdop_skill_detail *v)
     if (!json_is_object(j))
         return type_error("SkillDetail", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillDetail", "id");
+    if (rc == 0)
         rc = get_string(j, "SkillDetail", "id", &v->id);
+    if (rc == 0)
+        rc = need(j, "SkillDetail", "slug");
     if (rc == 0)
         rc = get_string(j, "SkillDetail", "slug", &v->slug);
     if (rc == 0)
+        rc = need(j, "SkillDetail", "name");
+    if (rc == 0)
         rc = get_string(j, "SkillDetail", "name", &v->name);
     if (rc == 0)
+        rc = need(j, "SkillDetail", "short_description");
+    if (rc == 0)
         rc = get_string(j, "SkillDetail", "short_description", &v->short_description);
+    if (rc == 0)
+        rc = need(j, "SkillDetail", "description");
     if (rc == 0)
         rc = get_string(j, "SkillDetail", "description", &v->description);
     if (rc == 0)
         rc = get_string(j, "SkillDetail", "readme", &v->readme);
     if (rc == 0)
+        rc = need(j, "SkillDetail", "author");
+    if (rc == 0)
         rc = get_int32(j, "SkillDetail", "author", &v->author, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillDetail", "author_username");
     if (rc == 0)
         rc = get_string(j, "SkillDetail", "author_username", &v->author_username);
     if (rc == 0)
         rc = get_object(j, "SkillDetail", "category", &x);
     if (rc == 0 && x)
         rc = cmdop__skill_category_from_jsont(x, &v->category);
+    if (rc == 0)
+        rc = need(j, "SkillDetail", "tags");
     if (rc == 0)
         rc = get_array(j, "SkillDetail", "tags", &x);
     if (rc == 0 && x) {
@@ -3796,15 +4771,23 @@ int cmdop__skill_detail_parse(const json_t *j, cmdop_skill_detail *v)
     if (rc == 0)
         rc = get_string(j, "SkillDetail", "status", &v->status);
     if (rc == 0)
+        rc = need(j, "SkillDetail", "is_verified");
+    if (rc == 0)
         rc = get_bool(j, "SkillDetail", "is_verified", &v->is_verified, NULL);
     if (rc == 0)
         rc = get_string(j, "SkillDetail", "icon", &v->icon);
     if (rc == 0)
         rc = get_string(j, "SkillDetail", "cover", &v->cover);
     if (rc == 0)
+        rc = need(j, "SkillDetail", "install_count");
+    if (rc == 0)
         rc = get_int32(j, "SkillDetail", "install_count", &v->install_count, NULL);
     if (rc == 0)
+        rc = need(j, "SkillDetail", "star_count");
+    if (rc == 0)
         rc = get_int32(j, "SkillDetail", "star_count", &v->star_count, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillDetail", "download_count");
     if (rc == 0)
         rc = get_int32(j, "SkillDetail", "download_count", &v->download_count, NULL);
     if (rc == 0)
@@ -3815,6 +4798,8 @@ int cmdop__skill_detail_parse(const json_t *j, cmdop_skill_detail *v)
         rc = cmdop__skill_version_from_jsont(x, &v->latest_version);
     if (rc == 0)
         rc = get_bool(j, "SkillDetail", "is_starred", &v->is_starred, &v->has_is_starred);
+    if (rc == 0)
+        rc = need(j, "SkillDetail", "reviews");
     if (rc == 0)
         rc = get_array(j, "SkillDetail", "reviews", &x);
     if (rc == 0 && x) {
@@ -3827,9 +4812,15 @@ int cmdop__skill_detail_parse(const json_t *j, cmdop_skill_detail *v)
         }
     }
     if (rc == 0)
+        rc = need(j, "SkillDetail", "review_count");
+    if (rc == 0)
         rc = get_int32(j, "SkillDetail", "review_count", &v->review_count, NULL);
     if (rc == 0)
+        rc = need(j, "SkillDetail", "created_at");
+    if (rc == 0)
         rc = get_string(j, "SkillDetail", "created_at", &v->created_at);
+    if (rc == 0)
+        rc = need(j, "SkillDetail", "updated_at");
     if (rc == 0)
         rc = get_string(j, "SkillDetail", "updated_at", &v->updated_at);
     return rc;
@@ -3941,7 +4932,11 @@ int cmdop__skill_file_parse(const json_t *j, cmdop_skill_file *v)
     if (!json_is_object(j))
         return type_error("SkillFile", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillFile", "path");
+    if (rc == 0)
         rc = get_string(j, "SkillFile", "path", &v->path);
+    if (rc == 0)
+        rc = need(j, "SkillFile", "content");
     if (rc == 0)
         rc = get_string(j, "SkillFile", "content", &v->content);
     return rc;
@@ -3989,7 +4984,11 @@ int cmdop__skill_packages_parse(const json_t *j, cmdop_skill_packages *v)
     if (!json_is_object(j))
         return type_error("SkillPackages", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillPackages", "pip");
+    if (rc == 0)
         rc = get_string_list(j, "SkillPackages", "pip", &v->pip, &v->pip_count);
+    if (rc == 0)
+        rc = need(j, "SkillPackages", "npm");
     if (rc == 0)
         rc = get_string_list(j, "SkillPackages", "npm", &v->npm, &v->npm_count);
     return rc;
@@ -4037,9 +5036,15 @@ int cmdop__skill_meta_parse(const json_t *j, cmdop_skill_meta *v)
     if (!json_is_object(j))
         return type_error("SkillMeta", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillMeta", "installed_at");
+    if (rc == 0)
         rc = get_string(j, "SkillMeta", "installed_at", &v->installed_at);
     if (rc == 0)
+        rc = need(j, "SkillMeta", "installed_from");
+    if (rc == 0)
         rc = get_string(j, "SkillMeta", "installed_from", &v->installed_from);
+    if (rc == 0)
+        rc = need(j, "SkillMeta", "installed_version");
     if (rc == 0)
         rc = get_string(j, "SkillMeta", "installed_version", &v->installed_version);
     if (rc == 0)
@@ -4095,17 +5100,31 @@ int cmdop__skill_install_parse(const json_t *j, cmdop_skill_install *v)
     if (!json_is_object(j))
         return type_error("SkillInstall", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillInstall", "slug");
+    if (rc == 0)
         rc = get_string(j, "SkillInstall", "slug", &v->slug);
+    if (rc == 0)
+        rc = need(j, "SkillInstall", "version");
     if (rc == 0)
         rc = get_string(j, "SkillInstall", "version", &v->version);
     if (rc == 0)
+        rc = need(j, "SkillInstall", "model");
+    if (rc == 0)
         rc = get_string(j, "SkillInstall", "model", &v->model);
+    if (rc == 0)
+        rc = need(j, "SkillInstall", "install_command");
     if (rc == 0)
         rc = get_string(j, "SkillInstall", "install_command", &v->install_command);
     if (rc == 0)
+        rc = need(j, "SkillInstall", "readme");
+    if (rc == 0)
         rc = get_string(j, "SkillInstall", "readme", &v->readme);
     if (rc == 0)
+        rc = need(j, "SkillInstall", "skill_md");
+    if (rc == 0)
         rc = get_string(j, "SkillInstall", "skill_md", &v->skill_md);
+    if (rc == 0)
+        rc = need(j, "SkillInstall", "files");
     if (rc == 0)
         rc = get_array(j, "SkillInstall", "files", &x);
     if (rc == 0 && x) {
@@ -4118,11 +5137,17 @@ int cmdop__skill_install_parse(const json_t *j, cmdop_skill_install *v)
         }
     }
     if (rc == 0)
+        rc = need(j, "SkillInstall", "packages");
+    if (rc == 0)
         rc = get_object(j, "SkillInstall", "packages", &x);
     if (rc == 0 && x)
         rc = cmdop__skill_packages_from_jsont(x, &v->packages);
     if (rc == 0)
+        rc = need(j, "SkillInstall", "run_check");
+    if (rc == 0)
         rc = get_string(j, "SkillInstall", "run_check", &v->run_check);
+    if (rc == 0)
+        rc = need(j, "SkillInstall", "meta");
     if (rc == 0)
         rc = get_object(j, "SkillInstall", "meta", &x);
     if (rc == 0 && x)
@@ -4198,7 +5223,11 @@ int cmdop__skill_star_parse(const json_t *j, cmdop_skill_star *v)
     if (!json_is_object(j))
         return type_error("SkillStar", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillStar", "starred");
+    if (rc == 0)
         rc = get_bool(j, "SkillStar", "starred", &v->starred, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillStar", "star_count");
     if (rc == 0)
         rc = get_int32(j, "SkillStar", "star_count", &v->star_count, NULL);
     return rc;
@@ -4246,6 +5275,8 @@ int cmdop__skill_created_parse(const json_t *j, cmdop_skill_created *v)
     if (!json_is_object(j))
         return type_error("SkillCreated", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillCreated", "name");
+    if (rc == 0)
         rc = get_string(j, "SkillCreated", "name", &v->name);
     return rc;
 }
@@ -4289,6 +5320,8 @@ int cmdop__skill_updated_parse(const json_t *j, cmdop_skill_updated *v)
 
     if (!json_is_object(j))
         return type_error("SkillUpdated", "(value)", "an object", j);
+    if (rc == 0)
+        rc = need(j, "SkillUpdated", "name");
     if (rc == 0)
         rc = get_string(j, "SkillUpdated", "name", &v->name);
     if (rc == 0)
@@ -4358,6 +5391,8 @@ int cmdop__skills_publish_response_parse(const json_t *j, cmdop_skills_publish_r
     if (!json_is_object(j))
         return type_error("SkillsPublishResponse", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillsPublishResponse", "status");
+    if (rc == 0)
         rc = get_string(j, "SkillsPublishResponse", "status", &v->status);
     return rc;
 }
@@ -4401,6 +5436,8 @@ int cmdop__skills_publish_status_response_parse(const json_t *j, cmdop_skills_pu
 
     if (!json_is_object(j))
         return type_error("SkillsPublishStatusResponse", "(value)", "an object", j);
+    if (rc == 0)
+        rc = need(j, "SkillsPublishStatusResponse", "status");
     if (rc == 0)
         rc = get_string(j, "SkillsPublishStatusResponse", "status", &v->status);
     return rc;
@@ -4448,21 +5485,35 @@ int cmdop__skill_list_page_parse(const json_t *j, cmdop_skill_list_page *v)
     if (!json_is_object(j))
         return type_error("SkillListPage", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillListPage", "count");
+    if (rc == 0)
         rc = get_int32(j, "SkillListPage", "count", &v->count, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillListPage", "page");
     if (rc == 0)
         rc = get_int32(j, "SkillListPage", "page", &v->page, NULL);
     if (rc == 0)
+        rc = need(j, "SkillListPage", "pages");
+    if (rc == 0)
         rc = get_int32(j, "SkillListPage", "pages", &v->pages, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillListPage", "page_size");
     if (rc == 0)
         rc = get_int32(j, "SkillListPage", "page_size", &v->page_size, NULL);
     if (rc == 0)
+        rc = need(j, "SkillListPage", "has_next");
+    if (rc == 0)
         rc = get_bool(j, "SkillListPage", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillListPage", "has_previous");
     if (rc == 0)
         rc = get_bool(j, "SkillListPage", "has_previous", &v->has_previous, NULL);
     if (rc == 0)
         rc = get_int32(j, "SkillListPage", "next_page", &v->next_page, &v->has_next_page);
     if (rc == 0)
         rc = get_int32(j, "SkillListPage", "previous_page", &v->previous_page, &v->has_previous_page);
+    if (rc == 0)
+        rc = need(j, "SkillListPage", "results");
     if (rc == 0)
         rc = get_array(j, "SkillListPage", "results", &x);
     if (rc == 0 && x) {
@@ -4545,21 +5596,35 @@ int cmdop__skill_review_page_parse(const json_t *j, cmdop_skill_review_page *v)
     if (!json_is_object(j))
         return type_error("SkillReviewPage", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillReviewPage", "count");
+    if (rc == 0)
         rc = get_int32(j, "SkillReviewPage", "count", &v->count, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillReviewPage", "page");
     if (rc == 0)
         rc = get_int32(j, "SkillReviewPage", "page", &v->page, NULL);
     if (rc == 0)
+        rc = need(j, "SkillReviewPage", "pages");
+    if (rc == 0)
         rc = get_int32(j, "SkillReviewPage", "pages", &v->pages, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillReviewPage", "page_size");
     if (rc == 0)
         rc = get_int32(j, "SkillReviewPage", "page_size", &v->page_size, NULL);
     if (rc == 0)
+        rc = need(j, "SkillReviewPage", "has_next");
+    if (rc == 0)
         rc = get_bool(j, "SkillReviewPage", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = need(j, "SkillReviewPage", "has_previous");
     if (rc == 0)
         rc = get_bool(j, "SkillReviewPage", "has_previous", &v->has_previous, NULL);
     if (rc == 0)
         rc = get_int32(j, "SkillReviewPage", "next_page", &v->next_page, &v->has_next_page);
     if (rc == 0)
         rc = get_int32(j, "SkillReviewPage", "previous_page", &v->previous_page, &v->has_previous_page);
+    if (rc == 0)
+        rc = need(j, "SkillReviewPage", "results");
     if (rc == 0)
         rc = get_array(j, "SkillReviewPage", "results", &x);
     if (rc == 0 && x) {
@@ -4642,6 +5707,8 @@ int cmdop__skill_version_list_parse(const json_t *j, cmdop_skill_version_list *v
     if (!json_is_object(j))
         return type_error("SkillVersionList", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillVersionList", "items");
+    if (rc == 0)
         rc = get_array(j, "SkillVersionList", "items", &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
@@ -4706,6 +5773,8 @@ int cmdop__skill_category_list_parse(const json_t *j, cmdop_skill_category_list 
 
     if (!json_is_object(j))
         return type_error("SkillCategoryList", "(value)", "an object", j);
+    if (rc == 0)
+        rc = need(j, "SkillCategoryList", "items");
     if (rc == 0)
         rc = get_array(j, "SkillCategoryList", "items", &x);
     if (rc == 0 && x) {
@@ -4772,6 +5841,8 @@ int cmdop__skill_tag_list_parse(const json_t *j, cmdop_skill_tag_list *v)
     if (!json_is_object(j))
         return type_error("SkillTagList", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SkillTagList", "items");
+    if (rc == 0)
         rc = get_array(j, "SkillTagList", "items", &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
@@ -4835,21 +5906,39 @@ int cmdop__tunnel_view_parse(const json_t *j, cmdop_tunnel_view *v)
     if (!json_is_object(j))
         return type_error("TunnelView", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "TunnelView", "tunnel_id");
+    if (rc == 0)
         rc = get_string(j, "TunnelView", "tunnel_id", &v->tunnel_id);
+    if (rc == 0)
+        rc = need(j, "TunnelView", "fleet_id");
     if (rc == 0)
         rc = get_string(j, "TunnelView", "fleet_id", &v->fleet_id);
     if (rc == 0)
+        rc = need(j, "TunnelView", "session_id");
+    if (rc == 0)
         rc = get_string(j, "TunnelView", "session_id", &v->session_id);
+    if (rc == 0)
+        rc = need(j, "TunnelView", "subdomain");
     if (rc == 0)
         rc = get_string(j, "TunnelView", "subdomain", &v->subdomain);
     if (rc == 0)
+        rc = need(j, "TunnelView", "local_host");
+    if (rc == 0)
         rc = get_string(j, "TunnelView", "local_host", &v->local_host);
+    if (rc == 0)
+        rc = need(j, "TunnelView", "local_port");
     if (rc == 0)
         rc = get_int32(j, "TunnelView", "local_port", &v->local_port, NULL);
     if (rc == 0)
+        rc = need(j, "TunnelView", "protocol");
+    if (rc == 0)
         rc = get_string(j, "TunnelView", "protocol", &v->protocol);
     if (rc == 0)
+        rc = need(j, "TunnelView", "created_at");
+    if (rc == 0)
         rc = get_string(j, "TunnelView", "created_at", &v->created_at);
+    if (rc == 0)
+        rc = need(j, "TunnelView", "public_url");
     if (rc == 0)
         rc = get_string(j, "TunnelView", "public_url", &v->public_url);
     return rc;
@@ -4913,6 +6002,8 @@ int cmdop__tunnel_list_parse(const json_t *j, cmdop_tunnel_list *v)
     if (!json_is_object(j))
         return type_error("TunnelList", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "TunnelList", "items");
+    if (rc == 0)
         rc = get_array(j, "TunnelList", "items", &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
@@ -4924,15 +6015,27 @@ int cmdop__tunnel_list_parse(const json_t *j, cmdop_tunnel_list *v)
         }
     }
     if (rc == 0)
+        rc = need(j, "TunnelList", "offset");
+    if (rc == 0)
         rc = get_int32(j, "TunnelList", "offset", &v->offset, NULL);
+    if (rc == 0)
+        rc = need(j, "TunnelList", "per_page");
     if (rc == 0)
         rc = get_int32(j, "TunnelList", "per_page", &v->per_page, NULL);
     if (rc == 0)
+        rc = need(j, "TunnelList", "total");
+    if (rc == 0)
         rc = get_int32(j, "TunnelList", "total", &v->total, NULL);
+    if (rc == 0)
+        rc = need(j, "TunnelList", "page");
     if (rc == 0)
         rc = get_int32(j, "TunnelList", "page", &v->page, NULL);
     if (rc == 0)
+        rc = need(j, "TunnelList", "has_next");
+    if (rc == 0)
         rc = get_bool(j, "TunnelList", "has_next", &v->has_next, NULL);
+    if (rc == 0)
+        rc = need(j, "TunnelList", "has_prev");
     if (rc == 0)
         rc = get_bool(j, "TunnelList", "has_prev", &v->has_prev, NULL);
     return rc;
@@ -5000,13 +6103,21 @@ int cmdop__connected_session_option_parse(const json_t *j, cmdop_connected_sessi
     if (!json_is_object(j))
         return type_error("ConnectedSessionOption", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "ConnectedSessionOption", "session_id");
+    if (rc == 0)
         rc = get_string(j, "ConnectedSessionOption", "session_id", &v->session_id);
     if (rc == 0)
         rc = get_string(j, "ConnectedSessionOption", "machine_id", &v->machine_id);
     if (rc == 0)
+        rc = need(j, "ConnectedSessionOption", "hostname");
+    if (rc == 0)
         rc = get_string(j, "ConnectedSessionOption", "hostname", &v->hostname);
     if (rc == 0)
+        rc = need(j, "ConnectedSessionOption", "label");
+    if (rc == 0)
         rc = get_string(j, "ConnectedSessionOption", "label", &v->label);
+    if (rc == 0)
+        rc = need(j, "ConnectedSessionOption", "status");
     if (rc == 0)
         rc = get_string(j, "ConnectedSessionOption", "status", &v->status);
     return rc;
@@ -5062,6 +6173,8 @@ int cmdop__session_list_parse(const json_t *j, cmdop_session_list *v)
     if (!json_is_object(j))
         return type_error("SessionList", "(value)", "an object", j);
     if (rc == 0)
+        rc = need(j, "SessionList", "items");
+    if (rc == 0)
         rc = get_array(j, "SessionList", "items", &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
@@ -5116,6 +6229,107 @@ json_t *cmdop__session_list_to_jsont(const cmdop_session_list *v)
     return o;
 }
 
+/* ---- BotEvent (tagged by "type") ---- */
+
+int cmdop__bot_event_parse(const json_t *j, cmdop_bot_event *v)
+{
+    int rc;
+
+    if (!json_is_object(j))
+        return type_error("BotEvent", "(value)", "an object", j);
+    rc = get_string(j, "BotEvent", "type", &v->type);
+    if (rc != 0)
+        return rc;
+    if (!v->type)
+        return cmdop__error_set(CMDOP_EDECODE, 0, NULL, "type",
+                                "BotEvent.type: missing");
+    if (strcmp(v->type, "message_received") == 0) {
+        v->kind = CMDOP_BOT_EVENT_MESSAGE_RECEIVED;
+        return cmdop__bot_message_received_from_jsont(j, &v->message_received);
+    } else if (strcmp(v->type, "refused") == 0) {
+        v->kind = CMDOP_BOT_EVENT_REFUSED;
+        return cmdop__bot_refused_from_jsont(j, &v->refused);
+    } else if (strcmp(v->type, "ask_started") == 0) {
+        v->kind = CMDOP_BOT_EVENT_ASK_STARTED;
+        return cmdop__bot_ask_started_from_jsont(j, &v->ask_started);
+    } else if (strcmp(v->type, "reply_sent") == 0) {
+        v->kind = CMDOP_BOT_EVENT_REPLY_SENT;
+        return cmdop__bot_reply_sent_from_jsont(j, &v->reply_sent);
+    } else if (strcmp(v->type, "confirm_asked") == 0) {
+        v->kind = CMDOP_BOT_EVENT_CONFIRM_ASKED;
+        return cmdop__bot_confirm_asked_from_jsont(j, &v->confirm_asked);
+    } else if (strcmp(v->type, "pin_asked") == 0) {
+        v->kind = CMDOP_BOT_EVENT_PIN_ASKED;
+        return cmdop__bot_pin_asked_from_jsont(j, &v->pin_asked);
+    } else if (strcmp(v->type, "error") == 0) {
+        v->kind = CMDOP_BOT_EVENT_ERROR;
+        return cmdop__bot_error_from_jsont(j, &v->error);
+    }
+    /* kept, not dropped: callers see the raw tag and the whole object */
+    v->kind = CMDOP_BOT_EVENT_UNKNOWN;
+    v->raw_json = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+    return v->raw_json ? 0 : no_memory();
+}
+
+int cmdop__bot_event_from_jsont(const json_t *j, cmdop_bot_event **out)
+{
+    cmdop_bot_event *v = calloc(1, sizeof *v);
+    int rc;
+
+    *out = NULL;
+    if (!v)
+        return no_memory();
+    rc = cmdop__bot_event_parse(j, v);
+    if (rc != 0) {
+        cmdop_bot_event_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+json_t *cmdop__bot_event_to_jsont(const cmdop_bot_event *v)
+{
+    json_t *o = NULL;
+
+    switch (v->kind) {
+    case CMDOP_BOT_EVENT_MESSAGE_RECEIVED:
+        o = v->message_received ? cmdop__bot_message_received_to_jsont(v->message_received) : json_object();
+        break;
+    case CMDOP_BOT_EVENT_REFUSED:
+        o = v->refused ? cmdop__bot_refused_to_jsont(v->refused) : json_object();
+        break;
+    case CMDOP_BOT_EVENT_ASK_STARTED:
+        o = v->ask_started ? cmdop__bot_ask_started_to_jsont(v->ask_started) : json_object();
+        break;
+    case CMDOP_BOT_EVENT_REPLY_SENT:
+        o = v->reply_sent ? cmdop__bot_reply_sent_to_jsont(v->reply_sent) : json_object();
+        break;
+    case CMDOP_BOT_EVENT_CONFIRM_ASKED:
+        o = v->confirm_asked ? cmdop__bot_confirm_asked_to_jsont(v->confirm_asked) : json_object();
+        break;
+    case CMDOP_BOT_EVENT_PIN_ASKED:
+        o = v->pin_asked ? cmdop__bot_pin_asked_to_jsont(v->pin_asked) : json_object();
+        break;
+    case CMDOP_BOT_EVENT_ERROR:
+        o = v->error ? cmdop__bot_error_to_jsont(v->error) : json_object();
+        break;
+    default:
+        /* an unknown arm goes back out as it came in */
+        o = v->raw_json ? json_loads(v->raw_json, 0, NULL) : NULL;
+        if (!json_is_object(o)) {
+            json_decref(o);
+            o = json_object();
+        }
+        break;
+    }
+    if (o && set_string(o, "type", v->type) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
+}
+
 /* ---- AskFrame (tagged by "type") ---- */
 
 int cmdop__ask_frame_parse(const json_t *j, cmdop_ask_frame *v)
@@ -5128,7 +6342,7 @@ int cmdop__ask_frame_parse(const json_t *j, cmdop_ask_frame *v)
     if (rc != 0)
         return rc;
     if (!v->type)
-        return cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, "type",
+        return cmdop__error_set(CMDOP_EDECODE, 0, NULL, "type",
                                 "AskFrame.type: missing");
     if (strcmp(v->type, "event") == 0) {
         v->kind = CMDOP_ASK_FRAME_EVENT;

@@ -35,6 +35,34 @@ int cmdop__bot_list_page_from_jsont(const json_t *j, cmdop_bot_list_page **out);
 int cmdop__bot_list_page_parse(const json_t *j, cmdop_bot_list_page *v);
 json_t *cmdop__bot_list_page_to_jsont(const cmdop_bot_list_page *v);
 void cmdop__bot_list_page_clear(cmdop_bot_list_page *v);
+int cmdop__bot_message_received_from_jsont(const json_t *j, cmdop_bot_message_received **out);
+int cmdop__bot_message_received_parse(const json_t *j, cmdop_bot_message_received *v);
+json_t *cmdop__bot_message_received_to_jsont(const cmdop_bot_message_received *v);
+void cmdop__bot_message_received_clear(cmdop_bot_message_received *v);
+int cmdop__bot_refused_from_jsont(const json_t *j, cmdop_bot_refused **out);
+int cmdop__bot_refused_parse(const json_t *j, cmdop_bot_refused *v);
+json_t *cmdop__bot_refused_to_jsont(const cmdop_bot_refused *v);
+void cmdop__bot_refused_clear(cmdop_bot_refused *v);
+int cmdop__bot_ask_started_from_jsont(const json_t *j, cmdop_bot_ask_started **out);
+int cmdop__bot_ask_started_parse(const json_t *j, cmdop_bot_ask_started *v);
+json_t *cmdop__bot_ask_started_to_jsont(const cmdop_bot_ask_started *v);
+void cmdop__bot_ask_started_clear(cmdop_bot_ask_started *v);
+int cmdop__bot_reply_sent_from_jsont(const json_t *j, cmdop_bot_reply_sent **out);
+int cmdop__bot_reply_sent_parse(const json_t *j, cmdop_bot_reply_sent *v);
+json_t *cmdop__bot_reply_sent_to_jsont(const cmdop_bot_reply_sent *v);
+void cmdop__bot_reply_sent_clear(cmdop_bot_reply_sent *v);
+int cmdop__bot_confirm_asked_from_jsont(const json_t *j, cmdop_bot_confirm_asked **out);
+int cmdop__bot_confirm_asked_parse(const json_t *j, cmdop_bot_confirm_asked *v);
+json_t *cmdop__bot_confirm_asked_to_jsont(const cmdop_bot_confirm_asked *v);
+void cmdop__bot_confirm_asked_clear(cmdop_bot_confirm_asked *v);
+int cmdop__bot_pin_asked_from_jsont(const json_t *j, cmdop_bot_pin_asked **out);
+int cmdop__bot_pin_asked_parse(const json_t *j, cmdop_bot_pin_asked *v);
+json_t *cmdop__bot_pin_asked_to_jsont(const cmdop_bot_pin_asked *v);
+void cmdop__bot_pin_asked_clear(cmdop_bot_pin_asked *v);
+int cmdop__bot_error_from_jsont(const json_t *j, cmdop_bot_error **out);
+int cmdop__bot_error_parse(const json_t *j, cmdop_bot_error *v);
+json_t *cmdop__bot_error_to_jsont(const cmdop_bot_error *v);
+void cmdop__bot_error_clear(cmdop_bot_error *v);
 int cmdop__error_info_from_jsont(const json_t *j, cmdop_error_info **out);
 int cmdop__error_info_parse(const json_t *j, cmdop_error_info *v);
 json_t *cmdop__error_info_to_jsont(const cmdop_error_info *v);
@@ -307,6 +335,10 @@ int cmdop__session_list_from_jsont(const json_t *j, cmdop_session_list **out);
 int cmdop__session_list_parse(const json_t *j, cmdop_session_list *v);
 json_t *cmdop__session_list_to_jsont(const cmdop_session_list *v);
 void cmdop__session_list_clear(cmdop_session_list *v);
+int cmdop__bot_event_from_jsont(const json_t *j, cmdop_bot_event **out);
+int cmdop__bot_event_parse(const json_t *j, cmdop_bot_event *v);
+json_t *cmdop__bot_event_to_jsont(const cmdop_bot_event *v);
+void cmdop__bot_event_clear(cmdop_bot_event *v);
 int cmdop__ask_frame_from_jsont(const json_t *j, cmdop_ask_frame **out);
 int cmdop__ask_frame_parse(const json_t *j, cmdop_ask_frame *v);
 json_t *cmdop__ask_frame_to_jsont(const cmdop_ask_frame *v);
@@ -333,5 +365,16 @@ typedef struct cmdop__record_sample {
 
 extern const cmdop__record_sample cmdop__record_samples[];
 extern const size_t cmdop__record_samples_count;
+
+/* Per record (IDL name), the NULL-terminated IDL names of the fields that
+ * must be present and not null in a response: those not marked optional
+ * (`?`). Records reached only as a stream frame's arm are not listed. */
+typedef struct cmdop__record_required {
+    const char *name;
+    const char *const *fields;
+} cmdop__record_required;
+
+extern const cmdop__record_required cmdop__record_required_fields[];
+extern const size_t cmdop__record_required_count;
 
 #endif /* CMDOP__TYPES_JSON_H */

@@ -35,6 +35,97 @@ static int roundtrip_bot_list_page(const char *in, char **out)
     return *out ? 0 : CMDOP_ENOMEM;
 }
 
+static int roundtrip_bot_message_received(const char *in, char **out)
+{
+    cmdop_bot_message_received *v = NULL;
+    int rc = cmdop_bot_message_received_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_bot_message_received_to_json(v);
+    cmdop_bot_message_received_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
+static int roundtrip_bot_refused(const char *in, char **out)
+{
+    cmdop_bot_refused *v = NULL;
+    int rc = cmdop_bot_refused_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_bot_refused_to_json(v);
+    cmdop_bot_refused_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
+static int roundtrip_bot_ask_started(const char *in, char **out)
+{
+    cmdop_bot_ask_started *v = NULL;
+    int rc = cmdop_bot_ask_started_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_bot_ask_started_to_json(v);
+    cmdop_bot_ask_started_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
+static int roundtrip_bot_reply_sent(const char *in, char **out)
+{
+    cmdop_bot_reply_sent *v = NULL;
+    int rc = cmdop_bot_reply_sent_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_bot_reply_sent_to_json(v);
+    cmdop_bot_reply_sent_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
+static int roundtrip_bot_confirm_asked(const char *in, char **out)
+{
+    cmdop_bot_confirm_asked *v = NULL;
+    int rc = cmdop_bot_confirm_asked_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_bot_confirm_asked_to_json(v);
+    cmdop_bot_confirm_asked_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
+static int roundtrip_bot_pin_asked(const char *in, char **out)
+{
+    cmdop_bot_pin_asked *v = NULL;
+    int rc = cmdop_bot_pin_asked_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_bot_pin_asked_to_json(v);
+    cmdop_bot_pin_asked_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
+static int roundtrip_bot_error(const char *in, char **out)
+{
+    cmdop_bot_error *v = NULL;
+    int rc = cmdop_bot_error_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_bot_error_to_json(v);
+    cmdop_bot_error_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
 static int roundtrip_error_info(const char *in, char **out)
 {
     cmdop_error_info *v = NULL;
@@ -921,6 +1012,19 @@ static int roundtrip_session_list(const char *in, char **out)
     return *out ? 0 : CMDOP_ENOMEM;
 }
 
+static int roundtrip_bot_event(const char *in, char **out)
+{
+    cmdop_bot_event *v = NULL;
+    int rc = cmdop_bot_event_from_json(&v, in);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    *out = cmdop_bot_event_to_json(v);
+    cmdop_bot_event_free(v);
+    return *out ? 0 : CMDOP_ENOMEM;
+}
+
 static int roundtrip_ask_frame(const char *in, char **out)
 {
     cmdop_ask_frame *v = NULL;
@@ -956,6 +1060,39 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "\",\"permission\":\"read\",\"platform\":\"telegram\",\"updated_at\":\"update"
       "d_at-24\"}]}",
       roundtrip_bot_list_page, NULL,
+      NULL, NULL },
+    { "BotMessageReceived",
+      "{\"chat_id\":\"chat_id-1\",\"message_id\":\"message_id-3\",\"text\":\"text-4"
+      "\",\"user_id\":\"user_id-2\"}",
+      roundtrip_bot_message_received, NULL,
+      NULL, NULL },
+    { "BotRefused",
+      "{\"chat_id\":\"chat_id-1\",\"reason\":\"reason-3\",\"user_id\":\"user_id-2\""
+      "}",
+      roundtrip_bot_refused, NULL,
+      NULL, NULL },
+    { "BotAskStarted",
+      "{\"chat_id\":\"chat_id-1\",\"prompt\":\"prompt-4\",\"session_id\":\"session_"
+      "id-3\",\"user_id\":\"user_id-2\"}",
+      roundtrip_bot_ask_started, NULL,
+      NULL, NULL },
+    { "BotReplySent",
+      "{\"chat_id\":\"chat_id-1\",\"message_ids\":[\"message_ids-2\",\"message_ids-"
+      "3\"],\"success\":true,\"text_length\":1004}",
+      roundtrip_bot_reply_sent, NULL,
+      NULL, NULL },
+    { "BotConfirmAsked",
+      "{\"chat_id\":\"chat_id-1\",\"danger_level\":\"danger_level-4\",\"offered\":t"
+      "rue,\"plan\":\"plan-3\",\"user_id\":\"user_id-2\"}",
+      roundtrip_bot_confirm_asked, NULL,
+      NULL, NULL },
+    { "BotPinAsked",
+      "{\"chat_id\":\"chat_id-1\",\"label\":\"label-3\",\"user_id\":\"user_id-2\"}",
+      roundtrip_bot_pin_asked, NULL,
+      NULL, NULL },
+    { "BotError",
+      "{\"chat_id\":\"chat_id-1\",\"code\":\"code-2\",\"message\":\"message-3\"}",
+      roundtrip_bot_error, NULL,
       NULL, NULL },
     { "ErrorInfo",
       "{\"code\":\"code-1\",\"field\":\"field-5\",\"message\":\"message-2\",\"reque"
@@ -1482,6 +1619,11 @@ const cmdop__record_sample cmdop__record_samples[] = {
       "ne_id-9\",\"session_id\":\"session_id-8\",\"status\":\"status-12\"}]}",
       roundtrip_session_list, NULL,
       NULL, NULL },
+    { "BotEvent",
+      "{\"chat_id\":\"chat_id-1\",\"message_id\":\"message_id-3\",\"text\":\"text-4"
+      "\",\"type\":\"message_received\",\"user_id\":\"user_id-2\"}",
+      roundtrip_bot_event, NULL,
+      "type", "BotMessageReceived" },
     { "AskFrame",
       "{\"event_type\":1001,\"payload\":{\"k\":2,\"s\":\"v\"},\"type\":\"event\"}",
       roundtrip_ask_frame, opaque_ask_frame,

@@ -1,6 +1,6 @@
-"""The Python conformance runner: one scenario through the BUILT package.
+"""The Python conformance runner: one scenario through the package's source tree.
 
-    PYTHONPATH=build/python/pkg/src CMDOP_CORE_BINARY=build/cmdop-core \
+    PYTHONPATH=clients/python/src CMDOP_CORE_BINARY=build/cmdop-core \
         python tests/conformance/python/runner.py SCENARIO.json
 
 Same contract as c/runner.c: the client comes from the CMDOP_* environment

@@ -14,11 +14,12 @@ class Client(_Namespaces):
     def __init__(self, token: str | None = None, *, base_url: str | None = None,
                  fleet_id: str | None = None, timeout_ms: int | None = None,
                  binary_path: str | None = None, api_key: str | None = None,
-                 api_base_url: str | None = None, ca_file: str | None = None) -> None:
+                 api_base_url: str | None = None, ca_file: str | None = None,
+                 max_streams: int | None = None) -> None:
         self.config = ClientConfig.resolve(
             token=token, base_url=base_url, fleet_id=fleet_id, timeout_ms=timeout_ms,
             binary_path=binary_path, api_key=api_key, api_base_url=api_base_url,
-            ca_file=ca_file)
+            ca_file=ca_file, max_streams=max_streams)
         self._conn = _Conn(binary_path, self.config.core_env(), self.config.fleet_id)
 
     @classmethod

@@ -1,4 +1,4 @@
-"""The hand-written shim: find cmdop-core, run it once per client, frame and
+"""The hand-written shim: find cmdop-core (_binary.py), run it once per client, frame and
 demultiplex protobuf envelopes over its stdio (docs/stdio.md), the async
 stream object and the page iteration (the core pages; this only asks for the
 next page). Everything typed (ops, records, errors, frames, config) is generated.
@@ -9,51 +9,27 @@ import asyncio
 import contextlib
 import logging
 import os
-import platform
 import re
-import stat
-import sys
-from collections.abc import AsyncIterator, Awaitable, Mapping
-from pathlib import Path
-from typing import Union
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from typing import Any, Generic, TypeVar, Union
 
+from ._binary import resolve_binary as resolve_binary  # re-exported as cmdop.resolve_binary
 from ._gen import IDL_HASH
 from .core.v1 import common_pb2, envelope_pb2
 from .errors import CmdopError, ConnectionError, error_from_info
-from .frames import Frame, frame_from_envelope
 
 Envelope = envelope_pb2.Envelope
 K = common_pb2.Kind
 _Item = Union[Envelope, BaseException]  # a frame, or the loss of the core
+# Backpressure (docs/reliability.md "Bounded memory"): a call's queue holding
+# _MAX_QUEUED frames makes the reader stop reading the core until its consumer
+# took it down to _LOW_QUEUED; the core's pipe then fills, its stream pump blocks
+# and the core pauses the HTTP transfer. The reader goes on at once when another
+# call is awaiting its next frame (that consumer may be what the slow one waits on).
+_MAX_QUEUED = 256
+_LOW_QUEUED = 64
 _TERMINAL = (K.KIND_RESPONSE, K.KIND_DONE, K.KIND_ERROR)
-_PLATS = {"linux": "linux", "darwin": "darwin", "win32": "win32"}
-_ARCHS = {"x86_64": "x64", "amd64": "x64", "x64": "x64", "arm64": "arm64", "aarch64": "arm64"}
-
-
-def resolve_binary(explicit: str | None = None) -> str:
-    """The core binary: explicit path, else $CMDOP_CORE_BINARY (must exist), else the
-    packaged cmdop/_bin/cmdop-core-<plat>-<arch>[.exe]. FileNotFoundError otherwise."""
-    for given, what in ((explicit, "binary_path"),
-                        (os.environ.get("CMDOP_CORE_BINARY"), "CMDOP_CORE_BINARY")):
-        if given:
-            if not os.path.isfile(given):
-                raise FileNotFoundError(f"cmdop-core binary not found: {what}={given}")
-            return given
-    plat, arch = _PLATS.get(sys.platform), _ARCHS.get(platform.machine().lower())
-    bindir = Path(__file__).parent / "_bin"
-    name = f"cmdop-core-{plat}-{arch}" + (".exe" if plat == "win32" else "")
-    path = bindir / name
-    if plat and arch and path.is_file():
-        if plat != "win32" and not os.access(path, os.X_OK):
-            with contextlib.suppress(OSError):  # wheels may drop the x bits; read-only: as is
-                path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-        return str(path)
-    carried = sorted(p.name[len("cmdop-core-"):].removesuffix(".exe")
-                     for p in bindir.glob("cmdop-core-*")) if bindir.is_dir() else []
-    raise FileNotFoundError(
-        f"no prebuilt cmdop-core binary for this platform ({sys.platform}-"
-        f"{platform.machine()}, looked for {name}); this package carries: "
-        f"{', '.join(carried) or 'none'}. Set CMDOP_CORE_BINARY or binary_path.")
 
 
 def _varint(n: int) -> bytes:
@@ -77,6 +53,40 @@ async def _read_frame(r: asyncio.StreamReader) -> Envelope | None:
         n |= (b[0] & 0x7F) << shift
         shift += 7
     return Envelope.FromString(await r.readexactly(n))
+
+
+class _Frames:
+    """The core's frames, cut from chunks of up to 64 KiB: one `read` for many frames
+    instead of one await per byte of each length prefix (docs/performance.md)."""
+
+    _CHUNK = 1 << 16
+
+    def __init__(self, r: asyncio.StreamReader) -> None:
+        self._r, self._buf, self._pos = r, b"", 0
+
+    async def next(self) -> Envelope | None:
+        """The next Envelope; None at EOF between frames, EOFError inside one."""
+        while True:
+            buf, i, end = self._buf, self._pos, len(self._buf)
+            n = shift = 0
+            while i < end:
+                b = buf[i]
+                i += 1
+                n |= (b & 0x7F) << shift
+                if not b & 0x80:
+                    if i + n <= end:
+                        self._pos = i + n
+                        return Envelope.FromString(buf[i:i + n])
+                    break
+                shift += 7
+                if shift > 63:
+                    raise ValueError("frame length prefix too long")
+            chunk = await self._r.read(self._CHUNK)
+            if not chunk:
+                if self._pos < end:
+                    raise EOFError("the core's output ended inside a frame")
+                return None
+            self._buf, self._pos = buf[self._pos:] + chunk, 0
 
 
 _LOG = logging.getLogger("cmdop")
@@ -123,12 +133,22 @@ class _Process:
         assert self.proc.stdout is not None
         err = ConnectionError("cmdop-core exited")
         try:
-            while (env := await _read_frame(self.proc.stdout)) is not None:
+            frames = _Frames(self.proc.stdout)
+            while (env := await frames.next()) is not None:
                 if q := self.sinks.get(env.id):  # else a call already ended or cancelled
                     q.put_nowait(env)
+                    if q.qsize() >= _MAX_QUEUED:
+                        await self._drained(env.id, q)
         except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - any failure ends it
             err = ConnectionError(f"core read loop failed: {exc!r}")
         self.fail(err)
+
+    async def _drained(self, call_id: int, q: asyncio.Queue[_Item]) -> None:
+        """Waits while call `call_id`'s queue is over _LOW_QUEUED, it is still open and
+        no other call waits for a frame."""
+        while (q.qsize() > _LOW_QUEUED and self.sinks.get(call_id) is q and
+               not any(getattr(o, "_getters", None) for o in self.sinks.values() if o is not q)):
+            await asyncio.sleep(0.002)
 
     def fail(self, err: CmdopError) -> None:
         """Every pending call and open stream gets `err`; the next call spawns a fresh core."""
@@ -288,15 +308,19 @@ class _Pages:
         self._proc.cancel(self._env.id)
 
 
-class _Stream:
-    """One stream call: sent on the first iteration, frames until DONE (or a raised ERROR)."""
+_F = TypeVar("_F")
 
-    def __init__(self, conn: _Conn, env: Envelope) -> None:
-        self._conn, self._env = conn, env
+
+class _Stream(Generic[_F]):
+    """One stream call of any stream op: sent on the first iteration, frames (decoded
+    by the op's generated `decode`) until DONE (or a raised ERROR)."""
+
+    def __init__(self, conn: _Conn, env: Envelope, decode: Callable[[Envelope], _F]) -> None:
+        self._conn, self._env, self._decode = conn, env, decode
         self._proc: _Process | None = None
         self._done = False
 
-    async def __aiter__(self) -> AsyncIterator[Frame]:
+    async def __aiter__(self) -> AsyncIterator[_F]:
         if self._proc is not None or self._done:
             raise RuntimeError("a stream can be iterated only once")
         self._proc = await self._conn.process()
@@ -305,7 +329,7 @@ class _Stream:
             while not self._done:
                 item = await q.get()
                 self._done = isinstance(item, BaseException) or item.kind in _TERMINAL
-                yield frame_from_envelope(_check(item, stream=True))
+                yield self._decode(_check(item, stream=True))
         finally:  # runs on break too (the async generator is closed): cancel in the core
             self._finish()
 
@@ -347,3 +371,140 @@ class _Stream:
     async def aclose(self) -> None:
         """Cancels the stream in the core if it is still open."""
         self._finish()
+
+
+_E = TypeVar("_E")
+_H = TypeVar("_H", bound="_Handle[Any]")
+
+
+class _Handle(Generic[_E]):
+    """What a `local` op opened in the core (docs/stdio.md "Handles"): the core
+    pushes its state and events on the open request's id until DONE or ERROR;
+    a method is a REQUEST of its own naming that id. Events not read yet are
+    kept, at most MAX_EVENTS (the oldest dropped), so an unread handle does not
+    grow memory."""
+
+    MAX_EVENTS = 1024
+
+    def __init__(self, conn: _Conn, env: Envelope, decode: Callable[[Envelope], _E],
+                 state_arm: str, state_of: Callable[[Envelope], str]) -> None:
+        self._conn, self._env, self._decode = conn, env, decode
+        self._state_arm, self._state_of = state_arm, state_of
+        self._state = ""
+        self._proc: _Process | None = None
+        self._events: deque[_E] = deque(maxlen=self.MAX_EVENTS)
+        self._wake = asyncio.Event()
+        self._end: BaseException | None = None
+        self._closed = False
+        self._iterated = False
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def closed(self) -> bool:
+        """True once the core ended the handle (after stop(), a failure or a cancel)."""
+        return self._closed
+
+    async def _open(self: _H) -> _H:
+        if self._proc is not None:
+            return self
+        self._proc = await self._conn.process()
+        q = self._proc.open(self._env)
+        try:
+            first = _check(await q.get())
+        except BaseException:
+            if self._proc is not None:
+                self._proc.sinks.pop(self._env.id, None)
+            self._closed = True
+            raise
+        self._take(first)
+        self._task = asyncio.get_running_loop().create_task(self._pump(q))
+        return self
+
+    def _take(self, env: Envelope) -> None:
+        if env.WhichOneof("payload") == self._state_arm:
+            self._state = self._state_of(env)
+        elif env.kind == K.KIND_EVENT:
+            self._events.append(self._decode(env))
+
+    async def _pump(self, q: asyncio.Queue[_Item]) -> None:
+        try:
+            while True:
+                item = await q.get()
+                if isinstance(item, BaseException):
+                    self._end = item
+                    break
+                if item.kind == K.KIND_ERROR:
+                    self._end = error_from_info(item.error)
+                    break
+                self._take(item)
+                self._wake.set()
+                if item.kind == K.KIND_DONE:
+                    break
+        finally:
+            self._closed = True
+            if self._proc is not None:
+                self._proc.sinks.pop(self._env.id, None)
+            self._wake.set()
+
+    async def events(self) -> AsyncIterator[_E]:
+        """The handle's events in order, until it ends; its failure is raised.
+        Iterated once."""
+        if self._iterated:
+            raise RuntimeError("a handle's events can be iterated only once")
+        self._iterated = True
+        await self._open()
+        while True:
+            if self._events:
+                yield self._events.popleft()
+                continue
+            if self._closed:
+                if self._end is not None:
+                    raise self._end
+                return
+            self._wake.clear()
+            await self._wake.wait()
+
+    async def _method(self, env: Envelope) -> None:
+        """Runs a method (env's request arm with `handle` set here) on the open handle."""
+        if self._closed or self._proc is None:
+            return
+        await self._conn.unary(env)
+
+    async def _wait_closed(self) -> None:
+        """Until the core ended the handle (its DONE or ERROR arrived)."""
+        if self._task is not None and not self._closed:
+            await asyncio.shield(self._task)
+
+    def cancel(self) -> None:
+        """Hard stop in the core (CANCEL): no drain. Idempotent."""
+        if self._proc is not None and not self._closed:
+            self._proc.cancel(self._env.id)
+            self._closed = True
+            self._wake.set()
+
+    async def _close(self) -> None:
+        """Context-manager exit: the generated aclose() (stop() when the handle has one)."""
+        raise NotImplementedError
+
+    async def __aenter__(self: _H) -> _H:
+        return await self._open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._close()
+
+
+class _Opening(Generic[_H]):
+    """What a `local` op returns: await it for the open handle, or use it as an
+    async context manager (the handle is closed on exit)."""
+
+    def __init__(self, handle: _H) -> None:
+        self._h = handle
+
+    def __await__(self) -> Generator[Any, None, _H]:
+        return self._h._open().__await__()
+
+    async def __aenter__(self) -> _H:
+        return await self._h._open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._h._close()

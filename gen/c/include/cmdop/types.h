@@ -78,6 +78,21 @@ CMDOP_EXTERN const char *cmdop_bot_permission_to_string(cmdop_bot_permission val
 /* The value for a wire string; CMDOP_BOT_PERMISSION_UNSPECIFIED when unknown or NULL. */
 CMDOP_EXTERN cmdop_bot_permission cmdop_bot_permission_from_string(const char *s);
 
+/* BotStatus (area bots). */
+typedef enum cmdop_bot_status {
+    CMDOP_BOT_STATUS_UNSPECIFIED = 0,
+    CMDOP_BOT_STATUS_PENDING = 1, /* "pending" */
+    CMDOP_BOT_STATUS_RUNNING = 2, /* "running" */
+    CMDOP_BOT_STATUS_RECONNECTING = 3, /* "reconnecting" */
+    CMDOP_BOT_STATUS_FAILED = 4, /* "failed" */
+    CMDOP_BOT_STATUS_STOPPED = 5 /* "stopped" */
+} cmdop_bot_status;
+
+/* Static wire string ("pending", ...) or NULL for UNSPECIFIED/unknown values. */
+CMDOP_EXTERN const char *cmdop_bot_status_to_string(cmdop_bot_status value);
+/* The value for a wire string; CMDOP_BOT_STATUS_UNSPECIFIED when unknown or NULL. */
+CMDOP_EXTERN cmdop_bot_status cmdop_bot_status_from_string(const char *s);
+
 /* Kind (area common). */
 typedef enum cmdop_kind {
     CMDOP_KIND_UNSPECIFIED = 0,
@@ -142,6 +157,13 @@ CMDOP_EXTERN cmdop_schedule_run_status cmdop_schedule_run_status_from_string(con
 
 typedef struct cmdop_bot cmdop_bot;
 typedef struct cmdop_bot_list_page cmdop_bot_list_page;
+typedef struct cmdop_bot_message_received cmdop_bot_message_received;
+typedef struct cmdop_bot_refused cmdop_bot_refused;
+typedef struct cmdop_bot_ask_started cmdop_bot_ask_started;
+typedef struct cmdop_bot_reply_sent cmdop_bot_reply_sent;
+typedef struct cmdop_bot_confirm_asked cmdop_bot_confirm_asked;
+typedef struct cmdop_bot_pin_asked cmdop_bot_pin_asked;
+typedef struct cmdop_bot_error cmdop_bot_error;
 typedef struct cmdop_error_info cmdop_error_info;
 typedef struct cmdop_offset_page cmdop_offset_page;
 typedef struct cmdop_empty cmdop_empty;
@@ -210,6 +232,7 @@ typedef struct cmdop_tunnel_view cmdop_tunnel_view;
 typedef struct cmdop_tunnel_list cmdop_tunnel_list;
 typedef struct cmdop_connected_session_option cmdop_connected_session_option;
 typedef struct cmdop_session_list cmdop_session_list;
+typedef struct cmdop_bot_event cmdop_bot_event;
 typedef struct cmdop_ask_frame cmdop_ask_frame;
 
 /* Bot, area bots. */
@@ -240,6 +263,61 @@ struct cmdop_bot_list_page {
     bool has_previous_page;
     cmdop_bot **results;
     size_t results_count;
+};
+
+/* BotMessageReceived, area bots. */
+struct cmdop_bot_message_received {
+    char *chat_id;
+    char *user_id;
+    char *message_id;
+    char *text;
+};
+
+/* BotRefused, area bots. */
+struct cmdop_bot_refused {
+    char *chat_id;
+    char *user_id;
+    char *reason;
+};
+
+/* BotAskStarted, area bots. */
+struct cmdop_bot_ask_started {
+    char *chat_id;
+    char *user_id;
+    char *session_id;
+    char *prompt;
+};
+
+/* BotReplySent, area bots. */
+struct cmdop_bot_reply_sent {
+    char *chat_id;
+    char **message_ids;
+    size_t message_ids_count;
+    bool success;
+    int32_t text_length;
+};
+
+/* BotConfirmAsked, area bots. */
+struct cmdop_bot_confirm_asked {
+    char *chat_id;
+    char *user_id;
+    char *plan;
+    char *danger_level;
+    bool offered;
+};
+
+/* BotPinAsked, area bots. */
+struct cmdop_bot_pin_asked {
+    char *chat_id;
+    char *user_id;
+    char *label;
+};
+
+/* BotError, area bots. */
+struct cmdop_bot_error {
+    char *chat_id;
+    char *code;
+    char *message;
 };
 
 /* ErrorInfo, area common. */
@@ -928,6 +1006,32 @@ struct cmdop_session_list {
     size_t items_count;
 };
 
+/* BotEvent: a tagged union; the JSON key "type" names the arm. The
+ * kind values follow the IDL's arm order (not the proto arm numbers). */
+typedef enum cmdop_bot_event_kind {
+    CMDOP_BOT_EVENT_UNKNOWN = 0, /* a tag this version does not know */
+    CMDOP_BOT_EVENT_MESSAGE_RECEIVED = 1, /* "message_received" */
+    CMDOP_BOT_EVENT_REFUSED = 2, /* "refused" */
+    CMDOP_BOT_EVENT_ASK_STARTED = 3, /* "ask_started" */
+    CMDOP_BOT_EVENT_REPLY_SENT = 4, /* "reply_sent" */
+    CMDOP_BOT_EVENT_CONFIRM_ASKED = 5, /* "confirm_asked" */
+    CMDOP_BOT_EVENT_PIN_ASKED = 6, /* "pin_asked" */
+    CMDOP_BOT_EVENT_ERROR = 7 /* "error" */
+} cmdop_bot_event_kind;
+
+struct cmdop_bot_event {
+    cmdop_bot_event_kind kind;
+    char *type; /* the raw tag, also kept for unknown arms */
+    char *raw_json; /* kind == CMDOP_BOT_EVENT_UNKNOWN: the whole object as received (JSON text), else NULL */
+    cmdop_bot_message_received *message_received; /* set when kind == CMDOP_BOT_EVENT_MESSAGE_RECEIVED */
+    cmdop_bot_refused *refused; /* set when kind == CMDOP_BOT_EVENT_REFUSED */
+    cmdop_bot_ask_started *ask_started; /* set when kind == CMDOP_BOT_EVENT_ASK_STARTED */
+    cmdop_bot_reply_sent *reply_sent; /* set when kind == CMDOP_BOT_EVENT_REPLY_SENT */
+    cmdop_bot_confirm_asked *confirm_asked; /* set when kind == CMDOP_BOT_EVENT_CONFIRM_ASKED */
+    cmdop_bot_pin_asked *pin_asked; /* set when kind == CMDOP_BOT_EVENT_PIN_ASKED */
+    cmdop_bot_error *error; /* set when kind == CMDOP_BOT_EVENT_ERROR */
+};
+
 /* AskFrame: a tagged union; the JSON key "type" names the arm. The
  * kind values follow the IDL's arm order (not the proto arm numbers). */
 typedef enum cmdop_ask_frame_kind {
@@ -955,9 +1059,12 @@ struct cmdop_ask_frame {
 /* ---- per type: free and JSON text mapping ----------------------------------
  * cmdop_<t>_free(v): frees v and everything it owns; NULL is a no-op.
  * cmdop_<t>_from_json(&out, json): parses JSON text; on success *out is NEW
- *   (free with cmdop_<t>_free). Unknown keys are ignored; a key of the wrong
- *   JSON type fails with CMDOP_EINTERNAL naming the record and field
- *   (cmdop_error_last()); unparsable text fails with CMDOP_EINVALID.
+ *   (free with cmdop_<t>_free). Unknown keys and unknown enum strings are
+ *   kept lenient (ignored / the zero value); a key of the wrong JSON type, or
+ *   a field the IDL does not mark optional that is absent or null, fails
+ *   with CMDOP_EDECODE naming the record and field (cmdop_error_last(), its
+ *   `field` the key; records that are only a stream frame's arm are exempt
+ *   from the presence rule); unparsable text fails with CMDOP_EINVALID.
  * cmdop_<t>_to_json(v): NEW compact JSON text (caller frees with cmdop_free()),
  *   NULL when out of memory. Absent optional fields are left out.
  */
@@ -967,6 +1074,27 @@ CMDOP_EXTERN char *cmdop_bot_to_json(const cmdop_bot *v);
 CMDOP_EXTERN void cmdop_bot_list_page_free(cmdop_bot_list_page *v);
 CMDOP_EXTERN int cmdop_bot_list_page_from_json(cmdop_bot_list_page **out, const char *json);
 CMDOP_EXTERN char *cmdop_bot_list_page_to_json(const cmdop_bot_list_page *v);
+CMDOP_EXTERN void cmdop_bot_message_received_free(cmdop_bot_message_received *v);
+CMDOP_EXTERN int cmdop_bot_message_received_from_json(cmdop_bot_message_received **out, const char *json);
+CMDOP_EXTERN char *cmdop_bot_message_received_to_json(const cmdop_bot_message_received *v);
+CMDOP_EXTERN void cmdop_bot_refused_free(cmdop_bot_refused *v);
+CMDOP_EXTERN int cmdop_bot_refused_from_json(cmdop_bot_refused **out, const char *json);
+CMDOP_EXTERN char *cmdop_bot_refused_to_json(const cmdop_bot_refused *v);
+CMDOP_EXTERN void cmdop_bot_ask_started_free(cmdop_bot_ask_started *v);
+CMDOP_EXTERN int cmdop_bot_ask_started_from_json(cmdop_bot_ask_started **out, const char *json);
+CMDOP_EXTERN char *cmdop_bot_ask_started_to_json(const cmdop_bot_ask_started *v);
+CMDOP_EXTERN void cmdop_bot_reply_sent_free(cmdop_bot_reply_sent *v);
+CMDOP_EXTERN int cmdop_bot_reply_sent_from_json(cmdop_bot_reply_sent **out, const char *json);
+CMDOP_EXTERN char *cmdop_bot_reply_sent_to_json(const cmdop_bot_reply_sent *v);
+CMDOP_EXTERN void cmdop_bot_confirm_asked_free(cmdop_bot_confirm_asked *v);
+CMDOP_EXTERN int cmdop_bot_confirm_asked_from_json(cmdop_bot_confirm_asked **out, const char *json);
+CMDOP_EXTERN char *cmdop_bot_confirm_asked_to_json(const cmdop_bot_confirm_asked *v);
+CMDOP_EXTERN void cmdop_bot_pin_asked_free(cmdop_bot_pin_asked *v);
+CMDOP_EXTERN int cmdop_bot_pin_asked_from_json(cmdop_bot_pin_asked **out, const char *json);
+CMDOP_EXTERN char *cmdop_bot_pin_asked_to_json(const cmdop_bot_pin_asked *v);
+CMDOP_EXTERN void cmdop_bot_error_free(cmdop_bot_error *v);
+CMDOP_EXTERN int cmdop_bot_error_from_json(cmdop_bot_error **out, const char *json);
+CMDOP_EXTERN char *cmdop_bot_error_to_json(const cmdop_bot_error *v);
 CMDOP_EXTERN void cmdop_error_info_free(cmdop_error_info *v);
 CMDOP_EXTERN int cmdop_error_info_from_json(cmdop_error_info **out, const char *json);
 CMDOP_EXTERN char *cmdop_error_info_to_json(const cmdop_error_info *v);
@@ -1171,6 +1299,9 @@ CMDOP_EXTERN char *cmdop_connected_session_option_to_json(const cmdop_connected_
 CMDOP_EXTERN void cmdop_session_list_free(cmdop_session_list *v);
 CMDOP_EXTERN int cmdop_session_list_from_json(cmdop_session_list **out, const char *json);
 CMDOP_EXTERN char *cmdop_session_list_to_json(const cmdop_session_list *v);
+CMDOP_EXTERN void cmdop_bot_event_free(cmdop_bot_event *v);
+CMDOP_EXTERN int cmdop_bot_event_from_json(cmdop_bot_event **out, const char *json);
+CMDOP_EXTERN char *cmdop_bot_event_to_json(const cmdop_bot_event *v);
 CMDOP_EXTERN void cmdop_ask_frame_free(cmdop_ask_frame *v);
 CMDOP_EXTERN int cmdop_ask_frame_from_json(cmdop_ask_frame **out, const char *json);
 CMDOP_EXTERN char *cmdop_ask_frame_to_json(const cmdop_ask_frame *v);

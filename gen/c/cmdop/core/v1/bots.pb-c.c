@@ -97,6 +97,411 @@ void   cmdop__core__v1__bot_list_page__free_unpacked
   assert(message->base.descriptor == &cmdop__core__v1__bot_list_page__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cmdop__core__v1__bot_message_received__init
+                     (Cmdop__Core__V1__BotMessageReceived         *message)
+{
+  static const Cmdop__Core__V1__BotMessageReceived init_value = CMDOP__CORE__V1__BOT_MESSAGE_RECEIVED__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__bot_message_received__get_packed_size
+                     (const Cmdop__Core__V1__BotMessageReceived *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_message_received__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__bot_message_received__pack
+                     (const Cmdop__Core__V1__BotMessageReceived *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_message_received__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__bot_message_received__pack_to_buffer
+                     (const Cmdop__Core__V1__BotMessageReceived *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_message_received__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__BotMessageReceived *
+       cmdop__core__v1__bot_message_received__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__BotMessageReceived *)
+     protobuf_c_message_unpack (&cmdop__core__v1__bot_message_received__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__bot_message_received__free_unpacked
+                     (Cmdop__Core__V1__BotMessageReceived *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__bot_message_received__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__bot_refused__init
+                     (Cmdop__Core__V1__BotRefused         *message)
+{
+  static const Cmdop__Core__V1__BotRefused init_value = CMDOP__CORE__V1__BOT_REFUSED__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__bot_refused__get_packed_size
+                     (const Cmdop__Core__V1__BotRefused *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_refused__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__bot_refused__pack
+                     (const Cmdop__Core__V1__BotRefused *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_refused__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__bot_refused__pack_to_buffer
+                     (const Cmdop__Core__V1__BotRefused *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_refused__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__BotRefused *
+       cmdop__core__v1__bot_refused__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__BotRefused *)
+     protobuf_c_message_unpack (&cmdop__core__v1__bot_refused__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__bot_refused__free_unpacked
+                     (Cmdop__Core__V1__BotRefused *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__bot_refused__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__bot_ask_started__init
+                     (Cmdop__Core__V1__BotAskStarted         *message)
+{
+  static const Cmdop__Core__V1__BotAskStarted init_value = CMDOP__CORE__V1__BOT_ASK_STARTED__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__bot_ask_started__get_packed_size
+                     (const Cmdop__Core__V1__BotAskStarted *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_ask_started__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__bot_ask_started__pack
+                     (const Cmdop__Core__V1__BotAskStarted *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_ask_started__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__bot_ask_started__pack_to_buffer
+                     (const Cmdop__Core__V1__BotAskStarted *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_ask_started__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__BotAskStarted *
+       cmdop__core__v1__bot_ask_started__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__BotAskStarted *)
+     protobuf_c_message_unpack (&cmdop__core__v1__bot_ask_started__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__bot_ask_started__free_unpacked
+                     (Cmdop__Core__V1__BotAskStarted *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__bot_ask_started__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__bot_reply_sent__init
+                     (Cmdop__Core__V1__BotReplySent         *message)
+{
+  static const Cmdop__Core__V1__BotReplySent init_value = CMDOP__CORE__V1__BOT_REPLY_SENT__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__bot_reply_sent__get_packed_size
+                     (const Cmdop__Core__V1__BotReplySent *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_reply_sent__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__bot_reply_sent__pack
+                     (const Cmdop__Core__V1__BotReplySent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_reply_sent__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__bot_reply_sent__pack_to_buffer
+                     (const Cmdop__Core__V1__BotReplySent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_reply_sent__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__BotReplySent *
+       cmdop__core__v1__bot_reply_sent__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__BotReplySent *)
+     protobuf_c_message_unpack (&cmdop__core__v1__bot_reply_sent__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__bot_reply_sent__free_unpacked
+                     (Cmdop__Core__V1__BotReplySent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__bot_reply_sent__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__bot_confirm_asked__init
+                     (Cmdop__Core__V1__BotConfirmAsked         *message)
+{
+  static const Cmdop__Core__V1__BotConfirmAsked init_value = CMDOP__CORE__V1__BOT_CONFIRM_ASKED__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__bot_confirm_asked__get_packed_size
+                     (const Cmdop__Core__V1__BotConfirmAsked *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_confirm_asked__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__bot_confirm_asked__pack
+                     (const Cmdop__Core__V1__BotConfirmAsked *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_confirm_asked__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__bot_confirm_asked__pack_to_buffer
+                     (const Cmdop__Core__V1__BotConfirmAsked *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_confirm_asked__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__BotConfirmAsked *
+       cmdop__core__v1__bot_confirm_asked__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__BotConfirmAsked *)
+     protobuf_c_message_unpack (&cmdop__core__v1__bot_confirm_asked__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__bot_confirm_asked__free_unpacked
+                     (Cmdop__Core__V1__BotConfirmAsked *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__bot_confirm_asked__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__bot_pin_asked__init
+                     (Cmdop__Core__V1__BotPinAsked         *message)
+{
+  static const Cmdop__Core__V1__BotPinAsked init_value = CMDOP__CORE__V1__BOT_PIN_ASKED__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__bot_pin_asked__get_packed_size
+                     (const Cmdop__Core__V1__BotPinAsked *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_pin_asked__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__bot_pin_asked__pack
+                     (const Cmdop__Core__V1__BotPinAsked *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_pin_asked__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__bot_pin_asked__pack_to_buffer
+                     (const Cmdop__Core__V1__BotPinAsked *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_pin_asked__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__BotPinAsked *
+       cmdop__core__v1__bot_pin_asked__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__BotPinAsked *)
+     protobuf_c_message_unpack (&cmdop__core__v1__bot_pin_asked__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__bot_pin_asked__free_unpacked
+                     (Cmdop__Core__V1__BotPinAsked *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__bot_pin_asked__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__bot_error__init
+                     (Cmdop__Core__V1__BotError         *message)
+{
+  static const Cmdop__Core__V1__BotError init_value = CMDOP__CORE__V1__BOT_ERROR__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__bot_error__get_packed_size
+                     (const Cmdop__Core__V1__BotError *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_error__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__bot_error__pack
+                     (const Cmdop__Core__V1__BotError *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_error__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__bot_error__pack_to_buffer
+                     (const Cmdop__Core__V1__BotError *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_error__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__BotError *
+       cmdop__core__v1__bot_error__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__BotError *)
+     protobuf_c_message_unpack (&cmdop__core__v1__bot_error__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__bot_error__free_unpacked
+                     (Cmdop__Core__V1__BotError *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__bot_error__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__bot_event_unknown__init
+                     (Cmdop__Core__V1__BotEventUnknown         *message)
+{
+  static const Cmdop__Core__V1__BotEventUnknown init_value = CMDOP__CORE__V1__BOT_EVENT_UNKNOWN__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__bot_event_unknown__get_packed_size
+                     (const Cmdop__Core__V1__BotEventUnknown *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_event_unknown__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__bot_event_unknown__pack
+                     (const Cmdop__Core__V1__BotEventUnknown *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_event_unknown__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__bot_event_unknown__pack_to_buffer
+                     (const Cmdop__Core__V1__BotEventUnknown *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_event_unknown__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__BotEventUnknown *
+       cmdop__core__v1__bot_event_unknown__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__BotEventUnknown *)
+     protobuf_c_message_unpack (&cmdop__core__v1__bot_event_unknown__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__bot_event_unknown__free_unpacked
+                     (Cmdop__Core__V1__BotEventUnknown *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__bot_event_unknown__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__bot_event__init
+                     (Cmdop__Core__V1__BotEvent         *message)
+{
+  static const Cmdop__Core__V1__BotEvent init_value = CMDOP__CORE__V1__BOT_EVENT__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__bot_event__get_packed_size
+                     (const Cmdop__Core__V1__BotEvent *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_event__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__bot_event__pack
+                     (const Cmdop__Core__V1__BotEvent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_event__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__bot_event__pack_to_buffer
+                     (const Cmdop__Core__V1__BotEvent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bot_event__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__BotEvent *
+       cmdop__core__v1__bot_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__BotEvent *)
+     protobuf_c_message_unpack (&cmdop__core__v1__bot_event__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__bot_event__free_unpacked
+                     (Cmdop__Core__V1__BotEvent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__bot_event__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cmdop__core__v1__bots_list_request__init
                      (Cmdop__Core__V1__BotsListRequest         *message)
 {
@@ -320,6 +725,141 @@ void   cmdop__core__v1__bots_delete_request__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &cmdop__core__v1__bots_delete_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__bots_run_request__init
+                     (Cmdop__Core__V1__BotsRunRequest         *message)
+{
+  static const Cmdop__Core__V1__BotsRunRequest init_value = CMDOP__CORE__V1__BOTS_RUN_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__bots_run_request__get_packed_size
+                     (const Cmdop__Core__V1__BotsRunRequest *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bots_run_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__bots_run_request__pack
+                     (const Cmdop__Core__V1__BotsRunRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bots_run_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__bots_run_request__pack_to_buffer
+                     (const Cmdop__Core__V1__BotsRunRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__bots_run_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__BotsRunRequest *
+       cmdop__core__v1__bots_run_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__BotsRunRequest *)
+     protobuf_c_message_unpack (&cmdop__core__v1__bots_run_request__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__bots_run_request__free_unpacked
+                     (Cmdop__Core__V1__BotsRunRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__bots_run_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__running_bot_state__init
+                     (Cmdop__Core__V1__RunningBotState         *message)
+{
+  static const Cmdop__Core__V1__RunningBotState init_value = CMDOP__CORE__V1__RUNNING_BOT_STATE__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__running_bot_state__get_packed_size
+                     (const Cmdop__Core__V1__RunningBotState *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__running_bot_state__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__running_bot_state__pack
+                     (const Cmdop__Core__V1__RunningBotState *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__running_bot_state__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__running_bot_state__pack_to_buffer
+                     (const Cmdop__Core__V1__RunningBotState *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__running_bot_state__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__RunningBotState *
+       cmdop__core__v1__running_bot_state__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__RunningBotState *)
+     protobuf_c_message_unpack (&cmdop__core__v1__running_bot_state__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__running_bot_state__free_unpacked
+                     (Cmdop__Core__V1__RunningBotState *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__running_bot_state__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cmdop__core__v1__running_bot_stop_request__init
+                     (Cmdop__Core__V1__RunningBotStopRequest         *message)
+{
+  static const Cmdop__Core__V1__RunningBotStopRequest init_value = CMDOP__CORE__V1__RUNNING_BOT_STOP_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cmdop__core__v1__running_bot_stop_request__get_packed_size
+                     (const Cmdop__Core__V1__RunningBotStopRequest *message)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__running_bot_stop_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cmdop__core__v1__running_bot_stop_request__pack
+                     (const Cmdop__Core__V1__RunningBotStopRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__running_bot_stop_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cmdop__core__v1__running_bot_stop_request__pack_to_buffer
+                     (const Cmdop__Core__V1__RunningBotStopRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cmdop__core__v1__running_bot_stop_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cmdop__Core__V1__RunningBotStopRequest *
+       cmdop__core__v1__running_bot_stop_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cmdop__Core__V1__RunningBotStopRequest *)
+     protobuf_c_message_unpack (&cmdop__core__v1__running_bot_stop_request__descriptor,
+                                allocator, len, data);
+}
+void   cmdop__core__v1__running_bot_stop_request__free_unpacked
+                     (Cmdop__Core__V1__RunningBotStopRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cmdop__core__v1__running_bot_stop_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 static const ProtobufCFieldDescriptor cmdop__core__v1__bot__field_descriptors[9] =
@@ -604,6 +1144,700 @@ const ProtobufCMessageDescriptor cmdop__core__v1__bot_list_page__descriptor =
   cmdop__core__v1__bot_list_page__field_indices_by_name,
   1,  cmdop__core__v1__bot_list_page__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__bot_list_page__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__bot_message_received__field_descriptors[4] =
+{
+  {
+    "chat_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotMessageReceived, chat_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user_id",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotMessageReceived, user_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message_id",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotMessageReceived, message_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotMessageReceived, text),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__bot_message_received__field_indices_by_name[] = {
+  0,   /* field[0] = chat_id */
+  2,   /* field[2] = message_id */
+  3,   /* field[3] = text */
+  1,   /* field[1] = user_id */
+};
+static const ProtobufCIntRange cmdop__core__v1__bot_message_received__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__bot_message_received__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotMessageReceived",
+  "BotMessageReceived",
+  "Cmdop__Core__V1__BotMessageReceived",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__BotMessageReceived),
+  4,
+  cmdop__core__v1__bot_message_received__field_descriptors,
+  cmdop__core__v1__bot_message_received__field_indices_by_name,
+  1,  cmdop__core__v1__bot_message_received__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__bot_message_received__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__bot_refused__field_descriptors[3] =
+{
+  {
+    "chat_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotRefused, chat_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user_id",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotRefused, user_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotRefused, reason),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__bot_refused__field_indices_by_name[] = {
+  0,   /* field[0] = chat_id */
+  2,   /* field[2] = reason */
+  1,   /* field[1] = user_id */
+};
+static const ProtobufCIntRange cmdop__core__v1__bot_refused__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__bot_refused__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotRefused",
+  "BotRefused",
+  "Cmdop__Core__V1__BotRefused",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__BotRefused),
+  3,
+  cmdop__core__v1__bot_refused__field_descriptors,
+  cmdop__core__v1__bot_refused__field_indices_by_name,
+  1,  cmdop__core__v1__bot_refused__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__bot_refused__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__bot_ask_started__field_descriptors[4] =
+{
+  {
+    "chat_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotAskStarted, chat_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user_id",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotAskStarted, user_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotAskStarted, session_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "prompt",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotAskStarted, prompt),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__bot_ask_started__field_indices_by_name[] = {
+  0,   /* field[0] = chat_id */
+  3,   /* field[3] = prompt */
+  2,   /* field[2] = session_id */
+  1,   /* field[1] = user_id */
+};
+static const ProtobufCIntRange cmdop__core__v1__bot_ask_started__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__bot_ask_started__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotAskStarted",
+  "BotAskStarted",
+  "Cmdop__Core__V1__BotAskStarted",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__BotAskStarted),
+  4,
+  cmdop__core__v1__bot_ask_started__field_descriptors,
+  cmdop__core__v1__bot_ask_started__field_indices_by_name,
+  1,  cmdop__core__v1__bot_ask_started__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__bot_ask_started__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__bot_reply_sent__field_descriptors[4] =
+{
+  {
+    "chat_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotReplySent, chat_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message_ids",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Cmdop__Core__V1__BotReplySent, n_message_ids),
+    offsetof(Cmdop__Core__V1__BotReplySent, message_ids),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "success",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__BotReplySent, has_success),
+    offsetof(Cmdop__Core__V1__BotReplySent, success),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text_length",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__BotReplySent, has_text_length),
+    offsetof(Cmdop__Core__V1__BotReplySent, text_length),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__bot_reply_sent__field_indices_by_name[] = {
+  0,   /* field[0] = chat_id */
+  1,   /* field[1] = message_ids */
+  2,   /* field[2] = success */
+  3,   /* field[3] = text_length */
+};
+static const ProtobufCIntRange cmdop__core__v1__bot_reply_sent__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__bot_reply_sent__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotReplySent",
+  "BotReplySent",
+  "Cmdop__Core__V1__BotReplySent",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__BotReplySent),
+  4,
+  cmdop__core__v1__bot_reply_sent__field_descriptors,
+  cmdop__core__v1__bot_reply_sent__field_indices_by_name,
+  1,  cmdop__core__v1__bot_reply_sent__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__bot_reply_sent__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__bot_confirm_asked__field_descriptors[5] =
+{
+  {
+    "chat_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotConfirmAsked, chat_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user_id",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotConfirmAsked, user_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "plan",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotConfirmAsked, plan),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "danger_level",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotConfirmAsked, danger_level),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offered",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__BotConfirmAsked, has_offered),
+    offsetof(Cmdop__Core__V1__BotConfirmAsked, offered),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__bot_confirm_asked__field_indices_by_name[] = {
+  0,   /* field[0] = chat_id */
+  3,   /* field[3] = danger_level */
+  4,   /* field[4] = offered */
+  2,   /* field[2] = plan */
+  1,   /* field[1] = user_id */
+};
+static const ProtobufCIntRange cmdop__core__v1__bot_confirm_asked__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__bot_confirm_asked__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotConfirmAsked",
+  "BotConfirmAsked",
+  "Cmdop__Core__V1__BotConfirmAsked",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__BotConfirmAsked),
+  5,
+  cmdop__core__v1__bot_confirm_asked__field_descriptors,
+  cmdop__core__v1__bot_confirm_asked__field_indices_by_name,
+  1,  cmdop__core__v1__bot_confirm_asked__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__bot_confirm_asked__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__bot_pin_asked__field_descriptors[3] =
+{
+  {
+    "chat_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotPinAsked, chat_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user_id",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotPinAsked, user_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "label",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotPinAsked, label),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__bot_pin_asked__field_indices_by_name[] = {
+  0,   /* field[0] = chat_id */
+  2,   /* field[2] = label */
+  1,   /* field[1] = user_id */
+};
+static const ProtobufCIntRange cmdop__core__v1__bot_pin_asked__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__bot_pin_asked__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotPinAsked",
+  "BotPinAsked",
+  "Cmdop__Core__V1__BotPinAsked",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__BotPinAsked),
+  3,
+  cmdop__core__v1__bot_pin_asked__field_descriptors,
+  cmdop__core__v1__bot_pin_asked__field_indices_by_name,
+  1,  cmdop__core__v1__bot_pin_asked__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__bot_pin_asked__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__bot_error__field_descriptors[3] =
+{
+  {
+    "chat_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotError, chat_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "code",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotError, code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotError, message),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__bot_error__field_indices_by_name[] = {
+  0,   /* field[0] = chat_id */
+  1,   /* field[1] = code */
+  2,   /* field[2] = message */
+};
+static const ProtobufCIntRange cmdop__core__v1__bot_error__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__bot_error__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotError",
+  "BotError",
+  "Cmdop__Core__V1__BotError",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__BotError),
+  3,
+  cmdop__core__v1__bot_error__field_descriptors,
+  cmdop__core__v1__bot_error__field_indices_by_name,
+  1,  cmdop__core__v1__bot_error__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__bot_error__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__bot_event_unknown__field_descriptors[2] =
+{
+  {
+    "type",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotEventUnknown, type),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "raw_json",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotEventUnknown, raw_json),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__bot_event_unknown__field_indices_by_name[] = {
+  1,   /* field[1] = raw_json */
+  0,   /* field[0] = type */
+};
+static const ProtobufCIntRange cmdop__core__v1__bot_event_unknown__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__bot_event_unknown__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotEventUnknown",
+  "BotEventUnknown",
+  "Cmdop__Core__V1__BotEventUnknown",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__BotEventUnknown),
+  2,
+  cmdop__core__v1__bot_event_unknown__field_descriptors,
+  cmdop__core__v1__bot_event_unknown__field_indices_by_name,
+  1,  cmdop__core__v1__bot_event_unknown__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__bot_event_unknown__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__bot_event__field_descriptors[8] =
+{
+  {
+    "message_received",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__BotEvent, type_case),
+    offsetof(Cmdop__Core__V1__BotEvent, message_received),
+    &cmdop__core__v1__bot_message_received__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "refused",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__BotEvent, type_case),
+    offsetof(Cmdop__Core__V1__BotEvent, refused),
+    &cmdop__core__v1__bot_refused__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ask_started",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__BotEvent, type_case),
+    offsetof(Cmdop__Core__V1__BotEvent, ask_started),
+    &cmdop__core__v1__bot_ask_started__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reply_sent",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__BotEvent, type_case),
+    offsetof(Cmdop__Core__V1__BotEvent, reply_sent),
+    &cmdop__core__v1__bot_reply_sent__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "confirm_asked",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__BotEvent, type_case),
+    offsetof(Cmdop__Core__V1__BotEvent, confirm_asked),
+    &cmdop__core__v1__bot_confirm_asked__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pin_asked",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__BotEvent, type_case),
+    offsetof(Cmdop__Core__V1__BotEvent, pin_asked),
+    &cmdop__core__v1__bot_pin_asked__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__BotEvent, type_case),
+    offsetof(Cmdop__Core__V1__BotEvent, error),
+    &cmdop__core__v1__bot_error__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unknown",
+    20,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__BotEvent, type_case),
+    offsetof(Cmdop__Core__V1__BotEvent, unknown),
+    &cmdop__core__v1__bot_event_unknown__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__bot_event__field_indices_by_name[] = {
+  2,   /* field[2] = ask_started */
+  4,   /* field[4] = confirm_asked */
+  6,   /* field[6] = error */
+  0,   /* field[0] = message_received */
+  5,   /* field[5] = pin_asked */
+  1,   /* field[1] = refused */
+  3,   /* field[3] = reply_sent */
+  7,   /* field[7] = unknown */
+};
+static const ProtobufCIntRange cmdop__core__v1__bot_event__number_ranges[2 + 1] =
+{
+  { 1, 0 },
+  { 20, 7 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__bot_event__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotEvent",
+  "BotEvent",
+  "Cmdop__Core__V1__BotEvent",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__BotEvent),
+  8,
+  cmdop__core__v1__bot_event__field_descriptors,
+  cmdop__core__v1__bot_event__field_indices_by_name,
+  2,  cmdop__core__v1__bot_event__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__bot_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const int32_t cmdop__core__v1__bots_list_request__page__default_value = 0;
@@ -1001,6 +2235,305 @@ const ProtobufCMessageDescriptor cmdop__core__v1__bots_delete_request__descripto
   (ProtobufCMessageInit) cmdop__core__v1__bots_delete_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const protobuf_c_boolean cmdop__core__v1__bots_run_request__drop_pending__default_value = 0;
+static const int32_t cmdop__core__v1__bots_run_request__edit_interval_ms__default_value = 0;
+static const ProtobufCFieldDescriptor cmdop__core__v1__bots_run_request__field_descriptors[15] =
+{
+  {
+    "platform",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Cmdop__Core__V1__BotsRunRequest, has_platform),
+    offsetof(Cmdop__Core__V1__BotsRunRequest, platform),
+    &cmdop__core__v1__bot_platform__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "token",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotsRunRequest, token),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "guild_id",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotsRunRequest, guild_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bot_token",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotsRunRequest, bot_token),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "app_token",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotsRunRequest, app_token),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "machine_id",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotsRunRequest, machine_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bot_id",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotsRunRequest, bot_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "allowed_users",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Cmdop__Core__V1__BotsRunRequest, n_allowed_users),
+    offsetof(Cmdop__Core__V1__BotsRunRequest, allowed_users),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "admin_users",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Cmdop__Core__V1__BotsRunRequest, n_admin_users),
+    offsetof(Cmdop__Core__V1__BotsRunRequest, admin_users),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "permission",
+    10,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Cmdop__Core__V1__BotsRunRequest, has_permission),
+    offsetof(Cmdop__Core__V1__BotsRunRequest, permission),
+    &cmdop__core__v1__bot_permission__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "api_base_url",
+    11,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cmdop__Core__V1__BotsRunRequest, api_base_url),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "drop_pending",
+    12,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__BotsRunRequest, has_drop_pending),
+    offsetof(Cmdop__Core__V1__BotsRunRequest, drop_pending),
+    NULL,
+    &cmdop__core__v1__bots_run_request__drop_pending__default_value,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "edit_interval_ms",
+    13,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Cmdop__Core__V1__BotsRunRequest, has_edit_interval_ms),
+    offsetof(Cmdop__Core__V1__BotsRunRequest, edit_interval_ms),
+    NULL,
+    &cmdop__core__v1__bots_run_request__edit_interval_ms__default_value,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "allowed_users_present",
+    1008,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__BotsRunRequest, has_allowed_users_present),
+    offsetof(Cmdop__Core__V1__BotsRunRequest, allowed_users_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "admin_users_present",
+    1009,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Cmdop__Core__V1__BotsRunRequest, has_admin_users_present),
+    offsetof(Cmdop__Core__V1__BotsRunRequest, admin_users_present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__bots_run_request__field_indices_by_name[] = {
+  8,   /* field[8] = admin_users */
+  14,   /* field[14] = admin_users_present */
+  7,   /* field[7] = allowed_users */
+  13,   /* field[13] = allowed_users_present */
+  10,   /* field[10] = api_base_url */
+  4,   /* field[4] = app_token */
+  6,   /* field[6] = bot_id */
+  3,   /* field[3] = bot_token */
+  11,   /* field[11] = drop_pending */
+  12,   /* field[12] = edit_interval_ms */
+  2,   /* field[2] = guild_id */
+  5,   /* field[5] = machine_id */
+  9,   /* field[9] = permission */
+  0,   /* field[0] = platform */
+  1,   /* field[1] = token */
+};
+static const ProtobufCIntRange cmdop__core__v1__bots_run_request__number_ranges[2 + 1] =
+{
+  { 1, 0 },
+  { 1008, 13 },
+  { 0, 15 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__bots_run_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotsRunRequest",
+  "BotsRunRequest",
+  "Cmdop__Core__V1__BotsRunRequest",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__BotsRunRequest),
+  15,
+  cmdop__core__v1__bots_run_request__field_descriptors,
+  cmdop__core__v1__bots_run_request__field_indices_by_name,
+  2,  cmdop__core__v1__bots_run_request__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__bots_run_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__running_bot_state__field_descriptors[1] =
+{
+  {
+    "status",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Cmdop__Core__V1__RunningBotState, has_status),
+    offsetof(Cmdop__Core__V1__RunningBotState, status),
+    &cmdop__core__v1__bot_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__running_bot_state__field_indices_by_name[] = {
+  0,   /* field[0] = status */
+};
+static const ProtobufCIntRange cmdop__core__v1__running_bot_state__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__running_bot_state__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.RunningBotState",
+  "RunningBotState",
+  "Cmdop__Core__V1__RunningBotState",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__RunningBotState),
+  1,
+  cmdop__core__v1__running_bot_state__field_descriptors,
+  cmdop__core__v1__running_bot_state__field_indices_by_name,
+  1,  cmdop__core__v1__running_bot_state__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__running_bot_state__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cmdop__core__v1__running_bot_stop_request__field_descriptors[1] =
+{
+  {
+    "handle",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Cmdop__Core__V1__RunningBotStopRequest, has_handle),
+    offsetof(Cmdop__Core__V1__RunningBotStopRequest, handle),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cmdop__core__v1__running_bot_stop_request__field_indices_by_name[] = {
+  0,   /* field[0] = handle */
+};
+static const ProtobufCIntRange cmdop__core__v1__running_bot_stop_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cmdop__core__v1__running_bot_stop_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.RunningBotStopRequest",
+  "RunningBotStopRequest",
+  "Cmdop__Core__V1__RunningBotStopRequest",
+  "cmdop.core.v1",
+  sizeof(Cmdop__Core__V1__RunningBotStopRequest),
+  1,
+  cmdop__core__v1__running_bot_stop_request__field_descriptors,
+  cmdop__core__v1__running_bot_stop_request__field_indices_by_name,
+  1,  cmdop__core__v1__running_bot_stop_request__number_ranges,
+  (ProtobufCMessageInit) cmdop__core__v1__running_bot_stop_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue cmdop__core__v1__bot_platform__enum_values_by_number[4] =
 {
   { "BOT_PLATFORM_UNSPECIFIED", "CMDOP__CORE__V1__BOT_PLATFORM__BOT_PLATFORM_UNSPECIFIED", 0 },
@@ -1067,5 +2600,41 @@ const ProtobufCEnumDescriptor cmdop__core__v1__bot_permission__descriptor =
   cmdop__core__v1__bot_permission__enum_values_by_name,
   1,
   cmdop__core__v1__bot_permission__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cmdop__core__v1__bot_status__enum_values_by_number[6] =
+{
+  { "BOT_STATUS_UNSPECIFIED", "CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_UNSPECIFIED", 0 },
+  { "BOT_STATUS_PENDING", "CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_PENDING", 1 },
+  { "BOT_STATUS_RUNNING", "CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_RUNNING", 2 },
+  { "BOT_STATUS_RECONNECTING", "CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_RECONNECTING", 3 },
+  { "BOT_STATUS_FAILED", "CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_FAILED", 4 },
+  { "BOT_STATUS_STOPPED", "CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_STOPPED", 5 },
+};
+static const ProtobufCIntRange cmdop__core__v1__bot_status__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex cmdop__core__v1__bot_status__enum_values_by_name[6] =
+{
+  { "BOT_STATUS_FAILED", 4 },
+  { "BOT_STATUS_PENDING", 1 },
+  { "BOT_STATUS_RECONNECTING", 3 },
+  { "BOT_STATUS_RUNNING", 2 },
+  { "BOT_STATUS_STOPPED", 5 },
+  { "BOT_STATUS_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cmdop__core__v1__bot_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cmdop.core.v1.BotStatus",
+  "BotStatus",
+  "Cmdop__Core__V1__BotStatus",
+  "cmdop.core.v1",
+  6,
+  cmdop__core__v1__bot_status__enum_values_by_number,
+  6,
+  cmdop__core__v1__bot_status__enum_values_by_name,
+  1,
+  cmdop__core__v1__bot_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

@@ -17,11 +17,23 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Cmdop__Core__V1__Bot Cmdop__Core__V1__Bot;
 typedef struct Cmdop__Core__V1__BotListPage Cmdop__Core__V1__BotListPage;
+typedef struct Cmdop__Core__V1__BotMessageReceived Cmdop__Core__V1__BotMessageReceived;
+typedef struct Cmdop__Core__V1__BotRefused Cmdop__Core__V1__BotRefused;
+typedef struct Cmdop__Core__V1__BotAskStarted Cmdop__Core__V1__BotAskStarted;
+typedef struct Cmdop__Core__V1__BotReplySent Cmdop__Core__V1__BotReplySent;
+typedef struct Cmdop__Core__V1__BotConfirmAsked Cmdop__Core__V1__BotConfirmAsked;
+typedef struct Cmdop__Core__V1__BotPinAsked Cmdop__Core__V1__BotPinAsked;
+typedef struct Cmdop__Core__V1__BotError Cmdop__Core__V1__BotError;
+typedef struct Cmdop__Core__V1__BotEventUnknown Cmdop__Core__V1__BotEventUnknown;
+typedef struct Cmdop__Core__V1__BotEvent Cmdop__Core__V1__BotEvent;
 typedef struct Cmdop__Core__V1__BotsListRequest Cmdop__Core__V1__BotsListRequest;
 typedef struct Cmdop__Core__V1__BotsGetRequest Cmdop__Core__V1__BotsGetRequest;
 typedef struct Cmdop__Core__V1__BotsCreateRequest Cmdop__Core__V1__BotsCreateRequest;
 typedef struct Cmdop__Core__V1__BotsUpdateRequest Cmdop__Core__V1__BotsUpdateRequest;
 typedef struct Cmdop__Core__V1__BotsDeleteRequest Cmdop__Core__V1__BotsDeleteRequest;
+typedef struct Cmdop__Core__V1__BotsRunRequest Cmdop__Core__V1__BotsRunRequest;
+typedef struct Cmdop__Core__V1__RunningBotState Cmdop__Core__V1__RunningBotState;
+typedef struct Cmdop__Core__V1__RunningBotStopRequest Cmdop__Core__V1__RunningBotStopRequest;
 
 
 /* --- enums --- */
@@ -66,6 +78,30 @@ typedef enum _Cmdop__Core__V1__BotPermission {
   CMDOP__CORE__V1__BOT_PERMISSION__BOT_PERMISSION_ADMIN = 5
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CMDOP__CORE__V1__BOT_PERMISSION)
 } Cmdop__Core__V1__BotPermission;
+typedef enum _Cmdop__Core__V1__BotStatus {
+  CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_UNSPECIFIED = 0,
+  /*
+   * "pending"
+   */
+  CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_PENDING = 1,
+  /*
+   * "running"
+   */
+  CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_RUNNING = 2,
+  /*
+   * "reconnecting"
+   */
+  CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_RECONNECTING = 3,
+  /*
+   * "failed"
+   */
+  CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_FAILED = 4,
+  /*
+   * "stopped"
+   */
+  CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_STOPPED = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CMDOP__CORE__V1__BOT_STATUS)
+} Cmdop__Core__V1__BotStatus;
 
 /* --- messages --- */
 
@@ -116,6 +152,153 @@ struct  Cmdop__Core__V1__BotListPage
 #define CMDOP__CORE__V1__BOT_LIST_PAGE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bot_list_page__descriptor) \
     , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
+
+
+struct  Cmdop__Core__V1__BotMessageReceived
+{
+  ProtobufCMessage base;
+  char *chat_id;
+  char *user_id;
+  char *message_id;
+  char *text;
+};
+#define CMDOP__CORE__V1__BOT_MESSAGE_RECEIVED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bot_message_received__descriptor) \
+    , NULL, NULL, NULL, NULL }
+
+
+struct  Cmdop__Core__V1__BotRefused
+{
+  ProtobufCMessage base;
+  char *chat_id;
+  char *user_id;
+  char *reason;
+};
+#define CMDOP__CORE__V1__BOT_REFUSED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bot_refused__descriptor) \
+    , NULL, NULL, NULL }
+
+
+struct  Cmdop__Core__V1__BotAskStarted
+{
+  ProtobufCMessage base;
+  char *chat_id;
+  char *user_id;
+  char *session_id;
+  char *prompt;
+};
+#define CMDOP__CORE__V1__BOT_ASK_STARTED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bot_ask_started__descriptor) \
+    , NULL, NULL, NULL, NULL }
+
+
+struct  Cmdop__Core__V1__BotReplySent
+{
+  ProtobufCMessage base;
+  char *chat_id;
+  size_t n_message_ids;
+  char **message_ids;
+  protobuf_c_boolean has_success;
+  protobuf_c_boolean success;
+  protobuf_c_boolean has_text_length;
+  int32_t text_length;
+};
+#define CMDOP__CORE__V1__BOT_REPLY_SENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bot_reply_sent__descriptor) \
+    , NULL, 0,NULL, 0, 0, 0, 0 }
+
+
+struct  Cmdop__Core__V1__BotConfirmAsked
+{
+  ProtobufCMessage base;
+  char *chat_id;
+  char *user_id;
+  char *plan;
+  char *danger_level;
+  protobuf_c_boolean has_offered;
+  protobuf_c_boolean offered;
+};
+#define CMDOP__CORE__V1__BOT_CONFIRM_ASKED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bot_confirm_asked__descriptor) \
+    , NULL, NULL, NULL, NULL, 0, 0 }
+
+
+struct  Cmdop__Core__V1__BotPinAsked
+{
+  ProtobufCMessage base;
+  char *chat_id;
+  char *user_id;
+  char *label;
+};
+#define CMDOP__CORE__V1__BOT_PIN_ASKED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bot_pin_asked__descriptor) \
+    , NULL, NULL, NULL }
+
+
+struct  Cmdop__Core__V1__BotError
+{
+  ProtobufCMessage base;
+  char *chat_id;
+  char *code;
+  char *message;
+};
+#define CMDOP__CORE__V1__BOT_ERROR__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bot_error__descriptor) \
+    , NULL, NULL, NULL }
+
+
+/*
+ * The `unknown` arm of BotEvent: a tag this version does not know, with the
+ * whole object as received (JSON text), so nothing of it is lost.
+ */
+struct  Cmdop__Core__V1__BotEventUnknown
+{
+  ProtobufCMessage base;
+  char *type;
+  char *raw_json;
+};
+#define CMDOP__CORE__V1__BOT_EVENT_UNKNOWN__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bot_event_unknown__descriptor) \
+    , NULL, NULL }
+
+
+typedef enum {
+  CMDOP__CORE__V1__BOT_EVENT__TYPE__NOT_SET = 0,
+  CMDOP__CORE__V1__BOT_EVENT__TYPE_MESSAGE_RECEIVED = 1,
+  CMDOP__CORE__V1__BOT_EVENT__TYPE_REFUSED = 2,
+  CMDOP__CORE__V1__BOT_EVENT__TYPE_ASK_STARTED = 3,
+  CMDOP__CORE__V1__BOT_EVENT__TYPE_REPLY_SENT = 4,
+  CMDOP__CORE__V1__BOT_EVENT__TYPE_CONFIRM_ASKED = 5,
+  CMDOP__CORE__V1__BOT_EVENT__TYPE_PIN_ASKED = 6,
+  CMDOP__CORE__V1__BOT_EVENT__TYPE_ERROR = 7,
+  CMDOP__CORE__V1__BOT_EVENT__TYPE_UNKNOWN = 20
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CMDOP__CORE__V1__BOT_EVENT__TYPE__CASE)
+} Cmdop__Core__V1__BotEvent__TypeCase;
+
+/*
+ * Tagged by "type" on the wire.
+ */
+struct  Cmdop__Core__V1__BotEvent
+{
+  ProtobufCMessage base;
+  Cmdop__Core__V1__BotEvent__TypeCase type_case;
+  union {
+    Cmdop__Core__V1__BotMessageReceived *message_received;
+    Cmdop__Core__V1__BotRefused *refused;
+    Cmdop__Core__V1__BotAskStarted *ask_started;
+    Cmdop__Core__V1__BotReplySent *reply_sent;
+    Cmdop__Core__V1__BotConfirmAsked *confirm_asked;
+    Cmdop__Core__V1__BotPinAsked *pin_asked;
+    Cmdop__Core__V1__BotError *error;
+    /*
+     * a tag this version does not know
+     */
+    Cmdop__Core__V1__BotEventUnknown *unknown;
+  };
+};
+#define CMDOP__CORE__V1__BOT_EVENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bot_event__descriptor) \
+    , CMDOP__CORE__V1__BOT_EVENT__TYPE__NOT_SET, {0} }
 
 
 /*
@@ -221,6 +404,75 @@ extern char cmdop__core__v1__bots_delete_request__bot_id__default_value[];
     , cmdop__core__v1__bots_delete_request__bot_id__default_value }
 
 
+/*
+ * bots.run
+ */
+struct  Cmdop__Core__V1__BotsRunRequest
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean has_platform;
+  Cmdop__Core__V1__BotPlatform platform;
+  char *token;
+  char *guild_id;
+  char *bot_token;
+  char *app_token;
+  char *machine_id;
+  char *bot_id;
+  size_t n_allowed_users;
+  char **allowed_users;
+  size_t n_admin_users;
+  char **admin_users;
+  protobuf_c_boolean has_permission;
+  Cmdop__Core__V1__BotPermission permission;
+  char *api_base_url;
+  protobuf_c_boolean has_drop_pending;
+  protobuf_c_boolean drop_pending;
+  protobuf_c_boolean has_edit_interval_ms;
+  int32_t edit_interval_ms;
+  /*
+   * allowed_users passed (also when empty)
+   */
+  protobuf_c_boolean has_allowed_users_present;
+  protobuf_c_boolean allowed_users_present;
+  /*
+   * admin_users passed (also when empty)
+   */
+  protobuf_c_boolean has_admin_users_present;
+  protobuf_c_boolean admin_users_present;
+};
+#define CMDOP__CORE__V1__BOTS_RUN_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__bots_run_request__descriptor) \
+    , 0, CMDOP__CORE__V1__BOT_PLATFORM__BOT_PLATFORM_UNSPECIFIED, NULL, NULL, NULL, NULL, NULL, NULL, 0,NULL, 0,NULL, 0, CMDOP__CORE__V1__BOT_PERMISSION__BOT_PERMISSION_UNSPECIFIED, NULL, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * RunningBot state
+ */
+struct  Cmdop__Core__V1__RunningBotState
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean has_status;
+  Cmdop__Core__V1__BotStatus status;
+};
+#define CMDOP__CORE__V1__RUNNING_BOT_STATE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__running_bot_state__descriptor) \
+    , 0, CMDOP__CORE__V1__BOT_STATUS__BOT_STATUS_UNSPECIFIED }
+
+
+/*
+ * RunningBot.stop
+ */
+struct  Cmdop__Core__V1__RunningBotStopRequest
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean has_handle;
+  uint32_t handle;
+};
+#define CMDOP__CORE__V1__RUNNING_BOT_STOP_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cmdop__core__v1__running_bot_stop_request__descriptor) \
+    , 0, 0 }
+
+
 /* Cmdop__Core__V1__Bot methods */
 void   cmdop__core__v1__bot__init
                      (Cmdop__Core__V1__Bot         *message);
@@ -258,6 +510,177 @@ Cmdop__Core__V1__BotListPage *
                       const uint8_t       *data);
 void   cmdop__core__v1__bot_list_page__free_unpacked
                      (Cmdop__Core__V1__BotListPage *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__BotMessageReceived methods */
+void   cmdop__core__v1__bot_message_received__init
+                     (Cmdop__Core__V1__BotMessageReceived         *message);
+size_t cmdop__core__v1__bot_message_received__get_packed_size
+                     (const Cmdop__Core__V1__BotMessageReceived   *message);
+size_t cmdop__core__v1__bot_message_received__pack
+                     (const Cmdop__Core__V1__BotMessageReceived   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__bot_message_received__pack_to_buffer
+                     (const Cmdop__Core__V1__BotMessageReceived   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__BotMessageReceived *
+       cmdop__core__v1__bot_message_received__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__bot_message_received__free_unpacked
+                     (Cmdop__Core__V1__BotMessageReceived *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__BotRefused methods */
+void   cmdop__core__v1__bot_refused__init
+                     (Cmdop__Core__V1__BotRefused         *message);
+size_t cmdop__core__v1__bot_refused__get_packed_size
+                     (const Cmdop__Core__V1__BotRefused   *message);
+size_t cmdop__core__v1__bot_refused__pack
+                     (const Cmdop__Core__V1__BotRefused   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__bot_refused__pack_to_buffer
+                     (const Cmdop__Core__V1__BotRefused   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__BotRefused *
+       cmdop__core__v1__bot_refused__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__bot_refused__free_unpacked
+                     (Cmdop__Core__V1__BotRefused *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__BotAskStarted methods */
+void   cmdop__core__v1__bot_ask_started__init
+                     (Cmdop__Core__V1__BotAskStarted         *message);
+size_t cmdop__core__v1__bot_ask_started__get_packed_size
+                     (const Cmdop__Core__V1__BotAskStarted   *message);
+size_t cmdop__core__v1__bot_ask_started__pack
+                     (const Cmdop__Core__V1__BotAskStarted   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__bot_ask_started__pack_to_buffer
+                     (const Cmdop__Core__V1__BotAskStarted   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__BotAskStarted *
+       cmdop__core__v1__bot_ask_started__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__bot_ask_started__free_unpacked
+                     (Cmdop__Core__V1__BotAskStarted *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__BotReplySent methods */
+void   cmdop__core__v1__bot_reply_sent__init
+                     (Cmdop__Core__V1__BotReplySent         *message);
+size_t cmdop__core__v1__bot_reply_sent__get_packed_size
+                     (const Cmdop__Core__V1__BotReplySent   *message);
+size_t cmdop__core__v1__bot_reply_sent__pack
+                     (const Cmdop__Core__V1__BotReplySent   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__bot_reply_sent__pack_to_buffer
+                     (const Cmdop__Core__V1__BotReplySent   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__BotReplySent *
+       cmdop__core__v1__bot_reply_sent__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__bot_reply_sent__free_unpacked
+                     (Cmdop__Core__V1__BotReplySent *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__BotConfirmAsked methods */
+void   cmdop__core__v1__bot_confirm_asked__init
+                     (Cmdop__Core__V1__BotConfirmAsked         *message);
+size_t cmdop__core__v1__bot_confirm_asked__get_packed_size
+                     (const Cmdop__Core__V1__BotConfirmAsked   *message);
+size_t cmdop__core__v1__bot_confirm_asked__pack
+                     (const Cmdop__Core__V1__BotConfirmAsked   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__bot_confirm_asked__pack_to_buffer
+                     (const Cmdop__Core__V1__BotConfirmAsked   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__BotConfirmAsked *
+       cmdop__core__v1__bot_confirm_asked__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__bot_confirm_asked__free_unpacked
+                     (Cmdop__Core__V1__BotConfirmAsked *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__BotPinAsked methods */
+void   cmdop__core__v1__bot_pin_asked__init
+                     (Cmdop__Core__V1__BotPinAsked         *message);
+size_t cmdop__core__v1__bot_pin_asked__get_packed_size
+                     (const Cmdop__Core__V1__BotPinAsked   *message);
+size_t cmdop__core__v1__bot_pin_asked__pack
+                     (const Cmdop__Core__V1__BotPinAsked   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__bot_pin_asked__pack_to_buffer
+                     (const Cmdop__Core__V1__BotPinAsked   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__BotPinAsked *
+       cmdop__core__v1__bot_pin_asked__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__bot_pin_asked__free_unpacked
+                     (Cmdop__Core__V1__BotPinAsked *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__BotError methods */
+void   cmdop__core__v1__bot_error__init
+                     (Cmdop__Core__V1__BotError         *message);
+size_t cmdop__core__v1__bot_error__get_packed_size
+                     (const Cmdop__Core__V1__BotError   *message);
+size_t cmdop__core__v1__bot_error__pack
+                     (const Cmdop__Core__V1__BotError   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__bot_error__pack_to_buffer
+                     (const Cmdop__Core__V1__BotError   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__BotError *
+       cmdop__core__v1__bot_error__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__bot_error__free_unpacked
+                     (Cmdop__Core__V1__BotError *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__BotEventUnknown methods */
+void   cmdop__core__v1__bot_event_unknown__init
+                     (Cmdop__Core__V1__BotEventUnknown         *message);
+size_t cmdop__core__v1__bot_event_unknown__get_packed_size
+                     (const Cmdop__Core__V1__BotEventUnknown   *message);
+size_t cmdop__core__v1__bot_event_unknown__pack
+                     (const Cmdop__Core__V1__BotEventUnknown   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__bot_event_unknown__pack_to_buffer
+                     (const Cmdop__Core__V1__BotEventUnknown   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__BotEventUnknown *
+       cmdop__core__v1__bot_event_unknown__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__bot_event_unknown__free_unpacked
+                     (Cmdop__Core__V1__BotEventUnknown *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__BotEvent methods */
+void   cmdop__core__v1__bot_event__init
+                     (Cmdop__Core__V1__BotEvent         *message);
+size_t cmdop__core__v1__bot_event__get_packed_size
+                     (const Cmdop__Core__V1__BotEvent   *message);
+size_t cmdop__core__v1__bot_event__pack
+                     (const Cmdop__Core__V1__BotEvent   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__bot_event__pack_to_buffer
+                     (const Cmdop__Core__V1__BotEvent   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__BotEvent *
+       cmdop__core__v1__bot_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__bot_event__free_unpacked
+                     (Cmdop__Core__V1__BotEvent *message,
                       ProtobufCAllocator *allocator);
 /* Cmdop__Core__V1__BotsListRequest methods */
 void   cmdop__core__v1__bots_list_request__init
@@ -354,6 +777,63 @@ Cmdop__Core__V1__BotsDeleteRequest *
 void   cmdop__core__v1__bots_delete_request__free_unpacked
                      (Cmdop__Core__V1__BotsDeleteRequest *message,
                       ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__BotsRunRequest methods */
+void   cmdop__core__v1__bots_run_request__init
+                     (Cmdop__Core__V1__BotsRunRequest         *message);
+size_t cmdop__core__v1__bots_run_request__get_packed_size
+                     (const Cmdop__Core__V1__BotsRunRequest   *message);
+size_t cmdop__core__v1__bots_run_request__pack
+                     (const Cmdop__Core__V1__BotsRunRequest   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__bots_run_request__pack_to_buffer
+                     (const Cmdop__Core__V1__BotsRunRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__BotsRunRequest *
+       cmdop__core__v1__bots_run_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__bots_run_request__free_unpacked
+                     (Cmdop__Core__V1__BotsRunRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__RunningBotState methods */
+void   cmdop__core__v1__running_bot_state__init
+                     (Cmdop__Core__V1__RunningBotState         *message);
+size_t cmdop__core__v1__running_bot_state__get_packed_size
+                     (const Cmdop__Core__V1__RunningBotState   *message);
+size_t cmdop__core__v1__running_bot_state__pack
+                     (const Cmdop__Core__V1__RunningBotState   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__running_bot_state__pack_to_buffer
+                     (const Cmdop__Core__V1__RunningBotState   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__RunningBotState *
+       cmdop__core__v1__running_bot_state__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__running_bot_state__free_unpacked
+                     (Cmdop__Core__V1__RunningBotState *message,
+                      ProtobufCAllocator *allocator);
+/* Cmdop__Core__V1__RunningBotStopRequest methods */
+void   cmdop__core__v1__running_bot_stop_request__init
+                     (Cmdop__Core__V1__RunningBotStopRequest         *message);
+size_t cmdop__core__v1__running_bot_stop_request__get_packed_size
+                     (const Cmdop__Core__V1__RunningBotStopRequest   *message);
+size_t cmdop__core__v1__running_bot_stop_request__pack
+                     (const Cmdop__Core__V1__RunningBotStopRequest   *message,
+                      uint8_t             *out);
+size_t cmdop__core__v1__running_bot_stop_request__pack_to_buffer
+                     (const Cmdop__Core__V1__RunningBotStopRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cmdop__Core__V1__RunningBotStopRequest *
+       cmdop__core__v1__running_bot_stop_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cmdop__core__v1__running_bot_stop_request__free_unpacked
+                     (Cmdop__Core__V1__RunningBotStopRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cmdop__Core__V1__Bot_Closure)
@@ -361,6 +841,33 @@ typedef void (*Cmdop__Core__V1__Bot_Closure)
                   void *closure_data);
 typedef void (*Cmdop__Core__V1__BotListPage_Closure)
                  (const Cmdop__Core__V1__BotListPage *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__BotMessageReceived_Closure)
+                 (const Cmdop__Core__V1__BotMessageReceived *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__BotRefused_Closure)
+                 (const Cmdop__Core__V1__BotRefused *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__BotAskStarted_Closure)
+                 (const Cmdop__Core__V1__BotAskStarted *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__BotReplySent_Closure)
+                 (const Cmdop__Core__V1__BotReplySent *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__BotConfirmAsked_Closure)
+                 (const Cmdop__Core__V1__BotConfirmAsked *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__BotPinAsked_Closure)
+                 (const Cmdop__Core__V1__BotPinAsked *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__BotError_Closure)
+                 (const Cmdop__Core__V1__BotError *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__BotEventUnknown_Closure)
+                 (const Cmdop__Core__V1__BotEventUnknown *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__BotEvent_Closure)
+                 (const Cmdop__Core__V1__BotEvent *message,
                   void *closure_data);
 typedef void (*Cmdop__Core__V1__BotsListRequest_Closure)
                  (const Cmdop__Core__V1__BotsListRequest *message,
@@ -377,6 +884,15 @@ typedef void (*Cmdop__Core__V1__BotsUpdateRequest_Closure)
 typedef void (*Cmdop__Core__V1__BotsDeleteRequest_Closure)
                  (const Cmdop__Core__V1__BotsDeleteRequest *message,
                   void *closure_data);
+typedef void (*Cmdop__Core__V1__BotsRunRequest_Closure)
+                 (const Cmdop__Core__V1__BotsRunRequest *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__RunningBotState_Closure)
+                 (const Cmdop__Core__V1__RunningBotState *message,
+                  void *closure_data);
+typedef void (*Cmdop__Core__V1__RunningBotStopRequest_Closure)
+                 (const Cmdop__Core__V1__RunningBotStopRequest *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -385,13 +901,26 @@ typedef void (*Cmdop__Core__V1__BotsDeleteRequest_Closure)
 
 extern const ProtobufCEnumDescriptor    cmdop__core__v1__bot_platform__descriptor;
 extern const ProtobufCEnumDescriptor    cmdop__core__v1__bot_permission__descriptor;
+extern const ProtobufCEnumDescriptor    cmdop__core__v1__bot_status__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__bot__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__bot_list_page__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__bot_message_received__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__bot_refused__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__bot_ask_started__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__bot_reply_sent__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__bot_confirm_asked__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__bot_pin_asked__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__bot_error__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__bot_event_unknown__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__bot_event__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__bots_list_request__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__bots_get_request__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__bots_create_request__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__bots_update_request__descriptor;
 extern const ProtobufCMessageDescriptor cmdop__core__v1__bots_delete_request__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__bots_run_request__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__running_bot_state__descriptor;
+extern const ProtobufCMessageDescriptor cmdop__core__v1__running_bot_stop_request__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -52,7 +52,7 @@ void   cmdop__core__v1__envelope__free_unpacked
   assert(message->base.descriptor == &cmdop__core__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor cmdop__core__v1__envelope__field_descriptors[104] =
+static const ProtobufCFieldDescriptor cmdop__core__v1__envelope__field_descriptors[108] =
 {
   {
     "id",
@@ -1255,6 +1255,54 @@ static const ProtobufCFieldDescriptor cmdop__core__v1__envelope__field_descripto
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "bots_run_req",
+    147,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__Envelope, payload_case),
+    offsetof(Cmdop__Core__V1__Envelope, bots_run_req),
+    &cmdop__core__v1__bots_run_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bot_event",
+    150,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__Envelope, payload_case),
+    offsetof(Cmdop__Core__V1__Envelope, bot_event),
+    &cmdop__core__v1__bot_event__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "running_bot_state",
+    151,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__Envelope, payload_case),
+    offsetof(Cmdop__Core__V1__Envelope, running_bot_state),
+    &cmdop__core__v1__running_bot_state__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "running_bot_stop_req",
+    152,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cmdop__Core__V1__Envelope, payload_case),
+    offsetof(Cmdop__Core__V1__Envelope, running_bot_stop_req),
+    &cmdop__core__v1__running_bot_stop_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "error",
     200,
     PROTOBUF_C_LABEL_OPTIONAL,
@@ -1312,16 +1360,18 @@ static const unsigned cmdop__core__v1__envelope__field_indices_by_name[] = {
   19,   /* field[19] = ask_req */
   40,   /* field[40] = attach_machine_req */
   96,   /* field[96] = bot */
+  101,   /* field[101] = bot_event */
   94,   /* field[94] = bot_list_page */
   97,   /* field[97] = bots_create_req */
   99,   /* field[99] = bots_delete_req */
   95,   /* field[95] = bots_get_req */
   93,   /* field[93] = bots_list_req */
+  100,   /* field[100] = bots_run_req */
   98,   /* field[98] = bots_update_req */
   15,   /* field[15] = clear_messages_req */
   16,   /* field[16] = clear_messages_resp */
   44,   /* field[44] = close_tunnel_req */
-  103,   /* field[103] = collected */
+  107,   /* field[107] = collected */
   25,   /* field[25] = confirm_answer */
   23,   /* field[23] = confirm_required */
   29,   /* field[29] = create_fleet_req */
@@ -1331,15 +1381,15 @@ static const unsigned cmdop__core__v1__envelope__field_indices_by_name[] = {
   31,   /* field[31] = disable_fleet_req */
   8,   /* field[8] = disable_machine_req */
   21,   /* field[21] = done */
-  101,   /* field[101] = empty */
-  100,   /* field[100] = error */
+  105,   /* field[105] = empty */
+  104,   /* field[104] = error */
   27,   /* field[27] = fleet_list */
   32,   /* field[32] = fleet_summary */
   28,   /* field[28] = get_fleet_req */
   4,   /* field[4] = get_machine_req */
   52,   /* field[52] = get_schedule_req */
   46,   /* field[46] = get_tunnel_req */
-  102,   /* field[102] = hello */
+  106,   /* field[106] = hello */
   0,   /* field[0] = id */
   63,   /* field[63] = issue_key_req */
   66,   /* field[66] = issue_key_resp */
@@ -1370,6 +1420,8 @@ static const unsigned cmdop__core__v1__envelope__field_indices_by_name[] = {
   22,   /* field[22] = pin_required */
   37,   /* field[37] = remove_member_req */
   64,   /* field[64] = revoke_key_req */
+  102,   /* field[102] = running_bot_state */
+  103,   /* field[103] = running_bot_stop_req */
   59,   /* field[59] = schedule_list */
   60,   /* field[60] = schedule_run_list */
   57,   /* field[57] = schedule_runs_req */
@@ -1409,7 +1461,7 @@ static const unsigned cmdop__core__v1__envelope__field_indices_by_name[] = {
   6,   /* field[6] = update_machine_req */
   54,   /* field[54] = update_schedule_req */
 };
-static const ProtobufCIntRange cmdop__core__v1__envelope__number_ranges[11 + 1] =
+static const ProtobufCIntRange cmdop__core__v1__envelope__number_ranges[12 + 1] =
 {
   { 1, 0 },
   { 10, 2 },
@@ -1421,8 +1473,9 @@ static const ProtobufCIntRange cmdop__core__v1__envelope__number_ranges[11 + 1] 
   { 100, 62 },
   { 110, 67 },
   { 140, 93 },
-  { 200, 100 },
-  { 0, 104 }
+  { 150, 101 },
+  { 200, 104 },
+  { 0, 108 }
 };
 const ProtobufCMessageDescriptor cmdop__core__v1__envelope__descriptor =
 {
@@ -1432,10 +1485,10 @@ const ProtobufCMessageDescriptor cmdop__core__v1__envelope__descriptor =
   "Cmdop__Core__V1__Envelope",
   "cmdop.core.v1",
   sizeof(Cmdop__Core__V1__Envelope),
-  104,
+  108,
   cmdop__core__v1__envelope__field_descriptors,
   cmdop__core__v1__envelope__field_indices_by_name,
-  11,  cmdop__core__v1__envelope__number_ranges,
+  12,  cmdop__core__v1__envelope__number_ranges,
   (ProtobufCMessageInit) cmdop__core__v1__envelope__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -131,6 +131,10 @@ typedef enum {
   CMDOP__CORE__V1__ENVELOPE__PAYLOAD_BOTS_CREATE_REQ = 144,
   CMDOP__CORE__V1__ENVELOPE__PAYLOAD_BOTS_UPDATE_REQ = 145,
   CMDOP__CORE__V1__ENVELOPE__PAYLOAD_BOTS_DELETE_REQ = 146,
+  CMDOP__CORE__V1__ENVELOPE__PAYLOAD_BOTS_RUN_REQ = 147,
+  CMDOP__CORE__V1__ENVELOPE__PAYLOAD_BOT_EVENT = 150,
+  CMDOP__CORE__V1__ENVELOPE__PAYLOAD_RUNNING_BOT_STATE = 151,
+  CMDOP__CORE__V1__ENVELOPE__PAYLOAD_RUNNING_BOT_STOP_REQ = 152,
   CMDOP__CORE__V1__ENVELOPE__PAYLOAD_ERROR = 200,
   CMDOP__CORE__V1__ENVELOPE__PAYLOAD_EMPTY = 201,
   CMDOP__CORE__V1__ENVELOPE__PAYLOAD_HELLO = 202,
@@ -245,6 +249,10 @@ struct  Cmdop__Core__V1__Envelope
     Cmdop__Core__V1__BotsCreateRequest *bots_create_req;
     Cmdop__Core__V1__BotsUpdateRequest *bots_update_req;
     Cmdop__Core__V1__BotsDeleteRequest *bots_delete_req;
+    Cmdop__Core__V1__BotsRunRequest *bots_run_req;
+    Cmdop__Core__V1__BotEvent *bot_event;
+    Cmdop__Core__V1__RunningBotState *running_bot_state;
+    Cmdop__Core__V1__RunningBotStopRequest *running_bot_stop_req;
     Cmdop__Core__V1__ErrorInfo *error;
     Cmdop__Core__V1__Empty *empty;
     Cmdop__Core__V1__Hello *hello;
