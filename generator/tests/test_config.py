@@ -61,6 +61,7 @@ def test_options_follow_the_client_block(model):
         ("fleet_id", ["CMDOP_FLEET_ID"], None),
         ("timeout_ms", ["CMDOP_TIMEOUT_MS"], 30000),
         ("ca_file", ["CMDOP_CA_FILE"], None),
+        ("max_streams", ["CMDOP_MAX_STREAMS"], 16384),
     ]
 
 
@@ -75,7 +76,8 @@ def test_node_rendering_keeps_empty_strings_and_precedence(files):
     assert ('timeoutMs: num(o.timeoutMs ?? Number(fromEnv(e, "timeout_ms") ?? '
             'OPTIONS.timeout_ms.default), Number(OPTIONS.timeout_ms.default)),') in ts
     assert 'timeout_ms: Object.freeze({ env: Object.freeze(["CMDOP_TIMEOUT_MS"]), default: "30000" }),' in ts
-    assert 'Pick<ClientOptions, "apiBaseUrl" | "timeoutMs">' in ts  # baseUrl has no default
+    # baseUrl has no default
+    assert 'Pick<ClientOptions, "apiBaseUrl" | "timeoutMs" | "maxStreams">' in ts
     for name in ("token", "baseUrl", "apiBaseUrl", "apiKey", "fleetId", "binaryPath"):
         assert f"  {name}?: string;" in ts, name
     assert "  timeoutMs?: number;" in ts

@@ -99,7 +99,7 @@ cmdop__frame_rc cmdop__stdio_read_frame(int fd, uint8_t **buf, size_t *len)
     return CMDOP__FRAME_OK;
 }
 
-static int write_full(int fd, const uint8_t *p, size_t len)
+int cmdop__stdio_write_all(int fd, const uint8_t *p, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(fd, p, len);
@@ -125,9 +125,9 @@ int cmdop__stdio_write_frame(int fd, const uint8_t *body, size_t len)
         memcpy(tmp, pre, n);
         if (len)
             memcpy(tmp + n, body, len);
-        return write_full(fd, tmp, n + len);
+        return cmdop__stdio_write_all(fd, tmp, n + len);
     }
-    if (write_full(fd, pre, n) != 0)
+    if (cmdop__stdio_write_all(fd, pre, n) != 0)
         return -1;
-    return write_full(fd, body, len);
+    return cmdop__stdio_write_all(fd, body, len);
 }

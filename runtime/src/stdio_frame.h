@@ -51,4 +51,8 @@ cmdop__frame_rc cmdop__stdio_read_frame(int fd, uint8_t **buf, size_t *len);
  */
 int cmdop__stdio_write_frame(int fd, const uint8_t *body, size_t len);
 
+/* Write `len` bytes (already framed) to `fd` completely, as
+ * cmdop__stdio_write_frame does. 0, or -1 with errno set. */
+int cmdop__stdio_write_all(int fd, const uint8_t *p, size_t len);
+
 #endif /* CMDOP__STDIO_FRAME_H */

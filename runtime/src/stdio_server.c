@@ -3,7 +3,6 @@
  * (stdio_server.h): handshake, REQUEST -> worker pool -> RESPONSE/ERROR,
  * streams, PAGES/NEXT iterations, COLLECT, CANCEL, shutdown on EOF.
  */
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +13,11 @@
 #include "cmdop/client.h"
 #include "cmdop/error.h"
 #include "cmdop/version.h"
+#include "port.h"
 #include "stdio_frame.h"
 #include "stdio_map.h"
 #include "stdio_pages.h"
+#include "stdio_handle.h"
 #include "stdio_pool.h"
 #include "stdio_server.h"
 #include "stdio_stream.h"
@@ -31,6 +32,7 @@ typedef struct server {
     cmdop__stdio_pool *pool;
     cmdop__stdio_streams *streams;
     cmdop__stdio_pages *pages;
+    cmdop__stdio_handles *handles;    /* local ops' handles (bots.run) */
     /* the client sent our hello (docs/stdio.md "Presence"): absent = not
      * passed; until then the 1.1 schema's proto3 reading. Reader thread only. */
     bool client_hello;
@@ -114,6 +116,27 @@ static void run_call(cmdop__stdio_pool *pool, cmdop__stdio_call *c, void *ctx)
     json_decref(res);
 }
 
+/* REQUEST with a handle method's arm: its `handle` field names the handle's
+ * id; the rest are the method's params (docs/stdio.md "Handles"). */
+static void handle_method(server *s, const Cmdop__Core__V1__Envelope *env, uint32_t id,
+                          const cmdop__handle_desc *hd, size_t i)
+{
+    char err[256], msg[400];
+    const ProtobufCFieldDescriptor *f = cmdop__stdio_arm((int)env->payload_case);
+    const ProtobufCMessage *req = *(ProtobufCMessage *const *)((const char *)env + f->offset);
+    json_t *args = NULL;
+    if (cmdop__stdio_msg_to_json_ex(req, 0, &args, err, sizeof err) != 0) {
+        snprintf(msg, sizeof msg, "%s.%s: %s", hd->name, hd->methods[i].name, err);
+        cmdop__stdio_send_error_code(&s->w, id, "validation", msg);
+        return;
+    }
+    const json_t *h = json_object_get(args, "handle");
+    uint32_t handle = json_is_integer(h) ? (uint32_t)json_integer_value(h) : 0;
+    json_object_del(args, "handle");
+    cmdop__stdio_handles_call(s->handles, id, hd, i, handle, args);
+    json_decref(args);
+}
+
 /* REQUEST (a call or a stream), PAGES (an iteration of a paginated op) or
  * COLLECT (a stream op's collected text) with an op's request arm. */
 static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint32_t id,
@@ -122,6 +145,13 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
     char err[256], msg[400];
     uint32_t arm = (uint32_t)env->payload_case;
     const cmdop__op_desc *op = cmdop__stdio_op_by_req_arm(arm);
+    const cmdop__handle_desc *hd = NULL;
+    size_t method = 0;
+    if (!op && kind == CMDOP__CORE__V1__KIND__KIND_REQUEST && s->client &&
+        cmdop__stdio_handle_method(arm, &hd, &method)) {
+        handle_method(s, env, id, hd, method);
+        return;
+    }
     if (!op) {
         snprintf(msg, sizeof msg, "no op takes envelope arm %u as its request", arm);
         cmdop__stdio_send_error_code(&s->w, id, "unknown_op", msg);
@@ -132,7 +162,7 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
         return;
     }
     if (cmdop__stdio_pool_has(s->pool, id) || cmdop__stdio_streams_has(s->streams, id) ||
-        cmdop__stdio_pages_has(s->pages, id)) {
+        cmdop__stdio_pages_has(s->pages, id) || cmdop__stdio_handles_has(s->handles, id)) {
         snprintf(msg, sizeof msg, "id %u is already in flight", id);
         cmdop__stdio_send_error_code(&s->w, id, "internal", msg);
         return;
@@ -147,6 +177,11 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
     if (pages && (op->kind == CMDOP__OP_STREAM || !op->page ||
                   op->page->style == CMDOP__PAGE_NONE)) {
         snprintf(msg, sizeof msg, "%s is not paginated: PAGES needs a list op", op->name);
+        cmdop__stdio_send_error_code(&s->w, id, "unsupported", msg);
+        return;
+    }
+    if (op->kind == CMDOP__OP_LOCAL && (collect || pages || !(hd = cmdop__stdio_handle_desc(op)))) {
+        snprintf(msg, sizeof msg, "%s: a local op opens a handle with REQUEST", op->name);
         cmdop__stdio_send_error_code(&s->w, id, "unsupported", msg);
         return;
     }
@@ -181,6 +216,11 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
     }
     if (sd) {
         cmdop__stdio_streams_open(s->streams, id, sd, args, !s->client_hello, collect);
+        json_decref(args);
+        return;
+    }
+    if (hd) {
+        cmdop__stdio_handles_open(s->handles, id, hd, args);
         json_decref(args);
         return;
     }
@@ -254,7 +294,8 @@ static void handle_frame(server *s, const uint8_t *buf, size_t len)
     case CMDOP__CORE__V1__KIND__KIND_CANCEL:
         if (cmdop__stdio_pool_cancel(s->pool, id))
             cmdop__stdio_send_error_code(&s->w, id, "cancelled", "cancelled by the client");
-        else if (!cmdop__stdio_streams_cancel(s->streams, id))
+        else if (!cmdop__stdio_streams_cancel(s->streams, id) &&
+                 !cmdop__stdio_handles_cancel(s->handles, id))
             cmdop__stdio_pages_cancel(s->pages, id);   /* its thread answers */
         break;
     case CMDOP__CORE__V1__KIND__KIND_ANSWER:
@@ -288,7 +329,7 @@ int cmdop__stdio_serve(int in_fd, int out_fd)
 {
     /* a client that goes away must not kill the core with SIGPIPE while
      * calls are still draining: writes then fail with EPIPE instead */
-    signal(SIGPIPE, SIG_IGN);
+    cmdop__port_ignore_sigpipe();
     server s;
     memset(&s, 0, sizeof s);
     cmdop__stdio_writer_init(&s.w, out_fd);
@@ -300,10 +341,12 @@ int cmdop__stdio_serve(int in_fd, int out_fd)
     s.pool = cmdop__stdio_pool_new(CMDOP__STDIO_WORKERS, run_call, &s);
     s.streams = cmdop__stdio_streams_new(s.client, &s.w);
     s.pages = cmdop__stdio_pages_new(s.client, &s.w);
-    if (!s.pool || !s.streams || !s.pages) {
+    s.handles = cmdop__stdio_handles_new(s.client, &s.w);
+    if (!s.pool || !s.streams || !s.pages || !s.handles) {
         cmdop__stdio_pool_drain(s.pool);
         cmdop__stdio_streams_close(s.streams);
         cmdop__stdio_pages_close(s.pages);
+        cmdop__stdio_handles_close(s.handles);
         diag(&s, "cannot start the worker threads");
         cmdop_client_free(s.client);
         cmdop__stdio_writer_destroy(&s.w);
@@ -336,6 +379,7 @@ int cmdop__stdio_serve(int in_fd, int out_fd)
      * calls in flight finish and are answered, then stop */
     cmdop__stdio_streams_close(s.streams);
     cmdop__stdio_pages_close(s.pages);
+    cmdop__stdio_handles_close(s.handles);
     cmdop__stdio_pool_drain(s.pool);
     cmdop_client_free(s.client);
     cmdop__stdio_writer_destroy(&s.w);

@@ -1,37 +1,66 @@
 /*
- * stdio_stream.c — streams over stdio (stdio_stream.h): one pump thread per
- * open stream, frames routed to envelope kinds and arms by their tag.
+ * stdio_stream.c — streams over stdio (stdio_stream.h): one dispatcher
+ * thread for every open stream of any stream op, woken by the streams'
+ * notify hooks; frames routed to envelope kinds and arms by their tag and
+ * the op's descriptor (stream_desc.h), written in batches.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdop/ask.h"
 #include "cmdop/error.h"
 #include "ask_stream.h"
 #include "op_descs.h"
+#include "op_table.h"
 #include "stdio_map.h"
 #include "stdio_stream.h"
+
+#ifndef _WIN32
+#include <sys/resource.h>
+#endif
+
+/* Frames one stream may put in a batch before the others get their turn. */
+#define TURN_FRAMES 64
+/* A batch is written once it holds this much (or nothing else is ready). */
+#define BATCH_BYTES (64u * 1024u)
+/* Buckets of the id table (a power of two). */
+#define N_BUCKETS 4096u
 
 typedef struct sstream {
     uint32_t id;
     const cmdop__stream_desc *sd;
-    cmdop_ask_stream *s;
+    cmdop__stream *s;
     json_t *args;                 /* the request's args (path params for answers) */
-    pthread_t pump;
-    bool finished;                /* the pump wrote the terminal frame */
     bool official;                /* a client without hello: 1.1 stream error codes */
     bool collect;                 /* COLLECT: one RESPONSE with the collected text */
+    cmdop__strbuf acc;            /* COLLECT: the pieces so far (dispatcher only) */
+    char *final;                  /* COLLECT: the final text, once seen */
     cmdop__stdio_streams *owner;
-    struct sstream *next;
+    bool finished;                /* its terminal frame is written (under mu) */
+    struct sstream *hnext;        /* the id table's chain (under mu) */
+    bool ready;                   /* on the ready list (under rmu) */
+    bool gone;                    /* being freed: not to be queued (under rmu) */
+    struct sstream *rnext;        /* the ready list (under rmu) */
 } sstream;
 
 struct cmdop__stdio_streams {
     cmdop_client *client;
     cmdop__stdio_writer *w;
-    pthread_mutex_t mu;
-    sstream *head;
-    size_t open;
+    size_t max;                   /* open streams allowed (option max_streams) */
+    pthread_mutex_t mu;           /* the id table and the counts */
+    pthread_cond_t all_done;      /* unfinished reached 0 (close waits) */
+    sstream *buckets[N_BUCKETS];
+    size_t open;                  /* in the table: not yet freed */
+    size_t unfinished;            /* in the table, terminal frame not written */
+    /* the ready list: streams with something for the dispatcher (innermost
+     * lock: taken under a stream's own lock by the notify hook) */
+    pthread_mutex_t rmu;
+    pthread_cond_t rcv;
+    sstream *rhead, *rtail;
+    bool waiting;                 /* the dispatcher sleeps on rcv */
+    bool stop;
+    pthread_t dispatcher;
+    cmdop__strbuf out;            /* the batch being built (dispatcher only) */
 };
 
 const cmdop__stream_desc *cmdop__stdio_stream_desc(const cmdop__op_desc *op)
@@ -41,17 +70,6 @@ const cmdop__stream_desc *cmdop__stdio_stream_desc(const cmdop__op_desc *op)
         if (cmdop__stream_descs[i]->op == op)
             return cmdop__stream_descs[i];
     return NULL;
-}
-
-cmdop__stdio_streams *cmdop__stdio_streams_new(cmdop_client *client, cmdop__stdio_writer *w)
-{
-    cmdop__stdio_streams *ss = calloc(1, sizeof *ss);
-    if (!ss)
-        return NULL;
-    ss->client = client;
-    ss->w = w;
-    pthread_mutex_init(&ss->mu, NULL);
-    return ss;
 }
 
 static bool is_channel_arm(const cmdop__stream_desc *sd, const char *tag)
@@ -70,44 +88,43 @@ static const ProtobufCFieldDescriptor *env_arm_named(const char *name)
 }
 
 /* One frame -> one envelope on the stream's id. */
-static void send_frame(sstream *st, const cmdop_ask_frame *f)
+static void send_frame(sstream *st, const void *f)
 {
+    const cmdop__frames_desc *fd = st->sd->frames;
+    int kind = fd->kind(f);
     /* a 1.1 client has no `unknown` arm (it would see an ask_frame with no
      * arm set); the 1.1 core drops a frame type it does not know, so do we */
-    if (st->official && f->kind == CMDOP_ASK_FRAME_UNKNOWN)
+    if (st->official && kind == fd->unknown_kind)
         return;
-    cmdop__stdio_writer *w = st->owner->w;
-    char *text = cmdop_ask_frame_to_json(f);
-    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
-    free(text);
-    const char *tag = json_string_value(json_object_get(j, "type"));
+    json_t *j = fd->to_jsont(f);
     char tagbuf[64];
-    snprintf(tagbuf, sizeof tagbuf, "%s", tag ? tag : "");
-    json_object_del(j, "type");
+    snprintf(tagbuf, sizeof tagbuf, "%s", fd->tag(f));
+    json_object_del(j, fd->tag_key);
 
     const ProtobufCFieldDescriptor *arm = NULL;
-    Cmdop__Core__V1__Kind kind = CMDOP__CORE__V1__KIND__KIND_EVENT;
+    Cmdop__Core__V1__Kind ekind = CMDOP__CORE__V1__KIND__KIND_EVENT;
     json_t *doc = NULL;
-    if (strcmp(tagbuf, "done") == 0) {
-        kind = CMDOP__CORE__V1__KIND__KIND_DONE;
-        arm = env_arm_named("done");
+    if (kind == st->sd->ends_kind && env_arm_named(tagbuf)) {
+        ekind = CMDOP__CORE__V1__KIND__KIND_DONE;
+        arm = env_arm_named(tagbuf);
         doc = json_incref(j);
     } else if (is_channel_arm(st->sd, tagbuf) && env_arm_named(tagbuf)) {
-        kind = CMDOP__CORE__V1__KIND__KIND_CALLBACK;
+        ekind = CMDOP__CORE__V1__KIND__KIND_CALLBACK;
         arm = env_arm_named(tagbuf);
         doc = json_incref(j);
     } else {
-        /* event, pin_denied, and tags this build does not know: those go in
+        /* the other arms, and tags this build does not know: those go in
          * the union's `unknown` arm (IDL `unknown @N`) with the raw tag and
          * the whole frame's JSON, so the client loses nothing */
         arm = cmdop__stdio_arm(st->sd->op->env_resp_field);
         const ProtobufCMessageDescriptor *af = arm ? arm->descriptor : NULL;
         doc = json_object();
-        if (f->kind == CMDOP_ASK_FRAME_UNKNOWN) {
+        if (kind == fd->unknown_kind) {
+            const char *raw = fd->raw_json(f);
             if (af && protobuf_c_message_descriptor_get_field_by_name(af, "unknown"))
                 json_object_set_new(doc, "unknown",
                                     json_pack("{s:s, s:s}", "type", tagbuf, "raw_json",
-                                              f->raw_json ? f->raw_json : "{}"));
+                                              raw ? raw : "{}"));
         } else if (af && protobuf_c_message_descriptor_get_field_by_name(af, tagbuf) && j) {
             json_object_set(doc, tagbuf, j);
         }
@@ -119,7 +136,7 @@ static void send_frame(sstream *st, const cmdop_ask_frame *f)
                         : CMDOP_ENOMEM;
     json_decref(doc);
     if (rc == 0)
-        cmdop__stdio_send(w, st->id, kind, (int)arm->id, m);
+        cmdop__stdio_pack(&st->owner->out, st->id, ekind, (int)arm->id, m);
     protobuf_c_message_free_unpacked(m, NULL);
 }
 
@@ -137,8 +154,17 @@ static const char *official_agent_code(const char *code)
     return "internal";
 }
 
+/* Write the batch built so far (dispatcher). Blocks while the client does
+ * not read: the stream queues then fill and their connections pause. */
+static void flush(cmdop__stdio_streams *ss)
+{
+    if (ss->out.len || ss->out.failed)
+        cmdop__stdio_send_batch(ss->w, &ss->out);
+}
+
 static void send_end_error(sstream *st, const cmdop_error *e)
 {
+    flush(st->owner);   /* after the stream's frames */
     if (st->official && e && e->code == CMDOP_EAGENT) {
         cmdop_error mapped = *e;
         mapped.code_str = official_agent_code(e->code_str);
@@ -148,77 +174,225 @@ static void send_end_error(sstream *st, const cmdop_error *e)
     cmdop__stdio_send_error(st->owner->w, st->id, e);
 }
 
-/* COLLECT: the C API's collect (the one rule: done.text if not empty, else
- * the concatenated deltas) -> RESPONSE + `collected`, or the stream's ERROR. */
-static void pump_collect(sstream *st)
+/* COLLECT ended with `done`: the C API's collect rule (done.text if not
+ * empty, else the concatenated deltas) -> RESPONSE + `collected`. */
+static void send_collected(sstream *st)
 {
     char *text = NULL;
-    if (cmdop_ask_stream_collect(st->s, &text) != 0) {
+    char *final = st->final;
+    st->final = NULL;
+    if (cmdop__stream_collect_end(&st->acc, final, &text) != 0) {
         send_end_error(st, cmdop_error_last());
         return;
     }
     Cmdop__Core__V1__Collected c = CMDOP__CORE__V1__COLLECTED__INIT;
     c.text = text;
+    flush(st->owner);
     cmdop__stdio_send(st->owner->w, st->id, CMDOP__CORE__V1__KIND__KIND_RESPONSE,
                       CMDOP__CORE__V1__ENVELOPE__PAYLOAD_COLLECTED, &c.base);
     free(text);
 }
 
-static void *pump(void *arg)
-{
-    sstream *st = arg;
-    if (st->collect) {
-        pump_collect(st);
-        goto out;
-    }
-    for (;;) {
-        cmdop_ask_frame *f = NULL;
-        int rc = cmdop_ask_stream_next(st->s, &f);
-        if (rc == 0) {
-            send_frame(st, f);
-            cmdop_ask_frame_free(f);
-            continue;
-        }
-        /* after `done` the stream is over; any other end is its one ERROR */
-        if (rc != CMDOP_ITEROVER)
-            send_end_error(st, cmdop_error_last());
-        break;
-    }
-out:
-    pthread_mutex_lock(&st->owner->mu);
-    st->finished = true;
-    pthread_mutex_unlock(&st->owner->mu);
-    return NULL;
-}
-
 static void free_stream(sstream *st)
 {
-    cmdop_ask_stream_free(st->s);
+    cmdop__stream_free(st->s);
     json_decref(st->args);
+    cmdop__sb_free(&st->acc);
+    free(st->final);
     free(st);
 }
 
-/* Join and free the streams whose pump has ended (caller holds mu; a
- * finished pump only has to return, so the join is short). */
-static void reap(cmdop__stdio_streams *ss)
+/* Put `st` on the ready list unless it is there already (rmu held). */
+static void enqueue_locked(cmdop__stdio_streams *ss, sstream *st)
 {
-    sstream **pp = &ss->head;
-    while (*pp) {
-        sstream *st = *pp;
-        if (!st->finished) {
-            pp = &st->next;
+    if (st->ready || st->gone)
+        return;
+    st->ready = true;
+    st->rnext = NULL;
+    if (ss->rtail)
+        ss->rtail->rnext = st;
+    else
+        ss->rhead = st;
+    ss->rtail = st;
+    if (ss->waiting)
+        pthread_cond_signal(&ss->rcv);
+}
+
+/* The stream's notify hook (ask_stream.h): runs under the stream's lock on
+ * the loop thread, the reader thread (cancel) or the dispatcher. */
+static void on_notify(void *ctx)
+{
+    sstream *st = ctx;
+    cmdop__stdio_streams *ss = st->owner;
+    pthread_mutex_lock(&ss->rmu);
+    enqueue_locked(ss, st);
+    pthread_mutex_unlock(&ss->rmu);
+}
+
+static sstream **slot_of(cmdop__stdio_streams *ss, uint32_t id)
+{
+    return &ss->buckets[(id * 2654435761u) >> 20 & (N_BUCKETS - 1)];
+}
+
+/* A finished stream: free it once the loop has let go of its connections
+ * (else the notify hook brings it back when it has). */
+static void try_free(cmdop__stdio_streams *ss, sstream *st)
+{
+    if (!cmdop__stream_release(st->s))
+        return;
+    /* a notify that came after this stream was taken off the ready list put
+     * it back: it is freed when the dispatcher takes it again */
+    pthread_mutex_lock(&ss->rmu);
+    bool queued = st->ready;
+    if (!queued)
+        st->gone = true;
+    pthread_mutex_unlock(&ss->rmu);
+    if (queued)
+        return;
+    pthread_mutex_lock(&ss->mu);
+    for (sstream **pp = slot_of(ss, st->id); *pp; pp = &(*pp)->hnext)
+        if (*pp == st) {
+            *pp = st->hnext;
+            break;
+        }
+    ss->open--;
+    pthread_mutex_unlock(&ss->mu);
+    free_stream(st);
+}
+
+/* Its terminal frame is written: CANCEL and ANSWER no longer find it. */
+static void mark_finished(cmdop__stdio_streams *ss, sstream *st)
+{
+    pthread_mutex_lock(&ss->mu);
+    st->finished = true;
+    if (--ss->unfinished == 0)
+        pthread_cond_broadcast(&ss->all_done);
+    pthread_mutex_unlock(&ss->mu);
+}
+
+/* One turn of a ready stream: up to TURN_FRAMES frames into the batch, or
+ * its end. True when it may have more now (it goes to the back). */
+static bool serve(cmdop__stdio_streams *ss, sstream *st)
+{
+    for (int i = 0; i < TURN_FRAMES; i++) {
+        void *f = NULL;
+        int rc = cmdop__stream_try_next(st->s, &f);
+        if (rc == 1)
+            return false;   /* nothing yet: the notify hook brings it back */
+        if (rc == 0) {
+            if (st->collect)
+                cmdop__stream_collect_add(st->sd, f, &st->acc, &st->final);
+            else
+                send_frame(st, f);
+            st->sd->frames->free(f);
+            if (ss->out.len >= BATCH_BYTES)
+                flush(ss);
             continue;
         }
-        *pp = st->next;
-        pthread_join(st->pump, NULL);
-        ss->open--;
-        free_stream(st);
+        /* after `done` the stream is over; any other end is its one ERROR */
+        if (rc == CMDOP_ITEROVER && st->collect)
+            send_collected(st);
+        else if (rc != CMDOP_ITEROVER)
+            send_end_error(st, cmdop_error_last());
+        mark_finished(ss, st);
+        try_free(ss, st);
+        return false;
     }
+    return true;
+}
+
+/* The one thread that writes every stream's frames, whichever stream has
+ * some, in batches (stdio_stream.h). */
+static void *dispatch(void *arg)
+{
+    cmdop__stdio_streams *ss = arg;
+    pthread_mutex_lock(&ss->rmu);
+    for (;;) {
+        if (!ss->rhead) {
+            if (ss->out.len) {
+                /* nothing else is ready: what was batched goes out now */
+                pthread_mutex_unlock(&ss->rmu);
+                flush(ss);
+                pthread_mutex_lock(&ss->rmu);
+                continue;
+            }
+            if (ss->stop)
+                break;
+            ss->waiting = true;
+            pthread_cond_wait(&ss->rcv, &ss->rmu);
+            ss->waiting = false;
+            continue;
+        }
+        sstream *st = ss->rhead;
+        ss->rhead = st->rnext;
+        if (!ss->rhead)
+            ss->rtail = NULL;
+        st->ready = false;
+        pthread_mutex_unlock(&ss->rmu);
+        /* `finished` is written by this thread only: no lock to read it */
+        bool more;
+        if (st->finished) {
+            try_free(ss, st);
+            more = false;
+        } else {
+            more = serve(ss, st);
+        }
+        pthread_mutex_lock(&ss->rmu);
+        if (more)
+            enqueue_locked(ss, st);
+    }
+    pthread_mutex_unlock(&ss->rmu);
+    return NULL;
+}
+
+/* The client option max_streams (IDL common.cmdop `client`): its env var
+ * when a positive integer, else its default. */
+static size_t max_streams(void)
+{
+    const cmdop__option_desc *o = &cmdop__options[CMDOP__OPT_MAX_STREAMS];
+    const char *v = getenv(o->env[0]);
+    if (!v || !*v)
+        v = o->default_value;
+    char *end = NULL;
+    long long n = v ? strtoll(v, &end, 10) : 0;
+    return n > 0 && end && *end == '\0' ? (size_t)n : CMDOP__STDIO_MAX_STREAMS;
+}
+
+cmdop__stdio_streams *cmdop__stdio_streams_new(cmdop_client *client, cmdop__stdio_writer *w)
+{
+    cmdop__stdio_streams *ss = calloc(1, sizeof *ss);
+    if (!ss)
+        return NULL;
+    ss->client = client;
+    ss->w = w;
+    ss->max = max_streams();
+#ifndef _WIN32
+    /* every open stream holds a socket: let the descriptors follow the
+     * stream limit up to what the system allows this process */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+#endif
+    pthread_mutex_init(&ss->mu, NULL);
+    pthread_cond_init(&ss->all_done, NULL);
+    pthread_mutex_init(&ss->rmu, NULL);
+    pthread_cond_init(&ss->rcv, NULL);
+    if (pthread_create(&ss->dispatcher, NULL, dispatch, ss) != 0) {
+        pthread_cond_destroy(&ss->rcv);
+        pthread_mutex_destroy(&ss->rmu);
+        pthread_cond_destroy(&ss->all_done);
+        pthread_mutex_destroy(&ss->mu);
+        free(ss);
+        return NULL;
+    }
+    return ss;
 }
 
 static sstream *find_open(cmdop__stdio_streams *ss, uint32_t id)
 {
-    for (sstream *st = ss->head; st; st = st->next)
+    for (sstream *st = *slot_of(ss, id); st; st = st->hnext)
         if (st->id == id && !st->finished)
             return st;
     return NULL;
@@ -228,51 +402,62 @@ void cmdop__stdio_streams_open(cmdop__stdio_streams *ss, uint32_t id,
                                const cmdop__stream_desc *sd, const json_t *args, bool official,
                                bool collect)
 {
+    if (collect && !sd->collect_final) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s declares no collect", sd->op->name);
+        cmdop__stdio_send_error_code(ss->w, id, "unsupported", msg);
+        return;
+    }
     pthread_mutex_lock(&ss->mu);
-    reap(ss);
-    size_t open = ss->open;
+    bool full = ss->open >= ss->max;
+    if (!full) {
+        ss->open++;         /* the place is held while it opens */
+        ss->unfinished++;
+    }
     pthread_mutex_unlock(&ss->mu);
-    if (open >= CMDOP__STDIO_MAX_STREAMS) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "%s: %d streams are open already", sd->op->name,
-                 CMDOP__STDIO_MAX_STREAMS);
+    if (full) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s: %zu streams are open already (%s)", sd->op->name,
+                 ss->max, cmdop__options[CMDOP__OPT_MAX_STREAMS].env[0]);
         cmdop__stdio_send_error_code(ss->w, id, "unavailable", msg);
         return;
     }
     sstream *st = calloc(1, sizeof *st);
-    if (!st || !(st->args = json_deep_copy(args))) {
-        free(st);
+    int rc = CMDOP_ENOMEM;
+    if (st && (st->args = json_deep_copy(args)) != NULL) {
+        st->id = id;
+        st->sd = sd;
+        st->owner = ss;
+        st->official = official;
+        st->collect = collect;
+        /* returns at once: validation and the credential check happen here,
+         * the answer (frames or an error status) reaches the dispatcher */
+        rc = cmdop__stream_open(ss->client, sd, args, &st->s);
+        if (rc != 0)
+            cmdop__stdio_send_error(ss->w, id, cmdop_error_last());
+    } else {
         cmdop__stdio_send_error_code(ss->w, id, "internal", "out of memory");
-        return;
     }
-    st->id = id;
-    st->sd = sd;
-    st->owner = ss;
-    st->official = official;
-    st->collect = collect;
-    /* returns at once: validation and the credential check happen here,
-     * the answer (frames or an error status) is read by the pump */
-    if (cmdop__ask_open(ss->client, sd, args, &st->s) != 0) {
-        cmdop__stdio_send_error(ss->w, id, cmdop_error_last());
-        free_stream(st);
-        return;
-    }
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 256 * 1024);
     pthread_mutex_lock(&ss->mu);
-    int rc = pthread_create(&st->pump, &attr, pump, st);
-    if (rc == 0) {
-        st->next = ss->head;
-        ss->head = st;
-        ss->open++;
+    if (rc != 0) {
+        ss->open--;
+        if (--ss->unfinished == 0)
+            pthread_cond_broadcast(&ss->all_done);
+    } else {
+        sstream **slot = slot_of(ss, id);
+        st->hnext = *slot;
+        *slot = st;
     }
     pthread_mutex_unlock(&ss->mu);
-    pthread_attr_destroy(&attr);
     if (rc != 0) {
-        cmdop__stdio_send_error_code(ss->w, id, "internal", "cannot start the stream's thread");
-        free_stream(st);
+        if (st) {
+            json_decref(st->args);
+            free(st);
+        }
+        return;
     }
+    cmdop__stream_set_notify(st->s, on_notify, st);
+    on_notify(st);      /* what came before the hook was set */
 }
 
 bool cmdop__stdio_streams_has(cmdop__stdio_streams *ss, uint32_t id)
@@ -288,7 +473,7 @@ bool cmdop__stdio_streams_cancel(cmdop__stdio_streams *ss, uint32_t id)
     pthread_mutex_lock(&ss->mu);
     sstream *st = find_open(ss, id);
     if (st)
-        cmdop_ask_stream_cancel(st->s);   /* thread-safe; the pump answers */
+        cmdop__stream_cancel(st->s);   /* thread-safe; the dispatcher answers */
     pthread_mutex_unlock(&ss->mu);
     return st != NULL;
 }
@@ -301,13 +486,9 @@ int cmdop__stdio_streams_answer(cmdop__stdio_streams *ss, uint32_t id, const cha
     pthread_mutex_lock(&ss->mu);
     sstream *st = find_open(ss, id);
     const cmdop__channel_desc *ch = NULL;
-    for (size_t i = 0; st && i < st->sd->n_channels; i++) {
-        /* the IDL's `channel pin ... answer pin_answer`: arm = name + _answer */
-        const char *n = st->sd->channels[i].name;
-        size_t k = strlen(n);
-        if (strncmp(arm_name, n, k) == 0 && strcmp(arm_name + k, "_answer") == 0)
+    for (size_t i = 0; st && i < st->sd->n_channels; i++)
+        if (strcmp(arm_name, st->sd->channels[i].answer_arm) == 0) /* IDL `answer <arm>` */
             ch = &st->sd->channels[i];
-    }
     json_t *a = ch ? json_deep_copy(body) : NULL;
     if (a) {
         for (size_t i = 0; i < ch->op->n_params; i++) {
@@ -317,10 +498,10 @@ int cmdop__stdio_streams_answer(cmdop__stdio_streams *ss, uint32_t id, const cha
                 json_object_set(a, p->name, v);
         }
     }
-    /* a confirm's answer is the rest of the stream: the stream sends it
-     * itself and switches to it (ask_stream.h); st->s lives while mu is
-     * held (only reap frees it, under mu) */
-    int taken = a ? cmdop__ask_answer_async(st->s, ch->name, a) : 0;
+    /* a `continues` channel's answer is the rest of the stream: the stream
+     * sends it itself and switches to it (ask_stream.h); st->s lives while
+     * mu is held (only try_free frees it, after taking it out of the table under mu) */
+    int taken = a ? cmdop__stream_answer_async(st->s, ch->name, a) : 0;
     pthread_mutex_unlock(&ss->mu);
     if (taken != 0)
         json_decref(a);
@@ -335,19 +516,33 @@ void cmdop__stdio_streams_close(cmdop__stdio_streams *ss)
 {
     if (!ss)
         return;
+    /* cancel every open stream and let the dispatcher write their
+     * terminal frames */
     pthread_mutex_lock(&ss->mu);
-    for (sstream *st = ss->head; st; st = st->next)
-        if (!st->finished)
-            cmdop_ask_stream_cancel(st->s);
-    sstream *all = ss->head;
-    ss->head = NULL;
+    for (size_t b = 0; b < N_BUCKETS; b++)
+        for (sstream *st = ss->buckets[b]; st; st = st->hnext)
+            if (!st->finished)
+                cmdop__stream_cancel(st->s);
+    while (ss->unfinished > 0)
+        pthread_cond_wait(&ss->all_done, &ss->mu);
     pthread_mutex_unlock(&ss->mu);
-    while (all) {
-        sstream *next = all->next;
-        pthread_join(all->pump, NULL);
-        free_stream(all);
-        all = next;
+    pthread_mutex_lock(&ss->rmu);
+    ss->stop = true;
+    pthread_cond_signal(&ss->rcv);
+    pthread_mutex_unlock(&ss->rmu);
+    pthread_join(ss->dispatcher, NULL);
+    /* what the loop still held when the dispatcher stopped */
+    for (size_t b = 0; b < N_BUCKETS; b++) {
+        while (ss->buckets[b]) {
+            sstream *st = ss->buckets[b];
+            ss->buckets[b] = st->hnext;
+            free_stream(st);
+        }
     }
+    cmdop__sb_free(&ss->out);
+    pthread_cond_destroy(&ss->rcv);
+    pthread_mutex_destroy(&ss->rmu);
+    pthread_cond_destroy(&ss->all_done);
     pthread_mutex_destroy(&ss->mu);
     free(ss);
 }

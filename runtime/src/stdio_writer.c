@@ -48,23 +48,76 @@ int cmdop__stdio_send_env(cmdop__stdio_writer *w, const Cmdop__Core__V1__Envelop
     return rc;
 }
 
-int cmdop__stdio_send(cmdop__stdio_writer *w, uint32_t id, Cmdop__Core__V1__Kind kind,
-                      int arm, const ProtobufCMessage *payload)
+/* env = {id, kind, arm = payload}; -1 when payload is not of that arm */
+static int fill_env(Cmdop__Core__V1__Envelope *env, uint32_t id, Cmdop__Core__V1__Kind kind,
+                    int arm, const ProtobufCMessage *payload)
 {
-    Cmdop__Core__V1__Envelope env = CMDOP__CORE__V1__ENVELOPE__INIT;
-    env.has_id = 1;
-    env.id = id;
-    env.has_kind = 1;
-    env.kind = kind;
+    env->has_id = 1;
+    env->id = id;
+    env->has_kind = 1;
+    env->kind = kind;
     if (payload) {
         const ProtobufCFieldDescriptor *f = cmdop__stdio_arm(arm);
         if (!f || f->descriptor != payload->descriptor)
             return -1;
         /* the oneof: its case word and the arm's pointer, by reflection */
-        *(uint32_t *)((char *)&env + f->quantifier_offset) = (uint32_t)arm;
-        *(const ProtobufCMessage **)((char *)&env + f->offset) = payload;
+        *(uint32_t *)((char *)env + f->quantifier_offset) = (uint32_t)arm;
+        *(const ProtobufCMessage **)((char *)env + f->offset) = payload;
     }
+    return 0;
+}
+
+int cmdop__stdio_send(cmdop__stdio_writer *w, uint32_t id, Cmdop__Core__V1__Kind kind,
+                      int arm, const ProtobufCMessage *payload)
+{
+    Cmdop__Core__V1__Envelope env = CMDOP__CORE__V1__ENVELOPE__INIT;
+    if (fill_env(&env, id, kind, arm, payload) != 0)
+        return -1;
     return cmdop__stdio_send_env(w, &env);
+}
+
+/* protobuf-c's appending buffer over a strbuf */
+typedef struct sb_append_buf {
+    ProtobufCBuffer base;
+    cmdop__strbuf *sb;
+} sb_append_buf;
+
+static void sb_append_cb(ProtobufCBuffer *b, size_t len, const uint8_t *data)
+{
+    cmdop__sb_append(((sb_append_buf *)b)->sb, (const char *)data, len);
+}
+
+int cmdop__stdio_pack(cmdop__strbuf *out, uint32_t id, Cmdop__Core__V1__Kind kind, int arm,
+                      const ProtobufCMessage *payload)
+{
+    Cmdop__Core__V1__Envelope env = CMDOP__CORE__V1__ENVELOPE__INIT;
+    if (fill_env(&env, id, kind, arm, payload) != 0)
+        return -1;
+    size_t n = protobuf_c_message_get_packed_size(&env.base);
+    uint8_t pre[CMDOP__VARINT_MAX];
+    cmdop__sb_append(out, (const char *)pre, cmdop__varint_encode((uint64_t)n, pre));
+    sb_append_buf b = {.base = {.append = sb_append_cb}, .sb = out};
+    protobuf_c_message_pack_to_buffer(&env.base, &b.base);
+    return 0;
+}
+
+int cmdop__stdio_send_batch(cmdop__stdio_writer *w, cmdop__strbuf *out)
+{
+    int rc = -1;
+    if (!out->failed) {
+        pthread_mutex_lock(&w->mu);
+        if (!w->broken) {
+            rc = out->len ? cmdop__stdio_write_all(w->fd, (const uint8_t *)out->s, out->len) : 0;
+            if (rc != 0)
+                w->broken = true;
+        }
+        pthread_mutex_unlock(&w->mu);
+    }
+    /* keep the memory for the next batch; a failed buffer starts afresh */
+    if (out->failed)
+        cmdop__sb_free(out);
+    out->len = 0;
+    return rc;
 }
 
 int cmdop__stdio_send_error(cmdop__stdio_writer *w, uint32_t id, const cmdop_error *e)

@@ -14,6 +14,7 @@
 
 #include "cmdop/core/v1/envelope.pb-c.h"
 #include "cmdop/error.h"
+#include "strbuf.h"
 
 typedef struct cmdop__stdio_writer {
     int fd;
@@ -32,6 +33,19 @@ int cmdop__stdio_send_env(cmdop__stdio_writer *w, const Cmdop__Core__V1__Envelop
  * send no payload. */
 int cmdop__stdio_send(cmdop__stdio_writer *w, uint32_t id, Cmdop__Core__V1__Kind kind,
                       int arm, const ProtobufCMessage *payload);
+
+/* Append the frame (prefix + Envelope) of cmdop__stdio_send's arguments to
+ * `out` instead of writing it, for one write of many frames with
+ * cmdop__stdio_send_batch. -1 when `payload` is not of arm `arm`; out of
+ * memory marks `out` failed. */
+int cmdop__stdio_pack(cmdop__strbuf *out, uint32_t id, Cmdop__Core__V1__Kind kind, int arm,
+                      const ProtobufCMessage *payload);
+
+/* Write the frames packed in `out` (whole frames only) in one go under the
+ * writer's lock, and empty `out`. 0, or -1 once the output is broken (or
+ * `out` failed: its frames are dropped). Blocks while the reader is behind:
+ * that is the server's backpressure (docs/stdio.md "Streams"). */
+int cmdop__stdio_send_batch(cmdop__stdio_writer *w, cmdop__strbuf *out);
 
 /* ERROR frame with ErrorInfo from a libcmdop error (code string, message,
  * status, request id, field, retry-after, retryable). */
