@@ -469,6 +469,19 @@ async def _(c: cmdop.Client) -> None:
 err("bots.delete", cmdop.NotFoundError, lambda c: c.bots.delete(MISSING))
 
 
+# bots.run is a local op: a handle the core runs (docs/stdio.md "Handles").
+# Here its chat API is a closed port, so it keeps reconnecting until stopped.
+@ok("bots.run")
+async def _(c: cmdop.Client) -> None:
+    async with c.bots.run(platform="telegram", token="1:x", machine_id=M1,
+                          allowed_users=["42"], api_base_url="http://127.0.0.1:9") as bot:
+        assert bot.status() in ("pending", "running", "reconnecting")
+    assert bot.closed and bot.status() == "stopped"
+    kinds = {ev.type async for ev in bot.events()}
+    assert kinds <= {"error", "unknown"}
+err("bots.run", cmdop.ValidationError, lambda c: c.bots.run(platform="telegram", machine_id=M1))
+
+
 def _all_ops(surface: dict[str, Any]) -> set[str]:
     return {op["full_name"] for ns in surface["namespaces"] for op in ns["ops"]}
 
