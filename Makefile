@@ -4,7 +4,9 @@
 #   make check     install deps if missing, drift check, all tests (C, Python,
 #                  Node, parity, conformance), valgrind, ASan+UBSan, packaging,
 #                  and the compatibility suite against cmdop 1.1.1 (make compat)
-#                  and every fuzz harness briefly (make fuzz-check)
+#                  and every fuzz harness briefly (make fuzz-check), then a
+#                  smoke run of every benchmark and the instruction-count guard
+#                  (make bench-smoke bench-guard; make bench itself is never in check)
 #   make demo      build, start the local relay, run the quickstart in C, Python, Node
 #   make install PREFIX=... [DESTDIR=...]  headers, libcmdop.a/.so, cmdop.pc (docs/abi.md)
 .DEFAULT_GOAL := all
@@ -31,11 +33,14 @@ include parity/parity.mk
 include tests/compat/compat.mk
 # libFuzzer and atheris harnesses: make fuzz, make fuzz-check.
 include fuzz/fuzz.mk
+# Benchmarks: make bench (never in check), make bench-smoke and bench-guard (in check).
+include bench/bench.mk
 
 # The core binary: one executable for `relay` (relay/) and `--stdio` (the clients).
-$(BUILD)/cmdop-core: runtime/cli/main.c $(LIBCMDOP_INTERNAL) $(BUILD)/librelay.a
+CLI_SRCS := $(wildcard runtime/cli/*.c)
+$(BUILD)/cmdop-core: $(CLI_SRCS) $(wildcard runtime/cli/*.h) $(LIBCMDOP_INTERNAL) $(BUILD)/librelay.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(INC_PUBLIC) $(INC_INTERNAL) -Irelay -o $@ runtime/cli/main.c \
+	$(CC) $(CFLAGS_ALL) $(INC_PUBLIC) $(INC_INTERNAL) $(PKG_CFLAGS) -Irelay -o $@ $(CLI_SRCS) \
 	  $(BUILD)/librelay.a $(LIBCMDOP_INTERNAL) $(PKG_LIBS) $(LDFLAGS_SAN) -lm
 
 check: deps
@@ -46,6 +51,8 @@ check: deps
 	@$(MAKE) --no-print-directory test-dist
 	@$(MAKE) --no-print-directory compat
 	@$(MAKE) --no-print-directory fuzz-check
+	@$(MAKE) --no-print-directory bench-smoke
+	@$(MAKE) --no-print-directory bench-guard
 
 # Every suite without sanitizers: generator, C (unit, relay, integration),
 # the Python and Node clients, the parity gate, conformance in C, Python and
@@ -59,7 +66,7 @@ test: all test-gen test-c test-python test-node parity conformance test-parity \
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
 
-demo-run: all $(BUILD)/examples/quickstart python-pkg node-examples
+demo-run: all $(BUILD)/examples/quickstart python-venv node-examples
 	@scripts/demo.sh $(BUILD)
 
 clean:

@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 apt_pkgs=(libcurl4-openssl-dev libjansson-dev libssl-dev libprotobuf-c-dev
   protobuf-c-compiler libmicrohttpd-dev check pkg-config make gcc valgrind curl
   abigail-tools
-  clang libclang-rt-14-dev)  # make fuzz: clang-14 and its libFuzzer/ASan runtimes
+  libwslay-dev  # the bots' WebSocket framing (runtime/src/bot_ws.c)
+  clang libclang-rt-14-dev  # make fuzz: clang-14 and its libFuzzer/ASan runtimes
+  wine64)  # make test-wine: the win32-x64 core under Wine (about 25 s to install)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -35,6 +37,13 @@ fi
 if [ ! -f "$stamp" ] || ! cmp -s "$req" "$stamp"; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
   cp "$req" "$stamp"
+fi
+# The chat-platform fakes of the bot conversation tests (tests/fakes): pinned.
+fakes_req=tests/fakes/requirements.txt
+fakes_stamp="$venv/.fakes-deps-stamp"
+if [ ! -f "$fakes_stamp" ] || ! cmp -s "$fakes_req" "$fakes_stamp"; then
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$fakes_req"
+  cp "$fakes_req" "$fakes_stamp"
 fi
 # The IDL parser's fuzz harness (make fuzz): atheris, pinned.
 fuzz_req=fuzz/requirements.txt

@@ -496,6 +496,8 @@ START_TEST(response_optional_fields_may_be_absent_or_null)
     ck_assert_int_eq(cmdop__stdio_json_to_msg(&cmdop__core__v1__offset_page__descriptor, j, &m,
                                               err, sizeof err),
                      0);
+    protobuf_c_message_free_unpacked(m, NULL);
+    m = NULL;
     ck_assert_int_eq(cmdop__stdio_response_to_msg(&cmdop__core__v1__offset_page__descriptor, j,
                                                   &m, err, sizeof err),
                      CMDOP_EDECODE);
