@@ -272,7 +272,9 @@ async def test_credentials_are_never_logged(relay: Relay, fake: Fake, tmp_path: 
         events = Events(bot)
         err = await events.until("error")
         assert err.code == "auth" and secret not in err.message
-        await bot.stop()
+        with pytest.raises(cmdop.AuthError) as failed:
+            await bot.stop()   # stop() on a failed bot answers its failure
+        assert secret not in str(failed.value)
         assert bot.status() == "failed"
     finally:
         await c.aclose()

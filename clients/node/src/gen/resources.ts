@@ -209,7 +209,17 @@ export class RunningBot {
   /** Stop taking messages, finish the asks in flight, then stop. */
   async stop(): Promise<void> {
     if (this.ended || !this.post) return;
-    expect(await this.t.unary({ case: "runningBotStopReq", value: { handle: this.post.id } }), "empty");
+    try {
+      expect(await this.t.unary({ case: "runningBotStopReq", value: { handle: this.post.id } }), "empty");
+    } catch (e) {
+      if (!(e instanceof CmdopError && e.code === "not_found")) throw e;
+      // The core ended the handle (a failure, say) before this method reached
+      // it; its DONE or ERROR is already on its way. A failure is the
+      // method's answer, as when the method reaches the engine.
+      while (!this.ended) await new Promise<void>((r) => (this.closedWake.push(r)));
+      if (this.failure !== undefined) throw this.failure;
+      return;
+    }
     while (!this.ended) await new Promise<void>((r) => (this.closedWake.push(r))); // until the core ended it
   }
 

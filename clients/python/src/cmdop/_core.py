@@ -468,7 +468,17 @@ class _Handle(Generic[_E]):
         """Runs a method (env's request arm with `handle` set here) on the open handle."""
         if self._closed or self._proc is None:
             return
-        await self._conn.unary(env)
+        try:
+            await self._conn.unary(env)
+        except CmdopError as e:
+            if e.code != "not_found":
+                raise
+            # The core ended the handle (a failure, say) before this method
+            # reached it; its DONE or ERROR is already on its way. A failure
+            # is the method's answer, as when the method reaches the engine.
+            await self._wait_closed()
+            if self._end is not None:
+                raise self._end from None
 
     async def _wait_closed(self) -> None:
         """Until the core ended the handle (its DONE or ERROR arrived)."""
