@@ -1,16 +1,14 @@
-/* chat_fake.c — see chat_fake.h. libcurl easy calls, independent of the
- * runtime under test. */
+/* chat_fake.c — see chat_fake.h. The process and its control calls are
+ * child_proc.c's (libcurl easy calls, independent of the runtime under
+ * test). */
 #include "chat_fake.h"
 
-#include <curl/curl.h>
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
+
+#include "child_proc.h"
 
 static const char *python(void)
 {
@@ -26,38 +24,12 @@ int chat_fake_start(chat_fake *f, const char *platform, const char *const *extra
         argv[argc++] = extra_args[i];
     argv[argc] = NULL;
     memset(f, 0, sizeof *f);
-    int fds[2];
-    if (pipe(fds) != 0)
+    json_t *j = child_proc_start(&f->pid, argv, "chat_fake");
+    if (!j)
         return -1;
-    f->pid = fork();
-    if (f->pid < 0)
-        return -1;
-    if (f->pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execv(argv[0], (char *const *)argv);
-        fprintf(stderr, "chat_fake: exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    close(fds[1]);
-    char line[512];
-    size_t n = 0;
-    while (n + 1 < sizeof line) {
-        char c;
-        ssize_t r = read(fds[0], &c, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0 || c == '\n')
-            break;
-        line[n++] = c;
-    }
-    line[n] = '\0';
-    close(fds[0]);
-    json_t *j = json_loads(line, 0, NULL);
     const char *u = json_string_value(json_object_get(j, "url"));
     if (!u || strlen(u) >= sizeof f->url) {
-        fprintf(stderr, "chat_fake: bad startup line: %s\n", line);
+        fprintf(stderr, "chat_fake: startup line lacks url\n");
         json_decref(j);
         chat_fake_stop(f);
         return -1;
@@ -70,62 +42,13 @@ int chat_fake_start(chat_fake *f, const char *platform, const char *const *extra
 
 int chat_fake_stop(chat_fake *f)
 {
-    if (f->pid <= 0)
-        return -1;
-    kill(f->pid, SIGTERM);
-    int status = 0;
-    while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    f->pid = 0;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-typedef struct buf {
-    char *data;
-    size_t len;
-} buf;
-
-static size_t on_body(char *p, size_t size, size_t n, void *payload)
-{
-    buf *b = payload;
-    char *g = realloc(b->data, b->len + size * n + 1);
-    if (!g)
-        return 0;
-    memcpy(g + b->len, p, size * n);
-    b->data = g;
-    b->len += size * n;
-    b->data[b->len] = '\0';
-    return size * n;
+    return child_proc_stop(&f->pid);
 }
 
 int chat_fake_call(const chat_fake *f, const char *method, const char *path, const char *body,
                    json_t **out)
 {
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", f->url, path);
-    CURL *h = curl_easy_init();
-    if (!h)
-        return -1;
-    buf b = {NULL, 0};
-    struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 15000L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    if (body)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    long status = -1;
-    if (curl_easy_perform(h) == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(h);
-    if (out)
-        *out = b.data ? json_loads(b.data, 0, NULL) : NULL;
-    free(b.data);
-    return (int)status;
+    return child_proc_http(f->url, method, path, body, 15000L, out);
 }
 
 char *chat_fake_say(const chat_fake *f, const char *user, const char *chat, const char *text)

@@ -1,15 +1,13 @@
-/* relay_proc.c — see relay_proc.h. Uses libcurl's easy interface on purpose:
- * the control channel must not depend on the runtime under test. */
+/* relay_proc.c — see relay_proc.h. The process and its control calls are
+ * child_proc.c's (libcurl's easy interface on purpose: the control channel
+ * must not depend on the runtime under test). */
 #include "relay_proc.h"
 
-#include <curl/curl.h>
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "child_proc.h"
 
 static const char *core_bin(void)
 {
@@ -28,24 +26,6 @@ static int copy_field(json_t *obj, const char *key, char *dst, size_t cap)
     return 0;
 }
 
-static int read_line(int fd, char *buf, size_t cap)
-{
-    size_t n = 0;
-    while (n + 1 < cap) {
-        char c;
-        ssize_t r = read(fd, &c, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        if (c == '\n')
-            break;
-        buf[n++] = c;
-    }
-    buf[n] = '\0';
-    return 0;
-}
-
 int relay_proc_start(relay_proc *rp, const char *const *extra_args)
 {
     const char *argv[32] = {core_bin(), "relay", "--port", "0", "--token",
@@ -55,38 +35,15 @@ int relay_proc_start(relay_proc *rp, const char *const *extra_args)
         argv[argc++] = extra_args[i];
     argv[argc] = NULL;
 
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
     memset(rp, 0, sizeof *rp);
-    rp->pid = fork();
-    if (rp->pid < 0)
+    json_t *j = child_proc_start(&rp->pid, argv, "relay_proc");
+    if (!j)
         return -1;
-    if (rp->pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execv(argv[0], (char *const *)argv);
-        fprintf(stderr, "relay_proc: exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    close(fds[1]);
-    char line[2048];
-    int rc = read_line(fds[0], line, sizeof line);
-    close(fds[0]);
-    if (rc != 0) {
-        fprintf(stderr, "relay_proc: %s exited before its startup line\n", argv[0]);
-        relay_proc_stop(rp);
-        return -1;
-    }
-    json_error_t jerr;
-    json_t *j = json_loads(line, 0, &jerr);
-    if (!j || copy_field(j, "relay_url", rp->relay_url, sizeof rp->relay_url) ||
+    if (copy_field(j, "relay_url", rp->relay_url, sizeof rp->relay_url) ||
         copy_field(j, "platform_url", rp->platform_url, sizeof rp->platform_url) ||
         copy_field(j, "control_url", rp->control_url, sizeof rp->control_url) ||
         copy_field(j, "token", rp->token, sizeof rp->token) ||
         copy_field(j, "api_key", rp->api_key, sizeof rp->api_key)) {
-        fprintf(stderr, "relay_proc: bad startup line: %s\n", line);
         json_decref(j);
         relay_proc_stop(rp);
         return -1;
@@ -97,61 +54,13 @@ int relay_proc_start(relay_proc *rp, const char *const *extra_args)
 
 int relay_proc_stop(relay_proc *rp)
 {
-    if (rp->pid <= 0)
-        return -1;
-    kill(rp->pid, SIGTERM);
-    int status = 0;
-    while (waitpid(rp->pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    rp->pid = 0;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-typedef struct buf {
-    char *data;
-    size_t len;
-} buf;
-
-static size_t on_body(char *p, size_t size, size_t n, void *payload)
-{
-    buf *b = payload;
-    char *grown = realloc(b->data, b->len + size * n + 1);
-    if (!grown)
-        return 0;
-    memcpy(grown + b->len, p, size * n);
-    b->data = grown;
-    b->len += size * n;
-    b->data[b->len] = '\0';
-    return size * n;
+    return child_proc_stop(&rp->pid);
 }
 
 int relay_proc_control(const relay_proc *rp, const char *method,
                        const char *path, const char *body, json_t **out)
 {
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", rp->control_url, path);
-    CURL *h = curl_easy_init();
-    if (!h)
-        return -1;
-    buf b = {NULL, 0};
-    struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
-    if (body)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    long status = -1;
-    if (curl_easy_perform(h) == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(h);
-    if (out)
-        *out = b.data ? json_loads(b.data, 0, NULL) : NULL;
-    free(b.data);
-    return (int)status;
+    return child_proc_http(rp->control_url, method, path, body, 10000L, out);
 }
 
 json_t *relay_proc_requests(const relay_proc *rp)
