@@ -50,7 +50,8 @@ ${CC:-cc} -Wall -Wextra -Werror $cflags -o "$work/quickstart" examples/c/quickst
 # (`pkg-config --static` would also pull their own private closure, and
 # Debian's libcurl.pc names archives Debian does not ship, as
 # packaging/packaging.mk notes) and Libs.private.
-static_libs="-L$lib -l:libcmdop.a $(pkg-config --libs $(pkg-config --print-requires-private cmdop)) -pthread -lm"
+libs_private=$(sed -n 's/^Libs\.private: //p' "$lib/pkgconfig/cmdop.pc")
+static_libs="-L$lib -l:libcmdop.a $(pkg-config --libs $(pkg-config --print-requires-private cmdop)) $libs_private"
 ${CC:-cc} -Wall -Wextra -Werror $cflags -o "$work/quickstart-static" \
   examples/c/quickstart.c $static_libs
 readelf -d "$work/quickstart" | grep -q 'NEEDED.*\[libcmdop\.so\.0\]' || fail "quickstart does not need libcmdop.so.0"
