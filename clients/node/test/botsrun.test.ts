@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { join, resolve } from "node:path";
-import type { Client } from "@cmdop/sdk";
+import { AuthError, type Client } from "@cmdop/sdk";
 import { control, M, relayPerFile, type Relay } from "./support.js";
 
 // The handle's type, as bots.run returns it.
@@ -132,6 +132,16 @@ for (const platform of ["telegram", "slack", "discord"]) {
     assert.equal(bot.closed, true);
   }));
 }
+
+test("telegram: stop() after the failure arrived rejects with it, every time", () => withFake("telegram", async (f) => {
+  const bot = await run(f, { token: "123:refused" });
+  await assert.rejects(async () => {
+    for await (const _ of bot.events()) void _; // ends with the failure: the core ended the handle
+  }, (e: any) => e instanceof AuthError && e.code === "auth");
+  assert.equal(bot.closed, true);
+  assert.equal(bot.status(), "failed");
+  for (let i = 0; i < 2; i++) await assert.rejects(bot.stop(), AuthError);
+}));
 
 test("telegram: an unknown user is refused and nothing reaches the machine", () => withFake("telegram", async (f) => {
   const bot = await run(f);

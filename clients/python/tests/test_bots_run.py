@@ -259,6 +259,19 @@ async def test_stop_drains_then_events_end(relay: Relay, client: cmdop.Client,
 
 
 @pytest.mark.parametrize("fake", ["telegram"], indirect=True)
+async def test_stop_after_the_failure_arrived_raises_it(relay: Relay, client: cmdop.Client,
+                                                       fake: Fake) -> None:
+    bot = await run(client, fake, token="123:refused")
+    with pytest.raises(cmdop.AuthError):
+        async for _ in bot.events():   # ends with the failure: the core ended the handle
+            pass
+    assert bot.closed and bot.status() == "failed"
+    for _ in range(2):  # every later method answers the same failure
+        with pytest.raises(cmdop.AuthError):
+            await bot.stop()
+
+
+@pytest.mark.parametrize("fake", ["telegram"], indirect=True)
 async def test_credentials_are_never_logged(relay: Relay, fake: Fake, tmp_path: Any,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "core.log"

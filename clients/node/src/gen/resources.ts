@@ -208,7 +208,13 @@ export class RunningBot {
 
   /** Stop taking messages, finish the asks in flight, then stop. */
   async stop(): Promise<void> {
-    if (this.ended || !this.post) return;
+    if (!this.post) return;
+    if (this.ended) {
+      // Ended already (its ERROR read before this call): a failure is the
+      // method's answer, the same as when the method races the end below.
+      if (this.failure !== undefined) throw this.failure;
+      return;
+    }
     try {
       expect(await this.t.unary({ case: "runningBotStopReq", value: { handle: this.post.id } }), "empty");
     } catch (e) {

@@ -466,7 +466,13 @@ class _Handle(Generic[_E]):
 
     async def _method(self, env: Envelope) -> None:
         """Runs a method (env's request arm with `handle` set here) on the open handle."""
-        if self._closed or self._proc is None:
+        if self._proc is None:
+            return
+        if self._closed:
+            # Ended already (its ERROR read before this call): a failure is
+            # the method's answer, the same as when the method races the end.
+            if self._end is not None:
+                raise self._end
             return
         try:
             await self._conn.unary(env)
