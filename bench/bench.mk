@@ -10,7 +10,7 @@ BENCH_BIN := $(BUILD)/bench/bin
 BENCH_NODE := $(BUILD)/bench/node
 BENCH_ONLY ?=
 BENCH_C := $(BENCH_BIN)/unary_cmdop $(BENCH_BIN)/unary_curl $(BENCH_BIN)/stream_cmdop \
-           $(BENCH_BIN)/stream_curl $(BENCH_BIN)/replay
+           $(BENCH_BIN)/stream_curl $(BENCH_BIN)/replay $(BENCH_BIN)/streams_load
 
 .PHONY: bench bench-smoke bench-deps bench-guard bench-guard-update
 
@@ -27,6 +27,11 @@ $(BENCH_BIN)/replay: bench/c/replay.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDFLAGS_SAN)
 
+# A bare load generator for concurrent paced streams (bench/README.md).
+$(BENCH_BIN)/streams_load: bench/c/streams_load.c bench/c/bench_c.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDFLAGS_SAN)
+
 # bench/node's pinned SSE parser, installed under $(BUILD) (never in the clone).
 $(BENCH_NODE)/node_modules/.ci-stamp: bench/node/package.json bench/node/package-lock.json
 	@mkdir -p $(BENCH_NODE)
@@ -39,12 +44,16 @@ bench-deps: $(BUILD)/cmdop-core $(BUILD)/libcmdop.a $(BENCH_C) python-venv node-
 # A run reads a snapshot taken right after the build: the core, the Python
 # package and the Node build copied under $(BENCH_SNAP), so an edit of the
 # tree during a run cannot mix versions (a client and a core from two IDLs).
+# The Python package is byte-compiled as a pip install of the wheel leaves it
+# (the official client's venv has its .pyc files; PYTHONDONTWRITEBYTECODE may
+# be set in the environment, so the workers would never write their own).
 BENCH_SNAP := $(BUILD)/bench/snap
 define bench_snapshot
 	@rm -rf $(BENCH_SNAP) && mkdir -p $(BENCH_SNAP)/python $(BENCH_SNAP)/node
 	@cp $(BUILD)/cmdop-core $(BENCH_SNAP)/cmdop-core
 	@cp -r $(PY_SRC)/cmdop $(BENCH_SNAP)/python/cmdop
 	@find $(BENCH_SNAP)/python -name __pycache__ -prune -exec rm -rf {} +
+	@$(PYTHON) -m compileall -q $(BENCH_SNAP)/python
 	@cp -r clients/node/dist clients/node/package.json $(BENCH_SNAP)/node/
 	@ln -s $(abspath clients/node/node_modules) $(BENCH_SNAP)/node/node_modules
 endef

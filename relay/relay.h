@@ -57,7 +57,7 @@ typedef struct relay_req {
 
 /*
  * Streamed bodies (the ask SSE route). The reader has libmicrohttpd's
- * content-reader contract: it runs on the daemon's one polling thread,
+ * content-reader contract: it runs on one of the daemon's polling threads,
  * without relay->lock, and must not block: it returns the number of bytes
  * put in buf, 0 after suspending the connection (MHD_suspend_connection;
  * whoever resumes it must know the connection), RELAY_STREAM_END after the

@@ -5,7 +5,7 @@
  *
  * Handlers run with relay->lock held and take registry->mu inside it; they
  * never block. Every agent is stepped by the one scheduler thread
- * (relay_ask_sched.c); the SSE readers run on the daemon's thread.
+ * (relay_ask_sched.c); the SSE readers run on the daemon's threads.
  */
 #include "relay_ask.h"
 

@@ -8,7 +8,7 @@
  *
  * Locks (always taken in this order, never the other way):
  *   relay->lock (the handlers)  ->  registry->mu  ->  stream->mu  ->  sched->mu
- * Readers run on the daemon's thread and take stream->mu (their release
+ * Readers run on the daemon's threads and take stream->mu (their release
  * registry->mu first); the scheduler takes stream->mu for a step and
  * sched->mu only for its heap. Counters are atomics.
  *
@@ -94,6 +94,8 @@ typedef struct ask_stream {
     /* --- the agent's own state: only the scheduler thread touches it --- */
     ask_agent_state ag;
     long long t0_ms, pin_deadline_ms;
+    long long pace_at;              /* when the paced frame now due was due;
+                                       0: the next one counts from now */
     char pin_challenge[40];         /* the challenge a denial names */
     char *text;                     /* the answer being streamed */
     size_t text_pos, words_per_delta;
@@ -168,6 +170,22 @@ long ask_ms_between(struct timespec a, struct timespec b);
 /* Monotonic milliseconds. */
 long long ask_now_ms(void);
 
+/* Stores a delta event ({"type": "event", "event_type": 1, "payload":
+ * {"delta": <n bytes of delta>}}) like ask_stream_emit, its data line
+ * written without jansson ("?" when the bytes are not UTF-8). */
+bool ask_stream_emit_delta(ask_stream *st, const char *delta, size_t n);
+/* Stores the done frame ({"type": "done", "success", "text", "error",
+ * "duration_ms"}) like ask_stream_emit, written without jansson when the
+ * strings are UTF-8. */
+bool ask_stream_emit_done(ask_stream *st, bool success, const char *text,
+                          const char *error, long long duration_ms);
+
+/* ---- JSON text (relay_ask_json.c) --------------------------------------- */
+/* Writes the n bytes at s as the inside of a JSON string (no quotes), as
+ * jansson's compact dump does, into out (room for 6 * n bytes). Returns the
+ * bytes written, or (size_t)-1 when s is not valid UTF-8. */
+size_t ask_json_escape(char *out, const char *s, size_t n);
+
 /* ---- the scheduler (relay_ask_sched.c) ----------------------------------- */
 /* Starts the scheduler thread. NULL when out of memory or no thread. */
 relay_ask_sched *relay_ask_sched_start(void);
@@ -184,9 +202,16 @@ void relay_ask_kick(relay_ask_sched *s, ask_stream *st);
 void relay_ask_wake_at(relay_ask_sched *s, ask_stream *st, long long at_ms);
 /* A heartbeat check of the stream's readers at at_ms. stream->mu held. */
 void relay_ask_heartbeat_at(relay_ask_sched *s, ask_stream *st, long long at_ms);
-/* Watches a suspending reader's socket for the client leaving
- * (stream->mu held; the reader is suspended from now on). */
+/* Watches a suspending reader's socket for the client leaving, from its
+ * first suspension until relay_ask_unwatch (stream->mu held; the reader is
+ * suspended from now on; a no-op when already watched). */
 void relay_ask_watch(relay_ask_sched *s, ask_sub *sub, cmdop__socket fd);
+/* Stops watching the reader's socket (stream->mu held, the socket still
+ * open: its response is ending or being released). */
+void relay_ask_unwatch(relay_ask_sched *s, ask_sub *sub);
+/* Hands a released reader (unlinked from its stream, unwatched) to the
+ * scheduler, which frees it; any thread, no stream lock needed. */
+void relay_ask_retire(relay_ask_sched *s, ask_sub *sub);
 /* Scheduler thread, stream->mu held: resumes every suspended reader of st
  * (all = false: only those whose heartbeat is due at now_ms; returns the
  * earliest heartbeat still pending, 0 none). */
@@ -207,7 +232,8 @@ struct ask_sub {
     bool ended;                     /* the terminal frame was handed out */
     bool dropped;                   /* the relay closed it (injected drop) */
     bool suspended;                 /* parked until the scheduler resumes it */
-    bool watched;                   /* fd in the scheduler's gone-watch */
+    bool watched;                   /* fd in the scheduler's gone-watch (kept
+                                       across suspensions until the end) */
     bool gone;                      /* the scheduler saw the client leave */
     unsigned generation;            /* st->generation when it started */
     long long last_out_ms;          /* when bytes were last handed out */

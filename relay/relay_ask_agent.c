@@ -16,9 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The event_type of a token delta. */
-#define ASK_EVENT_DELTA 1
-
 /* Frames one step may emit with pacing off before it yields to the others. */
 #define ASK_BATCH 256
 
@@ -38,9 +35,7 @@ static bool emit_done(ask_stream *st, bool success, const char *text,
 {
     if (st->ctl.empty_done_text)   /* test control: the text only in the deltas */
         text = "";
-    return ask_stream_emit(st, "done", json_pack(
-        "{s:b, s:s, s:s, s:I}", "success", success, "text", text, "error",
-        error, "duration_ms", (json_int_t)elapsed_ms(st)));
+    return ask_stream_emit_done(st, success, text, error, elapsed_ms(st));
 }
 
 /* rm <...>, sudo, shutdown: the plan needs a human's yes. */
@@ -67,8 +62,10 @@ static bool stalled(relay_ask_sched *s, ask_stream *st)
     if (due)
         st->stall_done = true;
     pthread_mutex_unlock(&st->mu);
-    if (due)
+    if (due) {
+        st->pace_at = 0;          /* the pacing starts again after it */
         relay_ask_wake_at(s, st, ask_now_ms() + st->ctl.stall_ms);
+    }
     return due;
 }
 
@@ -102,13 +99,25 @@ static bool start_text(ask_stream *st)
     return true;
 }
 
+/* The next paced wake: delay_ms after the time the frame just sent was due
+ * (not after now), so a late wake — a busy machine, thousands of streams —
+ * does not push every later frame back: frame k of a stream is due k x
+ * delay_ms after its start however late the ones before it went out. */
+static void pace(relay_ask_sched *s, ask_stream *st, long delay)
+{
+    long long base = st->pace_at ? st->pace_at : ask_now_ms();
+    st->pace_at = base + delay;
+    relay_ask_wake_at(s, st, st->pace_at);
+}
+
 /* AG_TEXT: one delta per wake (every delay_ms), then done. With pacing off,
  * up to ASK_BATCH deltas per step. */
 static void text_step(relay_ask_sched *s, ask_stream *st, bool first)
 {
     long delay = st->ctl.delay_ms;
     if (first && delay > 0) {     /* the pause before the first delta */
-        relay_ask_wake_at(s, st, ask_now_ms() + delay);
+        st->pace_at = 0;
+        pace(s, st, delay);
         return;
     }
     for (int n = 0; n < ASK_BATCH; n++) {
@@ -126,13 +135,9 @@ static void text_step(relay_ask_sched *s, ask_stream *st, bool first)
             p += strcspn(p, " ");
             p += strspn(p, " ");
         }
-        json_t *delta = json_stringn(start, (size_t)(p - start));
-        if (!delta)   /* not UTF-8 at this cut: keep the bytes readable */
-            delta = json_string("?");
         st->text_pos = (size_t)(p - st->text);
-        if (!ask_stream_emit(st, "event", json_pack(
-                "{s:i, s:{s:o}}", "event_type", ASK_EVENT_DELTA, "payload",
-                "delta", delta))) {
+        /* {"event_type": 1 (a token delta), "payload": {"delta": ...}} */
+        if (!ask_stream_emit_delta(st, start, (size_t)(p - start))) {
             ask_stream_finish(st);
             return;
         }
@@ -144,7 +149,7 @@ static void text_step(relay_ask_sched *s, ask_stream *st, bool first)
             return;
         }
         if (delay > 0) {
-            relay_ask_wake_at(s, st, ask_now_ms() + delay);
+            pace(s, st, delay);
             return;
         }
     }

@@ -4,7 +4,12 @@
  * from other threads (an answer, a cancel, a stop), and the resumption of
  * suspended readers. On Linux it also watches the sockets of suspended
  * readers with epoll, so a client that leaves a quiet stream is seen at
- * once; elsewhere it peeks at them every ASK_POLL_MS.
+ * once; elsewhere it peeks at them every ASK_POLL_MS. A reader's socket
+ * joins that epoll set at its first suspension and stays in it until the
+ * response ends (not an add and a delete per frame: those were two
+ * syscalls a frame), and a released reader's struct is freed by this
+ * thread between two epoll_waits, so an event already read for it never
+ * touches freed memory.
  *
  * Why one thread: a thread per stream (and per connection) capped the relay
  * far below 10,000 concurrent streams and cost a context switch per frame.
@@ -42,6 +47,7 @@ struct relay_ask_sched {
     size_t n, cap;
     bool stop;
     pthread_t thread;
+    ask_sub *dead;       /* released readers this thread frees (next_sub) */
 #ifdef ASK_EPOLL
     int ep, wake_fd;
 #endif
@@ -146,11 +152,7 @@ void relay_ask_heartbeat_at(relay_ask_sched *s, ask_stream *st, long long at_ms)
 
 static void resume_one(relay_ask_sched *s, ask_sub *sub)
 {
-#ifdef ASK_EPOLL
-    if (sub->watched)
-        epoll_ctl(s->ep, EPOLL_CTL_DEL, (int)sub->fd, NULL);
-#endif
-    sub->watched = false;
+    (void)s;
     sub->suspended = false;
     MHD_resume_connection(sub->conn);
 }
@@ -158,12 +160,53 @@ static void resume_one(relay_ask_sched *s, ask_sub *sub)
 void relay_ask_watch(relay_ask_sched *s, ask_sub *sub, cmdop__socket fd)
 {
 #ifdef ASK_EPOLL
-    if (fd == CMDOP__NO_SOCKET)
+    if (fd == CMDOP__NO_SOCKET || sub->watched)
         return;
-    struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = sub};
+    /* Only the client's half-close or a reset (EPOLLHUP and EPOLLERR come
+     * anyway): an SSE client sends nothing after its request, and bytes it
+     * did send must not wake this thread while the connection is busy. */
+    struct epoll_event ev = {.events = EPOLLRDHUP, .data.ptr = sub};
     sub->watched = epoll_ctl(s->ep, EPOLL_CTL_ADD, (int)fd, &ev) == 0;
 #else
     (void)s, (void)sub, (void)fd;
+#endif
+}
+
+void relay_ask_unwatch(relay_ask_sched *s, ask_sub *sub)
+{
+#ifdef ASK_EPOLL
+    /* The socket is still open here: libmicrohttpd releases a response
+     * before it closes the connection's socket. */
+    if (sub->watched)
+        epoll_ctl(s->ep, EPOLL_CTL_DEL, (int)sub->fd, NULL);
+#else
+    (void)s;
+#endif
+    sub->watched = false;
+}
+
+static void free_dead(ask_sub *d)
+{
+    while (d) {
+        ask_sub *next = d->next_sub;
+        ask_stream_unref(d->st);
+        free(d);
+        d = next;
+    }
+}
+
+void relay_ask_retire(relay_ask_sched *s, ask_sub *sub)
+{
+    ask_stream_ref(sub->st);   /* on_socket may still lock sub->st->mu */
+#ifdef ASK_EPOLL
+    pthread_mutex_lock(&s->mu);
+    sub->next_sub = s->dead;
+    s->dead = sub;
+    pthread_mutex_unlock(&s->mu);
+#else
+    (void)s;
+    sub->next_sub = NULL;
+    free_dead(sub);            /* no socket watch: nothing can refer to it */
 #endif
 }
 
@@ -215,21 +258,22 @@ static void run_entry(relay_ask_sched *s, ent e)
 }
 
 #ifdef ASK_EPOLL
-/* A suspended reader's socket became readable: the client left (EOF or a
- * reset), or sent bytes an SSE client never sends (then stop watching). */
+/* A reader's client half-closed or reset its socket: the client left. A
+ * suspended reader is resumed to end; a busy one sees `gone` at its next
+ * call. Either way the socket leaves the set (the event is level-triggered).
+ * sub may be released already (then unwatched): its struct lives until this
+ * thread frees it after the batch. */
 static void on_socket(relay_ask_sched *s, ask_sub *sub, uint32_t events)
 {
     ask_stream *st = sub->st;
     pthread_mutex_lock(&st->mu);
-    if (sub->suspended && sub->watched) {
+    if (sub->watched) {
         if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ||
-            cmdop__port_peer_closed(sub->fd)) {
+            cmdop__port_peer_closed(sub->fd))
             sub->gone = true;
+        relay_ask_unwatch(s, sub);
+        if (sub->gone && sub->suspended)
             resume_one(s, sub);
-        } else {
-            epoll_ctl(s->ep, EPOLL_CTL_DEL, (int)sub->fd, NULL);
-            sub->watched = false;
-        }
     }
     pthread_mutex_unlock(&st->mu);
 }
@@ -256,7 +300,12 @@ static void *sched_main(void *arg)
         }
         long long wait = s->n > 0 ? s->heap[0].at_ms - now : -1;
 #ifdef ASK_EPOLL
+        /* Every event for a reader released before now was handled in an
+         * earlier batch (its socket left the set before its release). */
+        ask_sub *dead = s->dead;
+        s->dead = NULL;
         pthread_mutex_unlock(&s->mu);
+        free_dead(dead);
         struct epoll_event evs[64];
         int n = epoll_wait(s->ep, evs, 64, wait > 60000 ? 60000 : (int)wait);
         for (int i = 0; i < n; i++) {
@@ -333,6 +382,7 @@ void relay_ask_sched_free(relay_ask_sched *s)
     for (size_t i = 0; i < s->n; i++)
         ask_stream_unref(s->heap[i].st);
     free(s->heap);
+    free_dead(s->dead);
 #ifdef ASK_EPOLL
     if (s->ep >= 0)
         close(s->ep);

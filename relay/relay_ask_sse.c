@@ -119,6 +119,8 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
     ssize_t rc = fill(sub, buf, max);
     if (rc > 0)
         sub->last_out_ms = ask_now_ms();
+    else if (rc < 0)   /* the response ends: stop watching its socket */
+        relay_ask_unwatch(sub->st->reg->sched, sub);
     pthread_mutex_unlock(&sub->st->mu);
     return rc;
 }
@@ -150,11 +152,13 @@ static void sse_release(void *cls)
         }
     if (--st->subscribers == 0)
         clock_gettime(CLOCK_MONOTONIC, &st->idle_since);
+    relay_ask_unwatch(reg->sched, sub);
     pthread_mutex_unlock(&st->mu);
     if (cancel)                     /* the agent and the other readers end */
         relay_ask_kick(reg->sched, st);
+    /* The scheduler frees it: an event it already read may name it. */
+    relay_ask_retire(reg->sched, sub);
     pthread_mutex_unlock(&reg->mu);
-    free(sub);
 }
 
 bool relay_ask_serve(relay_resp *out, ask_stream *st, void *conn,

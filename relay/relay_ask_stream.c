@@ -76,22 +76,43 @@ void ask_stream_unref(ask_stream *st)
         stream_free(st);
 }
 
-/* Appends one SSE frame with the next seq. mu held. */
-static bool append(ask_stream *st, const char *type, json_t *obj)
+/* Appends one SSE frame with the next seq, its data line `data` (dlen
+ * bytes of JSON without a newline). mu held. */
+static bool append_data(ask_stream *st, const char *type, const char *data,
+                        size_t dlen)
 {
-    if (st->n_frames >= ASK_MAX_FRAMES) {
-        json_decref(obj);
+    if (st->n_frames >= ASK_MAX_FRAMES)
         return false;
-    }
     if (st->n_frames == st->cap_frames) {
         size_t cap = st->cap_frames ? st->cap_frames * 2 : 64;
         char **f = realloc(st->frames, cap * sizeof *f);
-        if (!f) {
-            json_decref(obj);
+        if (!f)
             return false;
-        }
         st->frames = f, st->cap_frames = cap;
     }
+    char seq[24];
+    int sl = snprintf(seq, sizeof seq, ".%zu", st->n_frames + 1);
+    size_t il = strlen(st->id), tl = strlen(type);
+    char *text = malloc(il + (size_t)sl + tl + dlen + 32), *o = text;
+    if (!text)
+        return false;
+#define PUT(p, n) (memcpy(o, (p), (n)), o += (n))
+    PUT("id: ", 4);
+    PUT(st->id, il);
+    PUT(seq, (size_t)sl);
+    PUT("\nevent: ", 8);
+    PUT(type, tl);
+    PUT("\ndata: ", 7);
+    PUT(data, dlen);
+    PUT("\n\n", 3);   /* with the terminating NUL */
+#undef PUT
+    st->frames[st->n_frames++] = text;
+    return true;
+}
+
+/* Appends one SSE frame {"type": type, ...obj} (obj stolen). mu held. */
+static bool append(ask_stream *st, const char *type, json_t *obj)
+{
     /* "type" first, for a reader's eyes. */
     json_t *full = json_pack("{s:s}", "type", type);
     json_object_update(full, obj);
@@ -101,20 +122,38 @@ static bool append(ask_stream *st, const char *type, json_t *obj)
     json_decref(full);
     if (!data)
         return false;
-    size_t seq = st->n_frames + 1;
-    size_t n = strlen(st->id) + strlen(type) + strlen(data) + 64;
-    char *text = malloc(n);
-    if (text)
-        snprintf(text, n, "id: %s.%zu\nevent: %s\ndata: %s\n\n", st->id, seq,
-                 type, data);
+    bool ok = append_data(st, type, data, strlen(data));
     free(data);
-    if (!text)
-        return false;
-    st->frames[st->n_frames++] = text;
-    return true;
+    return ok;
 }
 
-bool ask_stream_emit(ask_stream *st, const char *type, json_t *obj)
+/* The delta event's data line: what append() makes of {"event_type": 1,
+ * "payload": {"delta": <delta>}}, byte for byte, without building JSON
+ * values (one per frame was most of a frame's cost in user space). NULL
+ * when out of memory. */
+static char *delta_data(const char *delta, size_t n, size_t *len)
+{
+    static const char head[] =
+        "{\"type\":\"event\",\"event_type\":1,\"payload\":{\"delta\":\"";
+    char *d = malloc(sizeof head + n * 6 + 4);
+    if (!d)
+        return NULL;
+    memcpy(d, head, sizeof head - 1);
+    size_t o = sizeof head - 1, k = ask_json_escape(d + o, delta, n);
+    if (k == (size_t)-1) {   /* not UTF-8 at this cut: keep it readable */
+        d[o] = '?';
+        k = 1;
+    }
+    o += k;
+    memcpy(d + o, "\"}}", 4);
+    *len = o + 3;
+    return d;
+}
+
+/* ask_stream_emit's work: obj (stolen) or, when NULL, the delta text of an
+ * "event" or the finished data line of another type (`delta`, `delta_len`). */
+static bool emit(ask_stream *st, const char *type, json_t *obj,
+                 const char *delta, size_t delta_len)
 {
     bool term = strcmp(type, "done") == 0 || strcmp(type, "error") == 0;
     pthread_mutex_lock(&st->mu);
@@ -135,16 +174,65 @@ bool ask_stream_emit(ask_stream *st, const char *type, json_t *obj)
         append(st, "event", json_pack("{s:i, s:{s:s, s:s}}", "event_type", 1, "payload",
                                       "delta", "", "text", "[empty delta]"));
     }
-    if (ok)
+    if (ok && obj) {
         ok = append(st, type, obj);
-    else
+    } else if (ok && strcmp(type, "event") == 0) {
+        size_t dl;
+        char *d = delta_data(delta, delta_len, &dl);
+        ok = d && append_data(st, type, d, dl);
+        free(d);
+    } else if (ok) {               /* a data line already written */
+        ok = append_data(st, type, delta, delta_len);
+    } else {
         json_decref(obj);
+    }
     if (ok && term) {
         st->terminal = true;
         atomic_fetch_add(&st->reg->completed, 1);
     }
     relay_ask_resume_subs(st->reg->sched, st, true, 0);
     pthread_mutex_unlock(&st->mu);
+    return ok;
+}
+
+bool ask_stream_emit(ask_stream *st, const char *type, json_t *obj)
+{
+    if (!obj && !(obj = json_object()))
+        return false;
+    return emit(st, type, obj, NULL, 0);
+}
+
+bool ask_stream_emit_delta(ask_stream *st, const char *delta, size_t n)
+{
+    return emit(st, "event", NULL, delta, n);
+}
+
+bool ask_stream_emit_done(ask_stream *st, bool success, const char *text,
+                          const char *error, long long duration_ms)
+{
+    size_t tl = strlen(text), el = strlen(error);
+    char *d = malloc(96 + 6 * (tl + el));
+    if (!d)
+        return false;
+    size_t o = (size_t)sprintf(d, "{\"type\":\"done\",\"success\":%s,\"text\":\"",
+                               success ? "true" : "false");
+    size_t k = ask_json_escape(d + o, text, tl);
+    if (k != (size_t)-1) {
+        o += k;
+        memcpy(d + o, "\",\"error\":\"", 11);
+        o += 11;
+        k = ask_json_escape(d + o, error, el);
+    }
+    if (k == (size_t)-1) {   /* not UTF-8: the frame jansson would make */
+        free(d);
+        return ask_stream_emit(st, "done", json_pack(
+            "{s:b, s:s, s:s, s:I}", "success", success, "text", text, "error",
+            error, "duration_ms", (json_int_t)duration_ms));
+    }
+    o += k;
+    o += (size_t)sprintf(d + o, "\",\"duration_ms\":%lld}", duration_ms);
+    bool ok = emit(st, "done", NULL, d, o);
+    free(d);
     return ok;
 }
 

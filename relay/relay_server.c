@@ -4,7 +4,8 @@
  * route with {} captures -> handler under the global lock -> response with a
  * fresh X-Request-Id.
  *
- * Threading: one libmicrohttpd polling thread (epoll on Linux) serves every
+ * Threading: libmicrohttpd polling threads (two with epoll on Linux, one
+ * with poll elsewhere: RELAY_THREADS) serve every
  * connection; a streamed response (relay_stream: the ask SSE route) never
  * blocks in its reader — it suspends its connection, and the ask scheduler
  * resumes it (relay_ask.h). Every handler, and every touch of the db or the
@@ -26,6 +27,14 @@
 /* Open connections at once (each ask stream holds one); the process's
  * RLIMIT_NOFILE is raised to match at startup (relay_main.c). */
 #define RELAY_MAX_CONNECTIONS 65536
+
+/* libmicrohttpd threads, each with its own epoll set and its own share of
+ * the connections (docs/performance.md "The local relay"). With 10,000
+ * paced streams one thread was the relay's bottleneck: it sends every
+ * frame, and at each resume it walks its whole list of suspended
+ * connections; two threads halve that walk and use both cores. Elsewhere
+ * (poll) one thread serves every connection. */
+#define RELAY_THREADS 2u
 
 /* A publish body carries up to 1 MiB of manifest plus JSON escaping. */
 #define RELAY_MAX_BODY (8u * 1024u * 1024u)
@@ -735,13 +744,16 @@ int relay_server_start(relay_server **out, const relay_options *opt,
         relay_server_stop(s);
         return -1;
     }
-    /* One polling thread for every connection (epoll where there is one),
-     * with suspend/resume for the streams: no thread per connection, so
-     * 10,000 concurrent streams are 10,000 sockets, not 10,000 threads. */
+    /* A fixed pool of polling threads (epoll where there is one), with
+     * suspend/resume for the streams: no thread per connection, so 10,000
+     * concurrent streams are 10,000 sockets, not 10,000 threads. */
     s->daemon = MHD_start_daemon(
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME,
         opt->port, NULL, NULL, on_request, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+#ifdef __linux__
+        MHD_OPTION_THREAD_POOL_SIZE, RELAY_THREADS,
+#endif
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)RELAY_MAX_CONNECTIONS,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)4096,
         /* Each connection's buffer pool; 16 KiB holds any request head (a

@@ -432,20 +432,38 @@ long relay_find_index(json_t *arr, const char *field, const char *value)
     return -1;
 }
 
+/* Random bytes for ids, fetched 4 KiB at a time: a request id and a stream
+ * id per ask made two getrandom calls an ask (and snprintf's formatting
+ * cost more than the rest of the id). */
+static pthread_mutex_t uuid_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char uuid_pool[4096];
+static size_t uuid_left;
+
 void relay_new_uuid(char buf[37])
 {
+    static const char hex[] = "0123456789abcdef";
     unsigned char b[16];
-    if (cmdop__port_random(b, sizeof b) != 0) {
-        for (size_t i = 0; i < sizeof b; i++)   /* never expected on Linux */
-            b[i] = (unsigned char)rand();
+    pthread_mutex_lock(&uuid_mu);
+    if (uuid_left < sizeof b) {
+        if (cmdop__port_random(uuid_pool, sizeof uuid_pool) != 0) {
+            for (size_t i = 0; i < sizeof uuid_pool; i++)   /* never expected */
+                uuid_pool[i] = (unsigned char)rand();
+        }
+        uuid_left = sizeof uuid_pool;
     }
+    memcpy(b, uuid_pool + sizeof uuid_pool - uuid_left, sizeof b);
+    uuid_left -= sizeof b;
+    pthread_mutex_unlock(&uuid_mu);
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);   /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
-    snprintf(buf, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-             "%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
-             b[10], b[11], b[12], b[13], b[14], b[15]);
+    size_t o = 0;
+    for (size_t i = 0; i < sizeof b; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            buf[o++] = '-';
+        buf[o++] = hex[b[i] >> 4];
+        buf[o++] = hex[b[i] & 15];
+    }
+    buf[o] = '\0';
 }
 
 void relay_time_after(char buf[32], long long seconds)
