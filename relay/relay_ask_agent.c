@@ -215,14 +215,15 @@ static void start(relay_ask_sched *s, ask_stream *st)
     char label[160];
     snprintf(label, sizeof label, "PIN for %s", st->machine_name);
     memcpy(st->pin_challenge, st->challenge, sizeof st->pin_challenge);
-    if (!ask_stream_emit(st, "pin_required", json_pack(
-            "{s:s, s:s}", "challenge_id", st->challenge, "label", label))) {
-        ask_stream_finish(st);
-        return;
-    }
+    /* The deadline is queued before the frame goes out: queued after it, its
+     * new agent_gen would make stale the kick of an answer that came back in
+     * between (relay_ask_sched.c), and the agent would sleep to the deadline. */
     st->ag = AG_PIN_WAIT;
     st->pin_deadline_ms = ask_now_ms() + st->ctl.pin_timeout_ms;
     relay_ask_wake_at(s, st, st->pin_deadline_ms);
+    if (!ask_stream_emit(st, "pin_required", json_pack(
+            "{s:s, s:s}", "challenge_id", st->challenge, "label", label)))
+        ask_stream_finish(st);
 }
 
 void relay_ask_agent_step(relay_ask_sched *s, ask_stream *st)

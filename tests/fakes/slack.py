@@ -34,6 +34,10 @@ class Slack(PlatformControl):
         self.env_seq = 0
         self.connections = 0
         self.backlog: list[dict[str, Any]] = []
+        # set by a drop with "hold_open": apps.connections.open waits on it,
+        # so the bot stays reconnecting until POST /_fake/release
+        self.open_gate: asyncio.Event | None = None
+        self.held = 0
 
     def state(self) -> dict[str, Any]:
         return {"connections": self.connections, "open_sockets": len(self.sockets),
@@ -42,6 +46,15 @@ class Slack(PlatformControl):
     def reset(self) -> None:
         self.acked.clear()
         self.unacked.clear()
+        self.release()
+
+    def release(self) -> int:
+        """Let the held apps.connections.open calls through; how many were held."""
+        gate, self.open_gate = self.open_gate, None
+        if gate is None:
+            return 0
+        gate.set()
+        return self.held
 
     def new_ts(self) -> str:
         self.ts_seq += 1
@@ -99,6 +112,9 @@ class Slack(PlatformControl):
 
     async def drop(self, body: dict[str, Any]) -> dict[str, Any]:
         mode = body.get("mode", "abort")
+        if body.get("hold_open") and self.open_gate is None:
+            self.open_gate = asyncio.Event()
+            self.held = 0
         for ws in list(self.sockets):
             if mode == "disconnect":
                 await ws.send_str(json.dumps({"type": "disconnect", "reason": "refresh_requested",
@@ -174,6 +190,11 @@ class Slack(PlatformControl):
         return res
 
     async def m_apps_connections_open(self, p: dict[str, Any]) -> web.Response:
+        gate = self.open_gate
+        if gate is not None:
+            self.held += 1
+            self.core.bump("open_held")
+            await gate.wait()
         ticket = f"t{self.core.new_id()}"
         self.tickets.add(ticket)
         ws_url = self.url.replace("http://", "ws://") + f"/link/?ticket={ticket}&app_id=A1"
@@ -248,6 +269,11 @@ def make_app(core: FakeCore, bot_token: str,
     core.routes(app, sl)
     app.router.add_post("/api/{method}", sl.api)
     app.router.add_get("/link/", sl.socket)
+
+    async def release(req: web.Request) -> web.Response:
+        return web.json_response({"ok": True, "held": sl.release()})
+
+    app.router.add_post("/_fake/release", release)
 
     async def started(url: str) -> None:
         sl.url = url

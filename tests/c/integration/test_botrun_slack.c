@@ -66,11 +66,16 @@ static const conv_platform slack = {
 
 static void drop_case(const char *mode)
 {
-    char body[64];
-    snprintf(body, sizeof body, "{\"mode\": \"%s\"}", mode);
+    /* The fake holds the next apps.connections.open until released: a
+     * reconnect takes milliseconds and status changes are not queued (next()
+     * says one happened, status() says the latest), so without the hold a
+     * test thread late to look would find the bot RUNNING again. */
+    char body[80];
+    snprintf(body, sizeof body, "{\"mode\": \"%s\", \"hold_open\": true}", mode);
     cmdop__bot *b = conv_bot_dropped(body);
     conv_events ev = {0};
     ck_assert(conv_wait_status(b, CMDOP_BOT_STATUS_RECONNECTING, &ev, 10000));
+    ck_assert_int_eq(chat_fake_call(&conv.fake, "POST", "/_fake/release", "{}", NULL), 200);
     ck_assert(conv_wait_status(b, CMDOP_BOT_STATUS_RUNNING, &ev, 10000));
     conv_echo(b, &ev, "still here");
     /* a new Socket Mode URL for the new connection */
