@@ -14,7 +14,7 @@ from .model import load_dir, model_hash
 from .render import render_all, write_all
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m generator")
     ap.add_argument("--idl", default="idl")
     ap.add_argument("--root", default=".", help="the repo root the files are placed under")

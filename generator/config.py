@@ -8,13 +8,18 @@ Node's `??` keeps it. The resolved values reach the core through its environment
 each in the option's first env var.
 """
 
+from typing import Any
+
+import jinja2
+
+from .ir import Model
 from .model import camel
 
 PY_TYPE = {"string": "str", "int32": "int"}
 TS_TYPE = {"string": "string", "int32": "number"}
 
 
-def _py_expr(o):
+def _py_expr(o: dict[str, Any]) -> str:
     """The Python expression resolving option `o` from its argument, its env vars
     (`_env`, in OPTIONS order) and its default (`_default`, OPTIONS)."""
     n = o["name"]
@@ -29,7 +34,7 @@ def _py_expr(o):
     return f'{src} or _default("{n}")'
 
 
-def _ts_expr(o):
+def _ts_expr(o: dict[str, Any]) -> str:
     """The TypeScript expression resolving option `o` from `o` (options), its env
     vars (`fromEnv`, in OPTIONS order) and its default (OPTIONS)."""
     name, n = camel(o["name"]), o["name"]
@@ -42,9 +47,10 @@ def _ts_expr(o):
     return f"strip({expr})" if o["strip_slash"] else expr
 
 
-def view(model):
+def view(model: Model) -> dict[str, Any]:
     opts = []
-    for o in model.get("client", []):
+    for option in model.client:
+        o = option.to_json()  # the view's own dict, extended below
         opts.append(dict(o, camel=camel(o["name"]), py_expr=_py_expr(o), ts_expr=_ts_expr(o),
                          py_type=PY_TYPE[o["type"]] + (" | None" if o["default"] is None else ""),
                          ts_type=TS_TYPE[o["type"]],
@@ -56,15 +62,15 @@ def view(model):
     # (model.client_options): that is how the two options of a plane are told apart.
     bound = {(o["plane"], "url" if o["strip_slash"] else "cred"): o["name"]
              for o in opts if o["plane"]}
-    planes = [dict(name=p["name"], url_option=bound.get((p["name"], "url")),
-                   cred_option=bound.get((p["name"], "cred")), auth_header=p["auth"]["header"],
-                   auth_prefix="Bearer " if p["auth"]["scheme"] == "bearer" else "")
-              for p in model.get("planes", [])]
-    status = [(lo, hi, e["code"]) for e in model.get("errors", []) for lo, hi in e["statuses"]]
+    planes = [dict(name=p.name, url_option=bound.get((p.name, "url")),
+                   cred_option=bound.get((p.name, "cred")), auth_header=p.auth.header,
+                   auth_prefix="Bearer " if p.auth.scheme == "bearer" else "")
+              for p in model.planes]
+    status = [(lo, hi, e.code) for e in model.errors for lo, hi in e.statuses]
     return dict(options=opts, env_vars=env_vars, planes=planes, status=status)
 
 
-def render(e, model, banner):
+def render(e: jinja2.Environment, model: Model, banner: str) -> dict[str, str]:
     v = dict(view(model), banner=banner)
     return {"python/cmdop/_config.py": e.get_template("python/_config.py.j2").render(v),
             "node/src/config.ts": e.get_template("node/config.ts.j2").render(v)}

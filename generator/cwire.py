@@ -1,29 +1,35 @@
 """C target: gen/c/src/wire_map.c, the tables that turn an HTTP answer (the
 hosted wire) into the model JSON every reader of libcmdop sees (the typed C
 records, the stdio envelope). See runtime/src/wire_map.h."""
+from typing import Any
+
+import jinja2
+
+from .ir import Enum, Model, Record
 from .model import snake
 
 
-def _needs(records, enums):
+def _needs(records: dict[str, Record],
+           enums: tuple[Enum, ...]) -> tuple[set[str], set[str]]:
     """Names of the records whose wire form differs from the model: a bare array,
     a flatten field, an enum field with wire aliases, or such a record inside."""
-    aliased = {e["name"] for e in enums if e["wire_aliases"]}
+    aliased = {e.name for e in enums if e.wire_aliases}
     need = set()
     changed = True
     while changed:
         changed = False
         for r in records.values():
-            if r["name"] in need:
+            if r.name in need:
                 continue
-            if r.get("wire_array") or any(
-                    f.get("flatten") or (f["type"] == "enum" and f["ref"] in aliased) or
-                    (f["type"] == "record" and f["ref"] in need) for f in r["fields"]):
-                need.add(r["name"])
+            if r.wire_array or any(
+                    f.flatten or (f.type == "enum" and f.ref in aliased) or
+                    (f.type == "record" and f.ref in need) for f in r.fields):
+                need.add(r.name)
                 changed = True
     return need, aliased
 
 
-def _lines(words, width=84):
+def _lines(words: list[str], width: int = 84) -> list[str]:
     """Words joined by spaces into lines of at most `width` characters."""
     out, cur = [], ""
     for w in words:
@@ -35,35 +41,35 @@ def _lines(words, width=84):
     return out + [cur] if cur else out
 
 
-def render(e, model):
-    records = {r["name"]: r for r in model["records"]}
-    need, aliased = _needs(records, model["enums"])
-    order = [r["name"] for r in model["records"] if r["name"] in need]  # IDL order
-    views = []
+def render(e: jinja2.Environment, model: Model) -> dict[str, str]:
+    records = {r.name: r for r in model.records}
+    need, aliased = _needs(records, model.enums)
+    order = [r.name for r in model.records if r.name in need]  # IDL order
+    views: list[dict[str, Any]] = []
     for name in order:
         r = records[name]
-        fields = []
-        for f in r["fields"]:
-            if f.get("flatten"):
-                sub = records[f["ref"]]
-                fields.append({"key": f["wire"], "kind": "CMDOP__WF_FLATTEN",
-                               "record": f["ref"] if f["ref"] in need else None,
-                               "key_lines": _lines([f'"{x["wire"]}",' for x in sub["fields"]]
+        fields: list[dict[str, Any]] = []
+        for f in r.fields:
+            if f.flatten and f.ref:
+                sub = records[f.ref]
+                fields.append({"key": f.wire, "kind": "CMDOP__WF_FLATTEN",
+                               "record": f.ref if f.ref in need else None,
+                               "key_lines": _lines([f'"{x.wire}",' for x in sub.fields]
                                                    + ["NULL,"]),
-                               "sym": snake(f["ref"])})
-            elif f["type"] == "enum" and f["ref"] in aliased:
-                fields.append({"key": f["wire"], "kind": "CMDOP__WF_ENUM",
-                               "enum": snake(f["ref"])})
-            elif f["type"] == "record" and f["ref"] in need:
-                fields.append({"key": f["wire"], "record": f["ref"],
-                               "kind": "CMDOP__WF_LIST" if f["repeated"] else "CMDOP__WF_RECORD"})
-        for f in fields:
-            f.setdefault("enum", None)
-            f.setdefault("record", None)
-        views.append({"name": name, "c": snake(name), "array": r.get("wire_array"),
+                               "sym": snake(f.ref)})
+            elif f.type == "enum" and f.ref in aliased:
+                fields.append({"key": f.wire, "kind": "CMDOP__WF_ENUM",
+                               "enum": snake(f.ref or "")})
+            elif f.type == "record" and f.ref in need:
+                fields.append({"key": f.wire, "record": f.ref,
+                               "kind": "CMDOP__WF_LIST" if f.repeated else "CMDOP__WF_RECORD"})
+        for wf in fields:
+            wf.setdefault("enum", None)
+            wf.setdefault("record", None)
+        views.append({"name": name, "c": snake(name), "array": r.wire_array,
                       "fields": fields})
-    used_enums = [x for x in model["enums"]
-                  if x["name"] in aliased and any(f.get("enum") == snake(x["name"])
+    used_enums = [x for x in model.enums
+                  if x.name in aliased and any(f.get("enum") == snake(x.name)
                                                    for v in views for f in v["fields"])]
     ctx = {"records": views, "enums": used_enums, "snake": snake}
     return {"c/src/wire_map.c": e.get_template("c/wire_map.c.j2").render(

@@ -4,7 +4,7 @@
 class IdlError(Exception):
     """One error at a position in an IDL file (line and column are 1-based)."""
 
-    def __init__(self, file, line, col, message):
+    def __init__(self, file: str, line: int, col: int, message: str) -> None:
         super().__init__(f"{file}:{line}:{col}: {message}")
         self.file = file
         self.line = line
@@ -17,11 +17,11 @@ class Pos:
 
     __slots__ = ("file", "line", "col")
 
-    def __init__(self, file, line, col):
+    def __init__(self, file: str, line: int, col: int) -> None:
         self.file, self.line, self.col = file, line, col
 
-    def error(self, message):
+    def error(self, message: str) -> IdlError:
         return IdlError(self.file, self.line, self.col, message)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"

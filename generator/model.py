@@ -1,5 +1,8 @@
-"""Raw declarations -> ONE validated, canonical model (plain JSON-able dicts).
+"""Raw declarations -> ONE validated, canonical model (ir.Model, frozen).
 
+The checks below assemble the model's JSON form (ir.py) from the parser's raw
+declarations; build() freezes it into the typed model once, at the end, and
+nothing changes it after that (the targets derive their own views).
 Every check raises IdlError at the position of the offending declaration.
 The model holds no positions and no file bytes, so its hash only changes when
 the meaning of the IDL changes (not with whitespace or comments).
@@ -9,9 +12,11 @@ import hashlib
 import json
 import os
 import re
+from typing import Any
 
-from .errors import IdlError
-from .parser import parse_text
+from .errors import IdlError, Pos
+from .ir import Model, Param, freeze, to_json
+from .parser import Raw, parse_text
 
 SCALARS = ("string", "int32", "int64", "double", "bool", "json")
 NUMERIC = ("int32", "int64", "double")
@@ -26,26 +31,31 @@ PATH_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 PRESENT_OFFSET = 1000
 
 
-def snake(name):
+def snake(name: str) -> str:
     """MachineSummary -> machine_summary."""
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
-def camel(name):
+def camel(name: str) -> str:
     """per_page -> perPage (the Node surface spelling)."""
     head, *rest = name.split("_")
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
 
 
-def presence(p):
+def presence(p: Param) -> tuple[str, int] | None:
     """The companion field (name, number) of an op param, or None: only optional
     `string[]` / `map<string,string>` params have one (runtime/src/stdio_map.h)."""
-    if p["type"] not in ("string_list", "string_map") or p["required"]:
+    return _presence(p.name, p.type, p.required, p.number)
+
+
+def _presence(name: str, ptype: str, required: bool, number: int) -> tuple[str, int] | None:
+    if ptype not in ("string_list", "string_map") or required:
         return None
-    return p["name"] + "_present", PRESENT_OFFSET + p["number"]
+    return name + "_present", PRESENT_OFFSET + number
 
 
-def implicit(ptype, enum, declared_optional, generated, explicit=False):
+def implicit(ptype: str, enum: str | None, declared_optional: bool, generated: str | None,
+             explicit: bool = False) -> bool:
     """Does an op param have proto3 implicit presence in the 1.1 stdio schema?
     Every scalar param does except those declared `?` without `generated(...)`
     and those marked `explicit_presence` (proto3 `optional` there; the mark is
@@ -59,19 +69,20 @@ def implicit(ptype, enum, declared_optional, generated, explicit=False):
     return not ((declared_optional and generated is None) or explicit)
 
 
-def pascal(name):
+def pascal(name: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in name.split("_"))
 
 
-def canonical_json(obj):
+def canonical_json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def model_hash(model):
-    return hashlib.sha256(canonical_json(model).encode("utf-8")).hexdigest()
+def model_hash(model: Model) -> str:
+    """The hash of the model's canonical JSON form (ir.to_json)."""
+    return hashlib.sha256(canonical_json(to_json(model)).encode("utf-8")).hexdigest()
 
 
-def load_dir(idl_dir):
+def load_dir(idl_dir: str) -> Model:
     """Parse every idl_dir/*.cmdop (sorted by file name) and build the model."""
     files = sorted(glob.glob(os.path.join(idl_dir, "*.cmdop")))
     if not files:
@@ -83,7 +94,7 @@ def load_dir(idl_dir):
     return build(sources)
 
 
-def build(sources):
+def build(sources: list[tuple[str, str]]) -> Model:
     """sources: [(filename, text)] in IDL order. Returns the canonical model."""
     decls = []
     for filename, text in sources:
@@ -95,18 +106,20 @@ def build(sources):
 
 
 class _Builder:
-    def __init__(self, decls):
+    def __init__(self, decls: list[Raw]) -> None:
         self.decls = decls
-        self.types = {}      # name -> raw decl (record, enum, union)
-        self.planes = {}
-        self.errors = {}
-        self.namespaces = {}
-        self.ops = {}        # "ns.op" -> raw op (with "ns")
-        self.client = None   # the one `client { option ... }` block, if any
-        self.handles = {}    # name -> raw handle decl
+        self.types: dict[str, Raw] = {}  # name -> raw decl (record, enum, union)
+        self.planes: dict[str, Raw] = {}
+        self.errors: dict[str, Raw] = {}
+        self.namespaces: dict[str, Raw] = {}
+        self.ops: dict[str, Raw] = {}  # "ns.op" -> raw op (with "ns")
+        self.client: Raw | None = None  # the one `client { option ... }` block, if any
+        self.handles: dict[str, Raw] = {}  # name -> raw handle decl
+        self.record_models: dict[str, Raw] = {}
+        self.handle_models: dict[str, Raw] = {}
 
     # ---- pass 1: names ----
-    def declare(self):
+    def declare(self) -> None:
         for d in self.decls:
             k = d["kind"]
             if k in ("record", "enum", "union"):
@@ -122,6 +135,8 @@ class _Builder:
                 self.client = d
             elif k == "error":
                 self._unique(self.errors, d, "error")
+            elif k == "c_code":
+                pass  # checked with the errors' c_codes (c_codes)
             elif k == "handle":
                 if d["name"] in self.types:
                     raise d["pos"].error(f"handle '{d['name']}' clashes with a type")
@@ -138,23 +153,24 @@ class _Builder:
                     self.ops[full] = op
 
     @staticmethod
-    def _unique(table, d, what):
+    def _unique(table: dict[str, Raw], d: Raw, what: str) -> None:
         if d["name"] in table:
             raise d["pos"].error(
                 f"duplicate {what} '{d['name']}' (first declared at {table[d['name']]['pos']})")
         table[d["name"]] = d
 
-    def run(self):
+    def run(self) -> Model:
         self.declare()
         kind = self.types.get("Kind")
         if kind is None or kind["kind"] != "enum":
             first = self.decls[0]["pos"] if self.decls else None
-            where = (first.file, 1, 1) if first else ("idl", 1, 1)
-            raise IdlError(*where, "the envelope needs an enum Kind (its field 2)")
+            raise IdlError(first.file if first else "idl", 1, 1,
+                           "the envelope needs an enum Kind (its field 2)")
         model = {
             "planes": [self.plane(d) for d in self.decls if d["kind"] == "plane"],
             "client": self.client_options(),
             "errors": [self.error(d) for d in self.decls if d["kind"] == "error"],
+            "c_codes": self.c_codes(),
             "enums": [self.enum(d) for d in self.decls if d["kind"] == "enum"],
             "records": [self.record(d) for d in self.decls if d["kind"] == "record"],
             "unions": [self.union(d) for d in self.decls if d["kind"] == "union"],
@@ -167,10 +183,12 @@ class _Builder:
         self.check_routes(model)
         self.resolve_scans(model)
         model["arms"] = self.arms(model)
-        return model
+        # the checks above assembled the model's JSON form; views get it typed
+        typed: Model = freeze(Model, model)
+        return typed
 
     # ---- planes and errors ----
-    def plane(self, d):
+    def plane(self, d: Raw) -> Raw:
         for name, pos in d["errors"]:
             self.error_ref(name, pos)
         if d["auth"] not in ("bearer", "header"):
@@ -181,14 +199,16 @@ class _Builder:
                 "validation_status": d["validation_status"],
                 "errors": [n for n, _ in d["errors"]]}
 
-    def client_options(self):
+    def client_options(self) -> list[Raw]:
         """The client's options in declaration order: {name, type, env (the vars in
         precedence order; the first is the one handed to the core), default,
         strip_slash, plane, doc}. A plane's base URL and credential must each be
         some option's, so every plane can be configured."""
         if self.client is None:
             return []
-        out, seen, bound = [], {}, {}
+        out: list[Raw] = []
+        seen: dict[str, Pos] = {}
+        bound: dict[tuple[str, str], str] = {}
         for o in self.client["options"]:
             if o["name"] in seen:
                 raise o["pos"].error(f"duplicate client option '{o['name']}' "
@@ -228,24 +248,46 @@ class _Builder:
                         f"client: no option takes plane {name}'s {part} (option NAME from {name}.{part})")
         return out
 
-    def error_ref(self, name, pos):
+    def error_ref(self, name: str, pos: Pos) -> str:
         if name not in self.errors:
             raise pos.error(f"unknown error '{name}'")
         return name
 
-    def error(self, d):
+    def error(self, d: Raw) -> Raw:
         if d["parent"] and d["parent"] != "CmdopError" and d["parent"] not in {
                 e["class"] for e in self.errors.values()}:
             raise d["pos"].error(f"error '{d['name']}': unknown parent class '{d['parent']}'")
         if not d["c_code"] or not d["class"]:
             raise d["pos"].error(f"error '{d['name']}' needs c_code and class")
-        return {"code": d["name"], "c_code": d["c_code"], "statuses": d["statuses"],
+        return {"code": d["name"], "c_code": d["c_code"],
+                "c_string": d["c_string"] or d["name"], "statuses": d["statuses"],
                 "class": d["class"], "parent": d["parent"], "retryable": d["retryable"],
                 "doc": d["doc"]}
 
+    def c_codes(self) -> list[Raw]:
+        """libcmdop's codes that are no error class (`c_code NAME "string"`), in IDL
+        order. Each C code is named once, here or by an error."""
+        seen: dict[str, Pos] = {}
+        out: list[Raw] = []
+        for d in self.decls:
+            if d["kind"] not in ("error", "c_code"):
+                continue
+            c = d["c_code"] if d["kind"] == "error" else d["name"]
+            if c is None:
+                continue
+            if c in seen:
+                raise d["pos"].error(f"{c} is already named (at {seen[c]})")
+            seen[c] = d["pos"]
+            if d["kind"] == "c_code":
+                out.append({"c_code": c, "string": d["string"]})
+        return out
+
     # ---- types ----
-    def enum(self, d):
-        names, numbers, wires, values = {}, {}, {}, []
+    def enum(self, d: Raw) -> Raw:
+        names: dict[str, Raw] = {}
+        numbers: dict[int, Raw] = {}
+        wires: dict[str, Raw] = {}
+        values: list[Raw] = []
         for v in d["values"]:
             for table, key, what in ((names, v["name"], "value"), (numbers, v["number"], "number")):
                 if key in table:
@@ -266,7 +308,7 @@ class _Builder:
         # string; a value sends `sends` (default: its surface string) and decodes
         # from `accepts` plus its own surface string. One wire string decodes to
         # one value only.
-        decoded = {}
+        decoded: dict[str, str] = {}
         for v, raw in zip(values, d["values"]):
             if (v["sends"] or v["accepts"]) and v["number"] == 0:
                 raise raw["pos"].error(f"enum {d['name']}: the zero value has no wire string")
@@ -289,7 +331,7 @@ class _Builder:
         return {"name": d["name"], "area": d["area"], "c_name": snake(d["name"]), "values": values,
                 "wire_aliases": wire_aliases}
 
-    def type_ref(self, t, where):
+    def type_ref(self, t: Raw, where: str) -> Raw:
         """Resolve a parsed type into {type, ref, repeated}."""
         name = t["name"]
         if t["kind"] == "map":
@@ -307,8 +349,10 @@ class _Builder:
             raise t["pos"].error(f"{where}: lists of {out['type']} are not supported")
         return out
 
-    def record(self, d):
-        names, numbers, fields = {}, {}, []
+    def record(self, d: Raw) -> Raw:
+        names: dict[str, Raw] = {}
+        numbers: dict[int, Raw] = {}
+        fields: list[Raw] = []
         for f in d["fields"]:
             if f["name"] in names:
                 raise f["pos"].error(f"record {d['name']}: duplicate field '{f['name']}'")
@@ -340,7 +384,7 @@ class _Builder:
         return {"name": d["name"], "alias": d["alias"], "area": d["area"],
                 "c_name": snake(d["name"]), "wire_array": d["array"], "fields": fields}
 
-    def union(self, d):
+    def union(self, d: Raw) -> Raw:
         names, numbers, arms = set(), set(), []
         for a in d["arms"]:
             if a["name"] in names or a["number"] in numbers:
@@ -369,7 +413,7 @@ class _Builder:
                 "tag": d["tag"], "arms": arms, "unknown": unknown}
 
     # ---- namespaces and ops ----
-    def namespace(self, d):
+    def namespace(self, d: Raw) -> Raw:
         if d["plane"] not in self.planes:
             raise d["plane_pos"].error(f"unknown plane '{d['plane']}'")
         ops = [self.op(d, o) for o in d["ops"]]
@@ -383,7 +427,7 @@ class _Builder:
         return {"name": d["name"], "plane": d["plane"], "area": d["area"],
                 "c_name": d["name"].replace(".", "_"), "ops": ops}
 
-    def op(self, ns, raw):
+    def op(self, ns: Raw, raw: Raw) -> Raw:
         full = raw["full"]
         route = raw["route"]
         res = raw["result"]
@@ -466,8 +510,10 @@ class _Builder:
         op["call"] = self.calls(raw, op)
         return op
 
-    def params(self, raw, op):
-        names, numbers, out = {}, {}, []
+    def params(self, raw: Raw, op: Raw) -> list[Raw]:
+        names: dict[str, Raw] = {}
+        numbers: dict[int, Raw] = {}
+        out: list[Raw] = []
         for p in raw["params"]:
             where = f"op {op['full_name']}: param '{p['name']}'"
             if p["name"] in names:
@@ -484,13 +530,13 @@ class _Builder:
             out.append(self.param(p, t, where, op))
         taken = {q["name"] for q in out}
         for q, raw_p in zip(out, raw["params"]):
-            pres = presence(q)
+            pres = _presence(q["name"], q["type"], q["required"], q["number"])
             if pres and pres[0] in taken:
                 raise raw_p["pos"].error(f"op {op['full_name']}: param '{pres[0]}' clashes with "
                                          f"the presence companion of '{q['name']}'")
         return out
 
-    def param(self, p, t, where, op):
+    def param(self, p: Raw, t: Raw, where: str, op: Raw) -> Raw:
         kind = t["type"]
         enum_values = None
         if kind == "record" or kind == "union" or kind == "json":
@@ -548,7 +594,7 @@ class _Builder:
         if kind == "enum" and t["type"] == "enum":
             sends = {v["wire"] or v["name"].lower(): v["sends"]
                      for v in self.types[t["ref"]]["values"] if v["sends"]}
-            out["enum_sends"] = [sends.get(v, v) for v in enum_values] if sends else None
+            out["enum_sends"] = [sends.get(v, v) for v in enum_values or ()] if sends else None
         else:
             out["enum_sends"] = None
         if p.get("explicit") and ptype in ("string_list", "string_map"):
@@ -560,12 +606,12 @@ class _Builder:
             self.check_default(p, out, where)
         return out
 
-    def enum_model(self, name):
+    def enum_model(self, name: str) -> Raw:
         d = self.types[name]
         return {"values": [{"wire": v["wire"] if v["wire"] is not None or v["number"] == 0
                             else v["name"].lower()} for v in d["values"]]}
 
-    def check_default(self, p, out, where):
+    def check_default(self, p: Raw, out: Raw, where: str) -> None:
         v, pos, t = p["default"], p["default_pos"], out["type"]
         ok = {
             "string": isinstance(v, str), "enum": isinstance(v, str),
@@ -595,7 +641,7 @@ class _Builder:
             if out["pattern"] and not re.fullmatch(out["pattern"], v):
                 raise pos.error(f"{where}: default {json.dumps(v)} does not match its pattern")
 
-    def check_path(self, raw, op):
+    def check_path(self, raw: Raw, op: Raw) -> None:
         if op["kind"] == "local":
             for p in raw["params"]:
                 if p["in"] != "local":
@@ -621,7 +667,7 @@ class _Builder:
                     f"op {op['full_name']}: path param '{p['name']}' is missing from the "
                     f"path template \"{op['path']}\"")
 
-    def unwrap(self, raw, op):
+    def unwrap(self, raw: Raw, op: Raw) -> str | None:
         if not raw["unwrap"]:
             return None
         name, pos = raw["unwrap"]
@@ -630,9 +676,9 @@ class _Builder:
         fields = {f["name"]: f for f in self.record_models[op["result"]]["fields"]}
         if name not in fields:
             raise pos.error(f"op {op['full_name']}: {op['result']} has no field '{name}'")
-        return name
+        return str(name)
 
-    def paginate(self, raw, op):
+    def paginate(self, raw: Raw, op: Raw) -> Raw | None:
         pg = raw["paginate"]
         if not pg:
             return None
@@ -652,7 +698,7 @@ class _Builder:
                        "resp_total": "count", "resp_has_next": "has_next",
                        "resp_next_page": "next_page"},
         }[style]
-        keys = {"req_cursor": None, "req_offset": None, "req_page": None, "req_size": None,
+        keys: dict[str, str | None] = {"req_cursor": None, "req_offset": None, "req_page": None, "req_size": None,
                 "resp_items": None, "resp_next_cursor": None, "resp_has_more": None,
                 "resp_total": None, "resp_has_next": None, "resp_next_page": None,
                 "resp_page": None, "resp_per_page": None, "resp_has_prev": None,
@@ -690,7 +736,7 @@ class _Builder:
         return dict(style=style, iter=pg["iter"], pages=pg["pages"], item_type=items["ref"],
                     emulated=emulated, **keys)
 
-    def op_errors(self, raw, op):
+    def op_errors(self, raw: Raw, op: Raw) -> list[str]:
         out = [n for n, _ in self.planes[op["plane"]]["errors"]]
         for name, pos in raw["errors"]:
             self.error_ref(name, pos)
@@ -704,7 +750,7 @@ class _Builder:
             out.append("not_found")
         return out
 
-    def channels(self, raw, op):
+    def channels(self, raw: Raw, op: Raw) -> list[Raw]:
         out = []
         for c in raw["channels"]:
             if op["kind"] != "stream":
@@ -735,7 +781,7 @@ class _Builder:
                                    f"the stream")
         return out
 
-    def stream_facts(self, raw, op):
+    def stream_facts(self, raw: Raw, op: Raw) -> Raw | None:
         """How a stream op's frames drive the stream (docs/idl.md "Streams"):
         `ends` the arm that ends it (yielded last), `fails` the arm that ends it
         with an error (its `code` mapped to the IDL errors in `map`, any other
@@ -748,7 +794,7 @@ class _Builder:
         union = self.types[op["result"]]
         arms = {a["name"]: a for a in union["arms"]}
 
-        def arm_ref(name, pos):
+        def arm_ref(name: str, pos: Pos) -> Raw:
             if name not in arms:
                 raise pos.error(f"op {op['full_name']}: '{name}' is not an arm of {op['result']}")
             return self.record_models[arms[name]["type"]["name"]]
@@ -798,7 +844,7 @@ class _Builder:
         return {"ends": ends, "fails": fails, "collect": collect,
                 "idle_seconds": idle[0] if idle else None}
 
-    def envelope(self, raw, op):
+    def envelope(self, raw: Raw, op: Raw) -> Raw:
         e = raw["envelope"]
         if e is None:
             raise raw["pos"].error(f"op {op['full_name']}: missing 'envelope' arm numbers")
@@ -824,7 +870,7 @@ class _Builder:
                 "page": self.envelope_page(raw, op),
                 "_pos": e["pos"]}
 
-    def envelope_page(self, raw, op):
+    def envelope_page(self, raw: Raw, op: Raw) -> Raw | None:
         """`envelope_page OffsetPage @N`: the op's offset-pagination params (page,
         per_page) travel in the request message as ONE message field named like
         the page param, {offset = (page-1)*per_page, per_page} (the 1.1 schema);
@@ -855,7 +901,7 @@ class _Builder:
                 "page": pg["req_page"], "per_page": pg["req_size"],
                 "offset_field": pg["req_offset"], "per_page_field": pg["req_size"]}
 
-    def calls(self, raw, op):
+    def calls(self, raw: Raw, op: Raw) -> Raw:
         params = op["params"]
         positional = [p["name"] for p in params if p["in"] in ("path", "arg")]
         py_default = positional + [p["name"] for p in params
@@ -921,7 +967,7 @@ class _Builder:
         return out
 
     @staticmethod
-    def slot_param(op, name, pos, seen):
+    def slot_param(op: Raw, name: str, pos: Pos, seen: set[str]) -> None:
         if name not in {p["name"] for p in op["params"]}:
             raise pos.error(f"op {op['full_name']}: call shape names unknown param '{name}'")
         if name in seen:
@@ -929,8 +975,8 @@ class _Builder:
         seen.add(name)
 
     # ---- whole-model checks ----
-    def check_routes(self, model):
-        seen = {}
+    def check_routes(self, model: Raw) -> None:
+        seen: dict[tuple[str, str, str], tuple[str, Pos]] = {}
         for ns in model["namespaces"]:
             for op, raw in zip(ns["ops"], self.namespaces[ns["name"]]["ops"]):
                 if op["method"] is None:
@@ -944,7 +990,7 @@ class _Builder:
                         f"with {first} ({first_pos})")
                 seen[key] = (op["full_name"], raw["route"]["pos"])
 
-    def resolve_scans(self, model):
+    def resolve_scans(self, model: Raw) -> None:
         ops = {op["full_name"]: op for ns in model["namespaces"] for op in ns["ops"]}
         for op in ops.values():
             sc = op["scan"]
@@ -963,9 +1009,10 @@ class _Builder:
             if op["result"] != item["name"]:
                 raise pos.error(f"op {op['full_name']}: result must be {item['name']}")
 
-    def handle(self, d):
+    def handle(self, d: Raw) -> Raw:
         """A handle (docs/idl.md "handle"): the events union it yields, the state it
-        pushes, its methods (params `local`, result void for now)."""
+        pushes, its methods (params `local`, validated as a local op's; result a
+        record or void)."""
         name = d["name"]
         ev = d["events"]
         if ev is None:
@@ -992,35 +1039,65 @@ class _Builder:
                 raise m["pos"].error(f"handle {name}: duplicate method '{m['name']}'")
             seen.add(m["name"])
             where = f"handle {name}: method {m['name']}"
-            if m["result"]["kind"] != "void":
-                raise m["result"]["pos"].error(f"{where}: only `-> void` methods are supported")
-            if m["params"]:
-                raise m["params"][0]["pos"].error(f"{where}: method params are not supported yet")
+            res = m["result"]
+            if res["kind"] not in ("void", "record"):
+                raise res["pos"].error(f"{where}: a method returns `void` or a record")
+            result = None
+            if res["kind"] == "record":
+                t = self.types.get(res["name"])
+                if t is None or t["kind"] != "record":
+                    raise res["pos"].error(f"{where}: unknown record '{res['name']}'")
+                result = res["name"]
+            # params as a local op's (never sent anywhere; the core validates them
+            # before the engine sees them); field 1 of the request is the handle
+            fake_op["full_name"] = f"{name}.{m['name']}"
+            for p in m["params"]:
+                if p["in"] != "local":
+                    raise p["pos"].error(f"{where}: a method's params are `local`")
+                if p["number"] == 1:
+                    raise p["pos"].error(f"{where}: param field 1 is the handle (use @2 and up)")
+            params = self.params(m, fake_op)
             e = m["envelope"]
             if e is None:
                 raise m["pos"].error(f"{where}: missing 'envelope' arm numbers")
-            if e["resp"] != EMPTY_ARM:
+            if result is None and e["resp"] != EMPTY_ARM:
                 raise e["pos"].error(f"{where}: a void method answers with the empty arm "
                                      f"@{EMPTY_ARM}")
+            if result is not None and e["resp"] == EMPTY_ARM:
+                raise e["pos"].error(f"{where}: a method returning {result} answers with "
+                                     f"its own arm, not the empty arm @{EMPTY_ARM}")
             req_msg = pascal(re.sub(r"_req$", "", e["req_name"])) + "Request"
             methods.append({"name": m["name"], "doc": m["doc"], "c_name": snake(name) + "_" +
-                            m["name"], "node_name": camel(m["name"]), "params": [],
-                            "result": None,
+                            m["name"], "node_name": camel(m["name"]), "params": params,
+                            "result": result,
                             "envelope": {"request": {"number": e["req"], "name": e["req_name"],
                                                      "message": req_msg},
                                          "response": {"number": e["resp"],
-                                                      "name": e["resp_name"], "message": "Empty"},
+                                                      "name": e["resp_name"],
+                                                      "message": result or "Empty"},
                                          "_pos": e["pos"]}})
         del fake_op
+        close = None
+        if d["close"]:
+            close, cpos = d["close"][0]
+            if len(d["close"]) > 1:
+                raise d["close"][1][1].error(f"handle {name}: a second `close`")
+            m = next((x for x in d["methods"] if x["name"] == close), None)
+            if m is None:
+                raise cpos.error(f"handle {name}: `close {close}` names no method of it")
+            if m["params"] or m["result"]["kind"] != "void":
+                raise cpos.error(f"handle {name}: `close {close}` needs a method with no "
+                                 f"params that returns void")
         return {"name": name, "area": d["area"], "c_name": snake(name), "doc": d["doc"],
+                "close": close,
                 "events": {"union": ev["union"], "arm": {"name": ev["arm"],
                                                          "number": ev["number"]}},
                 "state": state, "state_message": name + "State" if state else None,
                 "methods": methods, "_pos": d["pos"]}
 
-    def check_handles(self, model):
+    def check_handles(self, model: Raw) -> None:
         """Every handle is returned by exactly one local op."""
-        by = {}
+        by: dict[str, str] = {}
         for ns in model["namespaces"]:
             for op in ns["ops"]:
                 if op["handle"]:
@@ -1033,10 +1110,10 @@ class _Builder:
                 raise h["_pos"].error(f"handle {h['name']}: no `local` op returns it")
             h["op"] = by[h["name"]]
 
-    def arms(self, model):
-        arms = {}
+    def arms(self, model: Raw) -> list[Raw]:
+        arms: dict[int, Raw] = {}
 
-        def add(number, name, message, pos):
+        def add(number: int, name: str, message: str, pos: Pos) -> None:
             for other in arms.values():
                 if other["name"] == name and other["number"] != number:
                     raise pos.error(f"envelope arm '{name}' already has number {other['number']}")
@@ -1076,5 +1153,5 @@ class _Builder:
         return [arms[k] for k in sorted(arms)]
 
 
-def _bounds(lo, hi):
+def _bounds(lo: int | float | None, hi: int | float | None) -> str:
     return f"{'' if lo is None else lo}..{'' if hi is None else hi}"

@@ -53,7 +53,7 @@ def test_every_plane_env_var_is_rendered(model, files):
 
 
 def test_options_follow_the_client_block(model):
-    assert [(o["name"], o["env"], o["default"]) for o in model["client"]] == [
+    assert [(o.name, list(o.env), o.default) for o in model.client] == [
         ("token", ["CMDOP_TOKEN", "CMDOP_API_KEY"], None),
         ("base_url", ["CMDOP_BASE_URL"], None),  # no default relay URL (1.1.1)
         ("api_base_url", ["CMDOP_API_BASE_URL"], "https://api.cmdop.com"),
@@ -146,7 +146,7 @@ def _fails(client, message):
 
 def test_a_small_idl_renders_its_own_vars():
     m = build([("p.cmdop", PLANES), ("c.cmdop", CLIENT)])
-    assert [o["env"] for o in m["client"]] == [["R_TOKEN", "P_KEY"], ["R_URL"], ["P_URL"],
+    assert [list(o.env) for o in m.client] == [["R_TOKEN", "P_KEY"], ["R_URL"], ["P_URL"],
                                                ["P_KEY"], ["T_MS"]]
 
 

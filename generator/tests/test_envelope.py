@@ -72,7 +72,7 @@ def test_explicit_presence_is_the_official_p3opt_set(model):
             seen.add(msg)
             # enums, lists and maps carry no default either way (absent = not passed)
             # (an envelope_page op's page/per_page travel inside OffsetPage)
-            ep = op["envelope"].get("page")
+            ep = op.envelope.page
             scalars = [p for p in op["params"]
                        if p["type"] not in ("string_list", "string_map")
                        and not (p["type"] == "enum" and p["enum"])
@@ -156,7 +156,7 @@ def test_envelope_page_model_and_clients():
     from generator.render import render_all
     m = build([("base.cmdop", BASE), ("t.cmdop", LIST)])
     op = m["namespaces"][-1]["ops"][0]
-    assert op["envelope"]["page"] == {
+    assert op.envelope.page.to_json() == {
         "number": 2, "message": "OffsetPage", "field": "page", "page": "page",
         "per_page": "per_page", "offset_field": "offset", "per_page_field": "per_page"}
     files = render_all(m)

@@ -1,4 +1,5 @@
 """The generator's parser, validation and rendering (python -m pytest -q generator/tests)."""
+import glob
 import json
 import os
 import re
@@ -269,7 +270,7 @@ def test_real_idl_specifics(real):
     assert ops["fleets.get"]["kind"] == "scan" and ops["fleets.get"]["scan"]["list"] == "fleets.list"
     assert ops["tunnels.sessions"]["unwrap"] == "items"
     assert ops["machines.active_session"]["unwrap"] == "agent_session_id"
-    assert ops["skills.publish"]["empty"] == {"status": 202, "result": {"status": "accepted"}}
+    assert ops["skills.publish"].empty.to_json() == {"status": 202, "result": {"status": "accepted"}}
     assert ops["schedules.runs"]["paginate"]["iter"] == "iter_runs"
     assert ops["machines.ask"]["kind"] == "stream"
     assert [c["name"] for c in ops["machines.ask"]["channels"]] == ["pin", "confirm"]
@@ -444,10 +445,36 @@ def test_mini_stream_idl_c_compiles(tmp_path):
         path.write_text(text)
     cflags = subprocess.run(["pkg-config", "--cflags", "jansson"], capture_output=True,
                             text=True).stdout.split()
-    for src in ("types.c", "types_json.c", "ops.c", "op_table.c", "streams.c"):
+    for src in ("types.c", "types_json.c", "ops.c", "op_table.c", "streams.c", "error_codes.c"):
         proc = subprocess.run(
             ["cc", *CC_FLAGS, "-I", os.path.join(ROOT, "runtime/include"),
              "-I", str(tmp_path / "c/include"), "-I", os.path.join(ROOT, "runtime/src"),
              "-I", str(tmp_path / "c/src"), *cflags, "-c", str(tmp_path / "c/src" / src),
              "-o", str(tmp_path / (src + ".o"))], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
+
+
+def test_the_c_code_table_comes_from_the_idl():
+    """gen/c/src/error_codes.c: every IDL error under its libcmdop code (its
+    name, or the string after its `c_code`), then the `c_code` declarations;
+    a string two codes share parses to the first (the error's)."""
+    m = load_dir(os.path.join(ROOT, "idl"))
+    table = render_all(m)["c/src/error_codes.c"]
+    rows = re.findall(r'^    \{(CMDOP_[A-Z]+), "([a-z_]+)"\},$', table, re.M)
+    want = [(e.c_code, e.c_string) for e in m.errors] + [(c.c_code, c.string)
+                                                        for c in m.c_codes]
+    assert rows == want
+    assert ("CMDOP_EAGENT", "agent_error") in rows and ("CMDOP_ETIMEOUT", "timeout") in rows
+    assert rows.index(("CMDOP_EINTERNAL", "internal")) < rows.index(("CMDOP_ENOMEM", "internal"))
+    assert len({c for c, _ in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("extra, message", [
+    ('c_code CMDOP_ETIMEOUT "late"\n', "CMDOP_ETIMEOUT is already named"),
+    ('c_code CMDOP_OK "fine"\n', "CMDOP_OK is already named"),
+])
+def test_a_c_code_is_named_once(extra, message):
+    src = [(p, open(p, encoding="utf-8").read())
+           for p in sorted(glob.glob(os.path.join(ROOT, "idl", "*.cmdop")))]
+    with pytest.raises(IdlError, match=message):
+        build(src + [("zz.cmdop", extra)])

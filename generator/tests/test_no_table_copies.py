@@ -57,7 +57,7 @@ def idl_facts():
         if isinstance(o["default"], str):
             strings.add(o["default"])
     for p in m["planes"]:
-        strings.update(p["auth"]["env"] + [p["auth"]["header"], p["base_url_env"]])
+        strings.update([*p.auth.env, p.auth.header, p.base_url_env])
         if p["base_url"]:
             strings.add(p["base_url"])
         if p["auth"]["scheme"] == "bearer":

@@ -1,5 +1,6 @@
 /*
- * error.c — the thread's last error (cmdop/error.h) and the code table.
+ * error.c — the thread's last error (cmdop/error.h). The code <-> string
+ * table is generated from the IDL (gen/c/src/error_codes.c).
  *
  * Storage is a heap block per thread behind a pthread key, so the strings of
  * a thread's last error are freed when that thread exits (a plain
@@ -64,53 +65,6 @@ static tls_error *tls_get(bool create)
         }
     }
     return e;
-}
-
-static const struct {
-    int code;
-    const char *str;
-} k_codes[] = {
-    {CMDOP_OK, "ok"},
-    {CMDOP_EAUTH, "auth"},
-    {CMDOP_EPERMISSION, "permission"},
-    {CMDOP_ENOTFOUND, "not_found"},
-    {CMDOP_ECONFLICT, "conflict"},
-    {CMDOP_EVALIDATION, "validation"},
-    {CMDOP_ERATELIMIT, "rate_limit"},
-    {CMDOP_ESERVER, "server"},
-    {CMDOP_ECONNECTION, "connection"},
-    {CMDOP_ETIMEOUT, "timeout"},
-    {CMDOP_EUNAVAILABLE, "unavailable"},
-    {CMDOP_EINTERNAL, "internal"},
-    {CMDOP_ENOMEM, "internal"},
-    {CMDOP_EINVALID, "invalid_argument"},
-    {CMDOP_ECANCELLED, "cancelled"},
-    {CMDOP_EPINDENIED, "pin_denied"},
-    {CMDOP_EPINTIMEOUT, "pin_required_timeout"},
-    {CMDOP_EAGENT, "agent_error"},
-    {CMDOP_EUNSUPPORTED, "unsupported"},
-    {CMDOP_EDECODE, "decode"},
-    {CMDOP_ETLS, "tls"},
-    {CMDOP_ITEROVER, "iter_over"},
-};
-
-const char *cmdop_error_code_str(int code)
-{
-    for (size_t i = 0; i < sizeof k_codes / sizeof k_codes[0]; i++)
-        if (k_codes[i].code == code)
-            return k_codes[i].str;
-    return "unknown";
-}
-
-int cmdop__error_code_from_str(const char *code_str)
-{
-    if (!code_str)
-        return 0;
-    /* ENOMEM shares "internal" with EINTERNAL; the first match wins. */
-    for (size_t i = 1; i < sizeof k_codes / sizeof k_codes[0]; i++)
-        if (k_codes[i].code != CMDOP_ITEROVER && strcmp(k_codes[i].str, code_str) == 0)
-            return k_codes[i].code;
-    return 0;
 }
 
 /* Failure classes the core's retry policy retries (see retry.h). */

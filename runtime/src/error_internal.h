@@ -10,7 +10,8 @@
 #include "cmdop/error.h"
 
 /* Code for a wire code string ("not_found" -> CMDOP_ENOTFOUND); 0 when the
- * string is not a known code. */
+ * string is not a known code. Generated with cmdop_error_code_str() from the
+ * IDL's errors and `c_code` declarations (gen/c/src/error_codes.c). */
 int cmdop__error_code_from_str(const char *code_str);
 
 /* Code for an HTTP status by the IDL's error table (cmdop__status_rules:

@@ -21,7 +21,7 @@
 typedef struct cmdop__handle_method_desc {
     const char *name;          /* "stop" */
     int req_arm;               /* its request's envelope arm */
-    int resp_arm;              /* its answer's (empty @201 for void) */
+    int resp_arm;              /* its answer's (empty @201 for void, else its record's) */
 } cmdop__handle_method_desc;
 
 typedef struct cmdop__handle_desc {
@@ -41,8 +41,11 @@ typedef struct cmdop__handle_desc {
     int (*next)(void *engine, void **event);
     /* NEW state message as JSON ({"status": "running"}), NULL when none. */
     json_t *(*state)(void *engine);
-    /* Method `i` (IDL order) with `args` (borrowed). Blocks. */
-    int (*call)(void *engine, size_t i, const json_t *args);
+    /* Method `i` (IDL order) with `args` (borrowed; validated here against
+     * the method's params, defaults applied). Blocks. 0 and *result NEW (the
+     * method's record as JSON, NULL for a void method), or a negative code
+     * with the thread's last error set. */
+    int (*call)(void *engine, size_t i, const json_t *args, json_t **result);
     void (*cancel)(void *engine);
     void (*free)(void *engine);
 } cmdop__handle_desc;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call.h"
 #include "cmdop/error.h"
 #include "stdio_handle.h"
 #include "stdio_map.h"
@@ -247,14 +248,28 @@ static void *run_method(void *arg)
     method_call *mc = arg;
     shandle *sh = mc->sh;
     cmdop__stdio_handles *hs = sh->owner;
-    int rc = sh->hd->call(sh->h, mc->i, mc->args);
-    if (rc == 0) {
+    json_t *result = NULL;
+    int rc = sh->hd->call(sh->h, mc->i, mc->args, &result);
+    int arm = sh->hd->methods[mc->i].resp_arm;
+    if (rc == 0 && result) {
+        /* a record result: its JSON form -> the response arm's message */
+        char err[256];
+        ProtobufCMessage *msg = NULL;
+        const ProtobufCFieldDescriptor *f = cmdop__stdio_arm(arm);
+        rc = f ? cmdop__stdio_json_to_msg((const ProtobufCMessageDescriptor *)f->descriptor,
+                                          result, &msg, err, sizeof err)
+               : cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL, "no envelope arm %d", arm);
+        if (rc == 0) {
+            cmdop__stdio_send(hs->w, mc->id, CMDOP__CORE__V1__KIND__KIND_RESPONSE, arm, msg);
+            protobuf_c_message_free_unpacked(msg, NULL);
+        }
+    } else if (rc == 0) {
         Cmdop__Core__V1__Empty e = CMDOP__CORE__V1__EMPTY__INIT;
-        cmdop__stdio_send(hs->w, mc->id, CMDOP__CORE__V1__KIND__KIND_RESPONSE,
-                          sh->hd->methods[mc->i].resp_arm, &e.base);
-    } else {
-        cmdop__stdio_send_error(hs->w, mc->id, cmdop_error_last());
+        cmdop__stdio_send(hs->w, mc->id, CMDOP__CORE__V1__KIND__KIND_RESPONSE, arm, &e.base);
     }
+    if (rc != 0)
+        cmdop__stdio_send_error(hs->w, mc->id, cmdop_error_last());
+    json_decref(result);
     json_decref(mc->args);
     free(mc);
     pthread_mutex_lock(&hs->mu);

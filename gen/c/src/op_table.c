@@ -2674,4 +2674,4 @@ const cmdop__plane_desc cmdop__planes[] = {
 };
 
 /* sha256 of the canonical model JSON (gen/surface.json's idl_hash). */
-const char cmdop__idl_hash[] = "97bcc154dfb3ea8a6adab455118ee724dd432de6f4ff4aaf68a2119e07223bd7";
+const char cmdop__idl_hash[] = "6e7826bb7af79f45a352ac922c809c7613c82612abe3205e296786a014cb1376";

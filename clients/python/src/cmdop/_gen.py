@@ -4,4 +4,4 @@ The hash of the IDL this surface was generated from; the core states its own
 in the stdio handshake and the client refuses a core built from another IDL.
 """
 
-IDL_HASH = "97bcc154dfb3ea8a6adab455118ee724dd432de6f4ff4aaf68a2119e07223bd7"
+IDL_HASH = "6e7826bb7af79f45a352ac922c809c7613c82612abe3205e296786a014cb1376"
