@@ -73,7 +73,8 @@ static bool seen_before(cmdop__stream *s, const char *id)
     if (same && (seq < s->last_seq || (seq == s->last_seq && s->after_resume)))
         return true;
     s->after_resume = false;
-    snprintf(s->last_stream, sizeof s->last_stream, "%s", stream);
+    if (!same) /* parse_id kept it shorter than last_stream: a plain copy */
+        memcpy(s->last_stream, stream, strlen(stream) + 1);
     s->last_seq = seq;
     return false;
 }

@@ -6,40 +6,36 @@
  * start lies in the future (a retry's backoff), into `timers`, sorted by
  * start time. `active` and `timers` are touched by the loop thread only, so
  * retries wait as timers and never block the thread.
+ *
+ * A turn costs O(what happened), not O(open transfers), so ten thousand
+ * quiet streams cost nothing per turn: on Linux libcurl reports the sockets
+ * it waits on (CURLMOPT_SOCKETFUNCTION) into an epoll set and the loop
+ * drives only the sockets epoll reports (curl_multi_socket_action);
+ * elsewhere curl_multi_poll + curl_multi_perform. Only paused requests are
+ * asked whether to resume (their own list), and idle deadlines are read in
+ * one scan when the earliest one is due, at least once a second, and when
+ * cmdop__loop_wakeup asks.
  */
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
-#include <curl/curl.h>
+#ifdef __linux__
+#include <errno.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+#endif
 
 #include "cmdop/error.h"
 #include "call.h"
-#include "debug_log.h"
-#include "http_loop.h"
-#include "port.h"
+#include "http_easy.h"
+#include "http_loop_internal.h"
 
+/* The longest wait between turns, and the longest an idle deadline that
+ * moved without cmdop__loop_wakeup goes unread. */
 #define LOOP_IDLE_POLL_MS 1000
-#define MAX_BUFFERED_BODY CMDOP__HTTP_MAX_BODY
-
-struct cmdop__loop {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    CURLM *multi;
-    /* under mu */
-    cmdop__http_req *in_head, *in_tail;
-    uint64_t *cancels;
-    size_t n_cancels, cap_cancels;
-    bool stop;
-    uint64_t next_id;
-    /* loop thread only */
-    cmdop__http_req *timers;
-    cmdop__http_req *active;
-    const cmdop__net *net;        /* borrowed; NULL = defaults */
-};
+#define LOOP_MAX_EVENTS 256
 
 int64_t cmdop__now_ms(void)
 {
@@ -48,87 +44,42 @@ int64_t cmdop__now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ---------------------------------------------------------------- curl io */
+/* ------------------------------------------------------------ lists */
 
-_Static_assert(CMDOP__HTTP_PAUSE == CURL_WRITEFUNC_PAUSE, "CMDOP__HTTP_PAUSE is curl's pause");
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *p)
+static void active_push(cmdop__loop *l, cmdop__http_req *req)
 {
-    cmdop__http_req *req = p;
-    size_t len = size * nmemb;
-    if (req->on_data) {
-        size_t n = req->on_data(req, data, len, req->payload);
-        if (n == CMDOP__HTTP_PAUSE)
-            req->paused = req->may_resume != NULL; /* no way back: abort instead */
-        return n == CMDOP__HTTP_PAUSE && !req->may_resume ? 0 : n;
-    }
-    if (req->resp_len + len + 1 > MAX_BUFFERED_BODY) {
-        req->over_cap = true;
-        return 0;
-    }
-    if (req->resp_len + len + 1 > req->resp_cap) {
-        size_t cap = req->resp_cap ? req->resp_cap : 4096;
-        while (cap < req->resp_len + len + 1)
-            cap *= 2;
-        char *b = realloc(req->resp_body, cap);
-        if (!b)
-            return 0;
-        req->resp_body = b;
-        req->resp_cap = cap;
-    }
-    memcpy(req->resp_body + req->resp_len, data, len);
-    req->resp_len += len;
-    req->resp_body[req->resp_len] = '\0';
-    return len;
+    req->prev = NULL;
+    req->next = l->active;
+    if (l->active)
+        l->active->prev = req;
+    l->active = req;
 }
 
-static void keep_header(char **slot, const char *v, size_t n)
+static void active_remove(cmdop__loop *l, cmdop__http_req *req)
 {
-    free(*slot);
-    *slot = cmdop__port_strndup(v, n);
+    if (req->prev)
+        req->prev->next = req->next;
+    else if (l->active == req)
+        l->active = req->next;
+    if (req->next)
+        req->next->prev = req->prev;
+    req->next = req->prev = NULL;
 }
 
-static size_t on_header(char *line, size_t size, size_t nmemb, void *p)
+static void paused_remove(cmdop__loop *l, cmdop__http_req *req)
 {
-    cmdop__http_req *req = p;
-    size_t len = size * nmemb;
-    size_t n = len;
-    while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n'))
-        n--;
-    if (n > 5 && strncmp(line, "HTTP/", 5) == 0) {
-        /* A new response (after a 1xx): forget headers of the previous one. */
-        const char *sp = memchr(line, ' ', n);
-        req->status = sp ? strtol(sp + 1, NULL, 10) : 0;
-        free(req->request_id);
-        free(req->retry_after);
-        free(req->content_type);
-        req->request_id = req->retry_after = req->content_type = NULL;
-        return len;
-    }
-    const char *colon = memchr(line, ':', n);
-    if (!colon)
-        return len;
-    size_t name_len = (size_t)(colon - line);
-    const char *v = colon + 1;
-    while (v < line + n && (*v == ' ' || *v == '\t'))
-        v++;
-    size_t vlen = (size_t)(line + n - v);
-    static const struct { const char *name; size_t off; } k_keep[] = {
-        {"x-request-id", offsetof(cmdop__http_req, request_id)},
-        {"retry-after", offsetof(cmdop__http_req, retry_after)},
-        {"content-type", offsetof(cmdop__http_req, content_type)},
-    };
-    for (size_t i = 0; i < sizeof k_keep / sizeof k_keep[0]; i++)
-        if (strlen(k_keep[i].name) == name_len && strncasecmp(line, k_keep[i].name, name_len) == 0)
-            keep_header((char **)((char *)req + k_keep[i].off), v, vlen);
-    return len;
+    for (cmdop__http_req **pp = &l->paused; *pp; pp = &(*pp)->paused_next)
+        if (*pp == req) {
+            *pp = req->paused_next;
+            break;
+        }
+    req->paused_next = NULL;
+    req->paused = false;
 }
 
-/* ------------------------------------------------------------ lifecycle */
-
-static void list_remove(cmdop__http_req **head, cmdop__http_req *req)
+static void timer_remove(cmdop__loop *l, cmdop__http_req *req)
 {
-    for (cmdop__http_req **pp = head; *pp; pp = &(*pp)->next)
+    for (cmdop__http_req **pp = &l->timers; *pp; pp = &(*pp)->next)
         if (*pp == req) {
             *pp = req->next;
             req->next = NULL;
@@ -136,9 +87,13 @@ static void list_remove(cmdop__http_req **head, cmdop__http_req *req)
         }
 }
 
+/* ------------------------------------------------------------ lifecycle */
+
 /* Detach req from curl and report it; req is not touched afterwards. */
 static void finish(cmdop__loop *l, cmdop__http_req *req, cmdop__xfer xfer, const char *msg)
 {
+    if (req->paused)
+        paused_remove(l, req);
     if (req->easy) {
         curl_multi_remove_handle(l->multi, req->easy);
         curl_easy_cleanup(req->easy);
@@ -146,161 +101,37 @@ static void finish(cmdop__loop *l, cmdop__http_req *req, cmdop__xfer xfer, const
     }
     curl_slist_free_all(req->slist);
     req->slist = NULL;
-    req->next = NULL;
+    req->pause_list = NULL;
+    req->next = req->prev = NULL;
     req->xfer = xfer;
     if (xfer != CMDOP__XFER_OK && msg && !req->xfer_msg[0])
         snprintf(req->xfer_msg, sizeof req->xfer_msg, "%s", msg);
     req->on_done(req, req->payload);
 }
 
-/* A credential over plain http:// to a host that is not loopback is refused
- * unless the user opted in (CMDOP_ALLOW_INSECURE_HTTP=1). */
-static bool insecure_credential(const cmdop__loop *l, const cmdop__http_req *req)
-{
-    if (l->net && l->net->allow_insecure_http)
-        return false;
-    if (strncasecmp(req->url, "http://", 7) != 0 || cmdop__url_is_loopback(req->url))
-        return false;
-    /* any plane's credential header (the IDL's, cmdop__planes) */
-    for (const cmdop__plane_desc *p = cmdop__planes; p->name; p++)
-        if (cmdop__http_req_header_get(req, p->auth_header))
-            return true;
-    return false;
-}
-
-/* TLS, redirects and proxies, set explicitly on every transfer. */
-static void apply_net(const cmdop__loop *l, CURL *e, const char *url)
-{
-    const cmdop__net *n = l->net;
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    /* Redirects are never followed, so no credential reaches another host. */
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    if (n && n->ca_file)
-        curl_easy_setopt(e, CURLOPT_CAINFO, n->ca_file);
-    if (n && n->ca_dir)
-        curl_easy_setopt(e, CURLOPT_CAPATH, n->ca_dir);
-    /* "" turns libcurl's own reading of *_proxy off: our resolution rules. */
-    const char *proxy = NULL;
-    if (n)
-        proxy = strncasecmp(url, "https://", 8) == 0 ? n->https_proxy : n->http_proxy;
-    curl_easy_setopt(e, CURLOPT_PROXY, proxy ? proxy : "");
-    curl_easy_setopt(e, CURLOPT_NOPROXY, n && n->no_proxy ? n->no_proxy : "");
-}
-
 static void start(cmdop__loop *l, cmdop__http_req *req)
 {
-    if (l->net && l->net->log) {
-        char u[512];
-        cmdop__url_redact(req->url, u, sizeof u);
-        cmdop__debug_log_printf(l->net->log, "request: %s %s", req->method, u);
-    }
-    if (insecure_credential(l, req)) {
-        snprintf(req->xfer_msg, sizeof req->xfer_msg,
-                 "refusing to send a credential over plain http:// to a host that is "
-                 "not loopback; use https://, or set CMDOP_ALLOW_INSECURE_HTTP=1");
-        finish(l, req, CMDOP__XFER_INSECURE, NULL);
-        return;
-    }
     CURL *e = curl_easy_init();
-    struct curl_slist *sl = NULL;
-    bool ok = e != NULL;
-    req->paused = false;
-    for (size_t i = 0; ok && i < req->n_headers; i++) {
-        struct curl_slist *t = curl_slist_append(sl, req->headers[i]);
-        ok = t != NULL;
-        if (t)
-            sl = t;
-    }
-    if (ok) {
-        /* No "Expect: 100-continue" round trip for small JSON bodies. */
-        struct curl_slist *t = curl_slist_append(sl, "Expect:");
-        ok = t != NULL;
-        if (t)
-            sl = t;
-    }
-    if (ok && !req->body) {
-        /* A bodiless POST would otherwise carry libcurl's default
-         * "Content-Type: application/x-www-form-urlencoded". */
-        struct curl_slist *t = curl_slist_append(sl, "Content-Type:");
-        ok = t != NULL;
-        if (t)
-            sl = t;
-    }
-    if (!ok) {
-        if (e)
-            curl_easy_cleanup(e);
-        curl_slist_free_all(sl);
+    if (!e) {
         finish(l, req, CMDOP__XFER_NOMEM, "out of memory");
         return;
     }
-    req->easy = e;
-    req->slist = sl;
-    req->xfer_msg[0] = '\0';
-    curl_easy_setopt(e, CURLOPT_URL, req->url);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, sl);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, req);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->xfer_msg);
-    /* a stream's receive buffer: libcurl keeps one per connection (16 KiB by
-     * default), which thousands of open streams pay for each; SSE frames are
-     * small and a read loops while data is there (docs/performance.md) */
-    if (req->on_data)
-        curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 4096L);
-    apply_net(l, e, req->url);
-    if (req->timeout_ms > 0)
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-    if (strcmp(req->method, "GET") == 0) {
-        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    } else {
-        if (strcmp(req->method, "POST") != 0)
-            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
-        if (req->body || strcmp(req->method, "POST") == 0) {
-            curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-            curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-        }
+    cmdop__xfer x = cmdop__easy_prepare(l->net, e, req);
+    if (x != CMDOP__XFER_OK) {
+        curl_easy_cleanup(e);
+        finish(l, req, x, NULL);
+        return;
     }
+    req->easy = e;
+    req->pause_list = &l->paused;
+    req->paused_next = NULL;
     if (curl_multi_add_handle(l->multi, e) != CURLM_OK) {
         finish(l, req, CMDOP__XFER_NOMEM, "curl_multi_add_handle failed");
         return;
     }
-    req->next = l->active;
-    l->active = req;
-}
-
-static cmdop__xfer classify(cmdop__http_req *req, CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_OK: return CMDOP__XFER_OK;
-    case CURLE_OPERATION_TIMEDOUT: return CMDOP__XFER_TIMEOUT;
-    case CURLE_OUT_OF_MEMORY: return CMDOP__XFER_NOMEM;
-    case CURLE_ABORTED_BY_CALLBACK: return CMDOP__XFER_CANCELLED;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-        return CMDOP__XFER_TLS;   /* retrying cannot make a certificate valid */
-    case CURLE_WRITE_ERROR:
-        if (req->over_cap)
-            return CMDOP__XFER_TOO_BIG;
-        /* a streaming sink said stop; a buffered body only fails on size */
-        return req->on_data ? CMDOP__XFER_CANCELLED : CMDOP__XFER_NOMEM;
-    default: return CMDOP__XFER_CONNECTION;
-    }
+    if (req->idle_deadline)
+        l->idle_rescan = true;
+    active_push(l, req);
 }
 
 static void timer_insert(cmdop__loop *l, cmdop__http_req *req)
@@ -314,14 +145,18 @@ static void timer_insert(cmdop__loop *l, cmdop__http_req *req)
 
 static bool cancel_one(cmdop__loop *l, uint64_t id)
 {
-    cmdop__http_req **lists[] = {&l->active, &l->timers};
-    for (size_t k = 0; k < 2; k++)
-        for (cmdop__http_req *r = *lists[k]; r; r = r->next)
-            if (r->id == id) {
-                list_remove(lists[k], r);
-                finish(l, r, CMDOP__XFER_CANCELLED, "cancelled");
-                return true;
-            }
+    for (cmdop__http_req *r = l->active; r; r = r->next)
+        if (r->id == id) {
+            active_remove(l, r);
+            finish(l, r, CMDOP__XFER_CANCELLED, "cancelled");
+            return true;
+        }
+    for (cmdop__http_req *r = l->timers; r; r = r->next)
+        if (r->id == id) {
+            timer_remove(l, r);
+            finish(l, r, CMDOP__XFER_CANCELLED, "cancelled");
+            return true;
+        }
     return false;
 }
 
@@ -329,7 +164,7 @@ static void cancel_all(cmdop__loop *l)
 {
     while (l->active) {
         cmdop__http_req *r = l->active;
-        l->active = r->next;
+        active_remove(l, r);
         finish(l, r, CMDOP__XFER_CANCELLED, "client closed");
     }
     while (l->timers) {
@@ -364,49 +199,204 @@ static void reap(cmdop__loop *l)
         cmdop__http_req *req = NULL;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&req);
         CURLcode rc = m->data.result;
-        list_remove(&l->active, req);
+        active_remove(l, req);
         if (rc == CURLE_OK) {
             long st = 0;
             curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &st);
             req->status = st;
         }
-        finish(l, req, classify(req, rc), curl_easy_strerror(rc));
+        finish(l, req, cmdop__easy_classify(req, rc), curl_easy_strerror(rc));
     }
 }
 
 /* Resume every paused request whose sink has room again (http_loop.h
- * CMDOP__HTTP_PAUSE); libcurl may deliver the kept chunk right here. */
+ * CMDOP__HTTP_PAUSE); libcurl may deliver the kept chunk right here (and
+ * the sink may pause again, relinking the request). */
 static void check_paused(cmdop__loop *l)
 {
-    for (cmdop__http_req *r = l->active; r; r = r->next)
-        if (r->paused && r->may_resume(r, r->payload)) {
+    cmdop__http_req *list = l->paused;
+    l->paused = NULL;
+    while (list) {
+        cmdop__http_req *r = list;
+        list = r->paused_next;
+        r->paused_next = NULL;
+        if (r->may_resume(r, r->payload)) {
             r->paused = false;
             curl_easy_pause(r->easy, CURLPAUSE_CONT);
+        } else {
+            r->paused_next = l->paused;
+            l->paused = r;
         }
+    }
 }
 
 /* Close every active request whose idle deadline has passed (it ends as
- * CMDOP__XFER_TIMEOUT) and return the earliest deadline still ahead, or 0.
- * A paused request is not idle: its reader is slow, not the server. */
-static int64_t check_idle(cmdop__loop *l)
+ * CMDOP__XFER_TIMEOUT) and remember the earliest deadline still ahead.
+ * A paused request is not idle: its reader is slow, not the server.
+ * Deadlines only move later as bytes arrive, so a full scan is needed only
+ * when the earliest is due, when a request with a bound started, when
+ * cmdop__loop_wakeup says a bound got shorter, and once a second for a
+ * bound that moved otherwise (as often as the old per-turn scan at idle). */
+static void check_idle(cmdop__loop *l, int64_t now)
 {
+    bool rescan = atomic_exchange(&l->rescan, 0) != 0 || l->idle_rescan;
+    if (!rescan && !(l->idle_next > 0 && l->idle_next <= now) &&
+        now - l->idle_scanned_ms < LOOP_IDLE_POLL_MS)
+        return;
+    l->idle_rescan = false;
+    l->idle_scanned_ms = now;
     int64_t next = 0;
-    cmdop__http_req **pp = &l->active;
-    while (*pp) {
-        cmdop__http_req *r = *pp;
+    cmdop__http_req *r = l->active;
+    while (r) {
+        cmdop__http_req *nx = r->next;
         int64_t d = r->idle_deadline && !r->paused ? r->idle_deadline(r, r->payload) : 0;
-        if (d > 0 && d <= cmdop__now_ms()) {
-            *pp = r->next;
-            r->next = NULL;
+        if (d > 0 && d <= now) {
+            active_remove(l, r);
             finish(l, r, CMDOP__XFER_TIMEOUT, "idle: no byte within the idle timeout");
+        } else if (d > 0 && (next == 0 || d < next)) {
+            next = d;
+        }
+        r = nx;
+    }
+    l->idle_next = next;
+}
+
+/* ------------------------------------------------ waiting: epoll or poll */
+
+static void wake(cmdop__loop *l)
+{
+#ifdef __linux__
+    /* one write per wake-up the loop has not consumed yet */
+    if (atomic_exchange(&l->woken, 1) == 0) {
+        uint64_t one = 1;
+        ssize_t n = write(l->evfd, &one, sizeof one);
+        (void)n;   /* EAGAIN: the counter is already non-zero, the loop wakes */
+    }
+#else
+    curl_multi_wakeup(l->multi);
+#endif
+}
+
+#ifdef __linux__
+static int on_socket(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
+{
+    (void)e;
+    cmdop__loop *l = userp;
+    if (what == CURL_POLL_REMOVE) {
+        epoll_ctl(l->epfd, EPOLL_CTL_DEL, s, NULL); /* may be closed already */
+        return 0;
+    }
+    struct epoll_event ev = {0};
+    ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+    ev.data.fd = s;
+    if (socketp) {
+        if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, s, &ev) != 0 && errno == ENOENT)
+            epoll_ctl(l->epfd, EPOLL_CTL_ADD, s, &ev);
+    } else {
+        if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, s, &ev) != 0 && errno == EEXIST)
+            epoll_ctl(l->epfd, EPOLL_CTL_MOD, s, &ev);
+        curl_multi_assign(l->multi, s, l); /* known from now on */
+    }
+    return 0;
+}
+
+static int on_timer(CURLM *m, long timeout_ms, void *userp)
+{
+    (void)m;
+    cmdop__loop *l = userp;
+    l->curl_due_ms = timeout_ms < 0 ? -1 : cmdop__now_ms() + timeout_ms;
+    return 0;
+}
+
+static bool backend_init(cmdop__loop *l)
+{
+    l->curl_due_ms = -1;
+    l->epfd = epoll_create1(EPOLL_CLOEXEC);
+    l->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN};
+    ev.data.fd = l->evfd;
+    if (l->epfd < 0 || l->evfd < 0 || epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->evfd, &ev) != 0) {
+        if (l->epfd >= 0)
+            close(l->epfd);
+        if (l->evfd >= 0)
+            close(l->evfd);
+        return false;
+    }
+    curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(l->multi, CURLMOPT_SOCKETDATA, l);
+    curl_multi_setopt(l->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(l->multi, CURLMOPT_TIMERDATA, l);
+    return true;
+}
+
+static void backend_free(cmdop__loop *l)
+{
+    close(l->epfd);
+    close(l->evfd);
+}
+
+/* Run libcurl's timer when it is due (new transfers, timeouts, resumes). */
+static void backend_drive(cmdop__loop *l)
+{
+    int running;
+    while (l->curl_due_ms >= 0 && l->curl_due_ms <= cmdop__now_ms()) {
+        l->curl_due_ms = -1;
+        curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+}
+
+static void backend_wait(cmdop__loop *l, long wait)
+{
+    if (l->curl_due_ms >= 0) {
+        int64_t d = l->curl_due_ms - cmdop__now_ms();
+        wait = d < 0 ? 0 : d < wait ? (long)d : wait;
+    }
+    struct epoll_event evs[LOOP_MAX_EVENTS];
+    int n = epoll_wait(l->epfd, evs, LOOP_MAX_EVENTS, (int)wait);
+    int running;
+    for (int i = 0; i < n; i++) {
+        int fd = evs[i].data.fd;
+        if (fd == l->evfd) {
+            /* drain, then re-arm: a wake-up after the read writes again,
+             * one before it was counted in what the read took; either way
+             * the next turn's take_queue sees its submission */
+            uint64_t v;
+            ssize_t r = read(l->evfd, &v, sizeof v);
+            (void)r;
+            atomic_store(&l->woken, 0);
             continue;
         }
-        if (d > 0 && (next == 0 || d < next))
-            next = d;
-        pp = &r->next;
+        int flags = ((evs[i].events & EPOLLIN) ? CURL_CSELECT_IN : 0) |
+                    ((evs[i].events & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
+                    ((evs[i].events & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
+        curl_multi_socket_action(l->multi, fd, flags, &running);
     }
-    return next;
+    backend_drive(l);
 }
+#else
+static bool backend_init(cmdop__loop *l)
+{
+    l->curl_due_ms = -1;
+    return true;
+}
+
+static void backend_free(cmdop__loop *l)
+{
+    (void)l;
+}
+
+static void backend_drive(cmdop__loop *l)
+{
+    int running;
+    curl_multi_perform(l->multi, &running);
+}
+
+static void backend_wait(cmdop__loop *l, long wait)
+{
+    curl_multi_poll(l->multi, NULL, 0, (int)wait, NULL);
+    backend_drive(l);
+}
+#endif
 
 static void *loop_main(void *arg)
 {
@@ -436,21 +426,23 @@ static void *loop_main(void *arg)
             r->next = NULL;
             start(l, r);
         }
-        check_paused(l);
-        int running = 0;
-        curl_multi_perform(l->multi, &running);
+        if (l->paused)
+            check_paused(l);
+        backend_drive(l);
         reap(l);
-        int64_t idle_at = check_idle(l);
+        now = cmdop__now_ms();
+        check_idle(l, now);
         long wait = LOOP_IDLE_POLL_MS;
         if (l->timers) {
-            int64_t d = l->timers->not_before_ms - cmdop__now_ms();
+            int64_t d = l->timers->not_before_ms - now;
             wait = d < 0 ? 0 : d < wait ? (long)d : wait;
         }
-        if (idle_at > 0) {
-            int64_t d = idle_at - cmdop__now_ms();
+        if (l->idle_next > 0) {
+            int64_t d = l->idle_next - now;
             wait = d < 0 ? 0 : d < wait ? (long)d : wait;
         }
-        curl_multi_poll(l->multi, NULL, 0, (int)wait, NULL);
+        backend_wait(l, wait);
+        reap(l);
     }
     return NULL;
 }
@@ -479,17 +471,27 @@ cmdop__loop *cmdop__loop_new(void)
         return NULL;
     }
     l->multi = curl_multi_init();
-    if (!l->multi || pthread_mutex_init(&l->mu, NULL) != 0) {
+    if (!l->multi || !backend_init(l)) {
         if (l->multi)
             curl_multi_cleanup(l->multi);
         free(l);
         cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL, "cannot create the HTTP loop");
         return NULL;
     }
+    if (pthread_mutex_init(&l->mu, NULL) != 0) {
+        backend_free(l);
+        curl_multi_cleanup(l->multi);
+        free(l);
+        cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL, "cannot create the HTTP loop");
+        return NULL;
+    }
+    pthread_cond_init(&l->sync_cv, NULL);
     l->next_id = 1;
     int rc = pthread_create(&l->thread, NULL, loop_main, l);
     if (rc != 0) {
+        pthread_cond_destroy(&l->sync_cv);
         pthread_mutex_destroy(&l->mu);
+        backend_free(l);
         curl_multi_cleanup(l->multi);
         free(l);
         cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL, "cannot start the HTTP loop thread: %s",
@@ -505,8 +507,9 @@ void cmdop__loop_free(cmdop__loop *l)
         return;
     pthread_mutex_lock(&l->mu);
     l->stop = true;
+    cmdop__sync_shutdown_locked(l);
     pthread_mutex_unlock(&l->mu);
-    curl_multi_wakeup(l->multi);
+    wake(l);
     pthread_join(l->thread, NULL);
     /* The thread drained the queue after seeing `stop`, and submit refuses
      * once it is set, so nothing can be left; be defensive anyway. */
@@ -519,6 +522,8 @@ void cmdop__loop_free(cmdop__loop *l)
     }
     free(l->cancels);
     curl_multi_cleanup(l->multi);
+    backend_free(l);
+    pthread_cond_destroy(&l->sync_cv);
     pthread_mutex_destroy(&l->mu);
     free(l);
 }
@@ -540,7 +545,7 @@ int cmdop__loop_submit(cmdop__loop *l, cmdop__http_req *req, long delay_ms)
         l->in_head = req;
     l->in_tail = req;
     pthread_mutex_unlock(&l->mu);
-    curl_multi_wakeup(l->multi);
+    wake(l);
     return 0;
 }
 
@@ -551,12 +556,17 @@ void cmdop__loop_set_net(cmdop__loop *l, const cmdop__net *net)
 
 void cmdop__loop_wakeup(cmdop__loop *l)
 {
-    curl_multi_wakeup(l->multi);
+    atomic_store(&l->rescan, 1);
+    wake(l);
 }
 
 void cmdop__loop_cancel(cmdop__loop *l, uint64_t id)
 {
     pthread_mutex_lock(&l->mu);
+    if (cmdop__sync_cancel_locked(l, id)) {
+        pthread_mutex_unlock(&l->mu);
+        return;
+    }
     if (l->n_cancels == l->cap_cancels) {
         size_t cap = l->cap_cancels ? l->cap_cancels * 2 : 8;
         uint64_t *c = realloc(l->cancels, cap * sizeof *c);
@@ -569,5 +579,5 @@ void cmdop__loop_cancel(cmdop__loop *l, uint64_t id)
     }
     l->cancels[l->n_cancels++] = id;
     pthread_mutex_unlock(&l->mu);
-    curl_multi_wakeup(l->multi);
+    wake(l);
 }

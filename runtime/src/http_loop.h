@@ -3,11 +3,13 @@
  * libcurl multi handle and drives every HTTP request of that client.
  *
  * Threading model: any thread submits a cmdop__http_req (the queue is guarded
- * by a mutex; curl_multi_wakeup interrupts the loop's curl_multi_poll). The
+ * by a mutex; a wake-up interrupts the loop's wait: an eventfd in its epoll
+ * set on Linux, curl_multi_wakeup elsewhere). The
  * loop thread alone touches curl handles, so many requests run concurrently
  * on that one thread and share the multi handle's connection cache
  * (keep-alive reuse). Completion is reported by req->on_done ON THE LOOP
- * THREAD; a synchronous caller waits on a condition variable (http_sync.h).
+ * THREAD. A unary call does not use the loop thread at all: it runs on its
+ * caller's thread through a sync slot (cmdop__sync_begin below).
  * Callbacks must not block: they may resubmit (a retry) but never wait.
  */
 #ifndef CMDOP__HTTP_LOOP_H
@@ -115,7 +117,10 @@ struct cmdop__http_req {
     void *easy;                   /* CURL * while active */
     void *slist;                  /* struct curl_slist * while active */
     bool paused;                  /* on_data returned CMDOP__HTTP_PAUSE */
+    cmdop__http_req **pause_list; /* where a pause links req (paused_next) */
+    cmdop__http_req *paused_next;
     cmdop__http_req *next;
+    cmdop__http_req *prev;        /* in the loop's active list */
 };
 
 /* New empty request (GET, no headers). NULL when out of memory.
@@ -162,6 +167,34 @@ void cmdop__loop_cancel(cmdop__loop *loop, uint64_t id);
 /* Make the loop re-read its deadlines now (e.g. an idle bound that got
  * shorter). Thread-safe. */
 void cmdop__loop_wakeup(cmdop__loop *loop);
+
+/*
+ * The synchronous path: one request run to completion on the CALLING
+ * thread, with no hand-off to the loop thread (a unary call's transfer;
+ * retry_run.c). The client keeps a pool of "sync slots" (a private multi
+ * handle, which holds the slot's kept-alive connections, and a reused easy
+ * handle); a slot serves one thread at a time and is returned LIFO, so
+ * sequential calls reuse one connection. Settings (cmdop__loop_set_net),
+ * the debug log line, the insecure-credential check and the error classes
+ * are the loop's (http_easy.h). Only for requests without on_data,
+ * idle_deadline or may_resume.
+ *
+ * cmdop__loop_cancel(loop, req->id) reaches a request on a slot too (the
+ * transfer or backoff in progress ends as CMDOP__XFER_CANCELLED, msg
+ * "cancelled"); cmdop__loop_free cancels every busy slot ("client closed")
+ * and waits until each is returned.
+ */
+typedef struct cmdop__sync cmdop__sync;
+/* Take a slot for `req` (assigns req->id when 0, as a submission would).
+ * 0 and *out, CMDOP_ECANCELLED when the loop is stopping, CMDOP_ENOMEM. */
+int cmdop__sync_begin(cmdop__loop *loop, cmdop__http_req *req, cmdop__sync **out);
+/* One attempt of `req` on the slot: on return req->xfer, status, headers
+ * and body are set as on_done would see them. */
+void cmdop__sync_perform(cmdop__loop *loop, cmdop__sync *s, cmdop__http_req *req);
+/* Wait `ms` (a retry's backoff). false when the slot was cancelled. */
+bool cmdop__sync_sleep(cmdop__sync *s, long ms);
+/* Give the slot back; `s` is not used afterwards. */
+void cmdop__sync_end(cmdop__loop *loop, cmdop__sync *s);
 
 /* Milliseconds of a monotonic clock. */
 int64_t cmdop__now_ms(void);

@@ -60,7 +60,9 @@ static void *worker(void *arg)
         pthread_mutex_lock(&p->mu);
         unlink_call(p, c);
         free_call(c);
-        pthread_cond_broadcast(&p->cv);
+        /* no wake-up: a finished call gives no other worker work (this one
+         * looks for the next queued call itself), and the drain wakes the
+         * idle ones; a broadcast here woke every idle worker per call */
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -167,7 +169,6 @@ bool cmdop__stdio_pool_cancel(cmdop__stdio_pool *p, uint32_t id)
         if (!c->running) {   /* never started: nothing will touch it */
             unlink_call(p, c);
             free_call(c);
-            pthread_cond_broadcast(&p->cv);
         } else {
             /* the worker frees c only under mu, so the token is alive;
              * cancel never waits (it queues a loop cancel) */

@@ -10,8 +10,10 @@
 
 #include "cmdop/error.h"
 #include "ask_stream.h"
+#include "ask_stream_json.h"
 #include "op_descs.h"
 #include "op_table.h"
+#include "stdio_frame.h"
 #include "stdio_map.h"
 #include "stdio_stream.h"
 
@@ -87,6 +89,120 @@ static const ProtobufCFieldDescriptor *env_arm_named(const char *name)
         &cmdop__core__v1__envelope__descriptor, name);
 }
 
+#define MEMBER(type, p, off) (*(type *)((char *)(p) + (off)))
+
+/* One field of a typed arm record into its protobuf message, as the JSON
+ * route sets it (to_jsont, then cmdop__stdio_json_to_msg); false when that
+ * route must decide (a type this does not expect, JSON text it would
+ * re-encode). */
+static bool field_to_msg(const cmdop__frame_field *ff, const void *rec, ProtobufCMessage *m,
+                         const ProtobufCFieldDescriptor *pf)
+{
+    if (!pf || pf->label == PROTOBUF_C_LABEL_REPEATED || (pf->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+        return false;
+    bool has = ff->has_offset < 0 || MEMBER(bool, rec, ff->has_offset);
+    switch (ff->kind) {
+    case CMDOP__FF_STR:
+    case CMDOP__FF_JSON: {
+        const char *v = MEMBER(const char *, rec, ff->offset);
+        if (pf->type != PROTOBUF_C_TYPE_STRING)
+            return false;
+        if (!v)
+            return true;
+        /* JSON text goes through json_loads and a compact dump; only text
+         * that comes back unchanged is copied as it is */
+        if (ff->kind == CMDOP__FF_JSON && !cmdop__json_canonical(v, strlen(v)))
+            return false;
+        return (MEMBER(char *, m, pf->offset) = strdup(v)) != NULL;
+    }
+    case CMDOP__FF_I32:
+        if (pf->type != PROTOBUF_C_TYPE_INT32 && pf->type != PROTOBUF_C_TYPE_SINT32 &&
+            pf->type != PROTOBUF_C_TYPE_SFIXED32)
+            return false;
+        if (has)
+            MEMBER(int32_t, m, pf->offset) = MEMBER(int32_t, rec, ff->offset);
+        break;
+    case CMDOP__FF_I64:
+        if (pf->type != PROTOBUF_C_TYPE_INT64 && pf->type != PROTOBUF_C_TYPE_SINT64 &&
+            pf->type != PROTOBUF_C_TYPE_SFIXED64)
+            return false;
+        if (has)
+            MEMBER(int64_t, m, pf->offset) = MEMBER(int64_t, rec, ff->offset);
+        break;
+    case CMDOP__FF_BOOL:
+        if (pf->type != PROTOBUF_C_TYPE_BOOL)
+            return false;
+        if (has)
+            MEMBER(protobuf_c_boolean, m, pf->offset) = MEMBER(bool, rec, ff->offset);
+        break;
+    default:
+        return false;
+    }
+    if (has && pf->label == PROTOBUF_C_LABEL_OPTIONAL)
+        MEMBER(protobuf_c_boolean, m, pf->quantifier_offset) = 1;
+    return true;
+}
+
+ProtobufCMessage *cmdop__stdio_frame_to_msg(const cmdop__frames_desc *fd, const void *f, int kind,
+                                            const char *tag, const ProtobufCMessageDescriptor *ud)
+{
+    const cmdop__frame_arm *a = NULL;
+    for (size_t i = 0; i < fd->n_arms && !a; i++)
+        if (fd->arms[i].kind == kind)
+            a = &fd->arms[i];
+    const ProtobufCFieldDescriptor *uf =
+        a && ud ? protobuf_c_message_descriptor_get_field_by_name(ud, tag) : NULL;
+    const void *rec = a ? MEMBER(const void *, f, a->offset) : NULL;
+    if (!uf || !rec || uf->type != PROTOBUF_C_TYPE_MESSAGE ||
+        !(uf->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+        return NULL;
+    const ProtobufCMessageDescriptor *rd = uf->descriptor;
+    ProtobufCMessage *u = malloc(ud->sizeof_message), *r = malloc(rd->sizeof_message);
+    if (!u || !r) {
+        free(u);
+        free(r);
+        return NULL;
+    }
+    protobuf_c_message_init(ud, u);
+    protobuf_c_message_init(rd, r);
+    MEMBER(ProtobufCMessage *, u, uf->offset) = r;
+    MEMBER(uint32_t, u, uf->quantifier_offset) = uf->id;
+    for (size_t i = 0; i < a->n_fields; i++) {
+        const cmdop__frame_field *ff = &a->fields[i];
+        if (!field_to_msg(ff, rec, r, protobuf_c_message_descriptor_get_field_by_name(rd, ff->name))) {
+            protobuf_c_message_free_unpacked(u, NULL);
+            return NULL;
+        }
+    }
+    return u;
+}
+
+/* protobuf-c packs the envelope's fields in field-number order: id 1, kind
+ * 2, then the arm's oneof member; written here without walking the
+ * envelope's few hundred arm descriptors twice. */
+void cmdop__stdio_pack_event(cmdop__strbuf *out, uint32_t id, Cmdop__Core__V1__Kind kind,
+                             uint32_t arm, const ProtobufCMessage *u)
+{
+    size_t un = protobuf_c_message_get_packed_size(u);
+    uint8_t head[4 * CMDOP__VARINT_MAX + 2], pre[CMDOP__VARINT_MAX];
+    size_t h = 0;
+    head[h++] = 0x08; /* field 1, varint */
+    h += cmdop__varint_encode(id, head + h);
+    head[h++] = 0x10; /* field 2, varint: an enum is packed as an int32 */
+    h += cmdop__varint_encode((uint64_t)(int64_t)(int32_t)kind, head + h);
+    h += cmdop__varint_encode(((uint64_t)arm << 3) | 2, head + h); /* length-delimited */
+    h += cmdop__varint_encode(un, head + h);
+    size_t p = cmdop__varint_encode(h + un, pre);
+    char *dst = cmdop__sb_reserve(out, p + h + un);
+    if (!dst)
+        return;
+    memcpy(dst, pre, p);
+    memcpy(dst + p, head, h);
+    protobuf_c_message_pack(u, (uint8_t *)dst + p + h);
+    out->len += p + h + un;
+    out->s[out->len] = '\0';
+}
+
 /* One frame -> one envelope on the stream's id. */
 static void send_frame(sstream *st, const void *f)
 {
@@ -96,6 +212,17 @@ static void send_frame(sstream *st, const void *f)
      * arm set); the 1.1 core drops a frame type it does not know, so do we */
     if (st->official && kind == fd->unknown_kind)
         return;
+    if (kind != fd->unknown_kind && kind != st->sd->ends_kind &&
+        !is_channel_arm(st->sd, fd->tag(f))) {
+        /* the frequent case (an event): the arm straight from the typed frame */
+        const ProtobufCFieldDescriptor *ua = cmdop__stdio_arm(st->sd->op->env_resp_field);
+        ProtobufCMessage *u = ua ? cmdop__stdio_frame_to_msg(fd, f, kind, fd->tag(f), ua->descriptor) : NULL;
+        if (u) {
+            cmdop__stdio_pack_event(&st->owner->out, st->id, CMDOP__CORE__V1__KIND__KIND_EVENT, ua->id, u);
+            protobuf_c_message_free_unpacked(u, NULL);
+            return;
+        }
+    }
     json_t *j = fd->to_jsont(f);
     char tagbuf[64];
     snprintf(tagbuf, sizeof tagbuf, "%s", fd->tag(f));
@@ -205,7 +332,9 @@ static void free_stream(sstream *st)
 /* Put `st` on the ready list unless it is there already (rmu held). */
 static void enqueue_locked(cmdop__stdio_streams *ss, sstream *st)
 {
-    if (st->ready || st->gone)
+    /* after stop nobody takes the list: cmdop__stdio_streams_close frees
+     * what is left, and a stream's last callbacks come while it does */
+    if (st->ready || st->gone || ss->stop)
         return;
     st->ready = true;
     st->rnext = NULL;

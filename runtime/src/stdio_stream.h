@@ -77,6 +77,21 @@ bool cmdop__stdio_streams_cancel(cmdop__stdio_streams *ss, uint32_t id);
 int cmdop__stdio_streams_answer(cmdop__stdio_streams *ss, uint32_t id, const char *arm_name,
                                 const json_t *body, const cmdop__op_desc **op, json_t **args);
 
+/* Frame f (of union `fd`, its `kind` and `tag`) as the union's message
+ * `ud` with that one arm set, built from the typed record (its arm table,
+ * stream_desc.h cmdop__frame_arm) with no JSON in between; the same message
+ * the JSON route gives (to_jsont, then cmdop__stdio_json_to_msg of
+ * {tag: record}). NEW (protobuf_c_message_free_unpacked), or NULL when the
+ * arm has no table, a field needs the JSON route, or memory runs out. */
+ProtobufCMessage *cmdop__stdio_frame_to_msg(const cmdop__frames_desc *fd, const void *f, int kind,
+                                            const char *tag, const ProtobufCMessageDescriptor *ud);
+
+/* The length-prefixed envelope {id, kind, arm = u} appended to `out`, byte
+ * for byte what cmdop__stdio_pack writes (u: the envelope arm's message,
+ * borrowed); nothing when `out` cannot grow (it is marked failed). */
+void cmdop__stdio_pack_event(cmdop__strbuf *out, uint32_t id, Cmdop__Core__V1__Kind kind,
+                             uint32_t arm, const ProtobufCMessage *u);
+
 /* Cancel every open stream, wait until each terminal frame is written,
  * stop the dispatcher, free everything. NULL is a no-op. */
 void cmdop__stdio_streams_close(cmdop__stdio_streams *ss);

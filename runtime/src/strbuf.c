@@ -35,6 +35,11 @@ void cmdop__sb_append(cmdop__strbuf *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
+char *cmdop__sb_reserve(cmdop__strbuf *b, size_t n)
+{
+    return grow(b, n) ? b->s + b->len : NULL;
+}
+
 void cmdop__sb_puts(cmdop__strbuf *b, const char *s)
 {
     cmdop__sb_append(b, s, strlen(s));

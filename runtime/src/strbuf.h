@@ -18,6 +18,9 @@ typedef struct cmdop__strbuf {
 
 void cmdop__sb_append(cmdop__strbuf *b, const char *s, size_t n);
 void cmdop__sb_puts(cmdop__strbuf *b, const char *s);
+/* Room for n more bytes at b->s + b->len (the caller writes them, then adds
+ * n to b->len and keeps the NUL); NULL when the buffer failed. */
+char *cmdop__sb_reserve(cmdop__strbuf *b, size_t n);
 void cmdop__sb_printf(cmdop__strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Take the string (NEW, caller frees; "" when nothing was appended) or NULL

@@ -40,6 +40,27 @@ typedef struct cmdop__channel_desc {
 /* The frames of one stream union, generated per union (gen/c/src/streams.c).
  * A frame is the union's public generated type (cmdop_<union> *, e.g.
  * cmdop_ask_frame) passed as void *, so one driver serves every union. */
+/* One field of a frame arm's record, for the stdio core's direct mapping of
+ * a typed frame to its protobuf message (stdio_stream.c), which gives the
+ * message the JSON route (to_jsont, then cmdop__stdio_json_to_msg) gives. */
+enum { CMDOP__FF_STR = 1, CMDOP__FF_JSON, CMDOP__FF_I32, CMDOP__FF_I64, CMDOP__FF_BOOL };
+
+typedef struct cmdop__frame_field {
+    const char *name;          /* its C and protobuf field name */
+    unsigned char kind;        /* CMDOP__FF_* */
+    size_t offset;             /* of the member in the record */
+    long has_offset;           /* of its has_ flag, -1 when it has none */
+} cmdop__frame_field;
+
+/* An arm whose record has only such fields, each its protobuf field's name
+ * (a `json` field: its wire key + "_json") and no field named by the tag. */
+typedef struct cmdop__frame_arm {
+    int kind;                  /* the union's kind value */
+    size_t offset;             /* of the arm's record pointer in the union */
+    const cmdop__frame_field *fields;
+    size_t n_fields;
+} cmdop__frame_arm;
+
 typedef struct cmdop__frames_desc {
     const char *name;          /* the union's IDL name: "AskFrame" */
     /* Decode one SSE event: `sse_event` the event's type (may be NULL; used
@@ -56,6 +77,9 @@ typedef struct cmdop__frames_desc {
     json_t *(*to_jsont)(const void *frame);  /* NEW {<tag_key>: tag, fields...} */
     const char *tag_key;                     /* the union's tag key: "type" */
     int unknown_kind;                        /* kind of a tag not known */
+    /* the arms the stdio core maps without JSON (see cmdop__frame_arm) */
+    const cmdop__frame_arm *arms;
+    size_t n_arms;
 } cmdop__frames_desc;
 
 /* A `fails` code: the C error code a fail frame with this `code` ends with. */

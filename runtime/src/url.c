@@ -15,13 +15,19 @@ static bool unreserved(unsigned char c)
 void cmdop__url_escape(cmdop__strbuf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (unreserved(*p)) {
-            cmdop__sb_append(b, (const char *)p, 1);
-        } else {
-            char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            cmdop__sb_append(b, enc, 3);
-        }
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        /* a run of unreserved bytes (an id: all of it) in one append */
+        const unsigned char *run = p;
+        while (*p && unreserved(*p))
+            p++;
+        if (p > run)
+            cmdop__sb_append(b, (const char *)run, (size_t)(p - run));
+        if (!*p)
+            break;
+        char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+        cmdop__sb_append(b, enc, 3);
+        p++;
     }
 }
 

@@ -6,6 +6,8 @@
  * stream driver (runtime/src/ask_stream.h).
  */
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include <jansson.h>
 
 #include "ask_stream.h"
+#include "ask_stream_json.h"
 #include "call.h"
 #include "client_internal.h"
 #include "handles.h"
@@ -87,6 +90,26 @@ static int frame_json(const json_t *obj, const char *wire, const char *alt, char
     return 0;
 }
 
+/* frame_json over a one-pass scan (ask_stream_json.h): true when done (or
+ * out of memory: *oom), false when jansson's path must decide. */
+static bool frame_json_scanned(const cmdop__jflat *o, const char *wire, const char *alt,
+                               char **dst, bool *oom)
+{
+    const cmdop__jmember *v = cmdop__jflat_get(o, wire);
+    if ((!v || v->type == CMDOP__JV_NULL) && alt) {
+        v = cmdop__jflat_get(o, alt);
+        if (v && v->type != CMDOP__JV_NULL && v->type != CMDOP__JV_STRING)
+            return false; /* an error: frame_json words it */
+    }
+    if (!v || v->type == CMDOP__JV_NULL || (v->type == CMDOP__JV_STRING && v->val_len == 0))
+        return true;
+    if (v->type != CMDOP__JV_STRING && !v->canon)
+        return false; /* frame_json re-encodes it its own way */
+    *dst = v->type == CMDOP__JV_STRING ? cmdop__jflat_str(v) : cmdop__jflat_text(v);
+    *oom = !*dst;
+    return true;
+}
+
 /* The arm record decoder failed: its message (cmdop_error_last) names the field. */
 static int arm_failed(int rc, const char *what, char *err, size_t err_size)
 {
@@ -99,6 +122,202 @@ static int arm_failed(int rc, const char *what, char *err, size_t err_size)
 
 /* ---- AskFrame frames ---- */
 
+/* The frame from one pass over its text, with no jansson tree and no
+ * re-encoding: the same fields, fallbacks and raw text the jansson path
+ * below gives. False (nothing kept) when the scan declines, a field is not
+ * of its type, an arm has a field kind this path does not read, or memory
+ * runs out: the jansson path then decides, and words any error. */
+static bool ask_frame_decode_scanned(cmdop_ask_frame **out, const char *sse_event,
+                                      const char *data, size_t len)
+{
+    cmdop__jflat o;
+    if (!cmdop__jflat_scan(&o, data, len))
+        return false;
+    const cmdop__jmember *m = cmdop__jflat_get(&o, "type");
+    cmdop_ask_frame *f = calloc(1, sizeof *f);
+    if (!f)
+        return false;
+    if (m && m->type != CMDOP__JV_NULL) {
+        if (m->type != CMDOP__JV_STRING)
+            goto decline;
+        f->type = cmdop__jflat_str(m);
+    } else {
+        f->type = strdup(sse_event ? sse_event : "");
+    }
+    if (!f->type)
+        goto decline;
+    const char *tag = f->type;
+    if (strcmp(tag, "event") == 0) {
+        f->kind = CMDOP_ASK_FRAME_EVENT;
+        cmdop_stream_event *r = f->event = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        bool oom = false;
+        m = cmdop__jflat_get(&o, "event_type");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_INT || m->ival < INT32_MIN || m->ival > INT32_MAX)
+                goto decline;
+            r->event_type = (int32_t)m->ival;
+        }
+        if (!frame_json_scanned(&o, "payload", "payload_json", &r->payload_json, &oom) || oom)
+            goto decline;
+    } else if (strcmp(tag, "pin_denied") == 0) {
+        f->kind = CMDOP_ASK_FRAME_PIN_DENIED;
+        cmdop_pin_denied *r = f->pin_denied = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "challenge_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->challenge_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "reason");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->reason = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        if (frame_str(&r->challenge_id, false, ""))
+            goto decline;
+        if (frame_str(&r->reason, false, ""))
+            goto decline;
+    } else if (strcmp(tag, "pin_required") == 0) {
+        f->kind = CMDOP_ASK_FRAME_PIN_REQUIRED;
+        cmdop_pin_required *r = f->pin_required = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "challenge_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->challenge_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "label");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->label = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        if (frame_str(&r->challenge_id, false, ""))
+            goto decline;
+        if (frame_str(&r->label, false, ""))
+            goto decline;
+    } else if (strcmp(tag, "confirm_required") == 0) {
+        f->kind = CMDOP_ASK_FRAME_CONFIRM_REQUIRED;
+        cmdop_confirm_required *r = f->confirm_required = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "token");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->token = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "plan");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->plan = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "danger_level");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->danger_level = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        if (frame_str(&r->token, false, ""))
+            goto decline;
+        if (frame_str(&r->plan, false, ""))
+            goto decline;
+        if (frame_str(&r->danger_level, false, "medium"))
+            goto decline;
+    } else if (strcmp(tag, "done") == 0) {
+        f->kind = CMDOP_ASK_FRAME_DONE;
+        cmdop_done_info *r = f->done = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "success");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_TRUE && m->type != CMDOP__JV_FALSE)
+                goto decline;
+            r->success = m->type == CMDOP__JV_TRUE;
+        }
+        m = cmdop__jflat_get(&o, "text");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->text = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "error");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->error = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "duration_ms");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_INT || m->ival < INT32_MIN || m->ival > INT32_MAX)
+                goto decline;
+            r->duration_ms = (int32_t)m->ival;
+        }
+        if (frame_str(&r->text, false, ""))
+            goto decline;
+        if (frame_str(&r->error, false, ""))
+            goto decline;
+    } else if (strcmp(tag, "error") == 0) {
+        f->kind = CMDOP_ASK_FRAME_ERROR;
+        cmdop_error_info *r = f->error = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "code");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->code = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "message");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->message = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "status");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_INT || m->ival < INT32_MIN || m->ival > INT32_MAX)
+                goto decline;
+            r->status = (int32_t)m->ival;
+            r->has_status = true;
+        }
+        m = cmdop__jflat_get(&o, "request_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->request_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "field");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->field = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "retry_after_ms");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_INT)
+                goto decline;
+            r->retry_after_ms = (int64_t)m->ival;
+            r->has_retry_after_ms = true;
+        }
+        m = cmdop__jflat_get(&o, "retryable");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_TRUE && m->type != CMDOP__JV_FALSE)
+                goto decline;
+            r->retryable = m->type == CMDOP__JV_TRUE;
+            r->has_retryable = true;
+        }
+        if (frame_str(&r->code, false, "internal"))
+            goto decline;
+        if (frame_str(&r->message, false, ""))
+            goto decline;
+    } else {
+        f->kind = CMDOP_ASK_FRAME_UNKNOWN;
+        if (!(f->raw_json = dup_n(data, len)))
+            goto decline;
+    }
+    *out = f;
+    return true;
+decline:
+    cmdop_ask_frame_free(f);
+    return false;
+}
+
 int cmdop__ask_frame_decode_event(cmdop_ask_frame **out, const char *sse_event, const char *data,
                                     size_t len, char *err, size_t err_size)
 {
@@ -109,6 +328,8 @@ int cmdop__ask_frame_decode_event(cmdop_ask_frame **out, const char *sse_event, 
     *out = NULL;
     if (!data)
         return errf(err, err_size, CMDOP_EINVALID, "AskFrame: NULL data");
+    if (ask_frame_decode_scanned(out, sse_event, data, len))
+        return 0;
     json_error_t jerr;
     json_t *obj = json_loadb(data, len, JSON_DECODE_ANY, &jerr);
     if (!obj)
@@ -257,6 +478,86 @@ static json_t *ask_frame_to_jsont_any(const void *frame)
     return cmdop__ask_frame_to_jsont(frame);
 }
 
+
+/* event: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field ask_frame_event_fields[] = {
+    {"event_type", CMDOP__FF_I32, offsetof(cmdop_stream_event, event_type),
+     -1},
+    {"payload_json", CMDOP__FF_JSON, offsetof(cmdop_stream_event, payload_json),
+     -1},
+};
+
+/* pin_denied: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field ask_frame_pin_denied_fields[] = {
+    {"challenge_id", CMDOP__FF_STR, offsetof(cmdop_pin_denied, challenge_id),
+     -1},
+    {"reason", CMDOP__FF_STR, offsetof(cmdop_pin_denied, reason),
+     -1},
+};
+
+/* pin_required: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field ask_frame_pin_required_fields[] = {
+    {"challenge_id", CMDOP__FF_STR, offsetof(cmdop_pin_required, challenge_id),
+     -1},
+    {"label", CMDOP__FF_STR, offsetof(cmdop_pin_required, label),
+     -1},
+};
+
+/* confirm_required: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field ask_frame_confirm_required_fields[] = {
+    {"token", CMDOP__FF_STR, offsetof(cmdop_confirm_required, token),
+     -1},
+    {"plan", CMDOP__FF_STR, offsetof(cmdop_confirm_required, plan),
+     -1},
+    {"danger_level", CMDOP__FF_STR, offsetof(cmdop_confirm_required, danger_level),
+     -1},
+};
+
+/* done: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field ask_frame_done_fields[] = {
+    {"success", CMDOP__FF_BOOL, offsetof(cmdop_done_info, success),
+     -1},
+    {"text", CMDOP__FF_STR, offsetof(cmdop_done_info, text),
+     -1},
+    {"error", CMDOP__FF_STR, offsetof(cmdop_done_info, error),
+     -1},
+    {"duration_ms", CMDOP__FF_I32, offsetof(cmdop_done_info, duration_ms),
+     -1},
+};
+
+/* error: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field ask_frame_error_fields[] = {
+    {"code", CMDOP__FF_STR, offsetof(cmdop_error_info, code),
+     -1},
+    {"message", CMDOP__FF_STR, offsetof(cmdop_error_info, message),
+     -1},
+    {"status", CMDOP__FF_I32, offsetof(cmdop_error_info, status),
+     (long)offsetof(cmdop_error_info, has_status)},
+    {"request_id", CMDOP__FF_STR, offsetof(cmdop_error_info, request_id),
+     -1},
+    {"field", CMDOP__FF_STR, offsetof(cmdop_error_info, field),
+     -1},
+    {"retry_after_ms", CMDOP__FF_I64, offsetof(cmdop_error_info, retry_after_ms),
+     (long)offsetof(cmdop_error_info, has_retry_after_ms)},
+    {"retryable", CMDOP__FF_BOOL, offsetof(cmdop_error_info, retryable),
+     (long)offsetof(cmdop_error_info, has_retryable)},
+};
+
+static const cmdop__frame_arm ask_frame_arms[] = {
+    { CMDOP_ASK_FRAME_EVENT, offsetof(cmdop_ask_frame, event), ask_frame_event_fields,
+      2 },
+    { CMDOP_ASK_FRAME_PIN_DENIED, offsetof(cmdop_ask_frame, pin_denied), ask_frame_pin_denied_fields,
+      2 },
+    { CMDOP_ASK_FRAME_PIN_REQUIRED, offsetof(cmdop_ask_frame, pin_required), ask_frame_pin_required_fields,
+      2 },
+    { CMDOP_ASK_FRAME_CONFIRM_REQUIRED, offsetof(cmdop_ask_frame, confirm_required), ask_frame_confirm_required_fields,
+      3 },
+    { CMDOP_ASK_FRAME_DONE, offsetof(cmdop_ask_frame, done), ask_frame_done_fields,
+      4 },
+    { CMDOP_ASK_FRAME_ERROR, offsetof(cmdop_ask_frame, error), ask_frame_error_fields,
+      7 },
+};
+
 const cmdop__frames_desc cmdop__frames_ask_frame = {
     .name = "AskFrame",
     .decode = ask_frame_decode_any,
@@ -267,9 +568,233 @@ const cmdop__frames_desc cmdop__frames_ask_frame = {
     .to_jsont = ask_frame_to_jsont_any,
     .tag_key = "type",
     .unknown_kind = CMDOP_ASK_FRAME_UNKNOWN,
+    .arms = ask_frame_arms,
+    .n_arms = 6,
 };
 
 /* ---- BotEvent frames ---- */
+
+/* The frame from one pass over its text, with no jansson tree and no
+ * re-encoding: the same fields, fallbacks and raw text the jansson path
+ * below gives. False (nothing kept) when the scan declines, a field is not
+ * of its type, an arm has a field kind this path does not read, or memory
+ * runs out: the jansson path then decides, and words any error. */
+static bool bot_event_decode_scanned(cmdop_bot_event **out, const char *sse_event,
+                                      const char *data, size_t len)
+{
+    cmdop__jflat o;
+    if (!cmdop__jflat_scan(&o, data, len))
+        return false;
+    const cmdop__jmember *m = cmdop__jflat_get(&o, "type");
+    cmdop_bot_event *f = calloc(1, sizeof *f);
+    if (!f)
+        return false;
+    if (m && m->type != CMDOP__JV_NULL) {
+        if (m->type != CMDOP__JV_STRING)
+            goto decline;
+        f->type = cmdop__jflat_str(m);
+    } else {
+        f->type = strdup(sse_event ? sse_event : "");
+    }
+    if (!f->type)
+        goto decline;
+    const char *tag = f->type;
+    if (strcmp(tag, "message_received") == 0) {
+        f->kind = CMDOP_BOT_EVENT_MESSAGE_RECEIVED;
+        cmdop_bot_message_received *r = f->message_received = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "chat_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->chat_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "user_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->user_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "message_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->message_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "text");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->text = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        if (frame_str(&r->chat_id, false, ""))
+            goto decline;
+        if (frame_str(&r->user_id, false, ""))
+            goto decline;
+        if (frame_str(&r->message_id, false, ""))
+            goto decline;
+        if (frame_str(&r->text, false, ""))
+            goto decline;
+    } else if (strcmp(tag, "refused") == 0) {
+        f->kind = CMDOP_BOT_EVENT_REFUSED;
+        cmdop_bot_refused *r = f->refused = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "chat_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->chat_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "user_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->user_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "reason");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->reason = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        if (frame_str(&r->chat_id, false, ""))
+            goto decline;
+        if (frame_str(&r->user_id, false, ""))
+            goto decline;
+        if (frame_str(&r->reason, false, ""))
+            goto decline;
+    } else if (strcmp(tag, "ask_started") == 0) {
+        f->kind = CMDOP_BOT_EVENT_ASK_STARTED;
+        cmdop_bot_ask_started *r = f->ask_started = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "chat_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->chat_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "user_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->user_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "session_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->session_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "prompt");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->prompt = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        if (frame_str(&r->chat_id, false, ""))
+            goto decline;
+        if (frame_str(&r->user_id, false, ""))
+            goto decline;
+        if (frame_str(&r->session_id, false, ""))
+            goto decline;
+        if (frame_str(&r->prompt, false, ""))
+            goto decline;
+    } else if (strcmp(tag, "reply_sent") == 0) {
+        goto decline; /* a field kind read by the jansson path only */
+    } else if (strcmp(tag, "confirm_asked") == 0) {
+        f->kind = CMDOP_BOT_EVENT_CONFIRM_ASKED;
+        cmdop_bot_confirm_asked *r = f->confirm_asked = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "chat_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->chat_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "user_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->user_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "plan");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->plan = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "danger_level");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->danger_level = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "offered");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_TRUE && m->type != CMDOP__JV_FALSE)
+                goto decline;
+            r->offered = m->type == CMDOP__JV_TRUE;
+        }
+        if (frame_str(&r->chat_id, false, ""))
+            goto decline;
+        if (frame_str(&r->user_id, false, ""))
+            goto decline;
+        if (frame_str(&r->plan, false, ""))
+            goto decline;
+        if (frame_str(&r->danger_level, false, ""))
+            goto decline;
+    } else if (strcmp(tag, "pin_asked") == 0) {
+        f->kind = CMDOP_BOT_EVENT_PIN_ASKED;
+        cmdop_bot_pin_asked *r = f->pin_asked = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "chat_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->chat_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "user_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->user_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "label");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->label = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        if (frame_str(&r->chat_id, false, ""))
+            goto decline;
+        if (frame_str(&r->user_id, false, ""))
+            goto decline;
+        if (frame_str(&r->label, false, ""))
+            goto decline;
+    } else if (strcmp(tag, "error") == 0) {
+        f->kind = CMDOP_BOT_EVENT_ERROR;
+        cmdop_bot_error *r = f->error = calloc(1, sizeof *r);
+        if (!r)
+            goto decline;
+        m = cmdop__jflat_get(&o, "chat_id");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->chat_id = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "code");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->code = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        m = cmdop__jflat_get(&o, "message");
+        if (m && m->type != CMDOP__JV_NULL) {
+            if (m->type != CMDOP__JV_STRING || !(r->message = cmdop__jflat_str(m)))
+                goto decline;
+        }
+        if (frame_str(&r->chat_id, false, ""))
+            goto decline;
+        if (frame_str(&r->code, false, ""))
+            goto decline;
+        if (frame_str(&r->message, false, ""))
+            goto decline;
+    } else {
+        f->kind = CMDOP_BOT_EVENT_UNKNOWN;
+        if (!(f->raw_json = dup_n(data, len)))
+            goto decline;
+    }
+    *out = f;
+    return true;
+decline:
+    cmdop_bot_event_free(f);
+    return false;
+}
 
 int cmdop__bot_event_decode_event(cmdop_bot_event **out, const char *sse_event, const char *data,
                                     size_t len, char *err, size_t err_size)
@@ -281,6 +806,8 @@ int cmdop__bot_event_decode_event(cmdop_bot_event **out, const char *sse_event, 
     *out = NULL;
     if (!data)
         return errf(err, err_size, CMDOP_EINVALID, "BotEvent: NULL data");
+    if (bot_event_decode_scanned(out, sse_event, data, len))
+        return 0;
     json_error_t jerr;
     json_t *obj = json_loadb(data, len, JSON_DECODE_ANY, &jerr);
     if (!obj)
@@ -455,6 +982,90 @@ static json_t *bot_event_to_jsont_any(const void *frame)
     return cmdop__bot_event_to_jsont(frame);
 }
 
+
+/* message_received: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field bot_event_message_received_fields[] = {
+    {"chat_id", CMDOP__FF_STR, offsetof(cmdop_bot_message_received, chat_id),
+     -1},
+    {"user_id", CMDOP__FF_STR, offsetof(cmdop_bot_message_received, user_id),
+     -1},
+    {"message_id", CMDOP__FF_STR, offsetof(cmdop_bot_message_received, message_id),
+     -1},
+    {"text", CMDOP__FF_STR, offsetof(cmdop_bot_message_received, text),
+     -1},
+};
+
+/* refused: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field bot_event_refused_fields[] = {
+    {"chat_id", CMDOP__FF_STR, offsetof(cmdop_bot_refused, chat_id),
+     -1},
+    {"user_id", CMDOP__FF_STR, offsetof(cmdop_bot_refused, user_id),
+     -1},
+    {"reason", CMDOP__FF_STR, offsetof(cmdop_bot_refused, reason),
+     -1},
+};
+
+/* ask_started: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field bot_event_ask_started_fields[] = {
+    {"chat_id", CMDOP__FF_STR, offsetof(cmdop_bot_ask_started, chat_id),
+     -1},
+    {"user_id", CMDOP__FF_STR, offsetof(cmdop_bot_ask_started, user_id),
+     -1},
+    {"session_id", CMDOP__FF_STR, offsetof(cmdop_bot_ask_started, session_id),
+     -1},
+    {"prompt", CMDOP__FF_STR, offsetof(cmdop_bot_ask_started, prompt),
+     -1},
+};
+
+/* confirm_asked: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field bot_event_confirm_asked_fields[] = {
+    {"chat_id", CMDOP__FF_STR, offsetof(cmdop_bot_confirm_asked, chat_id),
+     -1},
+    {"user_id", CMDOP__FF_STR, offsetof(cmdop_bot_confirm_asked, user_id),
+     -1},
+    {"plan", CMDOP__FF_STR, offsetof(cmdop_bot_confirm_asked, plan),
+     -1},
+    {"danger_level", CMDOP__FF_STR, offsetof(cmdop_bot_confirm_asked, danger_level),
+     -1},
+    {"offered", CMDOP__FF_BOOL, offsetof(cmdop_bot_confirm_asked, offered),
+     -1},
+};
+
+/* pin_asked: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field bot_event_pin_asked_fields[] = {
+    {"chat_id", CMDOP__FF_STR, offsetof(cmdop_bot_pin_asked, chat_id),
+     -1},
+    {"user_id", CMDOP__FF_STR, offsetof(cmdop_bot_pin_asked, user_id),
+     -1},
+    {"label", CMDOP__FF_STR, offsetof(cmdop_bot_pin_asked, label),
+     -1},
+};
+
+/* error: the stdio core's direct mapping (stream_desc.h) */
+static const cmdop__frame_field bot_event_error_fields[] = {
+    {"chat_id", CMDOP__FF_STR, offsetof(cmdop_bot_error, chat_id),
+     -1},
+    {"code", CMDOP__FF_STR, offsetof(cmdop_bot_error, code),
+     -1},
+    {"message", CMDOP__FF_STR, offsetof(cmdop_bot_error, message),
+     -1},
+};
+
+static const cmdop__frame_arm bot_event_arms[] = {
+    { CMDOP_BOT_EVENT_MESSAGE_RECEIVED, offsetof(cmdop_bot_event, message_received), bot_event_message_received_fields,
+      4 },
+    { CMDOP_BOT_EVENT_REFUSED, offsetof(cmdop_bot_event, refused), bot_event_refused_fields,
+      3 },
+    { CMDOP_BOT_EVENT_ASK_STARTED, offsetof(cmdop_bot_event, ask_started), bot_event_ask_started_fields,
+      4 },
+    { CMDOP_BOT_EVENT_CONFIRM_ASKED, offsetof(cmdop_bot_event, confirm_asked), bot_event_confirm_asked_fields,
+      5 },
+    { CMDOP_BOT_EVENT_PIN_ASKED, offsetof(cmdop_bot_event, pin_asked), bot_event_pin_asked_fields,
+      3 },
+    { CMDOP_BOT_EVENT_ERROR, offsetof(cmdop_bot_event, error), bot_event_error_fields,
+      3 },
+};
+
 const cmdop__frames_desc cmdop__frames_bot_event = {
     .name = "BotEvent",
     .decode = bot_event_decode_any,
@@ -465,6 +1076,8 @@ const cmdop__frames_desc cmdop__frames_bot_event = {
     .to_jsont = bot_event_to_jsont_any,
     .tag_key = "type",
     .unknown_kind = CMDOP_BOT_EVENT_UNKNOWN,
+    .arms = bot_event_arms,
+    .n_arms = 6,
 };
 
 /* ==== machines.ask ==== */
@@ -671,8 +1284,9 @@ static json_t *running_bot_state_any(void *h)
     return s && s[0] ? json_pack("{s:s}", "status", s) : json_object();
 }
 
-static int running_bot_call_any(void *h, size_t i, const json_t *args)
+static int running_bot_call_any(void *h, size_t i, const json_t *args, json_t **result)
 {
+    *result = NULL;
     if (i == 0)
         return cmdop__running_bot_engine.stop(((cmdop_running_bot *)h)->engine, args);
     return cmdop__error_set(CMDOP_EINVALID, 0, NULL, NULL, "RunningBot: no method %zu", i);

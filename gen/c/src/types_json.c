@@ -42,27 +42,26 @@ static int no_memory(void)
     return cmdop__error_set(CMDOP_ENOMEM, 0, NULL, NULL, "out of memory");
 }
 
-/* The member `key` of object `o`, or NULL when absent or JSON null. */
-static const json_t *member(const json_t *o, const char *key)
+/* *out: the member `key` of object `o`, or NULL when absent or JSON null.
+ * With `req` an absent or null member is an error: a field the IDL does not
+ * mark optional (`?`) must be there and not null. Records reached only as a
+ * stream frame's arm are exempt: the 1.1 frame schema gives none of their
+ * fields presence (docs/reliability.md). So are enum fields: an absent one
+ * reads as the zero value, as an unknown string does (kept lenient), so
+ * that what to_json writes decodes again. One lookup per field: the check
+ * and the read share it. */
+static int member(const json_t *o, const char *rec, const char *key, bool req,
+                  const json_t **out)
 {
     const json_t *x = json_object_get(o, key);
-    return (x && !json_is_null(x)) ? x : NULL;
-}
-
-/* A field the IDL does not mark optional (`?`) must be there and not null.
- * Records reached only as a stream frame's arm are exempt: the 1.1 frame
- * schema gives none of their fields presence (docs/reliability.md). So are
- * enum fields: an absent one reads as the zero value, as an unknown string
- * does (kept lenient), so that what to_json writes decodes again. */
-static int need(const json_t *o, const char *rec, const char *key)
-{
-    if (json_object_get(o, key) && !json_is_null(json_object_get(o, key)))
+    *out = (x && !json_is_null(x)) ? x : NULL;
+    if (*out || !req)
         return 0;
     return cmdop__error_set(CMDOP_EDECODE, 0, NULL, key, "%s.%s: required field %s", rec, key,
-                            json_object_get(o, key) ? "is null" : "missing");
+                            x ? "is null" : "missing");
 }
 
-/* Per record, the fields that must be present (see need()), for the stdio
+/* Per record, the fields that must be present (see member()), for the stdio
  * server's JSON -> protobuf mapping (runtime/src/stdio_map.c). */
 static const char *const required_bot[] = {"id", "name", "machine_id", "allowed_users", "enabled", "created_at", "updated_at", NULL};
 static const char *const required_bot_list_page[] = {"count", "page", "pages", "page_size", "has_next", "has_previous", "results", NULL};
@@ -198,11 +197,12 @@ const cmdop__record_required cmdop__record_required_fields[] = {
 const size_t cmdop__record_required_count =
     sizeof cmdop__record_required_fields / sizeof cmdop__record_required_fields[0];
 
-static int get_string(const json_t *o, const char *rec, const char *key, char **dst)
+static int get_string(const json_t *o, const char *rec, const char *key, bool req, char **dst)
 {
-    const json_t *x = member(o, key);
-    if (!x)
-        return 0;
+    const json_t *x;
+    int rc = member(o, rec, key, req, &x);
+    if (rc || !x)
+        return rc;
     if (!json_is_string(x))
         return type_error(rec, key, "a string", x);
     *dst = strdup(json_string_value(x));
@@ -210,21 +210,23 @@ static int get_string(const json_t *o, const char *rec, const char *key, char **
 }
 
 /* Opaque JSON: kept as compact text. */
-static int get_json(const json_t *o, const char *rec, const char *key, char **dst)
+static int get_json(const json_t *o, const char *rec, const char *key, bool req, char **dst)
 {
-    const json_t *x = member(o, key);
-    if (!x)
-        return 0;
+    const json_t *x;
+    int rc = member(o, rec, key, req, &x);
+    if (rc || !x)
+        return rc;
     *dst = json_dumps(x, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
     return *dst ? 0 : no_memory();
 }
 
-static int get_integer(const json_t *o, const char *rec, const char *key, json_int_t lo,
-                       json_int_t hi, json_int_t *dst, bool *has)
+static int get_integer(const json_t *o, const char *rec, const char *key, bool req,
+                       json_int_t lo, json_int_t hi, json_int_t *dst, bool *has)
 {
-    const json_t *x = member(o, key);
-    if (!x)
-        return 0;
+    const json_t *x;
+    int rc = member(o, rec, key, req, &x);
+    if (rc || !x)
+        return rc;
     if (!json_is_integer(x))
         return type_error(rec, key, "an integer", x);
     if (json_integer_value(x) < lo || json_integer_value(x) > hi)
@@ -236,29 +238,30 @@ static int get_integer(const json_t *o, const char *rec, const char *key, json_i
     return 0;
 }
 
-static int get_int32(const json_t *o, const char *rec, const char *key, int32_t *dst, bool *has)
+static int get_int32(const json_t *o, const char *rec, const char *key, bool req, int32_t *dst, bool *has)
 {
-    json_int_t v = 0;
-    int rc = get_integer(o, rec, key, INT32_MIN, INT32_MAX, &v, has);
-    if (rc == 0 && member(o, key))
+    json_int_t v = *dst;   /* kept when the member is absent */
+    int rc = get_integer(o, rec, key, req, INT32_MIN, INT32_MAX, &v, has);
+    if (rc == 0)
         *dst = (int32_t)v;
     return rc;
 }
 
-static int get_int64(const json_t *o, const char *rec, const char *key, int64_t *dst, bool *has)
+static int get_int64(const json_t *o, const char *rec, const char *key, bool req, int64_t *dst, bool *has)
 {
-    json_int_t v = 0;
-    int rc = get_integer(o, rec, key, INT64_MIN, INT64_MAX, &v, has);
-    if (rc == 0 && member(o, key))
+    json_int_t v = *dst;   /* kept when the member is absent */
+    int rc = get_integer(o, rec, key, req, INT64_MIN, INT64_MAX, &v, has);
+    if (rc == 0)
         *dst = (int64_t)v;
     return rc;
 }
 
-static int get_double(const json_t *o, const char *rec, const char *key, double *dst, bool *has)
+static int get_double(const json_t *o, const char *rec, const char *key, bool req, double *dst, bool *has)
 {
-    const json_t *x = member(o, key);
-    if (!x)
-        return 0;
+    const json_t *x;
+    int rc = member(o, rec, key, req, &x);
+    if (rc || !x)
+        return rc;
     if (!json_is_number(x))
         return type_error(rec, key, "a number", x);
     *dst = json_number_value(x);
@@ -267,11 +270,12 @@ static int get_double(const json_t *o, const char *rec, const char *key, double 
     return 0;
 }
 
-static int get_bool(const json_t *o, const char *rec, const char *key, bool *dst, bool *has)
+static int get_bool(const json_t *o, const char *rec, const char *key, bool req, bool *dst, bool *has)
 {
-    const json_t *x = member(o, key);
-    if (!x)
-        return 0;
+    const json_t *x;
+    int rc = member(o, rec, key, req, &x);
+    if (rc || !x)
+        return rc;
     if (!json_is_boolean(x))
         return type_error(rec, key, "a boolean", x);
     *dst = json_is_true(x);
@@ -283,8 +287,9 @@ static int get_bool(const json_t *o, const char *rec, const char *key, bool *dst
 /* Enums travel as their wire string; *s is borrowed from o (NULL when absent). */
 static int get_enum(const json_t *o, const char *rec, const char *key, const char **s)
 {
-    const json_t *x = member(o, key);
+    const json_t *x;
     *s = NULL;
+    member(o, rec, key, false, &x);
     if (!x)
         return 0;
     if (!json_is_string(x))
@@ -293,13 +298,14 @@ static int get_enum(const json_t *o, const char *rec, const char *key, const cha
     return 0;
 }
 
-static int get_string_list(const json_t *o, const char *rec, const char *key, char ***dst,
+static int get_string_list(const json_t *o, const char *rec, const char *key, bool req, char ***dst,
                            size_t *count)
 {
-    const json_t *x = member(o, key);
+    const json_t *x;
     size_t i;
-    if (!x)
-        return 0;
+    int rc = member(o, rec, key, req, &x);
+    if (rc || !x)
+        return rc;
     if (!json_is_array(x))
         return type_error(rec, key, "an array", x);
     *dst = calloc(json_array_size(x) + 1, sizeof **dst);
@@ -319,17 +325,21 @@ static int get_string_list(const json_t *o, const char *rec, const char *key, ch
 
 
 /* A member that must be an object (nested record) or an array (list of records). */
-static int get_object(const json_t *o, const char *rec, const char *key, const json_t **dst)
+static int get_object(const json_t *o, const char *rec, const char *key, bool req, const json_t **dst)
 {
-    *dst = member(o, key);
+    int rc = member(o, rec, key, req, dst);
+    if (rc)
+        return rc;
     if (*dst && !json_is_object(*dst))
         return type_error(rec, key, "an object", *dst);
     return 0;
 }
 
-static int get_array(const json_t *o, const char *rec, const char *key, const json_t **dst)
+static int get_array(const json_t *o, const char *rec, const char *key, bool req, const json_t **dst)
 {
-    *dst = member(o, key);
+    int rc = member(o, rec, key, req, dst);
+    if (rc)
+        return rc;
     if (*dst && !json_is_array(*dst))
         return type_error(rec, key, "an array", *dst);
     return 0;
@@ -414,43 +424,29 @@ int cmdop__bot_parse(const json_t *j, cmdop_bot *v)
     if (!json_is_object(j))
         return type_error("Bot", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "Bot", "id");
+        rc = get_string(j, "Bot", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "Bot", "id", &v->id);
-    if (rc == 0)
-        rc = need(j, "Bot", "name");
-    if (rc == 0)
-        rc = get_string(j, "Bot", "name", &v->name);
+        rc = get_string(j, "Bot", "name", true, &v->name);
     if (rc == 0)
         rc = get_enum(j, "Bot", "platform", &s);
     if (rc == 0 && s) {
         v->platform = cmdop_bot_platform_from_string(s);
     }
     if (rc == 0)
-        rc = need(j, "Bot", "machine_id");
+        rc = get_string(j, "Bot", "machine_id", true, &v->machine_id);
     if (rc == 0)
-        rc = get_string(j, "Bot", "machine_id", &v->machine_id);
-    if (rc == 0)
-        rc = need(j, "Bot", "allowed_users");
-    if (rc == 0)
-        rc = get_string_list(j, "Bot", "allowed_users", &v->allowed_users, &v->allowed_users_count);
+        rc = get_string_list(j, "Bot", "allowed_users", true, &v->allowed_users, &v->allowed_users_count);
     if (rc == 0)
         rc = get_enum(j, "Bot", "permission", &s);
     if (rc == 0 && s) {
         v->permission = cmdop_bot_permission_from_string(s);
     }
     if (rc == 0)
-        rc = need(j, "Bot", "enabled");
+        rc = get_bool(j, "Bot", "enabled", true, &v->enabled, NULL);
     if (rc == 0)
-        rc = get_bool(j, "Bot", "enabled", &v->enabled, NULL);
+        rc = get_string(j, "Bot", "created_at", true, &v->created_at);
     if (rc == 0)
-        rc = need(j, "Bot", "created_at");
-    if (rc == 0)
-        rc = get_string(j, "Bot", "created_at", &v->created_at);
-    if (rc == 0)
-        rc = need(j, "Bot", "updated_at");
-    if (rc == 0)
-        rc = get_string(j, "Bot", "updated_at", &v->updated_at);
+        rc = get_string(j, "Bot", "updated_at", true, &v->updated_at);
     return rc;
 }
 
@@ -512,37 +508,23 @@ int cmdop__bot_list_page_parse(const json_t *j, cmdop_bot_list_page *v)
     if (!json_is_object(j))
         return type_error("BotListPage", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "BotListPage", "count");
+        rc = get_int32(j, "BotListPage", "count", true, &v->count, NULL);
     if (rc == 0)
-        rc = get_int32(j, "BotListPage", "count", &v->count, NULL);
+        rc = get_int32(j, "BotListPage", "page", true, &v->page, NULL);
     if (rc == 0)
-        rc = need(j, "BotListPage", "page");
+        rc = get_int32(j, "BotListPage", "pages", true, &v->pages, NULL);
     if (rc == 0)
-        rc = get_int32(j, "BotListPage", "page", &v->page, NULL);
+        rc = get_int32(j, "BotListPage", "page_size", true, &v->page_size, NULL);
     if (rc == 0)
-        rc = need(j, "BotListPage", "pages");
+        rc = get_bool(j, "BotListPage", "has_next", true, &v->has_next, NULL);
     if (rc == 0)
-        rc = get_int32(j, "BotListPage", "pages", &v->pages, NULL);
+        rc = get_bool(j, "BotListPage", "has_previous", true, &v->has_previous, NULL);
     if (rc == 0)
-        rc = need(j, "BotListPage", "page_size");
+        rc = get_int32(j, "BotListPage", "next_page", false, &v->next_page, &v->has_next_page);
     if (rc == 0)
-        rc = get_int32(j, "BotListPage", "page_size", &v->page_size, NULL);
+        rc = get_int32(j, "BotListPage", "previous_page", false, &v->previous_page, &v->has_previous_page);
     if (rc == 0)
-        rc = need(j, "BotListPage", "has_next");
-    if (rc == 0)
-        rc = get_bool(j, "BotListPage", "has_next", &v->has_next, NULL);
-    if (rc == 0)
-        rc = need(j, "BotListPage", "has_previous");
-    if (rc == 0)
-        rc = get_bool(j, "BotListPage", "has_previous", &v->has_previous, NULL);
-    if (rc == 0)
-        rc = get_int32(j, "BotListPage", "next_page", &v->next_page, &v->has_next_page);
-    if (rc == 0)
-        rc = get_int32(j, "BotListPage", "previous_page", &v->previous_page, &v->has_previous_page);
-    if (rc == 0)
-        rc = need(j, "BotListPage", "results");
-    if (rc == 0)
-        rc = get_array(j, "BotListPage", "results", &x);
+        rc = get_array(j, "BotListPage", "results", true, &x);
     if (rc == 0 && x) {
         v->results = calloc(json_array_size(x) + 1, sizeof *v->results);
         if (!v->results)
@@ -621,13 +603,13 @@ int cmdop__bot_message_received_parse(const json_t *j, cmdop_bot_message_receive
     if (!json_is_object(j))
         return type_error("BotMessageReceived", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "BotMessageReceived", "chat_id", &v->chat_id);
+        rc = get_string(j, "BotMessageReceived", "chat_id", false, &v->chat_id);
     if (rc == 0)
-        rc = get_string(j, "BotMessageReceived", "user_id", &v->user_id);
+        rc = get_string(j, "BotMessageReceived", "user_id", false, &v->user_id);
     if (rc == 0)
-        rc = get_string(j, "BotMessageReceived", "message_id", &v->message_id);
+        rc = get_string(j, "BotMessageReceived", "message_id", false, &v->message_id);
     if (rc == 0)
-        rc = get_string(j, "BotMessageReceived", "text", &v->text);
+        rc = get_string(j, "BotMessageReceived", "text", false, &v->text);
     return rc;
 }
 
@@ -677,11 +659,11 @@ int cmdop__bot_refused_parse(const json_t *j, cmdop_bot_refused *v)
     if (!json_is_object(j))
         return type_error("BotRefused", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "BotRefused", "chat_id", &v->chat_id);
+        rc = get_string(j, "BotRefused", "chat_id", false, &v->chat_id);
     if (rc == 0)
-        rc = get_string(j, "BotRefused", "user_id", &v->user_id);
+        rc = get_string(j, "BotRefused", "user_id", false, &v->user_id);
     if (rc == 0)
-        rc = get_string(j, "BotRefused", "reason", &v->reason);
+        rc = get_string(j, "BotRefused", "reason", false, &v->reason);
     return rc;
 }
 
@@ -729,13 +711,13 @@ int cmdop__bot_ask_started_parse(const json_t *j, cmdop_bot_ask_started *v)
     if (!json_is_object(j))
         return type_error("BotAskStarted", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "BotAskStarted", "chat_id", &v->chat_id);
+        rc = get_string(j, "BotAskStarted", "chat_id", false, &v->chat_id);
     if (rc == 0)
-        rc = get_string(j, "BotAskStarted", "user_id", &v->user_id);
+        rc = get_string(j, "BotAskStarted", "user_id", false, &v->user_id);
     if (rc == 0)
-        rc = get_string(j, "BotAskStarted", "session_id", &v->session_id);
+        rc = get_string(j, "BotAskStarted", "session_id", false, &v->session_id);
     if (rc == 0)
-        rc = get_string(j, "BotAskStarted", "prompt", &v->prompt);
+        rc = get_string(j, "BotAskStarted", "prompt", false, &v->prompt);
     return rc;
 }
 
@@ -785,13 +767,13 @@ int cmdop__bot_reply_sent_parse(const json_t *j, cmdop_bot_reply_sent *v)
     if (!json_is_object(j))
         return type_error("BotReplySent", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "BotReplySent", "chat_id", &v->chat_id);
+        rc = get_string(j, "BotReplySent", "chat_id", false, &v->chat_id);
     if (rc == 0)
-        rc = get_string_list(j, "BotReplySent", "message_ids", &v->message_ids, &v->message_ids_count);
+        rc = get_string_list(j, "BotReplySent", "message_ids", false, &v->message_ids, &v->message_ids_count);
     if (rc == 0)
-        rc = get_bool(j, "BotReplySent", "success", &v->success, NULL);
+        rc = get_bool(j, "BotReplySent", "success", false, &v->success, NULL);
     if (rc == 0)
-        rc = get_int32(j, "BotReplySent", "text_length", &v->text_length, NULL);
+        rc = get_int32(j, "BotReplySent", "text_length", false, &v->text_length, NULL);
     return rc;
 }
 
@@ -841,15 +823,15 @@ int cmdop__bot_confirm_asked_parse(const json_t *j, cmdop_bot_confirm_asked *v)
     if (!json_is_object(j))
         return type_error("BotConfirmAsked", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "BotConfirmAsked", "chat_id", &v->chat_id);
+        rc = get_string(j, "BotConfirmAsked", "chat_id", false, &v->chat_id);
     if (rc == 0)
-        rc = get_string(j, "BotConfirmAsked", "user_id", &v->user_id);
+        rc = get_string(j, "BotConfirmAsked", "user_id", false, &v->user_id);
     if (rc == 0)
-        rc = get_string(j, "BotConfirmAsked", "plan", &v->plan);
+        rc = get_string(j, "BotConfirmAsked", "plan", false, &v->plan);
     if (rc == 0)
-        rc = get_string(j, "BotConfirmAsked", "danger_level", &v->danger_level);
+        rc = get_string(j, "BotConfirmAsked", "danger_level", false, &v->danger_level);
     if (rc == 0)
-        rc = get_bool(j, "BotConfirmAsked", "offered", &v->offered, NULL);
+        rc = get_bool(j, "BotConfirmAsked", "offered", false, &v->offered, NULL);
     return rc;
 }
 
@@ -901,11 +883,11 @@ int cmdop__bot_pin_asked_parse(const json_t *j, cmdop_bot_pin_asked *v)
     if (!json_is_object(j))
         return type_error("BotPinAsked", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "BotPinAsked", "chat_id", &v->chat_id);
+        rc = get_string(j, "BotPinAsked", "chat_id", false, &v->chat_id);
     if (rc == 0)
-        rc = get_string(j, "BotPinAsked", "user_id", &v->user_id);
+        rc = get_string(j, "BotPinAsked", "user_id", false, &v->user_id);
     if (rc == 0)
-        rc = get_string(j, "BotPinAsked", "label", &v->label);
+        rc = get_string(j, "BotPinAsked", "label", false, &v->label);
     return rc;
 }
 
@@ -953,11 +935,11 @@ int cmdop__bot_error_parse(const json_t *j, cmdop_bot_error *v)
     if (!json_is_object(j))
         return type_error("BotError", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "BotError", "chat_id", &v->chat_id);
+        rc = get_string(j, "BotError", "chat_id", false, &v->chat_id);
     if (rc == 0)
-        rc = get_string(j, "BotError", "code", &v->code);
+        rc = get_string(j, "BotError", "code", false, &v->code);
     if (rc == 0)
-        rc = get_string(j, "BotError", "message", &v->message);
+        rc = get_string(j, "BotError", "message", false, &v->message);
     return rc;
 }
 
@@ -1005,19 +987,19 @@ int cmdop__error_info_parse(const json_t *j, cmdop_error_info *v)
     if (!json_is_object(j))
         return type_error("ErrorInfo", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "ErrorInfo", "code", &v->code);
+        rc = get_string(j, "ErrorInfo", "code", false, &v->code);
     if (rc == 0)
-        rc = get_string(j, "ErrorInfo", "message", &v->message);
+        rc = get_string(j, "ErrorInfo", "message", false, &v->message);
     if (rc == 0)
-        rc = get_int32(j, "ErrorInfo", "status", &v->status, &v->has_status);
+        rc = get_int32(j, "ErrorInfo", "status", false, &v->status, &v->has_status);
     if (rc == 0)
-        rc = get_string(j, "ErrorInfo", "request_id", &v->request_id);
+        rc = get_string(j, "ErrorInfo", "request_id", false, &v->request_id);
     if (rc == 0)
-        rc = get_string(j, "ErrorInfo", "field", &v->field);
+        rc = get_string(j, "ErrorInfo", "field", false, &v->field);
     if (rc == 0)
-        rc = get_int64(j, "ErrorInfo", "retry_after_ms", &v->retry_after_ms, &v->has_retry_after_ms);
+        rc = get_int64(j, "ErrorInfo", "retry_after_ms", false, &v->retry_after_ms, &v->has_retry_after_ms);
     if (rc == 0)
-        rc = get_bool(j, "ErrorInfo", "retryable", &v->retryable, &v->has_retryable);
+        rc = get_bool(j, "ErrorInfo", "retryable", false, &v->retryable, &v->has_retryable);
     return rc;
 }
 
@@ -1073,13 +1055,9 @@ int cmdop__offset_page_parse(const json_t *j, cmdop_offset_page *v)
     if (!json_is_object(j))
         return type_error("OffsetPage", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "OffsetPage", "offset");
+        rc = get_int32(j, "OffsetPage", "offset", true, &v->offset, NULL);
     if (rc == 0)
-        rc = get_int32(j, "OffsetPage", "offset", &v->offset, NULL);
-    if (rc == 0)
-        rc = need(j, "OffsetPage", "per_page");
-    if (rc == 0)
-        rc = get_int32(j, "OffsetPage", "per_page", &v->per_page, NULL);
+        rc = get_int32(j, "OffsetPage", "per_page", true, &v->per_page, NULL);
     return rc;
 }
 
@@ -1165,9 +1143,7 @@ int cmdop__collected_parse(const json_t *j, cmdop_collected *v)
     if (!json_is_object(j))
         return type_error("Collected", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "Collected", "text");
-    if (rc == 0)
-        rc = get_string(j, "Collected", "text", &v->text);
+        rc = get_string(j, "Collected", "text", true, &v->text);
     return rc;
 }
 
@@ -1211,13 +1187,9 @@ int cmdop__hello_parse(const json_t *j, cmdop_hello *v)
     if (!json_is_object(j))
         return type_error("Hello", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "Hello", "version");
+        rc = get_string(j, "Hello", "version", true, &v->version);
     if (rc == 0)
-        rc = get_string(j, "Hello", "version", &v->version);
-    if (rc == 0)
-        rc = need(j, "Hello", "idl_hash");
-    if (rc == 0)
-        rc = get_string(j, "Hello", "idl_hash", &v->idl_hash);
+        rc = get_string(j, "Hello", "idl_hash", true, &v->idl_hash);
     return rc;
 }
 
@@ -1264,30 +1236,22 @@ int cmdop__fleet_summary_parse(const json_t *j, cmdop_fleet_summary *v)
     if (!json_is_object(j))
         return type_error("FleetSummary", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "FleetSummary", "id");
+        rc = get_string(j, "FleetSummary", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "FleetSummary", "id", &v->id);
+        rc = get_string(j, "FleetSummary", "name", true, &v->name);
     if (rc == 0)
-        rc = need(j, "FleetSummary", "name");
-    if (rc == 0)
-        rc = get_string(j, "FleetSummary", "name", &v->name);
-    if (rc == 0)
-        rc = need(j, "FleetSummary", "slug");
-    if (rc == 0)
-        rc = get_string(j, "FleetSummary", "slug", &v->slug);
+        rc = get_string(j, "FleetSummary", "slug", true, &v->slug);
     if (rc == 0)
         rc = get_enum(j, "FleetSummary", "mfa_required", &s);
     if (rc == 0 && s) {
         v->mfa_required = cmdop_mfa_requirement_from_string(mfa_requirement_surface(s));
     }
     if (rc == 0)
-        rc = get_string(j, "FleetSummary", "role", &v->role);
+        rc = get_string(j, "FleetSummary", "role", false, &v->role);
     if (rc == 0)
-        rc = need(j, "FleetSummary", "created_at");
+        rc = get_string(j, "FleetSummary", "created_at", true, &v->created_at);
     if (rc == 0)
-        rc = get_string(j, "FleetSummary", "created_at", &v->created_at);
-    if (rc == 0)
-        rc = get_string(j, "FleetSummary", "disabled_at", &v->disabled_at);
+        rc = get_string(j, "FleetSummary", "disabled_at", false, &v->disabled_at);
     return rc;
 }
 
@@ -1345,9 +1309,7 @@ int cmdop__fleet_list_parse(const json_t *j, cmdop_fleet_list *v)
     if (!json_is_object(j))
         return type_error("FleetList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "FleetList", "items");
-    if (rc == 0)
-        rc = get_array(j, "FleetList", "items", &x);
+        rc = get_array(j, "FleetList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -1358,29 +1320,17 @@ int cmdop__fleet_list_parse(const json_t *j, cmdop_fleet_list *v)
         }
     }
     if (rc == 0)
-        rc = need(j, "FleetList", "offset");
+        rc = get_int32(j, "FleetList", "offset", true, &v->offset, NULL);
     if (rc == 0)
-        rc = get_int32(j, "FleetList", "offset", &v->offset, NULL);
+        rc = get_int32(j, "FleetList", "per_page", true, &v->per_page, NULL);
     if (rc == 0)
-        rc = need(j, "FleetList", "per_page");
+        rc = get_int32(j, "FleetList", "total", true, &v->total, NULL);
     if (rc == 0)
-        rc = get_int32(j, "FleetList", "per_page", &v->per_page, NULL);
+        rc = get_int32(j, "FleetList", "page", true, &v->page, NULL);
     if (rc == 0)
-        rc = need(j, "FleetList", "total");
+        rc = get_bool(j, "FleetList", "has_next", true, &v->has_next, NULL);
     if (rc == 0)
-        rc = get_int32(j, "FleetList", "total", &v->total, NULL);
-    if (rc == 0)
-        rc = need(j, "FleetList", "page");
-    if (rc == 0)
-        rc = get_int32(j, "FleetList", "page", &v->page, NULL);
-    if (rc == 0)
-        rc = need(j, "FleetList", "has_next");
-    if (rc == 0)
-        rc = get_bool(j, "FleetList", "has_next", &v->has_next, NULL);
-    if (rc == 0)
-        rc = need(j, "FleetList", "has_prev");
-    if (rc == 0)
-        rc = get_bool(j, "FleetList", "has_prev", &v->has_prev, NULL);
+        rc = get_bool(j, "FleetList", "has_prev", true, &v->has_prev, NULL);
     return rc;
 }
 
@@ -1446,27 +1396,17 @@ int cmdop__member_info_parse(const json_t *j, cmdop_member_info *v)
     if (!json_is_object(j))
         return type_error("MemberInfo", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MemberInfo", "user_id");
+        rc = get_string(j, "MemberInfo", "user_id", true, &v->user_id);
     if (rc == 0)
-        rc = get_string(j, "MemberInfo", "user_id", &v->user_id);
+        rc = get_string(j, "MemberInfo", "email", true, &v->email);
     if (rc == 0)
-        rc = need(j, "MemberInfo", "email");
+        rc = get_string(j, "MemberInfo", "display_name", true, &v->display_name);
     if (rc == 0)
-        rc = get_string(j, "MemberInfo", "email", &v->email);
+        rc = get_string(j, "MemberInfo", "role", true, &v->role);
     if (rc == 0)
-        rc = need(j, "MemberInfo", "display_name");
+        rc = get_string(j, "MemberInfo", "joined_at", true, &v->joined_at);
     if (rc == 0)
-        rc = get_string(j, "MemberInfo", "display_name", &v->display_name);
-    if (rc == 0)
-        rc = need(j, "MemberInfo", "role");
-    if (rc == 0)
-        rc = get_string(j, "MemberInfo", "role", &v->role);
-    if (rc == 0)
-        rc = need(j, "MemberInfo", "joined_at");
-    if (rc == 0)
-        rc = get_string(j, "MemberInfo", "joined_at", &v->joined_at);
-    if (rc == 0)
-        rc = get_string(j, "MemberInfo", "invited_by_id", &v->invited_by_id);
+        rc = get_string(j, "MemberInfo", "invited_by_id", false, &v->invited_by_id);
     return rc;
 }
 
@@ -1522,9 +1462,7 @@ int cmdop__member_list_parse(const json_t *j, cmdop_member_list *v)
     if (!json_is_object(j))
         return type_error("MemberList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MemberList", "items");
-    if (rc == 0)
-        rc = get_array(j, "MemberList", "items", &x);
+        rc = get_array(j, "MemberList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -1535,29 +1473,17 @@ int cmdop__member_list_parse(const json_t *j, cmdop_member_list *v)
         }
     }
     if (rc == 0)
-        rc = need(j, "MemberList", "offset");
+        rc = get_int32(j, "MemberList", "offset", true, &v->offset, NULL);
     if (rc == 0)
-        rc = get_int32(j, "MemberList", "offset", &v->offset, NULL);
+        rc = get_int32(j, "MemberList", "per_page", true, &v->per_page, NULL);
     if (rc == 0)
-        rc = need(j, "MemberList", "per_page");
+        rc = get_int32(j, "MemberList", "total", true, &v->total, NULL);
     if (rc == 0)
-        rc = get_int32(j, "MemberList", "per_page", &v->per_page, NULL);
+        rc = get_int32(j, "MemberList", "page", true, &v->page, NULL);
     if (rc == 0)
-        rc = need(j, "MemberList", "total");
+        rc = get_bool(j, "MemberList", "has_next", true, &v->has_next, NULL);
     if (rc == 0)
-        rc = get_int32(j, "MemberList", "total", &v->total, NULL);
-    if (rc == 0)
-        rc = need(j, "MemberList", "page");
-    if (rc == 0)
-        rc = get_int32(j, "MemberList", "page", &v->page, NULL);
-    if (rc == 0)
-        rc = need(j, "MemberList", "has_next");
-    if (rc == 0)
-        rc = get_bool(j, "MemberList", "has_next", &v->has_next, NULL);
-    if (rc == 0)
-        rc = need(j, "MemberList", "has_prev");
-    if (rc == 0)
-        rc = get_bool(j, "MemberList", "has_prev", &v->has_prev, NULL);
+        rc = get_bool(j, "MemberList", "has_prev", true, &v->has_prev, NULL);
     return rc;
 }
 
@@ -1623,19 +1549,13 @@ int cmdop__machine_fleet_link_parse(const json_t *j, cmdop_machine_fleet_link *v
     if (!json_is_object(j))
         return type_error("MachineFleetLink", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachineFleetLink", "machine_id");
+        rc = get_string(j, "MachineFleetLink", "machine_id", true, &v->machine_id);
     if (rc == 0)
-        rc = get_string(j, "MachineFleetLink", "machine_id", &v->machine_id);
+        rc = get_string(j, "MachineFleetLink", "fleet_id", true, &v->fleet_id);
     if (rc == 0)
-        rc = need(j, "MachineFleetLink", "fleet_id");
+        rc = get_string(j, "MachineFleetLink", "joined_at", true, &v->joined_at);
     if (rc == 0)
-        rc = get_string(j, "MachineFleetLink", "fleet_id", &v->fleet_id);
-    if (rc == 0)
-        rc = need(j, "MachineFleetLink", "joined_at");
-    if (rc == 0)
-        rc = get_string(j, "MachineFleetLink", "joined_at", &v->joined_at);
-    if (rc == 0)
-        rc = get_string(j, "MachineFleetLink", "added_by_id", &v->added_by_id);
+        rc = get_string(j, "MachineFleetLink", "added_by_id", false, &v->added_by_id);
     return rc;
 }
 
@@ -1685,33 +1605,23 @@ int cmdop__api_key_summary_parse(const json_t *j, cmdop_api_key_summary *v)
     if (!json_is_object(j))
         return type_error("ApiKeySummary", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "ApiKeySummary", "id");
+        rc = get_string(j, "ApiKeySummary", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "ApiKeySummary", "id", &v->id);
+        rc = get_string(j, "ApiKeySummary", "fleet_id", true, &v->fleet_id);
     if (rc == 0)
-        rc = need(j, "ApiKeySummary", "fleet_id");
+        rc = get_string(j, "ApiKeySummary", "name", true, &v->name);
     if (rc == 0)
-        rc = get_string(j, "ApiKeySummary", "fleet_id", &v->fleet_id);
+        rc = get_string(j, "ApiKeySummary", "key_prefix", true, &v->key_prefix);
     if (rc == 0)
-        rc = need(j, "ApiKeySummary", "name");
+        rc = get_string(j, "ApiKeySummary", "created_at", true, &v->created_at);
     if (rc == 0)
-        rc = get_string(j, "ApiKeySummary", "name", &v->name);
+        rc = get_string(j, "ApiKeySummary", "expires_at", false, &v->expires_at);
     if (rc == 0)
-        rc = need(j, "ApiKeySummary", "key_prefix");
+        rc = get_string(j, "ApiKeySummary", "last_used_at", false, &v->last_used_at);
     if (rc == 0)
-        rc = get_string(j, "ApiKeySummary", "key_prefix", &v->key_prefix);
+        rc = get_string(j, "ApiKeySummary", "revoked_at", false, &v->revoked_at);
     if (rc == 0)
-        rc = need(j, "ApiKeySummary", "created_at");
-    if (rc == 0)
-        rc = get_string(j, "ApiKeySummary", "created_at", &v->created_at);
-    if (rc == 0)
-        rc = get_string(j, "ApiKeySummary", "expires_at", &v->expires_at);
-    if (rc == 0)
-        rc = get_string(j, "ApiKeySummary", "last_used_at", &v->last_used_at);
-    if (rc == 0)
-        rc = get_string(j, "ApiKeySummary", "revoked_at", &v->revoked_at);
-    if (rc == 0)
-        rc = get_string(j, "ApiKeySummary", "created_by_id", &v->created_by_id);
+        rc = get_string(j, "ApiKeySummary", "created_by_id", false, &v->created_by_id);
     return rc;
 }
 
@@ -1773,9 +1683,7 @@ int cmdop__api_key_list_parse(const json_t *j, cmdop_api_key_list *v)
     if (!json_is_object(j))
         return type_error("ApiKeyList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "ApiKeyList", "items");
-    if (rc == 0)
-        rc = get_array(j, "ApiKeyList", "items", &x);
+        rc = get_array(j, "ApiKeyList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -1786,29 +1694,17 @@ int cmdop__api_key_list_parse(const json_t *j, cmdop_api_key_list *v)
         }
     }
     if (rc == 0)
-        rc = need(j, "ApiKeyList", "offset");
+        rc = get_int32(j, "ApiKeyList", "offset", true, &v->offset, NULL);
     if (rc == 0)
-        rc = get_int32(j, "ApiKeyList", "offset", &v->offset, NULL);
+        rc = get_int32(j, "ApiKeyList", "per_page", true, &v->per_page, NULL);
     if (rc == 0)
-        rc = need(j, "ApiKeyList", "per_page");
+        rc = get_int32(j, "ApiKeyList", "total", true, &v->total, NULL);
     if (rc == 0)
-        rc = get_int32(j, "ApiKeyList", "per_page", &v->per_page, NULL);
+        rc = get_int32(j, "ApiKeyList", "page", true, &v->page, NULL);
     if (rc == 0)
-        rc = need(j, "ApiKeyList", "total");
+        rc = get_bool(j, "ApiKeyList", "has_next", true, &v->has_next, NULL);
     if (rc == 0)
-        rc = get_int32(j, "ApiKeyList", "total", &v->total, NULL);
-    if (rc == 0)
-        rc = need(j, "ApiKeyList", "page");
-    if (rc == 0)
-        rc = get_int32(j, "ApiKeyList", "page", &v->page, NULL);
-    if (rc == 0)
-        rc = need(j, "ApiKeyList", "has_next");
-    if (rc == 0)
-        rc = get_bool(j, "ApiKeyList", "has_next", &v->has_next, NULL);
-    if (rc == 0)
-        rc = need(j, "ApiKeyList", "has_prev");
-    if (rc == 0)
-        rc = get_bool(j, "ApiKeyList", "has_prev", &v->has_prev, NULL);
+        rc = get_bool(j, "ApiKeyList", "has_prev", true, &v->has_prev, NULL);
     return rc;
 }
 
@@ -1874,23 +1770,15 @@ int cmdop__issue_key_response_parse(const json_t *j, cmdop_issue_key_response *v
     if (!json_is_object(j))
         return type_error("IssueKeyResponse", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "IssueKeyResponse", "id");
+        rc = get_string(j, "IssueKeyResponse", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "IssueKeyResponse", "id", &v->id);
+        rc = get_string(j, "IssueKeyResponse", "fleet_id", true, &v->fleet_id);
     if (rc == 0)
-        rc = need(j, "IssueKeyResponse", "fleet_id");
+        rc = get_string(j, "IssueKeyResponse", "name", true, &v->name);
     if (rc == 0)
-        rc = get_string(j, "IssueKeyResponse", "fleet_id", &v->fleet_id);
+        rc = get_string(j, "IssueKeyResponse", "raw_token", true, &v->raw_token);
     if (rc == 0)
-        rc = need(j, "IssueKeyResponse", "name");
-    if (rc == 0)
-        rc = get_string(j, "IssueKeyResponse", "name", &v->name);
-    if (rc == 0)
-        rc = need(j, "IssueKeyResponse", "raw_token");
-    if (rc == 0)
-        rc = get_string(j, "IssueKeyResponse", "raw_token", &v->raw_token);
-    if (rc == 0)
-        rc = get_string(j, "IssueKeyResponse", "expires_at", &v->expires_at);
+        rc = get_string(j, "IssueKeyResponse", "expires_at", false, &v->expires_at);
     return rc;
 }
 
@@ -1942,19 +1830,13 @@ int cmdop__machine_fleet_ref_parse(const json_t *j, cmdop_machine_fleet_ref *v)
     if (!json_is_object(j))
         return type_error("MachineFleetRef", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachineFleetRef", "fleet_id");
+        rc = get_string(j, "MachineFleetRef", "fleet_id", true, &v->fleet_id);
     if (rc == 0)
-        rc = get_string(j, "MachineFleetRef", "fleet_id", &v->fleet_id);
+        rc = get_string(j, "MachineFleetRef", "slug", true, &v->slug);
     if (rc == 0)
-        rc = need(j, "MachineFleetRef", "slug");
+        rc = get_string(j, "MachineFleetRef", "name", true, &v->name);
     if (rc == 0)
-        rc = get_string(j, "MachineFleetRef", "slug", &v->slug);
-    if (rc == 0)
-        rc = need(j, "MachineFleetRef", "name");
-    if (rc == 0)
-        rc = get_string(j, "MachineFleetRef", "name", &v->name);
-    if (rc == 0)
-        rc = get_string(j, "MachineFleetRef", "role", &v->role);
+        rc = get_string(j, "MachineFleetRef", "role", false, &v->role);
     return rc;
 }
 
@@ -2004,33 +1886,19 @@ int cmdop__machine_specs_parse(const json_t *j, cmdop_machine_specs *v)
     if (!json_is_object(j))
         return type_error("MachineSpecs", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachineSpecs", "cpu_model");
+        rc = get_string(j, "MachineSpecs", "cpu_model", true, &v->cpu_model);
     if (rc == 0)
-        rc = get_string(j, "MachineSpecs", "cpu_model", &v->cpu_model);
+        rc = get_int32(j, "MachineSpecs", "cpu_count", true, &v->cpu_count, NULL);
     if (rc == 0)
-        rc = need(j, "MachineSpecs", "cpu_count");
+        rc = get_int64(j, "MachineSpecs", "total_ram_bytes", true, &v->total_ram_bytes, NULL);
     if (rc == 0)
-        rc = get_int32(j, "MachineSpecs", "cpu_count", &v->cpu_count, NULL);
+        rc = get_string(j, "MachineSpecs", "home_dir", true, &v->home_dir);
     if (rc == 0)
-        rc = need(j, "MachineSpecs", "total_ram_bytes");
+        rc = get_int32(j, "MachineSpecs", "uid", true, &v->uid, NULL);
     if (rc == 0)
-        rc = get_int64(j, "MachineSpecs", "total_ram_bytes", &v->total_ram_bytes, NULL);
+        rc = get_string(j, "MachineSpecs", "device_type", true, &v->device_type);
     if (rc == 0)
-        rc = need(j, "MachineSpecs", "home_dir");
-    if (rc == 0)
-        rc = get_string(j, "MachineSpecs", "home_dir", &v->home_dir);
-    if (rc == 0)
-        rc = need(j, "MachineSpecs", "uid");
-    if (rc == 0)
-        rc = get_int32(j, "MachineSpecs", "uid", &v->uid, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineSpecs", "device_type");
-    if (rc == 0)
-        rc = get_string(j, "MachineSpecs", "device_type", &v->device_type);
-    if (rc == 0)
-        rc = need(j, "MachineSpecs", "device_model");
-    if (rc == 0)
-        rc = get_string(j, "MachineSpecs", "device_model", &v->device_model);
+        rc = get_string(j, "MachineSpecs", "device_model", true, &v->device_model);
     return rc;
 }
 
@@ -2088,53 +1956,33 @@ int cmdop__machine_summary_parse(const json_t *j, cmdop_machine_summary *v)
     if (!json_is_object(j))
         return type_error("MachineSummary", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachineSummary", "id");
+        rc = get_string(j, "MachineSummary", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "MachineSummary", "id", &v->id);
+        rc = get_string(j, "MachineSummary", "name", true, &v->name);
     if (rc == 0)
-        rc = need(j, "MachineSummary", "name");
+        rc = get_string(j, "MachineSummary", "hostname", true, &v->hostname);
     if (rc == 0)
-        rc = get_string(j, "MachineSummary", "name", &v->name);
+        rc = get_string(j, "MachineSummary", "os", true, &v->os);
     if (rc == 0)
-        rc = need(j, "MachineSummary", "hostname");
+        rc = get_string(j, "MachineSummary", "os_version", true, &v->os_version);
     if (rc == 0)
-        rc = get_string(j, "MachineSummary", "hostname", &v->hostname);
+        rc = get_string(j, "MachineSummary", "architecture", true, &v->architecture);
     if (rc == 0)
-        rc = need(j, "MachineSummary", "os");
+        rc = get_string(j, "MachineSummary", "agent_version", true, &v->agent_version);
     if (rc == 0)
-        rc = get_string(j, "MachineSummary", "os", &v->os);
+        rc = get_string(j, "MachineSummary", "last_heartbeat_at", false, &v->last_heartbeat_at);
     if (rc == 0)
-        rc = need(j, "MachineSummary", "os_version");
+        rc = get_string(j, "MachineSummary", "presence", true, &v->presence);
     if (rc == 0)
-        rc = get_string(j, "MachineSummary", "os_version", &v->os_version);
+        rc = get_string(j, "MachineSummary", "public_key_fingerprint", false, &v->public_key_fingerprint);
     if (rc == 0)
-        rc = need(j, "MachineSummary", "architecture");
+        rc = get_string(j, "MachineSummary", "public_key_status", false, &v->public_key_status);
     if (rc == 0)
-        rc = get_string(j, "MachineSummary", "architecture", &v->architecture);
+        rc = get_string(j, "MachineSummary", "disabled_at", false, &v->disabled_at);
     if (rc == 0)
-        rc = need(j, "MachineSummary", "agent_version");
+        rc = get_string(j, "MachineSummary", "created_at", true, &v->created_at);
     if (rc == 0)
-        rc = get_string(j, "MachineSummary", "agent_version", &v->agent_version);
-    if (rc == 0)
-        rc = get_string(j, "MachineSummary", "last_heartbeat_at", &v->last_heartbeat_at);
-    if (rc == 0)
-        rc = need(j, "MachineSummary", "presence");
-    if (rc == 0)
-        rc = get_string(j, "MachineSummary", "presence", &v->presence);
-    if (rc == 0)
-        rc = get_string(j, "MachineSummary", "public_key_fingerprint", &v->public_key_fingerprint);
-    if (rc == 0)
-        rc = get_string(j, "MachineSummary", "public_key_status", &v->public_key_status);
-    if (rc == 0)
-        rc = get_string(j, "MachineSummary", "disabled_at", &v->disabled_at);
-    if (rc == 0)
-        rc = need(j, "MachineSummary", "created_at");
-    if (rc == 0)
-        rc = get_string(j, "MachineSummary", "created_at", &v->created_at);
-    if (rc == 0)
-        rc = need(j, "MachineSummary", "fleets");
-    if (rc == 0)
-        rc = get_array(j, "MachineSummary", "fleets", &x);
+        rc = get_array(j, "MachineSummary", "fleets", true, &x);
     if (rc == 0 && x) {
         v->fleets = calloc(json_array_size(x) + 1, sizeof *v->fleets);
         if (!v->fleets)
@@ -2145,15 +1993,11 @@ int cmdop__machine_summary_parse(const json_t *j, cmdop_machine_summary *v)
         }
     }
     if (rc == 0)
-        rc = need(j, "MachineSummary", "specs");
-    if (rc == 0)
-        rc = get_object(j, "MachineSummary", "specs", &x);
+        rc = get_object(j, "MachineSummary", "specs", true, &x);
     if (rc == 0 && x)
         rc = cmdop__machine_specs_from_jsont(x, &v->specs);
     if (rc == 0)
-        rc = need(j, "MachineSummary", "is_jarvis");
-    if (rc == 0)
-        rc = get_bool(j, "MachineSummary", "is_jarvis", &v->is_jarvis, NULL);
+        rc = get_bool(j, "MachineSummary", "is_jarvis", true, &v->is_jarvis, NULL);
     return rc;
 }
 
@@ -2237,49 +2081,27 @@ int cmdop__live_metrics_parse(const json_t *j, cmdop_live_metrics *v)
     if (!json_is_object(j))
         return type_error("LiveMetrics", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "LiveMetrics", "cpu_usage");
+        rc = get_double(j, "LiveMetrics", "cpu_usage", true, &v->cpu_usage, NULL);
     if (rc == 0)
-        rc = get_double(j, "LiveMetrics", "cpu_usage", &v->cpu_usage, NULL);
+        rc = get_double(j, "LiveMetrics", "memory_usage", true, &v->memory_usage, NULL);
     if (rc == 0)
-        rc = need(j, "LiveMetrics", "memory_usage");
+        rc = get_double(j, "LiveMetrics", "memory_total_gb", true, &v->memory_total_gb, NULL);
     if (rc == 0)
-        rc = get_double(j, "LiveMetrics", "memory_usage", &v->memory_usage, NULL);
+        rc = get_double(j, "LiveMetrics", "disk_usage", true, &v->disk_usage, NULL);
     if (rc == 0)
-        rc = need(j, "LiveMetrics", "memory_total_gb");
+        rc = get_double(j, "LiveMetrics", "disk_total_gb", true, &v->disk_total_gb, NULL);
     if (rc == 0)
-        rc = get_double(j, "LiveMetrics", "memory_total_gb", &v->memory_total_gb, NULL);
+        rc = get_double(j, "LiveMetrics", "battery_level", true, &v->battery_level, NULL);
     if (rc == 0)
-        rc = need(j, "LiveMetrics", "disk_usage");
+        rc = get_bool(j, "LiveMetrics", "is_charging", true, &v->is_charging, NULL);
     if (rc == 0)
-        rc = get_double(j, "LiveMetrics", "disk_usage", &v->disk_usage, NULL);
+        rc = get_bool(j, "LiveMetrics", "is_on_ac_power", true, &v->is_on_ac_power, NULL);
     if (rc == 0)
-        rc = need(j, "LiveMetrics", "disk_total_gb");
+        rc = get_int64(j, "LiveMetrics", "uptime_seconds", true, &v->uptime_seconds, NULL);
     if (rc == 0)
-        rc = get_double(j, "LiveMetrics", "disk_total_gb", &v->disk_total_gb, NULL);
+        rc = get_int32(j, "LiveMetrics", "process_count", true, &v->process_count, NULL);
     if (rc == 0)
-        rc = need(j, "LiveMetrics", "battery_level");
-    if (rc == 0)
-        rc = get_double(j, "LiveMetrics", "battery_level", &v->battery_level, NULL);
-    if (rc == 0)
-        rc = need(j, "LiveMetrics", "is_charging");
-    if (rc == 0)
-        rc = get_bool(j, "LiveMetrics", "is_charging", &v->is_charging, NULL);
-    if (rc == 0)
-        rc = need(j, "LiveMetrics", "is_on_ac_power");
-    if (rc == 0)
-        rc = get_bool(j, "LiveMetrics", "is_on_ac_power", &v->is_on_ac_power, NULL);
-    if (rc == 0)
-        rc = need(j, "LiveMetrics", "uptime_seconds");
-    if (rc == 0)
-        rc = get_int64(j, "LiveMetrics", "uptime_seconds", &v->uptime_seconds, NULL);
-    if (rc == 0)
-        rc = need(j, "LiveMetrics", "process_count");
-    if (rc == 0)
-        rc = get_int32(j, "LiveMetrics", "process_count", &v->process_count, NULL);
-    if (rc == 0)
-        rc = need(j, "LiveMetrics", "recorded_at");
-    if (rc == 0)
-        rc = get_string(j, "LiveMetrics", "recorded_at", &v->recorded_at);
+        rc = get_string(j, "LiveMetrics", "recorded_at", true, &v->recorded_at);
     return rc;
 }
 
@@ -2344,34 +2166,28 @@ int cmdop__machine_detail_parse(const json_t *j, cmdop_machine_detail *v)
     if (!json_is_object(j))
         return type_error("MachineDetail", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_object(j, "MachineDetail", "summary", &x);
+        rc = get_object(j, "MachineDetail", "summary", false, &x);
     /* flatten: on the wire its fields sit at this level (one flat object) */
     if (rc == 0 && !x)
         x = j;
     if (rc == 0 && x)
         rc = cmdop__machine_summary_from_jsont(x, &v->summary);
     if (rc == 0)
-        rc = need(j, "MachineDetail", "is_root");
+        rc = get_bool(j, "MachineDetail", "is_root", true, &v->is_root, NULL);
     if (rc == 0)
-        rc = get_bool(j, "MachineDetail", "is_root", &v->is_root, NULL);
+        rc = get_string(j, "MachineDetail", "username", true, &v->username);
     if (rc == 0)
-        rc = need(j, "MachineDetail", "username");
+        rc = get_string(j, "MachineDetail", "device_id", false, &v->device_id);
     if (rc == 0)
-        rc = get_string(j, "MachineDetail", "username", &v->username);
+        rc = get_string(j, "MachineDetail", "public_key", false, &v->public_key);
     if (rc == 0)
-        rc = get_string(j, "MachineDetail", "device_id", &v->device_id);
+        rc = get_int32(j, "MachineDetail", "public_key_version", true, &v->public_key_version, NULL);
     if (rc == 0)
-        rc = get_string(j, "MachineDetail", "public_key", &v->public_key);
+        rc = get_string(j, "MachineDetail", "public_key_registered_at", false, &v->public_key_registered_at);
     if (rc == 0)
-        rc = need(j, "MachineDetail", "public_key_version");
+        rc = get_string(j, "MachineDetail", "created_by_id", false, &v->created_by_id);
     if (rc == 0)
-        rc = get_int32(j, "MachineDetail", "public_key_version", &v->public_key_version, NULL);
-    if (rc == 0)
-        rc = get_string(j, "MachineDetail", "public_key_registered_at", &v->public_key_registered_at);
-    if (rc == 0)
-        rc = get_string(j, "MachineDetail", "created_by_id", &v->created_by_id);
-    if (rc == 0)
-        rc = get_object(j, "MachineDetail", "live_metrics", &x);
+        rc = get_object(j, "MachineDetail", "live_metrics", false, &x);
     if (rc == 0 && x)
         rc = cmdop__live_metrics_from_jsont(x, &v->live_metrics);
     return rc;
@@ -2435,9 +2251,7 @@ int cmdop__machine_list_parse(const json_t *j, cmdop_machine_list *v)
     if (!json_is_object(j))
         return type_error("MachineList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachineList", "items");
-    if (rc == 0)
-        rc = get_array(j, "MachineList", "items", &x);
+        rc = get_array(j, "MachineList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -2448,11 +2262,9 @@ int cmdop__machine_list_parse(const json_t *j, cmdop_machine_list *v)
         }
     }
     if (rc == 0)
-        rc = get_string(j, "MachineList", "next_cursor", &v->next_cursor);
+        rc = get_string(j, "MachineList", "next_cursor", false, &v->next_cursor);
     if (rc == 0)
-        rc = need(j, "MachineList", "has_more");
-    if (rc == 0)
-        rc = get_bool(j, "MachineList", "has_more", &v->has_more, NULL);
+        rc = get_bool(j, "MachineList", "has_more", true, &v->has_more, NULL);
     return rc;
 }
 
@@ -2510,25 +2322,15 @@ int cmdop__machine_identity_parse(const json_t *j, cmdop_machine_identity *v)
     if (!json_is_object(j))
         return type_error("MachineIdentity", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachineIdentity", "hostname");
+        rc = get_string(j, "MachineIdentity", "hostname", true, &v->hostname);
     if (rc == 0)
-        rc = get_string(j, "MachineIdentity", "hostname", &v->hostname);
+        rc = get_string(j, "MachineIdentity", "os", true, &v->os);
     if (rc == 0)
-        rc = need(j, "MachineIdentity", "os");
+        rc = get_string(j, "MachineIdentity", "os_version", true, &v->os_version);
     if (rc == 0)
-        rc = get_string(j, "MachineIdentity", "os", &v->os);
+        rc = get_string(j, "MachineIdentity", "kernel_version", true, &v->kernel_version);
     if (rc == 0)
-        rc = need(j, "MachineIdentity", "os_version");
-    if (rc == 0)
-        rc = get_string(j, "MachineIdentity", "os_version", &v->os_version);
-    if (rc == 0)
-        rc = need(j, "MachineIdentity", "kernel_version");
-    if (rc == 0)
-        rc = get_string(j, "MachineIdentity", "kernel_version", &v->kernel_version);
-    if (rc == 0)
-        rc = need(j, "MachineIdentity", "agent_version");
-    if (rc == 0)
-        rc = get_string(j, "MachineIdentity", "agent_version", &v->agent_version);
+        rc = get_string(j, "MachineIdentity", "agent_version", true, &v->agent_version);
     return rc;
 }
 
@@ -2580,25 +2382,15 @@ int cmdop__machine_hardware_parse(const json_t *j, cmdop_machine_hardware *v)
     if (!json_is_object(j))
         return type_error("MachineHardware", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachineHardware", "cpu");
+        rc = get_string(j, "MachineHardware", "cpu", true, &v->cpu);
     if (rc == 0)
-        rc = get_string(j, "MachineHardware", "cpu", &v->cpu);
+        rc = get_int32(j, "MachineHardware", "cpu_cores", true, &v->cpu_cores, NULL);
     if (rc == 0)
-        rc = need(j, "MachineHardware", "cpu_cores");
+        rc = get_double(j, "MachineHardware", "memory_total_gb", true, &v->memory_total_gb, NULL);
     if (rc == 0)
-        rc = get_int32(j, "MachineHardware", "cpu_cores", &v->cpu_cores, NULL);
+        rc = get_double(j, "MachineHardware", "disk_total_gb", true, &v->disk_total_gb, NULL);
     if (rc == 0)
-        rc = need(j, "MachineHardware", "memory_total_gb");
-    if (rc == 0)
-        rc = get_double(j, "MachineHardware", "memory_total_gb", &v->memory_total_gb, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineHardware", "disk_total_gb");
-    if (rc == 0)
-        rc = get_double(j, "MachineHardware", "disk_total_gb", &v->disk_total_gb, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineHardware", "gpu");
-    if (rc == 0)
-        rc = get_string(j, "MachineHardware", "gpu", &v->gpu);
+        rc = get_string(j, "MachineHardware", "gpu", true, &v->gpu);
     return rc;
 }
 
@@ -2650,61 +2442,33 @@ int cmdop__machine_live_state_parse(const json_t *j, cmdop_machine_live_state *v
     if (!json_is_object(j))
         return type_error("MachineLiveState", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachineLiveState", "cpu_usage");
+        rc = get_double(j, "MachineLiveState", "cpu_usage", true, &v->cpu_usage, NULL);
     if (rc == 0)
-        rc = get_double(j, "MachineLiveState", "cpu_usage", &v->cpu_usage, NULL);
+        rc = get_double(j, "MachineLiveState", "memory_usage", true, &v->memory_usage, NULL);
     if (rc == 0)
-        rc = need(j, "MachineLiveState", "memory_usage");
+        rc = get_double(j, "MachineLiveState", "memory_total_gb", true, &v->memory_total_gb, NULL);
     if (rc == 0)
-        rc = get_double(j, "MachineLiveState", "memory_usage", &v->memory_usage, NULL);
+        rc = get_double(j, "MachineLiveState", "memory_free_gb", true, &v->memory_free_gb, NULL);
     if (rc == 0)
-        rc = need(j, "MachineLiveState", "memory_total_gb");
+        rc = get_double(j, "MachineLiveState", "disk_usage", true, &v->disk_usage, NULL);
     if (rc == 0)
-        rc = get_double(j, "MachineLiveState", "memory_total_gb", &v->memory_total_gb, NULL);
+        rc = get_double(j, "MachineLiveState", "disk_total_gb", true, &v->disk_total_gb, NULL);
     if (rc == 0)
-        rc = need(j, "MachineLiveState", "memory_free_gb");
+        rc = get_double(j, "MachineLiveState", "disk_free_gb", true, &v->disk_free_gb, NULL);
     if (rc == 0)
-        rc = get_double(j, "MachineLiveState", "memory_free_gb", &v->memory_free_gb, NULL);
+        rc = get_double(j, "MachineLiveState", "battery_level", true, &v->battery_level, NULL);
     if (rc == 0)
-        rc = need(j, "MachineLiveState", "disk_usage");
+        rc = get_bool(j, "MachineLiveState", "is_charging", true, &v->is_charging, NULL);
     if (rc == 0)
-        rc = get_double(j, "MachineLiveState", "disk_usage", &v->disk_usage, NULL);
+        rc = get_bool(j, "MachineLiveState", "is_on_ac_power", true, &v->is_on_ac_power, NULL);
     if (rc == 0)
-        rc = need(j, "MachineLiveState", "disk_total_gb");
+        rc = get_int64(j, "MachineLiveState", "uptime_seconds", true, &v->uptime_seconds, NULL);
     if (rc == 0)
-        rc = get_double(j, "MachineLiveState", "disk_total_gb", &v->disk_total_gb, NULL);
+        rc = get_int32(j, "MachineLiveState", "process_count", true, &v->process_count, NULL);
     if (rc == 0)
-        rc = need(j, "MachineLiveState", "disk_free_gb");
+        rc = get_string(j, "MachineLiveState", "recorded_at", true, &v->recorded_at);
     if (rc == 0)
-        rc = get_double(j, "MachineLiveState", "disk_free_gb", &v->disk_free_gb, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineLiveState", "battery_level");
-    if (rc == 0)
-        rc = get_double(j, "MachineLiveState", "battery_level", &v->battery_level, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineLiveState", "is_charging");
-    if (rc == 0)
-        rc = get_bool(j, "MachineLiveState", "is_charging", &v->is_charging, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineLiveState", "is_on_ac_power");
-    if (rc == 0)
-        rc = get_bool(j, "MachineLiveState", "is_on_ac_power", &v->is_on_ac_power, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineLiveState", "uptime_seconds");
-    if (rc == 0)
-        rc = get_int64(j, "MachineLiveState", "uptime_seconds", &v->uptime_seconds, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineLiveState", "process_count");
-    if (rc == 0)
-        rc = get_int32(j, "MachineLiveState", "process_count", &v->process_count, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineLiveState", "recorded_at");
-    if (rc == 0)
-        rc = get_string(j, "MachineLiveState", "recorded_at", &v->recorded_at);
-    if (rc == 0)
-        rc = need(j, "MachineLiveState", "stale");
-    if (rc == 0)
-        rc = get_bool(j, "MachineLiveState", "stale", &v->stale, NULL);
+        rc = get_bool(j, "MachineLiveState", "stale", true, &v->stale, NULL);
     return rc;
 }
 
@@ -2774,19 +2538,15 @@ int cmdop__machine_session_info_parse(const json_t *j, cmdop_machine_session_inf
     if (!json_is_object(j))
         return type_error("MachineSessionInfo", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "MachineSessionInfo", "connected_at", &v->connected_at);
+        rc = get_string(j, "MachineSessionInfo", "connected_at", false, &v->connected_at);
     if (rc == 0)
-        rc = get_string(j, "MachineSessionInfo", "last_heartbeat_at", &v->last_heartbeat_at);
+        rc = get_string(j, "MachineSessionInfo", "last_heartbeat_at", false, &v->last_heartbeat_at);
     if (rc == 0)
-        rc = need(j, "MachineSessionInfo", "reconnect_count_24h");
+        rc = get_int32(j, "MachineSessionInfo", "reconnect_count_24h", true, &v->reconnect_count_24h, NULL);
     if (rc == 0)
-        rc = get_int32(j, "MachineSessionInfo", "reconnect_count_24h", &v->reconnect_count_24h, NULL);
+        rc = get_string(j, "MachineSessionInfo", "token_expires_at", false, &v->token_expires_at);
     if (rc == 0)
-        rc = get_string(j, "MachineSessionInfo", "token_expires_at", &v->token_expires_at);
-    if (rc == 0)
-        rc = need(j, "MachineSessionInfo", "tunnel_count_active");
-    if (rc == 0)
-        rc = get_int32(j, "MachineSessionInfo", "tunnel_count_active", &v->tunnel_count_active, NULL);
+        rc = get_int32(j, "MachineSessionInfo", "tunnel_count_active", true, &v->tunnel_count_active, NULL);
     return rc;
 }
 
@@ -2838,13 +2598,11 @@ int cmdop__machine_presence_parse(const json_t *j, cmdop_machine_presence *v)
     if (!json_is_object(j))
         return type_error("MachinePresence", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachinePresence", "status");
+        rc = get_string(j, "MachinePresence", "status", true, &v->status);
     if (rc == 0)
-        rc = get_string(j, "MachinePresence", "status", &v->status);
+        rc = get_string(j, "MachinePresence", "last_seen_at", false, &v->last_seen_at);
     if (rc == 0)
-        rc = get_string(j, "MachinePresence", "last_seen_at", &v->last_seen_at);
-    if (rc == 0)
-        rc = get_int32(j, "MachinePresence", "freshness_seconds", &v->freshness_seconds, &v->has_freshness_seconds);
+        rc = get_int32(j, "MachinePresence", "freshness_seconds", false, &v->freshness_seconds, &v->has_freshness_seconds);
     return rc;
 }
 
@@ -2892,13 +2650,11 @@ int cmdop__machine_fingerprint_parse(const json_t *j, cmdop_machine_fingerprint 
     if (!json_is_object(j))
         return type_error("MachineFingerprint", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "MachineFingerprint", "public_key_fingerprint", &v->public_key_fingerprint);
+        rc = get_string(j, "MachineFingerprint", "public_key_fingerprint", false, &v->public_key_fingerprint);
     if (rc == 0)
-        rc = get_string(j, "MachineFingerprint", "public_key_status", &v->public_key_status);
+        rc = get_string(j, "MachineFingerprint", "public_key_status", false, &v->public_key_status);
     if (rc == 0)
-        rc = need(j, "MachineFingerprint", "public_key_version");
-    if (rc == 0)
-        rc = get_int32(j, "MachineFingerprint", "public_key_version", &v->public_key_version, NULL);
+        rc = get_int32(j, "MachineFingerprint", "public_key_version", true, &v->public_key_version, NULL);
     return rc;
 }
 
@@ -2947,37 +2703,27 @@ int cmdop__machine_info_response_parse(const json_t *j, cmdop_machine_info_respo
     if (!json_is_object(j))
         return type_error("MachineInfoResponse", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachineInfoResponse", "identity");
-    if (rc == 0)
-        rc = get_object(j, "MachineInfoResponse", "identity", &x);
+        rc = get_object(j, "MachineInfoResponse", "identity", true, &x);
     if (rc == 0 && x)
         rc = cmdop__machine_identity_from_jsont(x, &v->identity);
     if (rc == 0)
-        rc = need(j, "MachineInfoResponse", "hardware");
-    if (rc == 0)
-        rc = get_object(j, "MachineInfoResponse", "hardware", &x);
+        rc = get_object(j, "MachineInfoResponse", "hardware", true, &x);
     if (rc == 0 && x)
         rc = cmdop__machine_hardware_from_jsont(x, &v->hardware);
     if (rc == 0)
-        rc = get_object(j, "MachineInfoResponse", "live_state", &x);
+        rc = get_object(j, "MachineInfoResponse", "live_state", false, &x);
     if (rc == 0 && x)
         rc = cmdop__machine_live_state_from_jsont(x, &v->live_state);
     if (rc == 0)
-        rc = need(j, "MachineInfoResponse", "session");
-    if (rc == 0)
-        rc = get_object(j, "MachineInfoResponse", "session", &x);
+        rc = get_object(j, "MachineInfoResponse", "session", true, &x);
     if (rc == 0 && x)
         rc = cmdop__machine_session_info_from_jsont(x, &v->session);
     if (rc == 0)
-        rc = need(j, "MachineInfoResponse", "presence");
-    if (rc == 0)
-        rc = get_object(j, "MachineInfoResponse", "presence", &x);
+        rc = get_object(j, "MachineInfoResponse", "presence", true, &x);
     if (rc == 0 && x)
         rc = cmdop__machine_presence_from_jsont(x, &v->presence);
     if (rc == 0)
-        rc = need(j, "MachineInfoResponse", "fingerprint");
-    if (rc == 0)
-        rc = get_object(j, "MachineInfoResponse", "fingerprint", &x);
+        rc = get_object(j, "MachineInfoResponse", "fingerprint", true, &x);
     if (rc == 0 && x)
         rc = cmdop__machine_fingerprint_from_jsont(x, &v->fingerprint);
     return rc;
@@ -3033,17 +2779,11 @@ int cmdop__top_model_parse(const json_t *j, cmdop_top_model *v)
     if (!json_is_object(j))
         return type_error("TopModel", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "TopModel", "model");
+        rc = get_string(j, "TopModel", "model", true, &v->model);
     if (rc == 0)
-        rc = get_string(j, "TopModel", "model", &v->model);
+        rc = get_double(j, "TopModel", "usd", true, &v->usd, NULL);
     if (rc == 0)
-        rc = need(j, "TopModel", "usd");
-    if (rc == 0)
-        rc = get_double(j, "TopModel", "usd", &v->usd, NULL);
-    if (rc == 0)
-        rc = need(j, "TopModel", "pct");
-    if (rc == 0)
-        rc = get_double(j, "TopModel", "pct", &v->pct, NULL);
+        rc = get_double(j, "TopModel", "pct", true, &v->pct, NULL);
     return rc;
 }
 
@@ -3093,41 +2833,23 @@ int cmdop__machine_spend_parse(const json_t *j, cmdop_machine_spend *v)
     if (!json_is_object(j))
         return type_error("MachineSpend", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "MachineSpend", "window");
+        rc = get_string(j, "MachineSpend", "window", true, &v->window);
     if (rc == 0)
-        rc = get_string(j, "MachineSpend", "window", &v->window);
+        rc = get_double(j, "MachineSpend", "total_usd", true, &v->total_usd, NULL);
     if (rc == 0)
-        rc = need(j, "MachineSpend", "total_usd");
+        rc = get_double(j, "MachineSpend", "delta_usd", true, &v->delta_usd, NULL);
     if (rc == 0)
-        rc = get_double(j, "MachineSpend", "total_usd", &v->total_usd, NULL);
+        rc = get_double(j, "MachineSpend", "delta_pct", true, &v->delta_pct, NULL);
     if (rc == 0)
-        rc = need(j, "MachineSpend", "delta_usd");
+        rc = get_int64(j, "MachineSpend", "tokens_in", true, &v->tokens_in, NULL);
     if (rc == 0)
-        rc = get_double(j, "MachineSpend", "delta_usd", &v->delta_usd, NULL);
+        rc = get_int64(j, "MachineSpend", "tokens_out", true, &v->tokens_out, NULL);
     if (rc == 0)
-        rc = need(j, "MachineSpend", "delta_pct");
+        rc = get_int64(j, "MachineSpend", "calls", true, &v->calls, NULL);
     if (rc == 0)
-        rc = get_double(j, "MachineSpend", "delta_pct", &v->delta_pct, NULL);
+        rc = get_int64(j, "MachineSpend", "ocr_pages", true, &v->ocr_pages, NULL);
     if (rc == 0)
-        rc = need(j, "MachineSpend", "tokens_in");
-    if (rc == 0)
-        rc = get_int64(j, "MachineSpend", "tokens_in", &v->tokens_in, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineSpend", "tokens_out");
-    if (rc == 0)
-        rc = get_int64(j, "MachineSpend", "tokens_out", &v->tokens_out, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineSpend", "calls");
-    if (rc == 0)
-        rc = get_int64(j, "MachineSpend", "calls", &v->calls, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineSpend", "ocr_pages");
-    if (rc == 0)
-        rc = get_int64(j, "MachineSpend", "ocr_pages", &v->ocr_pages, NULL);
-    if (rc == 0)
-        rc = need(j, "MachineSpend", "top_models");
-    if (rc == 0)
-        rc = get_array(j, "MachineSpend", "top_models", &x);
+        rc = get_array(j, "MachineSpend", "top_models", true, &x);
     if (rc == 0 && x) {
         v->top_models = calloc(json_array_size(x) + 1, sizeof *v->top_models);
         if (!v->top_models)
@@ -3206,25 +2928,19 @@ int cmdop__history_message_parse(const json_t *j, cmdop_history_message *v)
     if (!json_is_object(j))
         return type_error("HistoryMessage", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "HistoryMessage", "role");
+        rc = get_string(j, "HistoryMessage", "role", true, &v->role);
     if (rc == 0)
-        rc = get_string(j, "HistoryMessage", "role", &v->role);
+        rc = get_string(j, "HistoryMessage", "text", true, &v->text);
     if (rc == 0)
-        rc = need(j, "HistoryMessage", "text");
+        rc = get_string(j, "HistoryMessage", "created_at", false, &v->created_at);
     if (rc == 0)
-        rc = get_string(j, "HistoryMessage", "text", &v->text);
+        rc = get_string(j, "HistoryMessage", "request_id", true, &v->request_id);
     if (rc == 0)
-        rc = get_string(j, "HistoryMessage", "created_at", &v->created_at);
+        rc = get_bool(j, "HistoryMessage", "success", false, &v->success, &v->has_success);
     if (rc == 0)
-        rc = need(j, "HistoryMessage", "request_id");
+        rc = get_string(j, "HistoryMessage", "error", false, &v->error);
     if (rc == 0)
-        rc = get_string(j, "HistoryMessage", "request_id", &v->request_id);
-    if (rc == 0)
-        rc = get_bool(j, "HistoryMessage", "success", &v->success, &v->has_success);
-    if (rc == 0)
-        rc = get_string(j, "HistoryMessage", "error", &v->error);
-    if (rc == 0)
-        rc = get_int32(j, "HistoryMessage", "duration_ms", &v->duration_ms, &v->has_duration_ms);
+        rc = get_int32(j, "HistoryMessage", "duration_ms", false, &v->duration_ms, &v->has_duration_ms);
     return rc;
 }
 
@@ -3282,11 +2998,9 @@ int cmdop__messages_response_parse(const json_t *j, cmdop_messages_response *v)
     if (!json_is_object(j))
         return type_error("MessagesResponse", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "MessagesResponse", "agent_session_id", &v->agent_session_id);
+        rc = get_string(j, "MessagesResponse", "agent_session_id", false, &v->agent_session_id);
     if (rc == 0)
-        rc = need(j, "MessagesResponse", "messages");
-    if (rc == 0)
-        rc = get_array(j, "MessagesResponse", "messages", &x);
+        rc = get_array(j, "MessagesResponse", "messages", true, &x);
     if (rc == 0 && x) {
         v->messages = calloc(json_array_size(x) + 1, sizeof *v->messages);
         if (!v->messages)
@@ -3351,11 +3065,9 @@ int cmdop__clear_messages_response_parse(const json_t *j, cmdop_clear_messages_r
     if (!json_is_object(j))
         return type_error("ClearMessagesResponse", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "ClearMessagesResponse", "agent_session_id", &v->agent_session_id);
+        rc = get_string(j, "ClearMessagesResponse", "agent_session_id", false, &v->agent_session_id);
     if (rc == 0)
-        rc = need(j, "ClearMessagesResponse", "deleted");
-    if (rc == 0)
-        rc = get_int32(j, "ClearMessagesResponse", "deleted", &v->deleted, NULL);
+        rc = get_int32(j, "ClearMessagesResponse", "deleted", true, &v->deleted, NULL);
     return rc;
 }
 
@@ -3401,7 +3113,7 @@ int cmdop__active_session_response_parse(const json_t *j, cmdop_active_session_r
     if (!json_is_object(j))
         return type_error("ActiveSessionResponse", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "ActiveSessionResponse", "agent_session_id", &v->agent_session_id);
+        rc = get_string(j, "ActiveSessionResponse", "agent_session_id", false, &v->agent_session_id);
     return rc;
 }
 
@@ -3445,9 +3157,9 @@ int cmdop__stream_event_parse(const json_t *j, cmdop_stream_event *v)
     if (!json_is_object(j))
         return type_error("StreamEvent", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_int32(j, "StreamEvent", "event_type", &v->event_type, NULL);
+        rc = get_int32(j, "StreamEvent", "event_type", false, &v->event_type, NULL);
     if (rc == 0)
-        rc = get_json(j, "StreamEvent", "payload", &v->payload_json);
+        rc = get_json(j, "StreamEvent", "payload", false, &v->payload_json);
     return rc;
 }
 
@@ -3493,9 +3205,9 @@ int cmdop__pin_denied_parse(const json_t *j, cmdop_pin_denied *v)
     if (!json_is_object(j))
         return type_error("PinDenied", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "PinDenied", "challenge_id", &v->challenge_id);
+        rc = get_string(j, "PinDenied", "challenge_id", false, &v->challenge_id);
     if (rc == 0)
-        rc = get_string(j, "PinDenied", "reason", &v->reason);
+        rc = get_string(j, "PinDenied", "reason", false, &v->reason);
     return rc;
 }
 
@@ -3541,9 +3253,9 @@ int cmdop__pin_required_parse(const json_t *j, cmdop_pin_required *v)
     if (!json_is_object(j))
         return type_error("PinRequired", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "PinRequired", "challenge_id", &v->challenge_id);
+        rc = get_string(j, "PinRequired", "challenge_id", false, &v->challenge_id);
     if (rc == 0)
-        rc = get_string(j, "PinRequired", "label", &v->label);
+        rc = get_string(j, "PinRequired", "label", false, &v->label);
     return rc;
 }
 
@@ -3589,11 +3301,11 @@ int cmdop__confirm_required_parse(const json_t *j, cmdop_confirm_required *v)
     if (!json_is_object(j))
         return type_error("ConfirmRequired", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_string(j, "ConfirmRequired", "token", &v->token);
+        rc = get_string(j, "ConfirmRequired", "token", false, &v->token);
     if (rc == 0)
-        rc = get_string(j, "ConfirmRequired", "plan", &v->plan);
+        rc = get_string(j, "ConfirmRequired", "plan", false, &v->plan);
     if (rc == 0)
-        rc = get_string(j, "ConfirmRequired", "danger_level", &v->danger_level);
+        rc = get_string(j, "ConfirmRequired", "danger_level", false, &v->danger_level);
     return rc;
 }
 
@@ -3641,13 +3353,13 @@ int cmdop__done_info_parse(const json_t *j, cmdop_done_info *v)
     if (!json_is_object(j))
         return type_error("DoneInfo", "(value)", "an object", j);
     if (rc == 0)
-        rc = get_bool(j, "DoneInfo", "success", &v->success, NULL);
+        rc = get_bool(j, "DoneInfo", "success", false, &v->success, NULL);
     if (rc == 0)
-        rc = get_string(j, "DoneInfo", "text", &v->text);
+        rc = get_string(j, "DoneInfo", "text", false, &v->text);
     if (rc == 0)
-        rc = get_string(j, "DoneInfo", "error", &v->error);
+        rc = get_string(j, "DoneInfo", "error", false, &v->error);
     if (rc == 0)
-        rc = get_int32(j, "DoneInfo", "duration_ms", &v->duration_ms, NULL);
+        rc = get_int32(j, "DoneInfo", "duration_ms", false, &v->duration_ms, NULL);
     return rc;
 }
 
@@ -3697,13 +3409,9 @@ int cmdop__pin_answer_parse(const json_t *j, cmdop_pin_answer *v)
     if (!json_is_object(j))
         return type_error("PinAnswer", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "PinAnswer", "challenge_id");
+        rc = get_string(j, "PinAnswer", "challenge_id", true, &v->challenge_id);
     if (rc == 0)
-        rc = get_string(j, "PinAnswer", "challenge_id", &v->challenge_id);
-    if (rc == 0)
-        rc = need(j, "PinAnswer", "pin");
-    if (rc == 0)
-        rc = get_string(j, "PinAnswer", "pin", &v->pin);
+        rc = get_string(j, "PinAnswer", "pin", true, &v->pin);
     return rc;
 }
 
@@ -3749,13 +3457,9 @@ int cmdop__confirm_answer_parse(const json_t *j, cmdop_confirm_answer *v)
     if (!json_is_object(j))
         return type_error("ConfirmAnswer", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "ConfirmAnswer", "confirm_token");
+        rc = get_string(j, "ConfirmAnswer", "confirm_token", true, &v->token);
     if (rc == 0)
-        rc = get_string(j, "ConfirmAnswer", "confirm_token", &v->token);
-    if (rc == 0)
-        rc = need(j, "ConfirmAnswer", "accept");
-    if (rc == 0)
-        rc = get_bool(j, "ConfirmAnswer", "accept", &v->accept, NULL);
+        rc = get_bool(j, "ConfirmAnswer", "accept", true, &v->accept, NULL);
     return rc;
 }
 
@@ -3802,58 +3506,36 @@ int cmdop__schedule_view_parse(const json_t *j, cmdop_schedule_view *v)
     if (!json_is_object(j))
         return type_error("ScheduleView", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "ScheduleView", "id");
+        rc = get_string(j, "ScheduleView", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "ScheduleView", "id", &v->id);
+        rc = get_string(j, "ScheduleView", "fleet_id", true, &v->fleet_id);
     if (rc == 0)
-        rc = need(j, "ScheduleView", "fleet_id");
+        rc = get_string(j, "ScheduleView", "name", true, &v->name);
     if (rc == 0)
-        rc = get_string(j, "ScheduleView", "fleet_id", &v->fleet_id);
+        rc = get_string(j, "ScheduleView", "description", true, &v->description);
     if (rc == 0)
-        rc = need(j, "ScheduleView", "name");
+        rc = get_string(j, "ScheduleView", "cron_expr", true, &v->cron_expr);
     if (rc == 0)
-        rc = get_string(j, "ScheduleView", "name", &v->name);
+        rc = get_string(j, "ScheduleView", "timezone", true, &v->timezone);
     if (rc == 0)
-        rc = need(j, "ScheduleView", "description");
-    if (rc == 0)
-        rc = get_string(j, "ScheduleView", "description", &v->description);
-    if (rc == 0)
-        rc = need(j, "ScheduleView", "cron_expr");
-    if (rc == 0)
-        rc = get_string(j, "ScheduleView", "cron_expr", &v->cron_expr);
-    if (rc == 0)
-        rc = need(j, "ScheduleView", "timezone");
-    if (rc == 0)
-        rc = get_string(j, "ScheduleView", "timezone", &v->timezone);
-    if (rc == 0)
-        rc = need(j, "ScheduleView", "command");
-    if (rc == 0)
-        rc = get_string(j, "ScheduleView", "command", &v->command);
+        rc = get_string(j, "ScheduleView", "command", true, &v->command);
     if (rc == 0)
         rc = get_enum(j, "ScheduleView", "target_kind", &s);
     if (rc == 0 && s) {
         v->target_kind = cmdop_schedule_target_kind_from_string(s);
     }
     if (rc == 0)
-        rc = need(j, "ScheduleView", "is_enabled");
+        rc = get_bool(j, "ScheduleView", "is_enabled", true, &v->is_enabled, NULL);
     if (rc == 0)
-        rc = get_bool(j, "ScheduleView", "is_enabled", &v->is_enabled, NULL);
+        rc = get_string_list(j, "ScheduleView", "machine_ids", true, &v->machine_ids, &v->machine_ids_count);
     if (rc == 0)
-        rc = need(j, "ScheduleView", "machine_ids");
+        rc = get_string(j, "ScheduleView", "created_at", true, &v->created_at);
     if (rc == 0)
-        rc = get_string_list(j, "ScheduleView", "machine_ids", &v->machine_ids, &v->machine_ids_count);
+        rc = get_string(j, "ScheduleView", "updated_at", true, &v->updated_at);
     if (rc == 0)
-        rc = need(j, "ScheduleView", "created_at");
+        rc = get_string(j, "ScheduleView", "last_run_at", false, &v->last_run_at);
     if (rc == 0)
-        rc = get_string(j, "ScheduleView", "created_at", &v->created_at);
-    if (rc == 0)
-        rc = need(j, "ScheduleView", "updated_at");
-    if (rc == 0)
-        rc = get_string(j, "ScheduleView", "updated_at", &v->updated_at);
-    if (rc == 0)
-        rc = get_string(j, "ScheduleView", "last_run_at", &v->last_run_at);
-    if (rc == 0)
-        rc = get_string(j, "ScheduleView", "next_run_at", &v->next_run_at);
+        rc = get_string(j, "ScheduleView", "next_run_at", false, &v->next_run_at);
     if (rc == 0)
         rc = get_enum(j, "ScheduleView", "last_status", &s);
     if (rc == 0 && s) {
@@ -3933,9 +3615,7 @@ int cmdop__schedule_list_parse(const json_t *j, cmdop_schedule_list *v)
     if (!json_is_object(j))
         return type_error("ScheduleList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "ScheduleList", "items");
-    if (rc == 0)
-        rc = get_array(j, "ScheduleList", "items", &x);
+        rc = get_array(j, "ScheduleList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -3946,29 +3626,17 @@ int cmdop__schedule_list_parse(const json_t *j, cmdop_schedule_list *v)
         }
     }
     if (rc == 0)
-        rc = need(j, "ScheduleList", "offset");
+        rc = get_int32(j, "ScheduleList", "offset", true, &v->offset, NULL);
     if (rc == 0)
-        rc = get_int32(j, "ScheduleList", "offset", &v->offset, NULL);
+        rc = get_int32(j, "ScheduleList", "per_page", true, &v->per_page, NULL);
     if (rc == 0)
-        rc = need(j, "ScheduleList", "per_page");
+        rc = get_int32(j, "ScheduleList", "total", true, &v->total, NULL);
     if (rc == 0)
-        rc = get_int32(j, "ScheduleList", "per_page", &v->per_page, NULL);
+        rc = get_int32(j, "ScheduleList", "page", true, &v->page, NULL);
     if (rc == 0)
-        rc = need(j, "ScheduleList", "total");
+        rc = get_bool(j, "ScheduleList", "has_next", true, &v->has_next, NULL);
     if (rc == 0)
-        rc = get_int32(j, "ScheduleList", "total", &v->total, NULL);
-    if (rc == 0)
-        rc = need(j, "ScheduleList", "page");
-    if (rc == 0)
-        rc = get_int32(j, "ScheduleList", "page", &v->page, NULL);
-    if (rc == 0)
-        rc = need(j, "ScheduleList", "has_next");
-    if (rc == 0)
-        rc = get_bool(j, "ScheduleList", "has_next", &v->has_next, NULL);
-    if (rc == 0)
-        rc = need(j, "ScheduleList", "has_prev");
-    if (rc == 0)
-        rc = get_bool(j, "ScheduleList", "has_prev", &v->has_prev, NULL);
+        rc = get_bool(j, "ScheduleList", "has_prev", true, &v->has_prev, NULL);
     return rc;
 }
 
@@ -4035,38 +3703,26 @@ int cmdop__schedule_run_view_parse(const json_t *j, cmdop_schedule_run_view *v)
     if (!json_is_object(j))
         return type_error("ScheduleRunView", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "ScheduleRunView", "id");
+        rc = get_string(j, "ScheduleRunView", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "ScheduleRunView", "id", &v->id);
+        rc = get_string(j, "ScheduleRunView", "schedule_id", true, &v->schedule_id);
     if (rc == 0)
-        rc = need(j, "ScheduleRunView", "schedule_id");
-    if (rc == 0)
-        rc = get_string(j, "ScheduleRunView", "schedule_id", &v->schedule_id);
-    if (rc == 0)
-        rc = need(j, "ScheduleRunView", "fleet_id");
-    if (rc == 0)
-        rc = get_string(j, "ScheduleRunView", "fleet_id", &v->fleet_id);
+        rc = get_string(j, "ScheduleRunView", "fleet_id", true, &v->fleet_id);
     if (rc == 0)
         rc = get_enum(j, "ScheduleRunView", "status", &s);
     if (rc == 0 && s) {
         v->status = cmdop_schedule_run_status_from_string(schedule_run_status_surface(s));
     }
     if (rc == 0)
-        rc = need(j, "ScheduleRunView", "started_at");
+        rc = get_string(j, "ScheduleRunView", "started_at", true, &v->started_at);
     if (rc == 0)
-        rc = get_string(j, "ScheduleRunView", "started_at", &v->started_at);
+        rc = get_string(j, "ScheduleRunView", "finished_at", false, &v->finished_at);
     if (rc == 0)
-        rc = get_string(j, "ScheduleRunView", "finished_at", &v->finished_at);
+        rc = get_double(j, "ScheduleRunView", "duration_seconds", false, &v->duration_seconds, &v->has_duration_seconds);
     if (rc == 0)
-        rc = get_double(j, "ScheduleRunView", "duration_seconds", &v->duration_seconds, &v->has_duration_seconds);
+        rc = get_string(j, "ScheduleRunView", "error", true, &v->error);
     if (rc == 0)
-        rc = need(j, "ScheduleRunView", "error");
-    if (rc == 0)
-        rc = get_string(j, "ScheduleRunView", "error", &v->error);
-    if (rc == 0)
-        rc = need(j, "ScheduleRunView", "command_count");
-    if (rc == 0)
-        rc = get_int32(j, "ScheduleRunView", "command_count", &v->command_count, NULL);
+        rc = get_int32(j, "ScheduleRunView", "command_count", true, &v->command_count, NULL);
     return rc;
 }
 
@@ -4128,9 +3784,7 @@ int cmdop__schedule_run_list_parse(const json_t *j, cmdop_schedule_run_list *v)
     if (!json_is_object(j))
         return type_error("ScheduleRunList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "ScheduleRunList", "items");
-    if (rc == 0)
-        rc = get_array(j, "ScheduleRunList", "items", &x);
+        rc = get_array(j, "ScheduleRunList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -4141,7 +3795,7 @@ int cmdop__schedule_run_list_parse(const json_t *j, cmdop_schedule_run_list *v)
         }
     }
     if (rc == 0)
-        rc = get_string(j, "ScheduleRunList", "next_cursor", &v->next_cursor);
+        rc = get_string(j, "ScheduleRunList", "next_cursor", false, &v->next_cursor);
     return rc;
 }
 
@@ -4197,13 +3851,9 @@ int cmdop__manual_trigger_response_parse(const json_t *j, cmdop_manual_trigger_r
     if (!json_is_object(j))
         return type_error("ManualTriggerResponse", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "ManualTriggerResponse", "queued");
+        rc = get_bool(j, "ManualTriggerResponse", "queued", true, &v->queued, NULL);
     if (rc == 0)
-        rc = get_bool(j, "ManualTriggerResponse", "queued", &v->queued, NULL);
-    if (rc == 0)
-        rc = need(j, "ManualTriggerResponse", "job_id");
-    if (rc == 0)
-        rc = get_string(j, "ManualTriggerResponse", "job_id", &v->job_id);
+        rc = get_string(j, "ManualTriggerResponse", "job_id", true, &v->job_id);
     return rc;
 }
 
@@ -4249,17 +3899,11 @@ int cmdop__skill_tag_parse(const json_t *j, cmdop_skill_tag *v)
     if (!json_is_object(j))
         return type_error("SkillTag", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillTag", "id");
+        rc = get_string(j, "SkillTag", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "SkillTag", "id", &v->id);
+        rc = get_string(j, "SkillTag", "name", true, &v->name);
     if (rc == 0)
-        rc = need(j, "SkillTag", "name");
-    if (rc == 0)
-        rc = get_string(j, "SkillTag", "name", &v->name);
-    if (rc == 0)
-        rc = need(j, "SkillTag", "slug");
-    if (rc == 0)
-        rc = get_string(j, "SkillTag", "slug", &v->slug);
+        rc = get_string(j, "SkillTag", "slug", true, &v->slug);
     return rc;
 }
 
@@ -4307,27 +3951,19 @@ int cmdop__skill_category_parse(const json_t *j, cmdop_skill_category *v)
     if (!json_is_object(j))
         return type_error("SkillCategory", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillCategory", "id");
+        rc = get_string(j, "SkillCategory", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "SkillCategory", "id", &v->id);
+        rc = get_string(j, "SkillCategory", "name", true, &v->name);
     if (rc == 0)
-        rc = need(j, "SkillCategory", "name");
+        rc = get_string(j, "SkillCategory", "slug", true, &v->slug);
     if (rc == 0)
-        rc = get_string(j, "SkillCategory", "name", &v->name);
+        rc = get_string(j, "SkillCategory", "description", false, &v->description);
     if (rc == 0)
-        rc = need(j, "SkillCategory", "slug");
+        rc = get_string(j, "SkillCategory", "icon", false, &v->icon);
     if (rc == 0)
-        rc = get_string(j, "SkillCategory", "slug", &v->slug);
+        rc = get_int32(j, "SkillCategory", "ordering", false, &v->ordering, &v->has_ordering);
     if (rc == 0)
-        rc = get_string(j, "SkillCategory", "description", &v->description);
-    if (rc == 0)
-        rc = get_string(j, "SkillCategory", "icon", &v->icon);
-    if (rc == 0)
-        rc = get_int32(j, "SkillCategory", "ordering", &v->ordering, &v->has_ordering);
-    if (rc == 0)
-        rc = need(j, "SkillCategory", "skill_count");
-    if (rc == 0)
-        rc = get_int32(j, "SkillCategory", "skill_count", &v->skill_count, NULL);
+        rc = get_int32(j, "SkillCategory", "skill_count", true, &v->skill_count, NULL);
     return rc;
 }
 
@@ -4383,27 +4019,19 @@ int cmdop__skill_version_parse(const json_t *j, cmdop_skill_version *v)
     if (!json_is_object(j))
         return type_error("SkillVersion", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillVersion", "id");
+        rc = get_string(j, "SkillVersion", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "SkillVersion", "id", &v->id);
+        rc = get_string(j, "SkillVersion", "skill", true, &v->skill);
     if (rc == 0)
-        rc = need(j, "SkillVersion", "skill");
+        rc = get_string(j, "SkillVersion", "version", true, &v->version);
     if (rc == 0)
-        rc = get_string(j, "SkillVersion", "skill", &v->skill);
+        rc = get_string(j, "SkillVersion", "skill_md", false, &v->skill_md);
     if (rc == 0)
-        rc = need(j, "SkillVersion", "version");
+        rc = get_string(j, "SkillVersion", "changelog", false, &v->changelog);
     if (rc == 0)
-        rc = get_string(j, "SkillVersion", "version", &v->version);
+        rc = get_string(j, "SkillVersion", "model", false, &v->model);
     if (rc == 0)
-        rc = get_string(j, "SkillVersion", "skill_md", &v->skill_md);
-    if (rc == 0)
-        rc = get_string(j, "SkillVersion", "changelog", &v->changelog);
-    if (rc == 0)
-        rc = get_string(j, "SkillVersion", "model", &v->model);
-    if (rc == 0)
-        rc = need(j, "SkillVersion", "created_at");
-    if (rc == 0)
-        rc = get_string(j, "SkillVersion", "created_at", &v->created_at);
+        rc = get_string(j, "SkillVersion", "created_at", true, &v->created_at);
     return rc;
 }
 
@@ -4459,35 +4087,21 @@ int cmdop__skill_review_parse(const json_t *j, cmdop_skill_review *v)
     if (!json_is_object(j))
         return type_error("SkillReview", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillReview", "id");
+        rc = get_string(j, "SkillReview", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "SkillReview", "id", &v->id);
+        rc = get_string(j, "SkillReview", "author_handle", true, &v->author_handle);
     if (rc == 0)
-        rc = need(j, "SkillReview", "author_handle");
+        rc = get_string(j, "SkillReview", "author_display_name", true, &v->author_display_name);
     if (rc == 0)
-        rc = get_string(j, "SkillReview", "author_handle", &v->author_handle);
+        rc = get_string(j, "SkillReview", "author_avatar_url", true, &v->author_avatar_url);
     if (rc == 0)
-        rc = need(j, "SkillReview", "author_display_name");
+        rc = get_string(j, "SkillReview", "body", true, &v->body);
     if (rc == 0)
-        rc = get_string(j, "SkillReview", "author_display_name", &v->author_display_name);
+        rc = get_bool(j, "SkillReview", "is_rewritten", true, &v->is_rewritten, NULL);
     if (rc == 0)
-        rc = need(j, "SkillReview", "author_avatar_url");
+        rc = get_string(j, "SkillReview", "source", true, &v->source);
     if (rc == 0)
-        rc = get_string(j, "SkillReview", "author_avatar_url", &v->author_avatar_url);
-    if (rc == 0)
-        rc = need(j, "SkillReview", "body");
-    if (rc == 0)
-        rc = get_string(j, "SkillReview", "body", &v->body);
-    if (rc == 0)
-        rc = need(j, "SkillReview", "is_rewritten");
-    if (rc == 0)
-        rc = get_bool(j, "SkillReview", "is_rewritten", &v->is_rewritten, NULL);
-    if (rc == 0)
-        rc = need(j, "SkillReview", "source");
-    if (rc == 0)
-        rc = get_string(j, "SkillReview", "source", &v->source);
-    if (rc == 0)
-        rc = get_string(j, "SkillReview", "upstream_created_at", &v->upstream_created_at);
+        rc = get_string(j, "SkillReview", "upstream_created_at", false, &v->upstream_created_at);
     return rc;
 }
 
@@ -4547,37 +4161,23 @@ int cmdop__skill_summary_parse(const json_t *j, cmdop_skill_summary *v)
     if (!json_is_object(j))
         return type_error("SkillSummary", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillSummary", "id");
+        rc = get_string(j, "SkillSummary", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "SkillSummary", "id", &v->id);
+        rc = get_string(j, "SkillSummary", "slug", true, &v->slug);
     if (rc == 0)
-        rc = need(j, "SkillSummary", "slug");
+        rc = get_string(j, "SkillSummary", "name", true, &v->name);
     if (rc == 0)
-        rc = get_string(j, "SkillSummary", "slug", &v->slug);
+        rc = get_string(j, "SkillSummary", "short_description", true, &v->short_description);
     if (rc == 0)
-        rc = need(j, "SkillSummary", "name");
+        rc = get_int32(j, "SkillSummary", "author", true, &v->author, NULL);
     if (rc == 0)
-        rc = get_string(j, "SkillSummary", "name", &v->name);
+        rc = get_string(j, "SkillSummary", "author_username", true, &v->author_username);
     if (rc == 0)
-        rc = need(j, "SkillSummary", "short_description");
+        rc = get_string(j, "SkillSummary", "category", false, &v->category);
     if (rc == 0)
-        rc = get_string(j, "SkillSummary", "short_description", &v->short_description);
+        rc = get_string(j, "SkillSummary", "category_name", false, &v->category_name);
     if (rc == 0)
-        rc = need(j, "SkillSummary", "author");
-    if (rc == 0)
-        rc = get_int32(j, "SkillSummary", "author", &v->author, NULL);
-    if (rc == 0)
-        rc = need(j, "SkillSummary", "author_username");
-    if (rc == 0)
-        rc = get_string(j, "SkillSummary", "author_username", &v->author_username);
-    if (rc == 0)
-        rc = get_string(j, "SkillSummary", "category", &v->category);
-    if (rc == 0)
-        rc = get_string(j, "SkillSummary", "category_name", &v->category_name);
-    if (rc == 0)
-        rc = need(j, "SkillSummary", "tags");
-    if (rc == 0)
-        rc = get_array(j, "SkillSummary", "tags", &x);
+        rc = get_array(j, "SkillSummary", "tags", true, &x);
     if (rc == 0 && x) {
         v->tags = calloc(json_array_size(x) + 1, sizeof *v->tags);
         if (!v->tags)
@@ -4588,43 +4188,29 @@ int cmdop__skill_summary_parse(const json_t *j, cmdop_skill_summary *v)
         }
     }
     if (rc == 0)
-        rc = get_string(j, "SkillSummary", "visibility", &v->visibility);
+        rc = get_string(j, "SkillSummary", "visibility", false, &v->visibility);
     if (rc == 0)
-        rc = get_string(j, "SkillSummary", "status", &v->status);
+        rc = get_string(j, "SkillSummary", "status", false, &v->status);
     if (rc == 0)
-        rc = need(j, "SkillSummary", "is_verified");
+        rc = get_bool(j, "SkillSummary", "is_verified", true, &v->is_verified, NULL);
     if (rc == 0)
-        rc = get_bool(j, "SkillSummary", "is_verified", &v->is_verified, NULL);
+        rc = get_string(j, "SkillSummary", "icon", false, &v->icon);
     if (rc == 0)
-        rc = get_string(j, "SkillSummary", "icon", &v->icon);
+        rc = get_string(j, "SkillSummary", "cover", false, &v->cover);
     if (rc == 0)
-        rc = get_string(j, "SkillSummary", "cover", &v->cover);
+        rc = get_int32(j, "SkillSummary", "install_count", true, &v->install_count, NULL);
     if (rc == 0)
-        rc = need(j, "SkillSummary", "install_count");
+        rc = get_int32(j, "SkillSummary", "star_count", true, &v->star_count, NULL);
     if (rc == 0)
-        rc = get_int32(j, "SkillSummary", "install_count", &v->install_count, NULL);
+        rc = get_int32(j, "SkillSummary", "download_count", true, &v->download_count, NULL);
     if (rc == 0)
-        rc = need(j, "SkillSummary", "star_count");
+        rc = get_int32(j, "SkillSummary", "review_count", true, &v->review_count, NULL);
     if (rc == 0)
-        rc = get_int32(j, "SkillSummary", "star_count", &v->star_count, NULL);
+        rc = get_bool(j, "SkillSummary", "is_starred", false, &v->is_starred, &v->has_is_starred);
     if (rc == 0)
-        rc = need(j, "SkillSummary", "download_count");
+        rc = get_string(j, "SkillSummary", "created_at", true, &v->created_at);
     if (rc == 0)
-        rc = get_int32(j, "SkillSummary", "download_count", &v->download_count, NULL);
-    if (rc == 0)
-        rc = need(j, "SkillSummary", "review_count");
-    if (rc == 0)
-        rc = get_int32(j, "SkillSummary", "review_count", &v->review_count, NULL);
-    if (rc == 0)
-        rc = get_bool(j, "SkillSummary", "is_starred", &v->is_starred, &v->has_is_starred);
-    if (rc == 0)
-        rc = need(j, "SkillSummary", "created_at");
-    if (rc == 0)
-        rc = get_string(j, "SkillSummary", "created_at", &v->created_at);
-    if (rc == 0)
-        rc = need(j, "SkillSummary", "updated_at");
-    if (rc == 0)
-        rc = get_string(j, "SkillSummary", "updated_at", &v->updated_at);
+        rc = get_string(j, "SkillSummary", "updated_at", true, &v->updated_at);
     return rc;
 }
 
@@ -4720,43 +4306,27 @@ int cmdop__skill_detail_parse(const json_t *j, cmdop_skill_detail *v)
     if (!json_is_object(j))
         return type_error("SkillDetail", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "id");
+        rc = get_string(j, "SkillDetail", "id", true, &v->id);
     if (rc == 0)
-        rc = get_string(j, "SkillDetail", "id", &v->id);
+        rc = get_string(j, "SkillDetail", "slug", true, &v->slug);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "slug");
+        rc = get_string(j, "SkillDetail", "name", true, &v->name);
     if (rc == 0)
-        rc = get_string(j, "SkillDetail", "slug", &v->slug);
+        rc = get_string(j, "SkillDetail", "short_description", true, &v->short_description);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "name");
+        rc = get_string(j, "SkillDetail", "description", true, &v->description);
     if (rc == 0)
-        rc = get_string(j, "SkillDetail", "name", &v->name);
+        rc = get_string(j, "SkillDetail", "readme", false, &v->readme);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "short_description");
+        rc = get_int32(j, "SkillDetail", "author", true, &v->author, NULL);
     if (rc == 0)
-        rc = get_string(j, "SkillDetail", "short_description", &v->short_description);
+        rc = get_string(j, "SkillDetail", "author_username", true, &v->author_username);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "description");
-    if (rc == 0)
-        rc = get_string(j, "SkillDetail", "description", &v->description);
-    if (rc == 0)
-        rc = get_string(j, "SkillDetail", "readme", &v->readme);
-    if (rc == 0)
-        rc = need(j, "SkillDetail", "author");
-    if (rc == 0)
-        rc = get_int32(j, "SkillDetail", "author", &v->author, NULL);
-    if (rc == 0)
-        rc = need(j, "SkillDetail", "author_username");
-    if (rc == 0)
-        rc = get_string(j, "SkillDetail", "author_username", &v->author_username);
-    if (rc == 0)
-        rc = get_object(j, "SkillDetail", "category", &x);
+        rc = get_object(j, "SkillDetail", "category", false, &x);
     if (rc == 0 && x)
         rc = cmdop__skill_category_from_jsont(x, &v->category);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "tags");
-    if (rc == 0)
-        rc = get_array(j, "SkillDetail", "tags", &x);
+        rc = get_array(j, "SkillDetail", "tags", true, &x);
     if (rc == 0 && x) {
         v->tags = calloc(json_array_size(x) + 1, sizeof *v->tags);
         if (!v->tags)
@@ -4767,41 +4337,31 @@ int cmdop__skill_detail_parse(const json_t *j, cmdop_skill_detail *v)
         }
     }
     if (rc == 0)
-        rc = get_string(j, "SkillDetail", "visibility", &v->visibility);
+        rc = get_string(j, "SkillDetail", "visibility", false, &v->visibility);
     if (rc == 0)
-        rc = get_string(j, "SkillDetail", "status", &v->status);
+        rc = get_string(j, "SkillDetail", "status", false, &v->status);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "is_verified");
+        rc = get_bool(j, "SkillDetail", "is_verified", true, &v->is_verified, NULL);
     if (rc == 0)
-        rc = get_bool(j, "SkillDetail", "is_verified", &v->is_verified, NULL);
+        rc = get_string(j, "SkillDetail", "icon", false, &v->icon);
     if (rc == 0)
-        rc = get_string(j, "SkillDetail", "icon", &v->icon);
+        rc = get_string(j, "SkillDetail", "cover", false, &v->cover);
     if (rc == 0)
-        rc = get_string(j, "SkillDetail", "cover", &v->cover);
+        rc = get_int32(j, "SkillDetail", "install_count", true, &v->install_count, NULL);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "install_count");
+        rc = get_int32(j, "SkillDetail", "star_count", true, &v->star_count, NULL);
     if (rc == 0)
-        rc = get_int32(j, "SkillDetail", "install_count", &v->install_count, NULL);
+        rc = get_int32(j, "SkillDetail", "download_count", true, &v->download_count, NULL);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "star_count");
+        rc = get_string(j, "SkillDetail", "repository_url", false, &v->repository_url);
     if (rc == 0)
-        rc = get_int32(j, "SkillDetail", "star_count", &v->star_count, NULL);
-    if (rc == 0)
-        rc = need(j, "SkillDetail", "download_count");
-    if (rc == 0)
-        rc = get_int32(j, "SkillDetail", "download_count", &v->download_count, NULL);
-    if (rc == 0)
-        rc = get_string(j, "SkillDetail", "repository_url", &v->repository_url);
-    if (rc == 0)
-        rc = get_object(j, "SkillDetail", "latest_version", &x);
+        rc = get_object(j, "SkillDetail", "latest_version", false, &x);
     if (rc == 0 && x)
         rc = cmdop__skill_version_from_jsont(x, &v->latest_version);
     if (rc == 0)
-        rc = get_bool(j, "SkillDetail", "is_starred", &v->is_starred, &v->has_is_starred);
+        rc = get_bool(j, "SkillDetail", "is_starred", false, &v->is_starred, &v->has_is_starred);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "reviews");
-    if (rc == 0)
-        rc = get_array(j, "SkillDetail", "reviews", &x);
+        rc = get_array(j, "SkillDetail", "reviews", true, &x);
     if (rc == 0 && x) {
         v->reviews = calloc(json_array_size(x) + 1, sizeof *v->reviews);
         if (!v->reviews)
@@ -4812,17 +4372,11 @@ int cmdop__skill_detail_parse(const json_t *j, cmdop_skill_detail *v)
         }
     }
     if (rc == 0)
-        rc = need(j, "SkillDetail", "review_count");
+        rc = get_int32(j, "SkillDetail", "review_count", true, &v->review_count, NULL);
     if (rc == 0)
-        rc = get_int32(j, "SkillDetail", "review_count", &v->review_count, NULL);
+        rc = get_string(j, "SkillDetail", "created_at", true, &v->created_at);
     if (rc == 0)
-        rc = need(j, "SkillDetail", "created_at");
-    if (rc == 0)
-        rc = get_string(j, "SkillDetail", "created_at", &v->created_at);
-    if (rc == 0)
-        rc = need(j, "SkillDetail", "updated_at");
-    if (rc == 0)
-        rc = get_string(j, "SkillDetail", "updated_at", &v->updated_at);
+        rc = get_string(j, "SkillDetail", "updated_at", true, &v->updated_at);
     return rc;
 }
 
@@ -4932,13 +4486,9 @@ int cmdop__skill_file_parse(const json_t *j, cmdop_skill_file *v)
     if (!json_is_object(j))
         return type_error("SkillFile", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillFile", "path");
+        rc = get_string(j, "SkillFile", "path", true, &v->path);
     if (rc == 0)
-        rc = get_string(j, "SkillFile", "path", &v->path);
-    if (rc == 0)
-        rc = need(j, "SkillFile", "content");
-    if (rc == 0)
-        rc = get_string(j, "SkillFile", "content", &v->content);
+        rc = get_string(j, "SkillFile", "content", true, &v->content);
     return rc;
 }
 
@@ -4984,13 +4534,9 @@ int cmdop__skill_packages_parse(const json_t *j, cmdop_skill_packages *v)
     if (!json_is_object(j))
         return type_error("SkillPackages", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillPackages", "pip");
+        rc = get_string_list(j, "SkillPackages", "pip", true, &v->pip, &v->pip_count);
     if (rc == 0)
-        rc = get_string_list(j, "SkillPackages", "pip", &v->pip, &v->pip_count);
-    if (rc == 0)
-        rc = need(j, "SkillPackages", "npm");
-    if (rc == 0)
-        rc = get_string_list(j, "SkillPackages", "npm", &v->npm, &v->npm_count);
+        rc = get_string_list(j, "SkillPackages", "npm", true, &v->npm, &v->npm_count);
     return rc;
 }
 
@@ -5036,19 +4582,13 @@ int cmdop__skill_meta_parse(const json_t *j, cmdop_skill_meta *v)
     if (!json_is_object(j))
         return type_error("SkillMeta", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillMeta", "installed_at");
+        rc = get_string(j, "SkillMeta", "installed_at", true, &v->installed_at);
     if (rc == 0)
-        rc = get_string(j, "SkillMeta", "installed_at", &v->installed_at);
+        rc = get_string(j, "SkillMeta", "installed_from", true, &v->installed_from);
     if (rc == 0)
-        rc = need(j, "SkillMeta", "installed_from");
+        rc = get_string(j, "SkillMeta", "installed_version", true, &v->installed_version);
     if (rc == 0)
-        rc = get_string(j, "SkillMeta", "installed_from", &v->installed_from);
-    if (rc == 0)
-        rc = need(j, "SkillMeta", "installed_version");
-    if (rc == 0)
-        rc = get_string(j, "SkillMeta", "installed_version", &v->installed_version);
-    if (rc == 0)
-        rc = get_string(j, "SkillMeta", "updated_at", &v->updated_at);
+        rc = get_string(j, "SkillMeta", "updated_at", false, &v->updated_at);
     return rc;
 }
 
@@ -5100,33 +4640,19 @@ int cmdop__skill_install_parse(const json_t *j, cmdop_skill_install *v)
     if (!json_is_object(j))
         return type_error("SkillInstall", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillInstall", "slug");
+        rc = get_string(j, "SkillInstall", "slug", true, &v->slug);
     if (rc == 0)
-        rc = get_string(j, "SkillInstall", "slug", &v->slug);
+        rc = get_string(j, "SkillInstall", "version", true, &v->version);
     if (rc == 0)
-        rc = need(j, "SkillInstall", "version");
+        rc = get_string(j, "SkillInstall", "model", true, &v->model);
     if (rc == 0)
-        rc = get_string(j, "SkillInstall", "version", &v->version);
+        rc = get_string(j, "SkillInstall", "install_command", true, &v->install_command);
     if (rc == 0)
-        rc = need(j, "SkillInstall", "model");
+        rc = get_string(j, "SkillInstall", "readme", true, &v->readme);
     if (rc == 0)
-        rc = get_string(j, "SkillInstall", "model", &v->model);
+        rc = get_string(j, "SkillInstall", "skill_md", true, &v->skill_md);
     if (rc == 0)
-        rc = need(j, "SkillInstall", "install_command");
-    if (rc == 0)
-        rc = get_string(j, "SkillInstall", "install_command", &v->install_command);
-    if (rc == 0)
-        rc = need(j, "SkillInstall", "readme");
-    if (rc == 0)
-        rc = get_string(j, "SkillInstall", "readme", &v->readme);
-    if (rc == 0)
-        rc = need(j, "SkillInstall", "skill_md");
-    if (rc == 0)
-        rc = get_string(j, "SkillInstall", "skill_md", &v->skill_md);
-    if (rc == 0)
-        rc = need(j, "SkillInstall", "files");
-    if (rc == 0)
-        rc = get_array(j, "SkillInstall", "files", &x);
+        rc = get_array(j, "SkillInstall", "files", true, &x);
     if (rc == 0 && x) {
         v->files = calloc(json_array_size(x) + 1, sizeof *v->files);
         if (!v->files)
@@ -5137,19 +4663,13 @@ int cmdop__skill_install_parse(const json_t *j, cmdop_skill_install *v)
         }
     }
     if (rc == 0)
-        rc = need(j, "SkillInstall", "packages");
-    if (rc == 0)
-        rc = get_object(j, "SkillInstall", "packages", &x);
+        rc = get_object(j, "SkillInstall", "packages", true, &x);
     if (rc == 0 && x)
         rc = cmdop__skill_packages_from_jsont(x, &v->packages);
     if (rc == 0)
-        rc = need(j, "SkillInstall", "run_check");
+        rc = get_string(j, "SkillInstall", "run_check", true, &v->run_check);
     if (rc == 0)
-        rc = get_string(j, "SkillInstall", "run_check", &v->run_check);
-    if (rc == 0)
-        rc = need(j, "SkillInstall", "meta");
-    if (rc == 0)
-        rc = get_object(j, "SkillInstall", "meta", &x);
+        rc = get_object(j, "SkillInstall", "meta", true, &x);
     if (rc == 0 && x)
         rc = cmdop__skill_meta_from_jsont(x, &v->meta);
     return rc;
@@ -5223,13 +4743,9 @@ int cmdop__skill_star_parse(const json_t *j, cmdop_skill_star *v)
     if (!json_is_object(j))
         return type_error("SkillStar", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillStar", "starred");
+        rc = get_bool(j, "SkillStar", "starred", true, &v->starred, NULL);
     if (rc == 0)
-        rc = get_bool(j, "SkillStar", "starred", &v->starred, NULL);
-    if (rc == 0)
-        rc = need(j, "SkillStar", "star_count");
-    if (rc == 0)
-        rc = get_int32(j, "SkillStar", "star_count", &v->star_count, NULL);
+        rc = get_int32(j, "SkillStar", "star_count", true, &v->star_count, NULL);
     return rc;
 }
 
@@ -5275,9 +4791,7 @@ int cmdop__skill_created_parse(const json_t *j, cmdop_skill_created *v)
     if (!json_is_object(j))
         return type_error("SkillCreated", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillCreated", "name");
-    if (rc == 0)
-        rc = get_string(j, "SkillCreated", "name", &v->name);
+        rc = get_string(j, "SkillCreated", "name", true, &v->name);
     return rc;
 }
 
@@ -5321,21 +4835,19 @@ int cmdop__skill_updated_parse(const json_t *j, cmdop_skill_updated *v)
     if (!json_is_object(j))
         return type_error("SkillUpdated", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillUpdated", "name");
+        rc = get_string(j, "SkillUpdated", "name", true, &v->name);
     if (rc == 0)
-        rc = get_string(j, "SkillUpdated", "name", &v->name);
+        rc = get_string(j, "SkillUpdated", "category", false, &v->category);
     if (rc == 0)
-        rc = get_string(j, "SkillUpdated", "category", &v->category);
+        rc = get_string(j, "SkillUpdated", "visibility", false, &v->visibility);
     if (rc == 0)
-        rc = get_string(j, "SkillUpdated", "visibility", &v->visibility);
+        rc = get_string(j, "SkillUpdated", "status", false, &v->status);
     if (rc == 0)
-        rc = get_string(j, "SkillUpdated", "status", &v->status);
+        rc = get_string(j, "SkillUpdated", "icon", false, &v->icon);
     if (rc == 0)
-        rc = get_string(j, "SkillUpdated", "icon", &v->icon);
+        rc = get_string(j, "SkillUpdated", "cover", false, &v->cover);
     if (rc == 0)
-        rc = get_string(j, "SkillUpdated", "cover", &v->cover);
-    if (rc == 0)
-        rc = get_string(j, "SkillUpdated", "repository_url", &v->repository_url);
+        rc = get_string(j, "SkillUpdated", "repository_url", false, &v->repository_url);
     return rc;
 }
 
@@ -5391,9 +4903,7 @@ int cmdop__skills_publish_response_parse(const json_t *j, cmdop_skills_publish_r
     if (!json_is_object(j))
         return type_error("SkillsPublishResponse", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillsPublishResponse", "status");
-    if (rc == 0)
-        rc = get_string(j, "SkillsPublishResponse", "status", &v->status);
+        rc = get_string(j, "SkillsPublishResponse", "status", true, &v->status);
     return rc;
 }
 
@@ -5437,9 +4947,7 @@ int cmdop__skills_publish_status_response_parse(const json_t *j, cmdop_skills_pu
     if (!json_is_object(j))
         return type_error("SkillsPublishStatusResponse", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillsPublishStatusResponse", "status");
-    if (rc == 0)
-        rc = get_string(j, "SkillsPublishStatusResponse", "status", &v->status);
+        rc = get_string(j, "SkillsPublishStatusResponse", "status", true, &v->status);
     return rc;
 }
 
@@ -5485,37 +4993,23 @@ int cmdop__skill_list_page_parse(const json_t *j, cmdop_skill_list_page *v)
     if (!json_is_object(j))
         return type_error("SkillListPage", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillListPage", "count");
+        rc = get_int32(j, "SkillListPage", "count", true, &v->count, NULL);
     if (rc == 0)
-        rc = get_int32(j, "SkillListPage", "count", &v->count, NULL);
+        rc = get_int32(j, "SkillListPage", "page", true, &v->page, NULL);
     if (rc == 0)
-        rc = need(j, "SkillListPage", "page");
+        rc = get_int32(j, "SkillListPage", "pages", true, &v->pages, NULL);
     if (rc == 0)
-        rc = get_int32(j, "SkillListPage", "page", &v->page, NULL);
+        rc = get_int32(j, "SkillListPage", "page_size", true, &v->page_size, NULL);
     if (rc == 0)
-        rc = need(j, "SkillListPage", "pages");
+        rc = get_bool(j, "SkillListPage", "has_next", true, &v->has_next, NULL);
     if (rc == 0)
-        rc = get_int32(j, "SkillListPage", "pages", &v->pages, NULL);
+        rc = get_bool(j, "SkillListPage", "has_previous", true, &v->has_previous, NULL);
     if (rc == 0)
-        rc = need(j, "SkillListPage", "page_size");
+        rc = get_int32(j, "SkillListPage", "next_page", false, &v->next_page, &v->has_next_page);
     if (rc == 0)
-        rc = get_int32(j, "SkillListPage", "page_size", &v->page_size, NULL);
+        rc = get_int32(j, "SkillListPage", "previous_page", false, &v->previous_page, &v->has_previous_page);
     if (rc == 0)
-        rc = need(j, "SkillListPage", "has_next");
-    if (rc == 0)
-        rc = get_bool(j, "SkillListPage", "has_next", &v->has_next, NULL);
-    if (rc == 0)
-        rc = need(j, "SkillListPage", "has_previous");
-    if (rc == 0)
-        rc = get_bool(j, "SkillListPage", "has_previous", &v->has_previous, NULL);
-    if (rc == 0)
-        rc = get_int32(j, "SkillListPage", "next_page", &v->next_page, &v->has_next_page);
-    if (rc == 0)
-        rc = get_int32(j, "SkillListPage", "previous_page", &v->previous_page, &v->has_previous_page);
-    if (rc == 0)
-        rc = need(j, "SkillListPage", "results");
-    if (rc == 0)
-        rc = get_array(j, "SkillListPage", "results", &x);
+        rc = get_array(j, "SkillListPage", "results", true, &x);
     if (rc == 0 && x) {
         v->results = calloc(json_array_size(x) + 1, sizeof *v->results);
         if (!v->results)
@@ -5596,37 +5090,23 @@ int cmdop__skill_review_page_parse(const json_t *j, cmdop_skill_review_page *v)
     if (!json_is_object(j))
         return type_error("SkillReviewPage", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillReviewPage", "count");
+        rc = get_int32(j, "SkillReviewPage", "count", true, &v->count, NULL);
     if (rc == 0)
-        rc = get_int32(j, "SkillReviewPage", "count", &v->count, NULL);
+        rc = get_int32(j, "SkillReviewPage", "page", true, &v->page, NULL);
     if (rc == 0)
-        rc = need(j, "SkillReviewPage", "page");
+        rc = get_int32(j, "SkillReviewPage", "pages", true, &v->pages, NULL);
     if (rc == 0)
-        rc = get_int32(j, "SkillReviewPage", "page", &v->page, NULL);
+        rc = get_int32(j, "SkillReviewPage", "page_size", true, &v->page_size, NULL);
     if (rc == 0)
-        rc = need(j, "SkillReviewPage", "pages");
+        rc = get_bool(j, "SkillReviewPage", "has_next", true, &v->has_next, NULL);
     if (rc == 0)
-        rc = get_int32(j, "SkillReviewPage", "pages", &v->pages, NULL);
+        rc = get_bool(j, "SkillReviewPage", "has_previous", true, &v->has_previous, NULL);
     if (rc == 0)
-        rc = need(j, "SkillReviewPage", "page_size");
+        rc = get_int32(j, "SkillReviewPage", "next_page", false, &v->next_page, &v->has_next_page);
     if (rc == 0)
-        rc = get_int32(j, "SkillReviewPage", "page_size", &v->page_size, NULL);
+        rc = get_int32(j, "SkillReviewPage", "previous_page", false, &v->previous_page, &v->has_previous_page);
     if (rc == 0)
-        rc = need(j, "SkillReviewPage", "has_next");
-    if (rc == 0)
-        rc = get_bool(j, "SkillReviewPage", "has_next", &v->has_next, NULL);
-    if (rc == 0)
-        rc = need(j, "SkillReviewPage", "has_previous");
-    if (rc == 0)
-        rc = get_bool(j, "SkillReviewPage", "has_previous", &v->has_previous, NULL);
-    if (rc == 0)
-        rc = get_int32(j, "SkillReviewPage", "next_page", &v->next_page, &v->has_next_page);
-    if (rc == 0)
-        rc = get_int32(j, "SkillReviewPage", "previous_page", &v->previous_page, &v->has_previous_page);
-    if (rc == 0)
-        rc = need(j, "SkillReviewPage", "results");
-    if (rc == 0)
-        rc = get_array(j, "SkillReviewPage", "results", &x);
+        rc = get_array(j, "SkillReviewPage", "results", true, &x);
     if (rc == 0 && x) {
         v->results = calloc(json_array_size(x) + 1, sizeof *v->results);
         if (!v->results)
@@ -5707,9 +5187,7 @@ int cmdop__skill_version_list_parse(const json_t *j, cmdop_skill_version_list *v
     if (!json_is_object(j))
         return type_error("SkillVersionList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillVersionList", "items");
-    if (rc == 0)
-        rc = get_array(j, "SkillVersionList", "items", &x);
+        rc = get_array(j, "SkillVersionList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -5774,9 +5252,7 @@ int cmdop__skill_category_list_parse(const json_t *j, cmdop_skill_category_list 
     if (!json_is_object(j))
         return type_error("SkillCategoryList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillCategoryList", "items");
-    if (rc == 0)
-        rc = get_array(j, "SkillCategoryList", "items", &x);
+        rc = get_array(j, "SkillCategoryList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -5841,9 +5317,7 @@ int cmdop__skill_tag_list_parse(const json_t *j, cmdop_skill_tag_list *v)
     if (!json_is_object(j))
         return type_error("SkillTagList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SkillTagList", "items");
-    if (rc == 0)
-        rc = get_array(j, "SkillTagList", "items", &x);
+        rc = get_array(j, "SkillTagList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -5906,41 +5380,23 @@ int cmdop__tunnel_view_parse(const json_t *j, cmdop_tunnel_view *v)
     if (!json_is_object(j))
         return type_error("TunnelView", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "TunnelView", "tunnel_id");
+        rc = get_string(j, "TunnelView", "tunnel_id", true, &v->tunnel_id);
     if (rc == 0)
-        rc = get_string(j, "TunnelView", "tunnel_id", &v->tunnel_id);
+        rc = get_string(j, "TunnelView", "fleet_id", true, &v->fleet_id);
     if (rc == 0)
-        rc = need(j, "TunnelView", "fleet_id");
+        rc = get_string(j, "TunnelView", "session_id", true, &v->session_id);
     if (rc == 0)
-        rc = get_string(j, "TunnelView", "fleet_id", &v->fleet_id);
+        rc = get_string(j, "TunnelView", "subdomain", true, &v->subdomain);
     if (rc == 0)
-        rc = need(j, "TunnelView", "session_id");
+        rc = get_string(j, "TunnelView", "local_host", true, &v->local_host);
     if (rc == 0)
-        rc = get_string(j, "TunnelView", "session_id", &v->session_id);
+        rc = get_int32(j, "TunnelView", "local_port", true, &v->local_port, NULL);
     if (rc == 0)
-        rc = need(j, "TunnelView", "subdomain");
+        rc = get_string(j, "TunnelView", "protocol", true, &v->protocol);
     if (rc == 0)
-        rc = get_string(j, "TunnelView", "subdomain", &v->subdomain);
+        rc = get_string(j, "TunnelView", "created_at", true, &v->created_at);
     if (rc == 0)
-        rc = need(j, "TunnelView", "local_host");
-    if (rc == 0)
-        rc = get_string(j, "TunnelView", "local_host", &v->local_host);
-    if (rc == 0)
-        rc = need(j, "TunnelView", "local_port");
-    if (rc == 0)
-        rc = get_int32(j, "TunnelView", "local_port", &v->local_port, NULL);
-    if (rc == 0)
-        rc = need(j, "TunnelView", "protocol");
-    if (rc == 0)
-        rc = get_string(j, "TunnelView", "protocol", &v->protocol);
-    if (rc == 0)
-        rc = need(j, "TunnelView", "created_at");
-    if (rc == 0)
-        rc = get_string(j, "TunnelView", "created_at", &v->created_at);
-    if (rc == 0)
-        rc = need(j, "TunnelView", "public_url");
-    if (rc == 0)
-        rc = get_string(j, "TunnelView", "public_url", &v->public_url);
+        rc = get_string(j, "TunnelView", "public_url", true, &v->public_url);
     return rc;
 }
 
@@ -6002,9 +5458,7 @@ int cmdop__tunnel_list_parse(const json_t *j, cmdop_tunnel_list *v)
     if (!json_is_object(j))
         return type_error("TunnelList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "TunnelList", "items");
-    if (rc == 0)
-        rc = get_array(j, "TunnelList", "items", &x);
+        rc = get_array(j, "TunnelList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -6015,29 +5469,17 @@ int cmdop__tunnel_list_parse(const json_t *j, cmdop_tunnel_list *v)
         }
     }
     if (rc == 0)
-        rc = need(j, "TunnelList", "offset");
+        rc = get_int32(j, "TunnelList", "offset", true, &v->offset, NULL);
     if (rc == 0)
-        rc = get_int32(j, "TunnelList", "offset", &v->offset, NULL);
+        rc = get_int32(j, "TunnelList", "per_page", true, &v->per_page, NULL);
     if (rc == 0)
-        rc = need(j, "TunnelList", "per_page");
+        rc = get_int32(j, "TunnelList", "total", true, &v->total, NULL);
     if (rc == 0)
-        rc = get_int32(j, "TunnelList", "per_page", &v->per_page, NULL);
+        rc = get_int32(j, "TunnelList", "page", true, &v->page, NULL);
     if (rc == 0)
-        rc = need(j, "TunnelList", "total");
+        rc = get_bool(j, "TunnelList", "has_next", true, &v->has_next, NULL);
     if (rc == 0)
-        rc = get_int32(j, "TunnelList", "total", &v->total, NULL);
-    if (rc == 0)
-        rc = need(j, "TunnelList", "page");
-    if (rc == 0)
-        rc = get_int32(j, "TunnelList", "page", &v->page, NULL);
-    if (rc == 0)
-        rc = need(j, "TunnelList", "has_next");
-    if (rc == 0)
-        rc = get_bool(j, "TunnelList", "has_next", &v->has_next, NULL);
-    if (rc == 0)
-        rc = need(j, "TunnelList", "has_prev");
-    if (rc == 0)
-        rc = get_bool(j, "TunnelList", "has_prev", &v->has_prev, NULL);
+        rc = get_bool(j, "TunnelList", "has_prev", true, &v->has_prev, NULL);
     return rc;
 }
 
@@ -6103,23 +5545,15 @@ int cmdop__connected_session_option_parse(const json_t *j, cmdop_connected_sessi
     if (!json_is_object(j))
         return type_error("ConnectedSessionOption", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "ConnectedSessionOption", "session_id");
+        rc = get_string(j, "ConnectedSessionOption", "session_id", true, &v->session_id);
     if (rc == 0)
-        rc = get_string(j, "ConnectedSessionOption", "session_id", &v->session_id);
+        rc = get_string(j, "ConnectedSessionOption", "machine_id", false, &v->machine_id);
     if (rc == 0)
-        rc = get_string(j, "ConnectedSessionOption", "machine_id", &v->machine_id);
+        rc = get_string(j, "ConnectedSessionOption", "hostname", true, &v->hostname);
     if (rc == 0)
-        rc = need(j, "ConnectedSessionOption", "hostname");
+        rc = get_string(j, "ConnectedSessionOption", "label", true, &v->label);
     if (rc == 0)
-        rc = get_string(j, "ConnectedSessionOption", "hostname", &v->hostname);
-    if (rc == 0)
-        rc = need(j, "ConnectedSessionOption", "label");
-    if (rc == 0)
-        rc = get_string(j, "ConnectedSessionOption", "label", &v->label);
-    if (rc == 0)
-        rc = need(j, "ConnectedSessionOption", "status");
-    if (rc == 0)
-        rc = get_string(j, "ConnectedSessionOption", "status", &v->status);
+        rc = get_string(j, "ConnectedSessionOption", "status", true, &v->status);
     return rc;
 }
 
@@ -6173,9 +5607,7 @@ int cmdop__session_list_parse(const json_t *j, cmdop_session_list *v)
     if (!json_is_object(j))
         return type_error("SessionList", "(value)", "an object", j);
     if (rc == 0)
-        rc = need(j, "SessionList", "items");
-    if (rc == 0)
-        rc = get_array(j, "SessionList", "items", &x);
+        rc = get_array(j, "SessionList", "items", true, &x);
     if (rc == 0 && x) {
         v->items = calloc(json_array_size(x) + 1, sizeof *v->items);
         if (!v->items)
@@ -6237,7 +5669,7 @@ int cmdop__bot_event_parse(const json_t *j, cmdop_bot_event *v)
 
     if (!json_is_object(j))
         return type_error("BotEvent", "(value)", "an object", j);
-    rc = get_string(j, "BotEvent", "type", &v->type);
+    rc = get_string(j, "BotEvent", "type", false, &v->type);
     if (rc != 0)
         return rc;
     if (!v->type)
@@ -6338,7 +5770,7 @@ int cmdop__ask_frame_parse(const json_t *j, cmdop_ask_frame *v)
 
     if (!json_is_object(j))
         return type_error("AskFrame", "(value)", "an object", j);
-    rc = get_string(j, "AskFrame", "type", &v->type);
+    rc = get_string(j, "AskFrame", "type", false, &v->type);
     if (rc != 0)
         return rc;
     if (!v->type)
