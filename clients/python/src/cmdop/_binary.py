@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import platform as _platform
 import stat
 import sys
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # os.path at run time: pathlib and platform cost `import cmdop` ~4 ms
+    from pathlib import Path
 
 # sys.platform -> <os>; platform.machine() (lower-cased) -> <arch>.
 OSES = {"linux": "linux", "darwin": "darwin", "win32": "win32"}
@@ -27,6 +29,14 @@ def binary_name(sys_platform: str, machine: str) -> str | None:
     return f"cmdop-core-{os_}-{arch}" + (".exe" if os_ == "win32" else "")
 
 
+def _machine() -> str:
+    """platform.machine(), without importing platform where os.uname() says the same."""
+    if hasattr(os, "uname"):
+        return os.uname().machine
+    import platform
+    return platform.machine()
+
+
 def resolve_binary(explicit: str | None = None, *, env: Mapping[str, str] | None = None,
                    sys_platform: str | None = None, machine: str | None = None,
                    bindir: Path | None = None) -> str:
@@ -41,18 +51,20 @@ def resolve_binary(explicit: str | None = None, *, env: Mapping[str, str] | None
                 raise FileNotFoundError(f"cmdop-core binary not found: {what}={given}")
             return given
     plat = sys.platform if sys_platform is None else sys_platform
-    mach = _platform.machine() if machine is None else machine
-    bindir = Path(__file__).parent / "_bin" if bindir is None else bindir
+    mach = _machine() if machine is None else machine
+    where = (os.path.join(os.path.dirname(os.path.abspath(__file__)), "_bin") if bindir is None
+             else os.fspath(bindir))
     name = binary_name(plat, mach)
-    path = bindir / name if name else None
-    if path is not None and path.is_file():
+    path = os.path.join(where, name) if name else None
+    if path is not None and os.path.isfile(path):
         if not name or not name.endswith(".exe"):
             if not os.access(path, os.X_OK):
                 with contextlib.suppress(OSError):  # wheels may drop the x bits; read-only: as is
-                    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-        return str(path)
-    carried = sorted(p.name[len("cmdop-core-"):].removesuffix(".exe")
-                     for p in bindir.glob("cmdop-core-*")) if bindir.is_dir() else []
+                    os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        return path
+    carried = sorted(f[len("cmdop-core-"):].removesuffix(".exe")
+                     for f in os.listdir(where) if f.startswith("cmdop-core-")) \
+        if os.path.isdir(where) else []
     why = (f"looked for {name}" if name else
            f"cmdop-core is built for {', '.join(RELEASED)} only")
     raise FileNotFoundError(

@@ -12,16 +12,45 @@ import os
 import re
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
-from typing import Any, Generic, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
 
 from ._binary import resolve_binary as resolve_binary  # re-exported as cmdop.resolve_binary
 from ._gen import IDL_HASH
-from .core.v1 import common_pb2, envelope_pb2
-from .errors import CmdopError, ConnectionError, error_from_info
+from .errors import CmdopError, ConnectionError, NotFoundError, error_from_info
 
-Envelope = envelope_pb2.Envelope
-K = common_pb2.Kind
-_Item = Union[Envelope, BaseException]  # a frame, or the loss of the core
+if TYPE_CHECKING:
+    from .core.v1 import common_pb2
+    from .core.v1.envelope_pb2 import Envelope
+    K = common_pb2.Kind
+    _TERMINAL: tuple[int, ...]
+    _KIND_REQUEST: common_pb2.Kind
+    _KIND_ERROR: common_pb2.Kind
+
+
+def _load_pb() -> None:
+    """Imports protobuf and the envelope (about 17 ms) and binds Envelope, K and the
+    kinds below. Not done by `import cmdop`: a client's first call starts the core's
+    process first, so both load at once (docs/performance.md "Cold start (Python)").
+    Every path that handles an envelope runs after this (the envelope is built by
+    _resources, which calls it)."""
+    from .core.v1 import common_pb2, envelope_pb2
+    g = globals()
+    g["Envelope"] = envelope_pb2.Envelope
+    g["K"] = k = common_pb2.Kind
+    g["_TERMINAL"] = (k.KIND_RESPONSE, k.KIND_DONE, k.KIND_ERROR)
+    g["_KIND_REQUEST"] = k.KIND_REQUEST
+    g["_KIND_ERROR"] = k.KIND_ERROR
+
+
+def __getattr__(name: str) -> Any:
+    """`from cmdop._core import Envelope` (tests, tools) loads protobuf then."""
+    if name in ("Envelope", "K", "_TERMINAL", "_KIND_REQUEST", "_KIND_ERROR"):
+        _load_pb()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_Item = Union["Envelope", BaseException]  # a frame, or the loss of the core
 # Backpressure (docs/reliability.md "Bounded memory"): a call's queue holding
 # _MAX_QUEUED frames makes the reader stop reading the core until its consumer
 # took it down to _LOW_QUEUED; the core's pipe then fills, its stream pump blocks
@@ -29,10 +58,13 @@ _Item = Union[Envelope, BaseException]  # a frame, or the loss of the core
 # call is awaiting its next frame (that consumer may be what the slow one waits on).
 _MAX_QUEUED = 256
 _LOW_QUEUED = 64
-_TERMINAL = (K.KIND_RESPONSE, K.KIND_DONE, K.KIND_ERROR)
+# A frame's length prefix; most envelopes are under 128 bytes: one byte, prebuilt.
+_VARINT1 = [bytes((n,)) for n in range(128)]
 
 
 def _varint(n: int) -> bytes:
+    if n < 128:
+        return _VARINT1[n]
     out = bytearray()
     while n > 0x7F:
         out.append(n & 0x7F | 0x80)
@@ -53,40 +85,6 @@ async def _read_frame(r: asyncio.StreamReader) -> Envelope | None:
         n |= (b[0] & 0x7F) << shift
         shift += 7
     return Envelope.FromString(await r.readexactly(n))
-
-
-class _Frames:
-    """The core's frames, cut from chunks of up to 64 KiB: one `read` for many frames
-    instead of one await per byte of each length prefix (docs/performance.md)."""
-
-    _CHUNK = 1 << 16
-
-    def __init__(self, r: asyncio.StreamReader) -> None:
-        self._r, self._buf, self._pos = r, b"", 0
-
-    async def next(self) -> Envelope | None:
-        """The next Envelope; None at EOF between frames, EOFError inside one."""
-        while True:
-            buf, i, end = self._buf, self._pos, len(self._buf)
-            n = shift = 0
-            while i < end:
-                b = buf[i]
-                i += 1
-                n |= (b & 0x7F) << shift
-                if not b & 0x80:
-                    if i + n <= end:
-                        self._pos = i + n
-                        return Envelope.FromString(buf[i:i + n])
-                    break
-                shift += 7
-                if shift > 63:
-                    raise ValueError("frame length prefix too long")
-            chunk = await self._r.read(self._CHUNK)
-            if not chunk:
-                if self._pos < end:
-                    raise EOFError("the core's output ended inside a frame")
-                return None
-            self._buf, self._pos = buf[self._pos:] + chunk, 0
 
 
 _LOG = logging.getLogger("cmdop")
@@ -112,71 +110,307 @@ def _check(item: _Item, stream: bool = False) -> Envelope:
     """The frame itself; raises the core's loss, or the typed error of an ERROR."""
     if isinstance(item, BaseException):
         raise item
-    if item.kind == K.KIND_ERROR:
+    if item.kind == _KIND_ERROR:
         raise error_from_info(item.error, stream=stream)
     return item
 
 
-class _Process:
-    """One running core: the reader task routes each frame to its call's queue by id."""
+class _Sink:
+    """The frames of one open call (a stream, a page iteration, a handle) in arrival
+    order. The reader appends every frame of a chunk and wakes the consumer once;
+    the consumer takes them without an await per frame while any are here."""
 
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+    __slots__ = ("items", "waiter", "proc")
+
+    def __init__(self, proc: _Process) -> None:
+        self.items: deque[_Item] = deque()
+        self.waiter: asyncio.Future[None] | None = None
         self.proc = proc
-        self.sinks: dict[int, asyncio.Queue[_Item]] = {}
+
+    def push(self, item: _Item) -> None:
+        self.items.append(item)
+        w = self.waiter
+        if w is not None:
+            self.waiter = None
+            if not w.done():
+                w.set_result(None)
+
+    def empty(self) -> bool:
+        return not self.items
+
+    def waiting(self) -> bool:
+        w = self.waiter
+        return w is not None and not w.done()
+
+    async def get(self) -> _Item:
+        while not self.items:
+            w = self.waiter = self.proc.loop.create_future()
+            if self.proc.paused is not None:  # another call waits now: read on
+                self.proc.check_pause()
+            await w
+        item = self.items.popleft()
+        if self.proc.paused is self and len(self.items) <= _LOW_QUEUED:
+            self.proc.check_pause()
+        return item
+
+
+_Waiter = Union[_Sink, "asyncio.Future[_Item]"]
+
+
+class _CoreProtocol(asyncio.subprocess.SubprocessStreamProtocol):
+    """The core's stdout, cut into envelopes as it arrives (no reader task, no
+    StreamReader copy): every envelope of a chunk goes to its call by id, a unary
+    call's future directly. stdin and stderr stay asyncio's streams."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(limit=1 << 16, loop=loop)
+        self.buf = b""
+        self.hello: asyncio.Future[Envelope | None] = loop.create_future()
+        self.owner: _Process | None = None
+        self.lost: CmdopError | None = None
+
+    def pipe_data_received(self, fd: int, data: bytes | str) -> None:
+        if fd != 1:
+            super().pipe_data_received(fd, data)
+            return
+        assert isinstance(data, bytes)
+        self.buf = self.buf + data if self.buf else data
+        if "Envelope" in globals():  # else _Conn._spawn parses it once protobuf is loaded
+            self.parse()
+
+    def parse(self) -> None:
+        """Routes every whole envelope in buf; stops early while reading is paused."""
+        buf, i, end = self.buf, 0, len(self.buf)
+        owner = self.owner
+        from_string = Envelope.FromString
+        try:
+            while i < end:
+                if owner is None and self.hello.done():
+                    break  # the rest waits for the _Process (only the hello comes first)
+                n = buf[i]
+                j = i + 1
+                if n & 0x80:
+                    n &= 0x7F
+                    shift, whole = 7, False
+                    while j < end:
+                        b = buf[j]
+                        j += 1
+                        n |= (b & 0x7F) << shift
+                        if not b & 0x80:
+                            whole = True
+                            break
+                        shift += 7
+                        if shift > 63:
+                            raise ValueError("frame length prefix too long")
+                    if not whole:  # the prefix itself is cut: the rest comes next
+                        break
+                if j + n > end:
+                    break
+                env = from_string(buf[j:j + n])
+                i = j + n
+                if owner is None:
+                    self.hello.set_result(env)
+                    continue
+                if owner.route(env):  # a queue is full: stop until it drained
+                    break
+        except Exception as exc:  # noqa: BLE001 - a corrupt stream ends the core's link
+            self.buf = b""
+            self.fail(ConnectionError(f"core read loop failed: {exc!r}"))
+            return
+        self.buf = buf[i:] if i else buf
+
+    def pipe_connection_lost(self, fd: int, exc: Exception | None) -> None:
+        if fd == 1:
+            if self.buf:
+                self.fail(ConnectionError("core read loop failed: "
+                                          f"{EOFError('the core output ended inside a frame')!r}"))
+            else:
+                self.fail(ConnectionError("cmdop-core exited"))
+        super().pipe_connection_lost(fd, exc)
+
+    def fail(self, err: CmdopError) -> None:
+        self.lost = self.lost or err
+        if not self.hello.done():
+            self.hello.set_result(None)
+        if self.owner is not None:
+            self.owner.fail(err)
+
+
+class _Process:
+    """One running core: its protocol routes each frame to its call by id."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, protocol: _CoreProtocol,
+                 transport: asyncio.SubprocessTransport) -> None:
+        self.proc = proc
+        self.protocol = protocol
+        self.loop = asyncio.get_running_loop()
+        self.sinks: dict[int, _Waiter] = {}
         self.next_id = 1
         self.dead: CmdopError | None = None
-        self.reader = asyncio.get_running_loop().create_task(self._read_loop())
-        self.logs = (asyncio.get_running_loop().create_task(_forward_stderr(proc.stderr))
+        self.paused: _Sink | None = None  # the call whose full queue paused the reader
+        self._paused_id = 0
+        self._timer: asyncio.TimerHandle | None = None
+        out = transport.get_pipe_transport(1)
+        self._stdout = out if isinstance(out, asyncio.ReadTransport) else None
+        self._out: list[bytes] = []
+        self._flush_pending = False
+        self.logs = (self.loop.create_task(_forward_stderr(proc.stderr))
                      if proc.stderr is not None else None)
+        protocol.owner = self
+        if protocol.lost is not None:
+            self.fail(protocol.lost)
+        elif protocol.buf:
+            protocol.parse()
 
-    async def _read_loop(self) -> None:
-        assert self.proc.stdout is not None
-        err = ConnectionError("cmdop-core exited")
-        try:
-            frames = _Frames(self.proc.stdout)
-            while (env := await frames.next()) is not None:
-                if q := self.sinks.get(env.id):  # else a call already ended or cancelled
-                    q.put_nowait(env)
-                    if q.qsize() >= _MAX_QUEUED:
-                        await self._drained(env.id, q)
-        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - any failure ends it
-            err = ConnectionError(f"core read loop failed: {exc!r}")
-        self.fail(err)
+    def route(self, env: Envelope) -> bool:
+        """Gives env to its call; True when that call's queue is full and no other call
+        waits for a frame (the reader then pauses: backpressure)."""
+        call_id = env.id
+        s = self.sinks.get(call_id)
+        if s is None:  # a call already ended or cancelled
+            return False
+        if isinstance(s, _Sink):
+            items = s.items
+            items.append(env)
+            w = s.waiter
+            if w is not None:
+                s.waiter = None
+                if not w.done():
+                    w.set_result(None)
+            if len(items) >= _MAX_QUEUED and not self._others_wait(s):
+                self.paused, self._paused_id = s, call_id
+                if self._stdout is not None:
+                    self._stdout.pause_reading()
+                self._arm()
+                return True
+            return False
+        del self.sinks[call_id]
+        if not s.done():
+            s.set_result(env)
+        return False
 
-    async def _drained(self, call_id: int, q: asyncio.Queue[_Item]) -> None:
-        """Waits while call `call_id`'s queue is over _LOW_QUEUED, it is still open and
-        no other call waits for a frame."""
-        while (q.qsize() > _LOW_QUEUED and self.sinks.get(call_id) is q and
-               not any(getattr(o, "_getters", None) for o in self.sinks.values() if o is not q)):
-            await asyncio.sleep(0.002)
+    def _others_wait(self, s: _Sink) -> bool:
+        for o in self.sinks.values():
+            if o is s:
+                continue
+            if isinstance(o, _Sink):
+                if o.waiting():
+                    return True
+            elif not o.done():
+                return True
+        return False
+
+    def _arm(self) -> None:
+        if self._timer is None:
+            self._timer = self.loop.call_later(0.002, self._poll)
+
+    def _poll(self) -> None:
+        self._timer = None
+        self.check_pause()
+
+    def check_pause(self) -> None:
+        """Reads on once the paused call's queue is down to _LOW_QUEUED, the call
+        ended, or another call waits for a frame; else checks again in 2 ms."""
+        s = self.paused
+        if s is None:
+            return
+        if (len(s.items) > _LOW_QUEUED and self.sinks.get(self._paused_id) is s
+                and not self._others_wait(s) and self.dead is None):
+            self._arm()
+            return
+        self.paused = None
+        self.protocol.parse()
+        if self.paused is None and self._stdout is not None and not self._stdout.is_closing():
+            self._stdout.resume_reading()
 
     def fail(self, err: CmdopError) -> None:
         """Every pending call and open stream gets `err`; the next call spawns a fresh core."""
         self.dead = self.dead or err
-        for q in self.sinks.values():
-            q.put_nowait(err)
+        if self.paused is not None:  # read on (and drop): a core blocked on its pipe never exits
+            self.paused = None
+            if self._stdout is not None and not self._stdout.is_closing():
+                self._stdout.resume_reading()
+        sinks = list(self.sinks.values())
         self.sinks.clear()
+        for s in sinks:
+            if isinstance(s, _Sink):
+                s.push(err)
+            elif not s.done():
+                s.set_result(err)
 
     def write(self, env: Envelope) -> None:
+        """Sends one frame: at once when it is the only call in flight; else queued,
+        and the frames of one loop pass go out in one write (50 concurrent calls:
+        one syscall, not 50). Frames never interleave: each is written whole."""
         if self.dead is not None:
             raise self.dead
-        assert self.proc.stdin is not None
         body = env.SerializeToString()
-        self.proc.stdin.write(_varint(len(body)) + body)  # one write: frames never interleave
+        if not self._flush_pending and len(self.sinks) <= 1:
+            stdin = self.proc.stdin
+            if stdin is not None and not stdin.is_closing():
+                stdin.write(_varint(len(body)) + body)
+            return
+        self._out.append(_varint(len(body)))
+        self._out.append(body)
+        if not self._flush_pending:
+            self._flush_pending = True
+            self.loop.call_soon(self.flush)
 
-    def open(self, env: Envelope, kind: common_pb2.Kind = K.KIND_REQUEST) -> asyncio.Queue[_Item]:
-        """Sends env as `kind` (REQUEST, PAGES or COLLECT) on a new id; its frames queue up."""
-        env.id, env.kind = self.next_id, kind
+    def flush(self) -> None:
+        self._flush_pending = False
+        if self._out:
+            data = b"".join(self._out)
+            self._out.clear()
+            stdin = self.proc.stdin
+            if stdin is not None and not stdin.is_closing():
+                stdin.write(data)
+
+    def open(self, env: Envelope, kind: common_pb2.Kind | None = None) -> _Sink:
+        """Sends env as `kind` (REQUEST when None, PAGES or COLLECT) on a new id; its
+        frames queue up."""
+        env.id, env.kind = self.next_id, _KIND_REQUEST if kind is None else kind
         self.next_id += 1
-        q: asyncio.Queue[_Item] = asyncio.Queue()
-        self.sinks[env.id] = q
+        s = _Sink(self)
+        self.sinks[env.id] = s
         self.write(env)
-        return q
+        if self.paused is not None:
+            self.check_pause()
+        return s
+
+    def open_unary(self, env: Envelope) -> asyncio.Future[_Item]:
+        """Sends env as a REQUEST on a new id; the future gets its one answer."""
+        call_id = self.next_id
+        self.next_id = call_id + 1
+        env.id = call_id
+        env.kind = _KIND_REQUEST
+        f: asyncio.Future[_Item] = self.loop.create_future()
+        self.sinks[call_id] = f
+        self.write(env)
+        if self.paused is not None:
+            self.check_pause()
+        return f
 
     def cancel(self, call_id: int) -> None:
-        self.sinks.pop(call_id, None)
+        s = self.sinks.pop(call_id, None)
+        if s is not None and s is self.paused:
+            self.check_pause()
         if self.dead is None:
             self.write(Envelope(id=call_id, kind=K.KIND_CANCEL))
+
+
+# A core process started by _Conn.prestart: its binary, process, protocol, transport.
+_Started = tuple[str, asyncio.subprocess.Process, _CoreProtocol, asyncio.SubprocessTransport]
+
+
+async def _stop(proc: asyncio.subprocess.Process) -> None:
+    """EOF on the core's stdin lets it exit; after 5 s it is killed."""
+    if proc.stdin is not None and not proc.stdin.is_closing():
+        proc.stdin.close()
+    try:
+        await asyncio.wait_for(proc.wait(), 5)
+    except asyncio.TimeoutError:
+        proc.kill()
+        await proc.wait()
 
 
 class _Conn:
@@ -187,6 +421,24 @@ class _Conn:
         self.proc: _Process | None = None
         self.closed = False
         self._lock = asyncio.Lock()  # one spawn at a time
+        self._started: _Started | None = None  # a process started by prestart, no handshake yet
+
+    async def prestart(self) -> None:
+        """Starts the core's process when none runs, without its handshake (the
+        next process() does that), then loads protobuf while the core starts up:
+        a client's first call, before it builds its request. Raises nothing: a
+        failed start is tried again, and raised, by process(), so a call's own
+        ValidationError still comes first."""
+        if (not self.closed and self.proc is None and self._started is None
+                and not self._lock.locked()):
+            async with self._lock:
+                if self.proc is None and self._started is None and not self.closed:
+                    with contextlib.suppress(CmdopError, OSError):  # OSError: no binary
+                        self._started = await self._start()
+                    if self.closed and self._started is not None:  # aclose() ran meanwhile
+                        started, self._started = self._started, None
+                        await _stop(started[1])
+        _load_pb()
 
     async def process(self) -> _Process:
         if self.closed:
@@ -196,25 +448,35 @@ class _Conn:
                 self.proc = await self._spawn()
             return self.proc
 
-    async def _spawn(self) -> _Process:
+    async def _start(self) -> _Started:
         binary = resolve_binary(self.binary_path)
+        loop = asyncio.get_running_loop()
         try:
-            proc = await asyncio.create_subprocess_exec(
-                binary, "--stdio", stdin=asyncio.subprocess.PIPE,
+            # asyncio.create_subprocess_exec, with our protocol on stdout
+            transport, protocol = await loop.subprocess_exec(
+                lambda: _CoreProtocol(loop), binary, "--stdio", stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=self.env)
         except OSError as exc:
             raise ConnectionError(f"cmdop-core spawn failed: {exc}") from exc
-        assert proc.stdout is not None
+        return binary, asyncio.subprocess.Process(transport, protocol, loop), protocol, transport
+
+    async def _spawn(self) -> _Process:
+        started, self._started = self._started, None
+        binary, proc, protocol, transport = started or await self._start()
+        _load_pb()
+        if protocol.buf and protocol.owner is None:  # the hello came before protobuf
+            protocol.parse()
         try:  # the core's first frame: hello {version, idl_hash} on id 0
-            hello = await asyncio.wait_for(_read_frame(proc.stdout), 10)
-        except (asyncio.TimeoutError, OSError, EOFError, ValueError):
+            hello = await asyncio.wait_for(asyncio.shield(protocol.hello), 10)
+        except asyncio.TimeoutError:
             hello = None
         if hello is not None and hello.hello.idl_hash == IDL_HASH:
-            p = _Process(proc)
+            from .core.v1.common_pb2 import Hello
+            p = _Process(proc, protocol, transport)
             # our hello back, before any request: "absent = not passed" for this
             # client (a 1.1 client never sends one; docs/stdio.md "Presence")
             p.write(Envelope(id=0, kind=K.KIND_REQUEST,
-                             hello=common_pb2.Hello(version="python", idl_hash=IDL_HASH)))
+                             hello=Hello(version="python", idl_hash=IDL_HASH)))
             return p
         if proc.returncode is None:
             proc.kill()
@@ -230,14 +492,17 @@ class _Conn:
 
     async def unary(self, env: Envelope) -> Envelope:
         """REQUEST -> RESPONSE; an ERROR raises its typed error."""
-        p = await self.process()
-        q = p.open(env)
+        p = self.proc
+        if p is None or p.dead is not None or self.closed:
+            p = await self.process()
+        f = p.open_unary(env)
         try:
-            out = await q.get()
+            out = await f
         except asyncio.CancelledError:
             p.cancel(env.id)
             raise
-        p.sinks.pop(env.id, None)
+        if out.__class__ is Envelope and out.kind != _KIND_ERROR:  # type: ignore[union-attr]
+            return out  # type: ignore[return-value]
         return _check(out)
 
     def pages(self, env: Envelope) -> _Pages:
@@ -248,8 +513,12 @@ class _Conn:
         """EOF on stdin lets the core drain; after 5 s it is killed. Idempotent."""
         self.closed = True
         p, self.proc = self.proc, None
+        started, self._started = self._started, None
+        if started is not None:  # started for a call that failed before it was sent
+            await _stop(started[1])
         if p is None:
             return
+        p.flush()  # what is queued (a cancel, say) goes out before the EOF
         p.fail(ConnectionError("client closed"))
         if p.proc.stdin is not None and not p.proc.stdin.is_closing():
             p.proc.stdin.close()
@@ -258,7 +527,6 @@ class _Conn:
         except asyncio.TimeoutError:
             p.proc.kill()
             await p.proc.wait()
-        await p.reader
         if p.logs is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(p.logs, 1)
@@ -273,7 +541,7 @@ class _Pages:
     def __init__(self, conn: _Conn, env: Envelope) -> None:
         self._conn, self._env = conn, env
         self._proc: _Process | None = None
-        self._q: asyncio.Queue[_Item] | None = None
+        self._q: _Sink | None = None
         self._done = False
 
     def __aiter__(self) -> _Pages:
@@ -323,13 +591,21 @@ class _Stream(Generic[_F]):
     async def __aiter__(self) -> AsyncIterator[_F]:
         if self._proc is not None or self._done:
             raise RuntimeError("a stream can be iterated only once")
-        self._proc = await self._conn.process()
-        q = self._proc.open(self._env)
+        p = self._proc = await self._conn.process()
+        q = p.open(self._env)
+        items, decode = q.items, self._decode
         try:
             while not self._done:
-                item = await q.get()
-                self._done = isinstance(item, BaseException) or item.kind in _TERMINAL
-                yield self._decode(_check(item, stream=True))
+                # the frames already here are taken without an await each
+                if items and (p.paused is not q or len(items) > _LOW_QUEUED):
+                    item = items.popleft()
+                else:  # wait, or let a paused reader go on
+                    item = await q.get()
+                if isinstance(item, BaseException) or item.kind in _TERMINAL:
+                    self._done = True
+                    yield decode(_check(item, stream=True))
+                else:
+                    yield decode(item)
         finally:  # runs on break too (the async generator is closed): cancel in the core
             self._finish()
 
@@ -426,7 +702,7 @@ class _Handle(Generic[_E]):
         elif env.kind == K.KIND_EVENT:
             self._events.append(self._decode(env))
 
-    async def _pump(self, q: asyncio.Queue[_Item]) -> None:
+    async def _pump(self, q: _Sink) -> None:
         try:
             while True:
                 item = await q.get()
@@ -464,18 +740,20 @@ class _Handle(Generic[_E]):
             self._wake.clear()
             await self._wake.wait()
 
-    async def _method(self, env: Envelope) -> None:
-        """Runs a method (env's request arm with `handle` set here) on the open handle."""
+    async def _method(self, env: Envelope) -> Envelope | None:
+        """Runs a method (env's request arm with `handle` set here) on the open
+        handle and returns the core's answer; None when the handle was never
+        opened or had ended without a failure (nothing ran)."""
         if self._proc is None:
-            return
+            return None
         if self._closed:
             # Ended already (its ERROR read before this call): a failure is
             # the method's answer, the same as when the method races the end.
             if self._end is not None:
                 raise self._end
-            return
+            return None
         try:
-            await self._conn.unary(env)
+            return await self._conn.unary(env)
         except CmdopError as e:
             if e.code != "not_found":
                 raise
@@ -485,6 +763,15 @@ class _Handle(Generic[_E]):
             await self._wait_closed()
             if self._end is not None:
                 raise self._end from None
+            return None
+
+    async def _call(self, env: Envelope) -> Envelope:
+        """A method that answers a record: as _method, and a handle that had
+        ended (or never opened) is an error, since there is no record to give."""
+        out = await self._method(env)
+        if out is None:
+            raise NotFoundError("the handle has ended", code="not_found")
+        return out
 
     async def _wait_closed(self) -> None:
         """Until the core ended the handle (its DONE or ERROR arrived)."""

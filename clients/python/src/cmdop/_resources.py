@@ -7,22 +7,50 @@ response arm; call shapes (positional / keyword) and defaults are the IDL's
 """
 from __future__ import annotations
 
-import secrets
+import os
 from collections.abc import (AsyncGenerator, AsyncIterator, Awaitable, Iterable, Mapping,
                              Sequence)
 from functools import cached_property
 from types import MappingProxyType as _MappingProxyType
-from typing import Any, List as _List
+from typing import TYPE_CHECKING, Any, Callable, List as _List
 
-from google.protobuf.message import Message as _PbMessage
-
-from ._core import _Conn, _Handle, _Opening, _Stream
-from .core.v1 import envelope_pb2
+from ._core import _Conn, _Handle, _Opening, _Stream, _load_pb
 from .errors import CmdopError, ValidationError
 from .frames import AskFrame, ask_frame_from_envelope
 from .frames import BotEvent, bot_event_from_envelope
 from .types import *  # noqa: F401,F403 - the records named in the signatures
 from .types import ENUM_WIRE
+
+if TYPE_CHECKING:  # bound at run time by _load_env, on a client's first call
+    from google.protobuf.message import Message as _PbMessage
+
+    from .core.v1 import envelope_pb2
+
+# Envelope once protobuf is loaded: `import cmdop` does not load it (about 17 ms);
+# an op's first call starts the core's process, then loads it while the core
+# starts up (_first_env; docs/performance.md "Cold start (Python)").
+_Env: Callable[[], envelope_pb2.Envelope] | None = None
+
+
+def _load_env() -> Callable[[], envelope_pb2.Envelope]:
+    global _Env
+    _load_pb()
+    from .core.v1 import envelope_pb2 as m
+    globals()["envelope_pb2"] = m
+    _Env = m.Envelope
+    return _Env
+
+
+def _new_env() -> envelope_pb2.Envelope:
+    """A new Envelope (a stream or handle op builds its request before it reaches the core)."""
+    return (_Env or _load_env())()
+
+
+async def _first_env(conn: _Conn) -> envelope_pb2.Envelope:
+    """The first call's Envelope: the core's process starts first (errors are the
+    call's, raised where they were), protobuf loads while it starts up."""
+    await conn.prestart()
+    return _new_env()
 
 # proto enum value -> its IDL string, for a handle's state
 _ENUM_NAME: dict[str, dict[int, str]] = {k: {n: w for w, n in v.items()} for k, v in ENUM_WIRE.items()}
@@ -109,7 +137,7 @@ def _str_map(value: Any, field: str) -> dict[str, str]:
 
 
 def _hex32() -> str:
-    return secrets.token_hex(16)
+    return os.urandom(16).hex()  # secrets.token_hex(16), without importing secrets
 
 
 def _set_enum(msg: _PbMessage, field: str, enum: str, value: Any) -> None:
@@ -228,7 +256,7 @@ class Bots:
 
     async def list(self, *, platform: str | BotPlatform | None = None, search: str | None = None, page: int = 1, page_size: int = 20) -> BotListPage:
         """bots.list"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.bots_list_req
         r.SetInParent()
         _set_enum(r, "platform", "BotPlatform", platform)
@@ -253,7 +281,7 @@ class Bots:
     async def pages(self, *, platform: str | BotPlatform | None = None, search: str | None = None, page_size: int = 20) -> AsyncGenerator[BotListPage, None]:
         """Every page of `list`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.bots_list_req
         r.SetInParent()
         _set_enum(r, "platform", "BotPlatform", platform)
@@ -270,7 +298,7 @@ class Bots:
 
     async def get(self, bot_id: str) -> Bot:
         """bots.get"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.bots_get_req
         r.SetInParent()
         r.bot_id = _str(bot_id, "bot_id")
@@ -280,7 +308,7 @@ class Bots:
 
     async def create(self, name: str, platform: str | BotPlatform, machine_id: str, *, allowed_users: Sequence[str] = (), permission: str | BotPermission = 'execute', enabled: bool = True) -> Bot:
         """bots.create"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.bots_create_req
         r.SetInParent()
         r.name = _str(name, "name")
@@ -296,7 +324,7 @@ class Bots:
 
     async def update(self, bot_id: str, *, name: str | None = None, machine_id: str | None = None, allowed_users: Sequence[str] | None = None, permission: str | BotPermission | None = None, enabled: bool | None = None) -> Bot:
         """Partial update."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.bots_update_req
         r.SetInParent()
         r.bot_id = _str(bot_id, "bot_id")
@@ -316,7 +344,7 @@ class Bots:
 
     async def delete(self, bot_id: str) -> None:
         """bots.delete"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.bots_delete_req
         r.SetInParent()
         r.bot_id = _str(bot_id, "bot_id")
@@ -325,7 +353,7 @@ class Bots:
 
     def run(self, *, platform: str | BotPlatform, token: str | None = None, guild_id: str | None = None, bot_token: str | None = None, app_token: str | None = None, machine_id: str | None = None, bot_id: str | None = None, allowed_users: Sequence[str] = (), admin_users: Sequence[str] = (), permission: str | BotPermission = 'execute', api_base_url: str | None = None, drop_pending: bool = False, edit_interval_ms: int = 1000) -> _Opening[RunningBot]:
         """Run a bot in the core (Telegram, Discord or Slack); credentials stay local."""
-        env = envelope_pb2.Envelope()
+        env = _new_env()
         r = env.bots_run_req
         r.SetInParent()
         _set_enum(r, "platform", "BotPlatform", platform)
@@ -369,7 +397,7 @@ class Fleets:
 
     async def list(self, page: int | None = None, per_page: int | None = None) -> FleetList:
         """Sends page/per_page only when passed (1.1.1: none when per_page is unset)."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_fleets_req
         r.SetInParent()
         _offset_page(r.page, page, per_page, 0)
@@ -390,7 +418,7 @@ class Fleets:
     async def pages(self, per_page: int | None = None) -> AsyncGenerator[FleetList, None]:
         """Every page of `list`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_fleets_req
         r.SetInParent()
         _offset_page(r.page, None, per_page, 0)
@@ -404,7 +432,7 @@ class Fleets:
 
     async def get(self, fleet_id: str) -> FleetSummary:
         """No endpoint: scans fleets.list for the fleet whose id matches; a miss is not_found."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.get_fleet_req
         r.SetInParent()
         r.fleet_id = _str(fleet_id, "fleet_id")
@@ -414,7 +442,7 @@ class Fleets:
 
     async def create(self, name: str, slug: str, mfa_required: str | MfaRequirement = 'none') -> FleetSummary:
         """fleets.create"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.create_fleet_req
         r.SetInParent()
         r.name = _str(name, "name")
@@ -426,7 +454,7 @@ class Fleets:
 
     async def update(self, fleet_id: str, name: str | None = None, mfa_required: str | MfaRequirement | None = None) -> FleetSummary:
         """fleets.update"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.update_fleet_req
         r.SetInParent()
         r.fleet_id = _str(fleet_id, "fleet_id")
@@ -439,7 +467,7 @@ class Fleets:
 
     async def disable(self, fleet_id: str) -> None:
         """Soft-disable."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.disable_fleet_req
         r.SetInParent()
         r.fleet_id = _str(fleet_id, "fleet_id")
@@ -455,7 +483,7 @@ class FleetsMembers:
 
     async def list(self, fleet_id: str | None = None, page: int | None = None, per_page: int | None = None) -> MemberList:
         """fleets.members.list"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_members_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -478,7 +506,7 @@ class FleetsMembers:
     async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncGenerator[MemberList, None]:
         """Every page of `list`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_members_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -494,7 +522,7 @@ class FleetsMembers:
 
     async def add(self, email: str, role: str = 'member', *, fleet_id: str | None = None) -> MemberInfo:
         """fleets.members.add"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.add_member_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -507,7 +535,7 @@ class FleetsMembers:
 
     async def set_role(self, user_id: str, role: str, *, fleet_id: str | None = None) -> MemberInfo:
         """fleets.members.set_role"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.set_member_role_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -520,7 +548,7 @@ class FleetsMembers:
 
     async def remove(self, user_id: str, *, fleet_id: str | None = None) -> None:
         """Removing the last owner is a conflict."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.remove_member_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -538,7 +566,7 @@ class FleetsMachines:
 
     async def list(self, fleet_id: str | None = None, presence: str = 'any', q: str | None = None, limit: int = 100, cursor: str | None = None) -> MachineList:
         """fleets.machines.list"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_fleet_machines_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -566,7 +594,7 @@ class FleetsMachines:
     async def pages(self, fleet_id: str | None = None, presence: str = 'any', q: str | None = None, limit: int = 100) -> AsyncGenerator[MachineList, None]:
         """Every page of `list`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_fleet_machines_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -585,7 +613,7 @@ class FleetsMachines:
 
     async def attach(self, machine_id: str, *, fleet_id: str | None = None) -> MachineFleetLink:
         """fleets.machines.attach"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.attach_machine_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -597,7 +625,7 @@ class FleetsMachines:
 
     async def detach(self, machine_id: str, *, fleet_id: str | None = None) -> None:
         """fleets.machines.detach"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.detach_machine_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -615,7 +643,7 @@ class Keys:
 
     async def list(self, fleet_id: str | None = None, page: int | None = None, per_page: int | None = None) -> ApiKeyList:
         """keys.list"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_keys_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -638,7 +666,7 @@ class Keys:
     async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncGenerator[ApiKeyList, None]:
         """Every page of `list`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_keys_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -654,7 +682,7 @@ class Keys:
 
     async def issue(self, name: str, expires_in_days: int | None = None, *, fleet_id: str | None = None) -> IssueKeyResponse:
         """keys.issue"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.issue_key_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -668,7 +696,7 @@ class Keys:
 
     async def revoke(self, key_id: str, *, fleet_id: str | None = None) -> None:
         """keys.revoke"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.revoke_key_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -686,7 +714,7 @@ class Machines:
 
     async def list(self, *, presence: str = 'any', q: str | None = None, limit: int = 100, cursor: str | None = None) -> MachineList:
         """List machines visible to the token."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_machines_req
         r.SetInParent()
         r.presence = presence
@@ -712,7 +740,7 @@ class Machines:
     async def pages(self, *, presence: str = 'any', q: str | None = None, limit: int = 100) -> AsyncGenerator[MachineList, None]:
         """Every page of `list`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_machines_req
         r.SetInParent()
         r.presence = presence
@@ -729,7 +757,7 @@ class Machines:
 
     async def get(self, machine_id: str) -> MachineDetail:
         """machines.get"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.get_machine_req
         r.SetInParent()
         r.machine_id = _str(machine_id, "machine_id")
@@ -739,7 +767,7 @@ class Machines:
 
     async def update(self, machine_id: str, name: str | None = None) -> MachineSummary:
         """machines.update"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.update_machine_req
         r.SetInParent()
         r.machine_id = _str(machine_id, "machine_id")
@@ -751,7 +779,7 @@ class Machines:
 
     async def disable(self, machine_id: str) -> None:
         """Soft-disable, not a delete."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.disable_machine_req
         r.SetInParent()
         r.machine_id = _str(machine_id, "machine_id")
@@ -760,7 +788,7 @@ class Machines:
 
     async def info(self, machine_id: str) -> MachineInfoResponse:
         """machines.info"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.machine_info_req
         r.SetInParent()
         r.machine_id = _str(machine_id, "machine_id")
@@ -770,7 +798,7 @@ class Machines:
 
     async def spend(self, machine_id: str, window: str = '7d') -> MachineSpend:
         """machines.spend"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.machine_spend_req
         r.SetInParent()
         r.machine_id = _str(machine_id, "machine_id")
@@ -781,7 +809,7 @@ class Machines:
 
     def ask(self, machine_id: str, prompt: str, *, session_id: str | None = None, agent_type: str | None = None, timeout_seconds: int | None = None, options: Mapping[str, str] | None = _EMPTY_MAP, pin: str | None = None) -> AskStream:
         """Ask the machine's agent; answers an SSE stream of AskFrame."""
-        env = envelope_pb2.Envelope()
+        env = _new_env()
         r = env.ask_req
         r.SetInParent()
         r.machine_id = _str(machine_id, "machine_id")
@@ -800,7 +828,7 @@ class Machines:
 
     async def messages(self, machine_id: str, limit: int = 50) -> MessagesResponse:
         """machines.messages"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.messages_req
         r.SetInParent()
         r.machine_id = _str(machine_id, "machine_id")
@@ -811,7 +839,7 @@ class Machines:
 
     async def clear_messages(self, machine_id: str) -> ClearMessagesResponse:
         """Answers a body, not 204."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.clear_messages_req
         r.SetInParent()
         r.machine_id = _str(machine_id, "machine_id")
@@ -821,7 +849,7 @@ class Machines:
 
     async def active_session(self, machine_id: str) -> str:
         """The surface returns the bare agent_session_id ("" if none)."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.active_session_req
         r.SetInParent()
         r.machine_id = _str(machine_id, "machine_id")
@@ -838,7 +866,7 @@ class Schedules:
 
     async def list(self, fleet_id: str | None = None, page: int | None = None, per_page: int | None = None) -> ScheduleList:
         """schedules.list"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_schedules_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -861,7 +889,7 @@ class Schedules:
     async def pages(self, fleet_id: str | None = None, per_page: int | None = None) -> AsyncGenerator[ScheduleList, None]:
         """Every page of `list`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_schedules_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -877,7 +905,7 @@ class Schedules:
 
     async def get(self, schedule_id: str, *, fleet_id: str | None = None) -> ScheduleView:
         """schedules.get"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.get_schedule_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -889,7 +917,7 @@ class Schedules:
 
     async def create(self, name: str, cron_expr: str, command: str, *, fleet_id: str | None = None, description: str = '', timezone: str = 'UTC', target_kind: str | ScheduleTargetKind = 'all_fleet_machines', is_enabled: bool = True, machine_ids: Sequence[str] = ()) -> ScheduleView:
         """schedules.create"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.create_schedule_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -909,7 +937,7 @@ class Schedules:
 
     async def update(self, schedule_id: str, *, fleet_id: str | None = None, name: str | None = None, description: str | None = None, cron_expr: str | None = None, timezone: str | None = None, command: str | None = None, target_kind: str | ScheduleTargetKind | None = None, is_enabled: bool | None = None, machine_ids: Sequence[str] | None = None) -> ScheduleView:
         """Partial update: only passed fields are sent."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.update_schedule_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -937,7 +965,7 @@ class Schedules:
 
     async def delete(self, schedule_id: str, *, fleet_id: str | None = None) -> None:
         """A real delete."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.delete_schedule_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -948,7 +976,7 @@ class Schedules:
 
     async def trigger(self, schedule_id: str, *, fleet_id: str | None = None) -> ManualTriggerResponse:
         """Run now. The hosted service answers 202 (the 1.1.1 core rejects 200)."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.trigger_schedule_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -960,7 +988,7 @@ class Schedules:
 
     async def runs(self, schedule_id: str, limit: int = 50, cursor: str | None = None, *, fleet_id: str | None = None) -> ScheduleRunList:
         """schedules.runs"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.schedule_runs_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -986,7 +1014,7 @@ class Schedules:
     async def pages_runs(self, schedule_id: str, limit: int = 50, *, fleet_id: str | None = None) -> AsyncGenerator[ScheduleRunList, None]:
         """Every page of `runs`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.schedule_runs_req
         r.SetInParent()
         fleet_id = _context(fleet_id, self._c.fleet_id, "fleet_id")
@@ -1010,7 +1038,7 @@ class Skills:
 
     async def list(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page: int | None = None, page_size: int | None = None) -> SkillListPage:
         """The public marketplace."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_list_req
         r.SetInParent()
         if category is not None:
@@ -1044,7 +1072,7 @@ class Skills:
     async def pages(self, *, category: str | None = None, tag: str | None = None, search: str | None = None, lang: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncGenerator[SkillListPage, None]:
         """Every page of `list`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_list_req
         r.SetInParent()
         if category is not None:
@@ -1069,7 +1097,7 @@ class Skills:
 
     async def get(self, slug: str, lang: str | None = None) -> SkillDetail:
         """skills.get"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_get_req
         r.SetInParent()
         r.slug = _str(slug, "slug")
@@ -1081,7 +1109,7 @@ class Skills:
 
     async def my(self, *, search: str | None = None, ordering: str | None = None, page: int | None = None, page_size: int | None = None) -> SkillListPage:
         """Own skills, including private and draft ones."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_my_req
         r.SetInParent()
         if search is not None:
@@ -1109,7 +1137,7 @@ class Skills:
     async def pages_my(self, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncGenerator[SkillListPage, None]:
         """Every page of `my`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_my_req
         r.SetInParent()
         if search is not None:
@@ -1128,7 +1156,7 @@ class Skills:
 
     async def install(self, slug: str) -> SkillInstall:
         """skills.install"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_install_req
         r.SetInParent()
         r.slug = _str(slug, "slug")
@@ -1138,7 +1166,7 @@ class Skills:
 
     async def star(self, slug: str) -> SkillStar:
         """Toggles the star."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_star_req
         r.SetInParent()
         r.slug = _str(slug, "slug")
@@ -1148,7 +1176,7 @@ class Skills:
 
     async def versions(self, slug: str) -> SkillVersionList:
         """skills.versions"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_versions_req
         r.SetInParent()
         r.slug = _str(slug, "slug")
@@ -1158,7 +1186,7 @@ class Skills:
 
     async def reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page: int | None = None, page_size: int | None = None) -> SkillReviewPage:
         """skills.reviews"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_reviews_req
         r.SetInParent()
         r.slug = _str(slug, "slug")
@@ -1187,7 +1215,7 @@ class Skills:
     async def pages_reviews(self, slug: str, *, search: str | None = None, ordering: str | None = None, page_size: int | None = None) -> AsyncGenerator[SkillReviewPage, None]:
         """Every page of `reviews`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_reviews_req
         r.SetInParent()
         r.slug = _str(slug, "slug")
@@ -1207,7 +1235,7 @@ class Skills:
 
     async def create(self, name: str) -> SkillCreated:
         """The rest is filled on publish."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_create_req
         r.SetInParent()
         r.name = _str(name, "name")
@@ -1217,7 +1245,7 @@ class Skills:
 
     async def update(self, slug: str, *, name: str | None = None, category: str | None = None, visibility: str | None = None, status: str | None = None, icon: str | None = None, cover: str | None = None, repository_url: str | None = None) -> SkillUpdated:
         """Partial update."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_update_req
         r.SetInParent()
         r.slug = _str(slug, "slug")
@@ -1241,7 +1269,7 @@ class Skills:
 
     async def delete(self, slug: str) -> None:
         """skills.delete"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_delete_req
         r.SetInParent()
         r.slug = _str(slug, "slug")
@@ -1250,7 +1278,7 @@ class Skills:
 
     async def publish(self, slug: str, raw_manifest: str, *, skill_md: str | None = None, readme: str | None = None, changelog: str | None = None) -> SkillsPublishResponse:
         """Async server-side parse: answers 202 with no body; poll publish_status."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_publish_req
         r.SetInParent()
         r.slug = _str(slug, "slug")
@@ -1267,7 +1295,7 @@ class Skills:
 
     async def publish_status(self, slug: str) -> SkillsPublishStatusResponse:
         """The result comes from the HTTP code (200 -> ok); the body is not modelled."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_publish_status_req
         r.SetInParent()
         r.slug = _str(slug, "slug")
@@ -1277,7 +1305,7 @@ class Skills:
 
     async def categories(self, *, search: str | None = None, ordering: str | None = None) -> SkillCategoryList:
         """Unpaginated, public."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_categories_req
         r.SetInParent()
         if search is not None:
@@ -1290,7 +1318,7 @@ class Skills:
 
     async def tags(self, *, search: str | None = None, ordering: str | None = None) -> SkillTagList:
         """Unpaginated, public."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.skills_tags_req
         r.SetInParent()
         if search is not None:
@@ -1310,7 +1338,7 @@ class Tunnels:
 
     async def open(self, session_id: str, local_port: int, *, protocol: str = 'http', local_host: str = '127.0.0.1', subdomain: str = '', options: Mapping[str, str] | None = _EMPTY_MAP) -> TunnelView:
         """tunnels.open"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.open_tunnel_req
         r.SetInParent()
         r.session_id = _str(session_id, "session_id")
@@ -1327,7 +1355,7 @@ class Tunnels:
 
     async def close(self, tunnel_id: str) -> None:
         """Idempotent."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.close_tunnel_req
         r.SetInParent()
         r.tunnel_id = _str(tunnel_id, "tunnel_id")
@@ -1336,7 +1364,7 @@ class Tunnels:
 
     async def list(self, page: int | None = None, per_page: int | None = None) -> TunnelList:
         """tunnels.list"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_tunnels_req
         r.SetInParent()
         _offset_page(r.page, page, per_page, 0)
@@ -1357,7 +1385,7 @@ class Tunnels:
     async def pages(self, per_page: int | None = None) -> AsyncGenerator[TunnelList, None]:
         """Every page of `list`, from the first. The core pages and decides
         when to stop (docs/stdio.md "Pages"); leaving the loop releases its iterator."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_tunnels_req
         r.SetInParent()
         _offset_page(r.page, None, per_page, 0)
@@ -1371,7 +1399,7 @@ class Tunnels:
 
     async def get(self, tunnel_id: str) -> TunnelView:
         """tunnels.get"""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.get_tunnel_req
         r.SetInParent()
         r.tunnel_id = _str(tunnel_id, "tunnel_id")
@@ -1381,7 +1409,7 @@ class Tunnels:
 
     async def sessions(self) -> _List[ConnectedSessionOption]:
         """The picker for open; the surface returns the items array."""
-        env = envelope_pb2.Envelope()
+        env = _Env() if _Env is not None else await _first_env(self._c)
         r = env.list_sessions_req
         r.SetInParent()
         out = await self._c.unary(env)

@@ -10,9 +10,10 @@ does not.
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .core.v1 import common_pb2
+if TYPE_CHECKING:  # protobuf loads with a client's first call (_core._load_pb)
+    from .core.v1 import common_pb2
 
 
 class CmdopError(Exception):

@@ -6,29 +6,45 @@ class (AskFrame: UnknownFrame).
 """
 from __future__ import annotations
 
-import dataclasses
 import json
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
-from .core.v1 import common_pb2, envelope_pb2
-from .core.v1 import bots_pb2 as _pb_bots
-from .core.v1 import common_pb2 as _pb_common
-from .core.v1 import fleets_pb2 as _pb_fleets
-from .core.v1 import keys_pb2 as _pb_keys
-from .core.v1 import machines_pb2 as _pb_machines
-from .core.v1 import schedules_pb2 as _pb_schedules
-from .core.v1 import skills_pb2 as _pb_skills
-from .core.v1 import tunnels_pb2 as _pb_tunnels
-from .types import _json_value
+from .types import _json_value, _Record, _set
+
+if TYPE_CHECKING:  # protobuf loads with a client's first call (_core._load_pb)
+    from .core.v1 import envelope_pb2
+    from .core.v1 import bots_pb2 as _pb_bots
+    from .core.v1 import common_pb2 as _pb_common
+    from .core.v1 import fleets_pb2 as _pb_fleets
+    from .core.v1 import keys_pb2 as _pb_keys
+    from .core.v1 import machines_pb2 as _pb_machines
+    from .core.v1 import schedules_pb2 as _pb_schedules
+    from .core.v1 import skills_pb2 as _pb_skills
+    from .core.v1 import tunnels_pb2 as _pb_tunnels
 
 
-@dataclasses.dataclass(frozen=True)
-class EventFrame:
+def _kind_name(kind: int) -> str:
+    """An envelope kind's name, for a frame of an arm this client does not know."""
+    from .core.v1 import common_pb2
+    return common_pb2.Kind.Name(kind)
+
+
+class EventFrame(_Record):
     """The `event` frame of AskFrame."""
 
-    type: Literal["event"] = "event"
-    event_type: int = 0
-    payload: Any = None
+    __slots__ = ("type", "event_type", "payload",)
+    __match_args__ = ("type", "event_type", "payload",)
+    _dc_defaults = {"type": "event", "event_type": 0, "payload": None}
+    type: Literal["event"]
+    event_type: int
+    payload: Any
+
+    def __init__(self, type: Literal["event"] = "event",
+                 event_type: int = 0,
+                 payload: Any = None) -> None:
+        _set(self, "type", type)
+        _set(self, "event_type", event_type)
+        _set(self, "payload", payload)
 
 
 def _ask_frame_event(m: _pb_machines.StreamEvent) -> EventFrame:
@@ -38,13 +54,22 @@ def _ask_frame_event(m: _pb_machines.StreamEvent) -> EventFrame:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class PinDeniedFrame:
+class PinDeniedFrame(_Record):
     """The `pin_denied` frame of AskFrame."""
 
-    type: Literal["pin_denied"] = "pin_denied"
-    challenge_id: str = ""
-    reason: str = ""
+    __slots__ = ("type", "challenge_id", "reason",)
+    __match_args__ = ("type", "challenge_id", "reason",)
+    _dc_defaults = {"type": "pin_denied", "challenge_id": "", "reason": ""}
+    type: Literal["pin_denied"]
+    challenge_id: str
+    reason: str
+
+    def __init__(self, type: Literal["pin_denied"] = "pin_denied",
+                 challenge_id: str = "",
+                 reason: str = "") -> None:
+        _set(self, "type", type)
+        _set(self, "challenge_id", challenge_id)
+        _set(self, "reason", reason)
 
 
 def _ask_frame_pin_denied(m: _pb_machines.PinDenied) -> PinDeniedFrame:
@@ -54,13 +79,22 @@ def _ask_frame_pin_denied(m: _pb_machines.PinDenied) -> PinDeniedFrame:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class PinRequiredFrame:
+class PinRequiredFrame(_Record):
     """The `pin_required` frame of AskFrame."""
 
-    type: Literal["pin_required"] = "pin_required"
-    challenge_id: str = ""
-    label: str = ""
+    __slots__ = ("type", "challenge_id", "label",)
+    __match_args__ = ("type", "challenge_id", "label",)
+    _dc_defaults = {"type": "pin_required", "challenge_id": "", "label": ""}
+    type: Literal["pin_required"]
+    challenge_id: str
+    label: str
+
+    def __init__(self, type: Literal["pin_required"] = "pin_required",
+                 challenge_id: str = "",
+                 label: str = "") -> None:
+        _set(self, "type", type)
+        _set(self, "challenge_id", challenge_id)
+        _set(self, "label", label)
 
 
 def _ask_frame_pin_required(m: _pb_machines.PinRequired) -> PinRequiredFrame:
@@ -70,14 +104,25 @@ def _ask_frame_pin_required(m: _pb_machines.PinRequired) -> PinRequiredFrame:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class ConfirmRequiredFrame:
+class ConfirmRequiredFrame(_Record):
     """The `confirm_required` frame of AskFrame."""
 
-    type: Literal["confirm_required"] = "confirm_required"
-    token: str = ""
-    plan: str = ""
-    danger_level: str = 'medium'
+    __slots__ = ("type", "token", "plan", "danger_level",)
+    __match_args__ = ("type", "token", "plan", "danger_level",)
+    _dc_defaults = {"type": "confirm_required", "token": "", "plan": "", "danger_level": 'medium'}
+    type: Literal["confirm_required"]
+    token: str
+    plan: str
+    danger_level: str
+
+    def __init__(self, type: Literal["confirm_required"] = "confirm_required",
+                 token: str = "",
+                 plan: str = "",
+                 danger_level: str = 'medium') -> None:
+        _set(self, "type", type)
+        _set(self, "token", token)
+        _set(self, "plan", plan)
+        _set(self, "danger_level", danger_level)
 
 
 def _ask_frame_confirm_required(m: _pb_machines.ConfirmRequired) -> ConfirmRequiredFrame:
@@ -88,15 +133,28 @@ def _ask_frame_confirm_required(m: _pb_machines.ConfirmRequired) -> ConfirmRequi
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class DoneFrame:
+class DoneFrame(_Record):
     """The `done` frame of AskFrame."""
 
-    type: Literal["done"] = "done"
-    success: bool = False
-    text: str = ""
-    error: str = ""
-    duration_ms: int = 0
+    __slots__ = ("type", "success", "text", "error", "duration_ms",)
+    __match_args__ = ("type", "success", "text", "error", "duration_ms",)
+    _dc_defaults = {"type": "done", "success": False, "text": "", "error": "", "duration_ms": 0}
+    type: Literal["done"]
+    success: bool
+    text: str
+    error: str
+    duration_ms: int
+
+    def __init__(self, type: Literal["done"] = "done",
+                 success: bool = False,
+                 text: str = "",
+                 error: str = "",
+                 duration_ms: int = 0) -> None:
+        _set(self, "type", type)
+        _set(self, "success", success)
+        _set(self, "text", text)
+        _set(self, "error", error)
+        _set(self, "duration_ms", duration_ms)
 
 
 def _ask_frame_done(m: _pb_machines.DoneInfo) -> DoneFrame:
@@ -108,29 +166,55 @@ def _ask_frame_done(m: _pb_machines.DoneInfo) -> DoneFrame:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class ErrorFrame:
+class ErrorFrame(_Record):
     """The `error` frame of AskFrame. Never yielded: a stream's
     `error` is raised as its typed error."""
 
-    type: Literal["error"] = "error"
-    code: str = 'internal'
-    message: str = ""
-    status: int | None = None
-    request_id: str | None = None
-    field: str | None = None
-    retry_after_ms: int | None = None
-    retryable: bool | None = None
+    __slots__ = ("type", "code", "message", "status", "request_id", "field", "retry_after_ms", "retryable",)
+    __match_args__ = ("type", "code", "message", "status", "request_id", "field", "retry_after_ms", "retryable",)
+    _dc_defaults = {"type": "error", "code": 'internal', "message": "", "status": None, "request_id": None, "field": None, "retry_after_ms": None, "retryable": None}
+    type: Literal["error"]
+    code: str
+    message: str
+    status: int | None
+    request_id: str | None
+    field: str | None
+    retry_after_ms: int | None
+    retryable: bool | None
+
+    def __init__(self, type: Literal["error"] = "error",
+                 code: str = 'internal',
+                 message: str = "",
+                 status: int | None = None,
+                 request_id: str | None = None,
+                 field: str | None = None,
+                 retry_after_ms: int | None = None,
+                 retryable: bool | None = None) -> None:
+        _set(self, "type", type)
+        _set(self, "code", code)
+        _set(self, "message", message)
+        _set(self, "status", status)
+        _set(self, "request_id", request_id)
+        _set(self, "field", field)
+        _set(self, "retry_after_ms", retry_after_ms)
+        _set(self, "retryable", retryable)
 
 
-@dataclasses.dataclass(frozen=True)
-class UnknownFrame:
+class UnknownFrame(_Record):
     """A frame of AskFrame of a type this version does not know: `type` is its
     own type (as sent, e.g. "telemetry") and `raw` the whole frame as received;
     for an envelope this version cannot place, its arm or Kind name and {}."""
 
-    type: str = "unknown"
-    raw: dict[str, Any] = dataclasses.field(default_factory=dict)
+    __slots__ = ("type", "raw")
+    __match_args__ = ("type", "raw")
+    _dc_defaults = {"type": "unknown"}
+    _dc_factories = {"raw": dict}
+    type: str
+    raw: dict[str, Any]
+
+    def __init__(self, type: str = "unknown", raw: dict[str, Any] | None = None) -> None:
+        _set(self, "type", type)
+        _set(self, "raw", {} if raw is None else raw)
 
 
 def _ask_frame_unknown(m: _pb_machines.AskFrameUnknown) -> UnknownFrame:
@@ -150,32 +234,46 @@ def ask_frame_from_envelope(env: envelope_pb2.Envelope) -> AskFrame:
     `ask_frame`, the others (callbacks, the end) from their own envelope arm."""
     arm = env.WhichOneof("payload")
     if arm == "ask_frame":
-        sub = env.ask_frame.WhichOneof("type")
+        u = env.ask_frame
+        sub = u.WhichOneof("type")
         if sub == "event":
-            return _ask_frame_event(env.ask_frame.event)
+            return _ask_frame_event(u.event)
         if sub == "pin_denied":
-            return _ask_frame_pin_denied(env.ask_frame.pin_denied)
+            return _ask_frame_pin_denied(u.pin_denied)
         if sub == "unknown":
-            return _ask_frame_unknown(env.ask_frame.unknown)
-        return UnknownFrame(type=sub or common_pb2.Kind.Name(env.kind))
+            return _ask_frame_unknown(u.unknown)
+        return UnknownFrame(type=sub or _kind_name(env.kind))
     if arm == "pin_required":
         return _ask_frame_pin_required(env.pin_required)
     if arm == "confirm_required":
         return _ask_frame_confirm_required(env.confirm_required)
     if arm == "done":
         return _ask_frame_done(env.done)
-    return UnknownFrame(type=arm or common_pb2.Kind.Name(env.kind))
+    return UnknownFrame(type=arm or _kind_name(env.kind))
 
 
-@dataclasses.dataclass(frozen=True)
-class MessageReceivedEvent:
+class MessageReceivedEvent(_Record):
     """The `message_received` frame of BotEvent."""
 
-    type: Literal["message_received"] = "message_received"
-    chat_id: str = ""
-    user_id: str = ""
-    message_id: str = ""
-    text: str = ""
+    __slots__ = ("type", "chat_id", "user_id", "message_id", "text",)
+    __match_args__ = ("type", "chat_id", "user_id", "message_id", "text",)
+    _dc_defaults = {"type": "message_received", "chat_id": "", "user_id": "", "message_id": "", "text": ""}
+    type: Literal["message_received"]
+    chat_id: str
+    user_id: str
+    message_id: str
+    text: str
+
+    def __init__(self, type: Literal["message_received"] = "message_received",
+                 chat_id: str = "",
+                 user_id: str = "",
+                 message_id: str = "",
+                 text: str = "") -> None:
+        _set(self, "type", type)
+        _set(self, "chat_id", chat_id)
+        _set(self, "user_id", user_id)
+        _set(self, "message_id", message_id)
+        _set(self, "text", text)
 
 
 def _bot_event_message_received(m: _pb_bots.BotMessageReceived) -> MessageReceivedEvent:
@@ -187,14 +285,25 @@ def _bot_event_message_received(m: _pb_bots.BotMessageReceived) -> MessageReceiv
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class RefusedEvent:
+class RefusedEvent(_Record):
     """The `refused` frame of BotEvent."""
 
-    type: Literal["refused"] = "refused"
-    chat_id: str = ""
-    user_id: str = ""
-    reason: str = ""
+    __slots__ = ("type", "chat_id", "user_id", "reason",)
+    __match_args__ = ("type", "chat_id", "user_id", "reason",)
+    _dc_defaults = {"type": "refused", "chat_id": "", "user_id": "", "reason": ""}
+    type: Literal["refused"]
+    chat_id: str
+    user_id: str
+    reason: str
+
+    def __init__(self, type: Literal["refused"] = "refused",
+                 chat_id: str = "",
+                 user_id: str = "",
+                 reason: str = "") -> None:
+        _set(self, "type", type)
+        _set(self, "chat_id", chat_id)
+        _set(self, "user_id", user_id)
+        _set(self, "reason", reason)
 
 
 def _bot_event_refused(m: _pb_bots.BotRefused) -> RefusedEvent:
@@ -205,15 +314,28 @@ def _bot_event_refused(m: _pb_bots.BotRefused) -> RefusedEvent:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class AskStartedEvent:
+class AskStartedEvent(_Record):
     """The `ask_started` frame of BotEvent."""
 
-    type: Literal["ask_started"] = "ask_started"
-    chat_id: str = ""
-    user_id: str = ""
-    session_id: str = ""
-    prompt: str = ""
+    __slots__ = ("type", "chat_id", "user_id", "session_id", "prompt",)
+    __match_args__ = ("type", "chat_id", "user_id", "session_id", "prompt",)
+    _dc_defaults = {"type": "ask_started", "chat_id": "", "user_id": "", "session_id": "", "prompt": ""}
+    type: Literal["ask_started"]
+    chat_id: str
+    user_id: str
+    session_id: str
+    prompt: str
+
+    def __init__(self, type: Literal["ask_started"] = "ask_started",
+                 chat_id: str = "",
+                 user_id: str = "",
+                 session_id: str = "",
+                 prompt: str = "") -> None:
+        _set(self, "type", type)
+        _set(self, "chat_id", chat_id)
+        _set(self, "user_id", user_id)
+        _set(self, "session_id", session_id)
+        _set(self, "prompt", prompt)
 
 
 def _bot_event_ask_started(m: _pb_bots.BotAskStarted) -> AskStartedEvent:
@@ -225,15 +347,29 @@ def _bot_event_ask_started(m: _pb_bots.BotAskStarted) -> AskStartedEvent:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class ReplySentEvent:
+class ReplySentEvent(_Record):
     """The `reply_sent` frame of BotEvent."""
 
-    type: Literal["reply_sent"] = "reply_sent"
-    chat_id: str = ""
-    message_ids: list[str] = dataclasses.field(default_factory=list)
-    success: bool = False
-    text_length: int = 0
+    __slots__ = ("type", "chat_id", "message_ids", "success", "text_length",)
+    __match_args__ = ("type", "chat_id", "message_ids", "success", "text_length",)
+    _dc_defaults = {"type": "reply_sent", "chat_id": "", "success": False, "text_length": 0}
+    _dc_factories = {"message_ids": list}
+    type: Literal["reply_sent"]
+    chat_id: str
+    message_ids: list[str]
+    success: bool
+    text_length: int
+
+    def __init__(self, type: Literal["reply_sent"] = "reply_sent",
+                 chat_id: str = "",
+                 message_ids: list[str] | None = None,
+                 success: bool = False,
+                 text_length: int = 0) -> None:
+        _set(self, "type", type)
+        _set(self, "chat_id", chat_id)
+        _set(self, "message_ids", list() if message_ids is None else message_ids)
+        _set(self, "success", success)
+        _set(self, "text_length", text_length)
 
 
 def _bot_event_reply_sent(m: _pb_bots.BotReplySent) -> ReplySentEvent:
@@ -245,16 +381,31 @@ def _bot_event_reply_sent(m: _pb_bots.BotReplySent) -> ReplySentEvent:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class ConfirmAskedEvent:
+class ConfirmAskedEvent(_Record):
     """The `confirm_asked` frame of BotEvent."""
 
-    type: Literal["confirm_asked"] = "confirm_asked"
-    chat_id: str = ""
-    user_id: str = ""
-    plan: str = ""
-    danger_level: str = ""
-    offered: bool = False
+    __slots__ = ("type", "chat_id", "user_id", "plan", "danger_level", "offered",)
+    __match_args__ = ("type", "chat_id", "user_id", "plan", "danger_level", "offered",)
+    _dc_defaults = {"type": "confirm_asked", "chat_id": "", "user_id": "", "plan": "", "danger_level": "", "offered": False}
+    type: Literal["confirm_asked"]
+    chat_id: str
+    user_id: str
+    plan: str
+    danger_level: str
+    offered: bool
+
+    def __init__(self, type: Literal["confirm_asked"] = "confirm_asked",
+                 chat_id: str = "",
+                 user_id: str = "",
+                 plan: str = "",
+                 danger_level: str = "",
+                 offered: bool = False) -> None:
+        _set(self, "type", type)
+        _set(self, "chat_id", chat_id)
+        _set(self, "user_id", user_id)
+        _set(self, "plan", plan)
+        _set(self, "danger_level", danger_level)
+        _set(self, "offered", offered)
 
 
 def _bot_event_confirm_asked(m: _pb_bots.BotConfirmAsked) -> ConfirmAskedEvent:
@@ -267,14 +418,25 @@ def _bot_event_confirm_asked(m: _pb_bots.BotConfirmAsked) -> ConfirmAskedEvent:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class PinAskedEvent:
+class PinAskedEvent(_Record):
     """The `pin_asked` frame of BotEvent."""
 
-    type: Literal["pin_asked"] = "pin_asked"
-    chat_id: str = ""
-    user_id: str = ""
-    label: str = ""
+    __slots__ = ("type", "chat_id", "user_id", "label",)
+    __match_args__ = ("type", "chat_id", "user_id", "label",)
+    _dc_defaults = {"type": "pin_asked", "chat_id": "", "user_id": "", "label": ""}
+    type: Literal["pin_asked"]
+    chat_id: str
+    user_id: str
+    label: str
+
+    def __init__(self, type: Literal["pin_asked"] = "pin_asked",
+                 chat_id: str = "",
+                 user_id: str = "",
+                 label: str = "") -> None:
+        _set(self, "type", type)
+        _set(self, "chat_id", chat_id)
+        _set(self, "user_id", user_id)
+        _set(self, "label", label)
 
 
 def _bot_event_pin_asked(m: _pb_bots.BotPinAsked) -> PinAskedEvent:
@@ -285,14 +447,25 @@ def _bot_event_pin_asked(m: _pb_bots.BotPinAsked) -> PinAskedEvent:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class ErrorEvent:
+class ErrorEvent(_Record):
     """The `error` frame of BotEvent."""
 
-    type: Literal["error"] = "error"
-    chat_id: str = ""
-    code: str = ""
-    message: str = ""
+    __slots__ = ("type", "chat_id", "code", "message",)
+    __match_args__ = ("type", "chat_id", "code", "message",)
+    _dc_defaults = {"type": "error", "chat_id": "", "code": "", "message": ""}
+    type: Literal["error"]
+    chat_id: str
+    code: str
+    message: str
+
+    def __init__(self, type: Literal["error"] = "error",
+                 chat_id: str = "",
+                 code: str = "",
+                 message: str = "") -> None:
+        _set(self, "type", type)
+        _set(self, "chat_id", chat_id)
+        _set(self, "code", code)
+        _set(self, "message", message)
 
 
 def _bot_event_error(m: _pb_bots.BotError) -> ErrorEvent:
@@ -303,14 +476,21 @@ def _bot_event_error(m: _pb_bots.BotError) -> ErrorEvent:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class UnknownEvent:
+class UnknownEvent(_Record):
     """A frame of BotEvent of a type this version does not know: `type` is its
     own type (as sent, e.g. "telemetry") and `raw` the whole frame as received;
     for an envelope this version cannot place, its arm or Kind name and {}."""
 
-    type: str = "unknown"
-    raw: dict[str, Any] = dataclasses.field(default_factory=dict)
+    __slots__ = ("type", "raw")
+    __match_args__ = ("type", "raw")
+    _dc_defaults = {"type": "unknown"}
+    _dc_factories = {"raw": dict}
+    type: str
+    raw: dict[str, Any]
+
+    def __init__(self, type: str = "unknown", raw: dict[str, Any] | None = None) -> None:
+        _set(self, "type", type)
+        _set(self, "raw", {} if raw is None else raw)
 
 
 def _bot_event_unknown(m: _pb_bots.BotEventUnknown) -> UnknownEvent:
@@ -330,25 +510,26 @@ def bot_event_from_envelope(env: envelope_pb2.Envelope) -> BotEvent:
     `bot_event`, the others (callbacks, the end) from their own envelope arm."""
     arm = env.WhichOneof("payload")
     if arm == "bot_event":
-        sub = env.bot_event.WhichOneof("type")
+        u = env.bot_event
+        sub = u.WhichOneof("type")
         if sub == "message_received":
-            return _bot_event_message_received(env.bot_event.message_received)
+            return _bot_event_message_received(u.message_received)
         if sub == "refused":
-            return _bot_event_refused(env.bot_event.refused)
+            return _bot_event_refused(u.refused)
         if sub == "ask_started":
-            return _bot_event_ask_started(env.bot_event.ask_started)
+            return _bot_event_ask_started(u.ask_started)
         if sub == "reply_sent":
-            return _bot_event_reply_sent(env.bot_event.reply_sent)
+            return _bot_event_reply_sent(u.reply_sent)
         if sub == "confirm_asked":
-            return _bot_event_confirm_asked(env.bot_event.confirm_asked)
+            return _bot_event_confirm_asked(u.confirm_asked)
         if sub == "pin_asked":
-            return _bot_event_pin_asked(env.bot_event.pin_asked)
+            return _bot_event_pin_asked(u.pin_asked)
         if sub == "error":
-            return _bot_event_error(env.bot_event.error)
+            return _bot_event_error(u.error)
         if sub == "unknown":
-            return _bot_event_unknown(env.bot_event.unknown)
-        return UnknownEvent(type=sub or common_pb2.Kind.Name(env.kind))
-    return UnknownEvent(type=arm or common_pb2.Kind.Name(env.kind))
+            return _bot_event_unknown(u.unknown)
+        return UnknownEvent(type=sub or _kind_name(env.kind))
+    return UnknownEvent(type=arm or _kind_name(env.kind))
 
 
 # The first stream union under the 1.1 names (cmdop.Frame, UnknownFrame).

@@ -1,0 +1,102 @@
+"""The cold-start path (docs/performance.md "Cold start (Python)"): `import cmdop`
+loads no protobuf; a client's first call starts the core's process, then loads
+protobuf while the core starts up, with the call's own errors as before. Each
+case runs in a fresh interpreter: in this one protobuf is loaded already."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import cmdop
+from conftest import CORE, Relay
+
+SRC = str(Path(cmdop.__file__).resolve().parent.parent)
+MACHINE = "20000000-0000-4000-8000-000000000001"
+
+
+def _fresh(code: str, **env: str) -> Any:
+    """Runs code in a new interpreter on this source tree; its last stdout line as JSON."""
+    e = {k: v for k, v in os.environ.items() if not k.startswith("CMDOP_")}
+    e.update(env, PYTHONPATH=SRC)
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=e,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def test_import_loads_no_protobuf() -> None:
+    loaded = _fresh("""
+        import json, sys
+        import cmdop
+        print(json.dumps(sorted(m for m in sys.modules
+                                if m.startswith("google.protobuf") or m.endswith("_pb2"))))
+    """)
+    assert loaded == []
+
+
+def test_first_call_starts_the_core_before_protobuf(relay: Relay) -> None:
+    out = _fresh(f"""
+        import asyncio, json, sys
+        import cmdop
+        from cmdop import _core
+        seen = []
+        start = _core._Conn._start
+        async def spy(self):
+            seen.append("google.protobuf" in sys.modules)
+            return await start(self)
+        _core._Conn._start = spy
+        async def main():
+            async with cmdop.Client(binary_path={CORE!r}) as c:
+                info = await c.machines.info({MACHINE!r})
+                again = await c.machines.info({MACHINE!r})
+                return info.identity.hostname, again.identity.hostname, c._conn._started is None
+        ids = asyncio.run(main())
+        print(json.dumps({{"seen": seen, "ids": ids}}))
+    """, CMDOP_TOKEN=relay.token, CMDOP_BASE_URL=relay.url)
+    assert out["seen"] == [False]  # one start, before protobuf was loaded
+    host, again, consumed = out["ids"]
+    assert host and host == again and consumed
+
+
+def test_first_call_validation_error_comes_before_a_missing_core(tmp_path: Path) -> None:
+    missing = str(tmp_path / "no-such-core")
+    out = _fresh(f"""
+        import asyncio, json
+        import cmdop
+        async def main():
+            c = cmdop.Client(token="t", base_url="http://127.0.0.1:9", binary_path={missing!r})
+            got = []
+            for arg in (123, "m-1"):
+                try:
+                    await c.machines.info(arg)
+                except Exception as e:
+                    got.append(type(e).__name__)
+            await c.aclose()
+            return got
+        print(json.dumps(asyncio.run(main())))
+    """)
+    assert out == ["ValidationError", "FileNotFoundError"]
+
+
+def test_aclose_stops_a_core_started_for_a_failed_first_call() -> None:
+    out = _fresh(f"""
+        import asyncio, json
+        import cmdop
+        async def main():
+            c = cmdop.Client(token="t", base_url="http://127.0.0.1:9", binary_path={CORE!r})
+            try:
+                await c.machines.info(123)
+            except cmdop.ValidationError:
+                pass
+            started = c._conn._started
+            assert started is not None
+            await c.aclose()
+            return started[1].returncode, c._conn._started is None
+        print(json.dumps(asyncio.run(main())))
+    """)
+    assert out == [0, True]
