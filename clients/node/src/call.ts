@@ -14,6 +14,8 @@ export class Call implements AsyncIterator<Envelope, undefined> {
   private readonly queue: ({ env: Envelope } | { error: unknown })[] = [];
   private wake: (() => void) | undefined;
   private post: Promise<Post> | undefined;
+  /** begin() has resolved: next() need not wait on it again (one promise less per frame). */
+  private begun = false;
   private ended = false;
   private readonly abort = (): void => this.cancel(true);
   /** The kind of the opening frame; set before the first use. */
@@ -42,6 +44,7 @@ export class Call implements AsyncIterator<Envelope, undefined> {
       }, this.kind);
       if (this.signal?.aborted) queueMicrotask(this.abort);
       else this.signal?.addEventListener("abort", this.abort, { once: true });
+      this.begun = true;
       return post;
     })();
     return this.post;
@@ -70,7 +73,7 @@ export class Call implements AsyncIterator<Envelope, undefined> {
 
   /** The next envelope; a terminal one (also ERROR: the reader makes its error) is the last. */
   async next(): Promise<IteratorResult<Envelope, undefined>> {
-    if (!this.ended) await this.begin();
+    if (!this.ended && !this.begun) await this.begin();
     while (this.queue.length === 0 && !this.ended) await new Promise<void>((r) => (this.wake = r));
     this.wake = undefined;
     const item = this.queue.shift();

@@ -10,9 +10,18 @@ import { Kind } from "./gen/proto/cmdop/core/v1/common_pb.js";
 import { CmdopError, ConnectionError, TimeoutError, errorFromEnvelope } from "./gen/errors.js";
 import { coreEnv, type ClientConfig } from "./gen/config.js";
 import { IDL_HASH } from "./gen/meta.js";
+import { recordDecoder, toRecord } from "./gen/records.js";
 import type { Post, RequestPayload, Sink, Transport } from "./gen/resources.js";
 import { resolveBinary } from "./binary.js";
 import { Call, TERMINAL } from "./call.js";
+import { type EnvelopeHead, armOf, encodeEnvelope, envelopeFrom, envelopeHead } from "./wire.js";
+
+/** A response arm with its value as a record (what Transport.unary and pages resolve with). */
+type RecordArm = { case: string | undefined; value?: unknown };
+
+function recordArm(p: Envelope["payload"]): RecordArm {
+  return p.case === undefined ? { case: undefined } : { case: p.case, value: toRecord(p.value) };
+}
 
 /** Where the next whole frame's body is in buf; undefined while it is partial. */
 function nextFrame(buf: Uint8Array): { offset: number; size: number } | undefined {
@@ -54,6 +63,8 @@ export function forwardLogLine(logger: Logger, line: string): void {
 export class Core implements Transport {
   private proc: ChildProcess | undefined;
   private ready: Promise<ChildProcess> | undefined;
+  /** The core once its hello matched, until it is lost: a call on it needs no await of `ready`. */
+  private live: ChildProcess | undefined;
   private nextId = 1;
   private readonly sinks = new Map<number, Sink>();
   private closed = false;
@@ -95,7 +106,7 @@ export class Core implements Transport {
       const lost = (why: string, err: CmdopError = new ConnectionError(why, { code: "connection" })): void => {
         clearTimeout(timer);
         if (this.proc !== proc) return; // already handled (exit after EOF)
-        this.proc = this.ready = undefined; // the next call spawns a fresh core
+        this.proc = this.ready = this.live = undefined; // the next call spawns a fresh core
         if (!hello) reject(err);
         this.failAll(err);
         proc.kill("SIGKILL");
@@ -117,18 +128,21 @@ export class Core implements Transport {
         clearTimeout(timer);
         // our hello back, before any request: "absent = not passed" for this
         // client (a 1.1 client never sends one; docs/stdio.md "Presence")
-        this.write(proc, create(EnvelopeSchema, {
+        this.write(proc, sizeDelimitedEncode(EnvelopeSchema, create(EnvelopeSchema, {
           id: 0, kind: Kind.REQUEST, payload: { case: "hello", value: { version: "node", idlHash: IDL_HASH } },
-        }));
+        })));
+        this.live = proc;
         resolve(proc);
       };
       proc.stdout?.on("data", (chunk: Buffer) => {
         buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
         try {
           for (let f = nextFrame(buf); f; f = nextFrame(buf)) {
-            const env = fromBinary(EnvelopeSchema, buf.subarray(f.offset, f.offset + f.size));
+            const bytes = buf.subarray(f.offset, f.offset + f.size);
             buf = buf.subarray(f.offset + f.size);
-            onFrame(env);
+            const head = envelopeHead(bytes);
+            if (hello && head && this.record(head, bytes)) continue;
+            onFrame((head && envelopeFrom(head, bytes)) ?? fromBinary(EnvelopeSchema, bytes));
           }
         } catch (e) {
           // a frame that is not an Envelope cannot be routed: its call would hang (as in Python)
@@ -136,6 +150,24 @@ export class Core implements Transport {
         }
       });
     }));
+  }
+
+  /**
+   * A unary call's RESPONSE straight to its record (../wire.ts), with no
+   * protobuf-es Envelope; false for any other frame, which the caller decodes
+   * whole. Throws on a payload that is not its arm's message.
+   */
+  private record(h: EnvelopeHead, bytes: Uint8Array): boolean {
+    if (h.kind !== Kind.RESPONSE) return false;
+    const sink = this.sinks.get(h.id);
+    if (sink?.record === undefined) return false;
+    const arm = armOf(h.field);
+    const decode = arm && recordDecoder(arm.schema.typeName);
+    if (!arm || !decode) return false;
+    const value = decode(bytes.subarray(h.start, h.end));
+    this.sinks.delete(h.id);
+    sink.record(arm.case, value);
+    return true;
   }
 
   private dispatch(env: Envelope): void {
@@ -146,8 +178,8 @@ export class Core implements Transport {
     sink.frame(env);
   }
 
-  private write(proc: ChildProcess, env: Envelope): void {
-    proc.stdin?.write(sizeDelimitedEncode(EnvelopeSchema, env)); // one write: frames never interleave
+  private write(proc: ChildProcess, frame: Uint8Array): void {
+    proc.stdin?.write(frame); // one write: frames never interleave
   }
 
   /** Sends `payload` as `kind` (REQUEST, PAGES, COLLECT) and routes its frames to sink; returns the writer of later frames on its id. */
@@ -155,19 +187,50 @@ export class Core implements Transport {
     const proc = await this.start();
     const id = this.nextId++;
     this.sinks.set(id, sink);
-    this.write(proc, create(EnvelopeSchema, { id, kind, payload }));
+    this.write(proc, encodeEnvelope(id, kind, payload));
     const post = (kind: Kind, p?: RequestPayload): void => {
       if (kind === Kind.CANCEL) this.sinks.delete(id);
-      if (this.proc === proc) this.write(proc, create(EnvelopeSchema, { id, kind, payload: p }));
+      if (this.proc === proc) this.write(proc, encodeEnvelope(id, kind, p));
     };
     return Object.assign(post, { id });
   }
 
-  /** One unary call: its RESPONSE arm; ERROR rejects, and so does aborting `signal` (after a CANCEL). */
-  async unary(payload: RequestPayload, signal?: AbortSignal): Promise<Envelope["payload"]> {
+  /**
+   * One unary call: its RESPONSE arm, the value a record; ERROR rejects, and
+   * so does aborting `signal` (after a CANCEL). With no signal the call needs
+   * no Call: one sink settles one promise.
+   */
+  unary(payload: RequestPayload, signal?: AbortSignal): Promise<RecordArm> {
+    if (signal) return this.unaryCall(payload, signal);
+    return new Promise<RecordArm>((resolve, reject) => {
+      const sink: Sink = {
+        record: (arm, value) => resolve({ case: arm, value }),
+        frame: (env) => {
+          try {
+            if (env.kind === Kind.RESPONSE) resolve(recordArm(env.payload));
+            else if (env.kind === Kind.ERROR) reject(errorFromEnvelope(env));
+            else if (env.kind === Kind.DONE) reject(new CmdopError("DONE frame for a unary call", { code: "internal" }));
+          } catch (e) {
+            reject(e);
+          } // other kinds are not a unary call's: ignored
+        },
+        fail: reject,
+      };
+      const proc = this.closed ? undefined : this.live;
+      if (proc === undefined) {
+        this.open(payload, sink).catch(reject);
+        return;
+      }
+      const id = this.nextId++; // as open(), without its await
+      this.sinks.set(id, sink);
+      this.write(proc, encodeEnvelope(id, Kind.REQUEST, payload));
+    });
+  }
+
+  private async unaryCall(payload: RequestPayload, signal: AbortSignal): Promise<RecordArm> {
     const call = new Call((sink) => this.open(payload, sink), signal);
     for (let r = await call.next(); !r.done; r = await call.next()) {
-      if (r.value.kind === Kind.RESPONSE) return r.value.payload;
+      if (r.value.kind === Kind.RESPONSE) return recordArm(r.value.payload);
       if (r.value.kind === Kind.ERROR) throw errorFromEnvelope(r.value);
     } // other kinds are not a unary call's: ignored; the loop ends after DONE
     throw new CmdopError("DONE frame for a unary call", { code: "internal" });
@@ -179,7 +242,7 @@ export class Core implements Transport {
    * core's pager's. Leaving the loop (return()) or aborting `signal` sends
    * CANCEL, which releases the core's iterator.
    */
-  async *pages(payload: RequestPayload, signal?: AbortSignal): AsyncGenerator<Envelope["payload"], void, undefined> {
+  async *pages(payload: RequestPayload, signal?: AbortSignal): AsyncGenerator<RecordArm, void, undefined> {
     const call = new Call((sink, kind) => this.open(payload, sink, kind), signal);
     call.kind = Kind.PAGES;
     let post: Post | undefined;
@@ -189,7 +252,7 @@ export class Core implements Transport {
         if (r.done || r.value.kind === Kind.DONE) return;
         if (r.value.kind === Kind.ERROR) throw errorFromEnvelope(r.value);
         if (r.value.kind !== Kind.EVENT) continue; // not an iteration's: ignored
-        yield r.value.payload;
+        yield recordArm(r.value.payload);
         post ??= await call.begin();
         if (call.queued === 0) post(Kind.NEXT); // else its end (or an error) is already here
       }

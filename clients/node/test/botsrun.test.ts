@@ -260,3 +260,16 @@ test("telegram: stop drains the ask in flight, then the events end", () => withF
   assert.ok(seen.includes("reply_sent"));
   assert.equal((await f.botMsgs())[0]!.text, "a b c d e f g h");
 }));
+
+test("telegram: `await using` stops the bot when the block ends", () => withFake("telegram", async (f) => {
+  let seen: RunningBot | undefined;
+  {
+    await using bot = await run(f);
+    seen = bot;
+    await running(bot);
+    assert.equal(bot.closed, false);
+  }
+  // [Symbol.asyncDispose]() is close(), which is stop(): it returns once the core ended it
+  assert.equal(seen.closed, true);
+  assert.equal(seen.status(), "stopped");
+}));

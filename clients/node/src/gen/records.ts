@@ -4,6 +4,7 @@
 // protobuf-es messages: an optional field the core left unset is absent
 // (undefined), a required nested record is always there.
 import { create, createRegistry, isFieldSet, type Message } from "@bufbuild/protobuf";
+import { recordDecoders } from "../wire.js";
 import { file_cmdop_core_v1_bots, type BotPermission, type BotPlatform } from "./proto/cmdop/core/v1/bots_pb.js";
 import { file_cmdop_core_v1_common } from "./proto/cmdop/core/v1/common_pb.js";
 import { file_cmdop_core_v1_fleets, type MfaRequirement } from "./proto/cmdop/core/v1/fleets_pb.js";
@@ -927,3 +928,10 @@ function plain(msg: Message): Record<string, unknown> {
 export function toRecord<T>(msg: unknown): T {
   return plain(msg as Message) as T;
 }
+
+/**
+ * The record of a message type straight from its bytes, the same as
+ * toRecord(fromBinary(...)) (a unary call's hot path, ../wire.ts); undefined
+ * for a type ../wire.ts does not cover.
+ */
+export const recordDecoder = recordDecoders(registry, (desc, f) => OPTIONAL.has(`${desc.name}.${f.localName}`));

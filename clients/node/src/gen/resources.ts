@@ -7,7 +7,6 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { Envelope, EnvelopeSchema } from "./proto/cmdop/core/v1/envelope_pb.js";
 import { Kind } from "./proto/cmdop/core/v1/common_pb.js";
 import type { ActiveSessionResponse, ApiKeyList, ApiKeySummary, Bot, BotListPage, ClearMessagesResponse, FleetList, FleetSummary, IssueKeyResponse, MachineDetail, MachineFleetLink, MachineInfoResponse, MachineList, MachineSpend, MachineSummary, ManualTriggerResponse, MemberInfo, MemberList, MessagesResponse, ScheduleList, ScheduleRunList, ScheduleRunView, ScheduleView, SessionList, SkillCategoryList, SkillCreated, SkillDetail, SkillInstall, SkillListPage, SkillReview, SkillReviewPage, SkillStar, SkillSummary, SkillTagList, SkillUpdated, SkillVersionList, SkillsPublishResponse, SkillsPublishStatusResponse, TunnelList, TunnelView } from "./records.js";
-import { toRecord } from "./records.js";
 import { CmdopError, NotFoundError, ValidationError, errorFromEnvelope } from "./errors.js";
 import { askFrameFrom, type AskFrame } from "./frames.js";
 import { botEventFrom, type BotEvent } from "./frames.js";
@@ -27,6 +26,8 @@ export interface Sink {
   fail(err: Error): void;
   /** A handle's: its RESPONSE is not the end, DONE or ERROR is (docs/stdio.md "Handles"). */
   untilDone?: boolean;
+  /** A unary call's: its RESPONSE arm as a record, read straight from the frame (instead of frame()). */
+  record?(arm: string, value: unknown): void;
 }
 
 /** Writes one more frame on an open call's id (ANSWER, CANCEL); `id` is that envelope id. */
@@ -36,14 +37,15 @@ export type Post = ((kind: Kind, payload?: RequestPayload) => void) & { readonly
 export interface Transport {
   /** The client's default fleet for fleet-scoped ops. */
   readonly fleetId: string | undefined;
-  /** One unary call: resolves with the response arm, rejects with a CmdopError. */
+  /** One unary call: resolves with the response arm (its value a record, gen/records.ts), rejects with a CmdopError. */
   unary(payload: RequestPayload, signal?: AbortSignal): Promise<{ case: string | undefined; value?: unknown }>;
   /** Sends `payload` as `kind` (REQUEST, or COLLECT for a stream) and routes its frames to sink; resolves with the writer of later frames on its id. */
   open(payload: RequestPayload, sink: Sink, kind?: Kind): Promise<Post>;
   /**
    * The pages of a list op's request, each asked of the core (PAGES, then NEXT):
    * the core pages and decides when to stop (docs/stdio.md "Pages"); leaving
-   * the loop or aborting the signal releases its iterator (CANCEL).
+   * the loop or aborting the signal releases its iterator (CANCEL). Each
+   * page's arm value is a record, as unary's.
    */
   pages(payload: RequestPayload, signal?: AbortSignal): AsyncGenerator<{ case: string | undefined; value?: unknown }, void, undefined>;
 }
@@ -240,6 +242,11 @@ export class RunningBot {
   async close(): Promise<void> {
     await this.stop();
   }
+
+  /** close(), for `await using h = await ...`: it closes at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }
 
 const BotPlatformIn: Record<string, number> = { telegram: 1, discord: 2, slack: 3, };
@@ -364,10 +371,10 @@ function contextIn(v: string | undefined, dflt: string | undefined, field: strin
   return got;
 }
 
-/** The response arm's record as a plain object; another arm is an internal error. */
+/** The response arm's record (the transport made it: Transport.unary); another arm is an internal error. */
 function expect<T>(p: { case: string | undefined; value?: unknown }, want: string): T {
   if (p.case !== want) throw new CmdopError(`unexpected response arm ${p.case} (wanted ${want})`, { code: "internal" });
-  return toRecord<T>(p.value);
+  return p.value as T;
 }
 
 export class BotsResource {

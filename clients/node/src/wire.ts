@@ -1,0 +1,429 @@
+// The hot paths of the stdio frames, beside protobuf-es (whose reflection
+// layer indexes every field of each message it reads or writes; the Envelope
+// has one field per arm). Three parts, each the same result as protobuf-es
+// (test/wire.test.ts compares them on every Envelope arm):
+// - a unary response's record straight from its bytes, as
+//   toRecord(fromBinary(...)) (gen/records.ts): fields in descriptor order,
+//   an unset optional field absent, an unset other field its default, a
+//   nested record always there; a type it does not cover (oneofs, groups,
+//   maps of messages or with non-string keys) answers undefined and the
+//   caller takes the protobuf-es path;
+// - the Envelope's header read by hand and its arm as a protobuf-es message
+//   (envelopeHead, envelopeFrom, messageFrom);
+// - the Envelope written with its header by hand (encodeEnvelope).
+import { create, fromBinary, toBinary, ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
+import { BinaryReader, BinaryWriter, WireType, sizeDelimitedEncode } from "@bufbuild/protobuf/wire";
+import { EnvelopeSchema, type Envelope } from "./gen/proto/cmdop/core/v1/envelope_pb.js";
+
+/** Is `f` of `desc` optional in the IDL (absent from the record when unset)? */
+export type IsOptional = (desc: DescMessage, f: DescField) => boolean;
+
+/** The bytes of one message to its record; throws on bytes that are not that message. */
+export type RecordDecoder = (bytes: Uint8Array) => unknown;
+
+/** One field's reading rule. */
+interface Slot {
+  readonly f: DescField;
+  readonly name: string;
+  readonly optional: boolean;
+  /** The record's value when the field is unset and not optional (scalars and enums). */
+  readonly zero: unknown;
+  /** A nested (or listed) message's plan. */
+  sub: Plan | undefined;
+}
+
+interface Plan {
+  readonly desc: DescMessage;
+  readonly slots: Slot[];
+  readonly byNumber: Map<number, number>;
+}
+
+/** The values read so far, by slot index; undefined = unset. */
+type State = unknown[];
+
+function readScalar(r: BinaryReader, f: DescField, t: ScalarType): unknown {
+  switch (t) {
+    case ScalarType.STRING: return r.string(f.utf8Validation);
+    case ScalarType.BOOL: return r.bool();
+    case ScalarType.DOUBLE: return r.double();
+    case ScalarType.FLOAT: return r.float();
+    case ScalarType.INT32: return r.int32();
+    case ScalarType.UINT32: return r.uint32();
+    case ScalarType.SINT32: return r.sint32();
+    case ScalarType.FIXED32: return r.fixed32();
+    case ScalarType.SFIXED32: return r.sfixed32();
+    case ScalarType.BYTES: return r.bytes();
+    default: {
+      const v = t === ScalarType.INT64 ? r.int64() : t === ScalarType.UINT64 ? r.uint64()
+        : t === ScalarType.SINT64 ? r.sint64() : t === ScalarType.FIXED64 ? r.fixed64() : r.sfixed64();
+      return "longAsString" in f && f.longAsString ? String(v) : v;
+    }
+  }
+}
+
+/** Compiles and caches a plan per message type; undefined for a type it does not cover. */
+class Compiler {
+  private readonly plans = new Map<DescMessage, Plan | null>();
+
+  constructor(private readonly isOptional: IsOptional) {}
+
+  plan(desc: DescMessage): Plan | undefined {
+    const known = this.plans.get(desc);
+    if (known !== undefined) return known ?? undefined;
+    const zeroMsg = create(desc) as unknown as Record<string, unknown>;
+    const slots: Slot[] = [];
+    const byNumber = new Map<number, number>();
+    const plan: Plan = { desc, slots, byNumber };
+    this.plans.set(desc, plan); // before the fields: a type that nests itself finds its plan
+    for (const f of desc.fields) {
+      const covered = f.oneof === undefined && !("delimitedEncoding" in f && f.delimitedEncoding)
+        && (f.fieldKind !== "map" || (f.mapKey === ScalarType.STRING && f.mapKind !== "message"));
+      if (!covered) {
+        this.plans.set(desc, null);
+        return undefined;
+      }
+      byNumber.set(f.number, slots.length);
+      slots.push({ f, name: f.localName, optional: this.isOptional(desc, f), zero: zeroMsg[f.localName], sub: undefined });
+    }
+    for (const s of slots) {
+      const m = s.f.fieldKind === "message" || (s.f.fieldKind === "list" && s.f.listKind === "message") ? s.f.message : undefined;
+      if (m === undefined) continue;
+      s.sub = this.plan(m);
+      if (s.sub === undefined) {
+        this.plans.set(desc, null);
+        return undefined;
+      }
+    }
+    return plan;
+  }
+}
+
+/** Reads fields up to `end` into `st` (a repeated message field merges, as protobuf does). */
+function readInto(p: Plan, st: State, r: BinaryReader, end: number): void {
+  while (r.pos < end) {
+    const [no, wt] = r.tag();
+    const i = p.byNumber.get(no);
+    if (i === undefined) {
+      r.skip(wt, no);
+      continue;
+    }
+    const s = p.slots[i]!;
+    const f = s.f;
+    switch (f.fieldKind) {
+      case "scalar":
+        st[i] = readScalar(r, f, f.scalar);
+        break;
+      case "enum": {
+        const v = r.int32();
+        // a closed enum's unknown value leaves the field unset (protobuf-es keeps it as an unknown field)
+        if (f.enum.open || f.enum.value[v] !== undefined) st[i] = v;
+        break;
+      }
+      case "message": {
+        const len = r.uint32();
+        const sub = (st[i] as State | undefined) ?? [];
+        readInto(s.sub!, sub, r, r.pos + len);
+        st[i] = sub;
+        break;
+      }
+      case "list": {
+        const list = (st[i] as unknown[] | undefined) ?? [];
+        st[i] = list;
+        if (f.listKind === "message") {
+          const len = r.uint32();
+          const sub: State = [];
+          readInto(s.sub!, sub, r, r.pos + len);
+          list.push(sub);
+          break;
+        }
+        const t = f.listKind === "scalar" ? f.scalar : ScalarType.INT32;
+        if (wt === WireType.LengthDelimited && t !== ScalarType.STRING && t !== ScalarType.BYTES) {
+          const e = r.uint32() + r.pos;
+          while (r.pos < e) list.push(readScalar(r, f, t));
+        } else {
+          list.push(readScalar(r, f, t));
+        }
+        break;
+      }
+      case "map": {
+        const map = (st[i] as Record<string, unknown> | undefined) ?? {};
+        st[i] = map;
+        const e = r.uint32() + r.pos;
+        let key: string | undefined, val: unknown;
+        while (r.pos < e) {
+          const [k, kwt] = r.tag();
+          if (k === 1) key = r.string(f.utf8Validation);
+          else if (k === 2) val = f.mapKind === "enum" ? r.int32() : readScalar(r, f, f.scalar!);
+          else r.skip(kwt, k);
+        }
+        val ??= f.mapKind === "enum" ? f.enum.values[0]!.number : scalarZero(f.scalar!);
+        map[key ?? ""] = val;
+        break;
+      }
+    }
+  }
+  if (r.pos > end) throw new RangeError("premature EOF");
+}
+
+function scalarZero(t: ScalarType): unknown {
+  switch (t) {
+    case ScalarType.STRING: return "";
+    case ScalarType.BOOL: return false;
+    case ScalarType.BYTES: return new Uint8Array(0);
+    case ScalarType.INT64: case ScalarType.UINT64: case ScalarType.SINT64:
+    case ScalarType.FIXED64: case ScalarType.SFIXED64: return BigInt(0);
+    default: return 0;
+  }
+}
+
+/** The record of a read state: the same fields, order and defaults as toRecord (gen/records.ts). */
+function build(p: Plan, st: State): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  Object.defineProperty(out, "$typeName", { value: p.desc.typeName, enumerable: false });
+  const slots = p.slots;
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i]!;
+    let v = st[i];
+    const kind = s.f.fieldKind;
+    // a list or map with no entries counts as unset, as protobuf-es's isFieldSet has it
+    if (v !== undefined && kind === "list" && (v as unknown[]).length === 0) v = undefined;
+    if (v !== undefined && kind === "map" && Object.keys(v as object).length === 0) v = undefined;
+    if (v === undefined) {
+      if (s.optional) continue;
+      if (kind === "message") v = build(s.sub!, []);
+      else if (kind === "list") v = [];
+      else if (kind === "map") v = {};
+      else if (s.zero instanceof Uint8Array) v = new Uint8Array(0);
+      else v = s.zero;
+    } else if (kind === "message") {
+      v = build(s.sub!, v as State);
+    } else if (kind === "list" && s.sub !== undefined) {
+      v = (v as State[]).map((e) => build(s.sub!, e));
+    }
+    out[s.name] = v;
+  }
+  return out;
+}
+
+/**
+ * The record decoder of each message type of `registry` (compiled on first
+ * use); undefined for a type this reader does not cover.
+ */
+export function recordDecoders(registry: Registry, isOptional: IsOptional): (typeName: string) => RecordDecoder | undefined {
+  const compiler = new Compiler(isOptional);
+  const decoders = new Map<string, RecordDecoder | null>();
+  return (typeName) => {
+    let d = decoders.get(typeName);
+    if (d === undefined) {
+      const desc = registry.getMessage(typeName);
+      const p = desc && compiler.plan(desc);
+      d = p ? (bytes: Uint8Array) => {
+        const st: State = [];
+        readInto(p, st, new BinaryReader(bytes), bytes.length);
+        return build(p, st);
+      } : null;
+      decoders.set(typeName, d);
+    }
+    return d ?? undefined;
+  };
+}
+
+/** An envelope's header and where its payload is; undefined when the frame is not that simple. */
+export interface EnvelopeHead {
+  id: number;
+  kind: number;
+  hasId: boolean;
+  hasKind: boolean;
+  /** The field number of the payload arm (0: none). */
+  field: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Reads an Envelope's id (1), kind (2) and its one length-delimited payload
+ * arm without decoding the payload; undefined for anything else (an unknown
+ * field, a second arm) so the caller decodes the whole frame instead.
+ */
+export function envelopeHead(bytes: Uint8Array): EnvelopeHead | undefined {
+  const r = new BinaryReader(bytes);
+  const h: EnvelopeHead = { id: 0, kind: 0, hasId: false, hasKind: false, field: 0, start: 0, end: 0 };
+  while (r.pos < r.len) {
+    const [no, wt] = r.tag();
+    if (no === 1 && wt === WireType.Varint) {
+      h.id = r.uint32();
+      h.hasId = true;
+    } else if (no === 2 && wt === WireType.Varint) {
+      h.kind = r.int32();
+      h.hasKind = true;
+    }
+    else if (no >= 3 && wt === WireType.LengthDelimited && h.field === 0) {
+      h.field = no;
+      const len = r.uint32();
+      h.start = r.pos;
+      h.end = r.pos + len;
+      if (h.end > r.len) return undefined;
+      r.pos = h.end;
+    } else return undefined;
+  }
+  return h;
+}
+
+/** An Envelope payload arm: its oneof case and message type. */
+export interface Arm {
+  readonly case: string;
+  readonly schema: DescMessage;
+}
+
+const ARMS_BY_NUMBER = new Map<number, Arm | null>();
+const ARMS_BY_CASE = new Map<string, { no: number; schema: DescMessage }>();
+for (const f of EnvelopeSchema.fields) {
+  const arm = f.fieldKind === "message" && f.oneof?.localName === "payload" ? { case: f.localName, schema: f.message } : null;
+  ARMS_BY_NUMBER.set(f.number, arm);
+  if (arm) ARMS_BY_CASE.set(arm.case, { no: f.number, schema: arm.schema });
+}
+
+/** The payload arm of an Envelope field number; undefined if that number is no arm. */
+export function armOf(no: number): Arm | undefined {
+  return ARMS_BY_NUMBER.get(no) ?? undefined;
+}
+
+/**
+ * The Envelope of a frame whose head envelopeHead() read: the same message as
+ * fromBinary(EnvelopeSchema, bytes), with only the payload arm decoded by
+ * protobuf-es (its reader indexes every field of the message it reads, and
+ * the Envelope has one per arm); undefined when the head is not that simple.
+ */
+export function envelopeFrom(h: EnvelopeHead, bytes: Uint8Array): Envelope | undefined {
+  const known = KIND_VALUES.has(h.kind); // a closed enum's unknown value is no kind (protobuf-es keeps it aside)
+  if (h.hasKind && !known) return undefined;
+  const arm = h.field === 0 ? undefined : armOf(h.field);
+  if (h.field !== 0 && arm === undefined) return undefined;
+  // set as fromBinary sets them (own properties: present); create()'s init path costs more
+  const env = create(EnvelopeSchema) as unknown as Record<string, unknown>;
+  if (h.hasId) env.id = h.id;
+  if (h.hasKind) env.kind = h.kind;
+  if (arm) {
+    const sub = bytes.subarray(h.start, h.end);
+    env.payload = { case: arm.case, value: messageFrom(arm.schema, sub) ?? fromBinary(arm.schema, sub) };
+  }
+  return env as unknown as Envelope;
+}
+
+const KIND_VALUES = new Set(EnvelopeSchema.fields.find((f) => f.number === 2)!.enum!.values.map((v) => v.number));
+
+/**
+ * One size-delimited Envelope {id, kind, payload}: the same bytes as
+ * sizeDelimitedEncode(EnvelopeSchema, create(EnvelopeSchema, {id, kind,
+ * payload})), with the header written by hand and only the arm through
+ * protobuf-es (whose writer visits every field of the Envelope).
+ */
+export function encodeEnvelope(id: number, kind: number, payload?: { case?: string | undefined; value?: unknown }): Uint8Array {
+  const w = new BinaryWriter();
+  w.tag(1, WireType.Varint).uint32(id);
+  w.tag(2, WireType.Varint).int32(kind);
+  if (payload?.case !== undefined) {
+    const arm = ARMS_BY_CASE.get(payload.case);
+    if (arm === undefined) return sizeDelimitedEncode(EnvelopeSchema, create(EnvelopeSchema, { id, kind, payload } as Parameters<typeof create<typeof EnvelopeSchema>>[1]));
+    const value = payload.value as Parameters<typeof create>[1];
+    w.tag(arm.no, WireType.LengthDelimited).bytes(toBinary(arm.schema, create(arm.schema, value)));
+  }
+  return new BinaryWriter().bytes(w.finish()).finish();
+}
+
+// ---- A protobuf-es message from its bytes, for the common shapes ----------
+// The same message as fromBinary(desc, bytes) (own properties where it sets
+// them, the prototype's defaults, oneofs as {case, value}), without its
+// reflection layer, which indexes every field of each message it reads. Any
+// shape fromBinary would treat specially (an unknown field or closed-enum
+// value kept aside, a group, a map of messages or with non-string keys, a
+// google.protobuf type) and any error give up: the caller then calls
+// fromBinary, which also words the error.
+
+const GIVE_UP = new Error("not a common shape");
+const FIELDS = new Map<DescMessage, Map<number, DescField>>();
+
+function fieldsOf(desc: DescMessage): Map<number, DescField> {
+  let m = FIELDS.get(desc);
+  if (m === undefined) {
+    m = new Map(desc.fields.map((f) => [f.number, f]));
+    FIELDS.set(desc, m);
+  }
+  return m;
+}
+
+function setField(msg: Record<string, unknown>, f: DescField, v: unknown): void {
+  if (f.oneof) msg[f.oneof.localName] = { case: f.localName, value: v };
+  else msg[f.localName] = v;
+}
+
+function readMessage(desc: DescMessage, r: BinaryReader, end: number, into?: Record<string, unknown>): Record<string, unknown> {
+  if (desc.typeName.startsWith("google.protobuf.")) throw GIVE_UP;
+  const msg = into ?? create(desc) as unknown as Record<string, unknown>;
+  const fields = fieldsOf(desc);
+  while (r.pos < end) {
+    const [no, wt] = r.tag();
+    const f = fields.get(no);
+    if (f === undefined || ("delimitedEncoding" in f && f.delimitedEncoding)) throw GIVE_UP;
+    switch (f.fieldKind) {
+      case "scalar":
+        setField(msg, f, readScalar(r, f, f.scalar));
+        break;
+      case "enum": {
+        const v = r.int32();
+        if (!f.enum.open && f.enum.value[v] === undefined) throw GIVE_UP;
+        setField(msg, f, v);
+        break;
+      }
+      case "message": {
+        const len = r.uint32();
+        const cur = f.oneof ? msg[f.oneof.localName] as { case?: string; value?: unknown } : undefined;
+        const prev = (f.oneof ? (cur?.case === f.localName ? cur.value : undefined) : msg[f.localName]) as Record<string, unknown> | undefined;
+        setField(msg, f, readMessage(f.message, r, r.pos + len, prev));
+        break;
+      }
+      case "list": {
+        const list = msg[f.localName] as unknown[];
+        if (f.listKind === "message") {
+          const len = r.uint32();
+          list.push(readMessage(f.message, r, r.pos + len));
+          break;
+        }
+        const t = f.listKind === "scalar" ? f.scalar : ScalarType.INT32;
+        if (wt === WireType.LengthDelimited && t !== ScalarType.STRING && t !== ScalarType.BYTES) {
+          const e = r.uint32() + r.pos;
+          while (r.pos < e) list.push(readScalar(r, f, t));
+        } else {
+          list.push(readScalar(r, f, t));
+        }
+        break;
+      }
+      case "map": {
+        if (f.mapKey !== ScalarType.STRING || f.mapKind === "message") throw GIVE_UP;
+        const map = msg[f.localName] as Record<string, unknown>;
+        const e = r.uint32() + r.pos;
+        let key: string | undefined, val: unknown;
+        while (r.pos < e) {
+          const [k, kwt] = r.tag();
+          if (k === 1) key = r.string(f.utf8Validation);
+          else if (k === 2) val = f.mapKind === "enum" ? r.int32() : readScalar(r, f, f.scalar!);
+          else r.skip(kwt, k);
+        }
+        val ??= f.mapKind === "enum" ? f.enum.values[0]!.number : scalarZero(f.scalar!);
+        map[key ?? ""] = val;
+        break;
+      }
+    }
+  }
+  if (r.pos > end) throw GIVE_UP;
+  return msg;
+}
+
+/** fromBinary(desc, bytes) for the common shapes; undefined for any other (then call fromBinary). */
+export function messageFrom(desc: DescMessage, bytes: Uint8Array): unknown {
+  try {
+    return readMessage(desc, new BinaryReader(bytes), bytes.length);
+  } catch {
+    return undefined;
+  }
+}
