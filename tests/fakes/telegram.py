@@ -32,6 +32,10 @@ class Telegram(PlatformControl):
         self.callbacks: dict[str, dict[str, Any]] = {}
         self.dropping = 0
         self.waiting: set[Any] = set()
+        # set by a drop with "hold": the next getUpdates that is not dropped
+        # waits on it, so the bot stays reconnecting until POST /_fake/release
+        self.poll_gate: asyncio.Event | None = None
+        self.held = 0
         self.closing = False
 
     def state(self) -> dict[str, Any]:
@@ -45,6 +49,7 @@ class Telegram(PlatformControl):
     def reset(self) -> None:
         self.updates.clear()
         self.callbacks.clear()
+        self.release()
 
     def push(self, upd: dict[str, Any]) -> int:
         upd["update_id"] = self.next_update
@@ -104,7 +109,18 @@ class Telegram(PlatformControl):
             self.waiting.clear()
             n -= 1
         self.dropping += max(n, 0)
+        if body.get("hold") and self.poll_gate is None:
+            self.poll_gate = asyncio.Event()
+            self.held = 0
         return {"ok": True}
+
+    def release(self) -> int:
+        """Let the held getUpdates calls through; how many were held."""
+        gate, self.poll_gate = self.poll_gate, None
+        if gate is None:
+            return 0
+        gate.set()
+        return self.held
 
     # --- the Bot API ---------------------------------------------------
     async def handle(self, req: web.Request) -> web.StreamResponse:
@@ -130,6 +146,11 @@ class Telegram(PlatformControl):
                 assert req.transport is not None
                 req.transport.abort()
                 return web.Response(status=500)
+            gate = self.poll_gate
+            if gate is not None:
+                self.held += 1
+                self.core.bump("poll_held")
+                await gate.wait()
         else:
             self.core.record(method, params)
         f = self.core.take_failure(method)
@@ -273,10 +294,16 @@ def make_app(core: FakeCore, token: str) -> web.Application:
     core.routes(app, tg)
     app.router.add_route("*", "/bot{token}/{method}", tg.handle)
 
+    async def release(req: web.Request) -> web.Response:
+        return web.json_response({"ok": True, "held": tg.release()})
+
+    app.router.add_post("/_fake/release", release)
+
     async def wake_polls(_: web.Application) -> None:
         # shutting down: the long polls waiting now answer at once
         tg.closing = True
         tg.arrived.set()
+        tg.release()
 
     app.on_shutdown.append(wake_polls)  # type: ignore[arg-type]
     return app

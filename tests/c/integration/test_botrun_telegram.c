@@ -48,10 +48,14 @@ static const conv_platform telegram = {
 
 START_TEST(dropped_poll_reconnects)
 {
-    /* the poll in flight and the next one lose their connection */
-    cmdop__bot *b = conv_bot_dropped("{\"count\": 2}");
+    /* the poll in flight and the next one lose their connection; the poll
+     * after them is held until released, so the bot stays RECONNECTING while
+     * the test looks (status changes are not queued: a test thread late to
+     * look would otherwise find it RUNNING again) */
+    cmdop__bot *b = conv_bot_dropped("{\"count\": 2, \"hold\": true}");
     conv_events ev = {0};
     ck_assert(conv_wait_status(b, CMDOP_BOT_STATUS_RECONNECTING, &ev, 10000));
+    ck_assert_int_eq(chat_fake_call(&conv.fake, "POST", "/_fake/release", "{}", NULL), 200);
     ck_assert(conv_wait_status(b, CMDOP_BOT_STATUS_RUNNING, &ev, 10000));
     ck_assert(conv_events_mention(&ev, "\"code\":\"connection\""));
     conv_echo(b, &ev, "still here");
