@@ -1,5 +1,6 @@
 /* bot_http.c — see bot_http.h. */
 #include "bot_http.h"
+#include "http_easy.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -136,25 +137,11 @@ int cmdop__bot_http(const cmdop__net *net, const char *method, const char *url,
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 15000L);
     if (timeout_ms > 0)
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
+    cmdop__easy_secure(net, e);
     const char *proxy = NULL;
-    if (net) {
-        if (net->ca_file)
-            curl_easy_setopt(e, CURLOPT_CAINFO, net->ca_file);
-        if (net->ca_dir)
-            curl_easy_setopt(e, CURLOPT_CAPATH, net->ca_dir);
+    if (net)
         proxy = strncasecmp(url, "https://", 8) == 0 ? net->https_proxy : net->http_proxy;
-    }
     curl_easy_setopt(e, CURLOPT_PROXY, proxy ? proxy : "");
-    curl_easy_setopt(e, CURLOPT_NOPROXY, net && net->no_proxy ? net->no_proxy : "");
     if (strcmp(method, "GET") == 0) {
         curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
     } else {

@@ -33,6 +33,12 @@ void cmdop__easy_defaults(const cmdop__net *net, CURL *e);
 cmdop__xfer cmdop__easy_request(const cmdop__net *net, CURL *e, cmdop__http_req *req,
                                 char *origin_cache, size_t cache_cap);
 
+/* The transport rules every transfer of the core follows, the bots' chat
+ * API calls too (bot_http.c): peer and host verified, TLS 1.2 at least, no
+ * redirects, http and https only, the client's CA file/dir and no_proxy
+ * (`net` borrowed, NULL = defaults). The proxy itself is the caller's. */
+void cmdop__easy_secure(const cmdop__net *net, CURL *e);
+
 /* The outcome of a finished transfer from libcurl's result. */
 cmdop__xfer cmdop__easy_classify(const cmdop__http_req *req, CURLcode rc);
 
