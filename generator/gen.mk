@@ -42,6 +42,8 @@ gen-check: gen
 	  git status --porcelain -- $(GEN_PATHS) >&2; exit 1; fi
 	@echo "gen-check: generated files are up to date"
 
-# The mini-IDL handle test links the generated C with this build's library.
-test-gen: gen-venv $(BUILD)/libcmdop.a
+# The mini-IDL tests link the generated C with this build's library, type-check
+# the generator and the generated Python (mypy: python-venv) and the generated
+# Node code (tsc: node-deps).
+test-gen: gen-venv python-venv node-deps $(BUILD)/libcmdop.a
 	BUILD=$(BUILD) $(PYTHON) -m pytest -q generator/tests

@@ -11,7 +11,9 @@ $(NODE_STAMP): $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-.PHONY: gen-node-proto node-typecheck node-build node-examples test-node dist-node
+.PHONY: gen-node-proto node-deps node-typecheck node-build node-examples test-node dist-node
+# The pinned npm packages (tsc, buf, @bufbuild/protobuf), for other makefiles' targets.
+node-deps: $(NODE_STAMP)
 gen: gen-node-proto
 # The .proto files come from the generator, so it runs first; gen's own
 # recipe then runs it again (a no-op) before protoc-c.
