@@ -106,7 +106,7 @@ def test_error_code_changed(py_pkg):
 
 def test_record_field_type_changed(py_pkg):
     text = (py_pkg / "cmdop" / "types.py").read_text()
-    i = text.index("class MachineList:")
+    i = text.index("class MachineList(")
     j = text.index("next_cursor: str | None", i)
     (py_pkg / "cmdop" / "types.py").write_text(
         text[:j] + "next_cursor: int | None" + text[j + len("next_cursor: str | None"):])
