@@ -21,7 +21,10 @@ MACHINE = "20000000-0000-4000-8000-000000000001"
 
 def _fresh(code: str, **env: str) -> Any:
     """Runs code in a new interpreter on this source tree; its last stdout line as JSON."""
-    e = {k: v for k, v in os.environ.items() if not k.startswith("CMDOP_")}
+    # the client's settings come from the case alone; CMDOP_WINE_* belong to
+    # the core's wrapper (tests/wine/core.sh as CORE), not to the client
+    e = {k: v for k, v in os.environ.items()
+         if not k.startswith("CMDOP_") or k.startswith("CMDOP_WINE_")}
     e.update(env, PYTHONPATH=SRC)
     r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=e,
                        capture_output=True, text=True, timeout=60)
