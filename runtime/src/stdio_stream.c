@@ -39,6 +39,7 @@ typedef struct sstream {
     char *final;                  /* COLLECT: the final text, once seen */
     cmdop__stdio_streams *owner;
     bool finished;                /* its terminal frame is written (under mu) */
+    bool uncounted;               /* its place under max no longer held (under mu) */
     struct sstream *hnext;        /* the id table's chain (under mu) */
     bool ready;                   /* on the ready list (under rmu) */
     bool gone;                    /* being freed: not to be queued (under rmu) */
@@ -384,9 +385,23 @@ static void try_free(cmdop__stdio_streams *ss, sstream *st)
             *pp = st->hnext;
             break;
         }
-    ss->open--;
+    if (!st->uncounted)
+        ss->open--;
     pthread_mutex_unlock(&ss->mu);
     free_stream(st);
+}
+
+/* The stream is over: its place under max_streams is free, before the
+ * client can read its end, so an open that follows the end is never refused
+ * (the stream itself is freed later, when the loop lets go of it). */
+static void uncount(cmdop__stdio_streams *ss, sstream *st)
+{
+    pthread_mutex_lock(&ss->mu);
+    if (!st->uncounted) {
+        st->uncounted = true;
+        ss->open--;
+    }
+    pthread_mutex_unlock(&ss->mu);
 }
 
 /* Its terminal frame is written: CANCEL and ANSWER no longer find it. */
@@ -409,6 +424,8 @@ static bool serve(cmdop__stdio_streams *ss, sstream *st)
         if (rc == 1)
             return false;   /* nothing yet: the notify hook brings it back */
         if (rc == 0) {
+            if (st->sd->frames->kind(f) == st->sd->ends_kind)
+                uncount(ss, st);
             if (st->collect)
                 cmdop__stream_collect_add(st->sd, f, &st->acc, &st->final);
             else
@@ -419,6 +436,7 @@ static bool serve(cmdop__stdio_streams *ss, sstream *st)
             continue;
         }
         /* after `done` the stream is over; any other end is its one ERROR */
+        uncount(ss, st);
         if (rc == CMDOP_ITEROVER && st->collect)
             send_collected(st);
         else if (rc != CMDOP_ITEROVER)
