@@ -15,6 +15,7 @@
 #include "fake_http.h"
 #include "http_loop.h"
 #include "retry.h"
+#include "xfer_waiter.h"
 
 static int g_delay_ms;
 
@@ -36,50 +37,7 @@ static void setup(void)
 
 static void teardown(void) { fake_stop(g_srv); }
 
-typedef struct waiter {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int done;
-    cmdop__xfer xfer;
-    long status;
-    atomic_int pauses;      /* times on_data paused */
-    atomic_int may_go;      /* may_resume answers true */
-    char body[256];
-    size_t body_len;
-} waiter;
-
-static void on_done(cmdop__http_req *req, void *p)
-{
-    waiter *w = p;
-    pthread_mutex_lock(&w->mu);
-    w->xfer = req->xfer;
-    w->status = req->status;
-    w->done++;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-}
-
-static void wait_done(waiter *w)
-{
-    pthread_mutex_lock(&w->mu);
-    while (!w->done)
-        pthread_cond_wait(&w->cv, &w->mu);
-    pthread_mutex_unlock(&w->mu);
-}
-
-static cmdop__http_req *raw_get(waiter *w)
-{
-    memset(w, 0, sizeof *w);
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
-    cmdop__http_req *req = cmdop__http_req_new();
-    char url[96];
-    snprintf(url, sizeof url, "%s/x", g_srv->url);
-    ck_assert_int_eq(cmdop__http_req_set(req, "GET", url), 0);
-    req->on_done = on_done;
-    req->payload = w;
-    return req;
-}
+static cmdop__http_req *raw_get(waiter *w) { return waiter_get(w, g_srv->url, "/x"); }
 
 START_TEST(many_transfers_at_once)
 {

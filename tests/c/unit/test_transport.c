@@ -18,6 +18,7 @@
 #include "fake_ops.h"
 #include "http_loop.h"
 #include "retry.h"
+#include "xfer_waiter.h"
 
 /* Script: the first `fail_n` requests answer `fail_status` (with
  * `retry_after` if set); every answer waits `delay_ms`. */
@@ -317,61 +318,19 @@ START_TEST(connection_refused)
 }
 END_TEST
 
-typedef struct waiter {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int done;
-    cmdop__xfer xfer;
-    long status;
-    char streamed[256];
-    size_t streamed_len;
-    int chunks;
-} waiter;
-
-static void on_done(cmdop__http_req *req, void *p)
-{
-    waiter *w = p;
-    pthread_mutex_lock(&w->mu);
-    w->xfer = req->xfer;
-    w->status = req->status;
-    w->done++;
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-}
-
 static size_t on_data(cmdop__http_req *req, const char *d, size_t n, void *p)
 {
     waiter *w = p;
     ck_assert_int_eq(req->status, 200);   /* known before the body */
-    if (w->streamed_len + n < sizeof w->streamed) {
-        memcpy(w->streamed + w->streamed_len, d, n);
-        w->streamed_len += n;
+    if (w->body_len + n < sizeof w->body) {
+        memcpy(w->body + w->body_len, d, n);
+        w->body_len += n;
     }
     w->chunks++;
     return n;
 }
 
-static void wait_done(waiter *w)
-{
-    pthread_mutex_lock(&w->mu);
-    while (!w->done)
-        pthread_cond_wait(&w->cv, &w->mu);
-    pthread_mutex_unlock(&w->mu);
-}
-
-static cmdop__http_req *raw_get(waiter *w)
-{
-    memset(w, 0, sizeof *w);
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
-    cmdop__http_req *req = cmdop__http_req_new();
-    char url[96];
-    snprintf(url, sizeof url, "%s/stream", g_srv->url);
-    ck_assert_int_eq(cmdop__http_req_set(req, "GET", url), 0);
-    req->on_done = on_done;
-    req->payload = w;
-    return req;
-}
+static cmdop__http_req *raw_get(waiter *w) { return waiter_get(w, g_srv->url, "/stream"); }
 
 START_TEST(cancel_by_id)
 {
@@ -420,7 +379,7 @@ START_TEST(streaming_callback_gets_the_body)
     ck_assert_int_eq(w.xfer, CMDOP__XFER_OK);
     ck_assert_int_eq(w.status, 200);
     ck_assert_int_ge(w.chunks, 1);
-    ck_assert_ptr_nonnull(strstr(w.streamed, "\"id\":\"x\""));
+    ck_assert_ptr_nonnull(strstr(w.body, "\"id\":\"x\""));
     ck_assert_ptr_null(req->resp_body);   /* streamed, not buffered */
     ck_assert_str_eq(req->request_id, "req-0");
     cmdop__http_req_free(req);
