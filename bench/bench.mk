@@ -51,6 +51,9 @@ BENCH_SNAP := $(BUILD)/bench/snap
 define bench_snapshot
 	@rm -rf $(BENCH_SNAP) && mkdir -p $(BENCH_SNAP)/python $(BENCH_SNAP)/node
 	@cp $(BUILD)/cmdop-core $(BENCH_SNAP)/cmdop-core
+	@if [ -n "$(BENCH_STATIC_TARGET)" ]; then \
+	  cp "$$(packaging/static/core.sh $(BENCH_STATIC_TARGET) $(CROSS_DIR)/$(BENCH_STATIC_TARGET))" $(BENCH_SNAP)/cmdop-core-client; \
+	else cp $(BUILD)/cmdop-core $(BENCH_SNAP)/cmdop-core-client; fi
 	@cp -r $(PY_SRC)/cmdop $(BENCH_SNAP)/python/cmdop
 	@find $(BENCH_SNAP)/python -name __pycache__ -prune -exec rm -rf {} +
 	@$(PYTHON) -m compileall -q $(BENCH_SNAP)/python
@@ -58,11 +61,18 @@ define bench_snapshot
 	@ln -s $(abspath clients/node/node_modules) $(BENCH_SNAP)/node/node_modules
 endef
 
+# What our clients spawn in `make bench`: the static core the wheel ships for
+# this host (packaging/static/core.sh; musl + mimalloc), so the figures are the
+# ones a user of the wheel gets. The relay stays the dynamic build: it is the
+# server, not a contender. Other hosts, and bench-smoke (make check times
+# nothing), spawn the dynamic build.
+BENCH_STATIC_TARGET := $(shell uname -sm | sed -n -e 's/^Linux x86_64$$/linux-x64/p' -e 's/^Linux aarch64$$/linux-arm64/p')
+
 # $(1): extra run.py arguments.
 define bench_run
 	$(bench_snapshot)
 	@off=$$(tests/compat/fetch.sh) && fast=$$(bench/venv.sh) && \
-	  python3 bench/run.py --core $(BENCH_SNAP)/cmdop-core --bin $(BENCH_BIN) \
+	  python3 bench/run.py --core $(BENCH_SNAP)/cmdop-core --client-core $(BENCH_SNAP)/cmdop-core-client --bin $(BENCH_BIN) \
 	    --py-ours $(abspath $(PYTHON)) --py-path $(abspath $(BENCH_SNAP)/python) \
 	    --py-official "$$off" --py-bench "$$fast" \
 	    --node-sdk $(abspath $(BENCH_SNAP)/node/dist/esm/index.js) \
@@ -72,6 +82,7 @@ endef
 bench: bench-deps
 	$(call bench_run,--out bench/RESULTS.md --json $(BUILD)/bench/results.json --only "$(BENCH_ONLY)")
 
+bench-smoke: BENCH_STATIC_TARGET :=
 bench-smoke: bench-deps
 	$(call bench_run,--smoke --out $(BUILD)/bench/smoke.txt)
 

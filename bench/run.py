@@ -428,7 +428,9 @@ def machine_line() -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--core", required=True, help="our cmdop-core (relay and --stdio)")
+    ap.add_argument("--core", required=True, help="our cmdop-core: the relay, and --stdio unless --client-core")
+    ap.add_argument("--client-core", help="the cmdop-core our Python and Node clients spawn (default --core); "
+                    "make bench passes the static core the wheel ships for this host")
     ap.add_argument("--bin", required=True, help="dir of the built C workers and replay server")
     ap.add_argument("--py-ours", required=True, help="python with our client's deps")
     ap.add_argument("--py-path", required=True, help="PYTHONPATH of our client")
@@ -459,7 +461,8 @@ def main() -> int:
         replay = Server([os.path.join(a.bin, "replay"), rec, rec + ".info"])
         replay_env = dict(relay.info, relay_url=replay.info["url"])
         try:
-            measures, cold, sizes = run_all(a, core, relay, replay_env, rec_frames, wire_words, smoke)
+            client_core = os.path.abspath(a.client_core) if a.client_core else core
+            measures, cold, sizes = run_all(a, client_core, relay, replay_env, rec_frames, wire_words, smoke)
         finally:
             replay.stop()
     finally:
@@ -479,6 +482,7 @@ def main() -> int:
         f.write(f"- Date: {started:%Y-%m-%d %H:%M} UTC (one run, {(datetime.datetime.now(datetime.timezone.utc) - started).seconds} s)\n")
         f.write(f"- Machine: {machine}\n")
         f.write(f"- Command: `{cmd}` (bench/run.py; docs/performance.md says how to reproduce each figure)\n")
+        f.write(f"- Our clients' core: {core_kind(client_core, core)}\n")
         f.write("- Method: every contender runs in turn, round after round, against the same relay and replay "
                 "server; each figure is the median over rounds. Every ratio is ours/x in the same language, "
                 "as time or CPU per op (or wall): below 1, ours is better. "
@@ -492,6 +496,14 @@ def main() -> int:
                        "cold": cold, "sizes": sizes}, f, indent=1)
     log(f"wrote {a.out}")
     return 0
+
+
+def core_kind(client_core: str, relay_core: str) -> str:
+    """What the Python and Node clients spawned, for the results' header."""
+    if client_core == relay_core:
+        return "the dynamic build (`$(BUILD)/cmdop-core`), as the relay"
+    return ("the static core the wheel ships for this host (packaging/static/core.sh: musl, mimalloc); "
+            "the relay is the dynamic build")
 
 
 def run_all(a: argparse.Namespace, core: str, relay: Server, replay_env: dict[str, Any], rec_frames: int,
@@ -591,7 +603,7 @@ def run_all(a: argparse.Namespace, core: str, relay: Server, replay_env: dict[st
                         {"BENCH_NODE_SDK": a.node_sdk, "BENCH_NODE_MODULES": a.node_modules or "", "CMDOP_CORE_BINARY": core}))
         cpy.append(("C ours (one call)", [os.path.join(b, "unary_cmdop"), "0", ALPHA], {}))
         cold = cold_start(cpy, relay_env, 2 if smoke else 10)
-        sizes = installed_sizes(a, core)
+        sizes = installed_sizes(a, os.path.abspath(a.core))
     return measures, cold, sizes
 
 
