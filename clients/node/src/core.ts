@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { create, fromBinary } from "@bufbuild/protobuf";
-import { sizeDelimitedEncode, sizeDelimitedPeek } from "@bufbuild/protobuf/wire";
+import { sizeDelimitedEncode } from "@bufbuild/protobuf/wire";
 import { EnvelopeSchema, type Envelope } from "./gen/proto/cmdop/core/v1/envelope_pb.js";
 import { Kind } from "./gen/proto/cmdop/core/v1/common_pb.js";
 import { CmdopError, ConnectionError, TimeoutError, errorFromEnvelope } from "./gen/errors.js";
@@ -16,6 +16,8 @@ import { resolveBinary } from "./binary.js";
 import { Call, TERMINAL } from "./call.js";
 import { type EnvelopeHead, armOf, encodeEnvelope, envelopeFrom, envelopeHead } from "./wire.js";
 
+const EMPTY = Buffer.alloc(0);
+
 /** A response arm with its value as a record (what Transport.unary and pages resolve with). */
 type RecordArm = { case: string | undefined; value?: unknown };
 
@@ -23,10 +25,24 @@ function recordArm(p: Envelope["payload"]): RecordArm {
   return p.case === undefined ? { case: undefined } : { case: p.case, value: toRecord(p.value) };
 }
 
-/** Where the next whole frame's body is in buf; undefined while it is partial. */
-function nextFrame(buf: Uint8Array): { offset: number; size: number } | undefined {
-  const head = sizeDelimitedPeek(buf); // throws on a length prefix over 10 bytes
-  return head.eof || buf.length < head.offset + head.size ? undefined : head;
+/**
+ * Where the body of the frame at buf[pos] starts: its length prefix read (a
+ * varint, as sizeDelimitedPeek reads it); -1 while the prefix is partial.
+ * The length goes to `frameSize` (one number, no object per frame).
+ */
+let frameSize = 0;
+function frameStart(buf: Uint8Array, pos: number): number {
+  let size = 0;
+  for (let i = 0; i < 10; i++) {
+    if (pos + i >= buf.length) return -1;
+    const b = buf[pos + i]!;
+    if (i < 5) size |= (b & 0x7f) << (7 * i);
+    if ((b & 0x80) === 0) {
+      frameSize = size >>> 0;
+      return pos + i + 1;
+    }
+  }
+  throw new Error("invalid varint");
 }
 
 /** Where the core's log lines go (docs/stdio.md "Logs"): the `logger` client option. */
@@ -101,7 +117,8 @@ export class Core implements Transport {
           }
         });
       }
-      let buf: Buffer = Buffer.alloc(0);
+      let buf: Buffer = Buffer.alloc(0); // the start of a frame not whole yet
+      const head: EnvelopeHead = { id: 0, kind: 0, hasId: false, hasKind: false, field: 0, start: 0, end: 0 };
       let hello = false;
       const lost = (why: string, err: CmdopError = new ConnectionError(why, { code: "connection" })): void => {
         clearTimeout(timer);
@@ -135,15 +152,18 @@ export class Core implements Transport {
         resolve(proc);
       };
       proc.stdout?.on("data", (chunk: Buffer) => {
-        buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+        const b = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+        // the frames are read in place: offsets into b, no view per frame
+        let pos = 0;
         try {
-          for (let f = nextFrame(buf); f; f = nextFrame(buf)) {
-            const bytes = buf.subarray(f.offset, f.offset + f.size);
-            buf = buf.subarray(f.offset + f.size);
-            const head = envelopeHead(bytes);
-            if (hello && head && this.record(head, bytes)) continue;
-            onFrame((head && envelopeFrom(head, bytes)) ?? fromBinary(EnvelopeSchema, bytes));
+          for (let start = frameStart(b, pos); start >= 0 && start + frameSize <= b.length; start = frameStart(b, pos)) {
+            const end = start + frameSize;
+            pos = end;
+            const h = envelopeHead(b, start, end, head);
+            if (hello && h && this.record(h, b)) continue;
+            onFrame((h && envelopeFrom(h, b)) ?? fromBinary(EnvelopeSchema, b.subarray(start, end)));
           }
+          buf = pos === b.length ? EMPTY : b.subarray(pos);
         } catch (e) {
           // a frame that is not an Envelope cannot be routed: its call would hang (as in Python)
           lost(`cmdop-core sent a malformed frame: ${String(e)}`);

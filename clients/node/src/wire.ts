@@ -12,8 +12,12 @@
 //   (envelopeHead, envelopeFrom, messageFrom);
 // - the Envelope written with its header by hand (encodeEnvelope).
 import { create, fromBinary, toBinary, ScalarType, type DescField, type DescMessage, type Registry } from "@bufbuild/protobuf";
-import { BinaryReader, BinaryWriter, WireType, sizeDelimitedEncode } from "@bufbuild/protobuf/wire";
+import { BinaryWriter, WireType, sizeDelimitedEncode } from "@bufbuild/protobuf/wire";
 import { EnvelopeSchema, type Envelope } from "./gen/proto/cmdop/core/v1/envelope_pb.js";
+import { messageFrom, messageWithoutOneofs } from "./message.js";
+import { Reader, readScalar, scalarZero } from "./reader.js";
+
+export { messageFrom };
 
 /** Is `f` of `desc` optional in the IDL (absent from the record when unset)? */
 export type IsOptional = (desc: DescMessage, f: DescField) => boolean;
@@ -40,26 +44,6 @@ interface Plan {
 
 /** The values read so far, by slot index; undefined = unset. */
 type State = unknown[];
-
-function readScalar(r: BinaryReader, f: DescField, t: ScalarType): unknown {
-  switch (t) {
-    case ScalarType.STRING: return r.string(f.utf8Validation);
-    case ScalarType.BOOL: return r.bool();
-    case ScalarType.DOUBLE: return r.double();
-    case ScalarType.FLOAT: return r.float();
-    case ScalarType.INT32: return r.int32();
-    case ScalarType.UINT32: return r.uint32();
-    case ScalarType.SINT32: return r.sint32();
-    case ScalarType.FIXED32: return r.fixed32();
-    case ScalarType.SFIXED32: return r.sfixed32();
-    case ScalarType.BYTES: return r.bytes();
-    default: {
-      const v = t === ScalarType.INT64 ? r.int64() : t === ScalarType.UINT64 ? r.uint64()
-        : t === ScalarType.SINT64 ? r.sint64() : t === ScalarType.FIXED64 ? r.fixed64() : r.sfixed64();
-      return "longAsString" in f && f.longAsString ? String(v) : v;
-    }
-  }
-}
 
 /** Compiles and caches a plan per message type; undefined for a type it does not cover. */
 class Compiler {
@@ -99,9 +83,10 @@ class Compiler {
 }
 
 /** Reads fields up to `end` into `st` (a repeated message field merges, as protobuf does). */
-function readInto(p: Plan, st: State, r: BinaryReader, end: number): void {
+function readInto(p: Plan, st: State, r: Reader, end: number): void {
   while (r.pos < end) {
-    const [no, wt] = r.tag();
+    const tag = r.tag();
+    const no = tag >>> 3, wt = tag & 7;
     const i = p.byNumber.get(no);
     if (i === undefined) {
       r.skip(wt, no);
@@ -151,7 +136,8 @@ function readInto(p: Plan, st: State, r: BinaryReader, end: number): void {
         const e = r.uint32() + r.pos;
         let key: string | undefined, val: unknown;
         while (r.pos < e) {
-          const [k, kwt] = r.tag();
+          const kt = r.tag();
+          const k = kt >>> 3, kwt = kt & 7;
           if (k === 1) key = r.string(f.utf8Validation);
           else if (k === 2) val = f.mapKind === "enum" ? r.int32() : readScalar(r, f, f.scalar!);
           else r.skip(kwt, k);
@@ -163,17 +149,6 @@ function readInto(p: Plan, st: State, r: BinaryReader, end: number): void {
     }
   }
   if (r.pos > end) throw new RangeError("premature EOF");
-}
-
-function scalarZero(t: ScalarType): unknown {
-  switch (t) {
-    case ScalarType.STRING: return "";
-    case ScalarType.BOOL: return false;
-    case ScalarType.BYTES: return new Uint8Array(0);
-    case ScalarType.INT64: case ScalarType.UINT64: case ScalarType.SINT64:
-    case ScalarType.FIXED64: case ScalarType.SFIXED64: return BigInt(0);
-    default: return 0;
-  }
 }
 
 /** The record of a read state: the same fields, order and defaults as toRecord (gen/records.ts). */
@@ -219,7 +194,7 @@ export function recordDecoders(registry: Registry, isOptional: IsOptional): (typ
       const p = desc && compiler.plan(desc);
       d = p ? (bytes: Uint8Array) => {
         const st: State = [];
-        readInto(p, st, new BinaryReader(bytes), bytes.length);
+        readInto(p, st, new Reader(bytes, 0, bytes.length), bytes.length);
         return build(p, st);
       } : null;
       decoders.set(typeName, d);
@@ -240,16 +215,25 @@ export interface EnvelopeHead {
   end: number;
 }
 
+// envelopeHead's reader (it calls nothing that reads).
+const headReader = new Reader(new Uint8Array(0), 0, 0);
+
 /**
- * Reads an Envelope's id (1), kind (2) and its one length-delimited payload
- * arm without decoding the payload; undefined for anything else (an unknown
- * field, a second arm) so the caller decodes the whole frame instead.
+ * Reads the id (1), kind (2) and one length-delimited payload arm of the
+ * Envelope in bytes[start, end) without decoding the payload (start and end
+ * in the head are offsets in `bytes`); undefined for anything else (an
+ * unknown field, a second arm) so the caller decodes the whole frame
+ * instead. `into`: a head to fill instead of a new one (the reader's, reused
+ * frame after frame).
  */
-export function envelopeHead(bytes: Uint8Array): EnvelopeHead | undefined {
-  const r = new BinaryReader(bytes);
-  const h: EnvelopeHead = { id: 0, kind: 0, hasId: false, hasKind: false, field: 0, start: 0, end: 0 };
-  while (r.pos < r.len) {
-    const [no, wt] = r.tag();
+export function envelopeHead(bytes: Uint8Array, start = 0, end = bytes.length, into?: EnvelopeHead): EnvelopeHead | undefined {
+  const r = headReader.reset(bytes, start, end);
+  const h: EnvelopeHead = into ?? { id: 0, kind: 0, hasId: false, hasKind: false, field: 0, start: 0, end: 0 };
+  h.id = h.kind = h.field = h.start = h.end = 0;
+  h.hasId = h.hasKind = false;
+  while (r.pos < end) {
+    const tag = r.tag();
+    const no = tag >>> 3, wt = tag & 7;
     if (no === 1 && wt === WireType.Varint) {
       h.id = r.uint32();
       h.hasId = true;
@@ -262,7 +246,7 @@ export function envelopeHead(bytes: Uint8Array): EnvelopeHead | undefined {
       const len = r.uint32();
       h.start = r.pos;
       h.end = r.pos + len;
-      if (h.end > r.len) return undefined;
+      if (h.end > end) return undefined;
       r.pos = h.end;
     } else return undefined;
   }
@@ -300,13 +284,13 @@ export function envelopeFrom(h: EnvelopeHead, bytes: Uint8Array): Envelope | und
   const arm = h.field === 0 ? undefined : armOf(h.field);
   if (h.field !== 0 && arm === undefined) return undefined;
   // set as fromBinary sets them (own properties: present); create()'s init path costs more
-  const env = create(EnvelopeSchema) as unknown as Record<string, unknown>;
+  const env = messageWithoutOneofs(EnvelopeSchema);
+  if (arm) {
+    const value = messageFrom(arm.schema, bytes, h.start, h.end) ?? fromBinary(arm.schema, bytes.subarray(h.start, h.end));
+    env.payload = { case: arm.case, value };
+  } else env.payload = { case: undefined };
   if (h.hasId) env.id = h.id;
   if (h.hasKind) env.kind = h.kind;
-  if (arm) {
-    const sub = bytes.subarray(h.start, h.end);
-    env.payload = { case: arm.case, value: messageFrom(arm.schema, sub) ?? fromBinary(arm.schema, sub) };
-  }
   return env as unknown as Envelope;
 }
 
@@ -329,101 +313,4 @@ export function encodeEnvelope(id: number, kind: number, payload?: { case?: stri
     w.tag(arm.no, WireType.LengthDelimited).bytes(toBinary(arm.schema, create(arm.schema, value)));
   }
   return new BinaryWriter().bytes(w.finish()).finish();
-}
-
-// ---- A protobuf-es message from its bytes, for the common shapes ----------
-// The same message as fromBinary(desc, bytes) (own properties where it sets
-// them, the prototype's defaults, oneofs as {case, value}), without its
-// reflection layer, which indexes every field of each message it reads. Any
-// shape fromBinary would treat specially (an unknown field or closed-enum
-// value kept aside, a group, a map of messages or with non-string keys, a
-// google.protobuf type) and any error give up: the caller then calls
-// fromBinary, which also words the error.
-
-const GIVE_UP = new Error("not a common shape");
-const FIELDS = new Map<DescMessage, Map<number, DescField>>();
-
-function fieldsOf(desc: DescMessage): Map<number, DescField> {
-  let m = FIELDS.get(desc);
-  if (m === undefined) {
-    m = new Map(desc.fields.map((f) => [f.number, f]));
-    FIELDS.set(desc, m);
-  }
-  return m;
-}
-
-function setField(msg: Record<string, unknown>, f: DescField, v: unknown): void {
-  if (f.oneof) msg[f.oneof.localName] = { case: f.localName, value: v };
-  else msg[f.localName] = v;
-}
-
-function readMessage(desc: DescMessage, r: BinaryReader, end: number, into?: Record<string, unknown>): Record<string, unknown> {
-  if (desc.typeName.startsWith("google.protobuf.")) throw GIVE_UP;
-  const msg = into ?? create(desc) as unknown as Record<string, unknown>;
-  const fields = fieldsOf(desc);
-  while (r.pos < end) {
-    const [no, wt] = r.tag();
-    const f = fields.get(no);
-    if (f === undefined || ("delimitedEncoding" in f && f.delimitedEncoding)) throw GIVE_UP;
-    switch (f.fieldKind) {
-      case "scalar":
-        setField(msg, f, readScalar(r, f, f.scalar));
-        break;
-      case "enum": {
-        const v = r.int32();
-        if (!f.enum.open && f.enum.value[v] === undefined) throw GIVE_UP;
-        setField(msg, f, v);
-        break;
-      }
-      case "message": {
-        const len = r.uint32();
-        const cur = f.oneof ? msg[f.oneof.localName] as { case?: string; value?: unknown } : undefined;
-        const prev = (f.oneof ? (cur?.case === f.localName ? cur.value : undefined) : msg[f.localName]) as Record<string, unknown> | undefined;
-        setField(msg, f, readMessage(f.message, r, r.pos + len, prev));
-        break;
-      }
-      case "list": {
-        const list = msg[f.localName] as unknown[];
-        if (f.listKind === "message") {
-          const len = r.uint32();
-          list.push(readMessage(f.message, r, r.pos + len));
-          break;
-        }
-        const t = f.listKind === "scalar" ? f.scalar : ScalarType.INT32;
-        if (wt === WireType.LengthDelimited && t !== ScalarType.STRING && t !== ScalarType.BYTES) {
-          const e = r.uint32() + r.pos;
-          while (r.pos < e) list.push(readScalar(r, f, t));
-        } else {
-          list.push(readScalar(r, f, t));
-        }
-        break;
-      }
-      case "map": {
-        if (f.mapKey !== ScalarType.STRING || f.mapKind === "message") throw GIVE_UP;
-        const map = msg[f.localName] as Record<string, unknown>;
-        const e = r.uint32() + r.pos;
-        let key: string | undefined, val: unknown;
-        while (r.pos < e) {
-          const [k, kwt] = r.tag();
-          if (k === 1) key = r.string(f.utf8Validation);
-          else if (k === 2) val = f.mapKind === "enum" ? r.int32() : readScalar(r, f, f.scalar!);
-          else r.skip(kwt, k);
-        }
-        val ??= f.mapKind === "enum" ? f.enum.values[0]!.number : scalarZero(f.scalar!);
-        map[key ?? ""] = val;
-        break;
-      }
-    }
-  }
-  if (r.pos > end) throw GIVE_UP;
-  return msg;
-}
-
-/** fromBinary(desc, bytes) for the common shapes; undefined for any other (then call fromBinary). */
-export function messageFrom(desc: DescMessage, bytes: Uint8Array): unknown {
-  try {
-    return readMessage(desc, new BinaryReader(bytes), bytes.length);
-  } catch {
-    return undefined;
-  }
 }

@@ -159,3 +159,66 @@ test("messageFrom reads every arm as fromBinary does, and gives up on what fromB
   assert.equal(wire.messageFrom(schema, ok.subarray(0, ok.length - 1)), undefined);
   assert.ok(wire.messageFrom(schema, ok));
 });
+
+test("frames read in place inside one chunk (offsets, one reused head) are what fromBinary reads of each", () => {
+  // several size-delimited Envelopes back to back in a Node Buffer, as the core's stdout brings them
+  const parts: Uint8Array[] = [], spans: [number, number][] = [];
+  let at = 0;
+  for (const arm of arms) {
+    const env = create(EnvelopeSchema, { id: Math.floor(rand() * 100000), kind: pick([2, 3, 4, 5]), payload: { case: arm.case, value: randomInit(arm.schema) } } as any);
+    const framed = sizeDelimitedEncode(EnvelopeSchema, env);
+    const body = toBinary(EnvelopeSchema, env);
+    spans.push([at + framed.length - body.length, at + framed.length]);
+    parts.push(framed);
+    at += framed.length;
+  }
+  const chunk = Buffer.concat(parts);
+  const head = { id: 0, kind: 0, hasId: false, hasKind: false, field: 0, start: 0, end: 0 };
+  for (const [start, end] of spans) {
+    const want: any = fromBinary(EnvelopeSchema, chunk.subarray(start, end));
+    const h = wire.envelopeHead(chunk, start, end, head);
+    assert.equal(h, head, "the head given is filled");
+    assert.deepStrictEqual(wire.envelopeFrom(h, chunk), want);
+    const arm = arms.find((a) => a.case === want.payload.case)!;
+    const inner = fromBinary(arm.schema, chunk.subarray(h.start, h.end));
+    const got = wire.messageFrom(arm.schema, chunk, h.start, h.end);
+    if (got !== undefined) assert.deepStrictEqual(got, inner);
+  }
+});
+
+test("the reader's varints, tags, strings and bools are protobuf-es's, in a Buffer and in a plain Uint8Array", async () => {
+  const { Reader } = await dist("reader.js");
+  const { BinaryReader, BinaryWriter } = await import("@bufbuild/protobuf/wire");
+  const w = new BinaryWriter();
+  const values = [0, 1, 127, 128, 300, 2147483647, -1, -2147483648, 4294967295];
+  for (const v of values) w.uint32(v >>> 0).int32(v | 0).sint32(v | 0);
+  const strings = ["", "ascii only", "héllo ✓", "\u{1F600} emoji", "x".repeat(300)];
+  for (const s of strings) w.string(s);
+  w.bool(true).bool(false).uint64(1n << 40n).int64(-3n); // the last two read as bools: long varints
+  const bytes = w.finish();
+  for (const buf of [bytes, Buffer.from(bytes)]) {
+    const r = new Reader(buf, 0, buf.length), b = new BinaryReader(buf);
+    for (let i = 0; i < values.length; i++) {
+      assert.equal(r.uint32(), b.uint32());
+      assert.equal(r.int32(), b.int32());
+      assert.equal(r.sint32(), b.sint32());
+    }
+    for (const s of strings) {
+      assert.equal(r.string(true), s);
+      assert.equal(b.string(), s);
+    }
+    for (let i = 0; i < 4; i++) assert.equal(r.bool(), b.bool());
+    assert.equal(r.pos, b.pos);
+  }
+  // invalid UTF-8: strict throws (as protobuf-es with utf8 validation), lax gives U+FFFD
+  const bad = Buffer.from([3, 0x61, 0xff, 0x62]);
+  assert.throws(() => new Reader(bad, 0, bad.length).string(true));
+  assert.equal(new Reader(bad, 0, bad.length).string(false), new BinaryReader(bad).string(false));
+  // a read past the frame's end (the next frame's bytes follow in the chunk) fails
+  const two = Buffer.from([5, 0x61, 0x62, 0x63]);
+  assert.throws(() => new Reader(two, 0, 3).string(true), RangeError);
+  // tags: the field number and wire type in one number; an illegal one throws
+  const t = new Reader(Buffer.from([0xd2, 0x0c]), 0, 2).tag();
+  assert.deepStrictEqual([t >>> 3, t & 7], new BinaryReader(Buffer.from([0xd2, 0x0c])).tag());
+  assert.throws(() => new Reader(Buffer.from([0x07]), 0, 1).tag(), /illegal tag/);
+});

@@ -10,7 +10,7 @@ import type { ActiveSessionResponse, ApiKeyList, ApiKeySummary, Bot, BotListPage
 import { CmdopError, NotFoundError, ValidationError, errorFromEnvelope } from "./errors.js";
 import { askFrameFrom, type AskFrame } from "./frames.js";
 import { botEventFrom, type BotEvent } from "./frames.js";
-import { Call } from "../call.js";
+import { Call, SKIP } from "../call.js";
 
 /** A request arm of the envelope (`{case, value}` with a plain init value). */
 export type RequestPayload = MessageInitShape<typeof EnvelopeSchema>["payload"];
@@ -50,6 +50,12 @@ export interface Transport {
   pages(payload: RequestPayload, signal?: AbortSignal): AsyncGenerator<{ case: string | undefined; value?: unknown }, void, undefined>;
 }
 
+/** AskStream: the frame of an envelope; ERROR throws its stream error, RESPONSE (not a stream's) is skipped. */
+function askStreamFrame(env: Envelope): AskFrame | typeof SKIP {
+  if (env.kind === Kind.ERROR) throw errorFromEnvelope(env, true);
+  return env.kind === Kind.RESPONSE ? SKIP : askFrameFrom(env);
+}
+
 /**
  * The frames of one stream (`for await`, `collect()`) and the answers its
  * callbacks wait for, over the shim's Call: the REQUEST goes out on first use;
@@ -63,12 +69,8 @@ export class AskStream implements AsyncIterableIterator<AskFrame> {
   }
 
   /** The next frame; an ERROR frame throws its stream error (RESPONSE is not a stream's: skipped). */
-  async next(): Promise<IteratorResult<AskFrame, undefined>> {
-    for (let r = await this.call.next(); !r.done; r = await this.call.next()) {
-      if (r.value.kind === Kind.ERROR) throw errorFromEnvelope(r.value, true);
-      if (r.value.kind !== Kind.RESPONSE) return { done: false, value: askFrameFrom(r.value) };
-    }
-    return { done: true, value: undefined };
+  next(): Promise<IteratorResult<AskFrame, undefined>> {
+    return this.call.nextAs(askStreamFrame);
   }
 
   /** Called by `break` / `return` in a for-await loop: cancels in the core. */
