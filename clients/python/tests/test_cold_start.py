@@ -103,3 +103,80 @@ def test_aclose_stops_a_core_started_for_a_failed_first_call() -> None:
         print(json.dumps(asyncio.run(main())))
     """)
     assert out == [0, True]
+
+
+# The *_pb2 machinery cmdop/_pb.py skips on the upb backend (about 10 ms).
+_PB2_MACHINERY = ("google.protobuf.descriptor_pool", "google.protobuf.internal.python_message",
+                  "google.protobuf.internal.builder", "google.protobuf.symbol_database",
+                  "google.protobuf.text_format")
+
+_FIRST_CALL = """
+    import asyncio, json, sys
+    import cmdop
+    from cmdop import _core
+    from google.protobuf.internal import api_implementation
+    async def main():
+        async with cmdop.Client(binary_path={core!r}) as c:
+            info = await c.machines.info({machine!r})
+            mods = sorted(m for m in sys.modules if m.startswith(("google.protobuf", "cmdop.core")))
+            try:
+                await c.machines.get("99999999-0000-4000-8000-000000000099")
+            except cmdop.NotFoundError as e:
+                err = e.code
+            return info.identity.hostname, err, mods
+    host, err, mods = asyncio.run(main())
+    from cmdop.core.v1 import envelope_pb2, machines_pb2
+    e = _core.Envelope()
+    same = [_core.Envelope is envelope_pb2.Envelope,
+            type(e.machine_info_resp) is machines_pb2.MachineInfoResponse,
+            _core.K.Name(_core._KIND_ERROR) == "KIND_ERROR"]
+    print(json.dumps({{"impl": api_implementation.Type(), "host": host, "err": err,
+                      "mods": mods, "same": same}}))
+"""
+
+
+def test_first_call_on_upb_skips_the_pb2_modules(relay: Relay) -> None:
+    out = _fresh(_FIRST_CALL.format(core=CORE, machine=MACHINE),
+                 CMDOP_TOKEN=relay.token, CMDOP_BASE_URL=relay.url,
+                 PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION="upb")
+    assert out["impl"] == "upb" and out["host"] and out["err"] == "not_found"
+    assert "cmdop.core.v1._files" in out["mods"]
+    assert [m for m in out["mods"] if m.endswith("_pb2") or m in _PB2_MACHINERY] == []
+    assert out["same"] == [True, True, True]  # envelope_pb2 imported after: one family
+
+
+def test_first_call_on_the_python_backend_uses_the_pb2_modules(relay: Relay) -> None:
+    out = _fresh(_FIRST_CALL.format(core=CORE, machine=MACHINE),
+                 CMDOP_TOKEN=relay.token, CMDOP_BASE_URL=relay.url,
+                 PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION="python")
+    assert out["impl"] == "python" and out["host"] and out["err"] == "not_found"
+    assert "cmdop.core.v1.envelope_pb2" in out["mods"]
+    assert "cmdop.core.v1._files" not in out["mods"]
+    assert out["same"] == [True, True, True]
+
+
+def test_pb2_modules_imported_first_give_the_same_classes() -> None:
+    out = _fresh("""
+        import json
+        from cmdop.core.v1 import common_pb2, envelope_pb2
+        from cmdop import _core, _pb
+        env, kind = _pb.load()
+        e = env(id=1, kind=kind.KIND_ERROR, hello={"version": "v"})
+        print(json.dumps([env is envelope_pb2.Envelope, type(e.hello) is common_pb2.Hello,
+                          _core.Envelope is env, kind.KIND_DONE == common_pb2.KIND_DONE,
+                          envelope_pb2.Envelope.FromString(e.SerializeToString()) == e]))
+    """, PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION="upb")
+    assert out == [True, True, True, True, True]
+
+
+def test_files_are_the_ones_the_pb2_modules_register() -> None:
+    """core/v1/_files.py and the *_pb2.py modules come from one protoc run (make gen):
+    the same bytes per file (else a pool holding both raises on the second)."""
+    from google.protobuf import descriptor_pb2
+
+    from cmdop.core.v1 import _files, envelope_pb2
+    registered = {f.name: f.serialized_pb for f in
+                  [envelope_pb2.DESCRIPTOR, *envelope_pb2.DESCRIPTOR.dependencies]}
+    names = [descriptor_pb2.FileDescriptorProto.FromString(b).name for b in _files.FILES]
+    assert names[-1] == "cmdop/core/v1/envelope.proto" and sorted(names) == sorted(registered)
+    assert all(registered[n] == b for n, b in zip(names, _files.FILES))

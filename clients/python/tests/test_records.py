@@ -150,3 +150,48 @@ def test_type_checkers_see_records_and_frames_as_frozen(tmp_path: Any) -> None:
     assert 'Property "username" defined in "MachineDetail" is read-only' in out, out
     assert "defined in \"EventFrame\" is read-only" in out, out
     assert out.count("error:") == 2, out
+
+
+def test_a_subclass_sets_its_bases_fields_and_decoding_matches_the_constructor() -> None:
+    """__init__ and _from_pb set fields through the class's slot setters
+    (_Record._setters, built per class from the MRO): a subclass declaring no
+    slots of its own still gets every field, and a decoded record equals the
+    one built by its constructor."""
+    from cmdop._core import _load_pb
+    _load_pb()
+    from cmdop.core.v1 import machines_pb2
+
+    class Mine(types.MachineHardware):
+        __slots__ = ()
+
+    m = Mine(cpu="c", cpu_cores=2, memory_total_gb=1.5, disk_total_gb=3.0, gpu="g")
+    assert (m.cpu, m.cpu_cores, m.memory_total_gb, m.disk_total_gb, m.gpu) == ("c", 2, 1.5, 3.0, "g")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.cpu = "x"  # type: ignore[misc]
+    pb = machines_pb2.MachineHardware(cpu="c", cpu_cores=2, memory_total_gb=1.5,
+                                      disk_total_gb=3.0, gpu="g")
+    d = types.MachineHardware._from_pb(pb)
+    assert type(d) is types.MachineHardware
+    assert d == types.MachineHardware(cpu="c", cpu_cores=2, memory_total_gb=1.5,
+                                      disk_total_gb=3.0, gpu="g")
+    assert Mine._from_pb(pb).gpu == "g" and type(Mine._from_pb(pb)) is Mine
+
+
+@pytest.mark.parametrize("present, text, want", [
+    (False, "", None), (True, "", None), (True, '{"delta":"w"}', {"delta": "w"}),
+    (True, "not json", "not json")])
+def test_an_event_payload_decodes_the_same_with_or_without_presence(
+        present: bool, text: str, want: Any) -> None:
+    """An optional json field decodes as _json_value of its text, with no
+    presence check: absent and empty are both None."""
+    from cmdop._core import _load_pb
+    _load_pb()
+    from cmdop.core.v1 import machines_pb2
+    from cmdop.core.v1.envelope_pb2 import Envelope
+    ev = machines_pb2.StreamEvent(event_type=1)
+    if present:
+        ev.payload_json = text
+    env = Envelope(ask_frame=machines_pb2.AskFrame(event=ev))
+    f = frames.ask_frame_from_envelope(env)
+    assert isinstance(f, frames.EventFrame)
+    assert (f.type, f.event_type, f.payload) == ("event", 1, want)

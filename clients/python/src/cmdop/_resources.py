@@ -26,19 +26,20 @@ if TYPE_CHECKING:  # bound at run time by _load_env, on a client's first call
 
     from .core.v1 import envelope_pb2
 
-# Envelope once protobuf is loaded: `import cmdop` does not load it (about 17 ms);
+# Envelope once protobuf is loaded: `import cmdop` does not load it (_core._load_pb);
 # an op's first call starts the core's process, then loads it while the core
-# starts up (_first_env; docs/performance.md "Cold start (Python)").
+# starts up (_first_env; docs/performance.md "Cold start (Python)"). Every
+# Envelope here is _core's class (_pb.py), none is built from envelope_pb2.
 _Env: Callable[[], envelope_pb2.Envelope] | None = None
 
 
 def _load_env() -> Callable[[], envelope_pb2.Envelope]:
     global _Env
     _load_pb()
-    from .core.v1 import envelope_pb2 as m
-    globals()["envelope_pb2"] = m
-    _Env = m.Envelope
-    return _Env
+    from . import _core
+    env: Callable[[], envelope_pb2.Envelope] = getattr(_core, "Envelope")  # bound by _load_pb
+    _Env = env
+    return env
 
 
 def _new_env() -> envelope_pb2.Envelope:
@@ -197,7 +198,7 @@ class AskStream(_Stream[AskFrame]):
         super().__init__(conn, env, ask_frame_from_envelope)
 
     def pin(self, challenge_id: str, pin: str) -> Awaitable[None]:
-        env = envelope_pb2.Envelope()
+        env = _new_env()
         a = env.pin_answer
         a.SetInParent()
         a.challenge_id = _answer_str(challenge_id, "challenge_id")
@@ -205,7 +206,7 @@ class AskStream(_Stream[AskFrame]):
         return self._answer(env)
 
     def confirm(self, token: str, accept: bool) -> Awaitable[None]:
-        env = envelope_pb2.Envelope()
+        env = _new_env()
         a = env.confirm_answer
         a.SetInParent()
         a.token = _answer_str(token, "token")
@@ -237,7 +238,7 @@ class RunningBot(_Handle[BotEvent]):
 
     async def stop(self) -> None:
         """Stop taking messages, finish the asks in flight, then stop."""
-        env = envelope_pb2.Envelope()
+        env = _new_env()
         a = env.running_bot_stop_req
         a.SetInParent()
         a.handle = self._env.id

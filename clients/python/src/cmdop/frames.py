@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Literal, Union
 
-from .types import _json_value, _Record, _set
+from .types import _json_value, _Record
 
 if TYPE_CHECKING:  # protobuf loads with a client's first call (_core._load_pb)
     from .core.v1 import envelope_pb2
@@ -25,8 +25,8 @@ if TYPE_CHECKING:  # protobuf loads with a client's first call (_core._load_pb)
 
 def _kind_name(kind: int) -> str:
     """An envelope kind's name, for a frame of an arm this client does not know."""
-    from .core.v1 import common_pb2
-    return common_pb2.Kind.Name(kind)
+    from ._core import K
+    return K.Name(kind)
 
 
 class EventFrame(_Record):
@@ -42,16 +42,19 @@ class EventFrame(_Record):
     def __init__(self, type: Literal["event"] = "event",
                  event_type: int = 0,
                  payload: Any = None) -> None:
-        _set(self, "type", type)
-        _set(self, "event_type", event_type)
-        _set(self, "payload", payload)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, event_type)
+        _s[2](self, payload)
 
 
 def _ask_frame_event(m: _pb_machines.StreamEvent) -> EventFrame:
-    return EventFrame(
-        event_type=m.event_type,
-        payload=_json_value(m.payload_json) if m.HasField("payload_json") else None,
-    )
+    o = object.__new__(EventFrame)  # past __init__: the fields straight into their slots
+    _s = EventFrame._setters
+    _s[0](o, "event")
+    _s[1](o, m.event_type)
+    _s[2](o, _json_value(m.payload_json))
+    return o
 
 
 class PinDeniedFrame(_Record):
@@ -67,16 +70,19 @@ class PinDeniedFrame(_Record):
     def __init__(self, type: Literal["pin_denied"] = "pin_denied",
                  challenge_id: str = "",
                  reason: str = "") -> None:
-        _set(self, "type", type)
-        _set(self, "challenge_id", challenge_id)
-        _set(self, "reason", reason)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, challenge_id)
+        _s[2](self, reason)
 
 
 def _ask_frame_pin_denied(m: _pb_machines.PinDenied) -> PinDeniedFrame:
-    return PinDeniedFrame(
-        challenge_id=m.challenge_id,
-        reason=m.reason,
-    )
+    o = object.__new__(PinDeniedFrame)  # past __init__: the fields straight into their slots
+    _s = PinDeniedFrame._setters
+    _s[0](o, "pin_denied")
+    _s[1](o, m.challenge_id)
+    _s[2](o, m.reason)
+    return o
 
 
 class PinRequiredFrame(_Record):
@@ -92,16 +98,19 @@ class PinRequiredFrame(_Record):
     def __init__(self, type: Literal["pin_required"] = "pin_required",
                  challenge_id: str = "",
                  label: str = "") -> None:
-        _set(self, "type", type)
-        _set(self, "challenge_id", challenge_id)
-        _set(self, "label", label)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, challenge_id)
+        _s[2](self, label)
 
 
 def _ask_frame_pin_required(m: _pb_machines.PinRequired) -> PinRequiredFrame:
-    return PinRequiredFrame(
-        challenge_id=m.challenge_id,
-        label=m.label,
-    )
+    o = object.__new__(PinRequiredFrame)  # past __init__: the fields straight into their slots
+    _s = PinRequiredFrame._setters
+    _s[0](o, "pin_required")
+    _s[1](o, m.challenge_id)
+    _s[2](o, m.label)
+    return o
 
 
 class ConfirmRequiredFrame(_Record):
@@ -119,18 +128,21 @@ class ConfirmRequiredFrame(_Record):
                  token: str = "",
                  plan: str = "",
                  danger_level: str = 'medium') -> None:
-        _set(self, "type", type)
-        _set(self, "token", token)
-        _set(self, "plan", plan)
-        _set(self, "danger_level", danger_level)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, token)
+        _s[2](self, plan)
+        _s[3](self, danger_level)
 
 
 def _ask_frame_confirm_required(m: _pb_machines.ConfirmRequired) -> ConfirmRequiredFrame:
-    return ConfirmRequiredFrame(
-        token=m.token,
-        plan=m.plan,
-        danger_level=m.danger_level or 'medium',
-    )
+    o = object.__new__(ConfirmRequiredFrame)  # past __init__: the fields straight into their slots
+    _s = ConfirmRequiredFrame._setters
+    _s[0](o, "confirm_required")
+    _s[1](o, m.token)
+    _s[2](o, m.plan)
+    _s[3](o, m.danger_level or 'medium')
+    return o
 
 
 class DoneFrame(_Record):
@@ -150,20 +162,23 @@ class DoneFrame(_Record):
                  text: str = "",
                  error: str = "",
                  duration_ms: int = 0) -> None:
-        _set(self, "type", type)
-        _set(self, "success", success)
-        _set(self, "text", text)
-        _set(self, "error", error)
-        _set(self, "duration_ms", duration_ms)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, success)
+        _s[2](self, text)
+        _s[3](self, error)
+        _s[4](self, duration_ms)
 
 
 def _ask_frame_done(m: _pb_machines.DoneInfo) -> DoneFrame:
-    return DoneFrame(
-        success=m.success,
-        text=m.text,
-        error=m.error,
-        duration_ms=m.duration_ms,
-    )
+    o = object.__new__(DoneFrame)  # past __init__: the fields straight into their slots
+    _s = DoneFrame._setters
+    _s[0](o, "done")
+    _s[1](o, m.success)
+    _s[2](o, m.text)
+    _s[3](o, m.error)
+    _s[4](o, m.duration_ms)
+    return o
 
 
 class ErrorFrame(_Record):
@@ -190,14 +205,15 @@ class ErrorFrame(_Record):
                  field: str | None = None,
                  retry_after_ms: int | None = None,
                  retryable: bool | None = None) -> None:
-        _set(self, "type", type)
-        _set(self, "code", code)
-        _set(self, "message", message)
-        _set(self, "status", status)
-        _set(self, "request_id", request_id)
-        _set(self, "field", field)
-        _set(self, "retry_after_ms", retry_after_ms)
-        _set(self, "retryable", retryable)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, code)
+        _s[2](self, message)
+        _s[3](self, status)
+        _s[4](self, request_id)
+        _s[5](self, field)
+        _s[6](self, retry_after_ms)
+        _s[7](self, retryable)
 
 
 class UnknownFrame(_Record):
@@ -213,8 +229,9 @@ class UnknownFrame(_Record):
     raw: dict[str, Any]
 
     def __init__(self, type: str = "unknown", raw: dict[str, Any] | None = None) -> None:
-        _set(self, "type", type)
-        _set(self, "raw", {} if raw is None else raw)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, {} if raw is None else raw)
 
 
 def _ask_frame_unknown(m: _pb_machines.AskFrameUnknown) -> UnknownFrame:
@@ -269,20 +286,23 @@ class MessageReceivedEvent(_Record):
                  user_id: str = "",
                  message_id: str = "",
                  text: str = "") -> None:
-        _set(self, "type", type)
-        _set(self, "chat_id", chat_id)
-        _set(self, "user_id", user_id)
-        _set(self, "message_id", message_id)
-        _set(self, "text", text)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, chat_id)
+        _s[2](self, user_id)
+        _s[3](self, message_id)
+        _s[4](self, text)
 
 
 def _bot_event_message_received(m: _pb_bots.BotMessageReceived) -> MessageReceivedEvent:
-    return MessageReceivedEvent(
-        chat_id=m.chat_id,
-        user_id=m.user_id,
-        message_id=m.message_id,
-        text=m.text,
-    )
+    o = object.__new__(MessageReceivedEvent)  # past __init__: the fields straight into their slots
+    _s = MessageReceivedEvent._setters
+    _s[0](o, "message_received")
+    _s[1](o, m.chat_id)
+    _s[2](o, m.user_id)
+    _s[3](o, m.message_id)
+    _s[4](o, m.text)
+    return o
 
 
 class RefusedEvent(_Record):
@@ -300,18 +320,21 @@ class RefusedEvent(_Record):
                  chat_id: str = "",
                  user_id: str = "",
                  reason: str = "") -> None:
-        _set(self, "type", type)
-        _set(self, "chat_id", chat_id)
-        _set(self, "user_id", user_id)
-        _set(self, "reason", reason)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, chat_id)
+        _s[2](self, user_id)
+        _s[3](self, reason)
 
 
 def _bot_event_refused(m: _pb_bots.BotRefused) -> RefusedEvent:
-    return RefusedEvent(
-        chat_id=m.chat_id,
-        user_id=m.user_id,
-        reason=m.reason,
-    )
+    o = object.__new__(RefusedEvent)  # past __init__: the fields straight into their slots
+    _s = RefusedEvent._setters
+    _s[0](o, "refused")
+    _s[1](o, m.chat_id)
+    _s[2](o, m.user_id)
+    _s[3](o, m.reason)
+    return o
 
 
 class AskStartedEvent(_Record):
@@ -331,20 +354,23 @@ class AskStartedEvent(_Record):
                  user_id: str = "",
                  session_id: str = "",
                  prompt: str = "") -> None:
-        _set(self, "type", type)
-        _set(self, "chat_id", chat_id)
-        _set(self, "user_id", user_id)
-        _set(self, "session_id", session_id)
-        _set(self, "prompt", prompt)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, chat_id)
+        _s[2](self, user_id)
+        _s[3](self, session_id)
+        _s[4](self, prompt)
 
 
 def _bot_event_ask_started(m: _pb_bots.BotAskStarted) -> AskStartedEvent:
-    return AskStartedEvent(
-        chat_id=m.chat_id,
-        user_id=m.user_id,
-        session_id=m.session_id,
-        prompt=m.prompt,
-    )
+    o = object.__new__(AskStartedEvent)  # past __init__: the fields straight into their slots
+    _s = AskStartedEvent._setters
+    _s[0](o, "ask_started")
+    _s[1](o, m.chat_id)
+    _s[2](o, m.user_id)
+    _s[3](o, m.session_id)
+    _s[4](o, m.prompt)
+    return o
 
 
 class ReplySentEvent(_Record):
@@ -365,20 +391,23 @@ class ReplySentEvent(_Record):
                  message_ids: list[str] | None = None,
                  success: bool = False,
                  text_length: int = 0) -> None:
-        _set(self, "type", type)
-        _set(self, "chat_id", chat_id)
-        _set(self, "message_ids", list() if message_ids is None else message_ids)
-        _set(self, "success", success)
-        _set(self, "text_length", text_length)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, chat_id)
+        _s[2](self, list() if message_ids is None else message_ids)
+        _s[3](self, success)
+        _s[4](self, text_length)
 
 
 def _bot_event_reply_sent(m: _pb_bots.BotReplySent) -> ReplySentEvent:
-    return ReplySentEvent(
-        chat_id=m.chat_id,
-        message_ids=list(m.message_ids),
-        success=m.success,
-        text_length=m.text_length,
-    )
+    o = object.__new__(ReplySentEvent)  # past __init__: the fields straight into their slots
+    _s = ReplySentEvent._setters
+    _s[0](o, "reply_sent")
+    _s[1](o, m.chat_id)
+    _s[2](o, list(m.message_ids))
+    _s[3](o, m.success)
+    _s[4](o, m.text_length)
+    return o
 
 
 class ConfirmAskedEvent(_Record):
@@ -400,22 +429,25 @@ class ConfirmAskedEvent(_Record):
                  plan: str = "",
                  danger_level: str = "",
                  offered: bool = False) -> None:
-        _set(self, "type", type)
-        _set(self, "chat_id", chat_id)
-        _set(self, "user_id", user_id)
-        _set(self, "plan", plan)
-        _set(self, "danger_level", danger_level)
-        _set(self, "offered", offered)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, chat_id)
+        _s[2](self, user_id)
+        _s[3](self, plan)
+        _s[4](self, danger_level)
+        _s[5](self, offered)
 
 
 def _bot_event_confirm_asked(m: _pb_bots.BotConfirmAsked) -> ConfirmAskedEvent:
-    return ConfirmAskedEvent(
-        chat_id=m.chat_id,
-        user_id=m.user_id,
-        plan=m.plan,
-        danger_level=m.danger_level,
-        offered=m.offered,
-    )
+    o = object.__new__(ConfirmAskedEvent)  # past __init__: the fields straight into their slots
+    _s = ConfirmAskedEvent._setters
+    _s[0](o, "confirm_asked")
+    _s[1](o, m.chat_id)
+    _s[2](o, m.user_id)
+    _s[3](o, m.plan)
+    _s[4](o, m.danger_level)
+    _s[5](o, m.offered)
+    return o
 
 
 class PinAskedEvent(_Record):
@@ -433,18 +465,21 @@ class PinAskedEvent(_Record):
                  chat_id: str = "",
                  user_id: str = "",
                  label: str = "") -> None:
-        _set(self, "type", type)
-        _set(self, "chat_id", chat_id)
-        _set(self, "user_id", user_id)
-        _set(self, "label", label)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, chat_id)
+        _s[2](self, user_id)
+        _s[3](self, label)
 
 
 def _bot_event_pin_asked(m: _pb_bots.BotPinAsked) -> PinAskedEvent:
-    return PinAskedEvent(
-        chat_id=m.chat_id,
-        user_id=m.user_id,
-        label=m.label,
-    )
+    o = object.__new__(PinAskedEvent)  # past __init__: the fields straight into their slots
+    _s = PinAskedEvent._setters
+    _s[0](o, "pin_asked")
+    _s[1](o, m.chat_id)
+    _s[2](o, m.user_id)
+    _s[3](o, m.label)
+    return o
 
 
 class ErrorEvent(_Record):
@@ -462,18 +497,21 @@ class ErrorEvent(_Record):
                  chat_id: str = "",
                  code: str = "",
                  message: str = "") -> None:
-        _set(self, "type", type)
-        _set(self, "chat_id", chat_id)
-        _set(self, "code", code)
-        _set(self, "message", message)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, chat_id)
+        _s[2](self, code)
+        _s[3](self, message)
 
 
 def _bot_event_error(m: _pb_bots.BotError) -> ErrorEvent:
-    return ErrorEvent(
-        chat_id=m.chat_id,
-        code=m.code,
-        message=m.message,
-    )
+    o = object.__new__(ErrorEvent)  # past __init__: the fields straight into their slots
+    _s = ErrorEvent._setters
+    _s[0](o, "error")
+    _s[1](o, m.chat_id)
+    _s[2](o, m.code)
+    _s[3](o, m.message)
+    return o
 
 
 class UnknownEvent(_Record):
@@ -489,8 +527,9 @@ class UnknownEvent(_Record):
     raw: dict[str, Any]
 
     def __init__(self, type: str = "unknown", raw: dict[str, Any] | None = None) -> None:
-        _set(self, "type", type)
-        _set(self, "raw", {} if raw is None else raw)
+        _s = self._setters
+        _s[0](self, type)
+        _s[1](self, {} if raw is None else raw)
 
 
 def _bot_event_unknown(m: _pb_bots.BotEventUnknown) -> UnknownEvent:

@@ -15,6 +15,8 @@ import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # protobuf loads with a client's first call (_core._load_pb)
+    from collections.abc import Callable
+
     from .core.v1 import bots_pb2 as _pb_bots
     from .core.v1 import common_pb2 as _pb_common
     from .core.v1 import fleets_pb2 as _pb_fleets
@@ -58,6 +60,24 @@ class _DataclassView:
         return getattr(cls, self.attr)
 
 
+class _SettersView:
+    """`_setters` of a record class: each field's slot setter (the member
+    descriptor's bound __set__), in field order, built on the class's first
+    record and then kept on the class. __init__ sets a field through it: one C
+    call past the frozen __setattr__, cheaper than object.__setattr__ (an
+    argument tuple sliced again, and the field's name looked up) on the decode
+    path of every record and frame (docs/performance.md "Python client:
+    per-call and per-frame path")."""
+
+    def __get__(self, obj: object, cls: type[_Record]) -> Any:
+        slots: dict[str, Any] = {}  # a subclass's own __slots__ may be (): its fields' slots are its base's
+        for c in reversed(cls.__mro__):
+            slots.update(c.__dict__)
+        setters = tuple([slots[n].__set__ for n in cls.__match_args__])
+        type.__setattr__(cls, "_setters", setters)
+        return setters
+
+
 
 # Type checkers see every record as a frozen dataclass (assigning a field is an
 # error there too, as it is at run time); at run time the decorator is a no-op,
@@ -79,6 +99,10 @@ class _Record:
         __match_args__: ClassVar[tuple[str, ...]]
     _dc_defaults: ClassVar[dict[str, Any]] = {}
     _dc_factories: ClassVar[dict[str, Any]] = {}
+    if TYPE_CHECKING:
+        _setters: ClassVar[tuple[Callable[[Any, Any], None], ...]]
+    else:
+        _setters = _SettersView()
     __dataclass_fields__ = _DataclassView("__dataclass_fields__")
     __dataclass_params__ = _DataclassView("__dataclass_params__")
 
@@ -227,29 +251,31 @@ class Bot(_Record):
                  enabled: bool,
                  created_at: str,
                  updated_at: str) -> None:
-        _set(self, "id", id)
-        _set(self, "name", name)
-        _set(self, "platform", platform)
-        _set(self, "machine_id", machine_id)
-        _set(self, "allowed_users", allowed_users)
-        _set(self, "permission", permission)
-        _set(self, "enabled", enabled)
-        _set(self, "created_at", created_at)
-        _set(self, "updated_at", updated_at)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, name)
+        _s[2](self, platform)
+        _s[3](self, machine_id)
+        _s[4](self, allowed_users)
+        _s[5](self, permission)
+        _s[6](self, enabled)
+        _s[7](self, created_at)
+        _s[8](self, updated_at)
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.Bot) -> Bot:
-        return cls(
-            id=m.id,
-            name=m.name,
-            platform=BotPlatform(m.platform),
-            machine_id=m.machine_id,
-            allowed_users=list(m.allowed_users),
-            permission=BotPermission(m.permission),
-            enabled=m.enabled,
-            created_at=m.created_at,
-            updated_at=m.updated_at,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.name)
+        _s[2](o, BotPlatform(m.platform))
+        _s[3](o, m.machine_id)
+        _s[4](o, list(m.allowed_users))
+        _s[5](o, BotPermission(m.permission))
+        _s[6](o, m.enabled)
+        _s[7](o, m.created_at)
+        _s[8](o, m.updated_at)
+        return o
 
 
 class BotListPage(_Record):
@@ -276,29 +302,31 @@ class BotListPage(_Record):
                  next_page: int | None,
                  previous_page: int | None,
                  results: list[Bot]) -> None:
-        _set(self, "count", count)
-        _set(self, "page", page)
-        _set(self, "pages", pages)
-        _set(self, "page_size", page_size)
-        _set(self, "has_next", has_next)
-        _set(self, "has_previous", has_previous)
-        _set(self, "next_page", next_page)
-        _set(self, "previous_page", previous_page)
-        _set(self, "results", results)
+        _s = self._setters
+        _s[0](self, count)
+        _s[1](self, page)
+        _s[2](self, pages)
+        _s[3](self, page_size)
+        _s[4](self, has_next)
+        _s[5](self, has_previous)
+        _s[6](self, next_page)
+        _s[7](self, previous_page)
+        _s[8](self, results)
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotListPage) -> BotListPage:
-        return cls(
-            count=m.count,
-            page=m.page,
-            pages=m.pages,
-            page_size=m.page_size,
-            has_next=m.has_next,
-            has_previous=m.has_previous,
-            next_page=m.next_page if m.HasField("next_page") else None,
-            previous_page=m.previous_page if m.HasField("previous_page") else None,
-            results=[Bot._from_pb(x) for x in m.results],
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.count)
+        _s[1](o, m.page)
+        _s[2](o, m.pages)
+        _s[3](o, m.page_size)
+        _s[4](o, m.has_next)
+        _s[5](o, m.has_previous)
+        _s[6](o, m.next_page if m.HasField("next_page") else None)
+        _s[7](o, m.previous_page if m.HasField("previous_page") else None)
+        _s[8](o, [Bot._from_pb(x) for x in m.results])
+        return o
 
 
 class BotMessageReceived(_Record):
@@ -315,19 +343,21 @@ class BotMessageReceived(_Record):
                  user_id: str,
                  message_id: str,
                  text: str) -> None:
-        _set(self, "chat_id", chat_id)
-        _set(self, "user_id", user_id)
-        _set(self, "message_id", message_id)
-        _set(self, "text", text)
+        _s = self._setters
+        _s[0](self, chat_id)
+        _s[1](self, user_id)
+        _s[2](self, message_id)
+        _s[3](self, text)
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotMessageReceived) -> BotMessageReceived:
-        return cls(
-            chat_id=m.chat_id,
-            user_id=m.user_id,
-            message_id=m.message_id,
-            text=m.text,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.chat_id)
+        _s[1](o, m.user_id)
+        _s[2](o, m.message_id)
+        _s[3](o, m.text)
+        return o
 
 
 class BotRefused(_Record):
@@ -342,17 +372,19 @@ class BotRefused(_Record):
     def __init__(self, chat_id: str,
                  user_id: str,
                  reason: str) -> None:
-        _set(self, "chat_id", chat_id)
-        _set(self, "user_id", user_id)
-        _set(self, "reason", reason)
+        _s = self._setters
+        _s[0](self, chat_id)
+        _s[1](self, user_id)
+        _s[2](self, reason)
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotRefused) -> BotRefused:
-        return cls(
-            chat_id=m.chat_id,
-            user_id=m.user_id,
-            reason=m.reason,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.chat_id)
+        _s[1](o, m.user_id)
+        _s[2](o, m.reason)
+        return o
 
 
 class BotAskStarted(_Record):
@@ -369,19 +401,21 @@ class BotAskStarted(_Record):
                  user_id: str,
                  session_id: str,
                  prompt: str) -> None:
-        _set(self, "chat_id", chat_id)
-        _set(self, "user_id", user_id)
-        _set(self, "session_id", session_id)
-        _set(self, "prompt", prompt)
+        _s = self._setters
+        _s[0](self, chat_id)
+        _s[1](self, user_id)
+        _s[2](self, session_id)
+        _s[3](self, prompt)
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotAskStarted) -> BotAskStarted:
-        return cls(
-            chat_id=m.chat_id,
-            user_id=m.user_id,
-            session_id=m.session_id,
-            prompt=m.prompt,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.chat_id)
+        _s[1](o, m.user_id)
+        _s[2](o, m.session_id)
+        _s[3](o, m.prompt)
+        return o
 
 
 class BotReplySent(_Record):
@@ -398,19 +432,21 @@ class BotReplySent(_Record):
                  message_ids: list[str],
                  success: bool,
                  text_length: int) -> None:
-        _set(self, "chat_id", chat_id)
-        _set(self, "message_ids", message_ids)
-        _set(self, "success", success)
-        _set(self, "text_length", text_length)
+        _s = self._setters
+        _s[0](self, chat_id)
+        _s[1](self, message_ids)
+        _s[2](self, success)
+        _s[3](self, text_length)
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotReplySent) -> BotReplySent:
-        return cls(
-            chat_id=m.chat_id,
-            message_ids=list(m.message_ids),
-            success=m.success,
-            text_length=m.text_length,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.chat_id)
+        _s[1](o, list(m.message_ids))
+        _s[2](o, m.success)
+        _s[3](o, m.text_length)
+        return o
 
 
 class BotConfirmAsked(_Record):
@@ -429,21 +465,23 @@ class BotConfirmAsked(_Record):
                  plan: str,
                  danger_level: str,
                  offered: bool) -> None:
-        _set(self, "chat_id", chat_id)
-        _set(self, "user_id", user_id)
-        _set(self, "plan", plan)
-        _set(self, "danger_level", danger_level)
-        _set(self, "offered", offered)
+        _s = self._setters
+        _s[0](self, chat_id)
+        _s[1](self, user_id)
+        _s[2](self, plan)
+        _s[3](self, danger_level)
+        _s[4](self, offered)
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotConfirmAsked) -> BotConfirmAsked:
-        return cls(
-            chat_id=m.chat_id,
-            user_id=m.user_id,
-            plan=m.plan,
-            danger_level=m.danger_level,
-            offered=m.offered,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.chat_id)
+        _s[1](o, m.user_id)
+        _s[2](o, m.plan)
+        _s[3](o, m.danger_level)
+        _s[4](o, m.offered)
+        return o
 
 
 class BotPinAsked(_Record):
@@ -458,17 +496,19 @@ class BotPinAsked(_Record):
     def __init__(self, chat_id: str,
                  user_id: str,
                  label: str) -> None:
-        _set(self, "chat_id", chat_id)
-        _set(self, "user_id", user_id)
-        _set(self, "label", label)
+        _s = self._setters
+        _s[0](self, chat_id)
+        _s[1](self, user_id)
+        _s[2](self, label)
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotPinAsked) -> BotPinAsked:
-        return cls(
-            chat_id=m.chat_id,
-            user_id=m.user_id,
-            label=m.label,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.chat_id)
+        _s[1](o, m.user_id)
+        _s[2](o, m.label)
+        return o
 
 
 class BotError(_Record):
@@ -483,17 +523,19 @@ class BotError(_Record):
     def __init__(self, chat_id: str,
                  code: str,
                  message: str) -> None:
-        _set(self, "chat_id", chat_id)
-        _set(self, "code", code)
-        _set(self, "message", message)
+        _s = self._setters
+        _s[0](self, chat_id)
+        _s[1](self, code)
+        _s[2](self, message)
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotError) -> BotError:
-        return cls(
-            chat_id=m.chat_id,
-            code=m.code,
-            message=m.message,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.chat_id)
+        _s[1](o, m.code)
+        _s[2](o, m.message)
+        return o
 
 
 class ErrorInfo(_Record):
@@ -516,25 +558,27 @@ class ErrorInfo(_Record):
                  field: str | None,
                  retry_after_ms: int | None,
                  retryable: bool | None) -> None:
-        _set(self, "code", code)
-        _set(self, "message", message)
-        _set(self, "status", status)
-        _set(self, "request_id", request_id)
-        _set(self, "field", field)
-        _set(self, "retry_after_ms", retry_after_ms)
-        _set(self, "retryable", retryable)
+        _s = self._setters
+        _s[0](self, code)
+        _s[1](self, message)
+        _s[2](self, status)
+        _s[3](self, request_id)
+        _s[4](self, field)
+        _s[5](self, retry_after_ms)
+        _s[6](self, retryable)
 
     @classmethod
     def _from_pb(cls, m: _pb_common.ErrorInfo) -> ErrorInfo:
-        return cls(
-            code=m.code,
-            message=m.message,
-            status=m.status if m.HasField("status") else None,
-            request_id=m.request_id if m.HasField("request_id") else None,
-            field=m.field if m.HasField("field") else None,
-            retry_after_ms=m.retry_after_ms if m.HasField("retry_after_ms") else None,
-            retryable=m.retryable if m.HasField("retryable") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.code)
+        _s[1](o, m.message)
+        _s[2](o, m.status if m.HasField("status") else None)
+        _s[3](o, m.request_id if m.HasField("request_id") else None)
+        _s[4](o, m.field if m.HasField("field") else None)
+        _s[5](o, m.retry_after_ms if m.HasField("retry_after_ms") else None)
+        _s[6](o, m.retryable if m.HasField("retryable") else None)
+        return o
 
 
 class OffsetPage(_Record):
@@ -547,15 +591,17 @@ class OffsetPage(_Record):
 
     def __init__(self, offset: int,
                  per_page: int) -> None:
-        _set(self, "offset", offset)
-        _set(self, "per_page", per_page)
+        _s = self._setters
+        _s[0](self, offset)
+        _s[1](self, per_page)
 
     @classmethod
     def _from_pb(cls, m: _pb_common.OffsetPage) -> OffsetPage:
-        return cls(
-            offset=m.offset,
-            per_page=m.per_page,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.offset)
+        _s[1](o, m.per_page)
+        return o
 
 
 class Empty(_Record):
@@ -580,13 +626,15 @@ class Collected(_Record):
     text: str
 
     def __init__(self, text: str) -> None:
-        _set(self, "text", text)
+        _s = self._setters
+        _s[0](self, text)
 
     @classmethod
     def _from_pb(cls, m: _pb_common.Collected) -> Collected:
-        return cls(
-            text=m.text,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.text)
+        return o
 
 
 class Hello(_Record):
@@ -599,15 +647,17 @@ class Hello(_Record):
 
     def __init__(self, version: str,
                  idl_hash: str) -> None:
-        _set(self, "version", version)
-        _set(self, "idl_hash", idl_hash)
+        _s = self._setters
+        _s[0](self, version)
+        _s[1](self, idl_hash)
 
     @classmethod
     def _from_pb(cls, m: _pb_common.Hello) -> Hello:
-        return cls(
-            version=m.version,
-            idl_hash=m.idl_hash,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.version)
+        _s[1](o, m.idl_hash)
+        return o
 
 
 class FleetSummary(_Record):
@@ -630,25 +680,27 @@ class FleetSummary(_Record):
                  role: str | None,
                  created_at: str,
                  disabled_at: str | None) -> None:
-        _set(self, "id", id)
-        _set(self, "name", name)
-        _set(self, "slug", slug)
-        _set(self, "mfa_required", mfa_required)
-        _set(self, "role", role)
-        _set(self, "created_at", created_at)
-        _set(self, "disabled_at", disabled_at)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, name)
+        _s[2](self, slug)
+        _s[3](self, mfa_required)
+        _s[4](self, role)
+        _s[5](self, created_at)
+        _s[6](self, disabled_at)
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.FleetSummary) -> FleetSummary:
-        return cls(
-            id=m.id,
-            name=m.name,
-            slug=m.slug,
-            mfa_required=MfaRequirement(m.mfa_required),
-            role=m.role if m.HasField("role") else None,
-            created_at=m.created_at,
-            disabled_at=m.disabled_at if m.HasField("disabled_at") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.name)
+        _s[2](o, m.slug)
+        _s[3](o, MfaRequirement(m.mfa_required))
+        _s[4](o, m.role if m.HasField("role") else None)
+        _s[5](o, m.created_at)
+        _s[6](o, m.disabled_at if m.HasField("disabled_at") else None)
+        return o
 
 
 Fleet = FleetSummary
@@ -674,25 +726,27 @@ class FleetList(_Record):
                  page: int,
                  has_next: bool,
                  has_prev: bool) -> None:
-        _set(self, "items", items)
-        _set(self, "offset", offset)
-        _set(self, "per_page", per_page)
-        _set(self, "total", total)
-        _set(self, "page", page)
-        _set(self, "has_next", has_next)
-        _set(self, "has_prev", has_prev)
+        _s = self._setters
+        _s[0](self, items)
+        _s[1](self, offset)
+        _s[2](self, per_page)
+        _s[3](self, total)
+        _s[4](self, page)
+        _s[5](self, has_next)
+        _s[6](self, has_prev)
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.FleetList) -> FleetList:
-        return cls(
-            items=[FleetSummary._from_pb(x) for x in m.items],
-            offset=m.offset,
-            per_page=m.per_page,
-            total=m.total,
-            page=m.page,
-            has_next=m.has_next,
-            has_prev=m.has_prev,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [FleetSummary._from_pb(x) for x in m.items])
+        _s[1](o, m.offset)
+        _s[2](o, m.per_page)
+        _s[3](o, m.total)
+        _s[4](o, m.page)
+        _s[5](o, m.has_next)
+        _s[6](o, m.has_prev)
+        return o
 
 
 class MemberInfo(_Record):
@@ -713,23 +767,25 @@ class MemberInfo(_Record):
                  role: str,
                  joined_at: str,
                  invited_by_id: str | None) -> None:
-        _set(self, "user_id", user_id)
-        _set(self, "email", email)
-        _set(self, "display_name", display_name)
-        _set(self, "role", role)
-        _set(self, "joined_at", joined_at)
-        _set(self, "invited_by_id", invited_by_id)
+        _s = self._setters
+        _s[0](self, user_id)
+        _s[1](self, email)
+        _s[2](self, display_name)
+        _s[3](self, role)
+        _s[4](self, joined_at)
+        _s[5](self, invited_by_id)
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.MemberInfo) -> MemberInfo:
-        return cls(
-            user_id=m.user_id,
-            email=m.email,
-            display_name=m.display_name,
-            role=m.role,
-            joined_at=m.joined_at,
-            invited_by_id=m.invited_by_id if m.HasField("invited_by_id") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.user_id)
+        _s[1](o, m.email)
+        _s[2](o, m.display_name)
+        _s[3](o, m.role)
+        _s[4](o, m.joined_at)
+        _s[5](o, m.invited_by_id if m.HasField("invited_by_id") else None)
+        return o
 
 
 Member = MemberInfo
@@ -755,25 +811,27 @@ class MemberList(_Record):
                  page: int,
                  has_next: bool,
                  has_prev: bool) -> None:
-        _set(self, "items", items)
-        _set(self, "offset", offset)
-        _set(self, "per_page", per_page)
-        _set(self, "total", total)
-        _set(self, "page", page)
-        _set(self, "has_next", has_next)
-        _set(self, "has_prev", has_prev)
+        _s = self._setters
+        _s[0](self, items)
+        _s[1](self, offset)
+        _s[2](self, per_page)
+        _s[3](self, total)
+        _s[4](self, page)
+        _s[5](self, has_next)
+        _s[6](self, has_prev)
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.MemberList) -> MemberList:
-        return cls(
-            items=[MemberInfo._from_pb(x) for x in m.items],
-            offset=m.offset,
-            per_page=m.per_page,
-            total=m.total,
-            page=m.page,
-            has_next=m.has_next,
-            has_prev=m.has_prev,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [MemberInfo._from_pb(x) for x in m.items])
+        _s[1](o, m.offset)
+        _s[2](o, m.per_page)
+        _s[3](o, m.total)
+        _s[4](o, m.page)
+        _s[5](o, m.has_next)
+        _s[6](o, m.has_prev)
+        return o
 
 
 class MachineFleetLink(_Record):
@@ -790,19 +848,21 @@ class MachineFleetLink(_Record):
                  fleet_id: str,
                  joined_at: str,
                  added_by_id: str | None) -> None:
-        _set(self, "machine_id", machine_id)
-        _set(self, "fleet_id", fleet_id)
-        _set(self, "joined_at", joined_at)
-        _set(self, "added_by_id", added_by_id)
+        _s = self._setters
+        _s[0](self, machine_id)
+        _s[1](self, fleet_id)
+        _s[2](self, joined_at)
+        _s[3](self, added_by_id)
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.MachineFleetLink) -> MachineFleetLink:
-        return cls(
-            machine_id=m.machine_id,
-            fleet_id=m.fleet_id,
-            joined_at=m.joined_at,
-            added_by_id=m.added_by_id if m.HasField("added_by_id") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.machine_id)
+        _s[1](o, m.fleet_id)
+        _s[2](o, m.joined_at)
+        _s[3](o, m.added_by_id if m.HasField("added_by_id") else None)
+        return o
 
 
 FleetMachine = MachineFleetLink
@@ -832,29 +892,31 @@ class ApiKeySummary(_Record):
                  last_used_at: str | None,
                  revoked_at: str | None,
                  created_by_id: str | None) -> None:
-        _set(self, "id", id)
-        _set(self, "fleet_id", fleet_id)
-        _set(self, "name", name)
-        _set(self, "key_prefix", key_prefix)
-        _set(self, "created_at", created_at)
-        _set(self, "expires_at", expires_at)
-        _set(self, "last_used_at", last_used_at)
-        _set(self, "revoked_at", revoked_at)
-        _set(self, "created_by_id", created_by_id)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, fleet_id)
+        _s[2](self, name)
+        _s[3](self, key_prefix)
+        _s[4](self, created_at)
+        _s[5](self, expires_at)
+        _s[6](self, last_used_at)
+        _s[7](self, revoked_at)
+        _s[8](self, created_by_id)
 
     @classmethod
     def _from_pb(cls, m: _pb_keys.ApiKeySummary) -> ApiKeySummary:
-        return cls(
-            id=m.id,
-            fleet_id=m.fleet_id,
-            name=m.name,
-            key_prefix=m.key_prefix,
-            created_at=m.created_at,
-            expires_at=m.expires_at if m.HasField("expires_at") else None,
-            last_used_at=m.last_used_at if m.HasField("last_used_at") else None,
-            revoked_at=m.revoked_at if m.HasField("revoked_at") else None,
-            created_by_id=m.created_by_id if m.HasField("created_by_id") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.fleet_id)
+        _s[2](o, m.name)
+        _s[3](o, m.key_prefix)
+        _s[4](o, m.created_at)
+        _s[5](o, m.expires_at if m.HasField("expires_at") else None)
+        _s[6](o, m.last_used_at if m.HasField("last_used_at") else None)
+        _s[7](o, m.revoked_at if m.HasField("revoked_at") else None)
+        _s[8](o, m.created_by_id if m.HasField("created_by_id") else None)
+        return o
 
 
 ApiKey = ApiKeySummary
@@ -880,25 +942,27 @@ class ApiKeyList(_Record):
                  page: int,
                  has_next: bool,
                  has_prev: bool) -> None:
-        _set(self, "items", items)
-        _set(self, "offset", offset)
-        _set(self, "per_page", per_page)
-        _set(self, "total", total)
-        _set(self, "page", page)
-        _set(self, "has_next", has_next)
-        _set(self, "has_prev", has_prev)
+        _s = self._setters
+        _s[0](self, items)
+        _s[1](self, offset)
+        _s[2](self, per_page)
+        _s[3](self, total)
+        _s[4](self, page)
+        _s[5](self, has_next)
+        _s[6](self, has_prev)
 
     @classmethod
     def _from_pb(cls, m: _pb_keys.ApiKeyList) -> ApiKeyList:
-        return cls(
-            items=[ApiKeySummary._from_pb(x) for x in m.items],
-            offset=m.offset,
-            per_page=m.per_page,
-            total=m.total,
-            page=m.page,
-            has_next=m.has_next,
-            has_prev=m.has_prev,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [ApiKeySummary._from_pb(x) for x in m.items])
+        _s[1](o, m.offset)
+        _s[2](o, m.per_page)
+        _s[3](o, m.total)
+        _s[4](o, m.page)
+        _s[5](o, m.has_next)
+        _s[6](o, m.has_prev)
+        return o
 
 
 class IssueKeyResponse(_Record):
@@ -917,21 +981,23 @@ class IssueKeyResponse(_Record):
                  name: str,
                  raw_token: str,
                  expires_at: str | None) -> None:
-        _set(self, "id", id)
-        _set(self, "fleet_id", fleet_id)
-        _set(self, "name", name)
-        _set(self, "raw_token", raw_token)
-        _set(self, "expires_at", expires_at)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, fleet_id)
+        _s[2](self, name)
+        _s[3](self, raw_token)
+        _s[4](self, expires_at)
 
     @classmethod
     def _from_pb(cls, m: _pb_keys.IssueKeyResponse) -> IssueKeyResponse:
-        return cls(
-            id=m.id,
-            fleet_id=m.fleet_id,
-            name=m.name,
-            raw_token=m.raw_token,
-            expires_at=m.expires_at if m.HasField("expires_at") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.fleet_id)
+        _s[2](o, m.name)
+        _s[3](o, m.raw_token)
+        _s[4](o, m.expires_at if m.HasField("expires_at") else None)
+        return o
 
 
 IssuedKey = IssueKeyResponse
@@ -951,19 +1017,21 @@ class MachineFleetRef(_Record):
                  slug: str,
                  name: str,
                  role: str | None) -> None:
-        _set(self, "fleet_id", fleet_id)
-        _set(self, "slug", slug)
-        _set(self, "name", name)
-        _set(self, "role", role)
+        _s = self._setters
+        _s[0](self, fleet_id)
+        _s[1](self, slug)
+        _s[2](self, name)
+        _s[3](self, role)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineFleetRef) -> MachineFleetRef:
-        return cls(
-            fleet_id=m.fleet_id,
-            slug=m.slug,
-            name=m.name,
-            role=m.role if m.HasField("role") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.fleet_id)
+        _s[1](o, m.slug)
+        _s[2](o, m.name)
+        _s[3](o, m.role if m.HasField("role") else None)
+        return o
 
 
 class MachineSpecs(_Record):
@@ -986,25 +1054,27 @@ class MachineSpecs(_Record):
                  uid: int,
                  device_type: str,
                  device_model: str) -> None:
-        _set(self, "cpu_model", cpu_model)
-        _set(self, "cpu_count", cpu_count)
-        _set(self, "total_ram_bytes", total_ram_bytes)
-        _set(self, "home_dir", home_dir)
-        _set(self, "uid", uid)
-        _set(self, "device_type", device_type)
-        _set(self, "device_model", device_model)
+        _s = self._setters
+        _s[0](self, cpu_model)
+        _s[1](self, cpu_count)
+        _s[2](self, total_ram_bytes)
+        _s[3](self, home_dir)
+        _s[4](self, uid)
+        _s[5](self, device_type)
+        _s[6](self, device_model)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSpecs) -> MachineSpecs:
-        return cls(
-            cpu_model=m.cpu_model,
-            cpu_count=m.cpu_count,
-            total_ram_bytes=m.total_ram_bytes,
-            home_dir=m.home_dir,
-            uid=m.uid,
-            device_type=m.device_type,
-            device_model=m.device_model,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.cpu_model)
+        _s[1](o, m.cpu_count)
+        _s[2](o, m.total_ram_bytes)
+        _s[3](o, m.home_dir)
+        _s[4](o, m.uid)
+        _s[5](o, m.device_type)
+        _s[6](o, m.device_model)
+        return o
 
 
 class MachineSummary(_Record):
@@ -1045,43 +1115,45 @@ class MachineSummary(_Record):
                  fleets: list[MachineFleetRef],
                  specs: MachineSpecs,
                  is_jarvis: bool) -> None:
-        _set(self, "id", id)
-        _set(self, "name", name)
-        _set(self, "hostname", hostname)
-        _set(self, "os", os)
-        _set(self, "os_version", os_version)
-        _set(self, "architecture", architecture)
-        _set(self, "agent_version", agent_version)
-        _set(self, "last_heartbeat_at", last_heartbeat_at)
-        _set(self, "presence", presence)
-        _set(self, "public_key_fingerprint", public_key_fingerprint)
-        _set(self, "public_key_status", public_key_status)
-        _set(self, "disabled_at", disabled_at)
-        _set(self, "created_at", created_at)
-        _set(self, "fleets", fleets)
-        _set(self, "specs", specs)
-        _set(self, "is_jarvis", is_jarvis)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, name)
+        _s[2](self, hostname)
+        _s[3](self, os)
+        _s[4](self, os_version)
+        _s[5](self, architecture)
+        _s[6](self, agent_version)
+        _s[7](self, last_heartbeat_at)
+        _s[8](self, presence)
+        _s[9](self, public_key_fingerprint)
+        _s[10](self, public_key_status)
+        _s[11](self, disabled_at)
+        _s[12](self, created_at)
+        _s[13](self, fleets)
+        _s[14](self, specs)
+        _s[15](self, is_jarvis)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSummary) -> MachineSummary:
-        return cls(
-            id=m.id,
-            name=m.name,
-            hostname=m.hostname,
-            os=m.os,
-            os_version=m.os_version,
-            architecture=m.architecture,
-            agent_version=m.agent_version,
-            last_heartbeat_at=m.last_heartbeat_at if m.HasField("last_heartbeat_at") else None,
-            presence=m.presence,
-            public_key_fingerprint=m.public_key_fingerprint if m.HasField("public_key_fingerprint") else None,
-            public_key_status=m.public_key_status if m.HasField("public_key_status") else None,
-            disabled_at=m.disabled_at if m.HasField("disabled_at") else None,
-            created_at=m.created_at,
-            fleets=[MachineFleetRef._from_pb(x) for x in m.fleets],
-            specs=MachineSpecs._from_pb(m.specs),
-            is_jarvis=m.is_jarvis,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.name)
+        _s[2](o, m.hostname)
+        _s[3](o, m.os)
+        _s[4](o, m.os_version)
+        _s[5](o, m.architecture)
+        _s[6](o, m.agent_version)
+        _s[7](o, m.last_heartbeat_at if m.HasField("last_heartbeat_at") else None)
+        _s[8](o, m.presence)
+        _s[9](o, m.public_key_fingerprint if m.HasField("public_key_fingerprint") else None)
+        _s[10](o, m.public_key_status if m.HasField("public_key_status") else None)
+        _s[11](o, m.disabled_at if m.HasField("disabled_at") else None)
+        _s[12](o, m.created_at)
+        _s[13](o, [MachineFleetRef._from_pb(x) for x in m.fleets])
+        _s[14](o, MachineSpecs._from_pb(m.specs))
+        _s[15](o, m.is_jarvis)
+        return o
 
 
 Machine = MachineSummary
@@ -1115,33 +1187,35 @@ class LiveMetrics(_Record):
                  uptime_seconds: int,
                  process_count: int,
                  recorded_at: str) -> None:
-        _set(self, "cpu_usage", cpu_usage)
-        _set(self, "memory_usage", memory_usage)
-        _set(self, "memory_total_gb", memory_total_gb)
-        _set(self, "disk_usage", disk_usage)
-        _set(self, "disk_total_gb", disk_total_gb)
-        _set(self, "battery_level", battery_level)
-        _set(self, "is_charging", is_charging)
-        _set(self, "is_on_ac_power", is_on_ac_power)
-        _set(self, "uptime_seconds", uptime_seconds)
-        _set(self, "process_count", process_count)
-        _set(self, "recorded_at", recorded_at)
+        _s = self._setters
+        _s[0](self, cpu_usage)
+        _s[1](self, memory_usage)
+        _s[2](self, memory_total_gb)
+        _s[3](self, disk_usage)
+        _s[4](self, disk_total_gb)
+        _s[5](self, battery_level)
+        _s[6](self, is_charging)
+        _s[7](self, is_on_ac_power)
+        _s[8](self, uptime_seconds)
+        _s[9](self, process_count)
+        _s[10](self, recorded_at)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.LiveMetrics) -> LiveMetrics:
-        return cls(
-            cpu_usage=m.cpu_usage,
-            memory_usage=m.memory_usage,
-            memory_total_gb=m.memory_total_gb,
-            disk_usage=m.disk_usage,
-            disk_total_gb=m.disk_total_gb,
-            battery_level=m.battery_level,
-            is_charging=m.is_charging,
-            is_on_ac_power=m.is_on_ac_power,
-            uptime_seconds=m.uptime_seconds,
-            process_count=m.process_count,
-            recorded_at=m.recorded_at,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.cpu_usage)
+        _s[1](o, m.memory_usage)
+        _s[2](o, m.memory_total_gb)
+        _s[3](o, m.disk_usage)
+        _s[4](o, m.disk_total_gb)
+        _s[5](o, m.battery_level)
+        _s[6](o, m.is_charging)
+        _s[7](o, m.is_on_ac_power)
+        _s[8](o, m.uptime_seconds)
+        _s[9](o, m.process_count)
+        _s[10](o, m.recorded_at)
+        return o
 
 
 class MachineDetail(_Record):
@@ -1168,29 +1242,31 @@ class MachineDetail(_Record):
                  public_key_registered_at: str | None,
                  created_by_id: str | None,
                  live_metrics: LiveMetrics | None) -> None:
-        _set(self, "summary", summary)
-        _set(self, "is_root", is_root)
-        _set(self, "username", username)
-        _set(self, "device_id", device_id)
-        _set(self, "public_key", public_key)
-        _set(self, "public_key_version", public_key_version)
-        _set(self, "public_key_registered_at", public_key_registered_at)
-        _set(self, "created_by_id", created_by_id)
-        _set(self, "live_metrics", live_metrics)
+        _s = self._setters
+        _s[0](self, summary)
+        _s[1](self, is_root)
+        _s[2](self, username)
+        _s[3](self, device_id)
+        _s[4](self, public_key)
+        _s[5](self, public_key_version)
+        _s[6](self, public_key_registered_at)
+        _s[7](self, created_by_id)
+        _s[8](self, live_metrics)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineDetail) -> MachineDetail:
-        return cls(
-            summary=MachineSummary._from_pb(m.summary),
-            is_root=m.is_root,
-            username=m.username,
-            device_id=m.device_id if m.HasField("device_id") else None,
-            public_key=m.public_key if m.HasField("public_key") else None,
-            public_key_version=m.public_key_version,
-            public_key_registered_at=m.public_key_registered_at if m.HasField("public_key_registered_at") else None,
-            created_by_id=m.created_by_id if m.HasField("created_by_id") else None,
-            live_metrics=LiveMetrics._from_pb(m.live_metrics) if m.HasField("live_metrics") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, MachineSummary._from_pb(m.summary))
+        _s[1](o, m.is_root)
+        _s[2](o, m.username)
+        _s[3](o, m.device_id if m.HasField("device_id") else None)
+        _s[4](o, m.public_key if m.HasField("public_key") else None)
+        _s[5](o, m.public_key_version)
+        _s[6](o, m.public_key_registered_at if m.HasField("public_key_registered_at") else None)
+        _s[7](o, m.created_by_id if m.HasField("created_by_id") else None)
+        _s[8](o, LiveMetrics._from_pb(m.live_metrics) if m.HasField("live_metrics") else None)
+        return o
 
 
 class MachineList(_Record):
@@ -1205,17 +1281,19 @@ class MachineList(_Record):
     def __init__(self, items: list[MachineSummary],
                  next_cursor: str | None,
                  has_more: bool) -> None:
-        _set(self, "items", items)
-        _set(self, "next_cursor", next_cursor)
-        _set(self, "has_more", has_more)
+        _s = self._setters
+        _s[0](self, items)
+        _s[1](self, next_cursor)
+        _s[2](self, has_more)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineList) -> MachineList:
-        return cls(
-            items=[MachineSummary._from_pb(x) for x in m.items],
-            next_cursor=m.next_cursor if m.HasField("next_cursor") else None,
-            has_more=m.has_more,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [MachineSummary._from_pb(x) for x in m.items])
+        _s[1](o, m.next_cursor if m.HasField("next_cursor") else None)
+        _s[2](o, m.has_more)
+        return o
 
 
 class MachineIdentity(_Record):
@@ -1234,21 +1312,23 @@ class MachineIdentity(_Record):
                  os_version: str,
                  kernel_version: str,
                  agent_version: str) -> None:
-        _set(self, "hostname", hostname)
-        _set(self, "os", os)
-        _set(self, "os_version", os_version)
-        _set(self, "kernel_version", kernel_version)
-        _set(self, "agent_version", agent_version)
+        _s = self._setters
+        _s[0](self, hostname)
+        _s[1](self, os)
+        _s[2](self, os_version)
+        _s[3](self, kernel_version)
+        _s[4](self, agent_version)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineIdentity) -> MachineIdentity:
-        return cls(
-            hostname=m.hostname,
-            os=m.os,
-            os_version=m.os_version,
-            kernel_version=m.kernel_version,
-            agent_version=m.agent_version,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.hostname)
+        _s[1](o, m.os)
+        _s[2](o, m.os_version)
+        _s[3](o, m.kernel_version)
+        _s[4](o, m.agent_version)
+        return o
 
 
 class MachineHardware(_Record):
@@ -1267,21 +1347,23 @@ class MachineHardware(_Record):
                  memory_total_gb: float,
                  disk_total_gb: float,
                  gpu: str) -> None:
-        _set(self, "cpu", cpu)
-        _set(self, "cpu_cores", cpu_cores)
-        _set(self, "memory_total_gb", memory_total_gb)
-        _set(self, "disk_total_gb", disk_total_gb)
-        _set(self, "gpu", gpu)
+        _s = self._setters
+        _s[0](self, cpu)
+        _s[1](self, cpu_cores)
+        _s[2](self, memory_total_gb)
+        _s[3](self, disk_total_gb)
+        _s[4](self, gpu)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineHardware) -> MachineHardware:
-        return cls(
-            cpu=m.cpu,
-            cpu_cores=m.cpu_cores,
-            memory_total_gb=m.memory_total_gb,
-            disk_total_gb=m.disk_total_gb,
-            gpu=m.gpu,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.cpu)
+        _s[1](o, m.cpu_cores)
+        _s[2](o, m.memory_total_gb)
+        _s[3](o, m.disk_total_gb)
+        _s[4](o, m.gpu)
+        return o
 
 
 class MachineLiveState(_Record):
@@ -1318,39 +1400,41 @@ class MachineLiveState(_Record):
                  process_count: int,
                  recorded_at: str,
                  stale: bool) -> None:
-        _set(self, "cpu_usage", cpu_usage)
-        _set(self, "memory_usage", memory_usage)
-        _set(self, "memory_total_gb", memory_total_gb)
-        _set(self, "memory_free_gb", memory_free_gb)
-        _set(self, "disk_usage", disk_usage)
-        _set(self, "disk_total_gb", disk_total_gb)
-        _set(self, "disk_free_gb", disk_free_gb)
-        _set(self, "battery_level", battery_level)
-        _set(self, "is_charging", is_charging)
-        _set(self, "is_on_ac_power", is_on_ac_power)
-        _set(self, "uptime_seconds", uptime_seconds)
-        _set(self, "process_count", process_count)
-        _set(self, "recorded_at", recorded_at)
-        _set(self, "stale", stale)
+        _s = self._setters
+        _s[0](self, cpu_usage)
+        _s[1](self, memory_usage)
+        _s[2](self, memory_total_gb)
+        _s[3](self, memory_free_gb)
+        _s[4](self, disk_usage)
+        _s[5](self, disk_total_gb)
+        _s[6](self, disk_free_gb)
+        _s[7](self, battery_level)
+        _s[8](self, is_charging)
+        _s[9](self, is_on_ac_power)
+        _s[10](self, uptime_seconds)
+        _s[11](self, process_count)
+        _s[12](self, recorded_at)
+        _s[13](self, stale)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineLiveState) -> MachineLiveState:
-        return cls(
-            cpu_usage=m.cpu_usage,
-            memory_usage=m.memory_usage,
-            memory_total_gb=m.memory_total_gb,
-            memory_free_gb=m.memory_free_gb,
-            disk_usage=m.disk_usage,
-            disk_total_gb=m.disk_total_gb,
-            disk_free_gb=m.disk_free_gb,
-            battery_level=m.battery_level,
-            is_charging=m.is_charging,
-            is_on_ac_power=m.is_on_ac_power,
-            uptime_seconds=m.uptime_seconds,
-            process_count=m.process_count,
-            recorded_at=m.recorded_at,
-            stale=m.stale,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.cpu_usage)
+        _s[1](o, m.memory_usage)
+        _s[2](o, m.memory_total_gb)
+        _s[3](o, m.memory_free_gb)
+        _s[4](o, m.disk_usage)
+        _s[5](o, m.disk_total_gb)
+        _s[6](o, m.disk_free_gb)
+        _s[7](o, m.battery_level)
+        _s[8](o, m.is_charging)
+        _s[9](o, m.is_on_ac_power)
+        _s[10](o, m.uptime_seconds)
+        _s[11](o, m.process_count)
+        _s[12](o, m.recorded_at)
+        _s[13](o, m.stale)
+        return o
 
 
 class MachineSessionInfo(_Record):
@@ -1369,21 +1453,23 @@ class MachineSessionInfo(_Record):
                  reconnect_count_24h: int,
                  token_expires_at: str | None,
                  tunnel_count_active: int) -> None:
-        _set(self, "connected_at", connected_at)
-        _set(self, "last_heartbeat_at", last_heartbeat_at)
-        _set(self, "reconnect_count_24h", reconnect_count_24h)
-        _set(self, "token_expires_at", token_expires_at)
-        _set(self, "tunnel_count_active", tunnel_count_active)
+        _s = self._setters
+        _s[0](self, connected_at)
+        _s[1](self, last_heartbeat_at)
+        _s[2](self, reconnect_count_24h)
+        _s[3](self, token_expires_at)
+        _s[4](self, tunnel_count_active)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSessionInfo) -> MachineSessionInfo:
-        return cls(
-            connected_at=m.connected_at if m.HasField("connected_at") else None,
-            last_heartbeat_at=m.last_heartbeat_at if m.HasField("last_heartbeat_at") else None,
-            reconnect_count_24h=m.reconnect_count_24h,
-            token_expires_at=m.token_expires_at if m.HasField("token_expires_at") else None,
-            tunnel_count_active=m.tunnel_count_active,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.connected_at if m.HasField("connected_at") else None)
+        _s[1](o, m.last_heartbeat_at if m.HasField("last_heartbeat_at") else None)
+        _s[2](o, m.reconnect_count_24h)
+        _s[3](o, m.token_expires_at if m.HasField("token_expires_at") else None)
+        _s[4](o, m.tunnel_count_active)
+        return o
 
 
 class MachinePresence(_Record):
@@ -1398,17 +1484,19 @@ class MachinePresence(_Record):
     def __init__(self, status: str,
                  last_seen_at: str | None,
                  freshness_seconds: int | None) -> None:
-        _set(self, "status", status)
-        _set(self, "last_seen_at", last_seen_at)
-        _set(self, "freshness_seconds", freshness_seconds)
+        _s = self._setters
+        _s[0](self, status)
+        _s[1](self, last_seen_at)
+        _s[2](self, freshness_seconds)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachinePresence) -> MachinePresence:
-        return cls(
-            status=m.status,
-            last_seen_at=m.last_seen_at if m.HasField("last_seen_at") else None,
-            freshness_seconds=m.freshness_seconds if m.HasField("freshness_seconds") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.status)
+        _s[1](o, m.last_seen_at if m.HasField("last_seen_at") else None)
+        _s[2](o, m.freshness_seconds if m.HasField("freshness_seconds") else None)
+        return o
 
 
 class MachineFingerprint(_Record):
@@ -1423,17 +1511,19 @@ class MachineFingerprint(_Record):
     def __init__(self, public_key_fingerprint: str | None,
                  public_key_status: str | None,
                  public_key_version: int) -> None:
-        _set(self, "public_key_fingerprint", public_key_fingerprint)
-        _set(self, "public_key_status", public_key_status)
-        _set(self, "public_key_version", public_key_version)
+        _s = self._setters
+        _s[0](self, public_key_fingerprint)
+        _s[1](self, public_key_status)
+        _s[2](self, public_key_version)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineFingerprint) -> MachineFingerprint:
-        return cls(
-            public_key_fingerprint=m.public_key_fingerprint if m.HasField("public_key_fingerprint") else None,
-            public_key_status=m.public_key_status if m.HasField("public_key_status") else None,
-            public_key_version=m.public_key_version,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.public_key_fingerprint if m.HasField("public_key_fingerprint") else None)
+        _s[1](o, m.public_key_status if m.HasField("public_key_status") else None)
+        _s[2](o, m.public_key_version)
+        return o
 
 
 class MachineInfoResponse(_Record):
@@ -1454,23 +1544,25 @@ class MachineInfoResponse(_Record):
                  session: MachineSessionInfo,
                  presence: MachinePresence,
                  fingerprint: MachineFingerprint) -> None:
-        _set(self, "identity", identity)
-        _set(self, "hardware", hardware)
-        _set(self, "live_state", live_state)
-        _set(self, "session", session)
-        _set(self, "presence", presence)
-        _set(self, "fingerprint", fingerprint)
+        _s = self._setters
+        _s[0](self, identity)
+        _s[1](self, hardware)
+        _s[2](self, live_state)
+        _s[3](self, session)
+        _s[4](self, presence)
+        _s[5](self, fingerprint)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineInfoResponse) -> MachineInfoResponse:
-        return cls(
-            identity=MachineIdentity._from_pb(m.identity),
-            hardware=MachineHardware._from_pb(m.hardware),
-            live_state=MachineLiveState._from_pb(m.live_state) if m.HasField("live_state") else None,
-            session=MachineSessionInfo._from_pb(m.session),
-            presence=MachinePresence._from_pb(m.presence),
-            fingerprint=MachineFingerprint._from_pb(m.fingerprint),
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, MachineIdentity._from_pb(m.identity))
+        _s[1](o, MachineHardware._from_pb(m.hardware))
+        _s[2](o, MachineLiveState._from_pb(m.live_state) if m.HasField("live_state") else None)
+        _s[3](o, MachineSessionInfo._from_pb(m.session))
+        _s[4](o, MachinePresence._from_pb(m.presence))
+        _s[5](o, MachineFingerprint._from_pb(m.fingerprint))
+        return o
 
 
 class TopModel(_Record):
@@ -1485,17 +1577,19 @@ class TopModel(_Record):
     def __init__(self, model: str,
                  usd: float,
                  pct: float) -> None:
-        _set(self, "model", model)
-        _set(self, "usd", usd)
-        _set(self, "pct", pct)
+        _s = self._setters
+        _s[0](self, model)
+        _s[1](self, usd)
+        _s[2](self, pct)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.TopModel) -> TopModel:
-        return cls(
-            model=m.model,
-            usd=m.usd,
-            pct=m.pct,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.model)
+        _s[1](o, m.usd)
+        _s[2](o, m.pct)
+        return o
 
 
 class MachineSpend(_Record):
@@ -1522,29 +1616,31 @@ class MachineSpend(_Record):
                  calls: int,
                  ocr_pages: int,
                  top_models: list[TopModel]) -> None:
-        _set(self, "window", window)
-        _set(self, "total_usd", total_usd)
-        _set(self, "delta_usd", delta_usd)
-        _set(self, "delta_pct", delta_pct)
-        _set(self, "tokens_in", tokens_in)
-        _set(self, "tokens_out", tokens_out)
-        _set(self, "calls", calls)
-        _set(self, "ocr_pages", ocr_pages)
-        _set(self, "top_models", top_models)
+        _s = self._setters
+        _s[0](self, window)
+        _s[1](self, total_usd)
+        _s[2](self, delta_usd)
+        _s[3](self, delta_pct)
+        _s[4](self, tokens_in)
+        _s[5](self, tokens_out)
+        _s[6](self, calls)
+        _s[7](self, ocr_pages)
+        _s[8](self, top_models)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSpend) -> MachineSpend:
-        return cls(
-            window=m.window,
-            total_usd=m.total_usd,
-            delta_usd=m.delta_usd,
-            delta_pct=m.delta_pct,
-            tokens_in=m.tokens_in,
-            tokens_out=m.tokens_out,
-            calls=m.calls,
-            ocr_pages=m.ocr_pages,
-            top_models=[TopModel._from_pb(x) for x in m.top_models],
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.window)
+        _s[1](o, m.total_usd)
+        _s[2](o, m.delta_usd)
+        _s[3](o, m.delta_pct)
+        _s[4](o, m.tokens_in)
+        _s[5](o, m.tokens_out)
+        _s[6](o, m.calls)
+        _s[7](o, m.ocr_pages)
+        _s[8](o, [TopModel._from_pb(x) for x in m.top_models])
+        return o
 
 
 Spend = MachineSpend
@@ -1570,25 +1666,27 @@ class HistoryMessage(_Record):
                  success: bool | None,
                  error: str | None,
                  duration_ms: int | None) -> None:
-        _set(self, "role", role)
-        _set(self, "text", text)
-        _set(self, "created_at", created_at)
-        _set(self, "request_id", request_id)
-        _set(self, "success", success)
-        _set(self, "error", error)
-        _set(self, "duration_ms", duration_ms)
+        _s = self._setters
+        _s[0](self, role)
+        _s[1](self, text)
+        _s[2](self, created_at)
+        _s[3](self, request_id)
+        _s[4](self, success)
+        _s[5](self, error)
+        _s[6](self, duration_ms)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.HistoryMessage) -> HistoryMessage:
-        return cls(
-            role=m.role,
-            text=m.text,
-            created_at=m.created_at if m.HasField("created_at") else None,
-            request_id=m.request_id,
-            success=m.success if m.HasField("success") else None,
-            error=m.error if m.HasField("error") else None,
-            duration_ms=m.duration_ms if m.HasField("duration_ms") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.role)
+        _s[1](o, m.text)
+        _s[2](o, m.created_at if m.HasField("created_at") else None)
+        _s[3](o, m.request_id)
+        _s[4](o, m.success if m.HasField("success") else None)
+        _s[5](o, m.error if m.HasField("error") else None)
+        _s[6](o, m.duration_ms if m.HasField("duration_ms") else None)
+        return o
 
 
 Message = HistoryMessage
@@ -1604,15 +1702,17 @@ class MessagesResponse(_Record):
 
     def __init__(self, agent_session_id: str | None,
                  messages: list[HistoryMessage]) -> None:
-        _set(self, "agent_session_id", agent_session_id)
-        _set(self, "messages", messages)
+        _s = self._setters
+        _s[0](self, agent_session_id)
+        _s[1](self, messages)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MessagesResponse) -> MessagesResponse:
-        return cls(
-            agent_session_id=m.agent_session_id if m.HasField("agent_session_id") else None,
-            messages=[HistoryMessage._from_pb(x) for x in m.messages],
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.agent_session_id if m.HasField("agent_session_id") else None)
+        _s[1](o, [HistoryMessage._from_pb(x) for x in m.messages])
+        return o
 
 
 class ClearMessagesResponse(_Record):
@@ -1625,15 +1725,17 @@ class ClearMessagesResponse(_Record):
 
     def __init__(self, agent_session_id: str | None,
                  deleted: int) -> None:
-        _set(self, "agent_session_id", agent_session_id)
-        _set(self, "deleted", deleted)
+        _s = self._setters
+        _s[0](self, agent_session_id)
+        _s[1](self, deleted)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ClearMessagesResponse) -> ClearMessagesResponse:
-        return cls(
-            agent_session_id=m.agent_session_id if m.HasField("agent_session_id") else None,
-            deleted=m.deleted,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.agent_session_id if m.HasField("agent_session_id") else None)
+        _s[1](o, m.deleted)
+        return o
 
 
 class ActiveSessionResponse(_Record):
@@ -1644,13 +1746,15 @@ class ActiveSessionResponse(_Record):
     agent_session_id: str | None
 
     def __init__(self, agent_session_id: str | None) -> None:
-        _set(self, "agent_session_id", agent_session_id)
+        _s = self._setters
+        _s[0](self, agent_session_id)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ActiveSessionResponse) -> ActiveSessionResponse:
-        return cls(
-            agent_session_id=m.agent_session_id if m.HasField("agent_session_id") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.agent_session_id if m.HasField("agent_session_id") else None)
+        return o
 
 
 class StreamEvent(_Record):
@@ -1663,15 +1767,17 @@ class StreamEvent(_Record):
 
     def __init__(self, event_type: int,
                  payload: Any) -> None:
-        _set(self, "event_type", event_type)
-        _set(self, "payload", payload)
+        _s = self._setters
+        _s[0](self, event_type)
+        _s[1](self, payload)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.StreamEvent) -> StreamEvent:
-        return cls(
-            event_type=m.event_type,
-            payload=_json_value(m.payload_json) if m.HasField("payload_json") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.event_type)
+        _s[1](o, _json_value(m.payload_json))
+        return o
 
 
 class PinDenied(_Record):
@@ -1684,15 +1790,17 @@ class PinDenied(_Record):
 
     def __init__(self, challenge_id: str,
                  reason: str) -> None:
-        _set(self, "challenge_id", challenge_id)
-        _set(self, "reason", reason)
+        _s = self._setters
+        _s[0](self, challenge_id)
+        _s[1](self, reason)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.PinDenied) -> PinDenied:
-        return cls(
-            challenge_id=m.challenge_id,
-            reason=m.reason,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.challenge_id)
+        _s[1](o, m.reason)
+        return o
 
 
 class PinRequired(_Record):
@@ -1705,15 +1813,17 @@ class PinRequired(_Record):
 
     def __init__(self, challenge_id: str,
                  label: str) -> None:
-        _set(self, "challenge_id", challenge_id)
-        _set(self, "label", label)
+        _s = self._setters
+        _s[0](self, challenge_id)
+        _s[1](self, label)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.PinRequired) -> PinRequired:
-        return cls(
-            challenge_id=m.challenge_id,
-            label=m.label,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.challenge_id)
+        _s[1](o, m.label)
+        return o
 
 
 class ConfirmRequired(_Record):
@@ -1728,17 +1838,19 @@ class ConfirmRequired(_Record):
     def __init__(self, token: str,
                  plan: str,
                  danger_level: str) -> None:
-        _set(self, "token", token)
-        _set(self, "plan", plan)
-        _set(self, "danger_level", danger_level)
+        _s = self._setters
+        _s[0](self, token)
+        _s[1](self, plan)
+        _s[2](self, danger_level)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ConfirmRequired) -> ConfirmRequired:
-        return cls(
-            token=m.token,
-            plan=m.plan,
-            danger_level=m.danger_level,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.token)
+        _s[1](o, m.plan)
+        _s[2](o, m.danger_level)
+        return o
 
 
 class DoneInfo(_Record):
@@ -1755,19 +1867,21 @@ class DoneInfo(_Record):
                  text: str,
                  error: str,
                  duration_ms: int) -> None:
-        _set(self, "success", success)
-        _set(self, "text", text)
-        _set(self, "error", error)
-        _set(self, "duration_ms", duration_ms)
+        _s = self._setters
+        _s[0](self, success)
+        _s[1](self, text)
+        _s[2](self, error)
+        _s[3](self, duration_ms)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.DoneInfo) -> DoneInfo:
-        return cls(
-            success=m.success,
-            text=m.text,
-            error=m.error,
-            duration_ms=m.duration_ms,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.success)
+        _s[1](o, m.text)
+        _s[2](o, m.error)
+        _s[3](o, m.duration_ms)
+        return o
 
 
 class PinAnswer(_Record):
@@ -1780,15 +1894,17 @@ class PinAnswer(_Record):
 
     def __init__(self, challenge_id: str,
                  pin: str) -> None:
-        _set(self, "challenge_id", challenge_id)
-        _set(self, "pin", pin)
+        _s = self._setters
+        _s[0](self, challenge_id)
+        _s[1](self, pin)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.PinAnswer) -> PinAnswer:
-        return cls(
-            challenge_id=m.challenge_id,
-            pin=m.pin,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.challenge_id)
+        _s[1](o, m.pin)
+        return o
 
 
 class ConfirmAnswer(_Record):
@@ -1801,15 +1917,17 @@ class ConfirmAnswer(_Record):
 
     def __init__(self, token: str,
                  accept: bool) -> None:
-        _set(self, "token", token)
-        _set(self, "accept", accept)
+        _s = self._setters
+        _s[0](self, token)
+        _s[1](self, accept)
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ConfirmAnswer) -> ConfirmAnswer:
-        return cls(
-            token=m.token,
-            accept=m.accept,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.token)
+        _s[1](o, m.accept)
+        return o
 
 
 class ScheduleView(_Record):
@@ -1848,41 +1966,43 @@ class ScheduleView(_Record):
                  last_run_at: str | None,
                  next_run_at: str | None,
                  last_status: ScheduleRunStatus | None) -> None:
-        _set(self, "id", id)
-        _set(self, "fleet_id", fleet_id)
-        _set(self, "name", name)
-        _set(self, "description", description)
-        _set(self, "cron_expr", cron_expr)
-        _set(self, "timezone", timezone)
-        _set(self, "command", command)
-        _set(self, "target_kind", target_kind)
-        _set(self, "is_enabled", is_enabled)
-        _set(self, "machine_ids", machine_ids)
-        _set(self, "created_at", created_at)
-        _set(self, "updated_at", updated_at)
-        _set(self, "last_run_at", last_run_at)
-        _set(self, "next_run_at", next_run_at)
-        _set(self, "last_status", last_status)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, fleet_id)
+        _s[2](self, name)
+        _s[3](self, description)
+        _s[4](self, cron_expr)
+        _s[5](self, timezone)
+        _s[6](self, command)
+        _s[7](self, target_kind)
+        _s[8](self, is_enabled)
+        _s[9](self, machine_ids)
+        _s[10](self, created_at)
+        _s[11](self, updated_at)
+        _s[12](self, last_run_at)
+        _s[13](self, next_run_at)
+        _s[14](self, last_status)
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleView) -> ScheduleView:
-        return cls(
-            id=m.id,
-            fleet_id=m.fleet_id,
-            name=m.name,
-            description=m.description,
-            cron_expr=m.cron_expr,
-            timezone=m.timezone,
-            command=m.command,
-            target_kind=ScheduleTargetKind(m.target_kind),
-            is_enabled=m.is_enabled,
-            machine_ids=list(m.machine_ids),
-            created_at=m.created_at,
-            updated_at=m.updated_at,
-            last_run_at=m.last_run_at if m.HasField("last_run_at") else None,
-            next_run_at=m.next_run_at if m.HasField("next_run_at") else None,
-            last_status=ScheduleRunStatus(m.last_status) if m.HasField("last_status") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.fleet_id)
+        _s[2](o, m.name)
+        _s[3](o, m.description)
+        _s[4](o, m.cron_expr)
+        _s[5](o, m.timezone)
+        _s[6](o, m.command)
+        _s[7](o, ScheduleTargetKind(m.target_kind))
+        _s[8](o, m.is_enabled)
+        _s[9](o, list(m.machine_ids))
+        _s[10](o, m.created_at)
+        _s[11](o, m.updated_at)
+        _s[12](o, m.last_run_at if m.HasField("last_run_at") else None)
+        _s[13](o, m.next_run_at if m.HasField("next_run_at") else None)
+        _s[14](o, ScheduleRunStatus(m.last_status) if m.HasField("last_status") else None)
+        return o
 
 
 Schedule = ScheduleView
@@ -1908,25 +2028,27 @@ class ScheduleList(_Record):
                  page: int,
                  has_next: bool,
                  has_prev: bool) -> None:
-        _set(self, "items", items)
-        _set(self, "offset", offset)
-        _set(self, "per_page", per_page)
-        _set(self, "total", total)
-        _set(self, "page", page)
-        _set(self, "has_next", has_next)
-        _set(self, "has_prev", has_prev)
+        _s = self._setters
+        _s[0](self, items)
+        _s[1](self, offset)
+        _s[2](self, per_page)
+        _s[3](self, total)
+        _s[4](self, page)
+        _s[5](self, has_next)
+        _s[6](self, has_prev)
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleList) -> ScheduleList:
-        return cls(
-            items=[ScheduleView._from_pb(x) for x in m.items],
-            offset=m.offset,
-            per_page=m.per_page,
-            total=m.total,
-            page=m.page,
-            has_next=m.has_next,
-            has_prev=m.has_prev,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [ScheduleView._from_pb(x) for x in m.items])
+        _s[1](o, m.offset)
+        _s[2](o, m.per_page)
+        _s[3](o, m.total)
+        _s[4](o, m.page)
+        _s[5](o, m.has_next)
+        _s[6](o, m.has_prev)
+        return o
 
 
 class ScheduleRunView(_Record):
@@ -1953,29 +2075,31 @@ class ScheduleRunView(_Record):
                  duration_seconds: float | None,
                  error: str,
                  command_count: int) -> None:
-        _set(self, "id", id)
-        _set(self, "schedule_id", schedule_id)
-        _set(self, "fleet_id", fleet_id)
-        _set(self, "status", status)
-        _set(self, "started_at", started_at)
-        _set(self, "finished_at", finished_at)
-        _set(self, "duration_seconds", duration_seconds)
-        _set(self, "error", error)
-        _set(self, "command_count", command_count)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, schedule_id)
+        _s[2](self, fleet_id)
+        _s[3](self, status)
+        _s[4](self, started_at)
+        _s[5](self, finished_at)
+        _s[6](self, duration_seconds)
+        _s[7](self, error)
+        _s[8](self, command_count)
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleRunView) -> ScheduleRunView:
-        return cls(
-            id=m.id,
-            schedule_id=m.schedule_id,
-            fleet_id=m.fleet_id,
-            status=ScheduleRunStatus(m.status),
-            started_at=m.started_at,
-            finished_at=m.finished_at if m.HasField("finished_at") else None,
-            duration_seconds=m.duration_seconds if m.HasField("duration_seconds") else None,
-            error=m.error,
-            command_count=m.command_count,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.schedule_id)
+        _s[2](o, m.fleet_id)
+        _s[3](o, ScheduleRunStatus(m.status))
+        _s[4](o, m.started_at)
+        _s[5](o, m.finished_at if m.HasField("finished_at") else None)
+        _s[6](o, m.duration_seconds if m.HasField("duration_seconds") else None)
+        _s[7](o, m.error)
+        _s[8](o, m.command_count)
+        return o
 
 
 ScheduleRun = ScheduleRunView
@@ -1991,15 +2115,17 @@ class ScheduleRunList(_Record):
 
     def __init__(self, items: list[ScheduleRunView],
                  next_cursor: str | None) -> None:
-        _set(self, "items", items)
-        _set(self, "next_cursor", next_cursor)
+        _s = self._setters
+        _s[0](self, items)
+        _s[1](self, next_cursor)
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleRunList) -> ScheduleRunList:
-        return cls(
-            items=[ScheduleRunView._from_pb(x) for x in m.items],
-            next_cursor=m.next_cursor if m.HasField("next_cursor") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [ScheduleRunView._from_pb(x) for x in m.items])
+        _s[1](o, m.next_cursor if m.HasField("next_cursor") else None)
+        return o
 
 
 class ManualTriggerResponse(_Record):
@@ -2012,15 +2138,17 @@ class ManualTriggerResponse(_Record):
 
     def __init__(self, queued: bool,
                  job_id: str) -> None:
-        _set(self, "queued", queued)
-        _set(self, "job_id", job_id)
+        _s = self._setters
+        _s[0](self, queued)
+        _s[1](self, job_id)
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ManualTriggerResponse) -> ManualTriggerResponse:
-        return cls(
-            queued=m.queued,
-            job_id=m.job_id,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.queued)
+        _s[1](o, m.job_id)
+        return o
 
 
 class SkillTag(_Record):
@@ -2035,17 +2163,19 @@ class SkillTag(_Record):
     def __init__(self, id: str,
                  name: str,
                  slug: str) -> None:
-        _set(self, "id", id)
-        _set(self, "name", name)
-        _set(self, "slug", slug)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, name)
+        _s[2](self, slug)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillTag) -> SkillTag:
-        return cls(
-            id=m.id,
-            name=m.name,
-            slug=m.slug,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.name)
+        _s[2](o, m.slug)
+        return o
 
 
 class SkillCategory(_Record):
@@ -2068,25 +2198,27 @@ class SkillCategory(_Record):
                  icon: str | None,
                  ordering: int | None,
                  skill_count: int) -> None:
-        _set(self, "id", id)
-        _set(self, "name", name)
-        _set(self, "slug", slug)
-        _set(self, "description", description)
-        _set(self, "icon", icon)
-        _set(self, "ordering", ordering)
-        _set(self, "skill_count", skill_count)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, name)
+        _s[2](self, slug)
+        _s[3](self, description)
+        _s[4](self, icon)
+        _s[5](self, ordering)
+        _s[6](self, skill_count)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillCategory) -> SkillCategory:
-        return cls(
-            id=m.id,
-            name=m.name,
-            slug=m.slug,
-            description=m.description if m.HasField("description") else None,
-            icon=m.icon if m.HasField("icon") else None,
-            ordering=m.ordering if m.HasField("ordering") else None,
-            skill_count=m.skill_count,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.name)
+        _s[2](o, m.slug)
+        _s[3](o, m.description if m.HasField("description") else None)
+        _s[4](o, m.icon if m.HasField("icon") else None)
+        _s[5](o, m.ordering if m.HasField("ordering") else None)
+        _s[6](o, m.skill_count)
+        return o
 
 
 class SkillVersion(_Record):
@@ -2109,25 +2241,27 @@ class SkillVersion(_Record):
                  changelog: str | None,
                  model: str | None,
                  created_at: str) -> None:
-        _set(self, "id", id)
-        _set(self, "skill", skill)
-        _set(self, "version", version)
-        _set(self, "skill_md", skill_md)
-        _set(self, "changelog", changelog)
-        _set(self, "model", model)
-        _set(self, "created_at", created_at)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, skill)
+        _s[2](self, version)
+        _s[3](self, skill_md)
+        _s[4](self, changelog)
+        _s[5](self, model)
+        _s[6](self, created_at)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillVersion) -> SkillVersion:
-        return cls(
-            id=m.id,
-            skill=m.skill,
-            version=m.version,
-            skill_md=m.skill_md if m.HasField("skill_md") else None,
-            changelog=m.changelog if m.HasField("changelog") else None,
-            model=m.model if m.HasField("model") else None,
-            created_at=m.created_at,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.skill)
+        _s[2](o, m.version)
+        _s[3](o, m.skill_md if m.HasField("skill_md") else None)
+        _s[4](o, m.changelog if m.HasField("changelog") else None)
+        _s[5](o, m.model if m.HasField("model") else None)
+        _s[6](o, m.created_at)
+        return o
 
 
 class SkillReview(_Record):
@@ -2152,27 +2286,29 @@ class SkillReview(_Record):
                  is_rewritten: bool,
                  source: str,
                  upstream_created_at: str | None) -> None:
-        _set(self, "id", id)
-        _set(self, "author_handle", author_handle)
-        _set(self, "author_display_name", author_display_name)
-        _set(self, "author_avatar_url", author_avatar_url)
-        _set(self, "body", body)
-        _set(self, "is_rewritten", is_rewritten)
-        _set(self, "source", source)
-        _set(self, "upstream_created_at", upstream_created_at)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, author_handle)
+        _s[2](self, author_display_name)
+        _s[3](self, author_avatar_url)
+        _s[4](self, body)
+        _s[5](self, is_rewritten)
+        _s[6](self, source)
+        _s[7](self, upstream_created_at)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillReview) -> SkillReview:
-        return cls(
-            id=m.id,
-            author_handle=m.author_handle,
-            author_display_name=m.author_display_name,
-            author_avatar_url=m.author_avatar_url,
-            body=m.body,
-            is_rewritten=m.is_rewritten,
-            source=m.source,
-            upstream_created_at=m.upstream_created_at if m.HasField("upstream_created_at") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.author_handle)
+        _s[2](o, m.author_display_name)
+        _s[3](o, m.author_avatar_url)
+        _s[4](o, m.body)
+        _s[5](o, m.is_rewritten)
+        _s[6](o, m.source)
+        _s[7](o, m.upstream_created_at if m.HasField("upstream_created_at") else None)
+        return o
 
 
 class SkillSummary(_Record):
@@ -2223,53 +2359,55 @@ class SkillSummary(_Record):
                  is_starred: bool | None,
                  created_at: str,
                  updated_at: str) -> None:
-        _set(self, "id", id)
-        _set(self, "slug", slug)
-        _set(self, "name", name)
-        _set(self, "short_description", short_description)
-        _set(self, "author", author)
-        _set(self, "author_username", author_username)
-        _set(self, "category", category)
-        _set(self, "category_name", category_name)
-        _set(self, "tags", tags)
-        _set(self, "visibility", visibility)
-        _set(self, "status", status)
-        _set(self, "is_verified", is_verified)
-        _set(self, "icon", icon)
-        _set(self, "cover", cover)
-        _set(self, "install_count", install_count)
-        _set(self, "star_count", star_count)
-        _set(self, "download_count", download_count)
-        _set(self, "review_count", review_count)
-        _set(self, "is_starred", is_starred)
-        _set(self, "created_at", created_at)
-        _set(self, "updated_at", updated_at)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, slug)
+        _s[2](self, name)
+        _s[3](self, short_description)
+        _s[4](self, author)
+        _s[5](self, author_username)
+        _s[6](self, category)
+        _s[7](self, category_name)
+        _s[8](self, tags)
+        _s[9](self, visibility)
+        _s[10](self, status)
+        _s[11](self, is_verified)
+        _s[12](self, icon)
+        _s[13](self, cover)
+        _s[14](self, install_count)
+        _s[15](self, star_count)
+        _s[16](self, download_count)
+        _s[17](self, review_count)
+        _s[18](self, is_starred)
+        _s[19](self, created_at)
+        _s[20](self, updated_at)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillSummary) -> SkillSummary:
-        return cls(
-            id=m.id,
-            slug=m.slug,
-            name=m.name,
-            short_description=m.short_description,
-            author=m.author,
-            author_username=m.author_username,
-            category=m.category if m.HasField("category") else None,
-            category_name=m.category_name if m.HasField("category_name") else None,
-            tags=[SkillTag._from_pb(x) for x in m.tags],
-            visibility=m.visibility if m.HasField("visibility") else None,
-            status=m.status if m.HasField("status") else None,
-            is_verified=m.is_verified,
-            icon=m.icon if m.HasField("icon") else None,
-            cover=m.cover if m.HasField("cover") else None,
-            install_count=m.install_count,
-            star_count=m.star_count,
-            download_count=m.download_count,
-            review_count=m.review_count,
-            is_starred=m.is_starred if m.HasField("is_starred") else None,
-            created_at=m.created_at,
-            updated_at=m.updated_at,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.slug)
+        _s[2](o, m.name)
+        _s[3](o, m.short_description)
+        _s[4](o, m.author)
+        _s[5](o, m.author_username)
+        _s[6](o, m.category if m.HasField("category") else None)
+        _s[7](o, m.category_name if m.HasField("category_name") else None)
+        _s[8](o, [SkillTag._from_pb(x) for x in m.tags])
+        _s[9](o, m.visibility if m.HasField("visibility") else None)
+        _s[10](o, m.status if m.HasField("status") else None)
+        _s[11](o, m.is_verified)
+        _s[12](o, m.icon if m.HasField("icon") else None)
+        _s[13](o, m.cover if m.HasField("cover") else None)
+        _s[14](o, m.install_count)
+        _s[15](o, m.star_count)
+        _s[16](o, m.download_count)
+        _s[17](o, m.review_count)
+        _s[18](o, m.is_starred if m.HasField("is_starred") else None)
+        _s[19](o, m.created_at)
+        _s[20](o, m.updated_at)
+        return o
 
 
 class SkillDetail(_Record):
@@ -2328,61 +2466,63 @@ class SkillDetail(_Record):
                  review_count: int,
                  created_at: str,
                  updated_at: str) -> None:
-        _set(self, "id", id)
-        _set(self, "slug", slug)
-        _set(self, "name", name)
-        _set(self, "short_description", short_description)
-        _set(self, "description", description)
-        _set(self, "readme", readme)
-        _set(self, "author", author)
-        _set(self, "author_username", author_username)
-        _set(self, "category", category)
-        _set(self, "tags", tags)
-        _set(self, "visibility", visibility)
-        _set(self, "status", status)
-        _set(self, "is_verified", is_verified)
-        _set(self, "icon", icon)
-        _set(self, "cover", cover)
-        _set(self, "install_count", install_count)
-        _set(self, "star_count", star_count)
-        _set(self, "download_count", download_count)
-        _set(self, "repository_url", repository_url)
-        _set(self, "latest_version", latest_version)
-        _set(self, "is_starred", is_starred)
-        _set(self, "reviews", reviews)
-        _set(self, "review_count", review_count)
-        _set(self, "created_at", created_at)
-        _set(self, "updated_at", updated_at)
+        _s = self._setters
+        _s[0](self, id)
+        _s[1](self, slug)
+        _s[2](self, name)
+        _s[3](self, short_description)
+        _s[4](self, description)
+        _s[5](self, readme)
+        _s[6](self, author)
+        _s[7](self, author_username)
+        _s[8](self, category)
+        _s[9](self, tags)
+        _s[10](self, visibility)
+        _s[11](self, status)
+        _s[12](self, is_verified)
+        _s[13](self, icon)
+        _s[14](self, cover)
+        _s[15](self, install_count)
+        _s[16](self, star_count)
+        _s[17](self, download_count)
+        _s[18](self, repository_url)
+        _s[19](self, latest_version)
+        _s[20](self, is_starred)
+        _s[21](self, reviews)
+        _s[22](self, review_count)
+        _s[23](self, created_at)
+        _s[24](self, updated_at)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillDetail) -> SkillDetail:
-        return cls(
-            id=m.id,
-            slug=m.slug,
-            name=m.name,
-            short_description=m.short_description,
-            description=m.description,
-            readme=m.readme if m.HasField("readme") else None,
-            author=m.author,
-            author_username=m.author_username,
-            category=SkillCategory._from_pb(m.category) if m.HasField("category") else None,
-            tags=[SkillTag._from_pb(x) for x in m.tags],
-            visibility=m.visibility if m.HasField("visibility") else None,
-            status=m.status if m.HasField("status") else None,
-            is_verified=m.is_verified,
-            icon=m.icon if m.HasField("icon") else None,
-            cover=m.cover if m.HasField("cover") else None,
-            install_count=m.install_count,
-            star_count=m.star_count,
-            download_count=m.download_count,
-            repository_url=m.repository_url if m.HasField("repository_url") else None,
-            latest_version=SkillVersion._from_pb(m.latest_version) if m.HasField("latest_version") else None,
-            is_starred=m.is_starred if m.HasField("is_starred") else None,
-            reviews=[SkillReview._from_pb(x) for x in m.reviews],
-            review_count=m.review_count,
-            created_at=m.created_at,
-            updated_at=m.updated_at,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.id)
+        _s[1](o, m.slug)
+        _s[2](o, m.name)
+        _s[3](o, m.short_description)
+        _s[4](o, m.description)
+        _s[5](o, m.readme if m.HasField("readme") else None)
+        _s[6](o, m.author)
+        _s[7](o, m.author_username)
+        _s[8](o, SkillCategory._from_pb(m.category) if m.HasField("category") else None)
+        _s[9](o, [SkillTag._from_pb(x) for x in m.tags])
+        _s[10](o, m.visibility if m.HasField("visibility") else None)
+        _s[11](o, m.status if m.HasField("status") else None)
+        _s[12](o, m.is_verified)
+        _s[13](o, m.icon if m.HasField("icon") else None)
+        _s[14](o, m.cover if m.HasField("cover") else None)
+        _s[15](o, m.install_count)
+        _s[16](o, m.star_count)
+        _s[17](o, m.download_count)
+        _s[18](o, m.repository_url if m.HasField("repository_url") else None)
+        _s[19](o, SkillVersion._from_pb(m.latest_version) if m.HasField("latest_version") else None)
+        _s[20](o, m.is_starred if m.HasField("is_starred") else None)
+        _s[21](o, [SkillReview._from_pb(x) for x in m.reviews])
+        _s[22](o, m.review_count)
+        _s[23](o, m.created_at)
+        _s[24](o, m.updated_at)
+        return o
 
 
 class SkillFile(_Record):
@@ -2395,15 +2535,17 @@ class SkillFile(_Record):
 
     def __init__(self, path: str,
                  content: str) -> None:
-        _set(self, "path", path)
-        _set(self, "content", content)
+        _s = self._setters
+        _s[0](self, path)
+        _s[1](self, content)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillFile) -> SkillFile:
-        return cls(
-            path=m.path,
-            content=m.content,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.path)
+        _s[1](o, m.content)
+        return o
 
 
 class SkillPackages(_Record):
@@ -2416,15 +2558,17 @@ class SkillPackages(_Record):
 
     def __init__(self, pip: list[str],
                  npm: list[str]) -> None:
-        _set(self, "pip", pip)
-        _set(self, "npm", npm)
+        _s = self._setters
+        _s[0](self, pip)
+        _s[1](self, npm)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillPackages) -> SkillPackages:
-        return cls(
-            pip=list(m.pip),
-            npm=list(m.npm),
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, list(m.pip))
+        _s[1](o, list(m.npm))
+        return o
 
 
 class SkillMeta(_Record):
@@ -2441,19 +2585,21 @@ class SkillMeta(_Record):
                  installed_from: str,
                  installed_version: str,
                  updated_at: str | None) -> None:
-        _set(self, "installed_at", installed_at)
-        _set(self, "installed_from", installed_from)
-        _set(self, "installed_version", installed_version)
-        _set(self, "updated_at", updated_at)
+        _s = self._setters
+        _s[0](self, installed_at)
+        _s[1](self, installed_from)
+        _s[2](self, installed_version)
+        _s[3](self, updated_at)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillMeta) -> SkillMeta:
-        return cls(
-            installed_at=m.installed_at,
-            installed_from=m.installed_from,
-            installed_version=m.installed_version,
-            updated_at=m.updated_at if m.HasField("updated_at") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.installed_at)
+        _s[1](o, m.installed_from)
+        _s[2](o, m.installed_version)
+        _s[3](o, m.updated_at if m.HasField("updated_at") else None)
+        return o
 
 
 class SkillInstall(_Record):
@@ -2482,31 +2628,33 @@ class SkillInstall(_Record):
                  packages: SkillPackages,
                  run_check: str,
                  meta: SkillMeta) -> None:
-        _set(self, "slug", slug)
-        _set(self, "version", version)
-        _set(self, "model", model)
-        _set(self, "install_command", install_command)
-        _set(self, "readme", readme)
-        _set(self, "skill_md", skill_md)
-        _set(self, "files", files)
-        _set(self, "packages", packages)
-        _set(self, "run_check", run_check)
-        _set(self, "meta", meta)
+        _s = self._setters
+        _s[0](self, slug)
+        _s[1](self, version)
+        _s[2](self, model)
+        _s[3](self, install_command)
+        _s[4](self, readme)
+        _s[5](self, skill_md)
+        _s[6](self, files)
+        _s[7](self, packages)
+        _s[8](self, run_check)
+        _s[9](self, meta)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillInstall) -> SkillInstall:
-        return cls(
-            slug=m.slug,
-            version=m.version,
-            model=m.model,
-            install_command=m.install_command,
-            readme=m.readme,
-            skill_md=m.skill_md,
-            files=[SkillFile._from_pb(x) for x in m.files],
-            packages=SkillPackages._from_pb(m.packages),
-            run_check=m.run_check,
-            meta=SkillMeta._from_pb(m.meta),
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.slug)
+        _s[1](o, m.version)
+        _s[2](o, m.model)
+        _s[3](o, m.install_command)
+        _s[4](o, m.readme)
+        _s[5](o, m.skill_md)
+        _s[6](o, [SkillFile._from_pb(x) for x in m.files])
+        _s[7](o, SkillPackages._from_pb(m.packages))
+        _s[8](o, m.run_check)
+        _s[9](o, SkillMeta._from_pb(m.meta))
+        return o
 
 
 class SkillStar(_Record):
@@ -2519,15 +2667,17 @@ class SkillStar(_Record):
 
     def __init__(self, starred: bool,
                  star_count: int) -> None:
-        _set(self, "starred", starred)
-        _set(self, "star_count", star_count)
+        _s = self._setters
+        _s[0](self, starred)
+        _s[1](self, star_count)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillStar) -> SkillStar:
-        return cls(
-            starred=m.starred,
-            star_count=m.star_count,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.starred)
+        _s[1](o, m.star_count)
+        return o
 
 
 class SkillCreated(_Record):
@@ -2538,13 +2688,15 @@ class SkillCreated(_Record):
     name: str
 
     def __init__(self, name: str) -> None:
-        _set(self, "name", name)
+        _s = self._setters
+        _s[0](self, name)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillCreated) -> SkillCreated:
-        return cls(
-            name=m.name,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.name)
+        return o
 
 
 class SkillUpdated(_Record):
@@ -2567,25 +2719,27 @@ class SkillUpdated(_Record):
                  icon: str | None,
                  cover: str | None,
                  repository_url: str | None) -> None:
-        _set(self, "name", name)
-        _set(self, "category", category)
-        _set(self, "visibility", visibility)
-        _set(self, "status", status)
-        _set(self, "icon", icon)
-        _set(self, "cover", cover)
-        _set(self, "repository_url", repository_url)
+        _s = self._setters
+        _s[0](self, name)
+        _s[1](self, category)
+        _s[2](self, visibility)
+        _s[3](self, status)
+        _s[4](self, icon)
+        _s[5](self, cover)
+        _s[6](self, repository_url)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillUpdated) -> SkillUpdated:
-        return cls(
-            name=m.name,
-            category=m.category if m.HasField("category") else None,
-            visibility=m.visibility if m.HasField("visibility") else None,
-            status=m.status if m.HasField("status") else None,
-            icon=m.icon if m.HasField("icon") else None,
-            cover=m.cover if m.HasField("cover") else None,
-            repository_url=m.repository_url if m.HasField("repository_url") else None,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.name)
+        _s[1](o, m.category if m.HasField("category") else None)
+        _s[2](o, m.visibility if m.HasField("visibility") else None)
+        _s[3](o, m.status if m.HasField("status") else None)
+        _s[4](o, m.icon if m.HasField("icon") else None)
+        _s[5](o, m.cover if m.HasField("cover") else None)
+        _s[6](o, m.repository_url if m.HasField("repository_url") else None)
+        return o
 
 
 class SkillsPublishResponse(_Record):
@@ -2596,13 +2750,15 @@ class SkillsPublishResponse(_Record):
     status: str
 
     def __init__(self, status: str) -> None:
-        _set(self, "status", status)
+        _s = self._setters
+        _s[0](self, status)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillsPublishResponse) -> SkillsPublishResponse:
-        return cls(
-            status=m.status,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.status)
+        return o
 
 
 class SkillsPublishStatusResponse(_Record):
@@ -2613,13 +2769,15 @@ class SkillsPublishStatusResponse(_Record):
     status: str
 
     def __init__(self, status: str) -> None:
-        _set(self, "status", status)
+        _s = self._setters
+        _s[0](self, status)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillsPublishStatusResponse) -> SkillsPublishStatusResponse:
-        return cls(
-            status=m.status,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.status)
+        return o
 
 
 class SkillListPage(_Record):
@@ -2646,29 +2804,31 @@ class SkillListPage(_Record):
                  next_page: int | None,
                  previous_page: int | None,
                  results: list[SkillSummary]) -> None:
-        _set(self, "count", count)
-        _set(self, "page", page)
-        _set(self, "pages", pages)
-        _set(self, "page_size", page_size)
-        _set(self, "has_next", has_next)
-        _set(self, "has_previous", has_previous)
-        _set(self, "next_page", next_page)
-        _set(self, "previous_page", previous_page)
-        _set(self, "results", results)
+        _s = self._setters
+        _s[0](self, count)
+        _s[1](self, page)
+        _s[2](self, pages)
+        _s[3](self, page_size)
+        _s[4](self, has_next)
+        _s[5](self, has_previous)
+        _s[6](self, next_page)
+        _s[7](self, previous_page)
+        _s[8](self, results)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillListPage) -> SkillListPage:
-        return cls(
-            count=m.count,
-            page=m.page,
-            pages=m.pages,
-            page_size=m.page_size,
-            has_next=m.has_next,
-            has_previous=m.has_previous,
-            next_page=m.next_page if m.HasField("next_page") else None,
-            previous_page=m.previous_page if m.HasField("previous_page") else None,
-            results=[SkillSummary._from_pb(x) for x in m.results],
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.count)
+        _s[1](o, m.page)
+        _s[2](o, m.pages)
+        _s[3](o, m.page_size)
+        _s[4](o, m.has_next)
+        _s[5](o, m.has_previous)
+        _s[6](o, m.next_page if m.HasField("next_page") else None)
+        _s[7](o, m.previous_page if m.HasField("previous_page") else None)
+        _s[8](o, [SkillSummary._from_pb(x) for x in m.results])
+        return o
 
 
 class SkillReviewPage(_Record):
@@ -2695,29 +2855,31 @@ class SkillReviewPage(_Record):
                  next_page: int | None,
                  previous_page: int | None,
                  results: list[SkillReview]) -> None:
-        _set(self, "count", count)
-        _set(self, "page", page)
-        _set(self, "pages", pages)
-        _set(self, "page_size", page_size)
-        _set(self, "has_next", has_next)
-        _set(self, "has_previous", has_previous)
-        _set(self, "next_page", next_page)
-        _set(self, "previous_page", previous_page)
-        _set(self, "results", results)
+        _s = self._setters
+        _s[0](self, count)
+        _s[1](self, page)
+        _s[2](self, pages)
+        _s[3](self, page_size)
+        _s[4](self, has_next)
+        _s[5](self, has_previous)
+        _s[6](self, next_page)
+        _s[7](self, previous_page)
+        _s[8](self, results)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillReviewPage) -> SkillReviewPage:
-        return cls(
-            count=m.count,
-            page=m.page,
-            pages=m.pages,
-            page_size=m.page_size,
-            has_next=m.has_next,
-            has_previous=m.has_previous,
-            next_page=m.next_page if m.HasField("next_page") else None,
-            previous_page=m.previous_page if m.HasField("previous_page") else None,
-            results=[SkillReview._from_pb(x) for x in m.results],
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.count)
+        _s[1](o, m.page)
+        _s[2](o, m.pages)
+        _s[3](o, m.page_size)
+        _s[4](o, m.has_next)
+        _s[5](o, m.has_previous)
+        _s[6](o, m.next_page if m.HasField("next_page") else None)
+        _s[7](o, m.previous_page if m.HasField("previous_page") else None)
+        _s[8](o, [SkillReview._from_pb(x) for x in m.results])
+        return o
 
 
 class SkillVersionList(_Record):
@@ -2728,13 +2890,15 @@ class SkillVersionList(_Record):
     items: list[SkillVersion]
 
     def __init__(self, items: list[SkillVersion]) -> None:
-        _set(self, "items", items)
+        _s = self._setters
+        _s[0](self, items)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillVersionList) -> SkillVersionList:
-        return cls(
-            items=[SkillVersion._from_pb(x) for x in m.items],
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [SkillVersion._from_pb(x) for x in m.items])
+        return o
 
 
 class SkillCategoryList(_Record):
@@ -2745,13 +2909,15 @@ class SkillCategoryList(_Record):
     items: list[SkillCategory]
 
     def __init__(self, items: list[SkillCategory]) -> None:
-        _set(self, "items", items)
+        _s = self._setters
+        _s[0](self, items)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillCategoryList) -> SkillCategoryList:
-        return cls(
-            items=[SkillCategory._from_pb(x) for x in m.items],
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [SkillCategory._from_pb(x) for x in m.items])
+        return o
 
 
 class SkillTagList(_Record):
@@ -2762,13 +2928,15 @@ class SkillTagList(_Record):
     items: list[SkillTag]
 
     def __init__(self, items: list[SkillTag]) -> None:
-        _set(self, "items", items)
+        _s = self._setters
+        _s[0](self, items)
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillTagList) -> SkillTagList:
-        return cls(
-            items=[SkillTag._from_pb(x) for x in m.items],
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [SkillTag._from_pb(x) for x in m.items])
+        return o
 
 
 class TunnelView(_Record):
@@ -2795,29 +2963,31 @@ class TunnelView(_Record):
                  protocol: str,
                  created_at: str,
                  public_url: str) -> None:
-        _set(self, "tunnel_id", tunnel_id)
-        _set(self, "fleet_id", fleet_id)
-        _set(self, "session_id", session_id)
-        _set(self, "subdomain", subdomain)
-        _set(self, "local_host", local_host)
-        _set(self, "local_port", local_port)
-        _set(self, "protocol", protocol)
-        _set(self, "created_at", created_at)
-        _set(self, "public_url", public_url)
+        _s = self._setters
+        _s[0](self, tunnel_id)
+        _s[1](self, fleet_id)
+        _s[2](self, session_id)
+        _s[3](self, subdomain)
+        _s[4](self, local_host)
+        _s[5](self, local_port)
+        _s[6](self, protocol)
+        _s[7](self, created_at)
+        _s[8](self, public_url)
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.TunnelView) -> TunnelView:
-        return cls(
-            tunnel_id=m.tunnel_id,
-            fleet_id=m.fleet_id,
-            session_id=m.session_id,
-            subdomain=m.subdomain,
-            local_host=m.local_host,
-            local_port=m.local_port,
-            protocol=m.protocol,
-            created_at=m.created_at,
-            public_url=m.public_url,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.tunnel_id)
+        _s[1](o, m.fleet_id)
+        _s[2](o, m.session_id)
+        _s[3](o, m.subdomain)
+        _s[4](o, m.local_host)
+        _s[5](o, m.local_port)
+        _s[6](o, m.protocol)
+        _s[7](o, m.created_at)
+        _s[8](o, m.public_url)
+        return o
 
 
 Tunnel = TunnelView
@@ -2843,25 +3013,27 @@ class TunnelList(_Record):
                  page: int,
                  has_next: bool,
                  has_prev: bool) -> None:
-        _set(self, "items", items)
-        _set(self, "offset", offset)
-        _set(self, "per_page", per_page)
-        _set(self, "total", total)
-        _set(self, "page", page)
-        _set(self, "has_next", has_next)
-        _set(self, "has_prev", has_prev)
+        _s = self._setters
+        _s[0](self, items)
+        _s[1](self, offset)
+        _s[2](self, per_page)
+        _s[3](self, total)
+        _s[4](self, page)
+        _s[5](self, has_next)
+        _s[6](self, has_prev)
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.TunnelList) -> TunnelList:
-        return cls(
-            items=[TunnelView._from_pb(x) for x in m.items],
-            offset=m.offset,
-            per_page=m.per_page,
-            total=m.total,
-            page=m.page,
-            has_next=m.has_next,
-            has_prev=m.has_prev,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [TunnelView._from_pb(x) for x in m.items])
+        _s[1](o, m.offset)
+        _s[2](o, m.per_page)
+        _s[3](o, m.total)
+        _s[4](o, m.page)
+        _s[5](o, m.has_next)
+        _s[6](o, m.has_prev)
+        return o
 
 
 class ConnectedSessionOption(_Record):
@@ -2880,21 +3052,23 @@ class ConnectedSessionOption(_Record):
                  hostname: str,
                  label: str,
                  status: str) -> None:
-        _set(self, "session_id", session_id)
-        _set(self, "machine_id", machine_id)
-        _set(self, "hostname", hostname)
-        _set(self, "label", label)
-        _set(self, "status", status)
+        _s = self._setters
+        _s[0](self, session_id)
+        _s[1](self, machine_id)
+        _s[2](self, hostname)
+        _s[3](self, label)
+        _s[4](self, status)
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.ConnectedSessionOption) -> ConnectedSessionOption:
-        return cls(
-            session_id=m.session_id,
-            machine_id=m.machine_id if m.HasField("machine_id") else None,
-            hostname=m.hostname,
-            label=m.label,
-            status=m.status,
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, m.session_id)
+        _s[1](o, m.machine_id if m.HasField("machine_id") else None)
+        _s[2](o, m.hostname)
+        _s[3](o, m.label)
+        _s[4](o, m.status)
+        return o
 
 
 ConnectedSession = ConnectedSessionOption
@@ -2908,13 +3082,15 @@ class SessionList(_Record):
     items: list[ConnectedSessionOption]
 
     def __init__(self, items: list[ConnectedSessionOption]) -> None:
-        _set(self, "items", items)
+        _s = self._setters
+        _s[0](self, items)
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.SessionList) -> SessionList:
-        return cls(
-            items=[ConnectedSessionOption._from_pb(x) for x in m.items],
-        )
+        o = object.__new__(cls)  # past __init__: the fields straight into their slots
+        _s = cls._setters
+        _s[0](o, [ConnectedSessionOption._from_pb(x) for x in m.items])
+        return o
 
 __all__ = [
     "BotPlatform",
