@@ -73,10 +73,11 @@ typedef enum cmdop__ask_cont {
     CMDOP__CONT_LATE       /* the stream ended or was cancelled first */
 } cmdop__ask_cont;
 
+/* One allocation per queued frame: the id is stored inline. */
 typedef struct cmdop__ask_item {
     void *frame;                  /* owned; sd->frames->free */
-    char *event_id;               /* owned, "" when the frame had none */
     struct cmdop__ask_item *next;
+    char event_id[];              /* "" when the frame had none */
 } cmdop__ask_item;
 
 struct cmdop__stream {
@@ -145,7 +146,8 @@ struct cmdop__stream {
     void *notify_ctx;
 
     /* ---- caller only ---- */
-    char *delivered_id;           /* event id of the last frame returned */
+    cmdop__ask_item *delivered;   /* the last item returned (its frame given
+                                     away), kept for its event id; or NULL */
 };
 
 /* Wake the readers of `s` (mu held): its blocked cmdop__stream_next and its

@@ -123,9 +123,8 @@ static cmdop__stream *stream_new(cmdop_client *c, const cmdop__stream_desc *sd, 
     s->sd = sd;
     s->args = a;
     s->last_seq = -1;
-    s->delivered_id = strdup("");
     s->sse = cmdop__sse_new(CMDOP__ASK_MAX_LINE);
-    bool ok = s->delivered_id && s->sse &&
+    bool ok = s->sse &&
               cmdop__sse_set_max_event(s->sse, CMDOP__ASK_MAX_EVENT) == 0;
     if (ok) {
         ok = cmdop__port_cond_init_monotonic(&s->cv) == 0;
@@ -136,7 +135,6 @@ static cmdop__stream *stream_new(cmdop_client *c, const cmdop__stream_desc *sd, 
     }
     if (!ok) {
         cmdop__sse_free(s->sse);
-        free(s->delivered_id);
         free(s);
         return NULL;
     }

@@ -91,10 +91,10 @@ static int next(cmdop__stream *s, void **frame, bool wait)
     pthread_mutex_unlock(&s->mu);
     if (!it)
         return rc;
-    free(s->delivered_id);
-    s->delivered_id = it->event_id;
     *frame = it->frame;
-    free(it);
+    it->frame = NULL;
+    free(s->delivered);
+    s->delivered = it;
     return 0;
 }
 
@@ -222,7 +222,6 @@ void cmdop__stream_free(cmdop__stream *s)
         cmdop__ask_item *it = s->head;
         s->head = it->next;
         s->sd->frames->free(it->frame);
-        free(it->event_id);
         free(it);
     }
     pthread_cond_destroy(&s->cv);
@@ -237,7 +236,7 @@ void cmdop__stream_free(cmdop__stream *s)
     json_decref(s->args);
     free(s->end_code_str);
     free(s->end_request_id);
-    free(s->delivered_id);
+    free(s->delivered);
     free(s);
 }
 
@@ -265,7 +264,7 @@ const cmdop__stream_desc *cmdop__stream_desc_of(const cmdop__stream *s)
 
 const char *cmdop__stream_last_event_id(const cmdop__stream *s)
 {
-    return s ? s->delivered_id : NULL;
+    return !s ? NULL : s->delivered ? s->delivered->event_id : "";
 }
 
 unsigned cmdop__stream_resume_count(cmdop__stream *s)

@@ -81,17 +81,16 @@ static bool seen_before(cmdop__stream *s, const char *id)
 
 static void push(cmdop__stream *s, void *f, const char *id)
 {
-    cmdop__ask_item *it = calloc(1, sizeof *it);
-    char *idc = strdup(id);
-    if (!it || !idc) {
-        free(it);
-        free(idc);
+    size_t n = strlen(id);
+    cmdop__ask_item *it = malloc(sizeof *it + n + 1);
+    if (!it) {
         s->sd->frames->free(f);
         cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory queueing a frame");
         return;
     }
     it->frame = f;
-    it->event_id = idc;
+    it->next = NULL;
+    memcpy(it->event_id, id, n + 1);
     if (s->tail)
         s->tail->next = it;
     else

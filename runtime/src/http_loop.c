@@ -36,6 +36,13 @@
  * moved without cmdop__loop_wakeup goes unread. */
 #define LOOP_IDLE_POLL_MS 1000
 #define LOOP_MAX_EVENTS 256
+/* From this many transfers on, a new one opens its own connection and
+ * closes it when done (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE):
+ * libcurl looks for a reusable connection by walking every connection to
+ * the host, and past its pool size evicts by walking all of them, so with
+ * thousands of open streams each start and each end cost O(open streams).
+ * Below it, a finished stream's connection is kept for the next. */
+#define LOOP_FRESH_AT 256
 
 int64_t cmdop__now_ms(void)
 {
@@ -48,6 +55,7 @@ int64_t cmdop__now_ms(void)
 
 static void active_push(cmdop__loop *l, cmdop__http_req *req)
 {
+    l->n_active++;
     req->prev = NULL;
     req->next = l->active;
     if (l->active)
@@ -57,6 +65,7 @@ static void active_push(cmdop__loop *l, cmdop__http_req *req)
 
 static void active_remove(cmdop__loop *l, cmdop__http_req *req)
 {
+    l->n_active--;
     if (req->prev)
         req->prev->next = req->next;
     else if (l->active == req)
@@ -122,6 +131,10 @@ static void start(cmdop__loop *l, cmdop__http_req *req)
         finish(l, req, x, NULL);
         return;
     }
+    if (l->n_active >= LOOP_FRESH_AT) {
+        curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+    }
     req->easy = e;
     req->pause_list = &l->paused;
     req->paused_next = NULL;
@@ -129,9 +142,24 @@ static void start(cmdop__loop *l, cmdop__http_req *req)
         finish(l, req, CMDOP__XFER_NOMEM, "curl_multi_add_handle failed");
         return;
     }
-    if (req->idle_deadline)
-        l->idle_rescan = true;
     active_push(l, req);
+    /* its deadline joins the earliest one known (deadlines only move
+     * later), without a scan of every request */
+    int64_t d = req->idle_deadline ? req->idle_deadline(req, req->payload) : 0;
+    if (d > 0 && (l->idle_next == 0 || d < l->idle_next))
+        l->idle_next = d;
+}
+
+/* A submission due now waits in `due` (in order) until the turn's
+ * cancellations are read; later ones wait in `timers`. */
+static void due_push(cmdop__loop *l, cmdop__http_req *req)
+{
+    req->next = NULL;
+    if (l->due_tail)
+        l->due_tail->next = req;
+    else
+        l->due = req;
+    l->due_tail = req;
 }
 
 static void timer_insert(cmdop__loop *l, cmdop__http_req *req)
@@ -157,6 +185,19 @@ static bool cancel_one(cmdop__loop *l, uint64_t id)
             finish(l, r, CMDOP__XFER_CANCELLED, "cancelled");
             return true;
         }
+    cmdop__http_req *prev = NULL;
+    for (cmdop__http_req *r = l->due; r; prev = r, r = r->next)
+        if (r->id == id) {
+            if (prev)
+                prev->next = r->next;
+            else
+                l->due = r->next;
+            if (l->due_tail == r)
+                l->due_tail = prev;
+            r->next = NULL;
+            finish(l, r, CMDOP__XFER_CANCELLED, "cancelled");
+            return true;
+        }
     return false;
 }
 
@@ -172,6 +213,12 @@ static void cancel_all(cmdop__loop *l)
         l->timers = r->next;
         finish(l, r, CMDOP__XFER_CANCELLED, "client closed");
     }
+    while (l->due) {
+        cmdop__http_req *r = l->due;
+        l->due = r->next;
+        finish(l, r, CMDOP__XFER_CANCELLED, "client closed");
+    }
+    l->due_tail = NULL;
 }
 
 /* Take the submissions and cancellations queued by other threads. */
@@ -234,16 +281,16 @@ static void check_paused(cmdop__loop *l)
  * CMDOP__XFER_TIMEOUT) and remember the earliest deadline still ahead.
  * A paused request is not idle: its reader is slow, not the server.
  * Deadlines only move later as bytes arrive, so a full scan is needed only
- * when the earliest is due, when a request with a bound started, when
- * cmdop__loop_wakeup says a bound got shorter, and once a second for a
- * bound that moved otherwise (as often as the old per-turn scan at idle). */
+ * when the earliest is due, when cmdop__loop_wakeup says a bound got
+ * shorter, and once a second for a bound that moved otherwise (as often as
+ * the old per-turn scan at idle); a request that starts adds its own
+ * deadline (start). */
 static void check_idle(cmdop__loop *l, int64_t now)
 {
-    bool rescan = atomic_exchange(&l->rescan, 0) != 0 || l->idle_rescan;
+    bool rescan = atomic_exchange(&l->rescan, 0) != 0;
     if (!rescan && !(l->idle_next > 0 && l->idle_next <= now) &&
         now - l->idle_scanned_ms < LOOP_IDLE_POLL_MS)
         return;
-    l->idle_rescan = false;
     l->idle_scanned_ms = now;
     int64_t next = 0;
     cmdop__http_req *r = l->active;
@@ -406,11 +453,16 @@ static void *loop_main(void *arg)
         uint64_t *cancels;
         size_t n_cancels;
         bool stop = take_queue(l, &in, &cancels, &n_cancels);
+        int64_t now = cmdop__now_ms();
         while (in) {
             cmdop__http_req *r = in;
             in = r->next;
             r->next = NULL;
-            timer_insert(l, r);
+            /* a burst of submissions costs O(burst), not a sorted insert each */
+            if (r->not_before_ms <= now)
+                due_push(l, r);
+            else
+                timer_insert(l, r);
         }
         for (size_t i = 0; i < n_cancels; i++)
             cancel_one(l, cancels[i]);
@@ -419,10 +471,17 @@ static void *loop_main(void *arg)
             cancel_all(l);
             break;
         }
-        int64_t now = cmdop__now_ms();
         while (l->timers && l->timers->not_before_ms <= now) {
             cmdop__http_req *r = l->timers;
             l->timers = r->next;
+            r->next = NULL;
+            start(l, r);
+        }
+        cmdop__http_req *due = l->due;
+        l->due = l->due_tail = NULL;
+        while (due) {
+            cmdop__http_req *r = due;
+            due = r->next;
             r->next = NULL;
             start(l, r);
         }

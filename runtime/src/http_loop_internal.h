@@ -36,12 +36,13 @@ struct cmdop__loop {
     size_t n_sync_busy, n_sync_idle;
     pthread_cond_t sync_cv;       /* n_sync_busy reached 0 while stopping */
     /* loop thread only */
-    cmdop__http_req *timers;
+    cmdop__http_req *timers;      /* sorted by not_before_ms */
+    cmdop__http_req *due, *due_tail; /* submissions due now, in order */
     cmdop__http_req *active;      /* doubly linked (next/prev) */
+    size_t n_active;              /* in `active` */
     cmdop__http_req *paused;      /* linked by paused_next (http_easy.c) */
     int64_t idle_next;            /* earliest idle deadline of the last scan */
     int64_t idle_scanned_ms;      /* when that scan ran */
-    bool idle_rescan;             /* a request with an idle bound started */
     atomic_int woken;             /* a wake-up is pending (Linux: evfd) */
     atomic_int rescan;            /* cmdop__loop_wakeup: re-read deadlines */
     int64_t curl_due_ms;          /* libcurl's timer (absolute), -1 = none */
