@@ -13,10 +13,43 @@
 #include "cmdop/error.h"
 #include "http_easy.h"
 #include "http_loop_internal.h"
+#include "http_sync_watch.h"
 
 /* Idle slots kept per client (each holds its kept-alive connection); a
  * burst of more concurrent calls frees the extra slots when they end. */
 #define SYNC_MAX_IDLE 32
+
+static _Thread_local cmdop__sync_watch *t_watch;
+
+void cmdop__sync_watch_set(cmdop__sync_watch *w)
+{
+    t_watch = w;
+}
+
+void cmdop__sync_watch_fire(void)
+{
+    cmdop__sync_watch *w = t_watch;
+    if (w && !w->fired) {
+        w->fired = true;
+        w->fire(w->arg);
+    }
+}
+
+/* curl_multi_poll on the slot, plus this thread's watch (http_sync_watch.h) */
+static void slot_wait(cmdop__sync *s, int ms)
+{
+#if CMDOP__SYNC_WATCH
+    cmdop__sync_watch *w = t_watch;
+    if (w && !w->fired) {
+        struct curl_waitfd wfd = {.fd = w->fd, .events = CURL_WAIT_POLLIN, .revents = 0};
+        curl_multi_poll(s->multi, &wfd, 1, ms, NULL);
+        if (wfd.revents)
+            cmdop__sync_watch_fire();
+        return;
+    }
+#endif
+    curl_multi_poll(s->multi, NULL, 0, ms, NULL);
+}
 
 static void slot_free(cmdop__sync *s)
 {
@@ -68,8 +101,11 @@ int cmdop__sync_begin(cmdop__loop *l, cmdop__http_req *req, cmdop__sync **out)
     } else {
         pthread_mutex_unlock(&l->mu);
         s = slot_new();
-        if (!s)
+        if (!s) {
+            /* the caller falls back to the loop, whose wait is not watched */
+            cmdop__sync_watch_fire();
             return CMDOP_ENOMEM;
+        }
         pthread_mutex_lock(&l->mu);
         if (l->stop) {
             pthread_mutex_unlock(&l->mu);
@@ -190,7 +226,7 @@ void cmdop__sync_perform(cmdop__loop *l, cmdop__sync *s, cmdop__http_req *req)
         if (done || atomic_load(&s->cancelled))
             break;
         /* libcurl bounds the wait by its own timers (connect, timeout) */
-        curl_multi_poll(s->multi, NULL, 0, 1000, NULL);
+        slot_wait(s, 1000);
     }
     curl_multi_remove_handle(s->multi, s->easy);
     /* nothing of req stays reachable from the reused handle */
@@ -221,6 +257,6 @@ bool cmdop__sync_sleep(cmdop__sync *s, long ms)
         int64_t left = end - cmdop__now_ms();
         if (left <= 0)
             return true;
-        curl_multi_poll(s->multi, NULL, 0, left > 1000 ? 1000 : (int)left, NULL);
+        slot_wait(s, left > 1000 ? 1000 : (int)left);
     }
 }

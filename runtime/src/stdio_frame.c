@@ -99,6 +99,90 @@ cmdop__frame_rc cmdop__stdio_read_frame(int fd, uint8_t **buf, size_t *len)
     return CMDOP__FRAME_OK;
 }
 
+/* The buffer a reader keeps between frames; a larger frame grows it for as
+ * long as it is being read. */
+#define RBUF_CAP (64u * 1024u)
+
+void cmdop__stdio_rbuf_init(cmdop__stdio_rbuf *r, int fd)
+{
+    memset(r, 0, sizeof *r);
+    r->fd = fd;
+}
+
+void cmdop__stdio_rbuf_free(cmdop__stdio_rbuf *r)
+{
+    free(r->buf);
+    r->buf = NULL;
+    r->cap = r->start = r->end = 0;
+}
+
+size_t cmdop__stdio_rbuf_pending(const cmdop__stdio_rbuf *r)
+{
+    return r->end - r->start;
+}
+
+/* Room for `need` bytes from r->start: compacts, grows (or shrinks back to
+ * RBUF_CAP once a large frame is gone). -1 when out of memory. */
+static int rbuf_room(cmdop__stdio_rbuf *r, size_t need)
+{
+    size_t have = r->end - r->start;
+    if (r->start > 0) {
+        if (have)
+            memmove(r->buf, r->buf + r->start, have);
+        r->start = 0;
+        r->end = have;
+    }
+    /* enough room, and not a large buffer kept for small frames */
+    if (r->cap >= need && (r->cap <= RBUF_CAP || need > RBUF_CAP))
+        return 0;
+    size_t want = need > RBUF_CAP ? need : RBUF_CAP;   /* > have: the data fits */
+    uint8_t *b = realloc(r->buf, want);
+    if (!b)
+        return r->cap >= need ? 0 : -1;
+    r->buf = b;
+    r->cap = want;
+    return 0;
+}
+
+cmdop__frame_rc cmdop__stdio_rbuf_next(cmdop__stdio_rbuf *r, const uint8_t **body,
+                                       size_t *len)
+{
+    *body = NULL;
+    *len = 0;
+    for (;;) {
+        size_t have = r->end - r->start;
+        size_t need = have + 1;   /* at least one more byte of the prefix */
+        if (have > 0) {
+            uint64_t size = 0;
+            int used = cmdop__varint_decode(r->buf + r->start, have, &size);
+            if (used < 0)
+                return CMDOP__FRAME_BAD;
+            if (used > 0) {
+                if (size > CMDOP__STDIO_MAX_FRAME)
+                    return CMDOP__FRAME_BAD;
+                if (have - (size_t)used >= size) {
+                    *body = r->buf + r->start + used;
+                    *len = (size_t)size;
+                    r->start += (size_t)used + (size_t)size;
+                    return CMDOP__FRAME_OK;
+                }
+                need = (size_t)used + (size_t)size;
+            }
+        }
+        if (rbuf_room(r, need) != 0)
+            return CMDOP__FRAME_NOMEM;
+        ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return CMDOP__FRAME_IO;
+        }
+        if (n == 0)
+            return r->end == r->start ? CMDOP__FRAME_EOF : CMDOP__FRAME_TRUNCATED;
+        r->end += (size_t)n;
+    }
+}
+
 int cmdop__stdio_write_all(int fd, const uint8_t *p, size_t len)
 {
     while (len > 0) {

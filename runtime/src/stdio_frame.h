@@ -45,6 +45,30 @@ typedef enum cmdop__frame_rc {
 cmdop__frame_rc cmdop__stdio_read_frame(int fd, uint8_t **buf, size_t *len);
 
 /*
+ * A buffered frame reader over `fd` for the one thread at a time that reads
+ * the server's input (stdio_server.c): one read(2) takes as many frames as
+ * the pipe holds, where cmdop__stdio_read_frame needs two per frame.
+ */
+typedef struct cmdop__stdio_rbuf {
+    int fd;
+    uint8_t *buf;          /* cap bytes; [start, end) read and not yet returned */
+    size_t cap, start, end;
+} cmdop__stdio_rbuf;
+
+void cmdop__stdio_rbuf_init(cmdop__stdio_rbuf *r, int fd);
+void cmdop__stdio_rbuf_free(cmdop__stdio_rbuf *r);
+
+/* The next whole frame, blocking only when the buffer holds none. On
+ * CMDOP__FRAME_OK *body points into r's memory (valid until the next call;
+ * *len may be 0); outcomes as cmdop__stdio_read_frame's. */
+cmdop__frame_rc cmdop__stdio_rbuf_next(cmdop__stdio_rbuf *r, const uint8_t **body,
+                                       size_t *len);
+
+/* Bytes read from fd and not yet returned as frames: 0 means the next
+ * frame, if any, is still in the kernel (a poll on fd sees it). */
+size_t cmdop__stdio_rbuf_pending(const cmdop__stdio_rbuf *r);
+
+/*
  * Write prefix + body to `fd` completely (retries EINTR and short writes).
  * Returns 0, or -1 with errno set (EPIPE when the reader went away). Not
  * locked: callers serialize (stdio_writer.h).

@@ -13,6 +13,7 @@
 #include "cmdop/client.h"
 #include "cmdop/error.h"
 #include "cmdop/version.h"
+#include "http_sync_watch.h"
 #include "port.h"
 #include "stdio_frame.h"
 #include "stdio_map.h"
@@ -34,8 +35,12 @@ typedef struct server {
     cmdop__stdio_pages *pages;
     cmdop__stdio_handles *handles;    /* local ops' handles (bots.run) */
     /* the client sent our hello (docs/stdio.md "Presence"): absent = not
-     * passed; until then the 1.1 schema's proto3 reading. Reader thread only. */
+     * passed; until then the 1.1 schema's proto3 reading. Reader role only. */
     bool client_hello;
+    /* the input, read by whichever pool thread holds the reader role
+     * (stdio_pool.h); handed from one to the next under the pool's lock */
+    cmdop__stdio_rbuf in;
+    int status;                 /* the exit status, set when the input ends */
 } server;
 
 /* The presence reading of the client's messages (stdio_map.h). */
@@ -138,9 +143,10 @@ static void handle_method(server *s, const Cmdop__Core__V1__Envelope *env, uint3
 }
 
 /* REQUEST (a call or a stream), PAGES (an iteration of a paginated op) or
- * COLLECT (a stream op's collected text) with an op's request arm. */
+ * COLLECT (a stream op's collected text) with an op's request arm. A unary
+ * call the reader may run itself comes back in *run_here. */
 static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint32_t id,
-                           int kind)
+                           int kind, cmdop__stdio_call **run_here)
 {
     char err[256], msg[400];
     uint32_t arm = (uint32_t)env->payload_case;
@@ -229,7 +235,11 @@ static void handle_request(server *s, const Cmdop__Core__V1__Envelope *env, uint
         json_decref(args);
         return;
     }
-    rc = cmdop__stdio_pool_submit(s->pool, id, op, args);
+    /* the reader runs the call itself when no input is waiting behind it
+     * in its buffer (input still in the kernel wakes the call's waits:
+     * http_sync_watch.h) */
+    bool may_inline = CMDOP__SYNC_WATCH && run_here && cmdop__stdio_rbuf_pending(&s->in) == 0;
+    rc = cmdop__stdio_pool_submit_ex(s->pool, id, op, args, may_inline, run_here);
     if (rc) {
         json_decref(args);
         if (rc == -1)
@@ -262,7 +272,8 @@ static void handle_answer(server *s, const Cmdop__Core__V1__Envelope *env, uint3
         json_decref(args);
 }
 
-static void handle_frame(server *s, const uint8_t *buf, size_t len)
+static void handle_frame(server *s, const uint8_t *buf, size_t len,
+                         cmdop__stdio_call **run_here)
 {
     Cmdop__Core__V1__Envelope *env = cmdop__core__v1__envelope__unpack(NULL, len, buf);
     if (!env) {
@@ -281,11 +292,11 @@ static void handle_frame(server *s, const uint8_t *buf, size_t len)
                      env->hello && env->hello->version ? env->hello->version : "?");
             break;
         }
-        handle_request(s, env, id, kind);
+        handle_request(s, env, id, kind, run_here);
         break;
     case CMDOP__CORE__V1__KIND__KIND_PAGES:
     case CMDOP__CORE__V1__KIND__KIND_COLLECT:
-        handle_request(s, env, id, kind);
+        handle_request(s, env, id, kind, NULL);
         break;
     case CMDOP__CORE__V1__KIND__KIND_NEXT:
         /* NEXT for no open iteration (it ended, or a wrong id) is ignored */
@@ -307,6 +318,53 @@ static void handle_frame(server *s, const uint8_t *buf, size_t len)
         break;
     }
     cmdop__core__v1__envelope__free_unpacked(env, NULL);
+}
+
+#if CMDOP__SYNC_WATCH
+/* The input has something to read while the reader runs a call: another
+ * thread takes the reader role. */
+static void on_input(void *arg)
+{
+    server *s = arg;
+    cmdop__stdio_pool_release(s->pool);
+}
+#endif
+
+/* The reader role (stdio_pool.h): read and handle frames; run a unary call
+ * read here on this thread, watching the input meanwhile. true once the
+ * input ended, false when the role went to another thread. */
+static bool lead(cmdop__stdio_pool *pool, void *ctx)
+{
+    server *s = ctx;
+    for (;;) {
+        const uint8_t *buf = NULL;
+        size_t len = 0;
+        cmdop__frame_rc r = cmdop__stdio_rbuf_next(&s->in, &buf, &len);
+        if (r != CMDOP__FRAME_OK) {
+            if (r != CMDOP__FRAME_EOF) {
+                static const char *const why[] = {"", "", "input ended inside a frame",
+                                                  "malformed length prefix or frame over the cap",
+                                                  "cannot read the input", "out of memory"};
+                diag(s, "%s; stopping", why[r]);
+                s->status = 1;
+            }
+            return true;
+        }
+        cmdop__stdio_call *c = NULL;
+        handle_frame(s, buf, len, &c);
+        if (!c)
+            continue;
+#if CMDOP__SYNC_WATCH
+        cmdop__sync_watch w = {.fd = s->in.fd, .fire = on_input, .arg = s};
+        cmdop__sync_watch_set(&w);
+        cmdop__stdio_pool_run(pool, c);
+        cmdop__sync_watch_set(NULL);
+        if (w.fired)
+            return false;
+#else
+        cmdop__stdio_pool_run(pool, c);
+#endif
+    }
 }
 
 static void setup_error(server *s)
@@ -333,6 +391,7 @@ int cmdop__stdio_serve(int in_fd, int out_fd)
     server s;
     memset(&s, 0, sizeof s);
     cmdop__stdio_writer_init(&s.w, out_fd);
+    cmdop__stdio_rbuf_init(&s.in, in_fd);
     if (cmdop_client_new(&s.client, NULL) != 0) {
         s.client = NULL;
         setup_error(&s);
@@ -353,26 +412,10 @@ int cmdop__stdio_serve(int in_fd, int out_fd)
         return 2;
     }
     send_hello(&s);
-
-    int status = 0;
-    for (;;) {
-        uint8_t *buf = NULL;
-        size_t len = 0;
-        cmdop__frame_rc r = cmdop__stdio_read_frame(in_fd, &buf, &len);
-        if (r == CMDOP__FRAME_OK) {
-            handle_frame(&s, buf, len);
-            free(buf);
-            continue;
-        }
-        if (r != CMDOP__FRAME_EOF) {
-            static const char *const why[] = {"", "", "input ended inside a frame",
-                                              "malformed length prefix or frame over the cap",
-                                              "cannot read the input", "out of memory"};
-            diag(&s, "%s; stopping", why[r]);
-            status = 1;
-        }
-        break;
-    }
+    /* from here the pool's threads read the input in turn */
+    cmdop__stdio_pool_lead(s.pool, lead);
+    cmdop__stdio_pool_wait_lead(s.pool);
+    int status = s.status;
     /* end of input: open streams and page iterations are cancelled (nobody
      * can answer their callbacks or ask for a next page any more; each still
      * writes its ERROR `cancelled`), unary
@@ -382,6 +425,7 @@ int cmdop__stdio_serve(int in_fd, int out_fd)
     cmdop__stdio_handles_close(s.handles);
     cmdop__stdio_pool_drain(s.pool);
     cmdop_client_free(s.client);
+    cmdop__stdio_rbuf_free(&s.in);
     cmdop__stdio_writer_destroy(&s.w);
     return status;
 }

@@ -12,12 +12,68 @@ void cmdop__stdio_writer_init(cmdop__stdio_writer *w, int fd)
 {
     w->fd = fd;
     w->broken = false;
+    w->writing = false;
+    w->pending = (cmdop__strbuf)CMDOP__STRBUF_INIT;
+    w->spare = (cmdop__strbuf)CMDOP__STRBUF_INIT;
     pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
 }
 
 void cmdop__stdio_writer_destroy(cmdop__stdio_writer *w)
 {
+    cmdop__sb_free(&w->pending);
+    cmdop__sb_free(&w->spare);
+    pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
+}
+
+/* Write p[0..len) (whole frames) or queue it behind the thread writing
+ * now (stdio_writer.h). */
+static int write_frames(cmdop__stdio_writer *w, const uint8_t *p, size_t len)
+{
+    pthread_mutex_lock(&w->mu);
+    while (w->writing && !w->broken && w->pending.len > 0 &&
+           w->pending.len + len > CMDOP__STDIO_PENDING_MAX)
+        pthread_cond_wait(&w->cv, &w->mu);
+    if (w->broken) {
+        pthread_mutex_unlock(&w->mu);
+        return -1;
+    }
+    if (w->writing) {
+        cmdop__sb_append(&w->pending, (const char *)p, len);
+        int rc = 0;
+        if (w->pending.failed) {
+            /* drop only this sender's frames: the queued ones stay whole */
+            w->pending.failed = false;
+            rc = -1;
+        }
+        pthread_mutex_unlock(&w->mu);
+        return rc;
+    }
+    w->writing = true;
+    pthread_mutex_unlock(&w->mu);
+    int rc = len ? cmdop__stdio_write_all(w->fd, p, len) : 0;
+    pthread_mutex_lock(&w->mu);
+    /* whatever was queued meanwhile goes out before anyone else writes */
+    while (rc == 0 && w->pending.len > 0) {
+        cmdop__strbuf t = w->spare;
+        w->spare = w->pending;
+        w->pending = t;
+        w->pending.len = 0;
+        pthread_cond_broadcast(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+        rc = cmdop__stdio_write_all(w->fd, (const uint8_t *)w->spare.s, w->spare.len);
+        pthread_mutex_lock(&w->mu);
+        w->spare.len = 0;
+    }
+    if (rc != 0) {
+        w->broken = true;
+        w->pending.len = 0;
+    }
+    w->writing = false;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return rc;
 }
 
 const ProtobufCFieldDescriptor *cmdop__stdio_arm(int arm)
@@ -30,21 +86,18 @@ const ProtobufCFieldDescriptor *cmdop__stdio_arm(int arm)
 
 int cmdop__stdio_send_env(cmdop__stdio_writer *w, const Cmdop__Core__V1__Envelope *env)
 {
+    /* prefix and body in one buffer, on the stack for the usual frame */
+    uint8_t small[CMDOP__VARINT_MAX + 4096];
     size_t n = protobuf_c_message_get_packed_size(&env->base);
-    uint8_t *buf = n ? malloc(n) : NULL;
-    if (n && !buf)
+    uint8_t *buf = n <= 4096 ? small : malloc(CMDOP__VARINT_MAX + n);
+    if (!buf)
         return -1;
+    size_t pre = cmdop__varint_encode((uint64_t)n, buf);
     if (n)
-        protobuf_c_message_pack(&env->base, buf);
-    pthread_mutex_lock(&w->mu);
-    int rc = -1;
-    if (!w->broken) {
-        rc = cmdop__stdio_write_frame(w->fd, buf, n);
-        if (rc != 0)
-            w->broken = true;
-    }
-    pthread_mutex_unlock(&w->mu);
-    free(buf);
+        protobuf_c_message_pack(&env->base, buf + pre);
+    int rc = write_frames(w, buf, pre + n);
+    if (buf != small)
+        free(buf);
     return rc;
 }
 
@@ -104,15 +157,8 @@ int cmdop__stdio_pack(cmdop__strbuf *out, uint32_t id, Cmdop__Core__V1__Kind kin
 int cmdop__stdio_send_batch(cmdop__stdio_writer *w, cmdop__strbuf *out)
 {
     int rc = -1;
-    if (!out->failed) {
-        pthread_mutex_lock(&w->mu);
-        if (!w->broken) {
-            rc = out->len ? cmdop__stdio_write_all(w->fd, (const uint8_t *)out->s, out->len) : 0;
-            if (rc != 0)
-                w->broken = true;
-        }
-        pthread_mutex_unlock(&w->mu);
-    }
+    if (!out->failed)
+        rc = write_frames(w, (const uint8_t *)out->s, out->len);
     /* keep the memory for the next batch; a failed buffer starts afresh */
     if (out->failed)
         cmdop__sb_free(out);
