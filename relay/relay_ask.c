@@ -150,6 +150,7 @@ void relay_ask_reset(relay *r)
     atomic_store(&reg->opened, 0);
     atomic_store(&reg->cancelled, 0);
     atomic_store(&reg->completed, 0);
+    relay_ask_sched_reset_counts(reg->sched);
     pthread_mutex_unlock(&reg->mu);
 }
 

@@ -34,6 +34,13 @@
 #define ASK_MAX_FRAMES 10000      /* per stream, all kept for resume */
 #define ASK_KEEP_MS 60000         /* a finished stream stays resumable */
 #define ASK_POLL_MS 100           /* readers look for a gone client this often */
+/* The scheduler's time grain (relay_ask_sched.c): a timed step runs at the
+ * first multiple of it at or after its time, with every other step due by
+ * then, and the readers they wake are resumed together. A few ms of added
+ * lateness on frames paced 20-100 ms apart, never earliness. */
+#ifndef ASK_TICK_MS
+#  define ASK_TICK_MS 4
+#endif
 
 /* Fault injection and pacing for one stream; -1 = not armed. */
 typedef struct ask_controls {
@@ -200,8 +207,18 @@ void relay_ask_kick(relay_ask_sched *s, ask_stream *st);
 /* Runs the agent step at monotonic time at_ms (replacing the previous
  * agent entry). Scheduler thread (a step's own next wake). */
 void relay_ask_wake_at(relay_ask_sched *s, ask_stream *st, long long at_ms);
+/* Runs the agent step again in the tick now running, behind every step
+ * already due (replacing the previous agent entry): pacing off yields to
+ * the other streams without waiting for the next tick. Scheduler thread. */
+void relay_ask_yield(relay_ask_sched *s, ask_stream *st);
 /* A heartbeat check of the stream's readers at at_ms. stream->mu held. */
 void relay_ask_heartbeat_at(relay_ask_sched *s, ask_stream *st, long long at_ms);
+/* Suspended readers resumed, and the batches they were handed to
+ * libmicrohttpd in, since start or the last reset_counts (GET
+ * /_control/streams "reader_resumes", "resume_batches"). Any thread. */
+void relay_ask_sched_counts(relay_ask_sched *s, long long *resumes,
+                            long long *batches);
+void relay_ask_sched_reset_counts(relay_ask_sched *s);
 /* Watches a suspending reader's socket for the client leaving, from its
  * first suspension until relay_ask_unwatch (stream->mu held; the reader is
  * suspended from now on; a no-op when already watched). */

@@ -56,6 +56,8 @@ static void emit_pin_denied(ask_stream *st, const char *challenge)
  * when the step must end here (its next wake is set). */
 static bool stalled(relay_ask_sched *s, ask_stream *st)
 {
+    if (st->ctl.stall_ms <= 0)   /* fixed at creation: no lock needed */
+        return false;
     pthread_mutex_lock(&st->mu);
     bool due = st->ctl.stall_ms > 0 && !st->stall_done &&
                st->n_frames == (size_t)st->ctl.stall_after;
@@ -154,7 +156,7 @@ static void text_step(relay_ask_sched *s, ask_stream *st, bool first)
         }
     }
     /* Pacing off: yield behind every entry already due. */
-    relay_ask_wake_at(s, st, ask_now_ms());
+    relay_ask_yield(s, st);
 }
 
 /* Past the PIN: the confirmation gate, or straight to the answer. */

@@ -15,6 +15,19 @@
  * far below 10,000 concurrent streams and cost a context switch per frame.
  * Entries hold a reference on their stream, so a stream the registry forgot
  * lives until its last entry is popped.
+ *
+ * Batches: a timed entry runs at the first multiple of ASK_TICK_MS at or
+ * after its time (kicks at once), and the resumptions a batch decides are
+ * handed to libmicrohttpd together when the batch ends (flush_resumes).
+ * Each resume costs libmicrohttpd an eventfd write and a wake of its
+ * polling thread, and each polling pass that finds one resumed walks its
+ * WHOLE list of suspended connections (libmicrohttpd 0.9.75
+ * resume_suspended_connections): resumes spread over time make many passes
+ * that each find a few; batched, one pass finds many (docs/performance.md
+ * "The local relay": 2,000 paced streams, about 100 resumes a batch, half
+ * the passes). The tick adds at most ASK_TICK_MS of lateness to a frame,
+ * and pacing does not drift from it (relay_ask_agent.c counts from the due
+ * times).
  */
 #include "relay_ask.h"
 
@@ -30,6 +43,10 @@
 #  include <unistd.h>
 #  define ASK_EPOLL 1
 #endif
+
+/* A batch hands its resumes over at least every this many, so a huge batch
+ * (thousands of streams opened at once) does not hold the first ones back. */
+#define ASK_FLUSH_AT 1024
 
 typedef enum { ENT_AGENT, ENT_HEARTBEAT } ent_kind;
 
@@ -48,6 +65,12 @@ struct relay_ask_sched {
     bool stop;
     pthread_t thread;
     ask_sub *dead;       /* released readers this thread frees (next_sub) */
+    /* Connections (struct MHD_Connection *) this thread decided to resume
+     * and has not yet: only this thread (or the one that joined it) touches
+     * them. Their readers stay suspended, hence alive, until flushed. */
+    void **resumes;
+    size_t n_resumes, cap_resumes;
+    atomic_llong resumed, batches;   /* GET /_control/streams */
 #ifdef ASK_EPOLL
     int ep, wake_fd;
 #endif
@@ -61,6 +84,11 @@ long long ask_now_ms(void)
 }
 
 /* ---- the heap (mu held) ---------------------------------------------------- */
+/* Four children a node: with 10,000 streams the heap holds ~20,000 entries
+ * (each stream's next step and its heartbeat check), half a megabyte, and
+ * a pop per frame; four-way halves the levels a sift walks, and a node's
+ * children share one or two cache lines. */
+#define HEAP_D 4
 
 static bool heap_push(relay_ask_sched *s, ent e)
 {
@@ -72,9 +100,9 @@ static bool heap_push(relay_ask_sched *s, ent e)
         s->heap = h, s->cap = cap;
     }
     size_t i = s->n++;
-    while (i > 0 && s->heap[(i - 1) / 2].at_ms > e.at_ms) {
-        s->heap[i] = s->heap[(i - 1) / 2];
-        i = (i - 1) / 2;
+    while (i > 0 && s->heap[(i - 1) / HEAP_D].at_ms > e.at_ms) {
+        s->heap[i] = s->heap[(i - 1) / HEAP_D];
+        i = (i - 1) / HEAP_D;
     }
     s->heap[i] = e;
     return true;
@@ -85,11 +113,13 @@ static ent heap_pop(relay_ask_sched *s)
     ent top = s->heap[0], last = s->heap[--s->n];
     size_t i = 0;
     for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= s->n)
+        size_t first = HEAP_D * i + 1, c = first;
+        if (first >= s->n)
             break;
-        if (c + 1 < s->n && s->heap[c + 1].at_ms < s->heap[c].at_ms)
-            c++;
+        size_t end = first + HEAP_D < s->n ? first + HEAP_D : s->n;
+        for (size_t k = first + 1; k < end; k++)
+            if (s->heap[k].at_ms < s->heap[c].at_ms)
+                c = k;
         if (s->heap[c].at_ms >= last.at_ms)
             break;
         s->heap[i] = s->heap[c];
@@ -140,6 +170,14 @@ void relay_ask_wake_at(relay_ask_sched *s, ask_stream *st, long long at_ms)
     push(s, st, at_ms, ENT_AGENT, true);
 }
 
+void relay_ask_yield(relay_ask_sched *s, ask_stream *st)
+{
+    /* Timed at the tick now running: due at once, so pacing off is not
+     * held to one step a tick, yet behind every step due before it. */
+    long long now = ask_now_ms();
+    push(s, st, now - now % ASK_TICK_MS, ENT_AGENT, true);
+}
+
 void relay_ask_heartbeat_at(relay_ask_sched *s, ask_stream *st, long long at_ms)
 {
     if (st->hb_at != 0 && st->hb_at <= at_ms)
@@ -150,11 +188,38 @@ void relay_ask_heartbeat_at(relay_ask_sched *s, ask_stream *st, long long at_ms)
 
 /* ---- readers ------------------------------------------------------------- */
 
+/* Hands every pending resume to libmicrohttpd, back to back, so that its
+ * polling threads find them in as few passes as possible. */
+static void flush_resumes(relay_ask_sched *s)
+{
+    if (s->n_resumes == 0)
+        return;
+    atomic_fetch_add(&s->batches, 1);
+    atomic_fetch_add(&s->resumed, (long long)s->n_resumes);
+    for (size_t i = 0; i < s->n_resumes; i++)
+        MHD_resume_connection(s->resumes[i]);
+    s->n_resumes = 0;
+}
+
+/* The reader is no longer suspended as far as the relay is concerned (no
+ * one queues it twice); libmicrohttpd learns it at the next flush. */
 static void resume_one(relay_ask_sched *s, ask_sub *sub)
 {
-    (void)s;
     sub->suspended = false;
-    MHD_resume_connection(sub->conn);
+    if (s->n_resumes == s->cap_resumes) {
+        size_t cap = s->cap_resumes ? s->cap_resumes * 2 : 256;
+        void **r = realloc(s->resumes, cap * sizeof *r);
+        if (!r) {                  /* out of memory: resume it alone */
+            atomic_fetch_add(&s->batches, 1);
+            atomic_fetch_add(&s->resumed, 1);
+            MHD_resume_connection(sub->conn);
+            return;
+        }
+        s->resumes = r, s->cap_resumes = cap;
+    }
+    s->resumes[s->n_resumes++] = sub->conn;
+    if (s->n_resumes >= ASK_FLUSH_AT)
+        flush_resumes(s);
 }
 
 void relay_ask_watch(relay_ask_sched *s, ask_sub *sub, cmdop__socket fd)
@@ -208,6 +273,19 @@ void relay_ask_retire(relay_ask_sched *s, ask_sub *sub)
     sub->next_sub = NULL;
     free_dead(sub);            /* no socket watch: nothing can refer to it */
 #endif
+}
+
+void relay_ask_sched_counts(relay_ask_sched *s, long long *resumes,
+                            long long *batches)
+{
+    *resumes = atomic_load(&s->resumed);
+    *batches = atomic_load(&s->batches);
+}
+
+void relay_ask_sched_reset_counts(relay_ask_sched *s)
+{
+    atomic_store(&s->resumed, 0);
+    atomic_store(&s->batches, 0);
 }
 
 long long relay_ask_resume_subs(relay_ask_sched *s, ask_stream *st, bool all,
@@ -286,10 +364,13 @@ static void *sched_main(void *arg)
         pthread_mutex_lock(&s->mu);
         if (s->stop) {
             pthread_mutex_unlock(&s->mu);
+            flush_resumes(s);
             return NULL;
         }
         long long now = ask_now_ms();
-        if (s->n > 0 && s->heap[0].at_ms <= now) {
+        /* Due: every entry timed at or before the last tick (see header). */
+        long long tick = now - now % ASK_TICK_MS;
+        if (s->n > 0 && s->heap[0].at_ms <= tick) {
             ent e = heap_pop(s);
             bool stale = e.kind == ENT_AGENT && e.gen != e.st->agent_gen;
             pthread_mutex_unlock(&s->mu);
@@ -298,7 +379,19 @@ static void *sched_main(void *arg)
             ask_stream_unref(e.st);
             continue;
         }
-        long long wait = s->n > 0 ? s->heap[0].at_ms - now : -1;
+        long long wait = -1;
+        if (s->n > 0) {            /* to the tick at or after the next entry */
+            long long at = s->heap[0].at_ms;
+            at += (ASK_TICK_MS - at % ASK_TICK_MS) % ASK_TICK_MS;
+            wait = at - now;
+        }
+        if (s->n_resumes > 0) {
+            /* The batch is over: its resumes go out before this thread
+             * sleeps (without mu: readers queue heartbeats under it). */
+            pthread_mutex_unlock(&s->mu);
+            flush_resumes(s);
+            continue;
+        }
 #ifdef ASK_EPOLL
         /* Every event for a reader released before now was handled in an
          * earlier batch (its socket left the set before its release). */
@@ -337,6 +430,8 @@ relay_ask_sched *relay_ask_sched_start(void)
         return NULL;
     pthread_mutex_init(&s->mu, NULL);
     cmdop__port_cond_init_monotonic(&s->cv);
+    atomic_init(&s->resumed, 0);
+    atomic_init(&s->batches, 0);
 #ifdef ASK_EPOLL
     s->ep = epoll_create1(EPOLL_CLOEXEC);
     s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -373,6 +468,7 @@ void relay_ask_sched_stop(relay_ask_sched *s, relay_ask_registry *reg)
         relay_ask_resume_subs(s, st, true, 0);
         pthread_mutex_unlock(&st->mu);
     }
+    flush_resumes(s);
 }
 
 void relay_ask_sched_free(relay_ask_sched *s)
@@ -382,6 +478,7 @@ void relay_ask_sched_free(relay_ask_sched *s)
     for (size_t i = 0; i < s->n; i++)
         ask_stream_unref(s->heap[i].st);
     free(s->heap);
+    free(s->resumes);
     free_dead(s->dead);
 #ifdef ASK_EPOLL
     if (s->ep >= 0)

@@ -129,13 +129,16 @@ static bool append(ask_stream *st, const char *type, json_t *obj)
 
 /* The delta event's data line: what append() makes of {"event_type": 1,
  * "payload": {"delta": <delta>}}, byte for byte, without building JSON
- * values (one per frame was most of a frame's cost in user space). NULL
- * when out of memory. */
-static char *delta_data(const char *delta, size_t n, size_t *len)
+ * values (one per frame was most of a frame's cost in user space). Written
+ * into buf (cap bytes) when it fits, else into a new block the caller
+ * frees; NULL when out of memory. */
+static char *delta_data(const char *delta, size_t n, size_t *len, char *buf,
+                        size_t cap)
 {
     static const char head[] =
         "{\"type\":\"event\",\"event_type\":1,\"payload\":{\"delta\":\"";
-    char *d = malloc(sizeof head + n * 6 + 4);
+    size_t need = sizeof head + n * 6 + 4;
+    char *d = need <= cap ? buf : malloc(need);
     if (!d)
         return NULL;
     memcpy(d, head, sizeof head - 1);
@@ -177,10 +180,14 @@ static bool emit(ask_stream *st, const char *type, json_t *obj,
     if (ok && obj) {
         ok = append(st, type, obj);
     } else if (ok && strcmp(type, "event") == 0) {
+        /* A delta is a few words: its data line on the stack, so a frame
+         * costs one allocation (the stored text), not two. */
+        char buf[1024];
         size_t dl;
-        char *d = delta_data(delta, delta_len, &dl);
+        char *d = delta_data(delta, delta_len, &dl, buf, sizeof buf);
         ok = d && append_data(st, type, d, dl);
-        free(d);
+        if (d != buf)
+            free(d);
     } else if (ok) {               /* a data line already written */
         ok = append_data(st, type, delta, delta_len);
     } else {
