@@ -50,6 +50,8 @@ struct relay_server {
     json_t *recording;          /* array of request records */
     json_t *replays;            /* "<path> <Idempotency-Key>" -> {status,
                                    body} of a successful POST */
+    json_t *dumps;              /* path of a GET -> {body, text}: its last
+                                   answer and that answer serialized */
     long fail_count;            /* pending injected failures */
     long repeat_cursor;         /* cursor pages that answer their own cursor */
     int fail_status;
@@ -456,6 +458,38 @@ static void remember(relay_server *s, const char *key, const relay_resp *out)
     json_object_set_new(s->replays, key, hit);
 }
 
+/* The most paths whose last GET answer is kept serialized. */
+#define DUMPS_MAX 1024
+
+/*
+ * The text of a JSON answer. Serializing is most of what a small GET such
+ * as machines.info costs the relay (jansson escapes and formats every
+ * string and number: about half its instructions per call), and the same
+ * path mostly answers the same body again. So a GET's answer that equals
+ * (json_equal) the last one on its path reuses that one's text. The kept
+ * body is a deep copy: a handler may answer with objects of the live data,
+ * which a later request changes in place. Equal bodies may list an object's
+ * keys in another order; JSON does not order them.
+ */
+static char *dump_body(relay_server *s, const char *method, const char *path,
+                       const json_t *body)
+{
+    if (strcmp(method, "GET") != 0)
+        return json_dumps(body, JSON_COMPACT);
+    json_t *hit = json_object_get(s->dumps, path);
+    if (hit && json_equal(json_object_get(hit, "body"), (json_t *)body))
+        return strdup(json_string_value(json_object_get(hit, "text")));
+    char *text = json_dumps(body, JSON_COMPACT);
+    if (!text)
+        return NULL;
+    if (json_object_size(s->dumps) >= DUMPS_MAX)
+        json_object_clear(s->dumps);
+    json_t *keep = json_pack("{s:o, s:s}", "body", json_deep_copy(body), "text", text);
+    if (keep)
+        json_object_set_new(s->dumps, path, keep);
+    return text;
+}
+
 /* Runs the whole pipeline under the lock; returns the serialized body. */
 static char *process(relay_server *s, struct MHD_Connection *c,
                      const char *method, req_ctx *ctx, const char *reqid,
@@ -498,7 +532,10 @@ static char *process(relay_server *s, struct MHD_Connection *c,
     free(rkey);
     if (!control)
         record(s, c, &q, raw_path, ctx, out->status, replayed);
-    char *text = out->body ? json_dumps(out->body, JSON_COMPACT) : NULL;
+    char *text = out->body ? dump_body(s, method, raw_path, out->body) : NULL;
+    /* released under the lock: a body may share objects with the live data */
+    json_decref(out->body);
+    out->body = NULL;
     pthread_mutex_unlock(&s->base.lock);
 
     json_decref(q.query);
@@ -706,6 +743,7 @@ void relay_server_stop(relay_server *s)
     json_decref(s->seed);
     json_decref(s->recording);
     json_decref(s->replays);
+    json_decref(s->dumps);
     free(s->token);
     free(s->api_key);
     pthread_mutex_destroy(&s->base.lock);
@@ -747,6 +785,7 @@ int relay_server_start(relay_server **out, const relay_options *opt,
     s->base.db = json_object();
     s->recording = json_array();
     s->replays = json_object();
+    s->dumps = json_object();
     s->seed = json_incref(opt->seed);
     if (relay_ask_init(&s->base) < 0) {
         snprintf(err, errlen, "out of memory");

@@ -230,6 +230,30 @@ START_TEST(messages_clear_and_session)
 }
 END_TEST
 
+/* A GET whose answer equals the last one on its path reuses that one's
+ * serialized text (relay_server.c dump_body): a change in between must
+ * still show, on the same path and on a list that holds the machine. */
+START_TEST(repeated_gets_see_every_change)
+{
+    for (int round = 0; round < 3; round++) {
+        json_t *d = rh_expect(rh_relay("GET", "/api/machines/" RH_M(2), NULL), 200);
+        ck_assert_str_eq(rh_s(d, "name"), round == 0 ? "bravo" : "bravo-2");
+        json_decref(d);
+        d = rh_expect(rh_relay("GET", "/api/machines/" RH_M(2), NULL), 200);
+        ck_assert_str_eq(rh_s(d, "name"), round == 0 ? "bravo" : "bravo-2");
+        json_decref(d);
+        if (round == 0)
+            json_decref(rh_expect(rh_relay("PATCH", "/api/machines/" RH_M(2),
+                                           "{\"name\":\"bravo-2\"}"), 200));
+    }
+    json_t *i1 = rh_expect(rh_relay("GET", "/api/admin/machines/" RH_M(1) "/info", NULL), 200);
+    json_t *i2 = rh_expect(rh_relay("GET", "/api/admin/machines/" RH_M(1) "/info", NULL), 200);
+    ck_assert(json_equal(i1, i2));
+    json_decref(i1);
+    json_decref(i2);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("relay_machines");
@@ -241,6 +265,7 @@ int main(void)
     tcase_add_test(tc, get_update_disable);
     tcase_add_test(tc, info_and_spend);
     tcase_add_test(tc, messages_clear_and_session);
+    tcase_add_test(tc, repeated_gets_see_every_change);
     suite_add_tcase(s, tc);
     return rh_run(s);
 }
