@@ -12,30 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_http.h"
+#include "fake_delay.h"
 #include "http_loop.h"
 #include "retry.h"
 #include "xfer_waiter.h"
 
-static int g_delay_ms;
-
-static void handler(fake_server *s, const fake_req *q, fake_resp *r, void *payload)
-{
-    (void)s;
-    (void)payload;
-    r->delay_ms = g_delay_ms;
-    r->json = json_pack("{s:s, s:i}", "id", "x", "n", q->index);
-}
-
-static fake_server *g_srv;
-
-static void setup(void)
-{
-    g_delay_ms = 0;
-    g_srv = fake_start(handler, NULL);
-}
-
-static void teardown(void) { fake_stop(g_srv); }
 
 static cmdop__http_req *raw_get(waiter *w) { return waiter_get(w, g_srv->url, "/x"); }
 

@@ -13,32 +13,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "fake_http.h"
+#include "fake_delay.h"
 #include "http_loop.h"
 #include "xfer_waiter.h"
 
 /* LOOP_FRESH_AT in http_loop.c */
 #define FRESH_AT 256
-
-static int g_delay_ms;
-
-static void handler(fake_server *s, const fake_req *q, fake_resp *r, void *payload)
-{
-    (void)s;
-    (void)payload;
-    r->delay_ms = g_delay_ms;
-    r->json = json_pack("{s:s, s:i}", "id", "x", "n", q->index);
-}
-
-static fake_server *g_srv;
-
-static void setup(void)
-{
-    g_delay_ms = 0;
-    g_srv = fake_start(handler, NULL);
-}
-
-static void teardown(void) { fake_stop(g_srv); }
 
 static void sleep_ms(long ms)
 {
