@@ -29,8 +29,9 @@ static void sleep_ms(long ms)
 START_TEST(past_the_threshold_a_transfer_has_its_own_connection)
 {
     enum { N = FRESH_AT + 44 };
-    /* every transfer is still open when the last one starts */
-    g_delay_ms = 1500;
+    /* every transfer is still open when the last one starts: no answer
+     * before all N requests arrived */
+    g_hold_until = N;
     cmdop__loop *l = cmdop__loop_new();
     waiter *w = calloc(N, sizeof *w);
     cmdop__http_req **req = calloc(N, sizeof *req);
@@ -55,7 +56,9 @@ START_TEST(past_the_threshold_a_transfer_has_its_own_connection)
     ck_assert_int_ge(fake_closed(g_srv), N - FRESH_AT);
     ck_assert_int_lt(fake_closed(g_srv), N);
     /* with few open, a transfer reuses a kept connection */
-    g_delay_ms = 0;
+    pthread_mutex_lock(&g_hold_mu);
+    g_hold_until = 0;
+    pthread_mutex_unlock(&g_hold_mu);
     waiter one;
     cmdop__http_req *r = waiter_get(&one, g_srv->url, "/x");
     ck_assert_int_eq(cmdop__loop_submit(l, r, 0), 0);
