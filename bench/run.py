@@ -602,7 +602,9 @@ def run_all(a: argparse.Namespace, core: str, relay: Server, replay_env: dict[st
             cpy.append(("node ours", ["node", nodew, "ours", "cold", json.dumps({"machine": ALPHA})],
                         {"BENCH_NODE_SDK": a.node_sdk, "BENCH_NODE_MODULES": a.node_modules or "", "CMDOP_CORE_BINARY": core}))
         cpy.append(("C ours (one call)", [os.path.join(b, "unary_cmdop"), "0", ALPHA], {}))
-        cold = cold_start(cpy, relay_env, 2 if smoke else 10)
+        # 30 rounds: medians of 10 moved the ours/official ratio by ±0.12
+        # between runs on this machine (each start is ~0.1 s, both sides vary)
+        cold = cold_start(cpy, relay_env, 2 if smoke else 30)
         sizes = installed_sizes(a, os.path.abspath(a.core))
     return measures, cold, sizes
 
