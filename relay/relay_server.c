@@ -622,8 +622,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     char reqid[40];
     new_request_id(reqid);
     relay_resp out = {0};
-    char *text = process(s, c, method, ctx, reqid, &out);
-    json_decref(out.body);
+    char *text = process(s, c, method, ctx, reqid, &out);   /* out.body released */
 
     if (out.stream_read)
         return queue_stream(c, &out, reqid);
