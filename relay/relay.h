@@ -53,6 +53,8 @@ typedef struct relay_req {
     const char *idempotency_key;      /* Idempotency-Key header or NULL */
     const char *user_id;              /* authenticated user (relay plane) */
     void *conn;                       /* struct MHD_Connection *, for headers */
+    bool http11;                      /* HTTP/1.1 or later: a body of unknown
+                                         size goes out chunked */
 } relay_req;
 
 /*

@@ -224,7 +224,7 @@ static void open_stream(relay_ask_registry *reg, const relay_req *q,
     }
     clock_gettime(CLOCK_MONOTONIC, &st->idle_since);
     if (!st->machine_id || !st->machine_name || !st->prompt ||
-        !relay_ask_serve(out, st, q->conn, 0)) {
+        !relay_ask_serve(out, st, q, 0)) {
         ask_stream_unref(st);
         relay_error(out, 500, "internal", NULL, "out of memory");
         return;
@@ -264,7 +264,7 @@ static void resume_stream(relay_ask_registry *reg, const relay_req *q,
                     "stream position %s is unknown or forgotten", last_id);
         return;
     }
-    if (!relay_ask_serve(out, st, q->conn, (size_t)seq)) {
+    if (!relay_ask_serve(out, st, q, (size_t)seq)) {
         relay_error(out, 500, "internal", NULL, "out of memory");
         return;
     }
@@ -315,7 +315,7 @@ static void answer_reply(relay *r, const relay_req *q, relay_resp *out,
     ask_stream *st = relay_ask_answer(reg, q->cap[0], what, id, pin, accept,
                                       &ok, &after);
     if (st && what == ASK_WAIT_CONFIRM &&
-        !relay_ask_serve(out, st, q->conn, after))
+        !relay_ask_serve(out, st, q, after))
         relay_error(out, 500, "internal", NULL, "out of memory");
     pthread_mutex_unlock(&reg->mu);
     if (!st) {

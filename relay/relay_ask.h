@@ -13,12 +13,17 @@
  * sched->mu only for its heap. Counters are atomics.
  *
  * Only the scheduler thread resumes a suspended connection, so a suspended
- * reader (and its struct) stays alive until the scheduler lets it go.
+ * reader (and its struct) stays alive until the scheduler lets it go. While
+ * it is suspended (and HTTP/1.1, on Linux) the scheduler may write its new
+ * frames to its socket itself, as the chunk libmicrohttpd would have sent;
+ * a big batch of such writes is shared with one writer thread, which runs
+ * only while the scheduler waits for it (relay_ask_sched.c "direct
+ * writes").
  *
  * Files: relay_ask.c (registry, routes), relay_ask_stream.c (frame buffer,
  * answers, references), relay_ask_sse.c (the per-connection reader),
- * relay_ask_sched.c (the scheduler thread: timers, kicks, resumes, client
- * gone), relay_ask_agent.c (the simulated agent's steps),
+ * relay_ask_sched.c (the scheduler thread: timers, kicks, resumes, direct
+ * writes, client gone), relay_ask_agent.c (the simulated agent's steps),
  * relay_ask_control.c (the test controls and counters under /_control).
  */
 #ifndef RELAY_ASK_H
@@ -40,6 +45,15 @@
  * lateness on frames paced 20-100 ms apart, never earliness. */
 #ifndef ASK_TICK_MS
 #  define ASK_TICK_MS 4
+#endif
+
+/* Whether the scheduler writes paced frames to suspended readers itself
+ * (relay_ask_sched.c "direct writes"): where it watches sockets with epoll;
+ * elsewhere every frame goes out through a resume. */
+#if defined(__linux__) && !defined(RELAY_ASK_NO_EPOLL)
+#  define ASK_DIRECT_WRITES 1
+#else
+#  define ASK_DIRECT_WRITES 0
 #endif
 
 /* Fault injection and pacing for one stream; -1 = not armed. */
@@ -72,6 +86,7 @@ typedef struct ask_stream {
     ask_sub *subs;                  /* the connections reading it */
     long long hb_at;                /* earliest heartbeat entry queued, 0 none */
     char **frames;                  /* frames[i] = SSE text of seq i+1 */
+    size_t *frame_lens;             /* frame_lens[i] = strlen(frames[i]) */
     size_t n_frames, cap_frames;
     bool terminal;                  /* a done or error frame is stored */
     bool unknown_done;              /* the telemetry frame was stored */
@@ -213,11 +228,13 @@ void relay_ask_wake_at(relay_ask_sched *s, ask_stream *st, long long at_ms);
 void relay_ask_yield(relay_ask_sched *s, ask_stream *st);
 /* A heartbeat check of the stream's readers at at_ms. stream->mu held. */
 void relay_ask_heartbeat_at(relay_ask_sched *s, ask_stream *st, long long at_ms);
-/* Suspended readers resumed, and the batches they were handed to
- * libmicrohttpd in, since start or the last reset_counts (GET
- * /_control/streams "reader_resumes", "resume_batches"). Any thread. */
+/* Suspended readers resumed, the batches they were handed to
+ * libmicrohttpd in, and the frames the scheduler wrote straight to a
+ * suspended reader's socket, since start or the last reset_counts (GET
+ * /_control/streams "reader_resumes", "resume_batches", "direct_frames").
+ * Any thread. */
 void relay_ask_sched_counts(relay_ask_sched *s, long long *resumes,
-                            long long *batches);
+                            long long *batches, long long *direct);
 void relay_ask_sched_reset_counts(relay_ask_sched *s);
 /* Watches a suspending reader's socket for the client leaving, from its
  * first suspension until relay_ask_unwatch (stream->mu held; the reader is
@@ -231,9 +248,17 @@ void relay_ask_unwatch(relay_ask_sched *s, ask_sub *sub);
 void relay_ask_retire(relay_ask_sched *s, ask_sub *sub);
 /* Scheduler thread, stream->mu held: resumes every suspended reader of st
  * (all = false: only those whose heartbeat is due at now_ms; returns the
- * earliest heartbeat still pending, 0 none). */
+ * earliest heartbeat still pending, 0 none). A reader with a direct write
+ * still going out (ask_sub.raw) is resumed only to end (gone, cancelled,
+ * stopping); otherwise it is looked at again once that write is out. */
 long long relay_ask_resume_subs(relay_ask_sched *s, ask_stream *st, bool all,
                                 long long now_ms);
+/* Scheduler thread, stream->mu held: st stored new frames. Each suspended
+ * reader either gets them written to its socket by the scheduler at the
+ * end of the batch, while its connection stays suspended (a plain paced
+ * frame of an HTTP/1.1 reader: no resume, no polling-thread wake), or is
+ * resumed (the terminal frame, the injections, anything else). */
+void relay_ask_frames_ready(relay_ask_sched *s, ask_stream *st);
 
 /* ---- the SSE side (relay_ask_sse.c) ------------------------------------- */
 /* One connection reading a stream. The fields the scheduler uses are under
@@ -252,14 +277,21 @@ struct ask_sub {
     bool watched;                   /* fd in the scheduler's gone-watch (kept
                                        across suspensions until the end) */
     bool gone;                      /* the scheduler saw the client leave */
+    bool chunked;                   /* the response is chunked (HTTP/1.1):
+                                       the scheduler may write frames itself */
+    bool queued;                    /* in the scheduler's direct-write list */
+    char *raw;                      /* bytes of a direct write still to go
+                                       out (raw_len, raw_off), or NULL */
+    size_t raw_len, raw_off;
     unsigned generation;            /* st->generation when it started */
     long long last_out_ms;          /* when bytes were last handed out */
 };
-/* Starts serving `st` on connection `conn` (struct MHD_Connection *) from
- * the frame after `after_seq`: a 200 text/event-stream into out. The stream
- * gains a subscriber until the server releases the response. Returns false
- * (out untouched) when out of memory. registry->mu held. */
-bool relay_ask_serve(relay_resp *out, ask_stream *st, void *conn,
+/* Starts serving `st` on q's connection (q->conn, struct MHD_Connection *;
+ * NULL in unit tests) from the frame after `after_seq`: a 200
+ * text/event-stream into out. The stream gains a subscriber until the
+ * server releases the response. Returns false (out untouched) when out of
+ * memory. registry->mu held. */
+bool relay_ask_serve(relay_resp *out, ask_stream *st, const relay_req *q,
                      size_t after_seq);
 
 /* ---- the simulated agent (relay_ask_agent.c) ---------------------------- */

@@ -63,7 +63,7 @@ static void arm(relay *r, const relay_req *q, relay_resp *out)
 }
 
 /* GET /streams {"opened", "resumed", "cancelled", "completed", "active",
- *               "reader_resumes", "resume_batches"} */
+ *               "reader_resumes", "resume_batches", "direct_frames"} */
 static void streams(relay *r, const relay_req *q, relay_resp *out)
 {
     relay_ask_registry *reg = r->ask;
@@ -75,17 +75,18 @@ static void streams(relay *r, const relay_req *q, relay_resp *out)
         active += !st->agent_done && !st->stopping;
         pthread_mutex_unlock(&st->mu);
     }
-    long long resumes, batches;
-    relay_ask_sched_counts(reg->sched, &resumes, &batches);
+    long long resumes, batches, direct;
+    relay_ask_sched_counts(reg->sched, &resumes, &batches, &direct);
     relay_json(out, 200, json_pack(
-        "{s:I, s:o, s:I, s:I, s:I, s:I, s:I}",
+        "{s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I}",
         "opened", (json_int_t)atomic_load(&reg->opened),
         "resumed", json_deep_copy(reg->resumed),
         "cancelled", (json_int_t)atomic_load(&reg->cancelled),
         "completed", (json_int_t)atomic_load(&reg->completed),
         "active", (json_int_t)active,
         "reader_resumes", (json_int_t)resumes,
-        "resume_batches", (json_int_t)batches));
+        "resume_batches", (json_int_t)batches,
+        "direct_frames", (json_int_t)direct));
     pthread_mutex_unlock(&reg->mu);
 }
 

@@ -38,11 +38,18 @@
 #include <string.h>
 /* RELAY_ASK_NO_EPOLL builds the portable path on Linux too (to test it). */
 #if defined(__linux__) && !defined(RELAY_ASK_NO_EPOLL)
+#  include <errno.h>
 #  include <sys/epoll.h>
 #  include <sys/eventfd.h>
+#  include <sys/socket.h>
+#  include <sys/uio.h>
 #  include <unistd.h>
 #  define ASK_EPOLL 1
 #endif
+
+/* Frames one direct write may carry (a reader further behind is resumed
+ * and libmicrohttpd streams them from the stored frames). */
+#define ASK_DIRECT_MAX 16
 
 /* A batch hands its resumes over at least every this many, so a huge batch
  * (thousands of streams opened at once) does not hold the first ones back. */
@@ -70,7 +77,20 @@ struct relay_ask_sched {
      * them. Their readers stay suspended, hence alive, until flushed. */
     void **resumes;
     size_t n_resumes, cap_resumes;
-    atomic_llong resumed, batches;   /* GET /_control/streams */
+    /* Suspended readers with frames this thread writes itself at the end
+     * of the batch (relay_ask_frames_ready; ask_sub.queued). */
+    ask_sub **direct;
+    size_t n_direct, cap_direct;
+#ifdef ASK_EPOLL
+    /* The second flushing thread (writer_main) and its hand-over. */
+    pthread_t writer;
+    bool w_started, w_stop, w_done;
+    pthread_mutex_t wmu;
+    pthread_cond_t wcv;
+    ask_sub **w_list;
+    size_t w_n;
+#endif
+    atomic_llong resumed, batches, direct_frames;   /* GET /_control/streams */
 #ifdef ASK_EPOLL
     int ep, wake_fd;
 #endif
@@ -255,6 +275,7 @@ static void free_dead(ask_sub *d)
     while (d) {
         ask_sub *next = d->next_sub;
         ask_stream_unref(d->st);
+        free(d->raw);
         free(d);
         d = next;
     }
@@ -276,16 +297,18 @@ void relay_ask_retire(relay_ask_sched *s, ask_sub *sub)
 }
 
 void relay_ask_sched_counts(relay_ask_sched *s, long long *resumes,
-                            long long *batches)
+                            long long *batches, long long *direct)
 {
     *resumes = atomic_load(&s->resumed);
     *batches = atomic_load(&s->batches);
+    *direct = atomic_load(&s->direct_frames);
 }
 
 void relay_ask_sched_reset_counts(relay_ask_sched *s)
 {
     atomic_store(&s->resumed, 0);
     atomic_store(&s->batches, 0);
+    atomic_store(&s->direct_frames, 0);
 }
 
 long long relay_ask_resume_subs(relay_ask_sched *s, ask_stream *st, bool all,
@@ -301,6 +324,8 @@ long long relay_ask_resume_subs(relay_ask_sched *s, ask_stream *st, bool all,
             sub->gone = true;
 #endif
         long long due = hb > 0 ? sub->last_out_ms + hb : 0;
+        if (sub->raw && !sub->gone && !st->stopping && !st->cancelled)
+            continue;   /* its write is going out: looked at after it */
         if (all || sub->gone || (hb > 0 && due <= now_ms)) {
             resume_one(s, sub);
         } else if (hb > 0 && (pending == 0 || due < pending)) {
@@ -315,6 +340,262 @@ long long relay_ask_resume_subs(relay_ask_sched *s, ask_stream *st, bool all,
     }
 #endif
     return pending;
+}
+
+/* ---- direct writes ----------------------------------------------------------
+ * A paced stream's frame used to cost a resume per reader: an eventfd
+ * write, a wake of a polling thread, that thread's walk of its suspended
+ * list, an epoll_ctl each way, the reader's call, and the suspension again
+ * (docs/performance.md "The local relay"). While a chunked (HTTP/1.1)
+ * connection is suspended libmicrohttpd has nothing of its own to send on
+ * it (the reader runs only once its buffer went out, and the headers went
+ * before the first call), so the scheduler writes the new frames itself as
+ * one chunk, byte for byte what libmicrohttpd would write ("<HEX>\r\n",
+ * the frames, "\r\n"), and the connection stays suspended. A write the
+ * socket does not take whole keeps its rest (ask_sub.raw) and goes on when
+ * the socket can take more (EPOLLOUT in the gone-watch): until then the
+ * reader is neither written nor resumed, except to end. A batch of
+ * ASK_SPLIT_AT or more writes is shared with a writer thread (the kernel's
+ * send is most of the cost), which never resumes: the scheduler does, for
+ * both halves, once the writer is done. Everything else —
+ * the terminal frame, injections, heartbeats, a reader far behind, other
+ * platforms — goes through a resume as before. */
+
+#ifdef ASK_EPOLL
+/* Can this thread write st's new frames to the suspended reader itself?
+ * mu held. */
+static bool direct_ok(const ask_stream *st, const ask_sub *sub)
+{
+    const ask_controls *c = &st->ctl;
+    return sub->chunked && sub->watched && !sub->gone && !sub->lit &&
+           sub->off == 0 && !st->stopping && !st->cancelled &&
+           !st->agent_done && !st->terminal && c->drop_after < 0 &&
+           c->malformed_after < 0 && sub->next <= st->n_frames &&
+           st->n_frames - sub->next < ASK_DIRECT_MAX;
+}
+
+static void set_watch(relay_ask_sched *s, ask_sub *sub, bool out)
+{
+    struct epoll_event ev = {.events = EPOLLRDHUP | (out ? EPOLLOUT : 0),
+                             .data.ptr = sub};
+    epoll_ctl(s->ep, EPOLL_CTL_MOD, (int)sub->fd, &ev);
+}
+
+/* Writes frames sub->next..n_frames as one chunk (direct_ok holds; any of
+ * the two flushing threads). Returns true when the client cannot be
+ * written to (it left: `gone`), so the reader must be resumed to end. */
+static bool write_frames(relay_ask_sched *s, ask_stream *st, ask_sub *sub)
+{
+    struct iovec iov[ASK_DIRECT_MAX + 2];
+    char hdr[12];
+    size_t k = 0, body = 0;
+    for (size_t i = sub->next; i <= st->n_frames; i++) {
+        iov[++k] = (struct iovec){st->frames[i - 1], st->frame_lens[i - 1]};
+        body += st->frame_lens[i - 1];
+    }
+    /* The chunk header as libmicrohttpd writes it: upper-case hex. */
+    size_t hl = 0;
+    for (int sh = 28; sh >= 0; sh -= 4) {
+        unsigned d = (unsigned)(body >> sh) & 15;
+        if (d || hl || sh == 0)
+            hdr[hl++] = (char)(d < 10 ? '0' + d : 'A' + d - 10);
+    }
+    hdr[hl++] = '\r';
+    hdr[hl++] = '\n';
+    iov[0] = (struct iovec){hdr, hl};
+    iov[k + 1] = (struct iovec){(void *)"\r\n", 2};
+    size_t total = hl + body + 2;
+    struct msghdr m = {.msg_iov = iov, .msg_iovlen = k + 2};
+    ssize_t w = sendmsg((int)sub->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        return sub->gone = true;
+    sub->next += k;
+    sub->last_out_ms = ask_now_ms();
+    atomic_fetch_add(&s->direct_frames, (long long)k);
+    size_t done = w < 0 ? 0 : (size_t)w;
+    if (done == total)
+        return false;
+    /* The rest waits for room: copied, since a chunk must go out whole. */
+    sub->raw = malloc(total - done);
+    if (!sub->raw)
+        return sub->gone = true;   /* cannot finish the chunk: end it */
+    sub->raw_len = total - done;
+    sub->raw_off = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < k + 2; i++) {
+        size_t len = iov[i].iov_len, skip = done < len ? done : len;
+        done -= skip;
+        memcpy(sub->raw + o, (char *)iov[i].iov_base + skip, len - skip);
+        o += len - skip;
+    }
+    set_watch(s, sub, true);
+    return false;
+}
+
+static void queue_direct(relay_ask_sched *s, ask_sub *sub)
+{
+    if (sub->queued)
+        return;
+    if (s->n_direct == s->cap_direct) {
+        size_t cap = s->cap_direct ? s->cap_direct * 2 : 256;
+        ask_sub **d = realloc(s->direct, cap * sizeof *d);
+        if (!d) {                  /* out of memory: the usual resume */
+            resume_one(s, sub);
+            return;
+        }
+        s->direct = d, s->cap_direct = cap;
+    }
+    sub->queued = true;
+    s->direct[s->n_direct++] = sub;
+}
+
+/* What a suspended reader with nothing going out needs now. mu held. */
+static void service(relay_ask_sched *s, ask_stream *st, ask_sub *sub)
+{
+    if (direct_ok(st, sub))
+        queue_direct(s, sub);
+    else if (sub->gone || st->stopping || st->cancelled || st->agent_done ||
+             sub->next <= st->n_frames)
+        resume_one(s, sub);
+    else if (st->ctl.heartbeat_ms > 0)
+        relay_ask_heartbeat_at(s, st, sub->last_out_ms + st->ctl.heartbeat_ms);
+}
+
+/* One queued reader at the end of the batch (either flushing thread; it
+ * stays suspended, hence alive, until the scheduler resumes it). Returns
+ * true when it must be resumed, which only the scheduler thread does. */
+static bool flush_one(relay_ask_sched *s, ask_sub *sub)
+{
+    ask_stream *st = sub->st;
+    bool resume = false;
+    pthread_mutex_lock(&st->mu);
+    sub->queued = false;
+    /* Resumed since (it ends), or a write still going out: nothing. */
+    if (sub->suspended && !sub->raw) {
+        if (direct_ok(st, sub))
+            resume = write_frames(s, st, sub);
+        else if (sub->gone || st->stopping || st->cancelled ||
+                 st->agent_done || sub->next <= st->n_frames)
+            resume = true;
+        else if (st->ctl.heartbeat_ms > 0)
+            relay_ask_heartbeat_at(s, st,
+                                   sub->last_out_ms + st->ctl.heartbeat_ms);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return resume;
+}
+
+static void resume_now(relay_ask_sched *s, ask_sub *sub)
+{
+    pthread_mutex_lock(&sub->st->mu);
+    if (sub->suspended)
+        resume_one(s, sub);
+    pthread_mutex_unlock(&sub->st->mu);
+}
+
+/* The second flushing thread: a big batch's sends are most of the
+ * scheduler's work (the kernel's loopback path, ~5 us each), so the
+ * scheduler hands this thread the second half of the list and writes the
+ * first itself, then resumes whatever either found ending. */
+static void *writer_main(void *arg)
+{
+    relay_ask_sched *s = arg;
+    pthread_mutex_lock(&s->wmu);
+    for (;;) {
+        while (!s->w_stop && s->w_n == 0)
+            pthread_cond_wait(&s->wcv, &s->wmu);
+        if (s->w_n == 0)           /* stopping, nothing handed over */
+            break;
+        ask_sub **list = s->w_list;
+        size_t n = s->w_n;
+        pthread_mutex_unlock(&s->wmu);
+        for (size_t i = 0; i < n; i++)
+            if (!flush_one(s, list[i]))
+                list[i] = NULL;    /* kept: the ones left need a resume */
+        pthread_mutex_lock(&s->wmu);
+        s->w_n = 0;
+        s->w_done = true;
+        pthread_cond_broadcast(&s->wcv);
+    }
+    pthread_mutex_unlock(&s->wmu);
+    return NULL;
+}
+
+/* Below this many queued readers the scheduler writes them all itself. */
+#define ASK_SPLIT_AT 16
+
+/* The batch is over: every queued reader gets its frames. */
+static void flush_direct(relay_ask_sched *s)
+{
+    size_t n = s->n_direct, mine = n;
+    if (n >= ASK_SPLIT_AT && s->w_started) {
+        mine = n / 2;
+        pthread_mutex_lock(&s->wmu);
+        s->w_list = s->direct + mine;
+        s->w_n = n - mine;
+        s->w_done = false;
+        pthread_cond_broadcast(&s->wcv);
+        pthread_mutex_unlock(&s->wmu);
+    }
+    for (size_t i = 0; i < mine; i++)
+        if (flush_one(s, s->direct[i]))
+            resume_now(s, s->direct[i]);
+    if (mine < n) {
+        pthread_mutex_lock(&s->wmu);
+        while (!s->w_done)
+            pthread_cond_wait(&s->wcv, &s->wmu);
+        pthread_mutex_unlock(&s->wmu);
+        for (size_t i = mine; i < n; i++)
+            if (s->direct[i])
+                resume_now(s, s->direct[i]);
+    }
+    s->n_direct = 0;
+}
+
+/* The socket takes more: the rest of a direct write. mu held. */
+static void drain(relay_ask_sched *s, ask_stream *st, ask_sub *sub)
+{
+    if (!sub->raw) {
+        set_watch(s, sub, false);
+        return;
+    }
+    ssize_t w = send((int)sub->fd, sub->raw + sub->raw_off,
+                     sub->raw_len - sub->raw_off, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            sub->gone = true;      /* the client left */
+            if (sub->suspended)
+                resume_one(s, sub);
+        }
+        return;
+    }
+    sub->raw_off += (size_t)w;
+    if (sub->raw_off < sub->raw_len)
+        return;
+    free(sub->raw);
+    sub->raw = NULL;
+    sub->last_out_ms = ask_now_ms();
+    set_watch(s, sub, false);
+    if (sub->suspended)
+        service(s, st, sub);
+}
+#endif
+
+void relay_ask_frames_ready(relay_ask_sched *s, ask_stream *st)
+{
+#ifdef ASK_EPOLL
+    for (ask_sub *sub = st->subs; sub; sub = sub->next_sub) {
+        if (!sub->suspended || sub->queued)
+            continue;
+        if (direct_ok(st, sub))
+            queue_direct(s, sub);
+        else if (!sub->raw || sub->gone || st->stopping || st->cancelled)
+            resume_one(s, sub);
+        /* else: looked at again when its write is out (drain) */
+    }
+#else
+    relay_ask_resume_subs(s, st, true, 0);
+#endif
 }
 
 /* ---- the thread ------------------------------------------------------------ */
@@ -345,7 +626,9 @@ static void on_socket(relay_ask_sched *s, ask_sub *sub, uint32_t events)
 {
     ask_stream *st = sub->st;
     pthread_mutex_lock(&st->mu);
-    if (sub->watched) {
+    if (sub->watched && events == EPOLLOUT) {
+        drain(s, st, sub);         /* room for the rest of a direct write */
+    } else if (sub->watched) {
         if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ||
             cmdop__port_peer_closed(sub->fd))
             sub->gone = true;
@@ -385,10 +668,14 @@ static void *sched_main(void *arg)
             at += (ASK_TICK_MS - at % ASK_TICK_MS) % ASK_TICK_MS;
             wait = at - now;
         }
-        if (s->n_resumes > 0) {
-            /* The batch is over: its resumes go out before this thread
-             * sleeps (without mu: readers queue heartbeats under it). */
+        if (s->n_resumes > 0 || s->n_direct > 0) {
+            /* The batch is over: its writes and resumes go out before this
+             * thread sleeps (without mu: readers queue heartbeats under
+             * it; a direct write may end in a resume). */
             pthread_mutex_unlock(&s->mu);
+#ifdef ASK_EPOLL
+            flush_direct(s);
+#endif
             flush_resumes(s);
             continue;
         }
@@ -423,6 +710,22 @@ static void *sched_main(void *arg)
     }
 }
 
+static void relay_ask_sched_stop_writer(relay_ask_sched *s)
+{
+#ifdef ASK_EPOLL
+    if (!s->w_started)
+        return;
+    pthread_mutex_lock(&s->wmu);
+    s->w_stop = true;
+    pthread_cond_broadcast(&s->wcv);
+    pthread_mutex_unlock(&s->wmu);
+    pthread_join(s->writer, NULL);
+    s->w_started = false;
+#else
+    (void)s;
+#endif
+}
+
 relay_ask_sched *relay_ask_sched_start(void)
 {
     relay_ask_sched *s = calloc(1, sizeof *s);
@@ -432,7 +735,10 @@ relay_ask_sched *relay_ask_sched_start(void)
     cmdop__port_cond_init_monotonic(&s->cv);
     atomic_init(&s->resumed, 0);
     atomic_init(&s->batches, 0);
+    atomic_init(&s->direct_frames, 0);
 #ifdef ASK_EPOLL
+    pthread_mutex_init(&s->wmu, NULL);
+    pthread_cond_init(&s->wcv, NULL);
     s->ep = epoll_create1(EPOLL_CLOEXEC);
     s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
@@ -442,7 +748,12 @@ relay_ask_sched *relay_ask_sched_start(void)
         return NULL;
     }
 #endif
+#ifdef ASK_EPOLL
+    /* Without it the scheduler writes every batch itself. */
+    s->w_started = pthread_create(&s->writer, NULL, writer_main, s) == 0;
+#endif
     if (pthread_create(&s->thread, NULL, sched_main, s) != 0) {
+        relay_ask_sched_stop_writer(s);
         relay_ask_sched_free(s);
         return NULL;
     }
@@ -461,6 +772,7 @@ void relay_ask_sched_stop(relay_ask_sched *s, relay_ask_registry *reg)
         return;
     wake(s);
     pthread_join(s->thread, NULL);
+    relay_ask_sched_stop_writer(s);   /* idle: the scheduler waited for it */
     /* The thread is gone, so this one may resume: every reader returns at
      * once (their streams are stopping). */
     for (ask_stream *st = reg->streams; st; st = st->next) {
@@ -475,16 +787,20 @@ void relay_ask_sched_free(relay_ask_sched *s)
 {
     if (!s)
         return;
+    relay_ask_sched_stop_writer(s);
     for (size_t i = 0; i < s->n; i++)
         ask_stream_unref(s->heap[i].st);
     free(s->heap);
     free(s->resumes);
+    free(s->direct);
     free_dead(s->dead);
 #ifdef ASK_EPOLL
     if (s->ep >= 0)
         close(s->ep);
     if (s->wake_fd >= 0)
         close(s->wake_fd);
+    pthread_cond_destroy(&s->wcv);
+    pthread_mutex_destroy(&s->wmu);
 #endif
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);

@@ -77,8 +77,8 @@ static ssize_t fill(ask_sub *sub, char *buf, size_t max)
             continue;
         }
         if (sub->next <= st->n_frames) {
-            const char *f = st->frames[sub->next - 1];
-            if (copy_part(sub, f, strlen(f), buf, max, &n)) {
+            if (copy_part(sub, st->frames[sub->next - 1],
+                          st->frame_lens[sub->next - 1], buf, max, &n)) {
                 sub->ended = st->terminal && sub->next == st->n_frames;
                 sub->next++;
             }
@@ -161,14 +161,16 @@ static void sse_release(void *cls)
     pthread_mutex_unlock(&reg->mu);
 }
 
-bool relay_ask_serve(relay_resp *out, ask_stream *st, void *conn,
+bool relay_ask_serve(relay_resp *out, ask_stream *st, const relay_req *q,
                      size_t after_seq)
 {
     ask_sub *sub = calloc(1, sizeof *sub);
     if (!sub)
         return false;
+    void *conn = q->conn;
     sub->st = st;
     sub->conn = conn;
+    sub->chunked = conn && q->http11;
     sub->next = after_seq + 1;
     sub->fd = CMDOP__NO_SOCKET;
     const union MHD_ConnectionInfo *ci = conn

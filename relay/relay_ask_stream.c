@@ -60,6 +60,7 @@ static void stream_free(ask_stream *st)
     for (size_t i = 0; i < st->n_frames; i++)
         free(st->frames[i]);
     free(st->frames);
+    free(st->frame_lens);
     free(st->machine_id);
     free(st->machine_name);
     free(st->prompt);
@@ -88,7 +89,11 @@ static bool append_data(ask_stream *st, const char *type, const char *data,
         char **f = realloc(st->frames, cap * sizeof *f);
         if (!f)
             return false;
-        st->frames = f, st->cap_frames = cap;
+        st->frames = f;
+        size_t *l = realloc(st->frame_lens, cap * sizeof *l);
+        if (!l)
+            return false;
+        st->frame_lens = l, st->cap_frames = cap;
     }
     char seq[24];
     int sl = snprintf(seq, sizeof seq, ".%zu", st->n_frames + 1);
@@ -106,6 +111,7 @@ static bool append_data(ask_stream *st, const char *type, const char *data,
     PUT(data, dlen);
     PUT("\n\n", 3);   /* with the terminating NUL */
 #undef PUT
+    st->frame_lens[st->n_frames] = (size_t)(o - text) - 1;
     st->frames[st->n_frames++] = text;
     return true;
 }
@@ -197,7 +203,7 @@ static bool emit(ask_stream *st, const char *type, json_t *obj,
         st->terminal = true;
         atomic_fetch_add(&st->reg->completed, 1);
     }
-    relay_ask_resume_subs(st->reg->sched, st, true, 0);
+    relay_ask_frames_ready(st->reg->sched, st);
     pthread_mutex_unlock(&st->mu);
     return ok;
 }

@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __linux__
+#  include <netinet/tcp.h>
+#endif
 #ifdef __GLIBC__
 #  include <malloc.h>
 #endif
@@ -48,6 +51,9 @@ struct relay_server {
     char *token, *api_key;
     json_t *seed;               /* kept for POST /_control/reset {state} */
     json_t *recording;          /* array of request records */
+    struct pending_rec *pending, **pending_tail;  /* records not yet in
+                                   `recording` (record(); JSON only when
+                                   read: relay_server_recording) */
     json_t *replays;            /* "<path> <Idempotency-Key>" -> {status,
                                    body} of a successful POST */
     json_t *dumps;              /* path of a GET -> {body, text}: its last
@@ -370,13 +376,11 @@ static void route(relay_server *s, relay_plane plane, const char *path,
                     plane == RELAY_PLANE_PLATFORM ? "Not found." : "Not Found");
 }
 
-/* MHD iterator: every request header, the name lower-cased (HTTP header
- * names are case-insensitive; tests compare them by the lower-case name). A
- * repeated header keeps its values joined by ", " as HTTP allows. */
-static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind,
-                                  const char *key, const char *value)
+/* Every request header, the name lower-cased (HTTP header names are
+ * case-insensitive; tests compare them by the lower-case name). A repeated
+ * header keeps its values joined by ", " as HTTP allows. */
+static void add_header(json_t *h, const char *key, const char *value)
 {
-    json_t *h = cls;
     char name[128];
     size_t n = 0;
     for (; key && key[n] && n + 1 < sizeof name; n++)
@@ -389,34 +393,131 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind,
     } else {
         json_object_set_new(h, name, json_string(value ? value : ""));
     }
+}
+
+/*
+ * A request as record() keeps it: plain bytes, turned into the JSON record
+ * {method, path, query, headers, body, status, request_id[, replayed]} only
+ * when /_control/requests reads the recording. Building that JSON for every
+ * request (every header a JSON string) was about a fifth of the relay's
+ * instructions for a machines.info.
+ */
+typedef struct pending_rec {
+    struct pending_rec *next;
+    json_t *query;              /* a reference */
+    json_t *body;               /* owned; NULL: none, or `text` */
+    int status;
+    bool replayed;
+    const char *method, *path, *request_id;   /* in `bytes` (id may be NULL) */
+    const char *text;           /* an unparsable body's bytes, or NULL */
+    size_t text_len;
+    const char *hdrs;           /* "name\0value\0" pairs, in order */
+    size_t hdrs_len;
+    char bytes[];
+} pending_rec;
+
+typedef struct hdr_buf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+    char local[2048];
+} hdr_buf;
+
+static enum MHD_Result grab_header(void *cls, enum MHD_ValueKind kind,
+                                   const char *key, const char *value)
+{
+    hdr_buf *b = cls;
+    size_t kl = key ? strlen(key) : 0, vl = value ? strlen(value) : 0;
+    if (b->len + kl + vl + 2 > b->cap) {
+        size_t cap = (b->len + kl + vl + 2) * 2;
+        char *p = b->p == b->local ? malloc(cap) : realloc(b->p, cap);
+        if (!p) {
+            b->oom = true;
+            return MHD_NO;
+        }
+        if (b->p == b->local)
+            memcpy(p, b->local, b->len);
+        b->p = p, b->cap = cap;
+    }
+    memcpy(b->p + b->len, key ? key : "", kl + 1);
+    b->len += kl + 1;
+    memcpy(b->p + b->len, value ? value : "", vl + 1);
+    b->len += vl + 1;
     return MHD_YES;
 }
 
-/* Appends {method, path, query, headers, body, status, request_id} to the
- * recording; request_id is the X-Request-Id the response carried, so a test
- * can match a client-side error to the request the relay saw. */
+/* The JSON record of a kept request (freed). */
+static json_t *pending_json(pending_rec *p)
+{
+    json_t *h = json_object();
+    for (size_t o = 0; o < p->hdrs_len;) {
+        const char *k = p->hdrs + o, *v = k + strlen(k) + 1;
+        add_header(h, k, v);
+        o = (size_t)(v + strlen(v) + 1 - p->hdrs);
+    }
+    json_t *body = p->body;
+    if (!body && p->text)
+        body = json_stringn_nocheck(p->text, p->text_len);
+    if (!body)
+        body = json_null();
+    json_t *rec = json_pack("{s:s, s:s, s:O, s:o, s:o, s:i}", "method",
+                            p->method, "path", p->path, "query", p->query,
+                            "headers", h, "body", body, "status", p->status);
+    if (p->request_id)
+        json_object_set_new(rec, "request_id", json_string(p->request_id));
+    if (p->replayed)
+        json_object_set_new(rec, "replayed", json_true());
+    json_decref(p->query);
+    free(p);
+    return rec;
+}
+
+static void pending_free(relay_server *s)
+{
+    for (pending_rec *p = s->pending, *next; p; p = next) {
+        next = p->next;
+        json_decref(p->query);
+        json_decref(p->body);
+        free(p);
+    }
+    s->pending = NULL;
+    s->pending_tail = &s->pending;
+}
+
+/* Keeps the request for the recording; request_id is the X-Request-Id the
+ * response carried, so a test can match a client-side error to the request
+ * the relay saw. */
 static void record(relay_server *s, struct MHD_Connection *c,
                    const relay_req *q, const char *raw_path, req_ctx *ctx,
                    int status, bool replayed)
 {
-    json_t *h = json_object();
-    MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, h);
-    json_t *body = json_null();
-    if (q->body) {
-        body = json_deep_copy(q->body);
-    } else if (ctx->len > 0) {   /* unparsable: keep the text */
-        body = json_stringn_nocheck(ctx->body, ctx->len);
-        if (!body)
-            body = json_null();
+    hdr_buf hb = {.cap = sizeof hb.local};
+    hb.p = hb.local;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, grab_header, &hb);
+    size_t ml = strlen(q->method) + 1, pl = strlen(raw_path) + 1;
+    size_t il = q->request_id ? strlen(q->request_id) + 1 : 0;
+    size_t tl = !q->body && ctx->len > 0 ? ctx->len : 0;
+    pending_rec *p = hb.oom ? NULL
+        : malloc(sizeof *p + ml + pl + il + tl + hb.len);
+    if (p) {
+        char *o = p->bytes;
+        p->next = NULL;
+        p->query = json_incref(q->query);
+        p->body = q->body ? json_deep_copy(q->body) : NULL;
+        p->status = status;
+        p->replayed = replayed;
+        p->method = memcpy(o, q->method, ml), o += ml;
+        p->path = memcpy(o, raw_path, pl), o += pl;
+        p->request_id = il ? memcpy(o, q->request_id, il) : NULL, o += il;
+        p->text = tl ? memcpy(o, ctx->body, tl) : NULL, o += tl;
+        p->text_len = tl;
+        p->hdrs = hb.len ? memcpy(o, hb.p, hb.len) : o;
+        p->hdrs_len = hb.len;
+        *s->pending_tail = p;
+        s->pending_tail = &p->next;
     }
-    json_t *rec = json_pack("{s:s, s:s, s:O, s:o, s:o, s:i}", "method",
-                            q->method, "path", raw_path, "query", q->query,
-                            "headers", h, "body", body, "status", status);
-    if (q->request_id)
-        json_object_set_new(rec, "request_id", json_string(q->request_id));
-    if (replayed)
-        json_object_set_new(rec, "replayed", json_true());
-    json_array_append_new(s->recording, rec);
+    if (hb.p != hb.local)
+        free(hb.p);
 }
 
 /*
@@ -492,8 +593,8 @@ static char *dump_body(relay_server *s, const char *method, const char *path,
 
 /* Runs the whole pipeline under the lock; returns the serialized body. */
 static char *process(relay_server *s, struct MHD_Connection *c,
-                     const char *method, req_ctx *ctx, const char *reqid,
-                     relay_resp *out)
+                     const char *method, const char *version, req_ctx *ctx,
+                     const char *reqid, relay_resp *out)
 {
     const char *uri = ctx->uri ? ctx->uri : "/";
     size_t plen = strcspn(uri, "?");
@@ -506,6 +607,11 @@ static char *process(relay_server *s, struct MHD_Connection *c,
     q.request_id = reqid;
     q.idempotency_key = hdr(c, "Idempotency-Key");
     q.conn = c;
+    /* libmicrohttpd chunks a body of unknown size for HTTP/1.1 and 1.2-1.9
+     * (anything else here is HTTP/1.0: it answered the rest itself). */
+    q.http11 = version && strlen(version) == 8 &&
+               strncmp(version, "HTTP/1.", 7) == 0 && version[7] >= '1' &&
+               version[7] <= '9';
 
     relay_plane plane = RELAY_PLANE_RELAY;
     size_t skip = 0;
@@ -622,7 +728,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     char reqid[40];
     new_request_id(reqid);
     relay_resp out = {0};
-    char *text = process(s, c, method, ctx, reqid, &out);   /* out.body released */
+    char *text = process(s, c, method, version, ctx, reqid, &out);   /* out.body released */
 
     if (out.stream_read)
         return queue_stream(c, &out, reqid);
@@ -670,6 +776,7 @@ int relay_server_reset(relay *r, bool state)
     relay_server *s = server_of(r);
     char err[128];
     json_array_clear(s->recording);
+    pending_free(s);
     s->fail_count = 0;
     s->repeat_cursor = 0;
     relay_ask_reset(r);
@@ -706,7 +813,14 @@ bool relay_server_take_repeat_cursor(relay *r)
 
 json_t *relay_server_recording(relay *r)
 {
-    return server_of(r)->recording;
+    relay_server *s = server_of(r);
+    while (s->pending) {
+        pending_rec *p = s->pending;
+        s->pending = p->next;
+        json_array_append_new(s->recording, pending_json(p));
+    }
+    s->pending_tail = &s->pending;
+    return s->recording;
 }
 
 /* ---- lifecycle ---------------------------------------------------------- */
@@ -740,6 +854,7 @@ void relay_server_stop(relay_server *s)
     relay_ask_free(&s->base);         /* the scheduler and every stream */
     json_decref(s->base.db);
     json_decref(s->seed);
+    pending_free(s);
     json_decref(s->recording);
     json_decref(s->replays);
     json_decref(s->dumps);
@@ -783,6 +898,7 @@ int relay_server_start(relay_server **out, const relay_options *opt,
     s->base.api_key = s->api_key;
     s->base.db = json_object();
     s->recording = json_array();
+    s->pending_tail = &s->pending;
     s->replays = json_object();
     s->dumps = json_object();
     s->seed = json_incref(opt->seed);
@@ -819,6 +935,18 @@ int relay_server_start(relay_server **out, const relay_options *opt,
         relay_server_stop(s);
         return -1;
     }
+#if defined(__linux__) && defined(TCP_CONGESTION)
+    /* Every connection accepted inherits the listening socket's congestion
+     * control: Reno, the kernel's simplest, whatever the system default
+     * (BBR here). On loopback nothing is lost and the window never binds,
+     * so only the per-segment cost differs: BBR's model update on every
+     * ACK and its pacing (docs/performance.md "The local relay"). Same
+     * bytes on the wire; a kernel without it keeps the default. */
+    const union MHD_DaemonInfo *lfd =
+        MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_LISTEN_FD);
+    if (lfd)
+        setsockopt(lfd->listen_fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4);
+#endif
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     char ip[INET_ADDRSTRLEN];
