@@ -136,8 +136,11 @@ def test_errors_and_frames(files):
         assert re.search(rf"^class {cls}\b", frames, re.M), cls
     # 1.1.0's ErrorFrame exists but is never produced: errors are raised
     assert re.search(r"^class ErrorFrame\b", frames, re.M) and "ErrorFrame," not in frames.split("Frame = ")[1]
-    # a frame's decoder fills its slots in field order (past __init__), a fill after `or`
-    assert re.search(r"_s\[\d+\]\(o, m\.danger_level or 'medium'\)", frames)
+    # a frame's decoder fills its slots on the class's builder (past __init__ and the
+    # frozen __setattr__), a fill after `or`, and then makes it the frame
+    assert re.search(r"^    o\.danger_level = m\.danger_level or 'medium'$", frames, re.M)
+    assert re.search(r"^    o: Any = object\.__new__\(ConfirmRequiredFrame\._builder\)", frames, re.M)
+    assert re.search(r"^    o\.__class__ = ConfirmRequiredFrame$", frames, re.M)
 
 
 def test_hash_and_protoc_output(files):

@@ -30,13 +30,64 @@ static int fail(int code, char *err, size_t size, const char *fmt, ...)
     return code;
 }
 
-/* A field path for messages ("items[2].specs"); truncation is harmless. */
-static void path_fmt(char *dst, size_t size, const char *fmt, ...)
+/* A field path for messages ("items[2].specs"), kept as a chain of steps on
+ * the stack and written out only when a message needs it: formatting it for
+ * every field visited was a fifth of a unary call's instructions. */
+typedef struct mpath {
+    const struct mpath *up;  /* NULL: the root, whose text is `name` */
+    const char *name;        /* the field name, a map key, or the root's text */
+    size_t index;
+    char kind;               /* 'r' root, 'f' field, 'k' map key, 'i' list index */
+} mpath;
+
+#define PATH_MAX_TEXT 256
+
+static size_t path_put(char *dst, size_t k, const char *s, size_t n)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(dst, size, fmt, ap);
-    va_end(ap);
+    for (size_t i = 0; i < n && k + 1 < PATH_MAX_TEXT; i++)
+        dst[k++] = s[i];
+    return k;
+}
+
+static size_t path_write(const mpath *p, char *dst)
+{
+    if (!p->up)
+        return path_put(dst, 0, p->name, strlen(p->name));
+    size_t k = path_write(p->up, dst);
+    if (p->kind == 'i') {
+        char num[32];
+        int n = snprintf(num, sizeof num, "[%zu]", p->index);
+        return path_put(dst, k, num, n > 0 ? (size_t)n : 0);
+    }
+    /* a field of the root "" has no dot before it; a map key always has */
+    if (k > 0 || p->kind == 'k')
+        k = path_put(dst, k, ".", 1);
+    return path_put(dst, k, p->name, strlen(p->name));
+}
+
+/* The text of path p in buf (PATH_MAX_TEXT bytes; truncation is harmless). */
+static const char *path_str(const mpath *p, char *buf)
+{
+    buf[path_write(p, buf)] = '\0';
+    return buf;
+}
+
+/* fail() with the message "<path>: <fmt ...>". */
+static int failp(int code, char *err, size_t size, const mpath *p, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int failp(int code, char *err, size_t size, const mpath *p, const char *fmt, ...)
+{
+    if (err && size) {
+        char pb[PATH_MAX_TEXT];
+        int n = snprintf(err, size, "%s: ", path_str(p, pb));
+        if (n >= 0 && (size_t)n < size) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(err + n, size - (size_t)n, fmt, ap);
+            va_end(ap);
+        }
+    }
+    return code;
 }
 
 /* ---- enums ---------------------------------------------------------- */
@@ -162,9 +213,11 @@ static const ProtobufCFieldDescriptor *companion_of(const ProtobufCMessageDescri
                                                     const ProtobufCFieldDescriptor *f)
 {
     char name[160];
-    int n = snprintf(name, sizeof name, "%s_present", f->name);
-    if (n < 0 || (size_t)n >= sizeof name)
+    size_t n = strlen(f->name);
+    if (n + sizeof "_present" > sizeof name)
         return NULL;
+    memcpy(name, f->name, n);
+    memcpy(name + n, "_present", sizeof "_present");
     const ProtobufCFieldDescriptor *c = protobuf_c_message_descriptor_get_field_by_name(d, name);
     if (!c || c->id != f->id + CMDOP__STDIO_PRESENT_OFFSET || c->type != PROTOBUF_C_TYPE_BOOL ||
         c->label != PROTOBUF_C_LABEL_OPTIONAL)
@@ -196,12 +249,12 @@ static bool repeated_passed(const ProtobufCMessage *msg, const ProtobufCFieldDes
 /* ---- message -> JSON ------------------------------------------------ */
 
 static int msg_to_json(const ProtobufCMessage *msg, unsigned flags, json_t **out,
-                       const char *path, char *err, size_t es);
+                       const mpath *path, char *err, size_t es);
 
 /* One value at p (the storage of a scalar, a char *, or a message *).
  * *out NULL with 0 = absent (enum zero value). */
 static int value_to_json(const ProtobufCFieldDescriptor *f, const void *p, json_t **out,
-                         const char *path, char *err, size_t es)
+                         const mpath *path, char *err, size_t es)
 {
     char eb[64];
     *out = NULL;
@@ -218,7 +271,7 @@ static int value_to_json(const ProtobufCFieldDescriptor *f, const void *p, json_
     case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64: {
         uint64_t u = *(const uint64_t *)p;
         if (u > (uint64_t)INT64_MAX)
-            return fail(CMDOP_EVALIDATION, err, es, "%s: %llu is out of range", path,
+            return failp(CMDOP_EVALIDATION, err, es, path, "%llu is out of range",
                         (unsigned long long)u);
         *out = json_integer((json_int_t)u);
         break;
@@ -226,7 +279,7 @@ static int value_to_json(const ProtobufCFieldDescriptor *f, const void *p, json_
     case PROTOBUF_C_TYPE_FLOAT: case PROTOBUF_C_TYPE_DOUBLE: {
         double d = f->type == PROTOBUF_C_TYPE_FLOAT ? *(const float *)p : *(const double *)p;
         if (!isfinite(d))
-            return fail(CMDOP_EVALIDATION, err, es, "%s: not a finite number", path);
+            return failp(CMDOP_EVALIDATION, err, es, path, "not a finite number");
         *out = json_real(d);
         break;
     }
@@ -244,21 +297,21 @@ static int value_to_json(const ProtobufCFieldDescriptor *f, const void *p, json_
         const char *s = *(const char *const *)p;
         *out = json_string(s ? s : "");
         if (!*out)
-            return fail(CMDOP_EVALIDATION, err, es, "%s: not valid UTF-8", path);
+            return failp(CMDOP_EVALIDATION, err, es, path, "not valid UTF-8");
         return 0;
     }
     case PROTOBUF_C_TYPE_MESSAGE:
         return msg_to_json(*(const ProtobufCMessage *const *)p, 0, out, path, err, es);
     case PROTOBUF_C_TYPE_BYTES:
-        return fail(CMDOP_EVALIDATION, err, es, "%s: bytes fields are not supported", path);
+        return failp(CMDOP_EVALIDATION, err, es, path, "bytes fields are not supported");
     }
-    return *out ? 0 : fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+    return *out ? 0 : failp(CMDOP_ENOMEM, err, es, path, "out of memory");
 }
 
 /* The declared default of an absent scalar field (CMDOP__STDIO_IMPLICIT):
  * protobuf-c points default_value at the value, or for a string at its
  * characters. *out NULL when the field has none. */
-static int default_to_json(const ProtobufCFieldDescriptor *f, json_t **out, const char *path,
+static int default_to_json(const ProtobufCFieldDescriptor *f, json_t **out, const mpath *path,
                            char *err, size_t es)
 {
     *out = NULL;
@@ -273,17 +326,16 @@ static int default_to_json(const ProtobufCFieldDescriptor *f, json_t **out, cons
 }
 
 static int repeated_to_json(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
-                            json_t **out, const char *path, char *err, size_t es)
+                            json_t **out, const mpath *path, char *err, size_t es)
 {
     size_t n = CMEMBER(size_t, msg, f->quantifier_offset);
     const char *arr = CMEMBER(char *, msg, f->offset);
     bool map = is_map_entry(f);
     json_t *c = map ? json_object() : json_array();
     if (!c)
-        return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+        return failp(CMDOP_ENOMEM, err, es, path, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        char sub[256];
-        path_fmt(sub, sizeof sub, "%s[%zu]", path, i);
+        const mpath at = {path, NULL, i, 'i'}, *sub = &at;
         if (map) {
             const ProtobufCMessage *e = ((const ProtobufCMessage *const *)(const void *)arr)[i];
             const ProtobufCMessageDescriptor *d = f->descriptor;
@@ -292,7 +344,7 @@ static int repeated_to_json(const ProtobufCMessage *msg, const ProtobufCFieldDes
             int rc = value_to_json(&d->fields[1], (const char *)e + d->fields[1].offset, &v,
                                    sub, err, es);
             if (rc == 0 && v && json_object_set_new(c, k ? k : "", v) != 0)
-                rc = fail(CMDOP_EVALIDATION, err, es, "%s: key is not valid UTF-8", sub);
+                rc = failp(CMDOP_EVALIDATION, err, es, sub, "key is not valid UTF-8");
             if (rc) {
                 json_decref(c);
                 return rc;
@@ -308,7 +360,7 @@ static int repeated_to_json(const ProtobufCMessage *msg, const ProtobufCFieldDes
         /* an unknown enum number in a list is kept as the zero value's absence */
         if (v && json_array_append_new(c, v) != 0) {
             json_decref(c);
-            return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+            return failp(CMDOP_ENOMEM, err, es, path, "out of memory");
         }
     }
     *out = c;
@@ -316,7 +368,7 @@ static int repeated_to_json(const ProtobufCMessage *msg, const ProtobufCFieldDes
 }
 
 static int msg_to_json(const ProtobufCMessage *msg, unsigned flags, json_t **out,
-                       const char *path, char *err, size_t es)
+                       const mpath *path, char *err, size_t es)
 {
     const ProtobufCMessageDescriptor *d = msg->descriptor;
     json_t *o = json_object();
@@ -324,8 +376,7 @@ static int msg_to_json(const ProtobufCMessage *msg, unsigned flags, json_t **out
         return fail(CMDOP_ENOMEM, err, es, "out of memory");
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
-        char sub[256];
-        path_fmt(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", f->name);
+        const mpath at = {path, f->name, 0, 'f'}, *sub = &at;
         json_t *v = NULL;
         int rc = 0;
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
@@ -350,7 +401,7 @@ static int msg_to_json(const ProtobufCMessage *msg, unsigned flags, json_t **out
             }
         }
         if (rc == 0 && v && json_object_set_new(o, f->name, v) != 0)
-            rc = fail(CMDOP_ENOMEM, err, es, "%s: out of memory", sub);
+            rc = failp(CMDOP_ENOMEM, err, es, sub, "out of memory");
         if (rc) {
             json_decref(o);
             return rc;
@@ -372,7 +423,8 @@ int cmdop__stdio_msg_to_json_ex(const ProtobufCMessage *msg, unsigned flags, jso
     *out = NULL;
     if (err && err_size)
         err[0] = '\0';
-    return msg_to_json(msg, flags, out, "", err, err_size);
+    const mpath root = {NULL, "", 0, 'r'};
+    return msg_to_json(msg, flags, out, &root, err, err_size);
 }
 
 /* ---- offset pages ---------------------------------------------------- */
@@ -414,7 +466,7 @@ int cmdop__stdio_unfold_offset_page(json_t *args, const char *page, const char *
 /* ---- JSON -> message ------------------------------------------------ */
 
 static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
-                       ProtobufCMessage **out, const char *path, char *err, size_t es);
+                       ProtobufCMessage **out, const mpath *path, char *err, size_t es);
 
 static const char *jtype(const json_t *v)
 {
@@ -428,13 +480,13 @@ static const char *jtype(const json_t *v)
     }
 }
 
-static int want(const char *path, const char *what, const json_t *v, char *err, size_t es)
+static int want(const mpath *path, const char *what, const json_t *v, char *err, size_t es)
 {
-    return fail(CMDOP_EDECODE, err, es, "%s: expected %s, got %s", path, what, jtype(v));
+    return failp(CMDOP_EDECODE, err, es, path, "expected %s, got %s", what, jtype(v));
 }
 
 /* An integral JSON number within [lo, hi]. */
-static int get_int(const json_t *v, double lo, double hi, long long *r, const char *path,
+static int get_int(const json_t *v, double lo, double hi, long long *r, const mpath *path,
                    char *err, size_t es)
 {
     double d;
@@ -445,7 +497,7 @@ static int get_int(const json_t *v, double lo, double hi, long long *r, const ch
     else
         return want(path, "an integer", v, err, es);
     if (d < lo || d > hi)
-        return fail(CMDOP_EDECODE, err, es, "%s: %.0f is out of range", path, d);
+        return failp(CMDOP_EDECODE, err, es, path, "%.0f is out of range", d);
     *r = json_is_integer(v) ? (long long)json_integer_value(v) : (long long)d;
     return 0;
 }
@@ -453,7 +505,7 @@ static int get_int(const json_t *v, double lo, double hi, long long *r, const ch
 /* Store JSON value v into the storage p of one element of field f.
  * Returns 0, 1 when the value is absent (unknown enum string), or an error. */
 static int value_from_json(const ProtobufCFieldDescriptor *f, const json_t *v, void *p,
-                           const char *path, char *err, size_t es)
+                           const mpath *path, char *err, size_t es)
 {
     long long i;
     int rc;
@@ -506,7 +558,7 @@ static int value_from_json(const ProtobufCFieldDescriptor *f, const json_t *v, v
         if (!json_is_string(v))
             return want(path, "a string", v, err, es);
         if (!(*(char **)p = strdup(json_string_value(v))))
-            return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+            return failp(CMDOP_ENOMEM, err, es, path, "out of memory");
         return 0;
     case PROTOBUF_C_TYPE_MESSAGE:
         if (!json_is_object(v))
@@ -515,11 +567,11 @@ static int value_from_json(const ProtobufCFieldDescriptor *f, const json_t *v, v
     case PROTOBUF_C_TYPE_BYTES:
         break;
     }
-    return fail(CMDOP_EINTERNAL, err, es, "%s: bytes fields are not supported", path);
+    return failp(CMDOP_EINTERNAL, err, es, path, "bytes fields are not supported");
 }
 
 static int repeated_from_json(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
-                              const json_t *v, const char *path, char *err, size_t es)
+                              const json_t *v, const mpath *path, char *err, size_t es)
 {
     bool map = is_map_entry(f);
     if (map ? !json_is_object(v) : !json_is_array(v))
@@ -529,25 +581,24 @@ static int repeated_from_json(ProtobufCMessage *m, const ProtobufCFieldDescripto
         return 0;
     char *arr = calloc(n, elem_size(f->type));
     if (!arr)
-        return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+        return failp(CMDOP_ENOMEM, err, es, path, "out of memory");
     /* the count grows with each stored element, so a failure half way
      * leaves a message protobuf_c_message_free_unpacked frees exactly */
     MEMBER(char *, m, f->offset) = arr;
     size_t *count = &MEMBER(size_t, m, f->quantifier_offset);
-    char sub[256];
     if (map) {
         const ProtobufCMessageDescriptor *d = f->descriptor;
         const char *k;
         json_t *x;
         json_object_foreach((json_t *)v, k, x) {
-            path_fmt(sub, sizeof sub, "%s.%s", path, k);
+            const mpath at = {path, k, 0, 'k'}, *sub = &at;
             ProtobufCMessage *e = malloc(d->sizeof_message);
             if (!e)
-                return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", sub);
+                return failp(CMDOP_ENOMEM, err, es, sub, "out of memory");
             protobuf_c_message_init(d, e);
             ((ProtobufCMessage **)(void *)arr)[(*count)++] = e;
             if (!(MEMBER(char *, e, d->fields[0].offset) = strdup(k)))
-                return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", sub);
+                return failp(CMDOP_ENOMEM, err, es, sub, "out of memory");
             int rc = value_from_json(&d->fields[1], x, (char *)e + d->fields[1].offset, sub,
                                      err, es);
             if (rc < 0)
@@ -556,7 +607,7 @@ static int repeated_from_json(ProtobufCMessage *m, const ProtobufCFieldDescripto
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        path_fmt(sub, sizeof sub, "%s[%zu]", path, i);
+        const mpath at = {path, NULL, i, 'i'}, *sub = &at;
         int rc = value_from_json(f, json_array_get(v, i), arr + i * elem_size(f->type), sub,
                                  err, es);
         if (rc < 0) {
@@ -582,7 +633,9 @@ static const json_t *lookup(const ProtobufCFieldDescriptor *f, const json_t *o, 
     if (!v && f->type == PROTOBUF_C_TYPE_STRING && f->label != PROTOBUF_C_LABEL_REPEATED &&
         n > 5 && strcmp(f->name + n - 5, "_json") == 0) {
         char key[128];
-        path_fmt(key, sizeof key, "%.*s", (int)(n - 5), f->name);
+        size_t kn = n - 5 < sizeof key ? n - 5 : sizeof key - 1;
+        memcpy(key, f->name, kn);
+        key[kn] = '\0';
         const json_t *raw = json_object_get(o, key);
         if (raw && !json_is_null(raw))
             *text = json_dumps(raw, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -591,13 +644,27 @@ static const json_t *lookup(const ProtobufCFieldDescriptor *f, const json_t *o, 
     return json_is_null(v) ? NULL : v;
 }
 
-/* The IDL's required fields of record `name` (types_json.h), or NULL. */
-static const char *const *required_of(const char *name)
+/* The IDL's required fields of record d (types_json.h), or NULL. The table
+ * is searched by name; each thread keeps the last answers by descriptor
+ * (a unary answer maps about 7 messages, each one searched ~65 names). */
+static const char *const *required_of(const ProtobufCMessageDescriptor *d)
 {
+    static _Thread_local struct {
+        const ProtobufCMessageDescriptor *d;
+        const char *const *req;
+    } cache[64];
+    size_t h = ((uintptr_t)d >> 4) % (sizeof cache / sizeof cache[0]);
+    if (cache[h].d == d)
+        return cache[h].req;
+    const char *const *req = NULL;
     for (size_t i = 0; i < cmdop__record_required_count; i++)
-        if (strcmp(cmdop__record_required_fields[i].name, name) == 0)
-            return cmdop__record_required_fields[i].fields;
-    return NULL;
+        if (strcmp(cmdop__record_required_fields[i].name, d->short_name) == 0) {
+            req = cmdop__record_required_fields[i].fields;
+            break;
+        }
+    cache[h].d = d;
+    cache[h].req = req;
+    return req;
 }
 
 static bool is_required(const char *const *req, const char *field)
@@ -614,18 +681,17 @@ static bool is_required(const char *const *req, const char *field)
 static _Thread_local bool g_strict;
 
 static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
-                       ProtobufCMessage **out, const char *path, char *err, size_t es)
+                       ProtobufCMessage **out, const mpath *path, char *err, size_t es)
 {
-    const char *const *req = g_strict ? required_of(d->short_name) : NULL;
+    const char *const *req = g_strict ? required_of(d) : NULL;
     ProtobufCMessage *m = malloc(d->sizeof_message);
     if (!m)
-        return fail(CMDOP_ENOMEM, err, es, "%s: out of memory", path);
+        return failp(CMDOP_ENOMEM, err, es, path, "out of memory");
     protobuf_c_message_init(d, m);
     *out = m;   /* owned by the caller from here on, also on failure */
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
-        char sub[256];
-        path_fmt(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", f->name);
+        const mpath at = {path, f->name, 0, 'f'}, *sub = &at;
         char *text;
         const json_t *v = lookup(f, o, &text);
         int rc = 0;
@@ -635,13 +701,13 @@ static int json_to_msg(const ProtobufCMessageDescriptor *d, const json_t *o,
         bool oneof = f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF;
         if (oneof && (v || text) && MEMBER(uint32_t, m, f->quantifier_offset) != 0) {
             free(text);
-            return fail(CMDOP_EDECODE, err, es, "%s: another member of its oneof is set", sub);
+            return failp(CMDOP_EDECODE, err, es, sub, "another member of its oneof is set");
         }
         if (text) {
             MEMBER(char *, m, f->offset) = text;
         } else if (!v && is_required(req, f->name)) {
             /* a required field absent or null is not a default value */
-            return fail(CMDOP_EDECODE, err, es, "%s: required field %s", sub,
+            return failp(CMDOP_EDECODE, err, es, sub, "required field %s",
                         json_object_get(o, f->name) ? "is null" : "missing");
         } else if (!v) {
             continue;
@@ -692,10 +758,13 @@ int cmdop__stdio_json_to_msg(const ProtobufCMessageDescriptor *desc, const json_
     *out = NULL;
     if (err && err_size)
         err[0] = '\0';
-    if (!json_is_object(obj))
-        return want(desc->short_name, "an object", obj, err, err_size);
+    if (!json_is_object(obj)) {
+        const mpath name = {NULL, desc->short_name, 0, 'r'};
+        return want(&name, "an object", obj, err, err_size);
+    }
     ProtobufCMessage *m = NULL;
-    int rc = json_to_msg(desc, obj, &m, "", err, err_size);
+    const mpath root = {NULL, "", 0, 'r'};
+    int rc = json_to_msg(desc, obj, &m, &root, err, err_size);
     if (rc == CMDOP_EDECODE) {
         /* the thread's error names the field: the path before ": " */
         char field[256] = "";

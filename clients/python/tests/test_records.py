@@ -176,6 +176,17 @@ def test_a_subclass_sets_its_bases_fields_and_decoding_matches_the_constructor()
                                       disk_total_gb=3.0, gpu="g")
     assert Mine._from_pb(pb).gpu == "g" and type(Mine._from_pb(pb)) is Mine
 
+    class Loose(types.MachineHardware):  # a __dict__: not the layout of its base's builder
+        pass
+
+    loose = Loose._from_pb(pb)
+    assert type(loose) is Loose and loose == Loose(cpu="c", cpu_cores=2, memory_total_gb=1.5,
+                                                   disk_total_gb=3.0, gpu="g")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        d.cpu = "x"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        loose.gpu = "x"  # type: ignore[misc]
+
 
 @pytest.mark.parametrize("present, text, want", [
     (False, "", None), (True, "", None), (True, '{"delta":"w"}', {"delta": "w"}),

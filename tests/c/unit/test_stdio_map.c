@@ -882,6 +882,37 @@ START_TEST(enum_strings_by_suffix)
 }
 END_TEST
 
+/* The path in a message is written out only on failure (stdio_map.c keeps
+ * it as a chain of steps): map keys after a dot, list indexes in brackets,
+ * nested fields after a dot, and a path past 255 characters cut there. */
+START_TEST(error_paths_of_map_keys_and_long_paths)
+{
+    char err[512];
+    ProtobufCMessage *m = (ProtobufCMessage *)1;
+    json_t *doc = load("{\"options\":{\"model\":\"fast\",\"mode\":7}}");
+    ck_assert_int_eq(cmdop__stdio_json_to_msg(&cmdop__core__v1__ask_request__descriptor, doc, &m,
+                                              err, sizeof err),
+                     CMDOP_EDECODE);
+    ck_assert_ptr_null(m);
+    ck_assert_str_eq(err, "options.mode: expected a string, got a number");
+    json_decref(doc);
+
+    /* a key of 300 characters: the path is the first 255 characters of
+     * "options.kkk...", then ": " and the reason */
+    char key[301], want[400];
+    memset(key, 'k', 300);
+    key[300] = '\0';
+    doc = json_pack("{s:{s:i}}", "options", key, 7);
+    m = (ProtobufCMessage *)1;
+    ck_assert_int_eq(cmdop__stdio_json_to_msg(&cmdop__core__v1__ask_request__descriptor, doc, &m,
+                                              err, sizeof err),
+                     CMDOP_EDECODE);
+    snprintf(want, sizeof want, "options.%.247s: expected a string, got a number", key);
+    ck_assert_str_eq(err, want);
+    json_decref(doc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("stdio_map");
@@ -893,6 +924,7 @@ int main(void)
     tcase_add_test(tc, request_with_invalid_utf8_names_the_field);
     tcase_add_test(tc, every_record_sample_round_trips_through_the_wire);
     tcase_add_test(tc, response_type_errors_name_the_path);
+    tcase_add_test(tc, error_paths_of_map_keys_and_long_paths);
     tcase_add_test(tc, response_optional_fields_may_be_absent_or_null);
     tcase_add_test(tc, oneof_takes_one_member);
     tcase_add_test(tc, response_lenient_where_the_typed_mapping_is);

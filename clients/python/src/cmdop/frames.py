@@ -49,12 +49,13 @@ class EventFrame(_Record):
 
 
 def _ask_frame_event(m: _pb_machines.StreamEvent) -> EventFrame:
-    o = object.__new__(EventFrame)  # past __init__: the fields straight into their slots
-    _s = EventFrame._setters
-    _s[0](o, "event")
-    _s[1](o, m.event_type)
-    _s[2](o, _json_value(m.payload_json))
-    return o
+    o: Any = object.__new__(EventFrame._builder)  # past __init__: the fields straight into their slots
+    o.type = "event"
+    o.event_type = m.event_type
+    o.payload = _json_value(m.payload_json)
+    o.__class__ = EventFrame
+    r: EventFrame = o
+    return r
 
 
 class PinDeniedFrame(_Record):
@@ -77,12 +78,13 @@ class PinDeniedFrame(_Record):
 
 
 def _ask_frame_pin_denied(m: _pb_machines.PinDenied) -> PinDeniedFrame:
-    o = object.__new__(PinDeniedFrame)  # past __init__: the fields straight into their slots
-    _s = PinDeniedFrame._setters
-    _s[0](o, "pin_denied")
-    _s[1](o, m.challenge_id)
-    _s[2](o, m.reason)
-    return o
+    o: Any = object.__new__(PinDeniedFrame._builder)  # past __init__: the fields straight into their slots
+    o.type = "pin_denied"
+    o.challenge_id = m.challenge_id
+    o.reason = m.reason
+    o.__class__ = PinDeniedFrame
+    r: PinDeniedFrame = o
+    return r
 
 
 class PinRequiredFrame(_Record):
@@ -105,12 +107,13 @@ class PinRequiredFrame(_Record):
 
 
 def _ask_frame_pin_required(m: _pb_machines.PinRequired) -> PinRequiredFrame:
-    o = object.__new__(PinRequiredFrame)  # past __init__: the fields straight into their slots
-    _s = PinRequiredFrame._setters
-    _s[0](o, "pin_required")
-    _s[1](o, m.challenge_id)
-    _s[2](o, m.label)
-    return o
+    o: Any = object.__new__(PinRequiredFrame._builder)  # past __init__: the fields straight into their slots
+    o.type = "pin_required"
+    o.challenge_id = m.challenge_id
+    o.label = m.label
+    o.__class__ = PinRequiredFrame
+    r: PinRequiredFrame = o
+    return r
 
 
 class ConfirmRequiredFrame(_Record):
@@ -136,13 +139,14 @@ class ConfirmRequiredFrame(_Record):
 
 
 def _ask_frame_confirm_required(m: _pb_machines.ConfirmRequired) -> ConfirmRequiredFrame:
-    o = object.__new__(ConfirmRequiredFrame)  # past __init__: the fields straight into their slots
-    _s = ConfirmRequiredFrame._setters
-    _s[0](o, "confirm_required")
-    _s[1](o, m.token)
-    _s[2](o, m.plan)
-    _s[3](o, m.danger_level or 'medium')
-    return o
+    o: Any = object.__new__(ConfirmRequiredFrame._builder)  # past __init__: the fields straight into their slots
+    o.type = "confirm_required"
+    o.token = m.token
+    o.plan = m.plan
+    o.danger_level = m.danger_level or 'medium'
+    o.__class__ = ConfirmRequiredFrame
+    r: ConfirmRequiredFrame = o
+    return r
 
 
 class DoneFrame(_Record):
@@ -171,14 +175,15 @@ class DoneFrame(_Record):
 
 
 def _ask_frame_done(m: _pb_machines.DoneInfo) -> DoneFrame:
-    o = object.__new__(DoneFrame)  # past __init__: the fields straight into their slots
-    _s = DoneFrame._setters
-    _s[0](o, "done")
-    _s[1](o, m.success)
-    _s[2](o, m.text)
-    _s[3](o, m.error)
-    _s[4](o, m.duration_ms)
-    return o
+    o: Any = object.__new__(DoneFrame._builder)  # past __init__: the fields straight into their slots
+    o.type = "done"
+    o.success = m.success
+    o.text = m.text
+    o.error = m.error
+    o.duration_ms = m.duration_ms
+    o.__class__ = DoneFrame
+    r: DoneFrame = o
+    return r
 
 
 class ErrorFrame(_Record):
@@ -295,14 +300,15 @@ class MessageReceivedEvent(_Record):
 
 
 def _bot_event_message_received(m: _pb_bots.BotMessageReceived) -> MessageReceivedEvent:
-    o = object.__new__(MessageReceivedEvent)  # past __init__: the fields straight into their slots
-    _s = MessageReceivedEvent._setters
-    _s[0](o, "message_received")
-    _s[1](o, m.chat_id)
-    _s[2](o, m.user_id)
-    _s[3](o, m.message_id)
-    _s[4](o, m.text)
-    return o
+    o: Any = object.__new__(MessageReceivedEvent._builder)  # past __init__: the fields straight into their slots
+    o.type = "message_received"
+    o.chat_id = m.chat_id
+    o.user_id = m.user_id
+    o.message_id = m.message_id
+    o.text = m.text
+    o.__class__ = MessageReceivedEvent
+    r: MessageReceivedEvent = o
+    return r
 
 
 class RefusedEvent(_Record):
@@ -328,13 +334,14 @@ class RefusedEvent(_Record):
 
 
 def _bot_event_refused(m: _pb_bots.BotRefused) -> RefusedEvent:
-    o = object.__new__(RefusedEvent)  # past __init__: the fields straight into their slots
-    _s = RefusedEvent._setters
-    _s[0](o, "refused")
-    _s[1](o, m.chat_id)
-    _s[2](o, m.user_id)
-    _s[3](o, m.reason)
-    return o
+    o: Any = object.__new__(RefusedEvent._builder)  # past __init__: the fields straight into their slots
+    o.type = "refused"
+    o.chat_id = m.chat_id
+    o.user_id = m.user_id
+    o.reason = m.reason
+    o.__class__ = RefusedEvent
+    r: RefusedEvent = o
+    return r
 
 
 class AskStartedEvent(_Record):
@@ -363,14 +370,15 @@ class AskStartedEvent(_Record):
 
 
 def _bot_event_ask_started(m: _pb_bots.BotAskStarted) -> AskStartedEvent:
-    o = object.__new__(AskStartedEvent)  # past __init__: the fields straight into their slots
-    _s = AskStartedEvent._setters
-    _s[0](o, "ask_started")
-    _s[1](o, m.chat_id)
-    _s[2](o, m.user_id)
-    _s[3](o, m.session_id)
-    _s[4](o, m.prompt)
-    return o
+    o: Any = object.__new__(AskStartedEvent._builder)  # past __init__: the fields straight into their slots
+    o.type = "ask_started"
+    o.chat_id = m.chat_id
+    o.user_id = m.user_id
+    o.session_id = m.session_id
+    o.prompt = m.prompt
+    o.__class__ = AskStartedEvent
+    r: AskStartedEvent = o
+    return r
 
 
 class ReplySentEvent(_Record):
@@ -400,14 +408,15 @@ class ReplySentEvent(_Record):
 
 
 def _bot_event_reply_sent(m: _pb_bots.BotReplySent) -> ReplySentEvent:
-    o = object.__new__(ReplySentEvent)  # past __init__: the fields straight into their slots
-    _s = ReplySentEvent._setters
-    _s[0](o, "reply_sent")
-    _s[1](o, m.chat_id)
-    _s[2](o, list(m.message_ids))
-    _s[3](o, m.success)
-    _s[4](o, m.text_length)
-    return o
+    o: Any = object.__new__(ReplySentEvent._builder)  # past __init__: the fields straight into their slots
+    o.type = "reply_sent"
+    o.chat_id = m.chat_id
+    o.message_ids = list(m.message_ids)
+    o.success = m.success
+    o.text_length = m.text_length
+    o.__class__ = ReplySentEvent
+    r: ReplySentEvent = o
+    return r
 
 
 class ConfirmAskedEvent(_Record):
@@ -439,15 +448,16 @@ class ConfirmAskedEvent(_Record):
 
 
 def _bot_event_confirm_asked(m: _pb_bots.BotConfirmAsked) -> ConfirmAskedEvent:
-    o = object.__new__(ConfirmAskedEvent)  # past __init__: the fields straight into their slots
-    _s = ConfirmAskedEvent._setters
-    _s[0](o, "confirm_asked")
-    _s[1](o, m.chat_id)
-    _s[2](o, m.user_id)
-    _s[3](o, m.plan)
-    _s[4](o, m.danger_level)
-    _s[5](o, m.offered)
-    return o
+    o: Any = object.__new__(ConfirmAskedEvent._builder)  # past __init__: the fields straight into their slots
+    o.type = "confirm_asked"
+    o.chat_id = m.chat_id
+    o.user_id = m.user_id
+    o.plan = m.plan
+    o.danger_level = m.danger_level
+    o.offered = m.offered
+    o.__class__ = ConfirmAskedEvent
+    r: ConfirmAskedEvent = o
+    return r
 
 
 class PinAskedEvent(_Record):
@@ -473,13 +483,14 @@ class PinAskedEvent(_Record):
 
 
 def _bot_event_pin_asked(m: _pb_bots.BotPinAsked) -> PinAskedEvent:
-    o = object.__new__(PinAskedEvent)  # past __init__: the fields straight into their slots
-    _s = PinAskedEvent._setters
-    _s[0](o, "pin_asked")
-    _s[1](o, m.chat_id)
-    _s[2](o, m.user_id)
-    _s[3](o, m.label)
-    return o
+    o: Any = object.__new__(PinAskedEvent._builder)  # past __init__: the fields straight into their slots
+    o.type = "pin_asked"
+    o.chat_id = m.chat_id
+    o.user_id = m.user_id
+    o.label = m.label
+    o.__class__ = PinAskedEvent
+    r: PinAskedEvent = o
+    return r
 
 
 class ErrorEvent(_Record):
@@ -505,13 +516,14 @@ class ErrorEvent(_Record):
 
 
 def _bot_event_error(m: _pb_bots.BotError) -> ErrorEvent:
-    o = object.__new__(ErrorEvent)  # past __init__: the fields straight into their slots
-    _s = ErrorEvent._setters
-    _s[0](o, "error")
-    _s[1](o, m.chat_id)
-    _s[2](o, m.code)
-    _s[3](o, m.message)
-    return o
+    o: Any = object.__new__(ErrorEvent._builder)  # past __init__: the fields straight into their slots
+    o.type = "error"
+    o.chat_id = m.chat_id
+    o.code = m.code
+    o.message = m.message
+    o.__class__ = ErrorEvent
+    r: ErrorEvent = o
+    return r
 
 
 class UnknownEvent(_Record):

@@ -65,9 +65,9 @@ class _SettersView:
     descriptor's bound __set__), in field order, built on the class's first
     record and then kept on the class. __init__ sets a field through it: one C
     call past the frozen __setattr__, cheaper than object.__setattr__ (an
-    argument tuple sliced again, and the field's name looked up) on the decode
-    path of every record and frame (docs/performance.md "Python client:
-    per-call and per-frame path")."""
+    argument tuple sliced again, and the field's name looked up); the decode
+    path uses `_builder`, cheaper still (docs/performance.md "Python client:
+    per-call and per-frame path", "Python and Node unary call")."""
 
     def __get__(self, obj: object, cls: type[_Record]) -> Any:
         slots: dict[str, Any] = {}  # a subclass's own __slots__ may be (): its fields' slots are its base's
@@ -76,6 +76,23 @@ class _SettersView:
         setters = tuple([slots[n].__set__ for n in cls.__match_args__])
         type.__setattr__(cls, "_setters", setters)
         return setters
+
+
+class _BuilderView:
+    """`_builder` of a record class: a subclass with no slots of its own whose
+    attribute assignment is object's, built on the class's first decode and
+    then kept on the class. `_from_pb` and the frame decoders fill one with
+    plain slot stores (no call per field: a bound setter builds an argument
+    tuple for each) and then make it the record by setting `__class__` (the
+    same layout). Every subclass of _Record gets its own view (a subclass
+    with a __dict__ has another layout than its base's builder)."""
+
+    def __get__(self, obj: object, cls: type[_Record]) -> Any:
+        b = type(cls.__name__, (cls,), {"__slots__": (), "__module__": cls.__module__,
+                                        "__setattr__": object.__setattr__,
+                                        "__delattr__": object.__delattr__})
+        type.__setattr__(cls, "_builder", b)
+        return b
 
 
 
@@ -101,10 +118,17 @@ class _Record:
     _dc_factories: ClassVar[dict[str, Any]] = {}
     if TYPE_CHECKING:
         _setters: ClassVar[tuple[Callable[[Any, Any], None], ...]]
+        _builder: ClassVar[type[Any]]
     else:
         _setters = _SettersView()
+        _builder = _BuilderView()
     __dataclass_fields__ = _DataclassView("__dataclass_fields__")
     __dataclass_params__ = _DataclassView("__dataclass_params__")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not TYPE_CHECKING:
+            type.__setattr__(cls, "_builder", _BuilderView())
 
     def _astuple(self) -> tuple[Any, ...]:
         return tuple([getattr(self, n) for n in self.__match_args__])
@@ -264,18 +288,19 @@ class Bot(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.Bot) -> Bot:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.name)
-        _s[2](o, BotPlatform(m.platform))
-        _s[3](o, m.machine_id)
-        _s[4](o, list(m.allowed_users))
-        _s[5](o, BotPermission(m.permission))
-        _s[6](o, m.enabled)
-        _s[7](o, m.created_at)
-        _s[8](o, m.updated_at)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.name = m.name
+        o.platform = BotPlatform(m.platform)
+        o.machine_id = m.machine_id
+        o.allowed_users = list(m.allowed_users)
+        o.permission = BotPermission(m.permission)
+        o.enabled = m.enabled
+        o.created_at = m.created_at
+        o.updated_at = m.updated_at
+        o.__class__ = cls
+        r: Bot = o
+        return r
 
 
 class BotListPage(_Record):
@@ -315,18 +340,19 @@ class BotListPage(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotListPage) -> BotListPage:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.count)
-        _s[1](o, m.page)
-        _s[2](o, m.pages)
-        _s[3](o, m.page_size)
-        _s[4](o, m.has_next)
-        _s[5](o, m.has_previous)
-        _s[6](o, m.next_page if m.HasField("next_page") else None)
-        _s[7](o, m.previous_page if m.HasField("previous_page") else None)
-        _s[8](o, [Bot._from_pb(x) for x in m.results])
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.count = m.count
+        o.page = m.page
+        o.pages = m.pages
+        o.page_size = m.page_size
+        o.has_next = m.has_next
+        o.has_previous = m.has_previous
+        o.next_page = m.next_page if m.HasField("next_page") else None
+        o.previous_page = m.previous_page if m.HasField("previous_page") else None
+        o.results = [Bot._from_pb(x) for x in m.results]
+        o.__class__ = cls
+        r: BotListPage = o
+        return r
 
 
 class BotMessageReceived(_Record):
@@ -351,13 +377,14 @@ class BotMessageReceived(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotMessageReceived) -> BotMessageReceived:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.chat_id)
-        _s[1](o, m.user_id)
-        _s[2](o, m.message_id)
-        _s[3](o, m.text)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.chat_id = m.chat_id
+        o.user_id = m.user_id
+        o.message_id = m.message_id
+        o.text = m.text
+        o.__class__ = cls
+        r: BotMessageReceived = o
+        return r
 
 
 class BotRefused(_Record):
@@ -379,12 +406,13 @@ class BotRefused(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotRefused) -> BotRefused:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.chat_id)
-        _s[1](o, m.user_id)
-        _s[2](o, m.reason)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.chat_id = m.chat_id
+        o.user_id = m.user_id
+        o.reason = m.reason
+        o.__class__ = cls
+        r: BotRefused = o
+        return r
 
 
 class BotAskStarted(_Record):
@@ -409,13 +437,14 @@ class BotAskStarted(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotAskStarted) -> BotAskStarted:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.chat_id)
-        _s[1](o, m.user_id)
-        _s[2](o, m.session_id)
-        _s[3](o, m.prompt)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.chat_id = m.chat_id
+        o.user_id = m.user_id
+        o.session_id = m.session_id
+        o.prompt = m.prompt
+        o.__class__ = cls
+        r: BotAskStarted = o
+        return r
 
 
 class BotReplySent(_Record):
@@ -440,13 +469,14 @@ class BotReplySent(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotReplySent) -> BotReplySent:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.chat_id)
-        _s[1](o, list(m.message_ids))
-        _s[2](o, m.success)
-        _s[3](o, m.text_length)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.chat_id = m.chat_id
+        o.message_ids = list(m.message_ids)
+        o.success = m.success
+        o.text_length = m.text_length
+        o.__class__ = cls
+        r: BotReplySent = o
+        return r
 
 
 class BotConfirmAsked(_Record):
@@ -474,14 +504,15 @@ class BotConfirmAsked(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotConfirmAsked) -> BotConfirmAsked:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.chat_id)
-        _s[1](o, m.user_id)
-        _s[2](o, m.plan)
-        _s[3](o, m.danger_level)
-        _s[4](o, m.offered)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.chat_id = m.chat_id
+        o.user_id = m.user_id
+        o.plan = m.plan
+        o.danger_level = m.danger_level
+        o.offered = m.offered
+        o.__class__ = cls
+        r: BotConfirmAsked = o
+        return r
 
 
 class BotPinAsked(_Record):
@@ -503,12 +534,13 @@ class BotPinAsked(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotPinAsked) -> BotPinAsked:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.chat_id)
-        _s[1](o, m.user_id)
-        _s[2](o, m.label)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.chat_id = m.chat_id
+        o.user_id = m.user_id
+        o.label = m.label
+        o.__class__ = cls
+        r: BotPinAsked = o
+        return r
 
 
 class BotError(_Record):
@@ -530,12 +562,13 @@ class BotError(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotError) -> BotError:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.chat_id)
-        _s[1](o, m.code)
-        _s[2](o, m.message)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.chat_id = m.chat_id
+        o.code = m.code
+        o.message = m.message
+        o.__class__ = cls
+        r: BotError = o
+        return r
 
 
 class ErrorInfo(_Record):
@@ -569,16 +602,17 @@ class ErrorInfo(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_common.ErrorInfo) -> ErrorInfo:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.code)
-        _s[1](o, m.message)
-        _s[2](o, m.status if m.HasField("status") else None)
-        _s[3](o, m.request_id if m.HasField("request_id") else None)
-        _s[4](o, m.field if m.HasField("field") else None)
-        _s[5](o, m.retry_after_ms if m.HasField("retry_after_ms") else None)
-        _s[6](o, m.retryable if m.HasField("retryable") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.code = m.code
+        o.message = m.message
+        o.status = m.status if m.HasField("status") else None
+        o.request_id = m.request_id if m.HasField("request_id") else None
+        o.field = m.field if m.HasField("field") else None
+        o.retry_after_ms = m.retry_after_ms if m.HasField("retry_after_ms") else None
+        o.retryable = m.retryable if m.HasField("retryable") else None
+        o.__class__ = cls
+        r: ErrorInfo = o
+        return r
 
 
 class OffsetPage(_Record):
@@ -597,11 +631,12 @@ class OffsetPage(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_common.OffsetPage) -> OffsetPage:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.offset)
-        _s[1](o, m.per_page)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.offset = m.offset
+        o.per_page = m.per_page
+        o.__class__ = cls
+        r: OffsetPage = o
+        return r
 
 
 class Empty(_Record):
@@ -631,10 +666,11 @@ class Collected(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_common.Collected) -> Collected:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.text)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.text = m.text
+        o.__class__ = cls
+        r: Collected = o
+        return r
 
 
 class Hello(_Record):
@@ -653,11 +689,12 @@ class Hello(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_common.Hello) -> Hello:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.version)
-        _s[1](o, m.idl_hash)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.version = m.version
+        o.idl_hash = m.idl_hash
+        o.__class__ = cls
+        r: Hello = o
+        return r
 
 
 class FleetSummary(_Record):
@@ -691,16 +728,17 @@ class FleetSummary(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.FleetSummary) -> FleetSummary:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.name)
-        _s[2](o, m.slug)
-        _s[3](o, MfaRequirement(m.mfa_required))
-        _s[4](o, m.role if m.HasField("role") else None)
-        _s[5](o, m.created_at)
-        _s[6](o, m.disabled_at if m.HasField("disabled_at") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.name = m.name
+        o.slug = m.slug
+        o.mfa_required = MfaRequirement(m.mfa_required)
+        o.role = m.role if m.HasField("role") else None
+        o.created_at = m.created_at
+        o.disabled_at = m.disabled_at if m.HasField("disabled_at") else None
+        o.__class__ = cls
+        r: FleetSummary = o
+        return r
 
 
 Fleet = FleetSummary
@@ -737,16 +775,17 @@ class FleetList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.FleetList) -> FleetList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [FleetSummary._from_pb(x) for x in m.items])
-        _s[1](o, m.offset)
-        _s[2](o, m.per_page)
-        _s[3](o, m.total)
-        _s[4](o, m.page)
-        _s[5](o, m.has_next)
-        _s[6](o, m.has_prev)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [FleetSummary._from_pb(x) for x in m.items]
+        o.offset = m.offset
+        o.per_page = m.per_page
+        o.total = m.total
+        o.page = m.page
+        o.has_next = m.has_next
+        o.has_prev = m.has_prev
+        o.__class__ = cls
+        r: FleetList = o
+        return r
 
 
 class MemberInfo(_Record):
@@ -777,15 +816,16 @@ class MemberInfo(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.MemberInfo) -> MemberInfo:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.user_id)
-        _s[1](o, m.email)
-        _s[2](o, m.display_name)
-        _s[3](o, m.role)
-        _s[4](o, m.joined_at)
-        _s[5](o, m.invited_by_id if m.HasField("invited_by_id") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.user_id = m.user_id
+        o.email = m.email
+        o.display_name = m.display_name
+        o.role = m.role
+        o.joined_at = m.joined_at
+        o.invited_by_id = m.invited_by_id if m.HasField("invited_by_id") else None
+        o.__class__ = cls
+        r: MemberInfo = o
+        return r
 
 
 Member = MemberInfo
@@ -822,16 +862,17 @@ class MemberList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.MemberList) -> MemberList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [MemberInfo._from_pb(x) for x in m.items])
-        _s[1](o, m.offset)
-        _s[2](o, m.per_page)
-        _s[3](o, m.total)
-        _s[4](o, m.page)
-        _s[5](o, m.has_next)
-        _s[6](o, m.has_prev)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [MemberInfo._from_pb(x) for x in m.items]
+        o.offset = m.offset
+        o.per_page = m.per_page
+        o.total = m.total
+        o.page = m.page
+        o.has_next = m.has_next
+        o.has_prev = m.has_prev
+        o.__class__ = cls
+        r: MemberList = o
+        return r
 
 
 class MachineFleetLink(_Record):
@@ -856,13 +897,14 @@ class MachineFleetLink(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.MachineFleetLink) -> MachineFleetLink:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.machine_id)
-        _s[1](o, m.fleet_id)
-        _s[2](o, m.joined_at)
-        _s[3](o, m.added_by_id if m.HasField("added_by_id") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.machine_id = m.machine_id
+        o.fleet_id = m.fleet_id
+        o.joined_at = m.joined_at
+        o.added_by_id = m.added_by_id if m.HasField("added_by_id") else None
+        o.__class__ = cls
+        r: MachineFleetLink = o
+        return r
 
 
 FleetMachine = MachineFleetLink
@@ -905,18 +947,19 @@ class ApiKeySummary(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_keys.ApiKeySummary) -> ApiKeySummary:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.fleet_id)
-        _s[2](o, m.name)
-        _s[3](o, m.key_prefix)
-        _s[4](o, m.created_at)
-        _s[5](o, m.expires_at if m.HasField("expires_at") else None)
-        _s[6](o, m.last_used_at if m.HasField("last_used_at") else None)
-        _s[7](o, m.revoked_at if m.HasField("revoked_at") else None)
-        _s[8](o, m.created_by_id if m.HasField("created_by_id") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.fleet_id = m.fleet_id
+        o.name = m.name
+        o.key_prefix = m.key_prefix
+        o.created_at = m.created_at
+        o.expires_at = m.expires_at if m.HasField("expires_at") else None
+        o.last_used_at = m.last_used_at if m.HasField("last_used_at") else None
+        o.revoked_at = m.revoked_at if m.HasField("revoked_at") else None
+        o.created_by_id = m.created_by_id if m.HasField("created_by_id") else None
+        o.__class__ = cls
+        r: ApiKeySummary = o
+        return r
 
 
 ApiKey = ApiKeySummary
@@ -953,16 +996,17 @@ class ApiKeyList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_keys.ApiKeyList) -> ApiKeyList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [ApiKeySummary._from_pb(x) for x in m.items])
-        _s[1](o, m.offset)
-        _s[2](o, m.per_page)
-        _s[3](o, m.total)
-        _s[4](o, m.page)
-        _s[5](o, m.has_next)
-        _s[6](o, m.has_prev)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [ApiKeySummary._from_pb(x) for x in m.items]
+        o.offset = m.offset
+        o.per_page = m.per_page
+        o.total = m.total
+        o.page = m.page
+        o.has_next = m.has_next
+        o.has_prev = m.has_prev
+        o.__class__ = cls
+        r: ApiKeyList = o
+        return r
 
 
 class IssueKeyResponse(_Record):
@@ -990,14 +1034,15 @@ class IssueKeyResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_keys.IssueKeyResponse) -> IssueKeyResponse:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.fleet_id)
-        _s[2](o, m.name)
-        _s[3](o, m.raw_token)
-        _s[4](o, m.expires_at if m.HasField("expires_at") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.fleet_id = m.fleet_id
+        o.name = m.name
+        o.raw_token = m.raw_token
+        o.expires_at = m.expires_at if m.HasField("expires_at") else None
+        o.__class__ = cls
+        r: IssueKeyResponse = o
+        return r
 
 
 IssuedKey = IssueKeyResponse
@@ -1025,13 +1070,14 @@ class MachineFleetRef(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineFleetRef) -> MachineFleetRef:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.fleet_id)
-        _s[1](o, m.slug)
-        _s[2](o, m.name)
-        _s[3](o, m.role if m.HasField("role") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.fleet_id = m.fleet_id
+        o.slug = m.slug
+        o.name = m.name
+        o.role = m.role if m.HasField("role") else None
+        o.__class__ = cls
+        r: MachineFleetRef = o
+        return r
 
 
 class MachineSpecs(_Record):
@@ -1065,16 +1111,17 @@ class MachineSpecs(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSpecs) -> MachineSpecs:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.cpu_model)
-        _s[1](o, m.cpu_count)
-        _s[2](o, m.total_ram_bytes)
-        _s[3](o, m.home_dir)
-        _s[4](o, m.uid)
-        _s[5](o, m.device_type)
-        _s[6](o, m.device_model)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.cpu_model = m.cpu_model
+        o.cpu_count = m.cpu_count
+        o.total_ram_bytes = m.total_ram_bytes
+        o.home_dir = m.home_dir
+        o.uid = m.uid
+        o.device_type = m.device_type
+        o.device_model = m.device_model
+        o.__class__ = cls
+        r: MachineSpecs = o
+        return r
 
 
 class MachineSummary(_Record):
@@ -1135,25 +1182,26 @@ class MachineSummary(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSummary) -> MachineSummary:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.name)
-        _s[2](o, m.hostname)
-        _s[3](o, m.os)
-        _s[4](o, m.os_version)
-        _s[5](o, m.architecture)
-        _s[6](o, m.agent_version)
-        _s[7](o, m.last_heartbeat_at if m.HasField("last_heartbeat_at") else None)
-        _s[8](o, m.presence)
-        _s[9](o, m.public_key_fingerprint if m.HasField("public_key_fingerprint") else None)
-        _s[10](o, m.public_key_status if m.HasField("public_key_status") else None)
-        _s[11](o, m.disabled_at if m.HasField("disabled_at") else None)
-        _s[12](o, m.created_at)
-        _s[13](o, [MachineFleetRef._from_pb(x) for x in m.fleets])
-        _s[14](o, MachineSpecs._from_pb(m.specs))
-        _s[15](o, m.is_jarvis)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.name = m.name
+        o.hostname = m.hostname
+        o.os = m.os
+        o.os_version = m.os_version
+        o.architecture = m.architecture
+        o.agent_version = m.agent_version
+        o.last_heartbeat_at = m.last_heartbeat_at if m.HasField("last_heartbeat_at") else None
+        o.presence = m.presence
+        o.public_key_fingerprint = m.public_key_fingerprint if m.HasField("public_key_fingerprint") else None
+        o.public_key_status = m.public_key_status if m.HasField("public_key_status") else None
+        o.disabled_at = m.disabled_at if m.HasField("disabled_at") else None
+        o.created_at = m.created_at
+        o.fleets = [MachineFleetRef._from_pb(x) for x in m.fleets]
+        o.specs = MachineSpecs._from_pb(m.specs)
+        o.is_jarvis = m.is_jarvis
+        o.__class__ = cls
+        r: MachineSummary = o
+        return r
 
 
 Machine = MachineSummary
@@ -1202,20 +1250,21 @@ class LiveMetrics(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.LiveMetrics) -> LiveMetrics:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.cpu_usage)
-        _s[1](o, m.memory_usage)
-        _s[2](o, m.memory_total_gb)
-        _s[3](o, m.disk_usage)
-        _s[4](o, m.disk_total_gb)
-        _s[5](o, m.battery_level)
-        _s[6](o, m.is_charging)
-        _s[7](o, m.is_on_ac_power)
-        _s[8](o, m.uptime_seconds)
-        _s[9](o, m.process_count)
-        _s[10](o, m.recorded_at)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.cpu_usage = m.cpu_usage
+        o.memory_usage = m.memory_usage
+        o.memory_total_gb = m.memory_total_gb
+        o.disk_usage = m.disk_usage
+        o.disk_total_gb = m.disk_total_gb
+        o.battery_level = m.battery_level
+        o.is_charging = m.is_charging
+        o.is_on_ac_power = m.is_on_ac_power
+        o.uptime_seconds = m.uptime_seconds
+        o.process_count = m.process_count
+        o.recorded_at = m.recorded_at
+        o.__class__ = cls
+        r: LiveMetrics = o
+        return r
 
 
 class MachineDetail(_Record):
@@ -1255,18 +1304,19 @@ class MachineDetail(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineDetail) -> MachineDetail:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, MachineSummary._from_pb(m.summary))
-        _s[1](o, m.is_root)
-        _s[2](o, m.username)
-        _s[3](o, m.device_id if m.HasField("device_id") else None)
-        _s[4](o, m.public_key if m.HasField("public_key") else None)
-        _s[5](o, m.public_key_version)
-        _s[6](o, m.public_key_registered_at if m.HasField("public_key_registered_at") else None)
-        _s[7](o, m.created_by_id if m.HasField("created_by_id") else None)
-        _s[8](o, LiveMetrics._from_pb(m.live_metrics) if m.HasField("live_metrics") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.summary = MachineSummary._from_pb(m.summary)
+        o.is_root = m.is_root
+        o.username = m.username
+        o.device_id = m.device_id if m.HasField("device_id") else None
+        o.public_key = m.public_key if m.HasField("public_key") else None
+        o.public_key_version = m.public_key_version
+        o.public_key_registered_at = m.public_key_registered_at if m.HasField("public_key_registered_at") else None
+        o.created_by_id = m.created_by_id if m.HasField("created_by_id") else None
+        o.live_metrics = LiveMetrics._from_pb(m.live_metrics) if m.HasField("live_metrics") else None
+        o.__class__ = cls
+        r: MachineDetail = o
+        return r
 
 
 class MachineList(_Record):
@@ -1288,12 +1338,13 @@ class MachineList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineList) -> MachineList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [MachineSummary._from_pb(x) for x in m.items])
-        _s[1](o, m.next_cursor if m.HasField("next_cursor") else None)
-        _s[2](o, m.has_more)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [MachineSummary._from_pb(x) for x in m.items]
+        o.next_cursor = m.next_cursor if m.HasField("next_cursor") else None
+        o.has_more = m.has_more
+        o.__class__ = cls
+        r: MachineList = o
+        return r
 
 
 class MachineIdentity(_Record):
@@ -1321,14 +1372,15 @@ class MachineIdentity(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineIdentity) -> MachineIdentity:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.hostname)
-        _s[1](o, m.os)
-        _s[2](o, m.os_version)
-        _s[3](o, m.kernel_version)
-        _s[4](o, m.agent_version)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.hostname = m.hostname
+        o.os = m.os
+        o.os_version = m.os_version
+        o.kernel_version = m.kernel_version
+        o.agent_version = m.agent_version
+        o.__class__ = cls
+        r: MachineIdentity = o
+        return r
 
 
 class MachineHardware(_Record):
@@ -1356,14 +1408,15 @@ class MachineHardware(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineHardware) -> MachineHardware:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.cpu)
-        _s[1](o, m.cpu_cores)
-        _s[2](o, m.memory_total_gb)
-        _s[3](o, m.disk_total_gb)
-        _s[4](o, m.gpu)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.cpu = m.cpu
+        o.cpu_cores = m.cpu_cores
+        o.memory_total_gb = m.memory_total_gb
+        o.disk_total_gb = m.disk_total_gb
+        o.gpu = m.gpu
+        o.__class__ = cls
+        r: MachineHardware = o
+        return r
 
 
 class MachineLiveState(_Record):
@@ -1418,23 +1471,24 @@ class MachineLiveState(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineLiveState) -> MachineLiveState:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.cpu_usage)
-        _s[1](o, m.memory_usage)
-        _s[2](o, m.memory_total_gb)
-        _s[3](o, m.memory_free_gb)
-        _s[4](o, m.disk_usage)
-        _s[5](o, m.disk_total_gb)
-        _s[6](o, m.disk_free_gb)
-        _s[7](o, m.battery_level)
-        _s[8](o, m.is_charging)
-        _s[9](o, m.is_on_ac_power)
-        _s[10](o, m.uptime_seconds)
-        _s[11](o, m.process_count)
-        _s[12](o, m.recorded_at)
-        _s[13](o, m.stale)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.cpu_usage = m.cpu_usage
+        o.memory_usage = m.memory_usage
+        o.memory_total_gb = m.memory_total_gb
+        o.memory_free_gb = m.memory_free_gb
+        o.disk_usage = m.disk_usage
+        o.disk_total_gb = m.disk_total_gb
+        o.disk_free_gb = m.disk_free_gb
+        o.battery_level = m.battery_level
+        o.is_charging = m.is_charging
+        o.is_on_ac_power = m.is_on_ac_power
+        o.uptime_seconds = m.uptime_seconds
+        o.process_count = m.process_count
+        o.recorded_at = m.recorded_at
+        o.stale = m.stale
+        o.__class__ = cls
+        r: MachineLiveState = o
+        return r
 
 
 class MachineSessionInfo(_Record):
@@ -1462,14 +1516,15 @@ class MachineSessionInfo(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSessionInfo) -> MachineSessionInfo:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.connected_at if m.HasField("connected_at") else None)
-        _s[1](o, m.last_heartbeat_at if m.HasField("last_heartbeat_at") else None)
-        _s[2](o, m.reconnect_count_24h)
-        _s[3](o, m.token_expires_at if m.HasField("token_expires_at") else None)
-        _s[4](o, m.tunnel_count_active)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.connected_at = m.connected_at if m.HasField("connected_at") else None
+        o.last_heartbeat_at = m.last_heartbeat_at if m.HasField("last_heartbeat_at") else None
+        o.reconnect_count_24h = m.reconnect_count_24h
+        o.token_expires_at = m.token_expires_at if m.HasField("token_expires_at") else None
+        o.tunnel_count_active = m.tunnel_count_active
+        o.__class__ = cls
+        r: MachineSessionInfo = o
+        return r
 
 
 class MachinePresence(_Record):
@@ -1491,12 +1546,13 @@ class MachinePresence(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachinePresence) -> MachinePresence:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.status)
-        _s[1](o, m.last_seen_at if m.HasField("last_seen_at") else None)
-        _s[2](o, m.freshness_seconds if m.HasField("freshness_seconds") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.status = m.status
+        o.last_seen_at = m.last_seen_at if m.HasField("last_seen_at") else None
+        o.freshness_seconds = m.freshness_seconds if m.HasField("freshness_seconds") else None
+        o.__class__ = cls
+        r: MachinePresence = o
+        return r
 
 
 class MachineFingerprint(_Record):
@@ -1518,12 +1574,13 @@ class MachineFingerprint(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineFingerprint) -> MachineFingerprint:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.public_key_fingerprint if m.HasField("public_key_fingerprint") else None)
-        _s[1](o, m.public_key_status if m.HasField("public_key_status") else None)
-        _s[2](o, m.public_key_version)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.public_key_fingerprint = m.public_key_fingerprint if m.HasField("public_key_fingerprint") else None
+        o.public_key_status = m.public_key_status if m.HasField("public_key_status") else None
+        o.public_key_version = m.public_key_version
+        o.__class__ = cls
+        r: MachineFingerprint = o
+        return r
 
 
 class MachineInfoResponse(_Record):
@@ -1554,15 +1611,16 @@ class MachineInfoResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineInfoResponse) -> MachineInfoResponse:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, MachineIdentity._from_pb(m.identity))
-        _s[1](o, MachineHardware._from_pb(m.hardware))
-        _s[2](o, MachineLiveState._from_pb(m.live_state) if m.HasField("live_state") else None)
-        _s[3](o, MachineSessionInfo._from_pb(m.session))
-        _s[4](o, MachinePresence._from_pb(m.presence))
-        _s[5](o, MachineFingerprint._from_pb(m.fingerprint))
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.identity = MachineIdentity._from_pb(m.identity)
+        o.hardware = MachineHardware._from_pb(m.hardware)
+        o.live_state = MachineLiveState._from_pb(m.live_state) if m.HasField("live_state") else None
+        o.session = MachineSessionInfo._from_pb(m.session)
+        o.presence = MachinePresence._from_pb(m.presence)
+        o.fingerprint = MachineFingerprint._from_pb(m.fingerprint)
+        o.__class__ = cls
+        r: MachineInfoResponse = o
+        return r
 
 
 class TopModel(_Record):
@@ -1584,12 +1642,13 @@ class TopModel(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.TopModel) -> TopModel:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.model)
-        _s[1](o, m.usd)
-        _s[2](o, m.pct)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.model = m.model
+        o.usd = m.usd
+        o.pct = m.pct
+        o.__class__ = cls
+        r: TopModel = o
+        return r
 
 
 class MachineSpend(_Record):
@@ -1629,18 +1688,19 @@ class MachineSpend(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSpend) -> MachineSpend:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.window)
-        _s[1](o, m.total_usd)
-        _s[2](o, m.delta_usd)
-        _s[3](o, m.delta_pct)
-        _s[4](o, m.tokens_in)
-        _s[5](o, m.tokens_out)
-        _s[6](o, m.calls)
-        _s[7](o, m.ocr_pages)
-        _s[8](o, [TopModel._from_pb(x) for x in m.top_models])
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.window = m.window
+        o.total_usd = m.total_usd
+        o.delta_usd = m.delta_usd
+        o.delta_pct = m.delta_pct
+        o.tokens_in = m.tokens_in
+        o.tokens_out = m.tokens_out
+        o.calls = m.calls
+        o.ocr_pages = m.ocr_pages
+        o.top_models = [TopModel._from_pb(x) for x in m.top_models]
+        o.__class__ = cls
+        r: MachineSpend = o
+        return r
 
 
 Spend = MachineSpend
@@ -1677,16 +1737,17 @@ class HistoryMessage(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.HistoryMessage) -> HistoryMessage:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.role)
-        _s[1](o, m.text)
-        _s[2](o, m.created_at if m.HasField("created_at") else None)
-        _s[3](o, m.request_id)
-        _s[4](o, m.success if m.HasField("success") else None)
-        _s[5](o, m.error if m.HasField("error") else None)
-        _s[6](o, m.duration_ms if m.HasField("duration_ms") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.role = m.role
+        o.text = m.text
+        o.created_at = m.created_at if m.HasField("created_at") else None
+        o.request_id = m.request_id
+        o.success = m.success if m.HasField("success") else None
+        o.error = m.error if m.HasField("error") else None
+        o.duration_ms = m.duration_ms if m.HasField("duration_ms") else None
+        o.__class__ = cls
+        r: HistoryMessage = o
+        return r
 
 
 Message = HistoryMessage
@@ -1708,11 +1769,12 @@ class MessagesResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MessagesResponse) -> MessagesResponse:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.agent_session_id if m.HasField("agent_session_id") else None)
-        _s[1](o, [HistoryMessage._from_pb(x) for x in m.messages])
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.agent_session_id = m.agent_session_id if m.HasField("agent_session_id") else None
+        o.messages = [HistoryMessage._from_pb(x) for x in m.messages]
+        o.__class__ = cls
+        r: MessagesResponse = o
+        return r
 
 
 class ClearMessagesResponse(_Record):
@@ -1731,11 +1793,12 @@ class ClearMessagesResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ClearMessagesResponse) -> ClearMessagesResponse:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.agent_session_id if m.HasField("agent_session_id") else None)
-        _s[1](o, m.deleted)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.agent_session_id = m.agent_session_id if m.HasField("agent_session_id") else None
+        o.deleted = m.deleted
+        o.__class__ = cls
+        r: ClearMessagesResponse = o
+        return r
 
 
 class ActiveSessionResponse(_Record):
@@ -1751,10 +1814,11 @@ class ActiveSessionResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ActiveSessionResponse) -> ActiveSessionResponse:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.agent_session_id if m.HasField("agent_session_id") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.agent_session_id = m.agent_session_id if m.HasField("agent_session_id") else None
+        o.__class__ = cls
+        r: ActiveSessionResponse = o
+        return r
 
 
 class StreamEvent(_Record):
@@ -1773,11 +1837,12 @@ class StreamEvent(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.StreamEvent) -> StreamEvent:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.event_type)
-        _s[1](o, _json_value(m.payload_json))
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.event_type = m.event_type
+        o.payload = _json_value(m.payload_json)
+        o.__class__ = cls
+        r: StreamEvent = o
+        return r
 
 
 class PinDenied(_Record):
@@ -1796,11 +1861,12 @@ class PinDenied(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.PinDenied) -> PinDenied:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.challenge_id)
-        _s[1](o, m.reason)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.challenge_id = m.challenge_id
+        o.reason = m.reason
+        o.__class__ = cls
+        r: PinDenied = o
+        return r
 
 
 class PinRequired(_Record):
@@ -1819,11 +1885,12 @@ class PinRequired(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.PinRequired) -> PinRequired:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.challenge_id)
-        _s[1](o, m.label)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.challenge_id = m.challenge_id
+        o.label = m.label
+        o.__class__ = cls
+        r: PinRequired = o
+        return r
 
 
 class ConfirmRequired(_Record):
@@ -1845,12 +1912,13 @@ class ConfirmRequired(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ConfirmRequired) -> ConfirmRequired:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.token)
-        _s[1](o, m.plan)
-        _s[2](o, m.danger_level)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.token = m.token
+        o.plan = m.plan
+        o.danger_level = m.danger_level
+        o.__class__ = cls
+        r: ConfirmRequired = o
+        return r
 
 
 class DoneInfo(_Record):
@@ -1875,13 +1943,14 @@ class DoneInfo(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.DoneInfo) -> DoneInfo:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.success)
-        _s[1](o, m.text)
-        _s[2](o, m.error)
-        _s[3](o, m.duration_ms)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.success = m.success
+        o.text = m.text
+        o.error = m.error
+        o.duration_ms = m.duration_ms
+        o.__class__ = cls
+        r: DoneInfo = o
+        return r
 
 
 class PinAnswer(_Record):
@@ -1900,11 +1969,12 @@ class PinAnswer(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.PinAnswer) -> PinAnswer:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.challenge_id)
-        _s[1](o, m.pin)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.challenge_id = m.challenge_id
+        o.pin = m.pin
+        o.__class__ = cls
+        r: PinAnswer = o
+        return r
 
 
 class ConfirmAnswer(_Record):
@@ -1923,11 +1993,12 @@ class ConfirmAnswer(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ConfirmAnswer) -> ConfirmAnswer:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.token)
-        _s[1](o, m.accept)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.token = m.token
+        o.accept = m.accept
+        o.__class__ = cls
+        r: ConfirmAnswer = o
+        return r
 
 
 class ScheduleView(_Record):
@@ -1985,24 +2056,25 @@ class ScheduleView(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleView) -> ScheduleView:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.fleet_id)
-        _s[2](o, m.name)
-        _s[3](o, m.description)
-        _s[4](o, m.cron_expr)
-        _s[5](o, m.timezone)
-        _s[6](o, m.command)
-        _s[7](o, ScheduleTargetKind(m.target_kind))
-        _s[8](o, m.is_enabled)
-        _s[9](o, list(m.machine_ids))
-        _s[10](o, m.created_at)
-        _s[11](o, m.updated_at)
-        _s[12](o, m.last_run_at if m.HasField("last_run_at") else None)
-        _s[13](o, m.next_run_at if m.HasField("next_run_at") else None)
-        _s[14](o, ScheduleRunStatus(m.last_status) if m.HasField("last_status") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.fleet_id = m.fleet_id
+        o.name = m.name
+        o.description = m.description
+        o.cron_expr = m.cron_expr
+        o.timezone = m.timezone
+        o.command = m.command
+        o.target_kind = ScheduleTargetKind(m.target_kind)
+        o.is_enabled = m.is_enabled
+        o.machine_ids = list(m.machine_ids)
+        o.created_at = m.created_at
+        o.updated_at = m.updated_at
+        o.last_run_at = m.last_run_at if m.HasField("last_run_at") else None
+        o.next_run_at = m.next_run_at if m.HasField("next_run_at") else None
+        o.last_status = ScheduleRunStatus(m.last_status) if m.HasField("last_status") else None
+        o.__class__ = cls
+        r: ScheduleView = o
+        return r
 
 
 Schedule = ScheduleView
@@ -2039,16 +2111,17 @@ class ScheduleList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleList) -> ScheduleList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [ScheduleView._from_pb(x) for x in m.items])
-        _s[1](o, m.offset)
-        _s[2](o, m.per_page)
-        _s[3](o, m.total)
-        _s[4](o, m.page)
-        _s[5](o, m.has_next)
-        _s[6](o, m.has_prev)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [ScheduleView._from_pb(x) for x in m.items]
+        o.offset = m.offset
+        o.per_page = m.per_page
+        o.total = m.total
+        o.page = m.page
+        o.has_next = m.has_next
+        o.has_prev = m.has_prev
+        o.__class__ = cls
+        r: ScheduleList = o
+        return r
 
 
 class ScheduleRunView(_Record):
@@ -2088,18 +2161,19 @@ class ScheduleRunView(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleRunView) -> ScheduleRunView:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.schedule_id)
-        _s[2](o, m.fleet_id)
-        _s[3](o, ScheduleRunStatus(m.status))
-        _s[4](o, m.started_at)
-        _s[5](o, m.finished_at if m.HasField("finished_at") else None)
-        _s[6](o, m.duration_seconds if m.HasField("duration_seconds") else None)
-        _s[7](o, m.error)
-        _s[8](o, m.command_count)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.schedule_id = m.schedule_id
+        o.fleet_id = m.fleet_id
+        o.status = ScheduleRunStatus(m.status)
+        o.started_at = m.started_at
+        o.finished_at = m.finished_at if m.HasField("finished_at") else None
+        o.duration_seconds = m.duration_seconds if m.HasField("duration_seconds") else None
+        o.error = m.error
+        o.command_count = m.command_count
+        o.__class__ = cls
+        r: ScheduleRunView = o
+        return r
 
 
 ScheduleRun = ScheduleRunView
@@ -2121,11 +2195,12 @@ class ScheduleRunList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleRunList) -> ScheduleRunList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [ScheduleRunView._from_pb(x) for x in m.items])
-        _s[1](o, m.next_cursor if m.HasField("next_cursor") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [ScheduleRunView._from_pb(x) for x in m.items]
+        o.next_cursor = m.next_cursor if m.HasField("next_cursor") else None
+        o.__class__ = cls
+        r: ScheduleRunList = o
+        return r
 
 
 class ManualTriggerResponse(_Record):
@@ -2144,11 +2219,12 @@ class ManualTriggerResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ManualTriggerResponse) -> ManualTriggerResponse:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.queued)
-        _s[1](o, m.job_id)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.queued = m.queued
+        o.job_id = m.job_id
+        o.__class__ = cls
+        r: ManualTriggerResponse = o
+        return r
 
 
 class SkillTag(_Record):
@@ -2170,12 +2246,13 @@ class SkillTag(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillTag) -> SkillTag:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.name)
-        _s[2](o, m.slug)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.name = m.name
+        o.slug = m.slug
+        o.__class__ = cls
+        r: SkillTag = o
+        return r
 
 
 class SkillCategory(_Record):
@@ -2209,16 +2286,17 @@ class SkillCategory(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillCategory) -> SkillCategory:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.name)
-        _s[2](o, m.slug)
-        _s[3](o, m.description if m.HasField("description") else None)
-        _s[4](o, m.icon if m.HasField("icon") else None)
-        _s[5](o, m.ordering if m.HasField("ordering") else None)
-        _s[6](o, m.skill_count)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.name = m.name
+        o.slug = m.slug
+        o.description = m.description if m.HasField("description") else None
+        o.icon = m.icon if m.HasField("icon") else None
+        o.ordering = m.ordering if m.HasField("ordering") else None
+        o.skill_count = m.skill_count
+        o.__class__ = cls
+        r: SkillCategory = o
+        return r
 
 
 class SkillVersion(_Record):
@@ -2252,16 +2330,17 @@ class SkillVersion(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillVersion) -> SkillVersion:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.skill)
-        _s[2](o, m.version)
-        _s[3](o, m.skill_md if m.HasField("skill_md") else None)
-        _s[4](o, m.changelog if m.HasField("changelog") else None)
-        _s[5](o, m.model if m.HasField("model") else None)
-        _s[6](o, m.created_at)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.skill = m.skill
+        o.version = m.version
+        o.skill_md = m.skill_md if m.HasField("skill_md") else None
+        o.changelog = m.changelog if m.HasField("changelog") else None
+        o.model = m.model if m.HasField("model") else None
+        o.created_at = m.created_at
+        o.__class__ = cls
+        r: SkillVersion = o
+        return r
 
 
 class SkillReview(_Record):
@@ -2298,17 +2377,18 @@ class SkillReview(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillReview) -> SkillReview:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.author_handle)
-        _s[2](o, m.author_display_name)
-        _s[3](o, m.author_avatar_url)
-        _s[4](o, m.body)
-        _s[5](o, m.is_rewritten)
-        _s[6](o, m.source)
-        _s[7](o, m.upstream_created_at if m.HasField("upstream_created_at") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.author_handle = m.author_handle
+        o.author_display_name = m.author_display_name
+        o.author_avatar_url = m.author_avatar_url
+        o.body = m.body
+        o.is_rewritten = m.is_rewritten
+        o.source = m.source
+        o.upstream_created_at = m.upstream_created_at if m.HasField("upstream_created_at") else None
+        o.__class__ = cls
+        r: SkillReview = o
+        return r
 
 
 class SkillSummary(_Record):
@@ -2384,30 +2464,31 @@ class SkillSummary(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillSummary) -> SkillSummary:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.slug)
-        _s[2](o, m.name)
-        _s[3](o, m.short_description)
-        _s[4](o, m.author)
-        _s[5](o, m.author_username)
-        _s[6](o, m.category if m.HasField("category") else None)
-        _s[7](o, m.category_name if m.HasField("category_name") else None)
-        _s[8](o, [SkillTag._from_pb(x) for x in m.tags])
-        _s[9](o, m.visibility if m.HasField("visibility") else None)
-        _s[10](o, m.status if m.HasField("status") else None)
-        _s[11](o, m.is_verified)
-        _s[12](o, m.icon if m.HasField("icon") else None)
-        _s[13](o, m.cover if m.HasField("cover") else None)
-        _s[14](o, m.install_count)
-        _s[15](o, m.star_count)
-        _s[16](o, m.download_count)
-        _s[17](o, m.review_count)
-        _s[18](o, m.is_starred if m.HasField("is_starred") else None)
-        _s[19](o, m.created_at)
-        _s[20](o, m.updated_at)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.slug = m.slug
+        o.name = m.name
+        o.short_description = m.short_description
+        o.author = m.author
+        o.author_username = m.author_username
+        o.category = m.category if m.HasField("category") else None
+        o.category_name = m.category_name if m.HasField("category_name") else None
+        o.tags = [SkillTag._from_pb(x) for x in m.tags]
+        o.visibility = m.visibility if m.HasField("visibility") else None
+        o.status = m.status if m.HasField("status") else None
+        o.is_verified = m.is_verified
+        o.icon = m.icon if m.HasField("icon") else None
+        o.cover = m.cover if m.HasField("cover") else None
+        o.install_count = m.install_count
+        o.star_count = m.star_count
+        o.download_count = m.download_count
+        o.review_count = m.review_count
+        o.is_starred = m.is_starred if m.HasField("is_starred") else None
+        o.created_at = m.created_at
+        o.updated_at = m.updated_at
+        o.__class__ = cls
+        r: SkillSummary = o
+        return r
 
 
 class SkillDetail(_Record):
@@ -2495,34 +2576,35 @@ class SkillDetail(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillDetail) -> SkillDetail:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.id)
-        _s[1](o, m.slug)
-        _s[2](o, m.name)
-        _s[3](o, m.short_description)
-        _s[4](o, m.description)
-        _s[5](o, m.readme if m.HasField("readme") else None)
-        _s[6](o, m.author)
-        _s[7](o, m.author_username)
-        _s[8](o, SkillCategory._from_pb(m.category) if m.HasField("category") else None)
-        _s[9](o, [SkillTag._from_pb(x) for x in m.tags])
-        _s[10](o, m.visibility if m.HasField("visibility") else None)
-        _s[11](o, m.status if m.HasField("status") else None)
-        _s[12](o, m.is_verified)
-        _s[13](o, m.icon if m.HasField("icon") else None)
-        _s[14](o, m.cover if m.HasField("cover") else None)
-        _s[15](o, m.install_count)
-        _s[16](o, m.star_count)
-        _s[17](o, m.download_count)
-        _s[18](o, m.repository_url if m.HasField("repository_url") else None)
-        _s[19](o, SkillVersion._from_pb(m.latest_version) if m.HasField("latest_version") else None)
-        _s[20](o, m.is_starred if m.HasField("is_starred") else None)
-        _s[21](o, [SkillReview._from_pb(x) for x in m.reviews])
-        _s[22](o, m.review_count)
-        _s[23](o, m.created_at)
-        _s[24](o, m.updated_at)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.id = m.id
+        o.slug = m.slug
+        o.name = m.name
+        o.short_description = m.short_description
+        o.description = m.description
+        o.readme = m.readme if m.HasField("readme") else None
+        o.author = m.author
+        o.author_username = m.author_username
+        o.category = SkillCategory._from_pb(m.category) if m.HasField("category") else None
+        o.tags = [SkillTag._from_pb(x) for x in m.tags]
+        o.visibility = m.visibility if m.HasField("visibility") else None
+        o.status = m.status if m.HasField("status") else None
+        o.is_verified = m.is_verified
+        o.icon = m.icon if m.HasField("icon") else None
+        o.cover = m.cover if m.HasField("cover") else None
+        o.install_count = m.install_count
+        o.star_count = m.star_count
+        o.download_count = m.download_count
+        o.repository_url = m.repository_url if m.HasField("repository_url") else None
+        o.latest_version = SkillVersion._from_pb(m.latest_version) if m.HasField("latest_version") else None
+        o.is_starred = m.is_starred if m.HasField("is_starred") else None
+        o.reviews = [SkillReview._from_pb(x) for x in m.reviews]
+        o.review_count = m.review_count
+        o.created_at = m.created_at
+        o.updated_at = m.updated_at
+        o.__class__ = cls
+        r: SkillDetail = o
+        return r
 
 
 class SkillFile(_Record):
@@ -2541,11 +2623,12 @@ class SkillFile(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillFile) -> SkillFile:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.path)
-        _s[1](o, m.content)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.path = m.path
+        o.content = m.content
+        o.__class__ = cls
+        r: SkillFile = o
+        return r
 
 
 class SkillPackages(_Record):
@@ -2564,11 +2647,12 @@ class SkillPackages(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillPackages) -> SkillPackages:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, list(m.pip))
-        _s[1](o, list(m.npm))
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.pip = list(m.pip)
+        o.npm = list(m.npm)
+        o.__class__ = cls
+        r: SkillPackages = o
+        return r
 
 
 class SkillMeta(_Record):
@@ -2593,13 +2677,14 @@ class SkillMeta(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillMeta) -> SkillMeta:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.installed_at)
-        _s[1](o, m.installed_from)
-        _s[2](o, m.installed_version)
-        _s[3](o, m.updated_at if m.HasField("updated_at") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.installed_at = m.installed_at
+        o.installed_from = m.installed_from
+        o.installed_version = m.installed_version
+        o.updated_at = m.updated_at if m.HasField("updated_at") else None
+        o.__class__ = cls
+        r: SkillMeta = o
+        return r
 
 
 class SkillInstall(_Record):
@@ -2642,19 +2727,20 @@ class SkillInstall(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillInstall) -> SkillInstall:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.slug)
-        _s[1](o, m.version)
-        _s[2](o, m.model)
-        _s[3](o, m.install_command)
-        _s[4](o, m.readme)
-        _s[5](o, m.skill_md)
-        _s[6](o, [SkillFile._from_pb(x) for x in m.files])
-        _s[7](o, SkillPackages._from_pb(m.packages))
-        _s[8](o, m.run_check)
-        _s[9](o, SkillMeta._from_pb(m.meta))
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.slug = m.slug
+        o.version = m.version
+        o.model = m.model
+        o.install_command = m.install_command
+        o.readme = m.readme
+        o.skill_md = m.skill_md
+        o.files = [SkillFile._from_pb(x) for x in m.files]
+        o.packages = SkillPackages._from_pb(m.packages)
+        o.run_check = m.run_check
+        o.meta = SkillMeta._from_pb(m.meta)
+        o.__class__ = cls
+        r: SkillInstall = o
+        return r
 
 
 class SkillStar(_Record):
@@ -2673,11 +2759,12 @@ class SkillStar(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillStar) -> SkillStar:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.starred)
-        _s[1](o, m.star_count)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.starred = m.starred
+        o.star_count = m.star_count
+        o.__class__ = cls
+        r: SkillStar = o
+        return r
 
 
 class SkillCreated(_Record):
@@ -2693,10 +2780,11 @@ class SkillCreated(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillCreated) -> SkillCreated:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.name)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.name = m.name
+        o.__class__ = cls
+        r: SkillCreated = o
+        return r
 
 
 class SkillUpdated(_Record):
@@ -2730,16 +2818,17 @@ class SkillUpdated(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillUpdated) -> SkillUpdated:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.name)
-        _s[1](o, m.category if m.HasField("category") else None)
-        _s[2](o, m.visibility if m.HasField("visibility") else None)
-        _s[3](o, m.status if m.HasField("status") else None)
-        _s[4](o, m.icon if m.HasField("icon") else None)
-        _s[5](o, m.cover if m.HasField("cover") else None)
-        _s[6](o, m.repository_url if m.HasField("repository_url") else None)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.name = m.name
+        o.category = m.category if m.HasField("category") else None
+        o.visibility = m.visibility if m.HasField("visibility") else None
+        o.status = m.status if m.HasField("status") else None
+        o.icon = m.icon if m.HasField("icon") else None
+        o.cover = m.cover if m.HasField("cover") else None
+        o.repository_url = m.repository_url if m.HasField("repository_url") else None
+        o.__class__ = cls
+        r: SkillUpdated = o
+        return r
 
 
 class SkillsPublishResponse(_Record):
@@ -2755,10 +2844,11 @@ class SkillsPublishResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillsPublishResponse) -> SkillsPublishResponse:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.status)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.status = m.status
+        o.__class__ = cls
+        r: SkillsPublishResponse = o
+        return r
 
 
 class SkillsPublishStatusResponse(_Record):
@@ -2774,10 +2864,11 @@ class SkillsPublishStatusResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillsPublishStatusResponse) -> SkillsPublishStatusResponse:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.status)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.status = m.status
+        o.__class__ = cls
+        r: SkillsPublishStatusResponse = o
+        return r
 
 
 class SkillListPage(_Record):
@@ -2817,18 +2908,19 @@ class SkillListPage(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillListPage) -> SkillListPage:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.count)
-        _s[1](o, m.page)
-        _s[2](o, m.pages)
-        _s[3](o, m.page_size)
-        _s[4](o, m.has_next)
-        _s[5](o, m.has_previous)
-        _s[6](o, m.next_page if m.HasField("next_page") else None)
-        _s[7](o, m.previous_page if m.HasField("previous_page") else None)
-        _s[8](o, [SkillSummary._from_pb(x) for x in m.results])
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.count = m.count
+        o.page = m.page
+        o.pages = m.pages
+        o.page_size = m.page_size
+        o.has_next = m.has_next
+        o.has_previous = m.has_previous
+        o.next_page = m.next_page if m.HasField("next_page") else None
+        o.previous_page = m.previous_page if m.HasField("previous_page") else None
+        o.results = [SkillSummary._from_pb(x) for x in m.results]
+        o.__class__ = cls
+        r: SkillListPage = o
+        return r
 
 
 class SkillReviewPage(_Record):
@@ -2868,18 +2960,19 @@ class SkillReviewPage(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillReviewPage) -> SkillReviewPage:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.count)
-        _s[1](o, m.page)
-        _s[2](o, m.pages)
-        _s[3](o, m.page_size)
-        _s[4](o, m.has_next)
-        _s[5](o, m.has_previous)
-        _s[6](o, m.next_page if m.HasField("next_page") else None)
-        _s[7](o, m.previous_page if m.HasField("previous_page") else None)
-        _s[8](o, [SkillReview._from_pb(x) for x in m.results])
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.count = m.count
+        o.page = m.page
+        o.pages = m.pages
+        o.page_size = m.page_size
+        o.has_next = m.has_next
+        o.has_previous = m.has_previous
+        o.next_page = m.next_page if m.HasField("next_page") else None
+        o.previous_page = m.previous_page if m.HasField("previous_page") else None
+        o.results = [SkillReview._from_pb(x) for x in m.results]
+        o.__class__ = cls
+        r: SkillReviewPage = o
+        return r
 
 
 class SkillVersionList(_Record):
@@ -2895,10 +2988,11 @@ class SkillVersionList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillVersionList) -> SkillVersionList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [SkillVersion._from_pb(x) for x in m.items])
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [SkillVersion._from_pb(x) for x in m.items]
+        o.__class__ = cls
+        r: SkillVersionList = o
+        return r
 
 
 class SkillCategoryList(_Record):
@@ -2914,10 +3008,11 @@ class SkillCategoryList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillCategoryList) -> SkillCategoryList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [SkillCategory._from_pb(x) for x in m.items])
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [SkillCategory._from_pb(x) for x in m.items]
+        o.__class__ = cls
+        r: SkillCategoryList = o
+        return r
 
 
 class SkillTagList(_Record):
@@ -2933,10 +3028,11 @@ class SkillTagList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillTagList) -> SkillTagList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [SkillTag._from_pb(x) for x in m.items])
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [SkillTag._from_pb(x) for x in m.items]
+        o.__class__ = cls
+        r: SkillTagList = o
+        return r
 
 
 class TunnelView(_Record):
@@ -2976,18 +3072,19 @@ class TunnelView(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.TunnelView) -> TunnelView:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.tunnel_id)
-        _s[1](o, m.fleet_id)
-        _s[2](o, m.session_id)
-        _s[3](o, m.subdomain)
-        _s[4](o, m.local_host)
-        _s[5](o, m.local_port)
-        _s[6](o, m.protocol)
-        _s[7](o, m.created_at)
-        _s[8](o, m.public_url)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.tunnel_id = m.tunnel_id
+        o.fleet_id = m.fleet_id
+        o.session_id = m.session_id
+        o.subdomain = m.subdomain
+        o.local_host = m.local_host
+        o.local_port = m.local_port
+        o.protocol = m.protocol
+        o.created_at = m.created_at
+        o.public_url = m.public_url
+        o.__class__ = cls
+        r: TunnelView = o
+        return r
 
 
 Tunnel = TunnelView
@@ -3024,16 +3121,17 @@ class TunnelList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.TunnelList) -> TunnelList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [TunnelView._from_pb(x) for x in m.items])
-        _s[1](o, m.offset)
-        _s[2](o, m.per_page)
-        _s[3](o, m.total)
-        _s[4](o, m.page)
-        _s[5](o, m.has_next)
-        _s[6](o, m.has_prev)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [TunnelView._from_pb(x) for x in m.items]
+        o.offset = m.offset
+        o.per_page = m.per_page
+        o.total = m.total
+        o.page = m.page
+        o.has_next = m.has_next
+        o.has_prev = m.has_prev
+        o.__class__ = cls
+        r: TunnelList = o
+        return r
 
 
 class ConnectedSessionOption(_Record):
@@ -3061,14 +3159,15 @@ class ConnectedSessionOption(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.ConnectedSessionOption) -> ConnectedSessionOption:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, m.session_id)
-        _s[1](o, m.machine_id if m.HasField("machine_id") else None)
-        _s[2](o, m.hostname)
-        _s[3](o, m.label)
-        _s[4](o, m.status)
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.session_id = m.session_id
+        o.machine_id = m.machine_id if m.HasField("machine_id") else None
+        o.hostname = m.hostname
+        o.label = m.label
+        o.status = m.status
+        o.__class__ = cls
+        r: ConnectedSessionOption = o
+        return r
 
 
 ConnectedSession = ConnectedSessionOption
@@ -3087,10 +3186,11 @@ class SessionList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.SessionList) -> SessionList:
-        o = object.__new__(cls)  # past __init__: the fields straight into their slots
-        _s = cls._setters
-        _s[0](o, [ConnectedSessionOption._from_pb(x) for x in m.items])
-        return o
+        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o.items = [ConnectedSessionOption._from_pb(x) for x in m.items]
+        o.__class__ = cls
+        r: SessionList = o
+        return r
 
 __all__ = [
     "BotPlatform",
