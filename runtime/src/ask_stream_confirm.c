@@ -248,6 +248,7 @@ static int build_confirm(cmdop__stream *s, const cmdop__op_desc *op, const json_
     (*out)->on_done = cmdop__ask_cont_on_done;
     (*out)->idle_deadline = cmdop__ask_idle_deadline;
     (*out)->payload = s;
+    (*out)->lane = s->tmpl->lane; /* the stream's loop thread */
     return 0;
 }
 

@@ -111,6 +111,7 @@ cmdop__http_req *cmdop__ask_req_copy(const cmdop__http_req *req)
         c->n_headers = i + 1;
     }
     c->timeout_ms = req->timeout_ms;
+    c->lane = req->lane; /* the stream's loop thread (http_loop.h) */
     return c;
 }
 
@@ -180,6 +181,10 @@ int cmdop__stream_open(cmdop_client *client, const cmdop__stream_desc *sd, const
         return rc;
     }
     cmdop__stream *s = stream_new(client, sd, a);
+    /* Every connection of the stream runs on the ask's loop thread: they
+     * share its loop-thread-only state (ask_stream_internal.h). The
+     * template carries the lane into resumes and /confirm. */
+    cmdop__loop_place(client->loop, req);
     cmdop__http_req *tmpl = s ? cmdop__ask_req_copy(req) : NULL;
     if (!tmpl) {
         cmdop__http_req_free(req);

@@ -1,11 +1,23 @@
 /*
- * http_loop.c — the event-loop thread (see http_loop.h for the model).
+ * http_loop.c — the event loop's threads (see http_loop.h for the model).
  *
- * Lists: `incoming` (any thread, under `mu`) holds fresh submissions; the
- * loop moves each one either into the multi handle (`active`) or, when its
- * start lies in the future (a retry's backoff), into `timers`, sorted by
- * start time. `active` and `timers` are touched by the loop thread only, so
- * retries wait as timers and never block the thread.
+ * Lanes: each lane is one thread with its own multi handle, epoll set and
+ * lists; everything below the "api" section runs on one lane's thread and
+ * touches that lane only. A request is given a lane at its first submission
+ * (or cmdop__loop_place) and keeps it. The first lane takes everything
+ * until LOOP_SPREAD_AT transfers are in flight on it; then the least loaded
+ * lane takes a new request, and a new lane starts (up to max_lanes) when
+ * every lane has that many. Why: with thousands of streams one thread's
+ * connects, sends and reads are the core's bottleneck while the other
+ * processors idle (docs/performance.md "Concurrent streams through one
+ * client"); below that, one thread costs the least and keeps every
+ * connection in one cache.
+ *
+ * Lists: `incoming` (any thread, under the loop's `mu`) holds a lane's fresh
+ * submissions; the lane moves each one either into its multi handle
+ * (`active`) or, when its start lies in the future (a retry's backoff), into
+ * `timers`, sorted by start time. `active` and `timers` are touched by the
+ * lane's thread only, so retries wait as timers and never block it.
  *
  * A turn costs O(what happened), not O(open transfers), so ten thousand
  * quiet streams cost nothing per turn: on Linux libcurl reports the sockets
@@ -31,6 +43,7 @@
 #include "call.h"
 #include "http_easy.h"
 #include "http_loop_internal.h"
+#include "port.h"
 
 /* The longest wait between turns, and the longest an idle deadline that
  * moved without cmdop__loop_wakeup goes unread. */
@@ -41,8 +54,22 @@
  * libcurl looks for a reusable connection by walking every connection to
  * the host, and past its pool size evicts by walking all of them, so with
  * thousands of open streams each start and each end cost O(open streams).
- * Below it, a finished stream's connection is kept for the next. */
+ * Below it, a finished stream's connection is kept for the next. Counted
+ * per lane (each lane has its own connections). */
 #define LOOP_FRESH_AT 256
+/* A new request goes to another lane (starting one if needed) once the
+ * least loaded lane has this many in flight. */
+#define LOOP_SPREAD_AT 32
+/* At most this many transfers of a lane are opening (started, no status
+ * line yet); due ones wait their turn in order. A server accepts
+ * connections from a queue of a few hundred to a few thousand (listen
+ * backlog; 4096 by default on Linux); thousands of connects at once
+ * overflow it, and each dropped handshake costs 1, 3 or 7 s of SYN
+ * retransmission. A window keeps the queue within the default backlog
+ * (two lanes: 2,048) and costs little: 10,000 streams on the local relay
+ * open as fast with it (docs/performance.md). Above LOOP_FRESH_AT, so that
+ * many transfers can be open and silent at once. */
+#define LOOP_OPENING_MAX 1024
 
 int64_t cmdop__now_ms(void)
 {
@@ -53,7 +80,7 @@ int64_t cmdop__now_ms(void)
 
 /* ------------------------------------------------------------ lists */
 
-static void active_push(cmdop__loop *l, cmdop__http_req *req)
+static void active_push(cmdop__lane *l, cmdop__http_req *req)
 {
     l->n_active++;
     req->prev = NULL;
@@ -63,7 +90,7 @@ static void active_push(cmdop__loop *l, cmdop__http_req *req)
     l->active = req;
 }
 
-static void active_remove(cmdop__loop *l, cmdop__http_req *req)
+static void active_remove(cmdop__lane *l, cmdop__http_req *req)
 {
     l->n_active--;
     if (req->prev)
@@ -75,7 +102,7 @@ static void active_remove(cmdop__loop *l, cmdop__http_req *req)
     req->next = req->prev = NULL;
 }
 
-static void paused_remove(cmdop__loop *l, cmdop__http_req *req)
+static void paused_remove(cmdop__lane *l, cmdop__http_req *req)
 {
     for (cmdop__http_req **pp = &l->paused; *pp; pp = &(*pp)->paused_next)
         if (*pp == req) {
@@ -86,7 +113,7 @@ static void paused_remove(cmdop__loop *l, cmdop__http_req *req)
     req->paused = false;
 }
 
-static void timer_remove(cmdop__loop *l, cmdop__http_req *req)
+static void timer_remove(cmdop__lane *l, cmdop__http_req *req)
 {
     for (cmdop__http_req **pp = &l->timers; *pp; pp = &(*pp)->next)
         if (*pp == req) {
@@ -99,10 +126,14 @@ static void timer_remove(cmdop__loop *l, cmdop__http_req *req)
 /* ------------------------------------------------------------ lifecycle */
 
 /* Detach req from curl and report it; req is not touched afterwards. */
-static void finish(cmdop__loop *l, cmdop__http_req *req, cmdop__xfer xfer, const char *msg)
+static void finish(cmdop__lane *l, cmdop__http_req *req, cmdop__xfer xfer, const char *msg)
 {
     if (req->paused)
         paused_remove(l, req);
+    if (req->opening) {
+        (*req->opening)--;
+        req->opening = NULL;
+    }
     if (req->easy) {
         curl_multi_remove_handle(l->multi, req->easy);
         curl_easy_cleanup(req->easy);
@@ -115,17 +146,18 @@ static void finish(cmdop__loop *l, cmdop__http_req *req, cmdop__xfer xfer, const
     req->xfer = xfer;
     if (xfer != CMDOP__XFER_OK && msg && !req->xfer_msg[0])
         snprintf(req->xfer_msg, sizeof req->xfer_msg, "%s", msg);
+    atomic_fetch_sub(&l->load, 1);
     req->on_done(req, req->payload);
 }
 
-static void start(cmdop__loop *l, cmdop__http_req *req)
+static void start(cmdop__lane *l, cmdop__http_req *req)
 {
     CURL *e = curl_easy_init();
     if (!e) {
         finish(l, req, CMDOP__XFER_NOMEM, "out of memory");
         return;
     }
-    cmdop__xfer x = cmdop__easy_prepare(l->net, e, req);
+    cmdop__xfer x = cmdop__easy_prepare(l->loop->net, e, req);
     if (x != CMDOP__XFER_OK) {
         curl_easy_cleanup(e);
         finish(l, req, x, NULL);
@@ -143,6 +175,8 @@ static void start(cmdop__loop *l, cmdop__http_req *req)
         return;
     }
     active_push(l, req);
+    req->opening = &l->n_opening;
+    l->n_opening++;
     /* its deadline joins the earliest one known (deadlines only move
      * later), without a scan of every request */
     int64_t d = req->idle_deadline ? req->idle_deadline(req, req->payload) : 0;
@@ -152,7 +186,7 @@ static void start(cmdop__loop *l, cmdop__http_req *req)
 
 /* A submission due now waits in `due` (in order) until the turn's
  * cancellations are read; later ones wait in `timers`. */
-static void due_push(cmdop__loop *l, cmdop__http_req *req)
+static void due_push(cmdop__lane *l, cmdop__http_req *req)
 {
     req->next = NULL;
     if (l->due_tail)
@@ -162,7 +196,7 @@ static void due_push(cmdop__loop *l, cmdop__http_req *req)
     l->due_tail = req;
 }
 
-static void timer_insert(cmdop__loop *l, cmdop__http_req *req)
+static void timer_insert(cmdop__lane *l, cmdop__http_req *req)
 {
     cmdop__http_req **pp = &l->timers;
     while (*pp && (*pp)->not_before_ms <= req->not_before_ms)
@@ -171,7 +205,7 @@ static void timer_insert(cmdop__loop *l, cmdop__http_req *req)
     *pp = req;
 }
 
-static bool cancel_one(cmdop__loop *l, uint64_t id)
+static bool cancel_one(cmdop__lane *l, uint64_t id)
 {
     for (cmdop__http_req *r = l->active; r; r = r->next)
         if (r->id == id) {
@@ -201,7 +235,7 @@ static bool cancel_one(cmdop__loop *l, uint64_t id)
     return false;
 }
 
-static void cancel_all(cmdop__loop *l)
+static void cancel_all(cmdop__lane *l)
 {
     while (l->active) {
         cmdop__http_req *r = l->active;
@@ -222,21 +256,21 @@ static void cancel_all(cmdop__loop *l)
 }
 
 /* Take the submissions and cancellations queued by other threads. */
-static bool take_queue(cmdop__loop *l, cmdop__http_req **in, uint64_t **cancels, size_t *n_cancels)
+static bool take_queue(cmdop__lane *l, cmdop__http_req **in, uint64_t **cancels, size_t *n_cancels)
 {
-    pthread_mutex_lock(&l->mu);
+    pthread_mutex_lock(&l->loop->mu);
     *in = l->in_head;
     l->in_head = l->in_tail = NULL;
     *cancels = l->cancels;
     *n_cancels = l->n_cancels;
     l->cancels = NULL;
     l->n_cancels = l->cap_cancels = 0;
-    bool stop = l->stop;
-    pthread_mutex_unlock(&l->mu);
+    bool stop = l->loop->stop;
+    pthread_mutex_unlock(&l->loop->mu);
     return stop;
 }
 
-static void reap(cmdop__loop *l)
+static void reap(cmdop__lane *l)
 {
     CURLMsg *m;
     int left;
@@ -259,7 +293,7 @@ static void reap(cmdop__loop *l)
 /* Resume every paused request whose sink has room again (http_loop.h
  * CMDOP__HTTP_PAUSE); libcurl may deliver the kept chunk right here (and
  * the sink may pause again, relinking the request). */
-static void check_paused(cmdop__loop *l)
+static void check_paused(cmdop__lane *l)
 {
     cmdop__http_req *list = l->paused;
     l->paused = NULL;
@@ -285,7 +319,7 @@ static void check_paused(cmdop__loop *l)
  * shorter, and once a second for a bound that moved otherwise (as often as
  * the old per-turn scan at idle); a request that starts adds its own
  * deadline (start). */
-static void check_idle(cmdop__loop *l, int64_t now)
+static void check_idle(cmdop__lane *l, int64_t now)
 {
     bool rescan = atomic_exchange(&l->rescan, 0) != 0;
     if (!rescan && !(l->idle_next > 0 && l->idle_next <= now) &&
@@ -310,7 +344,7 @@ static void check_idle(cmdop__loop *l, int64_t now)
 
 /* ------------------------------------------------ waiting: epoll or poll */
 
-static void wake(cmdop__loop *l)
+static void wake(cmdop__lane *l)
 {
 #ifdef __linux__
     /* one write per wake-up the loop has not consumed yet */
@@ -328,7 +362,7 @@ static void wake(cmdop__loop *l)
 static int on_socket(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
 {
     (void)e;
-    cmdop__loop *l = userp;
+    cmdop__lane *l = userp;
     if (what == CURL_POLL_REMOVE) {
         epoll_ctl(l->epfd, EPOLL_CTL_DEL, s, NULL); /* may be closed already */
         return 0;
@@ -350,12 +384,12 @@ static int on_socket(CURL *e, curl_socket_t s, int what, void *userp, void *sock
 static int on_timer(CURLM *m, long timeout_ms, void *userp)
 {
     (void)m;
-    cmdop__loop *l = userp;
+    cmdop__lane *l = userp;
     l->curl_due_ms = timeout_ms < 0 ? -1 : cmdop__now_ms() + timeout_ms;
     return 0;
 }
 
-static bool backend_init(cmdop__loop *l)
+static bool backend_init(cmdop__lane *l)
 {
     l->curl_due_ms = -1;
     l->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -376,14 +410,14 @@ static bool backend_init(cmdop__loop *l)
     return true;
 }
 
-static void backend_free(cmdop__loop *l)
+static void backend_free(cmdop__lane *l)
 {
     close(l->epfd);
     close(l->evfd);
 }
 
 /* Run libcurl's timer when it is due (new transfers, timeouts, resumes). */
-static void backend_drive(cmdop__loop *l)
+static void backend_drive(cmdop__lane *l)
 {
     int running;
     while (l->curl_due_ms >= 0 && l->curl_due_ms <= cmdop__now_ms()) {
@@ -392,7 +426,7 @@ static void backend_drive(cmdop__loop *l)
     }
 }
 
-static void backend_wait(cmdop__loop *l, long wait)
+static void backend_wait(cmdop__lane *l, long wait)
 {
     if (l->curl_due_ms >= 0) {
         int64_t d = l->curl_due_ms - cmdop__now_ms();
@@ -421,24 +455,24 @@ static void backend_wait(cmdop__loop *l, long wait)
     backend_drive(l);
 }
 #else
-static bool backend_init(cmdop__loop *l)
+static bool backend_init(cmdop__lane *l)
 {
     l->curl_due_ms = -1;
     return true;
 }
 
-static void backend_free(cmdop__loop *l)
+static void backend_free(cmdop__lane *l)
 {
     (void)l;
 }
 
-static void backend_drive(cmdop__loop *l)
+static void backend_drive(cmdop__lane *l)
 {
     int running;
     curl_multi_perform(l->multi, &running);
 }
 
-static void backend_wait(cmdop__loop *l, long wait)
+static void backend_wait(cmdop__lane *l, long wait)
 {
     curl_multi_poll(l->multi, NULL, 0, (int)wait, NULL);
     backend_drive(l);
@@ -447,7 +481,7 @@ static void backend_wait(cmdop__loop *l, long wait)
 
 static void *loop_main(void *arg)
 {
-    cmdop__loop *l = arg;
+    cmdop__lane *l = arg;
     for (;;) {
         cmdop__http_req *in;
         uint64_t *cancels;
@@ -471,17 +505,18 @@ static void *loop_main(void *arg)
             cancel_all(l);
             break;
         }
-        while (l->timers && l->timers->not_before_ms <= now) {
+        while (l->timers && l->timers->not_before_ms <= now &&
+               l->n_opening < l->loop->window) {
             cmdop__http_req *r = l->timers;
             l->timers = r->next;
             r->next = NULL;
             start(l, r);
         }
-        cmdop__http_req *due = l->due;
-        l->due = l->due_tail = NULL;
-        while (due) {
-            cmdop__http_req *r = due;
-            due = r->next;
+        while (l->due && l->n_opening < l->loop->window) {
+            cmdop__http_req *r = l->due;
+            l->due = r->next;
+            if (!l->due)
+                l->due_tail = NULL;
             r->next = NULL;
             start(l, r);
         }
@@ -492,7 +527,8 @@ static void *loop_main(void *arg)
         now = cmdop__now_ms();
         check_idle(l, now);
         long wait = LOOP_IDLE_POLL_MS;
-        if (l->timers) {
+        /* a full window waits for an answer (an event), not for a timer */
+        if (l->timers && l->n_opening < l->loop->window) {
             int64_t d = l->timers->not_before_ms - now;
             wait = d < 0 ? 0 : d < wait ? (long)d : wait;
         }
@@ -516,6 +552,64 @@ static void curl_init_once(void)
     g_curl_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+static void lane_free(cmdop__lane *ln)
+{
+    if (!ln)
+        return;
+    free(ln->cancels);
+    curl_multi_cleanup(ln->multi);
+    backend_free(ln);
+    free(ln);
+}
+
+/* A new lane with its thread running, or NULL (nothing left behind); under
+ * l->mu. */
+static cmdop__lane *lane_start(cmdop__loop *l, unsigned index)
+{
+    cmdop__lane *ln = calloc(1, sizeof *ln);
+    if (!ln)
+        return NULL;
+    ln->loop = l;
+    ln->index = index;
+    ln->multi = curl_multi_init();
+    if (!ln->multi || !backend_init(ln)) {
+        if (ln->multi)
+            curl_multi_cleanup(ln->multi);
+        free(ln);
+        return NULL;
+    }
+    if (pthread_create(&ln->thread, NULL, loop_main, ln) != 0) {
+        curl_multi_cleanup(ln->multi);
+        backend_free(ln);
+        free(ln);
+        return NULL;
+    }
+    return ln;
+}
+
+/* The lane for a request without one, under l->mu (see the file comment). */
+static unsigned lane_choose(cmdop__loop *l)
+{
+    cmdop__lane *best = l->lanes[0];
+    size_t least = atomic_load(&best->load);
+    for (unsigned i = 1; i < l->n_lanes && least > 0; i++) {
+        size_t n = atomic_load(&l->lanes[i]->load);
+        if (n < least) {
+            best = l->lanes[i];
+            least = n;
+        }
+    }
+    if (least >= LOOP_SPREAD_AT && l->n_lanes < l->max_lanes) {
+        cmdop__lane *ln = lane_start(l, l->n_lanes);
+        if (ln) {
+            l->lanes[l->n_lanes++] = ln;
+            return ln->index + 1;
+        }
+        l->max_lanes = l->n_lanes; /* no thread to be had: stay with these */
+    }
+    return best->index + 1;
+}
+
 cmdop__loop *cmdop__loop_new(void)
 {
     pthread_once(&g_curl_once, curl_init_once);
@@ -529,35 +623,39 @@ cmdop__loop *cmdop__loop_new(void)
         cmdop__error_set(CMDOP_ENOMEM, 0, NULL, NULL, "out of memory");
         return NULL;
     }
-    l->multi = curl_multi_init();
-    if (!l->multi || !backend_init(l)) {
-        if (l->multi)
-            curl_multi_cleanup(l->multi);
-        free(l);
-        cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL, "cannot create the HTTP loop");
-        return NULL;
-    }
     if (pthread_mutex_init(&l->mu, NULL) != 0) {
-        backend_free(l);
-        curl_multi_cleanup(l->multi);
         free(l);
         cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL, "cannot create the HTTP loop");
         return NULL;
     }
     pthread_cond_init(&l->sync_cv, NULL);
     l->next_id = 1;
-    int rc = pthread_create(&l->thread, NULL, loop_main, l);
-    if (rc != 0) {
+    unsigned cpus = cmdop__port_cpu_count();
+    l->max_lanes = cpus < CMDOP__LOOP_MAX_LANES ? cpus : CMDOP__LOOP_MAX_LANES;
+    l->window = LOOP_OPENING_MAX;
+    pthread_mutex_lock(&l->mu);
+    l->lanes[0] = lane_start(l, 0);
+    l->n_lanes = l->lanes[0] ? 1 : 0;
+    pthread_mutex_unlock(&l->mu);
+    if (!l->lanes[0]) {
         pthread_cond_destroy(&l->sync_cv);
         pthread_mutex_destroy(&l->mu);
-        backend_free(l);
-        curl_multi_cleanup(l->multi);
         free(l);
-        cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL, "cannot start the HTTP loop thread: %s",
-                         strerror(rc));
+        cmdop__error_set(CMDOP_EINTERNAL, 0, NULL, NULL, "cannot start the HTTP loop thread");
         return NULL;
     }
     return l;
+}
+
+void cmdop__loop_set_lanes(cmdop__loop *l, unsigned max)
+{
+    pthread_mutex_lock(&l->mu);
+    if (max < 1)
+        max = 1;
+    if (max > CMDOP__LOOP_MAX_LANES)
+        max = CMDOP__LOOP_MAX_LANES;
+    l->max_lanes = max < l->n_lanes ? l->n_lanes : max;
+    pthread_mutex_unlock(&l->mu);
 }
 
 void cmdop__loop_free(cmdop__loop *l)
@@ -567,24 +665,40 @@ void cmdop__loop_free(cmdop__loop *l)
     pthread_mutex_lock(&l->mu);
     l->stop = true;
     cmdop__sync_shutdown_locked(l);
+    unsigned n = l->n_lanes;   /* no lane starts once stop is set */
     pthread_mutex_unlock(&l->mu);
-    wake(l);
-    pthread_join(l->thread, NULL);
-    /* The thread drained the queue after seeing `stop`, and submit refuses
-     * once it is set, so nothing can be left; be defensive anyway. */
-    while (l->in_head) {
-        cmdop__http_req *r = l->in_head;
-        l->in_head = r->next;
-        r->next = NULL;
-        r->xfer = CMDOP__XFER_CANCELLED;
-        r->on_done(r, r->payload);
+    for (unsigned i = 0; i < n; i++)
+        wake(l->lanes[i]);
+    for (unsigned i = 0; i < n; i++) {
+        cmdop__lane *ln = l->lanes[i];
+        pthread_join(ln->thread, NULL);
+        /* The thread drained its queue after seeing `stop`, and submit
+         * refuses once it is set, so nothing can be left; be defensive. */
+        while (ln->in_head) {
+            cmdop__http_req *r = ln->in_head;
+            ln->in_head = r->next;
+            r->next = NULL;
+            r->xfer = CMDOP__XFER_CANCELLED;
+            r->on_done(r, r->payload);
+        }
+        lane_free(ln);
     }
-    free(l->cancels);
-    curl_multi_cleanup(l->multi);
-    backend_free(l);
     pthread_cond_destroy(&l->sync_cv);
     pthread_mutex_destroy(&l->mu);
     free(l);
+}
+
+void cmdop__loop_set_window(cmdop__loop *l, size_t max)
+{
+    l->window = max > 0 ? max : 1;
+}
+
+void cmdop__loop_place(cmdop__loop *l, cmdop__http_req *req)
+{
+    pthread_mutex_lock(&l->mu);
+    if (req->lane == 0 && !l->stop)
+        req->lane = lane_choose(l);
+    pthread_mutex_unlock(&l->mu);
 }
 
 int cmdop__loop_submit(cmdop__loop *l, cmdop__http_req *req, long delay_ms)
@@ -598,13 +712,17 @@ int cmdop__loop_submit(cmdop__loop *l, cmdop__http_req *req, long delay_ms)
     }
     if (req->id == 0)   /* keep the id across resubmissions (retries) */
         req->id = l->next_id++;
-    if (l->in_tail)
-        l->in_tail->next = req;
+    if (req->lane == 0 || req->lane > l->n_lanes)
+        req->lane = lane_choose(l);
+    cmdop__lane *ln = l->lanes[req->lane - 1];
+    atomic_fetch_add(&ln->load, 1);
+    if (ln->in_tail)
+        ln->in_tail->next = req;
     else
-        l->in_head = req;
-    l->in_tail = req;
+        ln->in_head = req;
+    ln->in_tail = req;
     pthread_mutex_unlock(&l->mu);
-    wake(l);
+    wake(ln);
     return 0;
 }
 
@@ -615,8 +733,28 @@ void cmdop__loop_set_net(cmdop__loop *l, const cmdop__net *net)
 
 void cmdop__loop_wakeup(cmdop__loop *l)
 {
-    atomic_store(&l->rescan, 1);
-    wake(l);
+    pthread_mutex_lock(&l->mu);
+    unsigned n = l->n_lanes;
+    pthread_mutex_unlock(&l->mu);
+    for (unsigned i = 0; i < n; i++) {
+        atomic_store(&l->lanes[i]->rescan, 1);
+        wake(l->lanes[i]);
+    }
+}
+
+/* Queue a cancellation of `id` on lane ln, under l->mu. */
+static bool lane_cancel_locked(cmdop__lane *ln, uint64_t id)
+{
+    if (ln->n_cancels == ln->cap_cancels) {
+        size_t cap = ln->cap_cancels ? ln->cap_cancels * 2 : 8;
+        uint64_t *c = realloc(ln->cancels, cap * sizeof *c);
+        if (!c)
+            return false;
+        ln->cancels = c;
+        ln->cap_cancels = cap;
+    }
+    ln->cancels[ln->n_cancels++] = id;
+    return true;
 }
 
 void cmdop__loop_cancel(cmdop__loop *l, uint64_t id)
@@ -626,17 +764,14 @@ void cmdop__loop_cancel(cmdop__loop *l, uint64_t id)
         pthread_mutex_unlock(&l->mu);
         return;
     }
-    if (l->n_cancels == l->cap_cancels) {
-        size_t cap = l->cap_cancels ? l->cap_cancels * 2 : 8;
-        uint64_t *c = realloc(l->cancels, cap * sizeof *c);
-        if (!c) {
-            pthread_mutex_unlock(&l->mu);
-            return;
-        }
-        l->cancels = c;
-        l->cap_cancels = cap;
-    }
-    l->cancels[l->n_cancels++] = id;
+    /* Ids are not mapped to lanes: every lane is told, the one that has
+     * the request cancels it, the others find nothing (cancels are rare). */
+    unsigned n = l->n_lanes;
+    bool queued[CMDOP__LOOP_MAX_LANES] = {false};
+    for (unsigned i = 0; i < n; i++)
+        queued[i] = lane_cancel_locked(l->lanes[i], id);
     pthread_mutex_unlock(&l->mu);
-    wake(l);
+    for (unsigned i = 0; i < n; i++)
+        if (queued[i])
+            wake(l->lanes[i]);
 }

@@ -1,15 +1,23 @@
 /*
- * http_loop.h — INTERNAL: one event-loop thread per client that owns a
- * libcurl multi handle and drives every HTTP request of that client.
+ * http_loop.h — INTERNAL: a client's event loop, which drives every
+ * streaming and asynchronous HTTP request of that client on one or a few
+ * loop threads ("lanes"), each owning a libcurl multi handle.
  *
  * Threading model: any thread submits a cmdop__http_req (the queue is guarded
- * by a mutex; a wake-up interrupts the loop's wait: an eventfd in its epoll
- * set on Linux, curl_multi_wakeup elsewhere). The
- * loop thread alone touches curl handles, so many requests run concurrently
- * on that one thread and share the multi handle's connection cache
- * (keep-alive reuse). Completion is reported by req->on_done ON THE LOOP
- * THREAD. A unary call does not use the loop thread at all: it runs on its
- * caller's thread through a sync slot (cmdop__sync_begin below).
+ * by a mutex; a wake-up interrupts the lane's wait: an eventfd in its epoll
+ * set on Linux, curl_multi_wakeup elsewhere). A request runs on one lane
+ * from its first submission on (req->lane): that lane's thread alone touches
+ * its curl handle and calls its callbacks, so many requests run concurrently
+ * on each thread and share the lane's connection cache (keep-alive reuse).
+ * The first lane serves everything until it has many transfers in flight;
+ * then more lanes start (up to the processors online, at most
+ * CMDOP__LOOP_MAX_LANES), so thousands of streams are connected and read on
+ * several processors. Callbacks of DIFFERENT requests may therefore run at
+ * the same time on different threads; state shared by several requests
+ * either takes a lock or keeps them on one lane (cmdop__loop_place).
+ * Completion is reported by req->on_done ON THE REQUEST'S LOOP THREAD. A
+ * unary call does not use a loop thread at all: it runs on its caller's
+ * thread through a sync slot (cmdop__sync_begin below).
  * Callbacks must not block: they may resubmit (a retry) but never wait.
  */
 #ifndef CMDOP__HTTP_LOOP_H
@@ -51,6 +59,9 @@ typedef int64_t (*cmdop__http_idle_fn)(cmdop__http_req *req, void *payload);
 typedef bool (*cmdop__http_resume_fn)(cmdop__http_req *req, void *payload);
 
 #define CMDOP__HTTP_MAX_HEADERS 12
+
+/* At most this many loop threads (lanes) per client. */
+#define CMDOP__LOOP_MAX_LANES 4u
 
 /* The largest response body the loop buffers (a JSON answer, not a
  * download); a bigger one ends as CMDOP__XFER_TOO_BIG. */
@@ -98,6 +109,11 @@ struct cmdop__http_req {
     void *payload;                /* for the callbacks */
     cmdop__http_idle_fn idle_deadline; /* NULL: no idle bound (see above) */
     cmdop__http_resume_fn may_resume;  /* needed when on_data may pause */
+    unsigned lane;                /* the loop thread that runs it: 0 = not
+                                     chosen yet (the first submission or
+                                     cmdop__loop_place chooses and stores
+                                     it); copied into a related request, it
+                                     runs that one on the same thread */
 
     /* ---- response: valid in on_done ---- */
     cmdop__xfer xfer;
@@ -118,6 +134,9 @@ struct cmdop__http_req {
     void *slist;                  /* struct curl_slist * while active */
     bool paused;                  /* on_data returned CMDOP__HTTP_PAUSE */
     cmdop__http_req **pause_list; /* where a pause links req (paused_next) */
+    size_t *opening;              /* while no status line has arrived: the
+                                     lane's count of such transfers, which
+                                     the first one (or the end) decrements */
     cmdop__http_req *paused_next;
     cmdop__http_req *next;
     cmdop__http_req *prev;        /* in the loop's active list */
@@ -136,8 +155,22 @@ const char *cmdop__http_req_header_get(const cmdop__http_req *req, const char *n
 /* Forget the response of a previous attempt (before resubmitting). */
 void cmdop__http_req_reset_response(cmdop__http_req *req);
 
-/* Start a loop thread. NULL on failure (the thread's last error is set). */
+/* Start a loop (its first lane's thread). NULL on failure (the thread's
+ * last error is set). */
 cmdop__loop *cmdop__loop_new(void);
+/* At most `max` lanes (clamped to 1..CMDOP__LOOP_MAX_LANES); the default is
+ * the processors online, at most CMDOP__LOOP_MAX_LANES. Call before the
+ * first submission. */
+void cmdop__loop_set_lanes(cmdop__loop *loop, unsigned max);
+/* At most `max` transfers of each lane waiting for their status line at
+ * once (default 1,024; http_loop.c LOOP_OPENING_MAX says why); the next due
+ * ones start as answers come. Call before the first submission. */
+void cmdop__loop_set_window(cmdop__loop *loop, size_t max);
+/* Choose now the lane `req` will run on (req->lane), as its first
+ * submission would; a no-op when it has one. A request whose callbacks
+ * share loop-thread-only state with `req` copies req->lane before its own
+ * submission (an ask stream's resumes and /confirm). Thread-safe. */
+void cmdop__loop_place(cmdop__loop *loop, cmdop__http_req *req);
 /* Apply `net` (borrowed: it must outlive the loop; NULL = no CA override,
  * no proxy, plain-http credentials refused) to every later transfer. Call
  * before the first submission. */
@@ -164,7 +197,7 @@ int cmdop__loop_submit(cmdop__loop *loop, cmdop__http_req *req, long delay_ms);
  * CMDOP__XFER_CANCELLED. Unknown or finished ids are ignored. Thread-safe. */
 void cmdop__loop_cancel(cmdop__loop *loop, uint64_t id);
 
-/* Make the loop re-read its deadlines now (e.g. an idle bound that got
+/* Make every lane re-read its deadlines now (e.g. an idle bound that got
  * shorter). Thread-safe. */
 void cmdop__loop_wakeup(cmdop__loop *loop);
 

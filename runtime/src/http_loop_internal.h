@@ -1,7 +1,7 @@
 /*
  * http_loop_internal.h — INTERNAL to http_loop.c and http_sync.c: the loop
- * record, shared so the synchronous path's slots live under the loop's lock
- * (cancel by id and the client's shutdown reach them).
+ * and lane records, shared so the synchronous path's slots live under the
+ * loop's lock (cancel by id and the client's shutdown reach them).
  */
 #ifndef CMDOP__HTTP_LOOP_INTERNAL_H
 #define CMDOP__HTTP_LOOP_INTERNAL_H
@@ -22,24 +22,24 @@ struct cmdop__sync {
     cmdop__sync *next;         /* busy or idle list */
 };
 
-struct cmdop__loop {
+/* One loop thread with its own multi handle (connection cache), epoll set
+ * and lists. A request runs on one lane from its first submission on. */
+typedef struct cmdop__lane {
+    cmdop__loop *loop;
+    unsigned index;               /* in loop->lanes; req->lane is index + 1 */
     pthread_t thread;
-    pthread_mutex_t mu;
     CURLM *multi;
-    /* under mu */
+    /* under loop->mu */
     cmdop__http_req *in_head, *in_tail;
     uint64_t *cancels;
     size_t n_cancels, cap_cancels;
-    bool stop;
-    uint64_t next_id;
-    cmdop__sync *sync_busy, *sync_idle;
-    size_t n_sync_busy, n_sync_idle;
-    pthread_cond_t sync_cv;       /* n_sync_busy reached 0 while stopping */
-    /* loop thread only */
+    atomic_size_t load;           /* submitted and not yet finished */
+    /* lane thread only */
     cmdop__http_req *timers;      /* sorted by not_before_ms */
     cmdop__http_req *due, *due_tail; /* submissions due now, in order */
     cmdop__http_req *active;      /* doubly linked (next/prev) */
     size_t n_active;              /* in `active` */
+    size_t n_opening;             /* active with no status line yet */
     cmdop__http_req *paused;      /* linked by paused_next (http_easy.c) */
     int64_t idle_next;            /* earliest idle deadline of the last scan */
     int64_t idle_scanned_ms;      /* when that scan ran */
@@ -49,6 +49,20 @@ struct cmdop__loop {
 #ifdef __linux__
     int epfd, evfd;
 #endif
+} cmdop__lane;
+
+struct cmdop__loop {
+    pthread_mutex_t mu;
+    /* under mu */
+    bool stop;
+    uint64_t next_id;
+    cmdop__sync *sync_busy, *sync_idle;
+    size_t n_sync_busy, n_sync_idle;
+    pthread_cond_t sync_cv;       /* n_sync_busy reached 0 while stopping */
+    cmdop__lane *lanes[CMDOP__LOOP_MAX_LANES]; /* [0, n_lanes) started */
+    unsigned n_lanes;
+    unsigned max_lanes;
+    size_t window;                /* per lane: transfers opening at once */
     const cmdop__net *net;        /* borrowed; NULL = defaults */
 };
 

@@ -75,6 +75,9 @@ int cmdop__port_random(void *buf, size_t n);
  * the caller frees it. NULL when out of memory. */
 char *cmdop__port_strndup(const char *s, size_t n);
 
+/* The number of processors online (at least 1). */
+unsigned cmdop__port_cpu_count(void);
+
 /* ------------------------------------------ port_regex.c: patterns */
 
 /* 1 when the POSIX extended regular expression `pattern` matches the WHOLE

@@ -1,4 +1,4 @@
-/* port_misc.c — randomness and strndup; see port.h. */
+/* port_misc.c — randomness, strndup and the processor count; see port.h. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +8,13 @@
 
 #include <errno.h>
 #include <sys/random.h>
+#include <unistd.h>
+
+unsigned cmdop__port_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1u;
+}
 
 #ifdef __APPLE__
 /* macOS has no getrandom; getentropy fills at most 256 bytes a call. */
@@ -45,6 +52,13 @@ int cmdop__port_random(void *buf, size_t n)
 
 #include <windows.h>
 #include <bcrypt.h>
+
+unsigned cmdop__port_cpu_count(void)
+{
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    return si.dwNumberOfProcessors > 0 ? (unsigned)si.dwNumberOfProcessors : 1u;
+}
 
 int cmdop__port_random(void *buf, size_t n)
 {

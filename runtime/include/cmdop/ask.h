@@ -86,9 +86,10 @@
  *   _last_event_id(s)   BORROWED until the next read: "" before any frame.
  *   _resume_count(s)    reconnects with Last-Event-ID so far.
  *
- * Threading: frames are produced on the client's event-loop thread (one
- * thread for all streams and calls of a client; no thread per stream) and
- * queued per stream in order. A stream is read by one thread at a time;
+ * Threading: frames are produced on the client's event-loop threads (one
+ * for all streams of a client until it is busy, then up to one per
+ * processor, at most 4; no thread per stream; each stream on one of them)
+ * and queued per stream in order. A stream is read by one thread at a time;
  * cmdop_ask_stream_cancel() may be called from any thread, also from a
  * callback. Free every stream before freeing its client.
  */

@@ -1,6 +1,7 @@
 /*
  * cmdop/client.h — a client: resolved configuration, two credentials (each
- * sent only to its own plane) and one event-loop thread that owns all HTTP.
+ * sent only to its own plane) and an event loop (one thread, up to one per
+ * processor under thousands of streams) that owns all HTTP.
  *
  * Configuration precedence for every field: explicit option > environment
  * variable > default.

@@ -266,6 +266,41 @@ START_TEST(confirm_continuation_is_read_and_resumed)
 }
 END_TEST
 
+/* Many streams at once spread over the client's loop threads (past 32 in
+ * flight a second lane takes new requests, docs/runtime.md "Threading
+ * model"): each stream's /confirm and its resume after a drop must run on
+ * the stream's own lane, since they share its loop-thread-only state. */
+START_TEST(confirms_and_resumes_on_many_streams)
+{
+    enum { N = 80 };
+    ask_control("{\"drop_after\": 2, \"delay_ms\": 40, \"heartbeat_ms\": 20, \"streams\": 100}");
+    cmdop_client *c = it_client(IT_RELAY_ONLY, NULL);
+    cmdop_ask_stream *s[N];
+    for (int i = 0; i < N; i++) {
+        char prompt[64];
+        snprintf(prompt, sizeof prompt, "rm x%d", i);
+        s[i] = ask(c, IT_M_ALPHA, prompt, NULL);
+    }
+    for (int i = 0; i < N; i++) {
+        cmdop_ask_frame *f = next_of(s[i], CMDOP_ASK_FRAME_CONFIRM_REQUIRED);
+        ck_assert_int_eq(cmdop_ask_stream_confirm(s[i], f->confirm_required->token, true), 0);
+        cmdop_ask_frame_free(f);
+    }
+    for (int i = 0; i < N; i++) {
+        char *text = NULL, want[64];
+        snprintf(want, sizeof want, "ok: rm x%d", i);
+        ck_assert_msg(cmdop_ask_stream_collect(s[i], &text) == 0, "stream %d: %s", i,
+                      cmdop_error_last()->message);
+        ck_assert_str_eq(text, want);
+        free(text);
+        ck_assert_uint_eq(cmdop_ask_stream_resume_count(s[i]), 1);
+        cmdop_ask_stream_free(s[i]);
+    }
+    ck_assert_int_eq(counter("cancelled"), 0);
+    cmdop_client_free(c);
+}
+END_TEST
+
 START_TEST(confirm_rejected_ends_with_unsuccessful_done)
 {
     cmdop_client *c = it_client(IT_RELAY_ONLY, NULL);
@@ -623,6 +658,7 @@ int main(void)
     tcase_add_test(tc, confirm_accepted_resumes_the_stream);
     tcase_add_test(tc, confirm_rejected_ends_with_unsuccessful_done);
     tcase_add_test(tc, confirm_continuation_is_read_and_resumed);
+    tcase_add_test(tc, confirms_and_resumes_on_many_streams);
     tcase_add_test(tc, pin_answered_right_continues);
     tcase_add_test(tc, pin_answered_wrong_is_denied);
     tcase_add_test(tc, upfront_pin);

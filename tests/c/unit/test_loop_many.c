@@ -4,8 +4,10 @@
  * and closes it when done, below it a finished transfer's connection is
  * kept for the next; and a transfer cancelled right after its submission
  * (still queued, or due and not started yet) ends once, as cancelled,
- * while the others complete. Against a fake server that counts the TCP
- * connections it accepted and saw closed.
+ * while the others complete; and a lane has at most its window of
+ * transfers waiting for their status line, the others start as answers
+ * come. Against a fake server that counts the TCP connections it accepted
+ * and saw closed.
  */
 #include <check.h>
 #include <pthread.h>
@@ -19,6 +21,9 @@
 
 /* LOOP_FRESH_AT in http_loop.c */
 #define FRESH_AT 256
+/* a small window (cmdop__loop_set_window): the fake server runs a thread
+ * per connection, and valgrind allows 500 */
+#define WINDOW 40
 
 static void sleep_ms(long ms)
 {
@@ -33,6 +38,7 @@ START_TEST(past_the_threshold_a_transfer_has_its_own_connection)
      * before all N requests arrived */
     g_hold_until = N;
     cmdop__loop *l = cmdop__loop_new();
+    cmdop__loop_set_lanes(l, 1); /* the threshold counts one lane's transfers */
     waiter *w = calloc(N, sizeof *w);
     cmdop__http_req **req = calloc(N, sizeof *req);
     for (int i = 0; i < N; i++) {
@@ -101,6 +107,58 @@ START_TEST(cancelled_right_after_submit_ends_once)
 }
 END_TEST
 
+/* g_arrived once it has stayed the same for 300 ms (at most ~30 s). */
+static int arrivals_settled(void)
+{
+    int last = -1;
+    for (int t = 0; t < 100; t++) {
+        pthread_mutex_lock(&g_hold_mu);
+        int now = g_arrived;
+        pthread_mutex_unlock(&g_hold_mu);
+        if (now == last)
+            return now;
+        last = now;
+        sleep_ms(300);
+    }
+    return last;
+}
+
+START_TEST(a_lane_opens_a_window_at_a_time)
+{
+    enum { N = WINDOW + 25 };
+    /* the server answers nobody until told: only the window's requests
+     * may reach it */
+    g_hold_until = 1 << 30;
+    cmdop__loop *l = cmdop__loop_new();
+    cmdop__loop_set_lanes(l, 1);
+    cmdop__loop_set_window(l, WINDOW);
+    waiter *w = calloc(N, sizeof *w);
+    cmdop__http_req **req = calloc(N, sizeof *req);
+    for (int i = 0; i < N; i++) {
+        req[i] = waiter_get(&w[i], g_srv->url, "/x");
+        ck_assert_int_eq(cmdop__loop_submit(l, req[i], 0), 0);
+    }
+    ck_assert_int_eq(arrivals_settled(), WINDOW);
+    for (int i = 0; i < N; i++)
+        ck_assert_int_eq(w[i].done, 0);
+    /* answers free the window: the rest go out and everything completes */
+    pthread_mutex_lock(&g_hold_mu);
+    g_hold_until = 0;
+    pthread_cond_broadcast(&g_hold_cv);
+    pthread_mutex_unlock(&g_hold_mu);
+    for (int i = 0; i < N; i++) {
+        wait_done(&w[i]);
+        ck_assert_int_eq(w[i].xfer, CMDOP__XFER_OK);
+        ck_assert_int_eq(w[i].status, 200);
+        cmdop__http_req_free(req[i]);
+    }
+    ck_assert_int_eq(fake_count(g_srv), N);
+    cmdop__loop_free(l);
+    free(req);
+    free(w);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("loop_many");
@@ -109,6 +167,7 @@ static Suite *suite(void)
     tcase_set_timeout(t, 60);
     tcase_add_test(t, past_the_threshold_a_transfer_has_its_own_connection);
     tcase_add_test(t, cancelled_right_after_submit_ends_once);
+    tcase_add_test(t, a_lane_opens_a_window_at_a_time);
     suite_add_tcase(s, t);
     return s;
 }
