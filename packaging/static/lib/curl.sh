@@ -8,7 +8,12 @@
 # on linux and darwin curl falls back to OpenSSL's default paths (see
 # lib/openssl.sh), on win32 it reads the Windows certificate store.
 build_curl() {
-  local src=$SRC_DIR/curl-8.22.0/curl extra=() cflags=$DEP_CFLAGS
+  # CURL_SOCKET_HASH_TABLE_SIZE: libcurl finds a socket's transfers in a
+  # hash of 911 slots by default; with thousands of streams on one multi
+  # handle every socket event walked chains of ~10 (7% of the core's CPU at
+  # 10,000 streams, docs/performance.md). 4099 slots (a prime, 32 KiB per
+  # multi handle, allocated on first use) keep the chains short.
+  local src=$SRC_DIR/curl-8.22.0/curl extra=() cflags="$DEP_CFLAGS -DCURL_SOCKET_HASH_TABLE_SIZE=4099"
   case "$OS" in
     darwin)
       # patches/curl-macos-copyproxies.patch: no SystemConfiguration call, so
