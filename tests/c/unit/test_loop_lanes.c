@@ -40,23 +40,60 @@ static cmdop__http_req *seen_get(seen *s)
     return req;
 }
 
-/* Submits n held transfers on l and waits for all; req[] and s[] are the
- * caller's (n each). */
-static void run_held(cmdop__loop *l, seen *s, cmdop__http_req **req, int n)
+/* A loop with at most `lanes` lanes and room for n transfers. */
+typedef struct lanes_run {
+    cmdop__loop *l;
+    seen *s;
+    cmdop__http_req **req;
+    int n;
+} lanes_run;
+
+static lanes_run run_new(unsigned lanes, int n)
+{
+    lanes_run r = {cmdop__loop_new(), calloc((size_t)n, sizeof(seen)),
+                   calloc((size_t)n, sizeof(cmdop__http_req *)), n};
+    cmdop__loop_set_lanes(r.l, lanes);
+    return r;
+}
+
+/* Submits transfers [from, to) of r. */
+static void run_submit(lanes_run *r, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        r->req[i] = seen_get(&r->s[i]);
+        ck_assert_int_eq(cmdop__loop_submit(r->l, r->req[i], 0), 0);
+    }
+}
+
+/* Waits for transfers [0, to) of r: each ended once, with `xfer`. */
+static void run_wait(lanes_run *r, int to, cmdop__xfer xfer)
+{
+    for (int i = 0; i < to; i++) {
+        wait_done(&r->s[i].w);
+        ck_assert_int_eq(r->s[i].w.done, 1);
+        ck_assert_int_eq(r->s[i].w.xfer, xfer);
+    }
+}
+
+/* Frees the requests, the loop (unless already freed: NULL) and r. */
+static void run_free(lanes_run *r)
+{
+    for (int i = 0; i < r->n; i++)
+        cmdop__http_req_free(r->req[i]);
+    cmdop__loop_free(r->l);
+    free(r->req);
+    free(r->s);
+}
+
+/* Submits all of r's transfers, held until all have arrived, and waits
+ * for every one to succeed. */
+static void run_held(lanes_run *r)
 {
     pthread_mutex_lock(&g_hold_mu);
-    g_hold_until = g_arrived + n;
+    g_hold_until = g_arrived + r->n;
     pthread_mutex_unlock(&g_hold_mu);
-    for (int i = 0; i < n; i++) {
-        req[i] = seen_get(&s[i]);
-        ck_assert_int_eq(cmdop__loop_submit(l, req[i], 0), 0);
-    }
-    for (int i = 0; i < n; i++) {
-        wait_done(&s[i].w);
-        ck_assert_int_eq(s[i].w.done, 1);
-        ck_assert_int_eq(s[i].w.xfer, CMDOP__XFER_OK);
-        ck_assert_int_eq(s[i].w.status, 200);
-    }
+    run_submit(r, 0, r->n);
+    run_wait(r, r->n, CMDOP__XFER_OK);
 }
 
 /* Holds every request in the fake server until release_held(). */
@@ -84,186 +121,128 @@ static int on_thread(const seen *s, int n, pthread_t t)
     return k;
 }
 
-static void free_all(cmdop__http_req **req, int n)
-{
-    for (int i = 0; i < n; i++)
-        cmdop__http_req_free(req[i]);
-}
-
 START_TEST(few_transfers_stay_on_one_thread)
 {
-    enum { N = SPREAD_AT - 2 };
-    cmdop__loop *l = cmdop__loop_new();
-    cmdop__loop_set_lanes(l, 2);
-    seen s[N];
-    cmdop__http_req *req[N];
-    run_held(l, s, req, N);
-    ck_assert_int_eq(on_thread(s, N, s[0].thread), N);
-    for (int i = 0; i < N; i++)
-        ck_assert_uint_eq(req[i]->lane, 1);
-    free_all(req, N);
-    cmdop__loop_free(l);
+    lanes_run r = run_new(2, SPREAD_AT - 2);
+    run_held(&r);
+    ck_assert_int_eq(on_thread(r.s, r.n, r.s[0].thread), r.n);
+    for (int i = 0; i < r.n; i++)
+        ck_assert_uint_eq(r.req[i]->lane, 1);
+    run_free(&r);
 }
 END_TEST
 
 START_TEST(many_transfers_spread_over_two_threads)
 {
     enum { N = 6 * SPREAD_AT };
-    cmdop__loop *l = cmdop__loop_new();
-    cmdop__loop_set_lanes(l, 2);
-    seen *s = calloc(N, sizeof *s);
-    cmdop__http_req **req = calloc(N, sizeof *req);
-    run_held(l, s, req, N);
+    lanes_run r = run_new(2, N);
+    run_held(&r);
     /* the first SPREAD_AT filled the first lane before the second started */
-    pthread_t first = s[0].thread, second = first;
+    pthread_t first = r.s[0].thread, second = first;
     for (int i = 0; i < SPREAD_AT; i++) {
-        ck_assert_uint_eq(req[i]->lane, 1);
-        ck_assert(pthread_equal(s[i].thread, first));
+        ck_assert_uint_eq(r.req[i]->lane, 1);
+        ck_assert(pthread_equal(r.s[i].thread, first));
     }
     for (int i = 0; i < N; i++)
-        if (!pthread_equal(s[i].thread, first)) {
-            second = s[i].thread;
+        if (!pthread_equal(r.s[i].thread, first)) {
+            second = r.s[i].thread;
             break;
         }
     ck_assert(!pthread_equal(first, second));
-    int a = on_thread(s, N, first), b = on_thread(s, N, second);
+    int a = on_thread(r.s, N, first), b = on_thread(r.s, N, second);
     ck_assert_int_eq(a + b, N);   /* two threads, no third */
     /* the least loaded lane takes each new one: shares close to even */
     ck_assert_int_ge(b, N / 2 - SPREAD_AT);
     ck_assert_int_ge(a, N / 2 - SPREAD_AT);
     for (int i = 0; i < N; i++)
-        ck_assert(pthread_equal(s[i].thread, req[i]->lane == 1 ? first : second));
+        ck_assert(pthread_equal(r.s[i].thread, r.req[i]->lane == 1 ? first : second));
 
     /* a request given another's lane runs on that one's thread */
-    for (int lane = 1; lane <= 2; lane++) {
+    for (unsigned lane = 1; lane <= 2; lane++) {
         seen f;
-        cmdop__http_req *r = seen_get(&f);
-        r->lane = (unsigned)lane;
-        ck_assert_int_eq(cmdop__loop_submit(l, r, 0), 0);
+        cmdop__http_req *q = seen_get(&f);
+        q->lane = lane;
+        ck_assert_int_eq(cmdop__loop_submit(r.l, q, 0), 0);
         wait_done(&f.w);
         ck_assert_int_eq(f.w.xfer, CMDOP__XFER_OK);
         ck_assert(pthread_equal(f.thread, lane == 1 ? first : second));
-        cmdop__http_req_free(r);
+        cmdop__http_req_free(q);
     }
-    free_all(req, N);
-    cmdop__loop_free(l);
-    free(req);
-    free(s);
+    run_free(&r);
 }
 END_TEST
 
 START_TEST(placed_request_keeps_its_lane)
 {
     enum { N = 3 * SPREAD_AT };
-    cmdop__loop *l = cmdop__loop_new();
-    cmdop__loop_set_lanes(l, 2);
+    lanes_run r = run_new(2, N + 1);
     /* hold N in flight so that placement has to choose between lanes */
     pthread_mutex_lock(&g_hold_mu);
     g_hold_until = N + 1;
     pthread_mutex_unlock(&g_hold_mu);
-    seen *s = calloc(N + 1, sizeof *s);
-    cmdop__http_req **req = calloc(N + 1, sizeof *req);
-    for (int i = 0; i < N; i++) {
-        req[i] = seen_get(&s[i]);
-        ck_assert_int_eq(cmdop__loop_submit(l, req[i], 0), 0);
-    }
+    run_submit(&r, 0, N);
     /* placed before its submission: the lane is chosen then and kept */
-    req[N] = seen_get(&s[N]);
-    cmdop__loop_place(l, req[N]);
-    unsigned lane = req[N]->lane;
+    r.req[N] = seen_get(&r.s[N]);
+    cmdop__loop_place(r.l, r.req[N]);
+    unsigned lane = r.req[N]->lane;
     ck_assert_uint_ge(lane, 1);
     ck_assert_uint_le(lane, 2);
-    cmdop__loop_place(l, req[N]);           /* a second place is a no-op */
-    ck_assert_uint_eq(req[N]->lane, lane);
-    ck_assert_int_eq(cmdop__loop_submit(l, req[N], 0), 0);
-    for (int i = 0; i <= N; i++) {
-        wait_done(&s[i].w);
-        ck_assert_int_eq(s[i].w.xfer, CMDOP__XFER_OK);
-    }
-    ck_assert_uint_eq(req[N]->lane, lane);
+    cmdop__loop_place(r.l, r.req[N]);       /* a second place is a no-op */
+    ck_assert_uint_eq(r.req[N]->lane, lane);
+    ck_assert_int_eq(cmdop__loop_submit(r.l, r.req[N], 0), 0);
+    run_wait(&r, N + 1, CMDOP__XFER_OK);
+    ck_assert_uint_eq(r.req[N]->lane, lane);
     /* a resubmission (a retry) stays where it ran */
-    cmdop__http_req_reset_response(req[N]);
-    memset(&s[N].w.done, 0, sizeof s[N].w.done);
-    pthread_t before = s[N].thread;
-    ck_assert_int_eq(cmdop__loop_submit(l, req[N], 0), 0);
-    wait_done(&s[N].w);
-    ck_assert_int_eq(s[N].w.xfer, CMDOP__XFER_OK);
-    ck_assert(pthread_equal(s[N].thread, before));
-    free_all(req, N + 1);
-    cmdop__loop_free(l);
-    free(req);
-    free(s);
+    cmdop__http_req_reset_response(r.req[N]);
+    r.s[N].w.done = 0;
+    pthread_t before = r.s[N].thread;
+    ck_assert_int_eq(cmdop__loop_submit(r.l, r.req[N], 0), 0);
+    wait_done(&r.s[N].w);
+    ck_assert_int_eq(r.s[N].w.xfer, CMDOP__XFER_OK);
+    ck_assert(pthread_equal(r.s[N].thread, before));
+    run_free(&r);
 }
 END_TEST
 
 START_TEST(cancel_reaches_every_lane)
 {
-    enum { N = 4 * SPREAD_AT };
+    lanes_run r = run_new(2, 4 * SPREAD_AT);
     hold_all();   /* answered only if the cancel is lost */
-    cmdop__loop *l = cmdop__loop_new();
-    cmdop__loop_set_lanes(l, 2);
-    seen *s = calloc(N, sizeof *s);
-    cmdop__http_req **req = calloc(N, sizeof *req);
-    for (int i = 0; i < N; i++) {
-        req[i] = seen_get(&s[i]);
-        ck_assert_int_eq(cmdop__loop_submit(l, req[i], 0), 0);
-    }
+    run_submit(&r, 0, r.n);
     int on_second = 0;
-    for (int i = 0; i < N; i++)
-        on_second += req[i]->lane == 2;
+    for (int i = 0; i < r.n; i++)
+        on_second += r.req[i]->lane == 2;
     ck_assert_int_gt(on_second, 0);
-    for (int i = 0; i < N; i++)
-        cmdop__loop_cancel(l, req[i]->id);
-    for (int i = 0; i < N; i++) {
-        wait_done(&s[i].w);
-        ck_assert_int_eq(s[i].w.done, 1);
-        ck_assert_int_eq(s[i].w.xfer, CMDOP__XFER_CANCELLED);
-    }
+    for (int i = 0; i < r.n; i++)
+        cmdop__loop_cancel(r.l, r.req[i]->id);
+    run_wait(&r, r.n, CMDOP__XFER_CANCELLED);
     release_held();
-    free_all(req, N);
-    cmdop__loop_free(l);
-    free(req);
-    free(s);
+    run_free(&r);
 }
 END_TEST
 
 START_TEST(one_lane_keeps_one_thread)
 {
-    enum { N = 4 * SPREAD_AT };
-    cmdop__loop *l = cmdop__loop_new();
-    cmdop__loop_set_lanes(l, 1);
-    seen *s = calloc(N, sizeof *s);
-    cmdop__http_req **req = calloc(N, sizeof *req);
-    run_held(l, s, req, N);
-    ck_assert_int_eq(on_thread(s, N, s[0].thread), N);
-    free_all(req, N);
-    cmdop__loop_free(l);
-    free(req);
-    free(s);
+    lanes_run r = run_new(1, 4 * SPREAD_AT);
+    run_held(&r);
+    ck_assert_int_eq(on_thread(r.s, r.n, r.s[0].thread), r.n);
+    run_free(&r);
 }
 END_TEST
 
 START_TEST(closing_ends_transfers_on_every_lane)
 {
-    enum { N = 3 * SPREAD_AT };
+    lanes_run r = run_new(2, 3 * SPREAD_AT);
     hold_all();
-    cmdop__loop *l = cmdop__loop_new();
-    cmdop__loop_set_lanes(l, 2);
-    seen *s = calloc(N, sizeof *s);
-    cmdop__http_req **req = calloc(N, sizeof *req);
-    for (int i = 0; i < N; i++) {
-        req[i] = seen_get(&s[i]);
-        ck_assert_int_eq(cmdop__loop_submit(l, req[i], 0), 0);
-    }
-    cmdop__loop_free(l);   /* joins every lane after ending its transfers */
-    for (int i = 0; i < N; i++) {
-        ck_assert_int_eq(s[i].w.done, 1);
-        ck_assert_int_eq(s[i].w.xfer, CMDOP__XFER_CANCELLED);
+    run_submit(&r, 0, r.n);
+    cmdop__loop_free(r.l);   /* joins every lane after ending its transfers */
+    r.l = NULL;
+    for (int i = 0; i < r.n; i++) {
+        ck_assert_int_eq(r.s[i].w.done, 1);
+        ck_assert_int_eq(r.s[i].w.xfer, CMDOP__XFER_CANCELLED);
     }
     release_held();
-    free_all(req, N);
-    free(req);
-    free(s);
+    run_free(&r);
 }
 END_TEST
 
