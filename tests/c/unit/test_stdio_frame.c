@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pipe_feeder.h"
 #include "stdio_frame.h"
 
 typedef struct vcase {
@@ -62,39 +63,6 @@ START_TEST(varint_rejects_overflow)
     ck_assert(v == 1);
 }
 END_TEST
-
-/* A pipe with `data` written from a thread (so large payloads cannot block
- * on a full pipe), closed after. */
-typedef struct feeder {
-    int fd;
-    const uint8_t *data;
-    size_t len;
-} feeder;
-
-static void *feed(void *arg)
-{
-    feeder *f = arg;
-    size_t off = 0;
-    while (off < f->len) {
-        ssize_t n = write(f->fd, f->data + off, f->len - off);
-        if (n <= 0)
-            break;
-        off += (size_t)n;
-    }
-    close(f->fd);
-    return NULL;
-}
-
-static int feed_pipe(const uint8_t *data, size_t len, pthread_t *t, feeder *f)
-{
-    int p[2];
-    ck_assert_int_eq(pipe(p), 0);
-    f->fd = p[1];
-    f->data = data;
-    f->len = len;
-    ck_assert_int_eq(pthread_create(t, NULL, feed, f), 0);
-    return p[0];
-}
 
 /* Frames written with cmdop__stdio_write_frame by a thread into a pipe and
  * read back here as one byte stream (NEW buffer of *total bytes). */
@@ -153,7 +121,7 @@ START_TEST(frames_read_back_exactly)
     uint8_t *stream = frames_of(sizes, n, &total);
     pthread_t t;
     feeder f;
-    int fd = feed_pipe(stream, total, &t, &f);
+    int fd = feed_pipe(stream, total, 0, &t, &f);
     for (size_t i = 0; i < n; i++) {
         uint8_t *buf = NULL;
         size_t len = 99;
@@ -180,7 +148,7 @@ static cmdop__frame_rc read_one(const uint8_t *data, size_t len)
 {
     pthread_t t;
     feeder f;
-    int fd = feed_pipe(data, len, &t, &f);
+    int fd = feed_pipe(data, len, 0, &t, &f);
     uint8_t *buf = (uint8_t *)1;
     size_t n;
     cmdop__frame_rc rc = cmdop__stdio_read_frame(fd, &buf, &n);

@@ -12,40 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pipe_feeder.h"
 #include "stdio_frame.h"
 #include "stdio_writer.h"
-
-/* ---- a pipe fed by a thread, in chunks of `chunk` bytes ---- */
-
-typedef struct feeder {
-    int fd;
-    const uint8_t *data;
-    size_t len, chunk;
-} feeder;
-
-static void *feed(void *arg)
-{
-    feeder *f = arg;
-    for (size_t off = 0; off < f->len;) {
-        size_t n = f->len - off < f->chunk ? f->len - off : f->chunk;
-        if (cmdop__stdio_write_all(f->fd, f->data + off, n) != 0)
-            break;
-        off += n;
-        if (f->chunk < 64)
-            usleep(200);   /* let the reader see the short pieces apart */
-    }
-    close(f->fd);
-    return NULL;
-}
-
-static int feed_pipe(const uint8_t *data, size_t len, size_t chunk, pthread_t *t, feeder *f)
-{
-    int p[2];
-    ck_assert_int_eq(pipe(p), 0);
-    *f = (feeder){.fd = p[1], .data = data, .len = len, .chunk = chunk};
-    ck_assert_int_eq(pthread_create(t, NULL, feed, f), 0);
-    return p[0];
-}
 
 /* frames of the given body sizes back to back; byte k of frame i is k*7+i */
 static uint8_t *frames_of(const size_t *sizes, size_t n, size_t *total)
