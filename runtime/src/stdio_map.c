@@ -644,27 +644,19 @@ static const json_t *lookup(const ProtobufCFieldDescriptor *f, const json_t *o, 
     return json_is_null(v) ? NULL : v;
 }
 
-/* The IDL's required fields of record d (types_json.h), or NULL. The table
- * is searched by name; each thread keeps the last answers by descriptor
- * (a unary answer maps about 7 messages, each one searched ~65 names). */
+static int required_cmp(const void *key, const void *entry)
+{
+    return strcmp(key, ((const cmdop__record_required *)entry)->name);
+}
+
+/* The IDL's required fields of record d (types_json.h, sorted by name), or
+ * NULL. */
 static const char *const *required_of(const ProtobufCMessageDescriptor *d)
 {
-    static _Thread_local struct {
-        const ProtobufCMessageDescriptor *d;
-        const char *const *req;
-    } cache[64];
-    size_t h = ((uintptr_t)d >> 4) % (sizeof cache / sizeof cache[0]);
-    if (cache[h].d == d)
-        return cache[h].req;
-    const char *const *req = NULL;
-    for (size_t i = 0; i < cmdop__record_required_count; i++)
-        if (strcmp(cmdop__record_required_fields[i].name, d->short_name) == 0) {
-            req = cmdop__record_required_fields[i].fields;
-            break;
-        }
-    cache[h].d = d;
-    cache[h].req = req;
-    return req;
+    const cmdop__record_required *r =
+        bsearch(d->short_name, cmdop__record_required_fields, cmdop__record_required_count,
+                sizeof *r, required_cmp);
+    return r ? r->fields : NULL;
 }
 
 static bool is_required(const char *const *req, const char *field)

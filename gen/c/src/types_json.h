@@ -368,7 +368,8 @@ extern const size_t cmdop__record_samples_count;
 
 /* Per record (IDL name), the NULL-terminated IDL names of the fields that
  * must be present and not null in a response: those not marked optional
- * (`?`). Records reached only as a stream frame's arm are not listed. */
+ * (`?`). Records reached only as a stream frame's arm are not listed.
+ * The table is sorted by name (strcmp order). */
 typedef struct cmdop__record_required {
     const char *name;
     const char *const *fields;

@@ -885,6 +885,18 @@ END_TEST
 /* The path in a message is written out only on failure (stdio_map.c keeps
  * it as a chain of steps): map keys after a dot, list indexes in brackets,
  * nested fields after a dot, and a path past 255 characters cut there. */
+/* stdio_map.c finds a record's required fields by bsearch on its name. */
+START_TEST(required_fields_table_is_sorted_by_name)
+{
+    ck_assert_uint_gt(cmdop__record_required_count, 1);
+    for (size_t i = 1; i < cmdop__record_required_count; i++)
+        ck_assert_msg(strcmp(cmdop__record_required_fields[i - 1].name,
+                             cmdop__record_required_fields[i].name) < 0,
+                      "%s before %s", cmdop__record_required_fields[i - 1].name,
+                      cmdop__record_required_fields[i].name);
+}
+END_TEST
+
 START_TEST(error_paths_of_map_keys_and_long_paths)
 {
     char err[512];
@@ -933,6 +945,7 @@ int main(void)
     tcase_add_test(tc, answer_messages_are_their_channel_params);
     tcase_add_test(tc, presence_without_hello_is_the_official_reading);
     tcase_add_test(tc, offset_page_becomes_page_and_per_page);
+    tcase_add_test(tc, required_fields_table_is_sorted_by_name);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
