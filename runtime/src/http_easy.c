@@ -67,10 +67,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *p)
         /* A new response (after a 1xx): forget headers of the previous one. */
         const char *sp = memchr(line, ' ', n);
         req->status = sp ? strtol(sp + 1, NULL, 10) : 0;
-        if (req->opening) {   /* answered: no longer opening (http_loop.c) */
-            (*req->opening)--;
-            req->opening = NULL;
-        }
+        cmdop__http_req_not_opening(req);   /* answered (http_loop.c) */
         free(req->request_id);
         free(req->retry_after);
         free(req->content_type);

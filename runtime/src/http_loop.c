@@ -130,10 +130,7 @@ static void finish(cmdop__lane *l, cmdop__http_req *req, cmdop__xfer xfer, const
 {
     if (req->paused)
         paused_remove(l, req);
-    if (req->opening) {
-        (*req->opening)--;
-        req->opening = NULL;
-    }
+    cmdop__http_req_not_opening(req);
     if (req->easy) {
         curl_multi_remove_handle(l->multi, req->easy);
         curl_easy_cleanup(req->easy);
@@ -579,9 +576,7 @@ static cmdop__lane *lane_start(cmdop__loop *l, unsigned index)
         return NULL;
     }
     if (pthread_create(&ln->thread, NULL, loop_main, ln) != 0) {
-        curl_multi_cleanup(ln->multi);
-        backend_free(ln);
-        free(ln);
+        lane_free(ln);
         return NULL;
     }
     return ln;

@@ -142,6 +142,16 @@ struct cmdop__http_req {
     cmdop__http_req *prev;        /* in the loop's active list */
 };
 
+/* req has its status line, or ended: it no longer counts against its
+ * lane's opening window (req->opening). Loop thread only. */
+static inline void cmdop__http_req_not_opening(cmdop__http_req *req)
+{
+    if (req->opening) {
+        (*req->opening)--;
+        req->opening = NULL;
+    }
+}
+
 /* New empty request (GET, no headers). NULL when out of memory.
  * Free with cmdop__http_req_free() once it is not submitted. */
 cmdop__http_req *cmdop__http_req_new(void);
