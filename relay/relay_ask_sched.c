@@ -449,13 +449,20 @@ static void queue_direct(relay_ask_sched *s, ask_sub *sub)
     s->direct[s->n_direct++] = sub;
 }
 
+/* Whether a suspended reader that cannot be written to directly must be
+ * resumed: it ends, or it has frames libmicrohttpd must send. mu held. */
+static bool needs_resume(const ask_stream *st, const ask_sub *sub)
+{
+    return sub->gone || st->stopping || st->cancelled || st->agent_done ||
+           sub->next <= st->n_frames;
+}
+
 /* What a suspended reader with nothing going out needs now. mu held. */
 static void service(relay_ask_sched *s, ask_stream *st, ask_sub *sub)
 {
     if (direct_ok(st, sub))
         queue_direct(s, sub);
-    else if (sub->gone || st->stopping || st->cancelled || st->agent_done ||
-             sub->next <= st->n_frames)
+    else if (needs_resume(st, sub))
         resume_one(s, sub);
     else if (st->ctl.heartbeat_ms > 0)
         relay_ask_heartbeat_at(s, st, sub->last_out_ms + st->ctl.heartbeat_ms);
@@ -474,8 +481,7 @@ static bool flush_one(relay_ask_sched *s, ask_sub *sub)
     if (sub->suspended && !sub->raw) {
         if (direct_ok(st, sub))
             resume = write_frames(s, st, sub);
-        else if (sub->gone || st->stopping || st->cancelled ||
-                 st->agent_done || sub->next <= st->n_frames)
+        else if (needs_resume(st, sub))
             resume = true;
         else if (st->ctl.heartbeat_ms > 0)
             relay_ask_heartbeat_at(s, st,
