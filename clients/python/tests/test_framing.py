@@ -20,7 +20,9 @@ class _Owner:
         self.got: list[Envelope] = []
         self.failed: list[BaseException] = []
 
-    def route(self, env: Envelope) -> bool:
+    def route(self, call_id: int, raw: bytes) -> bool:
+        env = Envelope.FromString(raw)
+        assert call_id == env.id  # the id read from the raw bytes is the envelope's
         self.got.append(env)
         return False
 
@@ -39,6 +41,10 @@ def _stream() -> tuple[bytes, list[Envelope]]:
                      ask_frame=machines_pb2.AskFrame(event=machines_pb2.StreamEvent(
                          event_type=i, payload_json='{"text": "%s"}' % ("x" * (i * 37 % 300)))))
             for i in range(1, 40)]
+    # ids whose varint takes one, two, three and five bytes, and id 0 (not written)
+    envs += [Envelope(id=i, kind=common_pb2.KIND_EVENT,
+                      ask_frame=machines_pb2.AskFrame(event=machines_pb2.StreamEvent(event_type=1)))
+             for i in (127, 128, 16383, 16384, 2_000_000, 2**32 - 1, 0)]
     assert any(len(e.SerializeToString()) >= 128 for e in envs)  # two-byte prefixes too
     return _frame(hello) + b"".join(_frame(e) for e in envs), envs
 

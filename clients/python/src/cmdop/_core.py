@@ -53,6 +53,11 @@ def __getattr__(name: str) -> Any:
 
 
 _Item = Union["Envelope", BaseException]  # a frame, or the loss of the core
+# What a stream's queue holds: a frame still serialized (decoded when taken, so
+# frames waiting in a queue are bytes, which the cyclic GC does not track: a
+# chunk of thousands of decoded envelopes made it scan them over and over), or
+# the loss of the core.
+_Raw = Union[bytes, BaseException]
 # Backpressure (docs/reliability.md "Bounded memory"): a call's queue holding
 # _MAX_QUEUED frames makes the reader stop reading the core until its consumer
 # took it down to _LOW_QUEUED; the core's pipe then fills, its stream pump blocks
@@ -60,8 +65,23 @@ _Item = Union["Envelope", BaseException]  # a frame, or the loss of the core
 # call is awaiting its next frame (that consumer may be what the slow one waits on).
 _MAX_QUEUED = 256
 _LOW_QUEUED = 64
+# A loop pass that sends more frames than this (10,000 asks started at once) writes
+# them in batches of this many, so the core starts on the first while the rest
+# are still being built; two list entries per frame (length prefix, body).
+_FLUSH_AT = 2 * 64
 # A frame's length prefix; most envelopes are under 128 bytes: one byte, prebuilt.
 _VARINT1 = [bytes((n,)) for n in range(128)]
+
+
+def _id_of(raw: bytes) -> int:
+    """The varint after raw[0] (an envelope's id of three bytes or more)."""
+    n, shift = 0, 0
+    for b in raw[1:11]:
+        n |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return n
+        shift += 7
+    raise ValueError("envelope id too long")
 
 
 def _varint(n: int) -> bytes:
@@ -125,11 +145,11 @@ class _Sink:
     __slots__ = ("items", "waiter", "proc")
 
     def __init__(self, proc: _Process) -> None:
-        self.items: deque[_Item] = deque()
+        self.items: deque[_Raw] = deque()
         self.waiter: asyncio.Future[None] | None = None
         self.proc = proc
 
-    def push(self, item: _Item) -> None:
+    def push(self, item: _Raw) -> None:
         self.items.append(item)
         if self.waiter is not None:
             self.wake()
@@ -147,16 +167,26 @@ class _Sink:
         w = self.waiter
         return w is not None and not w.done()
 
-    async def get(self) -> _Item:
-        while not self.items:
-            w = self.waiter = self.proc.loop.create_future()
-            if self.proc.paused is not None:  # another call waits now: read on
-                self.proc.check_pause()
-            await w
+    def wait(self) -> asyncio.Future[None]:
+        """What to await while the queue is empty (a plain future, not a coroutine:
+        one object less per frame for the GC)."""
+        w = self.waiter = self.proc.loop.create_future()
+        if self.proc.paused is not None:  # another call waits now: read on
+            self.proc.check_pause()
+        return w
+
+    def take(self) -> _Item:
+        """The oldest frame, decoded (the queue is not empty); lets a reader paused on
+        this queue go on once it is down to _LOW_QUEUED."""
         item = self.items.popleft()
         if self.proc.paused is self and len(self.items) <= _LOW_QUEUED:
             self.proc.check_pause()
-        return item
+        return Envelope.FromString(item) if isinstance(item, bytes) else item
+
+    async def get(self) -> _Item:
+        while not self.items:
+            await self.wait()
+        return self.take()
 
 
 _Waiter = Union[_Sink, "asyncio.Future[_Item]"]
@@ -184,7 +214,8 @@ class _CoreProtocol(asyncio.subprocess.SubprocessStreamProtocol):
             self.parse()
 
     def parse(self) -> None:
-        """Routes every whole envelope in buf; stops early while reading is paused."""
+        """Routes every whole envelope in buf by its id, still serialized; stops early
+        while reading is paused."""
         buf, i, end = self.buf, 0, len(self.buf)
         owner = self.owner
         from_string = Envelope.FromString
@@ -211,12 +242,21 @@ class _CoreProtocol(asyncio.subprocess.SubprocessStreamProtocol):
                         break
                 if j + n > end:
                     break
-                env = from_string(buf[j:j + n])
+                raw = buf[j:j + n]
                 i = j + n
                 if owner is None:
-                    self.hello.set_result(env)
+                    self.hello.set_result(from_string(raw))
                     continue
-                if owner.route(env):  # a queue is full: stop until it drained
+                # The id (field 1, a varint) leads: the core's protobuf-c writes
+                # fields in number order. Ids up to 16383 take one or two bytes.
+                if n > 2 and raw[0] == 0x08:
+                    call_id = raw[1]
+                    if call_id & 0x80:
+                        b = raw[2]
+                        call_id = (call_id & 0x7F) | (b << 7) if b < 0x80 else _id_of(raw)
+                else:  # id 0 is not written; anything else is parsed whole
+                    call_id = from_string(raw).id
+                if owner.route(call_id, raw):  # a queue is full: stop until it drained
                     break
         except Exception as exc:  # noqa: BLE001 - a corrupt stream ends the core's link
             self.buf = b""
@@ -267,22 +307,23 @@ class _Process:
         elif protocol.buf:
             protocol.parse()
 
-    def route(self, env: Envelope) -> bool:
-        """Gives env to its call; True when that call's queue is full and no other call
-        waits for a frame (the reader then pauses: backpressure)."""
-        call_id = env.id
+    def route(self, call_id: int, raw: bytes) -> bool:
+        """Gives the serialized envelope `raw` to call `call_id`: a stream's queue keeps
+        it as it is, a unary call's future gets it decoded. True when that call's queue
+        is full and no other call waits for a frame (the reader then pauses:
+        backpressure)."""
         s = self.sinks.get(call_id)
         if s is None:  # a call already ended or cancelled
             return False
         if isinstance(s, _Sink):
             items = s.items
-            items.append(env)
+            items.append(raw)
             if s.waiter is not None:
                 s.wake()
             return len(items) >= _MAX_QUEUED and self.full(s, call_id)
         del self.sinks[call_id]
         if not s.done():
-            s.set_result(env)
+            s.set_result(Envelope.FromString(raw))
         return False
 
     def full(self, s: _Sink, call_id: int) -> bool:
@@ -359,7 +400,10 @@ class _Process:
             return
         self._out.append(_varint(len(body)))
         self._out.append(body)
-        if not self._flush_pending:
+        if len(self._out) >= _FLUSH_AT:
+            self.flush()  # keep the flush scheduled: later frames of this pass join the next batch
+            self._flush_pending = True
+        elif not self._flush_pending:
             self._flush_pending = True
             self.loop.call_soon(self.flush)
 
@@ -604,19 +648,24 @@ class _Stream(Generic[_F]):
         p = self._proc = await self._conn.process()
         q = p.open(self._env)
         items, decode = q.items, self._decode
-        popleft, terminal = items.popleft, _TERMINAL
+        popleft, terminal, from_string = items.popleft, _TERMINAL, Envelope.FromString
+        item: _Item
         try:
             while not self._done:
                 # the frames already here are taken without an await each
                 if items and (p.paused is not q or len(items) > _LOW_QUEUED):
-                    item = popleft()
+                    raw = popleft()
+                    item = from_string(raw) if isinstance(raw, bytes) else raw
                 else:  # wait, or let a paused reader go on
-                    item = await q.get()
+                    while not items:
+                        await q.wait()
+                    item = q.take()
                 if isinstance(item, BaseException) or item.kind in terminal:
                     self._done = True
                     yield decode(_check(item, stream=True))
                 else:
                     yield decode(item)
+                del item  # not held while the next frame is awaited (the GC would scan it)
         finally:  # runs on break too (the async generator is closed): cancel in the core
             self._finish()
 
