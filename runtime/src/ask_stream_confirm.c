@@ -301,7 +301,7 @@ static int confirm_wait(cmdop__stream *s)
 {
     pthread_mutex_lock(&s->mu);
     while (s->cont_state == CMDOP__CONT_PENDING)
-        pthread_cond_wait(&s->cv, &s->mu);
+        cmdop__ask_wait(s);
     cmdop__ask_cont st = s->cont_state;
     bool cancelled = s->cancelled;
     cmdop__http_req *failed = st == CMDOP__CONT_FAILED ? s->cont : NULL;

@@ -75,8 +75,11 @@ typedef enum cmdop__ask_cont {
 
 /* One allocation per queued frame: the id is stored inline. */
 typedef struct cmdop__ask_item {
-    void *frame;                  /* owned; sd->frames->free */
+    void *frame;                  /* owned; sd->frames->free; NULL when packed */
     struct cmdop__ask_item *next;
+    const char *packed;           /* the pack hook's bytes (in this block,
+                                     after event_id), or NULL */
+    size_t packed_len;
     char event_id[];              /* "" when the frame had none */
 } cmdop__ask_item;
 
@@ -144,17 +147,34 @@ struct cmdop__stream {
      * cmdop__stream_set_notify. It must not take mu nor block. */
     void (*notify)(void *ctx);
     void *notify_ctx;
+    unsigned cv_waiters;          /* threads in cmdop__ask_wait */
+    /* set once by cmdop__stream_set_pack: frames it accepts are queued as
+     * its bytes (pack_buf: its scratch, loop thread only, under mu) */
+    cmdop__stream_pack_fn pack;
+    void *pack_ctx;
+    cmdop__strbuf pack_buf;
 
     /* ---- caller only ---- */
     cmdop__ask_item *delivered;   /* the last item returned (its frame given
                                      away), kept for its event id; or NULL */
 };
 
+/* Wait on cv (mu held) until cmdop__ask_signal: every wait goes through
+ * here, so the signal knows whether anyone waits. */
+static inline void cmdop__ask_wait(cmdop__stream *s)
+{
+    s->cv_waiters++;
+    pthread_cond_wait(&s->cv, &s->mu);
+    s->cv_waiters--;
+}
+
 /* Wake the readers of `s` (mu held): its blocked cmdop__stream_next and its
  * notify hook (a reader that does not block, stdio_stream.c). */
 static inline void cmdop__ask_signal(cmdop__stream *s)
 {
-    pthread_cond_broadcast(&s->cv);
+    /* a reader with a notify hook never waits on cv: no broadcast per frame */
+    if (s->cv_waiters)
+        pthread_cond_broadcast(&s->cv);
     if (s->notify)
         s->notify(s->notify_ctx);
 }

@@ -74,7 +74,7 @@ static cmdop__ask_item *take(cmdop__stream *s, int *rc, bool wait)
             *rc = 1;
             return NULL;
         }
-        pthread_cond_wait(&s->cv, &s->mu);
+        cmdop__ask_wait(s);
     }
 }
 
@@ -106,6 +106,27 @@ int cmdop__stream_next(cmdop__stream *s, void **frame)
 int cmdop__stream_try_next(cmdop__stream *s, void **frame)
 {
     return next(s, frame, false);
+}
+
+int cmdop__stream_try_take(cmdop__stream *s, void **frame, const char **packed,
+                           size_t *packed_len)
+{
+    *packed = NULL;
+    *packed_len = 0;
+    int rc = next(s, frame, false);
+    if (rc == 0 && !*frame && s->delivered) {
+        *packed = s->delivered->packed;
+        *packed_len = s->delivered->packed_len;
+    }
+    return rc;
+}
+
+void cmdop__stream_set_pack(cmdop__stream *s, cmdop__stream_pack_fn fn, void *ctx)
+{
+    pthread_mutex_lock(&s->mu);
+    s->pack = fn;
+    s->pack_ctx = ctx;
+    pthread_mutex_unlock(&s->mu);
 }
 
 void cmdop__stream_set_notify(cmdop__stream *s, void (*fn)(void *ctx), void *ctx)
@@ -216,7 +237,7 @@ void cmdop__stream_free(cmdop__stream *s)
     }
     /* every request the loop holds calls back into s: wait for them all */
     while (s->in_flight || s->cont_busy || s->retiring > 0)
-        pthread_cond_wait(&s->cv, &s->mu);
+        cmdop__ask_wait(s);
     pthread_mutex_unlock(&s->mu);
     while (s->head) {
         cmdop__ask_item *it = s->head;
@@ -233,6 +254,7 @@ void cmdop__stream_free(cmdop__stream *s)
     cmdop__sb_free(&s->err_body);
     cmdop__sb_free(&s->cont_body);
     cmdop__sb_free(&s->held);
+    cmdop__sb_free(&s->pack_buf);
     json_decref(s->args);
     free(s->end_code_str);
     free(s->end_request_id);

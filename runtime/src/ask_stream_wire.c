@@ -35,8 +35,7 @@ void cmdop__ask_end_error(cmdop__stream *s, int code, const char *code_str,
 
 bool cmdop__ask_is_event_stream(const cmdop__http_req *req)
 {
-    const char *ct = req->content_type;
-    return req->status == 200 && ct && strncasecmp(ct, "text/event-stream", 17) == 0;
+    return req->status == 200 && req->event_stream;
 }
 
 /* Split "<stream_id>.<seq>" (docs/ask-protocol.md); false when not that shape. */
@@ -82,7 +81,12 @@ static bool seen_before(cmdop__stream *s, const char *id)
 static void push(cmdop__stream *s, void *f, const char *id)
 {
     size_t n = strlen(id);
-    cmdop__ask_item *it = malloc(sizeof *it + n + 1);
+    /* a reader's pack hook: the frame becomes bytes here, on the thread
+     * that decoded it, and crosses to the reader as this one block */
+    s->pack_buf.len = 0;
+    bool packed = s->pack && s->pack(s->pack_ctx, f, &s->pack_buf) && !s->pack_buf.failed;
+    size_t plen = packed ? s->pack_buf.len : 0;
+    cmdop__ask_item *it = malloc(sizeof *it + n + 1 + plen);
     if (!it) {
         s->sd->frames->free(f);
         cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory queueing a frame");
@@ -90,7 +94,16 @@ static void push(cmdop__stream *s, void *f, const char *id)
     }
     it->frame = f;
     it->next = NULL;
+    it->packed = NULL;
+    it->packed_len = 0;
     memcpy(it->event_id, id, n + 1);
+    if (packed) {
+        memcpy(it->event_id + n + 1, s->pack_buf.s, plen);
+        it->packed = it->event_id + n + 1;
+        it->packed_len = plen;
+        it->frame = NULL;
+        s->sd->frames->free(f);
+    }
     if (s->tail)
         s->tail->next = it;
     else

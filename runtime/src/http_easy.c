@@ -72,6 +72,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *p)
         free(req->retry_after);
         free(req->content_type);
         req->request_id = req->retry_after = req->content_type = NULL;
+        req->event_stream = false;
         return len;
     }
     const char *colon = memchr(line, ':', n);
@@ -90,6 +91,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *p)
     for (size_t i = 0; i < sizeof k_keep / sizeof k_keep[0]; i++)
         if (k_keep[i].len == name_len && strncasecmp(line, k_keep[i].name, name_len) == 0)
             keep_header((char **)((char *)req + k_keep[i].off), v, vlen);
+    if (name_len == 12 && strncasecmp(line, "content-type", 12) == 0)
+        req->event_stream = vlen >= 17 && strncasecmp(v, "text/event-stream", 17) == 0;
     return len;
 }
 

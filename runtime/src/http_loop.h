@@ -122,6 +122,8 @@ struct cmdop__http_req {
     char *request_id;             /* X-Request-Id, owned, or NULL */
     char *retry_after;            /* Retry-After, owned, or NULL */
     char *content_type;           /* Content-Type, owned, or NULL */
+    bool event_stream;            /* content_type is text/event-stream: decided
+                                     once, when the header arrives, not per chunk */
     char *resp_body;              /* owned, NUL-terminated; NULL if empty */
     size_t resp_len;
     size_t resp_cap;

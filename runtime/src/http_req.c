@@ -24,6 +24,7 @@ void cmdop__http_req_reset_response(cmdop__http_req *req)
     req->request_id = req->retry_after = req->content_type = req->resp_body = NULL;
     req->resp_len = req->resp_cap = 0;
     req->status = 0;
+    req->event_stream = false;
     req->over_cap = false;
     req->xfer = CMDOP__XFER_OK;
     req->xfer_msg[0] = '\0';

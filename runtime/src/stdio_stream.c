@@ -95,7 +95,8 @@ static const ProtobufCFieldDescriptor *env_arm_named(const char *name)
 /* One field of a typed arm record into its protobuf message, as the JSON
  * route sets it (to_jsont, then cmdop__stdio_json_to_msg); false when that
  * route must decide (a type this does not expect, JSON text it would
- * re-encode). */
+ * re-encode). A string is the record's own, borrowed: the message is packed
+ * and dropped while the record lives, never freed as a whole. */
 static bool field_to_msg(const cmdop__frame_field *ff, const void *rec, ProtobufCMessage *m,
                          const ProtobufCFieldDescriptor *pf)
 {
@@ -114,7 +115,8 @@ static bool field_to_msg(const cmdop__frame_field *ff, const void *rec, Protobuf
          * that comes back unchanged is copied as it is */
         if (ff->kind == CMDOP__FF_JSON && !cmdop__json_canonical(v, strlen(v)))
             return false;
-        return (MEMBER(char *, m, pf->offset) = strdup(v)) != NULL;
+        MEMBER(const char *, m, pf->offset) = v;
+        return true;
     }
     case CMDOP__FF_I32:
         if (pf->type != PROTOBUF_C_TYPE_INT32 && pf->type != PROTOBUF_C_TYPE_SINT32 &&
@@ -144,8 +146,13 @@ static bool field_to_msg(const cmdop__frame_field *ff, const void *rec, Protobuf
     return true;
 }
 
-ProtobufCMessage *cmdop__stdio_frame_to_msg(const cmdop__frames_desc *fd, const void *f, int kind,
-                                            const char *tag, const ProtobufCMessageDescriptor *ud)
+/* Messages as big as this are built on the stack (a frame arm's record
+ * and the union holding it are a few pointers each). */
+#define FRAME_MSG_MAX 512
+
+bool cmdop__stdio_pack_frame(cmdop__strbuf *out, uint32_t id, uint32_t env_arm,
+                             const cmdop__frames_desc *fd, const void *f, int kind,
+                             const char *tag, const ProtobufCMessageDescriptor *ud)
 {
     const cmdop__frame_arm *a = NULL;
     for (size_t i = 0; i < fd->n_arms && !a; i++)
@@ -156,26 +163,24 @@ ProtobufCMessage *cmdop__stdio_frame_to_msg(const cmdop__frames_desc *fd, const 
     const void *rec = a ? MEMBER(const void *, f, a->offset) : NULL;
     if (!uf || !rec || uf->type != PROTOBUF_C_TYPE_MESSAGE ||
         !(uf->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
-        return NULL;
+        return false;
     const ProtobufCMessageDescriptor *rd = uf->descriptor;
-    ProtobufCMessage *u = malloc(ud->sizeof_message), *r = malloc(rd->sizeof_message);
-    if (!u || !r) {
-        free(u);
-        free(r);
-        return NULL;
-    }
+    /* per frame, no heap: both messages on the stack, strings borrowed */
+    _Alignas(max_align_t) unsigned char ubuf[FRAME_MSG_MAX], rbuf[FRAME_MSG_MAX];
+    if (ud->sizeof_message > sizeof ubuf || rd->sizeof_message > sizeof rbuf)
+        return false;
+    ProtobufCMessage *u = (ProtobufCMessage *)ubuf, *r = (ProtobufCMessage *)rbuf;
     protobuf_c_message_init(ud, u);
     protobuf_c_message_init(rd, r);
     MEMBER(ProtobufCMessage *, u, uf->offset) = r;
     MEMBER(uint32_t, u, uf->quantifier_offset) = uf->id;
     for (size_t i = 0; i < a->n_fields; i++) {
         const cmdop__frame_field *ff = &a->fields[i];
-        if (!field_to_msg(ff, rec, r, protobuf_c_message_descriptor_get_field_by_name(rd, ff->name))) {
-            protobuf_c_message_free_unpacked(u, NULL);
-            return NULL;
-        }
+        if (!field_to_msg(ff, rec, r, protobuf_c_message_descriptor_get_field_by_name(rd, ff->name)))
+            return false;
     }
-    return u;
+    cmdop__stdio_pack_event(out, id, CMDOP__CORE__V1__KIND__KIND_EVENT, env_arm, u);
+    return true;
 }
 
 /* protobuf-c packs the envelope's fields in field-number order: id 1, kind
@@ -204,6 +209,22 @@ void cmdop__stdio_pack_event(cmdop__strbuf *out, uint32_t id, Cmdop__Core__V1__K
     out->s[out->len] = '\0';
 }
 
+/* The frequent case (an event, neither the end, a side channel nor an
+ * unknown tag): its EVENT envelope straight from the typed frame, appended
+ * to `out`; false (nothing appended) for the rest, which send_frame words.
+ * Also the stream's pack hook (cmdop__stream_set_pack): then it runs on the
+ * loop thread, as the frame arrives. */
+static bool pack_event(void *ctx, const void *f, cmdop__strbuf *out)
+{
+    const sstream *st = ctx;
+    const cmdop__frames_desc *fd = st->sd->frames;
+    int kind = fd->kind(f);
+    if (kind == fd->unknown_kind || kind == st->sd->ends_kind || is_channel_arm(st->sd, fd->tag(f)))
+        return false;
+    const ProtobufCFieldDescriptor *ua = cmdop__stdio_arm(st->sd->op->env_resp_field);
+    return ua && cmdop__stdio_pack_frame(out, st->id, ua->id, fd, f, kind, fd->tag(f), ua->descriptor);
+}
+
 /* One frame -> one envelope on the stream's id. */
 static void send_frame(sstream *st, const void *f)
 {
@@ -213,17 +234,8 @@ static void send_frame(sstream *st, const void *f)
      * arm set); the 1.1 core drops a frame type it does not know, so do we */
     if (st->official && kind == fd->unknown_kind)
         return;
-    if (kind != fd->unknown_kind && kind != st->sd->ends_kind &&
-        !is_channel_arm(st->sd, fd->tag(f))) {
-        /* the frequent case (an event): the arm straight from the typed frame */
-        const ProtobufCFieldDescriptor *ua = cmdop__stdio_arm(st->sd->op->env_resp_field);
-        ProtobufCMessage *u = ua ? cmdop__stdio_frame_to_msg(fd, f, kind, fd->tag(f), ua->descriptor) : NULL;
-        if (u) {
-            cmdop__stdio_pack_event(&st->owner->out, st->id, CMDOP__CORE__V1__KIND__KIND_EVENT, ua->id, u);
-            protobuf_c_message_free_unpacked(u, NULL);
-            return;
-        }
-    }
+    if (pack_event(st, f, &st->owner->out))
+        return;
     json_t *j = fd->to_jsont(f);
     char tagbuf[64];
     snprintf(tagbuf, sizeof tagbuf, "%s", fd->tag(f));
@@ -420,9 +432,18 @@ static bool serve(cmdop__stdio_streams *ss, sstream *st)
 {
     for (int i = 0; i < TURN_FRAMES; i++) {
         void *f = NULL;
-        int rc = cmdop__stream_try_next(st->s, &f);
+        const char *packed;
+        size_t packed_len;
+        int rc = cmdop__stream_try_take(st->s, &f, &packed, &packed_len);
         if (rc == 1)
             return false;   /* nothing yet: the notify hook brings it back */
+        if (rc == 0 && !f) {
+            /* an event the loop thread already made an envelope (pack_event) */
+            cmdop__sb_append(&ss->out, packed, packed_len);
+            if (ss->out.len >= BATCH_BYTES)
+                flush(ss);
+            continue;
+        }
         if (rc == 0) {
             if (st->sd->frames->kind(f) == st->sd->ends_kind)
                 uncount(ss, st);
@@ -603,6 +624,8 @@ void cmdop__stdio_streams_open(cmdop__stdio_streams *ss, uint32_t id,
         }
         return;
     }
+    if (!collect)   /* COLLECT reads the typed frames */
+        cmdop__stream_set_pack(st->s, pack_event, st);
     cmdop__stream_set_notify(st->s, on_notify, st);
     on_notify(st);      /* what came before the hook was set */
 }

@@ -77,14 +77,18 @@ bool cmdop__stdio_streams_cancel(cmdop__stdio_streams *ss, uint32_t id);
 int cmdop__stdio_streams_answer(cmdop__stdio_streams *ss, uint32_t id, const char *arm_name,
                                 const json_t *body, const cmdop__op_desc **op, json_t **args);
 
-/* Frame f (of union `fd`, its `kind` and `tag`) as the union's message
- * `ud` with that one arm set, built from the typed record (its arm table,
- * stream_desc.h cmdop__frame_arm) with no JSON in between; the same message
- * the JSON route gives (to_jsont, then cmdop__stdio_json_to_msg of
- * {tag: record}). NEW (protobuf_c_message_free_unpacked), or NULL when the
- * arm has no table, a field needs the JSON route, or memory runs out. */
-ProtobufCMessage *cmdop__stdio_frame_to_msg(const cmdop__frames_desc *fd, const void *f, int kind,
-                                            const char *tag, const ProtobufCMessageDescriptor *ud);
+/* Appends to `out` the EVENT envelope on `id` whose arm `env_arm` is frame f
+ * (of union `fd`, its `kind` and `tag`) as the union's message `ud` with
+ * that one arm set, built from the typed record (its arm table,
+ * stream_desc.h cmdop__frame_arm) with no JSON in between and nothing on
+ * the heap (the messages live on the stack, their strings are f's own):
+ * the same bytes the JSON route gives (to_jsont, then
+ * cmdop__stdio_json_to_msg of {tag: record}, then cmdop__stdio_pack). false,
+ * with nothing appended, when the arm has no table or a field needs the
+ * JSON route; `out` is marked failed when it cannot grow. f is borrowed. */
+bool cmdop__stdio_pack_frame(cmdop__strbuf *out, uint32_t id, uint32_t env_arm,
+                             const cmdop__frames_desc *fd, const void *f, int kind,
+                             const char *tag, const ProtobufCMessageDescriptor *ud);
 
 /* The length-prefixed envelope {id, kind, arm = u} appended to `out`, byte
  * for byte what cmdop__stdio_pack writes (u: the envelope arm's message,
