@@ -49,7 +49,7 @@ class EventFrame(_Record):
 
 
 def _ask_frame_event(m: _pb_machines.StreamEvent) -> EventFrame:
-    o: Any = object.__new__(EventFrame._builder)  # past __init__: the fields straight into their slots
+    o: Any = EventFrame._builder()  # past __init__: the fields straight into their slots
     o.type = "event"
     o.event_type = m.event_type
     o.payload = _json_value(m.payload_json)
@@ -78,7 +78,7 @@ class PinDeniedFrame(_Record):
 
 
 def _ask_frame_pin_denied(m: _pb_machines.PinDenied) -> PinDeniedFrame:
-    o: Any = object.__new__(PinDeniedFrame._builder)  # past __init__: the fields straight into their slots
+    o: Any = PinDeniedFrame._builder()  # past __init__: the fields straight into their slots
     o.type = "pin_denied"
     o.challenge_id = m.challenge_id
     o.reason = m.reason
@@ -107,7 +107,7 @@ class PinRequiredFrame(_Record):
 
 
 def _ask_frame_pin_required(m: _pb_machines.PinRequired) -> PinRequiredFrame:
-    o: Any = object.__new__(PinRequiredFrame._builder)  # past __init__: the fields straight into their slots
+    o: Any = PinRequiredFrame._builder()  # past __init__: the fields straight into their slots
     o.type = "pin_required"
     o.challenge_id = m.challenge_id
     o.label = m.label
@@ -139,7 +139,7 @@ class ConfirmRequiredFrame(_Record):
 
 
 def _ask_frame_confirm_required(m: _pb_machines.ConfirmRequired) -> ConfirmRequiredFrame:
-    o: Any = object.__new__(ConfirmRequiredFrame._builder)  # past __init__: the fields straight into their slots
+    o: Any = ConfirmRequiredFrame._builder()  # past __init__: the fields straight into their slots
     o.type = "confirm_required"
     o.token = m.token
     o.plan = m.plan
@@ -175,7 +175,7 @@ class DoneFrame(_Record):
 
 
 def _ask_frame_done(m: _pb_machines.DoneInfo) -> DoneFrame:
-    o: Any = object.__new__(DoneFrame._builder)  # past __init__: the fields straight into their slots
+    o: Any = DoneFrame._builder()  # past __init__: the fields straight into their slots
     o.type = "done"
     o.success = m.success
     o.text = m.text
@@ -254,16 +254,19 @@ AskFrame = Union[EventFrame, PinDeniedFrame, PinRequiredFrame, ConfirmRequiredFr
 def ask_frame_from_envelope(env: envelope_pb2.Envelope) -> AskFrame:
     """Decodes a non-error envelope of a AskFrame stream: EVENT arms from
     `ask_frame`, the others (callbacks, the end) from their own envelope arm."""
+    # Most frames are `ask_frame`'s: its arm is asked first, so they take one
+    # WhichOneof, not two. An envelope holding another arm reads `ask_frame` as an
+    # empty message (no arm) and takes both.
+    u = env.ask_frame
+    sub = u.WhichOneof("type")
+    if sub == "event":
+        return _ask_frame_event(u.event)
+    if sub == "pin_denied":
+        return _ask_frame_pin_denied(u.pin_denied)
+    if sub == "unknown":
+        return _ask_frame_unknown(u.unknown)
     arm = env.WhichOneof("payload")
-    if arm == "ask_frame":
-        u = env.ask_frame
-        sub = u.WhichOneof("type")
-        if sub == "event":
-            return _ask_frame_event(u.event)
-        if sub == "pin_denied":
-            return _ask_frame_pin_denied(u.pin_denied)
-        if sub == "unknown":
-            return _ask_frame_unknown(u.unknown)
+    if arm == "ask_frame":  # no arm, or one this version does not know
         return UnknownFrame(type=sub or _kind_name(env.kind))
     if arm == "pin_required":
         return _ask_frame_pin_required(env.pin_required)
@@ -300,7 +303,7 @@ class MessageReceivedEvent(_Record):
 
 
 def _bot_event_message_received(m: _pb_bots.BotMessageReceived) -> MessageReceivedEvent:
-    o: Any = object.__new__(MessageReceivedEvent._builder)  # past __init__: the fields straight into their slots
+    o: Any = MessageReceivedEvent._builder()  # past __init__: the fields straight into their slots
     o.type = "message_received"
     o.chat_id = m.chat_id
     o.user_id = m.user_id
@@ -334,7 +337,7 @@ class RefusedEvent(_Record):
 
 
 def _bot_event_refused(m: _pb_bots.BotRefused) -> RefusedEvent:
-    o: Any = object.__new__(RefusedEvent._builder)  # past __init__: the fields straight into their slots
+    o: Any = RefusedEvent._builder()  # past __init__: the fields straight into their slots
     o.type = "refused"
     o.chat_id = m.chat_id
     o.user_id = m.user_id
@@ -370,7 +373,7 @@ class AskStartedEvent(_Record):
 
 
 def _bot_event_ask_started(m: _pb_bots.BotAskStarted) -> AskStartedEvent:
-    o: Any = object.__new__(AskStartedEvent._builder)  # past __init__: the fields straight into their slots
+    o: Any = AskStartedEvent._builder()  # past __init__: the fields straight into their slots
     o.type = "ask_started"
     o.chat_id = m.chat_id
     o.user_id = m.user_id
@@ -408,7 +411,7 @@ class ReplySentEvent(_Record):
 
 
 def _bot_event_reply_sent(m: _pb_bots.BotReplySent) -> ReplySentEvent:
-    o: Any = object.__new__(ReplySentEvent._builder)  # past __init__: the fields straight into their slots
+    o: Any = ReplySentEvent._builder()  # past __init__: the fields straight into their slots
     o.type = "reply_sent"
     o.chat_id = m.chat_id
     o.message_ids = list(m.message_ids)
@@ -448,7 +451,7 @@ class ConfirmAskedEvent(_Record):
 
 
 def _bot_event_confirm_asked(m: _pb_bots.BotConfirmAsked) -> ConfirmAskedEvent:
-    o: Any = object.__new__(ConfirmAskedEvent._builder)  # past __init__: the fields straight into their slots
+    o: Any = ConfirmAskedEvent._builder()  # past __init__: the fields straight into their slots
     o.type = "confirm_asked"
     o.chat_id = m.chat_id
     o.user_id = m.user_id
@@ -483,7 +486,7 @@ class PinAskedEvent(_Record):
 
 
 def _bot_event_pin_asked(m: _pb_bots.BotPinAsked) -> PinAskedEvent:
-    o: Any = object.__new__(PinAskedEvent._builder)  # past __init__: the fields straight into their slots
+    o: Any = PinAskedEvent._builder()  # past __init__: the fields straight into their slots
     o.type = "pin_asked"
     o.chat_id = m.chat_id
     o.user_id = m.user_id
@@ -516,7 +519,7 @@ class ErrorEvent(_Record):
 
 
 def _bot_event_error(m: _pb_bots.BotError) -> ErrorEvent:
-    o: Any = object.__new__(ErrorEvent._builder)  # past __init__: the fields straight into their slots
+    o: Any = ErrorEvent._builder()  # past __init__: the fields straight into their slots
     o.type = "error"
     o.chat_id = m.chat_id
     o.code = m.code
@@ -559,26 +562,29 @@ BotEvent = Union[MessageReceivedEvent, RefusedEvent, AskStartedEvent, ReplySentE
 def bot_event_from_envelope(env: envelope_pb2.Envelope) -> BotEvent:
     """Decodes a non-error envelope of a BotEvent stream: EVENT arms from
     `bot_event`, the others (callbacks, the end) from their own envelope arm."""
+    # Most frames are `bot_event`'s: its arm is asked first, so they take one
+    # WhichOneof, not two. An envelope holding another arm reads `bot_event` as an
+    # empty message (no arm) and takes both.
+    u = env.bot_event
+    sub = u.WhichOneof("type")
+    if sub == "message_received":
+        return _bot_event_message_received(u.message_received)
+    if sub == "refused":
+        return _bot_event_refused(u.refused)
+    if sub == "ask_started":
+        return _bot_event_ask_started(u.ask_started)
+    if sub == "reply_sent":
+        return _bot_event_reply_sent(u.reply_sent)
+    if sub == "confirm_asked":
+        return _bot_event_confirm_asked(u.confirm_asked)
+    if sub == "pin_asked":
+        return _bot_event_pin_asked(u.pin_asked)
+    if sub == "error":
+        return _bot_event_error(u.error)
+    if sub == "unknown":
+        return _bot_event_unknown(u.unknown)
     arm = env.WhichOneof("payload")
-    if arm == "bot_event":
-        u = env.bot_event
-        sub = u.WhichOneof("type")
-        if sub == "message_received":
-            return _bot_event_message_received(u.message_received)
-        if sub == "refused":
-            return _bot_event_refused(u.refused)
-        if sub == "ask_started":
-            return _bot_event_ask_started(u.ask_started)
-        if sub == "reply_sent":
-            return _bot_event_reply_sent(u.reply_sent)
-        if sub == "confirm_asked":
-            return _bot_event_confirm_asked(u.confirm_asked)
-        if sub == "pin_asked":
-            return _bot_event_pin_asked(u.pin_asked)
-        if sub == "error":
-            return _bot_event_error(u.error)
-        if sub == "unknown":
-            return _bot_event_unknown(u.unknown)
+    if arm == "bot_event":  # no arm, or one this version does not know
         return UnknownEvent(type=sub or _kind_name(env.kind))
     return UnknownEvent(type=arm or _kind_name(env.kind))
 

@@ -85,10 +85,15 @@ class _BuilderView:
     plain slot stores (no call per field: a bound setter builds an argument
     tuple for each) and then make it the record by setting `__class__` (the
     same layout). Every subclass of _Record gets its own view (a subclass
-    with a __dict__ has another layout than its base's builder)."""
+    with a __dict__ has another layout than its base's builder). Its
+    `__new__` and `__init__` are object's, so `_builder()` is what
+    `object.__new__(_builder)` was (a subclass's own __new__ or __init__ is
+    not run) without the argument tuple and checks of that call."""
 
     def __get__(self, obj: object, cls: type[_Record]) -> Any:
         b = type(cls.__name__, (cls,), {"__slots__": (), "__module__": cls.__module__,
+                                        "__new__": object.__new__,
+                                        "__init__": object.__init__,
                                         "__setattr__": object.__setattr__,
                                         "__delattr__": object.__delattr__})
         type.__setattr__(cls, "_builder", b)
@@ -288,7 +293,7 @@ class Bot(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.Bot) -> Bot:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.name = m.name
         o.platform = BotPlatform(m.platform)
@@ -340,7 +345,7 @@ class BotListPage(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotListPage) -> BotListPage:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.count = m.count
         o.page = m.page
         o.pages = m.pages
@@ -377,7 +382,7 @@ class BotMessageReceived(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotMessageReceived) -> BotMessageReceived:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.chat_id = m.chat_id
         o.user_id = m.user_id
         o.message_id = m.message_id
@@ -406,7 +411,7 @@ class BotRefused(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotRefused) -> BotRefused:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.chat_id = m.chat_id
         o.user_id = m.user_id
         o.reason = m.reason
@@ -437,7 +442,7 @@ class BotAskStarted(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotAskStarted) -> BotAskStarted:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.chat_id = m.chat_id
         o.user_id = m.user_id
         o.session_id = m.session_id
@@ -469,7 +474,7 @@ class BotReplySent(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotReplySent) -> BotReplySent:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.chat_id = m.chat_id
         o.message_ids = list(m.message_ids)
         o.success = m.success
@@ -504,7 +509,7 @@ class BotConfirmAsked(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotConfirmAsked) -> BotConfirmAsked:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.chat_id = m.chat_id
         o.user_id = m.user_id
         o.plan = m.plan
@@ -534,7 +539,7 @@ class BotPinAsked(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotPinAsked) -> BotPinAsked:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.chat_id = m.chat_id
         o.user_id = m.user_id
         o.label = m.label
@@ -562,7 +567,7 @@ class BotError(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_bots.BotError) -> BotError:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.chat_id = m.chat_id
         o.code = m.code
         o.message = m.message
@@ -602,7 +607,7 @@ class ErrorInfo(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_common.ErrorInfo) -> ErrorInfo:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.code = m.code
         o.message = m.message
         o.status = m.status if m.HasField("status") else None
@@ -631,7 +636,7 @@ class OffsetPage(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_common.OffsetPage) -> OffsetPage:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.offset = m.offset
         o.per_page = m.per_page
         o.__class__ = cls
@@ -666,7 +671,7 @@ class Collected(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_common.Collected) -> Collected:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.text = m.text
         o.__class__ = cls
         r: Collected = o
@@ -689,7 +694,7 @@ class Hello(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_common.Hello) -> Hello:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.version = m.version
         o.idl_hash = m.idl_hash
         o.__class__ = cls
@@ -728,7 +733,7 @@ class FleetSummary(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.FleetSummary) -> FleetSummary:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.name = m.name
         o.slug = m.slug
@@ -775,7 +780,7 @@ class FleetList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.FleetList) -> FleetList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [FleetSummary._from_pb(x) for x in m.items]
         o.offset = m.offset
         o.per_page = m.per_page
@@ -816,7 +821,7 @@ class MemberInfo(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.MemberInfo) -> MemberInfo:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.user_id = m.user_id
         o.email = m.email
         o.display_name = m.display_name
@@ -862,7 +867,7 @@ class MemberList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.MemberList) -> MemberList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [MemberInfo._from_pb(x) for x in m.items]
         o.offset = m.offset
         o.per_page = m.per_page
@@ -897,7 +902,7 @@ class MachineFleetLink(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_fleets.MachineFleetLink) -> MachineFleetLink:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.machine_id = m.machine_id
         o.fleet_id = m.fleet_id
         o.joined_at = m.joined_at
@@ -947,7 +952,7 @@ class ApiKeySummary(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_keys.ApiKeySummary) -> ApiKeySummary:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.fleet_id = m.fleet_id
         o.name = m.name
@@ -996,7 +1001,7 @@ class ApiKeyList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_keys.ApiKeyList) -> ApiKeyList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [ApiKeySummary._from_pb(x) for x in m.items]
         o.offset = m.offset
         o.per_page = m.per_page
@@ -1034,7 +1039,7 @@ class IssueKeyResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_keys.IssueKeyResponse) -> IssueKeyResponse:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.fleet_id = m.fleet_id
         o.name = m.name
@@ -1070,7 +1075,7 @@ class MachineFleetRef(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineFleetRef) -> MachineFleetRef:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.fleet_id = m.fleet_id
         o.slug = m.slug
         o.name = m.name
@@ -1111,7 +1116,7 @@ class MachineSpecs(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSpecs) -> MachineSpecs:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.cpu_model = m.cpu_model
         o.cpu_count = m.cpu_count
         o.total_ram_bytes = m.total_ram_bytes
@@ -1182,7 +1187,7 @@ class MachineSummary(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSummary) -> MachineSummary:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.name = m.name
         o.hostname = m.hostname
@@ -1250,7 +1255,7 @@ class LiveMetrics(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.LiveMetrics) -> LiveMetrics:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.cpu_usage = m.cpu_usage
         o.memory_usage = m.memory_usage
         o.memory_total_gb = m.memory_total_gb
@@ -1304,7 +1309,7 @@ class MachineDetail(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineDetail) -> MachineDetail:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.summary = MachineSummary._from_pb(m.summary)
         o.is_root = m.is_root
         o.username = m.username
@@ -1338,7 +1343,7 @@ class MachineList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineList) -> MachineList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [MachineSummary._from_pb(x) for x in m.items]
         o.next_cursor = m.next_cursor if m.HasField("next_cursor") else None
         o.has_more = m.has_more
@@ -1372,7 +1377,7 @@ class MachineIdentity(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineIdentity) -> MachineIdentity:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.hostname = m.hostname
         o.os = m.os
         o.os_version = m.os_version
@@ -1408,7 +1413,7 @@ class MachineHardware(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineHardware) -> MachineHardware:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.cpu = m.cpu
         o.cpu_cores = m.cpu_cores
         o.memory_total_gb = m.memory_total_gb
@@ -1471,7 +1476,7 @@ class MachineLiveState(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineLiveState) -> MachineLiveState:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.cpu_usage = m.cpu_usage
         o.memory_usage = m.memory_usage
         o.memory_total_gb = m.memory_total_gb
@@ -1516,7 +1521,7 @@ class MachineSessionInfo(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSessionInfo) -> MachineSessionInfo:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.connected_at = m.connected_at if m.HasField("connected_at") else None
         o.last_heartbeat_at = m.last_heartbeat_at if m.HasField("last_heartbeat_at") else None
         o.reconnect_count_24h = m.reconnect_count_24h
@@ -1546,7 +1551,7 @@ class MachinePresence(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachinePresence) -> MachinePresence:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.status = m.status
         o.last_seen_at = m.last_seen_at if m.HasField("last_seen_at") else None
         o.freshness_seconds = m.freshness_seconds if m.HasField("freshness_seconds") else None
@@ -1574,7 +1579,7 @@ class MachineFingerprint(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineFingerprint) -> MachineFingerprint:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.public_key_fingerprint = m.public_key_fingerprint if m.HasField("public_key_fingerprint") else None
         o.public_key_status = m.public_key_status if m.HasField("public_key_status") else None
         o.public_key_version = m.public_key_version
@@ -1611,7 +1616,7 @@ class MachineInfoResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineInfoResponse) -> MachineInfoResponse:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.identity = MachineIdentity._from_pb(m.identity)
         o.hardware = MachineHardware._from_pb(m.hardware)
         o.live_state = MachineLiveState._from_pb(m.live_state) if m.HasField("live_state") else None
@@ -1642,7 +1647,7 @@ class TopModel(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.TopModel) -> TopModel:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.model = m.model
         o.usd = m.usd
         o.pct = m.pct
@@ -1688,7 +1693,7 @@ class MachineSpend(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MachineSpend) -> MachineSpend:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.window = m.window
         o.total_usd = m.total_usd
         o.delta_usd = m.delta_usd
@@ -1737,7 +1742,7 @@ class HistoryMessage(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.HistoryMessage) -> HistoryMessage:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.role = m.role
         o.text = m.text
         o.created_at = m.created_at if m.HasField("created_at") else None
@@ -1769,7 +1774,7 @@ class MessagesResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.MessagesResponse) -> MessagesResponse:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.agent_session_id = m.agent_session_id if m.HasField("agent_session_id") else None
         o.messages = [HistoryMessage._from_pb(x) for x in m.messages]
         o.__class__ = cls
@@ -1793,7 +1798,7 @@ class ClearMessagesResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ClearMessagesResponse) -> ClearMessagesResponse:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.agent_session_id = m.agent_session_id if m.HasField("agent_session_id") else None
         o.deleted = m.deleted
         o.__class__ = cls
@@ -1814,7 +1819,7 @@ class ActiveSessionResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ActiveSessionResponse) -> ActiveSessionResponse:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.agent_session_id = m.agent_session_id if m.HasField("agent_session_id") else None
         o.__class__ = cls
         r: ActiveSessionResponse = o
@@ -1837,7 +1842,7 @@ class StreamEvent(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.StreamEvent) -> StreamEvent:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.event_type = m.event_type
         o.payload = _json_value(m.payload_json)
         o.__class__ = cls
@@ -1861,7 +1866,7 @@ class PinDenied(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.PinDenied) -> PinDenied:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.challenge_id = m.challenge_id
         o.reason = m.reason
         o.__class__ = cls
@@ -1885,7 +1890,7 @@ class PinRequired(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.PinRequired) -> PinRequired:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.challenge_id = m.challenge_id
         o.label = m.label
         o.__class__ = cls
@@ -1912,7 +1917,7 @@ class ConfirmRequired(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ConfirmRequired) -> ConfirmRequired:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.token = m.token
         o.plan = m.plan
         o.danger_level = m.danger_level
@@ -1943,7 +1948,7 @@ class DoneInfo(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.DoneInfo) -> DoneInfo:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.success = m.success
         o.text = m.text
         o.error = m.error
@@ -1969,7 +1974,7 @@ class PinAnswer(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.PinAnswer) -> PinAnswer:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.challenge_id = m.challenge_id
         o.pin = m.pin
         o.__class__ = cls
@@ -1993,7 +1998,7 @@ class ConfirmAnswer(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_machines.ConfirmAnswer) -> ConfirmAnswer:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.token = m.token
         o.accept = m.accept
         o.__class__ = cls
@@ -2056,7 +2061,7 @@ class ScheduleView(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleView) -> ScheduleView:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.fleet_id = m.fleet_id
         o.name = m.name
@@ -2111,7 +2116,7 @@ class ScheduleList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleList) -> ScheduleList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [ScheduleView._from_pb(x) for x in m.items]
         o.offset = m.offset
         o.per_page = m.per_page
@@ -2161,7 +2166,7 @@ class ScheduleRunView(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleRunView) -> ScheduleRunView:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.schedule_id = m.schedule_id
         o.fleet_id = m.fleet_id
@@ -2195,7 +2200,7 @@ class ScheduleRunList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ScheduleRunList) -> ScheduleRunList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [ScheduleRunView._from_pb(x) for x in m.items]
         o.next_cursor = m.next_cursor if m.HasField("next_cursor") else None
         o.__class__ = cls
@@ -2219,7 +2224,7 @@ class ManualTriggerResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_schedules.ManualTriggerResponse) -> ManualTriggerResponse:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.queued = m.queued
         o.job_id = m.job_id
         o.__class__ = cls
@@ -2246,7 +2251,7 @@ class SkillTag(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillTag) -> SkillTag:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.name = m.name
         o.slug = m.slug
@@ -2286,7 +2291,7 @@ class SkillCategory(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillCategory) -> SkillCategory:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.name = m.name
         o.slug = m.slug
@@ -2330,7 +2335,7 @@ class SkillVersion(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillVersion) -> SkillVersion:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.skill = m.skill
         o.version = m.version
@@ -2377,7 +2382,7 @@ class SkillReview(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillReview) -> SkillReview:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.author_handle = m.author_handle
         o.author_display_name = m.author_display_name
@@ -2464,7 +2469,7 @@ class SkillSummary(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillSummary) -> SkillSummary:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.slug = m.slug
         o.name = m.name
@@ -2576,7 +2581,7 @@ class SkillDetail(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillDetail) -> SkillDetail:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.id = m.id
         o.slug = m.slug
         o.name = m.name
@@ -2623,7 +2628,7 @@ class SkillFile(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillFile) -> SkillFile:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.path = m.path
         o.content = m.content
         o.__class__ = cls
@@ -2647,7 +2652,7 @@ class SkillPackages(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillPackages) -> SkillPackages:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.pip = list(m.pip)
         o.npm = list(m.npm)
         o.__class__ = cls
@@ -2677,7 +2682,7 @@ class SkillMeta(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillMeta) -> SkillMeta:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.installed_at = m.installed_at
         o.installed_from = m.installed_from
         o.installed_version = m.installed_version
@@ -2727,7 +2732,7 @@ class SkillInstall(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillInstall) -> SkillInstall:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.slug = m.slug
         o.version = m.version
         o.model = m.model
@@ -2759,7 +2764,7 @@ class SkillStar(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillStar) -> SkillStar:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.starred = m.starred
         o.star_count = m.star_count
         o.__class__ = cls
@@ -2780,7 +2785,7 @@ class SkillCreated(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillCreated) -> SkillCreated:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.name = m.name
         o.__class__ = cls
         r: SkillCreated = o
@@ -2818,7 +2823,7 @@ class SkillUpdated(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillUpdated) -> SkillUpdated:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.name = m.name
         o.category = m.category if m.HasField("category") else None
         o.visibility = m.visibility if m.HasField("visibility") else None
@@ -2844,7 +2849,7 @@ class SkillsPublishResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillsPublishResponse) -> SkillsPublishResponse:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.status = m.status
         o.__class__ = cls
         r: SkillsPublishResponse = o
@@ -2864,7 +2869,7 @@ class SkillsPublishStatusResponse(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillsPublishStatusResponse) -> SkillsPublishStatusResponse:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.status = m.status
         o.__class__ = cls
         r: SkillsPublishStatusResponse = o
@@ -2908,7 +2913,7 @@ class SkillListPage(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillListPage) -> SkillListPage:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.count = m.count
         o.page = m.page
         o.pages = m.pages
@@ -2960,7 +2965,7 @@ class SkillReviewPage(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillReviewPage) -> SkillReviewPage:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.count = m.count
         o.page = m.page
         o.pages = m.pages
@@ -2988,7 +2993,7 @@ class SkillVersionList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillVersionList) -> SkillVersionList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [SkillVersion._from_pb(x) for x in m.items]
         o.__class__ = cls
         r: SkillVersionList = o
@@ -3008,7 +3013,7 @@ class SkillCategoryList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillCategoryList) -> SkillCategoryList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [SkillCategory._from_pb(x) for x in m.items]
         o.__class__ = cls
         r: SkillCategoryList = o
@@ -3028,7 +3033,7 @@ class SkillTagList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_skills.SkillTagList) -> SkillTagList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [SkillTag._from_pb(x) for x in m.items]
         o.__class__ = cls
         r: SkillTagList = o
@@ -3072,7 +3077,7 @@ class TunnelView(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.TunnelView) -> TunnelView:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.tunnel_id = m.tunnel_id
         o.fleet_id = m.fleet_id
         o.session_id = m.session_id
@@ -3121,7 +3126,7 @@ class TunnelList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.TunnelList) -> TunnelList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [TunnelView._from_pb(x) for x in m.items]
         o.offset = m.offset
         o.per_page = m.per_page
@@ -3159,7 +3164,7 @@ class ConnectedSessionOption(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.ConnectedSessionOption) -> ConnectedSessionOption:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.session_id = m.session_id
         o.machine_id = m.machine_id if m.HasField("machine_id") else None
         o.hostname = m.hostname
@@ -3186,7 +3191,7 @@ class SessionList(_Record):
 
     @classmethod
     def _from_pb(cls, m: _pb_tunnels.SessionList) -> SessionList:
-        o: Any = object.__new__(cls._builder)  # past __init__: the fields straight into their slots
+        o: Any = cls._builder()  # past __init__: the fields straight into their slots
         o.items = [ConnectedSessionOption._from_pb(x) for x in m.items]
         o.__class__ = cls
         r: SessionList = o
