@@ -229,10 +229,12 @@ def render(e: jinja2.Environment, model: Model, idl_hash: str) -> dict[str, str]
         unions.append(dict(name=u.name, frames=frames, unknown_cls="Unknown" + suffix,
                            unknown_arm=u.unknown is not None, case=camel(env_arm),
                            tag_field=camel(u.tag),
-                           decoder=camel(snake(u.name)) + "From"))
+                           decoder=camel(snake(u.name)) + "From",
+                           of=camel(snake(u.name)) + "Of"))
     # a class per stream op (typed frames over the shim's Call): an answer method per channel
     streams = [dict(cls=o.stream_cls, union=o.op.result,
-                    decoder=camel(snake(o.op.result)) + "From", channels=[
+                    decoder=camel(snake(o.op.result)) + "From",
+                    of=camel(snake(o.op.result)) + "Of", channels=[
         dict(name=camel(c.name), on=c.on, case=camel(c.answer_arm),
              fields=[(camel(f.name), TS_FIELD[f.type]) for f in records[c.body].fields])
         for c in o.op.channels]) for nsv in nss for o in nsv["ops"] if o.kind == "stream"]

@@ -71,7 +71,7 @@ def test_frames_follow_the_union(model_and_files):
     for arm in model["unions"][0]["arms"]:
         if arm["name"] != "error":
             assert f'type: "{arm["name"]}"' in src
-    assert "payload: parseJson(p.value.payloadJson)" in src
+    assert "payload: parseJson(v.payloadJson)" in src
     assert files["node/src/meta.ts"].count('"') == 2
 
 

@@ -360,7 +360,7 @@ def test_node_surface_shapes(files):
     assert "export const frameFrom = askFrameFrom;" in frames
     assert "export function jobUpdateFrom(env: Envelope): JobUpdate {" in frames
     assert "export function workerNewsFrom(env: Envelope): WorkerNews {" in frames
-    assert 'note: p.value.note || "working",' in frames
+    assert 'note: v.note || "working",' in frames
 
 
 def test_node_surface_type_checks(files, tmp_path):

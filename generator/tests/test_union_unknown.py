@@ -57,7 +57,7 @@ def test_frames_decode_the_unknown_arm():
     py = files["python/cmdop/frames.py"]
     assert 'if sub == "unknown":' in py and "json.loads(m.raw_json)" in py
     ts = files["node/src/frames.ts"]
-    assert 'case "unknown":' in ts and "frameType: p.value.type" in ts
+    assert 'case "unknown":' in ts and "frameType: v.type" in ts
     # without the arm neither client looks for it
     plain = files_of(ASK)
     assert 'sub == "unknown"' not in plain["python/cmdop/frames.py"]

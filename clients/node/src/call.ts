@@ -8,10 +8,14 @@
 // One promise per frame: a reader waiting in next() is handed its result
 // straight from the core's stdout handler (its frame made there), with no
 // wake-up promise and no async function in between; frames that come while
-// nobody waits are queued as they came.
+// nobody waits are queued as they came. A reader that also gave a parts
+// step gets its frame made from the envelope's bytes (wire.ts
+// envelopeParts), with no Envelope decoded: the path of every frame of a
+// stream whose reader keeps up.
 import { Kind } from "./gen/proto/cmdop/core/v1/common_pb.js";
 import type { Envelope } from "./gen/proto/cmdop/core/v1/envelope_pb.js";
 import type { Post, Sink } from "./gen/resources.js";
+import { type EnvelopeHead, envelopeParts } from "./wire.js";
 
 /** RESPONSE, DONE and ERROR end a call: the core sends nothing after them on its id. */
 export const TERMINAL: ReadonlySet<Kind> = new Set([Kind.RESPONSE, Kind.DONE, Kind.ERROR]);
@@ -22,28 +26,65 @@ export const SKIP: unique symbol = Symbol("skip");
 /** An envelope to the iteration's item: SKIP to read on, a throw to end next() with that error. */
 export type Step<T> = (env: Envelope) => T | typeof SKIP;
 
+/**
+ * The same step over an envelope's parts, read from its bytes without the
+ * Envelope (wire.ts EnvelopeParts: the arm's case, a union arm's member,
+ * the fields of its message as a plain object, valid during the call
+ * only); undefined when only the Envelope tells (then Step gets it).
+ */
+export type PartsStep<T> = (kind: Kind, arm: string | undefined, member: string | undefined, value: unknown) => T | typeof SKIP | undefined;
+
+/** A Sink that can also take an envelope before it is decoded (Core routes by the head first). */
+export interface WireSink extends Sink {
+  /**
+   * The envelope of `head` in `bytes`, not decoded: true when it needs no
+   * more (made into the waiting reader's frame, or dropped after the end);
+   * false to have it decoded and given to frame().
+   */
+  wire?(head: EnvelopeHead, bytes: Uint8Array): boolean;
+}
+
 /** The core's loss (or an abort), queued in order with the envelopes. */
 class Failure {
   constructor(readonly error: unknown) {}
 }
 
+/**
+ * A frame made by the parts step as it came, queued for a reader not
+ * waiting yet (frames of one stream often come several in one read of the
+ * core's stdout): its result (undefined: skipped), and whether it ends the call.
+ */
+class Made {
+  constructor(readonly result: IteratorYieldResult<unknown> | undefined, readonly terminal: boolean) {}
+}
+
 const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
 const asIs: Step<Envelope> = (env) => env;
 
+/**
+ * A thenable that rejects with `error`: the waiting reader's promise,
+ * resolved with it, rejects. Its reject function is not kept while the
+ * reader waits (at 10,000 waiting streams each kept function is one more
+ * object the young-generation GC copies).
+ */
+function rejecting(error: unknown): PromiseLike<never> {
+  return { then: (_: unknown, reject?: (e: unknown) => unknown) => reject?.(error) } as PromiseLike<never>;
+}
+
 export class Call implements AsyncIterator<Envelope, undefined> {
-  private readonly queue: (Envelope | Failure)[] = [];
+  private readonly queue: (Envelope | Failure | Made)[] = [];
   private post: Promise<Post> | undefined;
   /** begin() has resolved: next() need not wait on it again. */
   private begun = false;
   private ended = false;
-  /** The reader waiting in next(): its step and its promise's settlers. */
+  /** The reader waiting in next(): its step and its promise's resolve (a rejection goes through it: rejecting()). */
   private waiting: Promise<IteratorResult<unknown, undefined>> | undefined;
   private step: Step<unknown> = asIs;
-  private resolve: ((r: IteratorResult<unknown, undefined>) => void) | undefined;
-  private reject: ((e: unknown) => void) | undefined;
-  private readonly settlers = (resolve: (r: IteratorResult<unknown, undefined>) => void, reject: (e: unknown) => void): void => {
+  /** The last reader's parts step (the frames that come are made with it). */
+  private partsStep: PartsStep<unknown> | undefined;
+  private resolve: ((r: IteratorResult<unknown, undefined> | PromiseLike<never>) => void) | undefined;
+  private readonly settlers = (resolve: (r: IteratorResult<unknown, undefined> | PromiseLike<never>) => void): void => {
     this.resolve = resolve;
-    this.reject = reject;
   };
   private readonly abort = (): void => this.cancel(true);
   /** The kind of the opening frame; set before the first use. */
@@ -65,11 +106,13 @@ export class Call implements AsyncIterator<Envelope, undefined> {
   begin(): Promise<Post> {
     this.post ??= (async () => {
       this.signal?.throwIfAborted();
-      const post = await this.opener({
+      const sink: WireSink = {
         // after a cancel, late frames (and the core's loss) are no longer this call's
         frame: (env) => { if (!this.ended) this.push(env); },
         fail: (error) => { if (!this.ended) this.push(new Failure(error)); },
-      }, this.kind);
+        wire: (head, bytes) => this.ended || this.pushParts(head, bytes),
+      };
+      const post = await this.opener(sink, this.kind);
       if (this.signal?.aborted) queueMicrotask(this.abort);
       else this.signal?.addEventListener("abort", this.abort, { once: true });
       this.begun = true;
@@ -80,8 +123,8 @@ export class Call implements AsyncIterator<Envelope, undefined> {
 
   /** An envelope (or the loss) for the reader: straight to a waiting one, else queued. */
   private push(item: Envelope | Failure): void {
-    const resolve = this.resolve, reject = this.reject;
-    if (resolve === undefined || reject === undefined || this.queue.length > 0) {
+    const resolve = this.resolve;
+    if (resolve === undefined || this.queue.length > 0) {
       this.queue.push(item);
       return;
     }
@@ -90,7 +133,7 @@ export class Call implements AsyncIterator<Envelope, undefined> {
       r = this.take(item, this.step);
     } catch (e) {
       this.release();
-      reject(e);
+      resolve(rejecting(e));
       return;
     }
     if (r === undefined && !this.ended) return; // skipped: the reader waits on
@@ -98,16 +141,51 @@ export class Call implements AsyncIterator<Envelope, undefined> {
     resolve(r ?? done());
   }
 
+  /**
+   * An envelope not decoded yet, once a reader gave a parts step: its item
+   * made from the envelope's parts, handed to the waiting reader or queued.
+   * false (decode it and push()) before that, and where the step needs the
+   * Envelope (or throws: its Envelope's step throws again when taken).
+   */
+  private pushParts(head: EnvelopeHead, bytes: Uint8Array): boolean {
+    const partsStep = this.partsStep;
+    if (partsStep === undefined) return false;
+    const p = envelopeParts(head, bytes);
+    if (p === undefined) return false;
+    let value: unknown;
+    try {
+      value = partsStep(head.kind, p.arm, p.member, p.value);
+    } catch {
+      return false;
+    }
+    if (value === undefined) return false;
+    const terminal = TERMINAL.has(head.kind);
+    if (value === SKIP && !terminal) return true; // no item: the reader waits on
+    const resolve = this.resolve;
+    if (resolve === undefined || this.queue.length > 0) {
+      this.queue.push(new Made(value === SKIP ? undefined : { done: false, value }, terminal));
+      return true;
+    }
+    if (terminal) this.finish();
+    this.release();
+    resolve(value === SKIP ? done() : { done: false, value });
+    return true;
+  }
+
   /** The waiting reader is answered: the next push queues. */
   private release(): void {
-    this.resolve = this.reject = this.waiting = undefined;
+    this.resolve = this.waiting = undefined;
   }
 
   /** One queued item to its result (undefined: skipped); a terminal one (and a failure) ends the call. */
-  private take(item: Envelope | Failure, step: Step<unknown>): IteratorResult<unknown, undefined> | undefined {
+  private take(item: Envelope | Failure | Made, step: Step<unknown>): IteratorResult<unknown, undefined> | undefined {
     if (item instanceof Failure) {
       this.finish();
       throw item.error;
+    }
+    if (item instanceof Made) {
+      if (item.terminal) this.finish();
+      return item.result;
     }
     if (TERMINAL.has(item.kind)) this.finish();
     const value = step(item);
@@ -142,16 +220,21 @@ export class Call implements AsyncIterator<Envelope, undefined> {
   /**
    * The next item: `step` of the next envelope that is not skipped; done
    * after a terminal envelope; rejects with what `step` throws and with
-   * the core's loss.
+   * the core's loss. `partsStep`, if given, is the same step over the
+   * envelope's parts: the frames that come from now on are made from those
+   * as they come, without their Envelope (a reader gives the same steps on
+   * every call).
    */
-  nextAs<T>(step: Step<T>): Promise<IteratorResult<T, undefined>> {
-    return this.nextItem(step) as Promise<IteratorResult<T, undefined>>;
+  nextAs<T>(step: Step<T>, partsStep?: PartsStep<T>): Promise<IteratorResult<T, undefined>> {
+    return this.nextItem(step, partsStep) as Promise<IteratorResult<T, undefined>>;
   }
 
-  private nextItem(step: Step<unknown>): Promise<IteratorResult<unknown, undefined>> {
-    if (!this.ended && !this.begun) return this.begin().then(() => this.nextItem(step));
+  // no closure in here: V8 would make a context for them on every call
+  private nextItem(step: Step<unknown>, partsStep: PartsStep<unknown> | undefined): Promise<IteratorResult<unknown, undefined>> {
+    this.partsStep = partsStep;
+    if (!this.ended && !this.begun) return this.after(this.begin(), false, step, partsStep);
     // a second next() before the first settled reads after it
-    if (this.waiting) return this.waiting.then(() => this.nextItem(step), () => this.nextItem(step));
+    if (this.waiting) return this.after(this.waiting, true, step, partsStep);
     for (let item = this.queue.shift(); item !== undefined; item = this.queue.shift()) {
       try {
         const r = this.take(item, step);
@@ -163,6 +246,12 @@ export class Call implements AsyncIterator<Envelope, undefined> {
     if (this.ended) return Promise.resolve(done());
     this.step = step;
     return (this.waiting = new Promise(this.settlers));
+  }
+
+  /** nextItem once `first` resolved (or settled either way: `settled`); else its rejection. */
+  private after(first: Promise<unknown>, settled: boolean, step: Step<unknown>, partsStep: PartsStep<unknown> | undefined): Promise<IteratorResult<unknown, undefined>> {
+    const again = (): Promise<IteratorResult<unknown, undefined>> => this.nextItem(step, partsStep);
+    return first.then(again, settled ? again : undefined);
   }
 
   /** `break` / `return` in a for-await loop over the reader: cancels in the core. */

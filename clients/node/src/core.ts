@@ -2,6 +2,7 @@
 // protobuf runtime's varint framing) on its stdin/stdout, frames demultiplexed
 // by id to one sink per call or stream.
 import { spawn, type ChildProcess } from "node:child_process";
+import type { Writable } from "node:stream";
 import { createInterface } from "node:readline";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { sizeDelimitedEncode } from "@bufbuild/protobuf/wire";
@@ -13,10 +14,15 @@ import { IDL_HASH } from "./gen/meta.js";
 import { recordDecoder, toRecord } from "./gen/records.js";
 import type { Post, RequestPayload, Sink, Transport } from "./gen/resources.js";
 import { resolveBinary } from "./binary.js";
-import { Call, TERMINAL } from "./call.js";
+import { Call, TERMINAL, type WireSink } from "./call.js";
 import { type EnvelopeHead, armOf, encodeEnvelope, envelopeFrom, envelopeHead } from "./wire.js";
 
 const EMPTY = Buffer.alloc(0);
+
+/** The Envelope of bytes[start, end) whose head was read (undefined: not that simple): protobuf-es when envelopeFrom gives up. */
+function decode(h: EnvelopeHead | undefined, bytes: Buffer, start: number, end: number): Envelope {
+  return (h && envelopeFrom(h, bytes)) ?? fromBinary(EnvelopeSchema, bytes.subarray(start, end));
+}
 
 /** A response arm with its value as a record (what Transport.unary and pages resolve with). */
 type RecordArm = { case: string | undefined; value?: unknown };
@@ -82,7 +88,7 @@ export class Core implements Transport {
   /** The core once its hello matched, until it is lost: a call on it needs no await of `ready`. */
   private live: ChildProcess | undefined;
   private nextId = 1;
-  private readonly sinks = new Map<number, Sink>();
+  private readonly sinks = new Map<number, WireSink>();
   private closed = false;
   private readonly env: NodeJS.ProcessEnv;
   readonly fleetId: string | undefined;
@@ -117,7 +123,13 @@ export class Core implements Transport {
           }
         });
       }
-      let buf: Buffer = Buffer.alloc(0); // the start of a frame not whole yet
+      // A frame cut at the end of a read: its bytes so far (cutLen of them)
+      // in a buffer of its whole size, filled from the next reads; or, when
+      // even its length prefix was cut, that prefix's first bytes (stub).
+      // Only the cut frame is copied, never the rest of a read.
+      let cut: Buffer | undefined;
+      let cutLen = 0;
+      let stub: Buffer = EMPTY;
       const head: EnvelopeHead = { id: 0, kind: 0, hasId: false, hasKind: false, field: 0, start: 0, end: 0 };
       let hello = false;
       const lost = (why: string, err: CmdopError = new ConnectionError(why, { code: "connection" })): void => {
@@ -151,19 +163,50 @@ export class Core implements Transport {
         this.live = proc;
         resolve(proc);
       };
+      /** Reads the whole frames of b from pos (in place: offsets into b, no view per frame); returns where the first cut one starts. */
+      const frames = (b: Buffer, pos: number): number => {
+        for (let start = frameStart(b, pos); start >= 0 && start + frameSize <= b.length; start = frameStart(b, pos)) {
+          const end = start + frameSize;
+          pos = end;
+          const h = envelopeHead(b, start, end, head);
+          // routed by the head before any decoding: hello is the one frame read first
+          if (hello && h !== undefined) this.route(h, b, start, end);
+          else onFrame(decode(h, b, start, end));
+        }
+        return pos;
+      };
       proc.stdout?.on("data", (chunk: Buffer) => {
-        const b = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-        // the frames are read in place: offsets into b, no view per frame
-        let pos = 0;
         try {
-          for (let start = frameStart(b, pos); start >= 0 && start + frameSize <= b.length; start = frameStart(b, pos)) {
-            const end = start + frameSize;
-            pos = end;
-            const h = envelopeHead(b, start, end, head);
-            if (hello && h && this.record(h, b)) continue;
-            onFrame((h && envelopeFrom(h, b)) ?? fromBinary(EnvelopeSchema, b.subarray(start, end)));
+          let pos = 0;
+          if (stub.length > 0) {
+            const joined = Buffer.concat([stub, chunk.subarray(0, 10)]);
+            const start = frameStart(joined, 0);
+            if (start < 0) {
+              stub = Buffer.concat([stub, chunk]);
+              return;
+            }
+            cut = Buffer.allocUnsafe(start + frameSize);
+            cutLen = stub.copy(cut, 0);
+            stub = EMPTY;
           }
-          buf = pos === b.length ? EMPTY : b.subarray(pos);
+          if (cut !== undefined) {
+            const n = chunk.copy(cut, cutLen, 0, Math.min(chunk.length, cut.length - cutLen));
+            cutLen += n;
+            pos = n;
+            if (cutLen < cut.length) return;
+            const whole = cut;
+            cut = undefined;
+            frames(whole, 0);
+          }
+          pos = frames(chunk, pos);
+          if (pos === chunk.length) return;
+          const start = frameStart(chunk, pos);
+          if (start < 0) {
+            stub = Buffer.from(chunk.subarray(pos));
+            return;
+          }
+          cut = Buffer.allocUnsafe(start - pos + frameSize);
+          cutLen = chunk.copy(cut, 0, pos);
         } catch (e) {
           // a frame that is not an Envelope cannot be routed: its call would hang (as in Python)
           lost(`cmdop-core sent a malformed frame: ${String(e)}`);
@@ -173,20 +216,33 @@ export class Core implements Transport {
   }
 
   /**
-   * A unary call's RESPONSE straight to its record (../wire.ts), with no
-   * protobuf-es Envelope; false for any other frame, which the caller decodes
-   * whole. Throws on a payload that is not its arm's message.
+   * A frame after hello, by the id its head read: dropped for an unknown id
+   * (e.g. after a cancel) with nothing decoded; a unary RESPONSE as a record,
+   * a stream's frame as its waiting reader's item where the sink can take it
+   * undecoded (WireSink.wire), else the decoded Envelope.
    */
-  private record(h: EnvelopeHead, bytes: Uint8Array): boolean {
-    if (h.kind !== Kind.RESPONSE) return false;
+  private route(h: EnvelopeHead, bytes: Buffer, start: number, end: number): void {
     const sink = this.sinks.get(h.id);
-    if (sink?.record === undefined) return false;
+    if (sink === undefined) return;
+    if (h.kind === Kind.RESPONSE && sink.record !== undefined && this.record(h, sink, bytes)) return;
+    // a handle's RESPONSE opens it: its frames go on until DONE or ERROR
+    if (TERMINAL.has(h.kind) && !(h.kind === Kind.RESPONSE && sink.untilDone)) this.sinks.delete(h.id);
+    if (sink.wire?.(h, bytes)) return;
+    sink.frame(decode(h, bytes, start, end));
+  }
+
+  /**
+   * A unary call's RESPONSE straight to its record (../wire.ts), with no
+   * protobuf-es Envelope; false when its arm has no record reader, and the
+   * caller decodes it whole. Throws on a payload that is not its arm's message.
+   */
+  private record(h: EnvelopeHead, sink: WireSink, bytes: Uint8Array): boolean {
     const arm = armOf(h.field);
-    const decode = arm && recordDecoder(arm.schema.typeName);
-    if (!arm || !decode) return false;
-    const value = decode(bytes.subarray(h.start, h.end));
+    const read = arm && recordDecoder(arm.schema.typeName);
+    if (!arm || !read) return false;
+    const value = read(bytes.subarray(h.start, h.end));
     this.sinks.delete(h.id);
-    sink.record(arm.case, value);
+    sink.record?.(arm.case, value);
     return true;
   }
 
@@ -199,11 +255,26 @@ export class Core implements Transport {
   }
 
   private write(proc: ChildProcess, frame: Uint8Array): void {
-    proc.stdin?.write(frame); // one write: frames never interleave
+    const stdin = proc.stdin;
+    if (!stdin) return;
+    // the frames written in one tick leave in one writev at its end (10,000
+    // streams opened at once: a few syscalls, not 10,000)
+    if (!this.corked) {
+      this.corked = true;
+      stdin.cork();
+      process.nextTick(this.uncork, stdin);
+    }
+    stdin.write(frame); // one write: frames never interleave
   }
 
+  private corked = false;
+  private readonly uncork = (stdin: Writable): void => {
+    this.corked = false;
+    stdin.uncork();
+  };
+
   /** Sends `payload` as `kind` (REQUEST, PAGES, COLLECT) and routes its frames to sink; returns the writer of later frames on its id. */
-  async open(payload: RequestPayload, sink: Sink, kind: Kind = Kind.REQUEST): Promise<Post> {
+  async open(payload: RequestPayload, sink: WireSink, kind: Kind = Kind.REQUEST): Promise<Post> {
     const proc = await this.start();
     const id = this.nextId++;
     this.sinks.set(id, sink);

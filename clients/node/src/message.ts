@@ -190,7 +190,7 @@ function readMessage(shape: Shape, r: Reader, end: number, into?: Record<string,
   return msg;
 }
 
-// messageFrom's reader: nothing it calls reads another message from it.
+// messageFrom's and scalarsFrom's reader: nothing they call reads another message from it.
 const reader = new Reader(new Uint8Array(0), 0, 0);
 
 /** fromBinary(desc, bytes[start, end)) for the common shapes; undefined for any other (then call fromBinary). */
@@ -200,4 +200,76 @@ export function messageFrom(desc: DescMessage, bytes: Uint8Array, start = 0, end
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A message type whose fields are all singular scalars or enums (a stream
+ * frame's record): its field rules by number and its values when unset.
+ */
+interface Scalars {
+  readonly byNumber: (FieldRule | undefined)[];
+  /** Each field's value when unset, as create(desc) reads it, as own properties in field order. */
+  readonly zero: Record<string, unknown>;
+  readonly names: readonly string[];
+  /** scalarsFrom's answer when asked to reuse one (the same shape as zero). */
+  readonly scratch: Record<string, unknown>;
+}
+
+/** By type; null: a type with another kind of field. */
+const SCALARS = new Map<DescMessage, Scalars | null>();
+
+function scalarsOf(desc: DescMessage): Scalars | null {
+  let s = SCALARS.get(desc);
+  if (s === undefined) {
+    s = null;
+    const shape = shapeOf(desc);
+    const zeroMsg = create(desc) as unknown as Record<string, unknown>;
+    const zero: Record<string, unknown> = {};
+    let plain = !shape.wellKnown && desc.oneofs.length === 0;
+    for (const f of desc.fields) {
+      if ((f.fieldKind !== "scalar" && f.fieldKind !== "enum") || shape.byNumber[f.number] === undefined) plain = false;
+      else zero[f.localName] = zeroMsg[f.localName];
+    }
+    if (plain) s = { byNumber: shape.byNumber, zero, names: Object.keys(zero), scratch: { ...zero } };
+    SCALARS.set(desc, s);
+  }
+  return s;
+}
+
+/**
+ * The fields of a message of singular scalars and enums read from
+ * bytes[start, end) as one plain object: each field's value as
+ * fromBinary(desc, ...) has it (unset: its default), in field order, with
+ * no $typeName and no prototype. An unknown field is skipped, and a closed
+ * enum's unknown value leaves its field unset (fromBinary keeps both aside,
+ * beside the same field values). undefined for a type with any other kind
+ * of field, and for bytes that are not the message (then call fromBinary,
+ * which words the error). `reuse`: the answer is one object per type,
+ * refilled by the next call (no allocation: for a reader that copies the
+ * values out at once, as a stream's frame step does).
+ */
+export function scalarsFrom(desc: DescMessage, bytes: Uint8Array, start = 0, end = bytes.length, reuse = false): Record<string, unknown> | undefined {
+  const s = scalarsOf(desc);
+  if (s === null) return undefined;
+  let out: Record<string, unknown>;
+  if (reuse) {
+    out = s.scratch;
+    for (const name of s.names) out[name] = s.zero[name];
+  } else out = { ...s.zero };
+  const r = reader.reset(bytes, start, end);
+  try {
+    while (r.pos < end) {
+      const tag = r.tag();
+      const rule = s.byNumber[tag >>> 3];
+      if (rule === undefined) r.skip(tag & 7, tag >>> 3);
+      else if (rule.rule === SCALAR) out[rule.name] = readScalar(r, rule.f, rule.scalar);
+      else {
+        const v = r.int32();
+        if (rule.closedEnum === undefined || rule.closedEnum[v] !== undefined) out[rule.name] = v;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return r.pos === end ? out : undefined;
 }

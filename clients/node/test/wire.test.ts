@@ -1,8 +1,9 @@
 // The hot paths' reader and writer (src/wire.ts) against protobuf-es: on
 // random messages of every Envelope arm, a record read straight from the
 // bytes is toRecord(fromBinary(...)) (same fields, order, defaults, type
-// name), messageFrom and envelopeFrom are fromBinary, and encodeEnvelope
-// writes sizeDelimitedEncode's bytes. No core is run.
+// name), messageFrom and envelopeFrom are fromBinary, a stream's frame made
+// from envelopeParts is the one made from the decoded Envelope, and
+// encodeEnvelope (writeFlat) writes sizeDelimitedEncode's bytes. No core is run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { create, fromBinary, toBinary, ScalarType, type DescMessage } from "@bufbuild/protobuf";
@@ -12,6 +13,7 @@ import { sizeDelimitedEncode } from "@bufbuild/protobuf/wire";
 const dist = (p: string): Promise<any> => import(new URL(`../../dist/esm/${p}`, import.meta.url).href);
 const wire = await dist("wire.js");
 const records = await dist("gen/records.js");
+const frames = await dist("gen/frames.js");
 const { EnvelopeSchema } = await dist("gen/proto/cmdop/core/v1/envelope_pb.js");
 
 // A seeded generator: a failure reproduces.
@@ -221,4 +223,108 @@ test("the reader's varints, tags, strings and bools are protobuf-es's, in a Buff
   const t = new Reader(Buffer.from([0xd2, 0x0c]), 0, 2).tag();
   assert.deepStrictEqual([t >>> 3, t & 7], new BinaryReader(Buffer.from([0xd2, 0x0c])).tag());
   assert.throws(() => new Reader(Buffer.from([0x07]), 0, 1).tag(), /illegal tag/);
+});
+
+/** An Envelope's bytes (no length prefix) and the head envelopeHead reads of them. */
+function body(init: Record<string, unknown>): { bytes: Uint8Array; head: any } {
+  const bytes = toBinary(EnvelopeSchema, create(EnvelopeSchema, init as any));
+  return { bytes, head: wire.envelopeHead(bytes) };
+}
+
+test("a stream's frame from envelopeParts is the frame of the decoded Envelope, for every union member and arm", () => {
+  const unions = [
+    { arm: "askFrame", of: frames.askFrameOf, from: frames.askFrameFrom },
+    { arm: "botEvent", of: frames.botEventOf, from: frames.botEventFrom },
+  ];
+  for (const u of unions) {
+    const schema = arms.find((a) => a.case === u.arm)!.schema;
+    const members: { case: string; schema: DescMessage }[] = schema.fields.map((f: any) => ({ case: f.localName, schema: f.message }));
+    const read = new Set<string>();
+    const payloads: unknown[] = [undefined, { case: u.arm, value: {} }];
+    for (const m of members) for (let i = 0; i < 20; i++) payloads.push({ case: u.arm, value: { type: { case: m.case, value: randomInit(m.schema) } } });
+    for (const a of arms) for (let i = 0; i < 3; i++) payloads.push({ case: a.case, value: randomInit(a.schema) });
+    for (const payload of payloads) {
+      const kind = pick([2, 3, 4, 8]);
+      const { bytes, head } = body(payload === undefined ? { id: 5, kind } : { id: 5, kind, payload });
+      const want = u.from(fromBinary(EnvelopeSchema, bytes));
+      const p = wire.envelopeParts(head, bytes);
+      if (p === undefined) continue;
+      assert.deepStrictEqual(u.of(kind, p.arm, p.member, p.value), want, JSON.stringify(payload, (_, v) => typeof v === "bigint" ? `${v}n` : v));
+      read.add(p.member ?? p.arm ?? "none");
+    }
+    // every member whose fields are all singular scalars is read from the bytes
+    for (const m of members) {
+      const plain = m.schema.fields.every((f: any) => f.fieldKind === "scalar" || f.fieldKind === "enum");
+      assert.equal(read.has(m.case), plain, `${u.arm}: ${m.case}`);
+    }
+    assert.ok(read.has(u.arm) && read.has("none"));
+  }
+});
+
+test("envelopeParts: fields by value as fromBinary has them, unknown fields skipped, one value object reused", () => {
+  const ev = { payloadJson: "{\"delta\":\"é\"}", eventType: -7 };
+  const { bytes, head } = body({ id: 300, kind: 3, payload: { case: "askFrame", value: { type: { case: "event", value: ev } } } });
+  const p = wire.envelopeParts(head, bytes);
+  assert.deepStrictEqual([p.arm, p.member, { ...p.value }], ["askFrame", "event", ev]);
+  const frame = frames.askFrameOf(3, p.arm, p.member, p.value);
+  // an unset field is its default; an unknown field (number 9) is skipped
+  const inner = Buffer.concat([Buffer.from(toBinary(arms.find((a) => a.case === "done")!.schema, create(arms.find((a) => a.case === "done")!.schema, { text: "t" } as any))), Buffer.from([0x48, 0x01])]);
+  const done = Buffer.concat([Buffer.from([0x08, 0x07, 0x10, 0x04, 0xd2, 0x02, inner.length]), inner]);
+  const q = wire.envelopeParts(wire.envelopeHead(done), done);
+  assert.equal(q.arm, "done");
+  assert.deepStrictEqual({ ...q.value }, { success: false, text: "t", error: "", durationMs: 0 });
+  // the event's value object is refilled by the next event, the frame made from it is not
+  const again = body({ id: 1, kind: 3, payload: { case: "askFrame", value: { type: { case: "event", value: { payloadJson: "[]" } } } } });
+  const r = wire.envelopeParts(again.head, again.bytes);
+  assert.equal(r.value, p.value);
+  assert.deepStrictEqual({ ...r.value }, { eventType: 0, payloadJson: "[]" });
+  assert.deepStrictEqual(frame, { type: "event", eventType: -7, payload: { delta: "é" } });
+  // what it gives up on: two members set, a member cut short, an unknown arm, a kind out of the enum
+  const two = Buffer.from([0x08, 0x01, 0x10, 0x03, 0xca, 0x02, 0x04, 0x0a, 0x00, 0x22, 0x00]);
+  assert.equal(wire.envelopeParts(wire.envelopeHead(two), two), undefined);
+  const cut = Buffer.from([0x08, 0x01, 0x10, 0x03, 0xca, 0x02, 0x04, 0x0a, 0x05, 0x08, 0x01]);
+  assert.equal(wire.envelopeParts(wire.envelopeHead(cut), cut), undefined);
+  const unknownArm = Buffer.from([0x08, 0x01, 0x10, 0x03, 0xfa, 0x3e, 0x00]);
+  const h = wire.envelopeHead(unknownArm);
+  assert.ok(h && h.field === 1007);
+  assert.equal(wire.envelopeParts(h, unknownArm), undefined);
+  const badKind = Buffer.from([0x08, 0x01, 0x10, 0x63]);
+  assert.equal(wire.envelopeParts(wire.envelopeHead(badKind), badKind), undefined);
+});
+
+test("writeFlat writes sizeDelimitedEncode's bytes for the arms of scalars, string maps and lists, and leaves the rest to protobuf-es", () => {
+  let flat = 0;
+  for (const arm of arms) {
+    const no = EnvelopeSchema.fields.find((f: any) => f.localName === arm.case).number;
+    for (let i = 0; i < 10; i++) {
+      const id = pick([0, 1, 127, 128, 70000, 4294967295]), kind = pick([1, 5, 6, 7]);
+      const value = randomInit(arm.schema);
+      const got = wire.writeFlat(id, kind, no, arm.schema, value);
+      if (got === undefined) continue;
+      flat++;
+      const want = sizeDelimitedEncode(EnvelopeSchema, create(EnvelopeSchema, { id, kind, payload: { case: arm.case, value } } as any));
+      assert.deepStrictEqual(Buffer.from(got), Buffer.from(want), arm.case);
+    }
+  }
+  assert.ok(flat > 100, `only ${flat} written flat`);
+  // edge values of an ask request: UTF-8 (a lone surrogate too), int32 ends, an empty and a full map
+  const ask = (value: Record<string, unknown>): void => {
+    const payload = { case: "askReq", value };
+    const want = sizeDelimitedEncode(EnvelopeSchema, create(EnvelopeSchema, { id: 9, kind: 1, payload } as any));
+    const no = EnvelopeSchema.fields.find((f: any) => f.localName === "askReq").number;
+    const schema = arms.find((a) => a.case === "askReq")!.schema;
+    assert.deepStrictEqual(Buffer.from(wire.writeFlat(9, 1, no, schema, value)), Buffer.from(want));
+    assert.deepStrictEqual(Buffer.from(wire.encodeEnvelope(9, 1, payload)), Buffer.from(want));
+  };
+  ask({ machineId: "m", prompt: "héllo ✓ \u{1F600} \ud800 x", timeoutSeconds: -1, options: {}, optionsPresent: false });
+  ask({ prompt: "", timeoutSeconds: -2147483648, options: { k: "v", "ü": "✓", "": "" }, pin: "1234" });
+  ask({ timeoutSeconds: 2147483647, sessionId: "s".repeat(300) });
+  // a value protobuf-es refuses: writeFlat leaves it, encodeEnvelope throws protobuf-es's error
+  const askNo = EnvelopeSchema.fields.find((f: any) => f.localName === "askReq").number;
+  const askSchema = arms.find((a) => a.case === "askReq")!.schema;
+  for (const value of [{ timeoutSeconds: 2 ** 31 }, { timeoutSeconds: 1.5 }]) {
+    assert.equal(wire.writeFlat(1, 1, askNo, askSchema, value), undefined);
+    const e = ((): unknown => { try { sizeDelimitedEncode(EnvelopeSchema, create(EnvelopeSchema, { id: 1, kind: 1, payload: { case: "askReq", value } } as any)); } catch (x) { return x; } })();
+    assert.throws(() => wire.encodeEnvelope(1, 1, { case: "askReq", value }), { message: (e as Error).message });
+  }
 });

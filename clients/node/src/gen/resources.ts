@@ -8,7 +8,7 @@ import type { Envelope, EnvelopeSchema } from "./proto/cmdop/core/v1/envelope_pb
 import { Kind } from "./proto/cmdop/core/v1/common_pb.js";
 import type { ActiveSessionResponse, ApiKeyList, ApiKeySummary, Bot, BotListPage, ClearMessagesResponse, FleetList, FleetSummary, IssueKeyResponse, MachineDetail, MachineFleetLink, MachineInfoResponse, MachineList, MachineSpend, MachineSummary, ManualTriggerResponse, MemberInfo, MemberList, MessagesResponse, ScheduleList, ScheduleRunList, ScheduleRunView, ScheduleView, SessionList, SkillCategoryList, SkillCreated, SkillDetail, SkillInstall, SkillListPage, SkillReview, SkillReviewPage, SkillStar, SkillSummary, SkillTagList, SkillUpdated, SkillVersionList, SkillsPublishResponse, SkillsPublishStatusResponse, TunnelList, TunnelView } from "./records.js";
 import { CmdopError, NotFoundError, ValidationError, errorFromEnvelope } from "./errors.js";
-import { askFrameFrom, type AskFrame } from "./frames.js";
+import { askFrameFrom, askFrameOf, type AskFrame } from "./frames.js";
 import { botEventFrom, type BotEvent } from "./frames.js";
 import { Call, SKIP } from "../call.js";
 
@@ -56,6 +56,12 @@ function askStreamFrame(env: Envelope): AskFrame | typeof SKIP {
   return env.kind === Kind.RESPONSE ? SKIP : askFrameFrom(env);
 }
 
+/** The same over an envelope's parts (the shim's Call reads them without the Envelope); ERROR needs the Envelope: undefined. */
+function askStreamFrameOf(kind: Kind, arm: string | undefined, member: string | undefined, value: unknown): AskFrame | typeof SKIP | undefined {
+  if (kind === Kind.ERROR) return undefined;
+  return kind === Kind.RESPONSE ? SKIP : askFrameOf(kind, arm, member, value);
+}
+
 /**
  * The frames of one stream (`for await`, `collect()`) and the answers its
  * callbacks wait for, over the shim's Call: the REQUEST goes out on first use;
@@ -70,7 +76,7 @@ export class AskStream implements AsyncIterableIterator<AskFrame> {
 
   /** The next frame; an ERROR frame throws its stream error (RESPONSE is not a stream's: skipped). */
   next(): Promise<IteratorResult<AskFrame, undefined>> {
-    return this.call.nextAs(askStreamFrame);
+    return this.call.nextAs(askStreamFrame, askStreamFrameOf);
   }
 
   /** Called by `break` / `return` in a for-await loop: cancels in the core. */
