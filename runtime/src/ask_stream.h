@@ -40,27 +40,6 @@ int cmdop__stream_next(cmdop__stream *s, void **frame);
  * (the stdio server): cmdop__stream_set_notify says when to try again. */
 int cmdop__stream_try_next(cmdop__stream *s, void **frame);
 
-/* What a reader that serializes frames itself gives a stream
- * (cmdop__stream_set_pack): append frame `f`'s bytes to `out` and return
- * true, or return false (nothing appended) to have it queued as a typed
- * frame. Runs on the loop thread with the stream's lock held, like the
- * notify hook: it must not block nor call into the stream. */
-typedef bool (*cmdop__stream_pack_fn)(void *ctx, const void *f, cmdop__strbuf *out);
-
-/* Have the frames `fn` accepts queued as its bytes, serialized on the loop
- * thread as they arrive, and the typed frame freed there at once: the
- * reader (cmdop__stream_try_take) copies bytes, and a frame crosses threads
- * as one block, not as its record's several. Set it once, right after
- * opening, before cmdop__stream_set_notify. */
-void cmdop__stream_set_pack(cmdop__stream *s, cmdop__stream_pack_fn fn, void *ctx);
-
-/* As cmdop__stream_try_next, for a reader that set a pack hook: on 0 either
- * *frame is NEW (a frame the hook declined, or one queued before it was
- * set) and *packed NULL, or *frame is NULL and *packed, *packed_len the
- * bytes the hook wrote, valid until the next take or cmdop__stream_free. */
-int cmdop__stream_try_take(cmdop__stream *s, void **frame, const char **packed,
-                           size_t *packed_len);
-
 /* Call `fn(ctx)` after every change cmdop__stream_try_next may see (a frame
  * queued, the end recorded, the loop letting go of a connection). It runs on
  * the loop thread or on a thread calling cmdop__stream_cancel/release, with

@@ -75,11 +75,8 @@ typedef enum cmdop__ask_cont {
 
 /* One allocation per queued frame: the id is stored inline. */
 typedef struct cmdop__ask_item {
-    void *frame;                  /* owned; sd->frames->free; NULL when packed */
+    void *frame;                  /* owned; sd->frames->free */
     struct cmdop__ask_item *next;
-    const char *packed;           /* the pack hook's bytes (in this block,
-                                     after event_id), or NULL */
-    size_t packed_len;
     char event_id[];              /* "" when the frame had none */
 } cmdop__ask_item;
 
@@ -148,11 +145,6 @@ struct cmdop__stream {
     void (*notify)(void *ctx);
     void *notify_ctx;
     unsigned cv_waiters;          /* threads in cmdop__ask_wait */
-    /* set once by cmdop__stream_set_pack: frames it accepts are queued as
-     * its bytes (pack_buf: its scratch, loop thread only, under mu) */
-    cmdop__stream_pack_fn pack;
-    void *pack_ctx;
-    cmdop__strbuf pack_buf;
 
     /* ---- caller only ---- */
     cmdop__ask_item *delivered;   /* the last item returned (its frame given

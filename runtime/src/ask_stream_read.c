@@ -108,27 +108,6 @@ int cmdop__stream_try_next(cmdop__stream *s, void **frame)
     return next(s, frame, false);
 }
 
-int cmdop__stream_try_take(cmdop__stream *s, void **frame, const char **packed,
-                           size_t *packed_len)
-{
-    *packed = NULL;
-    *packed_len = 0;
-    int rc = next(s, frame, false);
-    if (rc == 0 && !*frame && s->delivered) {
-        *packed = s->delivered->packed;
-        *packed_len = s->delivered->packed_len;
-    }
-    return rc;
-}
-
-void cmdop__stream_set_pack(cmdop__stream *s, cmdop__stream_pack_fn fn, void *ctx)
-{
-    pthread_mutex_lock(&s->mu);
-    s->pack = fn;
-    s->pack_ctx = ctx;
-    pthread_mutex_unlock(&s->mu);
-}
-
 void cmdop__stream_set_notify(cmdop__stream *s, void (*fn)(void *ctx), void *ctx)
 {
     pthread_mutex_lock(&s->mu);
@@ -254,7 +233,6 @@ void cmdop__stream_free(cmdop__stream *s)
     cmdop__sb_free(&s->err_body);
     cmdop__sb_free(&s->cont_body);
     cmdop__sb_free(&s->held);
-    cmdop__sb_free(&s->pack_buf);
     json_decref(s->args);
     free(s->end_code_str);
     free(s->end_request_id);

@@ -81,12 +81,7 @@ static bool seen_before(cmdop__stream *s, const char *id)
 static void push(cmdop__stream *s, void *f, const char *id)
 {
     size_t n = strlen(id);
-    /* a reader's pack hook: the frame becomes bytes here, on the thread
-     * that decoded it, and crosses to the reader as this one block */
-    s->pack_buf.len = 0;
-    bool packed = s->pack && s->pack(s->pack_ctx, f, &s->pack_buf) && !s->pack_buf.failed;
-    size_t plen = packed ? s->pack_buf.len : 0;
-    cmdop__ask_item *it = malloc(sizeof *it + n + 1 + plen);
+    cmdop__ask_item *it = malloc(sizeof *it + n + 1);
     if (!it) {
         s->sd->frames->free(f);
         cmdop__ask_end_error(s, CMDOP_ENOMEM, NULL, "out of memory queueing a frame");
@@ -94,16 +89,7 @@ static void push(cmdop__stream *s, void *f, const char *id)
     }
     it->frame = f;
     it->next = NULL;
-    it->packed = NULL;
-    it->packed_len = 0;
     memcpy(it->event_id, id, n + 1);
-    if (packed) {
-        memcpy(it->event_id + n + 1, s->pack_buf.s, plen);
-        it->packed = it->event_id + n + 1;
-        it->packed_len = plen;
-        it->frame = NULL;
-        s->sd->frames->free(f);
-    }
     if (s->tail)
         s->tail->next = it;
     else

@@ -211,12 +211,9 @@ void cmdop__stdio_pack_event(cmdop__strbuf *out, uint32_t id, Cmdop__Core__V1__K
 
 /* The frequent case (an event, neither the end, a side channel nor an
  * unknown tag): its EVENT envelope straight from the typed frame, appended
- * to `out`; false (nothing appended) for the rest, which send_frame words.
- * Also the stream's pack hook (cmdop__stream_set_pack): then it runs on the
- * loop thread, as the frame arrives. */
-static bool pack_event(void *ctx, const void *f, cmdop__strbuf *out)
+ * to `out`; false (nothing appended) for the rest, which send_frame words. */
+static bool pack_event(const sstream *st, const void *f, cmdop__strbuf *out)
 {
-    const sstream *st = ctx;
     const cmdop__frames_desc *fd = st->sd->frames;
     int kind = fd->kind(f);
     if (kind == fd->unknown_kind || kind == st->sd->ends_kind || is_channel_arm(st->sd, fd->tag(f)))
@@ -432,18 +429,9 @@ static bool serve(cmdop__stdio_streams *ss, sstream *st)
 {
     for (int i = 0; i < TURN_FRAMES; i++) {
         void *f = NULL;
-        const char *packed;
-        size_t packed_len;
-        int rc = cmdop__stream_try_take(st->s, &f, &packed, &packed_len);
+        int rc = cmdop__stream_try_next(st->s, &f);
         if (rc == 1)
             return false;   /* nothing yet: the notify hook brings it back */
-        if (rc == 0 && !f) {
-            /* an event the loop thread already made an envelope (pack_event) */
-            cmdop__sb_append(&ss->out, packed, packed_len);
-            if (ss->out.len >= BATCH_BYTES)
-                flush(ss);
-            continue;
-        }
         if (rc == 0) {
             if (st->sd->frames->kind(f) == st->sd->ends_kind)
                 uncount(ss, st);
@@ -624,8 +612,6 @@ void cmdop__stdio_streams_open(cmdop__stdio_streams *ss, uint32_t id,
         }
         return;
     }
-    if (!collect)   /* COLLECT reads the typed frames */
-        cmdop__stream_set_pack(st->s, pack_event, st);
     cmdop__stream_set_notify(st->s, on_notify, st);
     on_notify(st);      /* what came before the hook was set */
 }
