@@ -66,10 +66,10 @@
  * backlog; 4096 by default on Linux); thousands of connects at once
  * overflow it, and each dropped handshake costs 1, 3 or 7 s of SYN
  * retransmission. A window keeps the queue within the default backlog
- * (two lanes: 2,048) and costs little: 10,000 streams on the local relay
- * open as fast with it (docs/performance.md). Above LOOP_FRESH_AT, so that
+ * (two lanes: 4,096). Half that opened 10,000 streams on the local relay
+ * about 0.2 s slower (docs/performance.md). Above LOOP_FRESH_AT, so that
  * many transfers can be open and silent at once. */
-#define LOOP_OPENING_MAX 1024
+#define LOOP_OPENING_MAX 2048
 
 int64_t cmdop__now_ms(void)
 {

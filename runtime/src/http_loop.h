@@ -175,7 +175,7 @@ cmdop__loop *cmdop__loop_new(void);
  * first submission. */
 void cmdop__loop_set_lanes(cmdop__loop *loop, unsigned max);
 /* At most `max` transfers of each lane waiting for their status line at
- * once (default 1,024; http_loop.c LOOP_OPENING_MAX says why); the next due
+ * once (default 2,048; http_loop.c LOOP_OPENING_MAX says why); the next due
  * ones start as answers come. Call before the first submission. */
 void cmdop__loop_set_window(cmdop__loop *loop, size_t max);
 /* Choose now the lane `req` will run on (req->lane), as its first
