@@ -4,6 +4,7 @@
  * notify hooks; frames routed to envelope kinds and arms by their tag and
  * the op's descriptor (stream_desc.h), written in batches.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,10 @@
 #include "cmdop/error.h"
 #include "ask_stream.h"
 #include "ask_stream_json.h"
+#include "http_loop.h"
 #include "op_descs.h"
 #include "op_table.h"
+#include "port.h"
 #include "stdio_frame.h"
 #include "stdio_map.h"
 #include "stdio_stream.h"
@@ -25,6 +28,16 @@
 #define TURN_FRAMES 64
 /* A batch is written once it holds this much (or nothing else is ready). */
 #define BATCH_BYTES (64u * 1024u)
+/* With this many streams open, a batch smaller than COALESCE_BYTES that
+ * nothing else is ready to join waits up to COALESCE_MS for more before it
+ * is written, and the dispatcher sleeps through that wait unwoken: else a
+ * client that reads at once drains every batch, the dispatcher sleeps after
+ * each few frames and every frame's notify wakes it (10,000 paced streams
+ * under the Node client: about 8 frames a write, 11% of the core's CPU in
+ * futex wake-ups). A few streams are written at once, as before. */
+#define COALESCE_STREAMS 256
+#define COALESCE_BYTES (16u * 1024u)
+#define COALESCE_MS 2
 /* Buckets of the id table (a power of two). */
 #define N_BUCKETS 4096u
 
@@ -53,7 +66,8 @@ struct cmdop__stdio_streams {
     pthread_mutex_t mu;           /* the id table and the counts */
     pthread_cond_t all_done;      /* unfinished reached 0 (close waits) */
     sstream *buckets[N_BUCKETS];
-    size_t open;                  /* in the table: not yet freed */
+    atomic_size_t open;           /* in the table: not yet freed (changed
+                                     under mu; the dispatcher reads it) */
     size_t unfinished;            /* in the table, terminal frame not written */
     /* the ready list: streams with something for the dispatcher (innermost
      * lock: taken under a stream's own lock by the notify hook) */
@@ -462,11 +476,27 @@ static bool serve(cmdop__stdio_streams *ss, sstream *st)
 static void *dispatch(void *arg)
 {
     cmdop__stdio_streams *ss = arg;
+    int64_t flush_at = 0;   /* a small batch's deadline while it waits for more */
     pthread_mutex_lock(&ss->rmu);
     for (;;) {
         if (!ss->rhead) {
             if (ss->out.len) {
+                if (!ss->stop && ss->out.len < COALESCE_BYTES && ss->open >= COALESCE_STREAMS) {
+                    int64_t now = cmdop__now_ms();
+                    if (!flush_at)
+                        flush_at = now + COALESCE_MS;
+                    if (now < flush_at) {
+                        /* not `waiting`: a stream that gets ready meanwhile
+                         * does not wake this thread (a wake-up a frame is
+                         * what the wait saves); the deadline does */
+                        struct timespec until = {(time_t)(flush_at / 1000),
+                                                 (long)(flush_at % 1000) * 1000000L};
+                        cmdop__port_cond_timedwait(&ss->rcv, &ss->rmu, &until);
+                        continue;
+                    }
+                }
                 /* nothing else is ready: what was batched goes out now */
+                flush_at = 0;
                 pthread_mutex_unlock(&ss->rmu);
                 flush(ss);
                 pthread_mutex_lock(&ss->rmu);
@@ -534,7 +564,7 @@ cmdop__stdio_streams *cmdop__stdio_streams_new(cmdop_client *client, cmdop__stdi
     pthread_mutex_init(&ss->mu, NULL);
     pthread_cond_init(&ss->all_done, NULL);
     pthread_mutex_init(&ss->rmu, NULL);
-    pthread_cond_init(&ss->rcv, NULL);
+    cmdop__port_cond_init_monotonic(&ss->rcv);
     if (pthread_create(&ss->dispatcher, NULL, dispatch, ss) != 0) {
         pthread_cond_destroy(&ss->rcv);
         pthread_mutex_destroy(&ss->rmu);
