@@ -33,7 +33,7 @@
  * is written, and the dispatcher sleeps through that wait unwoken: else a
  * client that reads at once drains every batch, the dispatcher sleeps after
  * each few frames and every frame's notify wakes it (10,000 paced streams
- * under the Node client: about 8 frames a write, 11% of the core's CPU in
+ * under the Node client: about 15 frames a write, 11% of the core's CPU in
  * futex wake-ups). A few streams are written at once, as before. */
 #define COALESCE_STREAMS 256
 #define COALESCE_BYTES (16u * 1024u)

@@ -4,7 +4,8 @@
  * pin_required / confirm_required answered with ANSWER pin_answer /
  * confirm_answer on the stream's id, DONE last, ERROR with the stream's code
  * (pin_denied, machine_offline, not_found), CANCEL, 100 streams at once on
- * one core, and stdin EOF cancelling an open stream.
+ * one core, 400 batched into few writes, and stdin EOF cancelling an open
+ * stream.
  */
 #include <check.h>
 #include <stdio.h>
@@ -321,6 +322,55 @@ START_TEST(hundred_streams_at_once)
 }
 END_TEST
 
+#ifdef __linux__
+/* write(2) calls the core made so far (/proc/<pid>/io syscw). */
+static long core_writes(pid_t pid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    long v = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "syscw: %ld", &v) == 1)
+            break;
+    fclose(f);
+    return v;
+}
+
+/* Past 256 open streams a small batch waits (up to 2 ms) for more before
+ * it is written, so a client that reads at once still gets many frames a
+ * write, not one write (and one wake-up) every frame or two. */
+#define N_MANY 400
+START_TEST(many_streams_batch_their_writes)
+{
+    ask_control("{\"delay_ms\": 20, \"streams\": 400}");
+    stdio_core c;
+    core_start(&c);
+    long before = core_writes(c.pid);
+    for (int i = 0; i < N_MANY; i++)
+        ask(&c, (uint32_t)(i + 1), IT_M_ALPHA,
+            "echo: a b c d e f g h i j k l m n o p q r s t", NULL);
+    long frames = 0;
+    for (int open = N_MANY; open > 0;) {
+        Env *e = core_recv(&c);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_msg(e->kind == KIND(EVENT) || e->kind == KIND(DONE), "id %u kind %d", e->id,
+                      e->kind);
+        open -= e->kind == KIND(DONE);
+        frames++;
+        env_free(e);
+    }
+    long writes = core_writes(c.pid) - before;
+    ck_assert_int_eq(frames, N_MANY * 21L);
+    /* unbatched: about 5 frames a write here; batched: 30 to 60 */
+    ck_assert_msg(writes > 0 && frames / writes >= 16, "%ld frames in %ld writes", frames,
+                  writes);
+    ck_assert_int_eq(core_finish(&c, NULL, NULL), 0);
+}
+END_TEST
+#endif
+
 START_TEST(eof_cancels_open_streams)
 {
     stdio_core c;
@@ -356,6 +406,9 @@ int main(void)
     tcase_add_test(tc, cancel_closes_the_stream_at_the_relay);
     tcase_add_test(tc, hundred_streams_at_once);
     tcase_add_test(tc, eof_cancels_open_streams);
+#ifdef __linux__
+    tcase_add_test(tc, many_streams_batch_their_writes);
+#endif
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
