@@ -142,3 +142,34 @@ async def test_a_paused_reader_reads_on_for_another_call(relay: Any) -> None:
             n += 1
         assert n == 3001  # 3,000 events and the done frame, each once
         assert proc.paused is None
+
+
+async def test_a_pass_of_many_frames_is_written_in_batches(relay: Any) -> None:
+    """A loop pass that sends many frames (10,000 asks started at once) writes them
+    every 64 frames as they are built, so the core starts on the first while the rest
+    are still being made; the pass's remainder goes out when the pass ends."""
+    async with relay.client() as c:
+        await c.machines.info(ALPHA)  # the core is up
+        proc = c._conn.proc
+        assert proc is not None and proc.proc.stdin is not None
+        stdin = proc.proc.stdin
+        writes: list[int] = []
+        real_write = stdin.write
+
+        def counting_write(data: bytes) -> None:
+            writes.append(len(data))
+            real_write(data)
+
+        stdin.write = counting_write  # type: ignore[method-assign]
+        futs = []
+        for _ in range(200):  # one pass: no await in between
+            env = Envelope()
+            env.machine_info_req.machine_id = ALPHA
+            futs.append(proc.open_unary(env))
+        during = len(writes)
+        answers = await asyncio.wait_for(asyncio.gather(*futs), 20)
+        assert all(not isinstance(a, BaseException) and a.kind != common_pb2.KIND_ERROR
+                   for a in answers)
+        # the first at once (the only call then in flight), then every 64 more
+        assert during == 1 + (200 - 1) // 64, writes
+        assert len(writes) == during + 1  # the rest when the pass ended
