@@ -89,10 +89,11 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *p)
         {"content-type", 12, offsetof(cmdop__http_req, content_type)},
     };
     for (size_t i = 0; i < sizeof k_keep / sizeof k_keep[0]; i++)
-        if (k_keep[i].len == name_len && strncasecmp(line, k_keep[i].name, name_len) == 0)
+        if (k_keep[i].len == name_len && strncasecmp(line, k_keep[i].name, name_len) == 0) {
             keep_header((char **)((char *)req + k_keep[i].off), v, vlen);
-    if (name_len == 12 && strncasecmp(line, "content-type", 12) == 0)
-        req->event_stream = vlen >= 17 && strncasecmp(v, "text/event-stream", 17) == 0;
+            if (k_keep[i].off == offsetof(cmdop__http_req, content_type))
+                req->event_stream = vlen >= 17 && strncasecmp(v, "text/event-stream", 17) == 0;
+        }
     return len;
 }
 
