@@ -173,3 +173,24 @@ async def test_a_pass_of_many_frames_is_written_in_batches(relay: Any) -> None:
         # the first at once (the only call then in flight), then every 64 more
         assert during == 1 + (200 - 1) // 64, writes
         assert len(writes) == during + 1  # the rest when the pass ended
+
+
+async def test_a_corrupt_queued_frame_fails_the_calls(relay: Any) -> None:
+    """A stream's frames are decoded when taken: bytes there that are not an envelope
+    end the core's link for every call with a ConnectionError, as a corrupt read
+    does, not a protobuf error in one stream."""
+    relay.control("/ask", {"delay_ms": 5, "stall_after": 1, "stall_ms": 5000})
+    async with relay.client() as c:
+        it = c.machines.ask(ALPHA, "echo: a b c").__aiter__()
+        await it.__anext__()
+        proc = c._conn.proc
+        assert proc is not None
+        (call_id,) = proc.sinks  # the stream, stalled after its first frame
+        proc.route(call_id, b"\x08\x01\x12\xff")  # a length past the end
+        try:
+            await asyncio.wait_for(it.__anext__(), 5)
+        except cmdop.ConnectionError as e:
+            assert "core read loop failed" in str(e)
+        else:
+            raise AssertionError("the corrupt frame was taken as a frame")
+        assert proc.dead is not None

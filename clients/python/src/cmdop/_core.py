@@ -181,7 +181,7 @@ class _Sink:
         item = self.items.popleft()
         if self.proc.paused is self and len(self.items) <= _LOW_QUEUED:
             self.proc.check_pause()
-        return Envelope.FromString(item) if isinstance(item, bytes) else item
+        return self.proc.decode(item)
 
     async def get(self) -> _Item:
         while not self.items:
@@ -325,6 +325,18 @@ class _Process:
         if not s.done():
             s.set_result(Envelope.FromString(raw))
         return False
+
+    def decode(self, raw: _Raw) -> _Item:
+        """A queued frame decoded. Bytes that are not an envelope end the core's link
+        for every call, as a corrupt read does (parse): the error is the item."""
+        if not isinstance(raw, bytes):
+            return raw
+        try:
+            return Envelope.FromString(raw)
+        except Exception as exc:  # noqa: BLE001 - protobuf's DecodeError, whatever its backend
+            err = ConnectionError(f"core read loop failed: {exc!r}")
+            self.protocol.fail(err)
+            return err
 
     def full(self, s: _Sink, call_id: int) -> bool:
         """s holds _MAX_QUEUED frames: pauses the reader (True) unless another call
@@ -648,14 +660,13 @@ class _Stream(Generic[_F]):
         p = self._proc = await self._conn.process()
         q = p.open(self._env)
         items, decode = q.items, self._decode
-        popleft, terminal, from_string = items.popleft, _TERMINAL, Envelope.FromString
+        popleft, terminal, decoded = items.popleft, _TERMINAL, p.decode
         item: _Item
         try:
             while not self._done:
                 # the frames already here are taken without an await each
                 if items and (p.paused is not q or len(items) > _LOW_QUEUED):
-                    raw = popleft()
-                    item = from_string(raw) if isinstance(raw, bytes) else raw
+                    item = decoded(popleft())
                 else:  # wait, or let a paused reader go on
                     while not items:
                         await q.wait()
