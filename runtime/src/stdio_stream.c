@@ -224,16 +224,19 @@ void cmdop__stdio_pack_event(cmdop__strbuf *out, uint32_t id, Cmdop__Core__V1__K
 }
 
 /* The frequent case (an event, neither the end, a side channel nor an
- * unknown tag): its EVENT envelope straight from the typed frame, appended
- * to `out`; false (nothing appended) for the rest, which send_frame words. */
-static bool pack_event(const sstream *st, const void *f, cmdop__strbuf *out)
+ * unknown tag): frame f of `kind`, its EVENT envelope straight from the
+ * typed frame, appended to `out`; false (nothing appended) for the rest,
+ * which send_frame words. */
+static bool pack_event(const sstream *st, const void *f, int kind, cmdop__strbuf *out)
 {
     const cmdop__frames_desc *fd = st->sd->frames;
-    int kind = fd->kind(f);
-    if (kind == fd->unknown_kind || kind == st->sd->ends_kind || is_channel_arm(st->sd, fd->tag(f)))
+    if (kind == fd->unknown_kind || kind == st->sd->ends_kind)
+        return false;
+    const char *tag = fd->tag(f);
+    if (is_channel_arm(st->sd, tag))
         return false;
     const ProtobufCFieldDescriptor *ua = cmdop__stdio_arm(st->sd->op->env_resp_field);
-    return ua && cmdop__stdio_pack_frame(out, st->id, ua->id, fd, f, kind, fd->tag(f), ua->descriptor);
+    return ua && cmdop__stdio_pack_frame(out, st->id, ua->id, fd, f, kind, tag, ua->descriptor);
 }
 
 /* One frame -> one envelope on the stream's id. */
@@ -245,7 +248,7 @@ static void send_frame(sstream *st, const void *f)
      * arm set); the 1.1 core drops a frame type it does not know, so do we */
     if (st->official && kind == fd->unknown_kind)
         return;
-    if (pack_event(st, f, &st->owner->out))
+    if (pack_event(st, f, kind, &st->owner->out))
         return;
     json_t *j = fd->to_jsont(f);
     char tagbuf[64];
